@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { DatabaseModule } from './common/database.module.js';
+import { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { ExamsModule } from './exams/exams.module.js';
+import { MarkingModule } from './marking/marking.module.js';
+import { OrgModule } from './org/org.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { ResultsModule } from './results/results.module.js';
+import { ScansModule } from './scans/scans.module.js';
+import { SheetsModule } from './sheets/sheets.module.js';
+import { StorageModule } from './storage/storage.module.js';
+import { WebModule } from './web/web.module.js';
+
+/** Feature modules: the same set serves the API process and the worker process. */
+export const FEATURE_MODULES = [AuthModule, OrgModule, ExamsModule, SheetsModule, ScansModule, MarkingModule, ResultsModule, ReportsModule];
+
+/** Infrastructure shared by both process roles. */
+export function coreModules(config?: AppConfig) {
+  return [ConfigModule.forRoot(config), DatabaseModule, StorageModule, QueueModule];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [...coreModules(config), ...FEATURE_MODULES, WebModule] };
+  }
+}
+
+/** The worker process: same services, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [...coreModules(config), ...FEATURE_MODULES] };
+  }
+}

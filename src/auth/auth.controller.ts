@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Actor } from '../common/actor.js';
+import { Authenticated, CurrentActor, Public } from '../common/roles.decorator.js';
+import { AuthService, SESSION_COOKIE } from './auth.service.js';
+
+@Controller('api/auth')
+export class AuthController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() body: { username: string; password: string }, @Res({ passthrough: true }) res: Response) {
+    const { token, actor } = await this.auth.login(body?.username, body?.password);
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/' });
+    return { token, user: { id: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.grants } };
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Res({ passthrough: true }) res: Response) {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Authenticated()
+  @Get('me')
+  me(@CurrentActor() actor: Actor) {
+    return { id: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.grants };
+  }
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum Role {
+  Admin = 'admin',
+  SubjectLead = 'subject_lead',
+  Marker = 'marker',
+  Scanner = 'scanner',
+  Principal = 'principal',
+}
+
+/**
+ * One role of a user with its scope. A user may hold several. The scope columns that apply:
+ * admin → alliance; subject_lead → alliance + subject; marker → alliance (+ subject); scanner and principal → school.
+ */
+@Entity('user_role')
+@Index(['userId', 'role', 'allianceId', 'schoolId', 'subject'], { unique: true })
+export class UserRole {
+  @PrimaryGeneratedColumn() id: number;
+  @Index() @Column() userId: number;
+  @Column({ type: 'varchar', length: 20 }) role: Role;
+  @Column() allianceId: number;
+  @Column({ type: 'int', nullable: true }) schoolId: number | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) subject: string | null;
+}

@@ -1,0 +1,12 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('user')
+export class User {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ length: 60, unique: true }) username: string;
+  @Column({ length: 60 }) displayName: string;
+  @Column({ length: 100 }) passwordHash: string;
+  @Column({ type: 'int', nullable: true }) allianceId: number | null;
+  @Column({ default: true }) active: boolean;
+  @CreateDateColumn() createdAt: Date;
+}

@@ -1,0 +1,58 @@
+import { ForbiddenException } from '@nestjs/common';
+import { Role } from '../auth/entities/user-role.entity.js';
+
+export interface RoleGrant {
+  role: Role;
+  allianceId: number;
+  schoolId: number | null;
+  subject: string | null;
+}
+
+/** The authenticated person behind a request, with every role and scope they hold. */
+export class Actor {
+  constructor(
+    readonly userId: number,
+    readonly username: string,
+    readonly displayName: string,
+    readonly grants: RoleGrant[],
+  ) {}
+
+  has(role: Role): boolean {
+    return this.grants.some((g) => g.role === role);
+  }
+
+  /** Alliances in which the actor holds the role. */
+  alliancesAs(role: Role): number[] {
+    return [...new Set(this.grants.filter((g) => g.role === role).map((g) => g.allianceId))];
+  }
+
+  isAdminOf(allianceId: number): boolean {
+    return this.grants.some((g) => g.role === Role.Admin && g.allianceId === allianceId);
+  }
+
+  /** True if the actor holds the role for this school (admins of the alliance count for every school). */
+  canActForSchool(role: Role, allianceId: number, schoolId: number): boolean {
+    return this.isAdminOf(allianceId) || this.grants.some((g) => g.role === role && g.allianceId === allianceId && g.schoolId === schoolId);
+  }
+
+  isSubjectLeadOf(allianceId: number, subject: string): boolean {
+    return this.isAdminOf(allianceId) || this.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === allianceId && g.subject === subject);
+  }
+
+  isMarkerIn(allianceId: number, subject?: string): boolean {
+    return this.grants.some((g) => g.role === Role.Marker && g.allianceId === allianceId && (g.subject === null || subject === undefined || g.subject === subject));
+  }
+
+  /** Any role at all in the alliance. */
+  belongsTo(allianceId: number): boolean {
+    return this.grants.some((g) => g.allianceId === allianceId);
+  }
+}
+
+export function deny(message = '无权访问该资源'): never {
+  throw new ForbiddenException(message);
+}
+
+export function assertScope(ok: boolean, message?: string): void {
+  if (!ok) deny(message);
+}

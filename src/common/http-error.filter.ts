@@ -1,0 +1,19 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** HTTP errors pass through with their (Chinese) message; anything unexpected is logged and answered with a generic 500. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(err: unknown, host: ArgumentsHost) {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (err instanceof HttpException) {
+      const body = err.getResponse();
+      res.status(err.getStatus()).json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
+      return;
+    }
+    this.logger.error((err as Error)?.stack ?? String(err));
+    res.status(500).json({ statusCode: 500, message: '服务器内部错误，请稍后重试或联系管理员' });
+  }
+}

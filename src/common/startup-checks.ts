@@ -1,0 +1,34 @@
+// Start-up checks: an unreachable MySQL or Redis stops the process with a message that names it.
+import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
+
+export function describeStartupError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const e = err as { code?: string; message?: string; address?: string; port?: number };
+  if (e?.code === 'ECONNREFUSED' || e?.code === 'ETIMEDOUT' || e?.code === 'ENOTFOUND') {
+    return `无法连接 ${e.address ?? ''}:${e.port ?? ''}（${e.code}）: ${e.message}`;
+  }
+  if (e?.code === 'ER_ACCESS_DENIED_ERROR') return `MySQL 拒绝登录 (MySQL access denied): ${e.message}`;
+  return `启动失败 (start-up failed): ${e?.message ?? String(err)}`;
+}
+
+export async function checkRedis(config: AppConfig): Promise<void> {
+  const r = new Redis({ host: config.redis.host, port: config.redis.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 3000 });
+  try {
+    await r.connect();
+    await r.ping();
+  } catch (err) {
+    throw new Error(`无法连接 Redis ${config.redis.host}:${config.redis.port} (REDIS_HOST/REDIS_PORT): ${(err as Error).message}`);
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function checkMysql(config: AppConfig, probe: () => Promise<unknown>): Promise<void> {
+  try {
+    await probe();
+  } catch (err) {
+    throw new Error(`无法连接 MySQL ${config.db.host}:${config.db.port} 数据库 ${config.db.name} (DB_HOST/DB_PORT/DB_NAME): ${(err as Error).message}`);
+  }
+}

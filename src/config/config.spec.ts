@@ -1,0 +1,20 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives local defaults', () => {
+    const c = loadConfig({});
+    expect(c.db).toMatchObject({ host: '127.0.0.1', port: 3306, name: 'tongkao' });
+    expect(c.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
+  });
+
+  it('names a malformed variable', () => {
+    expect(() => loadConfig({ DB_PORT: 'abc' })).toThrow(/DB_PORT/);
+    expect(() => loadConfig({ REDIS_PORT: '70000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DB_NAME: 'bad-name;' })).toThrow(/DB_NAME/);
+  });
+
+  it('requires a real JWT secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).env).toBe('production');
+  });
+});

@@ -1,0 +1,65 @@
+// One typed, validated configuration, read once at start-up. Nothing else reads process.env.
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  db: { host: string; port: number; user: string; password: string; name: string };
+  redis: { host: string; port: number; prefix: string };
+  dataDir: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  ingestConcurrency: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string, pattern?: RegExp): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (pattern && !pattern.test(raw)) throw new ConfigError(`配置错误：环境变量 ${name}="${raw}" 格式不正确 (config: ${name} is malformed)`);
+  return raw;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`配置错误：环境变量 ${name}="${raw}" 应为 ${min}–${max} 之间的整数 (config: ${name} must be an integer in [${min}, ${max}])`);
+  }
+  return n;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = str(env, 'NODE_ENV', 'development', /^(development|test|production)$/) as AppConfig['env'];
+  const jwtSecret = str(env, 'JWT_SECRET', nodeEnv === 'production' ? '' : 'tongkao-dev-secret-change-me');
+  if (nodeEnv === 'production' && jwtSecret.length < 16) {
+    throw new ConfigError('配置错误：生产环境必须设置 JWT_SECRET（至少16个字符） (config: JWT_SECRET is required in production, 16+ chars)');
+  }
+  return {
+    env: nodeEnv,
+    port: int(env, 'PORT', 3000, 1, 65535),
+    db: {
+      host: str(env, 'DB_HOST', '127.0.0.1'),
+      port: int(env, 'DB_PORT', 3306, 1, 65535),
+      user: str(env, 'DB_USER', 'root'),
+      password: env.DB_PASSWORD ?? '',
+      name: str(env, 'DB_NAME', 'tongkao', /^[A-Za-z0-9_]{1,64}$/),
+    },
+    redis: {
+      host: str(env, 'REDIS_HOST', '127.0.0.1'),
+      port: int(env, 'REDIS_PORT', 6379, 1, 65535),
+      prefix: str(env, 'QUEUE_PREFIX', 'tongkao', /^[A-Za-z0-9_-]{1,64}$/),
+    },
+    dataDir: resolve(str(env, 'DATA_DIR', './data')),
+    jwtSecret,
+    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 2, 1, 64),
+  };
+}
+
+/** Injection token for the AppConfig object. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config.js';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+/** The one TypeORM data source definition. Schema changes come from migrations only. */
+export function createDataSource(config: AppConfig, databaseName = config.db.name): DataSource {
+  return new DataSource({
+    type: 'mysql',
+    host: config.db.host,
+    port: config.db.port,
+    username: config.db.user,
+    password: config.db.password,
+    database: databaseName,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    extra: { connectionLimit: 20, decimalNumbers: false },
+    logging: ['error'],
+  });
+}
+
+/** Creates the database if needed (utf8mb4), then runs pending migrations. Returns the names it applied. */
+export async function migrate(config: AppConfig, databaseName = config.db.name): Promise<string[]> {
+  await ensureDatabase(config, databaseName);
+  const ds = createDataSource(config, databaseName);
+  await ds.initialize();
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export async function ensureDatabase(config: AppConfig, databaseName: string): Promise<void> {
+  const admin = new DataSource({ type: 'mysql', host: config.db.host, port: config.db.port, username: config.db.user, password: config.db.password });
+  await admin.initialize();
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await admin.destroy();
+  }
+}

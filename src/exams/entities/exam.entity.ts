@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { decimalTransformer } from '../../database/columns.js';
+
+export enum ExamStatus {
+  Draft = 'draft',
+  Scanning = 'scanning',
+  Marking = 'marking',
+  Published = 'published',
+}
+
+@Entity('exam')
+export class Exam {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() allianceId: number;
+  @Column({ length: 100 }) name: string;
+  @Column({ length: 20, default: '' }) grade: string;
+  @Column({ type: 'date', nullable: true }) examDate: string | null;
+  @Column({ type: 'varchar', length: 16, default: ExamStatus.Draft }) status: ExamStatus;
+  /** 三率 thresholds as fractions of full marks (DESIGN §5 defaults 0.85 / 0.60 / 0.40). */
+  @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.85, transformer: decimalTransformer }) excellentRatio: number;
+  @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.6, transformer: decimalTransformer }) passRatio: number;
+  @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.4, transformer: decimalTransformer }) lowRatio: number;
+  @CreateDateColumn() createdAt: Date;
+}

@@ -1,0 +1,49 @@
+// Every name that crosses processes: queues, jobs and their payloads. Workers check at start-up
+// that each job name has exactly one handler.
+
+export const QUEUES = {
+  ingest: 'scan-ingest',
+  results: 'results',
+  reports: 'reports',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOBS = {
+  ingestPage: 'ingest-page',
+  computeResults: 'compute-results',
+  renderReport: 'render-report',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/** One page image; job id = content hash (plus exam), so uploading the same page twice enqueues nothing new. */
+export interface IngestPagePayload {
+  pageId: number;
+}
+/** One exam; job id = exam id (debounced by the producer), so repeated triggers collapse. */
+export interface ComputeResultsPayload {
+  examId: number;
+}
+/** One exam × school. */
+export interface RenderReportPayload {
+  examId: number;
+  schoolId: number;
+}
+
+export interface JobPayloads {
+  [JOBS.ingestPage]: IngestPagePayload;
+  [JOBS.computeResults]: ComputeResultsPayload;
+  [JOBS.renderReport]: RenderReportPayload;
+}
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JOBS.ingestPage]: QUEUES.ingest,
+  [JOBS.computeResults]: QUEUES.results,
+  [JOBS.renderReport]: QUEUES.reports,
+};
+
+/** Job ids derived from what a job works on: adding the same work twice adds nothing. */
+export const jobIds = {
+  ingestPage: (examId: number, contentHash: string) => `page-${examId}-${contentHash}`,
+  computeResults: (examId: number) => `results-${examId}`,
+  renderReport: (examId: number, schoolId: number) => `report-${examId}-${schoolId}`,
+};

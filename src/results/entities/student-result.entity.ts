@@ -1,0 +1,15 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ScoreColumn } from '../../database/columns.js';
+
+/** A student's paper total. Absent students (缺考) have a row with absent = true and no total. */
+@Entity('student_result')
+@Index(['paperId', 'studentId'], { unique: true })
+export class StudentResult {
+  @PrimaryGeneratedColumn() id: number;
+  @Index() @Column() examId: number;
+  @Column() paperId: number;
+  @Column() studentId: number;
+  @Column() schoolId: number;
+  @ScoreColumn({ nullable: true }) total: number | null;
+  @Column({ default: false }) absent: boolean;
+}

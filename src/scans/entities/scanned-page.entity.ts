@@ -1,0 +1,33 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { JsonColumn } from '../../database/columns.js';
+
+export enum PageStatus {
+  Queued = 'queued',
+  Processed = 'processed',
+  Exception = 'exception',
+}
+
+/** One uploaded page image. The same image uploaded twice for an exam is one row (content hash). */
+@Entity('scanned_page')
+@Index(['examId', 'contentHash'], { unique: true })
+export class ScannedPage {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() examId: number;
+  @Column() batchId: number;
+  @Column() schoolId: number;
+  @Column({ type: 'int', nullable: true }) paperId: number | null;
+  @Column({ length: 64 }) contentHash: string;
+  @Column({ length: 200 }) blobKey: string;
+  @Column({ length: 200, default: '' }) originalName: string;
+  @Column({ type: 'varchar', length: 16, default: PageStatus.Queued }) status: PageStatus;
+  /** Why the page could not be read, in Chinese for the scanner who fixes it. */
+  @Column({ type: 'varchar', length: 300, nullable: true }) exceptionReason: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) exceptionCode: string | null;
+  @Index() @Column({ type: 'int', nullable: true }) studentId: number | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) examNoRead: string | null;
+  @Column({ type: 'smallint', nullable: true }) pageNo: number | null;
+  /** Alignment found by ingestion (transform, residual), kept for diagnosis. */
+  @JsonColumn({ nullable: true }) alignment: unknown;
+  @CreateDateColumn() createdAt: Date;
+  @UpdateDateColumn() updatedAt: Date;
+}

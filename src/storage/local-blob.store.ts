@@ -1,0 +1,68 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { BlobStore } from './blob-store.js';
+
+/** Blob store on a local (or shared network) folder. Writes go to a temp file then rename, so readers never see half a file. */
+export class LocalBlobStore extends BlobStore {
+  constructor(private readonly root: string) {
+    super();
+  }
+
+  private pathOf(key: string): string {
+    const p = normalize(join(this.root, key));
+    if (!p.startsWith(normalize(this.root) + sep)) throw new Error(`invalid blob key: ${key}`);
+    return p;
+  }
+
+  async putContentAddressed(prefix: string, data: Buffer, ext: string) {
+    const hash = createHash('sha256').update(data).digest('hex');
+    const key = `${prefix}/${hash.slice(0, 2)}/${hash}${ext}`;
+    if (!(await this.exists(key))) await this.put(key, data);
+    return { key, hash };
+  }
+
+  async put(key: string, data: Buffer) {
+    const p = this.pathOf(key);
+    await mkdir(dirname(p), { recursive: true });
+    const tmp = `${p}.${randomUUID()}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, p);
+  }
+
+  async putFile(key: string, localPath: string) {
+    const p = this.pathOf(key);
+    await mkdir(dirname(p), { recursive: true });
+    try {
+      await rename(localPath, p);
+    } catch {
+      const tmp = `${p}.${randomUUID()}.tmp`;
+      await copyFile(localPath, tmp);
+      await rename(tmp, p);
+      await rm(localPath, { force: true });
+    }
+  }
+
+  get(key: string) {
+    return readFile(this.pathOf(key));
+  }
+
+  stream(key: string): Readable {
+    return createReadStream(this.pathOf(key));
+  }
+
+  async exists(key: string) {
+    try {
+      await access(this.pathOf(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  localPath(key: string) {
+    return this.pathOf(key);
+  }
+}

@@ -1,0 +1,29 @@
+import { createTestEnv, TestEnv } from '../support/test-env.js';
+import { migrate } from '../../src/database/data-source.js';
+
+describe('migrations on a fresh database', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv('mig');
+  });
+  afterAll(() => env.cleanup());
+
+  it('creates every core table with DECIMAL scores', async () => {
+    const rows: { TABLE_NAME: string }[] = await env.ds.query('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+    const tables = rows.map((r) => r.TABLE_NAME);
+    for (const t of ['alliance', 'school', 'school_class', 'student', 'user', 'user_role', 'exam', 'paper', 'item', 'scanned_page', 'objective_response', 'answer_snippet', 'marking_task', 'mark_event', 'final_item_score', 'report']) {
+      expect(tables).toContain(t);
+    }
+    const cols: { DATA_TYPE: string }[] = await env.ds.query("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND COLUMN_NAME = 'score'");
+    expect(cols[0].DATA_TYPE).toBe('decimal');
+  });
+
+  it('is a no-op when run again', async () => {
+    expect(await migrate(env.config)).toEqual([]);
+  });
+
+  it('enforces one mark per client id and several marks per answer', async () => {
+    const fk: unknown[] = await env.ds.query("SELECT CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND CONSTRAINT_TYPE = 'UNIQUE'");
+    expect(fk.length).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,36 @@
+// Test environment: every test file gets its own database, queue prefix and data folder on the real
+// MariaDB and Redis, so no test depends on another's leftovers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppConfig, loadConfig } from '../../src/config/config.js';
+import { createDataSource, migrate } from '../../src/database/data-source.js';
+
+let counter = 0;
+
+export interface TestEnv {
+  config: AppConfig;
+  /** Initialized data source on the test database (migrated). */
+  ds: DataSource;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestEnv(label = 't'): Promise<TestEnv> {
+  const suffix = `${label}_${process.pid}_${Date.now().toString(36)}_${counter++}`.replace(/[^A-Za-z0-9_]/g, '_');
+  const dataDir = mkdtempSync(join(tmpdir(), 'tongkao-test-'));
+  const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const config: AppConfig = { ...base, db: { ...base.db, name: `tk_test_${suffix}`.slice(0, 64) }, redis: { ...base.redis, prefix: `tkt_${suffix}` }, dataDir };
+  await migrate(config);
+  const ds = createDataSource(config);
+  await ds.initialize();
+  return {
+    config,
+    ds,
+    async cleanup() {
+      await ds.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
+      await ds.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

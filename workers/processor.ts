@@ -1,0 +1,8 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { JobName, JobPayloads } from '../src/queue/jobs.js';
+
+/** A thin processor: payload in, one service call, a status out. */
+export interface Processor<J extends JobName = JobName> {
+  job: J;
+  run(app: INestApplicationContext, payload: JobPayloads[J]): Promise<unknown>;
+}

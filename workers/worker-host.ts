@@ -1,0 +1,58 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Worker } from 'bullmq';
+import { WorkerModule } from '../src/app.module.js';
+import { checkRedis } from '../src/common/startup-checks.js';
+import type { AppConfig } from '../src/config/config.js';
+import { redisConnection } from '../src/queue/connection.js';
+import { JOB_QUEUE, JOBS, JobName, QueueName } from '../src/queue/jobs.js';
+import type { Processor } from './processor.js';
+import { PROCESSORS } from './processors.js';
+
+export interface WorkerHost {
+  app: INestApplicationContext;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Checks that every job name has exactly one processor. */
+export function processorTable(processors: Processor<any>[]): Map<JobName, Processor<any>> {
+  const table = new Map<JobName, Processor<any>>();
+  for (const p of processors) {
+    if (table.has(p.job)) throw new Error(`job "${p.job}" has two processors`);
+    table.set(p.job, p);
+  }
+  const missing = Object.values(JOBS).filter((j) => !table.has(j));
+  if (missing.length) throw new Error(`no processor for job(s): ${missing.join(', ')}`);
+  return table;
+}
+
+/** Starts one BullMQ worker per queue inside a Nest application context (no HTTP). */
+export async function startWorkers(config: AppConfig, opts: { logger?: boolean; processors?: Processor<any>[] } = {}): Promise<WorkerHost> {
+  const table = processorTable(opts.processors ?? PROCESSORS);
+  await checkRedis(config);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn', 'log'] });
+  const queues = new Set<QueueName>(Object.values(JOB_QUEUE));
+  const concurrency: Partial<Record<QueueName, number>> = { 'scan-ingest': config.ingestConcurrency };
+  const workers = [...queues].map(
+    (queue) =>
+      new Worker(
+        queue,
+        async (job) => {
+          const p = table.get(job.name as JobName);
+          if (!p) throw new Error(`no processor for job "${job.name}"`);
+          return p.run(app, job.data);
+        },
+        { connection: redisConnection(config), prefix: config.redis.prefix, concurrency: concurrency[queue] ?? 1 },
+      ),
+  );
+  for (const w of workers) w.on('failed', (job, err) => console.error(`[worker] ${job?.name} ${job?.id} failed: ${err.message}`));
+  return {
+    app,
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await app.close();
+    },
+  };
+}
