@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PageRenderer } from './page-renderer.js';
+import { WebController } from './web.controller.js';
 
-@Module({})
+@Module({ controllers: [WebController], providers: [PageRenderer] })
 export class WebModule {}

@@ -1,0 +1,32 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Public } from '../common/roles.decorator.js';
+import { PageRenderer } from './page-renderer.js';
+
+/**
+ * Page shells. They are public because they contain no data: each page's script calls the API, which
+ * enforces roles and scopes, and sends the person to /login when the session is missing.
+ */
+@Controller()
+export class WebController {
+  constructor(@Inject(PageRenderer) private readonly pages: PageRenderer) {}
+
+  @Public() @Get() @Header('Content-Type', 'text/html; charset=utf-8')
+  home() {
+    return this.pages.render('home', '统考 · 首页');
+  }
+
+  @Public() @Get('login') @Header('Content-Type', 'text/html; charset=utf-8')
+  login() {
+    return this.pages.render('login', '统考 · 登录');
+  }
+
+  @Public() @Get('mark') @Header('Content-Type', 'text/html; charset=utf-8')
+  mark() {
+    return this.pages.render('marker', '统考 · 网上阅卷');
+  }
+
+  @Public() @Get('reports') @Header('Content-Type', 'text/html; charset=utf-8')
+  reports() {
+    return this.pages.render('reports', '统考 · 学校诊断报告');
+  }
+}
