@@ -1,0 +1,172 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor, assertScope } from '../common/actor.js';
+import { AuditLog } from '../common/entities/audit-log.entity.js';
+import { isDuplicateKey, OrgService } from '../org/org.service.js';
+import { validateExam } from './domain/exam-settings.js';
+import { validatePaper } from './domain/paper-validation.js';
+import type { CreateExamBody, CreatePaperBody } from './dto/exams.dto.js';
+import { Exam } from './entities/exam.entity.js';
+import { Item, ItemType, MarkingMode, RoundingMode } from './entities/item.entity.js';
+import { Paper, PaperStatus } from './entities/paper.entity.js';
+
+export interface PaperWithItems {
+  paper: Paper;
+  /** The paper's exam: its allianceId is the scope for every check on the paper. */
+  exam: Exam;
+  /** Ordered by seq. */
+  items: Item[];
+}
+
+function invalid(summary: string, errors: string[]): never {
+  throw new BadRequestException({ statusCode: 400, message: `${summary}：${errors.join('；')}`, errors });
+}
+
+const examView = (e: Exam) => ({
+  id: e.id,
+  allianceId: e.allianceId,
+  name: e.name,
+  grade: e.grade,
+  examDate: e.examDate,
+  status: e.status,
+  excellentRatio: e.excellentRatio,
+  passRatio: e.passRatio,
+  lowRatio: e.lowRatio,
+  createdAt: e.createdAt,
+});
+
+const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status });
+
+/** Exams and their papers (统一命题): creation, reading with scope, locking. */
+@Injectable()
+export class ExamsService {
+  constructor(
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(OrgService) private readonly org: OrgService,
+  ) {}
+
+  async examOrThrow(examId: number): Promise<Exam> {
+    const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
+    if (!exam) throw new NotFoundException('考试不存在');
+    return exam;
+  }
+
+  /** A paper with its exam and items (ordered by seq), answer keys included: callers decide what to show. */
+  async paperWithItems(paperId: number): Promise<PaperWithItems> {
+    const paper = await this.ds.getRepository(Paper).findOneBy({ id: paperId });
+    if (!paper) throw new NotFoundException('试卷不存在');
+    const [exam, items] = await Promise.all([this.examOrThrow(paper.examId), this.ds.getRepository(Item).find({ where: { paperId }, order: { seq: 'ASC' } })]);
+    return { paper, exam, items };
+  }
+
+  async createExam(actor: Actor, allianceId: number, body: CreateExamBody) {
+    assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以创建考试');
+    await this.org.allianceOrThrow(allianceId);
+    const v = validateExam(body ?? {});
+    if (!v.ok) invalid('考试设置有误', v.errors);
+    const exam = await this.ds.transaction(async (m) => {
+      const e = await m.getRepository(Exam).save({ allianceId, ...v.exam });
+      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'exam', entityId: String(e.id), detail: { name: e.name } });
+      return e;
+    });
+    return examView(await this.examOrThrow(exam.id));
+  }
+
+  async listExams(actor: Actor, allianceId: number) {
+    assertScope(actor.belongsTo(allianceId), '无权查看该联盟的考试');
+    const exams = await this.ds.getRepository(Exam).find({ where: { allianceId }, order: { id: 'DESC' } });
+    return exams.map(examView);
+  }
+
+  async getExam(actor: Actor, examId: number) {
+    const exam = await this.examOrThrow(examId);
+    assertScope(actor.belongsTo(exam.allianceId), '无权查看该考试');
+    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    return { ...examView(exam), papers: papers.map(paperSummary) };
+  }
+
+  /** Admin of the alliance, or the subject lead of the paper's subject there. */
+  async createPaper(actor: Actor, examId: number, body: CreatePaperBody) {
+    const exam = await this.examOrThrow(examId);
+    const mayAuthor = actor.isAdminOf(exam.allianceId) || actor.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === exam.allianceId);
+    assertScope(mayAuthor, '只有本联盟管理员或学科组长可以创建试卷');
+    const v = validatePaper(body ?? {});
+    if (!v.ok) invalid(`试卷有${v.errors.length}处错误`, v.errors);
+    const input = v.paper;
+    assertScope(actor.isSubjectLeadOf(exam.allianceId, input.subject), `只有“${input.subject}”学科组长或联盟管理员可以创建该学科试卷`);
+    if (await this.ds.getRepository(Paper).existsBy({ examId, subject: input.subject })) throw new ConflictException(`本次考试已有“${input.subject}”试卷`);
+    let paperId: number;
+    try {
+      paperId = await this.ds.transaction(async (m) => {
+        const p = await m.getRepository(Paper).save({ examId, subject: input.subject, title: input.title, fullMarks: input.fullMarks, status: PaperStatus.Draft, layout: null });
+        await m.getRepository(Item).insert(
+          input.items.map((it) => ({
+            paperId: p.id,
+            seq: it.seq,
+            label: it.label,
+            type: it.type as ItemType,
+            maxScore: it.maxScore,
+            scoreStep: it.scoreStep,
+            roundingMode: it.roundingMode as RoundingMode,
+            answerKey: it.answerKey,
+            optionCount: it.optionCount,
+            markingMode: it.markingMode as MarkingMode,
+            tolerance: it.tolerance,
+            knowledgePoints: it.knowledgePoints,
+            boxHeightMm: it.boxHeightMm,
+          })),
+        );
+        await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'paper', entityId: String(p.id), detail: { examId, subject: p.subject, items: input.items.length } });
+        return p.id;
+      });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ConflictException(`本次考试已有“${input.subject}”试卷`);
+      throw err;
+    }
+    return this.getPaper(actor, paperId);
+  }
+
+  /** Any role in the alliance may read a paper; answer keys only for the admin and that subject's lead. */
+  async getPaper(actor: Actor, paperId: number) {
+    const { paper, exam, items } = await this.paperWithItems(paperId);
+    assertScope(actor.belongsTo(exam.allianceId), '无权查看该试卷');
+    const showKeys = actor.isSubjectLeadOf(exam.allianceId, paper.subject);
+    return {
+      ...paperSummary(paper),
+      examName: exam.name,
+      hasLayout: paper.layout !== null,
+      items: items.map((i) => ({
+        id: i.id,
+        seq: i.seq,
+        label: i.label,
+        type: i.type,
+        maxScore: i.maxScore,
+        scoreStep: i.scoreStep,
+        roundingMode: i.roundingMode,
+        optionCount: i.optionCount,
+        markingMode: i.markingMode,
+        tolerance: i.tolerance,
+        knowledgePoints: i.knowledgePoints,
+        boxHeightMm: i.boxHeightMm,
+        ...(showKeys ? { answerKey: i.answerKey } : {}),
+      })),
+    };
+  }
+
+  /** draft / in_review → locked. Once locked, the items are fixed (sheets and marking rely on them). */
+  async lockPaper(actor: Actor, paperId: number) {
+    const { paper, exam } = await this.paperWithItems(paperId);
+    assertScope(actor.isSubjectLeadOf(exam.allianceId, paper.subject), `只有“${paper.subject}”学科组长或联盟管理员可以锁定该试卷`);
+    // Conditional update: two concurrent lock requests cannot both succeed.
+    const res = await this.ds
+      .createQueryBuilder()
+      .update(Paper)
+      .set({ status: PaperStatus.Locked })
+      .where('id = :id AND status IN (:...from)', { id: paperId, from: [PaperStatus.Draft, PaperStatus.InReview] })
+      .execute();
+    if (!res.affected) throw new ConflictException('试卷已锁定');
+    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'lock', entity: 'paper', entityId: String(paperId), detail: { from: paper.status } });
+    return paperSummary({ ...paper, status: PaperStatus.Locked } as Paper);
+  }
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor } from '../common/actor.js';
+import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
+import type { CreateSchoolBody, CreateUserBody } from './dto/org.dto.js';
+import { IdPipe } from './id-param.pipe.js';
+import { OrgService } from './org.service.js';
+
+@Controller('api/alliances')
+export class AlliancesController {
+  constructor(@Inject(OrgService) private readonly org: OrgService) {}
+
+  @Authenticated()
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.org.getAlliance(actor, id);
+  }
+
+  @Roles(Role.Admin)
+  @Post(':id/schools')
+  createSchool(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: CreateSchoolBody) {
+    return this.org.createSchool(actor, id, body);
+  }
+
+  @Authenticated()
+  @Get(':id/schools')
+  listSchools(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.org.listSchools(actor, id);
+  }
+
+  @Roles(Role.Admin)
+  @Post(':id/users')
+  createUser(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: CreateUserBody) {
+    return this.org.createUser(actor, id, body);
+  }
+
+  @Roles(Role.Admin)
+  @Get(':id/users')
+  listUsers(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.org.listUsers(actor, id);
+  }
+}

@@ -1,0 +1,63 @@
+import { validateNewUser } from './user-input.js';
+
+const schools = new Set([7, 8]);
+const base = { username: 'zhang.san', displayName: '张三', password: 'long-enough' };
+
+describe('validateNewUser', () => {
+  it('accepts a user with several roles and drops a repeated grant', () => {
+    const r = validateNewUser(
+      {
+        ...base,
+        roles: [
+          { role: 'principal', schoolId: 7 },
+          { role: 'subject_lead', subject: ' 数学 ' },
+          { role: 'marker' },
+          { role: 'principal', schoolId: '7' },
+        ],
+      },
+      schools,
+    );
+    expect(r).toEqual({
+      ok: true,
+      user: {
+        ...base,
+        roles: [
+          { role: 'principal', schoolId: 7, subject: null },
+          { role: 'subject_lead', schoolId: null, subject: '数学' },
+          { role: 'marker', schoolId: null, subject: null },
+        ],
+      },
+    });
+  });
+
+  it('lists every problem in Chinese', () => {
+    const r = validateNewUser(
+      {
+        username: 'a b',
+        displayName: ' ',
+        password: 'short',
+        roles: [{ role: 'scanner' }, { role: 'principal', schoolId: 99 }, { role: 'subject_lead' }, { role: 'boss' }, { role: 'admin', schoolId: 7 }, { role: 'scanner', schoolId: 8, subject: '数学' }],
+      },
+      schools,
+    );
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        '用户名应为 3–60 个字母、数字或 _ . @ -',
+        '姓名（显示名）不能为空',
+        '密码至少 8 位',
+        '第1个角色：扫描员必须指定所属学校',
+        '第2个角色：学校 99 不属于本联盟',
+        '第3个角色：学科组长必须指定学科',
+        '第4个角色：未知角色“boss”，应为 admin / subject_lead / marker / scanner / principal',
+        '第5个角色：管理员不按学校分配，请不要指定学校',
+        '第6个角色：扫描员不按学科分配，请不要指定学科',
+      ],
+    });
+  });
+
+  it('needs at least one role', () => {
+    expect(validateNewUser({ ...base, roles: [] }, schools)).toEqual({ ok: false, errors: ['至少需要分配一个角色'] });
+    expect(validateNewUser({ ...base }, schools)).toEqual({ ok: false, errors: ['至少需要分配一个角色'] });
+  });
+});

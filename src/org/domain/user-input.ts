@@ -1,0 +1,72 @@
+// Validation of a new user account and its role grants. Pure: the alliance's school ids are passed in.
+
+export type RoleName = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal';
+const ROLE_LABEL: Record<RoleName, string> = {
+  admin: '管理员',
+  subject_lead: '学科组长',
+  marker: '阅卷教师',
+  scanner: '扫描员',
+  principal: '校长',
+};
+const SCHOOL_ROLES: RoleName[] = ['scanner', 'principal'];
+
+export const PASSWORD_MIN = 8;
+
+export interface NewUserInput {
+  username?: unknown;
+  displayName?: unknown;
+  password?: unknown;
+  roles?: unknown;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: { role: RoleName; schoolId: number | null; subject: string | null }[];
+}
+
+export type UserInputResult = { ok: true; user: NewUser } | { ok: false; errors: string[] };
+
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+export function validateNewUser(input: NewUserInput, schoolIds: ReadonlySet<number>): UserInputResult {
+  const errors: string[] = [];
+  const username = str(input.username);
+  const displayName = str(input.displayName);
+  const password = typeof input.password === 'string' ? input.password : '';
+
+  if (!/^[A-Za-z0-9_.@-]{3,60}$/.test(username)) errors.push('用户名应为 3–60 个字母、数字或 _ . @ -');
+  if (displayName === '') errors.push('姓名（显示名）不能为空');
+  else if (displayName.length > 60) errors.push('姓名（显示名）最多 60 个字');
+  if (password.length < PASSWORD_MIN) errors.push(`密码至少 ${PASSWORD_MIN} 位`);
+  else if (password.length > 72) errors.push('密码最多 72 位'); // bcrypt ignores bytes beyond 72
+
+  const roles: NewUser['roles'] = [];
+  if (!Array.isArray(input.roles) || input.roles.length === 0) errors.push('至少需要分配一个角色');
+  else {
+    input.roles.forEach((raw, i) => {
+      const at = `第${i + 1}个角色：`;
+      const r = (raw ?? {}) as { role?: unknown; schoolId?: unknown; subject?: unknown };
+      const role = r.role as RoleName;
+      if (typeof r.role !== 'string' || !(r.role in ROLE_LABEL)) {
+        errors.push(`${at}未知角色“${String(r.role ?? '')}”，应为 ${Object.keys(ROLE_LABEL).join(' / ')}`);
+        return;
+      }
+      const label = ROLE_LABEL[role];
+      const hasSchool = r.schoolId !== undefined && r.schoolId !== null && r.schoolId !== '';
+      const schoolId = hasSchool ? Number(r.schoolId) : null;
+      const subject = str(r.subject) || null;
+      if (SCHOOL_ROLES.includes(role)) {
+        if (schoolId === null) return void errors.push(`${at}${label}必须指定所属学校`);
+        if (!Number.isInteger(schoolId) || !schoolIds.has(schoolId)) return void errors.push(`${at}学校 ${String(r.schoolId)} 不属于本联盟`);
+      } else if (hasSchool) return void errors.push(`${at}${label}不按学校分配，请不要指定学校`);
+      if (role === 'subject_lead' && !subject) return void errors.push(`${at}学科组长必须指定学科`);
+      if (subject && role !== 'subject_lead' && role !== 'marker') return void errors.push(`${at}${label}不按学科分配，请不要指定学科`);
+      if (subject && subject.length > 40) return void errors.push(`${at}学科名称过长`);
+      const grant = { role, schoolId, subject };
+      if (!roles.some((g) => g.role === grant.role && g.schoolId === grant.schoolId && g.subject === grant.subject)) roles.push(grant);
+    });
+  }
+  return errors.length ? { ok: false, errors } : { ok: true, user: { username, displayName, password, roles } };
+}

@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor } from '../common/actor.js';
+import { CurrentActor, Roles } from '../common/roles.decorator.js';
+import type { CreateClassesBody, UploadedRosterFile } from './dto/org.dto.js';
+import { IdPipe } from './id-param.pipe.js';
+import { OrgService } from './org.service.js';
+import { RosterService } from './roster.service.js';
+import { UPLOAD_MAX_BYTES, UploadErrorsInterceptor } from './upload-errors.interceptor.js';
+
+@Controller('api/schools')
+export class SchoolsController {
+  constructor(
+    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(RosterService) private readonly roster: RosterService,
+  ) {}
+
+  @Roles(Role.Admin)
+  @Post(':id/classes')
+  createClasses(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: CreateClassesBody) {
+    return this.org.createClasses(actor, id, body);
+  }
+
+  @Roles(Role.Admin, Role.Principal, Role.Scanner)
+  @Get(':id/classes')
+  listClasses(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.org.listClasses(actor, id);
+  }
+
+  @Roles(Role.Admin, Role.Scanner)
+  @Post(':id/roster')
+  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
+  importRoster(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @UploadedFile() file: UploadedRosterFile | undefined) {
+    return this.roster.importRoster(actor, id, file);
+  }
+
+  @Roles(Role.Admin, Role.Principal, Role.Scanner)
+  @Get(':id/students')
+  listStudents(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.roster.listStudents(actor, id);
+  }
+}
