@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { MarkingController } from './marking.controller.js';
+import { MarkingService } from './marking.service.js';
 
-@Module({})
+@Module({ controllers: [MarkingController], providers: [MarkingService], exports: [MarkingService] })
 export class MarkingModule {}

@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor } from '../common/actor.js';
+import { CurrentActor, Roles } from '../common/roles.decorator.js';
+import { parseArbitrate, parseNextTask, parseSubmit } from './dto/marking.dto.js';
+import { MarkingService } from './marking.service.js';
+
+@Controller('api/marking')
+export class MarkingController {
+  constructor(@Inject(MarkingService) private readonly marking: MarkingService) {}
+
+  /** Leases the next answer to mark; 204 when nothing is left for the caller. */
+  @Post('next')
+  @Roles(Role.Marker)
+  @HttpCode(200)
+  async next(@CurrentActor() actor: Actor, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const task = await this.marking.next(actor, parseNextTask(body));
+    if (!task) res.status(204);
+    return task ?? undefined;
+  }
+
+  @Get('snippets/:token')
+  @Roles(Role.Marker, Role.SubjectLead, Role.Admin)
+  @Header('Cache-Control', 'private, no-store')
+  @Header('X-Content-Type-Options', 'nosniff')
+  snippet(@CurrentActor() actor: Actor, @Param('token') token: string) {
+    return this.marking.snippetImage(actor, token);
+  }
+
+  @Post('tasks/:taskId/submit')
+  @Roles(Role.Marker)
+  @HttpCode(200)
+  submit(@CurrentActor() actor: Actor, @Param('taskId') taskId: string, @Body() body: unknown) {
+    return this.marking.submit(actor, taskId, parseSubmit(body));
+  }
+
+  @Post('snippets/:token/arbitrate')
+  @Roles(Role.SubjectLead, Role.Admin)
+  @HttpCode(200)
+  arbitrate(@CurrentActor() actor: Actor, @Param('token') token: string, @Body() body: unknown) {
+    return this.marking.arbitrate(actor, token, parseArbitrate(body));
+  }
+
+  @Get('arbitration')
+  @Roles(Role.SubjectLead, Role.Admin)
+  arbitrationQueue(@CurrentActor() actor: Actor, @Query('examId') examId: string) {
+    return this.marking.arbitrationQueue(actor, examId);
+  }
+
+  @Get('progress')
+  @Roles(Role.Marker, Role.SubjectLead, Role.Admin)
+  progress(@CurrentActor() actor: Actor, @Query('examId') examId: string) {
+    return this.marking.progress(actor, examId);
+  }
+}
