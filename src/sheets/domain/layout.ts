@@ -138,14 +138,19 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
   );
   let y = gridY + 10 * rowPitch + 22; // below the grid
 
-  // Objective items: four columns, rows of 17pt, options 19pt apart.
+  // Objective items: four (or three) columns, rows of 18pt, options 19pt apart.
   const objective = input.items.filter((i) => isObjective(i.type));
   if (objective.length) {
+    for (const item of objective) {
+      if (item.type !== 'true_false' && (item.optionCount < 2 || item.optionCount > 8)) throw new Error(`第${item.label}题选项个数应在 2–8 之间`);
+    }
     y += 14; // block title
-    const cols = 4;
+    // Four columns fit up to five options (A–E); items with more options get three wider columns.
+    const cols = Math.max(...objective.map((i) => optionLetters(i).length)) > 5 ? 3 : 4;
     const colWidth = (A4.width - 2 * MARGIN_X) / cols;
     const rows = Math.ceil(objective.length / cols);
     const rowH = 18;
+    if (y + rows * rowH > BOTTOM_LIMIT) throw new Error(`客观题过多（${objective.length}题），一页放不下`);
     objective.forEach((item, k) => {
       const col = Math.floor(k / rows);
       const row = k % rows;

@@ -1,0 +1,192 @@
+// Answer sheets end to end: layout from the paper's items, the printed PDF read back with poppler, and the two routes.
+import type { INestApplication } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createApiApp } from '../../src/app.factory.js';
+import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Actor } from '../../src/common/actor.js';
+import { Exam } from '../../src/exams/entities/exam.entity.js';
+import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
+import { Paper } from '../../src/exams/entities/paper.entity.js';
+import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import type { SheetLayout } from '../../src/sheets/domain/layout.js';
+import { SheetsService } from '../../src/sheets/sheets.service.js';
+import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+interface Pgm {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+function readPgm(buf: Buffer): Pgm {
+  // P5 <w> <h> <max> then one byte per pixel
+  const header = buf.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  if (!header) throw new Error('not a binary PGM');
+  const width = Number(header[1]);
+  const height = Number(header[2]);
+  return { width, height, data: buf.subarray(header[0].length, header[0].length + width * height) };
+}
+/** Grey at a layout point (PDF points) on a page rasterised at `dpi`. */
+const greyAt = (img: Pgm, dpi: number, x: number, y: number) => img.data[Math.floor((y * dpi) / 72) * img.width + Math.floor((x * dpi) / 72)];
+
+describe('answer sheets', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let service: SheetsService;
+  let allianceId: number;
+  let paper: Paper;
+  let emptyPaper: Paper;
+  let tmp: string;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    env = await createTestEnv('sheets');
+    tmp = mkdtempSync(join(tmpdir(), 'tk-sheets-'));
+    const a = await createAlliance(env.ds);
+    const other = await createAlliance(env.ds, '另一个教联体', `B${Date.now().toString(36)}`);
+    allianceId = a.id;
+    const school = await createSchool(env.ds, a.id, '城关一中', 'S001');
+    const exam = await env.ds.getRepository(Exam).save({ allianceId: a.id, name: '2025年秋季七年级期中联考', grade: '七年级' });
+    paper = await env.ds.getRepository(Paper).save({ examId: exam.id, subject: '数学', title: '七年级数学期中联考', fullMarks: 100 });
+    emptyPaper = await env.ds.getRepository(Paper).save({ examId: exam.id, subject: '语文', title: '七年级语文期中联考', fullMarks: 100 });
+    const items: Partial<Item>[] = [];
+    for (let k = 1; k <= 10; k++) {
+      const type = k === 9 ? ItemType.MultipleChoice : k === 10 ? ItemType.TrueFalse : ItemType.SingleChoice;
+      items.push({ paperId: paper.id, seq: k, label: String(k), type, maxScore: 3, answerKey: k === 9 ? 'AC' : k === 10 ? 'T' : 'ABCD'[k % 4], optionCount: 4 });
+    }
+    items.push({ paperId: paper.id, seq: 11, label: '11', type: ItemType.FillIn, maxScore: 4, boxHeightMm: 15 });
+    items.push({ paperId: paper.id, seq: 12, label: '12', type: ItemType.Subjective, maxScore: 12, scoreStep: 0.5, boxHeightMm: 60 });
+    items.push({ paperId: paper.id, seq: 13, label: '13', type: ItemType.Subjective, maxScore: 14, boxHeightMm: 60 });
+    items.push({ paperId: paper.id, seq: 14, label: '14', type: ItemType.Subjective, maxScore: 16, boxHeightMm: 80 });
+    // saved out of order: the sheet must follow seq, not insertion order
+    await env.ds.getRepository(Item).save(items.reverse());
+
+    const pw = 'pass-1234';
+    await createUser(env.ds, 'admin', pw, [{ role: Role.Admin, allianceId: a.id }]);
+    await createUser(env.ds, 'mathlead', pw, [{ role: Role.SubjectLead, allianceId: a.id, subject: '数学' }]);
+    await createUser(env.ds, 'cnlead', pw, [{ role: Role.SubjectLead, allianceId: a.id, subject: '语文' }]);
+    await createUser(env.ds, 'marker', pw, [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]);
+    await createUser(env.ds, 'scanner', pw, [{ role: Role.Scanner, allianceId: a.id, schoolId: school.id }]);
+    await createUser(env.ds, 'outsider', pw, [{ role: Role.Principal, allianceId: other.id, schoolId: (await createSchool(env.ds, other.id, '外校', 'X001')).id }]);
+
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    service = app.get(SheetsService);
+    for (const u of ['admin', 'mathlead', 'cnlead', 'marker', 'scanner', 'outsider']) {
+      const res = await request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: pw });
+      tokens[u] = res.body.token;
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const adminActor = () => new Actor(1, 'admin', 'admin', [{ role: Role.Admin, allianceId, schoolId: null, subject: null }]);
+
+  it('lays out the paper in seq order, stores the layout, and prints a PDF that agrees with it', async () => {
+    const layout = await service.generateSheet(adminActor(), paper.id, {});
+    expect(layout.examNoDigits).toBe(8);
+    expect(layout.pages).toHaveLength(2);
+    expect(layout.pages[0].objective.map((o) => o.label)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(layout.pages[0].objective[9].options).toEqual(['T', 'F']);
+    expect(layout.pages.flatMap((p) => p.subjective.map((s) => s.label))).toEqual(['11', '12', '13', '14']);
+    const stored = await env.ds.getRepository(Paper).findOneByOrFail({ id: paper.id });
+    expect(stored.layout).toEqual(layout);
+
+    const { data } = await service.sheetPdf(adminActor(), paper.id);
+    expect(data.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pdfPath = join(tmp, 'sheet.pdf');
+    writeFileSync(pdfPath, data);
+
+    // pdftotext spaces CJK text as it likes; compare without whitespace
+    const text = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    for (const s of ['七年级数学期中联考', '数学答题卡', '第11题（4分）', '第12题（12分）', '第14题（16分）', '姓名', '班级', '考号', '填涂说明', '2B铅笔', '第1页/共2页', '第2页/共2页']) expect(text).toContain(s);
+    expect(execFileSync('pdffonts', [pdfPath], { encoding: 'utf8' })).toMatch(/NotoSansSC.*yes\s+yes/); // embedded, subset
+
+    const dpi = 100;
+    execFileSync('pdftoppm', ['-r', String(dpi), '-gray', pdfPath, join(tmp, 'page')]);
+    for (const page of layout.pages) {
+      const img = readPgm(readFileSync(join(tmp, `page-${page.pageNo}.pgm`)));
+      expect(img.width).toBe(Math.round((layout.page.width * dpi) / 72));
+      for (const f of page.fiducials) expect(greyAt(img, dpi, f.cx, f.cy)).toBeLessThan(60);
+      // the page code read off the print at the layout's cells is paperId·16 + pageNo
+      const bits = page.pageCode.cells.map((c) => (greyAt(img, dpi, c.x + c.w / 2, c.y + c.h / 2) < 100 ? '1' : '0')).join('');
+      expect(parseInt(bits, 2)).toBe(paper.id * 16 + page.pageNo);
+      // inside each answer box, well away from its label, the paper is blank
+      for (const s of page.subjective) expect(greyAt(img, dpi, s.box.x + s.box.w / 2, s.box.y + s.box.h / 2)).toBeGreaterThan(230);
+    }
+    const p1 = readPgm(readFileSync(join(tmp, 'page-1.pgm')));
+    for (const o of layout.pages[0].objective) {
+      for (const b of o.bubbles) {
+        expect(greyAt(p1, dpi, b.cx, b.cy)).toBeGreaterThan(140); // empty bubble centre: at most the light printed letter
+        // the printed ring passes through the bubble's rim: darker than the paper on at least one side
+        const rim = Math.min(greyAt(p1, dpi, b.cx - b.r, b.cy), greyAt(p1, dpi, b.cx + b.r, b.cy), greyAt(p1, dpi, b.cx, b.cy - b.r), greyAt(p1, dpi, b.cx, b.cy + b.r));
+        expect(rim).toBeLessThan(235);
+      }
+    }
+    for (const col of layout.pages[0].examNo!) for (const b of col) expect(greyAt(p1, dpi, b.cx, b.cy)).toBeGreaterThan(140);
+  });
+
+  it('refuses a paper without items, a bad digit count, and a layout change once pages are scanned', async () => {
+    await expect(service.generateSheet(adminActor(), emptyPaper.id, {})).rejects.toMatchObject({ status: 400, message: expect.stringContaining('还没有题目') });
+    await expect(service.generateSheet(adminActor(), paper.id, { examNoDigits: 3 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('考号位数') });
+
+    const before = (await env.ds.getRepository(Paper).findOneByOrFail({ id: paper.id })).layout as SheetLayout;
+    const exam = await env.ds.getRepository(Exam).findOneByOrFail({ id: paper.examId });
+    const school = await createSchool(env.ds, exam.allianceId, '扫描校', 'S900');
+    const admin = await env.ds.query('SELECT id FROM `user` WHERE username = ?', ['admin']);
+    const batch = await env.ds.getRepository(ScanBatch).save({ examId: exam.id, schoolId: school.id, uploadedBy: admin[0].id });
+    await env.ds.getRepository(ScannedPage).save({ examId: exam.id, batchId: batch.id, schoolId: school.id, paperId: paper.id, contentHash: 'a'.repeat(64), blobKey: 'scans/x.png' });
+    // the same layout again is harmless; a different one would misread the scanned pages
+    await expect(service.generateSheet(adminActor(), paper.id, { examNoDigits: before.examNoDigits })).resolves.toEqual(before);
+    await expect(service.generateSheet(adminActor(), paper.id, { examNoDigits: 10 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('已有 1 张答题卡扫描入库') });
+    expect((await env.ds.getRepository(Paper).findOneByOrFail({ id: paper.id })).layout).toEqual(before);
+  });
+
+  describe('HTTP', () => {
+    const http = () => request(app.getHttpServer());
+    const as = (u: string) => ({ Authorization: `Bearer ${tokens[u]}` });
+
+    it('POST /api/papers/:id/sheet: subject lead of that subject or admin; others 403', async () => {
+      const ok = await http().post(`/api/papers/${emptyPaper.id}/sheet`).set(as('cnlead')).send({});
+      expect(ok.status).toBe(400); // in scope, but the paper has no items
+      expect(ok.body.message).toContain('还没有题目');
+      const wrongSubject = await http().post(`/api/papers/${paper.id}/sheet`).set(as('cnlead')).send({});
+      expect(wrongSubject.status).toBe(403);
+      expect(wrongSubject.body.message).toMatch(/[\u4e00-\u9fa5]/);
+      expect((await http().post(`/api/papers/${paper.id}/sheet`).set(as('marker')).send({})).status).toBe(403);
+      expect((await http().post(`/api/papers/${paper.id}/sheet`).set(as('scanner')).send({})).status).toBe(403);
+      expect((await http().post(`/api/papers/${paper.id}/sheet`)).status).toBe(401);
+      const res = await http().post(`/api/papers/${paper.id}/sheet`).set(as('mathlead')).send({ examNoDigits: 8 });
+      expect(res.status).toBe(201);
+      expect(res.body.paperId).toBe(paper.id);
+      expect(res.body.pages[0].examNo).toHaveLength(8);
+      expect((await http().post('/api/papers/abc/sheet').set(as('admin')).send({})).status).toBe(400);
+      expect((await http().post('/api/papers/999999/sheet').set(as('admin')).send({})).body.message).toBe('试卷不存在');
+    });
+
+    it('GET /api/papers/:id/sheet.pdf: admin, leads, scanners, principals of the alliance; 404 before a layout', async () => {
+      const pdf = await http().get(`/api/papers/${paper.id}/sheet.pdf`).set(as('scanner')).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf`).set(as('cnlead'))).status).toBe(200);
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf`).set(as('marker'))).status).toBe(403);
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf`).set(as('outsider'))).status).toBe(403);
+      const none = await http().get(`/api/papers/${emptyPaper.id}/sheet.pdf`).set(as('admin'));
+      expect(none.status).toBe(404);
+      expect(none.body.message).toBe('该试卷尚未生成答题卡');
+    });
+  });
+});
