@@ -1,13 +1,18 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { redisConnection } from './connection.js';
 import { JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
+
+/** Triggers that arrive within this window collapse into one results computation. */
+const RESULTS_DEBOUNCE_MS = 1500;
 
 /** The one place that enqueues jobs. Ids come from jobIds, so enqueueing the same work twice is a no-op. */
 @Injectable()
 export class JobProducer implements OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
+  private redis: Redis | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -20,11 +25,19 @@ export class JobProducer implements OnApplicationShutdown {
     return q;
   }
 
-  private add<J extends JobName>(job: J, payload: JobPayloads[J], id: string, opts: { dedupe?: boolean; delay?: number } = {}) {
+  private counters(): Redis {
+    this.redis ??= new Redis({ host: this.config.redis.host, port: this.config.redis.port, maxRetriesPerRequest: 3 });
+    return this.redis;
+  }
+
+  private generationKey(kind: 'results' | 'report', key: string) {
+    return `${this.config.redis.prefix}:generation:${kind}:${key}`;
+  }
+
+  private add<J extends JobName>(job: J, payload: JobPayloads[J], id: string, delay?: number) {
     return this.queue(JOB_QUEUE[job]).add(job, payload, {
-      jobId: opts.dedupe ? undefined : id,
-      deduplication: opts.dedupe ? { id } : undefined,
-      delay: opts.delay,
+      jobId: id,
+      delay,
       attempts: 3,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: { count: 1000 },
@@ -36,17 +49,27 @@ export class JobProducer implements OnApplicationShutdown {
     return this.add(JOBS.ingestPage, { pageId }, jobIds.ingestPage(examId, contentHash));
   }
 
-  /** Debounced: while a results job of the exam is waiting, further triggers join it. */
-  computeResults(examId: number, delayMs = 0) {
-    return this.add(JOBS.computeResults, { examId }, jobIds.computeResults(examId), { dedupe: true, delay: delayMs });
+  /** Debounced and never lost: see ComputeResultsPayload. */
+  async computeResults(examId: number, delayMs = RESULTS_DEBOUNCE_MS) {
+    const generation = await this.counters().incr(this.generationKey('results', String(examId)));
+    return this.add(JOBS.computeResults, { examId, generation }, jobIds.computeResults(examId, generation), delayMs);
   }
 
-  renderReport(examId: number, schoolId: number) {
-    return this.add(JOBS.renderReport, { examId, schoolId }, jobIds.renderReport(examId, schoolId), { dedupe: true });
+  async renderReport(examId: number, schoolId: number) {
+    const generation = await this.counters().incr(this.generationKey('report', `${examId}-${schoolId}`));
+    return this.add(JOBS.renderReport, { examId, schoolId, generation }, jobIds.renderReport(examId, schoolId, generation));
+  }
+
+  /** False when a later trigger of the same work exists: the job may skip itself, the later one will run. */
+  async isLatest(job: typeof JOBS.computeResults | typeof JOBS.renderReport, payload: { examId: number; schoolId?: number; generation: number }): Promise<boolean> {
+    const key = job === JOBS.computeResults ? this.generationKey('results', String(payload.examId)) : this.generationKey('report', `${payload.examId}-${payload.schoolId}`);
+    const current = Number(await this.counters().get(key));
+    return !current || current <= payload.generation;
   }
 
   async onApplicationShutdown() {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.redis?.disconnect();
   }
 }
 

@@ -19,14 +19,19 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export interface IngestPagePayload {
   pageId: number;
 }
-/** One exam; job id = exam id (debounced by the producer), so repeated triggers collapse. */
+/**
+ * One exam. Every trigger bumps the exam's generation; a job whose generation is no longer the latest
+ * skips itself, so a burst of triggers computes once and a trigger during a run is never lost.
+ */
 export interface ComputeResultsPayload {
   examId: number;
+  generation: number;
 }
-/** One exam × school. */
+/** One exam × school, generation-stamped like the results job. */
 export interface RenderReportPayload {
   examId: number;
   schoolId: number;
+  generation: number;
 }
 
 export interface JobPayloads {
@@ -44,6 +49,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 /** Job ids derived from what a job works on: adding the same work twice adds nothing. */
 export const jobIds = {
   ingestPage: (examId: number, contentHash: string) => `page-${examId}-${contentHash}`,
-  computeResults: (examId: number) => `results-${examId}`,
-  renderReport: (examId: number, schoolId: number) => `report-${examId}-${schoolId}`,
+  computeResults: (examId: number, generation: number) => `results-${examId}-${generation}`,
+  renderReport: (examId: number, schoolId: number, generation: number) => `report-${examId}-${schoolId}-${generation}`,
 };

@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ResultsController } from './results.controller.js';
+import { ResultsService } from './results.service.js';
 
-@Module({})
+@Module({
+  controllers: [ResultsController],
+  providers: [ResultsService],
+  exports: [ResultsService],
+})
 export class ResultsModule {}

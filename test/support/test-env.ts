@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../../src/config/config.js';
 import { createDataSource, migrate } from '../../src/database/data-source.js';
@@ -30,7 +31,23 @@ export async function createTestEnv(label = 't'): Promise<TestEnv> {
     async cleanup() {
       await ds.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
       await ds.destroy();
+      await clearRedisPrefix(config);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes every Redis key of the test's queue prefix (queues and generation counters). */
+async function clearRedisPrefix(config: AppConfig): Promise<void> {
+  const redis = new Redis({ host: config.redis.host, port: config.redis.port, maxRetriesPerRequest: 3 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.redis.prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

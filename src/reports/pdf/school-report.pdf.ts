@@ -1,0 +1,218 @@
+// Lays out a SchoolReportModel as an A4 PDF with pdfkit. Noto Sans SC is embedded and subsetted
+// (pdfkit embeds only the glyphs used), so the file stays small and opens on any machine.
+import { Injectable } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+import type { BarChart, ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
+
+type Doc = PDFKit.PDFDocument;
+
+const require = createRequire(import.meta.url);
+const FONT_FILES = {
+  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+};
+let fontCache: { regular: Buffer; bold: Buffer } | null = null;
+function fonts() {
+  // ~10 MB each: read once per process, not per report.
+  fontCache ??= { regular: readFileSync(require.resolve(FONT_FILES.regular)), bold: readFileSync(require.resolve(FONT_FILES.bold)) };
+  return fontCache;
+}
+
+const MARGIN = 50;
+const INK = '#222222';
+const MUTED = '#666666';
+const RULE = '#c8ccd2';
+const HEAD_FILL = '#eef1f5';
+const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
+
+@Injectable()
+export class SchoolReportPdf {
+  async render(model: SchoolReportModel): Promise<Buffer> {
+    const f = fonts();
+    const doc = new PDFDocument({
+      size: 'A4',
+      margin: MARGIN,
+      bufferPages: true,
+      info: { Title: model.documentTitle, Author: 'tongkao 统考', Subject: '学校质量诊断报告' },
+    });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise<Buffer>((resolve, reject) => {
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+      doc.on('error', reject);
+    });
+    doc.registerFont('regular', f.regular);
+    doc.registerFont('bold', f.bold);
+
+    model.sections.forEach((s, i) => {
+      if (i > 0) doc.addPage();
+      this.section(doc, s);
+    });
+    this.pageNumbers(doc);
+    doc.end();
+    return done;
+  }
+
+  private get width() {
+    return 595.28 - 2 * MARGIN;
+  }
+
+  private bottom(doc: Doc) {
+    return doc.page.height - MARGIN - 20;
+  }
+
+  private ensureSpace(doc: Doc, height: number) {
+    if (doc.y + height > this.bottom(doc)) doc.addPage();
+  }
+
+  private section(doc: Doc, s: ReportSection) {
+    doc.fillColor(INK).font('bold').fontSize(16).text(s.heading, MARGIN, MARGIN, { width: this.width, align: 'center' });
+    doc.moveDown(0.3);
+    doc.font('bold').fontSize(13).text(s.schoolName, { width: this.width, align: 'center' });
+    doc.moveDown(0.8);
+    doc.font('regular').fontSize(10);
+    for (const line of s.intro) doc.text(line, MARGIN, doc.y, { width: this.width });
+
+    const numerals = ['一', '二', '三', '四', '五', '六'];
+    let part = 0;
+    const title = (t: string) => `${numerals[part++]}、${t}`;
+
+    this.heading(doc, title('核心指标（本校与联盟）'));
+    this.table(doc, s.mainTable, [this.width * 0.4, this.width * 0.3, this.width * 0.3]);
+    doc.moveDown(0.4);
+    doc.font('regular').fontSize(7.5).fillColor(MUTED);
+    doc.text('注：', MARGIN, doc.y, { width: this.width });
+    for (const line of s.formulas) doc.text(`· ${line}`, MARGIN, doc.y, { width: this.width });
+    doc.fillColor(INK);
+
+    // Findings come first after the key figures: they are what a principal acts on (找差距、补短板).
+    this.heading(doc, title('诊断发现'));
+    doc.font('regular').fontSize(10);
+    s.findings.forEach((line, i) => {
+      const text = `${i + 1}. ${line}`;
+      this.ensureSpace(doc, doc.heightOfString(text, { width: this.width - 10 }) + 4);
+      doc.text(text, MARGIN + 5, doc.y, { width: this.width - 10 });
+      doc.moveDown(0.25);
+    });
+
+    this.heading(doc, title('各题得分率'), s.chart ? 270 : 70);
+    if (s.chart) this.barChart(doc, s.chart);
+    else doc.font('regular').fontSize(10).text(s.chartNote ?? '', MARGIN, doc.y, { width: this.width });
+
+    if (s.bandTable) {
+      this.heading(doc, title('分数段分布'));
+      this.table(doc, s.bandTable, [this.width * 0.34, this.width * 0.22, this.width * 0.22, this.width * 0.22], 8.5);
+    }
+
+    this.heading(doc, title('横向比较'));
+    const w = this.width;
+    this.table(doc, s.peerTable, [w * 0.22, w * 0.1, w * 0.11, w * 0.11, w * 0.11, w * 0.11, w * 0.13, w * 0.11], 8.5);
+    doc.moveDown(0.3);
+    doc.font('regular').fontSize(7.5).fillColor(MUTED);
+    for (const line of s.peerNotes) doc.text(line, MARGIN, doc.y, { width: this.width });
+    doc.fillColor(INK);
+  }
+
+  /** `need`: room for the heading and the start of what follows, so a heading never ends a page alone. */
+  private heading(doc: Doc, text: string, need = 70) {
+    doc.moveDown(0.8);
+    this.ensureSpace(doc, need);
+    doc.font('bold').fontSize(12).fillColor(INK).text(text, MARGIN, doc.y, { width: this.width });
+    doc.moveDown(0.3);
+  }
+
+  private table(doc: Doc, t: ReportTable, widths: number[], fontSize = 9.5) {
+    const rowH = fontSize + 9;
+    const drawRow = (cells: string[], header: boolean) => {
+      if (doc.y + rowH > this.bottom(doc)) {
+        doc.addPage();
+        if (!header) drawRow(t.header, true);
+      }
+      const y = doc.y;
+      if (header) doc.rect(MARGIN, y, this.width, rowH).fill(HEAD_FILL);
+      let x = MARGIN;
+      doc.font(header ? 'bold' : 'regular').fontSize(fontSize).fillColor(INK);
+      cells.forEach((c, i) => {
+        doc.text(c, x + 4, y + (rowH - fontSize) / 2 - 1, { width: widths[i] - 8, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });
+        x += widths[i];
+      });
+      doc.moveTo(MARGIN, y + rowH).lineTo(MARGIN + this.width, y + rowH).lineWidth(0.5).strokeColor(RULE).stroke();
+      doc.x = MARGIN;
+      doc.y = y + rowH;
+    };
+    this.ensureSpace(doc, rowH * Math.min(t.rows.length + 1, 4));
+    drawRow(t.header, true);
+    for (const r of t.rows) drawRow(r, false);
+  }
+
+  /** Grouped bars with a percent axis, grid lines, category labels and a legend, from pdfkit primitives. */
+  private barChart(doc: Doc, c: BarChart) {
+    const height = 190;
+    const axisW = 34;
+    const labelH = 16;
+    const legendH = 16;
+    this.ensureSpace(doc, height + labelH + legendH + 20);
+    const top = doc.y + legendH;
+    const left = MARGIN + axisW;
+    const plotW = this.width - axisW;
+    const plotH = height - labelH;
+    const base = top + plotH;
+
+    // legend, top right
+    doc.font('regular').fontSize(8).fillColor(INK);
+    let lx = MARGIN + this.width;
+    for (let i = c.series.length - 1; i >= 0; i--) {
+      const name = c.series[i].name;
+      const tw = doc.widthOfString(name);
+      lx -= tw + 16;
+      doc.rect(lx, top - legendH + 2, 9, 9).fill(SERIES_COLORS[i % SERIES_COLORS.length]);
+      doc.fillColor(INK).text(name, lx + 12, top - legendH + 1, { lineBreak: false });
+      lx -= 8;
+    }
+    doc.fillColor(MUTED).text(`${c.yLabel}（%）`, MARGIN, top - legendH + 1, { lineBreak: false });
+
+    // grid and axis labels every 20%
+    for (let k = 0; k <= 5; k++) {
+      const v = (c.yMax * k) / 5;
+      const y = base - (plotH * k) / 5;
+      doc.moveTo(left, y).lineTo(left + plotW, y).lineWidth(k === 0 ? 0.8 : 0.4).strokeColor(k === 0 ? INK : RULE).stroke();
+      doc.fillColor(MUTED).fontSize(7.5).text(`${Math.round(v * 100)}`, MARGIN, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
+    }
+    doc.moveTo(left, top).lineTo(left, base).lineWidth(0.8).strokeColor(INK).stroke();
+
+    // bars
+    const n = Math.max(1, c.categories.length);
+    const groupW = plotW / n;
+    const barW = Math.min(14, (groupW * 0.75) / c.series.length);
+    const labelSize = n > 30 ? 5.5 : n > 20 ? 6.5 : 7.5;
+    c.categories.forEach((cat, i) => {
+      const gx = left + groupW * i + (groupW - barW * c.series.length) / 2;
+      c.series.forEach((s, j) => {
+        const v = s.values[i];
+        if (v === null || v === undefined) return;
+        const h = (Math.max(0, Math.min(c.yMax, v)) / c.yMax) * plotH;
+        doc.rect(gx + j * barW, base - h, barW - 0.5, h).fill(SERIES_COLORS[j % SERIES_COLORS.length]);
+      });
+      doc.fillColor(INK).fontSize(labelSize).text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
+    });
+    doc.fillColor(MUTED).fontSize(7.5).text('题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
+    doc.fillColor(INK);
+    doc.x = MARGIN;
+    doc.y = base + labelH + 12;
+  }
+
+  private pageNumbers(doc: Doc) {
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      // Writing below the bottom margin would make pdfkit start a new page: lift the margin for the footer.
+      const bottomMargin = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      const y = doc.page.height - MARGIN + 10;
+      doc.font('regular').fontSize(8).fillColor(MUTED).text(`第 ${i + 1} 页 / 共 ${range.count} 页　·　本报告不含学生个人成绩与排名`, MARGIN, y, { width: this.width, align: 'center', lineBreak: false });
+      doc.page.margins.bottom = bottomMargin;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor } from '../common/actor.js';
+import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
+import { IdParam } from '../results/dto/id-param.pipe.js';
+import { ReportsService } from './reports.service.js';
+
+@Controller('api')
+export class ReportsController {
+  constructor(@Inject(ReportsService) private readonly reports: ReportsService) {}
+
+  @Get('exams/:id/reports')
+  @Roles(Role.Admin, Role.Principal)
+  list(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+    return this.reports.listReports(actor, id);
+  }
+
+  /** Any logged-in user reaches the service, which answers 403 '无权查看其他学校的报告' to everyone out of scope. */
+  @Get('reports/:examId/:schoolId.pdf')
+  @Authenticated()
+  download(@CurrentActor() actor: Actor, @Param('examId', IdParam) examId: number, @Param('schoolId', IdParam) schoolId: number) {
+    return this.reports.download(actor, examId, schoolId);
+  }
+}

@@ -1,0 +1,74 @@
+import { analysePaper } from './exam-analysis.js';
+import { L, M, S, sampleInput } from './__fixtures__/sample-analysis.js';
+import { anonymousLabels, HIDDEN_AGGREGATE_REASON, letters, principalView } from './principal-view.js';
+
+describe('anonymous letters', () => {
+  it('counts A…Z, AA…', () => {
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(letters)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
+  });
+
+  it('gives the same letters for the same exam whatever the input order, skipping the viewer', () => {
+    const a = anonymousLabels(5, [11, 12, 13, 14, 15], [13]);
+    const b = anonymousLabels(5, [15, 14, 12, 11, 13, 12], [13]);
+    expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
+    expect(a.has(13)).toBe(false);
+    expect([...a.values()].sort()).toEqual(['学校A', '学校B', '学校C', '学校D']);
+  });
+
+  it('does not simply follow the school ids (the lead school is usually registered first)', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => i + 1);
+    const orders = [1, 2, 3, 4].map((exam) => {
+      const m = anonymousLabels(exam, ids, []);
+      return ids.map((id) => m.get(id)).join(',');
+    });
+    const byId = ids.map((_, i) => `学校${letters(i)}`).join(',');
+    expect(orders.every((o) => o === byId)).toBe(false);
+    expect(new Set(orders).size).toBeGreaterThan(1);
+  });
+});
+
+describe('principalView', () => {
+  const data = analysePaper(sampleInput());
+
+  it('shows the own school in full and other alliance schools only by letter', () => {
+    const v = principalView(data, [L]);
+    expect(v.ownSchools).toHaveLength(1);
+    expect(v.ownSchools[0]).toMatchObject({ schoolId: L, name: '城关中学', n: 6 });
+    expect(v.ownSchools[0].items).toHaveLength(2);
+    expect(v.otherSchools.map((s) => s.label)).toEqual(['学校A', '学校B']);
+    for (const o of v.otherSchools) {
+      expect(Object.keys(o).sort()).toEqual(['label', 'relative', 'summary', 'suppressed', 'unreliable']);
+    }
+    const json = JSON.stringify(v);
+    for (const name of ['河口中学', '山背小学', '对照中学']) expect(json).not.toContain(name);
+    expect(json).not.toContain('schoolIds');
+    // M is among the others with its aggregate figures; S is suppressed
+    const means = v.otherSchools.map((s) => s.summary?.mean ?? null).sort();
+    expect(means).toEqual([12, null]);
+    expect(v.otherSchools.find((s) => s.summary === null)!.suppressed).toBe(true);
+  });
+
+  it('keeps the alliance aggregate and hides aggregates that would reveal a single other school', () => {
+    const v = principalView(data, [L]);
+    expect(v.alliance.summary!.mean).toBe(16);
+    expect(v.urban!.summary!.mean).toBe(20.5); // only the own school in it
+    expect(v.rural!.summary!.mean).toBe(13); // two other schools
+    expect(v.comparison).toBeNull(); // one comparison school
+    expect(v.hidden).toEqual([{ unit: 'comparison', reason: HIDDEN_AGGREGATE_REASON }]);
+
+    const fromM = principalView(data, [M]);
+    expect(fromM.urban).toBeNull(); // would be the lead school's figures
+    expect(fromM.rural).toBeNull(); // M + S: would give S's figures away
+    expect(fromM.hidden.map((h) => h.unit).sort()).toEqual(['comparison', 'rural', 'urban']);
+  });
+
+  it('gives the same letter to a school across calls', () => {
+    const a = principalView(data, [M]).otherSchools;
+    const b = principalView(data, [M]).otherSchools;
+    expect(a).toEqual(b);
+    // the letters of the others when S views are a permutation not including S
+    const fromS = principalView(data, [S]);
+    expect(fromS.otherSchools.map((s) => s.label)).toEqual(['学校A', '学校B']);
+    expect(fromS.ownSchools[0].suppressed).toBe(true);
+  });
+});

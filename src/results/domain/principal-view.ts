@@ -1,0 +1,123 @@
+// What a principal may see of an analysis: their own school in full, the alliance aggregate, and other
+// schools only under a letter (学校A, 学校B…). Schools must not receive other schools' identifiable data.
+import type { ExamAnalysisData, ItemInfo, SchoolAnalysis, UnitAnalysis } from './exam-analysis.js';
+import type { RelativeFigures, Summary, Thresholds } from './statistics.js';
+
+/** 32-bit FNV-1a: a fixed, platform-independent shuffle key. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** A, B, …, Z, AA, AB, … */
+export function letters(index: number): string {
+  let s = '';
+  let i = index;
+  do {
+    s = String.fromCharCode(65 + (i % 26)) + s;
+    i = Math.floor(i / 26) - 1;
+  } while (i >= 0);
+  return s;
+}
+
+/**
+ * Letters for the schools other than the viewer's own, stable for an exam. The order comes from a hash of
+ * (exam, school), not from ids, names or results, so 学校A is neither "the first registered" (usually the
+ * lead school) nor "the best".
+ */
+export function anonymousLabels(examId: number, schoolIds: readonly number[], ownSchoolIds: readonly number[]): Map<number, string> {
+  const own = new Set(ownSchoolIds);
+  const others = [...new Set(schoolIds)].filter((id) => !own.has(id));
+  others.sort((a, b) => fnv1a(`${examId}:${a}`) - fnv1a(`${examId}:${b}`) || a - b);
+  return new Map(others.map((id, i) => [id, `学校${letters(i)}`]));
+}
+
+export interface AnonymousSchool {
+  label: string;
+  // No head count: school sizes are known locally and would give the letter away.
+  suppressed: boolean;
+  unreliable: boolean;
+  /** Aggregate figures only: no min/max, bands or per-item figures of another school. */
+  summary: Pick<Summary, 'mean' | 'sd' | 'scoreRate' | 'excellentRate' | 'passRate' | 'lowRate'> | null;
+  relative: RelativeFigures | null;
+}
+
+export type AggregateView = Omit<UnitAnalysis, 'schoolIds'>;
+
+export interface PrincipalAnalysisView {
+  examId: number;
+  paper: ExamAnalysisData['paper'];
+  thresholds: Thresholds;
+  items: ItemInfo[];
+  alliance: AggregateView;
+  /** null when showing it would reveal one other school's figures (see hideReason). */
+  comparison: AggregateView | null;
+  urban: AggregateView | null;
+  rural: AggregateView | null;
+  hidden: { unit: 'comparison' | 'urban' | 'rural'; reason: string }[];
+  ownSchools: Omit<SchoolAnalysis, 'schoolIds'>[];
+  /** Other alliance schools, sorted by letter. Comparison schools appear only inside the comparison group. */
+  otherSchools: AnonymousSchool[];
+}
+
+const stripIds = <T extends UnitAnalysis>(u: T): Omit<T, 'schoolIds'> => {
+  const { schoolIds: _ignored, ...rest } = u;
+  return rest;
+};
+
+export const HIDDEN_AGGREGATE_REASON = '该组除本校外只有一所学校，为避免识别该校不予显示';
+
+export function principalView(data: ExamAnalysisData, ownSchoolIds: readonly number[]): PrincipalAnalysisView {
+  const own = new Set(ownSchoolIds);
+  const allianceSchools = data.schools.filter((s) => s.kind !== 'comparison');
+  const labels = anonymousLabels(
+    data.examId,
+    allianceSchools.map((s) => s.schoolId),
+    ownSchoolIds,
+  );
+  const hidden: PrincipalAnalysisView['hidden'] = [];
+  // An aggregate made of the viewer's school and exactly one other school gives that school's figures away.
+  const aggregate = (unit: 'comparison' | 'urban' | 'rural'): AggregateView | null => {
+    const u = data[unit];
+    const others = u.schoolIds.filter((id) => !own.has(id));
+    if (others.length === 1) {
+      hidden.push({ unit, reason: HIDDEN_AGGREGATE_REASON });
+      return null;
+    }
+    return stripIds(u);
+  };
+  const otherSchools: AnonymousSchool[] = allianceSchools
+    .filter((s) => !own.has(s.schoolId))
+    .map((s) => ({
+      label: labels.get(s.schoolId)!,
+      suppressed: s.suppressed,
+      unreliable: s.unreliable,
+      summary: s.summary && {
+        mean: s.summary.mean,
+        sd: s.summary.sd,
+        scoreRate: s.summary.scoreRate,
+        excellentRate: s.summary.excellentRate,
+        passRate: s.summary.passRate,
+        lowRate: s.summary.lowRate,
+      },
+      relative: s.relative,
+    }))
+    .sort((a, b) => a.label.length - b.label.length || a.label.localeCompare(b.label));
+  return {
+    examId: data.examId,
+    paper: data.paper,
+    thresholds: data.thresholds,
+    items: data.items,
+    alliance: stripIds(data.alliance),
+    comparison: aggregate('comparison'),
+    urban: aggregate('urban'),
+    rural: aggregate('rural'),
+    hidden,
+    ownSchools: data.schools.filter((s) => own.has(s.schoolId)).map(stripIds),
+    otherSchools,
+  };
+}

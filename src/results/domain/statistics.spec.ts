@@ -1,0 +1,130 @@
+import {
+  exactSum,
+  groupReliability,
+  itemFigures,
+  mean,
+  median,
+  populationSd,
+  relativeFigures,
+  round,
+  scoreBands,
+  summarise,
+} from './statistics.js';
+
+const T = { excellent: 0.85, pass: 0.6, low: 0.4 };
+
+describe('basic figures', () => {
+  it('sums two-decimal scores exactly', () => {
+    expect(exactSum([0.1, 0.2])).toBe(0.3);
+    expect(exactSum([0.5, 0.5, 0.5, 1.25])).toBe(2.75);
+    expect(mean([0.1, 0.2, 0.3])).toBe(0.2);
+  });
+
+  it('uses the population SD (divide by N)', () => {
+    // 10..60: squared deviations from 35 sum to 1750; 1750 / 6 = 291.67; √ = 17.0783
+    expect(populationSd([10, 20, 30, 40, 50, 60])).toBeCloseTo(17.078251, 5);
+    expect(populationSd([7, 7, 7])).toBe(0);
+    // sample SD would be √(1750/5) = 18.7083: make sure that is not what we compute
+    expect(populationSd([10, 20, 30, 40, 50, 60])).not.toBeCloseTo(18.7083, 2);
+  });
+
+  it('takes the median of odd and even lists', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([60, 10, 40, 30, 20, 50])).toBe(35);
+    expect(median([89.5, 90])).toBe(89.75);
+  });
+
+  it('refuses empty groups rather than returning NaN', () => {
+    expect(() => mean([])).toThrow();
+    expect(() => summarise([], 100, T)).toThrow();
+  });
+});
+
+describe('summarise', () => {
+  it('gives the three rates, score rate and spread of a simple group', () => {
+    const s = summarise([10, 20, 30, 40, 50, 60], 100, T);
+    expect(s).toMatchObject({ n: 6, mean: 35, median: 35, min: 10, max: 60, scoreRate: 0.35, excellentRate: 0 });
+    expect(s.passRate).toBeCloseTo(1 / 6, 10); // only 60 reaches 60
+    expect(s.lowRate).toBe(0.5); // 10, 20, 30 are below 40
+    expect(s.sd).toBeCloseTo(17.078251, 5);
+  });
+
+  it('counts totals exactly on a threshold as reaching it (≥) and low as strictly below', () => {
+    // full 150: excellent 127.5, pass 90, low 60
+    const totals = [127.5, 127.49, 90, 89.5, 60, 59.99, 150, 0];
+    const s = summarise(totals, 150, T);
+    expect(s.excellentRate).toBe(2 / 8); // 127.5 and 150
+    expect(s.passRate).toBe(4 / 8); // cumulative: 127.5, 127.49, 90, 150
+    expect(s.lowRate).toBe(2 / 8); // 59.99 and 0, not 60
+    expect(s.mean).toBeCloseTo(88.06, 10); // 704.48 / 8
+    expect(s.median).toBe(89.75);
+    expect(s.scoreRate).toBeCloseTo(88.06 / 150, 10);
+  });
+
+  it('uses the exam thresholds, not fixed ones', () => {
+    const s = summarise([80, 70, 50, 30], 100, { excellent: 0.8, pass: 0.5, low: 0.3 });
+    expect(s.excellentRate).toBe(0.25);
+    expect(s.passRate).toBe(0.75);
+    expect(s.lowRate).toBe(0);
+  });
+});
+
+describe('relative figures', () => {
+  it('computes 超均率, 比均率 and the T-index against the alliance', () => {
+    const up = relativeFigures(80, 75, 10);
+    expect(up.aboveMeanRate).toBeCloseTo(5 / 75, 10);
+    expect(up.ratioToMean).toBeCloseTo(106.6667, 4);
+    expect(up.tIndex).toBe(55);
+    const down = relativeFigures(60, 75, 10);
+    expect(down.aboveMeanRate).toBeCloseTo(-0.2, 10);
+    expect(down.ratioToMean).toBeCloseTo(80, 10);
+    expect(down.tIndex).toBe(35);
+  });
+
+  it('gives null instead of dividing by zero', () => {
+    expect(relativeFigures(5, 0, 0)).toEqual({ aboveMeanRate: null, ratioToMean: null, tIndex: null });
+    expect(relativeFigures(5, 5, 0)).toEqual({ aboveMeanRate: 0, ratioToMean: 100, tIndex: null });
+  });
+});
+
+describe('score bands', () => {
+  it('puts totals in ten bands of 10% of full marks, full marks in the top band', () => {
+    const b = scoreBands([0, 9.99, 10, 55, 99.99, 100], 100);
+    expect(b).toHaveLength(10);
+    expect(b.map((x) => x.count)).toEqual([2, 1, 0, 0, 0, 1, 0, 0, 0, 2]);
+    expect(b[0]).toEqual({ from: 0, to: 10, count: 2 });
+    expect(b[9]).toEqual({ from: 90, to: 100, count: 2 });
+  });
+
+  it('handles full marks that are not a multiple of 10 without float slips', () => {
+    const b = scoreBands([14.99, 15, 150, 134.99, 135], 150);
+    expect(b[0]).toEqual({ from: 0, to: 15, count: 1 });
+    expect(b[1].count).toBe(1);
+    expect(b[8]).toEqual({ from: 120, to: 135, count: 1 });
+    expect(b[9].count).toBe(2);
+    const odd = scoreBands([0.95, 0.94], 9.5);
+    expect(odd[1]).toEqual({ from: 0.95, to: 1.9, count: 1 });
+    expect(odd[0].count).toBe(1);
+  });
+});
+
+describe('group size rules (DESIGN §5)', () => {
+  it('suppresses 5 or fewer and flags fewer than 15 as unreliable', () => {
+    expect([0, 1, 5, 6, 14, 15, 300].map(groupReliability)).toEqual(['suppressed', 'suppressed', 'suppressed', 'unreliable', 'unreliable', 'ok', 'ok']);
+  });
+});
+
+describe('item figures and rounding', () => {
+  it('gives the mean and score rate P of an item', () => {
+    expect(itemFigures([10, 9, 8, 7, 6, 5], 10)).toEqual({ mean: 7.5, scoreRate: 0.75 });
+    expect(itemFigures([0, 0], 0)).toEqual({ mean: 0, scoreRate: 0 });
+  });
+
+  it('rounds half away from zero on decimal values', () => {
+    expect(round(1.005, 2)).toBe(1.01);
+    expect(round(0.28125, 4)).toBe(0.2813);
+    expect(round(-0.28125, 4)).toBe(-0.2813);
+    expect(round(1e-9, 4)).toBe(0);
+    expect(round(57.62821441573412, 4)).toBe(57.6282);
+  });
+});

@@ -1,0 +1,50 @@
+import { resolveOutcomes } from './student-outcomes.js';
+
+describe('resolveOutcomes', () => {
+  const roster = [
+    { studentId: 1, schoolId: 10 },
+    { studentId: 2, schoolId: 10 },
+    { studentId: 3, schoolId: 11 },
+    { studentId: 4, schoolId: 11 },
+    { studentId: 5, schoolId: 11 },
+  ];
+  const scores = [
+    { studentId: 1, itemId: 100, score: 2.5 },
+    { studentId: 1, itemId: 101, score: 0.1 },
+    { studentId: 1, itemId: 102, score: 0.2 },
+    { studentId: 3, itemId: 100, score: 3 },
+    { studentId: 3, itemId: 101, score: 4 },
+    // student 3 has no score for item 102 yet
+    { studentId: 4, itemId: 100, score: 1 },
+    { studentId: 4, itemId: 101, score: 1 },
+    { studentId: 4, itemId: 102, score: 1 },
+  ];
+  const out = resolveOutcomes({ roster, processed: new Set([1, 3, 4]), pending: new Set([5]), itemIds: [100, 101, 102], scores });
+  const by = new Map(out.map((o) => [o.studentId, o]));
+
+  it('sums the final item scores exactly for complete students', () => {
+    expect(by.get(1)).toEqual({ studentId: 1, schoolId: 10, status: 'complete', total: 2.8, itemScores: { 100: 2.5, 101: 0.1, 102: 0.2 } });
+    expect(by.get(4)!.total).toBe(3);
+  });
+
+  it('marks a student without any page as absent, with no total', () => {
+    expect(by.get(2)).toMatchObject({ status: 'absent', total: null });
+  });
+
+  it('marks a student with a missing item score as incomplete', () => {
+    expect(by.get(3)).toMatchObject({ status: 'incomplete', total: null, itemScores: {} });
+  });
+
+  it('does not call a student absent whose sheet waits in the exceptions queue', () => {
+    expect(by.get(5)).toMatchObject({ status: 'incomplete', total: null });
+  });
+
+  it('keeps the roster order and size', () => {
+    expect(out.map((o) => o.studentId)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('ignores scores of students who have no processed page (absent wins)', () => {
+    const r = resolveOutcomes({ roster: [{ studentId: 9, schoolId: 1 }], processed: new Set(), pending: new Set(), itemIds: [1], scores: [{ studentId: 9, itemId: 1, score: 5 }] });
+    expect(r[0].status).toBe('absent');
+  });
+});

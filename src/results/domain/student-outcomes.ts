@@ -1,0 +1,52 @@
+// A student's standing on one paper, from which pages were read and which final item scores exist.
+
+export type OutcomeStatus = 'absent' | 'incomplete' | 'complete';
+
+export interface StudentOutcome {
+  studentId: number;
+  schoolId: number;
+  status: OutcomeStatus;
+  /** Sum of the final item scores; null unless complete. */
+  total: number | null;
+  /** Final score per item id (complete students only; empty otherwise). */
+  itemScores: Record<number, number>;
+}
+
+export interface OutcomeInput {
+  roster: readonly { studentId: number; schoolId: number }[];
+  /** Students with at least one processed page of the paper. */
+  processed: ReadonlySet<number>;
+  /** Students whose pages of the paper all still wait (queued or in the exceptions queue). */
+  pending: ReadonlySet<number>;
+  itemIds: readonly number[];
+  scores: readonly { studentId: number; itemId: number; score: number }[];
+}
+
+/**
+ * 缺考 (absent): no page of the paper at all. A student whose only pages are still queued or in the
+ * exceptions queue is not absent but incomplete: the sheet exists and will be read once fixed.
+ * Incomplete: some item has no final score yet (marking not finished); excluded from every figure.
+ */
+export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
+  const byStudent = new Map<number, Map<number, number>>();
+  for (const s of input.scores) {
+    let m = byStudent.get(s.studentId);
+    if (!m) byStudent.set(s.studentId, (m = new Map()));
+    m.set(s.itemId, s.score);
+  }
+  return input.roster.map(({ studentId, schoolId }) => {
+    if (!input.processed.has(studentId)) {
+      return { studentId, schoolId, status: input.pending.has(studentId) ? 'incomplete' : 'absent', total: null, itemScores: {} };
+    }
+    const mine = byStudent.get(studentId);
+    if (!mine || input.itemIds.some((id) => !mine.has(id))) return { studentId, schoolId, status: 'incomplete', total: null, itemScores: {} };
+    let c = 0;
+    const itemScores: Record<number, number> = {};
+    for (const id of input.itemIds) {
+      const v = mine.get(id)!;
+      itemScores[id] = v;
+      c += Math.round(v * 100);
+    }
+    return { studentId, schoolId, status: 'complete', total: c / 100, itemScores };
+  });
+}

@@ -1,0 +1,124 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApp } from '../../src/app.factory.js';
+import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
+import { reportProcessor } from '../../workers/processors/report.processor.js';
+import { resultsProcessor } from '../../workers/processors/results.processor.js';
+import { startWorkers, WorkerHost } from '../../workers/worker-host.js';
+import { buildResultsFixture, NAMES, ResultsFixture } from '../integration/results-fixture.js';
+import { createTestEnv, TestEnv } from '../support/test-env.js';
+
+// supertest buffers only text by default: collect the PDF bytes.
+const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => cb(null, Buffer.concat(chunks)));
+};
+
+describe('results and reports over HTTP with a real worker', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let worker: WorkerHost;
+  let fx: ResultsFixture;
+  const tokens: Record<string, string> = {};
+  const http = () => request(app.getHttpServer());
+  const as = (who: keyof ResultsFixture['users']) => ({ Authorization: `Bearer ${tokens[who]}` });
+
+  beforeAll(async () => {
+    env = await createTestEnv('reports_e2e');
+    fx = await buildResultsFixture(env.ds, 'e');
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    worker = await startWorkers(env.config, { logger: false, processors: [resultsProcessor, reportProcessor] });
+    for (const who of Object.keys(fx.users) as (keyof ResultsFixture['users'])[]) {
+      const res = await http().post('/api/auth/login').send({ username: fx.users[who], password: fx.password });
+      expect(res.status).toBe(200);
+      tokens[who] = res.body.token;
+    }
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('only an admin may start the computation', async () => {
+    const res = await http().post(`/api/exams/${fx.examId}/results/compute`).set(as('principalA'));
+    expect(res.status).toBe(403);
+    expect((await http().post(`/api/exams/abc/results/compute`).set(as('admin'))).body.message).toBe('编号格式不正确，应为正整数');
+  });
+
+  it('computes results and renders every school report through the queue', async () => {
+    const res = await http().post(`/api/exams/${fx.examId}/results/compute`).set(as('admin'));
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ examId: fx.examId, status: 'queued' });
+
+    let list: { schoolId: number; schoolName: string; status: string; url: string | null }[] = [];
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      list = (await http().get(`/api/exams/${fx.examId}/reports`).set(as('admin'))).body;
+      if (list.length && list.every((r) => r.status === 'ready')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(list.map((r) => [r.schoolName, r.status, r.url])).toEqual([
+      [NAMES.lead, 'ready', `/api/reports/${fx.examId}/${fx.schools.lead}.pdf`],
+      [NAMES.member, 'ready', `/api/reports/${fx.examId}/${fx.schools.member}.pdf`],
+    ]);
+  });
+
+  it("lets school A's principal list and download only A's report, and audits the download", async () => {
+    const mine = await http().get(`/api/exams/${fx.examId}/reports`).set(as('principalA'));
+    expect(mine.status).toBe(200);
+    expect(mine.body.map((r: { schoolId: number }) => r.schoolId)).toEqual([fx.schools.lead]);
+
+    const pdf = await http().get(mine.body[0].url).set(as('principalA')).buffer(true).parse(binary);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toContain("filename*=UTF-8''");
+    expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    const audit = await env.ds.getRepository(AuditLog).find({ where: { action: 'report.download' } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ entity: 'report', detail: { examId: fx.examId, schoolId: fx.schools.lead, asAdmin: false } });
+    const me = await http().get('/api/auth/me').set(as('principalA'));
+    expect(audit[0].userId).toBe(me.body.id);
+  });
+
+  it("refuses school B's principal and a marker A's report with 403 in Chinese, and records nothing", async () => {
+    const url = `/api/reports/${fx.examId}/${fx.schools.lead}.pdf`;
+    for (const who of ['principalB', 'marker'] as const) {
+      const res = await http().get(url).set(as(who));
+      expect(res.status).toBe(403);
+      expect(res.body.message).toBe('无权查看其他学校的报告');
+    }
+    expect((await http().get(url)).status).toBe(401);
+    expect(await env.ds.getRepository(AuditLog).count({ where: { action: 'report.download' } })).toBe(1);
+    // B's own report is fine
+    const own = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as('principalB')).buffer(true).parse(binary);
+    expect(own.status).toBe(200);
+  });
+
+  it('shows a principal the analysis with other schools anonymised, and the admin everything', async () => {
+    const p = await http().get(`/api/exams/${fx.examId}/analysis`).set(as('principalB'));
+    expect(p.status).toBe(200);
+    expect(p.body.view).toBe('principal');
+    expect(p.body.papers[0].ownSchools[0].name).toBe(NAMES.member);
+    expect(p.body.papers[0].otherSchools.map((s: { label: string }) => s.label)).toEqual(['学校A']);
+    expect(JSON.stringify(p.body)).not.toContain(NAMES.lead);
+    const a = await http().get(`/api/exams/${fx.examId}/analysis`).set(as('admin'));
+    expect(a.body.papers[0].alliance.summary.mean).toBe(11.5);
+    expect(a.body.papers[0].schools).toHaveLength(3);
+    expect((await http().get(`/api/exams/${fx.examId}/analysis`).set(as('marker'))).status).toBe(403);
+  });
+
+  it("gives a school's student totals to its principal only", async () => {
+    const ok = await http().get(`/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`).set(as('principalA'));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toHaveLength(7);
+    expect(ok.body.find((s: { studentId: number }) => s.studentId === fx.studentIds.lead[0])).toMatchObject({ examNo: expect.any(String), total: 20, absent: false });
+    const no = await http().get(`/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`).set(as('principalB'));
+    expect(no.status).toBe(403);
+    expect(no.body.message).toBe('无权查看其他学校的学生成绩');
+  });
+});

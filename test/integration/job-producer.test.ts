@@ -1,0 +1,38 @@
+import { JobProducer } from '../../src/queue/job-producer.js';
+import { JOBS, QUEUES } from '../../src/queue/jobs.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+describe('JobProducer on the real Redis', () => {
+  let env: TestEnv;
+  let producer: JobProducer;
+  beforeAll(async () => {
+    env = await createTestEnv('jobs');
+    producer = new JobProducer(env.config);
+  });
+  afterAll(async () => {
+    for (const q of Object.values(QUEUES)) await producer.queue(q).obliterate({ force: true });
+    await producer.onApplicationShutdown();
+    await env.cleanup();
+  });
+
+  it('enqueues one ingest job per page image, however often it is uploaded', async () => {
+    await producer.ingestPage(1, 7, 'abc');
+    await producer.ingestPage(1, 7, 'abc');
+    expect(await producer.queue(QUEUES.ingest).getJobCountByTypes('waiting', 'delayed')).toBe(1);
+  });
+
+  it('collapses a burst of results triggers: only the last generation is current', async () => {
+    const jobs = [await producer.computeResults(42), await producer.computeResults(42), await producer.computeResults(42)];
+    expect(jobs.map((j) => j.data.generation)).toEqual([1, 2, 3]);
+    const latest = await Promise.all(jobs.map((j) => producer.isLatest(JOBS.computeResults, j.data)));
+    expect(latest).toEqual([false, false, true]);
+    // A trigger that arrives later (say, while generation 3 runs) makes 3 stale and is itself current.
+    const later = await producer.computeResults(42);
+    expect(await producer.isLatest(JOBS.computeResults, jobs[2].data)).toBe(false);
+    expect(await producer.isLatest(JOBS.computeResults, later.data)).toBe(true);
+    // Other exams and reports count separately.
+    const report = await producer.renderReport(42, 5);
+    expect(report.data.generation).toBe(1);
+    expect(await producer.isLatest(JOBS.renderReport, report.data)).toBe(true);
+  });
+});

@@ -1,0 +1,11 @@
+import { JobProducer } from '../../src/queue/job-producer.js';
+import { JOBS } from '../../src/queue/jobs.js';
+import { ResultsService } from '../../src/results/results.service.js';
+import type { Processor } from '../processor.js';
+
+/** One exam: final objective scores, totals, analysis, then one report job per school. Superseded triggers skip. */
+export const resultsProcessor: Processor<typeof JOBS.computeResults> = {
+  job: JOBS.computeResults,
+  run: async (app, payload) =>
+    (await app.get(JobProducer).isLatest(JOBS.computeResults, payload)) ? app.get(ResultsService).computeExam(payload.examId) : { superseded: true },
+};
