@@ -1,0 +1,219 @@
+// Finding the four fiducial squares and fitting the sheet → image transform. Pure.
+import { affineScale, type Affine, type GrayImage, type Point, histogramPercentile, regionHistogram } from './gray-image.js';
+
+export interface FiducialSpec {
+  cx: number;
+  cy: number;
+  size: number;
+}
+
+export interface Fit {
+  transform: Affine;
+  /** Root-mean-square and largest distance, in pixels, between the fitted and the found fiducial centres. */
+  rmsPx: number;
+  maxPx: number;
+}
+
+/** How far (in points) from its printed place a fiducial is searched: covers a few degrees of skew and a centimetre of shift. */
+const SEARCH_RADIUS_PT = 45;
+
+/**
+ * Finds each fiducial as a dark, solid, roughly square blob of about the printed size near its expected place
+ * (at `pxPerPt`, the scan's resolution guessed from its width). Returns the blob centroids in image pixels,
+ * in the order of `specs`; null where no convincing blob was found.
+ */
+export function findFiducials(img: GrayImage, specs: FiducialSpec[], pxPerPt: number): (Point | null)[] {
+  return specs.map((f) => findOneFiducial(img, f, pxPerPt));
+}
+
+function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | null {
+  const ex = f.cx * k;
+  const ey = f.cy * k;
+  const rad = Math.max(SEARCH_RADIUS_PT, f.size * 2) * k;
+  const x0 = Math.max(0, Math.floor(ex - rad));
+  const y0 = Math.max(0, Math.floor(ey - rad));
+  const x1 = Math.min(img.width, Math.ceil(ex + rad));
+  const y1 = Math.min(img.height, Math.ceil(ey + rad));
+  const w = x1 - x0;
+  const h = y1 - y0;
+  if (w <= 2 || h <= 2) return null;
+
+  const { hist, total } = regionHistogram(img, x0, y0, x1, y1);
+  const paper = histogramPercentile(hist, total, 0.9);
+  // Printed black is far below half the paper level; pencil and grey print mostly are too, but fail the shape tests.
+  const threshold = Math.min(paper * 0.5, 140);
+
+  const label = new Int32Array(w * h); // 0 = unvisited, -1 = background, n = component n
+  const stack = new Int32Array(w * h);
+  const members = new Int32Array(w * h);
+  const expectedArea = (f.size * k) ** 2;
+  let best: { p: Point; dist: number } | null = null;
+  let next = 0;
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const idx = j * w + i;
+      if (label[idx] !== 0) continue;
+      if (img.data[(y0 + j) * img.width + x0 + i] >= threshold) {
+        label[idx] = -1;
+        continue;
+      }
+      // flood fill one dark component (4-connected)
+      next++;
+      let sp = 0;
+      stack[sp++] = idx;
+      label[idx] = next;
+      let area = 0;
+      let sx = 0;
+      let sy = 0;
+      let minI = i;
+      let maxI = i;
+      let minJ = j;
+      let maxJ = j;
+      let touchesWindow = false;
+      let clipLeft = false;
+      let clipRight = false;
+      let clipTop = false;
+      let clipBottom = false;
+      while (sp > 0) {
+        const cur = stack[--sp];
+        const ci = cur % w;
+        const cj = (cur - ci) / w;
+        members[area] = cur;
+        area++;
+        sx += ci;
+        sy += cj;
+        if (ci < minI) minI = ci;
+        if (ci > maxI) maxI = ci;
+        if (cj < minJ) minJ = cj;
+        if (cj > maxJ) maxJ = cj;
+        // Touching the window's edge means the blob runs on beyond what we looked at; touching the scan's edge means
+        // the page sat a little off the scanner and the square is clipped, which we can still measure.
+        if (ci === 0) (x0 === 0 ? (clipLeft = true) : (touchesWindow = true));
+        if (ci === w - 1) (x1 === img.width ? (clipRight = true) : (touchesWindow = true));
+        if (cj === 0) (y0 === 0 ? (clipTop = true) : (touchesWindow = true));
+        if (cj === h - 1) (y1 === img.height ? (clipBottom = true) : (touchesWindow = true));
+        const push = (ni: number, nj: number) => {
+          const n = nj * w + ni;
+          if (label[n] !== 0) return;
+          if (img.data[(y0 + nj) * img.width + x0 + ni] < threshold) {
+            label[n] = next;
+            stack[sp++] = n;
+          } else label[n] = -1;
+        };
+        if (ci > 0) push(ci - 1, cj);
+        if (ci < w - 1) push(ci + 1, cj);
+        if (cj > 0) push(ci, cj - 1);
+        if (cj < h - 1) push(ci, cj + 1);
+      }
+      if (touchesWindow) continue;
+      const bw = maxI - minI + 1;
+      const bh = maxJ - minJ + 1;
+      const clippedX = clipLeft || clipRight;
+      const clippedY = clipTop || clipBottom;
+      let p: Point;
+      if (clippedX || clippedY) {
+        // A square's bounding box is square at any rotation: the unclipped side gives the clipped one.
+        if ((clippedX && clippedY) || (clipLeft && clipRight) || (clipTop && clipBottom)) continue;
+        const side = clippedX ? bh : bw;
+        const seen = clippedX ? bw : bh;
+        if (seen < 0.6 * side || side < 0.7 * f.size * k || side > 1.6 * f.size * k || area / (bw * bh) < 0.55) continue;
+        const cx = clipLeft ? maxI + 1 - side / 2 : clipRight ? minI + side / 2 : (minI + maxI + 1) / 2;
+        const cy = clipTop ? maxJ + 1 - side / 2 : clipBottom ? minJ + side / 2 : (minJ + maxJ + 1) / 2;
+        p = { x: x0 + cx, y: y0 + cy };
+      } else {
+        const ratio = area / expectedArea;
+        const aspect = bw / bh;
+        const solidity = area / (bw * bh);
+        if (ratio < 0.45 || ratio > 2.2 || aspect < 0.6 || aspect > 1 / 0.6 || solidity < 0.55) continue;
+        // A square's corners lie sqrt(area/2) from its centre, a disc's edge only sqrt(area/π): tells a square from a round blot at any rotation.
+        const mx = sx / area;
+        const my = sy / area;
+        let far = 0;
+        for (let n = 0; n < area; n++) {
+          const mi = members[n] % w;
+          const mj = (members[n] - mi) / w;
+          far = Math.max(far, (mi - mx) ** 2 + (mj - my) ** 2);
+        }
+        if (Math.sqrt(far) < 0.9 * Math.sqrt(area / 2)) continue;
+        p = { x: x0 + mx + 0.5, y: y0 + my + 0.5 };
+      }
+      const dist = Math.hypot(p.x - ex, p.y - ey);
+      if (!best || dist < best.dist) best = { p, dist };
+    }
+  }
+  return best?.p ?? null;
+}
+
+/** Least-squares affine transform taking `from` (sheet points) to `to` (image pixels); needs three or more points. */
+export function fitTransform(from: Point[], to: Point[]): Fit {
+  if (from.length !== to.length || from.length < 3) throw new Error('fitTransform needs three or more point pairs');
+  // Normal equations M·[a b c] = rx and M·[d e f] = ry with M = Σ [x y 1]ᵀ[x y 1].
+  const m = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const rx = [0, 0, 0];
+  const ry = [0, 0, 0];
+  for (let n = 0; n < from.length; n++) {
+    const v = [from[n].x, from[n].y, 1];
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 3; c++) m[r * 3 + c] += v[r] * v[c];
+      rx[r] += v[r] * to[n].x;
+      ry[r] += v[r] * to[n].y;
+    }
+  }
+  const [a, b, c] = solve3(m, rx);
+  const [d, e, f] = solve3(m, ry);
+  const transform = { a, b, c, d, e, f };
+  let sum = 0;
+  let max = 0;
+  for (let n = 0; n < from.length; n++) {
+    const px = a * from[n].x + b * from[n].y + c;
+    const py = d * from[n].x + e * from[n].y + f;
+    const dist = Math.hypot(px - to[n].x, py - to[n].y);
+    sum += dist * dist;
+    max = Math.max(max, dist);
+  }
+  return { transform, rmsPx: Math.sqrt(sum / from.length), maxPx: max };
+}
+
+function solve3(m: number[], r: number[]): [number, number, number] {
+  const det = (q: number[]) => q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6]) + q[2] * (q[3] * q[7] - q[4] * q[6]);
+  const d = det(m);
+  if (Math.abs(d) < 1e-9) throw new Error('fitTransform: points are collinear');
+  const col = (k: number) => {
+    const q = m.slice();
+    for (let row = 0; row < 3; row++) q[row * 3 + k] = r[row];
+    return det(q) / d;
+  };
+  return [col(0), col(1), col(2)];
+}
+
+export interface TransformShape {
+  /** Pixels per point, mean of both axes. */
+  scale: number;
+  /** Rotation of the sheet in the image, degrees, clockwise positive (y grows downwards). */
+  rotationDeg: number;
+  /** |sx/sy − 1|: a scanned sheet is scaled the same both ways. */
+  anisotropy: number;
+  /** Cosine of the angle between the mapped axes: 0 for a true rotation. */
+  shear: number;
+}
+
+export function describeTransform(t: Affine): TransformShape {
+  const sx = Math.hypot(t.a, t.d);
+  const sy = Math.hypot(t.b, t.e);
+  return {
+    scale: affineScale(t),
+    rotationDeg: (Math.atan2(t.d, t.a) * 180) / Math.PI,
+    anisotropy: Math.abs(sx / sy - 1),
+    shear: Math.abs(t.a * t.b + t.d * t.e) / (sx * sy),
+  };
+}
+
+/** A sheet fed upside down: the same fiducials (they are point-symmetric) with the page turned by 180°. */
+export function turnedHalf(t: Affine, page: { width: number; height: number }): Affine {
+  return { a: -t.a, b: -t.b, c: t.a * page.width + t.b * page.height + t.c, d: -t.d, e: -t.e, f: t.d * page.width + t.e * page.height + t.f };
+}
+
+/** True if the fiducials are placed point-symmetrically about the page centre (so a 180° turn maps them onto each other). */
+export function fiducialsSymmetric(specs: FiducialSpec[], page: { width: number; height: number }): boolean {
+  return specs.every((f) => specs.some((g) => Math.abs(g.cx - (page.width - f.cx)) < 0.5 && Math.abs(g.cy - (page.height - f.cy)) < 0.5 && g.size === f.size));
+}

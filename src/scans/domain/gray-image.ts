@@ -1,0 +1,85 @@
+// Plain grey pixels and the affine map from sheet points to image pixels. Pure.
+//
+// Pixel convention (shared with the synthetic scans): a layout point (x, y) lands at the continuous pixel
+// coordinate (x·k, y·k) on an undistorted scan of k px/pt; pixel (i, j) covers [i, i+1) × [j, j+1).
+
+/** 8-bit grey image, row-major, 0 = black. */
+export interface GrayImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** x' = a·x + b·y + c, y' = d·x + e·y + f (sheet points → image pixels). */
+export interface Affine {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  e: number;
+  f: number;
+}
+
+export function applyAffine(t: Affine, x: number, y: number): Point {
+  return { x: t.a * x + t.b * y + t.c, y: t.d * x + t.e * y + t.f };
+}
+
+/** Pixels per point, averaged over both axes (square root of the determinant). */
+export function affineScale(t: Affine): number {
+  return Math.sqrt(Math.abs(t.a * t.e - t.b * t.d));
+}
+
+/** The nearest pixel's grey level at a continuous coordinate; outside the image counts as white paper. */
+export function pixelAt(img: GrayImage, u: number, v: number): number {
+  const i = Math.floor(u);
+  const j = Math.floor(v);
+  if (i < 0 || j < 0 || i >= img.width || j >= img.height) return 255;
+  return img.data[j * img.width + i];
+}
+
+/** Bilinear interpolation between pixel centres; outside the image counts as white paper. */
+export function bilinearAt(img: GrayImage, u: number, v: number): number {
+  const x = u - 0.5;
+  const y = v - 0.5;
+  const i = Math.floor(x);
+  const j = Math.floor(y);
+  const fx = x - i;
+  const fy = y - j;
+  const p = (ii: number, jj: number) => (ii < 0 || jj < 0 || ii >= img.width || jj >= img.height ? 255 : img.data[jj * img.width + ii]);
+  const top = p(i, j) * (1 - fx) + p(i + 1, j) * fx;
+  const bottom = p(i, j + 1) * (1 - fx) + p(i + 1, j + 1) * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
+/** The grey level below which the given fraction of the histogram lies. */
+export function histogramPercentile(hist: Uint32Array, total: number, fraction: number): number {
+  if (total <= 0) return 255;
+  const target = Math.max(1, Math.ceil(total * fraction));
+  let seen = 0;
+  for (let g = 0; g < 256; g++) {
+    seen += hist[g];
+    if (seen >= target) return g;
+  }
+  return 255;
+}
+
+/** Histogram of the pixels of an axis-aligned pixel rectangle (clipped to the image). */
+export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: number, y1: number): { hist: Uint32Array; total: number } {
+  const hist = new Uint32Array(256);
+  const i0 = Math.max(0, Math.floor(x0));
+  const j0 = Math.max(0, Math.floor(y0));
+  const i1 = Math.min(img.width, Math.ceil(x1));
+  const j1 = Math.min(img.height, Math.ceil(y1));
+  let total = 0;
+  for (let j = j0; j < j1; j++) {
+    const row = j * img.width;
+    for (let i = i0; i < i1; i++) hist[img.data[row + i]]++;
+    total += Math.max(0, i1 - i0);
+  }
+  return { hist, total };
+}

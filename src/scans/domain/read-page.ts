@@ -1,0 +1,97 @@
+// Reading one scanned page end to end: align, page code, exam number, objective bubbles. Pure.
+import type { PageLayout } from '../../sheets/domain/layout.js';
+import { decodePageCode } from '../../sheets/domain/layout.js';
+import { describeTransform, fiducialsSymmetric, findFiducials, fitTransform, turnedHalf, type FiducialSpec } from './align.js';
+import type { Affine, GrayImage, Point } from './gray-image.js';
+import { examNumberProblemText, readChoices, readExamNumber, readPageCode, type ChoiceReading, type ExamNumberReading } from './omr.js';
+
+/** What every sheet shares, whatever the paper: the fiducials and the page-code cells. */
+export interface SheetFrame {
+  page: { width: number; height: number };
+  fiducials: FiducialSpec[];
+  pageCodeCells: PageLayout['pageCode']['cells'];
+}
+
+export interface Alignment {
+  transform: Affine;
+  rmsPx: number;
+  maxPx: number;
+  fiducialsFound: number;
+  scale: number;
+  rotationDeg: number;
+  upsideDown: boolean;
+}
+
+export type ExceptionCode =
+  | 'IMAGE_ORIENTATION'
+  | 'LOW_RESOLUTION'
+  | 'FIDUCIALS_NOT_FOUND'
+  | 'ALIGNMENT_POOR'
+  | 'PAGE_CODE_UNREADABLE'
+  | 'PAPER_NOT_IN_EXAM'
+  | 'EXAMNO_BLANK'
+  | 'EXAMNO_MULTIPLE'
+  | 'EXAMNO_AMBIGUOUS';
+
+export type PageReading =
+  | { ok: false; code: ExceptionCode; reason: string; alignment?: Alignment; paperId?: number; pageNo?: number; examNoPartial?: string }
+  | {
+      ok: true;
+      alignment: Alignment;
+      paperId: number;
+      pageNo: number;
+      page: PageLayout;
+      /** Read on the page that carries the exam-number grid (page 1); null on the others. */
+      examNo: ExamNumberReading | null;
+      choices: ChoiceReading[];
+    };
+
+/** Lowest resolution we read: at 100 dpi a bubble is still about 15 px across. */
+export const MIN_DPI = 100;
+/** Fitted fiducials may miss the found ones by this much (points) before the page counts as warped or mis-detected. */
+const MAX_RESIDUAL_PT = 2.5;
+
+/**
+ * Reads a page. `resolve` gives the layout of a (paper, page) of this exam, or null if the code is not one of
+ * this exam's pages. A page fed upside down is read turned by 180°.
+ */
+export function readPage(img: GrayImage, frame: SheetFrame, resolve: (paperId: number, pageNo: number) => PageLayout | null): PageReading {
+  if (img.width > img.height * 1.05) return { ok: false, code: 'IMAGE_ORIENTATION', reason: '图片为横向，请按纵向 A4 重新扫描' };
+  const k = img.width / frame.page.width;
+  if (k * 72 < MIN_DPI) return { ok: false, code: 'LOW_RESOLUTION', reason: `图片分辨率过低（约 ${Math.round(k * 72)} dpi，至少需要 ${MIN_DPI} dpi）` };
+
+  const found = findFiducials(img, frame.fiducials, k);
+  const pairs = found.map((p, n) => ({ from: { x: frame.fiducials[n].cx, y: frame.fiducials[n].cy }, to: p })).filter((q): q is { from: Point; to: Point } => q.to !== null);
+  if (pairs.length < 3) return { ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: `找不到定位点（只找到 ${pairs.length} 个，需要至少 3 个）` };
+  const fit = fitTransform(pairs.map((q) => q.from), pairs.map((q) => q.to));
+  const shape = describeTransform(fit.transform);
+  const base: Alignment = { transform: fit.transform, rmsPx: fit.rmsPx, maxPx: fit.maxPx, fiducialsFound: pairs.length, scale: shape.scale, rotationDeg: shape.rotationDeg, upsideDown: false };
+  if (fit.maxPx > MAX_RESIDUAL_PT * shape.scale || shape.anisotropy > 0.05 || shape.shear > 0.05 || Math.abs(shape.rotationDeg) > 10 || Math.abs(shape.scale / k - 1) > 0.25) {
+    return { ok: false, code: 'ALIGNMENT_POOR', reason: '定位点位置异常：图片可能变形、歪斜过大或不完整', alignment: base };
+  }
+
+  const attempts: Alignment[] = [base];
+  if (fiducialsSymmetric(frame.fiducials, frame.page)) attempts.push({ ...base, transform: turnedHalf(base.transform, frame.page), rotationDeg: base.rotationDeg + 180, upsideDown: true });
+  let certainButForeign: number | null = null;
+  for (const alignment of attempts) {
+    const code = readPageCode(img, alignment.transform, frame.pageCodeCells);
+    if (!code.certain || code.value === 0) continue;
+    const { paperId, pageNo } = decodePageCode(code.value);
+    const page = pageNo > 0 ? resolve(paperId, pageNo) : null;
+    if (!page) {
+      certainButForeign ??= code.value;
+      continue;
+    }
+    const examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
+    if (examNo?.problem) {
+      const code = examNo.problem.verdict === 'blank' ? 'EXAMNO_BLANK' : examNo.problem.verdict === 'multiple' ? 'EXAMNO_MULTIPLE' : 'EXAMNO_AMBIGUOUS';
+      return { ok: false, code, reason: examNumberProblemText(examNo.problem), alignment, paperId, pageNo, examNoPartial: examNo.partial };
+    }
+    return { ok: true, alignment, paperId, pageNo, page, examNo, choices: readChoices(img, alignment.transform, page.objective) };
+  }
+  if (certainButForeign !== null) {
+    const { paperId, pageNo } = decodePageCode(certainButForeign);
+    return { ok: false, code: 'PAPER_NOT_IN_EXAM', reason: `答题卡不属于本次考试（页码 ${paperId}-${pageNo}）`, alignment: base };
+  }
+  return { ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码', alignment: base };
+}

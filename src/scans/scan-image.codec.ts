@@ -1,0 +1,44 @@
+// The one place scans meet sharp: decoding page images to grey pixels, encoding snippets, splitting TIFFs.
+import { Injectable } from '@nestjs/common';
+import sharp from 'sharp';
+import type { GrayImage } from './domain/gray-image.js';
+
+/** Largest image we decode: A4 at 600 dpi is 35 M pixels; anything far beyond is not a page scan (or is a decompression bomb). */
+export const MAX_INPUT_PIXELS = 120_000_000;
+
+@Injectable()
+export class ScanImageCodec {
+  /** Grey 8-bit pixels of the image, upright by its EXIF orientation, transparency on white. Throws if it cannot be decoded. */
+  async decodeGray(data: Buffer): Promise<GrayImage> {
+    const { data: px, info } = await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .greyscale()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1) throw new Error(`expected 1 channel, got ${info.channels}`);
+    return { width: info.width, height: info.height, data: new Uint8Array(px.buffer, px.byteOffset, px.byteLength) };
+  }
+
+  async encodeJpeg(img: GrayImage, quality = 80): Promise<Buffer> {
+    return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } })
+      .jpeg({ quality, mozjpeg: false })
+      .toBuffer();
+  }
+
+  /** Number of pages of a (possibly multi-page) TIFF; 1 for anything else. */
+  async pageCount(path: string): Promise<number> {
+    const meta = await sharp(path, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    return meta.pages ?? 1;
+  }
+
+  /** One page of a multi-page TIFF as a lossless PNG. */
+  async tiffPageAsPng(path: string, page: number): Promise<Buffer> {
+    return sharp(path, { page, limitInputPixels: MAX_INPUT_PIXELS }).png({ compressionLevel: 6 }).toBuffer();
+  }
+
+  /** Browsers do not show TIFF: such a page image is served as JPEG. */
+  async browserViewable(data: Buffer): Promise<Buffer> {
+    return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().jpeg({ quality: 85 }).toBuffer();
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor } from '../common/actor.js';
+import { CurrentActor, Roles } from '../common/roles.decorator.js';
+import { IdPipe } from '../org/id-param.pipe.js';
+import { ScanUploadInterceptor, type ReceivedFile } from './scan-upload.interceptor.js';
+import { ScansService } from './scans.service.js';
+
+@Controller('api')
+export class ScansController {
+  constructor(@Inject(ScansService) private readonly scans: ScansService) {}
+
+  /** multipart: files (one or many PNG/JPEG/TIFF images or ZIPs of them), schoolId. */
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('exams/:examId/scans')
+  @UseInterceptors(ScanUploadInterceptor)
+  upload(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Body() body: { schoolId?: string } | undefined, @Query('schoolId') querySchoolId: string | undefined, @UploadedFiles() files: ReceivedFile[] | undefined) {
+    return this.scans.upload(actor, examId, body?.schoolId ?? querySchoolId, files ?? []);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('exams/:examId/scan-status')
+  status(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined) {
+    return this.scans.status(actor, examId, schoolId);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('exams/:examId/scan-exceptions')
+  exceptions(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined) {
+    return this.scans.exceptions(actor, examId, schoolId);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('scans/pages/:pageId/image')
+  image(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
+    return this.scans.pageImage(actor, pageId);
+  }
+}

@@ -1,0 +1,173 @@
+// Ingestion on the real database, blob store and sharp: synthetic scans of a two-page sheet, read back against the
+// truth the generator kept; re-runs change nothing; bad pages become exceptions with the right reason.
+import sharp from 'sharp';
+import { MarkingTask } from '../../src/marking/entities/marking-task.entity.js';
+import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
+import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
+import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
+import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
+import { readTallyScore } from '../../src/sheets/domain/synthetic-tally.js';
+import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
+import { createUser } from '../support/fixtures.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { seedScanExam, type ScanExam } from './scans-fixtures.js';
+
+describe('scan ingestion', () => {
+  let env: TestEnv;
+  let blobs: LocalBlobStore;
+  let ingest: ScanIngestService;
+  let fx: ScanExam;
+  let uploaderId: number;
+
+  const pages = () => env.ds.getRepository(ScannedPage);
+
+  async function batchOf(schoolId: number, files: { name: string; data: Buffer }[]): Promise<ScannedPage[]> {
+    const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId, uploadedBy: uploaderId, originalName: 'test', pageCount: files.length });
+    const out: ScannedPage[] = [];
+    for (const f of files) {
+      const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.png');
+      out.push(await pages().save({ examId: fx.exam.id, batchId: batch.id, schoolId, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued }));
+    }
+    return out;
+  }
+
+  async function snapshot() {
+    const [responses, snippets, tasks, scanned] = await Promise.all([
+      env.ds.getRepository(ObjectiveResponse).find({ order: { id: 'ASC' } }),
+      env.ds.getRepository(AnswerSnippet).find({ order: { id: 'ASC' } }),
+      env.ds.getRepository(MarkingTask).find({ order: { id: 'ASC' } }),
+      pages().find({ order: { id: 'ASC' } }),
+    ]);
+    return { responses, snippets, tasks: tasks.map(({ createdAt, ...t }) => t), scanned: scanned.map(({ updatedAt, ...p }) => p) };
+  }
+
+  beforeAll(async () => {
+    env = await createTestEnv('scans_ingest');
+    blobs = new LocalBlobStore(env.config.dataDir);
+    ingest = new ScanIngestService(env.ds, blobs, new ScanImageCodec());
+    fx = await seedScanExam(env.ds);
+    uploaderId = (await createUser(env.ds, 'scan-a', 'pw-12345678', [])).id;
+  });
+  afterAll(async () => {
+    await env.cleanup();
+  });
+
+  let truth: Awaited<ReturnType<typeof generateSyntheticScans>>['truth'];
+  let firstBatch: ScannedPage[];
+
+  it('reads every page of six two-page sheets: exam numbers, objective scores, snippets and tasks', async () => {
+    expect(fx.layout.pages).toHaveLength(2);
+    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, fx.studentsA.map((s) => ({ examNo: s.examNo })), { seed: 2025, dpi: 150, distortion: 'slight' });
+    truth = gen.truth;
+    expect(gen.files).toHaveLength(12);
+    firstBatch = await batchOf(fx.schoolA, gen.files);
+    for (const p of firstBatch) expect(await ingest.ingestPage(p.id)).toMatchObject({ status: PageStatus.Processed });
+
+    const byId = new Map(fx.studentsA.map((s) => [s.id, s]));
+    const read = await pages().find({ where: { batchId: firstBatch[0].batchId }, order: { id: 'ASC' } });
+    read.forEach((p, n) => {
+      const file = gen.files[n];
+      expect([p.status, p.pageNo, p.paperId]).toEqual([PageStatus.Processed, file.pageNo, fx.paper.id]);
+      expect(byId.get(p.studentId!)?.examNo).toBe(file.examNo);
+      expect(p.examNoRead).toBe(file.examNo);
+      expect((p.alignment as { rmsPx: number }).rmsPx).toBeLessThan(1.5);
+    });
+
+    const objective = fx.items.filter((i) => i.answerKey);
+    const responses = await env.ds.getRepository(ObjectiveResponse).find();
+    expect(responses).toHaveLength(fx.studentsA.length * objective.length);
+    for (const r of responses) {
+      const t = truth.get(byId.get(r.studentId)!.examNo)!;
+      expect(r.score).toBe(t.items[r.itemId]);
+      expect(r.fills).toHaveLength(4);
+    }
+    // the generated answers are not all right or all wrong, so the comparison above means something
+    const scores = responses.map((r) => r.score);
+    expect(scores.some((s) => s === 3) && scores.some((s) => s === 0)).toBe(true);
+
+    const boxes = fx.items.filter((i) => !i.answerKey);
+    const snippets = await env.ds.getRepository(AnswerSnippet).find();
+    expect(snippets).toHaveLength(fx.studentsA.length * boxes.length);
+    const codec = new ScanImageCodec();
+    for (const s of snippets) {
+      expect(s.token).toMatch(/^[0-9a-f]{32}$/);
+      const jpeg = await blobs.get(s.blobKey);
+      const meta = await sharp(jpeg).metadata();
+      expect(meta.format).toBe('jpeg');
+      // the snippet shows this student's answer to this item: the generator's score tally in it reads back as the truth
+      expect(readTallyScore(await codec.decodeGray(jpeg), 1)).toBe(truth.get(byId.get(s.studentId)!.examNo)!.items[s.itemId]);
+      const box = fx.layout.pages.flatMap((p) => p.subjective).find((b) => b.itemId === s.itemId)!.box;
+      // cut at the page's own resolution (150 dpi, ±1 % scanner scale here), box plus a 4 pt margin all round
+      expect(meta.width! / (((box.w + 8) * 150) / 72)).toBeCloseTo(1, 1);
+      expect(meta.height! / (((box.h + 8) * 150) / 72)).toBeCloseTo(1, 1);
+    }
+    expect(new Set(snippets.map((s) => s.blobKey)).size).toBe(snippets.length);
+
+    const tasks = await env.ds.getRepository(MarkingTask).find();
+    const double = fx.items.find((i) => i.markingMode === 'double')!;
+    expect(tasks.filter((t) => t.itemId === double.id).map((t) => t.round).sort()).toEqual([...Array(6).fill(1), ...Array(6).fill(2)]);
+    expect(tasks).toHaveLength(fx.studentsA.length * (boxes.length + 1));
+    expect(tasks.every((t) => t.status === 'pending')).toBe(true);
+  });
+
+  it('running ingestion again changes nothing', async () => {
+    const before = await snapshot();
+    for (const p of firstBatch) await ingest.ingestPage(p.id);
+    const after = await snapshot();
+    expect(after).toEqual(before);
+  });
+
+  it('reads page 2 for the right student even when it is ingested before its page 1', async () => {
+    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, fx.studentsB.map((s) => ({ examNo: s.examNo })), { seed: 7, dpi: 150, format: 'jpeg', distortion: 'slight' });
+    const batch = await batchOf(fx.schoolB, gen.files);
+    expect(await ingest.ingestPage(batch[3].id)).toEqual({ status: 'deferred' });
+    expect(await ingest.ingestPage(batch[1].id)).toEqual({ status: 'deferred' });
+    await ingest.ingestPage(batch[2].id); // page 1 of student 2, then its waiting page 2
+    await ingest.ingestPage(batch[0].id);
+    const read = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(read.map((p) => [p.status, p.studentId])).toEqual([
+      [PageStatus.Processed, fx.studentsB[0].id],
+      [PageStatus.Processed, fx.studentsB[0].id],
+      [PageStatus.Processed, fx.studentsB[1].id],
+      [PageStatus.Processed, fx.studentsB[1].id],
+    ]);
+  });
+
+  it('turns a corrupt file, an unknown exam number, a student of another school and a second sheet into exceptions', async () => {
+    const [, strangerP2] = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '20259999' }], { seed: 3, dpi: 150 })).files;
+    const stranger = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '20259999' }], { seed: 3, dpi: 150 })).files[0];
+    const otherSchool = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsB[0].examNo }], { seed: 4, dpi: 150 })).files[0];
+    const again = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[2].examNo }], { seed: 5, dpi: 150 })).files[0];
+    const good = await sharp(stranger.data).png().toBuffer();
+    const corrupt = good.subarray(0, Math.floor(good.length / 3));
+    const batch = await batchOf(fx.schoolA, [
+      { name: 'broken.png', data: corrupt },
+      stranger,
+      strangerP2,
+      otherSchool,
+      again,
+    ]);
+    const before = await env.ds.getRepository(ObjectiveResponse).count();
+    const outcomes = [];
+    for (const p of batch) outcomes.push(await ingest.ingestPage(p.id));
+    expect(outcomes).toEqual([
+      { status: PageStatus.Exception, code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' },
+      { status: PageStatus.Exception, code: 'STUDENT_UNKNOWN', reason: '考号 20259999 不在名单中' },
+      { status: PageStatus.Exception, code: 'PREVIOUS_PAGE_EXCEPTION', reason: '无法确定第2页所属考生：前一页（第1页）识别异常，请先处理前一页' },
+      { status: PageStatus.Exception, code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${fx.studentsB[0].examNo} 属于河口中学，不是本批次学校的考生` },
+      { status: PageStatus.Exception, code: 'DUPLICATE_SHEET', reason: expect.stringMatching(new RegExp(`^重复答题卡：考号 ${fx.studentsA[2].examNo} 的第1页已有扫描图像`)) },
+    ]);
+    const stored = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(stored.map((p) => [p.status, p.exceptionCode, p.studentId])).toEqual(outcomes.map((o) => [PageStatus.Exception, (o as { code: string }).code, null]));
+    expect(stored[1].examNoRead).toBe('20259999');
+    // nothing was recorded for any of them, and the earlier sheet of the duplicated student is untouched
+    expect(await env.ds.getRepository(ObjectiveResponse).count()).toBe(before);
+    // a re-run gives the same verdicts
+    for (const p of batch) await ingest.ingestPage(p.id);
+    const rerun = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(rerun.map((p) => p.exceptionCode)).toEqual(stored.map((p) => p.exceptionCode));
+  });
+});
