@@ -4,13 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
-import { checkRedis } from './common/startup-checks.js';
+import { checkServices } from './common/startup-checks.js';
 import type { AppConfig } from './config/config.js';
 
 /** Builds the HTTP application (used by main.ts, the demo and the tests). */
 export async function createApiApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
-  await checkRedis(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn', 'log'], bodyParser: true });
+  await checkServices(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], bodyParser: true, abortOnError: false });
   app.use(cookieParser());
   app.useBodyParser('json', { limit: '5mb' });
   app.useGlobalFilters(new HttpErrorFilter());

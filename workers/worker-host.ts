@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import { WorkerModule } from '../src/app.module.js';
-import { checkRedis } from '../src/common/startup-checks.js';
+import { checkServices } from '../src/common/startup-checks.js';
 import type { AppConfig } from '../src/config/config.js';
 import { redisConnection } from '../src/queue/connection.js';
 import { JOB_QUEUE, JOBS, JobName, QueueName } from '../src/queue/jobs.js';
@@ -31,8 +31,8 @@ export function processorTable(processors: Processor<any>[], requireAll = true):
 export async function startWorkers(config: AppConfig, opts: { logger?: boolean; processors?: Processor<any>[] } = {}): Promise<WorkerHost> {
   // Tests may run a subset of processors; the real worker must have them all.
   const table = processorTable(opts.processors ?? PROCESSORS, !opts.processors);
-  await checkRedis(config);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn', 'log'] });
+  await checkServices(config);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], abortOnError: false });
   const queues = new Set<QueueName>([...table.keys()].map((job) => JOB_QUEUE[job]));
   const concurrency: Partial<Record<QueueName, number>> = { 'scan-ingest': config.ingestConcurrency };
   const workers = [...queues].map(

@@ -15,6 +15,7 @@ export function describeStartupError(err: unknown): string {
 
 export async function checkRedis(config: AppConfig): Promise<void> {
   const r = new Redis({ host: config.redis.host, port: config.redis.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 3000 });
+  r.on('error', () => undefined); // the failure is reported below, once
   try {
     await r.connect();
     await r.ping();
@@ -29,6 +30,18 @@ export async function checkMysql(config: AppConfig, probe: () => Promise<unknown
   try {
     await probe();
   } catch (err) {
-    throw new Error(`无法连接 MySQL ${config.db.host}:${config.db.port} 数据库 ${config.db.name} (DB_HOST/DB_PORT/DB_NAME): ${(err as Error).message}`);
+    const e = err as { code?: string; message: string };
+    const hint = e.code === 'ER_BAD_DB_ERROR' ? '；请先运行 npm run migration:run 创建数据库' : '';
+    throw new Error(`无法连接 MySQL ${config.db.host}:${config.db.port} 数据库 ${config.db.name} (DB_HOST/DB_PORT/DB_NAME): ${e.message}${hint}`);
   }
+}
+
+/** Both servers answer, checked before the application is assembled so a failure reads as one clear line. */
+export async function checkServices(config: AppConfig): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  await checkMysql(config, async () => {
+    const c = await createConnection({ host: config.db.host, port: config.db.port, user: config.db.user, password: config.db.password, database: config.db.name, connectTimeout: 5000 });
+    await c.end();
+  });
+  await checkRedis(config);
 }

@@ -1,0 +1,21 @@
+import { createApiApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/config.js';
+import { startWorkers } from '../../workers/worker-host.js';
+
+// Ports on the loopback interface that nothing listens on.
+const base = loadConfig({ NODE_ENV: 'test' });
+
+describe('start-up stops with a message naming what is unreachable', () => {
+  it('names MySQL when the database server does not answer', async () => {
+    await expect(createApiApp({ ...base, db: { ...base.db, port: 3399 } }, { logger: false })).rejects.toThrow(/MySQL 127\.0\.0\.1:3399.*DB_PORT/);
+  });
+
+  it('tells how to create a database that does not exist', async () => {
+    await expect(startWorkers({ ...base, db: { ...base.db, name: 'tk_missing_db_x' } }, { logger: false })).rejects.toThrow(/tk_missing_db_x.*migration:run/);
+  });
+
+  it('names Redis when it does not answer', async () => {
+    const config = { ...base, db: { ...base.db, name: 'mysql' }, redis: { ...base.redis, port: 6390 } };
+    await expect(createApiApp(config, { logger: false })).rejects.toThrow(/Redis 127\.0\.0\.1:6390.*REDIS_PORT/);
+  });
+});
