@@ -1,0 +1,80 @@
+// A principal in a real Chromium: logs in through the login page, opens the reports page, sees only the
+// own school's report and downloads it with the session cookie; another school's PDF is refused.
+import type { INestApplication } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApiApp } from '../../src/app.factory.js';
+import { JobProducer } from '../../src/queue/job-producer.js';
+import { QUEUES } from '../../src/queue/jobs.js';
+import { ReportsService } from '../../src/reports/reports.service.js';
+import { ResultsService } from '../../src/results/results.service.js';
+import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+if (!hasChromium) console.warn(`principal browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+
+(hasChromium ? describe : describe.skip)('principal reports page in a browser', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let fx: ResultsFixture;
+
+  beforeAll(async () => {
+    env = await createTestEnv('principal_browser');
+    fx = await buildResultsFixture(env.ds, 'pb');
+    app = await createApiApp(env.config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    // The jobs' services, called directly: this test is about the pages, the queue path has its own tests.
+    await app.get(ResultsService).computeExam(fx.examId);
+    for (const id of [fx.schools.lead, fx.schools.member]) await app.get(ReportsService).renderSchoolReport(fx.examId, id);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await (await browser.newContext()).newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const q of Object.values(QUEUES)) await app?.get(JobProducer).queue(q).obliterate({ force: true });
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('logs in through the page, shows only the own school and downloads its PDF', async () => {
+    // No session: the page sends the visitor to the login page; a wrong password is refused in Chinese.
+    await page.goto(`${base}/reports`);
+    await page.waitForURL(/\/login\?next=%2Freports/);
+    await page.fill('input[name=username]', fx.users.principalA);
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('button[type=submit]');
+    await page.locator('#err', { hasText: '用户名或密码错误' }).waitFor();
+
+    await page.fill('input[name=password]', fx.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/reports`);
+    const link = page.locator('a', { hasText: '下载 PDF' });
+    await link.waitFor();
+    const listText = await page.locator('#list').innerText();
+    expect(listText).toContain(NAMES.lead);
+    expect(listText).not.toContain(NAMES.member);
+    expect(await link.count()).toBe(1);
+
+    const href = await link.getAttribute('href');
+    const fetched = await page.evaluate(async (url) => {
+      const res = await fetch(url!);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, type: res.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
+    }, href);
+    expect(fetched).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+
+    const other = await page.evaluate(async (url) => (await fetch(url)).status, `/api/reports/${fx.examId}/${fx.schools.member}.pdf`);
+    expect(other).toBe(403);
+  });
+});
