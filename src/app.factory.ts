@@ -12,6 +12,14 @@ export async function createApiApp(config: AppConfig, opts: { logger?: boolean }
   await checkServices(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], bodyParser: true, abortOnError: false });
   app.use(cookieParser());
+  // No framing (clickjacking of the marker page), no MIME sniffing, no referrer leaking snippet tokens.
+  app.use((_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
   app.useBodyParser('json', { limit: '5mb' });
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -2,18 +2,22 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/comm
 import type { Response } from 'express';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Public } from '../common/roles.decorator.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuthService, SESSION_COOKIE } from './auth.service.js';
 
 @Controller('api/auth')
 export class AuthController {
-  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: { username: string; password: string }, @Res({ passthrough: true }) res: Response) {
+  async login(@Body() body: { username?: unknown; password?: unknown }, @Res({ passthrough: true }) res: Response) {
     const { token, actor } = await this.auth.login(body?.username, body?.password);
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/' });
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: this.config.cookieSecure, maxAge: this.config.jwtTtlSeconds * 1000 });
     return { token, user: { id: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.grants } };
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,9 @@ import { User } from './entities/user.entity.js';
 import { UserRole } from './entities/user-role.entity.js';
 
 export const SESSION_COOKIE = 'tk_session';
+
+/** A bcrypt hash of a random string: compared against when the user does not exist, to keep timing equal. */
+const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8.6aTq3yCjM4HnYv3lDdmt1Y7GQ8Sa';
 
 interface TokenClaims {
   sub: number;
@@ -25,13 +28,13 @@ export class AuthService {
     return bcrypt.hash(plain, 10);
   }
 
-  async login(username: string, password: string): Promise<{ token: string; actor: Actor }> {
-    const user = await this.ds.getRepository(User).findOneBy({ username: username ?? '' });
-    // Same message whether the user exists or not, so names cannot be probed.
-    if (!user || !user.active || !(await bcrypt.compare(password ?? '', user.passwordHash))) {
-      throw new UnauthorizedException('用户名或密码错误');
-    }
-    const token = jwt.sign({ sub: user.id, u: user.username } satisfies TokenClaims, this.config.jwtSecret, { expiresIn: this.config.jwtTtlSeconds });
+  async login(username: unknown, password: unknown): Promise<{ token: string; actor: Actor }> {
+    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) throw new BadRequestException('请输入用户名和密码');
+    const user = await this.ds.getRepository(User).findOneBy({ username });
+    // Same message, and the same bcrypt work, whether the user exists or not, so names cannot be probed.
+    const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !user.active || !ok) throw new UnauthorizedException('用户名或密码错误');
+    const token = jwt.sign({ sub: user.id, u: user.username } satisfies TokenClaims, this.config.jwtSecret, { expiresIn: this.config.jwtTtlSeconds, algorithm: 'HS256' });
     return { token, actor: await this.actorFor(user) };
   }
 
@@ -39,10 +42,11 @@ export class AuthService {
   async actorFromToken(token: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
-      claims = jwt.verify(token, this.config.jwtSecret) as unknown as TokenClaims;
+      claims = jwt.verify(token, this.config.jwtSecret, { algorithms: ['HS256'] }) as unknown as TokenClaims;
     } catch {
       throw new UnauthorizedException('登录已过期，请重新登录');
     }
+    if (!Number.isInteger(claims?.sub) || claims.sub <= 0) throw new UnauthorizedException('登录已过期，请重新登录');
     const user = await this.ds.getRepository(User).findOneBy({ id: claims.sub });
     if (!user || !user.active) throw new UnauthorizedException('账号不存在或已停用');
     return this.actorFor(user);

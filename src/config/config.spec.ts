@@ -13,6 +13,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_NAME: 'bad-name;' })).toThrow(/DB_NAME/);
   });
 
+  it('never falls back to a fixed secret outside tests', () => {
+    const a = loadConfig({ NODE_ENV: 'development' }).jwtSecret;
+    const b = loadConfig({ NODE_ENV: 'development' }).jwtSecret;
+    expect(a).not.toBe(b);
+    expect(a.length).toBeGreaterThanOrEqual(32);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).cookieSecure).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+  });
+
   it('requires a real JWT secret in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).env).toBe('production');

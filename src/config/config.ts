@@ -1,4 +1,5 @@
 // One typed, validated configuration, read once at start-up. Nothing else reads process.env.
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
 export interface AppConfig {
@@ -9,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   jwtSecret: string;
   jwtTtlSeconds: number;
+  /** Session cookie only over HTTPS. Default on in production; COOKIE_SECURE=false for a plain-HTTP school LAN. */
+  cookieSecure: boolean;
   ingestConcurrency: number;
 }
 
@@ -35,10 +38,15 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development', /^(development|test|production)$/) as AppConfig['env'];
-  const jwtSecret = str(env, 'JWT_SECRET', nodeEnv === 'production' ? '' : 'tongkao-dev-secret-change-me');
-  if (nodeEnv === 'production' && jwtSecret.length < 16) {
+  // Without JWT_SECRET a fixed, public value would let anyone forge sessions, so outside tests an unset
+  // secret becomes a random one for this process: logins then end at restart and do not carry across
+  // instances, which is the price of not configuring it (production refuses to start instead).
+  const given = env.JWT_SECRET ?? '';
+  if (given && given.length < 16) throw new ConfigError('配置错误：JWT_SECRET 至少16个字符 (config: JWT_SECRET must be 16+ characters)');
+  if (!given && nodeEnv === 'production') {
     throw new ConfigError('配置错误：生产环境必须设置 JWT_SECRET（至少16个字符） (config: JWT_SECRET is required in production, 16+ chars)');
   }
+  const jwtSecret = given || (nodeEnv === 'test' ? 'tongkao-test-secret-not-for-use' : randomBytes(32).toString('hex'));
   return {
     env: nodeEnv,
     port: int(env, 'PORT', 3000, 1, 65535),
@@ -58,6 +66,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 2, 1, 64),
+    cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
   };
 }
 

@@ -45,8 +45,15 @@ export class JobProducer implements OnApplicationShutdown {
     });
   }
 
-  ingestPage(pageId: number, examId: number, contentHash: string) {
-    return this.add(JOBS.ingestPage, { pageId }, jobIds.ingestPage(examId, contentHash));
+  /** Same page image, same job; a job that had used up its retries is retried rather than left failed for good. */
+  async ingestPage(pageId: number, examId: number, contentHash: string) {
+    const id = jobIds.ingestPage(examId, contentHash);
+    const existing = await this.queue(QUEUES.ingest).getJob(id);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry('failed');
+      return existing;
+    }
+    return this.add(JOBS.ingestPage, { pageId }, id);
   }
 
   /** Debounced and never lost: see ComputeResultsPayload. */

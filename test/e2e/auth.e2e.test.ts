@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
@@ -38,6 +39,19 @@ describe('login and the guard', () => {
     expect(viaBearer.body.roles[0]).toMatchObject({ role: 'subject_lead', subject: '数学' });
     const viaCookie = await request(app.getHttpServer()).get('/api/auth/me').set('Cookie', cookie.split(';')[0]);
     expect(viaCookie.body.username).toBe('lead1');
+  });
+
+  it('answers 400, not 500, to a login without string fields', async () => {
+    const res = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'lead1', password: { $ne: 1 } });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('请输入用户名和密码');
+  });
+
+  it('refuses a correctly signed token that names no user id', async () => {
+    const token = jwt.sign({ u: 'lead1' }, env.config.jwtSecret);
+    expect((await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    const none = jwt.sign({ sub: 1 }, '', { algorithm: 'none' });
+    expect((await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${none}`)).status).toBe(401);
   });
 
   it('answers 401 without a token and with a forged one', async () => {

@@ -1,3 +1,5 @@
+import { Worker } from 'bullmq';
+import { redisConnection } from '../../src/queue/connection.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { JOBS, QUEUES } from '../../src/queue/jobs.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -19,6 +21,19 @@ describe('JobProducer on the real Redis', () => {
     await producer.ingestPage(1, 7, 'abc');
     await producer.ingestPage(1, 7, 'abc');
     expect(await producer.queue(QUEUES.ingest).getJobCountByTypes('waiting', 'delayed')).toBe(1);
+  });
+
+  it('retries a page whose job had failed for good when the page is enqueued again', async () => {
+    const job = await producer.ingestPage(2, 7, 'def');
+    // A worker that always throws uses up the job's attempts.
+    const w = new Worker(QUEUES.ingest, async () => { throw new Error('boom'); }, { connection: redisConnection(env.config), prefix: env.config.redis.prefix });
+    const deadline = Date.now() + 20_000;
+    while (!(await job.isFailed()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await w.close();
+    expect(await job.isFailed()).toBe(true);
+    const again = await producer.ingestPage(2, 7, 'def');
+    expect(again.id).toBe(job.id);
+    expect(await (await producer.queue(QUEUES.ingest).getJob(job.id!))!.isFailed()).toBe(false);
   });
 
   it('collapses a burst of results triggers: only the last generation is current', async () => {

@@ -49,7 +49,7 @@ export function validateNewUser(input: NewUserInput, schoolIds: ReadonlySet<numb
       const at = `第${i + 1}个角色：`;
       const r = (raw ?? {}) as { role?: unknown; schoolId?: unknown; subject?: unknown };
       const role = r.role as RoleName;
-      if (typeof r.role !== 'string' || !(r.role in ROLE_LABEL)) {
+      if (typeof r.role !== 'string' || !Object.hasOwn(ROLE_LABEL, r.role)) {
         errors.push(`${at}未知角色“${String(r.role ?? '')}”，应为 ${Object.keys(ROLE_LABEL).join(' / ')}`);
         return;
       }
