@@ -5,11 +5,14 @@ import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { isDuplicateKey, OrgService } from '../org/org.service.js';
 import { validateExam } from './domain/exam-settings.js';
+import { parseReleaseAt, RELEASE_AT_ERROR } from './domain/release-time.js';
 import { validatePaper } from './domain/paper-validation.js';
 import type { CreateExamBody, CreatePaperBody } from './dto/exams.dto.js';
 import { Exam } from './entities/exam.entity.js';
-import { Item, ItemType, MarkingMode, RoundingMode } from './entities/item.entity.js';
+import { Item } from './entities/item.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
+import { KnowledgePointsService } from './knowledge-points.service.js';
+import { itemRow, PaperWorkflowService } from './paper-workflow.service.js';
 
 export interface PaperWithItems {
   paper: Paper;
@@ -33,10 +36,11 @@ const examView = (e: Exam) => ({
   excellentRatio: e.excellentRatio,
   passRatio: e.passRatio,
   lowRatio: e.lowRatio,
+  releaseAt: e.releaseAt,
   createdAt: e.createdAt,
 });
 
-const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status });
+const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status, version: p.version });
 
 /** Exams and their papers (统一命题): creation, reading with scope, locking. */
 @Injectable()
@@ -44,6 +48,8 @@ export class ExamsService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(OrgService) private readonly org: OrgService,
+    @Inject(KnowledgePointsService) private readonly kps: KnowledgePointsService,
+    @Inject(PaperWorkflowService) private readonly workflow: PaperWorkflowService,
   ) {}
 
   async examOrThrow(examId: number): Promise<Exam> {
@@ -64,9 +70,10 @@ export class ExamsService {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以创建考试');
     await this.org.allianceOrThrow(allianceId);
     const v = validateExam(body ?? {});
-    if (!v.ok) invalid('考试设置有误', v.errors);
+    const releaseAt = body?.releaseAt === undefined || body.releaseAt === '' ? null : parseReleaseAt(body.releaseAt);
+    if (!v.ok || releaseAt === undefined) invalid('考试设置有误', [...(v.ok ? [] : v.errors), ...(releaseAt === undefined ? [RELEASE_AT_ERROR] : [])]);
     const exam = await this.ds.transaction(async (m) => {
-      const e = await m.getRepository(Exam).save({ allianceId, ...v.exam });
+      const e = await m.getRepository(Exam).save({ allianceId, ...v.exam, releaseAt });
       await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'exam', entityId: String(e.id), detail: { name: e.name } });
       return e;
     });
@@ -100,23 +107,9 @@ export class ExamsService {
     try {
       paperId = await this.ds.transaction(async (m) => {
         const p = await m.getRepository(Paper).save({ examId, subject: input.subject, title: input.title, fullMarks: input.fullMarks, status: PaperStatus.Draft, layout: null });
-        await m.getRepository(Item).insert(
-          input.items.map((it) => ({
-            paperId: p.id,
-            seq: it.seq,
-            label: it.label,
-            type: it.type as ItemType,
-            maxScore: it.maxScore,
-            scoreStep: it.scoreStep,
-            roundingMode: it.roundingMode as RoundingMode,
-            answerKey: it.answerKey,
-            optionCount: it.optionCount,
-            markingMode: it.markingMode as MarkingMode,
-            tolerance: it.tolerance,
-            knowledgePoints: it.knowledgePoints,
-            boxHeightMm: it.boxHeightMm,
-          })),
-        );
+        const kp = await this.kps.resolveForItems(m, exam.allianceId, input.subject, input.items);
+        if (kp.errors.length) invalid(`试卷有${kp.errors.length}处错误`, kp.errors.map((e) => `第${input.items[e.index].label}题：${e.message}`));
+        await m.getRepository(Item).insert(input.items.map((it, i) => itemRow(p.id, it, kp.names[i], kp.ids[i])));
         await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'paper', entityId: String(p.id), detail: { examId, subject: p.subject, items: input.items.length } });
         return p.id;
       });
@@ -136,6 +129,12 @@ export class ExamsService {
       ...paperSummary(paper),
       examName: exam.name,
       hasLayout: paper.layout !== null,
+      version: paper.version,
+      previousPaperId: paper.previousPaperId,
+      submittedBy: paper.submittedBy,
+      reviewedBy: paper.reviewedBy,
+      reviewComment: paper.reviewComment,
+      hasDocument: paper.documentKey !== null,
       items: items.map((i) => ({
         id: i.id,
         seq: i.seq,
@@ -149,24 +148,33 @@ export class ExamsService {
         tolerance: i.tolerance,
         knowledgePoints: i.knowledgePoints,
         boxHeightMm: i.boxHeightMm,
+        parentLabel: i.parentLabel,
+        cognitiveLevel: i.cognitiveLevel,
+        partialCredit: i.partialCredit,
+        knowledgePointIds: i.knowledgePointIds,
         ...(showKeys ? { answerKey: i.answerKey } : {}),
       })),
     };
   }
 
-  /** draft / in_review → locked. Once locked, the items are fixed (sheets and marking rely on them). */
+  /**
+   * draft / in_review → locked in one step: admins always; a subject lead only when no other subject lead of that
+   * subject exists in the alliance (otherwise: submit, and a second lead or an admin approves). See domain/paper-workflow.ts.
+   */
   async lockPaper(actor: Actor, paperId: number) {
-    const { paper, exam } = await this.paperWithItems(paperId);
-    assertScope(actor.isSubjectLeadOf(exam.allianceId, paper.subject), `只有“${paper.subject}”学科组长或联盟管理员可以锁定该试卷`);
-    // Conditional update: two concurrent lock requests cannot both succeed.
-    const res = await this.ds
-      .createQueryBuilder()
-      .update(Paper)
-      .set({ status: PaperStatus.Locked })
-      .where('id = :id AND status IN (:...from)', { id: paperId, from: [PaperStatus.Draft, PaperStatus.InReview] })
-      .execute();
-    if (!res.affected) throw new ConflictException('试卷已锁定');
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'lock', entity: 'paper', entityId: String(paperId), detail: { from: paper.status } });
-    return paperSummary({ ...paper, status: PaperStatus.Locked } as Paper);
+    await this.paperWithItems(paperId);
+    const p = await this.workflow.lock(actor, paperId);
+    return paperSummary(p as Paper);
+  }
+
+  /** The moment the paper PDFs of the exam stop being confidential (null: not released). Admin of the alliance. */
+  async setReleaseAt(actor: Actor, examId: number, body: { releaseAt?: unknown }) {
+    const exam = await this.examOrThrow(examId);
+    assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟管理员可以设置试卷公开时间');
+    const releaseAt = parseReleaseAt(body?.releaseAt);
+    if (releaseAt === undefined) throw new BadRequestException(RELEASE_AT_ERROR);
+    await this.ds.getRepository(Exam).update({ id: examId }, { releaseAt });
+    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'set_release_at', entity: 'exam', entityId: String(examId), detail: { releaseAt } });
+    return examView(await this.examOrThrow(examId));
   }
 }

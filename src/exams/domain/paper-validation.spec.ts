@@ -86,3 +86,35 @@ describe('validatePaper', () => {
     expect(errorsOf(validatePaper({ subject: '', title: ' ', items: [] }))).toEqual(['学科不能为空', '试卷标题不能为空', '试卷至少需要一道题']);
   });
 });
+
+describe('validatePaper: sub-items and cognitive levels', () => {
+  it('derives the heading of 17(1), 17（2）; takes an explicit one; refuses a heading that is itself scored', () => {
+    const r = validatePaper(
+      paper([
+        { label: '17(1)', type: 'subjective', maxScore: 4 },
+        { label: '17（2）', type: 'subjective', maxScore: 6 },
+        { label: '18a', parentLabel: '18', type: 'fill_in', maxScore: 2 },
+        { label: '19', type: 'fill_in', maxScore: 2 },
+      ]),
+    );
+    expect(r.ok && r.paper.items.map((i) => i.parentLabel)).toEqual(['17', '17', '18', null]);
+    const bad = validatePaper(paper([{ label: '17', type: 'subjective', maxScore: 4 }, { label: '17(1)', type: 'subjective', maxScore: 4 }, { label: '20', parentLabel: '20', type: 'subjective', maxScore: 4 }]));
+    expect(errorsOf(bad)).toEqual(['第17(1)题：所属大题“17”本身也是一道计分的题；分数只能设在小题上', '第20题：所属大题不能是本题自己']);
+  });
+
+  it('accepts the configured cognitive levels only', () => {
+    const items = [{ label: '1', type: 'subjective', maxScore: 4, cognitiveLevel: '掌握' }, { label: '2', type: 'subjective', maxScore: 4, cognitiveLevel: '创造' }];
+    expect(errorsOf(validatePaper(paper(items)))).toEqual(['第2题：认知层次“创造”无效，应为 了解 / 理解 / 掌握 / 运用']);
+    const bloom = ['记忆', '理解', '应用', '分析', '评价', '创造'];
+    const r = validatePaper(paper([{ ...items[1] }]), { cognitiveLevels: bloom });
+    expect(r.ok && r.paper.items[0].cognitiveLevel).toBe('创造');
+  });
+
+  it('accepts knowledge points as tree paths', () => {
+    const r = validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 4, knowledgePoints: ['数与代数 / 有理数', '有理数'] }]));
+    expect(r.ok && r.paper.items[0].knowledgePoints).toEqual(['数与代数/有理数', '有理数']);
+    expect(errorsOf(validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 4, knowledgePoints: ['数与代数//有理数'] }])))).toEqual([
+      '第1题：知识点应为非空文字的列表（每级最多 60 个字，可写成“章/节/知识点”的路径）',
+    ]);
+  });
+});

@@ -36,6 +36,12 @@ export interface ItemInput {
   tolerance?: unknown;
   knowledgePoints?: unknown;
   boxHeightMm?: unknown;
+  /** Sub-items: the printed heading they belong to ("17" for 17(1)); derived from labels like 17(1) when absent. */
+  parentLabel?: unknown;
+  /** 认知层次, one of the configured levels. */
+  cognitiveLevel?: unknown;
+  /** Multiple choice: fraction of full marks for a correct subset with no wrong option (0 < f < 1). */
+  partialCredit?: unknown;
 }
 
 export interface PaperInput {
@@ -57,6 +63,9 @@ export interface ValidItem {
   tolerance: number;
   knowledgePoints: string[] | null;
   boxHeightMm: number;
+  parentLabel: string | null;
+  cognitiveLevel: string | null;
+  partialCredit: number | null;
 }
 
 export interface ValidPaper {
@@ -67,6 +76,45 @@ export interface ValidPaper {
 }
 
 export type PaperResult = { ok: true; paper: ValidPaper } | { ok: false; errors: string[] };
+
+/** Cognitive levels (认知层次) of a blueprint unless the caller configures others (e.g. Bloom's six). */
+export const DEFAULT_COGNITIVE_LEVELS: readonly string[] = ['了解', '理解', '掌握', '运用'];
+
+export interface ValidationOptions {
+  cognitiveLevels?: readonly string[];
+}
+
+/** One problem with one item: `index` is its 0-based position, `name` how a teacher calls it ("第3题"). */
+export interface ItemIssue {
+  index: number;
+  name: string;
+  message: string;
+}
+
+export interface ItemsResult {
+  items: ValidItem[];
+  issues: ItemIssue[];
+  totalCents: number;
+}
+
+/** Knowledge points are given as a leaf name or a path in the subject's tree: "数与代数/有理数/绝对值". */
+export const KP_SEPARATOR = '/';
+export const KP_NAME_MAX = 60;
+export const KP_PATH_MAX = 300;
+
+/** "17(1)" or "17（1）" → "17": the parent heading of a sub-item label. */
+export function derivedParentLabel(label: string): string | null {
+  const m = /^(.+?)\s*[(（]\s*\d+\s*[)）]$/.exec(label);
+  return m ? m[1].trim() : null;
+}
+
+/** A knowledge-point path with its segments trimmed, or null when malformed. */
+export function normaliseKnowledgePath(raw: string): string | null {
+  const parts = raw.split(/[\/／]/).map((p) => p.trim());
+  if (parts.some((p) => !p || p.length > KP_NAME_MAX)) return null;
+  const path = parts.join(KP_SEPARATOR);
+  return path.length > KP_PATH_MAX ? null : path;
+}
 
 export const isObjectiveType = (t: ItemTypeName) => OBJECTIVE.includes(t);
 
@@ -87,7 +135,7 @@ function cents(v: number): number | null {
 const letter = (k: number) => String.fromCharCode(65 + k);
 const TRUE_FALSE: Record<string, 'T' | 'F'> = { T: 'T', F: 'F', '√': 'T', '×': 'F', '对': 'T', '错': 'F', '正确': 'T', '错误': 'F' };
 
-export function validatePaper(input: PaperInput): PaperResult {
+export function validatePaper(input: PaperInput, options: ValidationOptions = {}): PaperResult {
   const errors: string[] = [];
   const subject = typeof input.subject === 'string' ? input.subject.trim() : '';
   const title = typeof input.title === 'string' ? input.title.trim() : '';
@@ -103,23 +151,31 @@ export function validatePaper(input: PaperInput): PaperResult {
     errors.push(`一份试卷最多 ${MAX_ITEMS} 道题`);
     return { ok: false, errors };
   }
+  const r = validateItems(input.items as ItemInput[], options);
+  errors.push(...r.issues.map((i) => `${i.name}：${i.message}`));
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, paper: { subject, title, fullMarks: r.totalCents / 100, items: r.items } };
+}
 
+/** Every item of a paper, checked one by one and together (unique labels, sub-item headings). */
+export function validateItems(rawItems: ItemInput[], options: ValidationOptions = {}): ItemsResult {
+  const levels = options.cognitiveLevels ?? DEFAULT_COGNITIVE_LEVELS;
+  const issues: ItemIssue[] = [];
   const items: ValidItem[] = [];
   const seenLabels = new Map<string, number>();
   let totalCents = 0;
-  (input.items as ItemInput[]).forEach((raw, i) => {
+  rawItems.forEach((raw, i) => {
     const seq = i + 1;
     const it = (raw ?? {}) as ItemInput;
     const label = typeof it.label === 'string' ? it.label.trim() : typeof it.label === 'number' ? String(it.label) : '';
     const name = label ? `第${label}题` : `第${seq}个题目`;
-    const before = errors.length;
-    const err = (msg: string) => errors.push(`${name}：${msg}`);
+    const before = issues.length;
+    const err = (message: string) => issues.push({ index: i, name, message });
 
     if (!label) err('题号（label）不能为空');
     else if (label.length > 20) err('题号最多 20 个字符');
     else if (seenLabels.has(label)) err(`题号重复（与第${seenLabels.get(label)}个题目相同）`);
     else seenLabels.set(label, seq);
-
     const type = it.type as ItemTypeName;
     if (typeof it.type !== 'string' || !(it.type in ITEM_TYPES)) {
       err(`题型“${String(it.type ?? '')}”无效，应为 ${Object.keys(ITEM_TYPES).join(' / ')}`);
@@ -181,8 +237,9 @@ export function validatePaper(input: PaperInput): PaperResult {
     let knowledgePoints: string[] | null = null;
     if (it.knowledgePoints !== undefined && it.knowledgePoints !== null) {
       const kp = it.knowledgePoints;
-      if (!Array.isArray(kp) || kp.some((k) => typeof k !== 'string' || !k.trim() || k.trim().length > 60)) err('知识点应为非空文字的列表（每个最多 60 个字）');
-      else knowledgePoints = [...new Set(kp.map((k: string) => k.trim()))];
+      const paths = Array.isArray(kp) ? kp.map((k) => (typeof k === 'string' ? normaliseKnowledgePath(k) : null)) : [null];
+      if (paths.some((p) => p === null)) err(`知识点应为非空文字的列表（每级最多 ${KP_NAME_MAX} 个字，可写成“章/节/知识点”的路径）`);
+      else knowledgePoints = [...new Set(paths as string[])];
     }
 
     let boxHeightMm = BOX_MM.default;
@@ -192,12 +249,48 @@ export function validatePaper(input: PaperInput): PaperResult {
       else boxHeightMm = h;
     }
 
-    if (errors.length === before) {
+    let parentLabel: string | null = null;
+    if (typeof it.parentLabel === 'string' || typeof it.parentLabel === 'number') {
+      const p = String(it.parentLabel).trim();
+      if (p.length > 20) err('所属大题题号最多 20 个字符');
+      else if (p && p === label) err('所属大题不能是本题自己');
+      else parentLabel = p || (label ? derivedParentLabel(label) : null);
+    } else if (it.parentLabel != null) err('所属大题题号应为文字');
+    else if (label) parentLabel = derivedParentLabel(label);
+
+    let cognitiveLevel: string | null = null;
+    if (it.cognitiveLevel != null && String(it.cognitiveLevel).trim() !== '') {
+      const c = String(it.cognitiveLevel).trim();
+      if (!levels.includes(c)) err(`认知层次“${c}”无效，应为 ${levels.join(' / ')}`);
+      else cognitiveLevel = c;
+    }
+
+    let partialCredit: number | null = null;
+    const pc = num(it.partialCredit);
+    if (pc !== undefined) {
+      if (type !== 'multiple_choice') {
+        if (pc !== 0) err('只有多选题可以设置部分得分');
+      } else if (!Number.isFinite(pc) || pc < 0 || pc >= 1 || Math.abs(Math.round(pc * 1000) - pc * 1000) > 1e-6) {
+        err('多选题部分得分比例应为 0 到 1 之间（不含 1）的小数，最多三位小数，如 0.5');
+      } else if (pc > 0) {
+        if (maxC !== null && Math.abs(Math.round(maxC * pc) - maxC * pc) > 1e-6) err(`满分 ${max} 乘以部分得分比例 ${pc} 应为最多两位小数的分数`);
+        else partialCredit = pc;
+      }
+    }
+
+    if (issues.length === before) {
       totalCents += maxC!;
-      items.push({ seq, label, type, maxScore: maxC! / 100, scoreStep: stepC! / 100, roundingMode, answerKey, optionCount, markingMode, tolerance, knowledgePoints, boxHeightMm });
+      items.push({ seq, label, type, maxScore: maxC! / 100, scoreStep: stepC! / 100, roundingMode, answerKey, optionCount, markingMode, tolerance, knowledgePoints, boxHeightMm, parentLabel, cognitiveLevel, partialCredit });
     }
   });
 
-  if (errors.length) return { ok: false, errors };
-  return { ok: true, paper: { subject, title, fullMarks: totalCents / 100, items } };
+  // Scores live on the sub-items: a heading that is also a scored item would count twice.
+  rawItems.forEach((_raw, i) => {
+    const item = items.find((v) => v.seq === i + 1);
+    if (item?.parentLabel && seenLabels.has(item.parentLabel)) {
+      issues.push({ index: i, name: `第${item.label}题`, message: `所属大题“${item.parentLabel}”本身也是一道计分的题；分数只能设在小题上` });
+    }
+  });
+  issues.sort((x, y) => x.index - y.index);
+  return { items, issues, totalCents };
 }

@@ -2,5 +2,6 @@
 import type { ExamInput } from '../domain/exam-settings.js';
 import type { PaperInput } from '../domain/paper-validation.js';
 
-export type CreateExamBody = ExamInput;
+/** releaseAt: when the paper PDFs stop being confidential (see domain/release-time.ts). */
+export type CreateExamBody = ExamInput & { releaseAt?: unknown };
 export type CreatePaperBody = PaperInput;

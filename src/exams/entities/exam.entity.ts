@@ -20,5 +20,11 @@ export class Exam {
   @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.85, transformer: decimalTransformer }) excellentRatio: number;
   @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.6, transformer: decimalTransformer }) passRatio: number;
   @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.4, transformer: decimalTransformer }) lowRatio: number;
+  /** Before this moment the paper PDF is confidential (subject leads of the subject and admins only); null = not released. */
+  @Column({ type: 'datetime', nullable: true }) releaseAt: Date | null;
+  /** 纵看: the same cohort's previous exam, linked by student id (value-added). */
+  @Column({ type: 'int', nullable: true }) priorExamId: number | null;
+  /** 提升系数 formula: 'va_over_se' (default) or 'ratio_change'. */
+  @Column({ type: 'varchar', length: 20, default: 'va_over_se' }) improvementFormula: string;
   @CreateDateColumn() createdAt: Date;
 }

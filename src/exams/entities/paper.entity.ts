@@ -9,7 +9,7 @@ export enum PaperStatus {
 }
 
 @Entity('paper')
-@Index(['examId', 'subject'], { unique: true })
+@Index('uq_paper_exam_subject_version', ['examId', 'subject', 'version'], { unique: true })
 export class Paper {
   @PrimaryGeneratedColumn() id: number;
   @Column() examId: number;
@@ -19,4 +19,15 @@ export class Paper {
   @Column({ type: 'varchar', length: 16, default: PaperStatus.Draft }) status: PaperStatus;
   /** Answer-sheet layout: the single source of coordinates for printing and reading. Set when the sheet is generated. */
   @JsonColumn({ nullable: true }) layout: SheetLayout | null;
+  /** 1 for the first paper of a subject in an exam; a new version copies a locked paper into a new draft. */
+  @Column({ default: 1 }) version: number;
+  @Column({ type: 'int', nullable: true }) previousPaperId: number | null;
+  /** The subject lead who submitted it for review: the approver must be someone else. */
+  @Column({ type: 'int', nullable: true }) submittedBy: number | null;
+  @Column({ type: 'int', nullable: true }) reviewedBy: number | null;
+  /** The reviewer's comment on the last rejection (or approval). */
+  @Column({ type: 'varchar', length: 500, nullable: true }) reviewComment: string | null;
+  /** Blob key of the uploaded paper PDF (confidential until the exam's releaseAt). */
+  @Column({ type: 'varchar', length: 200, nullable: true }) documentKey: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) documentName: string | null;
 }

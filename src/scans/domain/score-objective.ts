@@ -4,6 +4,11 @@ export interface ObjectiveItemKey {
   type: 'single_choice' | 'multiple_choice' | 'true_false';
   maxScore: number;
   answerKey: string | null;
+  /**
+   * Multiple choice only: the fraction of full marks for a correct subset with no wrong option (e.g. 0.5).
+   * Absent or null → all-or-nothing, as before.
+   */
+  partialCredit?: number | null;
 }
 
 const TRUE_WORDS = new Set(['T', 'TRUE', '√', '✓', '对', '正确', '是']);
@@ -22,11 +27,17 @@ export function normaliseAnswer(type: ObjectiveItemKey['type'], raw: string | nu
 
 /**
  * Single choice and true/false: the key's letter alone → full marks. Multiple choice: exactly the key's letters →
- * full marks, anything else 0 (partial credit for a correct subset is a later, configurable rule).
+ * full marks; with partialCredit set, a non-empty proper subset of the key with no wrong option → that fraction
+ * of full marks (rounded to hundredths, as scores are stored); any wrong option or nothing marked → 0.
  * No key → 0: the item cannot be scored until a key is set.
  */
 export function scoreObjective(item: ObjectiveItemKey, marked: string): number {
   const key = normaliseAnswer(item.type, item.answerKey);
   if (!key) return 0;
-  return normaliseAnswer(item.type, marked) === key ? item.maxScore : 0;
+  const answer = normaliseAnswer(item.type, marked);
+  if (answer === key) return item.maxScore;
+  const fraction = item.partialCredit ?? 0;
+  if (item.type !== 'multiple_choice' || !(fraction > 0) || !answer) return 0;
+  if ([...answer].some((l) => !key.includes(l))) return 0;
+  return Math.round(item.maxScore * fraction * 100) / 100;
 }
