@@ -21,7 +21,9 @@ export class ScanImageCodec {
   }
 
   async encodeJpeg(img: GrayImage, quality = 80): Promise<Buffer> {
+    // One-channel JPEG: half the work and size of the RGB one sharp would otherwise write.
     return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } })
+      .toColourspace('b-w')
       .jpeg({ quality, mozjpeg: false })
       .toBuffer();
   }

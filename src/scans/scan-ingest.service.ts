@@ -9,21 +9,26 @@ import { School } from '../org/entities/school.entity.js';
 import { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { cutBox, normaliseContrast } from './domain/cut-snippet.js';
+import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import type { GrayImage } from './domain/gray-image.js';
+import type { ChoiceReading } from './domain/omr.js';
 import { readPage, type Alignment, type PageReading, type SheetFrame } from './domain/read-page.js';
 import { scoreObjective } from './domain/score-objective.js';
+import { OmrReviewStatus } from './entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 
 /** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
 const SNIPPET_MARGIN_PT = 4;
+/** Review crops of objective items: 216 dpi at most, plenty to see a pencil mark. */
+const REVIEW_CROP_PX_PER_PT = 3;
 /** Snippet resolution cap (200 dpi): enough to read handwriting, small enough to load fast for markers. */
 const SNIPPET_MAX_PX_PER_PT = 200 / 72;
 
 export type IngestOutcome =
   | { status: PageStatus.Processed; studentId: number }
   | { status: PageStatus.Exception; code: string; reason: string }
+  | { status: PageStatus.Skipped; reason: string }
   | { status: 'deferred' | 'missing' };
 
 interface Verdict {
@@ -86,6 +91,13 @@ export class ScanIngestService {
       this.logger.warn(`page ${page.id}: reading failed (${(err as Error).stack})`);
       return this.recordException(page, { code: 'READ_FAILED', reason: '图片无法识别，请检查扫描质量后重新扫描' });
     }
+    if (!reading.ok && reading.code === 'BLANK_PAGE') {
+      await this.ds.transaction(async (m) => {
+        await lockBatch(m, page.batchId);
+        await updatePage(m, page.id, { status: PageStatus.Skipped, exceptionCode: null, exceptionReason: reading.reason, studentId: null, paperId: null, pageNo: null });
+      });
+      return { status: PageStatus.Skipped, reason: reading.reason };
+    }
     if (!reading.ok) {
       return this.recordException(page, { code: reading.code, reason: reading.reason }, { paperId: reading.paperId ?? null, pageNo: reading.pageNo ?? null, examNoRead: reading.examNoPartial ?? null, alignment: alignmentJson(reading.alignment) });
     }
@@ -93,6 +105,7 @@ export class ScanIngestService {
     const items = await this.ds.getRepository(Item).findBy({ paperId: reading.paperId });
     const itemById = new Map(items.map((i) => [i.id, i]));
     const snippets = await this.cutSnippets(image, reading.alignment, reading.page);
+    const crops = await this.cutReviewCrops(image, reading.alignment, reading.page, reading.choices);
     const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) };
 
     try {
@@ -103,7 +116,7 @@ export class ScanIngestService {
           await updatePage(m, page.id, { ...seen, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null, studentId: null });
           return { status: 'deferred' as const };
         }
-        await m.query('SELECT id FROM student WHERE id = ? FOR UPDATE', [student.id]);
+        // (the student row is locked by the lookup above: one student's pages are recorded one at a time)
         const other = await m
           .getRepository(ScannedPage)
           .createQueryBuilder('p')
@@ -119,7 +132,7 @@ export class ScanIngestService {
         if (other) {
           throw new PageException({ code: 'DUPLICATE_SHEET', reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）` });
         }
-        await this.recordObjective(m, page, student.id, reading.choices, itemById);
+        await this.recordObjective(m, page, student.id, reading.choices, itemById, crops, reading.page);
         await this.recordSnippets(m, page, student.id, snippets, itemById);
         await updatePage(m, page.id, { ...seen, examNoRead: reading.examNo?.examNo ?? student.examNo, studentId: student.id, status: PageStatus.Processed, exceptionCode: null, exceptionReason: null });
         return { status: PageStatus.Processed as const, studentId: student.id };
@@ -131,7 +144,7 @@ export class ScanIngestService {
   }
 
   private async studentByExamNo(m: EntityManager, exam: Exam, page: ScannedPage, examNo: string): Promise<Student> {
-    const student = await m.getRepository(Student).findOneBy({ allianceId: exam.allianceId, examNo });
+    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.allianceId = :allianceId AND s.examNo = :examNo', { allianceId: exam.allianceId, examNo }).getOne();
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
       const school = await m.getRepository(School).findOneBy({ id: student.schoolId });
@@ -145,7 +158,13 @@ export class ScanIngestService {
    * batch, which must be the previous page of the same sheet. If that page is not read yet, this one waits for it.
    */
   private async studentOfPreviousPage(m: EntityManager, page: ScannedPage, paperId: number, pageNo: number): Promise<Student | 'deferred'> {
-    const prev = await m.getRepository(ScannedPage).createQueryBuilder('p').where('p.batchId = :batchId AND p.id < :id', { batchId: page.batchId, id: page.id }).orderBy('p.id', 'DESC').getOne();
+    // Blank pages (backs of duplex scans) are not part of the sequence.
+    const prev = await m
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .where('p.batchId = :batchId AND p.id < :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .orderBy('p.id', 'DESC')
+      .getOne();
     const noOwner = `无法确定第${pageNo}页所属考生：`;
     if (!prev) throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}本批次中它前面没有第${pageNo - 1}页，请与第1页一起按顺序扫描` });
     if (prev.status === PageStatus.Queued) return 'deferred';
@@ -155,51 +174,101 @@ export class ScanIngestService {
     if (prev.status !== PageStatus.Processed || prev.paperId !== paperId || prev.pageNo !== pageNo - 1 || prev.studentId === null) {
       throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}前一张图片不是同一答题卡的第${pageNo - 1}页，请按顺序扫描` });
     }
-    return m.getRepository(Student).findOneByOrFail({ id: prev.studentId });
+    return m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: prev.studentId }).getOneOrFail();
   }
 
   private async cutSnippets(image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<CutSnippet[]> {
     const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
-    const out: CutSnippet[] = [];
+    // Cut in JS one after the other; encoding (sharp's threads) and storing overlap with the next cut.
+    const pending: Promise<CutSnippet>[] = [];
     for (const block of layout.subjective) {
-      const snippet = normaliseContrast(cutBox(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k));
-      const { key } = await this.blobs.putContentAddressed('snippets', await this.codec.encodeJpeg(snippet, 80), '.jpg');
-      out.push({ itemId: block.itemId, blobKey: key });
+      const snippet = cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k);
+      pending.push(this.codec.encodeJpeg(snippet, 80).then(async (jpeg) => ({ itemId: block.itemId, blobKey: (await this.blobs.putContentAddressed('snippets', jpeg, '.jpg')).key })));
+    }
+    return Promise.all(pending);
+  }
+
+  /** The bubbles of each item that needs review, cut upright with its label, for the person who decides. */
+  private async cutReviewCrops(image: GrayImage, alignment: Alignment, layout: PageLayout, choices: ChoiceReading[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    for (const c of choices.filter((x) => x.needsReview)) {
+      const block = layout.objective.find((b) => b.itemId === c.itemId);
+      if (!block) continue;
+      const xs = block.bubbles.map((b) => b.cx);
+      const r = block.bubbles[0].r;
+      const box = { x: Math.min(...xs) - r - 24, y: block.bubbles[0].cy - r - 3, w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28, h: 2 * r + 6 };
+      const crop = cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
+      out.set(c.itemId, (await this.blobs.putContentAddressed('omr-review', await this.codec.encodeJpeg(crop, 85), '.jpg')).key);
     }
     return out;
   }
 
-  private async recordObjective(m: EntityManager, page: ScannedPage, studentId: number, choices: { itemId: number; marked: string; fills: number[] }[], items: Map<number, Item>) {
+  /**
+   * Objective items read with confidence are scored; the others go to the review queue and are not scored until a
+   * person resolves them. A resolved review stands: reading the same page again does not reopen or overwrite it.
+   */
+  private async recordObjective(m: EntityManager, page: ScannedPage, studentId: number, choices: ChoiceReading[], items: Map<number, Item>, crops: Map<number, string>, layout: PageLayout) {
+    // One statement per kind of row (not per item): the batch lock is held for the whole transaction.
+    if (!choices.length) return;
+    const reviews = new Map<number, { id: number; status: string }>(
+      ((await m.query('SELECT id, item_id AS itemId, status FROM omr_review WHERE student_id = ?', [studentId])) as { id: number; itemId: number; status: string }[]).map((r) => [Number(r.itemId), r]),
+    );
+    const responses: unknown[][] = [];
+    const toReview: unknown[][] = [];
+    const reviewedItems: number[] = [];
+    const closedReviews: number[] = [];
     for (const c of choices) {
       const item = items.get(c.itemId);
       if (!item || !OBJECTIVE_TYPES.includes(item.type)) continue; // layout out of date with the paper: nothing to score against
-      const score = scoreObjective({ type: item.type as 'single_choice' | 'multiple_choice' | 'true_false', maxScore: item.maxScore, answerKey: item.answerKey }, c.marked);
+      const prior = reviews.get(item.id);
+      if (prior?.status === OmrReviewStatus.Resolved) continue;
+      if (c.needsReview) {
+        const options = (layout.objective.find((b) => b.itemId === item.id)?.options ?? []).join('');
+        toReview.push([page.examId, page.schoolId, page.id, studentId, item.id, options, c.marked, c.verdict, c.confidence.toFixed(3), JSON.stringify(c.fills), JSON.stringify(c.inks), crops.get(item.id) ?? null, OmrReviewStatus.Open]);
+        reviewedItems.push(item.id);
+        continue;
+      }
+      if (prior) closedReviews.push(prior.id);
+      const score = scoreObjective({ type: item.type as 'single_choice' | 'multiple_choice' | 'true_false', maxScore: item.maxScore, answerKey: item.answerKey, partialCredit: item.partialCredit }, c.marked);
+      responses.push([page.examId, page.id, studentId, item.id, c.marked, score.toFixed(2), JSON.stringify(c.fills)]);
+    }
+    if (toReview.length) {
       await m.query(
-        'INSERT INTO objective_response (exam_id, page_id, student_id, item_id, marked, score, fills) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        `INSERT INTO omr_review (exam_id, school_id, page_id, student_id, item_id, options, read_marked, verdict, confidence, fills, inks, crop_blob_key, status) VALUES ${rows(toReview)} ` +
+          'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), read_marked = VALUES(read_marked), verdict = VALUES(verdict), confidence = VALUES(confidence), fills = VALUES(fills), inks = VALUES(inks), crop_blob_key = VALUES(crop_blob_key)',
+        toReview.flat(),
+      );
+      // not scored until a person decides
+      await m.query(`DELETE FROM objective_response WHERE student_id = ? AND item_id IN (${reviewedItems.map(() => '?').join(', ')})`, [studentId, ...reviewedItems]);
+    }
+    if (closedReviews.length) await m.query(`DELETE FROM omr_review WHERE status = ? AND id IN (${closedReviews.map(() => '?').join(', ')})`, [OmrReviewStatus.Open, ...closedReviews]);
+    if (responses.length) {
+      await m.query(
+        `INSERT INTO objective_response (exam_id, page_id, student_id, item_id, marked, score, fills) VALUES ${rows(responses)} ` +
           'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), marked = VALUES(marked), score = VALUES(score), fills = VALUES(fills)',
-        [page.examId, page.id, studentId, item.id, c.marked, score.toFixed(2), JSON.stringify(c.fills)],
+        responses.flat(),
       );
     }
   }
 
   private async recordSnippets(m: EntityManager, page: ScannedPage, studentId: number, snippets: CutSnippet[], items: Map<number, Item>) {
-    for (const s of snippets) {
+    const kept = snippets.filter((s) => {
       const item = items.get(s.itemId);
-      if (!item || OBJECTIVE_TYPES.includes(item.type)) continue;
-      // The token is random and kept on re-runs: snippet URLs reveal nothing and stay stable.
-      await m.query(
-        'INSERT INTO answer_snippet (exam_id, page_id, student_id, item_id, blob_key, token) VALUES (?, ?, ?, ?, ?, ?) ' +
-          'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), blob_key = VALUES(blob_key)',
-        [page.examId, page.id, studentId, item.id, s.blobKey, randomBytes(16).toString('hex')],
-      );
-      const [{ id: snippetId }] = await m.query('SELECT id FROM answer_snippet WHERE student_id = ? AND item_id = ?', [studentId, item.id]);
-      for (const round of markingRounds(item)) {
-        await m.query(
-          'INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id',
-          [page.examId, item.id, snippetId, round, 'pending', randomInt(0, 2 ** 31 - 1)],
-        );
-      }
+      return item && !OBJECTIVE_TYPES.includes(item.type);
+    });
+    if (!kept.length) return;
+    // The token is random and kept on re-runs: snippet URLs reveal nothing and stay stable.
+    await m.query(
+      `INSERT INTO answer_snippet (exam_id, page_id, student_id, item_id, blob_key, token) VALUES ${rows(kept.map(() => [0, 0, 0, 0, 0, 0]))} ` + 'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), blob_key = VALUES(blob_key)',
+      kept.flatMap((s) => [page.examId, page.id, studentId, s.itemId, s.blobKey, randomBytes(16).toString('hex')]),
+    );
+    const ids: { id: number; itemId: number }[] = await m.query(`SELECT id, item_id AS itemId FROM answer_snippet WHERE student_id = ? AND item_id IN (${kept.map(() => '?').join(', ')})`, [studentId, ...kept.map((s) => s.itemId)]);
+    const tasks: unknown[][] = [];
+    for (const { id: snippetId, itemId } of ids) {
+      const item = items.get(Number(itemId))!;
+      for (const round of markingRounds(item)) tasks.push([page.examId, item.id, snippetId, round, 'pending', randomInt(0, 2 ** 31 - 1)]);
     }
+    if (tasks.length) await m.query(`INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) VALUES ${rows(tasks)} ON DUPLICATE KEY UPDATE id = id`, tasks.flat());
   }
 
   private async recordException(page: ScannedPage, v: Verdict, seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {}): Promise<IngestOutcome> {
@@ -212,9 +281,19 @@ export class ScanIngestService {
 
   /** The next image of the batch, if it is a later page that waited for this one. */
   private async resumeFollower(page: ScannedPage) {
-    const next = await this.ds.getRepository(ScannedPage).createQueryBuilder('p').where('p.batchId = :batchId AND p.id > :id', { batchId: page.batchId, id: page.id }).orderBy('p.id', 'ASC').getOne();
+    const next = await this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .where('p.batchId = :batchId AND p.id > :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .orderBy('p.id', 'ASC')
+      .getOne();
     if (next && next.status === PageStatus.Queued && next.pageNo !== null && next.pageNo > 1) await this.ingestPage(next.id);
   }
+}
+
+/** "(?, ?, …), (?, ?, …)" for a multi-row INSERT of these rows. */
+function rows(values: unknown[][]): string {
+  return values.map((r) => `(${r.map(() => '?').join(', ')})`).join(', ');
 }
 
 /** Rounds of marking an item's snippet needs from the start: double marking is two blind rounds; a third is added only on disagreement. */
@@ -246,4 +325,5 @@ function alignmentJson(a: Alignment | undefined) {
     upsideDown: a.upsideDown,
   };
 }
+
 

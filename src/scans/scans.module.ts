@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { OmrReviewController } from './omr-review.controller.js';
+import { OmrReviewService } from './omr-review.service.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 import { ScanIngestService } from './scan-ingest.service.js';
 import { ScanUploadInterceptor } from './scan-upload.interceptor.js';
@@ -6,8 +8,8 @@ import { ScansController } from './scans.controller.js';
 import { ScansService } from './scans.service.js';
 
 @Module({
-  controllers: [ScansController],
-  providers: [ScanImageCodec, ScanIngestService, ScansService, ScanUploadInterceptor],
-  exports: [ScanIngestService, ScansService],
+  controllers: [ScansController, OmrReviewController],
+  providers: [ScanImageCodec, ScanIngestService, ScansService, ScanUploadInterceptor, OmrReviewService],
+  exports: [ScanIngestService, ScansService, OmrReviewService],
 })
 export class ScansModule {}

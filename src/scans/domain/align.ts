@@ -30,13 +30,24 @@ function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | nu
   const ex = f.cx * k;
   const ey = f.cy * k;
   const rad = Math.max(SEARCH_RADIUS_PT, f.size * 2) * k;
-  const x0 = Math.max(0, Math.floor(ex - rad));
-  const y0 = Math.max(0, Math.floor(ey - rad));
-  const x1 = Math.min(img.width, Math.ceil(ex + rad));
-  const y1 = Math.min(img.height, Math.ceil(ey + rad));
+  const found = fiducialBlobs(img, f, k, Math.floor(ex - rad), Math.floor(ey - rad), Math.ceil(ex + rad), Math.ceil(ey + rad));
+  let best: { p: Point; dist: number } | null = null;
+  for (const p of found) {
+    const dist = Math.hypot(p.x - ex, p.y - ey);
+    if (!best || dist < best.dist) best = { p, dist };
+  }
+  return best?.p ?? null;
+}
+
+/** Every dark, solid, square blob of about the fiducial's size inside the pixel window (clipped to the image). */
+function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, wy0: number, wx1: number, wy1: number): Point[] {
+  const x0 = Math.max(0, wx0);
+  const y0 = Math.max(0, wy0);
+  const x1 = Math.min(img.width, wx1);
+  const y1 = Math.min(img.height, wy1);
   const w = x1 - x0;
   const h = y1 - y0;
-  if (w <= 2 || h <= 2) return null;
+  if (w <= 2 || h <= 2) return [];
 
   const { hist, total } = regionHistogram(img, x0, y0, x1, y1);
   const paper = histogramPercentile(hist, total, 0.9);
@@ -47,7 +58,7 @@ function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | nu
   const stack = new Int32Array(w * h);
   const members = new Int32Array(w * h);
   const expectedArea = (f.size * k) ** 2;
-  let best: { p: Point; dist: number } | null = null;
+  const out: Point[] = [];
   let next = 0;
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
@@ -137,11 +148,63 @@ function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | nu
         if (Math.sqrt(far) < 0.9 * Math.sqrt(area / 2)) continue;
         p = { x: x0 + mx + 0.5, y: y0 + my + 0.5 };
       }
-      const dist = Math.hypot(p.x - ex, p.y - ey);
-      if (!best || dist < best.dist) best = { p, dist };
+      out.push(p);
     }
   }
-  return best?.p ?? null;
+  return out;
+}
+
+/** Largest rotation (degrees) a page may have and still be read. */
+export const MAX_ROTATION_DEG = 12;
+
+/**
+ * Wide search, for pages turned by up to about ±10°, scaled or shifted beyond the narrow search: every fiducial-like
+ * blob in the image's four corner regions is a candidate, and the candidates are chosen together, as the set (of four,
+ * else three) that an affine map of the printed fiducials fits best with a plausible shape (a rotation and a scale).
+ * Returns the chosen points in the order of `specs`, null where none fits.
+ */
+export function findFiducialsWide(img: GrayImage, specs: FiducialSpec[], page: { width: number; height: number }, pxPerPt: number, maxResidualPt: number): (Point | null)[] {
+  const perCorner = specs.map((f) => {
+    const left = f.cx < page.width / 2;
+    const top = f.cy < page.height / 2;
+    const rx = Math.round(img.width * 0.4);
+    const ry = Math.round(img.height * 0.3);
+    const [wx0, wx1] = left ? [0, rx] : [img.width - rx, img.width];
+    const [wy0, wy1] = top ? [0, ry] : [img.height - ry, img.height];
+    const cornerX = left ? 0 : img.width;
+    const cornerY = top ? 0 : img.height;
+    // The fiducial is the blob nearest to its corner of the scan, or one of the next few.
+    return fiducialBlobs(img, f, pxPerPt, wx0, wy0, wx1, wy1)
+      .sort((p, q) => Math.hypot(p.x - cornerX, p.y - cornerY) - Math.hypot(q.x - cornerX, q.y - cornerY))
+      .slice(0, 6);
+  });
+  let best: { pts: (Point | null)[]; count: number; maxPx: number } | null = null;
+  const pick: (Point | null)[] = specs.map(() => null);
+  const visit = (n: number) => {
+    if (n === specs.length) {
+      const idx = pick.map((p, m) => (p ? m : -1)).filter((m) => m >= 0);
+      if (idx.length < 3 || (best && idx.length < best.count)) return;
+      let fit: Fit;
+      try {
+        fit = fitTransform(idx.map((m) => ({ x: specs[m].cx, y: specs[m].cy })), idx.map((m) => pick[m]!));
+      } catch {
+        return;
+      }
+      const shape = describeTransform(fit.transform);
+      if (fit.maxPx > maxResidualPt * shape.scale || shape.anisotropy > 0.05 || shape.shear > 0.05 || Math.abs(shape.rotationDeg) > MAX_ROTATION_DEG) return;
+      if (Math.abs(shape.scale / pxPerPt - 1) > 0.35) return;
+      if (!best || idx.length > best.count || fit.maxPx < best.maxPx) best = { pts: pick.slice(), count: idx.length, maxPx: fit.maxPx };
+      return;
+    }
+    for (const c of perCorner[n]) {
+      pick[n] = c;
+      visit(n + 1);
+    }
+    pick[n] = null;
+    visit(n + 1);
+  };
+  visit(0);
+  return (best as { pts: (Point | null)[] } | null)?.pts ?? specs.map(() => null);
 }
 
 /** Least-squares affine transform taking `from` (sheet points) to `to` (image pixels); needs three or more points. */

@@ -1,5 +1,5 @@
-import { cutBox, normaliseContrast } from './cut-snippet.js';
-import type { Affine, GrayImage } from './gray-image.js';
+import { cutBox, cutBoxNormalised, normaliseContrast } from './cut-snippet.js';
+import { type Affine, bilinearAt, type GrayImage } from './gray-image.js';
 
 describe('cutBox', () => {
   it('cuts a rotated box out upright: a bar along the box top stays in the top rows across the whole width', () => {
@@ -47,5 +47,57 @@ describe('normaliseContrast', () => {
     for (let n = 0; n < img.data.length; n++) img.data[n] = 232 + ((n * 7919) % 17) - 8;
     const out = normaliseContrast(img);
     expect(Math.min(...out.data)).toBeGreaterThan(200);
+  });
+});
+
+describe('cutBoxNormalised', () => {
+  it('gives exactly the snippet of cutBox then normaliseContrast', () => {
+    const k = 2.5;
+    const th = (1.2 * Math.PI) / 180;
+    const t: Affine = { a: k * Math.cos(th), b: -k * Math.sin(th), c: 30, d: k * Math.sin(th), e: k * Math.cos(th), f: 20 };
+    const img: GrayImage = { width: 700, height: 400, data: new Uint8Array(700 * 400) };
+    // paper with grain, pencil strokes of several greys
+    for (let n = 0; n < img.data.length; n++) img.data[n] = 215 + ((n * 2654435761) >>> 27);
+    for (let j = 100; j < 300; j += 9) for (let i = 80; i < 600; i++) if ((i + j) % 37 < 20) img.data[j * 700 + i] = 40 + ((i * 13) % 90);
+    const box = { x: 10, y: 20, w: 220, h: 100 };
+    const two = normaliseContrast(cutBox(img, t, box, 4, k));
+    const one = cutBoxNormalised(img, t, box, 4, k);
+    expect([one.width, one.height]).toEqual([two.width, two.height]);
+    let worst = 0;
+    for (let n = 0; n < one.data.length; n++) worst = Math.max(worst, Math.abs(one.data[n] - two.data[n]));
+    expect(worst).toBe(0);
+    // and the contrast was really stretched: paper white, ink near black
+    expect(one.data.reduce((m, v) => Math.max(m, v), 0)).toBe(255);
+    expect(one.data.reduce((m, v) => Math.min(m, v), 255)).toBeLessThan(30);
+  });
+});
+
+describe('cutBox fast path', () => {
+  it('equals plain bilinear sampling everywhere, also where the box runs off the image', () => {
+    const img: GrayImage = { width: 300, height: 200, data: new Uint8Array(300 * 200) };
+    for (let n = 0; n < img.data.length; n++) img.data[n] = (n * 2654435761) >>> 24;
+    for (const [deg, k, c, f] of [
+      [0, 1, 0, 0],
+      [3, 2.2, -15, 7],
+      [-8, 1.7, 40, -25],
+      [180, 2, 290, 190],
+      [0.4, 3, 0.25, 0.75],
+    ]) {
+      const th = (deg * Math.PI) / 180;
+      const t: Affine = { a: k * Math.cos(th), b: -k * Math.sin(th), c, d: k * Math.sin(th), e: k * Math.cos(th), f };
+      const box = { x: -5, y: -5, w: 150, h: 100 };
+      const pxPerPt = 2.3;
+      const cut = cutBox(img, t, box, 2, pxPerPt);
+      let worst = 0;
+      for (let j = 0; j < cut.height; j++)
+        for (let i = 0; i < cut.width; i++) {
+          const x = box.x - 2 + (i + 0.5) / pxPerPt;
+          const y = box.y - 2 + (j + 0.5) / pxPerPt;
+          const ref = Math.round(bilinearAt(img, t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f));
+          worst = Math.max(worst, Math.abs(ref - cut.data[j * cut.width + i]));
+        }
+      expect([deg, worst]).toEqual([deg, expect.any(Number)]);
+      expect(worst).toBeLessThanOrEqual(1); // rounding of the inlined path (+0.5 | 0) against Math.round
+    }
   });
 });

@@ -13,37 +13,65 @@ export function cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, px
   const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
   const data = new Uint8Array(width * height);
   const inv = 1 / pxPerPt;
+  const src = img.data;
+  const sw = img.width;
+  const sh = img.height;
+  // the image position moves linearly along a row: start + i·step (shifted by half a pixel to address pixel centres)
+  const du = t.a * inv;
+  const dv = t.d * inv;
   for (let j = 0; j < height; j++) {
     const y = y0 + (j + 0.5) * inv;
-    // the image position moves linearly along a row: start + i·(step)
-    let u = t.a * (x0 + 0.5 * inv) + t.b * y + t.c;
-    let v = t.d * (x0 + 0.5 * inv) + t.e * y + t.f;
-    const du = t.a * inv;
-    const dv = t.d * inv;
+    const u0 = t.a * (x0 + 0.5 * inv) + t.b * y + t.c - 0.5;
+    const v0 = t.d * (x0 + 0.5 * inv) + t.e * y + t.f - 0.5;
     const row = j * width;
-    const src = img.data;
-    const sw = img.width;
-    for (let i = 0; i < width; i++) {
-      // bilinear between pixel centres, inlined: this loop runs for every snippet pixel
-      const x = u - 0.5;
-      const y = v - 0.5;
-      const xi = Math.floor(x);
-      const yi = Math.floor(y);
-      if (xi >= 0 && yi >= 0 && xi + 1 < sw && yi + 1 < img.height) {
-        const fx = x - xi;
-        const fy = y - yi;
-        const o = yi * sw + xi;
-        const top = src[o] + (src[o + 1] - src[o]) * fx;
-        const bottom = src[o + sw] + (src[o + sw + 1] - src[o + sw]) * fx;
-        data[row + i] = (top + (bottom - top) * fy + 0.5) | 0;
-      } else {
-        data[row + i] = Math.round(bilinearAt(img, u, v));
-      }
+    // The columns whose 2×2 neighbourhood lies inside the image: [iStart, iEnd). Outside them, the slow exact path.
+    const [iStart, iEnd] = insideSpan(u0, du, sw, width, v0, dv, sh);
+    for (let i = 0; i < iStart; i++) data[row + i] = Math.round(bilinearAt(img, u0 + i * du + 0.5, v0 + i * dv + 0.5));
+    let u = u0 + iStart * du;
+    let v = v0 + iStart * dv;
+    for (let i = iStart; i < iEnd; i++) {
+      // bilinear between pixel centres, inlined: this loop runs for every snippet pixel (coordinates ≥ 0 here, so |0 floors)
+      const xi = u | 0;
+      const yi = v | 0;
+      const fx = u - xi;
+      const fy = v - yi;
+      const o = yi * sw + xi;
+      const p00 = src[o];
+      const p10 = src[o + 1];
+      const p01 = src[o + sw];
+      const top = p00 + (p10 - p00) * fx;
+      const bottom = p01 + (src[o + sw + 1] - p01) * fx;
+      data[row + i] = (top + (bottom - top) * fy + 0.5) | 0;
       u += du;
       v += dv;
     }
+    for (let i = Math.max(iEnd, iStart); i < width; i++) data[row + i] = Math.round(bilinearAt(img, u0 + i * du + 0.5, v0 + i * dv + 0.5));
   }
   return { width, height, data };
+}
+
+/** Columns i in [0, n) with 0 ≤ u0 + i·du < size − 1 for both axes (a margin of one column either side for rounding). */
+function insideSpan(u0: number, du: number, uSize: number, n: number, v0: number, dv: number, vSize: number): [number, number] {
+  let lo = 0;
+  let hi = n;
+  for (const [p0, dp, size] of [
+    [u0, du, uSize],
+    [v0, dv, vSize],
+  ]) {
+    const lim = size - 1;
+    if (Math.abs(dp) < 1e-12) {
+      if (!(p0 >= 0 && p0 < lim)) return [0, 0];
+      continue;
+    }
+    // p0 + i·dp ≥ 0 and p0 + i·dp < lim
+    const a = (0 - p0) / dp;
+    const b = (lim - p0) / dp;
+    const from = Math.min(a, b);
+    const to = Math.max(a, b);
+    lo = Math.max(lo, Math.ceil(from) + 1);
+    hi = Math.min(hi, Math.floor(to) - 1);
+  }
+  return hi > lo ? [lo, hi] : [0, 0];
 }
 
 /**
@@ -53,7 +81,14 @@ export function cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, px
 export function normaliseContrast(img: GrayImage): GrayImage {
   const hist = new Uint32Array(256);
   for (let n = 0; n < img.data.length; n++) hist[img.data[n]]++;
-  const total = img.data.length;
+  const lut = contrastLut(hist, img.data.length);
+  const data = new Uint8Array(img.data.length);
+  for (let n = 0; n < data.length; n++) data[n] = lut[img.data[n]];
+  return { width: img.width, height: img.height, data };
+}
+
+/** The grey-level map of normaliseContrast for a histogram. */
+function contrastLut(hist: Uint32Array, total: number): Uint8Array {
   const paper = Math.max(histogramPercentile(hist, total, 0.6), 1);
   const darkest = histogramPercentile(hist, total, 0.002);
   // Real ink sits well below the paper; grain and noise stay within a few dozen levels of it.
@@ -61,7 +96,16 @@ export function normaliseContrast(img: GrayImage): GrayImage {
   const span = Math.max(paper - lo, 1);
   const lut = new Uint8Array(256);
   for (let g = 0; g < 256; g++) lut[g] = Math.max(0, Math.min(255, Math.round(((g - lo) / span) * 255)));
-  const data = new Uint8Array(img.data.length);
-  for (let n = 0; n < data.length; n++) data[n] = lut[img.data[n]];
-  return { width: img.width, height: img.height, data };
+  return lut;
+}
+
+/** cutBox followed by normaliseContrast, mapping the snippet in place (no second image): the same pixels, less garbage. */
+export function cutBoxNormalised(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): GrayImage {
+  const cut = cutBox(img, t, box, marginPt, pxPerPt);
+  const data = cut.data;
+  const hist = new Uint32Array(256);
+  for (let n = 0; n < data.length; n++) hist[data[n]]++;
+  const lut = contrastLut(hist, data.length);
+  for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
+  return cut;
 }

@@ -1,5 +1,5 @@
 import type { Affine, GrayImage } from './gray-image.js';
-import { BLANK, bubbleFill, cellFill, MARKED, readChoices, readDigitColumn, readExamNumber, readPageCode } from './omr.js';
+import { BLANK, bubbleFill, bubbleMeasure, cellFill, classifyBubble, MARKED, readChoices, readDigitColumn, readExamNumber, readPageCode } from './omr.js';
 
 // A small patch of sheet at 3 px/pt, slightly rotated, drawn by testing each pixel centre against sheet-space shapes.
 const K = 3;
@@ -146,5 +146,41 @@ describe('readExamNumber and readChoices', () => {
     ]);
     expect(read[0].fills[1]).toBeGreaterThan(0.7);
     expect(read[2].fills.every((f) => f < BLANK)).toBe(true);
+  });
+});
+
+describe('bubble verdicts with confidence: ticks, crosses, half fills, erasure residue', () => {
+  const seg = (ax: number, ay: number, bx: number, by: number, w: number) => (x: number, y: number) => {
+    const dx = bx - ax;
+    const dy = by - ay;
+    const t = Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)));
+    return Math.hypot(x - ax - t * dx, y - ay - t * dy) <= w;
+  };
+  it('reads a tick and a cross as marks, sends a half fill to review, and a light erasure residue is blank', () => {
+    const img = sheet(120, 20);
+    const xs = [10, 30, 50, 70, 90, 110];
+    for (const cx of xs) printedBubble(img, cx, 10);
+    const tick = [seg(30 - 3, 10, 30 - 0.8, 13, 0.6), seg(30 - 0.8, 13, 30 + 4, 6, 0.6)];
+    paint(img, (x, y) => tick.some((f) => f(x, y)), 60, [30, 10, 6]);
+    const cross = [seg(50 - 3.3, 10 - 3.3, 50 + 3.3, 10 + 3.3, 0.55), seg(50 - 3.3, 10 + 3.3, 50 + 3.3, 10 - 3.3, 0.55)];
+    paint(img, (x, y) => cross.some((f) => f(x, y)), 60, [50, 10, 6]);
+    paint(img, (x, y) => disc(70, 10, 5)(x, y) && y < 10, 50, [70, 10, 6]); // upper half, solid
+    paint(img, disc(90, 10, 5), 205, [90, 10, 6]); // erased: a light grey film
+    paint(img, disc(110, 10, 5), 55, [110, 10, 6]); // a proper fill
+    const states = xs.map((cx) => classifyBubble(bubbleMeasure(img, T, { cx, cy: 10, r: 5.5 })).state);
+    expect(states).toEqual(['empty', 'marked', 'marked', 'unsure', 'empty', 'marked']);
+    const m = bubbleMeasure(img, T, { cx: 70, cy: 10, r: 5.5 });
+    expect(m.evenness).toBeLessThan(0.3);
+    expect(bubbleMeasure(img, T, { cx: 110, cy: 10, r: 5.5 }).evenness).toBeGreaterThan(0.8);
+
+    const blocks = [{ itemId: 1, label: '1', options: ['A', 'B', 'C', 'D', 'E', 'F'], bubbles: xs.map((cx) => ({ cx, cy: 10, r: 5.5 })) }];
+    const [read] = readChoices(img, T, blocks);
+    expect(read).toMatchObject({ verdict: 'ambiguous', needsReview: true, confidence: 0, marked: 'BCF' });
+    // without the half fill the same item is decided, with confidence
+    paint(img, disc(70, 10, 5.4), 232, [70, 10, 6]);
+    printedBubble(img, 70, 10);
+    const [clean] = readChoices(img, T, blocks);
+    expect(clean).toMatchObject({ verdict: 'multiple', needsReview: false, marked: 'BCF' });
+    expect(clean.confidence).toBeGreaterThan(0.1);
   });
 });

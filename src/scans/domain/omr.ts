@@ -37,10 +37,92 @@ const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
 /** Darkness inside 0.7·r of the bubble (the printed ring stays outside) relative to the local paper: 0 white, 1 black. */
 export function bubbleFill(img: GrayImage, t: Affine, c: Circle): number {
+  return bubbleMeasure(img, t, c).fill;
+}
+
+export interface BubbleMeasure {
+  /** Mean darkness inside 0.7·r relative to the local paper: 0 white, 1 black. */
+  fill: number;
+  /** Share of that disc covered by ink (darker than half the paper level): pencil strokes, not grey print or erasure. */
+  ink: number;
+  /** Share of the disc that is solid ink (ink all round within CORE_PT): large for a fill, near 0 for a tick or a cross. */
+  core: number;
+  /** Darkness of the lightest quarter of the disc over the whole disc's: near 1 for a fill, near 0 for a half fill. */
+  evenness: number;
+}
+
+/** Darkness of a bubble, and how much of it is covered by real pencil strokes (a tick or a cross covers some, solidly). */
+export function bubbleMeasure(img: GrayImage, t: Affine, c: Circle): BubbleMeasure {
   const r = 0.7 * c.r;
-  const mean = meanInside(img, t, c.cx - r, c.cy - r, c.cx + r, c.cy + r, (x, y) => (x - c.cx) ** 2 + (y - c.cy) ** 2 <= r * r);
   const paper = localPaper(img, t, c.cx, c.cy, 2 * c.r);
-  return clamp01((paper - mean) / paper);
+  const inkBelow = paper * (1 - INK_DARKNESS);
+  const step = 1 / Math.max(affineScale(t), 0.5);
+  let sum = 0;
+  let n = 0;
+  let ink = 0;
+  let core = 0;
+  const quad = [0, 0, 0, 0];
+  const quadN = [0, 0, 0, 0];
+  for (let y = c.cy - r + step / 2; y < c.cy + r; y += step) {
+    for (let x = c.cx - r + step / 2; x < c.cx + r; x += step) {
+      if ((x - c.cx) ** 2 + (y - c.cy) ** 2 > r * r) continue;
+      const p = applyAffine(t, x, y);
+      const g = pixelAt(img, p.x, p.y);
+      sum += g;
+      quad[(x < c.cx ? 0 : 1) + (y < c.cy ? 0 : 2)] += g;
+      quadN[(x < c.cx ? 0 : 1) + (y < c.cy ? 0 : 2)]++;
+      if (g < inkBelow) {
+        ink++;
+        // solid: ink also CORE_PT away in all four directions (a pencil stroke is thinner than that, a fill is not)
+        const isInk = (dx: number, dy: number) => {
+          const q = applyAffine(t, x + dx, y + dy);
+          return pixelAt(img, q.x, q.y) < inkBelow;
+        };
+        if (isInk(CORE_PT, 0) && isInk(-CORE_PT, 0) && isInk(0, CORE_PT) && isInk(0, -CORE_PT)) core++;
+      }
+      n++;
+    }
+  }
+  const mean = n ? sum / n : 255;
+  const fill = clamp01((paper - mean) / paper);
+  const quadFill = quad.map((q, k) => (quadN[k] ? clamp01((paper - q / quadN[k]) / paper) : 0));
+  return { fill, ink: n ? ink / n : 0, core: n ? core / n : 0, evenness: fill > 0 ? Math.min(1, Math.min(...quadFill) / fill) : 1 };
+}
+
+/** Half the width of a solid patch that no pencil stroke reaches (strokes are 0.5–1.3 pt wide). */
+const CORE_PT = 1.2;
+
+/** A pixel this much darker than the paper (relative) is pencil or black print; printed letters and erasures stay lighter. */
+const INK_DARKNESS = 0.5;
+/** A tick or a cross covers this share of the inner disc or more with ink, but not the whole of it. */
+export const STROKE_INK = 0.08;
+/** A mark of thin strokes has (almost) no solid core; with more, and no full fill, it is a partial fill: a person decides. */
+export const STROKE_CORE = 0.04;
+/** A fill whose lightest quarter is less than this share of its mean darkness is partial: a person decides. */
+export const UNEVEN = 0.5;
+/** Verdicts of lower confidence than this go to review. */
+export const REVIEW_BELOW = 0.1;
+
+export type BubbleState = 'marked' | 'empty' | 'unsure';
+
+/**
+ * One bubble: marked (a fill, or a tick/cross of solid strokes), empty (white or a light erasure residue), or unsure
+ * (a uniform grey between the two, a partial solid fill). Confidence 0–1: how far the measure is from the unsure band.
+ */
+export function classifyBubble(m: Pick<BubbleMeasure, 'fill' | 'ink'> & { core?: number; evenness?: number }): { state: BubbleState; confidence: number } {
+  if (m.fill >= MARKED) {
+    // Dark enough, but only on one side (half filled, or a blot beside the bubble): not a mark we take.
+    const even = m.evenness ?? 1;
+    if (even < UNEVEN) return { state: 'unsure', confidence: 0 };
+    return { state: 'marked', confidence: clamp01(Math.min((m.fill - MARKED) / 0.15, (even - UNEVEN) / 0.2)) };
+  }
+  const core = m.core ?? 0;
+  if (m.ink >= STROKE_INK) {
+    if (core >= STROKE_CORE) return { state: 'unsure', confidence: 0 };
+    return { state: 'marked', confidence: clamp01(Math.min((m.ink - STROKE_INK) / 0.05, (STROKE_CORE - core) / 0.02)) };
+  }
+  if (m.fill <= BLANK) return { state: 'empty', confidence: clamp01(Math.min((BLANK - m.fill) / 0.1, (STROKE_INK - m.ink) / 0.04)) };
+  return { state: 'unsure', confidence: 0 };
 }
 
 /** Darkness of the middle 60 % of a printed cell, relative to the local paper. */
@@ -82,22 +164,24 @@ export interface ExamNumberReading {
 }
 
 /** One column of ten bubbles → the single clearly filled digit, or why there is none. Never a guess. */
-export function readDigitColumn(fills: number[]): { digit: number | null; verdict: DigitVerdict } {
-  const strong = fills.map((f, v) => ({ f, v })).filter((x) => x.f >= MARKED);
-  const weak = fills.filter((f) => f > BLANK && f < MARKED);
+export function readDigitColumn(fills: number[], shapes?: { ink: number; core: number; evenness: number }[]): { digit: number | null; verdict: DigitVerdict } {
+  const states = fills.map((f, v) => classifyBubble({ fill: f, ink: shapes?.[v]?.ink ?? 0, core: shapes?.[v]?.core ?? 0, evenness: shapes?.[v]?.evenness ?? 1 }));
+  // The exam number decides who the sheet belongs to: a low-confidence bubble is never taken either way.
+  const strong = states.map((s, v) => ({ s, v })).filter((x) => x.s.state === 'marked');
   if (strong.length > 1) return { digit: null, verdict: 'multiple' };
-  if (strong.length === 1) {
-    // A faint mark next to a clear one (an erasure) is tolerated only if it is much lighter.
-    if (weak.length && Math.max(...weak) > strong[0].f - 0.3) return { digit: null, verdict: 'ambiguous' };
-    return { digit: strong[0].v, verdict: 'ok' };
-  }
-  return { digit: null, verdict: weak.length ? 'ambiguous' : 'blank' };
+  // A faint mark next to a clear one (an erasure) is tolerated only if it is much lighter.
+  const top = strong.length ? fills[strong[0].v] : null;
+  const unsure = states.some((s, v) => (s.state === 'unsure' && (top === null || fills[v] > top - 0.3)) || (s.confidence < REVIEW_BELOW && s.state !== 'unsure'));
+  if (unsure) return { digit: null, verdict: 'ambiguous' };
+  if (strong.length === 1) return { digit: strong[0].v, verdict: 'ok' };
+  return { digit: null, verdict: 'blank' };
 }
 
 export function readExamNumber(img: GrayImage, t: Affine, grid: Circle[][]): ExamNumberReading {
   const columns = grid.map((col) => {
-    const fills = col.map((c) => bubbleFill(img, t, c));
-    return { ...readDigitColumn(fills), fills };
+    const measures = col.map((c) => bubbleMeasure(img, t, c));
+    const fills = measures.map((m) => m.fill);
+    return { ...readDigitColumn(fills, measures), fills };
   });
   const bad = columns.findIndex((c) => c.verdict !== 'ok');
   const partial = columns.map((c) => (c.digit === null ? '?' : String(c.digit))).join('');
@@ -116,22 +200,38 @@ export function examNumberProblemText(p: NonNullable<ExamNumberReading['problem'
   return `考号${pos}填涂不清`;
 }
 
-export type ChoiceVerdict = 'blank' | 'single' | 'multiple';
+export type ChoiceVerdict = 'blank' | 'single' | 'multiple' | 'ambiguous';
 
 export interface ChoiceReading {
   itemId: number;
-  /** Marked option letters in print order, '' when blank. */
+  /** Marked option letters in print order, '' when blank; for an ambiguous item, the options that did read as marked. */
   marked: string;
   verdict: ChoiceVerdict;
+  /** 0–1, the least confident bubble of the item; 0 when ambiguous. */
+  confidence: number;
+  /** True when a person must decide (ambiguous or low confidence): the item is not scored from this reading. */
+  needsReview: boolean;
   fills: number[];
+  /** Ink cover and solid core per option (see BubbleMeasure). */
+  inks: number[];
+  cores: number[];
 }
 
-/** Per objective item: which options are marked (fill ≥ MARKED). */
+/** Verdict of one objective item from its bubbles' measures. */
+export function judgeChoice(options: string[], measures: BubbleMeasure[]): Pick<ChoiceReading, 'marked' | 'verdict' | 'confidence' | 'needsReview'> {
+  const states = measures.map(classifyBubble);
+  const marked = options.filter((_, o) => states[o].state === 'marked').join('');
+  const confidence = states.length ? Math.min(...states.map((s) => s.confidence)) : 1;
+  const ambiguous = states.some((s) => s.state === 'unsure');
+  const verdict: ChoiceVerdict = ambiguous ? 'ambiguous' : marked.length === 0 ? 'blank' : marked.length === 1 ? 'single' : 'multiple';
+  return { marked, verdict, confidence: Math.round(confidence * 1000) / 1000, needsReview: ambiguous || confidence < REVIEW_BELOW };
+}
+
+/** Per objective item: which options are marked, the verdict and its confidence. */
 export function readChoices(img: GrayImage, t: Affine, blocks: ObjectiveBlock[]): ChoiceReading[] {
   return blocks.map((b) => {
-    const fills = b.bubbles.map((c) => bubbleFill(img, t, c));
-    const marked = b.options.filter((_, o) => fills[o] >= MARKED).join('');
-    const verdict: ChoiceVerdict = marked.length === 0 ? 'blank' : marked.length === 1 ? 'single' : 'multiple';
-    return { itemId: b.itemId, marked, verdict, fills: fills.map((f) => Math.round(f * 1000) / 1000) };
+    const measures = b.bubbles.map((c) => bubbleMeasure(img, t, c));
+    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    return { itemId: b.itemId, ...judgeChoice(b.options, measures), fills: measures.map((m) => r3(m.fill)), inks: measures.map((m) => r3(m.ink)), cores: measures.map((m) => r3(m.core)) };
   });
 }

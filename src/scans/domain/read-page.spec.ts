@@ -69,7 +69,12 @@ describe('readPage on synthetic scans', () => {
     const other = buildSheetLayout({ examId: 4, paperId: 77, title: '语文', subject: '语文', examNoDigits: 8, items: ITEMS });
     expect(readPage(scan('20240123', 10, { layout: other }), FRAME, resolve)).toMatchObject({ ok: false, code: 'PAPER_NOT_IN_EXAM' });
     const white: GrayImage = { width: 1240, height: 1754, data: new Uint8Array(1240 * 1754).fill(240) };
-    expect(readPage(white, FRAME, resolve)).toMatchObject({ ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: expect.stringContaining('找不到定位点') });
+    // A blank page (the back of a sheet scanned duplex) is recognised as such and skipped, not an exception.
+    expect(readPage(white, FRAME, resolve)).toMatchObject({ ok: false, code: 'BLANK_PAGE' });
+    // A page with some marks but no fiducials is still an exception.
+    const smudged: GrayImage = { width: 1240, height: 1754, data: white.data.slice() };
+    for (let j = 600; j < 900; j++) smudged.data.fill(30, j * 1240 + 300, j * 1240 + 900);
+    expect(readPage(smudged, FRAME, resolve)).toMatchObject({ ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: expect.stringContaining('找不到定位点') });
     expect(readPage({ width: 1754, height: 1240, data: white.data }, FRAME, resolve)).toMatchObject({ ok: false, code: 'IMAGE_ORIENTATION' });
     expect(readPage({ width: 400, height: 566, data: new Uint8Array(400 * 566) }, FRAME, resolve)).toMatchObject({ ok: false, code: 'LOW_RESOLUTION' });
   });

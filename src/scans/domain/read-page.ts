@@ -1,8 +1,8 @@
 // Reading one scanned page end to end: align, page code, exam number, objective bubbles. Pure.
 import type { PageLayout } from '../../sheets/domain/layout.js';
 import { decodePageCode } from '../../sheets/domain/layout.js';
-import { describeTransform, fiducialsSymmetric, findFiducials, fitTransform, turnedHalf, type FiducialSpec } from './align.js';
-import type { Affine, GrayImage, Point } from './gray-image.js';
+import { describeTransform, fiducialsSymmetric, findFiducials, findFiducialsWide, fitTransform, MAX_ROTATION_DEG, turnedHalf, type FiducialSpec } from './align.js';
+import { histogramPercentile, type Affine, type GrayImage, type Point } from './gray-image.js';
 import { examNumberProblemText, readChoices, readExamNumber, readPageCode, type ChoiceReading, type ExamNumberReading } from './omr.js';
 
 /** What every sheet shares, whatever the paper: the fiducials and the page-code cells. */
@@ -23,6 +23,7 @@ export interface Alignment {
 }
 
 export type ExceptionCode =
+  | 'BLANK_PAGE'
   | 'IMAGE_ORIENTATION'
   | 'LOW_RESOLUTION'
   | 'FIDUCIALS_NOT_FOUND'
@@ -60,13 +61,26 @@ export function readPage(img: GrayImage, frame: SheetFrame, resolve: (paperId: n
   const k = img.width / frame.page.width;
   if (k * 72 < MIN_DPI) return { ok: false, code: 'LOW_RESOLUTION', reason: `图片分辨率过低（约 ${Math.round(k * 72)} dpi，至少需要 ${MIN_DPI} dpi）` };
 
-  const found = findFiducials(img, frame.fiducials, k);
-  const pairs = found.map((p, n) => ({ from: { x: frame.fiducials[n].cx, y: frame.fiducials[n].cy }, to: p })).filter((q): q is { from: Point; to: Point } => q.to !== null);
-  if (pairs.length < 3) return { ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: `找不到定位点（只找到 ${pairs.length} 个，需要至少 3 个）` };
-  const fit = fitTransform(pairs.map((q) => q.from), pairs.map((q) => q.to));
-  const shape = describeTransform(fit.transform);
+  if (isBlankPage(img)) return { ok: false, code: 'BLANK_PAGE', reason: '空白页（如双面扫描的背面），已跳过' };
+
+  const fitOf = (found: (Point | null)[]) => {
+    const pairs = found.map((p, n) => ({ from: { x: frame.fiducials[n].cx, y: frame.fiducials[n].cy }, to: p })).filter((q): q is { from: Point; to: Point } => q.to !== null);
+    if (pairs.length < 3) return { pairs, fit: null, shape: null, good: false };
+    const fit = fitTransform(pairs.map((q) => q.from), pairs.map((q) => q.to));
+    const shape = describeTransform(fit.transform);
+    const good = fit.maxPx <= MAX_RESIDUAL_PT * shape.scale && shape.anisotropy <= 0.05 && shape.shear <= 0.05 && Math.abs(shape.rotationDeg) <= MAX_ROTATION_DEG && Math.abs(shape.scale / k - 1) <= 0.35;
+    return { pairs, fit, shape, good };
+  };
+  // Near the printed places first (fast, the usual case); a page turned or shifted further is searched for widely.
+  let found = fitOf(findFiducials(img, frame.fiducials, k));
+  if (!found.good || found.pairs.length < 4) {
+    const wide = fitOf(findFiducialsWide(img, frame.fiducials, frame.page, k, MAX_RESIDUAL_PT));
+    if (wide.good && (!found.good || wide.pairs.length > found.pairs.length)) found = wide;
+  }
+  const { pairs, fit, shape } = found;
+  if (!fit || !shape) return { ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: `找不到定位点（只找到 ${pairs.length} 个，需要至少 3 个）` };
   const base: Alignment = { transform: fit.transform, rmsPx: fit.rmsPx, maxPx: fit.maxPx, fiducialsFound: pairs.length, scale: shape.scale, rotationDeg: shape.rotationDeg, upsideDown: false };
-  if (fit.maxPx > MAX_RESIDUAL_PT * shape.scale || shape.anisotropy > 0.05 || shape.shear > 0.05 || Math.abs(shape.rotationDeg) > 10 || Math.abs(shape.scale / k - 1) > 0.25) {
+  if (!found.good) {
     return { ok: false, code: 'ALIGNMENT_POOR', reason: '定位点位置异常：图片可能变形、歪斜过大或不完整', alignment: base };
   }
 
@@ -94,4 +108,26 @@ export function readPage(img: GrayImage, frame: SheetFrame, resolve: (paperId: n
     return { ok: false, code: 'PAPER_NOT_IN_EXAM', reason: `答题卡不属于本次考试（页码 ${paperId}-${pageNo}）`, alignment: base };
   }
   return { ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码', alignment: base };
+}
+
+/**
+ * A blank page (the back of a single-sided sheet scanned duplex): almost no pixel is much darker than the paper.
+ * Looked at on a coarse grid of the whole page; a printed sheet has fiducials, a page code, rings and text, far above it.
+ */
+export function isBlankPage(img: GrayImage): boolean {
+  const step = Math.max(1, Math.floor(Math.min(img.width, img.height) / 400));
+  const hist = new Uint32Array(256);
+  let total = 0;
+  for (let j = 0; j < img.height; j += step) {
+    const row = j * img.width;
+    for (let i = 0; i < img.width; i += step) {
+      hist[img.data[row + i]]++;
+      total++;
+    }
+  }
+  const paper = histogramPercentile(hist, total, 0.5);
+  let dark = 0;
+  for (let g = 0; g < Math.min(256, Math.floor(paper * 0.6)); g++) dark += hist[g];
+  // Four 16 pt fiducials alone cover 0.2 % of an A4 page; show-through and dust stay far below 0.05 %.
+  return dark / total < 0.0005;
 }

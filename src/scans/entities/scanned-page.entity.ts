@@ -5,6 +5,8 @@ export enum PageStatus {
   Queued = 'queued',
   Processed = 'processed',
   Exception = 'exception',
+  /** A blank page (the back of a sheet scanned duplex): recognised and left out, not an exception. */
+  Skipped = 'skipped',
 }
 
 /** One uploaded page image. The same image uploaded twice for an exam is one row (content hash). */

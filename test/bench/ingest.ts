@@ -1,0 +1,151 @@
+// bench:ingest — pages per second through the real ingestion path (decode → align → read → cut → store → tasks) on
+// MariaDB and the local blob store, beside the decode-only rate of the same JPEG files with sharp.
+//
+// The pages go through ScanIngestService.ingestPage directly (no HTTP, no BullMQ), run by a pool of the worker's
+// configured concurrency (INGEST_CONCURRENCY, default 2): the same call the scan-ingest processor makes per job.
+// Synthetic pages are cached under $TMPDIR/tongkao-bench-ingest so that re-runs skip the slow generator.
+//
+// Env: BENCH_PAGES (default 512, even), BENCH_CONCURRENCY (default: config.ingestConcurrency).
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
+import { Student } from '../../src/org/entities/student.entity.js';
+import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
+import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
+import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
+import { seedScanExam } from '../integration/scans-fixtures.js';
+import { createUser } from '../support/fixtures.js';
+import { createTestEnv } from '../support/test-env.js';
+
+const PAGES = Math.max(2, Number(process.env.BENCH_PAGES ?? 512));
+const STUDENTS = Math.ceil(PAGES / 2);
+
+async function pool<T>(items: T[], concurrency: number, fn: (x: T) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+function rssSampler() {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+async function main() {
+  const env = await createTestEnv('bench_ingest');
+  try {
+    const concurrency = Number(process.env.BENCH_CONCURRENCY ?? env.config.ingestConcurrency);
+    const fx = await seedScanExam(env.ds, { studentsA: 0, studentsB: 0 });
+    const cls = await env.ds.getRepository(SchoolClass).save({ schoolId: fx.schoolA, name: '七(9)班', grade: '七年级' });
+    const students: Student[] = [];
+    for (let k = 1; k <= STUDENTS; k++) {
+      students.push(await env.ds.getRepository(Student).save({ allianceId: fx.allianceId, schoolId: fx.schoolA, classId: cls.id, examNo: `2025${String(k).padStart(4, '0')}`, name: `考生${k}` }));
+    }
+
+    // The layout's coordinates depend only on the item list, not on ids: the cached pages fit every fresh database
+    // whose ids match the fixture's (same insertion order). The page code carries the paper id, so the cache is keyed by it.
+    const cacheDir = join(tmpdir(), 'tongkao-bench-ingest', `p${fx.paper.id}-i${fx.items[0].id}`);
+    let files: { name: string; data: Buffer }[];
+    if (existsSync(join(cacheDir, 'done')) && readdirSync(cacheDir).filter((n) => n.endsWith('.jpg')).length >= PAGES) {
+      files = readdirSync(cacheDir)
+        .filter((n) => n.endsWith('.jpg'))
+        .sort()
+        .map((name) => ({ name, data: readFileSync(join(cacheDir, name)) }));
+    } else {
+      const t0 = performance.now();
+      const gen = await generateSyntheticScans(fx.layout, fx.synthetic, students.map((s) => ({ examNo: s.examNo })), { seed: 77, dpi: 200, format: 'jpeg', distortion: 'slight' });
+      mkdirSync(cacheDir, { recursive: true });
+      files = gen.files.map((f) => ({ name: f.name, data: f.data }));
+      files.forEach((f) => writeFileSync(join(cacheDir, f.name), f.data));
+      writeFileSync(join(cacheDir, 'done'), '');
+      console.log(`generated ${files.length} pages in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached in ${cacheDir})`);
+    }
+    files = files.slice(0, PAGES);
+    const meta = await sharp(files[0].data).metadata();
+    const mb = files.reduce((s, f) => s + f.data.length, 0) / 2 ** 20;
+    console.log(`${files.length} pages, ${meta.width}×${meta.height} ${meta.format} ${meta.channels === 1 ? 'grey' : `${meta.channels}ch`}, ${mb.toFixed(1)} MB`);
+
+    // Decode-only floor: full decode to raw grey pixels, at the best concurrency we find.
+    let baseline = 0;
+    let baselineConc = 1;
+    for (const c of [1, 2, 4]) {
+      const t0 = performance.now();
+      let bytes = 0;
+      await pool(files, c, async (f) => {
+        const { data } = await sharp(f.data).greyscale().raw().toBuffer({ resolveWithObject: true });
+        bytes += data.length;
+      });
+      const rate = files.length / ((performance.now() - t0) / 1000);
+      console.log(`decode-only, concurrency ${c}: ${rate.toFixed(1)} pages/s (${(bytes / files.length / 1e6).toFixed(1)} MB raw per page)`);
+      if (rate > baseline) [baseline, baselineConc] = [rate, c];
+    }
+
+    // End to end.
+    const blobs = new LocalBlobStore(env.config.dataDir);
+    // Where the time goes: decoding and the recording transactions are timed by wrapping them (summed over workers).
+    const spent = { decode: 0, transactions: 0, encode: 0 };
+    const codec = new ScanImageCodec();
+    const timed = <A extends unknown[], R>(key: keyof typeof spent, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+      const t = performance.now();
+      try {
+        return await f(...a);
+      } finally {
+        spent[key] += performance.now() - t;
+      }
+    };
+    codec.decodeGray = timed('decode', codec.decodeGray.bind(codec));
+    codec.encodeJpeg = timed('encode', codec.encodeJpeg.bind(codec));
+    const transaction = env.ds.transaction.bind(env.ds) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
+    (env.ds as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
+    const ingest = new ScanIngestService(env.ds, blobs, codec);
+    const uploader = await createUser(env.ds, 'bench-scanner', 'pw-12345678', []);
+    const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploader.id, originalName: 'bench', pageCount: files.length });
+    const pageIds: number[] = [];
+    for (const f of files) {
+      const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.jpg');
+      pageIds.push((await env.ds.getRepository(ScannedPage).save({ examId: fx.exam.id, batchId: batch.id, schoolId: fx.schoolA, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued })).id);
+    }
+    if (global.gc) global.gc();
+    const rss = rssSampler();
+    const t0 = performance.now();
+    await pool(pageIds, concurrency, (id) => ingest.ingestPage(id));
+    const seconds = (performance.now() - t0) / 1000;
+    const peak = rss.stop();
+    const value = files.length / seconds;
+
+    const counts: { status: string; n: string }[] = await env.ds.query('SELECT status, COUNT(*) AS n FROM scanned_page GROUP BY status');
+    const [{ n: tasks }] = await env.ds.query('SELECT COUNT(*) AS n FROM marking_task');
+    const [{ n: snippets }] = await env.ds.query('SELECT COUNT(*) AS n FROM answer_snippet');
+    console.log(`end to end, concurrency ${concurrency}: ${value.toFixed(1)} pages/s (${seconds.toFixed(1)} s); pages ${counts.map((c) => `${c.status}=${c.n}`).join(' ')}; snippets ${snippets}; tasks ${tasks}`);
+    const processed = Number(counts.find((c) => c.status === PageStatus.Processed)?.n ?? 0);
+    if (processed !== files.length) console.log(`WARNING: only ${processed} of ${files.length} pages processed`);
+    console.log(`time per page, summed over workers: decode ${(spent.decode / files.length).toFixed(1)} ms, DB transactions ${(spent.transactions / files.length).toFixed(1)} ms, snippet JPEG encoding ${(spent.encode / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
+    console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
+    const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+    console.log(JSON.stringify({ bench: 'ingest', value: r(value), unit: 'pages/s', baseline: r(baseline), ratio: r(value / baseline, 3), peak_rss_mb: Math.round(peak / 2 ** 20) }));
+  } finally {
+    await env.cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

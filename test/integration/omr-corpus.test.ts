@@ -1,0 +1,44 @@
+// The OMR robustness corpus, sampled: the real sheet PDF rasterised at 150, 200 and 300 dpi, marked in pencil styles
+// (fills, faint, erasure residue, ticks, crosses, ambiguous half fills), distorted like real scanners, read back.
+// Full run: npm run bench:omr.
+import { formatTable, runCorpus, type ConditionTally } from '../support/omr-corpus.js';
+
+const SHEETS = Number(process.env.OMR_CORPUS_SHEETS ?? 1);
+
+describe('OMR robustness corpus (sampled)', () => {
+  let rows: ConditionTally[];
+
+  beforeAll(async () => {
+    // Every condition at 150 and 200 dpi; at 300 dpi (2.25× the pixels) the hardest ones only. The bench runs all.
+    const at300 = ['旋转 ±10° rotate', '倒置 180°', '透视 perspective', '综合 combined'];
+    rows = await runCorpus({ dpis: [150, 200, 300], sheets: SHEETS, seed: 7, only: (c, dpi) => dpi !== 300 || at300.includes(c) });
+    console.log(`OMR corpus, ${SHEETS} sheet(s) per condition and dpi\n${formatTable(rows)}`);
+    const details = rows.flatMap((r) => r.wrongDetails.map((d) => `${r.dpi} dpi ${r.condition}: ${d}`));
+    if (details.length) console.log(details.join('\n'));
+    if (process.env.OMR_CORPUS_VERBOSE) console.log(rows.flatMap((r) => r.reviewDetails.map((d) => `${r.dpi} dpi ${r.condition}: review ${d}`)).join('\n'));
+  }, 170_000);
+
+  const sum = (k: keyof ConditionTally) => rows.reduce((s, r) => s + (r[k] as number), 0);
+
+  it('reads every page of every condition (rotation ±10°, 180°, scale, shift, perspective, noise, blur, JPEG 50)', () => {
+    expect(rows.filter((r) => r.pageExceptions > 0).map((r) => `${r.dpi} ${r.condition}`)).toEqual([]);
+  });
+
+  it('reads ≥ 99.9 % of the bubbles that are not ambiguous by construction correctly, and decides none wrongly', () => {
+    expect(sum('bubbles')).toBeGreaterThan(1000);
+    expect(sum('correct') / sum('bubbles')).toBeGreaterThanOrEqual(0.999);
+    expect(sum('wrong')).toBe(0);
+  });
+
+  it('sends every ambiguous-by-construction item to review', () => {
+    expect(sum('ambiguousItems')).toBeGreaterThan(10);
+    expect(sum('ambiguousReviewed')).toBe(sum('ambiguousItems'));
+  });
+
+  it('reads no exam number wrongly: an ambiguous digit is an exception, never a guess', () => {
+    expect(sum('examNoRead')).toBeGreaterThan(20);
+    expect(sum('examNoWrong')).toBe(0);
+    expect(sum('ambiguousExamNo')).toBeGreaterThan(0);
+    expect(sum('ambiguousExamNoCaught')).toBe(sum('ambiguousExamNo'));
+  });
+});
