@@ -48,6 +48,21 @@ export class MarkingController {
     return this.marking.arbitrationQueue(actor, examId);
   }
 
+  /** 回评: the caller's last marks, newest first. */
+  @Get('review')
+  @Roles(Role.Marker)
+  review(@CurrentActor() actor: Actor, @Query('itemId') itemId?: string, @Query('limit') limit?: string) {
+    return this.marking.review(actor, itemId, limit);
+  }
+
+  /** 回评 change: a new mark that supersedes the earlier one, while the answer has no final score. */
+  @Post('marks/:eventId/revise')
+  @Roles(Role.Marker)
+  @HttpCode(200)
+  revise(@CurrentActor() actor: Actor, @Param('eventId') eventId: string, @Body() body: unknown) {
+    return this.marking.revise(actor, eventId, parseSubmit(body));
+  }
+
   @Get('progress')
   @Roles(Role.Marker, Role.SubjectLead, Role.Admin)
   progress(@CurrentActor() actor: Actor, @Query('examId') examId: string) {

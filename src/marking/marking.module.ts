@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MarkingController } from './marking.controller.js';
+import { MarkingLeadController } from './marking-lead.controller.js';
+import { MarkingLeadService } from './marking-lead.service.js';
 import { MarkingService } from './marking.service.js';
+import { QcRandom } from './qc-random.js';
 
-@Module({ controllers: [MarkingController], providers: [MarkingService], exports: [MarkingService] })
+@Module({ controllers: [MarkingController, MarkingLeadController], providers: [MarkingService, MarkingLeadService, QcRandom], exports: [MarkingService, MarkingLeadService] })
 export class MarkingModule {}

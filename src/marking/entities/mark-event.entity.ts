@@ -4,6 +4,7 @@ import { ScoreColumn } from '../../database/columns.js';
 /** An immutable mark: who scored which answer, when, in which round. Never updated, never deleted. */
 @Entity('mark_event')
 @Index(['snippetId', 'round'])
+@Index('idx_mark_event_item_marker', ['itemId', 'markerId', 'kind'])
 export class MarkEvent {
   @PrimaryGeneratedColumn() id: number;
   @Column() examId: number;
@@ -19,4 +20,10 @@ export class MarkEvent {
   /** Client-generated id: a submit repeated by a flaky network never creates a second mark. */
   @Column({ length: 64, unique: true }) clientId: string;
   @CreateDateColumn({ precision: 3, default: () => "CURRENT_TIMESTAMP(3)" }) createdAt: Date;
+  /** live (scores the answer), trial, seed or self (quality control, never scored). */
+  @Column({ type: 'varchar', length: 8, default: 'live' }) kind: string;
+  /** 回评: the event this one replaces; self re-marking: the marker's earlier mark. */
+  @Column({ type: 'int', nullable: true }) refEventId: number | null;
+  /** QC events: within tolerance of the definitive score (trial, seed) or of the earlier own mark (self). */
+  @Column({ type: 'boolean', nullable: true }) agreed: boolean | null;
 }
