@@ -1,19 +1,36 @@
-import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Patch, Post, StreamableFile } from '@nestjs/common';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdParam } from './dto/id-param.pipe.js';
+import { ExportsService, XlsxFile } from './exports/exports.service.js';
 import { ResultsService } from './results.service.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const xlsx = (f: XlsxFile) => new StreamableFile(f.data, { type: XLSX, disposition: `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(f.fileName)}` });
 
 @Controller('api/exams')
 export class ResultsController {
-  constructor(@Inject(ResultsService) private readonly results: ResultsService) {}
+  constructor(
+    @Inject(ResultsService) private readonly results: ResultsService,
+    @Inject(ExportsService) private readonly exportsService: ExportsService,
+  ) {}
 
   @Post(':id/results/compute')
   @HttpCode(202)
   @Roles(Role.Admin)
   compute(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return this.results.requestCompute(actor, id);
+  }
+
+  /**
+   * 纵看 link: { priorExamId?: number | null, improvementFormula?: 'va_over_se' | 'ratio_change' }.
+   * Own sub-path: PATCH /api/exams/:id itself belongs to the exam settings (releaseAt) in the exams feature.
+   */
+  @Patch(':id/longitudinal')
+  @Roles(Role.Admin)
+  updateLongitudinal(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number, @Body() body: { priorExamId?: unknown; improvementFormula?: unknown }) {
+    return this.results.updateLongitudinalSettings(actor, id, body);
   }
 
   @Get(':id/analysis')
@@ -26,5 +43,26 @@ export class ResultsController {
   @Roles(Role.Admin, Role.Principal)
   students(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number, @Param('schoolId', IdParam) schoolId: number) {
     return this.results.schoolStudents(actor, id, schoolId);
+  }
+
+  @Get(':id/exports/students.xlsx')
+  @Roles(Role.Admin, Role.Principal)
+  @Header('Cache-Control', 'private, no-store')
+  async exportStudents(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+    return xlsx(await this.exportsService.students(actor, id));
+  }
+
+  @Get(':id/exports/items.xlsx')
+  @Roles(Role.Admin, Role.SubjectLead)
+  @Header('Cache-Control', 'private, no-store')
+  async exportItems(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+    return xlsx(await this.exportsService.items(actor, id));
+  }
+
+  @Get(':id/exports/schools.xlsx')
+  @Roles(Role.Admin, Role.Principal)
+  @Header('Cache-Control', 'private, no-store')
+  async exportSchools(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+    return xlsx(await this.exportsService.schools(actor, id));
   }
 }

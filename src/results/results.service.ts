@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor, assertScope } from '../common/actor.js';
@@ -10,8 +10,9 @@ import { School, SchoolKind } from '../org/entities/school.entity.js';
 import { JobProducer } from '../queue/job-producer.js';
 import { ReportStatus } from '../reports/entities/report.entity.js';
 import { PageStatus } from '../scans/entities/scanned-page.entity.js';
-import { analysePaper, ExamAnalysisData, LocalityName, SchoolKindName } from './domain/exam-analysis.js';
-import { principalView, PrincipalAnalysisView } from './domain/principal-view.js';
+import { analysePaper, choiceOf, ExamAnalysisData, LocalityName, SchoolKindName } from './domain/exam-analysis.js';
+import { anonymousLabels, principalView, PrincipalAnalysisView } from './domain/principal-view.js';
+import { IMPROVEMENT_FORMULAS, ImprovementFormulaName, longitudinal, LongitudinalAnalysis, principalLongitudinal, PrincipalLongitudinal } from './domain/value-added.js';
 import { OutcomeStatus, resolveOutcomes } from './domain/student-outcomes.js';
 import { ExamAnalysis } from './entities/exam-analysis.entity.js';
 import { ScoreSource } from './entities/final-item-score.entity.js';
@@ -25,14 +26,25 @@ export interface ComputeSummary {
   examId: number;
   papers: { paperId: number; subject: string; roster: number; absent: number; incomplete: number; included: number }[];
   reportsQueued: number[];
+  /** Milliseconds per phase, summed over papers. */
+  timingsMs?: Record<string, number>;
 }
+
+/** 纵看 section stored beside the paper analysis (ExamAnalysis.data.longitudinal); null when the exam has no prior exam. */
+export type StoredLongitudinal =
+  | (LongitudinalAnalysis & { priorExamId: number; priorExamName: string; priorPaperId: number })
+  | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
+
+export type PrincipalStoredLongitudinal =
+  | (PrincipalLongitudinal & { priorExamId: number; priorExamName: string; priorPaperId: number })
+  | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
 export interface AnalysisResponse {
   examId: number;
   examName: string;
   /** 'admin': every unit with school names; 'principal': own school(s) + aggregates + others anonymised. */
   view: 'admin' | 'principal';
-  papers: ((ExamAnalysisData | PrincipalAnalysisView) & { computedAt: Date })[];
+  papers: ((ExamAnalysisData | PrincipalAnalysisView) & { computedAt: Date; longitudinal: StoredLongitudinal | PrincipalStoredLongitudinal | null })[];
 }
 
 /** One row per student × paper of the school (one row per student for a one-paper exam). No ranks. */
@@ -87,42 +99,57 @@ export class ResultsService {
     const exam = await this.examOrThrow(examId);
     const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
     const schools = await this.ds.getRepository(School).find({ where: { allianceId: exam.allianceId }, order: { id: 'ASC' } });
+    // Where the time goes, summed over papers (bench:analysis prints it).
+    const timings: Record<string, number> = {};
+    let t0 = Date.now();
     const roster = await this.roster(exam);
     const summary: ComputeSummary = { examId, papers: [], reportsQueued: [] };
+    const lap = (phase: string) => {
+      const now = Date.now();
+      timings[phase] = (timings[phase] ?? 0) + now - t0;
+      t0 = now;
+    };
+    lap('roster');
 
     for (const paper of papers) {
       await this.ds.transaction(async (m) => {
         await this.upsertObjectiveScores(m, examId, paper.id);
+        lap('objective_upsert');
         const items = await m.getRepository(Item).find({ where: { paperId: paper.id }, order: { seq: 'ASC' } });
         const pages: { studentId: number; processed: string | number }[] = await m.query(
           'SELECT student_id AS studentId, MAX(status = ?) AS processed FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND student_id IS NOT NULL GROUP BY student_id',
           [PageStatus.Processed, examId, paper.id],
         );
-        const scores: { studentId: number; itemId: number; score: string }[] = await m.query(
-          'SELECT f.student_id AS studentId, f.item_id AS itemId, f.score AS score FROM final_item_score f JOIN item i ON i.id = f.item_id WHERE i.paper_id = ?',
-          [paper.id],
-        );
+        const scores = await this.readItemScores(m, examId, items.map((i) => i.id));
+        lap('read');
         const outcomes = resolveOutcomes({
           roster,
           processed: new Set(pages.filter((p) => Number(p.processed) === 1).map((p) => Number(p.studentId))),
           pending: new Set(pages.filter((p) => Number(p.processed) !== 1).map((p) => Number(p.studentId))),
           itemIds: items.map((i) => i.id),
-          scores: scores.map((s) => ({ studentId: Number(s.studentId), itemId: Number(s.itemId), score: Number(s.score) })),
+          scores,
         });
         await this.upsertStudentResults(m, examId, paper.id, outcomes);
+        lap('write_results');
 
         const data = analysePaper({
           examId,
           paper: { paperId: paper.id, subject: paper.subject, fullMarks: paper.fullMarks },
           thresholds: { excellent: exam.excellentRatio, pass: exam.passRatio, low: exam.lowRatio },
-          items: items.map((i) => ({ itemId: i.id, seq: i.seq, label: i.label, maxScore: i.maxScore, knowledgePoints: i.knowledgePoints ?? [] })),
+          items: items.map((i) => ({ itemId: i.id, seq: i.seq, label: i.label, maxScore: i.maxScore, knowledgePoints: i.knowledgePoints ?? [], choice: choiceOf(i) })),
           schools: schools.map((s) => ({ schoolId: s.id, name: s.name, kind: s.kind as SchoolKindName, locality: s.locality as LocalityName })),
           outcomes,
+          marked: await this.choiceMarks(m, examId, paper.id),
         });
+        lap('analyse');
+        // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
+        const stored = { ...data, longitudinal: await this.longitudinalFor(m, exam, paper, papers.length, schools, outcomes) };
+        lap('value_added');
         await m.query(
           'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
-          [examId, paper.id, JSON.stringify(data)],
+          [examId, paper.id, JSON.stringify(stored)],
         );
+        lap('write_analysis');
         const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
         summary.papers.push({ paperId: paper.id, subject: paper.subject, roster: outcomes.length, absent: count('absent'), incomplete: count('incomplete'), included: count('complete') });
       });
@@ -130,17 +157,105 @@ export class ResultsService {
 
     // One diagnostic report per alliance school; comparison schools are outside the alliance and get none.
     if (papers.length) {
-      for (const s of schools.filter((x) => x.kind !== SchoolKind.Comparison)) {
+      const targets = schools.filter((x) => x.kind !== SchoolKind.Comparison);
+      for (const part of chunks(targets)) {
         await this.ds.query(
-          'INSERT INTO report (exam_id, school_id, status) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), error = NULL',
-          [examId, s.id, ReportStatus.Queued],
+          `INSERT INTO report (exam_id, school_id, status) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE status = VALUES(status), error = NULL`,
+          part.flatMap((s) => [examId, s.id, ReportStatus.Queued]),
         );
+      }
+      for (const s of targets) {
         await this.jobs.renderReport(examId, s.id);
         summary.reportsQueued.push(s.id);
       }
+      lap('queue_reports');
     }
-    this.logger.log(`results of exam ${examId}: ${JSON.stringify(summary.papers)}`);
+    summary.timingsMs = timings;
+    this.logger.log(`results of exam ${examId}: ${JSON.stringify(summary.papers)} in ${JSON.stringify(timings)} ms`);
     return summary;
+  }
+
+  /**
+   * Value-added and 纵看 of one paper against the prior exam's paper of the same subject (or the only paper
+   * when both exams have one). Students are linked by student id; prior totals come from its results.
+   */
+  private async longitudinalFor(
+    m: EntityManager,
+    exam: Exam,
+    paper: Paper,
+    paperCount: number,
+    schools: School[],
+    outcomes: ReturnType<typeof resolveOutcomes>,
+  ): Promise<StoredLongitudinal | null> {
+    if (!exam.priorExamId) return null;
+    const prior = await m.getRepository(Exam).findOneBy({ id: exam.priorExamId });
+    if (!prior) return null;
+    const priorPapers = await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } });
+    const priorPaper = [...priorPapers].reverse().find((p) => p.subject === paper.subject) ?? (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined);
+    const head = { priorExamId: prior.id, priorExamName: prior.name };
+    if (!priorPaper) return { ...head, priorPaperId: null, unavailable: `上次考试没有“${paper.subject}”试卷，无法纵向比较` };
+    const rows: { studentId: number; total: string }[] = await m.query(
+      'SELECT student_id AS studentId, total FROM student_result WHERE paper_id = ? AND absent = 0 AND total IS NOT NULL',
+      [priorPaper.id],
+    );
+    if (!rows.length) return { ...head, priorPaperId: priorPaper.id, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' };
+    const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
+    const inAlliance = new Set(alliance.map((s) => s.id));
+    const formula = (exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se') as ImprovementFormulaName;
+    const l = longitudinal({
+      schools: alliance.map((s) => ({ schoolId: s.id })),
+      current: outcomes.filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId)).map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
+      prior: new Map(rows.map((r) => [Number(r.studentId), Number(r.total)])),
+      formula,
+    });
+    return { ...head, priorPaperId: priorPaper.id, ...l };
+  }
+
+  /**
+   * PATCH /api/exams/:id { priorExamId?, improvementFormula? }: links the exam to the same cohort's prior
+   * exam (纵看, value-added). Admin of the alliance; the prior exam must be of the same alliance, not the
+   * exam itself nor one that already follows it (no cycles). Results must be recomputed afterwards.
+   */
+  async updateLongitudinalSettings(actor: Actor, examId: number, body: { priorExamId?: unknown; improvementFormula?: unknown }) {
+    const exam = await this.examOrThrow(examId);
+    assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟的管理员可以修改考试设置');
+    const patch: Partial<Pick<Exam, 'priorExamId' | 'improvementFormula'>> = {};
+    const b = body ?? {};
+    if (b.priorExamId !== undefined) {
+      if (b.priorExamId === null || b.priorExamId === '') patch.priorExamId = null;
+      else {
+        const id = typeof b.priorExamId === 'number' ? b.priorExamId : typeof b.priorExamId === 'string' && /^\d+$/.test(b.priorExamId) ? Number(b.priorExamId) : NaN;
+        if (!Number.isInteger(id) || id <= 0) throw new BadRequestException('上次考试（priorExamId）应为考试编号或 null');
+        if (id === examId) throw new BadRequestException('上次考试不能是本次考试自身');
+        const prior = await this.ds.getRepository(Exam).findOneBy({ id });
+        if (!prior || prior.allianceId !== exam.allianceId) throw new BadRequestException('上次考试不存在或不属于本联盟');
+        // Walk the prior chain: linking to an exam that (indirectly) follows this one would make a cycle.
+        const seen = new Set<number>([examId]);
+        for (let cur: Exam | null = prior; cur?.priorExamId; cur = await this.ds.getRepository(Exam).findOneBy({ id: cur.priorExamId })) {
+          if (seen.has(cur.priorExamId)) throw new BadRequestException('不能形成循环：所选上次考试本身以本次考试为上次考试');
+          seen.add(cur.priorExamId);
+        }
+        patch.priorExamId = id;
+      }
+    }
+    if (b.improvementFormula !== undefined) {
+      if (typeof b.improvementFormula !== 'string' || !(b.improvementFormula in IMPROVEMENT_FORMULAS)) {
+        throw new BadRequestException(`提升系数公式（improvementFormula）应为 ${Object.keys(IMPROVEMENT_FORMULAS).join(' 或 ')}`);
+      }
+      patch.improvementFormula = b.improvementFormula;
+    }
+    if (!Object.keys(patch).length) throw new BadRequestException('请提供 priorExamId 或 improvementFormula');
+    await this.ds.transaction(async (m) => {
+      await m.getRepository(Exam).update({ id: examId }, patch);
+      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'update', entity: 'exam', entityId: String(examId), detail: patch });
+    });
+    const saved = await this.examOrThrow(examId);
+    return {
+      id: saved.id,
+      priorExamId: saved.priorExamId,
+      improvementFormula: saved.improvementFormula,
+      improvementFormulaDescription: IMPROVEMENT_FORMULAS[saved.improvementFormula as ImprovementFormulaName] ?? null,
+    };
   }
 
   /**
@@ -156,8 +271,34 @@ export class ResultsService {
     return rows.map((r) => ({ studentId: Number(r.studentId), schoolId: Number(r.schoolId) }));
   }
 
+  /**
+   * What students marked on the paper's choice items (option shares of the item analysis): studentId → itemId → marks.
+   * One row per student (GROUP_CONCAT): 2 million single rows took a minute at 100,000 students.
+   */
+  private async choiceMarks(m: EntityManager, examId: number, paperId: number): Promise<Map<number, Record<number, string>>> {
+    await m.query('SET SESSION group_concat_max_len = 16777216');
+    const rows: { studentId: number; list: string }[] = await m.query(
+      `SELECT o.student_id AS studentId, GROUP_CONCAT(o.item_id, '=', o.marked SEPARATOR ';') AS list
+       FROM objective_response o WHERE o.exam_id = ? AND o.item_id IN (SELECT id FROM item WHERE paper_id = ?) GROUP BY o.student_id`,
+      [examId, paperId],
+    );
+    const out = new Map<number, Record<number, string>>();
+    for (const r of rows) {
+      const rec: Record<number, string> = {};
+      for (const pair of String(r.list).split(';')) {
+        const eq = pair.indexOf('=');
+        rec[Number(pair.slice(0, eq))] = pair.slice(eq + 1);
+      }
+      out.set(Number(r.studentId), rec);
+    }
+    return out;
+  }
+
   /** Objective final scores are the OMR scores; a score set by marking (e.g. a correction) is never overwritten. */
   private async upsertObjectiveScores(m: EntityManager, examId: number, paperId: number) {
+    // At 100,000 students this copies ~2 million rows and dominates the job (see bench:analysis). An anti-join
+    // that writes only changed rows was tried and is slower on MariaDB (the self-referencing INSERT … SELECT
+    // materialises); the fix is to write objective final scores at ingestion, where the OMR score is made.
     await m.query(
       `INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version)
        SELECT o.exam_id, i.paper_id, o.student_id, o.item_id, o.score, ?, ?
@@ -168,6 +309,29 @@ export class ResultsService {
          rule_version = IF(final_item_score.source = VALUES(source), VALUES(rule_version), final_item_score.rule_version)`,
       [ScoreSource.Objective, OBJECTIVE_RULE_VERSION, examId, paperId],
     );
+  }
+
+  /**
+   * Final item scores of the given items, one row per student: GROUP_CONCAT keeps the transfer to one row per
+   * student instead of one per item score (3 million rows for 100,000 students × 30 items).
+   */
+  private async readItemScores(m: EntityManager, examId: number, itemIds: number[]): Promise<{ studentId: number; itemId: number; score: number }[]> {
+    if (!itemIds.length) return [];
+    // MySQL 8's default group_concat_max_len is 1024 bytes: too short for papers with many items.
+    await m.query('SET SESSION group_concat_max_len = 16777216');
+    const rows: { studentId: number; list: string }[] = await m.query(
+      "SELECT student_id AS studentId, GROUP_CONCAT(item_id, ':', score SEPARATOR ',') AS list FROM final_item_score WHERE exam_id = ? AND item_id IN (?) GROUP BY student_id",
+      [examId, itemIds],
+    );
+    const out: { studentId: number; itemId: number; score: number }[] = [];
+    for (const r of rows) {
+      const studentId = Number(r.studentId);
+      for (const pair of String(r.list).split(',')) {
+        const colon = pair.indexOf(':');
+        out.push({ studentId, itemId: Number(pair.slice(0, colon)), score: Number(pair.slice(colon + 1)) });
+      }
+    }
+    return out;
   }
 
   private async upsertStudentResults(m: EntityManager, examId: number, paperId: number, outcomes: ReturnType<typeof resolveOutcomes>) {
@@ -200,8 +364,9 @@ export class ResultsService {
       examName: exam.name,
       view: isAdmin ? 'admin' : 'principal',
       papers: rows.map((r) => {
-        const data = r.data as ExamAnalysisData;
-        return { ...(isAdmin ? data : principalView(data, own)), computedAt: r.computedAt };
+        const { longitudinal: l = null, ...data } = r.data as ExamAnalysisData & { longitudinal?: StoredLongitudinal | null };
+        if (isAdmin) return { ...data, computedAt: r.computedAt, longitudinal: l };
+        return { ...principalView(data, own), computedAt: r.computedAt, longitudinal: principalLongitudinalOf(data, l, own) };
       }),
     };
   }
@@ -237,6 +402,18 @@ export class ResultsService {
       }),
     );
   }
+}
+
+/** A principal's share of the stored 纵看 section, with the same letters as the rest of the principal view. */
+export function principalLongitudinalOf(data: ExamAnalysisData, l: StoredLongitudinal | null, own: number[]): PrincipalStoredLongitudinal | null {
+  if (!l || 'unavailable' in l) return l;
+  const labels = anonymousLabels(
+    data.examId,
+    data.schools.filter((s) => s.kind !== 'comparison').map((s) => s.schoolId),
+    own,
+  );
+  const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
+  return { priorExamId, priorExamName, priorPaperId, ...principalLongitudinal(analysis, own, labels) };
 }
 
 /** Restricts a roster query (class alias c) to the exam's grade, if it names one. */

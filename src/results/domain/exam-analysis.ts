@@ -1,8 +1,11 @@
 // The analysis of one paper, as stored in ExamAnalysis.data and read by pages and reports.
+import { normaliseAnswer } from '../../scans/domain/score-objective.js';
+import type { ItemAnalysisItem } from './item-analysis.js';
 import type { StudentOutcome } from './student-outcomes.js';
 import {
   groupReliability,
   itemFigures,
+  participationRate,
   RelativeFigures,
   relativeFigures,
   round,
@@ -12,6 +15,17 @@ import {
   Summary,
   Thresholds,
 } from './statistics.js';
+import {
+  allianceBalance,
+  RateIntervals,
+  STATISTICS_METHOD,
+  StoredBalance,
+  StoredItemAnalysis,
+  storedItemAnalysis,
+  topNBySchool,
+  UnitExtras,
+  unitExtras,
+} from './units.js';
 
 export type SchoolKindName = 'lead' | 'member' | 'comparison';
 export type LocalityName = 'urban' | 'rural';
@@ -23,6 +37,19 @@ export interface ItemInfo {
   label: string;
   maxScore: number;
   knowledgePoints: string[];
+  /** Choice items (single, multiple, true-false) with a key: options and key, for option shares. */
+  choice?: ItemAnalysisItem['choice'];
+}
+
+/** The choice description of an item from its type, key and option count; null for other items or without a key. */
+export function choiceOf(item: { type: string; answerKey: string | null; optionCount: number }): ItemAnalysisItem['choice'] {
+  const type = item.type;
+  if (type !== 'single_choice' && type !== 'multiple_choice' && type !== 'true_false') return null;
+  const key = normaliseAnswer(type, item.answerKey);
+  if (!key) return null;
+  return type === 'true_false'
+    ? { optionCount: 2, options: ['T', 'F'], key, multiple: false }
+    : { optionCount: item.optionCount, key, multiple: type === 'multiple_choice' };
 }
 
 export interface UnitItemFigures {
@@ -57,6 +84,14 @@ export interface UnitAnalysis {
   bands: ScoreBand[] | null;
   /** Same order as ExamAnalysisData.items. */
   items: UnitItemFigures[] | null;
+  /** 参考率 = (roster − absent)/roster; given even when the figures are suppressed (counts are). */
+  participationRate?: number | null;
+  /** Wilson 95% intervals of the three rates (null when suppressed). Absent from analyses stored before issue 5. */
+  rateIntervals?: RateIntervals | null;
+  /** Students with full marks: the full-mark band beside the ten 10% bands. */
+  fullMarkCount?: number | null;
+  /** Score rate per knowledge point, weighted by item max scores. */
+  knowledgePoints?: UnitExtras['knowledgePoints'] | null;
 }
 
 export interface SchoolAnalysis extends UnitAnalysis {
@@ -64,6 +99,8 @@ export interface SchoolAnalysis extends UnitAnalysis {
   name: string;
   kind: SchoolKindName;
   locality: LocalityName;
+  /** Students of the school among the alliance top N (competition ranks, ties included); null when suppressed or outside the alliance. */
+  topN?: { topN: number; count: number }[] | null;
 }
 
 export interface ExamAnalysisData {
@@ -81,6 +118,12 @@ export interface ExamAnalysisData {
   rural: UnitAnalysis;
   /** Every school of the alliance record, comparison schools included, ordered by school id. */
   schools: SchoolAnalysis[];
+  /** Item analysis over the alliance's complete students (null when n ≤ 5). Absent from analyses stored before issue 5. */
+  itemAnalysis?: StoredItemAnalysis | null;
+  /** 横比: between-school balance of the alliance and the urban–rural gap. */
+  balance?: StoredBalance;
+  /** How the figures above are defined, in the words a report prints. */
+  methods?: typeof STATISTICS_METHOD;
 }
 
 export interface PaperAnalysisInput {
@@ -90,6 +133,8 @@ export interface PaperAnalysisInput {
   items: ItemInfo[];
   schools: { schoolId: number; name: string; kind: SchoolKindName; locality: LocalityName }[];
   outcomes: StudentOutcome[];
+  /** What each student marked on choice items: studentId → itemId → marks ("" blank). Optional. */
+  marked?: ReadonlyMap<number, Readonly<Record<number, string>>>;
 }
 
 const r4 = (x: number) => round(x, 4);
@@ -123,9 +168,11 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput): RawUn
   const n = complete.length;
   const reliability = groupReliability(n);
   const suppressed = reliability === 'suppressed';
+  const absent = outcomes.filter((o) => o.status === 'absent').length;
+  const participation = participationRate(outcomes.length, absent);
   const unit: UnitAnalysis = {
     roster: outcomes.length,
-    absent: outcomes.filter((o) => o.status === 'absent').length,
+    absent,
     incomplete: outcomes.filter((o) => o.status === 'incomplete').length,
     n,
     suppressed,
@@ -135,16 +182,31 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput): RawUn
     relative: null,
     bands: null,
     items: null,
+    participationRate: participation === null ? null : r4(participation),
+    rateIntervals: null,
+    fullMarkCount: null,
+    knowledgePoints: null,
   };
   if (suppressed) return { unit, mean: null, sd: null };
   const totals = complete.map((o) => o.total as number);
   const s = summarise(totals, input.paper.fullMarks, input.thresholds);
   unit.summary = roundSummary(s);
   unit.bands = scoreBands(totals, input.paper.fullMarks);
+  const itemMeans: number[] = [];
   unit.items = input.items.map((it) => {
     const f = itemFigures(complete.map((o) => o.itemScores[it.itemId]), it.maxScore);
+    itemMeans.push(f.mean);
     return { itemId: it.itemId, mean: r4(f.mean), scoreRate: r4(f.scoreRate) };
   });
+  const extras = unitExtras(
+    totals,
+    input.paper.fullMarks,
+    input.thresholds,
+    input.items.map((it, j) => ({ maxScore: it.maxScore, knowledgePoints: it.knowledgePoints, mean: itemMeans[j] })), // unrounded means
+  );
+  unit.rateIntervals = extras.rateIntervals;
+  unit.fullMarkCount = extras.fullMarkCount;
+  unit.knowledgePoints = extras.knowledgePoints;
   return { unit, mean: s.mean, sd: s.sd };
 }
 
@@ -166,6 +228,34 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     return raw.unit;
   };
 
+  const allianceComplete = inUnit(inAlliance).filter((o) => o.status === 'complete');
+  const itemAnalysis = storedItemAnalysis(
+    input.items.map((it) => ({ itemId: it.itemId, maxScore: it.maxScore, choice: it.choice ?? null })),
+    allianceComplete.map((o) => input.items.map((it) => o.itemScores[it.itemId])),
+    input.marked &&
+      allianceComplete.map((o) => {
+        const m = input.marked!.get(o.studentId);
+        return input.items.map((it) => (it.choice && m ? m[it.itemId] : undefined));
+      }),
+  );
+  const urban = buildUnit(inUnit((s) => inAlliance(s) && s.locality === 'urban'), input);
+  const rural = buildUnit(inUnit((s) => inAlliance(s) && s.locality === 'rural'), input);
+  const totalsBySchool = new Map<number, number[]>();
+  for (const o of allianceComplete) {
+    const list = totalsBySchool.get(o.schoolId);
+    if (list) list.push(o.total as number);
+    else totalsBySchool.set(o.schoolId, [o.total as number]);
+  }
+  const balance = allianceBalance(
+    input.schools.filter(inAlliance).map((s) => ({ schoolId: s.schoolId, totals: totalsBySchool.get(s.schoolId) ?? [] })),
+    { n: urban.unit.n, mean: urban.mean },
+    { n: rural.unit.n, mean: rural.mean },
+    input.paper.fullMarks,
+    alliance.sd,
+  );
+  const topN = topNBySchool(allianceComplete.map((o) => ({ schoolId: o.schoolId, total: o.total as number })));
+  const withTopN = (s: SchoolAnalysis): SchoolAnalysis => ({ ...s, topN: s.kind === 'comparison' || s.suppressed ? null : (topN.get(s.schoolId) ?? null) });
+
   return {
     version: 1,
     examId: input.examId,
@@ -174,10 +264,13 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     items: input.items,
     alliance: withRelative(alliance),
     comparison: withRelative(buildUnit(inUnit((s) => s.kind === 'comparison'), input)),
-    urban: withRelative(buildUnit(inUnit((s) => inAlliance(s) && s.locality === 'urban'), input)),
-    rural: withRelative(buildUnit(inUnit((s) => inAlliance(s) && s.locality === 'rural'), input)),
+    urban: withRelative(urban),
+    rural: withRelative(rural),
     schools: [...input.schools]
       .sort((a, b) => a.schoolId - b.schoolId)
-      .map((s) => ({ schoolId: s.schoolId, name: s.name, kind: s.kind, locality: s.locality, ...withRelative(buildUnit(inUnit((x) => x.schoolId === s.schoolId), input)) })),
+      .map((s) => withTopN({ schoolId: s.schoolId, name: s.name, kind: s.kind, locality: s.locality, ...withRelative(buildUnit(inUnit((x) => x.schoolId === s.schoolId), input)) })),
+    itemAnalysis,
+    balance,
+    methods: STATISTICS_METHOD,
   };
 }

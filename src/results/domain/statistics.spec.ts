@@ -9,6 +9,16 @@ import {
   round,
   scoreBands,
   summarise,
+  rateCounts,
+  scoreBandsWithFullMark,
+  standardScore,
+  standardScores,
+  competitionRanks,
+  topNCounts,
+  knowledgePointRates,
+  schoolBalance,
+  urbanRuralGap,
+  participationRate,
 } from './statistics.js';
 
 const T = { excellent: 0.85, pass: 0.6, low: 0.4 };
@@ -126,5 +136,86 @@ describe('item figures and rounding', () => {
     expect(round(-0.28125, 4)).toBe(-0.2813);
     expect(round(1e-9, 4)).toBe(0);
     expect(round(57.62821441573412, 4)).toBe(57.6282);
+  });
+});
+
+describe('extended figures (issue 5)', () => {
+  it('counts the heads behind the three rates', () => {
+    expect(rateCounts([127.5, 127.49, 90, 89.5, 60, 59.99, 150, 0], 150, T)).toEqual({ n: 8, excellent: 2, pass: 4, low: 2 });
+  });
+
+  it('adds a band of its own for full marks', () => {
+    const b = scoreBandsWithFullMark([0, 9.99, 10, 55, 99.99, 100, 100], 100);
+    expect(b).toHaveLength(11);
+    expect(b.map((x) => x.count)).toEqual([2, 1, 0, 0, 0, 1, 0, 0, 0, 1, 2]);
+    expect(b[10]).toEqual({ from: 100, to: 100, count: 2 });
+  });
+
+  it('gives Z and T against a reference group, null without spread', () => {
+    expect(standardScore(60, 50, 10)).toEqual({ z: 1, t: 60 });
+    expect(standardScore(40, 50, 0)).toBeNull();
+    const zt = standardScores([10, 20, 30, 40, 50, 60]);
+    expect(zt[5]!.z).toBeCloseTo(25 / 17.078251, 5);
+    expect(zt[0]!.t).toBeCloseTo(50 - 250 / 17.078251, 4);
+    expect(standardScores([7, 7])).toEqual([null, null]);
+  });
+
+  it('ranks 1224: ties share the best rank and the next rank skips', () => {
+    expect(competitionRanks([90, 95, 90, 80, 95, 89.5])).toEqual([3, 1, 3, 6, 1, 5]); // 95 95 → 1; 90 90 → 3; 89.5 → 5; 80 → 6
+    expect(competitionRanks([0.1 + 0.2, 0.3])).toEqual([1, 1]);
+  });
+
+  it("counts each school's students in the alliance top N, ties at the edge included", () => {
+    const r = topNCounts([
+      { schoolId: 1, total: 95 },
+      { schoolId: 1, total: 90 },
+      { schoolId: 2, total: 95 },
+      { schoolId: 2, total: 90 },
+      { schoolId: 2, total: 80 },
+    ], 3);
+    expect(r.included).toBe(4);
+    expect([...r.bySchool.entries()].sort()).toEqual([[1, 2], [2, 2]]);
+    expect(() => topNCounts([], 0)).toThrow();
+  });
+
+  it('weights knowledge-point score rates by item max scores', () => {
+    const r = knowledgePointRates([
+      { maxScore: 10, knowledgePoints: ['函数'], mean: 5 },
+      { maxScore: 20, knowledgePoints: ['函数', '几何'], mean: 16 },
+      { maxScore: 5, knowledgePoints: [], mean: 1 },
+    ]);
+    // 函数: (5 + 16)/(10 + 20) = 0.7 (not the plain mean of 0.5 and 0.8); 几何: 16/20
+    expect(r).toEqual([
+      { knowledgePoint: '几何', itemCount: 1, maxScore: 20, scoreRate: 0.8 },
+      { knowledgePoint: '函数', itemCount: 2, maxScore: 30, scoreRate: 0.7 },
+    ].sort((a, b) => (a.knowledgePoint < b.knowledgePoint ? -1 : 1)));
+  });
+
+  it('computes ICC(1) from the one-way ANOVA and the CV of school means', () => {
+    // means 2 and 5, grand 3.5: SSB = 3·2.25·2 = 13.5, SSW = 2 + 2 = 4, MSB 13.5, MSW 1, n0 = (6 − 18/6)/1 = 3
+    // ICC(1) = (13.5 − 1)/(13.5 + 2·1) = 12.5/15.5; η² = 13.5/17.5; CV = 1.5/3.5
+    const b = schoolBalance([[1, 2, 3], [4, 5, 6]])!;
+    expect(b).toMatchObject({ schools: 2, n: 6, ssBetween: 13.5, ssWithin: 4, msBetween: 13.5, msWithin: 1, n0: 3 });
+    expect(b.icc1).toBeCloseTo(12.5 / 15.5, 12);
+    expect(b.eta2).toBeCloseTo(13.5 / 17.5, 12);
+    expect(b.cvOfMeans).toBeCloseTo(1.5 / 3.5, 12);
+    // identical schools: MSB = 0 → ICC(1) = −MSW/((n0 − 1)·MSW) = −0.5, reported, not truncated
+    expect(schoolBalance([[1, 2, 3], [1, 2, 3]])!.icc1).toBeCloseTo(-0.5, 12);
+    expect(schoolBalance([[1, 2, 3]])).toBeNull();
+    expect(schoolBalance([[1], [2]])).toBeNull(); // no within-school degrees of freedom
+  });
+
+  it('measures the urban–rural gap in marks, score rate and alliance SDs', () => {
+    expect(urbanRuralGap(80, 70, 100, 20)).toEqual({ meanGap: 10, scoreRateGap: 0.1, sdUnits: 0.5 });
+    expect(urbanRuralGap(80, 70, 100, 0).sdUnits).toBeNull();
+  });
+});
+
+describe('参考率', () => {
+  it('is the share of the roster that sat, incomplete students included', () => {
+    expect(participationRate(8, 1)).toBe(0.875);
+    expect(participationRate(5, 0)).toBe(1);
+    expect(participationRate(0, 0)).toBeNull();
+    expect(() => participationRate(3, 4)).toThrow();
   });
 });

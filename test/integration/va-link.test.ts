@@ -1,0 +1,132 @@
+// 纵看 and value-added through the real stack: a generated cohort loaded into MariaDB, the prior exam linked
+// through PATCH /api/exams/:id/longitudinal, both exams computed by ResultsService, the stored longitudinal section
+// checked against the pure engine on the generator's own totals, and the principal's scoped view.
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApiApp } from '../../src/app.factory.js';
+import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
+import { Exam } from '../../src/exams/entities/exam.entity.js';
+import { generateCohort } from '../../src/results/domain/generator/synthetic-cohort.js';
+import { longitudinal, spearman } from '../../src/results/domain/value-added.js';
+import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
+import { ResultsService, StoredLongitudinal } from '../../src/results/results.service.js';
+import { loadCohort, LoadedCohort } from '../../src/results/synthetic/cohort-loader.js';
+import { createAlliance, createUser } from '../support/fixtures.js';
+import { createTestEnv, TestEnv } from '../support/test-env.js';
+
+describe('value-added on a generated cohort (MariaDB, API)', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let db: LoadedCohort;
+  let otherAllianceExam: number;
+  const cohort = generateCohort({ seed: 42, schools: 12, schoolSize: { min: 35, max: 70 }, items: 12, zeroVaShare: 0 });
+  const tokens: Record<string, string> = {};
+  const http = () => request(app.getHttpServer());
+  const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const stored = async (examId: number) => ((await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId })).data as { longitudinal: StoredLongitudinal | null }).longitudinal;
+
+  beforeAll(async () => {
+    env = await createTestEnv('va_link');
+    db = await loadCohort(env.ds, cohort);
+    // The loader links the exams at creation; this test links them through the API instead.
+    await env.ds.getRepository(Exam).update({ id: db.currentExamId }, { priorExamId: null });
+    const other = await createAlliance(env.ds, '别的教联体', 'OTHER1');
+    otherAllianceExam = (await env.ds.getRepository(Exam).save({ allianceId: other.id, name: '别的考试' })).id;
+    await createUser(env.ds, 'va_admin', 'pw-123456', [{ role: Role.Admin, allianceId: db.allianceId }]);
+    await createUser(env.ds, 'va_principal', 'pw-123456', [{ role: Role.Principal, allianceId: db.allianceId, schoolId: db.schoolIds[3] }]);
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    for (const who of ['va_admin', 'va_principal']) {
+      const res = await http().post('/api/auth/login').send({ username: who, password: 'pw-123456' });
+      tokens[who] = res.body.token;
+    }
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('links the prior exam through PATCH, admin only, refusing self, other alliances and cycles in Chinese', async () => {
+    const url = `/api/exams/${db.currentExamId}/longitudinal`;
+    expect((await http().patch(url).set(as('va_principal')).send({ priorExamId: db.priorExamId })).status).toBe(403);
+    const self = await http().patch(url).set(as('va_admin')).send({ priorExamId: db.currentExamId });
+    expect(self.status).toBe(400);
+    expect(self.body.message).toBe('上次考试不能是本次考试自身');
+    const foreign = await http().patch(url).set(as('va_admin')).send({ priorExamId: otherAllianceExam });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.message).toBe('上次考试不存在或不属于本联盟');
+    const badFormula = await http().patch(url).set(as('va_admin')).send({ improvementFormula: 'magic' });
+    expect(badFormula.status).toBe(400);
+    expect(badFormula.body.message).toContain('提升系数公式');
+    expect((await http().patch(url).set(as('va_admin')).send({})).status).toBe(400);
+
+    const ok = await http().patch(url).set(as('va_admin')).send({ priorExamId: db.priorExamId });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ id: db.currentExamId, priorExamId: db.priorExamId, improvementFormula: 'va_over_se' });
+    // The prior exam now may not point back at the current one.
+    const cycle = await http().patch(`/api/exams/${db.priorExamId}/longitudinal`).set(as('va_admin')).send({ priorExamId: db.currentExamId });
+    expect(cycle.status).toBe(400);
+    expect(cycle.body.message).toContain('循环');
+    expect(await env.ds.getRepository(AuditLog).countBy({ action: 'update', entity: 'exam', entityId: String(db.currentExamId) })).toBe(1);
+  });
+
+  it('says so in the stored analysis when the prior exam has no results yet', async () => {
+    const results = app.get(ResultsService);
+    await results.computeExam(db.currentExamId);
+    const l = await stored(db.currentExamId);
+    expect(l).toMatchObject({ priorExamId: db.priorExamId, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' });
+  });
+
+  it('stores the same value-added as the pure engine on the generator totals, and recovers the planted order', async () => {
+    const results = app.get(ResultsService);
+    await results.computeExam(db.priorExamId);
+    await results.computeExam(db.currentExamId);
+    const first = JSON.stringify(await stored(db.currentExamId));
+    await results.computeExam(db.currentExamId);
+    expect(JSON.stringify(await stored(db.currentExamId))).toBe(first); // idempotent
+
+    const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
+    const schoolIdx = new Map(db.schoolIds.map((id, i) => [id, i]));
+    const expected = longitudinal({
+      schools: db.schoolIds.map((schoolId) => ({ schoolId })),
+      current: cohort.students.filter((s) => !s.absentNow).map((s) => ({ studentId: db.studentIds[s.index], schoolId: db.schoolIds[s.school], total: cohort.current.totals[s.index] })),
+      prior: new Map(cohort.students.filter((s) => !s.absentPrior).map((s) => [db.studentIds[s.index], cohort.prior.totals[s.index]])),
+    });
+    expect(l.priorPaperId).toBe(db.priorPaperId);
+    expect(l.matched).toBe(expected.matched);
+    expect(l.matched).toBeLessThan(l.nCurrent); // absent from the prior exam: not matched
+    expect(l.regression).toEqual(expected.regression);
+    expect(l.schools).toEqual(expected.schools);
+    const rho = spearman(l.schools.map((s) => cohort.schools[schoolIdx.get(s.schoolId)!].plantedVa), l.schools.map((s) => s.va!));
+    expect(rho).toBeGreaterThan(0.8);
+    expect(l.improvementFormula.name).toBe('va_over_se');
+  });
+
+  it('switches 提升系数 to 比均率ₜ/比均率ₜ₋₁ when the exam asks for it, and the output names the formula', async () => {
+    await http().patch(`/api/exams/${db.currentExamId}/longitudinal`).set(as('va_admin')).send({ improvementFormula: 'ratio_change' }).expect(200);
+    await app.get(ResultsService).computeExam(db.currentExamId);
+    const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
+    expect(l.improvementFormula).toEqual({ name: 'ratio_change', description: '提升系数 = 本次比均率 ÷ 上次比均率（比均率ₜ/比均率ₜ₋₁）' });
+    for (const s of l.schools) expect(s.improvement!).toBeCloseTo(s.ratioNow! / s.ratioPrior!, 3);
+    await http().patch(`/api/exams/${db.currentExamId}/longitudinal`).set(as('va_admin')).send({ improvementFormula: 'va_over_se' }).expect(200);
+    await app.get(ResultsService).computeExam(db.currentExamId);
+  });
+
+  it('gives the admin every school and the principal only the own school by name, others by letter', async () => {
+    const admin = await http().get(`/api/exams/${db.currentExamId}/analysis`).set(as('va_admin')).expect(200);
+    expect(admin.body.papers[0].longitudinal.schools).toHaveLength(db.schoolIds.length);
+    const p = await http().get(`/api/exams/${db.currentExamId}/analysis`).set(as('va_principal')).expect(200);
+    const l = p.body.papers[0].longitudinal;
+    expect(l.schools).toBeUndefined();
+    expect(l.ownSchools.map((s: { schoolId: number }) => s.schoolId)).toEqual([db.schoolIds[3]]);
+    expect(l.otherSchools).toHaveLength(db.schoolIds.length - 1);
+    const labels = p.body.papers[0].otherSchools.map((s: { label: string }) => s.label).sort();
+    expect(l.otherSchools.map((s: { label: string }) => s.label).sort()).toEqual(labels);
+    const text = JSON.stringify(l.otherSchools);
+    expect(text).not.toMatch(/schoolId|matched|nCurrent|模拟学校/);
+    // The letters carry the same VA as the admin sees for that school.
+    const adminVa = new Set(admin.body.papers[0].longitudinal.schools.map((s: { va: number }) => s.va));
+    for (const o of l.otherSchools) expect(adminVa.has(o.va)).toBe(true);
+  });
+});
