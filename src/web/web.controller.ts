@@ -25,6 +25,16 @@ export class WebController {
     return this.pages.render('marker', '统考 · 网上阅卷');
   }
 
+  @Public() @Get('scans') @Header('Content-Type', 'text/html; charset=utf-8')
+  scans() {
+    return this.pages.render('scans', '统考 · 扫描上传');
+  }
+
+  @Public() @Get('lead') @Header('Content-Type', 'text/html; charset=utf-8')
+  lead() {
+    return this.pages.render('lead-console', '统考 · 阅卷管理');
+  }
+
   @Public() @Get('reports') @Header('Content-Type', 'text/html; charset=utf-8')
   reports() {
     return this.pages.render('reports', '统考 · 学校诊断报告');

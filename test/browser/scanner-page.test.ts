@@ -1,0 +1,83 @@
+// A scanner in a real Chromium: logs in, uploads scans through the page, watches them being read by the
+// real worker, and sees the page that could not be read in the exceptions list with its Chinese reason.
+import type { INestApplication } from '@nestjs/common';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { createApiApp } from '../../src/app.factory.js';
+import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
+import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
+import { createUser } from '../support/fixtures.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+if (!hasChromium) console.warn(`scanner browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
+
+(hasChromium ? describe : describe.skip)('scanner page in a browser', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let worker: WorkerHost;
+  let browser: Browser;
+  let base: string;
+  let fx: ScanExam;
+
+  beforeAll(async () => {
+    env = await createTestEnv('scanner_browser');
+    fx = await seedScanExam(env.ds, { studentsA: 2, studentsB: 1 });
+    await createUser(env.ds, 'scanner_a', 'pass-scan-a', [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA }]);
+    app = await createApiApp(env.config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    worker = await startWorkers(env.config, { processors: [scanIngestProcessor], logger: false });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('uploads through the page and lists the unreadable page with its reason', async () => {
+    // Two students of school A (one sheet page each would be two pages; the fixture's sheet has two pages),
+    // plus one sheet whose exam number is not on the roster.
+    const students = [...fx.studentsA.map((s) => ({ examNo: s.examNo })), { examNo: '20259999' }];
+    const { files } = await generateSyntheticScans(fx.layout, fx.synthetic, students, { seed: 5, dpi: 150, distortion: 'slight', format: 'jpeg' });
+    const dir = mkdtempSync(join(tmpdir(), 'scanner-page-'));
+    const paths = files.map((f) => {
+      const p = join(dir, f.name);
+      writeFileSync(p, f.data);
+      return p;
+    });
+
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/login?next=/scans`);
+    await page.fill('input[name=username]', 'scanner_a');
+    await page.fill('input[name=password]', 'pass-scan-a');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/scans`);
+    // Only the scanner's own school is offered.
+    await page.locator('#school option').first().waitFor({ state: 'attached' });
+    expect(await page.locator('#school option').allTextContents()).toEqual(['城关一中']);
+
+    await page.setInputFiles('#files', paths);
+    await page.click('#send');
+    await page.locator('#upmsg', { hasText: `已接收 ${files.length} 页` }).waitFor({ timeout: 30_000 });
+    await page.locator('#status', { hasText: '排队中 0' }).waitFor({ timeout: 60_000 });
+    const status = await page.locator('#status').innerText();
+    expect(status).toContain(`共 ${files.length} 页`);
+    const exceptions = await page.locator('#exceptions').innerText();
+    expect(exceptions).toContain('20259999');
+    expect(exceptions).toContain('不在名单中');
+  });
+});
