@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
@@ -143,7 +144,7 @@ export class ResultsService {
         });
         lap('analyse');
         // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
-        const stored = { ...data, longitudinal: await this.longitudinalFor(m, exam, paper, papers.length, schools, outcomes) };
+        const stored = { ...data, anonymisationKey: await this.anonymisationKey(m, examId, paper.id), longitudinal: await this.longitudinalFor(m, exam, paper, papers.length, schools, outcomes) };
         lap('value_added');
         await m.query(
           'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
@@ -295,6 +296,19 @@ export class ResultsService {
   }
 
   /** Objective final scores are the OMR scores; a score set by marking (e.g. a correction) is never overwritten. */
+  /**
+   * The secret that orders the 学校A/B/… letters of this analysis. Kept across recomputations so letters stay
+   * stable; random so a principal cannot recompute the order from ids (which every member of an alliance sees).
+   */
+  private async anonymisationKey(m: EntityManager, examId: number, paperId: number): Promise<string> {
+    const rows: { k: string | null }[] = await m.query(
+      "SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND paper_id = ?",
+      [examId, paperId],
+    );
+    const existing = rows[0]?.k;
+    return existing && existing !== 'null' ? existing : randomBytes(16).toString('hex');
+  }
+
   private async upsertObjectiveScores(m: EntityManager, examId: number, paperId: number) {
     // At 100,000 students this copies ~2 million rows and dominates the job (see bench:analysis). An anti-join
     // that writes only changed rows was tried and is slower on MariaDB (the self-referencing INSERT … SELECT
@@ -411,6 +425,7 @@ export function principalLongitudinalOf(data: ExamAnalysisData, l: StoredLongitu
     data.examId,
     data.schools.filter((s) => s.kind !== 'comparison').map((s) => s.schoolId),
     own,
+    data.anonymisationKey ?? '',
   );
   const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
   return { priorExamId, priorExamName, priorPaperId, ...principalLongitudinal(analysis, own, labels) };

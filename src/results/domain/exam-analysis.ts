@@ -124,6 +124,8 @@ export interface ExamAnalysisData {
   balance?: StoredBalance;
   /** How the figures above are defined, in the words a report prints. */
   methods?: typeof STATISTICS_METHOD;
+  /** Secret ordering the anonymous letters (学校A, 学校B…); never part of a principal's view. */
+  anonymisationKey?: string;
 }
 
 export interface PaperAnalysisInput {

@@ -8,8 +8,8 @@ describe('anonymous letters', () => {
   });
 
   it('gives the same letters for the same exam whatever the input order, skipping the viewer', () => {
-    const a = anonymousLabels(5, [11, 12, 13, 14, 15], [13]);
-    const b = anonymousLabels(5, [15, 14, 12, 11, 13, 12], [13]);
+    const a = anonymousLabels(5, [11, 12, 13, 14, 15], [13], 'k1');
+    const b = anonymousLabels(5, [15, 14, 12, 11, 13, 12], [13], 'k1');
     expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
     expect(a.has(13)).toBe(false);
     expect([...a.values()].sort()).toEqual(['学校A', '学校B', '学校C', '学校D']);
@@ -18,12 +18,30 @@ describe('anonymous letters', () => {
   it('does not simply follow the school ids (the lead school is usually registered first)', () => {
     const ids = Array.from({ length: 12 }, (_, i) => i + 1);
     const orders = [1, 2, 3, 4].map((exam) => {
-      const m = anonymousLabels(exam, ids, []);
+      const m = anonymousLabels(exam, ids, [], 'k1');
       return ids.map((id) => m.get(id)).join(',');
     });
     const byId = ids.map((_, i) => `学校${letters(i)}`).join(',');
     expect(orders.every((o) => o === byId)).toBe(false);
     expect(new Set(orders).size).toBeGreaterThan(1);
+  });
+});
+
+describe('anonymous letters need the secret key', () => {
+  it('orders the letters differently under different keys, so ids alone do not give the order away', () => {
+    const ids = Array.from({ length: 8 }, (_, i) => i + 1);
+    const order = (key: string) => {
+      const m = anonymousLabels(9, ids, [], key);
+      return ids.map((id) => m.get(id)).join(',');
+    };
+    const orders = new Set(['a', 'b', 'c', 'd', 'e'].map(order));
+    expect(orders.size).toBeGreaterThan(1);
+    expect(order('a')).toBe(order('a'));
+  });
+
+  it('never hands the key to a principal', () => {
+    const view = principalView({ ...analysePaper(sampleInput()), anonymisationKey: 'secret-key-123' }, [L]);
+    expect(JSON.stringify(view)).not.toContain('secret-key-123');
   });
 });
 

@@ -1,16 +1,12 @@
 // What a principal may see of an analysis: their own school in full, the alliance aggregate, and other
 // schools only under a letter (学校A, 学校B…). Schools must not receive other schools' identifiable data.
+import { createHmac } from 'node:crypto';
 import type { ExamAnalysisData, ItemInfo, SchoolAnalysis, UnitAnalysis } from './exam-analysis.js';
 import type { RelativeFigures, Summary, Thresholds } from './statistics.js';
 
-/** 32-bit FNV-1a: a fixed, platform-independent shuffle key. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+/** Keyed shuffle key: without the key, the order of the letters cannot be recomputed from school ids. */
+function keyedRank(key: string, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
 }
 
 /** A, B, …, Z, AA, AB, … */
@@ -29,10 +25,11 @@ export function letters(index: number): string {
  * (exam, school), not from ids, names or results, so 学校A is neither "the first registered" (usually the
  * lead school) nor "the best".
  */
-export function anonymousLabels(examId: number, schoolIds: readonly number[], ownSchoolIds: readonly number[]): Map<number, string> {
+export function anonymousLabels(examId: number, schoolIds: readonly number[], ownSchoolIds: readonly number[], key: string): Map<number, string> {
   const own = new Set(ownSchoolIds);
   const others = [...new Set(schoolIds)].filter((id) => !own.has(id));
-  others.sort((a, b) => fnv1a(`${examId}:${a}`) - fnv1a(`${examId}:${b}`) || a - b);
+  const rank = new Map(others.map((id) => [id, keyedRank(key, `${examId}:${id}`)]));
+  others.sort((a, b) => (rank.get(a)! < rank.get(b)! ? -1 : rank.get(a)! > rank.get(b)! ? 1 : a - b));
   return new Map(others.map((id, i) => [id, `学校${letters(i)}`]));
 }
 
@@ -78,6 +75,7 @@ export function principalView(data: ExamAnalysisData, ownSchoolIds: readonly num
     data.examId,
     allianceSchools.map((s) => s.schoolId),
     ownSchoolIds,
+    data.anonymisationKey ?? '',
   );
   const hidden: PrincipalAnalysisView['hidden'] = [];
   // An aggregate made of the viewer's school and exactly one other school gives that school's figures away.
