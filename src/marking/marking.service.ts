@@ -298,9 +298,9 @@ export class MarkingService {
     if (!allowed && actor.isMarkerIn(ctx.exam.allianceId, ctx.paper.subject)) {
       // A marker sees a snippet only while holding its task, or after marking it (to review own marks).
       const rows = await this.ds.query(
-        `SELECT 1 AS ok FROM marking_task WHERE snippet_id = ? AND leased_by = ? AND status IN ('leased', 'done')
+        `SELECT 1 AS ok FROM marking_task WHERE snippet_id = ? AND leased_by = ? AND status = 'leased' AND lease_expires_at > ?
          UNION ALL SELECT 1 FROM mark_event WHERE snippet_id = ? AND marker_id = ? LIMIT 1`,
-        [ctx.snippet.id, me, ctx.snippet.id, me],
+        [ctx.snippet.id, me, new Date(), ctx.snippet.id, me],
       );
       allowed = rows.length > 0;
     }

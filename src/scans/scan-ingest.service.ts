@@ -5,7 +5,6 @@ import { DataSource, EntityManager, type QueryDeepPartialEntity } from 'typeorm'
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item, MarkingMode, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
-import { School } from '../org/entities/school.entity.js';
 import { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -147,8 +146,7 @@ export class ScanIngestService {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.allianceId = :allianceId AND s.examNo = :examNo', { allianceId: exam.allianceId, examNo }).getOne();
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
-      const school = await m.getRepository(School).findOneBy({ id: student.schoolId });
-      throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${examNo} 属于${school?.name ?? '其他学校'}，不是本批次学校的考生` });
+      throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
     }
     return student;
   }

@@ -157,7 +157,8 @@ describe('scan ingestion', () => {
       { status: PageStatus.Exception, code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' },
       { status: PageStatus.Exception, code: 'STUDENT_UNKNOWN', reason: '考号 20259999 不在名单中' },
       { status: PageStatus.Exception, code: 'PREVIOUS_PAGE_EXCEPTION', reason: '无法确定第2页所属考生：前一页（第1页）识别异常，请先处理前一页' },
-      { status: PageStatus.Exception, code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${fx.studentsB[0].examNo} 属于河口中学，不是本批次学校的考生` },
+      // The reason does not name the other school: a scanner must not learn where another school's student is.
+      { status: PageStatus.Exception, code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${fx.studentsB[0].examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` },
       { status: PageStatus.Exception, code: 'DUPLICATE_SHEET', reason: expect.stringMatching(new RegExp(`^重复答题卡：考号 ${fx.studentsA[2].examNo} 的第1页已有扫描图像`)) },
     ]);
     const stored = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });

@@ -11,7 +11,7 @@ describe('validateNewUser', () => {
         roles: [
           { role: 'principal', schoolId: 7 },
           { role: 'subject_lead', subject: ' 数学 ' },
-          { role: 'marker' },
+          { role: 'marker', subject: '数学' },
           { role: 'principal', schoolId: '7' },
         ],
       },
@@ -24,10 +24,11 @@ describe('validateNewUser', () => {
         roles: [
           { role: 'principal', schoolId: 7, subject: null },
           { role: 'subject_lead', schoolId: null, subject: '数学' },
-          { role: 'marker', schoolId: null, subject: null },
+          { role: 'marker', schoolId: null, subject: '数学' },
         ],
       },
     });
+    expect(validateNewUser({ ...base, roles: [{ role: 'marker' }] }, schools)).toMatchObject({ ok: false, errors: ['第1个角色：阅卷教师必须指定学科'] });
   });
 
   it('lists every problem in Chinese', () => {

@@ -62,6 +62,8 @@ export function validateNewUser(input: NewUserInput, schoolIds: ReadonlySet<numb
         if (!Number.isInteger(schoolId) || !schoolIds.has(schoolId)) return void errors.push(`${at}学校 ${String(r.schoolId)} 不属于本联盟`);
       } else if (hasSchool) return void errors.push(`${at}${label}不按学校分配，请不要指定学校`);
       if (role === 'subject_lead' && !subject) return void errors.push(`${at}学科组长必须指定学科`);
+      // Least privilege: a marker without a subject would see the answers of every subject of the alliance.
+      if (role === 'marker' && !subject) return void errors.push(`${at}阅卷教师必须指定学科`);
       if (subject && role !== 'subject_lead' && role !== 'marker') return void errors.push(`${at}${label}不按学科分配，请不要指定学科`);
       if (subject && subject.length > 40) return void errors.push(`${at}学科名称过长`);
       const grant = { role, schoolId, subject };
