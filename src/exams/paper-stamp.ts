@@ -2,14 +2,10 @@
 // Chinese text without fontkit (not installed), so pdfkit draws the stamp (with Noto Sans SC embedded) into an
 // overlay PDF, one page per distinct page size, and pdf-lib draws that overlay page onto each original page.
 import { Injectable } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { PDFDocument } from 'pdf-lib';
 import PDFKit from 'pdfkit';
+import { cjkFonts } from '../common/cjk-fonts.js';
 
-const require = createRequire(import.meta.url);
-const FONT_FILE = '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf';
-let font: Buffer | null = null;
 
 /** Bad or encrypted PDFs are refused before they are stored. */
 export async function pdfPageCount(data: Buffer): Promise<number | null> {
@@ -23,7 +19,7 @@ export async function pdfPageCount(data: Buffer): Promise<number | null> {
 }
 
 function overlay(sizes: [number, number][], lines: { header: string; watermark: string }): Promise<Buffer> {
-  font ??= readFileSync(require.resolve(FONT_FILE));
+  const font = cjkFonts().regular;
   const doc = new PDFKit({ autoFirstPage: false, margin: 0, info: { Title: 'stamp' } });
   doc.registerFont('cn', font);
   for (const [w, h] of sizes) {

@@ -2,24 +2,12 @@
 // is drawn at exactly the layout's coordinates; the rest (titles, write-in boxes, instructions) fills the free space.
 // Noto Sans SC is embedded and subsetted by pdfkit, so the sheet prints the same on any machine.
 import { Injectable } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
+import { cjkFonts } from '../common/cjk-fonts.js';
 import type { Circle, PageLayout, SheetLayout } from './domain/layout.js';
 
 type Doc = PDFKit.PDFDocument;
 
-const require = createRequire(import.meta.url);
-const FONT_FILES = {
-  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
-};
-let fontCache: { regular: Buffer; bold: Buffer } | null = null;
-function fonts() {
-  // ~10 MB each: read once per process.
-  fontCache ??= { regular: readFileSync(require.resolve(FONT_FILES.regular)), bold: readFileSync(require.resolve(FONT_FILES.bold)) };
-  return fontCache;
-}
 
 const MARGIN_X = 50;
 const INK = '#000000';
@@ -35,7 +23,7 @@ const fmtScore = (n: number) => String(Number(n.toFixed(2)));
 @Injectable()
 export class SheetPdf {
   async render(layout: SheetLayout): Promise<Buffer> {
-    const f = fonts();
+    const f = cjkFonts();
     const doc = new PDFDocument({
       size: [layout.page.width, layout.page.height],
       margin: 0,

@@ -2,10 +2,10 @@
 // changes one through 回评, and the database shows exactly that: the old mark kept, superseded by the new one.
 import type { INestApplication } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
@@ -17,14 +17,10 @@ import { QUEUES } from '../../src/queue/jobs.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { seedMarkingExam, SeededExam } from '../e2e/marking-fixtures.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
+import { describeInBrowser, launchBrowser } from '../support/browser.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
-if (!hasChromium) console.warn(`回评 browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-(hasChromium ? describe : describe.skip)('回评 on the marker page in a browser', () => {
+describeInBrowser('回评 on the marker page in a browser', () => {
   let env: TestEnv;
   let app: INestApplication;
   let browser: Browser;
@@ -56,10 +52,7 @@ if (!hasChromium) console.warn(`回评 browser test skipped: ${CHROMIUM} not fou
     leadToken = (await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'zuzhang', password: 'pass-1234' })).body.token;
     const login = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'teacher', password: 'pass-1234' });
     expect(login.status).toBe(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     const context = await browser.newContext();
     await context.addCookies([{ name: 'tk_session', value: login.body.token, url: base }]);
     page = await context.newPage();

@@ -1,23 +1,18 @@
 // A principal in a real Chromium: logs in through the login page, opens the reports page, sees only the
 // own school's report and downloads it with the session cookie; another school's PDF is refused.
 import type { INestApplication } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createApiApp } from '../../src/app.factory.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { ReportsService } from '../../src/reports/reports.service.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
+import { describeInBrowser, launchBrowser } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
-if (!hasChromium) console.warn(`principal browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-(hasChromium ? describe : describe.skip)('principal reports page in a browser', () => {
+describeInBrowser('principal reports page in a browser', () => {
   let env: TestEnv;
   let app: INestApplication;
   let browser: Browser;
@@ -34,10 +29,7 @@ if (!hasChromium) console.warn(`principal browser test skipped: ${CHROMIUM} not 
     // The jobs' services, called directly: this test is about the pages, the queue path has its own tests.
     await app.get(ResultsService).computeExam(fx.examId);
     for (const id of [fx.schools.lead, fx.schools.member]) await app.get(ReportsService).renderSchoolReport(fx.examId, id);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 // A scanner in a real Chromium: logs in, uploads scans through the page, watches them being read by the
 // real worker, and sees the page that could not be read in the exceptions list with its Chinese reason.
 import type { INestApplication } from '@nestjs/common';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
@@ -13,14 +13,10 @@ import { scanIngestProcessor } from '../../workers/processors/scan-ingest.proces
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
 import { createUser } from '../support/fixtures.js';
+import { describeInBrowser, launchBrowser } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && process.env.CI) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
-if (!hasChromium) console.warn(`scanner browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
-
-(hasChromium ? describe : describe.skip)('scanner page in a browser', () => {
+describeInBrowser('scanner page in a browser', () => {
   let env: TestEnv;
   let app: INestApplication;
   let worker: WorkerHost;
@@ -36,10 +32,7 @@ if (!hasChromium) console.warn(`scanner browser test skipped: ${CHROMIUM} not fo
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     worker = await startWorkers(env.config, { processors: [scanIngestProcessor], logger: false });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();

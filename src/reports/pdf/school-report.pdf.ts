@@ -1,24 +1,12 @@
 // Lays out a SchoolReportModel as an A4 PDF with pdfkit. Noto Sans SC is embedded and subsetted
 // (pdfkit embeds only the glyphs used), so the file stays small and opens on any machine.
 import { Injectable } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
+import { cjkFonts } from '../../common/cjk-fonts.js';
 import type { BarChart, ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
 
 type Doc = PDFKit.PDFDocument;
 
-const require = createRequire(import.meta.url);
-const FONT_FILES = {
-  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
-};
-let fontCache: { regular: Buffer; bold: Buffer } | null = null;
-function fonts() {
-  // ~10 MB each: read once per process, not per report.
-  fontCache ??= { regular: readFileSync(require.resolve(FONT_FILES.regular)), bold: readFileSync(require.resolve(FONT_FILES.bold)) };
-  return fontCache;
-}
 
 const MARGIN = 50;
 const INK = '#222222';
@@ -30,7 +18,7 @@ const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
 @Injectable()
 export class SchoolReportPdf {
   async render(model: SchoolReportModel): Promise<Buffer> {
-    const f = fonts();
+    const f = cjkFonts();
     const doc = new PDFDocument({
       size: 'A4',
       margin: MARGIN,
