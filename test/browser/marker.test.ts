@@ -1,9 +1,6 @@
 // The marker page in a real Chromium: log in, mark answers by keyboard only, check what reached the database.
 import type { INestApplication } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
@@ -37,10 +34,6 @@ describeInBrowser('marker page in a browser', () => {
     const scanner = await createUser(env.ds, 'scanner', 'pass-1234', [{ role: Role.Scanner, allianceId: a.id, schoolId: s1.id }]);
     markerId = (await createUser(env.ds, 'teacher', 'pass-1234', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }])).id;
     app = await createApiApp(env.config, { logger: false });
-    // The lead serves /mark from src/web; here the page is mounted directly so this test depends only on the template.
-    const html = readFileSync(join(process.cwd(), 'templates', 'marker.html'), 'utf8');
-    app.getHttpAdapter().get('/mark', (_req: Request, res: Response) => res.type('html').send(html));
-    await app.init();
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     seeded = await seedMarkingExam(env.ds, app.get(BlobStore), {

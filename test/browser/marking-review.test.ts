@@ -1,10 +1,7 @@
 // 回评 in a real Chromium: a marker logs in, marks five answers by keyboard alone (one flagged as a problem),
 // changes one through 回评, and the database shows exactly that: the old mark kept, superseded by the new one.
 import type { INestApplication } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
@@ -38,9 +35,6 @@ describeInBrowser('回评 on the marker page in a browser', () => {
     const scanner = await createUser(env.ds, 'scanner', 'pass-1234', [{ role: Role.Scanner, allianceId: a.id, schoolId: s1.id }]);
     markerId = (await createUser(env.ds, 'teacher', 'pass-1234', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }])).id;
     app = await createApiApp(env.config, { logger: false });
-    const html = readFileSync(join(process.cwd(), 'templates', 'marker.html'), 'utf8');
-    app.getHttpAdapter().get('/mark', (_req: Request, res: Response) => res.type('html').send(html));
-    await app.init();
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     // Double marking: nobody else marks, so the teacher's marks stay open to 回评 (no final score yet).
