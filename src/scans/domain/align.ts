@@ -39,6 +39,17 @@ function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | nu
   return best?.p ?? null;
 }
 
+/**
+ * Work arrays of the blob search, kept between calls: a fresh set per window was megabytes of garbage per page, and
+ * collecting it cost about as much as the search. (Calls are synchronous, so one set is never used by two at once.)
+ */
+let scratch = { label: new Int32Array(0), stack: new Int32Array(0), members: new Int32Array(0) };
+function scratchFor(n: number) {
+  if (scratch.label.length < n) scratch = { label: new Int32Array(n), stack: new Int32Array(n), members: new Int32Array(n) };
+  else scratch.label.fill(0, 0, n);
+  return scratch;
+}
+
 /** Every dark, solid, square blob of about the fiducial's size inside the pixel window (clipped to the image). */
 function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, wy0: number, wx1: number, wy1: number): Point[] {
   const x0 = Math.max(0, wx0);
@@ -54,9 +65,7 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
   // Printed black is far below half the paper level; pencil and grey print mostly are too, but fail the shape tests.
   const threshold = Math.min(paper * 0.5, 140);
 
-  const label = new Int32Array(w * h); // 0 = unvisited, -1 = background, n = component n
-  const stack = new Int32Array(w * h);
-  const members = new Int32Array(w * h);
+  const { label, stack, members } = scratchFor(w * h); // label: 0 = unvisited, -1 = background, n = component n
   const expectedArea = (f.size * k) ** 2;
   const out: Point[] = [];
   let next = 0;
