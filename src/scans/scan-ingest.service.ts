@@ -21,8 +21,11 @@ import { ScanImageCodec } from './scan-image.codec.js';
 const SNIPPET_MARGIN_PT = 4;
 /** Review crops of objective items: 216 dpi at most, plenty to see a pencil mark. */
 const REVIEW_CROP_PX_PER_PT = 3;
-/** Snippet resolution cap (200 dpi): enough to read handwriting, small enough to load fast for markers. */
-const SNIPPET_MAX_PX_PER_PT = 200 / 72;
+/**
+ * Snippet resolution cap (150 dpi): handwriting reads comfortably at it, and a snippet has about half the pixels of a
+ * 200 dpi one to cut, encode, store and send to markers (cutting and encoding were a third of a page's ingestion).
+ */
+const SNIPPET_MAX_PX_PER_PT = 150 / 72;
 
 export type IngestOutcome =
   | { status: PageStatus.Processed; studentId: number }
