@@ -51,6 +51,11 @@ interface CutSnippet {
 @Injectable()
 export class ScanIngestService {
   private readonly logger = new Logger('ScanIngest');
+  /**
+   * Pages this process is reading now, by id, with their batch and a promise settled once the page's outcome is
+   * committed. A later page of a sheet waits here for the pages before it instead of being deferred and read twice.
+   */
+  private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
@@ -65,9 +70,20 @@ export class ScanIngestService {
   async ingestPage(pageId: number): Promise<IngestOutcome> {
     const page = await this.ds.getRepository(ScannedPage).findOneBy({ id: pageId });
     if (!page) return { status: 'missing' };
-    const outcome = await this.readAndRecord(page);
+    const recorded = this.readAndRecord(page);
+    const entry = { batchId: page.batchId, recorded: recorded.catch(() => undefined) };
+    this.reading.set(page.id, entry);
+    let outcome: IngestOutcome;
+    try {
+      outcome = await recorded;
+    } finally {
+      if (this.reading.get(page.id) === entry) this.reading.delete(page.id);
+    }
     // A later page of the same sheet that waited for this one (it takes its student from this page) can go now.
     if (outcome.status !== 'deferred') await this.resumeFollower(page);
+    // No lock orders this page's deferral and the previous page's outcome: each may have missed the other (read before
+    // the other committed). Each looks again after its own commit, so at least one sees the other and nothing is stuck.
+    else if (await this.previousPageDone(page)) return this.ingestPage(pageId);
     return outcome;
   }
 
@@ -94,10 +110,7 @@ export class ScanIngestService {
       return this.recordException(page, { code: 'READ_FAILED', reason: '图片无法识别，请检查扫描质量后重新扫描' });
     }
     if (!reading.ok && reading.code === 'BLANK_PAGE') {
-      await this.ds.transaction(async (m) => {
-        await lockBatch(m, page.batchId);
-        await updatePage(m, page.id, { status: PageStatus.Skipped, exceptionCode: null, exceptionReason: reading.reason, studentId: null, paperId: null, pageNo: null });
-      });
+      await updatePage(this.ds.manager, page.id, { status: PageStatus.Skipped, exceptionCode: null, exceptionReason: reading.reason, studentId: null, paperId: null, pageNo: null });
       return { status: PageStatus.Skipped, reason: reading.reason };
     }
     if (!reading.ok) {
@@ -109,10 +122,12 @@ export class ScanIngestService {
     const snippets = await this.cutSnippets(image, reading.alignment, reading.page);
     const crops = await this.cutReviewCrops(image, reading.alignment, reading.page, reading.choices);
     const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) };
+    // A page without an exam number takes its student from the page before it: wait for that one if it is being read
+    // here (after cutting this page's snippets, which need no student), so that it need not be deferred and read again.
+    if (!reading.examNo) await this.earlierPagesRecorded(page);
 
     try {
       return await this.ds.transaction(async (m) => {
-        await lockBatch(m, page.batchId);
         const student = reading.examNo ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!) : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
         if (student === 'deferred') {
           await updatePage(m, page.id, { ...seen, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null, studentId: null });
@@ -165,6 +180,7 @@ export class ScanIngestService {
       .createQueryBuilder('p')
       .where('p.batchId = :batchId AND p.id < :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
       .orderBy('p.id', 'DESC')
+      .limit(1)
       .getOne();
     const noOwner = `无法确定第${pageNo}页所属考生：`;
     if (!prev) throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}本批次中它前面没有第${pageNo - 1}页，请与第1页一起按顺序扫描` });
@@ -273,11 +289,26 @@ export class ScanIngestService {
   }
 
   private async recordException(page: ScannedPage, v: Verdict, seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {}): Promise<IngestOutcome> {
-    await this.ds.transaction(async (m) => {
-      await lockBatch(m, page.batchId);
-      await updatePage(m, page.id, { ...seen, status: PageStatus.Exception, exceptionCode: v.code, exceptionReason: v.reason.slice(0, 300), studentId: null });
-    });
+    await updatePage(this.ds.manager, page.id, { ...seen, status: PageStatus.Exception, exceptionCode: v.code, exceptionReason: v.reason.slice(0, 300), studentId: null });
     return { status: PageStatus.Exception, code: v.code, reason: v.reason };
+  }
+
+  /** Settles once every earlier page of the batch that this process is reading now has its outcome recorded. */
+  private async earlierPagesRecorded(page: ScannedPage) {
+    const earlier = [...this.reading].filter(([id, r]) => r.batchId === page.batchId && id < page.id).map(([, r]) => r.recorded);
+    if (earlier.length) await Promise.all(earlier);
+  }
+
+  /** True if the page before this one in the batch (blank pages aside) has its outcome. */
+  private async previousPageDone(page: ScannedPage): Promise<boolean> {
+    const prev = await this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .where('p.batchId = :batchId AND p.id < :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .orderBy('p.id', 'DESC')
+      .limit(1)
+      .getOne();
+    return !!prev && prev.status !== PageStatus.Queued;
   }
 
   /** The next image of the batch, if it is a later page that waited for this one. */
@@ -287,6 +318,7 @@ export class ScanIngestService {
       .createQueryBuilder('p')
       .where('p.batchId = :batchId AND p.id > :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
       .orderBy('p.id', 'ASC')
+      .limit(1)
       .getOne();
     if (next && next.status === PageStatus.Queued && next.pageNo !== null && next.pageNo > 1) await this.ingestPage(next.id);
   }
@@ -305,11 +337,6 @@ export function markingRounds(item: Pick<Item, 'markingMode'>): number[] {
 /** `alignment` is typed unknown (free-form JSON), which TypeORM's deep-partial type cannot express. */
 function updatePage(m: EntityManager, id: number, patch: Partial<ScannedPage>) {
   return m.update(ScannedPage, { id }, patch as QueryDeepPartialEntity<ScannedPage>);
-}
-
-/** Serialises the writes of one batch's pages, so a page and the page after it never miss each other. */
-async function lockBatch(m: EntityManager, batchId: number) {
-  await m.query('SELECT id FROM scan_batch WHERE id = ? FOR UPDATE', [batchId]);
 }
 
 function alignmentJson(a: Alignment | undefined) {
