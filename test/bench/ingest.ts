@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
@@ -82,14 +83,18 @@ async function main() {
     // Decode-only floor: full decode to raw grey pixels, at the best concurrency we find.
     let baseline = 0;
     let baselineConc = 1;
+    let decodeCpuMs = 0;
     for (const c of [1, 2, 4]) {
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       let bytes = 0;
       await pool(files, c, async (f) => {
         const { data } = await sharp(f.data).greyscale().raw().toBuffer({ resolveWithObject: true });
         bytes += data.length;
       });
       const rate = files.length / ((performance.now() - t0) / 1000);
+      const cpu = process.cpuUsage(cpu0);
+      if (c === 1) decodeCpuMs = (cpu.user + cpu.system) / 1000 / files.length;
       console.log(`decode-only, concurrency ${c}: ${rate.toFixed(1)} pages/s (${(bytes / files.length / 1e6).toFixed(1)} MB raw per page)`);
       if (rate > baseline) [baseline, baselineConc] = [rate, c];
     }
@@ -112,6 +117,15 @@ async function main() {
     const transaction = env.ds.transaction.bind(env.ds) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
     (env.ds as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
     const ingest = new ScanIngestService(env.ds, blobs, codec);
+    // Every reading of a page, also the ones the service starts itself (a deferred page read again when its previous
+    // page is done): a page read twice is work thrown away.
+    const outcomes = new Map<string, number>();
+    const ingestPage = ingest.ingestPage.bind(ingest);
+    ingest.ingestPage = async (id: number) => {
+      const o = await ingestPage(id);
+      outcomes.set(o.status, (outcomes.get(o.status) ?? 0) + 1);
+      return o;
+    };
     const uploader = await createUser(env.ds, 'bench-scanner', 'pw-12345678', []);
     const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploader.id, originalName: 'bench', pageCount: files.length });
     const pageIds: number[] = [];
@@ -121,9 +135,21 @@ async function main() {
     }
     if (global.gc) global.gc();
     const rss = rssSampler();
+    // Garbage collection pauses the event loop, where reading and cutting run: count it.
+    const gc = { ms: 0, major: 0 };
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        gc.ms += e.duration;
+        if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+      }
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await pool(pageIds, concurrency, (id) => ingest.ingestPage(id));
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    gcObserver.disconnect();
     const peak = rss.stop();
     const value = files.length / seconds;
 
@@ -133,7 +159,11 @@ async function main() {
     console.log(`end to end, concurrency ${concurrency}: ${value.toFixed(1)} pages/s (${seconds.toFixed(1)} s); pages ${counts.map((c) => `${c.status}=${c.n}`).join(' ')}; snippets ${snippets}; tasks ${tasks}`);
     const processed = Number(counts.find((c) => c.status === PageStatus.Processed)?.n ?? 0);
     if (processed !== files.length) console.log(`WARNING: only ${processed} of ${files.length} pages processed`);
+    console.log(`page readings: ${[...outcomes].map(([k, n]) => `${k}=${n}`).join(' ')}; garbage collection ${(gc.ms / files.length).toFixed(1)} ms per page (${gc.major} full collections)`);
     console.log(`time per page, summed over workers: decode ${(spent.decode / files.length).toFixed(1)} ms, DB transactions ${(spent.transactions / files.length).toFixed(1)} ms, snippet JPEG encoding ${(spent.encode / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
+    // CPU time (all threads of this process; not MariaDB's) is steadier than rates on a shared machine: on two idle cores
+    // the ratio of the two rates approaches the inverse ratio of these (plus the database server's share).
+    console.log(`CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`);
     console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
     const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     console.log(JSON.stringify({ bench: 'ingest', value: r(value), unit: 'pages/s', baseline: r(baseline), ratio: r(value / baseline, 3), peak_rss_mb: Math.round(peak / 2 ** 20) }));
