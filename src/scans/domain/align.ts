@@ -65,6 +65,8 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
   // Printed black is far below half the paper level; pencil and grey print mostly are too, but fail the shape tests.
   const threshold = Math.min(paper * 0.5, 140);
 
+  const px = img.data;
+  const iw = img.width;
   const { label, stack, members } = scratchFor(w * h); // label: 0 = unvisited, -1 = background, n = component n
   const expectedArea = (f.size * k) ** 2;
   const out: Point[] = [];
@@ -112,18 +114,32 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
         if (ci === w - 1) (x1 === img.width ? (clipRight = true) : (touchesWindow = true));
         if (cj === 0) (y0 === 0 ? (clipTop = true) : (touchesWindow = true));
         if (cj === h - 1) (y1 === img.height ? (clipBottom = true) : (touchesWindow = true));
-        const push = (ni: number, nj: number) => {
-          const n = nj * w + ni;
-          if (label[n] !== 0) return;
-          if (img.data[(y0 + nj) * img.width + x0 + ni] < threshold) {
-            label[n] = next;
-            stack[sp++] = n;
-          } else label[n] = -1;
-        };
-        if (ci > 0) push(ci - 1, cj);
-        if (ci < w - 1) push(ci + 1, cj);
-        if (cj > 0) push(ci, cj - 1);
-        if (cj < h - 1) push(ci, cj + 1);
+        // the four neighbours, written out: a closure here was allocated per pixel and kept `sp` off the registers
+        const at = (y0 + cj) * iw + x0 + ci; // image index of (ci, cj)
+        if (ci > 0 && label[cur - 1] === 0) {
+          if (px[at - 1] < threshold) {
+            label[cur - 1] = next;
+            stack[sp++] = cur - 1;
+          } else label[cur - 1] = -1;
+        }
+        if (ci < w - 1 && label[cur + 1] === 0) {
+          if (px[at + 1] < threshold) {
+            label[cur + 1] = next;
+            stack[sp++] = cur + 1;
+          } else label[cur + 1] = -1;
+        }
+        if (cj > 0 && label[cur - w] === 0) {
+          if (px[at - iw] < threshold) {
+            label[cur - w] = next;
+            stack[sp++] = cur - w;
+          } else label[cur - w] = -1;
+        }
+        if (cj < h - 1 && label[cur + w] === 0) {
+          if (px[at + iw] < threshold) {
+            label[cur + w] = next;
+            stack[sp++] = cur + w;
+          } else label[cur + w] = -1;
+        }
       }
       if (touchesWindow) continue;
       const bw = maxI - minI + 1;

@@ -25,8 +25,8 @@ function meanInside(img: GrayImage, t: Affine, x0: number, y0: number, x1: numbe
   for (let y = y0 + step / 2; y < y1; y += step) {
     for (let x = x0 + step / 2; x < x1; x += step) {
       if (!inside(x, y)) continue;
-      const p = applyAffine(t, x, y);
-      sum += pixelAt(img, p.x, p.y);
+      // applyAffine written out (no object per sample): the same arithmetic, so the same pixel
+      sum += pixelAt(img, t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f);
       n++;
     }
   }
@@ -63,22 +63,19 @@ export function bubbleMeasure(img: GrayImage, t: Affine, c: Circle): BubbleMeasu
   let core = 0;
   const quad = [0, 0, 0, 0];
   const quadN = [0, 0, 0, 0];
+  // applyAffine written out below (no object per sample: this runs for every sample of every bubble), same arithmetic
+  const isInk = (x: number, y: number) => pixelAt(img, t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f) < inkBelow;
   for (let y = c.cy - r + step / 2; y < c.cy + r; y += step) {
     for (let x = c.cx - r + step / 2; x < c.cx + r; x += step) {
       if ((x - c.cx) ** 2 + (y - c.cy) ** 2 > r * r) continue;
-      const p = applyAffine(t, x, y);
-      const g = pixelAt(img, p.x, p.y);
+      const g = pixelAt(img, t.a * x + t.b * y + t.c, t.d * x + t.e * y + t.f);
       sum += g;
       quad[(x < c.cx ? 0 : 1) + (y < c.cy ? 0 : 2)] += g;
       quadN[(x < c.cx ? 0 : 1) + (y < c.cy ? 0 : 2)]++;
       if (g < inkBelow) {
         ink++;
         // solid: ink also CORE_PT away in all four directions (a pencil stroke is thinner than that, a fill is not)
-        const isInk = (dx: number, dy: number) => {
-          const q = applyAffine(t, x + dx, y + dy);
-          return pixelAt(img, q.x, q.y) < inkBelow;
-        };
-        if (isInk(CORE_PT, 0) && isInk(-CORE_PT, 0) && isInk(0, CORE_PT) && isInk(0, -CORE_PT)) core++;
+        if (isInk(x + CORE_PT, y) && isInk(x - CORE_PT, y) && isInk(x, y + CORE_PT) && isInk(x, y - CORE_PT)) core++;
       }
       n++;
     }
