@@ -102,6 +102,29 @@ describe('scan upload and ingestion over HTTP', () => {
     expect((await status()).body.total).toBe(6);
   });
 
+  it('refuses an upload announced above 2 GB before storing anything, and one that unpacks into too many pages', async () => {
+    const before = (await status()).body.total;
+    const { request: raw } = await import('node:http');
+    const addr = app.getHttpServer().address() ?? (await new Promise((r) => app.getHttpServer().listen(0, '127.0.0.1', () => r(null))), app.getHttpServer().address());
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = raw({ host: '127.0.0.1', port: addr.port, method: 'POST', path: `/api/exams/${fx.exam.id}/scans`, headers: { ...as('scanA'), 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(3 * 1024 ** 3) } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('--x\r\n'); // the rest never comes: the answer must not wait for it
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).message).toBe('一次上传的文件合计不能超过 2 GB，请分批上传');
+    const manyA = storedZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `a/${i}.png`, data: Buffer.alloc(0) })));
+    const manyB = storedZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `b/${i}.png`, data: Buffer.alloc(0) })));
+    const many = await http().post(`/api/exams/${fx.exam.id}/scans`).set(as('scanA')).field('schoolId', String(fx.schoolA)).attach('files', manyA, 'a.zip').attach('files', manyB, 'b.zip');
+    expect(many.status).toBe(400);
+    expect(many.body.message).toBe('一次上传的图片过多（20002 个，最多 20000 个），请分批上传');
+    expect((await status()).body.total).toBe(before);
+  });
+
   it('keeps each scanner to its own school', async () => {
     const upload = await http().post(`/api/exams/${fx.exam.id}/scans`).set(as('scanB')).field('schoolId', String(fx.schoolA)).attach('files', files[1].data, 'x.png');
     expect(upload.status).toBe(403);
