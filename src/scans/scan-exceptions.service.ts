@@ -92,7 +92,7 @@ export class ScanExceptionsService {
    */
   async roster(actor: Actor, examId: number, rawSchoolId: unknown, rawPaperId: unknown, rawQ: unknown) {
     const { exam, schoolId } = await this.scope(actor, examId, rawSchoolId, false);
-    const paper = await this.paperOf(exam, rawPaperId);
+    const paper = await this.paperOf(exam, rawPaperId, true);
     const q = typeof rawQ === 'string' ? rawQ.trim() : '';
     const grade = exam.grade ? " AND (c.grade = ? OR c.grade = '')" : '';
     const students: { id: number; examNo: string; name: string; className: string }[] = await this.ds.query(
@@ -361,11 +361,12 @@ export class ScanExceptionsService {
     return { exam, student, paper: await this.paperOf(exam, rawPaperId) };
   }
 
-  private async paperOf(exam: Exam, rawPaperId: unknown): Promise<Paper> {
+  /** The paper named, or the only one; a list may open on the first paper, a mark must name it. */
+  private async paperOf(exam: Exam, rawPaperId: unknown, firstByDefault = false): Promise<Paper> {
     const papers = await this.ds.getRepository(Paper).find({ where: { examId: exam.id }, order: { id: 'ASC' } });
     const id = parseId(rawPaperId, '试卷编号');
     if (id === null) {
-      if (papers.length === 1) return papers[0];
+      if (papers.length === 1 || (firstByDefault && papers.length)) return papers[0];
       throw new BadRequestException(papers.length ? '本次考试有多份试卷，请指定试卷（paperId）' : '本次考试还没有试卷');
     }
     const paper = papers.find((p) => p.id === id);
