@@ -169,6 +169,21 @@ describe('scan exceptions workflow', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('hands a sheet of another school found in this school\'s pile to that school: the admin only', async () => {
+    const b0 = fx.studentsB[0];
+    const [p] = await readBatch([await sheetPage(b0.examNo, 1, 31)]);
+    expect(p.exceptionCode).toBe('STUDENT_OTHER_SCHOOL');
+    const refused = await post('scanA', `/api/scans/pages/${p.id}/assign`, { examNo: b0.examNo });
+    expect(refused.status).toBe(403);
+    const res = await post('admin', `/api/scans/pages/${p.id}/assign`, { examNo: b0.examNo });
+    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Processed, studentId: b0.id });
+    expect((await pageRow(p.id)).schoolId).toBe(fx.schoolB);
+    expect((await audits(p.id))[0].detail).toMatchObject({ before: { schoolId: fx.schoolA }, after: { schoolId: fx.schoolB, studentId: b0.id } });
+    // Now it is school B's page: its scanner may act on it, school A's may not.
+    expect((await post('scanA', `/api/scans/pages/${p.id}/discard`)).status).toBe(403);
+    expect((await post('scanB', `/api/scans/pages/${p.id}/discard`)).body.message).toBe('该页已识别入库，不能作废；如归属有误，请改派考生');
+  });
+
   it('reads a page whose exam number is left blank once a student is assigned', async () => {
     const [p] = await readBatch([await sheetPage('', 1)]);
     expect(p.exceptionCode).toBe('EXAMNO_BLANK');
