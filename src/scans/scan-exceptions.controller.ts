@@ -24,6 +24,12 @@ export class ScanExceptionsController {
     return this.exceptions.roster(actor, examId, schoolId, paperId, q);
   }
 
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('scans/pages/:pageId/thumbnail')
+  thumbnail(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
+    return this.exceptions.thumbnail(actor, pageId);
+  }
+
   /** `{ studentId }` or `{ examNo }`: an unread page is read for that student; a read page is re-matched to them. */
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/assign')

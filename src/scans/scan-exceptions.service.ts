@@ -1,7 +1,7 @@
 // The scan exceptions workflow (issue 3, item 7): the queue by reason, the fixes (assign a student, re-match a read
 // page, rotate, discard/restore, read again) and 缺考 marks. Every fix is scoped to the page's school, audited with
 // the page's state before and after, and re-reads that page alone through the same ingestion as the queue.
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { assertScope, type Actor } from '../common/actor.js';
@@ -15,7 +15,9 @@ import { reasonInfo } from './domain/exception-reasons.js';
 import { isQuarterTurn } from './domain/rotate-gray.js';
 import { ExamAbsence } from './entities/exam-absence.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
+import { ScanImageCodec } from './scan-image.codec.js';
 import { ScanIngestService } from './scan-ingest.service.js';
+import { BlobStore } from '../storage/blob-store.js';
 
 /** The part of a page a fix changes: what the audit row keeps as before and after. */
 type PageState = Pick<ScannedPage, 'status' | 'exceptionCode' | 'studentId' | 'forcedStudentId' | 'rotation' | 'schoolId'>;
@@ -35,6 +37,8 @@ export interface FixResult {
 
 /** Exceptions a later page gets because of the page before it: worth reading again once that page is fixed. */
 const WAITS_FOR_PREVIOUS = ['PREVIOUS_PAGE_EXCEPTION', 'PAGE_ORDER'];
+/** Thumbnails in the exceptions list: enough to see which sheet it is and which way up. */
+const THUMB_WIDTH = 360;
 
 const stateOf = (p: ScannedPage): PageState => ({ status: p.status, exceptionCode: p.exceptionCode, studentId: p.studentId, forcedStudentId: p.forcedStudentId, rotation: p.rotation, schoolId: p.schoolId });
 
@@ -43,7 +47,28 @@ export class ScanExceptionsService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(ScanIngestService) private readonly ingest: ScanIngestService,
+    @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
   ) {}
+
+  /**
+   * A small image of the page as it will be read (turned as asked), for the exceptions list: a 300 dpi page is
+   * megabytes, a list of them would not load. Audited like the full image: the sheet carries a child's answers.
+   */
+  async thumbnail(actor: Actor, pageId: number): Promise<StreamableFile> {
+    const page = await this.ds.getRepository(ScannedPage).findOneBy({ id: pageId });
+    if (!page) throw new NotFoundException('扫描图像不存在');
+    const exam = await this.examOrFail(page.examId, actor);
+    assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, page.schoolId), '无权查看该学校的扫描图像');
+    let jpeg: Buffer;
+    try {
+      jpeg = await this.codec.thumbnail(await this.blobs.get(page.blobKey), THUMB_WIDTH, page.rotation);
+    } catch {
+      throw new NotFoundException('该图片无法显示（文件可能已损坏）');
+    }
+    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'view_scan_image', entity: 'scanned_page', entityId: String(page.id), detail: { examId: exam.id, schoolId: page.schoolId, thumbnail: true } });
+    return new StreamableFile(jpeg, { type: 'image/jpeg', disposition: 'inline', length: jpeg.length });
+  }
 
   /** The queue (status=exception, default) or the discarded pages, with counts per reason code and an optional code filter. */
   async queue(actor: Actor, examId: number, rawSchoolId: unknown, rawCode: unknown, rawStatus: unknown) {
@@ -73,6 +98,7 @@ export class ScanExceptionsService {
           reason: p.exceptionReason,
           originalName: p.originalName,
           imageUrl: `/api/scans/pages/${p.id}/image`,
+          thumbnailUrl: `/api/scans/pages/${p.id}/thumbnail?r=${p.rotation}`,
           batchId: p.batchId,
           schoolId: p.schoolId,
           paperId: p.paperId,
@@ -298,7 +324,15 @@ export class ScanExceptionsService {
 
   /** Reads the page again, audits the fix with the state before and after, then reads again the pages that waited for it. */
   private async rerunAndAudit(actor: Actor, action: string, pageId: number, before: PageState, detail: Record<string, unknown>): Promise<FixResult> {
-    const outcome = await this.ingest.ingestPage(pageId);
+    let outcome;
+    try {
+      outcome = await this.ingest.ingestPage(pageId);
+    } catch (err) {
+      // The change stands (the queue or a retry reads the page later): it is audited all the same.
+      const now = await this.pageOrFail(pageId);
+      await this.audit(this.ds.manager, actor, action, now, before, stateOf(now), { ...detail, outcome: 'failed', error: (err as Error).message.slice(0, 200) });
+      throw err;
+    }
     const after = await this.pageOrFail(pageId);
     await this.audit(this.ds.manager, actor, action, after, before, stateOf(after), { ...detail, outcome: outcome.status });
     const followers: FixResult['followers'] = [];

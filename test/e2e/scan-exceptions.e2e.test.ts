@@ -200,8 +200,22 @@ describe('scan exceptions workflow', () => {
     expect(p.exceptionCode).toBe('IMAGE_ORIENTATION');
     const wrong = await post('scanA', `/api/scans/pages/${p.id}/rotate`, { rotation: 45 });
     expect([wrong.status, wrong.body.message]).toEqual([400, '旋转角度应为 0、90、180 或 270（顺时针）']);
+    // The list's thumbnail shows the page as it will be read: sideways before the turn, upright after.
+    const thumb = async () => {
+      const r = await http().get(`/api/scans/pages/${p.id}/thumbnail`).set(as('scanA')).buffer(true).parse((stream, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect([r.status, r.headers['content-type']]).toEqual([200, 'image/jpeg']);
+      const meta = await sharp(r.body as Buffer).metadata();
+      return [meta.width, meta.height! > meta.width! ? 'portrait' : 'landscape'];
+    };
+    expect(await thumb()).toEqual([360, 'landscape']);
+    expect((await http().get(`/api/scans/pages/${p.id}/thumbnail`).set(as('scanB'))).status).toBe(403);
     const res = await post('scanA', `/api/scans/pages/${p.id}/rotate`, { rotation: 90 });
     expect(res.body).toMatchObject({ changed: true, status: PageStatus.Processed, studentId: A(4).id });
+    expect(await thumb()).toEqual([360, 'portrait']);
     expect((await pageRow(p.id)).rotation).toBe(90);
     const [audit] = await audits(p.id);
     expect(audit).toMatchObject({ action: 'rotate_scan_page' });
