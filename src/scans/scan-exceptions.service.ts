@@ -255,6 +255,7 @@ export class ScanExceptionsService {
       await lockBatch(m, page.batchId);
       const current = await m.getRepository(ScannedPage).findOneByOrFail({ id: page.id });
       if (current.status !== PageStatus.Processed || current.studentId === null) throw new ConflictException('该页状态已变化，请刷新后重试');
+      if (current.studentId === target.id) return null; // the same fix arrived twice at once: the first one did it
       const from = current.studentId;
       const chain = [current, ...(await this.inheritingFollowers(m, current))];
       for (const p of chain) {
@@ -292,6 +293,7 @@ export class ScanExceptionsService {
       }
       return out;
     });
+    if (!moved) return this.result(await this.pageOrFail(page.id), false, []);
     await this.ingest.ingestPage(page.id);
     const followers = [];
     for (const f of moved.slice(1)) {

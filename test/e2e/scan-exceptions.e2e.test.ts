@@ -364,6 +364,31 @@ describe('scan exceptions workflow', () => {
     expect([result.absent, result.total]).toEqual([true, null]);
     const row = summary.papers[0];
     expect(row.roster).toBe(row.absent + row.incomplete + row.included);
-    expect(row.absent).toBeGreaterThanOrEqual(1);
+    // School A: 7 on the roster (6 + the late entry), all with a read sheet but A(0), marked absent: 参考率 6/7.
+    const [stored] = await env.ds.query('SELECT data FROM exam_analysis WHERE paper_id = ?', [fx.paper.id]);
+    const data = typeof stored.data === 'string' ? JSON.parse(stored.data) : stored.data;
+    const schoolA = data.schools.find((x: { schoolId: number }) => x.schoolId === fx.schoolA);
+    expect([schoolA.roster, schoolA.absent, schoolA.n + schoolA.incomplete]).toEqual([7, 1, 6]);
+    expect(schoolA.participationRate).toBeCloseTo(6 / 7, 4);
+  });
+  it('gives the same rows when the same fix arrives twice at once (double click, two tabs)', async () => {
+    const save = (examNo: string) => env.ds.getRepository(Student).save({ allianceId: fx.allianceId, schoolId: fx.schoolA, classId: A(0).classId, examNo, name: `并发${examNo}` });
+    const [s1, s2] = [await save('20250191'), await save('20250192')];
+    const [p] = await readBatch([await sheetPage('20259998', 1, 41)]);
+    const both = await Promise.all([1, 2].map(() => post('scanA', `/api/scans/pages/${p.id}/assign`, { studentId: s1.id })));
+    expect(both.map((r) => [r.status, r.body.status, r.body.studentId])).toEqual([
+      [200, PageStatus.Processed, s1.id],
+      [200, PageStatus.Processed, s1.id],
+    ]);
+    const counts = async (id: number) => [await env.ds.getRepository(ObjectiveResponse).countBy({ studentId: id }), await env.ds.getRepository(AnswerSnippet).countBy({ studentId: id })];
+    expect(await counts(s1.id)).toEqual([6, 2]);
+    const tasks = await env.ds.getRepository(MarkingTask).count();
+
+    const moves = await Promise.all([1, 2].map(() => post('scanA', `/api/scans/pages/${p.id}/assign`, { studentId: s2.id })));
+    expect(moves.map((r) => r.status)).toEqual([200, 200]);
+    expect(moves.map((r) => r.body.changed).sort()).toEqual([false, true]);
+    expect([await counts(s1.id), await counts(s2.id)]).toEqual([[0, 0], [6, 2]]);
+    expect(await env.ds.getRepository(MarkingTask).count()).toBe(tasks);
+    expect((await audits(p.id)).filter((a) => a.action === 'rematch_scan_page')).toHaveLength(1);
   });
 });
