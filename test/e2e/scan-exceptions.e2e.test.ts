@@ -18,13 +18,15 @@ import { ResultsService } from '../../src/results/results.service.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
+import { OmrReview } from '../../src/scans/entities/omr-review.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
-import { NO_DISTORTION, renderSyntheticPage } from '../../src/sheets/domain/synthetic-scan.js';
+import { mulberry32, NO_DISTORTION, renderSyntheticPage } from '../../src/sheets/domain/synthetic-scan.js';
 import { encodeGray } from '../../src/sheets/synthetic-scans.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createUser } from '../support/fixtures.js';
+import { drawMark } from '../support/omr-corpus.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
 
@@ -67,9 +69,13 @@ describe('scan exceptions workflow', () => {
   });
 
   /** Page `pageNo` of a sheet with this exam number (items 1–6 answered A, B, C, D, A, B). */
-  async function sheetPage(examNo: string, pageNo: number, seed = 5) {
-    const choices = Object.fromEntries(fx.items.slice(0, 6).map((it, n) => [it.id, 'ABCDAB'[n]]));
-    return encodeGray(renderSyntheticPage(fx.layout, pageNo, { examNo, choices, subjective: {} }, { dpi: DPI, distortion: NO_DISTORTION, seed }), 'png');
+  async function sheetPage(examNo: string, pageNo: number, seed = 5, halfB = false) {
+    const choices: Record<number, string> = Object.fromEntries(fx.items.slice(0, 6).map((it, n) => [it.id, 'ABCDAB'[n]]));
+    if (halfB) delete choices[fx.items[0].id];
+    const img = renderSyntheticPage(fx.layout, pageNo, { examNo, choices, subjective: {} }, { dpi: DPI, distortion: NO_DISTORTION, seed });
+    // item 1 left as a half-filled B: goes to the OMR review queue
+    if (halfB) drawMark(img, DPI / 72, fx.layout.pages[0].objective.find((b) => b.itemId === fx.items[0].id)!.bubbles[1], 'half', mulberry32(9));
+    return encodeGray(img, 'png');
   }
 
   /** A batch of school A read by the real ingestion, in order (as the queue does for one scanner's upload). */
@@ -267,11 +273,14 @@ describe('scan exceptions workflow', () => {
   });
 
   it('re-matches a read sheet to the right student without a rescan: answers, snippets, tasks and marks move with it', async () => {
-    const sheet = await readBatch([await sheetPage(A(0).examNo, 1, 11), await sheetPage(A(0).examNo, 2, 11)]);
+    const sheet = await readBatch([await sheetPage(A(0).examNo, 1, 11, true), await sheetPage(A(0).examNo, 2, 11)]);
     expect(sheet.map((p) => [p.status, p.studentId])).toEqual([
       [PageStatus.Processed, A(0).id],
       [PageStatus.Processed, A(0).id],
     ]);
+    // The half-filled item 1 is confirmed as B by the scanner: a person's decision, which must follow the answer.
+    const review = await env.ds.getRepository(OmrReview).findOneByOrFail({ studentId: A(0).id, itemId: fx.items[0].id });
+    expect((await post('scanA', `/api/omr-review/${review.id}/resolve`, { marked: 'B' })).status).toBe(200);
     // A marker marks the single-marked item 9 of this sheet: a mark event and a final score for A(0).
     await env.ds.getRepository(Exam).update({ id: fx.exam.id }, { status: ExamStatus.Marking });
     const item9 = fx.items[8];
@@ -313,6 +322,8 @@ describe('scan exceptions workflow', () => {
     expect(await env.ds.getRepository(ObjectiveResponse).countBy({ studentId: A(0).id })).toBe(0);
     expect(await env.ds.getRepository(AnswerSnippet).countBy({ studentId: A(0).id })).toBe(0);
     expect(await env.ds.getRepository(ObjectiveResponse).countBy({ studentId: A(5).id })).toBe(6);
+    expect(await env.ds.getRepository(OmrReview).findOneByOrFail({ id: review.id })).toMatchObject({ studentId: A(5).id, status: 'resolved', resolvedMarked: 'B' });
+    expect(await env.ds.getRepository(ObjectiveResponse).findOneByOrFail({ studentId: A(5).id, itemId: fx.items[0].id })).toMatchObject({ marked: 'B', score: 3 });
     expect(await env.ds.getRepository(AnswerSnippet).countBy({ studentId: A(5).id })).toBe(4);
 
     const trail = await audits(sheet[0].id);
