@@ -122,12 +122,14 @@ export class ResultsService {
           [PageStatus.Processed, examId, paper.id],
         );
         const scores = await this.readItemScores(m, examId, items.map((i) => i.id));
+        const marked: { studentId: number }[] = await m.query('SELECT student_id AS studentId FROM exam_absence WHERE paper_id = ?', [paper.id]);
         lap('read');
         const outcomes = resolveOutcomes({
           roster,
           processed: new Set(pages.filter((p) => Number(p.processed) === 1).map((p) => Number(p.studentId))),
           pending: new Set(pages.filter((p) => Number(p.processed) !== 1).map((p) => Number(p.studentId))),
           itemIds: items.map((i) => i.id),
+          markedAbsent: new Set(marked.map((r) => Number(r.studentId))),
           scores,
         });
         await this.upsertStudentResults(m, examId, paper.id, outcomes);

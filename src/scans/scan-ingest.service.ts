@@ -9,10 +9,13 @@ import { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
+import { readingForKnownStudent } from './domain/exception-reasons.js';
 import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
 import { readPage, type Alignment, type PageReading, type SheetFrame } from './domain/read-page.js';
+import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
 import { scoreObjective } from './domain/score-objective.js';
+import { ExamAbsence } from './entities/exam-absence.entity.js';
 import { OmrReviewStatus } from './entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
 import { ScanImageCodec } from './scan-image.codec.js';
@@ -28,7 +31,7 @@ export type IngestOutcome =
   | { status: PageStatus.Processed; studentId: number }
   | { status: PageStatus.Exception; code: string; reason: string }
   | { status: PageStatus.Skipped; reason: string }
-  | { status: 'deferred' | 'missing' };
+  | { status: 'deferred' | 'missing' | 'discarded' };
 
 interface Verdict {
   code: string;
@@ -62,6 +65,7 @@ export class ScanIngestService {
   async ingestPage(pageId: number): Promise<IngestOutcome> {
     const page = await this.ds.getRepository(ScannedPage).findOneBy({ id: pageId });
     if (!page) return { status: 'missing' };
+    if (page.status === PageStatus.Discarded) return { status: 'discarded' }; // set aside by a person: read by nothing
     const outcome = await this.readAndRecord(page);
     // A later page of the same sheet that waited for this one (it takes its student from this page) can go now.
     if (outcome.status !== 'deferred') await this.resumeFollower(page);
@@ -81,11 +85,15 @@ export class ScanIngestService {
       this.logger.warn(`page ${page.id}: cannot decode (${(err as Error).message})`);
       return this.recordException(page, { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' });
     }
+    if (page.rotation) image = rotateGray(image, page.rotation as QuarterTurn);
     const first = papers[0].layout;
     const frame: SheetFrame = { page: first.page, fiducials: first.pages[0].fiducials, pageCodeCells: first.pages[0].pageCode.cells };
     const byId = new Map(papers.map((p) => [p.id, p.layout]));
+    const layoutOf = (paperId: number, pageNo: number) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
     try {
-      reading = readPage(image, frame, (paperId, pageNo) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null);
+      reading = readPage(image, frame, layoutOf);
+      // A person named the student: an unreadable exam number no longer matters.
+      if (!reading.ok && page.forcedStudentId !== null) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
     } catch (err) {
       this.logger.warn(`page ${page.id}: reading failed (${(err as Error).stack})`);
       return this.recordException(page, { code: 'READ_FAILED', reason: '图片无法识别，请检查扫描质量后重新扫描' });
@@ -110,10 +118,18 @@ export class ScanIngestService {
     try {
       return await this.ds.transaction(async (m) => {
         await lockBatch(m, page.batchId);
-        const student = reading.examNo ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!) : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
+        const student =
+          page.forcedStudentId !== null
+            ? await this.assignedStudent(m, exam, page, page.forcedStudentId)
+            : reading.examNo
+              ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!)
+              : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
         if (student === 'deferred') {
           await updatePage(m, page.id, { ...seen, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null, studentId: null });
           return { status: 'deferred' as const };
+        }
+        if (await m.getRepository(ExamAbsence).existsBy({ paperId: reading.paperId, studentId: student.id })) {
+          throw new PageException({ code: 'STUDENT_MARKED_ABSENT', reason: `考号 ${student.examNo} 的考生已标记缺考；如该生实际参加了考试，请先撤销缺考标记，再重新识别本页` });
         }
         // (the student row is locked by the lookup above: one student's pages are recorded one at a time)
         const other = await m
@@ -151,16 +167,24 @@ export class ScanIngestService {
     return student;
   }
 
+  /** The student a person assigned the page to (exceptions workflow), locked like the others. */
+  private async assignedStudent(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number): Promise<Student> {
+    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: studentId }).getOne();
+    if (!student || student.allianceId !== exam.allianceId) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
+    if (student.schoolId !== page.schoolId) throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
+    return student;
+  }
+
   /**
    * Page 2 onwards carries no exam number: it belongs to the student of the page scanned just before it in the same
    * batch, which must be the previous page of the same sheet. If that page is not read yet, this one waits for it.
    */
   private async studentOfPreviousPage(m: EntityManager, page: ScannedPage, paperId: number, pageNo: number): Promise<Student | 'deferred'> {
-    // Blank pages (backs of duplex scans) are not part of the sequence.
+    // Blank pages (backs of duplex scans) and pages a person discarded are not part of the sequence.
     const prev = await m
       .getRepository(ScannedPage)
       .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id < :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .where('p.batchId = :batchId AND p.id < :id AND p.status NOT IN (:...gone)', { batchId: page.batchId, id: page.id, gone: [PageStatus.Skipped, PageStatus.Discarded] })
       .orderBy('p.id', 'DESC')
       .getOne();
     const noOwner = `无法确定第${pageNo}页所属考生：`;
@@ -282,7 +306,7 @@ export class ScanIngestService {
     const next = await this.ds
       .getRepository(ScannedPage)
       .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id > :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .where('p.batchId = :batchId AND p.id > :id AND p.status NOT IN (:...gone)', { batchId: page.batchId, id: page.id, gone: [PageStatus.Skipped, PageStatus.Discarded] })
       .orderBy('p.id', 'ASC')
       .getOne();
     if (next && next.status === PageStatus.Queued && next.pageNo !== null && next.pageNo > 1) await this.ingestPage(next.id);

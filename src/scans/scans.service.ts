@@ -191,9 +191,11 @@ export class ScansService {
     const rows: { status: string; n: string }[] = await qb.groupBy('p.status').getRawMany();
     const count = (s: PageStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     const byStatus = { queued: count(PageStatus.Queued), processed: count(PageStatus.Processed), exception: count(PageStatus.Exception), skipped: count(PageStatus.Skipped) };
+    // Discarded pages are set aside by a person: counted apart, not in the total.
+    const discarded = count(PageStatus.Discarded);
     // Objective items waiting for a person (OMR review): not scored until resolved.
     const [{ n: omrReview }] = await this.ds.query(`SELECT COUNT(*) AS n FROM omr_review WHERE exam_id = ? AND status = 'open'${schoolId !== null ? ' AND school_id = ?' : ''}`, schoolId !== null ? [exam.id, schoolId] : [exam.id]);
-    return { examId: exam.id, schoolId, total: byStatus.queued + byStatus.processed + byStatus.exception + byStatus.skipped, ...byStatus, omrReview: Number(omrReview) };
+    return { examId: exam.id, schoolId, total: byStatus.queued + byStatus.processed + byStatus.exception + byStatus.skipped, ...byStatus, discarded, omrReview: Number(omrReview) };
   }
 
   /** The exceptions queue: pages that could not be read, with the reason in Chinese and a link to the image. */

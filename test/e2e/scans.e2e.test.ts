@@ -64,7 +64,7 @@ describe('scan upload and ingestion over HTTP', () => {
     const res = await http().post(`/api/exams/${fx.exam.id}/scans`).set(as('scanA')).field('schoolId', String(fx.schoolA)).attach('files', zip, '城关一中-第1批.zip');
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ batchId: expect.any(Number), accepted: 6, duplicates: 0, skipped: [{ name: '城关一中-第1批.zip/扫描/说明.txt', reason: '不是图片文件（仅支持 PNG、JPEG、TIFF）' }] });
-    expect(await settled(6)).toEqual({ examId: fx.exam.id, schoolId: fx.schoolA, total: 6, queued: 0, processed: 6, exception: 0, skipped: 0, omrReview: 0 });
+    expect(await settled(6)).toEqual({ examId: fx.exam.id, schoolId: fx.schoolA, total: 6, queued: 0, processed: 6, exception: 0, skipped: 0, discarded: 0, omrReview: 0 });
     const pages = await env.ds.getRepository(ScannedPage).find({ order: { id: 'ASC' } });
     const examNoOf = new Map(fx.studentsA.map((s) => [s.id, s.examNo]));
     expect(pages.map((p) => examNoOf.get(p.studentId!))).toEqual(files.map((f) => f.examNo));

@@ -19,12 +19,15 @@ export interface OutcomeInput {
   /** Students whose pages of the paper all still wait (queued or in the exceptions queue). */
   pending: ReadonlySet<number>;
   itemIds: readonly number[];
+  /** Students the scanner of their school marked 缺考 for the paper (ingestion refuses their pages while marked). */
+  markedAbsent?: ReadonlySet<number>;
   scores: readonly { studentId: number; itemId: number; score: number }[];
 }
 
 /**
  * 缺考 (absent): no page of the paper at all. A student whose only pages are still queued or in the
- * exceptions queue is not absent but incomplete: the sheet exists and will be read once fixed.
+ * exceptions queue is not absent but incomplete: the sheet exists and will be read once fixed, unless the scanner
+ * marked the student absent (a confirmed 缺考 outweighs a page still waiting).
  * Incomplete: some item has no final score yet (marking not finished); excluded from every figure.
  */
 export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
@@ -36,7 +39,8 @@ export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
   }
   return input.roster.map(({ studentId, schoolId }) => {
     if (!input.processed.has(studentId)) {
-      return { studentId, schoolId, status: input.pending.has(studentId) ? 'incomplete' : 'absent', total: null, itemScores: {} };
+      const waiting = input.pending.has(studentId) && !input.markedAbsent?.has(studentId);
+      return { studentId, schoolId, status: waiting ? 'incomplete' : 'absent', total: null, itemScores: {} };
     }
     const mine = byStudent.get(studentId);
     if (!mine || input.itemIds.some((id) => !mine.has(id))) return { studentId, schoolId, status: 'incomplete', total: null, itemScores: {} };
