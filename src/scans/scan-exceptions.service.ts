@@ -2,6 +2,7 @@
 // page, rotate, discard/restore, read again) and 缺考 marks. Every fix is scoped to the page's school, audited with
 // the page's state before and after, and re-reads that page alone through the same ingestion as the queue.
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import { JobProducer } from '../queue/job-producer.js';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { assertScope, type Actor } from '../common/actor.js';
@@ -49,7 +50,17 @@ export class ScanExceptionsService {
     @Inject(ScanIngestService) private readonly ingest: ScanIngestService,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
   ) {}
+
+  /**
+   * A fix changes what the results say (a student's scores, who sat): once the exam's results have been computed,
+   * the results job runs again (debounced, idempotent), so pages and reports never show figures from before a fix.
+   */
+  private async refreshResults(examId: number): Promise<void> {
+    const [row] = await this.ds.query('SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1', [examId]);
+    if (row) await this.jobs.computeResults(examId);
+  }
 
   /**
    * A small image of the page as it will be read (turned as asked), for the exceptions list: a 300 dpi page is
@@ -221,6 +232,7 @@ export class ScanExceptionsService {
       await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'mark_absent', entity: 'student', entityId: String(student.id), detail: { examId: exam.id, paperId: paper.id, schoolId: student.schoolId, before: { absent: false }, after: { absent: true } } });
       return true;
     });
+    if (changed) await this.refreshResults(exam.id);
     return { examId: exam.id, paperId: paper.id, studentId: student.id, examNo: student.examNo, absent: true, changed };
   }
 
@@ -241,6 +253,7 @@ export class ScanExceptionsService {
       .getMany();
     const reread: { pageId: number; status: string }[] = [];
     for (const p of refused) reread.push({ pageId: p.id, status: (await this.ingest.ingestPage(p.id)).status });
+    if (changed) await this.refreshResults(exam.id);
     return { examId: exam.id, paperId: paper.id, studentId: student.id, examNo: student.examNo, absent: false, changed, reread };
   }
 
@@ -357,6 +370,7 @@ export class ScanExceptionsService {
 
   /** What the page is now (the row, not the ingest outcome: a page that waited may have moved on since). */
   private async result(page: ScannedPage, changed: boolean, followers: FixResult['followers']): Promise<FixResult> {
+    if (changed) await this.refreshResults(page.examId);
     const sid = page.studentId ?? page.forcedStudentId;
     const student = sid !== null ? await this.ds.getRepository(Student).findOneBy({ id: sid }) : null;
     return { pageId: page.id, changed, status: page.status, code: page.exceptionCode, reason: page.exceptionReason, studentId: page.studentId, examNo: student?.examNo ?? null, followers };

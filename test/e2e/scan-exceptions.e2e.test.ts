@@ -4,6 +4,8 @@
 // are refused for read students, stop that student's pages being read, and reach the results.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { JobProducer } from '../../src/queue/job-producer.js';
+import { JOB_QUEUE, JOBS } from '../../src/queue/jobs.js';
 import sharp from 'sharp';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
@@ -381,6 +383,13 @@ describe('scan exceptions workflow', () => {
     const schoolA = data.schools.find((x: { schoolId: number }) => x.schoolId === fx.schoolA);
     expect([schoolA.roster, schoolA.absent, schoolA.n + schoolA.incomplete]).toEqual([7, 1, 6]);
     expect(schoolA.participationRate).toBeCloseTo(6 / 7, 4);
+
+    // Once results exist, a fix queues the results job again, so no page shows figures from before it.
+    const resultsQueue = app.get(JobProducer).queue(JOB_QUEUE[JOBS.computeResults]);
+    const queued = async () => (await resultsQueue.getJobs(['delayed', 'waiting'])).filter((j) => j.data.examId === fx.exam.id).length;
+    const jobsBefore = await queued();
+    await http().delete(`/api/exams/${fx.exam.id}/absences/${A(0).id}`).set(as('scanA'));
+    expect(await queued()).toBe(jobsBefore + 1);
   });
   it('gives the same rows when the same fix arrives twice at once (double click, two tabs)', async () => {
     const save = (examNo: string) => env.ds.getRepository(Student).save({ allianceId: fx.allianceId, schoolId: fx.schoolA, classId: A(0).classId, examNo, name: `并发${examNo}` });
