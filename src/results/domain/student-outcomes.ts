@@ -21,7 +21,9 @@ export interface OutcomeInput {
   itemIds: readonly number[];
   /** Students the scanner of their school marked 缺考 for the paper (ingestion refuses their pages while marked). */
   markedAbsent?: ReadonlySet<number>;
-  scores: readonly { studentId: number; itemId: number; score: number }[];
+  /** Final item scores as a list, or already by student (studentId → itemId → score); byStudent wins if both are given. */
+  scores?: readonly { studentId: number; itemId: number; score: number }[];
+  byStudent?: ReadonlyMap<number, ReadonlyMap<number, number>>;
 }
 
 /**
@@ -31,11 +33,15 @@ export interface OutcomeInput {
  * Incomplete: some item has no final score yet (marking not finished); excluded from every figure.
  */
 export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
-  const byStudent = new Map<number, Map<number, number>>();
-  for (const s of input.scores) {
-    let m = byStudent.get(s.studentId);
-    if (!m) byStudent.set(s.studentId, (m = new Map()));
-    m.set(s.itemId, s.score);
+  let byStudent = input.byStudent;
+  if (!byStudent) {
+    const built = new Map<number, Map<number, number>>();
+    for (const s of input.scores ?? []) {
+      let m = built.get(s.studentId);
+      if (!m) built.set(s.studentId, (m = new Map()));
+      m.set(s.itemId, s.score);
+    }
+    byStudent = built;
   }
   return input.roster.map(({ studentId, schoolId }) => {
     if (!input.processed.has(studentId)) {
