@@ -1,0 +1,100 @@
+// Personalised sheets at ingestion, on the real database, blob store, sharp and jsQR: the QR code on every page names
+// the student, so pages read in any order; exam-number bubbles that disagree with it, a student of another school or
+// a student not on the roster are exceptions with a Chinese reason, and nothing is recorded for them.
+import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
+import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
+import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
+import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
+import { createUser } from '../support/fixtures.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { seedScanExam, type ScanExam } from './scans-fixtures.js';
+
+describe('personalised sheets at ingestion', () => {
+  let env: TestEnv;
+  let blobs: LocalBlobStore;
+  let ingest: ScanIngestService;
+  let fx: ScanExam;
+  let uploaderId: number;
+  const pages = () => env.ds.getRepository(ScannedPage);
+
+  async function batchOf(schoolId: number, files: { name: string; data: Buffer }[]): Promise<ScannedPage[]> {
+    const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId, uploadedBy: uploaderId, originalName: 'personal', pageCount: files.length });
+    const out: ScannedPage[] = [];
+    for (const f of files) {
+      const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.png');
+      out.push(await pages().save({ examId: fx.exam.id, batchId: batch.id, schoolId, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued }));
+    }
+    return out;
+  }
+
+  beforeAll(async () => {
+    env = await createTestEnv('personal_ingest');
+    blobs = new LocalBlobStore(env.config.dataDir);
+    ingest = new ScanIngestService(env.ds, blobs, new ScanImageCodec());
+    fx = await seedScanExam(env.ds, { studentsA: 5, studentsB: 1 });
+    uploaderId = (await createUser(env.ds, 'scan-p', 'pw-12345678', [])).id;
+  });
+  afterAll(async () => {
+    await env.cleanup();
+  });
+
+  it('identifies each page by its QR code, in any order, with the exam-number bubbles blank or agreeing', async () => {
+    const [s0, s1, s2] = fx.studentsA;
+    // s0 and s1 leave the bubbles blank; s2 fills them in, agreeing with the printed number
+    const gen = await generateSyntheticScans(
+      fx.layout,
+      fx.synthetic,
+      [
+        { examNo: '', studentId: s0.id },
+        { examNo: ' ', studentId: s1.id },
+        { examNo: s2.examNo, studentId: s2.id },
+      ],
+      { seed: 11, dpi: 150, distortion: 'slight', format: 'jpeg' },
+    );
+    expect(gen.files).toHaveLength(6);
+    // page 2s first, then the page 1s in reverse: a sheet for anyone could not be read like this
+    const shuffled = [gen.files[1], gen.files[3], gen.files[5], gen.files[4], gen.files[2], gen.files[0]];
+    const owner = [s0, s1, s2, s2, s1, s0];
+    const batch = await batchOf(fx.schoolA, shuffled);
+    for (const p of batch) expect(await ingest.ingestPage(p.id)).toEqual({ status: PageStatus.Processed, studentId: owner[batch.indexOf(p)].id });
+    const read = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(read.map((p) => [p.status, p.studentId, p.pageNo, (p.alignment as { pageCode: string }).pageCode])).toEqual(
+      owner.map((s, n) => [PageStatus.Processed, s.id, shuffled[n].pageNo, 'qr']),
+    );
+    // the exam number recorded is the printed one (bubbles blank) or the one read (agreeing)
+    expect(read.map((p) => p.examNoRead)).toEqual(owner.map((s) => s.examNo));
+    const objective = fx.items.filter((i) => i.answerKey).length;
+    const responses = await env.ds.getRepository(ObjectiveResponse).find();
+    for (const s of [s0, s1, s2]) expect(responses.filter((r) => r.studentId === s.id)).toHaveLength(objective);
+    // scores follow the generator's truth (s2's truth is keyed by its exam number)
+    const t2 = gen.truth.get(s2.examNo)!;
+    for (const r of responses.filter((x) => x.studentId === s2.id)) expect(r.score).toBe(t2.items[r.itemId]);
+  }, 120_000);
+
+  it('turns disagreeing bubbles, a student of another school and a student not on the roster into exceptions', async () => {
+    const [, , , s3, s4] = fx.studentsA;
+    const mismatch = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: s4.examNo, studentId: s3.id }], { seed: 12, dpi: 150 })).files[0];
+    const otherSchool = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '', studentId: fx.studentsB[0].id }], { seed: 13, dpi: 150 })).files[1];
+    const unknown = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '', studentId: 987654 }], { seed: 14, dpi: 150 })).files[0];
+    const batch = await batchOf(fx.schoolA, [mismatch, otherSchool, unknown]);
+    const before = await env.ds.getRepository(ObjectiveResponse).count();
+    const outcomes = [];
+    for (const p of batch) outcomes.push(await ingest.ingestPage(p.id));
+    expect(outcomes).toEqual([
+      { status: PageStatus.Exception, code: 'EXAMNO_MISMATCH', reason: `填涂的考号 ${s4.examNo} 与答题卡上印制的考生（${s3.name}，考号 ${s3.examNo}）不一致，请核对` },
+      { status: PageStatus.Exception, code: 'STUDENT_OTHER_SCHOOL', reason: `答题卡二维码中的考生（考号 ${fx.studentsB[0].examNo}）不是本校考生，请核对答题卡或交联盟管理员处理` },
+      { status: PageStatus.Exception, code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' },
+    ]);
+    const stored = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(stored.map((p) => [p.status, p.studentId, p.pageNo])).toEqual([
+      [PageStatus.Exception, null, 1],
+      [PageStatus.Exception, null, 2],
+      [PageStatus.Exception, null, 1],
+    ]);
+    expect(stored[0].examNoRead).toBe(s4.examNo);
+    expect(await env.ds.getRepository(ObjectiveResponse).count()).toBe(before);
+  }, 120_000);
+});
