@@ -11,7 +11,7 @@ import { BlobStore } from '../storage/blob-store.js';
 import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
-import { pickFrame, readPage, sheetFrame, type Alignment, type PageReading } from './domain/read-page.js';
+import { pickFrame, readPage, sheetFrame, turnToFrames, type Alignment, type PageReading } from './domain/read-page.js';
 import { scoreObjective } from './domain/score-objective.js';
 import { OmrReviewStatus } from './entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
@@ -82,8 +82,10 @@ export class ScanIngestService {
       this.logger.warn(`page ${page.id}: cannot decode (${(err as Error).message})`);
       return this.recordException(page, { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' });
     }
-    // An exam may print A4 and A3 sheets: the image's orientation says which frame to look for.
-    const frame = pickFrame(image, papers.map((p) => sheetFrame(p.layout)));
+    // An exam may print A4 and A3 sheets: the image's orientation says which frame to look for (an image of neither is turned).
+    const frames = papers.map((p) => sheetFrame(p.layout));
+    image = turnToFrames(image, frames);
+    const frame = pickFrame(image, frames);
     const byId = new Map(papers.map((p) => [p.id, p.layout]));
     try {
       reading = readPage(image, frame, (paperId, pageNo) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null, { readQr: readQrAt, examId: exam.id });

@@ -6,7 +6,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GrayImage } from '../../src/scans/domain/gray-image.js';
-import { readPage, sheetFrame, type PageReading } from '../../src/scans/domain/read-page.js';
+import { rotateQuarter } from '../../src/scans/domain/gray-image.js';
+import { readPage, sheetFrame, turnToFrames, type PageReading } from '../../src/scans/domain/read-page.js';
 import { readQrAt } from '../../src/scans/qr-reader.js';
 import { buildSheetLayout, type LayoutItem, type PaperSize, type SheetLayout } from '../../src/sheets/domain/layout.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
@@ -95,6 +96,23 @@ describe('printed sheets read back (QR and bubble page code)', () => {
       });
     }, 90_000);
   }
+
+  it('A3 fed short edge first (a portrait image) is turned a quarter and read, whichever way it was turned', async () => {
+    const layout = buildSheetLayout({ paperSize: 'A3', examId: EXAM_ID, paperId: 4104, title: '期中', subject: '数学', examNoDigits: 8, items: ITEMS });
+    const a4 = buildSheetLayout({ examId: EXAM_ID, paperId: 4105, title: '期中', subject: '数学', examNoDigits: 8, items: ITEMS });
+    const [img] = await rasterise(await new SheetPdf().renderPersonalised(layout, [{ id: 5, name: '王五', className: '七(3)班', examNo: '20250005' }]), 'a3turn', 150);
+    const cw = rotateQuarter(img);
+    const ccw = rotateQuarter(rotateQuarter(cw));
+    for (const [portrait, upsideDown] of [[cw, true], [ccw, false]] as const) {
+      expect(portrait.height > portrait.width).toBe(true);
+      // an exam with A3 sheets only: the portrait image is turned; with A4 sheets too, a portrait image is an A4 one
+      const turned = turnToFrames(portrait, [sheetFrame(layout)]);
+      expect(turnToFrames(portrait, [sheetFrame(layout), sheetFrame(a4)])).toBe(portrait);
+      const r = read(turned, layout);
+      if (!r.ok) throw new Error(`${r.code} ${r.reason}`);
+      expect([r.pageNo, r.studentId, r.pageCodeSource, r.alignment.upsideDown]).toEqual([1, 5, 'qr', upsideDown]);
+    }
+  }, 30_000);
 
   it('reads the QR at 100 dpi, and a page of another exam is refused by its QR', async () => {
     const layout = buildSheetLayout({ examId: EXAM_ID, paperId: 4103, title: '期中', subject: '数学', examNoDigits: 8, items: ITEMS });

@@ -3,7 +3,7 @@ import type { Box, PageLayout, SheetLayout } from '../../sheets/domain/layout.js
 import { decodePageCode } from '../../sheets/domain/layout.js';
 import { parsePageQr } from '../../sheets/domain/page-qr.js';
 import { describeTransform, fiducialsSymmetric, findFiducials, findFiducialsWide, fitTransform, MAX_ROTATION_DEG, turnedHalf, type FiducialSpec } from './align.js';
-import { histogramPercentile, type Affine, type GrayImage, type Point } from './gray-image.js';
+import { histogramPercentile, rotateQuarter, type Affine, type GrayImage, type Point } from './gray-image.js';
 import { examNumberProblemText, readChoices, readExamNumber, readPageCode, type ChoiceReading, type ExamNumberReading } from './omr.js';
 
 /** What every sheet of a paper size shares, whatever the paper: the fiducials, the page-code cells and the QR box. */
@@ -29,6 +29,17 @@ const landscape = (s: { width: number; height: number }) => s.width > s.height *
 export function pickFrame(img: { width: number; height: number }, frames: SheetFrame[]): SheetFrame {
   const fitting = frames.filter((f) => landscape(f.page) === landscape(img));
   return fitting.find((f) => f.qr) ?? fitting[0] ?? frames[0];
+}
+
+/**
+ * The image as it should be read: turned a quarter if no sheet of the exam has its orientation, as when an A3 sheet is
+ * fed short edge first and comes out portrait. A quarter turn either way leaves it upright or upside down, and
+ * readPage reads both.
+ */
+export function turnToFrames(img: GrayImage, frames: SheetFrame[]): GrayImage {
+  if (!frames.length || frames.some((f) => landscape(f.page) === landscape(img))) return img;
+  const turned = rotateQuarter(img);
+  return frames.some((f) => landscape(f.page) === landscape(turned)) ? turned : img;
 }
 
 /** Decodes a QR code printed at a box of the page (an adapter around a QR library; domain code cannot hold one). */
