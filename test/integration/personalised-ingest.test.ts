@@ -1,7 +1,12 @@
 // Personalised sheets at ingestion, on the real database, blob store, sharp and jsQR: the QR code on every page names
 // the student, so pages read in any order; exam-number bubbles that disagree with it, a student of another school or
-// a student not on the roster are exceptions with a Chinese reason, and nothing is recorded for them.
+// a student not on the roster are exceptions with a Chinese reason, and nothing is recorded for them. A3 sheets of a
+// second paper of the same exam are read in the same batch as the A4 ones.
+import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
+import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
+import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
+import { buildSheetLayout } from '../../src/sheets/domain/layout.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
@@ -96,5 +101,49 @@ describe('personalised sheets at ingestion', () => {
     ]);
     expect(stored[0].examNoRead).toBe(s4.examNo);
     expect(await env.ds.getRepository(ObjectiveResponse).count()).toBe(before);
+  }, 120_000);
+
+  it('reads A3 sheets (two columns) of a second paper in the same batch as A4 sheets, each by its own frame', async () => {
+    const paper = await env.ds.getRepository(Paper).save({ examId: fx.exam.id, subject: '物理', title: '八年级物理', fullMarks: 60, status: PaperStatus.Locked });
+    const specs: Partial<Item>[] = [
+      ...['A', 'C', 'D', 'B'].map((k, n) => ({ label: String(n + 1), type: ItemType.SingleChoice, maxScore: 3, answerKey: k, optionCount: 4 })),
+      ...[60, 70, 80, 60, 70, 80, 60, 70].map((h, n) => ({ label: String(n + 5), type: ItemType.Subjective, maxScore: 8, boxHeightMm: h })),
+    ];
+    const items: Item[] = [];
+    for (const [n, spec] of specs.entries()) items.push(await env.ds.getRepository(Item).save({ paperId: paper.id, seq: n + 1, scoreStep: 1, ...spec }));
+    const layout = buildSheetLayout({
+      paperSize: 'A3',
+      examId: fx.exam.id,
+      paperId: paper.id,
+      title: paper.title,
+      subject: paper.subject,
+      examNoDigits: 8,
+      items: items.map((i) => ({ id: i.id, label: i.label, type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.boxHeightMm })),
+    });
+    await env.ds.getRepository(Paper).update({ id: paper.id }, { layout: layout as never });
+    expect(layout.pages).toHaveLength(2);
+    // the right column of page 1 holds boxes
+    expect(layout.pages[0].subjective.some((b) => b.box.x > layout.page.width / 2)).toBe(true);
+
+    const synthetic = items.map((i) => ({ id: i.id, type: i.type, maxScore: i.maxScore, scoreStep: i.scoreStep, answerKey: i.answerKey, optionCount: i.optionCount }));
+    const student = fx.studentsA[4];
+    const a3 = await generateSyntheticScans(layout, synthetic, [{ examNo: student.examNo }], { seed: 21, dpi: 150, distortion: 'slight', format: 'jpeg' });
+    const a4 = await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: student.examNo }], { seed: 22, dpi: 150, distortion: 'slight', format: 'jpeg' });
+    const batch = await batchOf(fx.schoolA, [...a3.files, ...a4.files]);
+    for (const p of batch) expect(await ingest.ingestPage(p.id)).toEqual({ status: PageStatus.Processed, studentId: student.id });
+    const read = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(read.map((p) => [p.paperId, p.pageNo, (p.alignment as { pageCode: string }).pageCode])).toEqual([
+      [paper.id, 1, 'qr'],
+      [paper.id, 2, 'qr'],
+      [fx.paper.id, 1, 'qr'],
+      [fx.paper.id, 2, 'qr'],
+    ]);
+    const truth = a3.truth.get(student.examNo)!;
+    const responses = await env.ds.getRepository(ObjectiveResponse).find({ where: { studentId: student.id } });
+    const physics = responses.filter((r) => items.some((i) => i.id === r.itemId));
+    expect(physics).toHaveLength(4);
+    for (const r of physics) expect(r.score).toBe(truth.items[r.itemId]);
+    const snippets = await env.ds.getRepository(AnswerSnippet).find({ where: { studentId: student.id } });
+    expect(snippets.filter((sn) => items.some((i) => i.id === sn.itemId))).toHaveLength(8);
   }, 120_000);
 });
