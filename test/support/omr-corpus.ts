@@ -129,12 +129,13 @@ export function drawMark(img: GrayImage, k: number, b: Circle, style: MarkStyle,
 }
 
 /**
- * Spoils the QR code as a careless hand or a spill would: a dark blot over two of its three finder patterns and a
- * pencil stroke across it. No QR reader finds the symbol then: the page must be read by its bubble page code.
+ * Spoils the QR code as a careless hand or a spill would: dark blots over its three finder patterns and a pencil
+ * stroke across it. No QR reader finds the symbol then: the page must be read by its bubble page code. (With only
+ * two finders blotted jsQR still decoded one page in 48 at 300 dpi: error correction doing its job.)
  */
 export function damageQr(img: GrayImage, k: number, box: Box, rng: () => number) {
   const m = QR_MODULE_PT;
-  for (const [fx, fy] of [[box.x + 3.5 * m, box.y + 3.5 * m], [box.x + 3.5 * m, box.y + box.h - 3.5 * m]]) {
+  for (const [fx, fy] of [[box.x + 3.5 * m, box.y + 3.5 * m], [box.x + box.w - 3.5 * m, box.y + 3.5 * m], [box.x + 3.5 * m, box.y + box.h - 3.5 * m]]) {
     const r = 4.5 * m;
     paintShape(img, k, [fx - r, fy - r, fx + r, fy + r], (x, y) => (x - fx) ** 2 + (y - fy) ** 2 <= r * r, () => 60 + rng() * 30);
   }
