@@ -1,4 +1,4 @@
-import { A3, A4, buildSheetLayout, decodePageCode, QR_QUIET_PT, type Box, type LayoutItem, type SheetLayout } from './layout.js';
+import { A3, A4, buildSheetLayout, decodePageCode, MAX_BOX_MM, QR_QUIET_PT, type Box, type LayoutItem, type SheetLayout } from './layout.js';
 
 function items(objective: number, subjective: number, boxHeightMm = 50): LayoutItem[] {
   const out: LayoutItem[] = [];
@@ -96,6 +96,15 @@ describe('buildSheetLayout', () => {
     expect(qr.x - QR_QUIET_PT).toBeGreaterThan(f.cx + f.size / 2);
     expect(qr.y - QR_QUIET_PT).toBeGreaterThan(f.cy + f.size / 2);
     expect(qr.w).toBe(qr.h);
+  });
+
+  it('places a box of MAX_BOX_MM (the most item validation allows) on A4 and A3, and refuses one millimetre more', () => {
+    expect(MAX_BOX_MM).toBe(240);
+    for (const paperSize of ['A4', 'A3'] as const) {
+      const layout = buildSheetLayout({ paperSize, examId: 1, paperId: 3, title: 't', subject: 's', examNoDigits: 8, items: items(4, 2, MAX_BOX_MM) });
+      expect(layout.pages.flatMap((p) => p.subjective)).toHaveLength(2);
+      expect(() => buildSheetLayout({ paperSize, examId: 1, paperId: 3, title: 't', subject: 's', examNoDigits: 8, items: items(4, 1, MAX_BOX_MM + 1) })).toThrow('答题框过高');
+    }
   });
 
   it('refuses a paper size other than A4 or A3', () => {

@@ -111,6 +111,8 @@ export const QR_SIZE_PT = QR_MODULES * QR_MODULE_PT;
 export const QR_QUIET_PT = 4 * QR_MODULE_PT;
 /** Top of the content on pages after the first: below the QR code's quiet zone. */
 const CONTENT_TOP = 108;
+/** Tallest answer box a page can hold (whole millimetres), on A4 and on A3 (same height): 240 mm. */
+export const MAX_BOX_MM = Math.floor((A4.height - BOTTOM_MARGIN - CONTENT_TOP) / (72 / 25.4));
 
 /** 24-bit page code: paper id in the high 20 bits, page number (1–15) in the low 4. */
 export function encodePageCode(paperId: number, pageNo: number): number {
