@@ -41,7 +41,7 @@ const examView = (e: Exam) => ({
   createdAt: e.createdAt,
 });
 
-const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status, version: p.version });
+const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status, version: p.version, hasSheet: !!p.layout });
 
 /** Exams and their papers (统一命题): creation, reading with scope, locking. */
 @Injectable()

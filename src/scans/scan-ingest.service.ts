@@ -12,12 +12,13 @@ import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import { readingForKnownStudent } from './domain/exception-reasons.js';
 import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
-import { readPage, type Alignment, type PageReading, type SheetFrame } from './domain/read-page.js';
+import { pickFrame, readPage, sheetFrame, turnToFrames, type Alignment, type PageReading } from './domain/read-page.js';
 import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
 import { scoreObjective } from './domain/score-objective.js';
 import { ExamAbsence } from './entities/exam-absence.entity.js';
 import { OmrReviewStatus } from './entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
+import { readQrAt } from './qr-reader.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 
 /** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
@@ -85,13 +86,16 @@ export class ScanIngestService {
       this.logger.warn(`page ${page.id}: cannot decode (${(err as Error).message})`);
       return this.recordException(page, { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' });
     }
+    // A person may have asked for the page to be turned (exceptions workflow) before anything else looks at it.
     if (page.rotation) image = rotateGray(image, page.rotation as QuarterTurn);
-    const first = papers[0].layout;
-    const frame: SheetFrame = { page: first.page, fiducials: first.pages[0].fiducials, pageCodeCells: first.pages[0].pageCode.cells };
+    // An exam may print A4 and A3 sheets: the image's orientation says which frame to look for (an image of neither is turned).
+    const frames = papers.map((p) => sheetFrame(p.layout));
+    image = turnToFrames(image, frames);
+    const frame = pickFrame(image, frames);
     const byId = new Map(papers.map((p) => [p.id, p.layout]));
     const layoutOf = (paperId: number, pageNo: number) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
     try {
-      reading = readPage(image, frame, layoutOf);
+      reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: exam.id });
       // A person named the student: an unreadable exam number no longer matters.
       if (!reading.ok && page.forcedStudentId !== null) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
     } catch (err) {
@@ -113,7 +117,7 @@ export class ScanIngestService {
     const itemById = new Map(items.map((i) => [i.id, i]));
     const snippets = await this.cutSnippets(image, reading.alignment, reading.page);
     const crops = await this.cutReviewCrops(image, reading.alignment, reading.page, reading.choices);
-    const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) };
+    const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource } };
 
     try {
       return await this.ds.transaction(async (m) => {
@@ -121,6 +125,8 @@ export class ScanIngestService {
         const student =
           page.forcedStudentId !== null
             ? await this.assignedStudent(m, exam, page, page.forcedStudentId)
+            : reading.studentId !== null
+            ? await this.studentByQr(m, exam, page, reading.studentId, reading.examNo?.examNo ?? null)
             : reading.examNo
               ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!)
               : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
@@ -176,7 +182,23 @@ export class ScanIngestService {
   }
 
   /**
-   * Page 2 onwards carries no exam number: it belongs to the student of the page scanned just before it in the same
+   * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
+   * name the same student: a disagreement is for a person to settle, never a guess either way.
+   */
+  private async studentByQr(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
+    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id AND s.allianceId = :allianceId', { id: studentId, allianceId: exam.allianceId }).getOne();
+    if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' });
+    if (student.schoolId !== page.schoolId) {
+      throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理` });
+    }
+    if (examNoRead !== null && examNoRead !== student.examNo) {
+      throw new PageException({ code: 'EXAMNO_MISMATCH', reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${student.examNo}）不一致，请核对` });
+    }
+    return student;
+  }
+
+  /**
+   * Page 2 onwards of a sheet for anyone carries no exam number: it belongs to the student of the page scanned just before it in the same
    * batch, which must be the previous page of the same sheet. If that page is not read yet, this one waits for it.
    */
   private async studentOfPreviousPage(m: EntityManager, page: ScannedPage, paperId: number, pageNo: number): Promise<Student | 'deferred'> {

@@ -230,7 +230,7 @@ describe('org and exams over HTTP', () => {
   it('shows answer keys only to the admin and that subject lead', async () => {
     const exam = await as('principal_b').get(`/api/exams/${ids.exam}`);
     expect(exam.status).toBe(200);
-    expect(exam.body.papers).toEqual([{ id: ids.paper, examId: ids.exam, subject: '数学', title: '七年级数学', fullMarks: 24.5, status: 'draft', version: 1 }]);
+    expect(exam.body.papers).toEqual([{ id: ids.paper, examId: ids.exam, subject: '数学', title: '七年级数学', fullMarks: 24.5, status: 'draft', version: 1, hasSheet: false }]);
     expect((await as('hx_admin').get(`/api/exams/${ids.exam}`)).status).toBe(403);
     const missing = await as('cg_admin').get('/api/exams/999999');
     expect(missing.status).toBe(404);

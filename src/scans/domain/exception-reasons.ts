@@ -47,5 +47,15 @@ export function readingForKnownStudent(img: GrayImage, failed: PageReading, layo
   if (failed.ok || !failed.code.startsWith('EXAMNO_') || !failed.alignment || failed.paperId === undefined || failed.pageNo === undefined) return null;
   const page = layoutOf(failed.paperId, failed.pageNo);
   if (!page) return null;
-  return { ok: true, alignment: failed.alignment, paperId: failed.paperId, pageNo: failed.pageNo, page, examNo: null, choices: readChoices(img, failed.alignment.transform, page.objective) };
+  return {
+    ok: true,
+    alignment: failed.alignment,
+    paperId: failed.paperId,
+    pageNo: failed.pageNo,
+    page,
+    examNo: null,
+    studentId: failed.studentId ?? null,
+    pageCodeSource: failed.pageCodeSource ?? 'bubbles',
+    choices: readChoices(img, failed.alignment.transform, page.objective),
+  };
 }
