@@ -59,6 +59,8 @@ interface LeasedTask {
   item_id: number;
   snippet_id: number;
   lease_expires_at: Date;
+  /** The snippet's token when the lease read it already. */
+  token?: string;
 }
 
 interface SnippetContext {
@@ -123,19 +125,18 @@ export class MarkingService {
     const expires = new Date(now.getTime() + LEASE_MINUTES * 60_000);
 
     const leased = await this.ds.transaction('READ COMMITTED', async (m): Promise<LeasedTask | null> => {
-      // Serialises one marker's concurrent calls (a prefetch racing a reload), so one person never
-      // leases two rounds of the same snippet. Different markers do not wait for each other here.
-      await m.query('SELECT id FROM `user` WHERE id = ? FOR UPDATE', [me]);
-
-      // A QC task is the marker's own: it stays theirs past the lease, so a trial answer is never lost.
-      const held: LeasedTask[] = await m.query(
-        `SELECT id, item_id, snippet_id, lease_expires_at FROM marking_task
-         WHERE leased_by = ? AND status = 'leased' AND (lease_expires_at > ? OR qc_for = ?) AND item_id IN (?)` +
-          (body.exceptTaskId ? ' AND id <> ?' : '') +
-          ' ORDER BY id LIMIT 1',
-        [me, now, me, itemIds, ...(body.exceptTaskId ? [body.exceptTaskId] : [])],
+      // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
+      // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
+      // same statement finds a task the marker already holds (a QC task stays theirs past the lease, so a trial
+      // answer is never lost).
+      const [held]: (Omit<LeasedTask, 'id'> & { id: number | null })[] = await m.query(
+        `SELECT t.id, t.item_id, t.snippet_id, t.lease_expires_at FROM \`user\` u
+         LEFT JOIN marking_task t ON t.leased_by = u.id AND t.status = 'leased' AND (t.lease_expires_at > ? OR t.qc_for = u.id) AND t.item_id IN (?)` +
+          (body.exceptTaskId ? ' AND t.id <> ?' : '') +
+          ' WHERE u.id = ? ORDER BY t.id LIMIT 1 FOR UPDATE',
+        [now, itemIds, ...(body.exceptTaskId ? [body.exceptTaskId] : []), me],
       );
-      if (held.length) return held[0];
+      if (held && held.id !== null) return { ...held, id: held.id };
 
       // 试评 first: a marker in trial on an item gets its trial answers, one each, before any live answer of it.
       if (gate.trial.length) {
@@ -161,7 +162,7 @@ export class MarkingService {
         const itemId = live[(start + k) % live.length];
         // Lapsed leases are rare: read without locking (a locking range scan would also lock the first pending row
         // after the range, which the leasing UPDATE of another marker needs: a deadlock), then lock the row itself.
-        let rows: { id: number; snippet_id: number; exam_id: number }[] = [];
+        let rows: { id: number; snippet_id: number; exam_id: number; token?: string }[] = [];
         const lapsed: { id: number }[] = await m.query(
           `SELECT t.id FROM marking_task t FORCE INDEX (idx_marking_task_item_lease)
            WHERE t.item_id = ? AND t.status = 'leased' AND t.lease_expires_at <= ? AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
@@ -176,8 +177,10 @@ export class MarkingService {
           if (rows.length) break;
         }
         if (!rows.length) {
+          // The snippet's token comes along (its row is locked too, briefly: nothing updates snippets while marking).
           rows = await m.query(
-            `SELECT t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+            `SELECT t.id, t.snippet_id, t.exam_id, s.token FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+             STRAIGHT_JOIN answer_snippet s ON s.id = t.snippet_id
              WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
              ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
             [itemId, me, me],
@@ -189,7 +192,7 @@ export class MarkingService {
         const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
         if (qc) return this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId);
         await m.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
-        return { id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires };
+        return { id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires, token: c.token };
       }
       return null;
     });
@@ -292,7 +295,7 @@ export class MarkingService {
   }
 
   private async taskView(task: LeasedTask, f: ItemFacts): Promise<NextTaskResponse> {
-    const [snippet]: { token: string }[] = await this.ds.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
+    const [snippet]: { token: string }[] = task.token ? [{ token: task.token }] : await this.ds.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
     // Blind marking: nothing here names the student, the school, the class or the other markers.
     return {
       taskId: num(task.id),
@@ -387,7 +390,8 @@ export class MarkingService {
         const eventId = num(ins.insertId);
         await m.query(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
         task.status = TaskStatus.Done;
-        const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, addedEventId: eventId }) : null;
+        const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me };
+        const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, addedEventId: eventId, added, facts }) : null;
         return { event: { markEventId: eventId, taskId, score: body.score ?? null, problem: body.problem ?? null }, task, facts, resolution };
       });
     } catch (e) {
@@ -417,7 +421,17 @@ export class MarkingService {
    * Callers hold the locks on the snippet's tasks; a caller that read them passes them in (`tasks`), and submit says
    * which event it just added, so that a final score is only deleted where one can exist.
    */
-  private async resolveSnippet(m: EntityManager, snippetId: number, known: { tasks?: TaskRow[]; addedEventId?: number } = {}): Promise<Resolution> {
+  private async resolveSnippet(
+    m: EntityManager,
+    snippetId: number,
+    known: { tasks?: TaskRow[]; addedEventId?: number; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number }; facts?: ItemFacts } = {},
+  ): Promise<Resolution> {
+    // The first counting mark of an answer (no other live task of it done: every counting mark sits on a done task)
+    // resolves from itself alone; unless that makes it final, there is nothing to read or write.
+    if (known.tasks && known.added && known.facts && !known.tasks.some((t) => t.kind === TaskKind.Live && t.status === TaskStatus.Done && num(t.id) !== known.added!.taskId)) {
+      const alone = resolveFinalScore(ruleOf(known.facts.item), [{ ...known.added }]);
+      if (alone.state !== 'final') return alone;
+    }
     const rows: { exam_id: number; student_id: number; item_id: number; id: number | null; round: number; score: string | null; problem: string | null; marker_id: number }[] = await m.query(
       `SELECT s.exam_id, s.student_id, s.item_id, e.id, e.round, e.score, e.problem, e.marker_id
        FROM answer_snippet s LEFT JOIN mark_event e ON e.snippet_id = s.id AND e.kind = 'live'
