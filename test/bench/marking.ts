@@ -22,6 +22,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/app.factory.js';
@@ -177,6 +179,46 @@ async function lookupSnippet(taskId: number): Promise<number> {
   const id = Number(row?.snippet_id ?? 0);
   snippetOfTask.set(taskId, id);
   return id;
+}
+
+/**
+ * CPU time spent during a phase, machine-load independent (the box is shared): this process (the API thread and
+ * the simulated markers) and the MariaDB server (from /proc when it runs here), and how busy the API thread was.
+ */
+function mariadbPid(): number | null {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mariadbd' || readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mysqld') return Number(d);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}
+const DB_PID = mariadbPid();
+function dbCpuMs(): number {
+  if (DB_PID === null) return NaN;
+  const f = readFileSync(`/proc/${DB_PID}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+function cpuMeter(worker: Worker | undefined) {
+  const node0 = process.cpuUsage();
+  const db0 = dbCpuMs();
+  const elu0 = worker?.performance.eventLoopUtilization();
+  const t0 = performance.now();
+  return (marks: number, label: string) => {
+    const node = process.cpuUsage(node0);
+    const nodeMs = (node.user + node.system) / 1000;
+    const dbMs = dbCpuMs() - db0;
+    const wall = (performance.now() - t0) / 1000;
+    const elu = worker && elu0 ? worker.performance.eventLoopUtilization(worker.performance.eventLoopUtilization(), elu0).utilization : NaN;
+    console.log(
+      `  cpu (${label}): bench process (API thread + simulated markers) ${(nodeMs / Math.max(1, marks)).toFixed(2)} ms/mark, MariaDB ${(dbMs / Math.max(1, marks)).toFixed(2)} ms/mark` +
+        ` (${(nodeMs / 1000 / wall).toFixed(2)} + ${(dbMs / 1000 / wall).toFixed(2)} cores of ${cpus().length} over ${wall.toFixed(0)} s); API thread busy ${(elu * 100).toFixed(0)} %` +
+        `; 500 marks/s would need ${(((nodeMs + dbMs) / Math.max(1, marks)) * 0.5).toFixed(2)} cores`,
+    );
+  };
 }
 
 /** True while the exam has a live task not done (pending, or leased by someone still working). */
@@ -349,6 +391,7 @@ async function main() {
     // ── city load ──
     const ct = newTally();
     const cityMarkers = users.slice(0, MARKERS);
+    const cityCpu = cpuMeter(apiWorker);
     const cityStart = performance.now();
     const cityEnd = cityStart + CITY_SECONDS * 1000;
     await Promise.all(
@@ -361,6 +404,7 @@ async function main() {
         }
       }),
     );
+    cityCpu(ct.marks, 'city load');
     const cityElapsed = (performance.now() - cityStart) / 1000;
     const cityRate = ct.marks / cityElapsed;
     const cityNext = { p50: pct(ct.nextMs, 50), p95: pct(ct.nextMs, 95), p99: pct(ct.nextMs, 99) };
@@ -381,8 +425,10 @@ async function main() {
     // ── saturation ──
     const st = newTally();
     const satMarkers = users.slice(MARKERS, MARKERS + SAT_CONCURRENCY);
+    const satCpu = cpuMeter(apiWorker);
     const satStart = performance.now();
     await closedLoop(base, satMarkers, sat, st, satStart + SAT_SECONDS * 1000, true);
+    satCpu(st.marks, 'saturation');
     const satElapsed = (performance.now() - satStart) / 1000;
     const satRate = st.marks / satElapsed;
     console.log(`saturation: ${SAT_CONCURRENCY} markers, closed loop: ${satRate.toFixed(1)} marks/s over ${satElapsed.toFixed(1)} s; next p99 ${pct(st.nextMs, 99)} ms, submit p99 ${pct(st.submitMs, 99)} ms`);
@@ -398,6 +444,7 @@ async function main() {
 
     // ── baseline: the same lease + submit without HTTP ──
     const rt = newTally();
+    const rawCpu = cpuMeter(undefined);
     const rawStart = performance.now();
     const rawEnd = rawStart + Math.min(SAT_SECONDS, 30) * 1000;
     await Promise.all(
@@ -413,6 +460,7 @@ async function main() {
         }
       }),
     );
+    rawCpu(rt.marks, 'baseline, no HTTP');
     const rawRate = rt.marks / ((performance.now() - rawStart) / 1000);
     console.log(`baseline: same lease + submit SQL without HTTP, ${SAT_CONCURRENCY} in parallel: ${rawRate.toFixed(1)} marks/s`);
 
