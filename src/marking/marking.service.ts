@@ -124,7 +124,7 @@ export class MarkingService {
     const itemIds = eligible.map((a) => num(a.item_id));
     const expires = new Date(now.getTime() + LEASE_MINUTES * 60_000);
 
-    const leased = await this.ds.transaction('READ COMMITTED', async (m): Promise<LeasedTask | null> => {
+    const lease = () => this.ds.transaction('READ COMMITTED', async (m): Promise<LeasedTask | null> => {
       // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
       // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
       // same statement finds a task the marker already holds (a QC task stays theirs past the lease, so a trial
@@ -177,10 +177,10 @@ export class MarkingService {
           if (rows.length) break;
         }
         if (!rows.length) {
-          // The snippet's token comes along (its row is locked too, briefly: nothing updates snippets while marking).
+          // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
+          // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
           rows = await m.query(
-            `SELECT t.id, t.snippet_id, t.exam_id, s.token FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
-             STRAIGHT_JOIN answer_snippet s ON s.id = t.snippet_id
+            `SELECT t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
              WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
              ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
             [itemId, me, me],
@@ -196,7 +196,26 @@ export class MarkingService {
       }
       return null;
     });
+    // SKIP LOCKED hides a task that someone is leasing or submitting at this instant (a submit locks every round of
+    // its answer). At the end of a pool that would be a 204 while work is left: look again, without locks, first.
+    let leased = await lease();
+    for (let retry = 0; leased === null && retry < 5 && (await this.anyLeft(me, itemIds.filter((id) => !gate.blocked.has(id)))); retry++) {
+      await new Promise((r) => setTimeout(r, 20 * (retry + 1)));
+      leased = await lease();
+    }
     return leased === null ? null : this.taskView(leased, facts.get(num(leased.item_id))!);
+  }
+
+  /** Whether any pending task of these items is one this marker could take, ignoring row locks (no locks taken). */
+  private async anyLeft(me: number, itemIds: number[]): Promise<boolean> {
+    if (!itemIds.length) return false;
+    const rows = await this.ds.query(
+      `SELECT 1 FROM marking_task t WHERE t.item_id IN (?) AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
+         AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
+         AND NOT EXISTS (SELECT 1 FROM mark_event e WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) LIMIT 1`,
+      [itemIds, me, me],
+    );
+    return rows.length > 0;
   }
 
   /** With nothing assigned that matches: an unknown exam or item is a 404, one outside the caller's scope a 403. */
