@@ -14,7 +14,8 @@
 // Every marker is assigned every item (a marker with no assignment gets nothing). The API runs in its own worker
 // thread (BENCH_API_IN_PROCESS=1: in the bench's thread, sharing its event loop with the simulated markers).
 // Env: BENCH_MARKERS (5000), BENCH_CITY_SECONDS (60), BENCH_SAT_SECONDS (60), BENCH_SAT_CONCURRENCY (32),
-//      BENCH_ITEMS (4), BENCH_DRAIN_MAX (900), BENCH_SOCKETS (128: client keep-alive connections), BENCH_PROFILE (200).
+//      BENCH_ITEMS (4), BENCH_DRAIN_MAX (900), BENCH_SOCKETS (128: client keep-alive connections), BENCH_PROFILE (200),
+//      BENCH_SAT_RATE_GUESS (400: marks/s the saturation pool is sized for).
 //      The last line is one JSON object.
 // The machine running this also runs the database: figures are of one box, noisy when it is shared.
 import type { INestApplication } from '@nestjs/common';
@@ -41,6 +42,8 @@ const SAT_CONCURRENCY = Number(process.env.BENCH_SAT_CONCURRENCY ?? 32);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 4);
 const DRAIN_MAX = Number(process.env.BENCH_DRAIN_MAX ?? 900);
 const PROFILE = Number(process.env.BENCH_PROFILE ?? 200);
+/** Marks/s the saturation pool is sized for (it must not run dry within the phase; what is left is drained after). */
+const SAT_RATE_GUESS = Number(process.env.BENCH_SAT_RATE_GUESS ?? 400);
 const API_IN_PROCESS = process.env.BENCH_API_IN_PROCESS === '1';
 const SUBJECT = '数学';
 
@@ -352,7 +355,7 @@ async function main() {
     const uploader = users[0].id;
     // Pools sized to what each phase can offer (city: ~MARKERS/10 marks/s; saturation: a generous guess), in snippets per item.
     const cityStudents = Math.max(50, Math.ceil(((MARKERS / 10) * CITY_SECONDS) / 2 / ITEMS));
-    const satStudents = Math.max(50, Math.ceil((400 * SAT_SECONDS) / 2 / ITEMS));
+    const satStudents = Math.max(50, Math.ceil((SAT_RATE_GUESS * SAT_SECONDS) / 2 / ITEMS));
     const baseStudents = Math.max(50, Math.ceil((800 * Math.min(SAT_SECONDS, 30)) / 2 / ITEMS));
     const t0 = Date.now();
     const city = await seedPool(env, a.id, school.id, uploader, cityStudents, 'C');
