@@ -5,8 +5,8 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { User } from './entities/user.entity.js';
+import { Role, UserRole } from './entities/user-role.entity.js';
 import { LoginThrottle } from './login-throttle.js';
-import { UserRole } from './entities/user-role.entity.js';
 
 export const SESSION_COOKIE = 'tk_session';
 
@@ -72,10 +72,17 @@ export class AuthService {
       throw new UnauthorizedException('登录已过期，请重新登录');
     }
     if (!Number.isInteger(claims?.sub) || claims.sub <= 0) throw new UnauthorizedException('登录已过期，请重新登录');
-    const user = await this.ds.getRepository(User).findOneBy({ id: claims.sub });
-    if (!user || !user.active) throw new UnauthorizedException('账号不存在或已停用');
-    if ((claims.e ?? 0) !== user.sessionEpoch) throw new UnauthorizedException('已退出登录，请重新登录');
-    return this.actorFor(user);
+    // One round trip per request: the user and every role it holds (a marker's next and submit pay this each time).
+    const rows: { id: number; username: string; display_name: string; active: number; session_epoch: number; role: Role | null; alliance_id: number | null; school_id: number | null; subject: string | null }[] =
+      await this.ds.query(
+        'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
+        [claims.sub],
+      );
+    if (!rows.length || !Number(rows[0].active)) throw new UnauthorizedException('账号不存在或已停用');
+    const u = rows[0];
+    if ((claims.e ?? 0) !== Number(u.session_epoch)) throw new UnauthorizedException('已退出登录，请重新登录');
+    const grants = rows.filter((r) => r.role !== null).map((r) => ({ role: r.role!, allianceId: Number(r.alliance_id), schoolId: r.school_id === null ? null : Number(r.school_id), subject: r.subject }));
+    return new Actor(Number(u.id), u.username, u.display_name, grants);
   }
 
   private async actorFor(user: User): Promise<Actor> {

@@ -7,6 +7,7 @@ import { MarkingQc1764800000000 } from './1764800000000-marking-qc.js';
 import { ExamPriorLink1765200000000 } from './1765200000000-exam-prior-link.js';
 import { ScanExceptions1765300000000 } from './1765300000000-scan-exceptions.js';
 import { ObjectiveFinalScores1765320000000 } from './1765320000000-objective-final-scores.js';
+import { MarkingHotPath1765330000000 } from './1765330000000-marking-hot-path.js';
 import { SessionEpoch1765350000000 } from './1765350000000-session-epoch.js';
 import { UserRoleUnique1765350000100 } from './1765350000100-user-role-unique.js';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: Function[] = [
   ExamPriorLink1765200000000,
   ScanExceptions1765300000000,
   ObjectiveFinalScores1765320000000,
+  MarkingHotPath1765330000000,
   SessionEpoch1765350000000,
   UserRoleUnique1765350000100,
 ];
