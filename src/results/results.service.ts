@@ -6,6 +6,7 @@ import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item } from '../exams/entities/item.entity.js';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { School, SchoolKind } from '../org/entities/school.entity.js';
 import { JobProducer } from '../queue/job-producer.js';
@@ -111,7 +112,7 @@ export class ResultsService {
    */
   async computeExam(examId: number): Promise<ComputeSummary> {
     const exam = await this.examOrThrow(examId);
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const schools = await this.ds.getRepository(School).find({ where: { allianceId: exam.allianceId }, order: { id: 'ASC' } });
     // Where the time goes, summed over papers (bench:analysis prints it).
     const timings: Record<string, number> = {};
@@ -170,6 +171,9 @@ export class ResultsService {
         outcomesByPaper.push(outcomes);
       });
     }
+
+    // A superseded version's analysis (from before a newer version was locked) is no longer the exam's.
+    await this.ds.query(`DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (${[TOTAL_PAPER_ID, ...papers.map((p) => p.id)].map(() => '?').join(', ')})`, [examId, TOTAL_PAPER_ID, ...papers.map((p) => p.id)]);
 
     // 总分 of a several-subject exam, stored under paper id 0 (see domain/subject-totals.ts for who counts).
     await this.ds.transaction(async (m) => {
@@ -241,7 +245,7 @@ export class ResultsService {
     if (!exam.priorExamId) return null;
     const prior = await m.getRepository(Exam).findOneBy({ id: exam.priorExamId });
     if (!prior) return null;
-    const priorPapers = await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } });
+    const priorPapers = papersOfRecord(await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } }));
     const matches = current.map(
       (paper) => [...priorPapers].reverse().find((p) => p.subject === paper.subject) ?? (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined),
     );
@@ -432,7 +436,7 @@ export class ResultsService {
     assertScope(actor.canActForSchool(Role.Principal, exam.allianceId, schoolId), '无权查看其他学校的学生成绩');
     const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
     if (!school) throw new NotFoundException('学校不存在');
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const grade = gradeClause(exam);
     const students: { studentId: number; examNo: string; name: string; className: string }[] = await this.ds.query(
       `SELECT st.id AS studentId, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id WHERE st.school_id = ?${grade.sql} ORDER BY c.name, st.exam_no`,

@@ -4,6 +4,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource, EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item, MarkingMode, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
+import { supersededBy } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
@@ -75,7 +76,8 @@ export class ScanIngestService {
 
   private async readAndRecord(page: ScannedPage): Promise<IngestOutcome> {
     const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: page.examId });
-    const papers = (await this.ds.getRepository(Paper).findBy({ examId: exam.id })).filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
+    const allPapers = await this.ds.getRepository(Paper).findBy({ examId: exam.id });
+    const papers = allPapers.filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
 
     let reading: PageReading;
@@ -111,6 +113,17 @@ export class ScanIngestService {
     }
     if (!reading.ok) {
       return this.recordException(page, { code: reading.code, reason: reading.reason }, { paperId: reading.paperId ?? null, pageNo: reading.pageNo ?? null, examNoRead: reading.examNoPartial ?? null, alignment: alignmentJson(reading.alignment) });
+    }
+
+    // A sheet printed from a version the subject group has since replaced is not read into the exam's scores.
+    const read = papers.find((p) => p.id === reading.paperId)!;
+    const replacement = supersededBy(read, allPapers);
+    if (replacement) {
+      return this.recordException(
+        page,
+        { code: 'PAPER_SUPERSEDED', reason: `这是${read.subject}第 ${read.version} 版试卷的答题卡，该科已改用第 ${replacement.version} 版，请交联盟管理员处理` },
+        { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) },
+      );
     }
 
     const items = await this.ds.getRepository(Item).findBy({ paperId: reading.paperId });

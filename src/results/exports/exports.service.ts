@@ -8,6 +8,7 @@ import { Actor, assertScope } from '../../common/actor.js';
 import { AuditLog } from '../../common/entities/audit-log.entity.js';
 import { Exam } from '../../exams/entities/exam.entity.js';
 import { Item } from '../../exams/entities/item.entity.js';
+import { papersOfRecord } from '../../exams/domain/paper-workflow.js';
 import { Paper } from '../../exams/entities/paper.entity.js';
 import { School } from '../../org/entities/school.entity.js';
 import type { ExamAnalysisData, UnitAnalysis } from '../domain/exam-analysis.js';
@@ -73,7 +74,7 @@ export class ExportsService {
     const schools = await this.ds.getRepository(School).find({ where: isAdmin ? { allianceId: exam.allianceId } : { allianceId: exam.allianceId, id: In(own) } });
     const schoolIds = schools.map((s) => s.id);
     const schoolName = new Map(schools.map((s) => [s.id, s.name]));
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
     let rowsWritten = 0;
@@ -149,7 +150,7 @@ export class ExportsService {
   /** GET /api/exams/:id/exports/items.xlsx: item analysis of the papers whose subject the caller leads (admin: all). */
   async items(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.examOrThrow(examId);
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const mine = papers.filter((p) => actor.isSubjectLeadOf(exam.allianceId, p.subject));
     assertScope(mine.length > 0, '只有联盟管理员或本学科组长可以导出试题分析');
     const analyses = new Map((await this.analyses(examId)).map((a) => [a.paperId, a.data]));

@@ -28,6 +28,7 @@ const REASONS: Record<string, ReasonInfo> = {
   ALIGNMENT_POOR: { label: '图片变形或不完整', suggested: ['discard'] },
   PAGE_CODE_UNREADABLE: { label: '页码无法识别', suggested: ['rotate', 'discard'] },
   PAPER_NOT_IN_EXAM: { label: '非本次考试答题卡', suggested: ['discard'] },
+  PAPER_SUPERSEDED: { label: '旧版试卷答题卡', suggested: ['discard'] },
   LOW_RESOLUTION: { label: '分辨率过低', suggested: ['discard'] },
   DECODE_FAILED: { label: '图片已损坏', suggested: ['discard'] },
   READ_FAILED: { label: '图片无法识别', suggested: ['rotate', 'discard'] },
