@@ -11,6 +11,8 @@ import type { AppConfig } from './config/config.js';
 export async function createApiApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
   await checkServices(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], bodyParser: true, abortOnError: false });
+  // Behind a load balancer the client's address (used to throttle failed logins) comes from X-Forwarded-For.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(cookieParser());
   // No framing (clickjacking of the marker page), no MIME sniffing, no referrer leaking snippet tokens.
   app.use((_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {

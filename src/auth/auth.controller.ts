@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Public } from '../common/roles.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -15,8 +15,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: { username?: unknown; password?: unknown }, @Res({ passthrough: true }) res: Response) {
-    const { token, actor } = await this.auth.login(body?.username, body?.password);
+  async login(@Body() body: { username?: unknown; password?: unknown }, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { token, actor } = await this.auth.login(body?.username, body?.password, req.ip ?? 'unknown');
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: this.config.cookieSecure, maxAge: this.config.jwtTtlSeconds * 1000 });
     return { token, user: { id: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.grants } };
   }
@@ -24,7 +24,9 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
-  logout(@Res({ passthrough: true }) res: Response) {
+  async logout(@Req() req: Request & { cookies?: Record<string, string> }, @Res({ passthrough: true }) res: Response) {
+    const header = req.headers.authorization;
+    await this.auth.logout(header?.startsWith('Bearer ') ? header.slice(7) : req.cookies?.[SESSION_COOKIE]);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 

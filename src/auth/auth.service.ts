@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { User } from './entities/user.entity.js';
-import { UserRole } from './entities/user-role.entity.js';
+import { Role, UserRole } from './entities/user-role.entity.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export const SESSION_COOKIE = 'tk_session';
 
@@ -15,6 +16,8 @@ const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8.6aTq3yCjM4HnYv3lDdmt1Y7GQ8Sa
 interface TokenClaims {
   sub: number;
   u: string;
+  /** The user's session epoch when the token was issued; a later logout moves it on. */
+  e?: number;
 }
 
 @Injectable()
@@ -22,20 +25,42 @@ export class AuthService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
   ) {}
 
   static hashPassword(plain: string): Promise<string> {
     return bcrypt.hash(plain, 10);
   }
 
-  async login(username: unknown, password: unknown): Promise<{ token: string; actor: Actor }> {
+  async login(username: unknown, password: unknown, address = 'unknown'): Promise<{ token: string; actor: Actor }> {
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) throw new BadRequestException('请输入用户名和密码');
+    await this.throttle.check(username, address);
     const user = await this.ds.getRepository(User).findOneBy({ username });
     // Same message, and the same bcrypt work, whether the user exists or not, so names cannot be probed.
     const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !user.active || !ok) throw new UnauthorizedException('用户名或密码错误');
-    const token = jwt.sign({ sub: user.id, u: user.username } satisfies TokenClaims, this.config.jwtSecret, { expiresIn: this.config.jwtTtlSeconds, algorithm: 'HS256' });
+    if (!user || !user.active || !ok) {
+      await this.throttle.recordFailure(username, address);
+      throw new UnauthorizedException('用户名或密码错误');
+    }
+    await this.throttle.recordSuccess(username);
+    const token = jwt.sign({ sub: user.id, u: user.username, e: user.sessionEpoch } satisfies TokenClaims, this.config.jwtSecret, { expiresIn: this.config.jwtTtlSeconds, algorithm: 'HS256' });
     return { token, actor: await this.actorFor(user) };
+  }
+
+  /**
+   * Ends the sessions of the token's user: the epoch moves on, so every token issued before (on this and
+   * other computers) is refused from now on. An invalid or expired token is simply ignored.
+   */
+  async logout(token: string | undefined): Promise<void> {
+    if (!token) return;
+    try {
+      const claims = jwt.verify(token, this.config.jwtSecret, { algorithms: ['HS256'] }) as unknown as TokenClaims;
+      if (!Number.isInteger(claims?.sub) || claims.sub <= 0) return;
+      // Only a current token may end the sessions; a replayed old one changes nothing.
+      await this.ds.query('UPDATE `user` SET `session_epoch` = `session_epoch` + 1 WHERE `id` = ? AND `session_epoch` = ?', [claims.sub, claims.e ?? 0]);
+    } catch {
+      /* nothing to end */
+    }
   }
 
   /** Verifies a token and loads the user's current roles (so a revoked role takes effect at once). */
@@ -47,9 +72,17 @@ export class AuthService {
       throw new UnauthorizedException('登录已过期，请重新登录');
     }
     if (!Number.isInteger(claims?.sub) || claims.sub <= 0) throw new UnauthorizedException('登录已过期，请重新登录');
-    const user = await this.ds.getRepository(User).findOneBy({ id: claims.sub });
-    if (!user || !user.active) throw new UnauthorizedException('账号不存在或已停用');
-    return this.actorFor(user);
+    // One round trip per request: the user and every role it holds (a marker's next and submit pay this each time).
+    const rows: { id: number; username: string; display_name: string; active: number; session_epoch: number; role: Role | null; alliance_id: number | null; school_id: number | null; subject: string | null }[] =
+      await this.ds.query(
+        'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
+        [claims.sub],
+      );
+    if (!rows.length || !Number(rows[0].active)) throw new UnauthorizedException('账号不存在或已停用');
+    const u = rows[0];
+    if ((claims.e ?? 0) !== Number(u.session_epoch)) throw new UnauthorizedException('已退出登录，请重新登录');
+    const grants = rows.filter((r) => r.role !== null).map((r) => ({ role: r.role!, allianceId: Number(r.alliance_id), schoolId: r.school_id === null ? null : Number(r.school_id), subject: r.subject }));
+    return new Actor(Number(u.id), u.username, u.display_name, grants);
   }
 
   private async actorFor(user: User): Promise<Actor> {

@@ -12,6 +12,8 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   /** Session cookie only over HTTPS. Default on in production; COOKIE_SECURE=false for a plain-HTTP school LAN. */
   cookieSecure: boolean;
+  /** Reverse proxies in front of the API whose X-Forwarded-For is trusted (0: none), for the client address. */
+  trustProxyHops: number;
   ingestConcurrency: number;
 }
 
@@ -67,6 +69,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 2, 1, 64),
     cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
+    trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
   };
 }
 

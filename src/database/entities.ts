@@ -21,6 +21,7 @@ import { ExamAnalysis } from '../results/entities/exam-analysis.entity.js';
 import { Report } from '../reports/entities/report.entity.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { OmrReview } from '../scans/entities/omr-review.entity.js';
+import { ExamAbsence } from '../scans/entities/exam-absence.entity.js';
 
 export const ENTITIES = [
   Alliance, School, SchoolClass, Student, User, UserRole, Exam, Paper, Item,
@@ -29,4 +30,5 @@ export const ENTITIES = [
   MarkSupersession, MarkerAssignment, MarkerItemState, ItemQcSetting, ReferenceAnswer,
   KnowledgePoint,
   OmrReview,
+  ExamAbsence,
 ];

@@ -12,6 +12,7 @@ import { createApiApp } from '../app.factory.js';
 import { describeStartupError } from '../common/startup-checks.js';
 import { loadConfig, type AppConfig } from '../config/config.js';
 import { migrate } from '../database/data-source.js';
+import { ItemType, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
 import { OrgService } from '../org/org.service.js';
 import type { SheetLayout } from '../sheets/domain/layout.js';
 import { readTallyScore } from '../sheets/domain/synthetic-tally.js';
@@ -110,7 +111,8 @@ async function main() {
     }
     await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: 'mathlead', displayName: '数学学科组长', password: DEMO_PASSWORD, roles: [{ role: 'subject_lead', subject: DEMO_PAPER.subject }] });
     const markerNames = ['marker1', 'marker2', 'marker3', 'marker4'];
-    for (const m of markerNames) await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: m, displayName: `阅卷教师${m.slice(-1)}`, password: DEMO_PASSWORD, roles: [{ role: 'marker', subject: DEMO_PAPER.subject }] });
+    const markerIds: number[] = [];
+    for (const m of markerNames) markerIds.push((await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: m, displayName: `阅卷教师${m.slice(-1)}`, password: DEMO_PASSWORD, roles: [{ role: 'marker', subject: DEMO_PAPER.subject }] })).id);
 
     step(3, `学科组命题：${DEMO_EXAM.name}，${DEMO_PAPER.items.length} 道题`);
     const exam = await admin.json('POST', `/api/alliances/${alliance.id}/exams`, DEMO_EXAM);
@@ -125,6 +127,8 @@ async function main() {
 
     step(4, '各校扫描员上传扫描图像（合成的 200dpi 灰度图，带轻微旋转、平移和噪点）');
     const items = full.items.map((i: any) => ({ id: i.id, type: i.type, maxScore: Number(i.maxScore), scoreStep: Number(i.scoreStep), answerKey: i.answerKey, optionCount: i.optionCount }));
+    // 题块: the subject lead assigns the markers to every subjective item (a marker with no assignment gets nothing).
+    for (const it of items.filter((i: { type: string }) => !OBJECTIVE_TYPES.includes(i.type as ItemType))) await lead.json('PUT', `/api/marking/items/${it.id}/assignments`, { markerIds });
     const truth = new Map<string, number>();
     let uploaded = 0;
     const totalStudents = schools.reduce((n, s) => n + s.examNos.length, 0);

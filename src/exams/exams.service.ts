@@ -37,10 +37,11 @@ const examView = (e: Exam) => ({
   passRatio: e.passRatio,
   lowRatio: e.lowRatio,
   releaseAt: e.releaseAt,
+  priorExamId: e.priorExamId,
   createdAt: e.createdAt,
 });
 
-const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status, version: p.version });
+const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status, version: p.version, hasSheet: !!p.layout });
 
 /** Exams and their papers (统一命题): creation, reading with scope, locking. */
 @Injectable()
@@ -71,13 +72,29 @@ export class ExamsService {
     await this.org.allianceOrThrow(allianceId);
     const v = validateExam(body ?? {});
     const releaseAt = body?.releaseAt === undefined || body.releaseAt === '' ? null : parseReleaseAt(body.releaseAt);
-    if (!v.ok || releaseAt === undefined) invalid('考试设置有误', [...(v.ok ? [] : v.errors), ...(releaseAt === undefined ? [RELEASE_AT_ERROR] : [])]);
+    const prior = await this.priorExamOf(allianceId, body?.priorExamId);
+    if (!v.ok || releaseAt === undefined || typeof prior === 'string') {
+      invalid('考试设置有误', [...(v.ok ? [] : v.errors), ...(releaseAt === undefined ? [RELEASE_AT_ERROR] : []), ...(typeof prior === 'string' ? [prior] : [])]);
+    }
     const exam = await this.ds.transaction(async (m) => {
-      const e = await m.getRepository(Exam).save({ allianceId, ...v.exam, releaseAt });
-      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'exam', entityId: String(e.id), detail: { name: e.name } });
+      const e = await m.getRepository(Exam).save({ allianceId, ...v.exam, releaseAt, priorExamId: prior });
+      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'exam', entityId: String(e.id), detail: { name: e.name, priorExamId: prior } });
       return e;
     });
     return examView(await this.examOrThrow(exam.id));
+  }
+
+  /**
+   * 纵看 link given at creation: an existing exam of the same alliance (a new exam cannot close a cycle).
+   * Returns the id, null when none is given, or the Chinese reason it is refused.
+   */
+  private async priorExamOf(allianceId: number, raw: unknown): Promise<number | null | string> {
+    if (raw === undefined || raw === null || raw === '') return null;
+    const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isInteger(id) || id <= 0) return '上次考试（priorExamId）应为考试编号';
+    const prior = await this.ds.getRepository(Exam).findOneBy({ id });
+    if (!prior || prior.allianceId !== allianceId) return '上次考试不存在或不属于本联盟';
+    return id;
   }
 
   async listExams(actor: Actor, allianceId: number) {

@@ -15,6 +15,7 @@ import { trialVerdict } from './domain/quality-control.js';
 import { AssignmentsBody, QcSettingsBody, ReferenceBody } from './dto/marking-lead.dto.js';
 import { requiredId } from './dto/marking.dto.js';
 import { ItemQcSetting, MarkerAssignment, MarkerItemState, MarkerPhase, ReferenceAnswer, ReferenceKind } from './entities/qc.entities.js';
+import { ItemFactsCache } from './item-facts.cache.js';
 import { ARBITRATION_ROUND, MarkingService } from './marking.service.js';
 
 /** The pace behind the time-left estimate: marks of the last this many minutes. */
@@ -33,6 +34,7 @@ export class MarkingLeadService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(MarkingService) private readonly marking: MarkingService,
+    @Inject(ItemFactsCache) private readonly items: ItemFactsCache,
   ) {}
 
   private async leadItem(actor: Actor, itemIdRaw: unknown): Promise<ItemContext> {
@@ -116,6 +118,7 @@ export class MarkingLeadService {
     if (merged.seedMisses > merged.seedWindow) throw new BadRequestException('暂停所需超差次数不能大于统计窗口');
     const { tolerance: _t, ...row } = merged;
     await this.ds.getRepository(ItemQcSetting).upsert(row, ['itemId']);
+    this.items.invalidate(ctx.item.id);
     return this.settingsView(ctx.item);
   }
 
@@ -139,9 +142,10 @@ export class MarkingLeadService {
     if (!isValidScore(body.score, ctx.item.maxScore, ctx.item.scoreStep)) {
       throw new BadRequestException(`标准分应为 0–${ctx.item.maxScore} 之间、步长 ${ctx.item.scoreStep} 的整数倍`);
     }
-    // The lead's definitive score is final for the answer itself, as an arbitration is: it leaves live marking, so a
-    // marker never meets it both live and as a seed, and nobody re-marks an answer whose score is already settled.
-    await this.marking.arbitrate(actor, body.token, { score: body.score, reason: body.kind === 'trial' ? '试评卷标准分' : '测评卷标准分' });
+    // The definitive score is for quality control only: the answer's own final score still comes from its marks by the
+    // rules (a marker never meets it both live and as a seed: next and the seed draw skip answers the marker has had).
+    // Only when the lead asks for it, with a reason, does it become the final score: an audited lead decision.
+    if (body.asFinal) await this.marking.arbitrate(actor, body.token, { score: body.score, reason: body.reason }, 'reference');
     await this.ds.getRepository(ReferenceAnswer).upsert(
       { itemId: ctx.item.id, snippetId: snippet.id, kind: body.kind as ReferenceKind, score: body.score, createdBy: actor.userId },
       ['snippetId', 'kind'],

@@ -25,6 +25,7 @@ import { MarkEvent } from './entities/mark-event.entity.js';
 import { MarkingTask, TaskKind, TaskStatus } from './entities/marking-task.entity.js';
 import { ItemQcSetting, MarkerItemState, MarkerPhase, MarkSupersession, ReferenceAnswer, ReferenceKind } from './entities/qc.entities.js';
 import { QcRandom } from './qc-random.js';
+import { type ItemFacts, ItemFactsCache } from './item-facts.cache.js';
 
 /** A lease is how long a marker may hold a task before it goes back to the pool. */
 export const LEASE_MINUTES = 10;
@@ -33,12 +34,34 @@ export const LEASE_MINUTES = 10;
  * (created already done, so it is never handed out). Rounds 1–3 are markers' rounds.
  */
 export const ARBITRATION_ROUND = 9;
-/** Candidates read per attempt when leasing; each is then tried with SKIP LOCKED. */
-const CANDIDATES = 30;
 /** 自评: an answer comes back only after the marker has marked at least this many others since. */
 export const SELF_REMARK_GAP = 3;
 /** 回评: how many of the marker's last marks are listed when the item sets nothing. */
 export const DEFAULT_REVIEW_SIZE = 10;
+
+/** A marking_task row as the hot path reads it (raw SQL: numbers may come back as strings). */
+interface TaskRow {
+  id: number;
+  item_id?: number;
+  exam_id?: number;
+  snippet_id?: number;
+  round: number;
+  status: string;
+  kind: string;
+  leased_by?: number | null;
+  attempt: number;
+  ref_event_id?: number | null;
+}
+
+/** A task just leased (or already held): enough to show it. */
+interface LeasedTask {
+  id: number;
+  item_id: number;
+  snippet_id: number;
+  lease_expires_at: Date;
+  /** The snippet's token when the lease read it already. */
+  token?: string;
+}
 
 interface SnippetContext {
   snippet: AnswerSnippet;
@@ -60,6 +83,7 @@ export class MarkingService {
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(QcRandom) private readonly random: QcRandom,
+    @Inject(ItemFactsCache) private readonly items: ItemFactsCache,
   ) {}
 
   /** The clock, in one place (tests move leases by editing rows, not the clock). */
@@ -72,159 +96,175 @@ export class MarkingService {
   async next(actor: Actor, body: NextTaskBody): Promise<NextTaskResponse | null> {
     const grants = actor.grants.filter((g) => g.role === Role.Marker);
     assertScope(grants.length > 0, '您不是阅卷教师');
+    const me = actor.userId;
+
+    // 题块: a marker marks only the items it is assigned to; with no assignment it gets nothing. One read gives the
+    // assignments and the marker's standing on each (suspended, trial or live).
+    const assigned: { item_id: number; phase: string | null; suspended: number | null }[] = await this.ds.query(
+      'SELECT a.item_id, s.phase, s.suspended FROM marker_assignment a LEFT JOIN marker_item_state s ON s.item_id = a.item_id AND s.marker_id = a.marker_id WHERE a.marker_id = ?',
+      [me],
+    );
+    const facts = await this.items.get(assigned.map((a) => num(a.item_id)));
+    // Scope is checked again on every call (a revoked grant takes effect at once): the item's alliance and subject.
+    const eligible = assigned.filter((a) => {
+      const f = facts.get(num(a.item_id));
+      return (
+        f !== undefined &&
+        actor.isMarkerIn(f.exam.allianceId, f.paper.subject) &&
+        (body.examId === undefined || f.exam.id === body.examId) &&
+        (body.itemId === undefined || f.item.id === body.itemId)
+      );
+    });
+    if (!eligible.length) {
+      await this.checkNextFilters(actor, body);
+      return null;
+    }
+    const now = this.now();
+    const gate = await this.markerGate(me, eligible, facts, now);
+    const itemIds = eligible.map((a) => num(a.item_id));
+    const expires = new Date(now.getTime() + LEASE_MINUTES * 60_000);
+
+    const lease = () => this.ds.transaction('READ COMMITTED', async (m): Promise<LeasedTask | null> => {
+      // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
+      // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
+      // same statement finds a task the marker already holds (a QC task stays theirs past the lease, so a trial
+      // answer is never lost).
+      const [held]: (Omit<LeasedTask, 'id'> & { id: number | null })[] = await m.query(
+        `SELECT t.id, t.item_id, t.snippet_id, t.lease_expires_at FROM \`user\` u
+         LEFT JOIN marking_task t ON t.leased_by = u.id AND t.status = 'leased' AND (t.lease_expires_at > ? OR t.qc_for = u.id) AND t.item_id IN (?)` +
+          (body.exceptTaskId ? ' AND t.id <> ?' : '') +
+          ' WHERE u.id = ? ORDER BY t.id LIMIT 1 FOR UPDATE',
+        [now, itemIds, ...(body.exceptTaskId ? [body.exceptTaskId] : []), me],
+      );
+      if (held && held.id !== null) return { ...held, id: held.id };
+
+      // 试评 first: a marker in trial on an item gets its trial answers, one each, before any live answer of it.
+      if (gate.trial.length) {
+        const trials: { snippet_id: number; item_id: number; exam_id: number }[] = await m.query(
+          `SELECT r.snippet_id, r.item_id, s.exam_id FROM reference_answer r JOIN answer_snippet s ON s.id = r.snippet_id
+           WHERE r.kind = 'trial' AND r.item_id IN (?)
+             AND NOT EXISTS (SELECT 1 FROM marking_task q WHERE q.snippet_id = r.snippet_id AND q.kind = 'trial' AND q.qc_for = ?)
+           ORDER BY r.item_id, r.id LIMIT 1`,
+          [gate.trial, me],
+        );
+        if (trials.length) return this.insertQcTask(m, TaskKind.Trial, me, trials[0], expires, null);
+      }
+
+      // Live answers, one item after another from a random start (markers of several items spread over them). Each
+      // probe walks one index from its start and locks the first free row: lapsed leases by expiry, then the pool in
+      // shuffle order. A row another marker is leasing right now is skipped, not waited for; one this marker has
+      // marked, or whose other round it holds, is passed over.
+      const live = itemIds.filter((id) => !gate.blocked.has(id));
+      const start = live.length > 1 ? randomInt(0, live.length) : 0;
+      const notMine = `AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
+             AND NOT EXISTS (SELECT 1 FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?)`;
+      for (let k = 0; k < live.length; k++) {
+        const itemId = live[(start + k) % live.length];
+        // Lapsed leases are rare: read without locking (a locking range scan would also lock the first pending row
+        // after the range, which the leasing UPDATE of another marker needs: a deadlock), then lock the row itself.
+        let rows: { id: number; snippet_id: number; exam_id: number; token?: string }[] = [];
+        const lapsed: { id: number }[] = await m.query(
+          `SELECT t.id FROM marking_task t FORCE INDEX (idx_marking_task_item_lease)
+           WHERE t.item_id = ? AND t.status = 'leased' AND t.lease_expires_at <= ? AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
+           ORDER BY t.lease_expires_at LIMIT 5`,
+          [itemId, now, me, me],
+        );
+        for (const l of lapsed) {
+          rows = await m.query(
+            `SELECT id, snippet_id, exam_id FROM marking_task WHERE id = ? AND status = 'leased' AND lease_expires_at <= ? FOR UPDATE SKIP LOCKED`,
+            [l.id, now],
+          );
+          if (rows.length) break;
+        }
+        if (!rows.length) {
+          // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
+          // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
+          rows = await m.query(
+            `SELECT t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+             WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
+             ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+            [itemId, me, me],
+          );
+        }
+        if (!rows.length) continue;
+        const c = rows[0];
+        // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
+        const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
+        if (qc) return this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId);
+        await m.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
+        return { id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires, token: c.token };
+      }
+      return null;
+    });
+    // SKIP LOCKED hides a task that someone is leasing or submitting at this instant (a submit locks every round of
+    // its answer). At the end of a pool that would be a 204 while work is left: look again, without locks, first.
+    let leased = await lease();
+    for (let retry = 0; leased === null && retry < 5 && (await this.anyLeft(me, itemIds.filter((id) => !gate.blocked.has(id)))); retry++) {
+      await new Promise((r) => setTimeout(r, 20 * (retry + 1)));
+      leased = await lease();
+    }
+    return leased === null ? null : this.taskView(leased, facts.get(num(leased.item_id))!);
+  }
+
+  /** Whether any pending task of these items is one this marker could take, ignoring row locks (no locks taken). */
+  private async anyLeft(me: number, itemIds: number[]): Promise<boolean> {
+    if (!itemIds.length) return false;
+    const rows = await this.ds.query(
+      `SELECT 1 FROM marking_task t WHERE t.item_id IN (?) AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
+         AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
+         AND NOT EXISTS (SELECT 1 FROM mark_event e WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) LIMIT 1`,
+      [itemIds, me, me],
+    );
+    return rows.length > 0;
+  }
+
+  /** With nothing assigned that matches: an unknown exam or item is a 404, one outside the caller's scope a 403. */
+  private async checkNextFilters(actor: Actor, body: NextTaskBody): Promise<void> {
     if (body.examId !== undefined) {
       const exam = await this.ds.getRepository(Exam).findOneBy({ id: body.examId });
       if (!exam) throw new NotFoundException('考试不存在');
       assertScope(actor.isMarkerIn(exam.allianceId), '您不是该考试的阅卷教师');
     }
     if (body.itemId !== undefined) {
-      const item = await this.ds.getRepository(Item).findOneBy({ id: body.itemId });
-      if (!item) throw new NotFoundException('题目不存在');
-      const paper = await this.ds.getRepository(Paper).findOneByOrFail({ id: item.paperId });
-      const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: paper.examId });
-      assertScope(actor.isMarkerIn(exam.allianceId, paper.subject), '您没有该题的阅卷权限');
+      const f = await this.items.one(body.itemId);
+      if (!f) throw new NotFoundException('题目不存在');
+      assertScope(actor.isMarkerIn(f.exam.allianceId, f.paper.subject), '您没有该题的阅卷权限');
     }
-
-    // Scope: an exam of an alliance where the caller marks, of the caller's subject when the grant names one.
-    const scope: string[] = [];
-    const scopeParams: unknown[] = [];
-    for (const g of grants) {
-      if (g.subject) {
-        scope.push('(e.alliance_id = ? AND p.subject = ?)');
-        scopeParams.push(g.allianceId, g.subject);
-      } else {
-        scope.push('(e.alliance_id = ?)');
-        scopeParams.push(g.allianceId);
-      }
-    }
-    const me = actor.userId;
-    // 题块: a marker with assignments marks only those items; one with none marks every item of its scope.
-    const filters: string[] = [
-      `(${scope.join(' OR ')})`,
-      '(NOT EXISTS (SELECT 1 FROM marker_assignment a WHERE a.marker_id = ?) OR EXISTS (SELECT 1 FROM marker_assignment a WHERE a.marker_id = ? AND a.item_id = t.item_id))',
-    ];
-    const filterParams: unknown[] = [...scopeParams, me, me];
-    if (body.examId !== undefined) {
-      filters.push('t.exam_id = ?');
-      filterParams.push(body.examId);
-    }
-    if (body.itemId !== undefined) {
-      filters.push('t.item_id = ?');
-      filterParams.push(body.itemId);
-    }
-    const joins = 'FROM marking_task t JOIN exam e ON e.id = t.exam_id JOIN item i ON i.id = t.item_id JOIN paper p ON p.id = i.paper_id';
-    // The same filters over answer_snippet (alias t too: it has exam_id and item_id), for trial answers.
-    const snippetJoins = 'FROM reference_answer r JOIN answer_snippet t ON t.id = r.snippet_id JOIN exam e ON e.id = t.exam_id JOIN item i ON i.id = t.item_id JOIN paper p ON p.id = i.paper_id';
-
-    const taskId = await this.ds.transaction('READ COMMITTED', async (m) => {
-      // Serialises one marker's concurrent calls (a prefetch racing a reload), so one person never
-      // leases two rounds of the same snippet. Different markers do not wait for each other here.
-      await m.query('SELECT id FROM `user` WHERE id = ? FOR UPDATE', [me]);
-      const now = this.now();
-
-      // A QC task is the marker's own: it stays theirs past the lease, so a trial answer is never lost.
-      const held = await m.query(
-        `SELECT t.id ${joins} WHERE t.status = 'leased' AND t.leased_by = ? AND (t.lease_expires_at > ? OR t.qc_for = ?) AND ${filters.join(' AND ')}` +
-          (body.exceptTaskId ? ' AND t.id <> ?' : '') +
-          ' ORDER BY t.id LIMIT 1',
-        [me, now, me, ...filterParams, ...(body.exceptTaskId ? [body.exceptTaskId] : [])],
-      );
-      if (held.length) return num(held[0].id);
-
-      const gate = await this.markerGate(m, me, now);
-      const expires = new Date(now.getTime() + LEASE_MINUTES * 60_000);
-
-      // 试评 first: a marker in trial on an item gets its trial answers, one each, before any live answer of it.
-      if (gate.trial.length) {
-        const trials: { snippet_id: number; item_id: number; exam_id: number }[] = await m.query(
-          `SELECT r.snippet_id, r.item_id, t.exam_id ${snippetJoins}
-           WHERE r.kind = 'trial' AND r.item_id IN (?) AND ${filters.join(' AND ')}
-             AND NOT EXISTS (SELECT 1 FROM marking_task q WHERE q.snippet_id = r.snippet_id AND q.kind = 'trial' AND q.qc_for = ?)
-           ORDER BY r.item_id, r.id LIMIT 1`,
-          [gate.trial, ...filterParams, me],
-        );
-        if (trials.length) return this.insertQcTask(m, TaskKind.Trial, me, trials[0], expires, null);
-      }
-
-      const blocked = [...gate.blocked];
-      const tried: number[] = [];
-      for (let attempt = 0; attempt < 5; attempt++) {
-        // Pending tasks and lapsed leases are read apart: each half then walks the (exam, status, shuffle) index in
-        // order and stops at the limit, instead of sorting the whole pool on every call.
-        // With an exam given, the walk starts at the task index (STRAIGHT_JOIN keeps marking_task first); left alone,
-        // the optimiser starts from the items and sorts every pending task of them on each call.
-        const taskFrom = body.examId !== undefined ? 'marking_task t FORCE INDEX (idx_marking_task_pool)' : 'marking_task t';
-        const where = (status: string) => `FROM ${taskFrom} STRAIGHT_JOIN exam e ON e.id = t.exam_id STRAIGHT_JOIN item i ON i.id = t.item_id STRAIGHT_JOIN paper p ON p.id = i.paper_id
-           WHERE ${status} AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
-             AND ${filters.join(' AND ')}
-             ${blocked.length ? 'AND t.item_id NOT IN (?)' : ''}
-             ${tried.length ? 'AND t.id NOT IN (?)' : ''}
-             AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
-             AND NOT EXISTS (SELECT 1 FROM mark_event me WHERE me.snippet_id = t.snippet_id AND me.marker_id = ?)`;
-        const params = [...filterParams, ...(blocked.length ? [blocked] : []), ...(tried.length ? [tried] : []), me, me];
-        const pending: { id: number; item_id: number; exam_id: number; shuffle_key: number }[] = await m.query(
-          `SELECT t.id, t.item_id, t.exam_id, t.shuffle_key ${where("t.status = 'pending'")} ORDER BY t.shuffle_key, t.id LIMIT ${CANDIDATES}`,
-          params,
-        );
-        const lapsed: { id: number; item_id: number; exam_id: number; shuffle_key: number }[] = await m.query(
-          `SELECT t.id, t.item_id, t.exam_id, t.shuffle_key ${where("t.status = 'leased' AND t.lease_expires_at <= ?")} ORDER BY t.shuffle_key, t.id LIMIT ${CANDIDATES}`,
-          [now, ...params],
-        );
-        const candidates = [...pending, ...lapsed].sort((x, y) => num(x.shuffle_key) - num(y.shuffle_key) || num(x.id) - num(y.id)).slice(0, CANDIDATES);
-        if (!candidates.length) return null;
-        for (const c of candidates) {
-          const id = num(c.id);
-          tried.push(id);
-          // One row at a time: a row another marker is leasing right now is skipped, not waited for.
-          const locked = await m.query(
-            `SELECT id FROM marking_task WHERE id = ? AND (status = 'pending' OR (status = 'leased' AND lease_expires_at <= ?)) FOR UPDATE SKIP LOCKED`,
-            [id, now],
-          );
-          if (!locked.length) continue;
-          // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
-          const qc = await this.drawQcTask(m, me, num(c.item_id), gate.settings.get(num(c.item_id)));
-          if (qc) return this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: num(c.item_id), exam_id: num(c.exam_id) }, expires, qc.refEventId);
-          await m.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, id]);
-          return id;
-        }
-      }
-      return null;
-    });
-    return taskId === null ? null : this.taskView(taskId);
   }
 
   /**
    * What stands between this marker and live answers, item by item: suspended, still in trial, or the daily cap
-   * reached (blocked); the items whose trial answers are due; and the QC settings of the items that have any.
+   * reached (blocked); and the items whose trial answers are due.
    */
-  private async markerGate(m: EntityManager, me: number, now: Date) {
-    const settings = new Map((await m.getRepository(ItemQcSetting).find()).map((s) => [s.itemId, s]));
-    const states = await m.getRepository(MarkerItemState).findBy({ markerId: me });
+  private async markerGate(me: number, eligible: { item_id: number; phase: string | null; suspended: number | null }[], facts: Map<number, ItemFacts>, now: Date) {
     const blocked = new Set<number>();
     const trial: number[] = [];
-    for (const st of states) if (st.suspended) blocked.add(st.itemId);
-    const liveOn = new Set(states.filter((st) => st.phase === MarkerPhase.Live).map((st) => st.itemId));
-    for (const s of settings.values()) {
-      if (s.trialRequired && !liveOn.has(s.itemId)) {
-        blocked.add(s.itemId);
-        if (!states.some((st) => st.itemId === s.itemId && st.suspended)) trial.push(s.itemId);
+    const capped: { itemId: number; cap: number }[] = [];
+    for (const a of eligible) {
+      const itemId = num(a.item_id);
+      const qc = facts.get(itemId)?.qc;
+      const suspended = num(a.suspended) === 1;
+      if (suspended) blocked.add(itemId);
+      if (qc?.trialRequired && a.phase !== MarkerPhase.Live) {
+        blocked.add(itemId);
+        if (!suspended) trial.push(itemId);
       }
+      if (qc && qc.dailyCap !== null) capped.push({ itemId, cap: qc.dailyCap });
     }
-    const capped = [...settings.values()].filter((s) => s.dailyCap !== null);
     if (capped.length) {
       const dayStart = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-      const counts: { item_id: number; n: number }[] = await m.query(
+      const counts: { item_id: number; n: number }[] = await this.ds.query(
         'SELECT item_id, COUNT(*) AS n FROM mark_event WHERE marker_id = ? AND item_id IN (?) AND created_at >= ? GROUP BY item_id',
-        [me, capped.map((s) => s.itemId), dayStart],
+        [me, capped.map((c) => c.itemId), dayStart],
       );
       const byItem = new Map(counts.map((c) => [num(c.item_id), num(c.n)]));
-      for (const s of capped) if (capReached(byItem.get(s.itemId) ?? 0, s.dailyCap)) blocked.add(s.itemId);
+      for (const c of capped) if (capReached(byItem.get(c.itemId) ?? 0, c.cap)) blocked.add(c.itemId);
     }
-    return { blocked, trial, settings };
+    return { blocked, trial };
   }
 
   /** A seed or a self re-mark to hand out instead of a live answer of this item, by the item's rates; or null. */
-  private async drawQcTask(m: EntityManager, me: number, itemId: number, setting: ItemQcSetting | undefined) {
+  private async drawQcTask(m: EntityManager, me: number, itemId: number, setting: ItemQcSetting | null) {
     if (!setting || (setting.seedRate <= 0 && setting.selfRate <= 0)) return null;
     const r = this.random.next();
     const want = drawQc(r, setting, { seed: true, self: true });
@@ -264,28 +304,27 @@ export class MarkingService {
     at: { snippet_id: number; item_id: number; exam_id: number },
     expires: Date,
     refEventId: number | null,
-  ): Promise<number> {
-    const ins = await m.getRepository(MarkingTask).insert({
-      examId: num(at.exam_id), itemId: num(at.item_id), snippetId: num(at.snippet_id), round: 0, status: TaskStatus.Leased,
-      leasedBy: me, leaseExpiresAt: expires, shuffleKey: 0, kind, qcFor: me, attempt: 0, refEventId,
-    });
-    return num(ins.identifiers[0].id);
+  ): Promise<LeasedTask> {
+    const ins = await m.query(
+      `INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, leased_by, lease_expires_at, shuffle_key, kind, qc_for, attempt, ref_event_id)
+       VALUES (?, ?, ?, 0, 'leased', ?, ?, 0, ?, ?, 0, ?)`,
+      [num(at.exam_id), num(at.item_id), num(at.snippet_id), me, expires, kind, me, refEventId],
+    );
+    return { id: num(ins.insertId), item_id: num(at.item_id), snippet_id: num(at.snippet_id), lease_expires_at: expires };
   }
 
-  private async taskView(taskId: number): Promise<NextTaskResponse> {
-    const task = await this.ds.getRepository(MarkingTask).findOneByOrFail({ id: taskId });
-    const item = await this.ds.getRepository(Item).findOneByOrFail({ id: task.itemId });
-    const snippet = await this.ds.getRepository(AnswerSnippet).findOneByOrFail({ id: task.snippetId });
+  private async taskView(task: LeasedTask, f: ItemFacts): Promise<NextTaskResponse> {
+    const [snippet]: { token: string }[] = task.token ? [{ token: task.token }] : await this.ds.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
     // Blind marking: nothing here names the student, the school, the class or the other markers.
     return {
-      taskId: task.id,
-      examId: task.examId,
-      itemId: item.id,
-      itemLabel: item.label,
-      maxScore: item.maxScore,
-      scoreStep: item.scoreStep,
+      taskId: num(task.id),
+      examId: f.exam.id,
+      itemId: f.item.id,
+      itemLabel: f.item.label,
+      maxScore: f.item.maxScore,
+      scoreStep: f.item.scoreStep,
       snippetUrl: `/api/marking/snippets/${snippet.token}`,
-      leaseExpiresAt: task.leaseExpiresAt!.toISOString(),
+      leaseExpiresAt: new Date(task.lease_expires_at).toISOString(),
     };
   }
 
@@ -329,67 +368,65 @@ export class MarkingService {
   async submit(actor: Actor, taskIdRaw: unknown, body: SubmitMarkBody): Promise<SubmitMarkResponse> {
     const taskId = requiredId(taskIdRaw, '任务编号');
     const me = actor.userId;
-    // A repeated submit (flaky network, double Enter) gets the first answer back and writes nothing.
-    const earlier = await this.ds.getRepository(MarkEvent).findOneBy({ clientId: body.clientId });
-    if (earlier) return this.answerFor(earlier, me, taskId);
-
-    const task = await this.ds.getRepository(MarkingTask).findOneBy({ id: taskId });
-    if (!task || task.round >= ARBITRATION_ROUND) throw new NotFoundException('阅卷任务不存在');
-    const item = await this.ds.getRepository(Item).findOneByOrFail({ id: task.itemId });
-    if (body.score !== undefined && !isValidScore(body.score, item.maxScore, item.scoreStep)) {
-      throw new BadRequestException(`分数应为 0–${fmt(item.maxScore)} 之间、步长 ${fmt(item.scoreStep)} 的整数倍`);
-    }
-
-    let result: { event: MarkEvent } | { duplicate: MarkEvent };
+    let result: { event: SubmitMarkResponse; task: TaskRow; facts: ItemFacts; resolution: Resolution | null } | { duplicate: MarkEvent };
     try {
       result = await this.ds.transaction('READ COMMITTED', async (m) => {
         // Lock every task of the snippet: submits of round 1 and round 2 of one answer are serialised,
         // so whichever comes second sees both marks and resolves the final score.
-        const locked: { id: number; status: string; leased_by: number | null }[] = await m.query(
-          'SELECT id, status, leased_by FROM marking_task WHERE snippet_id = ? ORDER BY id FOR UPDATE',
-          [task.snippetId],
+        // (Two statements: locking through a join would lock this task's row first, out of the snippet's order.)
+        const [of]: { snippet_id: number }[] = await m.query('SELECT snippet_id FROM marking_task WHERE id = ?', [taskId]);
+        if (!of) throw new NotFoundException('阅卷任务不存在');
+        const locked: TaskRow[] = await m.query(
+          `SELECT id, item_id, exam_id, snippet_id, round, status, kind, leased_by, attempt, ref_event_id FROM marking_task
+           WHERE snippet_id = ? ORDER BY id FOR UPDATE`,
+          [of.snippet_id],
         );
-        const same = await m.getRepository(MarkEvent).findOneBy({ clientId: body.clientId });
-        if (same) return { duplicate: same };
-        const mine = locked.find((r) => num(r.id) === task.id)!;
-        // An expired lease that nobody else has taken is still honoured: the work was done.
-        if (mine.status !== TaskStatus.Leased || num(mine.leased_by) !== me) {
-          if (mine.status === TaskStatus.Done && num(mine.leased_by) === me) throw new ConflictException('该题已提交过评分');
+        const task = locked.find((r) => num(r.id) === taskId);
+        if (!task || num(task.round) >= ARBITRATION_ROUND) throw new NotFoundException('阅卷任务不存在');
+        const facts = await this.items.one(num(task.item_id), m);
+        if (!facts) throw new NotFoundException('阅卷任务不存在');
+        const item = facts.item;
+        if (body.score !== undefined && !isValidScore(body.score, item.maxScore, item.scoreStep)) {
+          throw new BadRequestException(`分数应为 0–${fmt(item.maxScore)} 之间、步长 ${fmt(item.scoreStep)} 的整数倍`);
+        }
+        if (task.status !== TaskStatus.Leased || num(task.leased_by) !== me) {
+          // A repeated submit (flaky network, double Enter) gets the first answer back and writes nothing.
+          const same = await m.getRepository(MarkEvent).findOneBy({ clientId: body.clientId });
+          if (same) return { duplicate: same };
+          // An expired lease that nobody else has taken is still honoured (status stays leased): the work was done.
+          if (task.status === TaskStatus.Done && num(task.leased_by) === me) throw new ConflictException('该题已提交过评分');
           throw new ConflictException('该任务已不在您名下（可能已超时被收回），请领取新任务');
         }
-        const event = await m.getRepository(MarkEvent).save(
-          m.getRepository(MarkEvent).create({
-            examId: task.examId,
-            taskId: task.id,
-            snippetId: task.snippetId,
-            itemId: task.itemId,
-            markerId: me,
-            round: task.round,
-            score: body.score ?? null,
-            problem: body.problem ?? null,
-            secondsSpent: body.secondsSpent ?? 0,
-            clientId: body.clientId,
-            kind: task.kind,
-            refEventId: task.refEventId,
-            agreed: task.kind === TaskKind.Live ? null : await this.qcAgreement(m, task, item, body),
-          }),
+        const kind = task.kind as TaskKind;
+        const refEventId = task.ref_event_id === null ? null : num(task.ref_event_id);
+        const agreed = kind === TaskKind.Live ? null : await this.qcAgreement(m, { kind, snippetId: num(task.snippet_id), refEventId }, item, body);
+        // A clientId used before makes this insert fail on its unique key: handled below, nothing is written.
+        const ins = await m.query(
+          `INSERT INTO mark_event (exam_id, task_id, snippet_id, item_id, marker_id, round, score, problem, seconds_spent, client_id, kind, ref_event_id, agreed)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [num(task.exam_id), taskId, num(task.snippet_id), item.id, me, num(task.round), body.score ?? null, body.problem ?? null, body.secondsSpent ?? 0, body.clientId, kind, refEventId, agreed],
         );
-        await m.query(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [task.id]);
-        await this.resolveSnippet(m, task.snippetId);
-        return { event };
+        const eventId = num(ins.insertId);
+        await m.query(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
+        task.status = TaskStatus.Done;
+        const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me };
+        const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, addedEventId: eventId, added, facts }) : null;
+        return { event: { markEventId: eventId, taskId, score: body.score ?? null, problem: body.problem ?? null }, task, facts, resolution };
       });
     } catch (e) {
-      // Two identical submits racing past the first check: the unique clientId lets exactly one in.
+      // Two identical submits racing, or a clientId already used: the unique clientId lets exactly one in.
       if (!isDupEntry(e)) throw e;
       const winner = await this.ds.getRepository(MarkEvent).findOneBy({ clientId: body.clientId });
       if (!winner) throw e;
       return this.answerFor(winner, me, taskId);
     }
     if ('duplicate' in result) return this.answerFor(result.duplicate, me, taskId);
-    if (task.kind === TaskKind.Seed) await this.afterSeed(me, item);
-    else if (task.kind === TaskKind.Trial) await this.afterTrial(me, item);
-    await this.triggerResultsIfComplete(task.examId);
-    return toAnswer(result.event);
+    const kind = result.task.kind as TaskKind;
+    if (kind === TaskKind.Seed) await this.afterSeed(me, result.facts.item);
+    else if (kind === TaskKind.Trial) await this.afterTrial(me, result.facts.item);
+    // Results can only become due when this mark settled an answer.
+    if (result.resolution?.state === 'final') await this.triggerResultsIfComplete(num(result.task.exam_id));
+    return result.event;
   }
 
   private answerFor(event: MarkEvent, me: number, taskId: number): SubmitMarkResponse {
@@ -400,42 +437,81 @@ export class MarkingService {
   /**
    * Applies the rule engine to every mark of a snippet and writes what follows: a final score, a third-round
    * task, or nothing (waiting for a mark, for arbitration, or for the subject lead to look at a problem answer).
-   * Callers hold the locks on the snippet's tasks.
+   * Callers hold the locks on the snippet's tasks; a caller that read them passes them in (`tasks`), and submit says
+   * which event it just added, so that a final score is only deleted where one can exist.
    */
-  private async resolveSnippet(m: EntityManager, snippetId: number): Promise<Resolution> {
-    const snippet = await m.getRepository(AnswerSnippet).findOneByOrFail({ id: snippetId });
-    const item = await m.getRepository(Item).findOneByOrFail({ id: snippet.itemId });
-    const events = await this.countingEvents(m, snippetId);
-    const marks: MarkInput[] = events.filter((e) => e.round < ARBITRATION_ROUND).map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId }));
-    const arbitration = events.filter((e) => e.round === ARBITRATION_ROUND).at(-1)?.score ?? undefined;
-    const resolution = resolveFinalScore(ruleOf(item), marks, arbitration);
+  private async resolveSnippet(
+    m: EntityManager,
+    snippetId: number,
+    known: { tasks?: TaskRow[]; addedEventId?: number; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number }; facts?: ItemFacts } = {},
+  ): Promise<Resolution> {
+    // The first counting mark of an answer (no other live task of it done: every counting mark sits on a done task)
+    // resolves from itself alone; unless that makes it final, there is nothing to read or write.
+    if (known.tasks && known.added && known.facts && !known.tasks.some((t) => t.kind === TaskKind.Live && t.status === TaskStatus.Done && num(t.id) !== known.added!.taskId)) {
+      const alone = resolveFinalScore(ruleOf(known.facts.item), [{ ...known.added }]);
+      if (alone.state !== 'final') return alone;
+    }
+    const rows: { exam_id: number; student_id: number; item_id: number; id: number | null; round: number; score: string | null; problem: string | null; marker_id: number }[] = await m.query(
+      `SELECT s.exam_id, s.student_id, s.item_id, e.id, e.round, e.score, e.problem, e.marker_id
+       FROM answer_snippet s LEFT JOIN mark_event e ON e.snippet_id = s.id AND e.kind = 'live'
+         AND NOT EXISTS (SELECT 1 FROM mark_supersession x WHERE x.mark_event_id = e.id)
+       WHERE s.id = ? ORDER BY e.id`,
+      [snippetId],
+    );
+    if (!rows.length) throw new NotFoundException('答卷不存在');
+    const snippet = { examId: num(rows[0].exam_id), studentId: num(rows[0].student_id), itemId: num(rows[0].item_id) };
+    const facts = await this.items.one(snippet.itemId, m);
+    if (!facts) throw new NotFoundException('题目不存在');
+    const item = facts.item;
+    const events = rows.filter((r) => r.id !== null).map((r) => ({ id: num(r.id), round: num(r.round), score: r.score === null ? null : num(r.score), problem: r.problem, markerId: num(r.marker_id) }));
+    const resolve = (evs: typeof events) =>
+      resolveFinalScore(
+        ruleOf(item),
+        evs.filter((e) => e.round < ARBITRATION_ROUND).map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
+        evs.filter((e) => e.round === ARBITRATION_ROUND).at(-1)?.score ?? undefined,
+      );
+    const resolution = resolve(events);
+    const tasks: TaskRow[] = known.tasks ?? (await m.query('SELECT id, round, status, kind, attempt FROM marking_task WHERE snippet_id = ?', [snippetId]));
+    const open = (round: (r: number) => boolean) => tasks.filter((t) => t.kind === TaskKind.Live && round(num(t.round)) && (t.status === TaskStatus.Pending || t.status === TaskStatus.Leased));
+    const voidOpen = async (list: TaskRow[]) => {
+      if (!list.length) return;
+      await m.query(`UPDATE marking_task SET status = 'void' WHERE id IN (?)`, [list.map((t) => num(t.id))]);
+      for (const t of list) t.status = TaskStatus.Void;
+    };
     if (resolution.state === 'final') {
-      const repo = m.getRepository(FinalItemScore);
-      const existing = await repo.findOneBy({ studentId: snippet.studentId, itemId: snippet.itemId });
-      const values = { score: resolution.score, source: ScoreSource.Marking, ruleVersion: resolution.ruleVersion };
-      if (existing) await repo.update({ id: existing.id }, values);
-      else await repo.insert({ examId: snippet.examId, paperId: item.paperId, studentId: snippet.studentId, itemId: snippet.itemId, ...values });
+      // Update, else insert: not INSERT … ON DUPLICATE KEY UPDATE, whose next-key locks on the unique index make
+      // concurrent submits of neighbouring answers deadlock. After a new mark on an answer that was not final
+      // before, there is no row to update.
+      const before = known.addedEventId === undefined ? null : resolve(events.filter((e) => e.id !== known.addedEventId));
+      const updated =
+        before && before.state !== 'final'
+          ? 0
+          : num((await m.query('UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?', [resolution.score, ScoreSource.Marking, resolution.ruleVersion, snippet.studentId, snippet.itemId])).affectedRows);
+      if (!updated) {
+        await m.query('INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          snippet.examId, item.paperId, snippet.studentId, snippet.itemId, resolution.score, ScoreSource.Marking, resolution.ruleVersion,
+        ]);
+      }
       // Open rounds no longer needed: a third round once the first two agree (e.g. after a re-queue), and every
-      // open round once the subject lead's score is final (arbitration, or the definitive score of a reference answer).
-      if (resolution.basis === 'arbitration') {
-        await m.query(`UPDATE marking_task SET status = 'void' WHERE snippet_id = ? AND kind = 'live' AND round < ${ARBITRATION_ROUND} AND status IN ('pending', 'leased')`, [snippetId]);
-      } else if (resolution.basis === 'mean_1_2' || resolution.basis === 'single') {
-        await m.query(`UPDATE marking_task SET status = 'void' WHERE snippet_id = ? AND kind = 'live' AND round = 3 AND status IN ('pending', 'leased')`, [snippetId]);
-      }
+      // open round once the subject lead's score is final.
+      if (resolution.basis === 'arbitration') await voidOpen(open((r) => r < ARBITRATION_ROUND));
+      else if (resolution.basis === 'mean_1_2' || resolution.basis === 'single') await voidOpen(open((r) => r === 3));
     } else {
-      // Not final (any more): a score resting on superseded marks is withdrawn until the answer is re-marked.
-      await m.getRepository(FinalItemScore).delete({ studentId: snippet.studentId, itemId: snippet.itemId, source: ScoreSource.Marking });
-      // Rounds 1 and 2 incomplete again (a re-queued mark): a third round waits until they are both in and disagree.
-      if (resolution.state === 'pending') {
-        await m.query(`UPDATE marking_task SET status = 'void' WHERE snippet_id = ? AND kind = 'live' AND round = 3 AND status IN ('pending', 'leased')`, [snippetId]);
+      // Not final (any more): a score resting on superseded marks is withdrawn until the answer is re-marked. After a
+      // new mark on an answer that was not final before, there is none to withdraw.
+      const before = known.addedEventId === undefined ? null : resolve(events.filter((e) => e.id !== known.addedEventId));
+      if (!before || before.state === 'final') {
+        await m.query('DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
       }
+      // Rounds 1 and 2 incomplete again (a re-queued mark): a third round waits until they are both in and disagree.
+      if (resolution.state === 'pending') await voidOpen(open((r) => r === 3));
       if (resolution.state === 'need_third') {
-        const thirds = await m.getRepository(MarkingTask).findBy({ snippetId, round: 3, kind: TaskKind.Live });
+        const thirds = tasks.filter((t) => t.kind === TaskKind.Live && num(t.round) === 3);
         if (!thirds.some((t) => t.status !== TaskStatus.Void)) {
-          await m.getRepository(MarkingTask).insert({
-            examId: snippet.examId, itemId: snippet.itemId, snippetId, round: 3, status: TaskStatus.Pending, shuffleKey: randomInt(0, 2 ** 31 - 1),
-            kind: TaskKind.Live, qcFor: 0, attempt: thirds.reduce((a, t) => Math.max(a, t.attempt + 1), 0),
-          });
+          await m.query(
+            `INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key, kind, qc_for, attempt) VALUES (?, ?, ?, 3, 'pending', ?, 'live', 0, ?)`,
+            [snippet.examId, snippet.itemId, snippetId, randomInt(0, 2 ** 31 - 1), thirds.reduce((a, t) => Math.max(a, num(t.attempt) + 1), 0)],
+          );
         }
       }
     }
@@ -459,7 +535,7 @@ export class MarkingService {
   // ───────────────────────────── quality control (marker side) ─────────────────────────────
 
   /** Trial and seed marks against the lead's definitive score; a self re-mark against the marker's own earlier mark. */
-  private async qcAgreement(m: EntityManager, task: MarkingTask, item: Item, body: SubmitMarkBody): Promise<boolean> {
+  private async qcAgreement(m: EntityManager, task: { kind: string; snippetId: number; refEventId: number | null }, item: Item, body: SubmitMarkBody): Promise<boolean> {
     const score = body.score ?? null;
     if (task.kind === TaskKind.Self) {
       const earlier = task.refEventId ? await m.getRepository(MarkEvent).findOneBy({ id: task.refEventId }) : null;
@@ -683,16 +759,33 @@ export class MarkingService {
 
   // ───────────────────────────── arbitration ─────────────────────────────
 
-  async arbitrate(actor: Actor, token: string, body: ArbitrateBody) {
+  /**
+   * The subject lead's score for an answer. 'arbitrate': only an answer waiting for the lead (marks disagree beyond
+   * arbitration, or a problem flag). 'override': an answer that already has a final score, explicitly, with a reason.
+   * 'reference': the lead makes a reference answer's definitive score final, explicitly, with a reason. Each is a mark
+   * event of the lead and an audit row naming the previous score, so every change of a final score is traceable.
+   */
+  async arbitrate(actor: Actor, token: string, body: ArbitrateBody, mode: 'arbitrate' | 'override' | 'reference' = body.override ? 'override' : 'arbitrate') {
     const ctx = await this.snippetContext(token);
     assertScope(actor.isSubjectLeadOf(ctx.exam.allianceId, ctx.paper.subject), '只有本学科的学科组长或管理员可以仲裁');
     if (!isValidScore(body.score, ctx.item.maxScore, ctx.item.scoreStep)) {
       throw new BadRequestException(`分数应为 0–${fmt(ctx.item.maxScore)} 之间、步长 ${fmt(ctx.item.scoreStep)} 的整数倍`);
     }
+    const reason = body.reason?.trim() ?? '';
+    if (mode !== 'arbitrate' && !reason) throw new BadRequestException(mode === 'override' ? '改判已出分的答卷必须填写原因' : '将标准分定为最终得分必须填写原因');
     const snippetId = ctx.snippet.id;
     const resolution = await this.ds.transaction('READ COMMITTED', async (m) => {
       await m.query('SELECT id FROM marking_task WHERE snippet_id = ? ORDER BY id FOR UPDATE', [snippetId]);
       const previous = await m.getRepository(FinalItemScore).findOneBy({ studentId: ctx.snippet.studentId, itemId: ctx.item.id });
+      const events = await this.countingEvents(m, snippetId);
+      const current = resolveFinalScore(
+        ruleOf(ctx.item),
+        events.filter((e) => e.round < ARBITRATION_ROUND).map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
+        events.filter((e) => e.round === ARBITRATION_ROUND).at(-1)?.score ?? undefined,
+      ).state;
+      if (mode === 'arbitrate' && current === 'final') throw new ConflictException('该答卷已出分，无需仲裁；如需改判，请选择改判并填写原因');
+      if (mode === 'arbitrate' && current !== 'need_arbitration' && current !== 'problem') throw new ConflictException('该答卷尚在评阅中，未到仲裁环节');
+      if (mode === 'override' && current !== 'final') throw new ConflictException('该答卷尚未出分，不能改判');
       let task = await m.getRepository(MarkingTask).findOneBy({ snippetId, round: ARBITRATION_ROUND });
       if (!task) {
         const ins = await m.getRepository(MarkingTask).insert({
@@ -700,15 +793,19 @@ export class MarkingService {
         });
         task = await m.getRepository(MarkingTask).findOneByOrFail({ id: ins.identifiers[0].id });
       }
-      await m.getRepository(MarkEvent).insert({
+      const ins = await m.getRepository(MarkEvent).insert({
         examId: ctx.exam.id, taskId: task.id, snippetId, itemId: ctx.item.id, markerId: actor.userId, round: ARBITRATION_ROUND,
         score: body.score, problem: null, secondsSpent: 0, clientId: randomUUID(),
       });
       const res = await this.resolveSnippet(m, snippetId);
       // Every change of a final score is traceable to who and why.
       await m.getRepository(AuditLog).insert({
-        userId: actor.userId, action: 'marking.arbitrate', entity: 'answer_snippet', entityId: String(snippetId),
-        detail: { itemId: ctx.item.id, score: body.score, previousScore: previous?.score ?? null, previousRule: previous?.ruleVersion ?? null, reason: body.reason ?? null },
+        userId: actor.userId, action: mode === 'arbitrate' ? 'marking.arbitrate' : mode === 'override' ? 'marking.override' : 'marking.reference_final',
+        entity: 'answer_snippet', entityId: String(snippetId),
+        detail: {
+          itemId: ctx.item.id, score: body.score, markEventId: num(ins.identifiers[0].id), stateBefore: current,
+          previousScore: previous?.score ?? null, previousRule: previous?.ruleVersion ?? null, reason: reason || null,
+        },
       });
       return res;
     });

@@ -3,13 +3,14 @@ import { DataSource, In } from 'typeorm';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { Exam } from '../exams/entities/exam.entity.js';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { School, SchoolKind } from '../org/entities/school.entity.js';
-import type { ExamAnalysisData } from '../results/domain/exam-analysis.js';
+import { TOTAL_PAPER_ID } from '../results/domain/subject-totals.js';
 import { ExamAnalysis } from '../results/entities/exam-analysis.entity.js';
 import { principalSchools } from '../results/results.service.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { buildSchoolReport } from './domain/school-report.js';
+import { buildSchoolReport, type StoredAnalysis } from './domain/school-report.js';
 import { Report, ReportStatus } from './entities/report.entity.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
 
@@ -57,10 +58,11 @@ export class ReportsService {
       if (!exam) throw new ReportInputError('考试不存在');
       const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
       if (!school) throw new ReportInputError('学校不属于该考试所在的联盟');
-      const papers = await this.ds.getRepository(Paper).find({ where: { examId } });
-      const rows = papers.length ? await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In(papers.map((p) => p.id)) } }) : [];
+      const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
+      // The papers' analyses and, for a several-subject exam, the 总分 analysis (paper id 0).
+      const rows = papers.length ? await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In([...papers.map((p) => p.id), TOTAL_PAPER_ID]) } }) : [];
       if (!rows.length) throw new ReportInputError('该考试的成绩尚未统计，无法生成报告');
-      const model = buildSchoolReport({ examName: exam.name, schoolId, schoolName: school.name, analyses: rows.map((r) => r.data as ExamAnalysisData) });
+      const model = buildSchoolReport({ examName: exam.name, schoolId, schoolName: school.name, analyses: rows.map((r) => r.data as StoredAnalysis) });
       const bytes = await this.pdf.render(model);
       const key = reportBlobKey(examId, schoolId);
       await this.blobs.put(key, bytes);

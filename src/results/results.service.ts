@@ -6,6 +6,7 @@ import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item } from '../exams/entities/item.entity.js';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { School, SchoolKind } from '../org/entities/school.entity.js';
 import { JobProducer } from '../queue/job-producer.js';
@@ -15,13 +16,18 @@ import { analysePaper, choiceOf, ExamAnalysisData, LocalityName, SchoolKindName 
 import { anonymousLabels, principalView, PrincipalAnalysisView } from './domain/principal-view.js';
 import { IMPROVEMENT_FORMULAS, ImprovementFormulaName, longitudinal, LongitudinalAnalysis, principalLongitudinal, PrincipalLongitudinal } from './domain/value-added.js';
 import { OutcomeStatus, resolveOutcomes } from './domain/student-outcomes.js';
+import { principalLongitudinalOf, type PrincipalStoredLongitudinal, type StoredLongitudinal } from './domain/stored-longitudinal.js';
+
+export { principalLongitudinalOf, type PrincipalStoredLongitudinal, type StoredLongitudinal };
+import { subjectTotalOutcomes, TOTAL_PAPER_ID, TOTAL_RULE, TOTAL_SUBJECT, totalPaper } from './domain/subject-totals.js';
 import { ExamAnalysis } from './entities/exam-analysis.entity.js';
-import { ScoreSource } from './entities/final-item-score.entity.js';
 import { StudentResult } from './entities/student-result.entity.js';
 
 /** Rule version of objective final scores: the OMR score by the answer key, taken as is. */
 export const OBJECTIVE_RULE_VERSION = 'key-v1';
 const CHUNK = 500;
+/** Rows per multi-row INSERT of student totals (6 parameters a row, well under the 65,535 placeholder limit). */
+const WRITE_CHUNK = 2000;
 
 export interface ComputeSummary {
   examId: number;
@@ -30,15 +36,6 @@ export interface ComputeSummary {
   /** Milliseconds per phase, summed over papers. */
   timingsMs?: Record<string, number>;
 }
-
-/** 纵看 section stored beside the paper analysis (ExamAnalysis.data.longitudinal); null when the exam has no prior exam. */
-export type StoredLongitudinal =
-  | (LongitudinalAnalysis & { priorExamId: number; priorExamName: string; priorPaperId: number })
-  | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
-
-export type PrincipalStoredLongitudinal =
-  | (PrincipalLongitudinal & { priorExamId: number; priorExamName: string; priorPaperId: number })
-  | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
 export interface AnalysisResponse {
   examId: number;
@@ -60,6 +57,23 @@ export interface SchoolStudentRow {
   status: OutcomeStatus | 'not_computed';
   absent: boolean;
   total: number | null;
+}
+
+interface PaperScores {
+  /** studentId → itemId → final score. */
+  byStudent: Map<number, Map<number, number>>;
+  /** studentId → itemId → options marked ("" blank), choice items read by OMR. */
+  marked: Map<number, Record<number, string>>;
+}
+
+/** Streams a query's rows to a callback: millions of rows without holding them all (nor one big GROUP_CONCAT). */
+async function eachRow<T>(m: EntityManager, sql: string, params: unknown[], onRow: (row: T) => void): Promise<void> {
+  const stream = await m.queryRunner!.stream(sql, params);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (row) => onRow(row as T));
+    stream.on('end', () => resolve());
+    stream.on('error', reject);
+  });
 }
 
 function chunks<T>(list: T[], size = CHUNK): T[][] {
@@ -93,12 +107,12 @@ export class ResultsService {
 
   /**
    * The results job. Idempotent: every write is an upsert on a natural key, so running it twice gives
-   * the same rows. Per paper: objective final scores, student totals, the analysis; then one report
-   * job per alliance school.
+   * the same rows. Per paper: final item scores (OMR by the key for objective items, marking for the others),
+   * student totals, the analysis; then one report job per alliance school.
    */
   async computeExam(examId: number): Promise<ComputeSummary> {
     const exam = await this.examOrThrow(examId);
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const schools = await this.ds.getRepository(School).find({ where: { allianceId: exam.allianceId }, order: { id: 'ASC' } });
     // Where the time goes, summed over papers (bench:analysis prints it).
     const timings: Record<string, number> = {};
@@ -112,23 +126,24 @@ export class ResultsService {
     };
     lap('roster');
 
+    const outcomesByPaper: ReturnType<typeof resolveOutcomes>[] = [];
     for (const paper of papers) {
       await this.ds.transaction(async (m) => {
-        await this.upsertObjectiveScores(m, examId, paper.id);
-        lap('objective_upsert');
         const items = await m.getRepository(Item).find({ where: { paperId: paper.id }, order: { seq: 'ASC' } });
         const pages: { studentId: number; processed: string | number }[] = await m.query(
           'SELECT student_id AS studentId, MAX(status = ?) AS processed FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND student_id IS NOT NULL GROUP BY student_id',
           [PageStatus.Processed, examId, paper.id],
         );
-        const scores = await this.readItemScores(m, examId, items.map((i) => i.id));
+        const { byStudent, marked } = await this.readPaperScores(m, examId, items.map((i) => i.id));
+        const absentRows: { studentId: number }[] = await m.query('SELECT student_id AS studentId FROM exam_absence WHERE paper_id = ?', [paper.id]);
         lap('read');
         const outcomes = resolveOutcomes({
           roster,
           processed: new Set(pages.filter((p) => Number(p.processed) === 1).map((p) => Number(p.studentId))),
           pending: new Set(pages.filter((p) => Number(p.processed) !== 1).map((p) => Number(p.studentId))),
           itemIds: items.map((i) => i.id),
-          scores,
+          markedAbsent: new Set(absentRows.map((r) => Number(r.studentId))),
+          byStudent,
         });
         await this.upsertStudentResults(m, examId, paper.id, outcomes);
         lap('write_results');
@@ -140,11 +155,11 @@ export class ResultsService {
           items: items.map((i) => ({ itemId: i.id, seq: i.seq, label: i.label, maxScore: i.maxScore, knowledgePoints: i.knowledgePoints ?? [], choice: choiceOf(i) })),
           schools: schools.map((s) => ({ schoolId: s.id, name: s.name, kind: s.kind as SchoolKindName, locality: s.locality as LocalityName })),
           outcomes,
-          marked: await this.choiceMarks(m, examId, paper.id),
+          marked,
         });
         lap('analyse');
         // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
-        const stored = { ...data, anonymisationKey: await this.anonymisationKey(m, examId, paper.id), longitudinal: await this.longitudinalFor(m, exam, paper, papers.length, schools, outcomes) };
+        const stored = { ...data, anonymisationKey: await this.anonymisationKey(m, examId, paper.id), longitudinal: await this.longitudinalFor(m, exam, [paper], papers.length, schools, outcomes) };
         lap('value_added');
         await m.query(
           'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
@@ -153,8 +168,46 @@ export class ResultsService {
         lap('write_analysis');
         const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
         summary.papers.push({ paperId: paper.id, subject: paper.subject, roster: outcomes.length, absent: count('absent'), incomplete: count('incomplete'), included: count('complete') });
+        outcomesByPaper.push(outcomes);
       });
     }
+
+    // A superseded version's analysis (from before a newer version was locked) is no longer the exam's.
+    await this.ds.query(`DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (${[TOTAL_PAPER_ID, ...papers.map((p) => p.id)].map(() => '?').join(', ')})`, [examId, TOTAL_PAPER_ID, ...papers.map((p) => p.id)]);
+
+    // 总分 of a several-subject exam, stored under paper id 0 (see domain/subject-totals.ts for who counts).
+    await this.ds.transaction(async (m) => {
+      if (papers.length < 2) {
+        await m.query('DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id = ?', [examId, TOTAL_PAPER_ID]);
+        return;
+      }
+      const subjects = papers.map((p) => ({ paperId: p.id, subject: p.subject, fullMarks: p.fullMarks }));
+      const outcomes = subjectTotalOutcomes(subjects, outcomesByPaper);
+      const { paper, items } = totalPaper(subjects);
+      const data = analysePaper({
+        examId,
+        paper,
+        thresholds: { excellent: exam.excellentRatio, pass: exam.passRatio, low: exam.lowRatio },
+        items,
+        schools: schools.map((s) => ({ schoolId: s.id, name: s.name, kind: s.kind as SchoolKindName, locality: s.locality as LocalityName })),
+        outcomes,
+      });
+      const stored = {
+        ...data,
+        // Subjects are not items of one test: α, D and option shares across subjects would mislead.
+        itemAnalysis: null,
+        subjectTotal: { papers: subjects, rule: TOTAL_RULE },
+        anonymisationKey: await this.anonymisationKey(m, examId, TOTAL_PAPER_ID),
+        longitudinal: await this.longitudinalFor(m, exam, papers, papers.length, schools, outcomes),
+      };
+      await m.query(
+        'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
+        [examId, TOTAL_PAPER_ID, JSON.stringify(stored)],
+      );
+      const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+      summary.papers.push({ paperId: TOTAL_PAPER_ID, subject: TOTAL_SUBJECT, roster: outcomes.length, absent: count('absent'), incomplete: count('incomplete'), included: count('complete') });
+    });
+    lap('subject_total');
 
     // One diagnostic report per alliance school; comparison schools are outside the alliance and get none.
     if (papers.length) {
@@ -177,13 +230,14 @@ export class ResultsService {
   }
 
   /**
-   * Value-added and 纵看 of one paper against the prior exam's paper of the same subject (or the only paper
-   * when both exams have one). Students are linked by student id; prior totals come from its results.
+   * Value-added and 纵看 of one paper (or of 总分: several papers) against the prior exam's papers of the same
+   * subjects (or the only paper when both exams have one). Students are linked by student id; prior totals come
+   * from its results, summed over the subjects for 总分 (students with a total in every one of them).
    */
   private async longitudinalFor(
     m: EntityManager,
     exam: Exam,
-    paper: Paper,
+    current: Paper[],
     paperCount: number,
     schools: School[],
     outcomes: ReturnType<typeof resolveOutcomes>,
@@ -191,15 +245,22 @@ export class ResultsService {
     if (!exam.priorExamId) return null;
     const prior = await m.getRepository(Exam).findOneBy({ id: exam.priorExamId });
     if (!prior) return null;
-    const priorPapers = await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } });
-    const priorPaper = [...priorPapers].reverse().find((p) => p.subject === paper.subject) ?? (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined);
-    const head = { priorExamId: prior.id, priorExamName: prior.name };
-    if (!priorPaper) return { ...head, priorPaperId: null, unavailable: `上次考试没有“${paper.subject}”试卷，无法纵向比较` };
-    const rows: { studentId: number; total: string }[] = await m.query(
-      'SELECT student_id AS studentId, total FROM student_result WHERE paper_id = ? AND absent = 0 AND total IS NOT NULL',
-      [priorPaper.id],
+    const priorPapers = papersOfRecord(await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } }));
+    const matches = current.map(
+      (paper) => [...priorPapers].reverse().find((p) => p.subject === paper.subject) ?? (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined),
     );
-    if (!rows.length) return { ...head, priorPaperId: priorPaper.id, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' };
+    const head = { priorExamId: prior.id, priorExamName: prior.name };
+    const missing = current.filter((_, j) => !matches[j]).map((p) => p.subject);
+    if (missing.length) return { ...head, priorPaperId: null, unavailable: `上次考试没有“${missing.join('、')}”试卷，无法纵向比较` };
+    const priorIds = matches.map((p) => p!.id);
+    // One paper: its own id; 总分: TOTAL_PAPER_ID, like the stored analysis it sits beside.
+    const priorPaperId = priorIds.length === 1 ? priorIds[0] : TOTAL_PAPER_ID;
+    const rows: { studentId: number; total: string }[] = await m.query(
+      `SELECT student_id AS studentId, SUM(total) AS total FROM student_result WHERE paper_id IN (?) AND absent = 0 AND total IS NOT NULL
+       GROUP BY student_id HAVING COUNT(*) = ?`,
+      [priorIds, priorIds.length],
+    );
+    if (!rows.length) return { ...head, priorPaperId, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' };
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
     const formula = (exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se') as ImprovementFormulaName;
@@ -209,7 +270,7 @@ export class ResultsService {
       prior: new Map(rows.map((r) => [Number(r.studentId), Number(r.total)])),
       formula,
     });
-    return { ...head, priorPaperId: priorPaper.id, ...l };
+    return { ...head, priorPaperId, ...l };
   }
 
   /**
@@ -273,30 +334,6 @@ export class ResultsService {
   }
 
   /**
-   * What students marked on the paper's choice items (option shares of the item analysis): studentId → itemId → marks.
-   * One row per student (GROUP_CONCAT): 2 million single rows took a minute at 100,000 students.
-   */
-  private async choiceMarks(m: EntityManager, examId: number, paperId: number): Promise<Map<number, Record<number, string>>> {
-    await m.query('SET SESSION group_concat_max_len = 16777216');
-    const rows: { studentId: number; list: string }[] = await m.query(
-      `SELECT o.student_id AS studentId, GROUP_CONCAT(o.item_id, '=', o.marked SEPARATOR ';') AS list
-       FROM objective_response o WHERE o.exam_id = ? AND o.item_id IN (SELECT id FROM item WHERE paper_id = ?) GROUP BY o.student_id`,
-      [examId, paperId],
-    );
-    const out = new Map<number, Record<number, string>>();
-    for (const r of rows) {
-      const rec: Record<number, string> = {};
-      for (const pair of String(r.list).split(';')) {
-        const eq = pair.indexOf('=');
-        rec[Number(pair.slice(0, eq))] = pair.slice(eq + 1);
-      }
-      out.set(Number(r.studentId), rec);
-    }
-    return out;
-  }
-
-  /** Objective final scores are the OMR scores; a score set by marking (e.g. a correction) is never overwritten. */
-  /**
    * The secret that orders the 学校A/B/… letters of this analysis. Kept across recomputations so letters stay
    * stable; random so a principal cannot recompute the order from ids (which every member of an alliance sees).
    */
@@ -309,47 +346,56 @@ export class ResultsService {
     return existing && existing !== 'null' ? existing : randomBytes(16).toString('hex');
   }
 
-  private async upsertObjectiveScores(m: EntityManager, examId: number, paperId: number) {
-    // At 100,000 students this copies ~2 million rows and dominates the job (see bench:analysis). An anti-join
-    // that writes only changed rows was tried and is slower on MariaDB (the self-referencing INSERT … SELECT
-    // materialises); the fix is to write objective final scores at ingestion, where the OMR score is made.
-    await m.query(
-      `INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version)
-       SELECT o.exam_id, i.paper_id, o.student_id, o.item_id, o.score, ?, ?
-       FROM objective_response o JOIN item i ON i.id = o.item_id
-       WHERE o.exam_id = ? AND i.paper_id = ?
-       ON DUPLICATE KEY UPDATE
-         score = IF(final_item_score.source = VALUES(source), VALUES(score), final_item_score.score),
-         rule_version = IF(final_item_score.source = VALUES(source), VALUES(rule_version), final_item_score.rule_version)`,
-      [ScoreSource.Objective, OBJECTIVE_RULE_VERSION, examId, paperId],
+  /**
+   * Final item scores of the paper and what students marked on its choice items, streamed row by row (one round
+   * trip per table, no server-side grouping: GROUP BY over 2 million rows spilled to disk and took 10–25 s).
+   * An objective item's final score is its OMR score by the key (rule OBJECTIVE_RULE_VERSION), read where
+   * ingestion writes it; a final_item_score row (marking, arbitration, a correction of an objective item) wins.
+   */
+  private async readPaperScores(m: EntityManager, examId: number, itemIds: number[]): Promise<PaperScores> {
+    const byStudent = new Map<number, Map<number, number>>();
+    const marked = new Map<number, Record<number, string>>();
+    if (!itemIds.length) return { byStudent, marked };
+    const put = (studentId: number, itemId: number, score: number) => {
+      let mine = byStudent.get(studentId);
+      if (!mine) byStudent.set(studentId, (mine = new Map()));
+      mine.set(itemId, score);
+    };
+    await eachRow<{ s: number; i: number; k: string; v: string }>(
+      m,
+      'SELECT student_id AS s, item_id AS i, marked AS k, score AS v FROM objective_response WHERE exam_id = ? AND item_id IN (?)',
+      [examId, itemIds],
+      (r) => {
+        const studentId = Number(r.s);
+        put(studentId, Number(r.i), Number(r.v));
+        let rec = marked.get(studentId);
+        if (!rec) marked.set(studentId, (rec = {}));
+        rec[Number(r.i)] = r.k;
+      },
     );
+    await eachRow<{ s: number; i: number; v: string }>(
+      m,
+      'SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?)',
+      [examId, itemIds],
+      (r) => put(Number(r.s), Number(r.i), Number(r.v)),
+    );
+    return { byStudent, marked };
   }
 
   /**
-   * Final item scores of the given items, one row per student: GROUP_CONCAT keeps the transfer to one row per
-   * student instead of one per item score (3 million rows for 100,000 students × 30 items).
+   * Writes the paper totals. Only rows that differ from the stored ones are written (a recompute after one appeal
+   * touches a handful of rows, not 100,000), in statements of a few thousand rows.
    */
-  private async readItemScores(m: EntityManager, examId: number, itemIds: number[]): Promise<{ studentId: number; itemId: number; score: number }[]> {
-    if (!itemIds.length) return [];
-    // MySQL 8's default group_concat_max_len is 1024 bytes: too short for papers with many items.
-    await m.query('SET SESSION group_concat_max_len = 16777216');
-    const rows: { studentId: number; list: string }[] = await m.query(
-      "SELECT student_id AS studentId, GROUP_CONCAT(item_id, ':', score SEPARATOR ',') AS list FROM final_item_score WHERE exam_id = ? AND item_id IN (?) GROUP BY student_id",
-      [examId, itemIds],
-    );
-    const out: { studentId: number; itemId: number; score: number }[] = [];
-    for (const r of rows) {
-      const studentId = Number(r.studentId);
-      for (const pair of String(r.list).split(',')) {
-        const colon = pair.indexOf(':');
-        out.push({ studentId, itemId: Number(pair.slice(0, colon)), score: Number(pair.slice(colon + 1)) });
-      }
-    }
-    return out;
-  }
-
   private async upsertStudentResults(m: EntityManager, examId: number, paperId: number, outcomes: ReturnType<typeof resolveOutcomes>) {
-    for (const part of chunks(outcomes)) {
+    const key = (schoolId: number, total: number | null, absent: number) => `${schoolId}|${total === null ? '' : total}|${absent}`;
+    const existing = new Map<number, string>();
+    const rows: { s: number; c: number; t: string | null; a: number }[] = await m.query(
+      'SELECT student_id AS s, school_id AS c, total AS t, absent AS a FROM student_result WHERE paper_id = ?',
+      [paperId],
+    );
+    for (const r of rows) existing.set(Number(r.s), key(Number(r.c), r.t === null ? null : Number(r.t), Number(r.a)));
+    const changed = outcomes.filter((o) => existing.get(o.studentId) !== key(o.schoolId, o.total, o.status === 'absent' ? 1 : 0));
+    for (const part of chunks(changed, WRITE_CHUNK)) {
       const values = part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
       const params = part.flatMap((o) => [examId, paperId, o.studentId, o.schoolId, o.total, o.status === 'absent' ? 1 : 0]);
       await m.query(
@@ -360,8 +406,7 @@ export class ResultsService {
     }
     // Students no longer on the roster (moved, removed from the grade) lose their row.
     const keep = new Set(outcomes.map((o) => o.studentId));
-    const existing: { studentId: number }[] = await m.query('SELECT student_id AS studentId FROM student_result WHERE paper_id = ?', [paperId]);
-    const stale = existing.map((r) => Number(r.studentId)).filter((id) => !keep.has(id));
+    const stale = [...existing.keys()].filter((id) => !keep.has(id));
     for (const part of chunks(stale)) await m.getRepository(StudentResult).delete({ paperId, studentId: In(part) });
   }
 
@@ -371,7 +416,7 @@ export class ResultsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = principalSchools(actor, exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
-    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } });
+    const rows = totalLast(await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } }));
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return {
       examId,
@@ -391,7 +436,7 @@ export class ResultsService {
     assertScope(actor.canActForSchool(Role.Principal, exam.allianceId, schoolId), '无权查看其他学校的学生成绩');
     const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
     if (!school) throw new NotFoundException('学校不存在');
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const grade = gradeClause(exam);
     const students: { studentId: number; examNo: string; name: string; className: string }[] = await this.ds.query(
       `SELECT st.id AS studentId, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id WHERE st.school_id = ?${grade.sql} ORDER BY c.name, st.exam_no`,
@@ -418,17 +463,9 @@ export class ResultsService {
   }
 }
 
-/** A principal's share of the stored 纵看 section, with the same letters as the rest of the principal view. */
-export function principalLongitudinalOf(data: ExamAnalysisData, l: StoredLongitudinal | null, own: number[]): PrincipalStoredLongitudinal | null {
-  if (!l || 'unavailable' in l) return l;
-  const labels = anonymousLabels(
-    data.examId,
-    data.schools.filter((s) => s.kind !== 'comparison').map((s) => s.schoolId),
-    own,
-    data.anonymisationKey ?? '',
-  );
-  const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
-  return { priorExamId, priorExamName, priorPaperId, ...principalLongitudinal(analysis, own, labels) };
+/** Paper analyses in paper order, then the 总分 analysis (paper id 0) of a several-subject exam. */
+export function totalLast<T extends { paperId: number }>(rows: T[]): T[] {
+  return [...rows.filter((r) => r.paperId !== TOTAL_PAPER_ID), ...rows.filter((r) => r.paperId === TOTAL_PAPER_ID)];
 }
 
 /** Restricts a roster query (class alias c) to the exam's grade, if it names one. */

@@ -40,6 +40,11 @@ export class ScanImageCodec {
     return sharp(path, { page, limitInputPixels: MAX_INPUT_PIXELS }).png({ compressionLevel: 6 }).toBuffer();
   }
 
+  /** A small upright JPEG of a page for the exceptions list, turned clockwise as a person asked (0/90/180/270). */
+  async thumbnail(data: Buffer, width: number, rotation: number): Promise<Buffer> {
+    return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().rotate(rotation).resize({ width, withoutEnlargement: true }).greyscale().jpeg({ quality: 75 }).toBuffer();
+  }
+
   /** Browsers do not show TIFF: such a page image is served as JPEG. */
   async browserViewable(data: Buffer): Promise<Buffer> {
     return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().jpeg({ quality: 85 }).toBuffer();

@@ -4,17 +4,22 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource, EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item, MarkingMode, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
+import { supersededBy } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
+import { readingForKnownStudent } from './domain/exception-reasons.js';
 import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
-import { readPage, type Alignment, type PageReading, type SheetFrame } from './domain/read-page.js';
+import { pickFrame, readPage, sheetFrame, turnToFrames, type Alignment, type PageReading } from './domain/read-page.js';
+import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
 import { scoreObjective } from './domain/score-objective.js';
+import { ExamAbsence } from './entities/exam-absence.entity.js';
 import { OmrReviewStatus } from './entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
+import { readQrAt } from './qr-reader.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 
 /** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
@@ -31,7 +36,7 @@ export type IngestOutcome =
   | { status: PageStatus.Processed; studentId: number }
   | { status: PageStatus.Exception; code: string; reason: string }
   | { status: PageStatus.Skipped; reason: string }
-  | { status: 'deferred' | 'missing' };
+  | { status: 'deferred' | 'missing' | 'discarded' };
 
 interface Verdict {
   code: string;
@@ -70,6 +75,7 @@ export class ScanIngestService {
   async ingestPage(pageId: number): Promise<IngestOutcome> {
     const page = await this.ds.getRepository(ScannedPage).findOneBy({ id: pageId });
     if (!page) return { status: 'missing' };
+    if (page.status === PageStatus.Discarded) return { status: 'discarded' }; // set aside by a person: read by nothing
     const recorded = this.readAndRecord(page);
     const entry = { batchId: page.batchId, recorded: recorded.catch(() => undefined) };
     this.reading.set(page.id, entry);
@@ -89,7 +95,8 @@ export class ScanIngestService {
 
   private async readAndRecord(page: ScannedPage): Promise<IngestOutcome> {
     const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: page.examId });
-    const papers = (await this.ds.getRepository(Paper).findBy({ examId: exam.id })).filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
+    const allPapers = await this.ds.getRepository(Paper).findBy({ examId: exam.id });
+    const papers = allPapers.filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
 
     let reading: PageReading;
@@ -100,11 +107,18 @@ export class ScanIngestService {
       this.logger.warn(`page ${page.id}: cannot decode (${(err as Error).message})`);
       return this.recordException(page, { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' });
     }
-    const first = papers[0].layout;
-    const frame: SheetFrame = { page: first.page, fiducials: first.pages[0].fiducials, pageCodeCells: first.pages[0].pageCode.cells };
+    // A person may have asked for the page to be turned (exceptions workflow) before anything else looks at it.
+    if (page.rotation) image = rotateGray(image, page.rotation as QuarterTurn);
+    // An exam may print A4 and A3 sheets: the image's orientation says which frame to look for (an image of neither is turned).
+    const frames = papers.map((p) => sheetFrame(p.layout));
+    image = turnToFrames(image, frames);
+    const frame = pickFrame(image, frames);
     const byId = new Map(papers.map((p) => [p.id, p.layout]));
+    const layoutOf = (paperId: number, pageNo: number) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
     try {
-      reading = readPage(image, frame, (paperId, pageNo) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null);
+      reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: exam.id });
+      // A person named the student: an unreadable exam number no longer matters.
+      if (!reading.ok && page.forcedStudentId !== null) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
     } catch (err) {
       this.logger.warn(`page ${page.id}: reading failed (${(err as Error).stack})`);
       return this.recordException(page, { code: 'READ_FAILED', reason: '图片无法识别，请检查扫描质量后重新扫描' });
@@ -117,21 +131,44 @@ export class ScanIngestService {
       return this.recordException(page, { code: reading.code, reason: reading.reason }, { paperId: reading.paperId ?? null, pageNo: reading.pageNo ?? null, examNoRead: reading.examNoPartial ?? null, alignment: alignmentJson(reading.alignment) });
     }
 
+    // A sheet printed from a version the subject group has since replaced is not read into the exam's scores.
+    const read = papers.find((p) => p.id === reading.paperId)!;
+    const replacement = supersededBy(read, allPapers);
+    if (replacement) {
+      return this.recordException(
+        page,
+        { code: 'PAPER_SUPERSEDED', reason: `这是${read.subject}第 ${read.version} 版试卷的答题卡，该科已改用第 ${replacement.version} 版，请交联盟管理员处理` },
+        { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) },
+      );
+    }
+
     const items = await this.ds.getRepository(Item).findBy({ paperId: reading.paperId });
     const itemById = new Map(items.map((i) => [i.id, i]));
     const snippets = await this.cutSnippets(image, reading.alignment, reading.page);
     const crops = await this.cutReviewCrops(image, reading.alignment, reading.page, reading.choices);
-    const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) };
-    // A page without an exam number takes its student from the page before it: wait for that one if it is being read
-    // here (after cutting this page's snippets, which need no student), so that it need not be deferred and read again.
-    if (!reading.examNo) await this.earlierPagesRecorded(page);
+    const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource } };
+    // A page that names no student (no assignment, no personal QR, no exam number) takes its student from the page
+    // before it: wait for that one if it is being read here (after cutting this page's snippets, which need no
+    // student), so that it need not be deferred and read again.
+    const fromPreviousPage = page.forcedStudentId === null && reading.studentId === null && !reading.examNo;
+    if (fromPreviousPage) await this.earlierPagesRecorded(page);
 
     try {
       return await this.ds.transaction(async (m) => {
-        const student = reading.examNo ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!) : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
+        const student =
+          page.forcedStudentId !== null
+            ? await this.assignedStudent(m, exam, page, page.forcedStudentId)
+            : reading.studentId !== null
+            ? await this.studentByQr(m, exam, page, reading.studentId, reading.examNo?.examNo ?? null)
+            : reading.examNo
+              ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!)
+              : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
         if (student === 'deferred') {
           await updatePage(m, page.id, { ...seen, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null, studentId: null });
           return { status: 'deferred' as const };
+        }
+        if (await m.getRepository(ExamAbsence).existsBy({ paperId: reading.paperId, studentId: student.id })) {
+          throw new PageException({ code: 'STUDENT_MARKED_ABSENT', reason: `考号 ${student.examNo} 的考生已标记缺考；如该生实际参加了考试，请先撤销缺考标记，再重新识别本页` });
         }
         // (the student row is locked by the lookup above: one student's pages are recorded one at a time)
         const other = await m
@@ -169,16 +206,40 @@ export class ScanIngestService {
     return student;
   }
 
+  /** The student a person assigned the page to (exceptions workflow), locked like the others. */
+  private async assignedStudent(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number): Promise<Student> {
+    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: studentId }).getOne();
+    if (!student || student.allianceId !== exam.allianceId) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
+    if (student.schoolId !== page.schoolId) throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
+    return student;
+  }
+
   /**
-   * Page 2 onwards carries no exam number: it belongs to the student of the page scanned just before it in the same
+   * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
+   * name the same student: a disagreement is for a person to settle, never a guess either way.
+   */
+  private async studentByQr(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
+    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id AND s.allianceId = :allianceId', { id: studentId, allianceId: exam.allianceId }).getOne();
+    if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' });
+    if (student.schoolId !== page.schoolId) {
+      throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理` });
+    }
+    if (examNoRead !== null && examNoRead !== student.examNo) {
+      throw new PageException({ code: 'EXAMNO_MISMATCH', reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${student.examNo}）不一致，请核对` });
+    }
+    return student;
+  }
+
+  /**
+   * Page 2 onwards of a sheet for anyone carries no exam number: it belongs to the student of the page scanned just before it in the same
    * batch, which must be the previous page of the same sheet. If that page is not read yet, this one waits for it.
    */
   private async studentOfPreviousPage(m: EntityManager, page: ScannedPage, paperId: number, pageNo: number): Promise<Student | 'deferred'> {
-    // Blank pages (backs of duplex scans) are not part of the sequence.
+    // Blank pages (backs of duplex scans) and pages a person discarded are not part of the sequence.
     const prev = await m
       .getRepository(ScannedPage)
       .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id < :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .where('p.batchId = :batchId AND p.id < :id AND p.status NOT IN (:...gone)', { batchId: page.batchId, id: page.id, gone: [PageStatus.Skipped, PageStatus.Discarded] })
       .orderBy('p.id', 'DESC')
       .limit(1)
       .getOne();
@@ -316,7 +377,7 @@ export class ScanIngestService {
     const next = await this.ds
       .getRepository(ScannedPage)
       .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id > :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
+      .where('p.batchId = :batchId AND p.id > :id AND p.status NOT IN (:...gone)', { batchId: page.batchId, id: page.id, gone: [PageStatus.Skipped, PageStatus.Discarded] })
       .orderBy('p.id', 'ASC')
       .limit(1)
       .getOne();

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { OmrReviewController } from './omr-review.controller.js';
 import { OmrReviewService } from './omr-review.service.js';
+import { ScanExceptionsController } from './scan-exceptions.controller.js';
+import { ScanExceptionsService } from './scan-exceptions.service.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 import { ScanIngestService } from './scan-ingest.service.js';
 import { ScanUploadInterceptor } from './scan-upload.interceptor.js';
@@ -8,8 +10,8 @@ import { ScansController } from './scans.controller.js';
 import { ScansService } from './scans.service.js';
 
 @Module({
-  controllers: [ScansController, OmrReviewController],
-  providers: [ScanImageCodec, ScanIngestService, ScansService, ScanUploadInterceptor, OmrReviewService],
+  controllers: [ScansController, OmrReviewController, ScanExceptionsController],
+  providers: [ScanImageCodec, ScanIngestService, ScansService, ScanUploadInterceptor, OmrReviewService, ScanExceptionsService],
   exports: [ScanIngestService, ScansService, OmrReviewService],
 })
 export class ScansModule {}

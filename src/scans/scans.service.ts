@@ -21,6 +21,8 @@ import { ZipReader } from './zip-reader.js';
 
 /** One page image: an A4 scan at 300 dpi is a few MB even as PNG; far larger is not a page. */
 export const MAX_IMAGE_BYTES = 60 * 1024 * 1024;
+/** Pages one upload may turn into (ZIP entries and TIFF pages together): a county's day of scanning, not a bomb. */
+export const MAX_PAGES_PER_UPLOAD = 20_000;
 
 export interface UploadResult {
   batchId: number;
@@ -83,6 +85,8 @@ export class ScansService {
     const zips = new Map<number, ZipReader>();
     try {
       for (let n = 0; n < files.length; n++) if (kinds[n] === 'zip') zips.set(n, await ZipReader.open(files[n].path, files[n].originalname));
+      const listed = files.length - zips.size + [...zips.values()].reduce((s, z) => s + z.entries.length, 0);
+      if (listed > MAX_PAGES_PER_UPLOAD) throw new BadRequestException(`一次上传的图片过多（${listed} 个，最多 ${MAX_PAGES_PER_UPLOAD} 个），请分批上传`);
 
       const batch = await this.ds.getRepository(ScanBatch).save({ examId: exam.id, schoolId, uploadedBy: actor.userId, originalName: clip(files.map((f) => f.originalname).join('、')), pageCount: 0 });
       const ctx: BatchContext = { exam, schoolId, batch, accepted: [], requeue: [], duplicates: 0, skipped: [] };
@@ -143,6 +147,10 @@ export class ScansService {
       } catch {
         pages = 1; // unreadable: stored as it is, ingestion reports it
       }
+      if (pages > MAX_PAGES_PER_UPLOAD) {
+        ctx.skipped.push({ name: img.name, reason: `多页 TIFF 共 ${pages} 页，超过上限 ${MAX_PAGES_PER_UPLOAD} 页，请拆分后上传` });
+        return;
+      }
       if (pages > 1) {
         for (let p = 0; p < pages; p++) {
           const data = await this.codec.tiffPageAsPng(img.path, p);
@@ -183,9 +191,11 @@ export class ScansService {
     const rows: { status: string; n: string }[] = await qb.groupBy('p.status').getRawMany();
     const count = (s: PageStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     const byStatus = { queued: count(PageStatus.Queued), processed: count(PageStatus.Processed), exception: count(PageStatus.Exception), skipped: count(PageStatus.Skipped) };
+    // Discarded pages are set aside by a person: counted apart, not in the total.
+    const discarded = count(PageStatus.Discarded);
     // Objective items waiting for a person (OMR review): not scored until resolved.
     const [{ n: omrReview }] = await this.ds.query(`SELECT COUNT(*) AS n FROM omr_review WHERE exam_id = ? AND status = 'open'${schoolId !== null ? ' AND school_id = ?' : ''}`, schoolId !== null ? [exam.id, schoolId] : [exam.id]);
-    return { examId: exam.id, schoolId, total: byStatus.queued + byStatus.processed + byStatus.exception + byStatus.skipped, ...byStatus, omrReview: Number(omrReview) };
+    return { examId: exam.id, schoolId, total: byStatus.queued + byStatus.processed + byStatus.exception + byStatus.skipped, ...byStatus, discarded, omrReview: Number(omrReview) };
   }
 
   /** The exceptions queue: pages that could not be read, with the reason in Chinese and a link to the image. */

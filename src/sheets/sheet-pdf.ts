@@ -4,10 +4,19 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../common/cjk-fonts.js';
-import type { Circle, PageLayout, SheetLayout } from './domain/layout.js';
+import { layoutColumns, type Box, type Circle, type Column, type PageLayout, type SheetLayout } from './domain/layout.js';
+import { pageQrText } from './domain/page-qr.js';
+import { qrModules } from './qr-symbol.js';
 
 type Doc = PDFKit.PDFDocument;
 
+/** The student a personalised sheet is printed for. */
+export interface SheetStudent {
+  id: number;
+  name: string;
+  className: string;
+  examNo: string;
+}
 
 const MARGIN_X = 50;
 const INK = '#000000';
@@ -22,7 +31,18 @@ const fmtScore = (n: number) => String(Number(n.toFixed(2)));
 
 @Injectable()
 export class SheetPdf {
+  /** The sheet for anyone: one copy of every page. */
   async render(layout: SheetLayout): Promise<Buffer> {
+    return this.renderCopies(layout, [null]);
+  }
+
+  /** One personalised sheet (all its pages) per student, in the order given. */
+  async renderPersonalised(layout: SheetLayout, students: SheetStudent[]): Promise<Buffer> {
+    if (!students.length) throw new Error('no students');
+    return this.renderCopies(layout, students);
+  }
+
+  private async renderCopies(layout: SheetLayout, copies: (SheetStudent | null)[]): Promise<Buffer> {
     const f = cjkFonts();
     const doc = new PDFDocument({
       size: [layout.page.width, layout.page.height],
@@ -39,29 +59,41 @@ export class SheetPdf {
     doc.registerFont('regular', f.regular);
     doc.registerFont('bold', f.bold);
 
-    for (const page of layout.pages) {
-      doc.addPage({ size: [layout.page.width, layout.page.height], margin: 0 });
-      this.page(doc, layout, page);
+    for (const student of copies) {
+      for (const page of layout.pages) {
+        doc.addPage({ size: [layout.page.width, layout.page.height], margin: 0 });
+        this.page(doc, layout, page, student);
+      }
     }
     doc.end();
     return done;
   }
 
-  private page(doc: Doc, layout: SheetLayout, page: PageLayout) {
+  private page(doc: Doc, layout: SheetLayout, page: PageLayout, student: SheetStudent | null) {
     const W = layout.page.width;
+    const col0 = layoutColumns(layout)[0];
     for (const fd of page.fiducials) doc.rect(fd.cx - fd.size / 2, fd.cy - fd.size / 2, fd.size, fd.size).fill(INK);
     const bits = page.pageCode.cells.length;
     page.pageCode.cells.forEach((cell, b) => {
       if ((Math.floor(page.pageCode.value / 2 ** (bits - 1 - b)) & 1) === 1) doc.rect(cell.x, cell.y, cell.w, cell.h).fill(INK);
     });
 
-    if (page.pageNo === 1) {
-      text(doc, layout.title, W / 2, 64, { font: 'bold', size: 14, anchor: 'middle', maxWidth: 300 });
-      text(doc, `${layout.subject}　答题卡`, W / 2, 78, { size: 9, anchor: 'middle', maxWidth: 300 });
-    } else {
-      text(doc, `${layout.title}　${layout.subject}答题卡`, MARGIN_X, 50, { size: 8, maxWidth: 200 });
+    if (page.qr) {
+      drawQr(doc, page.qr, pageQrText({ examId: layout.examId, paperId: layout.paperId, pageNo: page.pageNo, studentId: student?.id ?? null }));
     }
-    if (page.examNo) this.header(doc, layout, page.examNo);
+
+    // Titles centred over the first column, right of the QR code's quiet zone.
+    const titleX = col0.x + col0.w / 2;
+    if (page.pageNo === 1) {
+      text(doc, layout.title, titleX, 64, { font: 'bold', size: 14, anchor: 'middle', maxWidth: 300 });
+      text(doc, `${layout.subject}　答题卡`, titleX, 78, { size: 9, anchor: 'middle', maxWidth: 300 });
+    } else {
+      const left = page.qr ? page.qr.x + page.qr.w + 14 : MARGIN_X;
+      text(doc, `${layout.title}　${layout.subject}答题卡`, left, 56, { size: 8, maxWidth: 180 });
+      // Every page of a personalised sheet names its student, for the person who sorts or checks the pages.
+      if (student) text(doc, `${student.name}　${student.className}　考号 ${student.examNo}`, left, 72, { size: 8, maxWidth: 180 });
+    }
+    if (page.examNo) this.header(doc, layout, col0, page.examNo, student);
 
     if (page.objective.length) this.objective(doc, layout, page);
 
@@ -74,27 +106,30 @@ export class SheetPdf {
   }
 
   /** Page 1: exam-number grid with its write-in row, name and class boxes, filling instructions. */
-  private header(doc: Doc, layout: SheetLayout, grid: Circle[][]) {
+  private header(doc: Doc, layout: SheetLayout, col0: Column, grid: Circle[][], student: SheetStudent | null) {
     const first = grid[0][0];
     const last = grid[grid.length - 1][0];
     const pitch = grid.length > 1 ? grid[1][0].cx - first.cx : 17;
     const boxW = pitch - 2;
     const writeTop = first.cy - first.r - 15;
-    text(doc, '考号（先写数字，再用2B铅笔涂黑对应数字）', MARGIN_X, writeTop - 3, { size: 7 });
-    grid.forEach((col) => {
+    text(doc, student ? '考号（已印制；如填涂须与印制考号一致）' : '考号（先写数字，再用2B铅笔涂黑对应数字）', col0.x, writeTop - 3, { size: 7, maxWidth: last.cx + last.r - col0.x });
+    const printed = student && student.examNo.length === grid.length ? student.examNo : null;
+    grid.forEach((col, d) => {
       doc.lineWidth(0.6).rect(col[0].cx - boxW / 2, writeTop, boxW, 13).stroke(FRAME);
+      if (printed) text(doc, printed[d], col[0].cx, writeTop + 6.5, { font: 'bold', size: 9, anchor: 'middle', middle: true, color: INK });
       col.forEach((b, v) => bubble(doc, b, String(v)));
     });
     const gridBottom = grid[0][9].cy + grid[0][9].r;
-    doc.lineWidth(0.5).rect(MARGIN_X - 4, writeTop - 12, last.cx + last.r + 6 - (MARGIN_X - 4), gridBottom + 5 - (writeTop - 12)).stroke(LIGHT_FRAME);
+    doc.lineWidth(0.5).rect(col0.x - 4, writeTop - 12, last.cx + last.r + 6 - (col0.x - 4), gridBottom + 5 - (writeTop - 12)).stroke(LIGHT_FRAME);
 
-    // Right panel: name, class, instructions.
-    const x0 = Math.max(last.cx + last.r + 25, 290);
-    const x1 = layout.page.width - MARGIN_X;
+    // Right panel: name, class (printed on a personalised sheet), instructions.
+    const x0 = Math.max(last.cx + last.r + 25, col0.x + 240);
+    const x1 = col0.x + col0.w;
     let y = writeTop - 2;
-    for (const label of ['姓　名', '班　级']) {
+    for (const [label, value] of [['姓　名', student?.name], ['班　级', student?.className]] as const) {
       text(doc, label, x0, y + 12, { size: 9 });
       doc.lineWidth(0.6).rect(x0 + 36, y, x1 - x0 - 36, 17).stroke(FRAME);
+      if (value) text(doc, value, x0 + 42, y + 12.5, { font: 'bold', size: 10, maxWidth: x1 - x0 - 48, color: INK });
       y += 25;
     }
     y += 4;
@@ -102,10 +137,12 @@ export class SheetPdf {
     text(doc, '填涂说明', x0 + 6, y + 12, { font: 'bold', size: 8 });
     y += 16;
     const lines = [
-      '1. 答题前请用黑色签字笔填写姓名、班级和考号，并用2B铅笔涂黑考号对应的数字。',
+      student
+        ? '1. 答题前请核对卡上印制的姓名、班级和考号，不是本人的答题卡请立即报告监考老师；考号可不再填涂。'
+        : '1. 答题前请用黑色签字笔填写姓名、班级和考号，并用2B铅笔涂黑考号对应的数字。',
       '2. 选择题必须用2B铅笔填涂，涂满涂黑，修改时用橡皮擦干净。',
       '3. 非选择题用黑色签字笔在各题答题框内作答，超出答题框的答案无效。',
-      '4. 保持卡面清洁，不要折叠、弄破或在定位块、页码块附近书写。',
+      '4. 保持卡面清洁，不要折叠、弄破或在定位块、二维码、页码块附近书写。',
     ];
     doc.font('regular').fontSize(7).fillColor(TEXT);
     for (const line of lines) {
@@ -130,16 +167,36 @@ export class SheetPdf {
   }
 
   private objective(doc: Doc, layout: SheetLayout, page: PageLayout) {
+    const col0 = layoutColumns(layout)[0];
     const top = Math.min(...page.objective.map((o) => o.bubbles[0].cy)) - 9;
     const bottom = Math.max(...page.objective.map((o) => o.bubbles[0].cy)) + 9;
-    text(doc, '选择题（用2B铅笔填涂）', MARGIN_X, top - 4, { font: 'bold', size: 8 });
-    doc.lineWidth(0.5).rect(MARGIN_X - 4, top - 1, layout.page.width - 2 * MARGIN_X + 8, bottom - top + 4).stroke(LIGHT_FRAME);
+    text(doc, '选择题（用2B铅笔填涂）', col0.x, top - 4, { font: 'bold', size: 8 });
+    doc.lineWidth(0.5).rect(col0.x - 4, top - 1, col0.w + 8, bottom - top + 4).stroke(LIGHT_FRAME);
     for (const o of page.objective) {
       const b0 = o.bubbles[0];
       text(doc, `${o.label}.`, b0.cx - b0.r - 3, b0.cy, { size: 8, anchor: 'end', middle: true, maxWidth: 20 });
       o.bubbles.forEach((b, k) => bubble(doc, b, o.options[k]));
     }
   }
+}
+
+/** The QR symbol, one filled rectangle per run of dark modules in a row (vector: sharp at any print resolution). */
+function drawQr(doc: Doc, box: Box, payload: string) {
+  const { size, data } = qrModules(payload);
+  const m = box.w / size;
+  for (let r = 0; r < size; r++) {
+    let c = 0;
+    while (c < size) {
+      if (!data[r * size + c]) {
+        c++;
+        continue;
+      }
+      const start = c;
+      while (c < size && data[r * size + c]) c++;
+      doc.rect(box.x + start * m, box.y + r * m, (c - start) * m, m);
+    }
+  }
+  doc.fill(INK);
 }
 
 /** A printed bubble: thin light ring with its letter or digit inside. */

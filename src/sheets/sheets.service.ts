@@ -5,10 +5,17 @@ import { assertScope, type Actor } from '../common/actor.js';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item } from '../exams/entities/item.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
+import { AuditLog } from '../common/entities/audit-log.entity.js';
+import { SchoolClass } from '../org/entities/school-class.entity.js';
+import { School } from '../org/entities/school.entity.js';
+import { Student } from '../org/entities/student.entity.js';
 import { ScannedPage } from '../scans/entities/scanned-page.entity.js';
 import { buildSheetLayout, type SheetLayout } from './domain/layout.js';
-import type { GenerateSheetBody } from './dto/sheets.dto.js';
-import { SheetPdf } from './sheet-pdf.js';
+import type { GenerateSheetBody, PersonalisedSheetQuery } from './dto/sheets.dto.js';
+import { SheetPdf, type SheetStudent } from './sheet-pdf.js';
+
+/** One request prints at most this many personalised sheets: a whole school of a big county fits, a runaway does not. */
+export const MAX_PERSONALISED_SHEETS = 3000;
 
 const PDF_ROLES: readonly Role[] = [Role.Admin, Role.SubjectLead, Role.Scanner, Role.Principal];
 
@@ -25,6 +32,8 @@ export class SheetsService {
     assertScope(actor.isSubjectLeadOf(exam.allianceId, paper.subject), '只有本联盟管理员或本学科组长可以生成该科答题卡');
     const digits = body?.examNoDigits ?? 8;
     if (!Number.isInteger(digits) || digits < 4 || digits > 12) throw new BadRequestException('考号位数应为 4–12 之间的整数');
+    const paperSize = body?.paperSize ?? 'A4';
+    if (paperSize !== 'A4' && paperSize !== 'A3') throw new BadRequestException('纸张规格只能是 A4 或 A3');
 
     const items = await this.ds.getRepository(Item).find({ where: { paperId }, order: { seq: 'ASC' } });
     if (!items.length) throw new BadRequestException('该试卷还没有题目，请先录入题目再生成答题卡');
@@ -36,6 +45,7 @@ export class SheetsService {
         title: paper.title,
         subject: paper.subject,
         examNoDigits: digits,
+        paperSize,
         items: items.map((i) => ({ id: i.id, label: i.label, type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.boxHeightMm })),
       });
     } catch (e) {
@@ -57,6 +67,46 @@ export class SheetsService {
     assertScope(actor.grants.some((g) => g.allianceId === exam.allianceId && PDF_ROLES.includes(g.role)), '无权下载该答题卡');
     if (!paper.layout) throw new NotFoundException('该试卷尚未生成答题卡');
     return { data: await this.pdf.render(paper.layout), fileName: `${paper.title}-${paper.subject}-答题卡.pdf` };
+  }
+
+  /**
+   * One personalised sheet per student of a school (or of one of its classes): name, class and exam number printed,
+   * and a QR code carrying the student on every page. For the alliance's admin, or a scanner of that school.
+   */
+  async personalisedSheetPdf(actor: Actor, paperId: number, q: PersonalisedSheetQuery): Promise<{ data: Buffer; fileName: string; count: number }> {
+    const { paper, exam } = await this.load(paperId);
+    const school = await this.ds.getRepository(School).findOne({ where: { id: q.schoolId } });
+    // Same answer for a school of another alliance as for one that does not exist: ids reveal nothing.
+    if (!school || school.allianceId !== exam.allianceId) throw new NotFoundException('学校不存在');
+    assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, school.id), '只有联盟管理员或本校扫描员可以打印本校的个性化答题卡');
+    if (!paper.layout) throw new NotFoundException('该试卷尚未生成答题卡');
+
+    const classes = await this.ds.getRepository(SchoolClass).find({ where: { schoolId: school.id }, order: { name: 'ASC' } });
+    let chosen: SchoolClass[];
+    if (q.classId !== null) {
+      const one = classes.find((c) => c.id === q.classId);
+      if (!one) throw new NotFoundException('该校没有这个班级');
+      chosen = [one];
+    } else {
+      // The classes of the exam's grade (classes with no grade recorded are kept: we cannot tell).
+      chosen = classes.filter((c) => !exam.grade || !c.grade || c.grade === exam.grade);
+    }
+    const className = new Map(chosen.map((c) => [c.id, c.name]));
+    const students = chosen.length
+      ? await this.ds.getRepository(Student).createQueryBuilder('s').where('s.schoolId = :schoolId AND s.classId IN (:...classIds)', { schoolId: school.id, classIds: chosen.map((c) => c.id) }).getMany()
+      : [];
+    if (!students.length) throw new BadRequestException('所选班级没有学生名单，请先导入名单');
+    if (students.length > MAX_PERSONALISED_SHEETS) throw new BadRequestException(`一次最多打印 ${MAX_PERSONALISED_SHEETS} 份，请按班级分别打印`);
+    // In class order, then by exam number: the pile comes out of the printer ready to hand out class by class.
+    const order = new Map(chosen.map((c, n) => [c.id, n]));
+    students.sort((a, b) => order.get(a.classId)! - order.get(b.classId)! || a.examNo.localeCompare(b.examNo));
+    const sheets: SheetStudent[] = students.map((s) => ({ id: s.id, name: s.name, className: className.get(s.classId)!, examNo: s.examNo }));
+
+    const data = await this.pdf.renderPersonalised(paper.layout, sheets);
+    // Names and exam numbers of children left the system on paper: recorded, as every read of student data is.
+    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'print_personalised_sheets', entity: 'paper', entityId: String(paper.id), detail: { schoolId: school.id, classId: q.classId, students: sheets.length } });
+    const scope = q.classId !== null ? `${school.name}-${className.get(q.classId)}` : school.name;
+    return { data, fileName: `${paper.title}-${paper.subject}-答题卡-${scope}.pdf`, count: sheets.length };
   }
 
   private async load(paperId: number): Promise<{ paper: Paper; exam: Exam }> {

@@ -2,7 +2,9 @@
 import sharp from 'sharp';
 import type { SheetLayout } from './domain/layout.js';
 import { randomStudentAnswers, type SyntheticItem, type SyntheticTruth } from './domain/synthetic-answers.js';
+import { pageQrText } from './domain/page-qr.js';
 import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage, type GrayImage } from './domain/synthetic-scan.js';
+import { qrModules } from './qr-symbol.js';
 
 export interface SyntheticScanFile {
   name: string;
@@ -30,7 +32,8 @@ function hashString(s: string): number {
 export async function generateSyntheticScans(
   layout: SheetLayout,
   items: SyntheticItem[],
-  students: { examNo: string; ability?: number }[],
+  /** studentId: print a personalised sheet (the QR code carries the student); examNo '' leaves the bubbles blank. */
+  students: { examNo: string; ability?: number; studentId?: number }[],
   opts: { dpi?: number; seed: number; format?: 'png' | 'jpeg'; distortion?: 'none' | 'slight' },
 ): Promise<{ files: SyntheticScanFile[]; truth: Map<string, SyntheticTruth> }> {
   const dpi = opts.dpi ?? 200;
@@ -47,7 +50,8 @@ export async function generateSyntheticScans(
     truth.set(st.examNo, t);
     for (const page of layout.pages) {
       const distortion = opts.distortion === 'none' ? NO_DISTORTION : randomDistortion(rng);
-      const img = renderSyntheticPage(layout, page.pageNo, answers, { dpi, distortion, seed: Math.floor(rng() * 2 ** 32), scoreSteps });
+      const qr = page.qr ? qrModules(pageQrText({ examId: layout.examId, paperId: layout.paperId, pageNo: page.pageNo, studentId: st.studentId ?? null })) : undefined;
+      const img = renderSyntheticPage(layout, page.pageNo, answers, { dpi, distortion, seed: Math.floor(rng() * 2 ** 32), scoreSteps, qr });
       files.push({ name: `${st.examNo}-p${page.pageNo}.${ext}`, data: await encodeGray(img, format), examNo: st.examNo, pageNo: page.pageNo });
     }
   }

@@ -5,17 +5,28 @@
 //               Prints achieved marks/s and p50/p95/p99 of next and submit.
 //   saturation: a closed loop of BENCH_SAT_CONCURRENCY markers with no pauses: the most marks/s the API sustains,
 //               beside the same lease + submit (MarkingService.next / submit: the same SQL) called without HTTP.
-//   Each phase then drains its pool (closed loop) and checks: zero tasks held by two markers at once, zero lost or
-//   duplicated marks, every task final. Loads only 127.0.0.1; bounded in time (phase seconds + BENCH_DRAIN_MAX).
+//   Each phase then drains its pool (closed loop, until no task is open) and checks: zero tasks held by two markers at
+//   once, zero lost or duplicated marks, every task final. Loads only 127.0.0.1; bounded in time (phase seconds +
+//   BENCH_DRAIN_MAX, a safety limit: a run that hits it says so and fails).
+//   profile: before the baseline, BENCH_PROFILE sequential next + submit pairs through the service, counting SQL
+//   statements (every statement of TypeORM's query runner, BEGIN and COMMIT included) and their time.
 //
+// Every marker is assigned every item (a marker with no assignment gets nothing). The API runs in its own worker
+// thread (BENCH_API_IN_PROCESS=1: in the bench's thread, sharing its event loop with the simulated markers).
 // Env: BENCH_MARKERS (5000), BENCH_CITY_SECONDS (60), BENCH_SAT_SECONDS (60), BENCH_SAT_CONCURRENCY (32),
-//      BENCH_ITEMS (4), BENCH_DRAIN_MAX (240), BENCH_SOCKETS (128: client keep-alive connections). The last line is one JSON object.
+//      BENCH_ITEMS (4), BENCH_DRAIN_MAX (900), BENCH_SOCKETS (128: client keep-alive connections), BENCH_PROFILE (200),
+//      BENCH_SAT_RATE_GUESS (400: marks/s the saturation pool is sized for).
+//      The last line is one JSON object.
 // The machine running this also runs the database: figures are of one box, noisy when it is shared.
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import jwt from 'jsonwebtoken';
+import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
@@ -29,7 +40,11 @@ const CITY_SECONDS = Number(process.env.BENCH_CITY_SECONDS ?? 60);
 const SAT_SECONDS = Number(process.env.BENCH_SAT_SECONDS ?? 60);
 const SAT_CONCURRENCY = Number(process.env.BENCH_SAT_CONCURRENCY ?? 32);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 4);
-const DRAIN_MAX = Number(process.env.BENCH_DRAIN_MAX ?? 240);
+const DRAIN_MAX = Number(process.env.BENCH_DRAIN_MAX ?? 900);
+const PROFILE = Number(process.env.BENCH_PROFILE ?? 200);
+/** Marks/s the saturation pool is sized for (it must not run dry within the phase; what is left is drained after). */
+const SAT_RATE_GUESS = Number(process.env.BENCH_SAT_RATE_GUESS ?? 400);
+const API_IN_PROCESS = process.env.BENCH_API_IN_PROCESS === '1';
 const SUBJECT = '数学';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,17 +184,63 @@ async function lookupSnippet(taskId: number): Promise<number> {
   return id;
 }
 
-/** Closed loop over `markers` until nothing is left or the deadline passes. */
-async function closedLoop(base: string, markers: { id: number; token: string }[], pool: Pool, t: Tally, until: number, record: boolean) {
+/**
+ * CPU time spent during a phase, machine-load independent (the box is shared): this process (the API thread and
+ * the simulated markers) and the MariaDB server (from /proc when it runs here), and how busy the API thread was.
+ */
+function mariadbPid(): number | null {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mariadbd' || readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mysqld') return Number(d);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}
+const DB_PID = mariadbPid();
+function dbCpuMs(): number {
+  if (DB_PID === null) return NaN;
+  const f = readFileSync(`/proc/${DB_PID}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+function cpuMeter(worker: Worker | undefined) {
+  const node0 = process.cpuUsage();
+  const db0 = dbCpuMs();
+  const elu0 = worker?.performance.eventLoopUtilization();
+  const t0 = performance.now();
+  return (marks: number, label: string) => {
+    const node = process.cpuUsage(node0);
+    const nodeMs = (node.user + node.system) / 1000;
+    const dbMs = dbCpuMs() - db0;
+    const wall = (performance.now() - t0) / 1000;
+    const elu = worker && elu0 ? worker.performance.eventLoopUtilization(worker.performance.eventLoopUtilization(), elu0).utilization : NaN;
+    console.log(
+      `  cpu (${label}): bench process (API thread + simulated markers) ${(nodeMs / Math.max(1, marks)).toFixed(2)} ms/mark, MariaDB ${(dbMs / Math.max(1, marks)).toFixed(2)} ms/mark` +
+        ` (${(nodeMs / 1000 / wall).toFixed(2)} + ${(dbMs / 1000 / wall).toFixed(2)} cores of ${cpus().length} over ${wall.toFixed(0)} s); API thread busy ${(elu * 100).toFixed(0)} %` +
+        `; 500 marks/s would need ${(((nodeMs + dbMs) / Math.max(1, marks)) * 0.5).toFixed(2)} cores`,
+    );
+  };
+}
+
+/** True while the exam has a live task not done (pending, or leased by someone still working). */
+async function anyOpen(examId: number): Promise<boolean> {
+  const rows = await envRef.ds.query(`SELECT 1 FROM marking_task WHERE exam_id = ? AND kind = 'live' AND status IN ('pending', 'leased') LIMIT 1`, [examId]);
+  return rows.length > 0;
+}
+
+/**
+ * Closed loop over `markers` until the deadline passes or, with `drain`, until no task of the pool is open: a marker
+ * with nothing to do waits while others still hold tasks (their submits may create third rounds it can take).
+ */
+async function closedLoop(base: string, markers: { id: number; token: string }[], pool: Pool, t: Tally, until: number, record: boolean, drain = false) {
   await Promise.all(
     markers.map(async (m) => {
-      let idle = 0;
-      while (performance.now() < until && idle < 3) {
-        if (await httpStep(base, m.token, m.id, pool, t, 0, record)) idle = 0;
-        else {
-          idle++;
-          await sleep(200);
-        }
+      while (performance.now() < until) {
+        if (await httpStep(base, m.token, m.id, pool, t, 0, record)) continue;
+        if (drain && !(await anyOpen(pool.examId))) return;
+        await sleep(200);
       }
     }),
   );
@@ -216,10 +277,61 @@ async function check(env: TestEnv, pool: Pool, t: Tally) {
   };
 }
 
+/**
+ * Statements and time of one next and one submit, measured sequentially (no contention): every query of TypeORM's
+ * query runner is counted, BEGIN and COMMIT included. The request's own auth query (one) is not in it.
+ */
+async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], pool: Pool, n: number) {
+  const runner = ds.createQueryRunner();
+  const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+  await runner.release();
+  const original = proto.query;
+  let statements = 0;
+  let sqlMs = 0;
+  proto.query = async function (this: unknown, ...args: unknown[]) {
+    statements++;
+    const t0 = performance.now();
+    try {
+      return await original.apply(this, args);
+    } finally {
+      sqlMs += performance.now() - t0;
+    }
+  };
+  const acc = { next: { n: 0, statements: 0, sqlMs: 0, ms: 0 }, submit: { n: 0, statements: 0, sqlMs: 0, ms: 0 } };
+  const measure = async <T>(slot: { n: number; statements: number; sqlMs: number; ms: number }, f: () => Promise<T>): Promise<T> => {
+    const s0 = statements;
+    const q0 = sqlMs;
+    const t0 = performance.now();
+    const out = await f();
+    slot.ms += performance.now() - t0;
+    slot.statements += statements - s0;
+    slot.sqlMs += sqlMs - q0;
+    slot.n++;
+    return out;
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      const actor = actors[i % actors.length];
+      const task = await measure(acc.next, () => svc.next(actor, { examId: pool.examId }));
+      if (!task) break;
+      const snippetId = await lookupSnippet(task.taskId);
+      const score = Math.min(10, Math.max(0, (pool.base.get(snippetId) ?? 5) + randomInt(-1, 2)));
+      await measure(acc.submit, () => svc.submit(actor, task.taskId, { score, clientId: `p${actor.userId}-${randomBytes(8).toString('hex')}`, secondsSpent: 0 }));
+    }
+  } finally {
+    proto.query = original;
+  }
+  for (const [name, a] of Object.entries(acc)) {
+    if (!a.n) continue;
+    console.log(`profile ${name}: ${(a.statements / a.n).toFixed(1)} SQL statements, ${(a.ms / a.n).toFixed(2)} ms per call (${(a.sqlMs / a.n).toFixed(2)} ms waiting on SQL), ${a.n} sequential calls`);
+  }
+}
+
 async function main() {
   const env = await createTestEnv('bench_marking');
   envRef = env;
   let app: INestApplication | undefined;
+  let apiWorker: Worker | undefined;
   try {
     const a = await createAlliance(env.ds, '压测教联体');
     const school = await createSchool(env.ds, a.id, '压测中学', 'B1');
@@ -243,25 +355,46 @@ async function main() {
     const uploader = users[0].id;
     // Pools sized to what each phase can offer (city: ~MARKERS/10 marks/s; saturation: a generous guess), in snippets per item.
     const cityStudents = Math.max(50, Math.ceil(((MARKERS / 10) * CITY_SECONDS) / 2 / ITEMS));
-    const satStudents = Math.max(50, Math.ceil((400 * SAT_SECONDS) / 2 / ITEMS));
+    const satStudents = Math.max(50, Math.ceil((SAT_RATE_GUESS * SAT_SECONDS) / 2 / ITEMS));
     const baseStudents = Math.max(50, Math.ceil((800 * Math.min(SAT_SECONDS, 30)) / 2 / ITEMS));
     const t0 = Date.now();
     const city = await seedPool(env, a.id, school.id, uploader, cityStudents, 'C');
     const sat = await seedPool(env, a.id, school.id, uploader, satStudents, 'S');
     const raw = await seedPool(env, a.id, school.id, uploader, baseStudents, 'R');
+    // 题块: every marker is assigned every item of the three pools.
+    const allItems = [...city.itemIds, ...sat.itemIds, ...raw.itemIds];
+    for (let from = 0; from < users.length; from += 500) {
+      const chunk = users.slice(from, from + 500);
+      await env.ds.query(
+        `INSERT INTO marker_assignment (item_id, marker_id) VALUES ${Array(chunk.length * allItems.length).fill('(?, ?)').join(',')}`,
+        chunk.flatMap((u) => allItems.flatMap((itemId) => [itemId, u.id])),
+      );
+    }
     console.log(`seeded ${total} markers, ${(cityStudents + satStudents + baseStudents) * ITEMS} answers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
+    // The baseline's (and the profile's) service, in this thread; the API under load in its own thread unless asked.
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    await app.listen(0, '127.0.0.1');
-    // Markers pause 5–15 s; keep client sockets alive past that, as a load balancer's upstream pool would.
-    app.getHttpServer().keepAliveTimeout = 120_000;
-    const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    let base: string;
+    if (API_IN_PROCESS) {
+      await app.listen(0, '127.0.0.1');
+      app.getHttpServer().keepAliveTimeout = 120_000;
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    } else {
+      apiWorker = new Worker(new URL('./marking-api-worker.js', import.meta.url), { workerData: { config: env.config } });
+      const port = await new Promise<number>((resolve, reject) => {
+        apiWorker!.once('message', (msg: { port: number }) => resolve(msg.port));
+        apiWorker!.once('error', reject);
+      });
+      base = `http://127.0.0.1:${port}`;
+    }
+    console.log(`API ${API_IN_PROCESS ? 'in the bench thread' : 'in its own worker thread'} at ${base}`);
     const svc = app.get(MarkingService);
 
     // ── city load ──
     const ct = newTally();
     const cityMarkers = users.slice(0, MARKERS);
+    const cityCpu = cpuMeter(apiWorker);
     const cityStart = performance.now();
     const cityEnd = cityStart + CITY_SECONDS * 1000;
     await Promise.all(
@@ -274,6 +407,7 @@ async function main() {
         }
       }),
     );
+    cityCpu(ct.marks, 'city load');
     const cityElapsed = (performance.now() - cityStart) / 1000;
     const cityRate = ct.marks / cityElapsed;
     const cityNext = { p50: pct(ct.nextMs, 50), p95: pct(ct.nextMs, 95), p99: pct(ct.nextMs, 99) };
@@ -285,25 +419,35 @@ async function main() {
     await env.ds.query(`UPDATE marking_task SET lease_expires_at = NOW() - INTERVAL 1 SECOND WHERE exam_id = ? AND status = 'leased'`, [city.examId]);
     ct.holding.clear();
     const drainers = users.slice(0, Math.max(SAT_CONCURRENCY, 8) + 2); // a few more than one answer's rounds need
-    await closedLoop(base, drainers, city, ct, performance.now() + DRAIN_MAX * 1000, false);
+    const cityDrainStart = performance.now();
+    await closedLoop(base, drainers, city, ct, performance.now() + DRAIN_MAX * 1000, false, true);
+    console.log(`  drained in ${((performance.now() - cityDrainStart) / 1000).toFixed(1)} s by ${drainers.length} markers`);
     const cityCheck = await check(env, city, ct);
     console.log(`  checks after drain: ${JSON.stringify(cityCheck)}`);
 
     // ── saturation ──
     const st = newTally();
     const satMarkers = users.slice(MARKERS, MARKERS + SAT_CONCURRENCY);
+    const satCpu = cpuMeter(apiWorker);
     const satStart = performance.now();
     await closedLoop(base, satMarkers, sat, st, satStart + SAT_SECONDS * 1000, true);
+    satCpu(st.marks, 'saturation');
     const satElapsed = (performance.now() - satStart) / 1000;
     const satRate = st.marks / satElapsed;
     console.log(`saturation: ${SAT_CONCURRENCY} markers, closed loop: ${satRate.toFixed(1)} marks/s over ${satElapsed.toFixed(1)} s; next p99 ${pct(st.nextMs, 99)} ms, submit p99 ${pct(st.submitMs, 99)} ms`);
-    await closedLoop(base, satMarkers, sat, st, performance.now() + DRAIN_MAX * 1000, false);
+    const satDrainStart = performance.now();
+    await closedLoop(base, [...satMarkers, ...users.slice(0, 4)], sat, st, performance.now() + DRAIN_MAX * 1000, false, true);
+    console.log(`  drained in ${((performance.now() - satDrainStart) / 1000).toFixed(1)} s`);
     const satCheck = await check(env, sat, st);
     console.log(`  checks after drain: ${JSON.stringify(satCheck)}`);
 
+    // ── profile: sequential next + submit through the service, statements counted ──
+    const actors = satMarkers.map((m) => new Actor(m.id, `bench`, 'bench', [{ role: Role.Marker, allianceId: a.id, schoolId: null, subject: SUBJECT }]));
+    if (PROFILE > 0) await profile(app.get(DataSource), svc, actors, raw, PROFILE);
+
     // ── baseline: the same lease + submit without HTTP ──
     const rt = newTally();
-    const actors = satMarkers.map((m) => new Actor(m.id, `bench`, 'bench', [{ role: Role.Marker, allianceId: a.id, schoolId: null, subject: SUBJECT }]));
+    const rawCpu = cpuMeter(undefined);
     const rawStart = performance.now();
     const rawEnd = rawStart + Math.min(SAT_SECONDS, 30) * 1000;
     await Promise.all(
@@ -319,6 +463,7 @@ async function main() {
         }
       }),
     );
+    rawCpu(rt.marks, 'baseline, no HTTP');
     const rawRate = rt.marks / ((performance.now() - rawStart) / 1000);
     console.log(`baseline: same lease + submit SQL without HTTP, ${SAT_CONCURRENCY} in parallel: ${rawRate.toFixed(1)} marks/s`);
 
@@ -347,6 +492,11 @@ async function main() {
     process.exitCode = ok && finalOk ? 0 : 1;
   } finally {
     agent.destroy();
+    if (apiWorker) {
+      apiWorker.postMessage('close');
+      await new Promise((r) => apiWorker!.once('message', r));
+      await apiWorker.terminate();
+    }
     await app?.close();
     await env.cleanup();
   }

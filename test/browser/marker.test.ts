@@ -37,7 +37,7 @@ describeInBrowser('marker page in a browser', () => {
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     seeded = await seedMarkingExam(env.ds, app.get(BlobStore), {
-      allianceId: a.id, schoolIds: [s1.id, s2.id], uploaderId: scanner.id, studentsPerSchool: 2,
+      allianceId: a.id, schoolIds: [s1.id, s2.id], uploaderId: scanner.id, studentsPerSchool: 2, markerIds: [markerId],
       items: [{ label: '18', mode: MarkingMode.Single, maxScore: 10, step: 0.5 }],
     });
 

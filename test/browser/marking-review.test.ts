@@ -39,7 +39,7 @@ describeInBrowser('回评 on the marker page in a browser', () => {
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     // Double marking: nobody else marks, so the teacher's marks stay open to 回评 (no final score yet).
     seeded = await seedMarkingExam(env.ds, app.get(BlobStore), {
-      allianceId: a.id, schoolIds: [s1.id, s2.id], uploaderId: scanner.id, studentsPerSchool: 3,
+      allianceId: a.id, schoolIds: [s1.id, s2.id], uploaderId: scanner.id, studentsPerSchool: 3, markerIds: [markerId],
       items: [{ label: '19', mode: MarkingMode.Double, maxScore: 10, step: 0.5, tolerance: 1 }],
     });
     await createUser(env.ds, 'zuzhang', 'pass-1234', [{ role: Role.SubjectLead, allianceId: a.id, subject: '数学' }]);

@@ -62,6 +62,13 @@ describeInBrowser('scanner page in a browser', () => {
     // Only the scanner's own school is offered.
     await page.locator('#school option').first().waitFor({ state: 'attached' });
     expect(await page.locator('#school option').allTextContents()).toEqual(['城关一中']);
+    // The sheets of the exam, for anyone and personalised for this school: the personalised PDF downloads in the page's session.
+    const personal = page.locator('#sheets a.personal');
+    await personal.waitFor();
+    expect(await page.locator('#sheets').innerText()).toContain('数学');
+    const pdf = await page.request.get(`${base}${await personal.getAttribute('href')}`);
+    expect([pdf.status(), pdf.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     await page.setInputFiles('#files', paths);
     await page.click('#send');

@@ -59,4 +59,51 @@ describe('login and the guard', () => {
     const forged = await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.x');
     expect(forged.status).toBe(401);
   });
+
+  it('logout revokes the token it was given and every older one of that user, and nothing of other users', async () => {
+    await createUser(env.ds, 'lead2', 'other-pass', []);
+    const login = (u: string, p: string) => request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
+    const me = (t: string) => request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${t}`);
+    const a1 = (await login('lead1', 'secret-pass')).body.token;
+    const a2 = (await login('lead1', 'secret-pass')).body.token;
+    const b = (await login('lead2', 'other-pass')).body.token;
+    const out = await request(app.getHttpServer()).post('/api/auth/logout').set('Authorization', `Bearer ${a1}`);
+    expect(out.status).toBe(204);
+    for (const t of [a1, a2]) {
+      const res = await me(t);
+      expect(res.status).toBe(401);
+      expect(res.body.message).toBe('已退出登录，请重新登录');
+    }
+    expect((await me(b)).status).toBe(200);
+    // A replayed old token cannot log out the new session.
+    const a3 = (await login('lead1', 'secret-pass')).body.token;
+    await request(app.getHttpServer()).post('/api/auth/logout').set('Authorization', `Bearer ${a1}`);
+    expect((await me(a3)).status).toBe(200);
+    // Logout by cookie works the same way.
+    const c = await login('lead1', 'secret-pass');
+    const cookie = String(c.headers['set-cookie']).split(';')[0];
+    await request(app.getHttpServer()).post('/api/auth/logout').set('Cookie', cookie);
+    expect((await request(app.getHttpServer()).get('/api/auth/me').set('Cookie', cookie)).status).toBe(401);
+  });
+
+  it('locks an account for the window after ten failed logins, even with the right password, without touching others', async () => {
+    await createUser(env.ds, 'victim', 'right-pass', []);
+    await createUser(env.ds, 'bystander', 'by-pass', []);
+    const login = (u: string, p: string) => request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
+    for (let i = 0; i < 10; i++) expect((await login('victim', `guess-${i}`)).status).toBe(401);
+    const locked = await login('victim', 'right-pass');
+    expect(locked.status).toBe(429);
+    expect(locked.body.message).toMatch(/^登录失败次数过多，请 1[45] 分钟后再试$/);
+    expect(locked.headers['set-cookie']).toBeUndefined();
+    expect((await login('bystander', 'by-pass')).status).toBe(200);
+  });
+
+  it('a successful login clears the account\'s failure count', async () => {
+    await createUser(env.ds, 'forgetful', 'my-pass', []);
+    const login = (u: string, p: string) => request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
+    for (let i = 0; i < 9; i++) await login('forgetful', 'wrong');
+    expect((await login('forgetful', 'my-pass')).status).toBe(200);
+    for (let i = 0; i < 9; i++) await login('forgetful', 'wrong');
+    expect((await login('forgetful', 'my-pass')).status).toBe(200);
+  });
 });

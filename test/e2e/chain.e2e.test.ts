@@ -68,7 +68,8 @@ describe('the whole chain, end to end', () => {
       await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: `scanner${def.code}`, displayName: '扫描员', password: PASSWORD, roles: [{ role: 'scanner', schoolId: school.id }] });
       schools.push({ id: school.id, name: def.name, examNos });
     }
-    for (const m of ['marker1', 'marker2']) await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: m, displayName: m, password: PASSWORD, roles: [{ role: 'marker', subject: '数学' }] });
+    const markerIds: number[] = [];
+    for (const m of ['marker1', 'marker2']) markerIds.push((await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: m, displayName: m, password: PASSWORD, roles: [{ role: 'marker', subject: '数学' }] })).id);
 
     // A paper of ten items: six single-choice with keys, four subjective (one double-marked).
     const exam = await admin.json('POST', `/api/alliances/${alliance.id}/exams`, { name: '期中统一检测', grade: '七年级' });
@@ -90,6 +91,8 @@ describe('the whole chain, end to end', () => {
     // 20 synthetic scans, uploaded by each school's scanner.
     const full = await admin.json('GET', `/api/papers/${paper.id}`);
     const items = full.items.map((i: any) => ({ id: i.id, type: i.type, maxScore: Number(i.maxScore), scoreStep: Number(i.scoreStep), answerKey: i.answerKey, optionCount: i.optionCount }));
+    // 题块: both markers are assigned every subjective item (a marker with no assignment gets nothing).
+    for (const it of items.filter((i: { type: string }) => i.type === 'subjective')) await admin.json('PUT', `/api/marking/items/${it.id}/assignments`, { markerIds });
     const truth = new Map<string, number>();
     for (const [si, s] of schools.entries()) {
       const { files, truth: t } = await generateSyntheticScans(layout, items, s.examNos.map((examNo) => ({ examNo })), { seed: 77 + si, format: 'jpeg', distortion: 'slight' });

@@ -8,6 +8,7 @@ import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType, MarkingMode, RoundingMode } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { MarkingTask, TaskStatus } from '../../src/marking/entities/marking-task.entity.js';
+import { MarkerAssignment } from '../../src/marking/entities/qc.entities.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
@@ -48,7 +49,7 @@ export async function snippetJpeg(i: number): Promise<Buffer> {
 export async function seedMarkingExam(
   ds: DataSource,
   blobs: BlobStore,
-  opts: { allianceId: number; schoolIds: number[]; uploaderId: number; subject?: string; studentsPerSchool: number; items: ItemSpec[] },
+  opts: { allianceId: number; schoolIds: number[]; uploaderId: number; subject?: string; studentsPerSchool: number; items: ItemSpec[]; markerIds?: number[] },
 ): Promise<SeededExam> {
   const n = ++seq;
   const subject = opts.subject ?? '数学';
@@ -96,5 +97,13 @@ export async function seedMarkingExam(
     }
     snippets.set(item.id, list);
   }
+  // 题块: the markers named are assigned every item (a marker with no assignment gets nothing).
+  if (opts.markerIds?.length) await assignMarkers(ds, items.map((i) => i.id), opts.markerIds);
   return { exam, paper, items, students, snippets, studentNames };
+}
+
+/** Assigns each marker to each item, as the subject lead's 题块 page would. */
+export async function assignMarkers(ds: DataSource, itemIds: number[], markerIds: number[]): Promise<void> {
+  const rows = itemIds.flatMap((itemId) => markerIds.map((markerId) => ({ itemId, markerId })));
+  if (rows.length) await ds.getRepository(MarkerAssignment).upsert(rows, ['itemId', 'markerId']);
 }

@@ -35,7 +35,7 @@ describe('online marking over HTTP', () => {
   let cid = 0;
   const clientId = () => `cid-${process.pid}-${Date.now()}-${cid++}`;
   const seed = (items: ItemSpec[], studentsPerSchool: number): Promise<SeededExam> =>
-    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId, studentsPerSchool, items });
+    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId, studentsPerSchool, items, markerIds: markers.map((m) => userIds.get(m)!) });
   const taskRow = (id: number) => env.ds.getRepository(MarkingTask).findOneByOrFail({ id });
   const resultsJobsFor = async (examId: number) => {
     const jobs = await app.get(JobProducer).queue(QUEUES.results).getJobs(['waiting', 'delayed', 'active', 'completed', 'prioritized']);

@@ -168,6 +168,24 @@ describe('org and exams over HTTP', () => {
     expect(list.body.map((e: { id: number }) => e.id)).toEqual([ids.exam]);
   });
 
+  it('links a new exam to the prior exam of the same alliance at creation; another alliance or a missing exam is refused in Chinese', async () => {
+    const later = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: '2025春七年级期末', grade: '七年级', priorExamId: ids.exam });
+    expect(later.status).toBe(201);
+    expect(later.body).toMatchObject({ name: '2025春七年级期末', priorExamId: ids.exam });
+    const foreign = await as('hx_admin').post(`/api/alliances/${ids.otherAlliance}/exams`, { name: '河西期末', priorExamId: ids.exam });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.message).toBe('考试设置有误：上次考试不存在或不属于本联盟');
+    const missing = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: 'z', priorExamId: 999999 });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toContain('上次考试不存在或不属于本联盟');
+    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: 'z', priorExamId: 'abc', excellentRatio: 2 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual(expect.arrayContaining(['上次考试（priorExamId）应为考试编号', expect.stringContaining('优秀线')]));
+    // Nothing was created by the refused requests.
+    const list = await as('cg_admin').get(`/api/alliances/${allianceId}/exams`);
+    expect(list.body.map((e: { name: string }) => e.name).sort()).toEqual(['2025春七年级期中', '2025春七年级期末'].sort());
+  });
+
   const mathItems = [
     { label: '1', type: 'single_choice', maxScore: 3, answerKey: 'B' },
     { label: '2', type: 'single_choice', maxScore: 3, answerKey: 'D' },
@@ -212,7 +230,7 @@ describe('org and exams over HTTP', () => {
   it('shows answer keys only to the admin and that subject lead', async () => {
     const exam = await as('principal_b').get(`/api/exams/${ids.exam}`);
     expect(exam.status).toBe(200);
-    expect(exam.body.papers).toEqual([{ id: ids.paper, examId: ids.exam, subject: '数学', title: '七年级数学', fullMarks: 24.5, status: 'draft', version: 1 }]);
+    expect(exam.body.papers).toEqual([{ id: ids.paper, examId: ids.exam, subject: '数学', title: '七年级数学', fullMarks: 24.5, status: 'draft', version: 1, hasSheet: false }]);
     expect((await as('hx_admin').get(`/api/exams/${ids.exam}`)).status).toBe(403);
     const missing = await as('cg_admin').get('/api/exams/999999');
     expect(missing.status).toBe(404);

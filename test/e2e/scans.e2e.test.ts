@@ -64,7 +64,7 @@ describe('scan upload and ingestion over HTTP', () => {
     const res = await http().post(`/api/exams/${fx.exam.id}/scans`).set(as('scanA')).field('schoolId', String(fx.schoolA)).attach('files', zip, '城关一中-第1批.zip');
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ batchId: expect.any(Number), accepted: 6, duplicates: 0, skipped: [{ name: '城关一中-第1批.zip/扫描/说明.txt', reason: '不是图片文件（仅支持 PNG、JPEG、TIFF）' }] });
-    expect(await settled(6)).toEqual({ examId: fx.exam.id, schoolId: fx.schoolA, total: 6, queued: 0, processed: 6, exception: 0, skipped: 0, omrReview: 0 });
+    expect(await settled(6)).toEqual({ examId: fx.exam.id, schoolId: fx.schoolA, total: 6, queued: 0, processed: 6, exception: 0, skipped: 0, discarded: 0, omrReview: 0 });
     const pages = await env.ds.getRepository(ScannedPage).find({ order: { id: 'ASC' } });
     const examNoOf = new Map(fx.studentsA.map((s) => [s.id, s.examNo]));
     expect(pages.map((p) => examNoOf.get(p.studentId!))).toEqual(files.map((f) => f.examNo));
@@ -100,6 +100,29 @@ describe('scan upload and ingestion over HTTP', () => {
     expect(tooBig.status).toBe(400);
     expect(tooBig.body.message).toBe('图片「big.png」过大（单张最多 60 MB）');
     expect((await status()).body.total).toBe(6);
+  });
+
+  it('refuses an upload announced above 2 GB before storing anything, and one that unpacks into too many pages', async () => {
+    const before = (await status()).body.total;
+    const { request: raw } = await import('node:http');
+    const addr = app.getHttpServer().address() ?? (await new Promise((r) => app.getHttpServer().listen(0, '127.0.0.1', () => r(null))), app.getHttpServer().address());
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = raw({ host: '127.0.0.1', port: addr.port, method: 'POST', path: `/api/exams/${fx.exam.id}/scans`, headers: { ...as('scanA'), 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(3 * 1024 ** 3) } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('--x\r\n'); // the rest never comes: the answer must not wait for it
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).message).toBe('一次上传的文件合计不能超过 2 GB，请分批上传');
+    const manyA = storedZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `a/${i}.png`, data: Buffer.alloc(0) })));
+    const manyB = storedZip(Array.from({ length: 10_001 }, (_, i) => ({ name: `b/${i}.png`, data: Buffer.alloc(0) })));
+    const many = await http().post(`/api/exams/${fx.exam.id}/scans`).set(as('scanA')).field('schoolId', String(fx.schoolA)).attach('files', manyA, 'a.zip').attach('files', manyB, 'b.zip');
+    expect(many.status).toBe(400);
+    expect(many.body.message).toBe('一次上传的图片过多（20002 个，最多 20000 个），请分批上传');
+    expect((await status()).body.total).toBe(before);
   });
 
   it('keeps each scanner to its own school', async () => {

@@ -84,6 +84,8 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
     expect(first.slice(4, 9)).toEqual(['已完成', '20', '3', '3', '14']);
     expect(body.find((r) => r[3] === '甲缺考')![4]).toBe('缺考');
     expect(body.find((r) => r[3] === '乙学生7')!.slice(4, 6)).toEqual(['未完成评阅', '']);
+    // q1 of 丙学生6: OMR read 0, a marking correction says 3; the export shows the final score
+    expect(body.find((r) => r[3] === '丙学生6')!.slice(4, 9)).toEqual(['已完成', '12', '3', '0', '9']);
   });
 
   it("gives a principal the own school's students only, and audits every student export", async () => {

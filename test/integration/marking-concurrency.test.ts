@@ -45,7 +45,7 @@ describe('MarkingService under concurrency', () => {
   });
 
   const seed = (mode: MarkingMode, studentsPerSchool: number, tolerance = 1) =>
-    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId, studentsPerSchool, items: [{ label: '9', mode, tolerance }] });
+    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId, studentsPerSchool, items: [{ label: '9', mode, tolerance }], markerIds: actors.map((a) => a.userId) });
 
   it('20 markers at once lease 15 tasks: each task once, the rest get nothing', async () => {
     const s = await seed(MarkingMode.Single, 8); // 16 snippets

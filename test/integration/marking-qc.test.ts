@@ -50,6 +50,7 @@ describe('marking quality control with three markers, one lenient', () => {
       ['A', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]],
       ['B', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]],
       ['L', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]],
+      ['N', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]],
       ['lead', [{ role: Role.SubjectLead, allianceId: a.id, subject: '数学' }]],
       ['lead_cn', [{ role: Role.SubjectLead, allianceId: a.id, subject: '语文' }]],
       ['scanner', [{ role: Role.Scanner, allianceId: a.id, schoolId: schoolIds[0] }]],
@@ -71,7 +72,9 @@ describe('marking quality control with three markers, one lenient', () => {
   });
 
   const seedExam = (mode: MarkingMode, studentsPerSchool: number, tolerance = 1): Promise<SeededExam> =>
-    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId: ids.get('scanner')!, studentsPerSchool, items: [{ label: '20', mode, maxScore: 10, step: 1, tolerance }] });
+    seedMarkingExam(env.ds, app.get(BlobStore), {
+      allianceId, schoolIds, uploaderId: ids.get('scanner')!, studentsPerSchool, items: [{ label: '20', mode, maxScore: 10, step: 1, tolerance }], markerIds: ['A', 'B', 'L'].map((n) => ids.get(n)!),
+    });
 
   it('catches the lenient marker with seeds, suspends them, re-queues their work, and ends with the expected scores', async () => {
     const s = await seedExam(MarkingMode.DoubleArbitration, 6); // 12 answers
@@ -88,7 +91,8 @@ describe('marking quality control with three markers, one lenient', () => {
     // A known queue order (the fixture's shuffle is random): answer k, round r at 2k + r.
     await env.ds.query('UPDATE marking_task SET shuffle_key = (SELECT 2 * COUNT(*) FROM answer_snippet x WHERE x.item_id = ? AND x.id < marking_task.snippet_id) + round WHERE item_id = ?', [item.id, item.id]);
 
-    // The lead's QC settings and three seeds (the definitive scores settle those answers at once).
+    // The lead's QC settings and three seeds; the lead also makes their definitive scores final (explicitly, with a
+    // reason), so those answers leave live marking.
     const set = await as('lead').put(`/api/marking/items/${item.id}/qc`, { seedRate: 0.2, seedMisses: 2, seedWindow: 4, seedTolerance: 1 });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ seedRate: 0.2, seedMisses: 2, seedWindow: 4, seedTolerance: 1, selfRate: 0, trialRequired: false });
@@ -97,8 +101,10 @@ describe('marking quality control with three markers, one lenient', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe('测评卷比例应为 0–1 之间的小数');
     for (const k of [9, 10, 11]) {
-      const res = await as('lead').post(`/api/marking/items/${item.id}/references`, { token: snippets[k].token, kind: 'seed', score: truth[k] });
+      const res = await as('lead').post(`/api/marking/items/${item.id}/references`, { token: snippets[k].token, kind: 'seed', score: truth[k], asFinal: true, reason: '专家组定分' });
       expect(res.status).toBe(200);
+      const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.reference_final', entityId: String(snippets[k].id) });
+      expect(audit.detail).toMatchObject({ score: truth[k], reason: '专家组定分', previousScore: null, stateBefore: 'pending' });
     }
     expect((await as('lead').get(`/api/marking/items/${item.id}/references`)).body.references.map((r: { score: number }) => r.score)).toEqual([10, 1, 2]);
 
@@ -220,8 +226,14 @@ describe('marking quality control with three markers, one lenient', () => {
     const next = (user: string, body: object) => as(user).post('/api/marking/next', { examId: s.exam.id, ...body });
     const submit = (user: string, taskId: number, score: number) => as(user).post(`/api/marking/tasks/${taskId}/submit`, { score, clientId: clientId() });
 
-    // 题块: A is assigned item 21 only; B, with no assignment at all, may mark every item of the subject.
-    expect((await as('lead').put(`/api/marking/items/${i1.id}/assignments`, { markerIds: [ids.get('A')] })).body.markers.map((m: { markerId: number }) => m.markerId)).toEqual([ids.get('A')]);
+    // 题块: A is assigned item 21 only, B both items, L item 22; N, with no assignment at all, gets nothing.
+    expect((await next('N', {})).status).toBe(204);
+    expect((await next('N', { itemId: i1.id })).status).toBe(204);
+    expect((await as('lead').put(`/api/marking/items/${i1.id}/assignments`, { markerIds: [ids.get('A'), ids.get('B')] })).body.markers.map((m: { markerId: number }) => m.markerId)).toEqual([ids.get('A'), ids.get('B')]);
+    expect((await as('lead').put(`/api/marking/items/${i2.id}/assignments`, { markerIds: [ids.get('B'), ids.get('L')] })).status).toBe(200);
+    expect((await next('N', {})).status).toBe(204);
+    const open21 = await env.ds.query(`SELECT COUNT(*) AS n FROM marking_task WHERE item_id = ? AND status = 'pending'`, [i1.id]);
+    expect(Number(open21[0].n)).toBeGreaterThan(0);
     const notMarker = await as('lead').put(`/api/marking/items/${i1.id}/assignments`, { markerIds: [ids.get('lead')] });
     expect(notMarker.status).toBe(400);
     expect(notMarker.body.message).toContain('不是本联盟数学学科的阅卷教师');
@@ -322,5 +334,71 @@ describe('marking quality control with three markers, one lenient', () => {
     const mine = await as('lead').get(`/api/marking/console?examId=${s.exam.id}`);
     expect(mine.body.items.map((i: { label: string; minutesLeft: number | null }) => [i.label, i.minutesLeft])).toEqual([['20', null]]); // nothing marked yet: no pace
     expect((await as('lead').post(`/api/marking/items/${s.items[0].id}/markers/${ids.get('A')}/suspend`, { reason: 7 })).status).toBe(400);
+  });
+
+  it('a reference answer settles nothing unless the lead says so; arbitration only for answers waiting for it; overrides need a reason', async () => {
+    const s = await seedExam(MarkingMode.DoubleArbitration, 2); // 4 answers; A, B and L assigned
+    const item = s.items[0];
+    const sn = s.snippets.get(item.id)!;
+    await env.ds.query('UPDATE marking_task SET shuffle_key = (SELECT 2 * COUNT(*) FROM answer_snippet x WHERE x.item_id = ? AND x.id < marking_task.snippet_id) + round WHERE item_id = ?', [item.id, item.id]);
+    const finalOf = async (k: number) => (await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[k].id, itemId: item.id }))?.score ?? null;
+    const arbitrate = (k: number, body: object) => as('lead').post(`/api/marking/snippets/${sn[k].token}/arbitrate`, body);
+    const mark = async (user: string, expected: number, score: number) => {
+      const t = await as(user).post('/api/marking/next', { itemId: item.id });
+      expect(t.status).toBe(200);
+      expect(t.body.snippetUrl.split('/').pop()).toBe(sn[expected].token);
+      expect((await as(user).post(`/api/marking/tasks/${t.body.taskId}/submit`, { score, clientId: clientId() })).status).toBe(200);
+    };
+
+    // A seed's definitive score is for quality control: the answer stays in live marking, no final score appears.
+    expect((await as('lead').post(`/api/marking/items/${item.id}/references`, { token: sn[0].token, kind: 'seed', score: 7 })).status).toBe(200);
+    expect(await finalOf(0)).toBeNull();
+    const open0 = await env.ds.getRepository(MarkingTask).findBy({ snippetId: sn[0].id, kind: 'live' as never });
+    expect(open0.map((t) => t.status)).toEqual([TaskStatus.Pending, TaskStatus.Pending]);
+    const noReason = await as('lead').post(`/api/marking/items/${item.id}/references`, { token: sn[0].token, kind: 'seed', score: 7, asFinal: true });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.message).toBe('将标准分定为最终得分必须填写原因');
+
+    // Arbitration while the answer is still being marked: refused, nothing written.
+    const early = await arbitrate(0, { score: 5 });
+    expect(early.status).toBe(409);
+    expect(early.body.message).toBe('该答卷尚在评阅中，未到仲裁环节');
+    expect(await env.ds.getRepository(MarkEvent).countBy({ snippetId: sn[0].id })).toBe(0);
+
+    // A and B agree on answer 0: its final score comes from their marks by the rules, not from the seed's 7.
+    await mark('A', 0, 6);
+    await mark('B', 0, 6);
+    expect(await finalOf(0)).toBe(6);
+    const settled = await arbitrate(0, { score: 7 });
+    expect(settled.status).toBe(409);
+    expect(settled.body.message).toBe('该答卷已出分，无需仲裁；如需改判，请选择改判并填写原因');
+    expect((await arbitrate(0, { score: 7, override: true })).body.message).toBe('改判已出分的答卷必须填写原因');
+    expect((await arbitrate(0, { score: 7, override: true, reason: '   ' })).status).toBe(400);
+    expect(await finalOf(0)).toBe(6);
+    // An explicit override with a reason: final, audited with the score it replaced.
+    const over = await arbitrate(0, { score: 7, override: true, reason: '复核：第二步应得分' });
+    expect(over.status).toBe(200);
+    expect(over.body).toMatchObject({ score: 7, basis: 'arbitration' });
+    expect(await finalOf(0)).toBe(7);
+    const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.override', entityId: String(sn[0].id) });
+    expect(audit.userId).toBe(ids.get('lead'));
+    expect(audit.detail).toMatchObject({ score: 7, previousScore: 6, previousRule: 'double_arbitration-v1', stateBefore: 'final', reason: '复核：第二步应得分' });
+    // Override of an answer that has no final score yet: refused.
+    expect((await arbitrate(1, { score: 3, override: true, reason: '提前定分' })).status).toBe(409);
+
+    // Answer 1: A 2, B 8 → a third round; not yet for the lead. L 5 is near neither → waiting for arbitration.
+    await mark('A', 1, 2);
+    await mark('B', 1, 8);
+    expect((await arbitrate(1, { score: 4 })).status).toBe(409);
+    await env.ds.query('UPDATE marking_task SET shuffle_key = -1 WHERE item_id = ? AND round = 3', [item.id]);
+    await mark('L', 1, 5);
+    expect(await finalOf(1)).toBeNull();
+    const arb = await arbitrate(1, { score: 4, reason: '按评分细则' });
+    expect(arb.status).toBe(200);
+    expect(await finalOf(1)).toBe(4);
+    expect((await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.arbitrate', entityId: String(sn[1].id) })).detail).toMatchObject({ stateBefore: 'need_arbitration', previousScore: null });
+    // Arbitrated once: a second arbitration is an override, refused without one.
+    expect((await arbitrate(1, { score: 5 })).status).toBe(409);
+    expect(await finalOf(1)).toBe(4);
   });
 });

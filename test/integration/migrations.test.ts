@@ -26,4 +26,18 @@ describe('migrations on a fresh database', () => {
     const fk: unknown[] = await env.ds.query("SELECT CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND CONSTRAINT_TYPE = 'UNIQUE'");
     expect(fk.length).toBeGreaterThanOrEqual(1);
   });
+
+  it('stores one grant per user, role and scope even when the scope columns are NULL', async () => {
+    await env.ds.query("INSERT INTO alliance (name, code) VALUES ('测试联盟', 'mig-dup')");
+    const [{ id: allianceId }] = await env.ds.query('SELECT MAX(id) AS id FROM alliance');
+    await env.ds.query("INSERT INTO `user` (username, display_name, password_hash) VALUES ('dup', 'dup', 'x')");
+    const [{ id: userId }] = await env.ds.query('SELECT MAX(id) AS id FROM `user`');
+    const grant = "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'admin', ?, NULL, NULL)";
+    await env.ds.query(grant, [userId, allianceId]);
+    await expect(env.ds.query(grant, [userId, allianceId])).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    await env.ds.query("INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '数学')", [userId, allianceId]);
+    await expect(env.ds.query("INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '数学')", [userId, allianceId])).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    await env.ds.query("INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '语文')", [userId, allianceId]);
+    expect(Number((await env.ds.query('SELECT COUNT(*) AS n FROM user_role WHERE user_id = ?', [userId]))[0].n)).toBe(3);
+  });
 });

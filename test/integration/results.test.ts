@@ -70,13 +70,17 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(totalOf(fx.studentIds.comparison)).toEqual([16, 13, 13, 14, 10, 12]);
     });
 
-    it('derives objective final scores from OMR without overwriting a marking correction', async () => {
-      // 19 students with a processed page × 2 objective items = 38 responses; one of them has a marking correction
-      expect(await env.ds.getRepository(FinalItemScore).count({ where: { examId: fx.examId, source: ScoreSource.Objective } })).toBe(37);
+    it('takes objective final scores from OMR by the key without copying them, and lets a marking correction win', async () => {
+      // OMR scores are read where ingestion wrote them (objective_response, rule key-v1): the job copies nothing.
+      expect(await env.ds.getRepository(FinalItemScore).count({ where: { examId: fx.examId, source: ScoreSource.Objective } })).toBe(0);
       const fix = await env.ds.getRepository(FinalItemScore).findOneByOrFail({ studentId: fx.studentIds.comparison[5], itemId: fx.itemIds[0] });
       expect(fix).toMatchObject({ score: 3, source: ScoreSource.Marking, ruleVersion: 'arbitration-v1' });
-      const omr = await env.ds.getRepository(FinalItemScore).findOneByOrFail({ studentId: fx.studentIds.lead[0], itemId: fx.itemIds[1] });
-      expect(omr).toMatchObject({ score: 3, source: ScoreSource.Objective, ruleVersion: 'key-v1', paperId: fx.paperId });
+      const [omrFix] = await env.ds.query('SELECT score FROM objective_response WHERE student_id = ? AND item_id = ?', [fx.studentIds.comparison[5], fx.itemIds[0]]);
+      expect(Number(omrFix.score)).not.toBe(3); // the OMR reading differs: the total below counts the correction
+      const rows = await env.ds.getRepository(StudentResult).find({ where: { examId: fx.examId } });
+      expect(rows.find((r) => r.studentId === fx.studentIds.comparison[5])!.total).toBe(12);
+      const [omr] = await env.ds.query('SELECT score FROM objective_response WHERE student_id = ? AND item_id = ?', [fx.studentIds.lead[0], fx.itemIds[1]]);
+      expect(Number(omr.score)).toBe(3);
     });
 
     it('stores the analysis with hand-computed alliance figures (lead + member only)', async () => {
@@ -137,7 +141,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const dataBefore = await analysis();
       const again = await results.computeExam(fx.examId);
       expect(await counts()).toEqual(before);
-      expect(before).toMatchObject({ studentResults: 21, objective: 37, analyses: 1, reports: 2 });
+      expect(before).toMatchObject({ studentResults: 21, objective: 0, analyses: 1, reports: 2 });
       expect(await analysis()).toEqual(dataBefore);
       expect(again.papers).toEqual(summary.papers);
     });
@@ -207,6 +211,21 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(d.schools.find((s) => s.schoolId === fx2.schools.lead)).toMatchObject({ n: 5, suppressed: true, summary: null });
       // the other exam is untouched
       expect(await repo.count({ where: { examId: fx.examId } })).toBe(21);
+    });
+  });
+
+  describe('recomputing after an OMR reading was withdrawn', () => {
+    it('makes the student incomplete when a re-read sends an objective item to review (no stale copy stays final)', async () => {
+      const fx3 = await buildResultsFixture(env.ds, 'reread');
+      await results.computeExam(fx3.examId);
+      const repo = env.ds.getRepository(StudentResult);
+      const student = fx3.studentIds.lead[0];
+      expect((await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).total).toBe(20);
+      // what ingestion does when a page read again needs a person to decide an item: the response is removed
+      await env.ds.query('DELETE FROM objective_response WHERE student_id = ? AND item_id = ?', [student, fx3.itemIds[1]]);
+      const again = await results.computeExam(fx3.examId);
+      expect(await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).toMatchObject({ absent: false, total: null });
+      expect(again.papers[0]).toMatchObject({ incomplete: 3, included: 17 });
     });
   });
 

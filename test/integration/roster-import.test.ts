@@ -2,6 +2,7 @@
 // and bad files that must store nothing and report every bad row with its spreadsheet row number.
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { storedZip } from '../support/zip.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +136,17 @@ describe('roster import', () => {
     ws.addRow([20250503, '何三', '八(1)班']);
     const body = await failure(roster.importRoster(admin, schoolA, upload('b.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))));
     expect(body.errors).toEqual([expect.stringMatching(/^第5行：考号 2025050 位数不对，应为 8 位/), '第6行：班级“八(1)班”不存在']);
+    expect(await countAll()).toBe(before);
+  });
+
+  it('refuses an XLSX that unpacks beyond 64 MB (a ZIP bomb) before the spreadsheet library inflates it, storing nothing', async () => {
+    const before = await countAll();
+    const bomb = storedZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(70 * 1024 * 1024, 0x20) }], { deflate: true });
+    expect(bomb.length).toBeLessThan(200 * 1024); // small on the wire, 70 MB unpacked
+    expect((await failure(roster.importRoster(admin, schoolA, upload('bomb.xlsx', bomb)))).errors).toEqual(['Excel 文件解压后过大（超过 64 MB），不像是学生名单，请检查文件或分批导入']);
+    // The same content under the cap is read through to the spreadsheet library (and rejected there, as it is no workbook).
+    const small = storedZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(1024 * 1024, 0x20) }], { deflate: true });
+    expect((await failure(roster.importRoster(admin, schoolA, upload('small.xlsx', small)))).errors[0]).not.toMatch(/解压后过大/);
     expect(await countAll()).toBe(before);
   });
 

@@ -1,6 +1,7 @@
 // Ingestion on the real database, blob store and sharp: synthetic scans of a two-page sheet, read back against the
 // truth the generator kept; re-runs change nothing; bad pages become exceptions with the right reason.
 import sharp from 'sharp';
+import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { MarkingTask } from '../../src/marking/entities/marking-task.entity.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
@@ -170,5 +171,22 @@ describe('scan ingestion', () => {
     for (const p of batch) await ingest.ingestPage(p.id);
     const rerun = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
     expect(rerun.map((p) => p.exceptionCode)).toEqual(stored.map((p) => p.exceptionCode));
+  });
+
+  it('does not read a sheet of a superseded paper version into the scores, and reads it again once that version is back in force', async () => {
+    const files = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[1].examNo }], { seed: 91, dpi: 150, distortion: 'none' })).files;
+    // The subject group locked a second version of the paper after these sheets were printed from the first.
+    const v2 = await env.ds.getRepository(Paper).save({ examId: fx.exam.id, subject: fx.paper.subject, title: fx.paper.title, fullMarks: fx.paper.fullMarks, status: PaperStatus.Locked, version: 2, previousPaperId: fx.paper.id });
+    const before = await snapshot();
+    const batch = await batchOf(fx.schoolA, files.slice(0, 1).map((f) => ({ name: 'old-version.png', data: f.data })));
+    await ingest.ingestPage(batch[0].id);
+    const page = await pages().findOneByOrFail({ id: batch[0].id });
+    expect([page.status, page.exceptionCode, page.exceptionReason]).toEqual([PageStatus.Exception, 'PAPER_SUPERSEDED', `这是数学第 1 版试卷的答题卡，该科已改用第 2 版，请交联盟管理员处理`]);
+    const after = await snapshot();
+    expect([after.responses, after.snippets, after.tasks]).toEqual([before.responses, before.snippets, before.tasks]);
+    // While version 2 is only a draft, version 1 (locked) is the paper of record, and the same page reads.
+    await env.ds.getRepository(Paper).update({ id: v2.id }, { status: PaperStatus.Draft });
+    await ingest.ingestPage(batch[0].id);
+    expect((await pages().findOneByOrFail({ id: batch[0].id })).exceptionCode).not.toBe('PAPER_SUPERSEDED');
   });
 });

@@ -13,6 +13,10 @@ import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper } from '../../src/exams/entities/paper.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
+import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
+import { School } from '../../src/org/entities/school.entity.js';
+import { Student } from '../../src/org/entities/student.entity.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
 import { SheetsService } from '../../src/sheets/sheets.service.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
@@ -137,6 +141,10 @@ describe('answer sheets', () => {
   it('refuses a paper without items, a bad digit count, and a layout change once pages are scanned', async () => {
     await expect(service.generateSheet(adminActor(), emptyPaper.id, {})).rejects.toMatchObject({ status: 400, message: expect.stringContaining('还没有题目') });
     await expect(service.generateSheet(adminActor(), paper.id, { examNoDigits: 3 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('考号位数') });
+    const a3 = await service.generateSheet(adminActor(), paper.id, { paperSize: 'A3' });
+    expect([a3.paperSize, a3.page.width > a3.page.height, a3.columns?.length, a3.pages.length]).toEqual(['A3', true, 2, 1]);
+    await expect(service.generateSheet(adminActor(), paper.id, { paperSize: 'B5' as never })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('A4 或 A3') });
+    await service.generateSheet(adminActor(), paper.id, {});
 
     const before = (await env.ds.getRepository(Paper).findOneByOrFail({ id: paper.id })).layout as SheetLayout;
     const exam = await env.ds.getRepository(Exam).findOneByOrFail({ id: paper.examId });
@@ -187,6 +195,64 @@ describe('answer sheets', () => {
       const none = await http().get(`/api/papers/${emptyPaper.id}/sheet.pdf`).set(as('admin'));
       expect(none.status).toBe(404);
       expect(none.body.message).toBe('该试卷尚未生成答题卡');
+    });
+    it('GET /api/papers/:id/sheet.pdf?schoolId=&classId=: one personalised sheet per student, for the admin or that school\'s scanner', async () => {
+      const school = await env.ds.getRepository(School).findOneByOrFail({ code: 'S001' });
+      const other = await createSchool(env.ds, allianceId, '河口中学', 'S002');
+      const c1 = await env.ds.getRepository(SchoolClass).save({ schoolId: school.id, name: '七(1)班', grade: '七年级' });
+      const c2 = await env.ds.getRepository(SchoolClass).save({ schoolId: school.id, name: '七(2)班', grade: '七年级' });
+      const c9 = await env.ds.getRepository(SchoolClass).save({ schoolId: school.id, name: '九(1)班', grade: '九年级' });
+      const oc = await env.ds.getRepository(SchoolClass).save({ schoolId: other.id, name: '七(1)班', grade: '七年级' });
+      const st = (classId: number, schoolId: number, examNo: string, name: string) => env.ds.getRepository(Student).save({ allianceId, schoolId, classId, examNo, name });
+      await st(c2.id, school.id, '20250201', '王二丫');
+      await st(c1.id, school.id, '20250102', '欧阳小雨');
+      await st(c1.id, school.id, '20250101', '张小明');
+      await st(c9.id, school.id, '20230101', '九年级学生');
+      await st(oc.id, other.id, '20259901', '外校学生');
+      const binary = (req: request.Test) =>
+        req.buffer(true).parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+      const pagesPerSheet = ((await env.ds.getRepository(Paper).findOneByOrFail({ id: paper.id })).layout as SheetLayout).pages.length;
+
+      const all = await binary(http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${school.id}`).set(as('scanner')));
+      expect(all.status).toBe(200);
+      expect(all.headers['content-type']).toBe('application/pdf');
+      const allPath = join(tmp, 'personal-all.pdf');
+      writeFileSync(allPath, all.body as Buffer);
+      expect(execFileSync('pdfinfo', [allPath], { encoding: 'utf8' })).toMatch(new RegExp(`Pages:\\s+${3 * pagesPerSheet}\\b`));
+      // class by class, then by exam number; the ninth-grade class is not printed for a seventh-grade exam
+      const text = execFileSync('pdftotext', ['-layout', allPath, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      const order = ['张小明', '欧阳小雨', '王二丫'].map((n) => text.indexOf(n));
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      for (const s of ['七(1)班', '七(2)班', '考号20250101', '已印制']) expect(text).toContain(s);
+      expect(text).not.toContain('九年级学生');
+      expect(text).not.toContain('外校学生');
+
+      const one = await binary(http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${school.id}&classId=${c2.id}`).set(as('admin')));
+      expect(one.status).toBe(200);
+      const onePath = join(tmp, 'personal-one.pdf');
+      writeFileSync(onePath, one.body as Buffer);
+      expect(execFileSync('pdfinfo', [onePath], { encoding: 'utf8' })).toMatch(new RegExp(`Pages:\\s+${pagesPerSheet}\\b`));
+      expect(execFileSync('pdftotext', [onePath, '-'], { encoding: 'utf8' })).toContain('王二丫');
+
+      // a scanner of this school may not print another school's; leads, markers and principals elsewhere may not at all
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${other.id}`).set(as('scanner'))).status).toBe(403);
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${school.id}`).set(as('mathlead'))).status).toBe(403);
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${school.id}`).set(as('outsider'))).status).toBe(403);
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=abc`).set(as('admin'))).body.message).toBe('学校编号无效');
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${school.id}&classId=${oc.id}`).set(as('admin'))).body.message).toBe('该校没有这个班级');
+      const empty = await env.ds.getRepository(SchoolClass).save({ schoolId: other.id, name: '七(9)班', grade: '七年级' });
+      expect((await http().get(`/api/papers/${paper.id}/sheet.pdf?schoolId=${other.id}&classId=${empty.id}`).set(as('admin'))).body.message).toContain('没有学生名单');
+      // children's names left the system on paper: each print is in the audit log
+      const audit = await env.ds.getRepository(AuditLog).find({ where: { action: 'print_personalised_sheets' }, order: { id: 'ASC' } });
+      expect(audit.map((a) => [a.entityId, (a.detail as { students: number }).students])).toEqual([
+        [String(paper.id), 3],
+        [String(paper.id), 1],
+      ]);
     });
   });
 });

@@ -3,15 +3,18 @@
 // checked against the pure engine on the generator's own totals, and the principal's scoped view.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { execFileSync } from 'node:child_process';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { generateCohort } from '../../src/results/domain/generator/synthetic-cohort.js';
 import { longitudinal, spearman } from '../../src/results/domain/value-added.js';
+import { ReportsService } from '../../src/reports/reports.service.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { ResultsService, StoredLongitudinal } from '../../src/results/results.service.js';
 import { loadCohort, LoadedCohort } from '../../src/results/synthetic/cohort-loader.js';
+import { BlobStore } from '../../src/storage/blob-store.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
@@ -128,5 +131,29 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     // The letters carry the same VA as the admin sees for that school.
     const adminVa = new Set(admin.body.papers[0].longitudinal.schools.map((s: { va: number }) => s.va));
     for (const o of l.otherSchools) expect(adminVa.has(o.va)).toBe(true);
+  });
+
+  it("prints the school's value-added in its PDF: VA with 95% CI, shrunken VA, match rate, 提升系数 with its formula", async () => {
+    const schoolId = db.schoolIds[3];
+    const out = await app.get(ReportsService).renderSchoolReport(db.currentExamId, schoolId);
+    expect(out.status).toBe('ready');
+    const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
+    const own = l.schools.find((s) => s.schoolId === schoolId)!;
+    const sign = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(2)}`;
+    expect(text).toContain('纵向比较与增值评价（纵看）');
+    expect(text).toContain('上次考试：上学期期末统考（模拟）');
+    expect(text).toContain(`增值（分）${sign(own.va!)}`);
+    expect(text).toContain(`增值95%置信区间[${sign(own.ciLow!)},${sign(own.ciHigh!)}]`);
+    expect(text).toContain(`收缩后增值（分）${sign(own.vaShrunk!)}`);
+    expect(text).toContain(`匹配人数/本次参考人数${own.matched}/${own.nCurrent}`);
+    expect(text).toContain(`提升系数${own.improvement!.toFixed(2)}`);
+    expect(text).toContain('提升系数：提升系数=增值÷增值标准误（VA/SE）');
+    expect(text).toContain(`联盟回归：本次成绩=${l.regression!.intercept.toFixed(2)}+${l.regression!.slope.toFixed(4)}×上次成绩`);
+    expect(text).toMatch(/本校增值的95%置信区间(整体在0以上|整体在0以下|包含0)/);
+    // other schools only by letter
+    expect(text).toContain('学校A');
+    const names: { name: string }[] = await env.ds.query('SELECT name FROM school WHERE alliance_id = ? AND id <> ?', [db.allianceId, schoolId]);
+    for (const n of names) expect(text).not.toContain(n.name);
   });
 });

@@ -8,22 +8,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { GrayImage } from '../../src/scans/domain/gray-image.js';
-import { readPage, type PageReading, type SheetFrame } from '../../src/scans/domain/read-page.js';
-import { buildSheetLayout, type Circle, type LayoutItem, type PageLayout, type SheetLayout } from '../../src/sheets/domain/layout.js';
+import { readPage, sheetFrame, type PageReading, type SheetFrame } from '../../src/scans/domain/read-page.js';
+import { readQrAt } from '../../src/scans/qr-reader.js';
+import { buildSheetLayout, QR_MODULE_PT, type Box, type Circle, type LayoutItem, type PageLayout, type PaperSize, type SheetLayout } from '../../src/sheets/domain/layout.js';
 import { mulberry32 } from '../../src/sheets/domain/synthetic-scan.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 
 export const CORPUS_PAPER_ID = 4242;
+export const CORPUS_EXAM_ID = 1;
 
 /** 20 single choices (A–D), 4 multiple choices (A–E), 2 true/false, one answer box: objective block and exam number on page 1. */
-export function corpusLayout(): SheetLayout {
+export function corpusLayout(paperSize: PaperSize = 'A4'): SheetLayout {
   const items: LayoutItem[] = [
     ...Array.from({ length: 20 }, (_, n) => ({ id: 100 + n, label: String(n + 1), type: 'single_choice' as const, maxScore: 3, optionCount: 4, boxHeightMm: 0 })),
     ...Array.from({ length: 4 }, (_, n) => ({ id: 120 + n, label: String(21 + n), type: 'multiple_choice' as const, maxScore: 5, optionCount: 5, boxHeightMm: 0 })),
     ...Array.from({ length: 2 }, (_, n) => ({ id: 124 + n, label: String(25 + n), type: 'true_false' as const, maxScore: 2, optionCount: 2, boxHeightMm: 0 })),
     { id: 130, label: '27', type: 'subjective', maxScore: 12, optionCount: 0, boxHeightMm: 60 },
   ];
-  return buildSheetLayout({ examId: 1, paperId: CORPUS_PAPER_ID, title: '七年级数学', subject: '数学', examNoDigits: 8, items });
+  return buildSheetLayout({ paperSize, examId: CORPUS_EXAM_ID, paperId: CORPUS_PAPER_ID, title: '七年级数学', subject: '数学', examNoDigits: 8, items });
 }
 
 /** Page 1 of the printed sheet at each dpi, as grey pixels (pdftoppm -gray). */
@@ -126,6 +128,24 @@ export function drawMark(img: GrayImage, k: number, b: Circle, style: MarkStyle,
   }
 }
 
+/**
+ * Spoils the QR code as correction fluid or a torn corner would: its three finder patterns whited out, and a pencil
+ * stroke across it. No QR reader finds the symbol then: the page must be read by its bubble page code. (Dark blots
+ * were not enough: at 300 dpi jsQR still found a finder pattern under grey ink on one page in 48.)
+ */
+export function damageQr(img: GrayImage, k: number, box: Box, rng: () => number) {
+  const m = QR_MODULE_PT;
+  for (const [fx, fy] of [[box.x, box.y], [box.x + box.w - 8 * m, box.y], [box.x, box.y + box.h - 8 * m]]) {
+    const i0 = Math.max(0, Math.floor((fx - 0.5 * m) * k));
+    const j0 = Math.max(0, Math.floor((fy - 0.5 * m) * k));
+    const i1 = Math.min(img.width, Math.ceil((fx + 8.5 * m) * k));
+    const j1 = Math.min(img.height, Math.ceil((fy + 8.5 * m) * k));
+    for (let j = j0; j < j1; j++) img.data.fill(235 + Math.floor(rng() * 10), j * img.width + i0, j * img.width + i1);
+  }
+  const y0 = box.y + box.h * (0.3 + 0.4 * rng());
+  paintShape(img, k, [box.x - 4, y0 - 6, box.x + box.w + 4, y0 + 6], (x, y) => segDist(x, y, box.x - 3, y0 - 4, box.x + box.w + 3, y0 + 4) <= 0.7, () => 70);
+}
+
 export interface MarkMix {
   /** Relative weights of the style of a chosen option. */
   marked: Partial<Record<'fill' | 'faint' | 'tick' | 'cross', number>>;
@@ -193,6 +213,8 @@ export interface Distortion {
   jpeg?: number;
   /** Corner displacement as a fraction of the image size (keystone). */
   perspective?: number;
+  /** The QR code spoilt before scanning (see damageQr): the bubble page code must take over. */
+  qrDamaged?: boolean;
 }
 
 export function conditions(rng: () => number): Distortion[] {
@@ -209,6 +231,7 @@ export function conditions(rng: () => number): Distortion[] {
     { name: 'JPEG q50', jpeg: 50 },
     { name: '透视 perspective', perspective: 0.004 },
     { name: '综合 combined', rotateDeg: sign() * (2 + rng() * 6), scale: 0.97 + rng() * 0.06, shift: [Math.round(sign() * rng() * 25), Math.round(sign() * rng() * 25)], noise: 8, blur: 0.8, jpeg: 50 },
+    { name: '二维码污损 QR spoilt', qrDamaged: true, rotateDeg: sign() * rng() * 3, noise: 8 },
   ];
 }
 
@@ -317,21 +340,25 @@ export interface ConditionTally {
   examNoException: number;
   ambiguousExamNo: number;
   ambiguousExamNoCaught: number;
+  /** Pages read (not an exception) identified by their QR code, and those identified by the code we did not expect. */
+  qrRead: number;
+  codeSourceWrong: number;
   wrongDetails: string[];
   /** Why non-ambiguous items went to review (style and measures), for tuning. */
   reviewDetails: string[];
 }
 
 export function emptyTally(condition: string, dpi: number): ConditionTally {
-  return { condition, dpi, pages: 0, pageExceptions: 0, bubbles: 0, correct: 0, wrong: 0, reviewed: 0, ambiguousItems: 0, ambiguousReviewed: 0, examNoRead: 0, examNoWrong: 0, examNoException: 0, ambiguousExamNo: 0, ambiguousExamNoCaught: 0, wrongDetails: [], reviewDetails: [] };
+  return { condition, dpi, pages: 0, pageExceptions: 0, bubbles: 0, correct: 0, wrong: 0, reviewed: 0, ambiguousItems: 0, ambiguousReviewed: 0, examNoRead: 0, examNoWrong: 0, examNoException: 0, ambiguousExamNo: 0, ambiguousExamNoCaught: 0, qrRead: 0, codeSourceWrong: 0, wrongDetails: [], reviewDetails: [] };
 }
 
 export function corpusFrame(layout: SheetLayout): SheetFrame {
-  return { page: layout.page, fiducials: layout.pages[0].fiducials, pageCodeCells: layout.pages[0].pageCode.cells };
+  return sheetFrame(layout);
 }
 
-export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTruth, t: ConditionTally): PageReading {
-  const reading = readPage(img, corpusFrame(layout), (paperId, pageNo) => (paperId === layout.paperId ? layout.pages.find((p) => p.pageNo === pageNo) ?? null : null));
+/** Reads a page as ingestion does (QR code first, bubble page code as fallback) and scores it; `expectQr`: the QR is intact. */
+export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTruth, t: ConditionTally, expectQr = true): PageReading {
+  const reading = readPage(img, corpusFrame(layout), (paperId, pageNo) => (paperId === layout.paperId ? layout.pages.find((p) => p.pageNo === pageNo) ?? null : null), { readQr: readQrAt, examId: CORPUS_EXAM_ID });
   t.pages++;
   if (truth.ambiguousDigit !== null) t.ambiguousExamNo++;
   if (!reading.ok) {
@@ -346,6 +373,11 @@ export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTr
     return reading;
   }
   t.examNoRead++;
+  if (reading.pageCodeSource === 'qr') t.qrRead++;
+  if ((reading.pageCodeSource === 'qr') !== expectQr) {
+    t.codeSourceWrong++;
+    t.wrongDetails.push(`page identified by ${reading.pageCodeSource}, expected ${expectQr ? 'qr' : 'bubbles'}`);
+  }
   if (reading.examNo?.examNo !== truth.examNo || truth.ambiguousDigit !== null) {
     t.examNoWrong++;
     t.wrongDetails.push(`exam number read ${reading.examNo?.examNo} for ${truth.examNo}${truth.ambiguousDigit !== null ? ` (column ${truth.ambiguousDigit + 1} ambiguous)` : ''}`);
@@ -396,12 +428,13 @@ export function formatRanges(): string {
 
 export function formatTable(rows: ConditionTally[]): string {
   const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(2) + '%' : '—');
-  const head = ['condition', 'dpi', 'pages', 'page exc.', 'bubbles', 'accuracy', 'wrong', 'to review', 'ambig. items→review', 'exam no. read/wrong/exc.', 'ambig. exam no.→exc.'];
+  const head = ['condition', 'dpi', 'pages', 'page exc.', 'via QR', 'bubbles', 'accuracy', 'wrong', 'to review', 'ambig. items→review', 'exam no. read/wrong/exc.', 'ambig. exam no.→exc.'];
   const lines = rows.map((r) => [
     r.condition,
     String(r.dpi),
     String(r.pages),
     String(r.pageExceptions),
+    String(r.qrRead),
     String(r.bubbles),
     pct(r.correct, r.bubbles),
     String(r.wrong),
@@ -411,37 +444,49 @@ export function formatTable(rows: ConditionTally[]): string {
     `${r.ambiguousExamNoCaught}/${r.ambiguousExamNo}`,
   ]);
   const total = rows.reduce((s, r) => {
-    for (const k of ['pages', 'pageExceptions', 'bubbles', 'correct', 'wrong', 'reviewed', 'ambiguousItems', 'ambiguousReviewed', 'examNoRead', 'examNoWrong', 'examNoException', 'ambiguousExamNo', 'ambiguousExamNoCaught'] as const) s[k] += r[k];
+    for (const k of ['pages', 'pageExceptions', 'qrRead', 'codeSourceWrong', 'bubbles', 'correct', 'wrong', 'reviewed', 'ambiguousItems', 'ambiguousReviewed', 'examNoRead', 'examNoWrong', 'examNoException', 'ambiguousExamNo', 'ambiguousExamNoCaught'] as const) s[k] += r[k];
     return s;
   }, emptyTally('TOTAL', 0));
-  lines.push(['TOTAL', '', String(total.pages), String(total.pageExceptions), String(total.bubbles), pct(total.correct, total.bubbles), String(total.wrong), String(total.reviewed), `${total.ambiguousReviewed}/${total.ambiguousItems}`, `${total.examNoRead}/${total.examNoWrong}/${total.examNoException}`, `${total.ambiguousExamNoCaught}/${total.ambiguousExamNo}`]);
+  lines.push(['TOTAL', '', String(total.pages), String(total.pageExceptions), String(total.qrRead), String(total.bubbles), pct(total.correct, total.bubbles), String(total.wrong), String(total.reviewed), `${total.ambiguousReviewed}/${total.ambiguousItems}`, `${total.examNoRead}/${total.examNoWrong}/${total.examNoException}`, `${total.ambiguousExamNoCaught}/${total.ambiguousExamNo}`]);
   const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
   const fmt = (l: string[]) => l.map((v, c) => v.padEnd(widths[c])).join(' | ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
 }
 
-/** Runs the corpus: for each dpi and condition, `sheets` filled sheets. */
-export async function runCorpus(opts: { dpis: number[]; sheets: number; seed: number; mix?: MarkMix; only?: (condition: string, dpi: number) => boolean }): Promise<ConditionTally[]> {
-  const layout = corpusLayout();
-  const rasters = await rasterisePage1(layout, opts.dpis);
+/** Conditions an A3 sheet is put through too (the rest test the reader, not the paper size). */
+export const A3_CONDITIONS = ['无变形 clean', '旋转 ±3° rotate', '倒置 180°', '综合 combined', '二维码污损 QR spoilt'];
+
+/**
+ * Runs the corpus: for each paper size, dpi and condition, `sheets` filled sheets. A4 goes through every condition,
+ * A3 (landscape, two columns) through A3_CONDITIONS; condition names of A3 rows start with "A3 ".
+ */
+export async function runCorpus(opts: { dpis: number[]; sheets: number; seed: number; mix?: MarkMix; sizes?: PaperSize[]; only?: (condition: string, dpi: number) => boolean }): Promise<ConditionTally[]> {
   const rows: ConditionTally[] = [];
-  for (const dpi of opts.dpis) {
-    const rng = mulberry32(opts.seed * 1000 + dpi);
-    const clean = rasters.get(dpi)!;
-    const conds = conditions(rng);
-    const tallies = conds.map((c) => emptyTally(c.name, dpi));
-    for (let s = 0; s < opts.sheets; s++) {
-      // fresh random parameters per sheet, same condition kinds
-      const perSheet = conditions(rng);
-      for (let c = 0; c < perSheet.length; c++) {
-        // the marks are drawn (and the random stream used) either way, so a sample reads the same sheets as the full run
-        const { image, truth } = fillSheet(clean, layout.pages[0], dpi, opts.mix ?? STANDARD_MIX, rng);
-        if (opts.only && !opts.only(perSheet[c].name, dpi)) continue;
-        const scanned = await distort(image, perSheet[c], rng);
-        readAndScore(scanned, layout, truth, tallies[c]);
+  for (const size of opts.sizes ?? ['A4', 'A3']) {
+    const layout = corpusLayout(size);
+    const page1 = layout.pages[0];
+    const rasters = await rasterisePage1(layout, opts.dpis);
+    const label = (c: string) => (size === 'A4' ? c : `A3 ${c}`);
+    for (const dpi of opts.dpis) {
+      // A4 keeps the random stream it always had; A3 gets its own
+      const rng = mulberry32(opts.seed * 1000 + dpi + (size === 'A4' ? 0 : 500));
+      const clean = rasters.get(dpi)!;
+      const conds = conditions(rng).filter((c) => size === 'A4' || A3_CONDITIONS.includes(c.name));
+      const tallies = conds.map((c) => emptyTally(label(c.name), dpi));
+      for (let s = 0; s < opts.sheets; s++) {
+        // fresh random parameters per sheet, same condition kinds
+        const perSheet = conditions(rng).filter((c) => size === 'A4' || A3_CONDITIONS.includes(c.name));
+        for (let c = 0; c < perSheet.length; c++) {
+          // the marks are drawn (and the random stream used) either way, so a sample reads the same sheets as the full run
+          const { image, truth } = fillSheet(clean, page1, dpi, opts.mix ?? STANDARD_MIX, rng);
+          if (opts.only && !opts.only(label(perSheet[c].name), dpi)) continue;
+          if (perSheet[c].qrDamaged) damageQr(image, dpi / 72, page1.qr!, rng);
+          const scanned = await distort(image, perSheet[c], rng);
+          readAndScore(scanned, layout, truth, tallies[c], !perSheet[c].qrDamaged);
+        }
       }
+      rows.push(...tallies.filter((t) => t.pages > 0));
     }
-    rows.push(...tallies.filter((t) => t.pages > 0));
   }
   return rows;
 }

@@ -13,7 +13,8 @@ export enum Role {
  * admin → alliance; subject_lead → alliance + subject; marker → alliance (+ subject); scanner and principal → school.
  */
 @Entity('user_role')
-@Index(['userId', 'role', 'allianceId', 'schoolId', 'subject'], { unique: true })
+// Unique per (user, role, alliance, school, subject), NULLs counted as equal: the migration puts the key on
+// generated NULL-free twins of school_id and subject (school_key, subject_key), which the entity does not map.
 export class UserRole {
   @PrimaryGeneratedColumn() id: number;
   @Index() @Column() userId: number;

@@ -8,5 +8,7 @@ export class User {
   @Column({ length: 100 }) passwordHash: string;
   @Column({ type: 'int', nullable: true }) allianceId: number | null;
   @Column({ default: true }) active: boolean;
+  /** Carried by every token; moving it on (logout) revokes the tokens issued before. */
+  @Column({ type: 'int', default: 0 }) sessionEpoch: number;
   @CreateDateColumn() createdAt: Date;
 }

@@ -1,8 +1,25 @@
-// Every migration, in order. A new migration is added here as well as in its own file.
+// Every migration, in timestamp order. A new migration is added here as well as in its own file
+// (one line each, so parallel branches merge without conflicts).
 import { CoreSchema1764000000000 } from './1764000000000-core-schema.js';
+import { OmrReview1764600000000 } from './1764600000000-omr-review.js';
 import { PaperWorkflow1764700000000 } from './1764700000000-paper-workflow.js';
 import { MarkingQc1764800000000 } from './1764800000000-marking-qc.js';
-import { OmrReview1764600000000 } from './1764600000000-omr-review.js';
 import { ExamPriorLink1765200000000 } from './1765200000000-exam-prior-link.js';
+import { ScanExceptions1765300000000 } from './1765300000000-scan-exceptions.js';
+import { ObjectiveFinalScores1765320000000 } from './1765320000000-objective-final-scores.js';
+import { MarkingHotPath1765330000000 } from './1765330000000-marking-hot-path.js';
+import { SessionEpoch1765350000000 } from './1765350000000-session-epoch.js';
+import { UserRoleUnique1765350000100 } from './1765350000100-user-role-unique.js';
 
-export const MIGRATIONS: Function[] = [CoreSchema1764000000000, OmrReview1764600000000, PaperWorkflow1764700000000, MarkingQc1764800000000, ExamPriorLink1765200000000];
+export const MIGRATIONS: Function[] = [
+  CoreSchema1764000000000,
+  OmrReview1764600000000,
+  PaperWorkflow1764700000000,
+  MarkingQc1764800000000,
+  ExamPriorLink1765200000000,
+  ScanExceptions1765300000000,
+  ObjectiveFinalScores1765320000000,
+  MarkingHotPath1765330000000,
+  SessionEpoch1765350000000,
+  UserRoleUnique1765350000100,
+];

@@ -1,5 +1,6 @@
 // Validation of a paper and its items as the subject group submits them. Pure: plain input, normalized
 // items or Chinese errors naming the item ("第3题：…") out. Scores are handled in hundredths, exactly.
+import { MAX_BOX_MM } from '../../sheets/domain/layout.js';
 
 export type ItemTypeName = 'single_choice' | 'multiple_choice' | 'true_false' | 'fill_in' | 'subjective';
 export type MarkingModeName = 'single' | 'double' | 'double_arbitration';
@@ -19,8 +20,8 @@ const ROUNDING_MODES: RoundingModeName[] = ['half_up', 'down', 'up'];
 export const MIN_OPTIONS = 2;
 /** 七选五 (seven options) is the widest choice item in Chinese papers. */
 export const MAX_OPTIONS = 7;
-/** Box heights the A4 sheet layout can place (one box must fit on a page). */
-export const BOX_MM = { min: 15, max: 250, default: 40 };
+/** Box heights the sheet layout can place (one box must fit on a page below the QR code). */
+export const BOX_MM = { min: 15, max: MAX_BOX_MM, default: 40 };
 export const MAX_ITEMS = 200;
 const MAX_ITEM_SCORE = 1000;
 

@@ -68,3 +68,29 @@ export function decideTransition(state: PaperState, action: WorkflowAction, ctx:
       return { ok: true, next: 'draft', comment: null };
   }
 }
+
+/**
+ * The paper of record of each subject in an exam: its newest locked version (sheets are printed from locked papers,
+ * and a newer version exists only because the subject group replaced the older one); while no version of a subject
+ * is locked, its newest version. Results, exports and ingestion count these papers only. Order of the input is kept.
+ */
+export function papersOfRecord<P extends { id: number; subject: string; version: number; status: string }>(papers: readonly P[]): P[] {
+  const best = new Map<string, P>();
+  for (const p of papers) {
+    const cur = best.get(p.subject);
+    const rank = (x: P) => [x.status === 'locked' ? 1 : 0, x.version];
+    if (!cur) best.set(p.subject, p);
+    else {
+      const [a, b] = [rank(p), rank(cur)];
+      if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) best.set(p.subject, p);
+    }
+  }
+  const keep = new Set([...best.values()].map((p) => p.id));
+  return papers.filter((p) => keep.has(p.id));
+}
+
+/** The paper of record that replaces a superseded one, or null when the paper is itself of record. */
+export function supersededBy<P extends { id: number; subject: string; version: number; status: string }>(paper: P, papers: readonly P[]): P | null {
+  const record = papersOfRecord(papers).find((p) => p.subject === paper.subject);
+  return record && record.id !== paper.id ? record : null;
+}

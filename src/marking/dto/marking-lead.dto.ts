@@ -21,6 +21,9 @@ export interface ReferenceBody {
   token: string;
   kind: 'trial' | 'seed';
   score: number;
+  /** Also make the definitive score the answer's final score (an audited lead decision; reason mandatory). */
+  asFinal?: boolean;
+  reason?: string;
 }
 
 const obj = (body: unknown) => (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
@@ -74,7 +77,11 @@ export function parseReference(body: unknown): ReferenceBody {
   if (typeof b.token !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(b.token)) throw new BadRequestException('请指定答卷（token）');
   if (b.kind !== 'trial' && b.kind !== 'seed') throw new BadRequestException('样卷类型应为 trial（试评卷）或 seed（测评卷）');
   if (typeof b.score !== 'number' || !Number.isFinite(b.score)) throw new BadRequestException('请填写标准分');
-  return { token: b.token, kind: b.kind, score: b.score };
+  if (b.asFinal !== undefined && typeof b.asFinal !== 'boolean') throw new BadRequestException('asFinal 应为 true 或 false');
+  if (b.reason !== undefined && typeof b.reason !== 'string') throw new BadRequestException('原因格式不正确');
+  const reason = typeof b.reason === 'string' ? b.reason.trim().slice(0, 200) : undefined;
+  if (b.asFinal === true && !reason) throw new BadRequestException('将标准分定为最终得分必须填写原因');
+  return { token: b.token, kind: b.kind, score: b.score, asFinal: b.asFinal === true, reason };
 }
 
 export function parseReason(body: unknown): string | null {

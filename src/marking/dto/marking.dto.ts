@@ -21,6 +21,8 @@ export interface SubmitMarkBody {
 export interface ArbitrateBody {
   score: number;
   reason?: string;
+  /** 改判: replace a final score that the rules already produced (the reason is then mandatory). */
+  override?: boolean;
 }
 
 export interface NextTaskResponse {
@@ -81,5 +83,6 @@ export function parseArbitrate(body: unknown): ArbitrateBody {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   if (typeof b.score !== 'number' || !Number.isFinite(b.score)) throw new BadRequestException('请填写仲裁分数');
   if (b.reason !== undefined && typeof b.reason !== 'string') throw new BadRequestException('仲裁说明格式不正确');
-  return { score: b.score, reason: typeof b.reason === 'string' ? b.reason.slice(0, 200) : undefined };
+  if (b.override !== undefined && typeof b.override !== 'boolean') throw new BadRequestException('改判标记格式不正确');
+  return { score: b.score, reason: typeof b.reason === 'string' ? b.reason.slice(0, 200) : undefined, override: b.override === true };
 }

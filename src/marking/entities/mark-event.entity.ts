@@ -4,6 +4,7 @@ import { ScoreColumn } from '../../database/columns.js';
 /** An immutable mark: who scored which answer, when, in which round. Never updated, never deleted. */
 @Entity('mark_event')
 @Index(['snippetId', 'round'])
+@Index('idx_mark_event_snippet_marker', ['snippetId', 'markerId'])
 @Index('idx_mark_event_item_marker', ['itemId', 'markerId', 'kind'])
 export class MarkEvent {
   @PrimaryGeneratedColumn() id: number;

@@ -19,7 +19,9 @@ export enum TaskKind {
 /** One round of marking of one snippet. Double marking is two tasks (round 1, round 2), third marking a third. */
 @Entity('marking_task')
 @Index('uq_marking_task_slot', ['snippetId', 'round', 'kind', 'qcFor', 'attempt'], { unique: true })
-@Index(['itemId', 'status'])
+@Index('idx_marking_task_item_pool', ['itemId', 'status', 'shuffleKey'])
+@Index('idx_marking_task_item_lease', ['itemId', 'status', 'leaseExpiresAt'])
+@Index('idx_marking_task_leased_by', ['leasedBy', 'status'])
 @Index('idx_marking_task_pool', ['examId', 'status', 'shuffleKey'])
 @Index('idx_marking_task_qc_for', ['qcFor', 'status'])
 export class MarkingTask {

@@ -39,7 +39,10 @@ export function itemGaps(items: ItemInfo[], school: UnitAnalysis, alliance: Unit
 
 const kp = (g: ItemGap) => (g.knowledgePoints.length ? `（${g.knowledgePoints.join('、')}）` : '');
 
-export function findings(items: ItemInfo[], school: UnitAnalysis, alliance: UnitAnalysis): string[] {
+/** 'subject': the items are the subjects of a 总分 analysis ("数学" rather than "第3题"). */
+export function findings(items: ItemInfo[], school: UnitAnalysis, alliance: UnitAnalysis, unit: 'item' | 'subject' = 'item'): string[] {
+  const name = (g: ItemGap) => (unit === 'subject' ? g.label : `第${g.label}题${kp(g)}`);
+  const noun = unit === 'subject' ? '学科' : '题目';
   const out: string[] = [];
   const notCounted: string[] = [];
   if (school.absent) notCounted.push(`${school.absent}人缺考`);
@@ -69,16 +72,16 @@ export function findings(items: ItemInfo[], school: UnitAnalysis, alliance: Unit
   if (weaker.length) {
     out.push(
       `需要补短板：${weaker
-        .map((g) => `第${g.label}题${kp(g)}本校得分率${formatPercent(g.schoolRate)}，低于联盟${formatPoints(-g.gapPoints)}个百分点`)
+        .map((g) => `${name(g)}本校得分率${formatPercent(g.schoolRate)}，低于联盟${formatPoints(-g.gapPoints)}个百分点`)
         .join('；')}。`,
     );
   } else {
-    out.push(`没有得分率低于联盟${GAP_POINTS}个百分点及以上的题目。`);
+    out.push(`没有得分率低于联盟${GAP_POINTS}个百分点及以上的${noun}。`);
   }
   if (stronger.length) {
     out.push(
-      `优势题目：${stronger
-        .map((g) => `第${g.label}题${kp(g)}本校得分率${formatPercent(g.schoolRate)}，高于联盟${formatPoints(g.gapPoints)}个百分点`)
+      `优势${noun}：${stronger
+        .map((g) => `${name(g)}本校得分率${formatPercent(g.schoolRate)}，高于联盟${formatPoints(g.gapPoints)}个百分点`)
         .join('；')}。`,
     );
   }

@@ -3,8 +3,11 @@
 import type { ExamAnalysisData, UnitAnalysis } from '../../results/domain/exam-analysis.js';
 import { principalView, type AggregateView } from '../../results/domain/principal-view.js';
 import type { Thresholds } from '../../results/domain/statistics.js';
+import type { StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
+import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
 import { findings } from './findings.js';
 import { DASH, formatNumber, formatPercent } from './format.js';
+import { valueAddedSection, type ValueAddedSection } from './value-added-section.js';
 
 export interface ReportTable {
   header: string[];
@@ -18,6 +21,8 @@ export interface BarChart {
   /** Values are fractions; the axis runs 0..yMax and is printed in percent. */
   yMax: number;
   yLabel: string;
+  /** Axis title under the categories; '题号' when absent. */
+  xLabel?: string;
 }
 
 export interface ReportSection {
@@ -26,12 +31,16 @@ export interface ReportSection {
   intro: string[];
   mainTable: ReportTable;
   formulas: string[];
+  /** '各题得分率', or '各科得分率' for 总分. */
+  chartHeading: string;
   chart: BarChart | null;
   chartNote: string | null;
   bandTable: ReportTable | null;
   peerTable: ReportTable;
   peerNotes: string[];
   findings: string[];
+  /** 纵看 and value-added; null when the exam is not linked to a prior exam. */
+  valueAdded: ValueAddedSection | null;
 }
 
 export interface SchoolReportModel {
@@ -41,11 +50,14 @@ export interface SchoolReportModel {
   sections: ReportSection[];
 }
 
+/** A stored analysis as the report reads it: 纵看 and, for 总分, the rule that says who counts sit beside it. */
+export type StoredAnalysis = ExamAnalysisData & { longitudinal?: StoredLongitudinal | null; subjectTotal?: { rule: string } };
+
 export interface SchoolReportInput {
   examName: string;
   schoolId: number;
   schoolName: string;
-  analyses: ExamAnalysisData[];
+  analyses: StoredAnalysis[];
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -93,7 +105,8 @@ function bandTable(school: UnitAnalysis, alliance: AggregateView): ReportTable |
   return { header: ['分数段', '本校人数', '本校占比', '联盟占比'], rows };
 }
 
-function section(input: SchoolReportInput, data: ExamAnalysisData): ReportSection {
+function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection {
+  const isTotal = data.paper.paperId === TOTAL_PAPER_ID;
   const view = principalView(data, [input.schoolId]);
   const own = view.ownSchools[0];
   const school: UnitAnalysis = own ? { ...own, schoolIds: [input.schoolId] } : emptyUnit();
@@ -102,15 +115,18 @@ function section(input: SchoolReportInput, data: ExamAnalysisData): ReportSectio
 
   const intro = [
     `学校：${input.schoolName}`,
-    `学科：${data.paper.subject}　满分：${formatNumber(data.paper.fullMarks, 1)}分　题目数：${data.items.length}`,
+    isTotal
+      ? `总分：${data.items.map((i) => i.label).join('、')}共${data.items.length}科　满分：${formatNumber(data.paper.fullMarks, 1)}分`
+      : `学科：${data.paper.subject}　满分：${formatNumber(data.paper.fullMarks, 1)}分　题目数：${data.items.length}`,
     `本校名单${school.roster}人，计入统计${school.n}人，缺考${school.absent}人，尚未评完${school.incomplete}人。`,
     `三率标准：优秀 ≥ ${pct(t.excellent)}，及格 ≥ ${pct(t.pass)}，低分 < ${pct(t.low)}（占满分）。`,
+    ...(isTotal && data.subjectTotal ? [data.subjectTotal.rule] : []),
   ];
 
   const chart: BarChart | null =
     school.items && alliance.items
       ? {
-          title: '各题得分率：本校与联盟',
+          title: isTotal ? '各科得分率：本校与联盟（总分统计的学生）' : '各题得分率：本校与联盟',
           categories: data.items.map((i) => i.label),
           series: [
             { name: '本校', values: data.items.map((i) => school.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null) },
@@ -118,6 +134,7 @@ function section(input: SchoolReportInput, data: ExamAnalysisData): ReportSectio
           ],
           yMax: 1,
           yLabel: '得分率',
+          ...(isTotal ? { xLabel: '科目' } : {}),
         }
       : null;
 
@@ -154,12 +171,14 @@ function section(input: SchoolReportInput, data: ExamAnalysisData): ReportSectio
     intro,
     mainTable: mainTable(school, alliance),
     formulas: formulaNotes(t),
+    chartHeading: isTotal ? '各科得分率' : '各题得分率',
     chart,
-    chartNote: chart ? null : '本校或联盟参考人数过少，不绘制各题得分率图。',
+    chartNote: chart ? null : `本校或联盟参考人数过少，不绘制${isTotal ? '各科' : '各题'}得分率图。`,
     bandTable: bandTable(school, alliance),
     peerTable: { header: ['单位', '参考人数', '平均分', '得分率', '优秀率', '及格率', '超均率', 'T指数'], rows: peerRows },
     peerNotes,
-    findings: findings(data.items, school, { ...alliance, schoolIds: [] }),
+    findings: findings(data.items, school, { ...alliance, schoolIds: [] }, isTotal ? 'subject' : 'item'),
+    valueAdded: valueAddedSection(data, input.schoolId),
   };
 }
 
@@ -173,6 +192,9 @@ export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
     documentTitle: `${input.examName} 学校质量诊断报告 · ${input.schoolName}`,
     examName: input.examName,
     schoolName: input.schoolName,
-    sections: [...input.analyses].sort((a, b) => a.paper.paperId - b.paper.paperId).map((d) => section(input, d)),
+    // Papers in id order, 总分 (paper id 0) last.
+    sections: [...input.analyses]
+      .sort((a, b) => (a.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) - (b.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) || a.paper.paperId - b.paper.paperId)
+      .map((d) => section(input, d)),
   };
 }

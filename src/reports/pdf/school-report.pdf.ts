@@ -63,7 +63,7 @@ export class SchoolReportPdf {
     doc.font('regular').fontSize(10);
     for (const line of s.intro) doc.text(line, MARGIN, doc.y, { width: this.width });
 
-    const numerals = ['一', '二', '三', '四', '五', '六'];
+    const numerals = ['一', '二', '三', '四', '五', '六', '七', '八'];
     let part = 0;
     const title = (t: string) => `${numerals[part++]}、${t}`;
 
@@ -85,7 +85,7 @@ export class SchoolReportPdf {
       doc.moveDown(0.25);
     });
 
-    this.heading(doc, title('各题得分率'), s.chart ? 270 : 70);
+    this.heading(doc, title(s.chartHeading), s.chart ? 270 : 70);
     if (s.chart) this.barChart(doc, s.chart);
     else doc.font('regular').fontSize(10).text(s.chartNote ?? '', MARGIN, doc.y, { width: this.width });
 
@@ -101,6 +101,40 @@ export class SchoolReportPdf {
     doc.font('regular').fontSize(7.5).fillColor(MUTED);
     for (const line of s.peerNotes) doc.text(line, MARGIN, doc.y, { width: this.width });
     doc.fillColor(INK);
+
+    const va = s.valueAdded;
+    if (va) {
+      this.heading(doc, title('纵向比较与增值评价（纵看）'));
+      doc.font('regular').fontSize(10).fillColor(INK);
+      for (const line of va.intro) doc.text(line, MARGIN, doc.y, { width: this.width });
+      if (va.warnings.length) {
+        doc.moveDown(0.3);
+        doc.font('bold').fontSize(9.5).text('阅读提示：', MARGIN, doc.y, { width: this.width });
+        doc.font('regular');
+        for (const line of va.warnings) {
+          this.ensureSpace(doc, doc.heightOfString(`· ${line}`, { width: this.width - 10 }) + 2);
+          doc.text(`· ${line}`, MARGIN + 5, doc.y, { width: this.width - 10 });
+        }
+      }
+      if (va.table) {
+        doc.moveDown(0.4);
+        this.table(doc, va.table, [this.width * 0.6, this.width * 0.4]);
+      }
+      if (va.peerTable) {
+        doc.moveDown(0.6);
+        const w = this.width;
+        this.table(doc, va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], 8.5);
+        doc.moveDown(0.2);
+        doc.font('regular').fontSize(7.5).fillColor(MUTED).text('其他学校以字母代称，字母与前文横向比较一致。', MARGIN, doc.y, { width: this.width });
+      }
+      if (va.notes.length) {
+        doc.moveDown(0.4);
+        doc.font('regular').fontSize(7.5).fillColor(MUTED);
+        doc.text('方法与公式：', MARGIN, doc.y, { width: this.width });
+        for (const line of va.notes) doc.text(`· ${line}`, MARGIN, doc.y, { width: this.width });
+      }
+      doc.fillColor(INK);
+    }
   }
 
   /** `need`: room for the heading and the start of what follows, so a heading never ends a page alone. */
@@ -185,7 +219,7 @@ export class SchoolReportPdf {
       });
       doc.fillColor(INK).fontSize(labelSize).text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
     });
-    doc.fillColor(MUTED).fontSize(7.5).text('题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
+    doc.fillColor(MUTED).fontSize(7.5).text(c.xLabel ?? '题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
     doc.fillColor(INK);
     doc.x = MARGIN;
     doc.y = base + labelH + 12;

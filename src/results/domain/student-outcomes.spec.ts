@@ -39,6 +39,12 @@ describe('resolveOutcomes', () => {
     expect(by.get(5)).toMatchObject({ status: 'incomplete', total: null });
   });
 
+  it('counts a student marked 缺考 by the scanner as absent even with a page still waiting; a read page outweighs the mark', () => {
+    const roster = [{ studentId: 5, schoolId: 1 }, { studentId: 6, schoolId: 1 }, { studentId: 7, schoolId: 1 }];
+    const r = resolveOutcomes({ roster, processed: new Set([7]), pending: new Set([5]), markedAbsent: new Set([5, 6, 7]), itemIds: [1], scores: [{ studentId: 7, itemId: 1, score: 2 }] });
+    expect(r.map((o) => o.status)).toEqual(['absent', 'absent', 'complete']);
+  });
+
   it('keeps the roster order and size', () => {
     expect(out.map((o) => o.studentId)).toEqual([1, 2, 3, 4, 5]);
   });

@@ -19,24 +19,34 @@ export interface OutcomeInput {
   /** Students whose pages of the paper all still wait (queued or in the exceptions queue). */
   pending: ReadonlySet<number>;
   itemIds: readonly number[];
-  scores: readonly { studentId: number; itemId: number; score: number }[];
+  /** Students the scanner of their school marked 缺考 for the paper (ingestion refuses their pages while marked). */
+  markedAbsent?: ReadonlySet<number>;
+  /** Final item scores as a list, or already by student (studentId → itemId → score); byStudent wins if both are given. */
+  scores?: readonly { studentId: number; itemId: number; score: number }[];
+  byStudent?: ReadonlyMap<number, ReadonlyMap<number, number>>;
 }
 
 /**
  * 缺考 (absent): no page of the paper at all. A student whose only pages are still queued or in the
- * exceptions queue is not absent but incomplete: the sheet exists and will be read once fixed.
+ * exceptions queue is not absent but incomplete: the sheet exists and will be read once fixed, unless the scanner
+ * marked the student absent (a confirmed 缺考 outweighs a page still waiting).
  * Incomplete: some item has no final score yet (marking not finished); excluded from every figure.
  */
 export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
-  const byStudent = new Map<number, Map<number, number>>();
-  for (const s of input.scores) {
-    let m = byStudent.get(s.studentId);
-    if (!m) byStudent.set(s.studentId, (m = new Map()));
-    m.set(s.itemId, s.score);
+  let byStudent = input.byStudent;
+  if (!byStudent) {
+    const built = new Map<number, Map<number, number>>();
+    for (const s of input.scores ?? []) {
+      let m = built.get(s.studentId);
+      if (!m) built.set(s.studentId, (m = new Map()));
+      m.set(s.itemId, s.score);
+    }
+    byStudent = built;
   }
   return input.roster.map(({ studentId, schoolId }) => {
     if (!input.processed.has(studentId)) {
-      return { studentId, schoolId, status: input.pending.has(studentId) ? 'incomplete' : 'absent', total: null, itemScores: {} };
+      const waiting = input.pending.has(studentId) && !input.markedAbsent?.has(studentId);
+      return { studentId, schoolId, status: waiting ? 'incomplete' : 'absent', total: null, itemScores: {} };
     }
     const mine = byStudent.get(studentId);
     if (!mine || input.itemIds.some((id) => !mine.has(id))) return { studentId, schoolId, status: 'incomplete', total: null, itemScores: {} };

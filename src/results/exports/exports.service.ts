@@ -8,13 +8,15 @@ import { Actor, assertScope } from '../../common/actor.js';
 import { AuditLog } from '../../common/entities/audit-log.entity.js';
 import { Exam } from '../../exams/entities/exam.entity.js';
 import { Item } from '../../exams/entities/item.entity.js';
+import { papersOfRecord } from '../../exams/domain/paper-workflow.js';
 import { Paper } from '../../exams/entities/paper.entity.js';
 import { School } from '../../org/entities/school.entity.js';
 import type { ExamAnalysisData, UnitAnalysis } from '../domain/exam-analysis.js';
 import { EBEL_LABELS, type EbelRating } from '../domain/item-analysis.js';
 import { principalView } from '../domain/principal-view.js';
 import { ExamAnalysis } from '../entities/exam-analysis.entity.js';
-import { principalLongitudinalOf, principalSchools, StoredLongitudinal } from '../results.service.js';
+import { principalLongitudinalOf, principalSchools, StoredLongitudinal, totalLast } from '../results.service.js';
+import { TOTAL_PAPER_ID, TOTAL_SUBJECT } from '../domain/subject-totals.js';
 
 export interface XlsxFile {
   fileName: string;
@@ -56,7 +58,7 @@ export class ExportsService {
   private async analyses(examId: number): Promise<{ paperId: number; data: Stored }[]> {
     const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } });
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
-    return rows.map((r) => ({ paperId: r.paperId, data: r.data as Stored }));
+    return totalLast(rows).map((r) => ({ paperId: r.paperId, data: r.data as Stored }));
   }
 
   private async write(wb: ExcelJS.Workbook, fileName: string): Promise<XlsxFile> {
@@ -72,7 +74,7 @@ export class ExportsService {
     const schools = await this.ds.getRepository(School).find({ where: isAdmin ? { allianceId: exam.allianceId } : { allianceId: exam.allianceId, id: In(own) } });
     const schoolIds = schools.map((s) => s.id);
     const schoolName = new Map(schools.map((s) => [s.id, s.name]));
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
     let rowsWritten = 0;
@@ -86,12 +88,20 @@ export class ExportsService {
             [paper.id, schoolIds],
           )
         : [];
-      const scores: { studentId: number; itemId: number; score: string }[] = schoolIds.length
-        ? await this.ds.query(
-            'SELECT f.student_id AS studentId, f.item_id AS itemId, f.score AS score FROM final_item_score f JOIN student st ON st.id = f.student_id WHERE f.paper_id = ? AND st.school_id IN (?)',
-            [paper.id, schoolIds],
-          )
-        : [];
+      // Final item scores: OMR by the key for objective items, then marking rows, which win (a correction).
+      const scores: { studentId: number; itemId: number; score: string }[] =
+        schoolIds.length && items.length
+          ? [
+              ...(await this.ds.query(
+                'SELECT o.student_id AS studentId, o.item_id AS itemId, o.score AS score FROM objective_response o JOIN student st ON st.id = o.student_id WHERE o.exam_id = ? AND o.item_id IN (?) AND st.school_id IN (?)',
+                [examId, items.map((i) => i.id), schoolIds],
+              )),
+              ...(await this.ds.query(
+                'SELECT f.student_id AS studentId, f.item_id AS itemId, f.score AS score FROM final_item_score f JOIN student st ON st.id = f.student_id WHERE f.paper_id = ? AND st.school_id IN (?)',
+                [paper.id, schoolIds],
+              )),
+            ]
+          : [];
       const byStudent = new Map<number, Map<number, number>>();
       for (const s of scores) {
         const id = Number(s.studentId);
@@ -140,7 +150,7 @@ export class ExportsService {
   /** GET /api/exams/:id/exports/items.xlsx: item analysis of the papers whose subject the caller leads (admin: all). */
   async items(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.examOrThrow(examId);
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const mine = papers.filter((p) => actor.isSubjectLeadOf(exam.allianceId, p.subject));
     assertScope(mine.length > 0, '只有联盟管理员或本学科组长可以导出试题分析');
     const analyses = new Map((await this.analyses(examId)).map((a) => [a.paperId, a.data]));
@@ -207,7 +217,7 @@ export class ExportsService {
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
     for (const { paperId, data } of await this.analyses(examId)) {
-      const ws = wb.addWorksheet(sheetName(papers.get(paperId)?.subject ?? String(paperId), used));
+      const ws = wb.addWorksheet(sheetName(paperId === TOTAL_PAPER_ID ? TOTAL_SUBJECT : (papers.get(paperId)?.subject ?? String(paperId)), used));
       ws.columns = [
         { header: '学校', key: 'name' },
         { header: '类型', key: 'kind' },

@@ -83,3 +83,16 @@ export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: numb
   }
   return { hist, total };
 }
+
+/** The image turned a quarter clockwise (width and height swap). */
+export function rotateQuarter(img: GrayImage): GrayImage {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(w * h);
+  // source (i, j) → destination (h − 1 − j, i) in an image h wide
+  for (let j = 0; j < h; j++) {
+    const row = j * w;
+    const x = h - 1 - j;
+    for (let i = 0; i < w; i++) out[i * h + x] = data[row + i];
+  }
+  return { width: h, height: w, data: out };
+}

@@ -1,16 +1,49 @@
 // Reading one scanned page end to end: align, page code, exam number, objective bubbles. Pure.
-import type { PageLayout } from '../../sheets/domain/layout.js';
+import type { Box, PageLayout, SheetLayout } from '../../sheets/domain/layout.js';
 import { decodePageCode } from '../../sheets/domain/layout.js';
+import { parsePageQr } from '../../sheets/domain/page-qr.js';
 import { describeTransform, fiducialsSymmetric, findFiducials, findFiducialsWide, fitTransform, MAX_ROTATION_DEG, turnedHalf, type FiducialSpec } from './align.js';
-import { histogramPercentile, type Affine, type GrayImage, type Point } from './gray-image.js';
+import { histogramPercentile, rotateQuarter, type Affine, type GrayImage, type Point } from './gray-image.js';
 import { examNumberProblemText, readChoices, readExamNumber, readPageCode, type ChoiceReading, type ExamNumberReading } from './omr.js';
 
-/** What every sheet shares, whatever the paper: the fiducials and the page-code cells. */
+/** What every sheet of a paper size shares, whatever the paper: the fiducials, the page-code cells and the QR box. */
 export interface SheetFrame {
   page: { width: number; height: number };
   fiducials: FiducialSpec[];
   pageCodeCells: PageLayout['pageCode']['cells'];
+  /** Where the QR page code is printed; absent for layouts made before it existed. */
+  qr?: Box;
 }
+
+export function sheetFrame(layout: SheetLayout): SheetFrame {
+  const first = layout.pages[0];
+  return { page: layout.page, fiducials: first.fiducials, pageCodeCells: first.pageCode.cells, ...(first.qr ? { qr: first.qr } : {}) };
+}
+
+const landscape = (s: { width: number; height: number }) => s.width > s.height * 1.05;
+
+/**
+ * The frame to read an image with, among the distinct frames of an exam's papers: the one of the image's orientation
+ * (an A3 sheet is scanned landscape, an A4 one portrait), preferring one with a QR box; else the first.
+ */
+export function pickFrame(img: { width: number; height: number }, frames: SheetFrame[]): SheetFrame {
+  const fitting = frames.filter((f) => landscape(f.page) === landscape(img));
+  return fitting.find((f) => f.qr) ?? fitting[0] ?? frames[0];
+}
+
+/**
+ * The image as it should be read: turned a quarter if no sheet of the exam has its orientation, as when an A3 sheet is
+ * fed short edge first and comes out portrait. A quarter turn either way leaves it upright or upside down, and
+ * readPage reads both.
+ */
+export function turnToFrames(img: GrayImage, frames: SheetFrame[]): GrayImage {
+  if (!frames.length || frames.some((f) => landscape(f.page) === landscape(img))) return img;
+  const turned = rotateQuarter(img);
+  return frames.some((f) => landscape(f.page) === landscape(turned)) ? turned : img;
+}
+
+/** Decodes a QR code printed at a box of the page (an adapter around a QR library; domain code cannot hold one). */
+export type QrReader = (img: GrayImage, t: Affine, box: Box) => string | null;
 
 export interface Alignment {
   transform: Affine;
@@ -35,15 +68,30 @@ export type ExceptionCode =
   | 'EXAMNO_AMBIGUOUS';
 
 export type PageReading =
-  | { ok: false; code: ExceptionCode; reason: string; alignment?: Alignment; paperId?: number; pageNo?: number; examNoPartial?: string }
+  | {
+      ok: false;
+      code: ExceptionCode;
+      reason: string;
+      alignment?: Alignment;
+      paperId?: number;
+      pageNo?: number;
+      examNoPartial?: string;
+      /** Set when the page was identified but its exam number could not be read. */
+      studentId?: number | null;
+      pageCodeSource?: 'qr' | 'bubbles';
+    }
   | {
       ok: true;
       alignment: Alignment;
       paperId: number;
       pageNo: number;
       page: PageLayout;
-      /** Read on the page that carries the exam-number grid (page 1); null on the others. */
+      /** Read on the page that carries the exam-number grid (page 1); null on the others, and when left blank on a personalised sheet. */
       examNo: ExamNumberReading | null;
+      /** The student a personalised sheet was printed for, from its QR code; null on a sheet for anyone. */
+      studentId: number | null;
+      /** Which code identified the page: the QR code, or the bubble page code (older sheets, a damaged QR). */
+      pageCodeSource: 'qr' | 'bubbles';
       choices: ChoiceReading[];
     };
 
@@ -56,8 +104,15 @@ const MAX_RESIDUAL_PT = 2.5;
  * Reads a page. `resolve` gives the layout of a (paper, page) of this exam, or null if the code is not one of
  * this exam's pages. A page fed upside down is read turned by 180°.
  */
-export function readPage(img: GrayImage, frame: SheetFrame, resolve: (paperId: number, pageNo: number) => PageLayout | null): PageReading {
-  if (img.width > img.height * 1.05) return { ok: false, code: 'IMAGE_ORIENTATION', reason: '图片为横向，请按纵向 A4 重新扫描' };
+export function readPage(
+  img: GrayImage,
+  frame: SheetFrame,
+  resolve: (paperId: number, pageNo: number) => PageLayout | null,
+  opts: { readQr?: QrReader; examId?: number } = {},
+): PageReading {
+  if (landscape(img) !== landscape(frame.page)) {
+    return { ok: false, code: 'IMAGE_ORIENTATION', reason: landscape(frame.page) ? '图片为纵向，请按横向 A3 重新扫描' : '图片为横向，请按纵向 A4 重新扫描' };
+  }
   const k = img.width / frame.page.width;
   if (k * 72 < MIN_DPI) return { ok: false, code: 'LOW_RESOLUTION', reason: `图片分辨率过低（约 ${Math.round(k * 72)} dpi，至少需要 ${MIN_DPI} dpi）` };
 
@@ -86,26 +141,40 @@ export function readPage(img: GrayImage, frame: SheetFrame, resolve: (paperId: n
 
   const attempts: Alignment[] = [base];
   if (fiducialsSymmetric(frame.fiducials, frame.page)) attempts.push({ ...base, transform: turnedHalf(base.transform, frame.page), rotationDeg: base.rotationDeg + 180, upsideDown: true });
-  let certainButForeign: number | null = null;
+  let certainButForeign: string | null = null;
   for (const alignment of attempts) {
-    const code = readPageCode(img, alignment.transform, frame.pageCodeCells);
-    if (!code.certain || code.value === 0) continue;
-    const { paperId, pageNo } = decodePageCode(code.value);
+    // The QR code first (error-corrected, carries the student on a personalised sheet); the bubble code as fallback.
+    const qr = frame.qr && opts.readQr ? parsePageQr(opts.readQr(img, alignment.transform, frame.qr)) : null;
+    let paperId: number;
+    let pageNo: number;
+    if (qr) {
+      ({ paperId, pageNo } = qr);
+      if (opts.examId !== undefined && qr.examId !== opts.examId) {
+        certainButForeign ??= `${qr.examId}-${paperId}-${pageNo}`;
+        continue;
+      }
+    } else {
+      const code = readPageCode(img, alignment.transform, frame.pageCodeCells);
+      if (!code.certain || code.value === 0) continue;
+      ({ paperId, pageNo } = decodePageCode(code.value));
+    }
     const page = pageNo > 0 ? resolve(paperId, pageNo) : null;
     if (!page) {
-      certainButForeign ??= code.value;
+      certainButForeign ??= `${paperId}-${pageNo}`;
       continue;
     }
-    const examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
+    const studentId = qr?.studentId ?? null;
+    let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
+    // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
+    if (examNo && studentId !== null && examNo.columns.every((c) => c.verdict === 'blank')) examNo = null;
     if (examNo?.problem) {
       const code = examNo.problem.verdict === 'blank' ? 'EXAMNO_BLANK' : examNo.problem.verdict === 'multiple' ? 'EXAMNO_MULTIPLE' : 'EXAMNO_AMBIGUOUS';
-      return { ok: false, code, reason: examNumberProblemText(examNo.problem), alignment, paperId, pageNo, examNoPartial: examNo.partial };
+      return { ok: false, code, reason: examNumberProblemText(examNo.problem), alignment, paperId, pageNo, examNoPartial: examNo.partial, studentId, pageCodeSource: qr ? 'qr' : 'bubbles' };
     }
-    return { ok: true, alignment, paperId, pageNo, page, examNo, choices: readChoices(img, alignment.transform, page.objective) };
+    return { ok: true, alignment, paperId, pageNo, page, examNo, studentId, pageCodeSource: qr ? 'qr' : 'bubbles', choices: readChoices(img, alignment.transform, page.objective) };
   }
   if (certainButForeign !== null) {
-    const { paperId, pageNo } = decodePageCode(certainButForeign);
-    return { ok: false, code: 'PAPER_NOT_IN_EXAM', reason: `答题卡不属于本次考试（页码 ${paperId}-${pageNo}）`, alignment: base };
+    return { ok: false, code: 'PAPER_NOT_IN_EXAM', reason: `答题卡不属于本次考试（页码 ${certainButForeign}）`, alignment: base };
   }
   return { ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码', alignment: base };
 }

@@ -7,6 +7,8 @@ export enum PageStatus {
   Exception = 'exception',
   /** A blank page (the back of a sheet scanned duplex): recognised and left out, not an exception. */
   Skipped = 'skipped',
+  /** Set aside by a person (a stray or spoilt image): kept on disk, read by nothing, restorable. */
+  Discarded = 'discarded',
 }
 
 /** One uploaded page image. The same image uploaded twice for an exam is one row (content hash). */
@@ -28,6 +30,10 @@ export class ScannedPage {
   @Index() @Column({ type: 'int', nullable: true }) studentId: number | null;
   @Column({ type: 'varchar', length: 20, nullable: true }) examNoRead: string | null;
   @Column({ type: 'smallint', nullable: true }) pageNo: number | null;
+  /** The student a person assigned the page to: ingestion takes it instead of the exam number or the page before. */
+  @Column({ type: 'int', nullable: true }) forcedStudentId: number | null;
+  /** Clockwise quarter turns (0, 90, 180, 270) a person asked for: applied to the image before it is read. */
+  @Column({ type: 'smallint', default: 0 }) rotation: number;
   /** Alignment found by ingestion (transform, residual), kept for diagnosis. */
   @JsonColumn({ nullable: true }) alignment: unknown;
   @CreateDateColumn() createdAt: Date;

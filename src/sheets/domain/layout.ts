@@ -29,6 +29,11 @@ export interface SubjectiveBlock {
 
 export interface PageLayout {
   pageNo: number;
+  /**
+   * Where the QR page code is printed (the symbol itself; a quiet zone of QR_QUIET_PT around it stays blank).
+   * Absent on layouts made before the QR code existed: those pages are read by the bubble page code alone.
+   */
+  qr?: Box;
   /** Fiducial squares, centres and side, in the order top-left, top-right, bottom-left, bottom-right. */
   fiducials: { cx: number; cy: number; size: number }[];
   /** Page code cells: a filled cell is a 1 bit, most significant first. */
@@ -39,13 +44,25 @@ export interface PageLayout {
   subjective: SubjectiveBlock[];
 }
 
+export type PaperSize = 'A4' | 'A3';
+
+/** A vertical band of the page that content flows down: one on A4 portrait, two on A3 landscape. */
+export interface Column {
+  x: number;
+  w: number;
+}
+
 export interface SheetLayout {
-  version: 1;
+  /** 1: A4, bubble page code only. 2: adds the paper size, the columns and the QR page code. */
+  version: 1 | 2;
   examId: number;
   paperId: number;
   title: string;
   subject: string;
+  paperSize?: PaperSize;
   page: { width: number; height: number };
+  /** Content columns, the same on every page (version 1 layouts: one column between the side margins). */
+  columns?: Column[];
   examNoDigits: number;
   pages: PageLayout[];
 }
@@ -60,6 +77,8 @@ export interface LayoutItem {
 }
 
 export interface LayoutInput {
+  /** A4 portrait (default) or A3 landscape with two columns. */
+  paperSize?: PaperSize;
   examId: number;
   paperId: number;
   title: string;
@@ -69,13 +88,31 @@ export interface LayoutInput {
 }
 
 export const A4 = { width: 595.28, height: 841.89 };
+/** A3 landscape: two A4 portrait pages side by side. */
+export const A3 = { width: 1190.55, height: 841.89 };
+export const PAGE_SIZES: Record<PaperSize, { width: number; height: number }> = { A4, A3 };
 export const MM = 72 / 25.4;
 export const PAGE_CODE_BITS = 24;
 const FIDUCIAL_SIZE = 16;
 const FIDUCIAL_INSET = 28;
 const MARGIN_X = 50;
+/** Between the two columns of an A3 sheet: wide enough that a fold or a staple in the middle touches nothing. */
+const GUTTER = 50;
 const BUBBLE_R = 5.5;
-const BOTTOM_LIMIT = A4.height - 52;
+const BOTTOM_MARGIN = 52;
+
+// QR page code: version 3 (29×29 modules) holds "TK1|exam|paper|page|student" with 6–8 digit ids at level M.
+// 1.75 pt modules are 3.6 px at 150 dpi and 2.4 px at 100 dpi (our lowest): readable after scanning.
+export const QR_VERSION = 3;
+export const QR_MODULES = 29;
+export const QR_MODULE_PT = 1.75;
+export const QR_SIZE_PT = QR_MODULES * QR_MODULE_PT;
+/** Blank margin round the symbol: four modules, the quiet zone of ISO/IEC 18004. */
+export const QR_QUIET_PT = 4 * QR_MODULE_PT;
+/** Top of the content on pages after the first: below the QR code's quiet zone. */
+const CONTENT_TOP = 108;
+/** Tallest answer box a page can hold (whole millimetres), on A4 and on A3 (same height): 240 mm. */
+export const MAX_BOX_MM = Math.floor((A4.height - BOTTOM_MARGIN - CONTENT_TOP) / (72 / 25.4));
 
 /** 24-bit page code: paper id in the high 20 bits, page number (1–15) in the low 4. */
 export function encodePageCode(paperId: number, pageNo: number): number {
@@ -86,8 +123,8 @@ export function decodePageCode(value: number): { paperId: number; pageNo: number
   return { paperId: Math.floor(value / 16), pageNo: value % 16 };
 }
 
-function fiducials(): PageLayout['fiducials'] {
-  const { width: w, height: h } = A4;
+function fiducials(size: { width: number; height: number }): PageLayout['fiducials'] {
+  const { width: w, height: h } = size;
   const i = FIDUCIAL_INSET;
   return [
     { cx: i, cy: i, size: FIDUCIAL_SIZE },
@@ -97,10 +134,10 @@ function fiducials(): PageLayout['fiducials'] {
   ];
 }
 
-function pageCodeCells(value: number): PageLayout['pageCode'] {
+function pageCodeCells(value: number, pageWidth: number): PageLayout['pageCode'] {
   const cell = 9;
   const gap = 3;
-  const x0 = A4.width - MARGIN_X - PAGE_CODE_BITS * (cell + gap) + gap;
+  const x0 = pageWidth - MARGIN_X - PAGE_CODE_BITS * (cell + gap) + gap;
   const cells: Box[] = [];
   for (let b = 0; b < PAGE_CODE_BITS; b++) cells.push({ x: x0 + b * (cell + gap), y: 40, w: cell, h: cell });
   return { value, cells };
@@ -111,28 +148,53 @@ export function optionLetters(item: LayoutItem): string[] {
   return Array.from({ length: item.optionCount }, (_, k) => String.fromCharCode(65 + k));
 }
 
+/** Top-left, under the fiducial's corner and left of the title; the quiet zone ends above the exam-number block. */
+function qrBox(): Box {
+  return { x: MARGIN_X + QR_QUIET_PT, y: 44, w: QR_SIZE_PT, h: QR_SIZE_PT };
+}
+
+/** The content columns of a layout; version 1 layouts (A4, no columns stored) have one between the side margins. */
+export function layoutColumns(layout: Pick<SheetLayout, 'columns' | 'page'>): Column[] {
+  return layout.columns ?? [{ x: MARGIN_X, w: layout.page.width - 2 * MARGIN_X }];
+}
+
+function columnsFor(size: PaperSize): Column[] {
+  if (size === 'A4') return [{ x: MARGIN_X, w: A4.width - 2 * MARGIN_X }];
+  const w = (A3.width - 2 * MARGIN_X - GUTTER) / 2;
+  return [
+    { x: MARGIN_X, w },
+    { x: MARGIN_X + w + GUTTER, w },
+  ];
+}
+
 const isObjective = (t: LayoutItem['type']) => t === 'single_choice' || t === 'multiple_choice' || t === 'true_false';
 
 /**
- * Lays out a paper on A4 pages: header and exam-number bubbles on page 1, then the objective
- * block (four columns of items), then one box per subjective item, flowing onto further pages.
+ * Lays out a paper: header, QR code and exam-number bubbles on page 1, then the objective block (four columns of
+ * items), then one box per subjective item, flowing down the page's columns (one on A4, two on A3) onto further pages.
  */
 export function buildSheetLayout(input: LayoutInput): SheetLayout {
   if (input.examNoDigits < 4 || input.examNoDigits > 12) throw new Error('考号位数应在 4–12 之间');
+  const paperSize = input.paperSize ?? 'A4';
+  if (!(paperSize in PAGE_SIZES)) throw new Error('纸张只能是 A4 或 A3');
+  const size = PAGE_SIZES[paperSize];
+  const columns = columnsFor(paperSize);
+  const bottom = size.height - BOTTOM_MARGIN;
   const pages: PageLayout[] = [];
   const newPage = (): PageLayout => {
     const pageNo = pages.length + 1;
-    const p: PageLayout = { pageNo, fiducials: fiducials(), pageCode: pageCodeCells(encodePageCode(input.paperId, pageNo)), examNo: null, objective: [], subjective: [] };
+    const p: PageLayout = { pageNo, fiducials: fiducials(size), pageCode: pageCodeCells(encodePageCode(input.paperId, pageNo), size.width), qr: qrBox(), examNo: null, objective: [], subjective: [] };
     pages.push(p);
     return p;
   };
   let page = newPage();
+  let col = 0;
 
-  // Exam-number grid: one column per digit, values 0–9 downwards. Header text sits above y = 80.
+  // Exam-number grid: one column per digit, values 0–9 downwards. Header text and the QR code sit above it.
   const colPitch = 17;
   const rowPitch = 15;
-  const gridX = MARGIN_X + 10;
-  const gridY = 112;
+  const gridX = columns[0].x + 10;
+  const gridY = 140;
   page.examNo = Array.from({ length: input.examNoDigits }, (_, d) =>
     Array.from({ length: 10 }, (_, v) => ({ cx: gridX + d * colPitch, cy: gridY + v * rowPitch, r: BUBBLE_R })),
   );
@@ -147,14 +209,14 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
     y += 14; // block title
     // Four columns fit up to five options (A–E); items with more options get three wider columns.
     const cols = Math.max(...objective.map((i) => optionLetters(i).length)) > 5 ? 3 : 4;
-    const colWidth = (A4.width - 2 * MARGIN_X) / cols;
+    const colWidth = columns[0].w / cols;
     const rows = Math.ceil(objective.length / cols);
     const rowH = 18;
-    if (y + rows * rowH > BOTTOM_LIMIT) throw new Error(`客观题过多（${objective.length}题），一页放不下`);
+    if (y + rows * rowH > bottom) throw new Error(`客观题过多（${objective.length}题），一页放不下`);
     objective.forEach((item, k) => {
-      const col = Math.floor(k / rows);
+      const c = Math.floor(k / rows);
       const row = k % rows;
-      const x = MARGIN_X + col * colWidth + 30;
+      const x = columns[0].x + c * colWidth + 30;
       const cy = y + row * rowH + rowH / 2;
       const options = optionLetters(item);
       page.objective.push({ itemId: item.id, label: item.label, options, bubbles: options.map((_, o) => ({ cx: x + o * 19, cy, r: BUBBLE_R })) });
@@ -162,17 +224,22 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
     y += rows * rowH + 16;
   }
 
-  // Subjective (and fill-in) boxes, full width, height per item; a box that does not fit goes to the next page.
+  // Subjective (and fill-in) boxes, column width, height per item; a box that does not fit goes to the next column,
+  // after the last column to the next page.
   for (const item of input.items.filter((i) => !isObjective(i.type))) {
     const h = Math.max(15, item.boxHeightMm) * MM;
-    if (h > BOTTOM_LIMIT - 70) throw new Error(`第${item.label}题答题框过高，一页放不下`);
-    if (y + h > BOTTOM_LIMIT) {
-      page = newPage();
-      y = 70;
+    if (h > bottom - CONTENT_TOP) throw new Error(`第${item.label}题答题框过高，一页放不下`);
+    if (y + h > bottom) {
+      if (col + 1 < columns.length) col++;
+      else {
+        page = newPage();
+        col = 0;
+      }
+      y = CONTENT_TOP;
     }
-    page.subjective.push({ itemId: item.id, label: item.label, maxScore: item.maxScore, box: { x: MARGIN_X, y, w: A4.width - 2 * MARGIN_X, h } });
+    page.subjective.push({ itemId: item.id, label: item.label, maxScore: item.maxScore, box: { x: columns[col].x, y, w: columns[col].w, h } });
     y += h + 10;
   }
 
-  return { version: 1, examId: input.examId, paperId: input.paperId, title: input.title, subject: input.subject, page: { ...A4 }, examNoDigits: input.examNoDigits, pages };
+  return { version: 2, examId: input.examId, paperId: input.paperId, title: input.title, subject: input.subject, paperSize, page: { ...size }, columns, examNoDigits: input.examNoDigits, pages };
 }

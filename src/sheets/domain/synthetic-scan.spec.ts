@@ -24,10 +24,9 @@ function meanAround(img: GrayImage, x: number, y: number, half = 2): number {
 describe('renderSyntheticPage', () => {
   const answers = { examNo: '20250317', choices: { 1: 'A', 2: '', 7: 'AC', 8: 'F' } as Record<number, string>, subjective: { 9: 7, 10: 12.5, 11: 4 } as Record<number, number> };
 
-  it('is A4 at the dpi and deterministic for a seed, and fast', () => {
-    const t0 = Date.now();
+  // Speed is the benchmarks' business (bench:ingest renders 500+ pages), not a test's: no timing asserted here.
+  it('is A4 at the dpi and deterministic for a seed', () => {
     const a = renderSyntheticPage(layout, 1, answers, { dpi: 200, distortion: randomDistortion(mulberry32(1)), seed: 3 });
-    expect(Date.now() - t0).toBeLessThan(1000);
     expect([a.width, a.height, a.data.length]).toEqual([1654, 2339, 1654 * 2339]);
     const b = renderSyntheticPage(layout, 1, answers, { dpi: 200, distortion: randomDistortion(mulberry32(1)), seed: 3 });
     expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);

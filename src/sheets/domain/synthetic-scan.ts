@@ -4,6 +4,8 @@
 // (x·dpi/72, y·dpi/72) before distortion; pixel (i, j) covers [i, i+1) × [j, j+1), so its centre is (i+0.5, j+0.5).
 import { A4, MM, type Box, type SheetLayout } from './layout.js';
 
+type PageSize = { width: number; height: number };
+
 // Module-scope aliases: global lookups are slow inside a vm context (Jest), and these sit in per-pixel loops.
 const { PI, abs, atan2, ceil, cos, floor, hypot, imul, log, max, min, round, sin, sqrt } = Math;
 
@@ -52,10 +54,10 @@ export function randomDistortion(rng: () => number, max: { rotationDeg?: number;
 }
 
 /** Where a page point lands in the synthetic image (continuous pixel coordinates), for tests that check positions. */
-export function pagePointToPixel(x: number, y: number, dpi: number, d: ScanDistortion): { x: number; y: number } {
+export function pagePointToPixel(x: number, y: number, dpi: number, d: ScanDistortion, page: PageSize = A4): { x: number; y: number } {
   const k = dpi / 72;
-  const cx = (A4.width * k) / 2;
-  const cy = (A4.height * k) / 2;
+  const cx = (page.width * k) / 2;
+  const cy = (page.height * k) / 2;
   const th = (d.rotationDeg * PI) / 180;
   const px = x * k - cx;
   const py = y * k - cy;
@@ -138,17 +140,17 @@ class Canvas {
   private readonly tx: number;
   private readonly ty: number;
 
-  constructor(dpi: number, d: ScanDistortion) {
+  constructor(dpi: number, d: ScanDistortion, page: PageSize) {
     this.k = dpi / 72;
-    this.w = round(A4.width * this.k);
-    this.h = round(A4.height * this.k);
+    this.w = round(page.width * this.k);
+    this.h = round(page.height * this.k);
     this.buf = new Float32Array(this.w * this.h).fill(PAPER);
     const th = (d.rotationDeg * PI) / 180;
     this.cos = cos(th);
     this.sin = sin(th);
     this.s = d.scale;
-    this.cx = (A4.width * this.k) / 2;
-    this.cy = (A4.height * this.k) / 2;
+    this.cx = (page.width * this.k) / 2;
+    this.cy = (page.height * this.k) / 2;
     this.tx = d.shiftXPx;
     this.ty = d.shiftYPx;
   }
@@ -323,24 +325,32 @@ function scribble(c: Canvas, region: Box, rng: () => number): void {
 /**
  * Renders one page of a filled sheet as a scanner would deliver it: printed marks, the student's pencil and
  * handwriting, the score tally in each subjective box, then rotation/scale/shift and grey noise.
- * Output size is A4 at the dpi (200 dpi → 1654 × 2339).
+ * Output size is the layout's page at the dpi (A4 at 200 dpi → 1654 × 2339). `qr`, when given, is the module matrix
+ * of the page's QR code (made by an adapter: domain code holds no QR library), printed in the layout's QR box.
  */
 export function renderSyntheticPage(
   layout: SheetLayout,
   pageNo: number,
   answers: SyntheticSheetAnswers,
-  opts: { dpi: number; distortion: ScanDistortion; seed: number; scoreSteps?: Record<number, number> },
+  opts: { dpi: number; distortion: ScanDistortion; seed: number; scoreSteps?: Record<number, number>; qr?: { size: number; data: Uint8Array } },
 ): GrayImage {
   const page = layout.pages.find((p) => p.pageNo === pageNo);
   if (!page) throw new Error(`layout has no page ${pageNo}`);
   const rng = mulberry32(opts.seed);
-  const c = new Canvas(opts.dpi, opts.distortion);
+  const c = new Canvas(opts.dpi, opts.distortion, layout.page);
 
   for (const f of page.fiducials) c.rect({ x: f.cx - f.size / 2, y: f.cy - f.size / 2, w: f.size, h: f.size }, BLACK);
   const bits = page.pageCode.cells.length;
   page.pageCode.cells.forEach((cell, b) => {
     if ((floor(page.pageCode.value / 2 ** (bits - 1 - b)) & 1) === 1) c.rect(cell, BLACK);
   });
+
+  if (page.qr && opts.qr) {
+    const m = page.qr.w / opts.qr.size;
+    for (let r = 0; r < opts.qr.size; r++) {
+      for (let q = 0; q < opts.qr.size; q++) if (opts.qr.data[r * opts.qr.size + q]) c.rect({ x: page.qr.x + q * m, y: page.qr.y + r * m, w: m, h: m }, BLACK);
+    }
+  }
 
   if (page.examNo) {
     page.examNo.forEach((col, d) => {

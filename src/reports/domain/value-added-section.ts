@@ -1,0 +1,105 @@
+// 纵看 part of a school report: value-added (增值) of the school against the alliance regression, with its 95% CI,
+// the shrunken estimate, the match rate, 提升系数 with the formula that produced it, and the warnings a principal
+// needs before reading any of it. Built through the principal's share, so other schools appear only by letter.
+import type { ExamAnalysisData } from '../../results/domain/exam-analysis.js';
+import { SUPPRESS_AT_OR_BELOW, UNRELIABLE_BELOW } from '../../results/domain/statistics.js';
+import { principalLongitudinalOf, type StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
+import type { SchoolLongitudinal } from '../../results/domain/value-added.js';
+import { DASH, formatNumber, formatPercent } from './format.js';
+import type { ReportTable } from './school-report.js';
+
+/** Below this share of matched students the VA may not speak for the whole school. */
+export const LOW_MATCH_RATE = 0.8;
+
+export interface ValueAddedSection {
+  intro: string[];
+  /** Read these first: suppression, small group, low match rate, what the interval says. */
+  warnings: string[];
+  /** Own school; null when suppressed or unavailable. */
+  table: ReportTable | null;
+  /** Own school first, then the others by letter. */
+  peerTable: ReportTable | null;
+  /** Method and formulas, printed with the figures. */
+  notes: string[];
+}
+
+/** 1.234 → "+1.23"; a value that rounds to zero gets no sign. */
+const signed = (x: number | null | undefined, digits = 2) => {
+  if (x === null || x === undefined || !Number.isFinite(x)) return DASH;
+  const text = formatNumber(x, digits);
+  return Number(text) > 0 ? `+${text}` : Number(text) === 0 ? formatNumber(0, digits) : text;
+};
+const interval = (lo: number | null | undefined, hi: number | null | undefined) => (lo === null || lo === undefined || hi === null || hi === undefined ? DASH : `[${signed(lo)}, ${signed(hi)}]`);
+
+/** null when the exam is not linked to a prior exam (no 纵看 at all). */
+export function valueAddedSection(data: ExamAnalysisData & { longitudinal?: StoredLongitudinal | null }, schoolId: number): ValueAddedSection | null {
+  const l = data.longitudinal;
+  if (!l) return null;
+  const head = `上次考试：${l.priorExamName}。两次考试按学生匹配，只比较两次都计入统计的本联盟学生。`;
+  if ('unavailable' in l) return { intro: [head], warnings: [`${l.unavailable}。`], table: null, peerTable: null, notes: [] };
+  const pl = principalLongitudinalOf(data, l, [schoolId]);
+  if (!pl || 'unavailable' in pl) return { intro: [head], warnings: [], table: null, peerTable: null, notes: [] };
+  const own: SchoolLongitudinal | undefined = pl.ownSchools[0];
+
+  const intro = [head];
+  if (own) intro.push(`本校本次计入统计${own.nCurrent}人，其中${own.matched}人有上次成绩，匹配率${formatPercent(own.matchRate)}；联盟匹配${pl.matched}/${pl.nCurrent}人，匹配率${formatPercent(pl.matchRate)}。`);
+  const g = pl.regression;
+  if (g) intro.push(`联盟回归：本次成绩 = ${formatNumber(g.intercept)} + ${formatNumber(g.slope, 4)} × 上次成绩（n = ${g.n}，R² = ${formatNumber(g.r2, 3)}，残差标准差 ${formatNumber(g.residualSd)}）。`);
+
+  const warnings: string[] = [];
+  if (!own || own.suppressed) {
+    warnings.push(`本校两次都参考的学生为${own?.matched ?? 0}人（不超过${SUPPRESS_AT_OR_BELOW}人），为保护学生个人信息并避免偶然性，不公布本校的增值数据。`);
+  } else {
+    if (own.unreliable) warnings.push(`小样本提示：本校两次都参考的学生只有${own.matched}人（少于${UNRELIABLE_BELOW}人），增值的置信区间很宽，请以收缩后增值为主，谨慎解读。`);
+    if (own.matchRate !== null && own.matchRate < LOW_MATCH_RATE) {
+      warnings.push(`本校匹配率为${formatPercent(own.matchRate)}，低于${formatPercent(LOW_MATCH_RATE)}：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。`);
+    }
+    if (own.ciLow !== null && own.ciHigh !== null) {
+      if (own.ciLow > 0) warnings.push('本校增值的95%置信区间整体在0以上：本次成绩高于按上次成绩预期的联盟水平。');
+      else if (own.ciHigh < 0) warnings.push('本校增值的95%置信区间整体在0以下：本次成绩低于按上次成绩预期的联盟水平。');
+      else warnings.push('本校增值的95%置信区间包含0：与联盟平均进步幅度没有可靠差异，不宜据此排先后。');
+    }
+    if (own.shrinkage === null && own.va !== null) warnings.push('参与比较的学校不足2所，未作收缩估计。');
+  }
+  warnings.push('增值以联盟全体学生的回归为基准，未调整生源构成：上次成绩高的学校，其增值可能因上次成绩的测量误差和同伴效应而略微偏高，上次成绩低的学校相反。');
+
+  const table: ReportTable | null =
+    own && !own.suppressed
+      ? {
+          header: ['指标', '本校'],
+          rows: [
+            ['匹配人数 / 本次参考人数', `${own.matched} / ${own.nCurrent}`],
+            ['匹配率', formatPercent(own.matchRate)],
+            ['上次T指数 → 本次T指数', `${formatNumber(own.tIndexPrior, 1)} → ${formatNumber(own.tIndexNow, 1)}`],
+            ['T指数变化 ΔT', signed(own.deltaTIndex, 1)],
+            ['比均率变化', signed(own.deltaRatio, 1)],
+            ['增值（分）', signed(own.va)],
+            ['增值标准误', formatNumber(own.se)],
+            ['增值95%置信区间', interval(own.ciLow, own.ciHigh)],
+            ['收缩系数 λ', formatNumber(own.shrinkage)],
+            ['收缩后增值（分）', signed(own.vaShrunk)],
+            ['收缩后95%区间', interval(own.shrunkLow, own.shrunkHigh)],
+            ['提升系数', formatNumber(own.improvement)],
+          ],
+        }
+      : null;
+
+  const peerRow = (label: string, s: { suppressed: boolean; deltaTIndex: number | null; va: number | null; ciLow: number | null; ciHigh: number | null; vaShrunk: number | null; improvement: number | null }) =>
+    s.suppressed ? [label, DASH, DASH, DASH, DASH, DASH] : [label, signed(s.deltaTIndex, 1), signed(s.va), interval(s.ciLow, s.ciHigh), signed(s.vaShrunk), formatNumber(s.improvement)];
+  const peerTable: ReportTable | null = pl.otherSchools.length
+    ? {
+        header: ['单位', 'ΔT', '增值', '95%置信区间', '收缩后增值', '提升系数'],
+        rows: [...(own ? [peerRow('本校', own)] : []), ...pl.otherSchools.map((o) => peerRow(o.label, o))],
+      }
+    : null;
+
+  const notes = [
+    `提升系数：${pl.improvementFormula.description}。`,
+    `回归：${pl.method.regression}。`,
+    `增值：${pl.method.schoolVa}。`,
+    `收缩：${pl.method.shrinkage}；联盟校间真实增值方差 τ² = ${formatNumber(pl.tau2, 3)}。收缩后增值向0（联盟平均）靠拢，人数越少靠拢越多。`,
+    `${pl.method.deltas}。T指数 = 50 + 10 × (匹配学生校均分 − 联盟均分) ÷ 联盟学生标准差。`,
+    `两次都参考的学生不超过${SUPPRESS_AT_OR_BELOW}人的学校不公布；少于${UNRELIABLE_BELOW}人为小样本。“—”表示不公布或无法计算。`,
+  ];
+  return { intro, warnings, table, peerTable, notes };
+}

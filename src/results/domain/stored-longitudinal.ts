@@ -1,0 +1,28 @@
+// The 纵看 section as stored beside a paper's analysis (ExamAnalysis.data.longitudinal), and a principal's share
+// of it. Pure: read by the results API, the exports and the school report.
+import type { ExamAnalysisData } from './exam-analysis.js';
+import { anonymousLabels } from './principal-view.js';
+import { principalLongitudinal, type LongitudinalAnalysis, type PrincipalLongitudinal } from './value-added.js';
+
+/** 纵看 section stored beside the paper analysis (ExamAnalysis.data.longitudinal); null when the exam has no prior exam. */
+export type StoredLongitudinal =
+  | (LongitudinalAnalysis & { priorExamId: number; priorExamName: string; priorPaperId: number })
+  | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
+
+export type PrincipalStoredLongitudinal =
+  | (PrincipalLongitudinal & { priorExamId: number; priorExamName: string; priorPaperId: number })
+  | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
+
+/** A principal's share of the stored 纵看 section, with the same letters as the rest of the principal view. */
+export function principalLongitudinalOf(data: ExamAnalysisData, l: StoredLongitudinal | null, own: number[]): PrincipalStoredLongitudinal | null {
+  if (!l || 'unavailable' in l) return l;
+  const labels = anonymousLabels(
+    data.examId,
+    data.schools.filter((s) => s.kind !== 'comparison').map((s) => s.schoolId),
+    own,
+    data.anonymisationKey ?? '',
+  );
+  const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
+  return { priorExamId, priorExamName, priorPaperId, ...principalLongitudinal(analysis, own, labels) };
+}
+

@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Role } from '../auth/entities/user-role.entity.js';
+import { Actor } from '../common/actor.js';
+import { CurrentActor, Roles } from '../common/roles.decorator.js';
+import { IdPipe } from '../org/id-param.pipe.js';
+import { ScanExceptionsService } from './scan-exceptions.service.js';
+
+/** The exceptions workflow for the scanner of a school (and the alliance's admin). */
+@Controller('api')
+export class ScanExceptionsController {
+  constructor(@Inject(ScanExceptionsService) private readonly exceptions: ScanExceptionsService) {}
+
+  /** `?schoolId=&code=&status=exception|discarded`: pages with counts per reason code. */
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('exams/:examId/exception-queue')
+  queue(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined, @Query('code') code: string | undefined, @Query('status') status: string | undefined) {
+    return this.exceptions.queue(actor, examId, schoolId, code, status);
+  }
+
+  /** `?schoolId=&paperId=&q=`: the school's roster with each student's read pages and 缺考 mark. */
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('exams/:examId/scan-roster')
+  roster(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined, @Query('paperId') paperId: string | undefined, @Query('q') q: string | undefined) {
+    return this.exceptions.roster(actor, examId, schoolId, paperId, q);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Get('scans/pages/:pageId/thumbnail')
+  thumbnail(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
+    return this.exceptions.thumbnail(actor, pageId);
+  }
+
+  /** `{ studentId }` or `{ examNo }`: an unread page is read for that student; a read page is re-matched to them. */
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('scans/pages/:pageId/assign')
+  @HttpCode(200)
+  assign(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number, @Body() body: { studentId?: unknown; examNo?: unknown } | undefined) {
+    return this.exceptions.assign(actor, pageId, body);
+  }
+
+  /** `{ rotation: 0 | 90 | 180 | 270 }`, clockwise from the image as uploaded. */
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('scans/pages/:pageId/rotate')
+  @HttpCode(200)
+  rotate(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number, @Body() body: { rotation?: unknown } | undefined) {
+    return this.exceptions.rotate(actor, pageId, body);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('scans/pages/:pageId/reingest')
+  @HttpCode(200)
+  reingest(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
+    return this.exceptions.reingest(actor, pageId);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('scans/pages/:pageId/discard')
+  @HttpCode(200)
+  discard(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
+    return this.exceptions.discard(actor, pageId);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('scans/pages/:pageId/restore')
+  @HttpCode(200)
+  restore(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
+    return this.exceptions.restore(actor, pageId);
+  }
+
+  /** `{ studentId, paperId? }` (paperId may be left out when the exam has one paper). */
+  @Roles(Role.Scanner, Role.Admin)
+  @Post('exams/:examId/absences')
+  @HttpCode(200)
+  markAbsent(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Body() body: { studentId?: unknown; paperId?: unknown } | undefined) {
+    return this.exceptions.markAbsent(actor, examId, body);
+  }
+
+  @Roles(Role.Scanner, Role.Admin)
+  @Delete('exams/:examId/absences/:studentId')
+  unmarkAbsent(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Param('studentId', IdPipe) studentId: number, @Query('paperId') paperId: string | undefined) {
+    return this.exceptions.unmarkAbsent(actor, examId, studentId, paperId);
+  }
+}

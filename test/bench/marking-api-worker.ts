@@ -1,0 +1,19 @@
+// The API of bench:marking in its own thread: a real API server does not share its event loop with the thousands of
+// simulated markers that call it (they stand for browsers on other machines). Receives the AppConfig, listens on
+// 127.0.0.1, posts back the port, closes on 'close'.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AddressInfo } from 'node:net';
+import { createApiApp } from '../../src/app.factory.js';
+import type { AppConfig } from '../../src/config/config.js';
+
+const app = await createApiApp(workerData.config as AppConfig, { logger: false });
+await app.init();
+await app.listen(0, '127.0.0.1');
+// Markers pause 5–15 s; keep client sockets alive past that, as a load balancer's upstream pool would.
+app.getHttpServer().keepAliveTimeout = 120_000;
+parentPort!.postMessage({ port: (app.getHttpServer().address() as AddressInfo).port });
+parentPort!.on('message', async (msg: string) => {
+  if (msg !== 'close') return;
+  await app.close();
+  parentPort!.postMessage({ closed: true });
+});
