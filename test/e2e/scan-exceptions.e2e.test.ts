@@ -4,6 +4,7 @@
 // are refused for read students, stop that student's pages being read, and reach the results.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { assignMarkers } from './marking-fixtures.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { JOB_QUEUE, JOBS } from '../../src/queue/jobs.js';
 import sharp from 'sharp';
@@ -58,7 +59,8 @@ describe('scan exceptions workflow', () => {
     uploaderId = (await createUser(env.ds, 'scanA', pw, [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA }])).id;
     await createUser(env.ds, 'scanB', pw, [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolB }]);
     await createUser(env.ds, 'admin', pw, [{ role: Role.Admin, allianceId: fx.allianceId }]);
-    await createUser(env.ds, 'marker', pw, [{ role: Role.Marker, allianceId: fx.allianceId, subject: '数学' }]);
+    const marker = await createUser(env.ds, 'marker', pw, [{ role: Role.Marker, allianceId: fx.allianceId, subject: '数学' }]);
+    await assignMarkers(env.ds, fx.items.map((i) => i.id), [marker.id]); // 题块: a marker with no assignment gets nothing
     app = await createApiApp(env.config, { logger: false });
     await app.init();
     ingest = app.get(ScanIngestService);
