@@ -1,6 +1,7 @@
 // The OMR review queue: objective items the scan could not decide with confidence, listed for the scanner of the
 // school (or an admin) with a crop of the bubbles and their measures; resolving one scores it. Scope checked here.
 import { BadRequestException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import { parseOptionalId } from '../common/parse-id.js';
 import { DataSource } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { assertScope, type Actor } from '../common/actor.js';
@@ -44,7 +45,7 @@ export class OmrReviewService {
 
   async list(actor: Actor, examId: number, rawSchoolId: unknown, rawStatus: unknown): Promise<{ open: number; items: (OmrReviewView & { reason: string })[] }> {
     const exam = await this.examOrFail(examId, actor);
-    const schoolId = parseId(rawSchoolId, '学校编号');
+    const schoolId = parseOptionalId(rawSchoolId, '学校编号');
     if (schoolId === null) {
       if (!actor.isAdminOf(exam.allianceId)) throw new BadRequestException('请指定学校（schoolId）');
     } else {
@@ -148,10 +149,3 @@ export class OmrReviewService {
   }
 }
 
-function parseId(raw: unknown, what: string): number | null {
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  if (v === undefined || v === null || v === '') return null;
-  const s = String(v).trim();
-  if (!/^\d{1,10}$/.test(s) || Number(s) <= 0) throw new BadRequestException(`${what}“${s}”无效`);
-  return Number(s);
-}

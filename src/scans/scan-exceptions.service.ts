@@ -3,6 +3,7 @@
 // the page's state before and after, and re-reads that page alone through the same ingestion as the queue.
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { JobProducer } from '../queue/job-producer.js';
+import { parseOptionalId } from '../common/parse-id.js';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { assertScope, type Actor } from '../common/actor.js';
@@ -392,7 +393,7 @@ export class ScanExceptionsService {
   private async studentFromBody(exam: Exam, body: { studentId?: unknown; examNo?: unknown } | undefined): Promise<Student> {
     const repo = this.ds.getRepository(Student);
     let student: Student | null = null;
-    const id = parseId(body?.studentId, '考生编号');
+    const id = parseOptionalId(body?.studentId, '考生编号');
     if (id !== null) student = await repo.findOneBy({ id });
     else if (typeof body?.examNo === 'string' && body.examNo.trim()) student = await repo.findOneBy({ allianceId: exam.allianceId, examNo: body.examNo.trim() });
     else throw new BadRequestException('请选择考生（studentId 或考号 examNo）');
@@ -402,7 +403,7 @@ export class ScanExceptionsService {
 
   private async absenceTarget(actor: Actor, examId: number, rawStudentId: unknown, rawPaperId: unknown) {
     const exam = await this.examOrFail(examId, actor);
-    const studentId = parseId(rawStudentId, '考生编号');
+    const studentId = parseOptionalId(rawStudentId, '考生编号');
     if (studentId === null) throw new BadRequestException('请指定考生（studentId）');
     const student = await this.ds.getRepository(Student).findOneBy({ id: studentId });
     if (!student || student.allianceId !== exam.allianceId) throw new NotFoundException('名单中没有该考生');
@@ -414,7 +415,7 @@ export class ScanExceptionsService {
   /** The paper named, or the only one; a list may open on the first paper, a mark must name it. */
   private async paperOf(exam: Exam, rawPaperId: unknown, firstByDefault = false): Promise<Paper> {
     const papers = await this.ds.getRepository(Paper).find({ where: { examId: exam.id }, order: { id: 'ASC' } });
-    const id = parseId(rawPaperId, '试卷编号');
+    const id = parseOptionalId(rawPaperId, '试卷编号');
     if (id === null) {
       if (papers.length === 1 || (firstByDefault && papers.length)) return papers[0];
       throw new BadRequestException(papers.length ? '本次考试有多份试卷，请指定试卷（paperId）' : '本次考试还没有试卷');
@@ -426,7 +427,7 @@ export class ScanExceptionsService {
 
   private async scope(actor: Actor, examId: number, rawSchoolId: unknown, adminMayOmit: boolean) {
     const exam = await this.examOrFail(examId, actor);
-    const schoolId = parseId(rawSchoolId, '学校编号');
+    const schoolId = parseOptionalId(rawSchoolId, '学校编号');
     if (schoolId === null) {
       if (!adminMayOmit || !actor.isAdminOf(exam.allianceId)) throw new BadRequestException('请指定学校（schoolId）');
       return { exam, schoolId: null };
@@ -450,15 +451,11 @@ export class ScanExceptionsService {
   }
 }
 
-/** Same lock as ingestion: a fix and a page being read in the same batch never interleave. */
+/**
+ * Serialises the fixes of one batch among themselves. Ingestion does not take this lock (it orders a sheet's pages by
+ * locking the student's row), so a fix and a page being read may still interleave; each re-reads under its own locks.
+ */
 async function lockBatch(m: EntityManager, batchId: number) {
   await m.query('SELECT id FROM scan_batch WHERE id = ? FOR UPDATE', [batchId]);
 }
 
-function parseId(raw: unknown, what: string): number | null {
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  if (v === undefined || v === null || v === '') return null;
-  const s = String(v).trim();
-  if (!/^\d{1,10}$/.test(s) || Number(s) <= 0) throw new BadRequestException(`${what}“${s}”无效`);
-  return Number(s);
-}
