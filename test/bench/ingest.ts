@@ -6,6 +6,7 @@
 // Synthetic pages are cached under $TMPDIR/tongkao-bench-ingest so that re-runs skip the slow generator.
 //
 // Env: BENCH_PAGES (default 512, even), BENCH_CONCURRENCY (default: config.ingestConcurrency).
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,9 @@ async function main() {
 
     // The layout's coordinates depend only on the item list, not on ids: the cached pages fit every fresh database
     // whose ids match the fixture's (same insertion order). The page code carries the paper id, so the cache is keyed by it.
-    const cacheDir = join(tmpdir(), 'tongkao-bench-ingest', `p${fx.paper.id}-i${fx.items[0].id}`);
+    // The layout's hash is part of the key too: pages printed from an older layout must not be read with a newer one.
+    const layoutHash = createHash('sha256').update(JSON.stringify(fx.layout)).digest('hex').slice(0, 12);
+    const cacheDir = join(tmpdir(), 'tongkao-bench-ingest', `p${fx.paper.id}-i${fx.items[0].id}-${layoutHash}`);
     let files: { name: string; data: Buffer }[];
     if (existsSync(join(cacheDir, 'done')) && readdirSync(cacheDir).filter((n) => n.endsWith('.jpg')).length >= PAGES) {
       files = readdirSync(cacheDir)
@@ -158,7 +161,12 @@ async function main() {
     const [{ n: snippets }] = await env.ds.query('SELECT COUNT(*) AS n FROM answer_snippet');
     console.log(`end to end, concurrency ${concurrency}: ${value.toFixed(1)} pages/s (${seconds.toFixed(1)} s); pages ${counts.map((c) => `${c.status}=${c.n}`).join(' ')}; snippets ${snippets}; tasks ${tasks}`);
     const processed = Number(counts.find((c) => c.status === PageStatus.Processed)?.n ?? 0);
-    if (processed !== files.length) console.log(`WARNING: only ${processed} of ${files.length} pages processed`);
+    if (processed !== files.length) {
+      // A rate of pages that were not read is no figure: say why and fail.
+      const reasons: { reason: string; n: string }[] = await env.ds.query("SELECT COALESCE(exception_reason, status) AS reason, COUNT(*) AS n FROM scanned_page WHERE status <> 'processed' GROUP BY reason ORDER BY n DESC LIMIT 5");
+      console.log(`FAILED: only ${processed} of ${files.length} pages processed; ${reasons.map((r) => `${r.reason} ×${r.n}`).join('; ')}`);
+      process.exitCode = 1;
+    }
     console.log(`page readings: ${[...outcomes].map(([k, n]) => `${k}=${n}`).join(' ')}; garbage collection ${(gc.ms / files.length).toFixed(1)} ms per page (${gc.major} full collections)`);
     console.log(`time per page, summed over workers: decode ${(spent.decode / files.length).toFixed(1)} ms, DB transactions ${(spent.transactions / files.length).toFixed(1)} ms, snippet JPEG encoding ${(spent.encode / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
     // CPU time (all threads of this process; not MariaDB's) is steadier than rates on a shared machine: on two idle cores
