@@ -184,3 +184,33 @@ describe('longitudinal on a small hand-made cohort', () => {
     expect(JSON.stringify(v.otherSchools)).not.toMatch(/schoolId|matched|nCurrent/);
   });
 });
+
+describe('value-added standard errors', () => {
+  it('use the pooled within-school spread: a small school whose residuals happen to agree is not more certain than the data allow', () => {
+    // School 1: six students exactly on a line (residual spread 0 within the school); schools 2 and 3 spread widely.
+    const schools = [{ schoolId: 1 }, { schoolId: 2 }, { schoolId: 3 }];
+    const rows: { studentId: number; schoolId: number; total: number; prior: number }[] = [];
+    for (let i = 0; i < 6; i++) rows.push({ studentId: 100 + i, schoolId: 1, prior: 40 + 10 * i, total: 45 + 10 * i });
+    const noise = [12, -9, 7, -14, 3, 10, -6, -3, 15, -15];
+    for (let i = 0; i < 10; i++) rows.push({ studentId: 200 + i, schoolId: 2, prior: 35 + 6 * i, total: 35 + 6 * i + noise[i] });
+    for (let i = 0; i < 10; i++) rows.push({ studentId: 300 + i, schoolId: 3, prior: 38 + 6 * i, total: 36 + 6 * i - noise[i] });
+    const l = longitudinal({ schools, current: rows.map(({ prior, ...r }) => r), prior: new Map(rows.map((r) => [r.studentId, r.prior])) });
+    const [s1, s2, s3] = l.schools;
+    // Pooled within-school SD, recomputed here from the fitted line: Σ within-school SS / Σ(n − 1).
+    const fit = l.regression!;
+    let ss = 0;
+    let df = 0;
+    for (const id of [1, 2, 3]) {
+      const e = rows.filter((r) => r.schoolId === id).map((r) => r.total - fit.intercept - fit.slope * r.prior);
+      const m = e.reduce((a, b) => a + b, 0) / e.length;
+      ss += e.reduce((a, b) => a + (b - m) ** 2, 0);
+      df += e.length - 1;
+    }
+    const pooled = Math.sqrt(ss / df);
+    expect(s1.se!).toBeGreaterThan(1); // not 0, as a school's own (zero) spread would give
+    expect(s1.se!).toBeCloseTo(pooled / Math.sqrt(6), 2);
+    expect(s2.se!).toBeCloseTo(pooled / Math.sqrt(10), 2);
+    expect(s3.se!).toBeCloseTo(s2.se!, 10);
+    expect(s1.ciHigh! - s1.ciLow!).toBeCloseTo(2 * t975(df) * s1.se!, 3); // outputs carry 4 decimals
+  });
+});

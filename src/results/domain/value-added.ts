@@ -5,8 +5,11 @@
 //    (same student id) and sit in an alliance school (comparison schools are never part of the alliance).
 //  - Regression: OLS of this exam's total on the prior total over all matched alliance students:
 //    y = a + b·x + e. Residual e_i = y_i − a − b·x_i.
-//  - School VA_j = mean residual of its matched students. SE_j = s_j/√n_j with s_j the sample SD
-//    (n_j − 1) of the school's residuals; 95% CI = VA_j ± t(0.975, n_j − 1)·SE_j.
+//  - School VA_j = mean residual of its matched students. SE_j = s_w/√n_j with s_w the pooled within-school SD
+//    of the residuals (every matched alliance school with 2+ students, df = Σ(n_j − 1)); 95% CI =
+//    VA_j ± t(0.975, df)·SE_j. A school's own spread is not used: a small school whose few residuals happen to
+//    agree would get a tiny SE, hardly any shrinkage and an extreme 提升系数 — over-confidence exactly where the
+//    data are thinnest.
 //  - Empirical Bayes: VA_j* = λ_j·VA_j with λ_j = τ²/(τ² + SE_j²); τ² by the method of moments over the
 //    J reported schools: τ² = max(0, Σ(VA_j − mean VA)²/(J − 1) − mean(SE_j²)). Posterior SD = √λ_j·SE_j,
 //    EB interval = VA_j* ± 1.96·√λ_j·SE_j (an average-coverage interval, not a per-school one).
@@ -24,7 +27,7 @@ export const IMPROVEMENT_FORMULAS: Record<ImprovementFormulaName, string> = {
 
 export const VA_METHOD = {
   regression: 'OLS：本次总分对上次总分回归，联盟内全部匹配学生',
-  schoolVa: '学校增值 = 本校匹配学生残差均值；标准误 = 校内残差标准差(n−1)/√n；95%置信区间用 t 分布',
+  schoolVa: '学校增值 = 本校匹配学生残差均值；标准误 = 各校合并的校内残差标准差 ÷ √本校匹配人数；95%置信区间用 t 分布',
   shrinkage: '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 学校增值方差 − SE²均值)',
   deltas: 'ΔZ、Δ比均率、ΔT 指数只按两次都参考的匹配学生计算',
 };
@@ -209,6 +212,25 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     allY.sumSq += st.total * st.total;
   }
   const fit = olsFit(xs, ys);
+  // Pooled within-school residual variance (see the header).
+  let withinSs = 0;
+  let withinDf = 0;
+  if (fit) {
+    for (const g of bySchool.values()) {
+      const n = g.x.length;
+      if (n < 2) continue;
+      let s = 0;
+      let ss = 0;
+      for (let i = 0; i < n; i++) {
+        const e = g.y[i] - fit.intercept - fit.slope * g.x[i];
+        s += e;
+        ss += e * e;
+      }
+      withinSs += Math.max(0, ss - (s * s) / n);
+      withinDf += n - 1;
+    }
+  }
+  const pooledSd = withinDf > 0 ? Math.sqrt(withinSs / withinDf) : 0;
   const ax = allX.n ? meanSd(allX) : null;
   const ay = allY.n ? meanSd(allY) : null;
 
@@ -262,16 +284,10 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     row.deltaTIndex = row.deltaZ === null ? null : 10 * row.deltaZ;
     if (fit) {
       let s = 0;
-      let ss = 0;
-      for (let i = 0; i < n; i++) {
-        const e = g.y[i] - fit.intercept - fit.slope * g.x[i];
-        s += e;
-        ss += e * e;
-      }
+      for (let i = 0; i < n; i++) s += g.y[i] - fit.intercept - fit.slope * g.x[i];
       const va = s / n;
-      const sd = Math.sqrt(Math.max(0, (ss - n * va * va) / (n - 1)));
-      const se = sd / Math.sqrt(n);
-      const half = t975(n - 1) * se;
+      const se = pooledSd / Math.sqrt(n);
+      const half = t975(Math.max(1, withinDf)) * se;
       row.va = va;
       row.se = se;
       row.ciLow = va - half;
