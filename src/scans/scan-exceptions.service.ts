@@ -142,12 +142,19 @@ export class ScanExceptionsService {
     const pagesOf = new Map<number, ScannedPage[]>();
     for (const p of pages) if (p.studentId !== null) pagesOf.set(p.studentId, [...(pagesOf.get(p.studentId) ?? []), p]);
     const absent = new Set((await this.ds.getRepository(ExamAbsence).findBy({ paperId: paper.id, schoolId: schoolId! })).map((a) => a.studentId));
+    // A sheet of several pages is whole when every page of the paper's layout is read for the student: a student with
+    // some pages read and others not is 缺页 (partial), so the scanner looks for the page before the results count
+    // the student as incomplete.
+    const pageNos = (paper.layout?.pages ?? []).map((p) => p.pageNo);
     const rows = students.map((s) => {
       const mine = pagesOf.get(Number(s.id)) ?? [];
-      const state = mine.some((p) => p.status === PageStatus.Processed) ? 'scanned' : absent.has(Number(s.id)) ? 'absent' : 'missing';
-      return { studentId: Number(s.id), examNo: s.examNo, name: s.name, className: s.className, state, absent: absent.has(Number(s.id)), pages: mine.map((p) => ({ pageId: p.id, pageNo: p.pageNo, status: p.status, originalName: p.originalName })) };
+      const read = new Set(mine.filter((p) => p.status === PageStatus.Processed).map((p) => p.pageNo));
+      const missingPages = read.size ? pageNos.filter((n) => !read.has(n)) : [];
+      const state = read.size ? (missingPages.length ? 'partial' : 'scanned') : absent.has(Number(s.id)) ? 'absent' : 'missing';
+      return { studentId: Number(s.id), examNo: s.examNo, name: s.name, className: s.className, state, missingPages, absent: absent.has(Number(s.id)), pages: mine.map((p) => ({ pageId: p.id, pageNo: p.pageNo, status: p.status, originalName: p.originalName })) };
     });
-    const counts = { roster: rows.length, scanned: rows.filter((r) => r.state === 'scanned').length, absent: rows.filter((r) => r.state === 'absent').length, missing: rows.filter((r) => r.state === 'missing').length };
+    const count = (state: string) => rows.filter((r) => r.state === state).length;
+    const counts = { roster: rows.length, scanned: count('scanned'), partial: count('partial'), absent: count('absent'), missing: count('missing') };
     const shown = q ? rows.filter((r) => r.examNo.startsWith(q) || r.name.includes(q)) : rows;
     await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'view_scan_roster', entity: 'exam', entityId: String(exam.id), detail: { schoolId, paperId: paper.id, q, count: shown.length } });
     const papers = await this.ds.getRepository(Paper).find({ where: { examId: exam.id }, order: { id: 'ASC' } });

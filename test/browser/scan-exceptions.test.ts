@@ -111,7 +111,7 @@ describeInBrowser('scan exceptions in a browser', () => {
     expect(await page.locator('#omrmsg').innerText()).toContain('已确认为 B，得 3 分');
 
     // 缺考: A2 has no sheet.
-    await page.locator('#rcounts', { hasText: '名单 3 人：已扫描 2，缺考 0，未扫描 1' }).waitFor();
+    await page.locator('#rcounts', { hasText: '名单 3 人：已扫描 2，缺页 0，缺考 0，未扫描 1' }).waitFor();
     await page.locator(`#roster tr[data-student="${a2.id}"] button[data-act=absent]`).click();
     await page.locator('#rcounts', { hasText: '缺考 1，未扫描 0' }).waitFor();
     expect(await page.locator(`#roster tr[data-student="${a2.id}"]`).innerText()).toContain('缺考');

@@ -355,6 +355,11 @@ describe('scan exceptions workflow', () => {
     const state = (body: { students: { studentId: number; state: string }[] }, id: number) => body.students.find((s) => s.studentId === id)?.state;
     // A(0)'s sheet went to A(5); A(2) has none.
     expect([state(roster.body, A(0).id), state(roster.body, A(2).id), state(roster.body, A(5).id)]).toEqual(['missing', 'missing', 'scanned']);
+    // A(4) has only page 1 of the two-page sheet read (the sideways scan): 缺页, naming the page to look for.
+    expect(roster.body.students.find((s: { studentId: number }) => s.studentId === A(4).id)).toMatchObject({ state: 'partial', missingPages: [2] });
+    const c = roster.body.counts;
+    expect(c.roster).toBe(c.scanned + c.partial + c.absent + c.missing);
+    expect(c.partial).toBeGreaterThanOrEqual(1);
     const found = await http().get(`/api/exams/${fx.exam.id}/scan-roster?schoolId=${fx.schoolA}&q=${encodeURIComponent('学生2025015')}`).set(as('scanA'));
     expect(found.body.students.map((s: { examNo: string }) => s.examNo)).toEqual(['20250105']);
 
