@@ -444,7 +444,8 @@ export class ResultsService {
     const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
     if (!school) throw new NotFoundException('学校不存在');
     const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
-    const grade = gradeClause(exam);
+    // An imported exam's students are those of the file: last term's grade is not the class's grade today.
+    const grade = exam.status === ExamStatus.Imported ? { sql: ' AND st.id IN (SELECT student_id FROM student_result WHERE exam_id = ?)', params: [examId] } : gradeClause(exam);
     const students: { studentId: number; examNo: string; name: string; className: string }[] = await this.ds.query(
       `SELECT st.id AS studentId, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id WHERE st.school_id = ?${grade.sql} ORDER BY c.name, st.exam_no`,
       [schoolId, ...grade.params],
