@@ -8,6 +8,7 @@ import { OrgService } from '../org/org.service.js';
 import { readRosterFile, RosterFileError } from '../org/roster-file.js';
 import { StudentResult } from '../results/entities/student-result.entity.js';
 import { validateExam } from './domain/exam-settings.js';
+import { uploadedFileName } from './domain/upload-name.js';
 import { parseFullMarksField, validateResultsImport, type RosterEntry } from './domain/results-import.js';
 import { Exam, ExamStatus } from './entities/exam.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
@@ -47,9 +48,10 @@ export class ResultsImportService {
     if (!file?.buffer) early.push('请选择要上传的成绩文件（表单字段 file，.csv 或 .xlsx）');
     if (early.length) importFailed(early);
 
+    const fileName = uploadedFileName(file!.originalname ?? '');
     let rows;
     try {
-      rows = await readRosterFile(file!.buffer, file!.originalname ?? '');
+      rows = await readRosterFile(file!.buffer, fileName);
     } catch (err) {
       if (err instanceof RosterFileError) importFailed([err.message]);
       throw err;
@@ -82,7 +84,7 @@ export class ResultsImportService {
         action: 'import',
         entity: 'exam_results',
         entityId: String(e.id),
-        detail: { name: exam.name, file: file!.originalname ?? '', students: result.rows.length, subjects: result.subjects, absent },
+        detail: { name: exam.name, file: fileName, students: result.rows.length, subjects: result.subjects, absent },
       });
       return { exam: e, papers, absent };
     });
