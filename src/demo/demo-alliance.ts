@@ -62,6 +62,8 @@ export function demoAbility(school: DemoSchool, k: number): number {
  * gain: roughly the scale this term's paper gives the same ability, plus test noise. `gauss` is a standard normal draw.
  */
 export function demoPriorScore(ability: number, school: DemoSchool, gauss: number): number {
-  const raw = 6 + 90 * (ability - school.gain) + 5 * gauss;
+  // Noise SD 3 marks: a prior test of reliability about 0.95. Noisier priors flatten the regression, and then the
+  // weaker schools' VA is pulled down (the report's own warning), which would blur the planted gains.
+  const raw = 6 + 90 * (ability - school.gain) + 3 * gauss;
   return Math.min(DEMO_PRIOR_EXAM.fullMarks, Math.max(0, Math.round(raw * 2) / 2));
 }
