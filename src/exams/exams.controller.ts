@@ -1,19 +1,34 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
+import type { UploadedRosterFile } from '../org/dto/org.dto.js';
 import { IdPipe } from '../org/id-param.pipe.js';
+import { UPLOAD_MAX_BYTES, UploadErrorsInterceptor } from '../org/upload-errors.interceptor.js';
 import type { CreateExamBody, CreatePaperBody } from './dto/exams.dto.js';
 import { ExamsService } from './exams.service.js';
+import { ResultsImportService, type ImportResultsBody } from './results-import.service.js';
 
 @Controller('api')
 export class ExamsController {
-  constructor(@Inject(ExamsService) private readonly exams: ExamsService) {}
+  constructor(
+    @Inject(ExamsService) private readonly exams: ExamsService,
+    @Inject(ResultsImportService) private readonly imports: ResultsImportService,
+  ) {}
 
   @Roles(Role.Admin)
   @Post('alliances/:id/exams')
   createExam(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: CreateExamBody) {
     return this.exams.createExam(actor, id, body);
+  }
+
+  /** 历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate, fullMarks. */
+  @Roles(Role.Admin)
+  @Post('alliances/:id/exams/import-results')
+  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
+  importResults(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: ImportResultsBody, @UploadedFile() file: UploadedRosterFile | undefined) {
+    return this.imports.importResults(actor, id, body, file);
   }
 
   @Authenticated()

@@ -8,11 +8,12 @@ import { PaperDocumentService } from './paper-document.service.js';
 import { PaperStamper } from './paper-stamp.js';
 import { PaperWorkflowService } from './paper-workflow.service.js';
 import { PapersController } from './papers.controller.js';
+import { ResultsImportService } from './results-import.service.js';
 
 @Module({
   imports: [OrgModule],
   controllers: [ExamsController, PapersController],
-  providers: [ExamsService, KnowledgePointsService, PaperWorkflowService, BlueprintService, PaperDocumentService, PaperStamper],
+  providers: [ExamsService, KnowledgePointsService, PaperWorkflowService, BlueprintService, PaperDocumentService, PaperStamper, ResultsImportService],
   exports: [ExamsService, KnowledgePointsService, PaperWorkflowService],
 })
 export class ExamsModule {}

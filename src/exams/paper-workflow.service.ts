@@ -7,7 +7,8 @@ import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { isDuplicateKey } from '../org/org.service.js';
 import { decideTransition, type Decision, type PaperState, type WorkflowAction } from './domain/paper-workflow.js';
 import { validatePaper, type ValidItem } from './domain/paper-validation.js';
-import { Exam } from './entities/exam.entity.js';
+import { IMPORTED_EXAM_REFUSAL } from './domain/results-import.js';
+import { Exam, ExamStatus } from './entities/exam.entity.js';
 import { Item, ItemType, MarkingMode, RoundingMode } from './entities/item.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
 import { KnowledgePointsService } from './knowledge-points.service.js';
@@ -107,6 +108,7 @@ export class PaperWorkflowService {
     const paper = await m.getRepository(Paper).findOne({ where: { id: paperId }, lock: { mode: 'pessimistic_write' } });
     if (!paper) throw new HttpException('试卷不存在', 404);
     const exam = await m.getRepository(Exam).findOneByOrFail({ id: paper.examId });
+    if (exam.status === ExamStatus.Imported) throw new HttpException(IMPORTED_EXAM_REFUSAL, 400);
     return { paper, exam };
   }
 

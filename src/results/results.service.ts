@@ -4,7 +4,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { Exam } from '../exams/entities/exam.entity.js';
+import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
+import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
 import { Item } from '../exams/entities/item.entity.js';
 import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
@@ -101,6 +102,7 @@ export class ResultsService {
   async requestCompute(actor: Actor, examId: number) {
     const exam = await this.examOrThrow(examId);
     assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟的管理员可以计算成绩');
+    if (exam.status === ExamStatus.Imported) throw new BadRequestException(`${IMPORTED_EXAM_REFUSAL}：成绩已随导入保存，无需计算`);
     await this.jobs.computeResults(examId);
     return { examId, status: 'queued' as const };
   }
@@ -112,6 +114,11 @@ export class ResultsService {
    */
   async computeExam(examId: number): Promise<ComputeSummary> {
     const exam = await this.examOrThrow(examId);
+    // An imported exam's totals are the file's: recomputing from (no) scans would turn every student into 缺考.
+    if (exam.status === ExamStatus.Imported) {
+      this.logger.warn(`exam ${examId} is imported: results job skipped`);
+      return { examId, papers: [], reportsQueued: [] };
+    }
     const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     const schools = await this.ds.getRepository(School).find({ where: { allianceId: exam.allianceId }, order: { id: 'ASC' } });
     // Where the time goes, summed over papers (bench:analysis prints it).
@@ -437,7 +444,8 @@ export class ResultsService {
     const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
     if (!school) throw new NotFoundException('学校不存在');
     const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
-    const grade = gradeClause(exam);
+    // An imported exam's students are those of the file: last term's grade is not the class's grade today.
+    const grade = exam.status === ExamStatus.Imported ? { sql: ' AND st.id IN (SELECT student_id FROM student_result WHERE exam_id = ?)', params: [examId] } : gradeClause(exam);
     const students: { studentId: number; examNo: string; name: string; className: string }[] = await this.ds.query(
       `SELECT st.id AS studentId, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id WHERE st.school_id = ?${grade.sql} ORDER BY c.name, st.exam_no`,
       [schoolId, ...grade.params],

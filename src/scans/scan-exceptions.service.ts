@@ -8,6 +8,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
+import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { School } from '../org/entities/school.entity.js';
@@ -416,6 +417,7 @@ export class ScanExceptionsService {
     if (!student || student.allianceId !== exam.allianceId) throw new NotFoundException('名单中没有该考生');
     assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, student.schoolId), '无权为其他学校的考生登记缺考');
     if (exam.status === ExamStatus.Published) throw new BadRequestException('该考试成绩已发布，不能再修改缺考登记');
+    if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     return { exam, student, paper: await this.paperOf(exam, rawPaperId) };
   }
 

@@ -8,6 +8,7 @@ import { Role } from '../auth/entities/user-role.entity.js';
 import { type Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { School } from '../org/entities/school.entity.js';
 import { JobProducer } from '../queue/job-producer.js';
@@ -73,6 +74,7 @@ export class ScansService {
     await this.schoolOfExamOrFail(exam, schoolId);
     assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, schoolId), '无权为该学校上传扫描图像');
     if (exam.status === ExamStatus.Published) throw new BadRequestException('该考试成绩已发布，不能再上传扫描图像');
+    if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     if (!files?.length) throw new BadRequestException('请选择要上传的扫描图像（表单字段 files）');
 
     // Check every file before storing any: a bad file refuses the whole upload and nothing is half-stored.

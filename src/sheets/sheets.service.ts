@@ -2,7 +2,8 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { DataSource } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { assertScope, type Actor } from '../common/actor.js';
-import { Exam } from '../exams/entities/exam.entity.js';
+import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
+import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { Item } from '../exams/entities/item.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
@@ -114,6 +115,7 @@ export class SheetsService {
     if (!paper) throw new NotFoundException('试卷不存在');
     const exam = await this.ds.getRepository(Exam).findOne({ where: { id: paper.examId } });
     if (!exam) throw new NotFoundException('考试不存在');
+    if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     return { paper, exam };
   }
 }

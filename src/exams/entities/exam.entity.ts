@@ -6,6 +6,8 @@ export enum ExamStatus {
   Scanning = 'scanning',
   Marking = 'marking',
   Published = 'published',
+  /** An earlier exam's results imported from a spreadsheet (历史成绩导入): papers without items, totals only; never scanned, marked or computed. */
+  Imported = 'imported',
 }
 
 @Entity('exam')
