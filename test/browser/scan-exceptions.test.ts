@@ -92,7 +92,7 @@ describeInBrowser('scan exceptions in a browser', () => {
     const x2 = await env.ds.getRepository(ScannedPage).findOneByOrFail({ originalName: 'x-2.png' });
     const row = page.locator(`#exceptions .exc[data-page="${x1.id}"]`);
     expect(await row.innerText()).toContain('考号 20259999 不在名单中');
-    expect(await row.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await row.locator('img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)).toBe(true);
 
     // Pick the student from the roster list (exam number and name) and assign.
     await row.locator('.pick').fill(`${a1.examNo} ${a1.name}`);
@@ -105,7 +105,7 @@ describeInBrowser('scan exceptions in a browser', () => {
     // OMR review: item 1 of A0's sheet, confirmed as B.
     const review = await env.ds.getRepository(OmrReview).findOneByOrFail({ studentId: a0.id, itemId: fx.items[0].id });
     const omr = page.locator(`#omr .omr[data-review="${review.id}"]`);
-    expect(await omr.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(await omr.locator('img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)).toBe(true);
     await omr.locator('button[data-marked="B"]').click();
     await page.locator('#omrmsg', { hasText: '第1题' }).waitFor();
     expect(await page.locator('#omrmsg').innerText()).toContain('已确认为 B，得 3 分');

@@ -1,4 +1,5 @@
 import { isQuarterTurn, rotateGray } from './rotate-gray.js';
+import type { GrayImage } from './gray-image.js';
 
 // 3 wide, 2 high:
 //   1 2 3
@@ -17,7 +18,7 @@ describe('rotateGray', () => {
     expect(rows(rotateGray(img, 270))).toEqual([[3, 6], [2, 5], [1, 4]]);
   });
   it('four quarter turns give the image back; 0 is the image itself', () => {
-    let r = img;
+    let r: GrayImage = img;
     for (let k = 0; k < 4; k++) r = rotateGray(r, 90);
     expect(rows(r)).toEqual(rows(img));
     expect(rotateGray(img, 0)).toBe(img);
