@@ -21,7 +21,7 @@ describe('buildSchoolReport', () => {
     expect(row('超均率')).toEqual(['+28.1%', '0.0%']);
     expect(row('比均率')).toEqual(['128.1', '100.0']);
     expect(row('T指数')).toEqual(['57.6', '50.0']);
-    expect(s.formulas.join('')).toContain('T指数 = 50 + 10 × (本校平均分 − 联盟平均分) ÷ 联盟标准差');
+    expect(s.formulas.join('')).toContain('T指数 = 50 + 10 × (本校平均分 − 联盟平均分) ÷ 联盟学生成绩的标准差');
     expect(s.formulas.join('')).toContain('总分 ≥ 满分×85%');
   });
 
