@@ -22,7 +22,6 @@ import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js
 import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { OmrReview } from '../../src/scans/entities/omr-review.entity.js';
-import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { mulberry32, NO_DISTORTION, renderSyntheticPage } from '../../src/sheets/domain/synthetic-scan.js';
@@ -31,7 +30,7 @@ import { BlobStore } from '../../src/storage/blob-store.js';
 import { createUser } from '../support/fixtures.js';
 import { drawMark } from '../support/omr-corpus.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
-import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
+import { seedScanExam, type ScanExam, storeBatch } from '../integration/scans-fixtures.js';
 
 const DPI = 150;
 
@@ -84,11 +83,9 @@ describe('scan exceptions workflow', () => {
 
   /** A batch of school A read by the real ingestion, in order (as the queue does for one scanner's upload). */
   async function readBatch(files: Buffer[], schoolId = fx.schoolA): Promise<ScannedPage[]> {
-    const b = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId, uploadedBy: uploaderId, originalName: 'exc', pageCount: files.length });
+    const stored = await storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId, uploadedBy: uploaderId, label: 'exc' }, files.map((data, n) => ({ name: `b{batch}-p${n + 1}.png`, data })));
     const out: ScannedPage[] = [];
-    for (const [n, data] of files.entries()) {
-      const { key, hash } = await blobs.putContentAddressed('scans', data, '.png');
-      const p = await env.ds.getRepository(ScannedPage).save({ examId: fx.exam.id, batchId: b.id, schoolId, contentHash: hash, blobKey: key, originalName: `b${b.id}-p${n + 1}.png`, status: PageStatus.Queued });
+    for (const p of stored) {
       await ingest.ingestPage(p.id);
       out.push(await pageRow(p.id));
     }

@@ -8,6 +8,9 @@ import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { buildSheetLayout, type SheetLayout } from '../../src/sheets/domain/layout.js';
 import type { SyntheticItem } from '../../src/sheets/domain/synthetic-answers.js';
+import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 
 export interface ScanExam {
@@ -62,4 +65,24 @@ export async function seedScanExam(ds: DataSource, opts: { studentsA?: number; s
   paper.layout = layout;
   const synthetic: SyntheticItem[] = items.map((i) => ({ id: i.id, type: i.type, maxScore: i.maxScore, scoreStep: i.scoreStep, answerKey: i.answerKey, optionCount: i.optionCount }));
   return { allianceId: alliance.id, schoolA, schoolB, exam, paper, items, layout, synthetic, studentsA, studentsB };
+}
+
+/**
+ * Stores page images as one uploaded batch of a school, queued for ingestion, the way the upload does (content-
+ * addressed blobs, one scanned_page row each), without going through HTTP. Returns the rows in upload order.
+ */
+export async function storeBatch(
+  ds: DataSource,
+  blobs: BlobStore,
+  at: { examId: number; schoolId: number; uploadedBy: number; label?: string },
+  files: { name: string; data: Buffer }[],
+  ext = '.png',
+): Promise<ScannedPage[]> {
+  const batch = await ds.getRepository(ScanBatch).save({ examId: at.examId, schoolId: at.schoolId, uploadedBy: at.uploadedBy, originalName: at.label ?? 'test', pageCount: files.length });
+  const out: ScannedPage[] = [];
+  for (const f of files) {
+    const { key, hash } = await blobs.putContentAddressed('scans', f.data, ext);
+    out.push(await ds.getRepository(ScannedPage).save({ examId: at.examId, batchId: batch.id, schoolId: at.schoolId, contentHash: hash, blobKey: key, originalName: f.name.replace('{batch}', String(batch.id)), status: PageStatus.Queued }));
+  }
+  return out;
 }

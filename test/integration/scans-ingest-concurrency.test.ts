@@ -1,6 +1,5 @@
 // Pages of one batch read at the same time, by one worker process and by two: page 2 takes its student from page 1,
 // and no page may end up waiting for ever (deferred with nobody left to resume it) or read for the wrong student.
-import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestService, type IngestOutcome } from '../../src/scans/scan-ingest.service.js';
@@ -8,7 +7,7 @@ import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
-import { seedScanExam, type ScanExam } from './scans-fixtures.js';
+import { seedScanExam, type ScanExam, storeBatch } from './scans-fixtures.js';
 
 describe('scan ingestion, pages of a batch at the same time', () => {
   let env: TestEnv;
@@ -26,15 +25,7 @@ describe('scan ingestion, pages of a batch at the same time', () => {
     await env.cleanup();
   });
 
-  async function batchOf(files: { name: string; data: Buffer }[]): Promise<ScannedPage[]> {
-    const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploaderId, originalName: 'test', pageCount: files.length });
-    const out: ScannedPage[] = [];
-    for (const f of files) {
-      const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.jpg');
-      out.push(await env.ds.getRepository(ScannedPage).save({ examId: fx.exam.id, batchId: batch.id, schoolId: fx.schoolA, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued }));
-    }
-    return out;
-  }
+  const batchOf = (files: { name: string; data: Buffer }[]) => storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploaderId }, files, '.jpg');
 
   /** A service whose every reading (also the ones it starts itself) is counted by outcome. */
   function countingService(counts: Map<string, number>) {

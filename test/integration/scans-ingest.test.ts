@@ -5,7 +5,6 @@ import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { MarkingTask } from '../../src/marking/entities/marking-task.entity.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
-import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
@@ -14,7 +13,7 @@ import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
-import { seedScanExam, type ScanExam } from './scans-fixtures.js';
+import { seedScanExam, type ScanExam, storeBatch } from './scans-fixtures.js';
 
 describe('scan ingestion', () => {
   let env: TestEnv;
@@ -25,15 +24,7 @@ describe('scan ingestion', () => {
 
   const pages = () => env.ds.getRepository(ScannedPage);
 
-  async function batchOf(schoolId: number, files: { name: string; data: Buffer }[]): Promise<ScannedPage[]> {
-    const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId, uploadedBy: uploaderId, originalName: 'test', pageCount: files.length });
-    const out: ScannedPage[] = [];
-    for (const f of files) {
-      const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.png');
-      out.push(await pages().save({ examId: fx.exam.id, batchId: batch.id, schoolId, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued }));
-    }
-    return out;
-  }
+  const batchOf = (schoolId: number, files: { name: string; data: Buffer }[]) => storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId, uploadedBy: uploaderId }, files);
 
   async function snapshot() {
     const [responses, snippets, tasks, scanned] = await Promise.all([
