@@ -45,6 +45,29 @@ export interface AnonymousSchool {
 
 export type AggregateView = Omit<UnitAnalysis, 'schoolIds'>;
 
+/**
+ * How many of the school's students are in the alliance top N. A count of 1 to 5 is withheld from principals: with
+ * their own school's totals it would tell which of their students rank in the alliance top N, a rank about individuals
+ * (《未成年人学校保护规定》), and DESIGN suppresses groups of 5 or fewer. 0 and counts of 6 or more are shown.
+ */
+export interface PrincipalTopN {
+  topN: number;
+  count: number | null;
+  withheld: boolean;
+  /** Why the count is not shown (Chinese, for the person reading it); only on withheld counts. */
+  reason?: string;
+}
+
+export const TOP_N_WITHHELD_MAX = 5;
+export const TOP_N_WITHHELD_REASON = `人数在 1～${TOP_N_WITHHELD_MAX} 人之间不予显示，以免据此推断具体学生的联盟排名`;
+
+export function principalTopN(list: readonly { topN: number; count: number }[] | null | undefined): PrincipalTopN[] | null {
+  if (!list) return null;
+  return list.map(({ topN, count }) => (count >= 1 && count <= TOP_N_WITHHELD_MAX ? { topN, count: null, withheld: true, reason: TOP_N_WITHHELD_REASON } : { topN, count, withheld: false }));
+}
+
+export type PrincipalOwnSchool = Omit<SchoolAnalysis, 'schoolIds' | 'topN'> & { topN: PrincipalTopN[] | null };
+
 export interface PrincipalAnalysisView {
   examId: number;
   paper: ExamAnalysisData['paper'];
@@ -56,7 +79,7 @@ export interface PrincipalAnalysisView {
   urban: AggregateView | null;
   rural: AggregateView | null;
   hidden: { unit: 'comparison' | 'urban' | 'rural'; reason: string }[];
-  ownSchools: Omit<SchoolAnalysis, 'schoolIds'>[];
+  ownSchools: PrincipalOwnSchool[];
   /** Other alliance schools, sorted by letter. Comparison schools appear only inside the comparison group. */
   otherSchools: AnonymousSchool[];
 }
@@ -115,7 +138,7 @@ export function principalView(data: ExamAnalysisData, ownSchoolIds: readonly num
     urban: aggregate('urban'),
     rural: aggregate('rural'),
     hidden,
-    ownSchools: data.schools.filter((s) => own.has(s.schoolId)).map(stripIds),
+    ownSchools: data.schools.filter((s) => own.has(s.schoolId)).map((s) => ({ ...stripIds(s), topN: principalTopN(s.topN) })),
     otherSchools,
   };
 }
