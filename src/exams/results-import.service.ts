@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
@@ -9,7 +9,7 @@ import { readRosterFile, RosterFileError } from '../org/roster-file.js';
 import { StudentResult } from '../results/entities/student-result.entity.js';
 import { validateExam } from './domain/exam-settings.js';
 import { uploadedFileName } from './domain/upload-name.js';
-import { parseFullMarksField, validateResultsImport, type RosterEntry } from './domain/results-import.js';
+import { parseFullMarksField, resultsFingerprint, validateResultsImport, type RosterEntry } from './domain/results-import.js';
 import { Exam, ExamStatus } from './entities/exam.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
 
@@ -68,8 +68,17 @@ export class ResultsImportService {
     if (!result.ok) importFailed(result.errors);
     const exam = settings.ok ? settings.exam : null!;
 
+    // The same results imported twice would make two prior exams to choose from: refused, naming the first one.
+    const importHash = resultsFingerprint(result.subjects, result.rows);
+    const already = () => this.ds.getRepository(Exam).findOneBy({ allianceId, importHash });
+    const refuseDuplicate = (e: Exam): never => {
+      throw new ConflictException(`这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`);
+    };
+    const earlier = await already();
+    if (earlier) refuseDuplicate(earlier);
+
     const saved = await this.ds.transaction(async (m) => {
-      const e = await m.getRepository(Exam).save({ allianceId, ...exam, status: ExamStatus.Imported });
+      const e = await m.getRepository(Exam).save({ allianceId, ...exam, status: ExamStatus.Imported, importHash });
       const papers: Paper[] = [];
       for (const s of result.subjects) {
         papers.push(await m.getRepository(Paper).save({ examId: e.id, subject: s.subject, title: `${exam.name}（${s.subject}）`, fullMarks: s.fullMarks, status: PaperStatus.Locked, layout: null }));
@@ -87,6 +96,11 @@ export class ResultsImportService {
         detail: { name: exam.name, file: fileName, students: result.rows.length, subjects: result.subjects, absent },
       });
       return { exam: e, papers, absent };
+    }).catch(async (err: unknown) => {
+      // two identical imports at once: the unique key lets one through
+      const dup = (err as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY' ? await already() : null;
+      if (dup) refuseDuplicate(dup);
+      throw err;
     });
     return {
       examId: saved.exam.id,

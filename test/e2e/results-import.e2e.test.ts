@@ -126,6 +126,22 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     expect(audit).toMatchObject({ action: 'import', detail: { students: Object.keys(PRIOR).length, absent: 2, file: '六年级期末.xlsx' } });
   });
 
+  it('refuses the same results a second time (another file format, another name), naming the first import', async () => {
+    const before = await counts();
+    const csv = ['考号,数学(100)', ...Object.entries(PRIOR).reverse().map(([name, score]) => `${byName(name).examNo},${score}`)].join('\n');
+    const again = await http().post(url()).set(as(fx.users.admin)).field('name', '又一次导入').attach('file', Buffer.from(csv), '期末.csv');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain(`编号 ${importedExamId}`);
+    expect(again.body.message).toContain('已经导入过');
+    expect(await counts()).toEqual(before);
+    // one score corrected: other results, so they are imported
+    const changed = csv.replace(`${byName('甲学生1').examNo},95`, `${byName('甲学生1').examNo},96`);
+    expect(changed).not.toBe(csv);
+    const other = await http().post(url()).set(as(fx.users.admin)).field('name', '更正后的成绩').attach('file', Buffer.from(changed), '期末.csv');
+    expect(other.status).toBe(201);
+    expect(other.body.examId).not.toBe(importedExamId);
+  });
+
   it('keeps an imported exam out of scanning, papers and the results job', async () => {
     const compute = await http().post(`/api/exams/${importedExamId}/results/compute`).set(as(fx.users.admin));
     expect(compute.status).toBe(400);

@@ -10,6 +10,7 @@ import { ObjectiveFinalScores1765320000000 } from './1765320000000-objective-fin
 import { MarkingHotPath1765330000000 } from './1765330000000-marking-hot-path.js';
 import { SessionEpoch1765350000000 } from './1765350000000-session-epoch.js';
 import { UserRoleUnique1765350000100 } from './1765350000100-user-role-unique.js';
+import { ExamImportHash1765390000000 } from './1765390000000-exam-import-hash.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS: Function[] = [
   MarkingHotPath1765330000000,
   SessionEpoch1765350000000,
   UserRoleUnique1765350000100,
+  ExamImportHash1765390000000,
 ];

@@ -1,5 +1,5 @@
 import type { SheetRow } from '../../org/domain/roster.js';
-import { parseFullMarksField, parseScore, parseSubjectHeader, validateResultsImport, type ResultsImportContext } from './results-import.js';
+import { parseFullMarksField, parseScore, parseSubjectHeader, resultsFingerprint, validateResultsImport, type ResultsImportContext } from './results-import.js';
 
 const rows = (...lines: string[][]): SheetRow[] => lines.map((cells, i) => ({ rowNo: i + 1, cells }));
 const ctx = (over: Partial<ResultsImportContext> = {}): ResultsImportContext => ({
@@ -130,5 +130,25 @@ describe('validateResultsImport', () => {
     const errors = errorsOf(validateResultsImport(rows(['考号', '姓名', '数学(100)'], ...many), ctx()));
     expect(errors).toHaveLength(201);
     expect(errors[200]).toBe('另有 50 处错误未列出');
+  });
+});
+
+describe('resultsFingerprint', () => {
+  const subjects = [
+    { subject: '数学', fullMarks: 100 },
+    { subject: '语文', fullMarks: 120 },
+  ];
+  const rows = [
+    { studentId: 7, totals: [88, null] },
+    { studentId: 3, totals: [61.5, 99] },
+  ];
+  it('is the same for the same results in any row order, and differs when any score, subject or full mark changes', () => {
+    const f = resultsFingerprint(subjects, rows);
+    expect(f).toMatch(/^[0-9a-f]{64}$/);
+    expect(resultsFingerprint(subjects, [...rows].reverse())).toBe(f);
+    expect(resultsFingerprint(subjects, [rows[0], { studentId: 3, totals: [61, 99] }])).not.toBe(f);
+    expect(resultsFingerprint(subjects, [{ studentId: 7, totals: [88, 0] }, rows[1]])).not.toBe(f); // 缺考 is not 0
+    expect(resultsFingerprint([subjects[0], { subject: '语文', fullMarks: 150 }], rows)).not.toBe(f);
+    expect(resultsFingerprint(subjects, rows.slice(1))).not.toBe(f);
   });
 });

@@ -1,6 +1,7 @@
 // Import of an earlier exam's results (历史成绩导入): a bureau's spreadsheet of last term's totals, one row per
 // student (考号, 姓名, then one column per subject), becomes an exam marked as imported, so that it can serve as
 // the prior exam of 纵看. Pure: the caller reads the file into rows and passes the alliance's roster.
+import { createHash } from 'node:crypto';
 import type { SheetRow } from '../../org/domain/roster.js';
 
 /** Why an imported exam refuses what belongs to a scanned exam (papers, sheets, scans, 缺考, results job). */
@@ -196,4 +197,17 @@ export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContex
   }
   if (listed > MAX_ERRORS) errors.push(`另有 ${listed - MAX_ERRORS} 处错误未列出`);
   return errors.length ? { ok: false, errors } : { ok: true, subjects, rows: out };
+}
+
+/**
+ * Fingerprint of imported results: the subjects with their full marks and every student's totals, in student order.
+ * The same results give the same fingerprint whatever the file (CSV or XLSX, row order, title rows, 姓名 column), so
+ * importing them a second time is recognised; any changed score gives another fingerprint.
+ */
+export function resultsFingerprint(subjects: readonly ImportedSubject[], rows: readonly Pick<ImportedRow, 'studentId' | 'totals'>[]): string {
+  const canonical = {
+    subjects: subjects.map((s) => [s.subject, s.fullMarks]),
+    rows: [...rows].sort((a, b) => a.studentId - b.studentId).map((r) => [r.studentId, ...r.totals]),
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -28,5 +28,7 @@ export class Exam {
   @Column({ type: 'int', nullable: true }) priorExamId: number | null;
   /** 提升系数 formula: 'va_over_se' (default) or 'ratio_change'. */
   @Column({ type: 'varchar', length: 20, default: 'va_over_se' }) improvementFormula: string;
+  /** 历史成绩导入: fingerprint of the imported results (unique per alliance with it), null for other exams. */
+  @Column({ type: 'char', length: 64, nullable: true, select: false }) importHash: string | null;
   @CreateDateColumn() createdAt: Date;
 }
