@@ -58,7 +58,7 @@ function readCsv(data: Buffer): SheetRow[] {
  * first, and the actual bytes too (a ZIP may lie about its sizes), stopping at the cap.
  */
 async function assertUnpackedSizeWithin(data: Buffer, cap: number): Promise<void> {
-  const tooBig = () => new RosterFileError(`Excel 文件解压后过大（超过 ${cap / 1024 / 1024} MB），不像是学生名单，请检查文件或分批导入`);
+  const tooBig = () => new RosterFileError(`Excel 文件解压后过大（超过 ${cap / 1024 / 1024} MB），不像是学生名单或成绩表，请检查文件或分批导入`);
   let zip: yauzl.ZipFile;
   try {
     zip = await promisify<Buffer, yauzl.Options, yauzl.ZipFile>(yauzl.fromBuffer)(data, { lazyEntries: true, validateEntrySizes: true });

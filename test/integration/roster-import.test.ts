@@ -143,7 +143,7 @@ describe('roster import', () => {
     const before = await countAll();
     const bomb = storedZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(70 * 1024 * 1024, 0x20) }], { deflate: true });
     expect(bomb.length).toBeLessThan(200 * 1024); // small on the wire, 70 MB unpacked
-    expect((await failure(roster.importRoster(admin, schoolA, upload('bomb.xlsx', bomb)))).errors).toEqual(['Excel 文件解压后过大（超过 64 MB），不像是学生名单，请检查文件或分批导入']);
+    expect((await failure(roster.importRoster(admin, schoolA, upload('bomb.xlsx', bomb)))).errors).toEqual(['Excel 文件解压后过大（超过 64 MB），不像是学生名单或成绩表，请检查文件或分批导入']);
     // The same content under the cap is read through to the spreadsheet library (and rejected there, as it is no workbook).
     const small = storedZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(1024 * 1024, 0x20) }], { deflate: true });
     expect((await failure(roster.importRoster(admin, schoolA, upload('small.xlsx', small)))).errors[0]).not.toMatch(/解压后过大/);
