@@ -213,4 +213,27 @@ describe('value-added standard errors', () => {
     expect(s3.se!).toBeCloseTo(s2.se!, 10);
     expect(s1.ciHigh! - s1.ciLow!).toBeCloseTo(2 * t975(df) * s1.se!, 3); // outputs carry 4 decimals
   });
+
+  it('estimates τ² about 0, the target of the shrinkage, with J − 1 degrees of freedom', () => {
+    // One big school and three small ones of unequal size: the unweighted mean of the school VAs is off 0.
+    const sizes = [40, 8, 10, 12];
+    const lift = [0, 6, 5, -2];
+    const noise = [3, -2, 1, -1, 2, -3, 0, 1, -1, 2, -2, 1];
+    const rows: { studentId: number; schoolId: number; total: number; prior: number }[] = [];
+    sizes.forEach((n, j) => {
+      for (let i = 0; i < n; i++) rows.push({ studentId: 1000 * (j + 1) + i, schoolId: j + 1, prior: 30 + ((i * 7) % 50), total: 30 + ((i * 7) % 50) + lift[j] + noise[i % noise.length] });
+    });
+    const l = longitudinal({ schools: sizes.map((_, j) => ({ schoolId: j + 1 })), current: rows.map(({ prior, ...r }) => r), prior: new Map(rows.map((r) => [r.studentId, r.prior])) });
+    const reported = l.schools.filter((s) => s.va !== null);
+    expect(reported).toHaveLength(4);
+    const vas = reported.map((s) => s.va!);
+    const meanVa = vas.reduce((a, b) => a + b, 0) / vas.length;
+    expect(Math.abs(meanVa)).toBeGreaterThan(0.5); // the case where the centre matters
+    const noise2 = reported.reduce((a, s) => a + s.se! ** 2, 0) / reported.length;
+    const aboutZero = vas.reduce((a, v) => a + v ** 2, 0) / (vas.length - 1) - noise2;
+    const aboutMean = vas.reduce((a, v) => a + (v - meanVa) ** 2, 0) / (vas.length - 1) - noise2;
+    expect(l.tau2!).toBeCloseTo(aboutZero, 3);
+    expect(l.tau2!).toBeGreaterThan(aboutMean + 0.1);
+    for (const s of reported) expect(s.shrinkage!).toBeCloseTo(l.tau2! / (l.tau2! + s.se! ** 2), 3);
+  });
 });

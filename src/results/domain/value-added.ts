@@ -11,7 +11,11 @@
 //    agree would get a tiny SE, hardly any shrinkage and an extreme 提升系数 — over-confidence exactly where the
 //    data are thinnest.
 //  - Empirical Bayes: VA_j* = λ_j·VA_j with λ_j = τ²/(τ² + SE_j²); τ² by the method of moments over the
-//    J reported schools: τ² = max(0, Σ(VA_j − mean VA)²/(J − 1) − mean(SE_j²)). Posterior SD = √λ_j·SE_j,
+//    J reported schools around the shrinkage target 0 (the alliance: residuals of all matched students sum to 0):
+//    τ² = max(0, ΣVA_j²/(J − 1) − mean(SE_j²)). J − 1: the fitted intercept ties the VAs together (Σ n_j·VA_j = 0),
+//    so with equal school sizes this is the usual variance about their mean. With unequal sizes the unweighted mean
+//    of the VAs drifts off 0 (a big school near 0, small ones leaning one way); measuring the spread about that
+//    mean, as before, understated τ² and then shrank toward 0 harder than the data asked. Posterior SD = √λ_j·SE_j,
 //    EB interval = VA_j* ± 1.96·√λ_j·SE_j (an average-coverage interval, not a per-school one).
 //  - ΔZ, Δ比均率, ΔT-index are computed on the matched students only, so a change of who sat the exam does
 //    not pass for progress. Z_j = (school mean − alliance mean)/alliance SD (population SD), T = 50 + 10·Z.
@@ -28,7 +32,7 @@ export const IMPROVEMENT_FORMULAS: Record<ImprovementFormulaName, string> = {
 export const VA_METHOD = {
   regression: 'OLS：本次总分对上次总分回归，联盟内全部匹配学生',
   schoolVa: '学校增值 = 本校匹配学生残差均值；标准误 = 各校合并的校内残差标准差 ÷ √本校匹配人数；95%置信区间用 t 分布',
-  shrinkage: '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 学校增值方差 − SE²均值)',
+  shrinkage: '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 各校增值平方的均值 − SE²均值)（围绕联盟平均 0 计算，与收缩目标一致）',
   deltas: 'ΔZ、Δ比均率、ΔT 指数只按两次都参考的匹配学生计算',
 };
 
@@ -300,8 +304,8 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
   const reported = rows.filter((r) => r.va !== null && r.se !== null);
   let tau2: number | null = null;
   if (reported.length >= 2) {
-    const m = reported.reduce((a, r) => a + (r.va as number), 0) / reported.length;
-    const between = reported.reduce((a, r) => a + ((r.va as number) - m) ** 2, 0) / (reported.length - 1);
+    // about 0, the target of the shrinkage, with J − 1 degrees of freedom (see the header)
+    const between = reported.reduce((a, r) => a + (r.va as number) ** 2, 0) / (reported.length - 1);
     const noise = reported.reduce((a, r) => a + (r.se as number) ** 2, 0) / reported.length;
     tau2 = Math.max(0, between - noise);
     for (const r of reported) {
