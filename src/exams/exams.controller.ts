@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor } from '../common/actor.js';
@@ -29,6 +29,13 @@ export class ExamsController {
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
   importResults(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: ImportResultsBody, @UploadedFile() file: UploadedRosterFile | undefined) {
     return this.imports.importResults(actor, id, body, file);
+  }
+
+  /** An imported exam only (历史成绩导入), while no exam names it as its prior exam. */
+  @Roles(Role.Admin)
+  @Delete('exams/:id')
+  deleteImportedExam(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.imports.deleteImported(actor, id);
   }
 
   @Authenticated()

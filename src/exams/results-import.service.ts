@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
@@ -112,5 +112,38 @@ export class ResultsImportService {
       absent: saved.absent,
       papers: saved.papers.map((p) => ({ id: p.id, subject: p.subject, fullMarks: p.fullMarks })),
     };
+  }
+
+  /**
+   * DELETE /api/exams/:id for an imported exam only (a wrong file, a wrong name): its papers and totals go, audited
+   * with what was removed. Refused while another exam names it as its prior exam (纵看), so no analysis loses its
+   * baseline unseen. Scanned exams are never deleted this way.
+   */
+  async deleteImported(actor: Actor, examId: number) {
+    const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
+    if (!exam) throw new NotFoundException('考试不存在');
+    assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟管理员可以删除导入的历史成绩');
+    if (exam.status !== ExamStatus.Imported) throw new BadRequestException('只能删除“历史成绩导入”形成的考试；正式考试的数据不能删除');
+    return this.ds.transaction(async (m) => {
+      // locked, so that no exam can be linked to it between the check and the delete
+      await m.getRepository(Exam).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id: exam.id }).getOne();
+      const linked = await m.getRepository(Exam).find({ where: { priorExamId: exam.id }, select: { id: true, name: true }, order: { id: 'ASC' } });
+      if (linked.length) {
+        throw new ConflictException(`考试${linked.map((e) => `“${e.name}”（编号 ${e.id}）`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`);
+      }
+      const papers = await m.getRepository(Paper).find({ where: { examId: exam.id }, select: { id: true, subject: true } });
+      const results = await m.getRepository(StudentResult).countBy({ examId: exam.id });
+      await m.getRepository(StudentResult).delete({ examId: exam.id });
+      if (papers.length) await m.getRepository(Paper).delete({ id: In(papers.map((p) => p.id)) });
+      await m.getRepository(Exam).delete({ id: exam.id });
+      await m.getRepository(AuditLog).insert({
+        userId: actor.userId,
+        action: 'delete',
+        entity: 'exam_results',
+        entityId: String(exam.id),
+        detail: { name: exam.name, grade: exam.grade, examDate: exam.examDate, subjects: papers.map((p) => p.subject), results },
+      });
+      return { examId: exam.id, name: exam.name, deleted: true, results };
+    });
   }
 }

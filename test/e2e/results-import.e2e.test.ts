@@ -36,6 +36,8 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
   let fx: ResultsFixture;
   let students: Student[];
   let importedExamId: number;
+  let correctedExamId: number;
+  let correctedCsv: string;
   const tokens: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
@@ -140,6 +142,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     const other = await http().post(url()).set(as(fx.users.admin)).field('name', '更正后的成绩').attach('file', Buffer.from(changed), '期末.csv');
     expect(other.status).toBe(201);
     expect(other.body.examId).not.toBe(importedExamId);
+    [correctedExamId, correctedCsv] = [other.body.examId, changed];
   });
 
   it('keeps an imported exam out of scanning, papers and the results job', async () => {
@@ -202,5 +205,30 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('deletes an imported exam (admin only, audited) but never a scanned exam or one still used as a prior exam', async () => {
+    const del = (id: number, who = fx.users.admin) => http().delete(`/api/exams/${id}`).set(as(who));
+    expect((await del(correctedExamId, fx.users.principalA)).status).toBe(403);
+    expect((await del(correctedExamId, 'other_admin')).status).toBe(403);
+    const scanned = await del(fx.examId);
+    expect(scanned.status).toBe(400);
+    expect(scanned.body.message).toContain('正式考试的数据不能删除');
+    // fx.examId names importedExamId as its prior exam (linked above)
+    const before = await counts();
+    const linked = await del(importedExamId);
+    expect(linked.status).toBe(409);
+    expect(linked.body.message).toContain(`编号 ${fx.examId}`);
+    expect(await counts()).toEqual(before);
+
+    const ok = await del(correctedExamId);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ examId: correctedExamId, deleted: true, results: Object.keys(PRIOR).length });
+    expect(await counts()).toEqual({ exams: before.exams - 1, papers: before.papers - 1, results: before.results - Object.keys(PRIOR).length });
+    expect(await env.ds.getRepository(AuditLog).findOneByOrFail({ entity: 'exam_results', action: 'delete', entityId: String(correctedExamId) })).toMatchObject({ detail: { name: '更正后的成绩', subjects: ['数学'] } });
+    expect((await del(correctedExamId)).status).toBe(404);
+    // its fingerprint is free again: the same results can be imported anew
+    const again = await http().post(url()).set(as(fx.users.admin)).field('name', '更正后的成绩').attach('file', Buffer.from(correctedCsv), '期末.csv');
+    expect(again.status).toBe(201);
   });
 });
