@@ -35,6 +35,11 @@ export class WebController {
     return this.pages.render('lead-console', '统考 · 阅卷管理');
   }
 
+  @Public() @Get('exams') @Header('Content-Type', 'text/html; charset=utf-8')
+  exams() {
+    return this.pages.render('exams', '统考 · 考试管理');
+  }
+
   @Public() @Get('reports') @Header('Content-Type', 'text/html; charset=utf-8')
   reports() {
     return this.pages.render('reports', '统考 · 学校诊断报告');
