@@ -271,7 +271,12 @@ export class ResultsService {
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
     const formula = (exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se') as ImprovementFormulaName;
+    // The prior paper's reliability over the alliance (α / KR-20 of its stored item analysis) corrects the slope for
+    // the prior's measurement error. Imported priors have no items and 总分 no single α: plain OLS there.
+    const priorAnalysis = priorIds.length === 1 ? await m.getRepository(ExamAnalysis).findOneBy({ examId: prior.id, paperId: priorIds[0] }) : null;
+    const priorReliability = (priorAnalysis?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
     const l = longitudinal({
+      priorReliability,
       schools: alliance.map((s) => ({ schoolId: s.id })),
       current: outcomes.filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId)).map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
       prior: new Map(rows.map((r) => [Number(r.studentId), Number(r.total)])),

@@ -9,7 +9,8 @@ import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { generateCohort } from '../../src/results/domain/generator/synthetic-cohort.js';
-import { longitudinal, spearman } from '../../src/results/domain/value-added.js';
+import { analyseItems } from '../../src/results/domain/item-analysis.js';
+import { longitudinal, RELIABILITY_CORRECTION_MIN, spearman } from '../../src/results/domain/value-added.js';
 import { ReportsService } from '../../src/reports/reports.service.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { ResultsService, StoredLongitudinal } from '../../src/results/results.service.js';
@@ -91,7 +92,16 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
 
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
     const schoolIdx = new Map(db.schoolIds.map((id, i) => [id, i]));
+    // The prior paper's α over the alliance, recomputed from the generator's item scores, corrects the slope.
+    const k = cohort.prior.items.length;
+    const alpha = analyseItems({
+      items: cohort.prior.items.map((it, j) => ({ itemId: j + 1, maxScore: it.maxScore })),
+      scores: cohort.students.filter((s) => !s.absentPrior).map((s) => Array.from(cohort.prior.scores.subarray(s.index * k, (s.index + 1) * k))),
+    }).alpha!;
+    expect(alpha).toBeGreaterThanOrEqual(RELIABILITY_CORRECTION_MIN);
+    expect(l.reliabilityCorrection).toMatchObject({ applied: true, priorReliability: Math.round(alpha * 1e4) / 1e4 });
     const expected = longitudinal({
+      priorReliability: Math.round(alpha * 1e4) / 1e4, // as stored with the prior exam's analysis
       schools: db.schoolIds.map((schoolId) => ({ schoolId })),
       current: cohort.students.filter((s) => !s.absentNow).map((s) => ({ studentId: db.studentIds[s.index], schoolId: db.schoolIds[s.school], total: cohort.current.totals[s.index] })),
       prior: new Map(cohort.students.filter((s) => !s.absentPrior).map((s) => [db.studentIds[s.index], cohort.prior.totals[s.index]])),
@@ -100,6 +110,8 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     expect(l.matched).toBe(expected.matched);
     expect(l.matched).toBeLessThan(l.nCurrent); // absent from the prior exam: not matched
     expect(l.regression).toEqual(expected.regression);
+    expect(l.reliabilityCorrection).toEqual(expected.reliabilityCorrection);
+    expect(l.regression!.slope).toBeGreaterThan((l.reliabilityCorrection as { olsSlope: number }).olsSlope);
     expect(l.schools).toEqual(expected.schools);
     const rho = spearman(l.schools.map((s) => cohort.schools[schoolIdx.get(s.schoolId)!].plantedVa), l.schools.map((s) => s.va!));
     expect(rho).toBeGreaterThan(0.8);

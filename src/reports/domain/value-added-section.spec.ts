@@ -7,7 +7,7 @@ import { valueAddedSection } from './value-added-section.js';
 
 // A linked exam: the sample paper's students with a prior total; school L's students did better than their prior
 // predicts, M's worse, S has 3 students (suppressed). A deterministic pattern, so the figures can be checked.
-function linked(formula: 'va_over_se' | 'ratio_change' = 'va_over_se'): StoredAnalysis {
+function linked(formula: 'va_over_se' | 'ratio_change' = 'va_over_se', priorReliability?: number): StoredAnalysis {
   const input = sampleInput();
   const data = analysePaper(input);
   const current = input.outcomes.filter((o) => o.status === 'complete' && o.schoolId !== 4).map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number }));
@@ -16,7 +16,7 @@ function linked(formula: 'va_over_se' | 'ratio_change' = 'va_over_se'): StoredAn
     const shift = c.schoolId === L ? -3 : c.schoolId === M ? 2 : 0;
     prior.set(c.studentId, c.total + shift + (i % 3) - 1);
   });
-  const l = longitudinal({ schools: [{ schoolId: L }, { schoolId: M }, { schoolId: S }], current, prior, formula });
+  const l = longitudinal({ schools: [{ schoolId: L }, { schoolId: M }, { schoolId: S }], current, prior, formula, priorReliability });
   const stored: StoredLongitudinal = { priorExamId: 6, priorExamName: '上学期期末统考', priorPaperId: 60, ...l };
   return { ...data, anonymisationKey: 'k', longitudinal: stored };
 }
@@ -50,6 +50,23 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     // 6 matched: figures given, flagged as a small group
     expect(v.warnings.some((w) => w.startsWith('小样本提示：本校两次都参考的学生只有6人'))).toBe(true);
     expect(v.warnings.some((w) => w.includes('未调整生源构成'))).toBe(true);
+  });
+
+  it("says whether the slope was corrected by the prior exam's α, and why not", () => {
+    const plain = valueAddedSection(linked(), L)!;
+    expect(plain.warnings.some((w) => w.includes('也未校正上次成绩的测量误差（上次考试的信度未知'))).toBe(true);
+    expect(plain.intro.join('')).not.toContain('斜率已按上次考试信度');
+    expect(plain.notes.some((n) => n.startsWith('测量误差校正：'))).toBe(true);
+    const d = linked('va_over_se', 0.8);
+    const l = d.longitudinal as Exclude<StoredLongitudinal, { unavailable: string }>;
+    const v = valueAddedSection(d, L)!;
+    expect(l.reliabilityCorrection).toMatchObject({ applied: true, priorReliability: 0.8 });
+    expect(v.intro.join('')).toContain(`斜率已按上次考试信度 α = 0.800 校正测量误差（普通 OLS 斜率 ${(l.reliabilityCorrection as { olsSlope: number }).olsSlope.toFixed(4)}）`);
+    expect(v.warnings.some((w) => w.includes('斜率已校正上次成绩的测量误差'))).toBe(true);
+    // an analysis stored before the correction existed reads as before
+    const { reliabilityCorrection: _gone, ...old } = l;
+    const oldV = valueAddedSection({ ...d, longitudinal: old }, L)!;
+    expect(oldV.warnings.some((w) => w.includes('未调整生源构成：上次成绩高的学校'))).toBe(true);
   });
 
   it('names the other formula when the exam uses 比均率ₜ/比均率ₜ₋₁', () => {

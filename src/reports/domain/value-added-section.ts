@@ -44,7 +44,10 @@ export function valueAddedSection(data: ExamAnalysisData & { longitudinal?: Stor
   const intro = [head];
   if (own) intro.push(`本校本次计入统计${own.nCurrent}人，其中${own.matched}人有上次成绩，匹配率${formatPercent(own.matchRate)}；联盟匹配${pl.matched}/${pl.nCurrent}人，匹配率${formatPercent(pl.matchRate)}。`);
   const g = pl.regression;
-  if (g) intro.push(`联盟回归：本次成绩 = ${formatNumber(g.intercept)} + ${formatNumber(g.slope, 4)} × 上次成绩（n = ${g.n}，R² = ${formatNumber(g.r2, 3)}，残差标准差 ${formatNumber(g.residualSd)}）。`);
+  const rc = pl.reliabilityCorrection;
+  const corrected = rc?.applied === true;
+  const howFitted = rc?.applied ? `，斜率已按上次考试信度 α = ${formatNumber(rc.priorReliability, 3)} 校正测量误差（普通 OLS 斜率 ${formatNumber(rc.olsSlope, 4)}）` : '';
+  if (g) intro.push(`联盟回归：本次成绩 = ${formatNumber(g.intercept)} + ${formatNumber(g.slope, 4)} × 上次成绩（n = ${g.n}，R² = ${formatNumber(g.r2, 3)}，残差标准差 ${formatNumber(g.residualSd)}${howFitted}）。`);
 
   const warnings: string[] = [];
   if (!own || own.suppressed) {
@@ -61,7 +64,11 @@ export function valueAddedSection(data: ExamAnalysisData & { longitudinal?: Stor
     }
     if (own.shrinkage === null && own.va !== null) warnings.push('参与比较的学校不足2所，未作收缩估计。');
   }
-  warnings.push('增值以联盟全体学生的回归为基准，未调整生源构成：上次成绩高的学校，其增值可能因上次成绩的测量误差和同伴效应而略微偏高，上次成绩低的学校相反。');
+  warnings.push(
+    corrected
+      ? '增值以联盟全体学生的回归为基准，斜率已校正上次成绩的测量误差；未调整生源构成：上次成绩高的学校，其增值仍可能因同伴效应而略微偏高，上次成绩低的学校相反。'
+      : `增值以联盟全体学生的回归为基准，未调整生源构成${rc && !rc.applied ? `，也未校正上次成绩的测量误差（${rc.reason}）` : ''}：上次成绩高的学校，其增值可能因上次成绩的测量误差和同伴效应而略微偏高，上次成绩低的学校相反。`,
+  );
 
   const table: ReportTable | null =
     own && !own.suppressed
@@ -96,6 +103,7 @@ export function valueAddedSection(data: ExamAnalysisData & { longitudinal?: Stor
   const notes = [
     `提升系数：${pl.improvementFormula.description}。`,
     `回归：${pl.method.regression}。`,
+    ...(pl.method.reliability ? [`测量误差校正：${pl.method.reliability}。`] : []),
     `增值：${pl.method.schoolVa}。`,
     `收缩：${pl.method.shrinkage}；联盟校间真实增值方差 τ² = ${formatNumber(pl.tau2, 3)}。收缩后增值向0（联盟平均）靠拢，人数越少靠拢越多。`,
     `${pl.method.deltas}。T指数 = 50 + 10 × (匹配学生校均分 − 联盟均分) ÷ 联盟学生标准差。`,

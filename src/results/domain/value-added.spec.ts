@@ -1,11 +1,21 @@
 import { generateCohort, SyntheticCohort } from './generator/synthetic-cohort.js';
-import { longitudinal, olsFit, principalLongitudinal, spearman, t975 } from './value-added.js';
+import { analyseItems } from './item-analysis.js';
+import { correctForReliability, longitudinal, olsFit, principalLongitudinal, spearman, t975 } from './value-added.js';
 
-function analyse(c: SyntheticCohort, formula?: 'va_over_se' | 'ratio_change') {
+function analyse(c: SyntheticCohort, formula?: 'va_over_se' | 'ratio_change', priorReliability?: number) {
   const current = c.students.filter((s) => !s.absentNow).map((s) => ({ studentId: s.index, schoolId: s.school, total: c.current.totals[s.index] }));
   const prior = new Map<number, number>();
   for (const s of c.students) if (!s.absentPrior) prior.set(s.index, c.prior.totals[s.index]);
-  return longitudinal({ schools: c.schools.map((s) => ({ schoolId: s.index })), current, prior, formula });
+  return longitudinal({ schools: c.schools.map((s) => ({ schoolId: s.index })), current, prior, formula, priorReliability });
+}
+
+/** α of the prior exam's totals, from the generator's item scores (what the prior exam's stored analysis holds). */
+function priorAlpha(c: SyntheticCohort): number {
+  const k = c.prior.items.length;
+  return analyseItems({
+    items: c.prior.items.map((it, j) => ({ itemId: j + 1, maxScore: it.maxScore })),
+    scores: c.students.filter((s) => !s.absentPrior).map((s) => Array.from(c.prior.scores.subarray(s.index * k, (s.index + 1) * k))),
+  }).alpha!;
 }
 
 describe('value-added building blocks', () => {
@@ -73,13 +83,14 @@ describe('value-added recovers what the generator planted', () => {
     expect(Math.min(...rhos)).toBeGreaterThanOrEqual(0.85);
   });
 
-  const zeroSchoolCoverage = (gap: number, schoolSd: number, seeds: number) => {
+  const zeroSchoolCoverage = (gap: number, schoolSd: number, seeds: number, corrected = false) => {
     let covered = 0;
     let total = 0;
     let towardAbility = 0;
     for (let seed = 1000; seed < 1000 + seeds; seed++) {
       const c = generateCohort({ seed, schools: 20, schoolSize: { min: 30, max: 80 }, items: 30, urbanRuralGap: gap, schoolSd });
-      const l = analyse(c);
+      const l = analyse(c, undefined, corrected ? priorAlpha(c) : undefined);
+      if (corrected) expect(l.reliabilityCorrection?.applied).toBe(true);
       for (const s of c.schools) {
         if (s.plantedVa !== 0) continue;
         const r = l.schools[s.index];
@@ -108,6 +119,15 @@ describe('value-added recovers what the generator planted', () => {
     console.log(`with gap: planted-zero coverage ${rate.toFixed(4)} over ${total}; mean VA in the direction of prior ability ${bias.toFixed(3)} points`);
     expect(bias).toBeGreaterThan(0);
     expect(rate).toBeLessThan(0.95);
+  });
+
+  it("removes most of that bias when the slope is corrected by the prior exam's α", () => {
+    const ols = zeroSchoolCoverage(0.5, 0.2, 40);
+    const fixed = zeroSchoolCoverage(0.5, 0.2, 40, true);
+    console.log(`with gap, 40 seeds: mean VA toward prior ability OLS ${ols.bias.toFixed(3)}, α-corrected ${fixed.bias.toFixed(3)}; coverage ${ols.rate.toFixed(3)} → ${fixed.rate.toFixed(3)}`);
+    expect(ols.bias).toBeGreaterThan(0.3);
+    expect(Math.abs(fixed.bias)).toBeLessThan(0.35 * ols.bias);
+    expect(fixed.rate).toBeGreaterThan(ols.rate);
   });
 
   it('shrinks small schools more than large ones, never past 0, and keeps deltas consistent', () => {
@@ -235,5 +255,20 @@ describe('value-added standard errors', () => {
     expect(l.tau2!).toBeCloseTo(aboutZero, 3);
     expect(l.tau2!).toBeGreaterThan(aboutMean + 0.1);
     for (const s of reported) expect(s.shrinkage!).toBeCloseTo(l.tau2! / (l.tau2! + s.se! ** 2), 3);
+  });
+
+  it('corrects the slope by the reliability only when it is known and at least 0.6, keeping the line through the means', () => {
+    const x = [10, 20, 30, 40, 50, 60, 70, 80];
+    const y = [18, 25, 41, 44, 58, 61, 77, 80];
+    const ols = olsFit(x, y)!;
+    expect(correctForReliability(ols, x, y, null)).toEqual({ fit: ols, correction: { applied: false, priorReliability: null, reason: expect.stringContaining('信度未知') } });
+    expect(correctForReliability(ols, x, y, 0.55)).toEqual({ fit: ols, correction: { applied: false, priorReliability: 0.55, reason: expect.stringContaining('0.55') } });
+    const { fit, correction } = correctForReliability(ols, x, y, 0.8);
+    expect(correction).toEqual({ applied: true, priorReliability: 0.8, olsSlope: ols.slope });
+    expect(fit!.slope).toBeCloseTo(ols.slope / 0.8, 12);
+    const residuals = x.map((xi, i) => y[i] - fit!.intercept - fit!.slope * xi);
+    expect(residuals.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 9);
+    expect(fit!.r2).toBeLessThan(ols.r2); // OLS is the least-squares line: any other fits worse
+    expect(fit!.residualSd).toBeCloseTo(Math.sqrt(residuals.reduce((a, e) => a + e * e, 0) / 6), 12);
   });
 });

@@ -4,7 +4,10 @@
 //  - Link: a student counts when they have a complete total on this exam and a total on the prior exam
 //    (same student id) and sit in an alliance school (comparison schools are never part of the alliance).
 //  - Regression: OLS of this exam's total on the prior total over all matched alliance students:
-//    y = a + b·x + e. Residual e_i = y_i − a − b·x_i.
+//    y = a + b·x + e. Residual e_i = y_i − a − b·x_i. The prior total measures ability with error, which flattens b
+//    by the prior's reliability ρ and credits schools with a high prior mean with VA they did not earn (rural
+//    schools lose it). When ρ is known (the prior exam was marked here: its stored α/KR-20) and ρ ≥ 0.6, b is
+//    replaced by b/ρ and a by ȳ − (b/ρ)·x̄ (errors-in-variables correction); imported priors have no items, no ρ.
 //  - School VA_j = mean residual of its matched students. SE_j = s_w/√n_j with s_w the pooled within-school SD
 //    of the residuals (every matched alliance school with 2+ students, df = Σ(n_j − 1)); 95% CI =
 //    VA_j ± t(0.975, df)·SE_j. A school's own spread is not used: a small school whose few residuals happen to
@@ -31,6 +34,8 @@ export const IMPROVEMENT_FORMULAS: Record<ImprovementFormulaName, string> = {
 
 export const VA_METHOD = {
   regression: 'OLS：本次总分对上次总分回归，联盟内全部匹配学生',
+  reliability:
+    '上次成绩有测量误差，普通回归的斜率偏小，会使上次成绩高的学校增值偏高、低的学校偏低。上次考试若在本系统评阅、信度 α ≥ 0.6，斜率除以 α 予以校正（截距使残差之和仍为 0）；导入的历史成绩没有逐题数据、无法计算 α，按普通 OLS',
   schoolVa: '学校增值 = 本校匹配学生残差均值；标准误 = 各校合并的校内残差标准差 ÷ √本校匹配人数；95%置信区间用 t 分布',
   shrinkage: '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 各校增值平方的均值 − SE²均值)（围绕联盟平均 0 计算，与收缩目标一致）',
   deltas: 'ΔZ、Δ比均率、ΔT 指数只按两次都参考的匹配学生计算',
@@ -44,7 +49,18 @@ export interface LinkInput {
   /** Prior exam totals of students who sat it (absent students left out). */
   prior: ReadonlyMap<number, number>;
   formula?: ImprovementFormulaName;
+  /**
+   * Reliability (α / KR-20) of the prior exam's totals over the alliance, when it is known. At or above
+   * RELIABILITY_CORRECTION_MIN the OLS slope is divided by it (errors-in-variables correction of the attenuation).
+   */
+  priorReliability?: number | null;
 }
+
+/** Below this the prior is too unreliable for the correction (dividing by it would inflate the slope wildly). */
+export const RELIABILITY_CORRECTION_MIN = 0.6;
+
+/** The slope correction that was applied, or why none was. */
+export type ReliabilityCorrection = { applied: true; priorReliability: number; olsSlope: number } | { applied: false; priorReliability: number | null; reason: string };
 
 export interface Regression {
   n: number;
@@ -93,7 +109,10 @@ export interface LongitudinalAnalysis {
   nCurrent: number;
   matched: number;
   matchRate: number | null;
+  /** The line the residuals are taken from: OLS, or OLS with its slope corrected for the prior's unreliability. */
   regression: Regression | null;
+  /** Absent from analyses stored before the correction existed (they used OLS). */
+  reliabilityCorrection?: ReliabilityCorrection;
   /** Between-school variance of true VA (method of moments); null when fewer than 2 schools report. */
   tau2: number | null;
   schools: SchoolLongitudinal[];
@@ -147,6 +166,45 @@ export function olsFit(x: ArrayLike<number>, y: ArrayLike<number>): Regression |
   const intercept = my - slope * mx;
   const ssr = Math.max(0, syy - slope * sxy);
   return { n, intercept, slope, residualSd: Math.sqrt(ssr / (n - 2)), r2: syy === 0 ? 1 : 1 - ssr / syy };
+}
+
+/**
+ * Errors-in-variables correction: the prior total measures ability with error, which flattens the OLS slope by the
+ * prior's reliability ρ; slope/ρ undoes that, and the intercept keeps the line through the means (residuals still sum
+ * to 0). Residual SD and R² are those of the corrected line. Without a usable ρ the OLS line is returned as it is.
+ */
+export function correctForReliability(
+  ols: Regression | null,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  reliability: number | null,
+): { fit: Regression | null; correction: ReliabilityCorrection } {
+  if (reliability === null || !Number.isFinite(reliability)) return { fit: ols, correction: { applied: false, priorReliability: null, reason: '上次考试的信度未知（如导入的历史成绩），按普通 OLS' } };
+  if (!ols) return { fit: ols, correction: { applied: false, priorReliability: reliability, reason: '匹配学生太少，无法回归' } };
+  if (reliability < RELIABILITY_CORRECTION_MIN || reliability >= 1) {
+    return { fit: ols, correction: { applied: false, priorReliability: reliability, reason: `上次考试信度 α = ${reliability.toFixed(2)}，不在可校正范围 [${RELIABILITY_CORRECTION_MIN}, 1) 内，按普通 OLS` } };
+  }
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
+  const slope = ols.slope / reliability;
+  const intercept = my - slope * mx;
+  let ssr = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    ssr += (y[i] - intercept - slope * x[i]) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return {
+    fit: { n, intercept, slope, residualSd: Math.sqrt(ssr / (n - 2)), r2: syy === 0 ? 1 : 1 - ssr / syy },
+    correction: { applied: true, priorReliability: reliability, olsSlope: ols.slope },
+  };
 }
 
 /** Spearman rank correlation (average ranks for ties). */
@@ -215,7 +273,8 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     allY.sum += st.total;
     allY.sumSq += st.total * st.total;
   }
-  const fit = olsFit(xs, ys);
+  const ols = olsFit(xs, ys);
+  const { fit, correction } = correctForReliability(ols, xs, ys, input.priorReliability ?? null);
   // Pooled within-school residual variance (see the header).
   let withinSs = 0;
   let withinDf = 0;
@@ -339,6 +398,7 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     matched: xs.length,
     matchRate: nCurrent ? r4(xs.length / nCurrent) : null,
     regression: fit && { n: fit.n, intercept: r4(fit.intercept)!, slope: r4(fit.slope)!, residualSd: r4(fit.residualSd)!, r2: r4(fit.r2)! },
+    reliabilityCorrection: correction.applied ? { ...correction, priorReliability: r4(correction.priorReliability)!, olsSlope: r4(correction.olsSlope)! } : correction,
     tau2: tau2 === null ? null : r4(tau2),
     schools: rows.map(round),
   };
