@@ -17,6 +17,7 @@ import { analysePaper, choiceOf, ExamAnalysisData, LocalityName, SchoolKindName 
 import { anonymousLabels, principalView, PrincipalAnalysisView } from './domain/principal-view.js';
 import { IMPROVEMENT_FORMULAS, ImprovementFormulaName, longitudinal, LongitudinalAnalysis, principalLongitudinal, PrincipalLongitudinal } from './domain/value-added.js';
 import { OutcomeStatus, resolveOutcomes } from './domain/student-outcomes.js';
+import { stratifiedAlpha } from './domain/statistics.js';
 import { principalLongitudinalOf, type PrincipalStoredLongitudinal, type StoredLongitudinal } from './domain/stored-longitudinal.js';
 
 export { principalLongitudinalOf, type PrincipalStoredLongitudinal, type StoredLongitudinal };
@@ -271,10 +272,7 @@ export class ResultsService {
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
     const formula = (exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se') as ImprovementFormulaName;
-    // The prior paper's reliability over the alliance (α / KR-20 of its stored item analysis) corrects the slope for
-    // the prior's measurement error. Imported priors have no items and 总分 no single α: plain OLS there.
-    const priorAnalysis = priorIds.length === 1 ? await m.getRepository(ExamAnalysis).findOneBy({ examId: prior.id, paperId: priorIds[0] }) : null;
-    const priorReliability = (priorAnalysis?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
+    const priorReliability = await this.priorReliability(m, prior.id, priorIds, new Set(rows.map((r) => Number(r.studentId))));
     const l = longitudinal({
       priorReliability,
       schools: alliance.map((s) => ({ schoolId: s.id })),
@@ -283,6 +281,30 @@ export class ResultsService {
       formula,
     });
     return { ...head, priorPaperId, ...l };
+  }
+
+  /**
+   * Reliability of the prior exam's totals, which corrects the VA slope for the prior's measurement error: the α /
+   * KR-20 of its paper's stored item analysis (alliance students), or for 总分 the stratified α of its subjects over
+   * the students who have every subject. Null when any paper has no α (imported results have no items): plain OLS.
+   */
+  private async priorReliability(m: EntityManager, priorExamId: number, paperIds: number[], students: ReadonlySet<number>): Promise<number | null> {
+    const analyses = await m.getRepository(ExamAnalysis).find({ where: { examId: priorExamId, paperId: In(paperIds) } });
+    const alphaOf = (paperId: number) => (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
+    const alphas = paperIds.map(alphaOf);
+    if (alphas.some((a) => a === null)) return null;
+    if (paperIds.length === 1) return alphas[0];
+    const parts = await m.query(`SELECT student_id AS studentId, paper_id AS paperId, total FROM student_result WHERE paper_id IN (?) AND absent = 0 AND total IS NOT NULL`, [paperIds]);
+    const byStudent = new Map<number, number[]>();
+    for (const r of parts as { studentId: number; paperId: number; total: string }[]) {
+      const id = Number(r.studentId);
+      if (!students.has(id)) continue;
+      let row = byStudent.get(id);
+      if (!row) byStudent.set(id, (row = new Array<number>(paperIds.length).fill(NaN)));
+      row[paperIds.indexOf(Number(r.paperId))] = Number(r.total);
+    }
+    const complete = [...byStudent.values()].filter((row) => row.every(Number.isFinite));
+    return stratifiedAlpha(paperIds.map((_, i) => complete.map((row) => row[i])), alphas);
   }
 
   /**

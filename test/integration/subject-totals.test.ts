@@ -6,10 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { WorkerModule } from '../../src/app.module.js';
 import { Actor } from '../../src/common/actor.js';
+import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { ReportsService } from '../../src/reports/reports.service.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
+import { stratifiedAlpha } from '../../src/results/domain/statistics.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { FinalItemScore, ScoreSource } from '../../src/results/entities/final-item-score.entity.js';
 import { ResultsService } from '../../src/results/results.service.js';
@@ -106,5 +108,47 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
     expect(text).toContain('数学语文科目'); // the chart's categories and axis title
     expect(text).toContain('20.17'); // lead 总分 mean
     expect(text).not.toContain(NAMES.member);
+  });
+
+  it("corrects a later exam's 总分 value-added by the stratified α of this exam's subjects", async () => {
+    // This exam's subjects as stored α (set here: a one-item 语文 paper has none of its own).
+    for (const [paperId, alpha] of [[fx.paperId, 0.8], [chinese.id, 0.7]] as const) {
+      const row = await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId });
+      const data = row.data as ExamAnalysisData;
+      await env.ds.getRepository(ExamAnalysis).update({ id: row.id }, { data: { ...data, itemAnalysis: { n: 11, groupSize: 3, reliabilityMethod: 'alpha', sem: null, items: [], ...(data.itemAnalysis ?? {}), alpha } } as never });
+    }
+    // The next exam, same two subjects, linked to this one; every lead and member student sits both.
+    const next = await env.ds.getRepository(Exam).save({ allianceId: fx.allianceId, name: '下次统考', grade: '七年级', priorExamId: fx.examId });
+    const [{ id: uploader }] = await env.ds.query('SELECT id FROM user WHERE username = ?', [fx.users.admin]);
+    const papers = [];
+    for (const [subject, full] of [['数学', 20], ['语文', 10]] as const) {
+      const paper = await env.ds.getRepository(Paper).save({ examId: next.id, subject, title: subject, fullMarks: full, status: PaperStatus.Locked });
+      const item = await env.ds.getRepository(Item).save({ paperId: paper.id, seq: 1, label: '1', type: ItemType.Subjective, maxScore: full, answerKey: null, knowledgePoints: [] });
+      papers.push({ paper, item, full });
+    }
+    let n = 0;
+    for (const [schoolId, ids] of [[fx.schools.lead, fx.studentIds.lead], [fx.schools.member, fx.studentIds.member]] as const) {
+      const batch = await env.ds.getRepository(ScanBatch).save({ examId: next.id, schoolId, uploadedBy: uploader, originalName: 'next.zip' });
+      for (const [i, studentId] of ids.entries()) {
+        for (const { paper, item, full } of papers) {
+          await env.ds.getRepository(ScannedPage).save({ examId: next.id, batchId: batch.id, schoolId, paperId: paper.id, contentHash: `nx${n++}`.padStart(64, '0'), blobKey: `scans/nx${n}.jpg`, studentId, pageNo: 1, status: PageStatus.Processed });
+          await env.ds.getRepository(FinalItemScore).save({ examId: next.id, paperId: paper.id, studentId, itemId: item.id, score: (i * 3 + full) % (full + 1), source: ScoreSource.Marking, ruleVersion: 'single-v1' });
+        }
+      }
+    }
+    await results.computeExam(next.id);
+    const l = ((await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: next.id, paperId: 0 })).data as { longitudinal: { priorPaperId: number; reliabilityCorrection: { applied: boolean; priorReliability: number } } }).longitudinal;
+    expect(l.priorPaperId).toBe(0);
+    // Expected: 1 − Σσ²ᵢ(1 − αᵢ)/σ²ₓ over the students with both subjects' totals in this exam.
+    const rows: { studentId: number; paperId: number; total: string }[] = await env.ds.query(
+      'SELECT student_id AS studentId, paper_id AS paperId, total FROM student_result WHERE exam_id = ? AND paper_id IN (?) AND absent = 0 AND total IS NOT NULL',
+      [fx.examId, [fx.paperId, chinese.id]],
+    );
+    const both = [...new Set(rows.map((r) => r.studentId))].filter((id) => rows.filter((r) => r.studentId === id).length === 2);
+    const part = (paperId: number) => both.map((id) => Number(rows.find((r) => r.studentId === id && Number(r.paperId) === paperId)!.total));
+    const expected = stratifiedAlpha([part(fx.paperId), part(chinese.id)], [0.8, 0.7])!;
+    expect(both.length).toBeGreaterThan(5);
+    expect(l.reliabilityCorrection.priorReliability).toBeCloseTo(expected, 4);
+    expect(l.reliabilityCorrection.applied).toBe(expected >= 0.6);
   });
 });

@@ -1,4 +1,6 @@
+import { analyseItems } from './item-analysis.js';
 import {
+  stratifiedAlpha,
   exactSum,
   groupReliability,
   itemFigures,
@@ -217,5 +219,44 @@ describe('参考率', () => {
     expect(participationRate(5, 0)).toBe(1);
     expect(participationRate(0, 0)).toBeNull();
     expect(() => participationRate(3, 4)).toThrow();
+  });
+});
+
+describe('stratified α (reliability of 总分 from the subjects)', () => {
+  // Two "subjects" of 0/1 items driven by one ability each, correlated between subjects.
+  const rand = (() => {
+    let s = 7;
+    return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  })();
+  const students = 300;
+  const items = [8, 12];
+  const scores: number[][][] = items.map(() => []);
+  for (let s = 0; s < students; s++) {
+    const g = rand() * 4 - 2;
+    items.forEach((k, subject) => {
+      const theta = g + (rand() - 0.5) * (subject ? 1.5 : 0.5);
+      scores[subject].push(Array.from({ length: k }, (_, j) => (rand() < 1 / (1 + Math.exp(-(theta - (j / k) * 3 + 1.5))) ? 1 : 0)));
+    });
+  }
+  const meta = (k: number) => Array.from({ length: k }, (_, j) => ({ itemId: j + 1, maxScore: 1 }));
+  const alphas = items.map((k, i) => analyseItems({ items: meta(k), scores: scores[i] }).alpha!);
+  const totals = scores.map((rows) => rows.map((r) => r.reduce((a, b) => a + b, 0)));
+
+  it('follows 1 − Σσ²ᵢ(1 − αᵢ)/σ²ₓ and is at least the α of all items pooled', () => {
+    const rho = stratifiedAlpha(totals, alphas)!;
+    const sum = totals[0].map((x, s) => x + totals[1][s]);
+    const manual = 1 - (populationSd(totals[0]) ** 2 * (1 - alphas[0]) + populationSd(totals[1]) ** 2 * (1 - alphas[1])) / populationSd(sum) ** 2;
+    expect(rho).toBeCloseTo(manual, 12);
+    const pooled = analyseItems({ items: meta(20), scores: scores[0].map((r, s) => [...r, ...scores[1][s]]) }).alpha!;
+    expect(rho).toBeGreaterThanOrEqual(pooled - 1e-9);
+    expect(rho).toBeGreaterThan(Math.min(...alphas));
+    expect(rho).toBeLessThan(1);
+  });
+
+  it('is null when a subject has no α, the parts do not line up, or the sum does not vary', () => {
+    expect(stratifiedAlpha(totals, [alphas[0], null])).toBeNull();
+    expect(stratifiedAlpha(totals, [alphas[0]])).toBeNull();
+    expect(stratifiedAlpha([totals[0], totals[1].slice(1)], alphas)).toBeNull();
+    expect(stratifiedAlpha([[3, 3, 3], [1, 1, 1]], [0.8, 0.8])).toBeNull();
   });
 });

@@ -323,3 +323,23 @@ export function urbanRuralGap(urbanMean: number, ruralMean: number, fullMarks: n
   const gap = urbanMean - ruralMean;
   return { meanGap: gap, scoreRateGap: gap / fullMarks, sdUnits: allianceSd > 0 ? gap / allianceSd : null };
 }
+
+/**
+ * Stratified α: reliability of a sum of parts (subject totals → 总分) from each part's own α (Cronbach 1965):
+ * ρ = 1 − Σ σ²ᵢ(1 − αᵢ) / σ²ₓ, population variances over the students who have every part. Null when a part's α is
+ * unknown, there are fewer than 2 students, or the sum does not vary.
+ */
+export function stratifiedAlpha(parts: readonly (readonly number[])[], alphas: readonly (number | null)[]): number | null {
+  if (!parts.length || parts.length !== alphas.length || alphas.some((a) => a === null || !Number.isFinite(a))) return null;
+  const n = parts[0].length;
+  if (n < 2 || parts.some((p) => p.length !== n)) return null;
+  const sums = new Array<number>(n).fill(0);
+  let errorVariance = 0;
+  parts.forEach((p, i) => {
+    const sd = populationSd(p);
+    errorVariance += sd * sd * (1 - (alphas[i] as number));
+    for (let s = 0; s < n; s++) sums[s] += p[s];
+  });
+  const sdX = populationSd(sums);
+  return sdX > 0 ? 1 - errorVariance / (sdX * sdX) : null;
+}

@@ -6,7 +6,8 @@
 //  - Regression: OLS of this exam's total on the prior total over all matched alliance students:
 //    y = a + b·x + e. Residual e_i = y_i − a − b·x_i. The prior total measures ability with error, which flattens b
 //    by the prior's reliability ρ and credits schools with a high prior mean with VA they did not earn (rural
-//    schools lose it). When ρ is known (the prior exam was marked here: its stored α/KR-20) and ρ ≥ 0.6, b is
+//    schools lose it). When ρ is known (the prior exam was marked here: its stored α/KR-20; for 总分 the stratified
+//    α of its subjects) and ρ ≥ 0.6, b is
 //    replaced by b/ρ and a by ȳ − (b/ρ)·x̄ (errors-in-variables correction); imported priors have no items, no ρ.
 //  - School VA_j = mean residual of its matched students. SE_j = s_w/√n_j with s_w the pooled within-school SD
 //    of the residuals (every matched alliance school with 2+ students, df = Σ(n_j − 1)); 95% CI =
@@ -35,7 +36,7 @@ export const IMPROVEMENT_FORMULAS: Record<ImprovementFormulaName, string> = {
 export const VA_METHOD = {
   regression: 'OLS：本次总分对上次总分回归，联盟内全部匹配学生',
   reliability:
-    '上次成绩有测量误差，普通回归的斜率偏小，会使上次成绩高的学校增值偏高、低的学校偏低。上次考试若在本系统评阅、信度 α ≥ 0.6，斜率除以 α 予以校正（截距使残差之和仍为 0）；导入的历史成绩没有逐题数据、无法计算 α，按普通 OLS',
+    '上次成绩有测量误差，普通回归的斜率偏小，会使上次成绩高的学校增值偏高、低的学校偏低。上次考试若在本系统评阅、信度 α ≥ 0.6（总分用各科 α 合成的分层 α），斜率除以 α 予以校正（截距使残差之和仍为 0）；导入的历史成绩没有逐题数据、无法计算 α，按普通 OLS',
   schoolVa: '学校增值 = 本校匹配学生残差均值；标准误 = 各校合并的校内残差标准差 ÷ √本校匹配人数；95%置信区间用 t 分布',
   shrinkage: '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 各校增值平方的均值 − SE²均值)（围绕联盟平均 0 计算，与收缩目标一致）',
   deltas: 'ΔZ、Δ比均率、ΔT 指数只按两次都参考的匹配学生计算',
