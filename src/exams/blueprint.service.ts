@@ -85,14 +85,7 @@ export class BlueprintService {
       boxHeightMm: i.boxHeightMm,
     }));
 
-    const wb = new ExcelJS.Workbook();
-    wb.creator = 'tongkao';
-    const ws = wb.addWorksheet(SHEET_NAME);
-    ws.addRow(blueprintHeader());
-    for (const r of rows) ws.addRow(blueprintRow(r));
-    ws.getRow(1).font = { bold: true };
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    ws.columns.forEach((c, k) => (c.width = k === 7 ? 36 : 12));
+    const wb = blueprintWorkbook(rows);
 
     const matrix = blueprintMatrix(rows);
     const sum = wb.addWorksheet('细目表汇总');
@@ -108,4 +101,41 @@ export class BlueprintService {
     await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'export_blueprint', entity: 'paper', entityId: String(paperId), detail: { items: items.length } });
     return { data, fileName: `${paper.subject}-${paper.title}-第${paper.version}版-双向细目表.xlsx` };
   }
+
+  /**
+   * POST /api/exams/:id/papers/blueprint: a new draft paper whose items come from a 双向细目表 (multipart: subject,
+   * title, file). Nothing is created unless every row is good; the errors name spreadsheet rows.
+   */
+  async createPaperFromBlueprint(actor: Actor, examId: number, body: { subject?: unknown; title?: unknown } | undefined, file: UploadedSheetFile | undefined) {
+    const parsed = parseBlueprint(await this.readRows(file));
+    if (!parsed.ok) throw new BadRequestException({ statusCode: 400, message: `细目表有${parsed.errors.length}处错误，未创建试卷：${parsed.errors.join('；')}`, errors: parsed.errors });
+    return this.exams.createPaper(actor, examId, { subject: body?.subject, title: body?.title, items: parsed.items });
+  }
+
+  /** GET /api/blueprint-template.xlsx: the columns with one example of each kind of item, to fill in. */
+  async template(): Promise<Buffer> {
+    const common = { parentLabel: null, partialCredit: null, cognitiveLevel: '理解', markingMode: 'single' as MarkingModeName, tolerance: 0, scoreStep: 1, roundingMode: 'half_up' as RoundingModeName, boxHeightMm: 0 };
+    const examples: BlueprintItem[] = [
+      { ...common, label: '1', type: 'single_choice', maxScore: 3, optionCount: 4, answerKey: 'B', knowledgePoints: ['数与代数/有理数'] },
+      { ...common, label: '2', type: 'multiple_choice', maxScore: 4, optionCount: 4, answerKey: 'AC', partialCredit: 0.5, knowledgePoints: ['图形与几何/三角形'] },
+      { ...common, label: '3', type: 'true_false', maxScore: 2, optionCount: 2, answerKey: 'T', knowledgePoints: ['数与代数/方程'], cognitiveLevel: '了解' },
+      { ...common, label: '4', type: 'fill_in', maxScore: 4, optionCount: 0, answerKey: null, knowledgePoints: ['数与代数/方程'], boxHeightMm: 15 },
+      { ...common, label: '17(1)', parentLabel: '17', type: 'subjective', maxScore: 6, optionCount: 0, answerKey: null, knowledgePoints: ['图形与几何/三角形'], cognitiveLevel: '掌握', markingMode: 'double', tolerance: 1, boxHeightMm: 50 },
+      { ...common, label: '17(2)', parentLabel: '17', type: 'subjective', maxScore: 8, optionCount: 0, answerKey: null, knowledgePoints: ['图形与几何/三角形'], cognitiveLevel: '运用', markingMode: 'double_arbitration', tolerance: 2, scoreStep: 0.5, boxHeightMm: 70 },
+    ];
+    return Buffer.from(await blueprintWorkbook(examples).xlsx.writeBuffer());
+  }
+}
+
+/** The blueprint sheet (one row per item) and its summary matrix (knowledge point × cognitive level). */
+function blueprintWorkbook(rows: BlueprintItem[]): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'tongkao';
+  const ws = wb.addWorksheet(SHEET_NAME);
+  ws.addRow(blueprintHeader());
+  for (const r of rows) ws.addRow(blueprintRow(r));
+  ws.getRow(1).font = { bold: true };
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  ws.columns.forEach((c, k) => (c.width = k === 7 ? 36 : 12));
+  return wb;
 }

@@ -67,6 +67,21 @@ export class PapersController {
     return this.blueprint.importBlueprint(actor, id, file);
   }
 
+  /** A new draft paper from a 双向细目表: multipart with subject, title and file (.xlsx). */
+  @Roles(Role.Admin, Role.SubjectLead)
+  @Post('exams/:id/papers/blueprint')
+  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
+  createFromBlueprint(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: { subject?: unknown; title?: unknown }, @UploadedFile() file: UploadedSheetFile | undefined) {
+    return this.blueprint.createPaperFromBlueprint(actor, id, body, file);
+  }
+
+  /** An empty 双向细目表 with one example row of each kind of item. */
+  @Roles(Role.Admin, Role.SubjectLead)
+  @Get('blueprint-template.xlsx')
+  async blueprintTemplate() {
+    return new StreamableFile(await this.blueprint.template(), { type: XLSX, disposition: attachment('双向细目表模板.xlsx', 'blueprint-template.xlsx') });
+  }
+
   @Roles(Role.Admin, Role.SubjectLead)
   @Get('papers/:id/blueprint.xlsx')
   async exportBlueprint(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {

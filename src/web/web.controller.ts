@@ -35,6 +35,11 @@ export class WebController {
     return this.pages.render('lead-console', '统考 · 阅卷管理');
   }
 
+  @Public() @Get('papers') @Header('Content-Type', 'text/html; charset=utf-8')
+  papers() {
+    return this.pages.render('papers', '统考 · 统一命题');
+  }
+
   @Public() @Get('exams') @Header('Content-Type', 'text/html; charset=utf-8')
   exams() {
     return this.pages.render('exams', '统考 · 考试管理');
