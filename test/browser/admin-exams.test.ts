@@ -1,23 +1,18 @@
 // The alliance admin's exams page in a real Chromium: imports last term's results (a bad file first, its rows listed
 // in Chinese), links them to this term's exam for 纵看, is refused deleting them while linked, unlinks and deletes
 // them, and creates a new exam. The database shows exactly that.
-import type { INestApplication } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { createApiApp } from '../../src/app.factory.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
-import { JobProducer } from '../../src/queue/job-producer.js';
-import { QUEUES } from '../../src/queue/jobs.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
-import { describeInBrowser, launchBrowser } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describeInBrowser('admin exams page in a browser', () => {
   let env: TestEnv;
-  let app: INestApplication;
+  let closePages: () => Promise<void>;
   let browser: Browser;
   let page: Page;
   let base: string;
@@ -28,16 +23,13 @@ describeInBrowser('admin exams page in a browser', () => {
     env = await createTestEnv('admin_exams_browser');
     fx = await buildResultsFixture(env.ds, 'ae');
     students = await env.ds.getRepository(Student).find({ where: { allianceId: fx.allianceId }, order: { id: 'ASC' } });
-    app = await createApiApp(env.config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ base, close: closePages } = await servePages(env));
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
   });
   afterAll(async () => {
     await browser?.close();
-    for (const q of Object.values(QUEUES)) await app?.get(JobProducer).queue(q).obliterate({ force: true });
-    await app?.close();
+    await closePages?.();
     await env?.cleanup();
   });
 

@@ -2,25 +2,20 @@
 // a bad blueprint (rows listed), builds the paper from the template, submits it and may not approve it herself; the
 // second approves it (the paper locks); the first generates the A4 answer sheet and downloads it. The database and the
 // audit log show exactly that.
-import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
-import { JobProducer } from '../../src/queue/job-producer.js';
-import { QUEUES } from '../../src/queue/jobs.js';
-import { describeInBrowser, launchBrowser } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describeInBrowser('统一命题 page in a browser', () => {
   let env: TestEnv;
-  let app: INestApplication;
+  let closePages: () => Promise<void>;
   let browser: Browser;
   let base: string;
   let examId: number;
@@ -33,15 +28,12 @@ describeInBrowser('统一命题 page in a browser', () => {
     await createUser(env.ds, 'lead_a', password, [{ role: Role.SubjectLead, allianceId: alliance.id, subject: '数学' }]);
     await createUser(env.ds, 'lead_b', password, [{ role: Role.SubjectLead, allianceId: alliance.id, subject: '数学' }]);
     await createUser(env.ds, 'marker_c', password, [{ role: Role.Marker, allianceId: alliance.id, subject: '数学' }]);
-    app = await createApiApp(env.config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ base, close: closePages } = await servePages(env));
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    for (const q of Object.values(QUEUES)) await app?.get(JobProducer).queue(q).obliterate({ force: true });
-    await app?.close();
+    await closePages?.();
     await env?.cleanup();
   });
 

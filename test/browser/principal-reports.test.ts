@@ -1,20 +1,17 @@
 // A principal in a real Chromium: logs in through the login page, opens the reports page, sees only the
 // own school's report and downloads it with the session cookie; another school's PDF is refused.
 import type { INestApplication } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { createApiApp } from '../../src/app.factory.js';
-import { JobProducer } from '../../src/queue/job-producer.js';
-import { QUEUES } from '../../src/queue/jobs.js';
 import { ReportsService } from '../../src/reports/reports.service.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
-import { describeInBrowser, launchBrowser } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describeInBrowser('principal reports page in a browser', () => {
   let env: TestEnv;
   let app: INestApplication;
+  let closePages: () => Promise<void>;
   let browser: Browser;
   let page: Page;
   let base: string;
@@ -23,9 +20,7 @@ describeInBrowser('principal reports page in a browser', () => {
   beforeAll(async () => {
     env = await createTestEnv('principal_browser');
     fx = await buildResultsFixture(env.ds, 'pb');
-    app = await createApiApp(env.config, { logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, base, close: closePages } = await servePages(env));
     // The jobs' services, called directly: this test is about the pages, the queue path has its own tests.
     await app.get(ResultsService).computeExam(fx.examId);
     for (const id of [fx.schools.lead, fx.schools.member]) await app.get(ReportsService).renderSchoolReport(fx.examId, id);
@@ -34,8 +29,7 @@ describeInBrowser('principal reports page in a browser', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    for (const q of Object.values(QUEUES)) await app?.get(JobProducer).queue(q).obliterate({ force: true });
-    await app?.close();
+    await closePages?.();
     await env?.cleanup();
   });
 

@@ -176,8 +176,8 @@ export function olsFit(x: ArrayLike<number>, y: ArrayLike<number>): Regression |
  */
 export function correctForReliability(
   ols: Regression | null,
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
+  x: readonly number[],
+  y: readonly number[],
   reliability: number | null,
 ): { fit: Regression | null; correction: ReliabilityCorrection } {
   if (reliability === null || !Number.isFinite(reliability)) return { fit: ols, correction: { applied: false, priorReliability: null, reason: '上次考试的信度未知（如导入的历史成绩），按普通 OLS' } };
@@ -186,16 +186,10 @@ export function correctForReliability(
     return { fit: ols, correction: { applied: false, priorReliability: reliability, reason: `上次考试信度 α = ${reliability.toFixed(2)}，不在可校正范围 [${RELIABILITY_CORRECTION_MIN}, 1) 内，按普通 OLS` } };
   }
   const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
+  const avg = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / n;
+  const my = avg(y);
   const slope = ols.slope / reliability;
-  const intercept = my - slope * mx;
+  const intercept = my - slope * avg(x);
   let ssr = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
