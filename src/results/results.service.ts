@@ -342,6 +342,10 @@ export class ResultsService {
     }
     if (!Object.keys(patch).length) throw new BadRequestException('请提供 priorExamId 或 improvementFormula');
     await this.ds.transaction(async (m) => {
+      // the prior exam is held until the link is written: deleting an imported exam checks for links under its lock
+      if (patch.priorExamId && !(await m.query('SELECT id FROM exam WHERE id = ? LOCK IN SHARE MODE', [patch.priorExamId])).length) {
+        throw new BadRequestException('上次考试不存在或不属于本联盟');
+      }
       await m.getRepository(Exam).update({ id: examId }, patch);
       await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'update', entity: 'exam', entityId: String(examId), detail: patch });
     });
