@@ -81,16 +81,16 @@ export class AuthService {
    * ACTOR_CACHE_MS (so a revoked role or another instance's logout takes effect within that time; see ActorCache).
    */
   async actorFromToken(token: string): Promise<Actor> {
-    let claims: TokenClaims;
+    const cached = this.actors.get(token);
+    if (cached) return cached;
+    let claims: TokenClaims & { exp?: number };
     try {
       claims = jwt.verify(token, this.verifyKey, { algorithms: ['HS256'] }) as unknown as TokenClaims;
     } catch {
       throw new UnauthorizedException('登录已过期，请重新登录');
     }
     if (!Number.isInteger(claims?.sub) || claims.sub <= 0) throw new UnauthorizedException('登录已过期，请重新登录');
-    const cached = this.actors.get(claims.sub, claims.e ?? 0);
-    if (cached) return cached;
-    // One round trip per request: the user and every role it holds (a marker's next and submit pay this each time).
+    // One round trip per token per ACTOR_CACHE_MS: the user and every role it holds.
     const rows: { id: number; username: string; display_name: string; active: number; session_epoch: number; role: Role | null; alliance_id: number | null; school_id: number | null; subject: string | null }[] =
       await this.ds.query(
         'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
@@ -101,7 +101,7 @@ export class AuthService {
     if ((claims.e ?? 0) !== Number(u.session_epoch)) throw new UnauthorizedException('已退出登录，请重新登录');
     const grants = rows.filter((r) => r.role !== null).map((r) => ({ role: r.role!, allianceId: Number(r.alliance_id), schoolId: r.school_id === null ? null : Number(r.school_id), subject: r.subject }));
     const actor = new Actor(Number(u.id), u.username, u.display_name, grants);
-    this.actors.set(actor, Number(u.session_epoch));
+    this.actors.set(token, actor, typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY);
     return actor;
   }
 
