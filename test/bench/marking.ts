@@ -13,8 +13,10 @@
 //
 // Every marker is assigned every item (a marker with no assignment gets nothing). The API runs in its own worker
 // thread (BENCH_API_IN_PROCESS=1: in the bench's thread, sharing its event loop with the simulated markers); with
-// BENCH_API_THREADS=n (default 2, one per core) n such threads, each its own API instance on its own port, and each
-// simulated marker always calls the same one (as a load balancer with sticky sessions would send it).
+// BENCH_API_THREADS=n (default 1) n such threads, each its own API instance on its own port, and each simulated
+// marker always calls the same one (as a load balancer with sticky sessions would send it). On 2 cores a second API
+// thread lost: 2.54 against 2.03 ms of API CPU per mark at city load, 189 against 227 marks/s (CPU, not the one JS
+// thread, is the limit there).
 // Env: BENCH_MARKERS (5000), BENCH_CITY_SECONDS (60), BENCH_SAT_SECONDS (60), BENCH_SAT_CONCURRENCY (32),
 //      BENCH_ITEMS (4), BENCH_DRAIN_MAX (900), BENCH_SOCKETS (128: client keep-alive connections), BENCH_PROFILE (200),
 //      BENCH_SAT_RATE_GUESS (400: marks/s the saturation pool is sized for).
@@ -48,7 +50,7 @@ const PROFILE = Number(process.env.BENCH_PROFILE ?? 200);
 /** Marks/s the saturation pool is sized for (it must not run dry within the phase; what is left is drained after). */
 const SAT_RATE_GUESS = Number(process.env.BENCH_SAT_RATE_GUESS ?? 400);
 const API_IN_PROCESS = process.env.BENCH_API_IN_PROCESS === '1';
-const API_THREADS = API_IN_PROCESS ? 1 : Math.max(1, Number(process.env.BENCH_API_THREADS ?? 2));
+const API_THREADS = API_IN_PROCESS ? 1 : Math.max(1, Number(process.env.BENCH_API_THREADS ?? 1));
 /** The API instance a marker calls (sticky). */
 const baseOf = (bases: string[], markerId: number) => bases[markerId % bases.length];
 
