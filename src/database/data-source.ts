@@ -21,7 +21,9 @@ export function createDataSource(config: AppConfig, databaseName = config.db.nam
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    extra: { connectionLimit: 20, decimalNumbers: false },
+    // trace: false: mysql2 would capture a stack trace on every query (TypeORM calls it through its promise API),
+    // a tenth of the marking API's JS time; TypeORM's QueryFailedError still says which query failed and why.
+    extra: { connectionLimit: 20, decimalNumbers: false, trace: false },
     logging: ['error'],
   });
 }

@@ -38,6 +38,8 @@ export const ARBITRATION_ROUND = 9;
 export const SELF_REMARK_GAP = 3;
 /** 回评: how many of the marker's last marks are listed when the item sets nothing. */
 export const DEFAULT_REVIEW_SIZE = 10;
+/** How many task → snippet pairs of leased tasks one API process remembers (the oldest are forgotten first). */
+const TASK_SNIPPETS_MAX = 100_000;
 
 /** A marking_task row as the hot path reads it (raw SQL: numbers may come back as strings). */
 interface TaskRow {
@@ -156,8 +158,11 @@ export class MarkingService {
       // marked, or whose other round it holds, is passed over.
       const live = itemIds.filter((id) => !gate.blocked.has(id));
       const start = live.length > 1 ? randomInt(0, live.length) : 0;
+      // "Not marked by me" is a scalar count, not NOT EXISTS: MariaDB turns that NOT EXISTS into NOT IN over a
+      // materialised subquery that reads the whole mark_event index (every mark of every marker) on each call; the
+      // count is one index lookup per candidate row.
       const notMine = `AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
-             AND NOT EXISTS (SELECT 1 FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?)`;
+             AND (SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) = 0`;
       for (let k = 0; k < live.length; k++) {
         const itemId = live[(start + k) % live.length];
         // Lapsed leases are rare: read without locking (a locking range scan would also lock the first pending row
@@ -178,9 +183,11 @@ export class MarkingService {
         }
         if (!rows.length) {
           // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
-          // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
+          // round of an answer being leased by someone else would look taken, a 204 at the end of a pool. A scalar
+          // subquery reads it without a lock: one round trip fewer.)
           rows = await m.query(
-            `SELECT t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+            `SELECT t.id, t.snippet_id, t.exam_id, (SELECT s.token FROM answer_snippet s WHERE s.id = t.snippet_id) AS token
+             FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
              WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
              ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
             [itemId, me, me],
@@ -203,7 +210,17 @@ export class MarkingService {
       await new Promise((r) => setTimeout(r, 20 * (retry + 1)));
       leased = await lease();
     }
-    return leased === null ? null : this.taskView(leased, facts.get(num(leased.item_id))!);
+    if (leased === null) return null;
+    this.rememberSnippet(num(leased.id), num(leased.snippet_id));
+    return this.taskView(leased, facts.get(num(leased.item_id))!);
+  }
+
+  /** Task → snippet of tasks this process leased (immutable facts), so a submit need not look it up. Bounded. */
+  private readonly taskSnippets = new Map<number, number>();
+
+  private rememberSnippet(taskId: number, snippetId: number): void {
+    if (this.taskSnippets.size >= TASK_SNIPPETS_MAX) this.taskSnippets.delete(this.taskSnippets.keys().next().value!);
+    this.taskSnippets.set(taskId, snippetId);
   }
 
   /** Whether any pending task of these items is one this marker could take, ignoring row locks (no locks taken). */
@@ -212,7 +229,7 @@ export class MarkingService {
     const rows = await this.ds.query(
       `SELECT 1 FROM marking_task t WHERE t.item_id IN (?) AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
          AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
-         AND NOT EXISTS (SELECT 1 FROM mark_event e WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) LIMIT 1`,
+         AND (SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) = 0 LIMIT 1`,
       [itemIds, me, me],
     );
     return rows.length > 0;
@@ -373,11 +390,16 @@ export class MarkingService {
       result = await this.ds.transaction('READ COMMITTED', async (m) => {
         // Lock every task of the snippet: submits of round 1 and round 2 of one answer are serialised,
         // so whichever comes second sees both marks and resolves the final score.
-        // (Two statements: locking through a join would lock this task's row first, out of the snippet's order.)
-        const [of]: { snippet_id: number }[] = await m.query('SELECT snippet_id FROM marking_task WHERE id = ?', [taskId]);
+        // (Two statements: locking through a join would lock this task's row first, out of the snippet's order.) Every
+        // statement that locks a snippet's tasks walks the same index, uq_marking_task_slot (snippet first), so they lock
+        // in one order; without the hint, stale statistics make MariaDB walk the primary key (ORDER BY id): the whole
+        // table read, and every row locked by someone else waited for, on each submit.
+        // Which snippet a task is of never changes: this process remembers it for the tasks it leased.
+        const known = this.taskSnippets.get(taskId);
+        const [of]: { snippet_id: number }[] = known !== undefined ? [{ snippet_id: known }] : await m.query('SELECT snippet_id FROM marking_task WHERE id = ?', [taskId]);
         if (!of) throw new NotFoundException('阅卷任务不存在');
         const locked: TaskRow[] = await m.query(
-          `SELECT id, item_id, exam_id, snippet_id, round, status, kind, leased_by, attempt, ref_event_id FROM marking_task
+          `SELECT id, item_id, exam_id, snippet_id, round, status, kind, leased_by, attempt, ref_event_id FROM marking_task FORCE INDEX (uq_marking_task_slot)
            WHERE snippet_id = ? ORDER BY id FOR UPDATE`,
           [of.snippet_id],
         );
@@ -421,6 +443,7 @@ export class MarkingService {
       return this.answerFor(winner, me, taskId);
     }
     if ('duplicate' in result) return this.answerFor(result.duplicate, me, taskId);
+    this.taskSnippets.delete(taskId);
     const kind = result.task.kind as TaskKind;
     if (kind === TaskKind.Seed) await this.afterSeed(me, result.facts.item);
     else if (kind === TaskKind.Trial) await this.afterTrial(me, result.facts.item);
@@ -634,7 +657,7 @@ export class MarkingService {
       const event = await this.ds.getRepository(MarkEvent).findOneBy({ id: eventId });
       if (!event || event.kind !== TaskKind.Live || event.round >= ARBITRATION_ROUND) continue;
       const done = await this.ds.transaction('READ COMMITTED', async (m) => {
-        await m.query('SELECT id FROM marking_task WHERE snippet_id = ? ORDER BY id FOR UPDATE', [event.snippetId]);
+        await m.query('SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE', [event.snippetId]);
         if (await m.getRepository(MarkSupersession).findOneBy({ markEventId: event.id })) return false;
         const before = await m.getRepository(FinalItemScore).findOneBy({ studentId: (await m.getRepository(AnswerSnippet).findOneByOrFail({ id: event.snippetId })).studentId, itemId: event.itemId });
         await m.getRepository(MarkSupersession).insert({ markEventId: event.id, reason, byUserId: by, replacementEventId: null });
@@ -712,7 +735,7 @@ export class MarkingService {
     let event: MarkEvent;
     try {
       event = await this.ds.transaction('READ COMMITTED', async (m) => {
-        await m.query('SELECT id FROM marking_task WHERE snippet_id = ? ORDER BY id FOR UPDATE', [old.snippetId]);
+        await m.query('SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE', [old.snippetId]);
         if (await m.getRepository(MarkSupersession).findOneBy({ markEventId: old.id })) throw new ConflictException('该评分已被修改或已收回，请刷新回评列表');
         const snippet = await m.getRepository(AnswerSnippet).findOneByOrFail({ id: old.snippetId });
         if (await m.getRepository(FinalItemScore).findOneBy({ studentId: snippet.studentId, itemId: snippet.itemId })) throw new ConflictException('该答卷已出分，不能再修改');
@@ -775,7 +798,7 @@ export class MarkingService {
     if (mode !== 'arbitrate' && !reason) throw new BadRequestException(mode === 'override' ? '改判已出分的答卷必须填写原因' : '将标准分定为最终得分必须填写原因');
     const snippetId = ctx.snippet.id;
     const resolution = await this.ds.transaction('READ COMMITTED', async (m) => {
-      await m.query('SELECT id FROM marking_task WHERE snippet_id = ? ORDER BY id FOR UPDATE', [snippetId]);
+      await m.query('SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE', [snippetId]);
       const previous = await m.getRepository(FinalItemScore).findOneBy({ studentId: ctx.snippet.studentId, itemId: ctx.item.id });
       const events = await this.countingEvents(m, snippetId);
       const current = resolveFinalScore(

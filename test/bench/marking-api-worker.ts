@@ -3,6 +3,7 @@
 // 127.0.0.1, posts back the port, closes on 'close'.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
+import { readlinkSync } from 'node:fs';
 import { createApiApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/config.js';
 
@@ -11,7 +12,14 @@ await app.init();
 await app.listen(0, '127.0.0.1');
 // Markers pause 5–15 s; keep client sockets alive past that, as a load balancer's upstream pool would.
 app.getHttpServer().keepAliveTimeout = 120_000;
-parentPort!.postMessage({ port: (app.getHttpServer().address() as AddressInfo).port });
+// The thread's Linux id ("pid/task/tid"), so the bench can read this thread's own CPU time from /proc.
+let tid: number | null = null;
+try {
+  tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+} catch {
+  /* not Linux */
+}
+parentPort!.postMessage({ port: (app.getHttpServer().address() as AddressInfo).port, tid });
 parentPort!.on('message', async (msg: string) => {
   if (msg !== 'close') return;
   await app.close();

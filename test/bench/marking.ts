@@ -12,7 +12,11 @@
 //   statements (every statement of TypeORM's query runner, BEGIN and COMMIT included) and their time.
 //
 // Every marker is assigned every item (a marker with no assignment gets nothing). The API runs in its own worker
-// thread (BENCH_API_IN_PROCESS=1: in the bench's thread, sharing its event loop with the simulated markers).
+// thread (BENCH_API_IN_PROCESS=1: in the bench's thread, sharing its event loop with the simulated markers); with
+// BENCH_API_THREADS=n (default 1) n such threads, each its own API instance on its own port, and each simulated
+// marker always calls the same one (as a load balancer with sticky sessions would send it). On 2 cores a second API
+// thread lost: 2.54 against 2.03 ms of API CPU per mark at city load, 189 against 227 marks/s (CPU, not the one JS
+// thread, is the limit there).
 // Env: BENCH_MARKERS (5000), BENCH_CITY_SECONDS (60), BENCH_SAT_SECONDS (60), BENCH_SAT_CONCURRENCY (32),
 //      BENCH_ITEMS (4), BENCH_DRAIN_MAX (900), BENCH_SOCKETS (128: client keep-alive connections), BENCH_PROFILE (200),
 //      BENCH_SAT_RATE_GUESS (400: marks/s the saturation pool is sized for).
@@ -34,6 +38,7 @@ import { Actor } from '../../src/common/actor.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
+import { Pool, seedPool, SUBJECT } from './marking-pool.js';
 
 const MARKERS = Number(process.env.BENCH_MARKERS ?? 5000);
 const CITY_SECONDS = Number(process.env.BENCH_CITY_SECONDS ?? 60);
@@ -45,7 +50,9 @@ const PROFILE = Number(process.env.BENCH_PROFILE ?? 200);
 /** Marks/s the saturation pool is sized for (it must not run dry within the phase; what is left is drained after). */
 const SAT_RATE_GUESS = Number(process.env.BENCH_SAT_RATE_GUESS ?? 400);
 const API_IN_PROCESS = process.env.BENCH_API_IN_PROCESS === '1';
-const SUBJECT = '数学';
+const API_THREADS = API_IN_PROCESS ? 1 : Math.max(1, Number(process.env.BENCH_API_THREADS ?? 1));
+/** The API instance a marker calls (sticky). */
+const baseOf = (bases: string[], markerId: number) => bases[markerId % bases.length];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
@@ -53,63 +60,6 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 10) / 10;
 };
-
-interface Pool {
-  examId: number;
-  itemIds: number[];
-  /** The score a snippet "deserves": markers give it ±1, so most pairs agree and some need a third mark. */
-  base: Map<number, number>;
-}
-
-/** An exam with ITEMS double-marked items and `students` answers per item, written in bulk SQL (no images needed). */
-async function seedPool(env: TestEnv, allianceId: number, schoolId: number, uploaderId: number, students: number, tag: string): Promise<Pool> {
-  const ds = env.ds;
-  const ex = await ds.query(`INSERT INTO exam (alliance_id, name, grade, status) VALUES (?, ?, '八年级', 'marking')`, [allianceId, `压测${tag}`]);
-  const examId = Number(ex.insertId);
-  const pa = await ds.query(`INSERT INTO paper (exam_id, subject, title, full_marks, status) VALUES (?, ?, ?, 100, 'locked')`, [examId, SUBJECT, `试卷${tag}`]);
-  const paperId = Number(pa.insertId);
-  const itemIds: number[] = [];
-  for (let i = 0; i < ITEMS; i++) {
-    const it = await ds.query(
-      `INSERT INTO item (paper_id, seq, label, type, max_score, score_step, rounding_mode, marking_mode, tolerance) VALUES (?, ?, ?, 'subjective', 10, 1, 'half_up', 'double', 1)`,
-      [paperId, i + 1, String(20 + i)],
-    );
-    itemIds.push(Number(it.insertId));
-  }
-  const cl = await ds.query(`INSERT INTO school_class (school_id, name, grade) VALUES (?, ?, '八年级')`, [schoolId, `压测班${tag}`]);
-  const classId = Number(cl.insertId);
-  const bt = await ds.query(`INSERT INTO scan_batch (exam_id, school_id, uploaded_by, original_name, page_count) VALUES (?, ?, ?, 'bench.zip', ?)`, [examId, schoolId, uploaderId, students]);
-  const batchId = Number(bt.insertId);
-  const base = new Map<number, number>();
-  const CH = 1000;
-  for (let from = 0; from < students; from += CH) {
-    const n = Math.min(CH, students - from);
-    const st = await ds.query(
-      `INSERT INTO student (alliance_id, school_id, class_id, exam_no, name) VALUES ${Array(n).fill('(?, ?, ?, ?, ?)').join(',')}`,
-      Array.from({ length: n }, (_, k) => [allianceId, schoolId, classId, `${tag}${from + k}`.slice(0, 20), `考生${from + k}`]).flat(),
-    );
-    const firstStudent = Number(st.insertId);
-    const pg = await ds.query(
-      `INSERT INTO scanned_page (exam_id, batch_id, school_id, paper_id, content_hash, blob_key, status, student_id, page_no) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, 'bench/none.jpg', 'processed', ?, 1)").join(',')}`,
-      Array.from({ length: n }, (_, k) => [examId, batchId, schoolId, paperId, randomBytes(16).toString('hex'), firstStudent + k]).flat(),
-    );
-    const firstPage = Number(pg.insertId);
-    for (const itemId of itemIds) {
-      const sn = await ds.query(
-        `INSERT INTO answer_snippet (exam_id, page_id, student_id, item_id, blob_key, token) VALUES ${Array(n).fill("(?, ?, ?, ?, 'bench/none.jpg', ?)").join(',')}`,
-        Array.from({ length: n }, (_, k) => [examId, firstPage + k, firstStudent + k, itemId, randomBytes(12).toString('hex')]).flat(),
-      );
-      const firstSnippet = Number(sn.insertId);
-      for (let k = 0; k < n; k++) base.set(firstSnippet + k, 1 + randomInt(0, 9));
-      await ds.query(
-        `INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) VALUES ${Array(n * 2).fill("(?, ?, ?, ?, 'pending', ?)").join(',')}`,
-        Array.from({ length: n }, (_, k) => [1, 2].map((round) => [examId, itemId, firstSnippet + k, round, randomInt(0, 2 ** 31 - 1)]).flat()).flat(),
-      );
-    }
-  }
-  return { examId, itemIds, base };
-}
-
 
 // A keep-alive agent with a bounded socket pool, as a load balancer in front of the API would hold: thousands of
 // markers do not each open a connection (5,000 simultaneous connects overflow the listen backlog and stall in SYN retries).
@@ -140,15 +90,20 @@ interface Tally {
   doubleAssigned: number;
   acknowledged: Set<number>;
   errors: number;
+  /** next answered 204 (nothing left to lease) while measuring. */
+  empty: number;
 }
-const newTally = (): Tally => ({ marks: 0, nextMs: [], submitMs: [], holding: new Map(), doubleAssigned: 0, acknowledged: new Set(), errors: 0 });
+const newTally = (): Tally => ({ marks: 0, nextMs: [], submitMs: [], holding: new Map(), doubleAssigned: 0, acknowledged: new Set(), errors: 0, empty: 0 });
 
 /** One simulated marker's step against the HTTP API: next (204 = nothing left), optional pause, submit. */
 async function httpStep(base: string, token: string, markerId: number, pool: Pool, t: Tally, pauseMs: number, record: boolean): Promise<boolean> {
   let t0 = performance.now();
   const res = await post(`${base}/api/marking/next`, token, { examId: pool.examId });
   if (record) t.nextMs.push(performance.now() - t0);
-  if (res.status === 204) return false;
+  if (res.status === 204) {
+    if (record) t.empty++;
+    return false;
+  }
   if (res.status !== 200) {
     t.errors++;
     return false;
@@ -205,21 +160,40 @@ function dbCpuMs(): number {
   const f = readFileSync(`/proc/${DB_PID}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
 }
-function cpuMeter(worker: Worker | undefined) {
+/** CPU time of one thread of this process (the API's worker thread), from /proc; NaN when unknown. */
+const apiTids: (number | null)[] = [];
+function apiThreadCpuMs(): number {
+  let ms = 0;
+  for (const tid of apiTids) {
+    if (tid === null) return NaN;
+    try {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch {
+      return NaN;
+    }
+  }
+  return apiTids.length ? ms : NaN;
+}
+function cpuMeter(workers: Worker[]) {
   const node0 = process.cpuUsage();
   const db0 = dbCpuMs();
-  const elu0 = worker?.performance.eventLoopUtilization();
+  const api0 = workers.length ? apiThreadCpuMs() : NaN;
+  const elu0 = workers.map((w) => w.performance.eventLoopUtilization());
   const t0 = performance.now();
   return (marks: number, label: string) => {
     const node = process.cpuUsage(node0);
     const nodeMs = (node.user + node.system) / 1000;
     const dbMs = dbCpuMs() - db0;
+    const apiMs = apiThreadCpuMs() - api0;
     const wall = (performance.now() - t0) / 1000;
-    const elu = worker && elu0 ? worker.performance.eventLoopUtilization(worker.performance.eventLoopUtilization(), elu0).utilization : NaN;
+    const elus = workers.map((w, i) => w.performance.eventLoopUtilization(w.performance.eventLoopUtilization(), elu0[i]).utilization);
+    const elu = elus.length ? Math.max(...elus) : NaN;
     console.log(
       `  cpu (${label}): bench process (API thread + simulated markers) ${(nodeMs / Math.max(1, marks)).toFixed(2)} ms/mark, MariaDB ${(dbMs / Math.max(1, marks)).toFixed(2)} ms/mark` +
-        ` (${(nodeMs / 1000 / wall).toFixed(2)} + ${(dbMs / 1000 / wall).toFixed(2)} cores of ${cpus().length} over ${wall.toFixed(0)} s); API thread busy ${(elu * 100).toFixed(0)} %` +
-        `; 500 marks/s would need ${(((nodeMs + dbMs) / Math.max(1, marks)) * 0.5).toFixed(2)} cores`,
+        ` (${(nodeMs / 1000 / wall).toFixed(2)} + ${(dbMs / 1000 / wall).toFixed(2)} cores of ${cpus().length} over ${wall.toFixed(0)} s); API thread${workers.length > 1 ? 's' : ''} busy ${workers.length > 1 ? elus.map((e) => (e * 100).toFixed(0)).join(' / ') : (elu * 100).toFixed(0)} %` +
+        `; 500 marks/s would need ${(((nodeMs + dbMs) / Math.max(1, marks)) * 0.5).toFixed(2)} cores` +
+        (Number.isNaN(apiMs) ? '' : `; of the bench process: API thread${workers.length > 1 ? 's' : ''} ${(apiMs / Math.max(1, marks)).toFixed(2)} ms/mark, the rest (simulated markers, GC threads) ${((nodeMs - apiMs) / Math.max(1, marks)).toFixed(2)} ms/mark`),
     );
   };
 }
@@ -234,11 +208,11 @@ async function anyOpen(examId: number): Promise<boolean> {
  * Closed loop over `markers` until the deadline passes or, with `drain`, until no task of the pool is open: a marker
  * with nothing to do waits while others still hold tasks (their submits may create third rounds it can take).
  */
-async function closedLoop(base: string, markers: { id: number; token: string }[], pool: Pool, t: Tally, until: number, record: boolean, drain = false) {
+async function closedLoop(bases: string[], markers: { id: number; token: string }[], pool: Pool, t: Tally, until: number, record: boolean, drain = false) {
   await Promise.all(
     markers.map(async (m) => {
       while (performance.now() < until) {
-        if (await httpStep(base, m.token, m.id, pool, t, 0, record)) continue;
+        if (await httpStep(baseOf(bases, m.id), m.token, m.id, pool, t, 0, record)) continue;
         if (drain && !(await anyOpen(pool.examId))) return;
         await sleep(200);
       }
@@ -331,7 +305,7 @@ async function main() {
   const env = await createTestEnv('bench_marking');
   envRef = env;
   let app: INestApplication | undefined;
-  let apiWorker: Worker | undefined;
+  const apiWorkers: Worker[] = [];
   try {
     const a = await createAlliance(env.ds, '压测教联体');
     const school = await createSchool(env.ds, a.id, '压测中学', 'B1');
@@ -370,31 +344,43 @@ async function main() {
         chunk.flatMap((u) => allItems.flatMap((itemId) => [itemId, u.id])),
       );
     }
+    // The simulated markers know which answer each seeded task shows (to choose a plausible score) from one read here,
+    // not one query per mark (that was MariaDB work of the load generator, counted as the API's); third rounds created
+    // later are still looked up.
+    for (const p of [city, sat, raw]) {
+      for (const r of await env.ds.query('SELECT id, snippet_id FROM marking_task WHERE exam_id = ?', [p.examId])) snippetOfTask.set(Number(r.id), Number(r.snippet_id));
+    }
     console.log(`seeded ${total} markers, ${(cityStudents + satStudents + baseStudents) * ITEMS} answers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     // The baseline's (and the profile's) service, in this thread; the API under load in its own thread unless asked.
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    let base: string;
+    const bases: string[] = [];
     if (API_IN_PROCESS) {
       await app.listen(0, '127.0.0.1');
       app.getHttpServer().keepAliveTimeout = 120_000;
-      base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      bases.push(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`);
     } else {
-      apiWorker = new Worker(new URL('./marking-api-worker.js', import.meta.url), { workerData: { config: env.config } });
-      const port = await new Promise<number>((resolve, reject) => {
-        apiWorker!.once('message', (msg: { port: number }) => resolve(msg.port));
-        apiWorker!.once('error', reject);
-      });
-      base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < API_THREADS; i++) {
+        const w = new Worker(new URL('./marking-api-worker.js', import.meta.url), { workerData: { config: env.config } });
+        apiWorkers.push(w);
+        const port = await new Promise<number>((resolve, reject) => {
+          w.once('message', (msg: { port: number; tid: number | null }) => {
+            apiTids.push(msg.tid);
+            resolve(msg.port);
+          });
+          w.once('error', reject);
+        });
+        bases.push(`http://127.0.0.1:${port}`);
+      }
     }
-    console.log(`API ${API_IN_PROCESS ? 'in the bench thread' : 'in its own worker thread'} at ${base}`);
+    console.log(`API ${API_IN_PROCESS ? 'in the bench thread' : `in ${API_THREADS} worker thread${API_THREADS > 1 ? 's' : ''} of its own`} at ${bases.join(', ')}`);
     const svc = app.get(MarkingService);
 
     // ── city load ──
     const ct = newTally();
     const cityMarkers = users.slice(0, MARKERS);
-    const cityCpu = cpuMeter(apiWorker);
+    const cityCpu = cpuMeter(apiWorkers);
     const cityStart = performance.now();
     const cityEnd = cityStart + CITY_SECONDS * 1000;
     await Promise.all(
@@ -402,7 +388,7 @@ async function main() {
         await sleep(randomInt(0, 15_000)); // arrivals spread over the first pause
         while (performance.now() < cityEnd) {
           const pause = 5000 + randomInt(0, 10_001);
-          const got = await httpStep(base, m.token, m.id, city, ct, Math.min(pause, Math.max(0, cityEnd - performance.now())), true).catch(() => (ct.errors++, false));
+          const got = await httpStep(baseOf(bases, m.id), m.token, m.id, city, ct, Math.min(pause, Math.max(0, cityEnd - performance.now())), true).catch(() => (ct.errors++, false));
           if (!got) await sleep(pause);
         }
       }),
@@ -420,7 +406,7 @@ async function main() {
     ct.holding.clear();
     const drainers = users.slice(0, Math.max(SAT_CONCURRENCY, 8) + 2); // a few more than one answer's rounds need
     const cityDrainStart = performance.now();
-    await closedLoop(base, drainers, city, ct, performance.now() + DRAIN_MAX * 1000, false, true);
+    await closedLoop(bases, drainers, city, ct, performance.now() + DRAIN_MAX * 1000, false, true);
     console.log(`  drained in ${((performance.now() - cityDrainStart) / 1000).toFixed(1)} s by ${drainers.length} markers`);
     const cityCheck = await check(env, city, ct);
     console.log(`  checks after drain: ${JSON.stringify(cityCheck)}`);
@@ -428,15 +414,16 @@ async function main() {
     // ── saturation ──
     const st = newTally();
     const satMarkers = users.slice(MARKERS, MARKERS + SAT_CONCURRENCY);
-    const satCpu = cpuMeter(apiWorker);
+    const satCpu = cpuMeter(apiWorkers);
     const satStart = performance.now();
-    await closedLoop(base, satMarkers, sat, st, satStart + SAT_SECONDS * 1000, true);
+    await closedLoop(bases, satMarkers, sat, st, satStart + SAT_SECONDS * 1000, true);
     satCpu(st.marks, 'saturation');
     const satElapsed = (performance.now() - satStart) / 1000;
     const satRate = st.marks / satElapsed;
     console.log(`saturation: ${SAT_CONCURRENCY} markers, closed loop: ${satRate.toFixed(1)} marks/s over ${satElapsed.toFixed(1)} s; next p99 ${pct(st.nextMs, 99)} ms, submit p99 ${pct(st.submitMs, 99)} ms`);
+    if (st.empty > 0) console.log(`  note: the saturation pool ran dry (${st.empty} answers of 204): the figure is a lower bound; raise BENCH_SAT_RATE_GUESS`);
     const satDrainStart = performance.now();
-    await closedLoop(base, [...satMarkers, ...users.slice(0, 4)], sat, st, performance.now() + DRAIN_MAX * 1000, false, true);
+    await closedLoop(bases, [...satMarkers, ...users.slice(0, 4)], sat, st, performance.now() + DRAIN_MAX * 1000, false, true);
     console.log(`  drained in ${((performance.now() - satDrainStart) / 1000).toFixed(1)} s`);
     const satCheck = await check(env, sat, st);
     console.log(`  checks after drain: ${JSON.stringify(satCheck)}`);
@@ -447,7 +434,7 @@ async function main() {
 
     // ── baseline: the same lease + submit without HTTP ──
     const rt = newTally();
-    const rawCpu = cpuMeter(undefined);
+    const rawCpu = cpuMeter([]);
     const rawStart = performance.now();
     const rawEnd = rawStart + Math.min(SAT_SECONDS, 30) * 1000;
     await Promise.all(
@@ -492,10 +479,10 @@ async function main() {
     process.exitCode = ok && finalOk ? 0 : 1;
   } finally {
     agent.destroy();
-    if (apiWorker) {
-      apiWorker.postMessage('close');
-      await new Promise((r) => apiWorker!.once('message', r));
-      await apiWorker.terminate();
+    for (const w of apiWorkers) {
+      w.postMessage('close');
+      await new Promise((r) => w.once('message', r));
+      await w.terminate();
     }
     await app?.close();
     await env.cleanup();

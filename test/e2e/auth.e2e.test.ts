@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
+import { ACTOR_CACHE_MS, ActorCache } from '../../src/auth/actor-cache.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
@@ -96,6 +97,30 @@ describe('login and the guard', () => {
     expect(locked.body.message).toMatch(/^登录失败次数过多，请 1[45] 分钟后再试$/);
     expect(locked.headers['set-cookie']).toBeUndefined();
     expect((await login('bystander', 'by-pass')).status).toBe(200);
+  });
+
+  it('a logout, deactivation or revoked role on another API instance takes effect here within ACTOR_CACHE_MS', async () => {
+    await createUser(env.ds, 'roaming', 'roam-pass', [{ role: Role.SubjectLead, allianceId: (await env.ds.query('SELECT id FROM alliance LIMIT 1'))[0].id, subject: '数学' }]);
+    const cache = app.get(ActorCache) as unknown as { clock: () => number };
+    let now = Date.now();
+    cache.clock = () => now;
+    try {
+      const token = (await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'roaming', password: 'roam-pass' })).body.token;
+      const me = () => request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      expect((await me()).body.roles).toHaveLength(1);
+      // Another instance revokes the role and ends the sessions (the epoch moves on in the database, not here).
+      const [u] = await env.ds.query("SELECT id FROM `user` WHERE username = 'roaming'");
+      await env.ds.query('DELETE FROM user_role WHERE user_id = ?', [u.id]);
+      await env.ds.query('UPDATE `user` SET session_epoch = session_epoch + 1 WHERE id = ?', [u.id]);
+      now += ACTOR_CACHE_MS - 1;
+      expect((await me()).status).toBe(200);
+      now += 1;
+      const late = await me();
+      expect(late.status).toBe(401);
+      expect(late.body.message).toBe('已退出登录，请重新登录');
+    } finally {
+      delete (cache as { clock?: unknown }).clock;
+    }
   });
 
   it('a successful login clears the account\'s failure count', async () => {
