@@ -6,6 +6,7 @@
 // Synthetic pages are cached under $TMPDIR/tongkao-bench-ingest so that re-runs skip the slow generator.
 //
 // Env: BENCH_PAGES (default 512, even), BENCH_CONCURRENCY (default: config.ingestConcurrency).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,17 @@ function rssSampler() {
       return Math.max(peak, process.memoryUsage.rss());
     },
   };
+}
+
+/** CPU ticks (10 ms) the local MariaDB server has used, or null if it cannot be read. */
+function mariadbTicks(): number | null {
+  try {
+    const pid = execFileSync('pidof', ['mariadbd'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+  } catch {
+    return null;
+  }
 }
 
 async function main() {
@@ -149,9 +161,13 @@ async function main() {
     gcObserver.observe({ entryTypes: ['gc'] });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const db0 = mariadbTicks();
+    const elu0 = performance.eventLoopUtilization();
     await pool(pageIds, concurrency, (id) => ingest.ingestPage(id));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
+    const db1 = mariadbTicks();
     gcObserver.disconnect();
     const peak = rss.stop();
     const value = files.length / seconds;
@@ -172,6 +188,9 @@ async function main() {
     // CPU time (all threads of this process; not MariaDB's) is steadier than rates on a shared machine: on two idle cores
     // the ratio of the two rates approaches the inverse ratio of these (plus the database server's share).
     console.log(`CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`);
+    // The JS thread is the one part that cannot spread over cores: its busy time per page bounds the rate.
+    console.log(`JS main thread busy ${(elu.active / files.length).toFixed(1)} ms per page (event loop utilisation ${(elu.utilization * 100).toFixed(0)} %)`);
+    if (db0 !== null && db1 !== null) console.log(`MariaDB server CPU per page: ${(((db1 - db0) * 10) / files.length).toFixed(1)} ms (whole server: includes any other client's work)`);
     console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
     const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     console.log(JSON.stringify({ bench: 'ingest', value: r(value), unit: 'pages/s', baseline: r(baseline), ratio: r(value / baseline, 3), peak_rss_mb: Math.round(peak / 2 ** 20) }));
