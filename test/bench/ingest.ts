@@ -17,6 +17,7 @@ import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { defaultScanThreads, PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
@@ -116,9 +117,11 @@ async function main() {
 
     // End to end.
     const blobs = new LocalBlobStore(env.config.dataDir);
-    // Where the time goes: decoding and the recording transactions are timed by wrapping them (summed over workers).
-    const spent = { decode: 0, transactions: 0, encode: 0 };
+    // Where the time goes: scanning (decode, read, cut, encode) and the recording transactions are timed by wrapping
+    // them (summed over workers). Pages are scanned on worker threads, as the worker process's ScansModule does.
+    const spent = { scan: 0, transactions: 0 };
     const codec = new ScanImageCodec();
+    const scanner = new PageScanner(codec, Number(process.env.BENCH_SCAN_THREADS ?? defaultScanThreads()));
     const timed = <A extends unknown[], R>(key: keyof typeof spent, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
       const t = performance.now();
       try {
@@ -127,11 +130,10 @@ async function main() {
         spent[key] += performance.now() - t;
       }
     };
-    codec.decodeGray = timed('decode', codec.decodeGray.bind(codec));
-    codec.encodeJpeg = timed('encode', codec.encodeJpeg.bind(codec));
+    scanner.scan = timed('scan', scanner.scan.bind(scanner));
     const transaction = env.ds.transaction.bind(env.ds) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
     (env.ds as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
-    const ingest = new ScanIngestService(env.ds, blobs, codec);
+    const ingest = new ScanIngestService(env.ds, blobs, codec, scanner);
     // Every reading of a page, also the ones the service starts itself (a deferred page read again when its previous
     // page is done): a page read twice is work thrown away.
     const outcomes = new Map<string, number>();
@@ -184,7 +186,7 @@ async function main() {
       process.exitCode = 1;
     }
     console.log(`page readings: ${[...outcomes].map(([k, n]) => `${k}=${n}`).join(' ')}; garbage collection ${(gc.ms / files.length).toFixed(1)} ms per page (${gc.major} full collections)`);
-    console.log(`time per page, summed over workers: decode ${(spent.decode / files.length).toFixed(1)} ms, DB transactions ${(spent.transactions / files.length).toFixed(1)} ms, snippet JPEG encoding ${(spent.encode / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
+    console.log(`time per page, summed over workers: page scan ${(spent.scan / files.length).toFixed(1)} ms (${scanner.threaded ? 'on worker threads' : 'in the main thread'}), DB transactions ${(spent.transactions / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
     // CPU time (all threads of this process; not MariaDB's) is steadier than rates on a shared machine: on two idle cores
     // the ratio of the two rates approaches the inverse ratio of these (plus the database server's share).
     console.log(`CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`);
