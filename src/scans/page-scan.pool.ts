@@ -50,6 +50,7 @@ export class PageScanner implements OnModuleDestroy {
     return this.script !== null;
   }
 
+  /** Scans a page. On a thread, `input.image` may be handed over to it: the caller must not use it afterwards. */
   scan(input: PageScanInput): Promise<PageScan> {
     if (!this.script) return scanPage(this.codec, input);
     // the least busy thread (started on first use)
@@ -60,8 +61,14 @@ export class PageScanner implements OnModuleDestroy {
     return new Promise<PageScan>((resolve, reject) => {
       thread.jobs.set(id, { resolve, reject });
       thread.worker.ref();
-      // The image bytes are copied (they may share memory with other buffers); layouts are small.
-      thread.worker.postMessage({ id, input });
+      // The image bytes move to the thread when they own their memory (a file read whole does), else they are copied.
+      const bytes = input.image;
+      const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      try {
+        thread.worker.postMessage({ id, input }, own ? [bytes.buffer as ArrayBuffer] : []);
+      } catch {
+        thread.worker.postMessage({ id, input }); // memory that cannot be handed over (an addon's): copied
+      }
     });
   }
 

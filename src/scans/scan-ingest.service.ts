@@ -36,6 +36,8 @@ class PageException extends Error {
   }
 }
 
+type ExamRef = Pick<Exam, 'id' | 'allianceId'>;
+
 interface CutSnippet {
   itemId: number;
   blobKey: string;
@@ -49,6 +51,7 @@ export class ScanIngestService {
    * committed. A later page of a sheet waits here for the pages before it instead of being deferred and read twice.
    */
   private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
+  private readonly exams = new Map<number, ExamRef>();
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
@@ -88,7 +91,7 @@ export class ScanIngestService {
   }
 
   private async readAndRecord(page: ScannedPage): Promise<IngestOutcome> {
-    const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: page.examId });
+    const exam = await this.examOf(page.examId);
     const allPapers = await this.ds.getRepository(Paper).findBy({ examId: exam.id });
     const papers = allPapers.filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
@@ -182,7 +185,18 @@ export class ScanIngestService {
     }
   }
 
-  private async studentByExamNo(m: EntityManager, exam: Exam, page: ScannedPage, examNo: string): Promise<Student> {
+  /** The exam's id and alliance, which never change: looked up once per exam, not per page. */
+  private async examOf(id: number): Promise<ExamRef> {
+    const known = this.exams.get(id);
+    if (known) return known;
+    const { allianceId } = await this.ds.getRepository(Exam).findOneOrFail({ where: { id }, select: { id: true, allianceId: true } });
+    if (this.exams.size >= 1000) this.exams.clear();
+    const ref = { id, allianceId };
+    this.exams.set(id, ref);
+    return ref;
+  }
+
+  private async studentByExamNo(m: EntityManager, exam: ExamRef, page: ScannedPage, examNo: string): Promise<Student> {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.allianceId = :allianceId AND s.examNo = :examNo', { allianceId: exam.allianceId, examNo }).getOne();
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
@@ -192,7 +206,7 @@ export class ScanIngestService {
   }
 
   /** The student a person assigned the page to (exceptions workflow), locked like the others. */
-  private async assignedStudent(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number): Promise<Student> {
+  private async assignedStudent(m: EntityManager, exam: ExamRef, page: ScannedPage, studentId: number): Promise<Student> {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: studentId }).getOne();
     if (!student || student.allianceId !== exam.allianceId) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
     if (student.schoolId !== page.schoolId) throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
@@ -203,7 +217,7 @@ export class ScanIngestService {
    * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
    * name the same student: a disagreement is for a person to settle, never a guess either way.
    */
-  private async studentByQr(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
+  private async studentByQr(m: EntityManager, exam: ExamRef, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id AND s.allianceId = :allianceId', { id: studentId, allianceId: exam.allianceId }).getOne();
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' });
     if (student.schoolId !== page.schoolId) {

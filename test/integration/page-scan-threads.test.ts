@@ -37,8 +37,8 @@ describe('PageScanner on worker threads', () => {
       papers: [{ id: 31, layout }],
       studentKnown: false,
     }));
-    // all at once: the two threads share them out
-    const threaded = await Promise.all(inputs.map((input) => scanner.scan(input)));
+    // all at once: the two threads share them out (each gets its own copy of the bytes: they are handed over)
+    const threaded = await Promise.all(inputs.map((input) => scanner.scan({ ...input, image: Uint8Array.from(input.image) })));
     for (const [n, input] of inputs.entries()) {
       const here = await scanPage(codec, input);
       const there = threaded[n];
