@@ -19,7 +19,6 @@ import { PageScanner } from './page-scan.pool.js';
 import type { EncodedCut } from './page-scan.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 
-
 export type IngestOutcome =
   | { status: PageStatus.Processed; studentId: number }
   | { status: PageStatus.Exception; code: string; reason: string }
@@ -52,6 +51,7 @@ export class ScanIngestService {
    */
   private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
   private readonly exams = new Map<number, ExamRef>();
+  private readonly scanner: PageScanner;
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
@@ -62,8 +62,6 @@ export class ScanIngestService {
   ) {
     this.scanner = scanner ?? new PageScanner(codec, 0);
   }
-
-  private readonly scanner: PageScanner;
 
   /**
    * Reads the page and records it: objective responses, answer snippets and marking tasks, or an exception with a
@@ -256,7 +254,7 @@ export class ScanIngestService {
 
   /** Stores the JPEG cuts of a page (content-addressed: storing one again is a no-op). */
   private store(prefix: string, cuts: EncodedCut[]): Promise<CutSnippet[]> {
-    return Promise.all(cuts.map(async (c) => ({ itemId: c.itemId, blobKey: (await this.blobs.putContentAddressed(prefix, c.jpeg as Buffer, '.jpg')).key })));
+    return Promise.all(cuts.map(async (c) => ({ itemId: c.itemId, blobKey: (await this.blobs.putContentAddressed(prefix, Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength), '.jpg')).key })));
   }
 
   /**
