@@ -2,7 +2,7 @@
 // blob store: it takes the image's bytes and the exam's layouts and returns plain data, so it runs the same in the
 // ingesting thread or in a worker thread (page-scan.pool.ts).
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
-import { cutBox, cutBoxWithContrast } from './domain/cut-snippet.js';
+import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import { readingForKnownStudent } from './domain/exception-reasons.js';
 import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
@@ -72,13 +72,9 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
 
 function cutSnippets(codec: ScanImageCodec, image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<EncodedCut[]> {
   const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
-  // Cut in JS one after the other; the contrast stretch and encoding (sharp's threads) overlap with the next cut.
-  return Promise.all(
-    layout.subjective.map((block) => {
-      const { cut, contrast } = cutBoxWithContrast(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k);
-      return codec.encodeJpeg(cut, 80, contrast).then((jpeg) => ({ itemId: block.itemId, jpeg }));
-    }),
-  );
+  // Cut in JS one after the other; encoding (sharp's threads) overlaps with the next cut. The contrast stretch stays in
+  // JS: libvips' linear (float in between) cost twice the CPU of the JS lookup table.
+  return Promise.all(layout.subjective.map((block) => codec.encodeJpeg(cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80).then((jpeg) => ({ itemId: block.itemId, jpeg }))));
 }
 
 /** The bubbles of each item that needs review, cut upright with its label, for the person who decides. */

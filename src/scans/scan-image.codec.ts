@@ -1,7 +1,6 @@
 // The one place scans meet sharp: decoding page images to grey pixels, encoding snippets, splitting TIFFs.
 import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
-import type { ContrastLine } from './domain/cut-snippet.js';
 import type { GrayImage } from './domain/gray-image.js';
 
 /** Largest image we decode: A4 at 600 dpi is 35 M pixels; anything far beyond is not a page scan (or is a decompression bomb). */
@@ -21,14 +20,10 @@ export class ScanImageCodec {
     return { width: info.width, height: info.height, data: new Uint8Array(px.buffer, px.byteOffset, px.byteLength) };
   }
 
-  /** `contrast`, if given, maps the grey levels first (clamped to 0…255, rounded), as cutBoxWithContrast asks. */
-  async encodeJpeg(img: GrayImage, quality = 80, contrast?: ContrastLine): Promise<Buffer> {
+  async encodeJpeg(img: GrayImage, quality = 80): Promise<Buffer> {
     // One-channel JPEG: half the work and size of the RGB one sharp would otherwise write. Standard Huffman tables
     // (no optimising second pass): less than half the CPU time for files about 7 % larger (measured on 150 dpi snippets).
-    let s = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } });
-    // libvips' linear gives floats that the encoder truncates: +0.5 rounds them
-    if (contrast) s = s.linear(contrast.gain, contrast.offset + 0.5);
-    return s
+    return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } })
       .toColourspace('b-w')
       .jpeg({ quality, mozjpeg: false, optimiseCoding: false })
       .toBuffer();

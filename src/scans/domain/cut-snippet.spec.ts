@@ -1,4 +1,4 @@
-import { cutBox, cutBoxNormalised, cutBoxWithContrast, normaliseContrast } from './cut-snippet.js';
+import { cutBox, cutBoxNormalised, normaliseContrast } from './cut-snippet.js';
 import { type Affine, bilinearAt, type GrayImage } from './gray-image.js';
 
 describe('cutBox', () => {
@@ -99,29 +99,5 @@ describe('cutBox fast path', () => {
       expect([deg, worst]).toEqual([deg, expect.any(Number)]);
       expect(worst).toBeLessThanOrEqual(1); // rounding of the inlined path (+0.5 | 0) against Math.round
     }
-  });
-});
-
-describe('cutBoxWithContrast', () => {
-  it('is cutBox, and its line maps it to cutBoxNormalised (one grey level apart at most, at exact halves)', () => {
-    const k = 2.2;
-    const th = (-0.9 * Math.PI) / 180;
-    const t: Affine = { a: k * Math.cos(th), b: -k * Math.sin(th), c: 25, d: k * Math.sin(th), e: k * Math.cos(th), f: 18 };
-    const img: GrayImage = { width: 700, height: 400, data: new Uint8Array(700 * 400) };
-    for (let n = 0; n < img.data.length; n++) img.data[n] = 205 + ((n * 2654435761) >>> 27);
-    for (let j = 90; j < 300; j += 7) for (let i = 60; i < 640; i++) if ((i * 3 + j) % 41 < 18) img.data[j * 700 + i] = 35 + ((i * 17) % 110);
-    const box = { x: 12, y: 25, w: 230, h: 110 };
-    const { cut, contrast } = cutBoxWithContrast(img, t, box, 4, 150 / 72);
-    expect(cut).toEqual(cutBox(img, t, box, 4, 150 / 72));
-    const ref = cutBoxNormalised(img, t, box, 4, 150 / 72);
-    let worst = 0;
-    let differ = 0;
-    for (let n = 0; n < ref.data.length; n++) {
-      const mapped = Math.max(0, Math.min(255, Math.round(cut.data[n] * contrast.gain + contrast.offset)));
-      worst = Math.max(worst, Math.abs(mapped - ref.data[n]));
-      if (mapped !== ref.data[n]) differ++;
-    }
-    expect(worst).toBeLessThanOrEqual(1);
-    expect(differ / ref.data.length).toBeLessThan(0.01);
   });
 });

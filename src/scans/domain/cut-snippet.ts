@@ -117,19 +117,14 @@ export function normaliseContrast(img: GrayImage): GrayImage {
 
 /** The grey-level map of normaliseContrast for a histogram. */
 function contrastLut(hist: Uint32Array, total: number): Uint8Array {
-  const { lo, span } = contrastRange(hist, total);
-  const lut = new Uint8Array(256);
-  for (let g = 0; g < 256; g++) lut[g] = Math.max(0, Math.min(255, Math.round(((g - lo) / span) * 255)));
-  return lut;
-}
-
-/** The grey levels normaliseContrast stretches to 0…255: lo (the darkest ink) up to lo + span (the paper). */
-function contrastRange(hist: Uint32Array, total: number): { lo: number; span: number } {
   const paper = Math.max(histogramPercentile(hist, total, 0.6), 1);
   const darkest = histogramPercentile(hist, total, 0.002);
   // Real ink sits well below the paper; grain and noise stay within a few dozen levels of it.
   const lo = Math.max(0, paper - darkest >= 60 ? darkest : paper - 160);
-  return { lo, span: Math.max(paper - lo, 1) };
+  const span = Math.max(paper - lo, 1);
+  const lut = new Uint8Array(256);
+  for (let g = 0; g < 256; g++) lut[g] = Math.max(0, Math.min(255, Math.round(((g - lo) / span) * 255)));
+  return lut;
 }
 
 /** cutBox followed by normaliseContrast, mapping the snippet in place (no second image): the same pixels, less garbage. */
@@ -140,21 +135,4 @@ export function cutBoxNormalised(img: GrayImage, t: Affine, box: Box, marginPt: 
   const lut = contrastLut(hist, data.length);
   for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
   return cut;
-}
-
-/** normaliseContrast's map as a straight line: g ↦ clamp(round(gain·g + offset)), for an image library to apply. */
-export interface ContrastLine {
-  gain: number;
-  offset: number;
-}
-
-/**
- * cutBox, with normaliseContrast's map for it as a line (left to the JPEG encoder, off this thread): the same pixels as
- * cutBoxNormalised once mapped, but for floating-point rounding at exact halves (one grey level at most).
- */
-export function cutBoxWithContrast(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): { cut: GrayImage; contrast: ContrastLine } {
-  const hist = new Uint32Array(256);
-  const cut = cutInto(img, t, box, marginPt, pxPerPt, hist);
-  const { lo, span } = contrastRange(hist, cut.data.length);
-  return { cut, contrast: { gain: 255 / span, offset: (-lo * 255) / span } };
 }
