@@ -1,5 +1,5 @@
 // Ingestion of one page image: read it, then record what it says in one transaction. Idempotent.
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import { DataSource, EntityManager, type QueryDeepPartialEntity } from 'typeorm';
 import { Exam } from '../exams/entities/exam.entity.js';
@@ -9,28 +9,15 @@ import { Paper } from '../exams/entities/paper.entity.js';
 import { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
-import { readingForKnownStudent } from './domain/exception-reasons.js';
-import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
-import { pickFrame, readPage, sheetFrame, turnToFrames, type Alignment, type PageReading } from './domain/read-page.js';
-import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
+import type { Alignment } from './domain/read-page.js';
 import { scoreObjective } from './domain/score-objective.js';
 import { ExamAbsence } from './entities/exam-absence.entity.js';
 import { OmrReviewStatus } from './entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
-import { readQrAt } from './qr-reader.js';
+import { PageScanner } from './page-scan.pool.js';
+import type { EncodedCut } from './page-scan.js';
 import { ScanImageCodec } from './scan-image.codec.js';
-
-/** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
-const SNIPPET_MARGIN_PT = 4;
-/** Review crops of objective items: 216 dpi at most, plenty to see a pencil mark. */
-const REVIEW_CROP_PX_PER_PT = 3;
-/**
- * Snippet resolution cap (150 dpi): handwriting reads comfortably at it, and a snippet has about half the pixels of a
- * 200 dpi one to cut, encode, store and send to markers (cutting and encoding were a third of a page's ingestion).
- */
-const SNIPPET_MAX_PX_PER_PT = 150 / 72;
 
 export type IngestOutcome =
   | { status: PageStatus.Processed; studentId: number }
@@ -48,6 +35,8 @@ class PageException extends Error {
   }
 }
 
+type ExamRef = Pick<Exam, 'id' | 'allianceId'>;
+
 interface CutSnippet {
   itemId: number;
   blobKey: string;
@@ -61,12 +50,18 @@ export class ScanIngestService {
    * committed. A later page of a sheet waits here for the pages before it instead of being deferred and read twice.
    */
   private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
+  private readonly exams = new Map<number, ExamRef>();
+  private readonly scanner: PageScanner;
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(BlobStore) private readonly blobs: BlobStore,
-    @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
-  ) {}
+    @Inject(ScanImageCodec) codec: ScanImageCodec,
+    /** Decoding, reading and cutting, on worker threads where the module provides them; in this thread otherwise. */
+    @Optional() @Inject(PageScanner) scanner?: PageScanner,
+  ) {
+    this.scanner = scanner ?? new PageScanner(codec, 0);
+  }
 
   /**
    * Reads the page and records it: objective responses, answer snippets and marking tasks, or an exception with a
@@ -94,35 +89,27 @@ export class ScanIngestService {
   }
 
   private async readAndRecord(page: ScannedPage): Promise<IngestOutcome> {
-    const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: page.examId });
+    const exam = await this.examOf(page.examId);
     const allPapers = await this.ds.getRepository(Paper).findBy({ examId: exam.id });
     const papers = allPapers.filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
 
-    let reading: PageReading;
-    let image: GrayImage;
-    try {
-      image = await this.codec.decodeGray(await this.blobs.get(page.blobKey));
-    } catch (err) {
-      this.logger.warn(`page ${page.id}: cannot decode (${(err as Error).message})`);
+    const scan = await this.scanner.scan({
+      image: await this.blobs.get(page.blobKey),
+      rotation: page.rotation,
+      examId: exam.id,
+      papers: papers.map((p) => ({ id: p.id, layout: p.layout })),
+      studentKnown: page.forcedStudentId !== null,
+    });
+    if (scan.kind === 'undecodable') {
+      this.logger.warn(`page ${page.id}: cannot decode (${scan.message})`);
       return this.recordException(page, { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' });
     }
-    // A person may have asked for the page to be turned (exceptions workflow) before anything else looks at it.
-    if (page.rotation) image = rotateGray(image, page.rotation as QuarterTurn);
-    // An exam may print A4 and A3 sheets: the image's orientation says which frame to look for (an image of neither is turned).
-    const frames = papers.map((p) => sheetFrame(p.layout));
-    image = turnToFrames(image, frames);
-    const frame = pickFrame(image, frames);
-    const byId = new Map(papers.map((p) => [p.id, p.layout]));
-    const layoutOf = (paperId: number, pageNo: number) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
-    try {
-      reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: exam.id });
-      // A person named the student: an unreadable exam number no longer matters.
-      if (!reading.ok && page.forcedStudentId !== null) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
-    } catch (err) {
-      this.logger.warn(`page ${page.id}: reading failed (${(err as Error).stack})`);
+    if (scan.kind === 'unreadable') {
+      this.logger.warn(`page ${page.id}: reading failed (${scan.message})`);
       return this.recordException(page, { code: 'READ_FAILED', reason: '图片无法识别，请检查扫描质量后重新扫描' });
     }
+    const reading = scan.reading;
     if (!reading.ok && reading.code === 'BLANK_PAGE') {
       await updatePage(this.ds.manager, page.id, { status: PageStatus.Skipped, exceptionCode: null, exceptionReason: reading.reason, studentId: null, paperId: null, pageNo: null });
       return { status: PageStatus.Skipped, reason: reading.reason };
@@ -144,8 +131,7 @@ export class ScanIngestService {
 
     const items = await this.ds.getRepository(Item).findBy({ paperId: reading.paperId });
     const itemById = new Map(items.map((i) => [i.id, i]));
-    const snippets = await this.cutSnippets(image, reading.alignment, reading.page);
-    const crops = await this.cutReviewCrops(image, reading.alignment, reading.page, reading.choices);
+    const [snippets, crops] = await Promise.all([this.store('snippets', scan.snippets), this.store('omr-review', scan.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey])))]);
     const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource } };
     // A page that names no student (no assignment, no personal QR, no exam number) takes its student from the page
     // before it: wait for that one if it is being read here (after cutting this page's snippets, which need no
@@ -197,7 +183,18 @@ export class ScanIngestService {
     }
   }
 
-  private async studentByExamNo(m: EntityManager, exam: Exam, page: ScannedPage, examNo: string): Promise<Student> {
+  /** The exam's id and alliance, which never change: looked up once per exam, not per page. */
+  private async examOf(id: number): Promise<ExamRef> {
+    const known = this.exams.get(id);
+    if (known) return known;
+    const { allianceId } = await this.ds.getRepository(Exam).findOneOrFail({ where: { id }, select: { id: true, allianceId: true } });
+    if (this.exams.size >= 1000) this.exams.clear();
+    const ref = { id, allianceId };
+    this.exams.set(id, ref);
+    return ref;
+  }
+
+  private async studentByExamNo(m: EntityManager, exam: ExamRef, page: ScannedPage, examNo: string): Promise<Student> {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.allianceId = :allianceId AND s.examNo = :examNo', { allianceId: exam.allianceId, examNo }).getOne();
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
@@ -207,7 +204,7 @@ export class ScanIngestService {
   }
 
   /** The student a person assigned the page to (exceptions workflow), locked like the others. */
-  private async assignedStudent(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number): Promise<Student> {
+  private async assignedStudent(m: EntityManager, exam: ExamRef, page: ScannedPage, studentId: number): Promise<Student> {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: studentId }).getOne();
     if (!student || student.allianceId !== exam.allianceId) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
     if (student.schoolId !== page.schoolId) throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
@@ -218,7 +215,7 @@ export class ScanIngestService {
    * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
    * name the same student: a disagreement is for a person to settle, never a guess either way.
    */
-  private async studentByQr(m: EntityManager, exam: Exam, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
+  private async studentByQr(m: EntityManager, exam: ExamRef, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
     const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id AND s.allianceId = :allianceId', { id: studentId, allianceId: exam.allianceId }).getOne();
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' });
     if (student.schoolId !== page.schoolId) {
@@ -255,30 +252,9 @@ export class ScanIngestService {
     return m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: prev.studentId }).getOneOrFail();
   }
 
-  private async cutSnippets(image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<CutSnippet[]> {
-    const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
-    // Cut in JS one after the other; encoding (sharp's threads) and storing overlap with the next cut.
-    const pending: Promise<CutSnippet>[] = [];
-    for (const block of layout.subjective) {
-      const snippet = cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k);
-      pending.push(this.codec.encodeJpeg(snippet, 80).then(async (jpeg) => ({ itemId: block.itemId, blobKey: (await this.blobs.putContentAddressed('snippets', jpeg, '.jpg')).key })));
-    }
-    return Promise.all(pending);
-  }
-
-  /** The bubbles of each item that needs review, cut upright with its label, for the person who decides. */
-  private async cutReviewCrops(image: GrayImage, alignment: Alignment, layout: PageLayout, choices: ChoiceReading[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    for (const c of choices.filter((x) => x.needsReview)) {
-      const block = layout.objective.find((b) => b.itemId === c.itemId);
-      if (!block) continue;
-      const xs = block.bubbles.map((b) => b.cx);
-      const r = block.bubbles[0].r;
-      const box = { x: Math.min(...xs) - r - 24, y: block.bubbles[0].cy - r - 3, w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28, h: 2 * r + 6 };
-      const crop = cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
-      out.set(c.itemId, (await this.blobs.putContentAddressed('omr-review', await this.codec.encodeJpeg(crop, 85), '.jpg')).key);
-    }
-    return out;
+  /** Stores the JPEG cuts of a page (content-addressed: storing one again is a no-op). */
+  private store(prefix: string, cuts: EncodedCut[]): Promise<CutSnippet[]> {
+    return Promise.all(cuts.map(async (c) => ({ itemId: c.itemId, blobKey: (await this.blobs.putContentAddressed(prefix, Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength), '.jpg')).key })));
   }
 
   /**

@@ -26,9 +26,15 @@ export class LocalBlobStore extends BlobStore {
 
   async put(key: string, data: Buffer) {
     const p = this.pathOf(key);
-    await mkdir(dirname(p), { recursive: true });
     const tmp = `${p}.${randomUUID()}.tmp`;
-    await writeFile(tmp, data);
+    // The folder is made only when missing (one file-system call fewer per blob: ingestion stores several per page).
+    try {
+      await writeFile(tmp, data);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(dirname(p), { recursive: true });
+      await writeFile(tmp, data);
+    }
     await rename(tmp, p);
   }
 

@@ -6,6 +6,7 @@
 // Synthetic pages are cached under $TMPDIR/tongkao-bench-ingest so that re-runs skip the slow generator.
 //
 // Env: BENCH_PAGES (default 512, even), BENCH_CONCURRENCY (default: config.ingestConcurrency).
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { defaultScanThreads, PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
@@ -45,6 +47,17 @@ function rssSampler() {
       return Math.max(peak, process.memoryUsage.rss());
     },
   };
+}
+
+/** CPU ticks (10 ms) the local MariaDB server has used, or null if it cannot be read. */
+function mariadbTicks(): number | null {
+  try {
+    const pid = execFileSync('pidof', ['mariadbd'], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
+  } catch {
+    return null;
+  }
 }
 
 async function main() {
@@ -104,9 +117,11 @@ async function main() {
 
     // End to end.
     const blobs = new LocalBlobStore(env.config.dataDir);
-    // Where the time goes: decoding and the recording transactions are timed by wrapping them (summed over workers).
-    const spent = { decode: 0, transactions: 0, encode: 0 };
+    // Where the time goes: scanning (decode, read, cut, encode) and the recording transactions are timed by wrapping
+    // them (summed over workers). Pages are scanned on worker threads, as the worker process's ScansModule does.
+    const spent = { scan: 0, transactions: 0 };
     const codec = new ScanImageCodec();
+    const scanner = new PageScanner(codec, Number(process.env.BENCH_SCAN_THREADS ?? defaultScanThreads()));
     const timed = <A extends unknown[], R>(key: keyof typeof spent, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
       const t = performance.now();
       try {
@@ -115,11 +130,10 @@ async function main() {
         spent[key] += performance.now() - t;
       }
     };
-    codec.decodeGray = timed('decode', codec.decodeGray.bind(codec));
-    codec.encodeJpeg = timed('encode', codec.encodeJpeg.bind(codec));
+    scanner.scan = timed('scan', scanner.scan.bind(scanner));
     const transaction = env.ds.transaction.bind(env.ds) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
     (env.ds as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
-    const ingest = new ScanIngestService(env.ds, blobs, codec);
+    const ingest = new ScanIngestService(env.ds, blobs, codec, scanner);
     // Every reading of a page, also the ones the service starts itself (a deferred page read again when its previous
     // page is done): a page read twice is work thrown away.
     const outcomes = new Map<string, number>();
@@ -149,9 +163,13 @@ async function main() {
     gcObserver.observe({ entryTypes: ['gc'] });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const db0 = mariadbTicks();
+    const elu0 = performance.eventLoopUtilization();
     await pool(pageIds, concurrency, (id) => ingest.ingestPage(id));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
+    const db1 = mariadbTicks();
     gcObserver.disconnect();
     const peak = rss.stop();
     const value = files.length / seconds;
@@ -168,10 +186,13 @@ async function main() {
       process.exitCode = 1;
     }
     console.log(`page readings: ${[...outcomes].map(([k, n]) => `${k}=${n}`).join(' ')}; garbage collection ${(gc.ms / files.length).toFixed(1)} ms per page (${gc.major} full collections)`);
-    console.log(`time per page, summed over workers: decode ${(spent.decode / files.length).toFixed(1)} ms, DB transactions ${(spent.transactions / files.length).toFixed(1)} ms, snippet JPEG encoding ${(spent.encode / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
+    console.log(`time per page, summed over workers: page scan ${(spent.scan / files.length).toFixed(1)} ms (${scanner.threaded ? 'on worker threads' : 'in the main thread'}), DB transactions ${(spent.transactions / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
     // CPU time (all threads of this process; not MariaDB's) is steadier than rates on a shared machine: on two idle cores
     // the ratio of the two rates approaches the inverse ratio of these (plus the database server's share).
     console.log(`CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`);
+    // The JS thread is the one part that cannot spread over cores: its busy time per page bounds the rate.
+    console.log(`JS main thread busy ${(elu.active / files.length).toFixed(1)} ms per page (event loop utilisation ${(elu.utilization * 100).toFixed(0)} %)`);
+    if (db0 !== null && db1 !== null) console.log(`MariaDB server CPU per page: ${(((db1 - db0) * 10) / files.length).toFixed(1)} ms (whole server: includes any other client's work)`);
     console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
     const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
     console.log(JSON.stringify({ bench: 'ingest', value: r(value), unit: 'pages/s', baseline: r(baseline), ratio: r(value / baseline, 3), peak_rss_mb: Math.round(peak / 2 ** 20) }));

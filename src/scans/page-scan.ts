@@ -1,0 +1,93 @@
+// The image half of ingesting a page: decode, read, cut the snippets and review crops, encode them. No database and no
+// blob store: it takes the image's bytes and the exam's layouts and returns plain data, so it runs the same in the
+// ingesting thread or in a worker thread (page-scan.pool.ts).
+import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
+import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
+import { readingForKnownStudent } from './domain/exception-reasons.js';
+import type { GrayImage } from './domain/gray-image.js';
+import type { ChoiceReading } from './domain/omr.js';
+import { pickFrame, readPage, sheetFrame, turnToFrames, type Alignment, type PageReading } from './domain/read-page.js';
+import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
+import { readQrAt } from './qr-reader.js';
+import type { ScanImageCodec } from './scan-image.codec.js';
+
+/** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
+const SNIPPET_MARGIN_PT = 4;
+/** Review crops of objective items: 216 dpi at most, plenty to see a pencil mark. */
+const REVIEW_CROP_PX_PER_PT = 3;
+/**
+ * Snippet resolution cap (150 dpi): handwriting reads comfortably at it, and a snippet has about half the pixels of a
+ * 200 dpi one to cut, encode, store and send to markers (cutting and encoding were a third of a page's ingestion).
+ */
+const SNIPPET_MAX_PX_PER_PT = 150 / 72;
+
+export interface PageScanInput {
+  /** The page image file as uploaded (JPEG, PNG, one TIFF page…). */
+  image: Uint8Array;
+  /** Quarter turn a person asked for (exceptions workflow), applied before anything looks at the page. */
+  rotation: number;
+  examId: number;
+  /** The exam's papers that have a sheet layout. */
+  papers: { id: number; layout: SheetLayout }[];
+  /** A person named the page's student: an unreadable exam number no longer matters. */
+  studentKnown: boolean;
+}
+
+export interface EncodedCut {
+  itemId: number;
+  jpeg: Uint8Array;
+}
+
+export type PageScan =
+  | { kind: 'undecodable'; message: string }
+  | { kind: 'unreadable'; message: string }
+  /** Snippets (answer boxes) and crops (objective items to review) are cut only from a page read ok. */
+  | { kind: 'read'; reading: PageReading; snippets: EncodedCut[]; crops: EncodedCut[] };
+
+export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Promise<PageScan> {
+  let image: GrayImage;
+  try {
+    image = await codec.decodeGray(Buffer.from(input.image.buffer, input.image.byteOffset, input.image.byteLength));
+  } catch (err) {
+    return { kind: 'undecodable', message: (err as Error).message };
+  }
+  let reading: PageReading;
+  try {
+    if (input.rotation) image = rotateGray(image, input.rotation as QuarterTurn);
+    // An exam may print A4 and A3 sheets: the image's orientation says which frame to look for (an image of neither is turned).
+    const frames = input.papers.map((p) => sheetFrame(p.layout));
+    image = turnToFrames(image, frames);
+    const frame = pickFrame(image, frames);
+    const byId = new Map(input.papers.map((p) => [p.id, p.layout]));
+    const layoutOf = (paperId: number, pageNo: number) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
+    reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: input.examId });
+    if (!reading.ok && input.studentKnown) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
+  } catch (err) {
+    return { kind: 'unreadable', message: (err as Error).stack ?? String(err) };
+  }
+  if (!reading.ok) return { kind: 'read', reading, snippets: [], crops: [] };
+  const [snippets, crops] = await Promise.all([cutSnippets(codec, image, reading.alignment, reading.page), cutReviewCrops(codec, image, reading.alignment, reading.page, reading.choices)]);
+  return { kind: 'read', reading, snippets, crops };
+}
+
+function cutSnippets(codec: ScanImageCodec, image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<EncodedCut[]> {
+  const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
+  // Cut in JS one after the other; encoding (sharp's threads) overlaps with the next cut. The contrast stretch stays in
+  // JS: libvips' linear (float in between) cost twice the CPU of the JS lookup table.
+  return Promise.all(layout.subjective.map((block) => codec.encodeJpeg(cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80).then((jpeg) => ({ itemId: block.itemId, jpeg }))));
+}
+
+/** The bubbles of each item that needs review, cut upright with its label, for the person who decides. */
+function cutReviewCrops(codec: ScanImageCodec, image: GrayImage, alignment: Alignment, layout: PageLayout, choices: ChoiceReading[]): Promise<EncodedCut[]> {
+  const pending: Promise<EncodedCut>[] = [];
+  for (const c of choices.filter((x) => x.needsReview)) {
+    const block = layout.objective.find((b) => b.itemId === c.itemId);
+    if (!block) continue;
+    const xs = block.bubbles.map((b) => b.cx);
+    const r = block.bubbles[0].r;
+    const box = { x: Math.min(...xs) - r - 24, y: block.bubbles[0].cy - r - 3, w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28, h: 2 * r + 6 };
+    const crop = cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
+    pending.push(codec.encodeJpeg(crop, 85).then((jpeg) => ({ itemId: c.itemId, jpeg })));
+  }
+  return Promise.all(pending);
+}

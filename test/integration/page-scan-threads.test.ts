@@ -1,0 +1,61 @@
+// Scanning pages on worker threads (PageScanner) gives exactly what scanning them in this thread gives. The threads run
+// the compiled worker script: `npm run build` first (npm test does).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSheetLayout } from '../../src/sheets/domain/layout.js';
+import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { scanPage, type PageScanInput } from '../../src/scans/page-scan.js';
+import { PageScanner } from '../../src/scans/page-scan.pool.js';
+import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
+
+const SCRIPT = join(process.cwd(), 'dist/src/scans/page-scan.worker.js');
+
+describe('PageScanner on worker threads', () => {
+  const codec = new ScanImageCodec();
+  let scanner: PageScanner;
+
+  beforeAll(() => {
+    if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run npm run build first`);
+    scanner = new PageScanner(codec, 2, SCRIPT);
+  });
+  afterAll(() => scanner.onModuleDestroy());
+
+  const items = [
+    ...['A', 'C', 'B', 'D'].map((answerKey, n) => ({ id: 100 + n, label: String(n + 1), type: 'single_choice' as const, maxScore: 2, scoreStep: 1, answerKey, optionCount: 4, boxHeightMm: 0 })),
+    { id: 104, label: '5', type: 'subjective' as const, maxScore: 10, scoreStep: 1, answerKey: null, optionCount: 4, boxHeightMm: 60 },
+    { id: 105, label: '6', type: 'subjective' as const, maxScore: 10, scoreStep: 1, answerKey: null, optionCount: 4, boxHeightMm: 80 },
+  ];
+  const layout = buildSheetLayout({ examId: 7, paperId: 31, title: '七年级数学', subject: '数学', examNoDigits: 8, items });
+
+  it('reads, cuts and encodes every page as this thread does, and says the same of a file that is no image', async () => {
+    expect(scanner.threaded).toBe(true);
+    const gen = await generateSyntheticScans(layout, items, [{ examNo: '20250001' }, { examNo: '20250002' }, { examNo: '20250003' }], { seed: 11, dpi: 200, format: 'jpeg', distortion: 'slight' });
+    const inputs: PageScanInput[] = [...gen.files.map((f) => f.data), Buffer.from('这不是图片')].map((image, n) => ({
+      image,
+      rotation: n === 1 ? 180 : 0, // a page a person asked to turn (read upside down, as fed)
+      examId: 7,
+      papers: [{ id: 31, layout }],
+      studentKnown: false,
+    }));
+    // all at once: the two threads share them out (each gets its own copy of the bytes: they are handed over)
+    const threaded = await Promise.all(inputs.map((input) => scanner.scan({ ...input, image: Uint8Array.from(input.image) })));
+    for (const [n, input] of inputs.entries()) {
+      const here = await scanPage(codec, input);
+      const there = threaded[n];
+      expect(there.kind).toBe(here.kind);
+      if (here.kind !== 'read' || there.kind !== 'read') continue;
+      expect(there.reading).toEqual(here.reading);
+      expect(there.snippets.map((s) => s.itemId)).toEqual(here.snippets.map((s) => s.itemId));
+      there.snippets.forEach((s, k) => {
+        expect(Buffer.isBuffer(s.jpeg)).toBe(true); // what the blob store takes
+        expect(Buffer.compare(s.jpeg, here.snippets[k].jpeg)).toBe(0);
+      });
+      expect(there.crops.map((c) => c.itemId)).toEqual(here.crops.map((c) => c.itemId));
+    }
+    const kinds = threaded.map((r) => (r.kind === 'read' ? (r.reading.ok ? 'ok' : r.reading.code) : r.kind));
+    expect(kinds.at(-1)).toBe('undecodable');
+    expect(kinds.filter((k) => k === 'ok').length).toBeGreaterThanOrEqual(gen.files.length - 1);
+    const first = threaded[0];
+    expect(first.kind === 'read' && first.reading.ok && first.snippets.length).toBe(layout.pages.find((p) => p.pageNo === 1)!.subjective.length);
+  });
+});
