@@ -7,6 +7,9 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { checkServices } from './common/startup-checks.js';
 import type { AppConfig } from './config/config.js';
 
+/** Idle keep-alive connections are kept this long (longer than a load balancer's usual 60 s idle timeout). */
+export const KEEP_ALIVE_MS = 65_000;
+
 /** Builds the HTTP application (used by main.ts, the demo and the tests). */
 export async function createApiApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
   await checkServices(config);
@@ -25,5 +28,11 @@ export async function createApiApp(config: AppConfig, opts: { logger?: boolean }
   app.useBodyParser('json', { limit: '5mb' });
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
+  // Markers pause 5–15 s between answers: keep their connections (and a load balancer's, whose idle timeout is
+  // typically 60 s) open longer than Node's 5 s default, so a submit does not wait for a new connection, and the
+  // balancer never sends a request down a connection Node is closing (a 502).
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   return app;
 }

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { createApiApp } from '../../src/app.factory.js';
+import { createApiApp, KEEP_ALIVE_MS } from '../../src/app.factory.js';
 import { ACTOR_CACHE_MS, ActorCache } from '../../src/auth/actor-cache.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
@@ -21,6 +21,13 @@ describe('login and the guard', () => {
   afterAll(async () => {
     await app.close();
     await env.cleanup();
+  });
+
+  it('keeps idle connections longer than a load balancer does (markers pause between answers)', () => {
+    const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+    expect(server.keepAliveTimeout).toBe(KEEP_ALIVE_MS);
+    expect(KEEP_ALIVE_MS).toBeGreaterThan(60_000);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
   });
 
   it('refuses a wrong password in Chinese and sets no cookie', async () => {
