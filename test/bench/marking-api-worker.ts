@@ -1,6 +1,7 @@
 // The API of bench:marking in its own thread: a real API server does not share its event loop with the thousands of
 // simulated markers that call it (they stand for browsers on other machines). Receives the AppConfig, listens on
 // 127.0.0.1, posts back the port, closes on 'close'.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { readlinkSync } from 'node:fs';
@@ -20,7 +21,15 @@ try {
   /* not Linux */
 }
 parentPort!.postMessage({ port: (app.getHttpServer().address() as AddressInfo).port, tid });
+// How late this thread's event loop runs (a stall delays every request it holds): asked for at the end of a phase.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 parentPort!.on('message', async (msg: string) => {
+  if (msg === 'loop-delay') {
+    parentPort!.postMessage({ loopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+    loopDelay.reset();
+    return;
+  }
   if (msg !== 'close') return;
   await app.close();
   parentPort!.postMessage({ closed: true });

@@ -25,6 +25,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import http from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -53,6 +54,30 @@ const API_IN_PROCESS = process.env.BENCH_API_IN_PROCESS === '1';
 const API_THREADS = API_IN_PROCESS ? 1 : Math.max(1, Number(process.env.BENCH_API_THREADS ?? 1));
 /** The API instance a marker calls (sticky). */
 const baseOf = (bases: string[], markerId: number) => bases[markerId % bases.length];
+
+/**
+ * Event-loop delay of each API thread and of this thread (the simulated markers) since the last call: a stall of
+ * either shows up in every request in flight, which a CPU figure does not tell.
+ */
+async function printLoopDelay(apiWorkers: Worker[], benchLoop: ReturnType<typeof monitorEventLoopDelay>, phase: string) {
+  const api = await Promise.all(
+    apiWorkers.map(
+      (w) =>
+        new Promise<{ p99: number; max: number }>((resolve) => {
+          const on = (msg: { loopDelay?: { p99: number; max: number } }) => {
+            if (!msg.loopDelay) return;
+            w.off('message', on);
+            resolve(msg.loopDelay);
+          };
+          w.on('message', on);
+          w.postMessage('loop-delay');
+        }),
+    ),
+  );
+  const f = (d: { p99: number; max: number }) => `p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`;
+  console.log(`  event-loop delay (${phase}): ${api.map((d, i) => `API thread ${i + 1} ${f(d)}`).join('; ') || 'API in this thread'}; simulated markers' thread ${f({ p99: benchLoop.percentile(99) / 1e6, max: benchLoop.max / 1e6 })}`);
+  benchLoop.reset();
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
@@ -378,6 +403,10 @@ async function main() {
     const svc = app.get(MarkingService);
 
     // ── city load ──
+    const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+    benchLoop.enable();
+    for (const w of apiWorkers) w.postMessage('loop-delay'); // start the API threads' histograms afresh
+    await Promise.all(apiWorkers.map((w) => new Promise((r) => w.once('message', r))));
     const ct = newTally();
     const cityMarkers = users.slice(0, MARKERS);
     const cityCpu = cpuMeter(apiWorkers);
@@ -394,6 +423,7 @@ async function main() {
       }),
     );
     cityCpu(ct.marks, 'city load');
+    await printLoopDelay(apiWorkers, benchLoop, 'city load');
     const cityElapsed = (performance.now() - cityStart) / 1000;
     const cityRate = ct.marks / cityElapsed;
     const cityNext = { p50: pct(ct.nextMs, 50), p95: pct(ct.nextMs, 95), p99: pct(ct.nextMs, 99) };
