@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { reportProcessor } from '../../workers/processors/report.processor.js';
@@ -8,13 +9,6 @@ import { startWorkers, WorkerHost } from '../../workers/worker-host.js';
 import { buildResultsFixture, NAMES, ResultsFixture } from '../integration/results-fixture.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
-// supertest buffers only text by default: collect the PDF bytes.
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('results and reports over HTTP with a real worker', () => {
   let env: TestEnv;
@@ -72,7 +66,7 @@ describe('results and reports over HTTP with a real worker', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.map((r: { schoolId: number }) => r.schoolId)).toEqual([fx.schools.lead]);
 
-    const pdf = await http().get(mine.body[0].url).set(as('principalA')).buffer(true).parse(binary);
+    const pdf = await http().get(mine.body[0].url).set(as('principalA')).buffer(true).parse(binaryBody);
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toContain("filename*=UTF-8''");
@@ -95,7 +89,7 @@ describe('results and reports over HTTP with a real worker', () => {
     expect((await http().get(url)).status).toBe(401);
     expect(await env.ds.getRepository(AuditLog).count({ where: { action: 'report.download' } })).toBe(1);
     // B's own report is fine
-    const own = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as('principalB')).buffer(true).parse(binary);
+    const own = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as('principalB')).buffer(true).parse(binaryBody);
     expect(own.status).toBe(200);
   });
 

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
@@ -22,12 +23,6 @@ import { buildResultsFixture, ResultsFixture } from '../integration/results-fixt
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', () => {
   let env: TestEnv;
@@ -192,7 +187,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     // Weighted by matched students, school VAs are residual means over the whole regression: they cancel.
     expect(Math.abs(6 * va(fx.schools.lead).va + 6 * va(fx.schools.member).va)).toBeLessThan(1e-3);
 
-    const pdf = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as(fx.users.admin)).buffer(true).parse(binary);
+    const pdf = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as(fx.users.admin)).buffer(true).parse(binaryBody);
     expect(pdf.status).toBe(200);
     const dir = mkdtempSync(join(tmpdir(), 'import-pdf-'));
     try {

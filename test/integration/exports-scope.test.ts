@@ -2,6 +2,7 @@
 import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
@@ -11,12 +12,6 @@ import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { buildResultsFixture, NAMES, ResultsFixture } from './results-fixture.js';
 
 // supertest buffers only text by default: collect the bytes.
-const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 async function sheets(buf: Buffer): Promise<Map<string, string[][]>> {
   const wb = new ExcelJS.Workbook();
@@ -43,7 +38,7 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
   let fx: ResultsFixture;
   const tokens: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
-  const get = (path: string, who: string) => http().get(`/api/exams/${fx.examId}/exports/${path}`).set({ Authorization: `Bearer ${tokens[who]}` }).buffer(true).parse(binary);
+  const get = (path: string, who: string) => http().get(`/api/exams/${fx.examId}/exports/${path}`).set({ Authorization: `Bearer ${tokens[who]}` }).buffer(true).parse(binaryBody);
 
   beforeAll(async () => {
     env = await createTestEnv('exports');
