@@ -228,7 +228,12 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     sheet.addRow(['18', '', '主观', 10, '', '', '', '', '', '双评']);
     const bad = await as('lead1').upload(`/api/papers/${ids.v2}/blueprint`, '细目表.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual(['第3行：题型“问答”无法识别（可填：单选、多选、判断、填空、主观）']);
+    // Every problem of the file in one answer: the unknown word and the item rules of the other rows.
+    expect(bad.body.errors).toEqual([
+      '第3行：题型“问答”无法识别（可填：单选、多选、判断、填空、主观）',
+      '第4行：判断题答案应为 T（对）或 F（错），收到“E”',
+      '第7行：双评需要设置误差阈值（tolerance ≥ 0）',
+    ]);
     sheet.getRow(3).getCell(3).value = '多选';
     const bad2 = await as('lead1').upload(`/api/papers/${ids.v2}/blueprint`, '细目表.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
     expect(bad2.body.errors).toEqual(['第4行：判断题答案应为 T（对）或 F（错），收到“E”', '第7行：双评需要设置误差阈值（tolerance ≥ 0）']);

@@ -29,7 +29,7 @@ describe('parseBlueprint', () => {
     expect(r.items[1].knowledgePoints).toEqual(['有理数', '整式']);
   });
 
-  it('reports every unreadable row with its spreadsheet row number and returns nothing', () => {
+  it('reports every problem of the file in one go, words and item rules, by spreadsheet row, and returns nothing', () => {
     const rows: Cell[][] = [
       H,
       ['1', '单选', 3, 'B', '', '了解', '', ''],
@@ -44,8 +44,11 @@ describe('parseBlueprint', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
       '第3行：题型“问答”无法识别（可填：单选、多选、判断、填空、主观）',
+      '第4行：答案 E 超出选项范围 A–D',
       '第5行：认知层次“精通”无法识别（可填：了解、理解、掌握、运用）',
       '第6行：评分方式“三评”无法识别（可填：单评、双评、双评+仲裁）',
+      '第7行：题号重复（与第1个题目相同）',
+      '第8行：双评需要设置误差阈值（tolerance ≥ 0）',
     ]);
   });
 

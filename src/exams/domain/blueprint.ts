@@ -91,30 +91,35 @@ export function parseBlueprint(rows: Cell[][], options: ValidationOptions = {}):
   }
   if (errors.length) return { ok: false, errors };
 
+  // Every row goes to the item checks, also one whose words (题型, 评分方式 …) were not understood: the author gets
+  // every problem of the file in one go, sorted by row. An unreadable word counts as left blank there (its own error
+  // is already listed), so it adds no second message about the same cell.
   const inputs: ItemInput[] = [];
   const rowNumbers: number[] = [];
+  const unknownType = new Set<number>();
+  const rowErrors: { row: number; message: string }[] = errors.map((message) => ({ row: headerAt + 1, message }));
   for (let r = headerAt + 1; r < text.length; r++) {
     const cells = text[r];
     if (!cells.some((c) => c !== '')) continue;
     const get = (f: Field) => (columnOf.has(f) ? (cells[columnOf.get(f)!] ?? '') : '');
     const rowNo = r + 1;
-    const rowErr = (m: string) => errors.push(`第${rowNo}行：${m}`);
-    const before = errors.length;
+    const rowErr = (message: string) => rowErrors.push({ row: rowNo, message: `第${rowNo}行：${message}` });
 
     const typeText = get('type');
     const type = TYPE_WORDS[typeText.replace(/\s+/g, '')];
     if (!typeText) rowErr('题型不能为空');
     else if (!type) rowErr(`题型“${typeText}”无法识别（可填：单选、多选、判断、填空、主观）`);
+    if (!type) unknownType.add(inputs.length);
     const modeText = get('markingMode');
     const mode = modeText ? MODE_WORDS[modeText.replace(/\s+/g, '')] : undefined;
     if (modeText && !mode) rowErr(`评分方式“${modeText}”无法识别（可填：单评、双评、双评+仲裁）`);
     const roundText = get('roundingMode');
     const rounding = roundText ? ROUNDING_WORDS[roundText] : undefined;
     if (roundText && !rounding) rowErr(`舍入方式“${roundText}”无法识别（可填：四舍五入、去尾、进一）`);
-    const level = get('cognitiveLevel');
-    if (level && !levels.includes(level)) rowErr(`认知层次“${level}”无法识别（可填：${levels.join('、')}）`);
+    const levelText = get('cognitiveLevel');
+    const level = levelText && levels.includes(levelText) ? levelText : '';
+    if (levelText && !level) rowErr(`认知层次“${levelText}”无法识别（可填：${levels.join('、')}）`);
     const kp = get('knowledgePoints');
-    if (errors.length > before) continue;
 
     inputs.push({
       label: get('label'),
@@ -134,11 +139,15 @@ export function parseBlueprint(rows: Cell[][], options: ValidationOptions = {}):
     });
     rowNumbers.push(rowNo);
   }
-  if (!inputs.length && !errors.length) errors.push('表格中没有题目：表头下面每行写一道题');
-  if (errors.length) return { ok: false, errors };
+  if (!inputs.length && !rowErrors.length) return { ok: false, errors: ['表格中没有题目：表头下面每行写一道题'] };
 
   const v = validateItems(inputs, options);
-  if (v.issues.length) return { ok: false, errors: v.issues.map((i) => `第${rowNumbers[i.index]}行：${i.message}`) };
+  for (const i of v.issues) {
+    // The item check's own message about a missing type repeats the row's Chinese one above.
+    if (unknownType.has(i.index) && i.message.startsWith('题型')) continue;
+    rowErrors.push({ row: rowNumbers[i.index], message: `第${rowNumbers[i.index]}行：${i.message}` });
+  }
+  if (rowErrors.length) return { ok: false, errors: rowErrors.sort((a, b) => a.row - b.row).map((e) => e.message) };
   return { ok: true, items: v.items, fullMarks: v.totalCents / 100, rows: rowNumbers };
 }
 
