@@ -1,20 +1,19 @@
 // Ingestion of one page image: read it, then record what it says in one transaction. Idempotent.
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
-import { DataSource, EntityManager, type QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Exam } from '../exams/entities/exam.entity.js';
-import { Item, MarkingMode, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
+import { type Item, MarkingMode, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
 import { supersededBy } from '../exams/domain/paper-workflow.js';
-import { Paper } from '../exams/entities/paper.entity.js';
-import { Student } from '../org/entities/student.entity.js';
+import type { Paper } from '../exams/entities/paper.entity.js';
+import type { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
 import type { ChoiceReading } from './domain/omr.js';
 import type { Alignment } from './domain/read-page.js';
 import { scoreObjective } from './domain/score-objective.js';
-import { ExamAbsence } from './entities/exam-absence.entity.js';
 import { OmrReviewStatus } from './entities/omr-review.entity.js';
-import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
+import { PageStatus, type ScannedPage } from './entities/scanned-page.entity.js';
 import { PageScanner } from './page-scan.pool.js';
 import type { EncodedCut } from './page-scan.js';
 import { ScanImageCodec } from './scan-image.codec.js';
@@ -68,7 +67,7 @@ export class ScanIngestService {
    * reason for the scanner. A bad image never throws; only infrastructure failures do (and the job is retried).
    */
   async ingestPage(pageId: number): Promise<IngestOutcome> {
-    const page = await this.ds.getRepository(ScannedPage).findOneBy({ id: pageId });
+    const [page] = (await this.ds.query(`SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE id = ?`, [pageId])) as PageRow[];
     if (!page) return { status: 'missing' };
     if (page.status === PageStatus.Discarded) return { status: 'discarded' }; // set aside by a person: read by nothing
     const recorded = this.readAndRecord(page);
@@ -88,10 +87,12 @@ export class ScanIngestService {
     return outcome;
   }
 
-  private async readAndRecord(page: ScannedPage): Promise<IngestOutcome> {
+  private async readAndRecord(page: PageRow): Promise<IngestOutcome> {
     const exam = await this.examOf(page.examId);
-    const allPapers = await this.ds.getRepository(Paper).findBy({ examId: exam.id });
-    const papers = allPapers.filter((p): p is Paper & { layout: SheetLayout } => !!p.layout);
+    const allPapers = ((await this.ds.query('SELECT id, subject, version, status, layout FROM paper WHERE exam_id = ? ORDER BY id', [exam.id])) as (Omit<PaperRow, 'layout'> & { layout: string | null })[]).map(
+      (p): PaperRow => ({ ...p, layout: p.layout === null ? null : (JSON.parse(p.layout) as SheetLayout) }),
+    );
+    const papers = allPapers.filter((p): p is PaperRow & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
 
     const scan = await this.scanner.scan({
@@ -129,7 +130,11 @@ export class ScanIngestService {
       );
     }
 
-    const items = await this.ds.getRepository(Item).findBy({ paperId: reading.paperId });
+    const items = ((await this.ds.query('SELECT id, type, max_score AS maxScore, answer_key AS answerKey, partial_credit AS partialCredit, marking_mode AS markingMode FROM item WHERE paper_id = ?', [reading.paperId])) as ItemRow[]).map((i) => ({
+      ...i,
+      maxScore: Number(i.maxScore),
+      partialCredit: i.partialCredit === null ? null : Number(i.partialCredit),
+    }));
     const itemById = new Map(items.map((i) => [i.id, i]));
     const [snippets, crops] = await Promise.all([this.store('snippets', scan.snippets), this.store('omr-review', scan.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey])))]);
     const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource } };
@@ -153,22 +158,17 @@ export class ScanIngestService {
           await updatePage(m, page.id, { ...seen, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null, studentId: null });
           return { status: 'deferred' as const };
         }
-        if (await m.getRepository(ExamAbsence).existsBy({ paperId: reading.paperId, studentId: student.id })) {
+        // Absence and an already recorded copy of this page, asked in one statement (absence decides first).
+        // (the student row is locked by the lookup above: one student's pages are recorded one at a time)
+        const [check] = (await m.query(
+          'SELECT EXISTS (SELECT 1 FROM exam_absence WHERE paper_id = ? AND student_id = ?) AS absent, ' +
+            '(SELECT id FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND page_no = ? AND student_id = ? AND status = ? AND id <> ? ORDER BY id LIMIT 1) AS otherId',
+          [reading.paperId, student.id, page.examId, reading.paperId, reading.pageNo, student.id, PageStatus.Processed, page.id],
+        )) as { absent: number | string; otherId: number | null }[];
+        if (Number(check.absent)) {
           throw new PageException({ code: 'STUDENT_MARKED_ABSENT', reason: `考号 ${student.examNo} 的考生已标记缺考；如该生实际参加了考试，请先撤销缺考标记，再重新识别本页` });
         }
-        // (the student row is locked by the lookup above: one student's pages are recorded one at a time)
-        const other = await m
-          .getRepository(ScannedPage)
-          .createQueryBuilder('p')
-          .where('p.examId = :examId AND p.paperId = :paperId AND p.pageNo = :pageNo AND p.studentId = :studentId AND p.status = :processed AND p.id <> :id', {
-            examId: page.examId,
-            paperId: reading.paperId,
-            pageNo: reading.pageNo,
-            studentId: student.id,
-            processed: PageStatus.Processed,
-            id: page.id,
-          })
-          .getOne();
+        const other = check.otherId === null ? null : ((await m.query('SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?', [check.otherId])) as { id: number; originalName: string }[])[0];
         if (other) {
           throw new PageException({ code: 'DUPLICATE_SHEET', reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）` });
         }
@@ -194,8 +194,8 @@ export class ScanIngestService {
     return ref;
   }
 
-  private async studentByExamNo(m: EntityManager, exam: ExamRef, page: ScannedPage, examNo: string): Promise<Student> {
-    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.allianceId = :allianceId AND s.examNo = :examNo', { allianceId: exam.allianceId, examNo }).getOne();
+  private async studentByExamNo(m: EntityManager, exam: ExamRef, page: PageRow, examNo: string): Promise<StudentRow> {
+    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE alliance_id = ? AND exam_no = ? FOR UPDATE`, [exam.allianceId, examNo])) as StudentRow[];
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
       throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
@@ -204,8 +204,8 @@ export class ScanIngestService {
   }
 
   /** The student a person assigned the page to (exceptions workflow), locked like the others. */
-  private async assignedStudent(m: EntityManager, exam: ExamRef, page: ScannedPage, studentId: number): Promise<Student> {
-    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: studentId }).getOne();
+  private async assignedStudent(m: EntityManager, exam: ExamRef, page: PageRow, studentId: number): Promise<StudentRow> {
+    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? FOR UPDATE`, [studentId])) as StudentRow[];
     if (!student || student.allianceId !== exam.allianceId) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
     if (student.schoolId !== page.schoolId) throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
     return student;
@@ -215,8 +215,8 @@ export class ScanIngestService {
    * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
    * name the same student: a disagreement is for a person to settle, never a guess either way.
    */
-  private async studentByQr(m: EntityManager, exam: ExamRef, page: ScannedPage, studentId: number, examNoRead: string | null): Promise<Student> {
-    const student = await m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id AND s.allianceId = :allianceId', { id: studentId, allianceId: exam.allianceId }).getOne();
+  private async studentByQr(m: EntityManager, exam: ExamRef, page: PageRow, studentId: number, examNoRead: string | null): Promise<StudentRow> {
+    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? AND alliance_id = ? FOR UPDATE`, [studentId, exam.allianceId])) as StudentRow[];
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' });
     if (student.schoolId !== page.schoolId) {
       throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理` });
@@ -231,15 +231,9 @@ export class ScanIngestService {
    * Page 2 onwards of a sheet for anyone carries no exam number: it belongs to the student of the page scanned just before it in the same
    * batch, which must be the previous page of the same sheet. If that page is not read yet, this one waits for it.
    */
-  private async studentOfPreviousPage(m: EntityManager, page: ScannedPage, paperId: number, pageNo: number): Promise<Student | 'deferred'> {
+  private async studentOfPreviousPage(m: EntityManager, page: PageRow, paperId: number, pageNo: number): Promise<StudentRow | 'deferred'> {
     // Blank pages (backs of duplex scans) and pages a person discarded are not part of the sequence.
-    const prev = await m
-      .getRepository(ScannedPage)
-      .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id < :id AND p.status NOT IN (:...gone)', { batchId: page.batchId, id: page.id, gone: [PageStatus.Skipped, PageStatus.Discarded] })
-      .orderBy('p.id', 'DESC')
-      .limit(1)
-      .getOne();
+    const [prev] = (await m.query(`SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1`, [page.batchId, page.id, PageStatus.Skipped, PageStatus.Discarded])) as PageRow[];
     const noOwner = `无法确定第${pageNo}页所属考生：`;
     if (!prev) throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}本批次中它前面没有第${pageNo - 1}页，请与第1页一起按顺序扫描` });
     if (prev.status === PageStatus.Queued) return 'deferred';
@@ -249,7 +243,9 @@ export class ScanIngestService {
     if (prev.status !== PageStatus.Processed || prev.paperId !== paperId || prev.pageNo !== pageNo - 1 || prev.studentId === null) {
       throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}前一张图片不是同一答题卡的第${pageNo - 1}页，请按顺序扫描` });
     }
-    return m.getRepository(Student).createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :id', { id: prev.studentId }).getOneOrFail();
+    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? FOR UPDATE`, [prev.studentId])) as StudentRow[];
+    if (!student) throw new Error(`student ${prev.studentId} of page ${prev.id} not found`);
+    return student;
   }
 
   /** Stores the JPEG cuts of a page (content-addressed: storing one again is a no-op). */
@@ -261,7 +257,7 @@ export class ScanIngestService {
    * Objective items read with confidence are scored; the others go to the review queue and are not scored until a
    * person resolves them. A resolved review stands: reading the same page again does not reopen or overwrite it.
    */
-  private async recordObjective(m: EntityManager, page: ScannedPage, studentId: number, choices: ChoiceReading[], items: Map<number, Item>, crops: Map<number, string>, layout: PageLayout) {
+  private async recordObjective(m: EntityManager, page: PageRow, studentId: number, choices: ChoiceReading[], items: Map<number, ItemRow>, crops: Map<number, string>, layout: PageLayout) {
     // One statement per kind of row (not per item): the batch lock is held for the whole transaction.
     if (!choices.length) return;
     const reviews = new Map<number, { id: number; status: string }>(
@@ -305,7 +301,7 @@ export class ScanIngestService {
     }
   }
 
-  private async recordSnippets(m: EntityManager, page: ScannedPage, studentId: number, snippets: CutSnippet[], items: Map<number, Item>) {
+  private async recordSnippets(m: EntityManager, page: PageRow, studentId: number, snippets: CutSnippet[], items: Map<number, ItemRow>) {
     const kept = snippets.filter((s) => {
       const item = items.get(s.itemId);
       return item && !OBJECTIVE_TYPES.includes(item.type);
@@ -325,38 +321,26 @@ export class ScanIngestService {
     if (tasks.length) await m.query(`INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) VALUES ${rows(tasks)} ON DUPLICATE KEY UPDATE id = id`, tasks.flat());
   }
 
-  private async recordException(page: ScannedPage, v: Verdict, seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {}): Promise<IngestOutcome> {
+  private async recordException(page: PageRow, v: Verdict, seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {}): Promise<IngestOutcome> {
     await updatePage(this.ds.manager, page.id, { ...seen, status: PageStatus.Exception, exceptionCode: v.code, exceptionReason: v.reason.slice(0, 300), studentId: null });
     return { status: PageStatus.Exception, code: v.code, reason: v.reason };
   }
 
   /** Settles once every earlier page of the batch that this process is reading now has its outcome recorded. */
-  private async earlierPagesRecorded(page: ScannedPage) {
+  private async earlierPagesRecorded(page: PageRow) {
     const earlier = [...this.reading].filter(([id, r]) => r.batchId === page.batchId && id < page.id).map(([, r]) => r.recorded);
     if (earlier.length) await Promise.all(earlier);
   }
 
   /** True if the page before this one in the batch (blank pages aside) has its outcome. */
-  private async previousPageDone(page: ScannedPage): Promise<boolean> {
-    const prev = await this.ds
-      .getRepository(ScannedPage)
-      .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id < :id AND p.status <> :skipped', { batchId: page.batchId, id: page.id, skipped: PageStatus.Skipped })
-      .orderBy('p.id', 'DESC')
-      .limit(1)
-      .getOne();
+  private async previousPageDone(page: PageRow): Promise<boolean> {
+    const [prev] = (await this.ds.query('SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1', [page.batchId, page.id, PageStatus.Skipped])) as { status: string }[];
     return !!prev && prev.status !== PageStatus.Queued;
   }
 
   /** The next image of the batch, if it is a later page that waited for this one. */
-  private async resumeFollower(page: ScannedPage) {
-    const next = await this.ds
-      .getRepository(ScannedPage)
-      .createQueryBuilder('p')
-      .where('p.batchId = :batchId AND p.id > :id AND p.status NOT IN (:...gone)', { batchId: page.batchId, id: page.id, gone: [PageStatus.Skipped, PageStatus.Discarded] })
-      .orderBy('p.id', 'ASC')
-      .limit(1)
-      .getOne();
+  private async resumeFollower(page: PageRow) {
+    const [next] = (await this.ds.query('SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1', [page.batchId, page.id, PageStatus.Skipped, PageStatus.Discarded])) as { id: number; status: string; pageNo: number | null }[];
     if (next && next.status === PageStatus.Queued && next.pageNo !== null && next.pageNo > 1) await this.ingestPage(next.id);
   }
 }
@@ -371,10 +355,33 @@ export function markingRounds(item: Pick<Item, 'markingMode'>): number[] {
   return item.markingMode === MarkingMode.Single ? [1] : [1, 2];
 }
 
-/** `alignment` is typed unknown (free-form JSON), which TypeORM's deep-partial type cannot express. */
-function updatePage(m: EntityManager, id: number, patch: Partial<ScannedPage>) {
-  return m.update(ScannedPage, { id }, patch as QueryDeepPartialEntity<ScannedPage>);
+type PagePatch = Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment' | 'status' | 'exceptionCode' | 'exceptionReason' | 'studentId'>>;
+const PAGE_PATCH_COLUMNS: Record<keyof PagePatch, string> = {
+  paperId: 'paper_id',
+  pageNo: 'page_no',
+  examNoRead: 'exam_no_read',
+  alignment: 'alignment',
+  status: 'status',
+  exceptionCode: 'exception_code',
+  exceptionReason: 'exception_reason',
+  studentId: 'student_id',
+};
+
+/** One plain UPDATE of the page's row (undefined fields untouched; `alignment` stored as JSON), as TypeORM's update() wrote it. */
+function updatePage(m: EntityManager, id: number, patch: PagePatch) {
+  const keys = (Object.keys(patch) as (keyof PagePatch)[]).filter((k) => patch[k] !== undefined);
+  const values = keys.map((k) => (k === 'alignment' ? (patch.alignment === null ? null : JSON.stringify(patch.alignment)) : patch[k]));
+  return m.query(`UPDATE scanned_page SET ${keys.map((k) => `${PAGE_PATCH_COLUMNS[k]} = ?, `).join('')}updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?`, [...values, id]);
 }
+
+/** The columns of a page's row that ingestion reads, under their entity names. */
+const PAGE_COLUMNS =
+  'id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation';
+type PageRow = Pick<ScannedPage, 'id' | 'examId' | 'batchId' | 'schoolId' | 'paperId' | 'blobKey' | 'originalName' | 'status' | 'studentId' | 'pageNo' | 'forcedStudentId' | 'rotation'>;
+const STUDENT_COLUMNS = 'id, alliance_id AS allianceId, school_id AS schoolId, class_id AS classId, exam_no AS examNo, name';
+type StudentRow = Pick<Student, 'id' | 'allianceId' | 'schoolId' | 'classId' | 'examNo' | 'name'>;
+type PaperRow = Pick<Paper, 'id' | 'subject' | 'version' | 'status' | 'layout'>;
+type ItemRow = Pick<Item, 'id' | 'type' | 'maxScore' | 'answerKey' | 'partialCredit' | 'markingMode'>;
 
 function alignmentJson(a: Alignment | undefined) {
   if (!a) return null;
