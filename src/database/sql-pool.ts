@@ -8,15 +8,55 @@ export interface Sql {
   query<T = any>(sql: string, params?: unknown[]): Promise<T>;
 }
 
-/** One connection taken from the pool (for one transaction). Every statement of the pool goes through `query`. */
-export class SqlConnection implements Sql {
+/**
+ * Inside a SqlPool transaction: a write whose result the caller does not need can ride along with the transaction's
+ * next statement (or its COMMIT), in the same round trip. A TypeORM EntityManager has no `later`: callers fall back to
+ * `query` (see `writeLater`).
+ */
+export interface SqlTx extends Sql {
+  later(sql: string, params?: unknown[]): void;
+}
+
+/** Runs `sql` now, or with the transaction's next round trip when the connection can defer it. */
+export function writeLater(q: Sql | SqlTx, sql: string, params?: unknown[]): Promise<unknown> | void {
+  if ('later' in q) return q.later(sql, params);
+  return q.query(sql, params);
+}
+
+/**
+ * One connection taken from the pool (for one transaction). Every round trip of the pool goes through `query`.
+ * Statements deferred with `later` (START TRANSACTION, writes whose result is not read) are sent in the same packet as
+ * the next statement, as one multi-statement: on this machine a round trip costs the API thread and MariaDB about
+ * 50 µs of CPU each, whatever the statement. The answer is the last statement's; an error in any of them rejects.
+ */
+export class SqlConnection implements SqlTx {
+  private pending: string[] = [];
+
   constructor(readonly raw: PoolConnection) {}
+
+  later(sql: string, params?: unknown[]): void {
+    this.pending.push(params ? this.raw.format(sql, params) : sql);
+  }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<T = any>(sql: string, params?: unknown[]): Promise<T> {
+    if (this.pending.length) {
+      const batch = [...this.pending, params ? this.raw.format(sql, params) : sql];
+      this.pending = [];
+      return this.send<unknown[]>(batch.join(';\n')).then((results) => results[results.length - 1] as T);
+    }
+    return this.send<T>(sql, params);
+  }
+
+  private send<T>(sql: string, params?: unknown[]): Promise<T> {
     return new Promise((resolve, reject) => {
       this.raw.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T)));
     });
+  }
+
+  /** Forgets deferred statements (after a failed statement: the transaction is rolled back). */
+  discard(): void {
+    this.pending = [];
   }
 }
 
@@ -54,6 +94,9 @@ export class SqlPool implements Sql {
       bigNumberStrings: o.bigNumberStrings ?? true,
       stringifyObjects: true,
       ...extra,
+      // For the deferred statements of SqlConnection only: every statement of this pool is a constant string with `?`
+      // parameters, escaped by mysql2 exactly as a single statement's are; no SQL text is ever built from input.
+      multipleStatements: true,
     });
     this.pool.on('connection', (c) => {
       // Queued on the connection before any statement of the caller that asked for it.
@@ -81,16 +124,18 @@ export class SqlPool implements Sql {
   }
 
   /** `fn` inside one READ COMMITTED transaction: committed when it returns, rolled back when it throws. */
-  async transaction<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (q: SqlTx) => Promise<T>): Promise<T> {
     const c = await this.acquire();
     let reusable = true;
     try {
-      await c.query('START TRANSACTION');
+      // START TRANSACTION goes with the first statement, the last deferred writes with COMMIT.
+      c.later('START TRANSACTION');
       try {
         const out = await fn(c);
         await c.query('COMMIT');
         return out;
       } catch (e) {
+        c.discard();
         await c.query('ROLLBACK').catch(() => (reusable = false));
         throw e;
       }

@@ -11,7 +11,7 @@ import { JobProducer } from '../queue/job-producer.js';
 import { FinalItemScore, ScoreSource } from '../results/entities/final-item-score.entity.js';
 import { AnswerSnippet } from '../scans/entities/answer-snippet.entity.js';
 import { BlobStore } from '../storage/blob-store.js';
-import { type Sql, SqlPool } from '../database/sql-pool.js';
+import { type Sql, SqlPool, type SqlTx, writeLater } from '../database/sql-pool.js';
 import { agrees, capReached, drawQc, marksToRequeue, shouldSuspend, trialVerdict } from './domain/quality-control.js';
 import { isValidScore, MarkInput, MarkingRule, resolveFinalScore, Resolution } from './domain/resolve-final-score.js';
 import {
@@ -201,7 +201,8 @@ export class MarkingService {
         // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
         const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
         if (qc) return this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId);
-        await m.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
+        // Sent with the COMMIT (one round trip): nothing here reads its result.
+        m.later(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
         return { id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires, token: c.token };
       }
       return null;
@@ -426,6 +427,8 @@ export class MarkingService {
         const kind = task.kind as TaskKind;
         const refEventId = task.ref_event_id === null ? null : num(task.ref_event_id);
         const agreed = kind === TaskKind.Live ? null : await this.qcAgreement(m, { kind, snippetId: num(task.snippet_id), refEventId }, item, body);
+        // The task is done: sent in the same round trip as the mark's insert (the update first; both or neither commit).
+        m.later(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
         // A clientId used before makes this insert fail on its unique key: handled below, nothing is written.
         const ins = await m.query(
           `INSERT INTO mark_event (exam_id, task_id, snippet_id, item_id, marker_id, round, score, problem, seconds_spent, client_id, kind, ref_event_id, agreed)
@@ -433,7 +436,6 @@ export class MarkingService {
           [num(task.exam_id), taskId, num(task.snippet_id), item.id, me, num(task.round), body.score ?? null, body.problem ?? null, body.secondsSpent ?? 0, body.clientId, kind, refEventId, agreed],
         );
         const eventId = num(ins.insertId);
-        await m.query(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
         task.status = TaskStatus.Done;
         const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me };
         const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, addedEventId: eventId, added, facts }) : null;
@@ -468,7 +470,7 @@ export class MarkingService {
    * which event it just added, so that a final score is only deleted where one can exist.
    */
   private async resolveSnippet(
-    m: Sql | EntityManager,
+    m: SqlTx | EntityManager,
     snippetId: number,
     known: { tasks?: TaskRow[]; addedEventId?: number; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number }; facts?: ItemFacts } = {},
   ): Promise<Resolution> {
@@ -502,7 +504,7 @@ export class MarkingService {
     const open = (round: (r: number) => boolean) => tasks.filter((t) => t.kind === TaskKind.Live && round(num(t.round)) && (t.status === TaskStatus.Pending || t.status === TaskStatus.Leased));
     const voidOpen = async (list: TaskRow[]) => {
       if (!list.length) return;
-      await m.query(`UPDATE marking_task SET status = 'void' WHERE id IN (?)`, [list.map((t) => num(t.id))]);
+      await writeLater(m, `UPDATE marking_task SET status = 'void' WHERE id IN (?)`, [list.map((t) => num(t.id))]);
       for (const t of list) t.status = TaskStatus.Void;
     };
     if (resolution.state === 'final') {
@@ -515,7 +517,7 @@ export class MarkingService {
           ? 0
           : num((await m.query('UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?', [resolution.score, ScoreSource.Marking, resolution.ruleVersion, snippet.studentId, snippet.itemId])).affectedRows);
       if (!updated) {
-        await m.query('INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        await writeLater(m, 'INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
           snippet.examId, item.paperId, snippet.studentId, snippet.itemId, resolution.score, ScoreSource.Marking, resolution.ruleVersion,
         ]);
       }
@@ -528,14 +530,15 @@ export class MarkingService {
       // new mark on an answer that was not final before, there is none to withdraw.
       const before = known.addedEventId === undefined ? null : resolve(events.filter((e) => e.id !== known.addedEventId));
       if (!before || before.state === 'final') {
-        await m.query('DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
+        await writeLater(m, 'DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
       }
       // Rounds 1 and 2 incomplete again (a re-queued mark): a third round waits until they are both in and disagree.
       if (resolution.state === 'pending') await voidOpen(open((r) => r === 3));
       if (resolution.state === 'need_third') {
         const thirds = tasks.filter((t) => t.kind === TaskKind.Live && num(t.round) === 3);
         if (!thirds.some((t) => t.status !== TaskStatus.Void)) {
-          await m.query(
+          await writeLater(
+            m,
             `INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key, kind, qc_for, attempt) VALUES (?, ?, ?, 3, 'pending', ?, 'live', 0, ?)`,
             [snippet.examId, snippet.itemId, snippetId, randomInt(0, 2 ** 31 - 1), thirds.reduce((a, t) => Math.max(a, num(t.attempt) + 1), 0)],
           );

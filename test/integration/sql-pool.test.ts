@@ -10,7 +10,7 @@ describe('SqlPool', () => {
   beforeAll(async () => {
     env = await createTestEnv('sql_pool');
     pool = new SqlPool(env.ds);
-    await env.ds.query('CREATE TABLE sql_pool_probe (id int PRIMARY KEY, d decimal(7,2) NULL, at datetime NULL)');
+    await env.ds.query('CREATE TABLE sql_pool_probe (id int PRIMARY KEY, d decimal(7,2) NULL, at datetime NULL, s varchar(80) NULL)');
   });
   afterAll(async () => {
     await pool?.end();
@@ -40,5 +40,24 @@ describe('SqlPool', () => {
     const theirs = await env.ds.query('SELECT id, d, at, COUNT(*) OVER () AS n FROM sql_pool_probe ORDER BY id');
     expect(mine).toEqual(theirs);
     expect(mine).toEqual([{ id: 1, d: '7.50', at, n: '1' }]);
+  });
+
+  it('sends deferred writes with the next statement or the commit, and drops them all when one fails', async () => {
+    const seen = await pool.transaction(async (q) => {
+      q.later('INSERT INTO sql_pool_probe (id, d) VALUES (?, ?)', [10, 1]);
+      q.later('UPDATE sql_pool_probe SET d = ?, s = ? WHERE id = ?', [2, "x'; DROP TABLE sql_pool_probe; --", 10]);
+      const [row] = await q.query('SELECT d, s FROM sql_pool_probe WHERE id = ?', [10]);
+      q.later('INSERT INTO sql_pool_probe (id, d) VALUES (?, ?)', [11, 3]);
+      return row;
+    });
+    expect(seen).toEqual({ d: '2.00', s: "x'; DROP TABLE sql_pool_probe; --" }); // the quote was escaped, not executed
+    expect((await pool.query('SELECT id FROM sql_pool_probe WHERE id IN (10, 11) ORDER BY id')).map((r: { id: number }) => r.id)).toEqual([10, 11]);
+    await expect(
+      pool.transaction(async (q) => {
+        q.later('INSERT INTO sql_pool_probe (id) VALUES (12)');
+        q.later('INSERT INTO sql_pool_probe (id) VALUES (1)'); // duplicate key: the batch fails
+      }),
+    ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    expect(await pool.query('SELECT id FROM sql_pool_probe WHERE id = 12')).toEqual([]);
   });
 });
