@@ -59,7 +59,12 @@ async function main() {
     const originals = protos.map((p) => p.query);
     const original = originals[0];
     const status = async (self: unknown, q: Query = original) => {
-      const rows = (await q.apply(self, [STATUS_SQL])) as { Variable_name: string; Value: string }[];
+      // On a SqlConnection, past its `query` (which would send the statements it defers along with SHOW STATUS).
+      const rows = (
+        self instanceof SqlConnection
+          ? await new Promise<unknown>((resolve, reject) => self.raw.query(STATUS_SQL, (err, r) => (err ? reject(err) : resolve(r))))
+          : await q.apply(self, [STATUS_SQL])
+      ) as { Variable_name: string; Value: string }[];
       return new Map(rows.map((r) => [r.Variable_name, Number(r.Value)]));
     };
     // What SHOW STATUS itself adds to the counters between two of its calls.
