@@ -3,6 +3,7 @@ import bcrypt from 'bcryptjs';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
+import { SqlPool } from '../database/sql-pool.js';
 import { Actor } from '../common/actor.js';
 import { ActorCache } from './actor-cache.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -29,6 +30,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
     @Inject(ActorCache) private readonly actors: ActorCache,
+    @Inject(SqlPool) private readonly sql: SqlPool,
   ) {
     this.verifyKey = createSecretKey(Buffer.from(config.jwtSecret));
   }
@@ -90,9 +92,10 @@ export class AuthService {
       throw new UnauthorizedException('登录已过期，请重新登录');
     }
     if (!Number.isInteger(claims?.sub) || claims.sub <= 0) throw new UnauthorizedException('登录已过期，请重新登录');
-    // One round trip per token per ACTOR_CACHE_MS: the user and every role it holds.
+    // One round trip per token per ACTOR_CACHE_MS: the user and every role it holds. On SqlPool, as the marking calls
+    // it guards (at city load a marker's token is read again about once per mark).
     const rows: { id: number; username: string; display_name: string; active: number; session_epoch: number; role: Role | null; alliance_id: number | null; school_id: number | null; subject: string | null }[] =
-      await this.ds.query(
+      await this.sql.query(
         'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
         [claims.sub],
       );

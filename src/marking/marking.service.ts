@@ -11,6 +11,7 @@ import { JobProducer } from '../queue/job-producer.js';
 import { FinalItemScore, ScoreSource } from '../results/entities/final-item-score.entity.js';
 import { AnswerSnippet } from '../scans/entities/answer-snippet.entity.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { type Sql, SqlPool, type SqlTx, writeLater } from '../database/sql-pool.js';
 import { agrees, capReached, drawQc, marksToRequeue, shouldSuspend, trialVerdict } from './domain/quality-control.js';
 import { isValidScore, MarkInput, MarkingRule, resolveFinalScore, Resolution } from './domain/resolve-final-score.js';
 import {
@@ -86,6 +87,7 @@ export class MarkingService {
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(QcRandom) private readonly random: QcRandom,
     @Inject(ItemFactsCache) private readonly items: ItemFactsCache,
+    @Inject(SqlPool) private readonly sql: SqlPool,
   ) {}
 
   /** The clock, in one place (tests move leases by editing rows, not the clock). */
@@ -102,7 +104,7 @@ export class MarkingService {
 
     // 题块: a marker marks only the items it is assigned to; with no assignment it gets nothing. One read gives the
     // assignments and the marker's standing on each (suspended, trial or live).
-    const assigned: { item_id: number; phase: string | null; suspended: number | null }[] = await this.ds.query(
+    const assigned: { item_id: number; phase: string | null; suspended: number | null }[] = await this.sql.query(
       'SELECT a.item_id, s.phase, s.suspended FROM marker_assignment a LEFT JOIN marker_item_state s ON s.item_id = a.item_id AND s.marker_id = a.marker_id WHERE a.marker_id = ?',
       [me],
     );
@@ -126,7 +128,8 @@ export class MarkingService {
     const itemIds = eligible.map((a) => num(a.item_id));
     const expires = new Date(now.getTime() + LEASE_MINUTES * 60_000);
 
-    const lease = () => this.ds.transaction('READ COMMITTED', async (m): Promise<LeasedTask | null> => {
+    // On the hot path's pool: its sessions are READ COMMITTED (SqlPool), the level every marking transaction uses.
+    const lease = () => this.sql.transaction(async (m): Promise<LeasedTask | null> => {
       // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
       // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
       // same statement finds a task the marker already holds (a QC task stays theirs past the lease, so a trial
@@ -198,7 +201,8 @@ export class MarkingService {
         // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
         const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
         if (qc) return this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId);
-        await m.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
+        // Sent with the COMMIT (one round trip): nothing here reads its result.
+        m.later(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
         return { id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires, token: c.token };
       }
       return null;
@@ -226,7 +230,7 @@ export class MarkingService {
   /** Whether any pending task of these items is one this marker could take, ignoring row locks (no locks taken). */
   private async anyLeft(me: number, itemIds: number[]): Promise<boolean> {
     if (!itemIds.length) return false;
-    const rows = await this.ds.query(
+    const rows = await this.sql.query(
       `SELECT 1 FROM marking_task t WHERE t.item_id IN (?) AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
          AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
          AND (SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) = 0 LIMIT 1`,
@@ -270,7 +274,7 @@ export class MarkingService {
     }
     if (capped.length) {
       const dayStart = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-      const counts: { item_id: number; n: number }[] = await this.ds.query(
+      const counts: { item_id: number; n: number }[] = await this.sql.query(
         'SELECT item_id, COUNT(*) AS n FROM mark_event WHERE marker_id = ? AND item_id IN (?) AND created_at >= ? GROUP BY item_id',
         [me, capped.map((c) => c.itemId), dayStart],
       );
@@ -281,7 +285,7 @@ export class MarkingService {
   }
 
   /** A seed or a self re-mark to hand out instead of a live answer of this item, by the item's rates; or null. */
-  private async drawQcTask(m: EntityManager, me: number, itemId: number, setting: ItemQcSetting | null) {
+  private async drawQcTask(m: Sql, me: number, itemId: number, setting: ItemQcSetting | null) {
     if (!setting || (setting.seedRate <= 0 && setting.selfRate <= 0)) return null;
     const r = this.random.next();
     const want = drawQc(r, setting, { seed: true, self: true });
@@ -315,7 +319,7 @@ export class MarkingService {
   }
 
   private async insertQcTask(
-    m: EntityManager,
+    m: Sql,
     kind: TaskKind,
     me: number,
     at: { snippet_id: number; item_id: number; exam_id: number },
@@ -331,7 +335,7 @@ export class MarkingService {
   }
 
   private async taskView(task: LeasedTask, f: ItemFacts): Promise<NextTaskResponse> {
-    const [snippet]: { token: string }[] = task.token ? [{ token: task.token }] : await this.ds.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
+    const [snippet]: { token: string }[] = task.token ? [{ token: task.token }] : await this.sql.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
     // Blind marking: nothing here names the student, the school, the class or the other markers.
     return {
       taskId: num(task.id),
@@ -385,9 +389,9 @@ export class MarkingService {
   async submit(actor: Actor, taskIdRaw: unknown, body: SubmitMarkBody): Promise<SubmitMarkResponse> {
     const taskId = requiredId(taskIdRaw, '任务编号');
     const me = actor.userId;
-    let result: { event: SubmitMarkResponse; task: TaskRow; facts: ItemFacts; resolution: Resolution | null } | { duplicate: MarkEvent };
+    let result: { event: SubmitMarkResponse; task: TaskRow; facts: ItemFacts; resolution: Resolution | null } | { duplicateId: number };
     try {
-      result = await this.ds.transaction('READ COMMITTED', async (m) => {
+      result = await this.sql.transaction(async (m) => {
         // Lock every task of the snippet: submits of round 1 and round 2 of one answer are serialised,
         // so whichever comes second sees both marks and resolves the final score.
         // (Two statements: locking through a join would lock this task's row first, out of the snippet's order.) Every
@@ -405,7 +409,8 @@ export class MarkingService {
         );
         const task = locked.find((r) => num(r.id) === taskId);
         if (!task || num(task.round) >= ARBITRATION_ROUND) throw new NotFoundException('阅卷任务不存在');
-        const facts = await this.items.one(num(task.item_id), m);
+        // (A miss is read on TypeORM's pool, not this pool: holding this connection never waits for a second one of it.)
+        const facts = await this.items.one(num(task.item_id));
         if (!facts) throw new NotFoundException('阅卷任务不存在');
         const item = facts.item;
         if (body.score !== undefined && !isValidScore(body.score, item.maxScore, item.scoreStep)) {
@@ -413,8 +418,8 @@ export class MarkingService {
         }
         if (task.status !== TaskStatus.Leased || num(task.leased_by) !== me) {
           // A repeated submit (flaky network, double Enter) gets the first answer back and writes nothing.
-          const same = await m.getRepository(MarkEvent).findOneBy({ clientId: body.clientId });
-          if (same) return { duplicate: same };
+          const [same]: { id: number }[] = await m.query('SELECT id FROM mark_event WHERE client_id = ?', [body.clientId]);
+          if (same) return { duplicateId: num(same.id) };
           // An expired lease that nobody else has taken is still honoured (status stays leased): the work was done.
           if (task.status === TaskStatus.Done && num(task.leased_by) === me) throw new ConflictException('该题已提交过评分');
           throw new ConflictException('该任务已不在您名下（可能已超时被收回），请领取新任务');
@@ -422,6 +427,8 @@ export class MarkingService {
         const kind = task.kind as TaskKind;
         const refEventId = task.ref_event_id === null ? null : num(task.ref_event_id);
         const agreed = kind === TaskKind.Live ? null : await this.qcAgreement(m, { kind, snippetId: num(task.snippet_id), refEventId }, item, body);
+        // The task is done: sent in the same round trip as the mark's insert (the update first; both or neither commit).
+        m.later(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
         // A clientId used before makes this insert fail on its unique key: handled below, nothing is written.
         const ins = await m.query(
           `INSERT INTO mark_event (exam_id, task_id, snippet_id, item_id, marker_id, round, score, problem, seconds_spent, client_id, kind, ref_event_id, agreed)
@@ -429,7 +436,6 @@ export class MarkingService {
           [num(task.exam_id), taskId, num(task.snippet_id), item.id, me, num(task.round), body.score ?? null, body.problem ?? null, body.secondsSpent ?? 0, body.clientId, kind, refEventId, agreed],
         );
         const eventId = num(ins.insertId);
-        await m.query(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
         task.status = TaskStatus.Done;
         const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me };
         const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, addedEventId: eventId, added, facts }) : null;
@@ -442,7 +448,7 @@ export class MarkingService {
       if (!winner) throw e;
       return this.answerFor(winner, me, taskId);
     }
-    if ('duplicate' in result) return this.answerFor(result.duplicate, me, taskId);
+    if ('duplicateId' in result) return this.answerFor(await this.ds.getRepository(MarkEvent).findOneByOrFail({ id: result.duplicateId }), me, taskId);
     this.taskSnippets.delete(taskId);
     const kind = result.task.kind as TaskKind;
     if (kind === TaskKind.Seed) await this.afterSeed(me, result.facts.item);
@@ -464,7 +470,7 @@ export class MarkingService {
    * which event it just added, so that a final score is only deleted where one can exist.
    */
   private async resolveSnippet(
-    m: EntityManager,
+    m: SqlTx | EntityManager,
     snippetId: number,
     known: { tasks?: TaskRow[]; addedEventId?: number; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number }; facts?: ItemFacts } = {},
   ): Promise<Resolution> {
@@ -483,7 +489,7 @@ export class MarkingService {
     );
     if (!rows.length) throw new NotFoundException('答卷不存在');
     const snippet = { examId: num(rows[0].exam_id), studentId: num(rows[0].student_id), itemId: num(rows[0].item_id) };
-    const facts = await this.items.one(snippet.itemId, m);
+    const facts = await this.items.one(snippet.itemId, m instanceof EntityManager ? m : undefined);
     if (!facts) throw new NotFoundException('题目不存在');
     const item = facts.item;
     const events = rows.filter((r) => r.id !== null).map((r) => ({ id: num(r.id), round: num(r.round), score: r.score === null ? null : num(r.score), problem: r.problem, markerId: num(r.marker_id) }));
@@ -498,7 +504,7 @@ export class MarkingService {
     const open = (round: (r: number) => boolean) => tasks.filter((t) => t.kind === TaskKind.Live && round(num(t.round)) && (t.status === TaskStatus.Pending || t.status === TaskStatus.Leased));
     const voidOpen = async (list: TaskRow[]) => {
       if (!list.length) return;
-      await m.query(`UPDATE marking_task SET status = 'void' WHERE id IN (?)`, [list.map((t) => num(t.id))]);
+      await writeLater(m, `UPDATE marking_task SET status = 'void' WHERE id IN (?)`, [list.map((t) => num(t.id))]);
       for (const t of list) t.status = TaskStatus.Void;
     };
     if (resolution.state === 'final') {
@@ -511,7 +517,7 @@ export class MarkingService {
           ? 0
           : num((await m.query('UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?', [resolution.score, ScoreSource.Marking, resolution.ruleVersion, snippet.studentId, snippet.itemId])).affectedRows);
       if (!updated) {
-        await m.query('INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        await writeLater(m, 'INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
           snippet.examId, item.paperId, snippet.studentId, snippet.itemId, resolution.score, ScoreSource.Marking, resolution.ruleVersion,
         ]);
       }
@@ -524,14 +530,15 @@ export class MarkingService {
       // new mark on an answer that was not final before, there is none to withdraw.
       const before = known.addedEventId === undefined ? null : resolve(events.filter((e) => e.id !== known.addedEventId));
       if (!before || before.state === 'final') {
-        await m.query('DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
+        await writeLater(m, 'DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
       }
       // Rounds 1 and 2 incomplete again (a re-queued mark): a third round waits until they are both in and disagree.
       if (resolution.state === 'pending') await voidOpen(open((r) => r === 3));
       if (resolution.state === 'need_third') {
         const thirds = tasks.filter((t) => t.kind === TaskKind.Live && num(t.round) === 3);
         if (!thirds.some((t) => t.status !== TaskStatus.Void)) {
-          await m.query(
+          await writeLater(
+            m,
             `INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key, kind, qc_for, attempt) VALUES (?, ?, ?, 3, 'pending', ?, 'live', 0, ?)`,
             [snippet.examId, snippet.itemId, snippetId, randomInt(0, 2 ** 31 - 1), thirds.reduce((a, t) => Math.max(a, num(t.attempt) + 1), 0)],
           );
@@ -558,19 +565,22 @@ export class MarkingService {
   // ───────────────────────────── quality control (marker side) ─────────────────────────────
 
   /** Trial and seed marks against the lead's definitive score; a self re-mark against the marker's own earlier mark. */
-  private async qcAgreement(m: EntityManager, task: { kind: string; snippetId: number; refEventId: number | null }, item: Item, body: SubmitMarkBody): Promise<boolean> {
+  private async qcAgreement(m: Sql, task: { kind: string; snippetId: number; refEventId: number | null }, item: Item, body: SubmitMarkBody): Promise<boolean> {
+    // Raw SQL (submit runs on SqlPool): DECIMAL columns come back as strings, parsed here as the entities' transformer does.
+    const dec = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
     const score = body.score ?? null;
     if (task.kind === TaskKind.Self) {
-      const earlier = task.refEventId ? await m.getRepository(MarkEvent).findOneBy({ id: task.refEventId }) : null;
+      const [earlier]: { score: string | null; problem: string | null }[] = task.refEventId ? await m.query('SELECT score, problem FROM mark_event WHERE id = ?', [task.refEventId]) : [];
       if (!earlier) return false;
-      if (earlier.score === null || score === null) return (earlier.problem ?? null) === (body.problem ?? null) && earlier.score === score;
-      return agrees(score, earlier.score, item.tolerance);
+      const earlierScore = dec(earlier.score);
+      if (earlierScore === null || score === null) return (earlier.problem ?? null) === (body.problem ?? null) && earlierScore === score;
+      return agrees(score, earlierScore, item.tolerance);
     }
     const kind = task.kind === TaskKind.Trial ? ReferenceKind.Trial : ReferenceKind.Seed;
-    const ref = await m.getRepository(ReferenceAnswer).findOneBy({ snippetId: task.snippetId, kind });
+    const [ref]: { score: string }[] = await m.query('SELECT score FROM reference_answer WHERE snippet_id = ? AND kind = ? LIMIT 1', [task.snippetId, kind]);
     if (!ref) return false;
-    const setting = await m.getRepository(ItemQcSetting).findOneBy({ itemId: item.id });
-    return agrees(score, ref.score, setting?.seedTolerance ?? item.tolerance);
+    const [setting]: { seed_tolerance: string | null }[] = await m.query('SELECT seed_tolerance FROM item_qc_setting WHERE item_id = ?', [item.id]);
+    return agrees(score, dec(ref.score)!, dec(setting?.seed_tolerance) ?? item.tolerance);
   }
 
   /** After a seed: K misses within the window suspend the marker and re-queue their live marks since the last good seed. */
@@ -765,7 +775,7 @@ export class MarkingService {
   /** When every task of the exam is done and every snippet has a final score, results can be computed. */
   private async triggerResultsIfComplete(examId: number): Promise<boolean> {
     // Cheap first: while any live task is open (nearly always, during marking) the exam cannot be complete.
-    const anyOpen = await this.ds.query(`SELECT 1 FROM marking_task WHERE exam_id = ? AND status IN ('pending', 'leased') AND kind = 'live' LIMIT 1`, [examId]);
+    const anyOpen = await this.sql.query(`SELECT 1 FROM marking_task WHERE exam_id = ? AND status IN ('pending', 'leased') AND kind = 'live' LIMIT 1`, [examId]);
     if (anyOpen.length) return false;
     const [row] = await this.ds.query(
       `SELECT

@@ -12,6 +12,7 @@ import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
+import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv } from '../support/test-env.js';
 import { seedPool, SUBJECT } from './marking-pool.js';
@@ -51,11 +52,19 @@ async function main() {
 
     const ds = app.get(DataSource);
     const runner = ds.createQueryRunner();
-    const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+    type Query = (...args: unknown[]) => Promise<unknown>;
+    // Statements go through TypeORM's query runner, or (the marking hot path) through SqlPool's connections.
+    const protos = [Object.getPrototypeOf(runner) as { query: Query }, SqlConnection.prototype as unknown as { query: Query }];
     await runner.release();
-    const original = proto.query;
-    const status = async (self: unknown) => {
-      const rows = (await original.apply(self, [STATUS_SQL])) as { Variable_name: string; Value: string }[];
+    const originals = protos.map((p) => p.query);
+    const original = originals[0];
+    const status = async (self: unknown, q: Query = original) => {
+      // On a SqlConnection, past its `query` (which would send the statements it defers along with SHOW STATUS).
+      const rows = (
+        self instanceof SqlConnection
+          ? await new Promise<unknown>((resolve, reject) => self.raw.query(STATUS_SQL, (err, r) => (err ? reject(err) : resolve(r))))
+          : await q.apply(self, [STATUS_SQL])
+      ) as { Variable_name: string; Value: string }[];
       return new Map(rows.map((r) => [r.Variable_name, Number(r.Value)]));
     };
     // What SHOW STATUS itself adds to the counters between two of its calls.
@@ -71,13 +80,13 @@ async function main() {
     type Acc = { calls: number; reads: number; writes: number; ms: number; phase: string };
     const stats = new Map<string, Acc>();
     let phase = 'auth';
-    proto.query = async function (this: unknown, ...args: unknown[]) {
+    const counting = (original: Query) => async function (this: unknown, ...args: unknown[]) {
       const sql = String(args[0]).replace(/\s+/g, ' ').trim();
-      const s0 = await status(this);
+      const s0 = await status(this, original);
       const t0 = performance.now();
       const out = await original.apply(this, args);
       const ms = performance.now() - t0;
-      const s1 = await status(this);
+      const s1 = await status(this, original);
       const d = (k: string) => s1.get(k)! - s0.get(k)! - own.get(k)!;
       const key = `${phase}: ${sql.slice(0, 150)}`;
       const acc = stats.get(key) ?? { calls: 0, reads: 0, writes: 0, ms: 0, phase };
@@ -88,6 +97,7 @@ async function main() {
       stats.set(key, acc);
       return out;
     };
+    protos.forEach((p, i) => (p.query = counting(originals[i])));
     let marks = 0;
     try {
       for (let i = 0; i < PAIRS; i++) {
@@ -104,7 +114,7 @@ async function main() {
         marks++;
       }
     } finally {
-      proto.query = original;
+      protos.forEach((p, i) => (p.query = originals[i]));
     }
     console.log(`${marks} sequential marks (auth + next + auth + submit), ${HOLDERS} leases held by others, ${STUDENTS * pool.itemIds.length * 2} tasks`);
     console.log('per mark: calls  rows read  rows written  ms   statement');

@@ -37,6 +37,7 @@ import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { Actor } from '../../src/common/actor.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
+import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { Pool, seedPool, SUBJECT } from './marking-pool.js';
@@ -286,25 +287,30 @@ async function check(env: TestEnv, pool: Pool, t: Tally) {
 }
 
 /**
- * Statements and time of one next and one submit, measured sequentially (no contention): every query of TypeORM's
+ * Statements and time of one next and one submit, measured sequentially (no contention): every query of TypeORM's and SqlPool's
  * query runner is counted, BEGIN and COMMIT included. The request's own auth query (one) is not in it.
  */
 async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], pool: Pool, n: number) {
   const runner = ds.createQueryRunner();
-  const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+  type Query = (...args: unknown[]) => Promise<unknown>;
+  // TypeORM's query runner, and SqlPool's connections (the marking hot path).
+  const protos = [Object.getPrototypeOf(runner) as { query: Query }, SqlConnection.prototype as unknown as { query: Query }];
   await runner.release();
-  const original = proto.query;
+  const originals = protos.map((p) => p.query);
   let statements = 0;
   let sqlMs = 0;
-  proto.query = async function (this: unknown, ...args: unknown[]) {
-    statements++;
-    const t0 = performance.now();
-    try {
-      return await original.apply(this, args);
-    } finally {
-      sqlMs += performance.now() - t0;
-    }
-  };
+  protos.forEach(
+    (p, i) =>
+      (p.query = async function (this: unknown, ...args: unknown[]) {
+        statements++;
+        const t0 = performance.now();
+        try {
+          return await originals[i].apply(this, args);
+        } finally {
+          sqlMs += performance.now() - t0;
+        }
+      }),
+  );
   const acc = { next: { n: 0, statements: 0, sqlMs: 0, ms: 0 }, submit: { n: 0, statements: 0, sqlMs: 0, ms: 0 } };
   const measure = async <T>(slot: { n: number; statements: number; sqlMs: number; ms: number }, f: () => Promise<T>): Promise<T> => {
     const s0 = statements;
@@ -327,7 +333,7 @@ async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], poo
       await measure(acc.submit, () => svc.submit(actor, task.taskId, { score, clientId: `p${actor.userId}-${randomBytes(8).toString('hex')}`, secondsSpent: 0 }));
     }
   } finally {
-    proto.query = original;
+    protos.forEach((p, i) => (p.query = originals[i]));
   }
   for (const [name, a] of Object.entries(acc)) {
     if (!a.n) continue;
