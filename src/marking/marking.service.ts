@@ -201,11 +201,16 @@ export class MarkingService {
         );
         // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
         // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
+        // "Not marked by me" as an anti-join here (a third less of MariaDB's CPU than the scalar count): it locks
+        // nothing of anyone else (only this marker's own marks are read), and this marker's mark still being written
+        // by a submit cannot be skipped as locked: that submit holds the answer's tasks, which the read of the marker's
+        // own tasks above waited for.
         let rows: { id: number; snippet_id: number; exam_id: number }[] = await m.query(
-          `SELECT t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
-           WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} AND t.snippet_id NOT IN (?) AND ${notMarked('t')}
+          `SELECT STRAIGHT_JOIN t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+           LEFT JOIN mark_event e FORCE INDEX (idx_mark_event_snippet_marker) ON e.snippet_id = t.snippet_id AND e.marker_id = ?
+           WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} AND t.snippet_id NOT IN (?) AND e.id IS NULL
            ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [itemId, notHeld, me],
+          [me, itemId, notHeld],
         );
         for (const l of lapsed) {
           const got: typeof rows = await m.query(
