@@ -27,12 +27,6 @@ const REPLAY = Number(process.env.BENCH_SQL_REPLAY ?? 0);
 const READS = ['Handler_read_key', 'Handler_read_next', 'Handler_read_prev', 'Handler_read_first', 'Handler_read_last', 'Handler_read_rnd', 'Handler_read_rnd_next'];
 const STATUS_SQL = `SHOW SESSION STATUS WHERE Variable_name IN (${[...READS, 'Handler_write', 'Handler_update', 'Handler_delete'].map((v) => `'${v}'`).join(', ')})`;
 
-/** MariaDB's CPU time (ms) from /proc, or NaN when the server does not run on this machine. */
-function dbCpuMs(pid: number | null): number {
-  if (pid === null) return NaN;
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-}
 function mariadbPid(): number | null {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -48,20 +42,26 @@ function mariadbPid(): number | null {
 
 /**
  * MariaDB's CPU per execution of each SELECT seen (its last parameters, REPLAY times in a row on one autocommit
- * connection; locking reads lock and release at once), beside `SELECT 1` (the cost of a round trip alone). Noisy when
- * the machine is shared: the server's CPU includes other clients' work.
+ * connection; locking reads lock and release at once), beside `SELECT 1` (the cost of a round trip alone). Measured on
+ * the server thread of that connection (its run time in /proc/…/schedstat, in ns), so other clients of a shared server
+ * do not count; the figures still move with the machine's load (caches, frequency).
  */
 async function replay(env: TestEnv, samples: Map<string, { sql: string; params?: unknown[] }>) {
   const pid = mariadbPid();
   if (pid === null) return console.log('replay: MariaDB does not run on this machine');
   const c = mysql.createConnection({ host: env.config.db.host, port: env.config.db.port, user: env.config.db.user, password: env.config.db.password, database: env.config.db.name, timezone: 'Z' });
-  const q = (sql: string, params?: unknown[]) => new Promise<void>((resolve, reject) => c.query(sql, params, (err) => (err ? reject(err) : resolve())));
-  console.log(`replay: MariaDB CPU per execution (µs), ${REPLAY} executions each`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const q = (sql: string, params?: unknown[]) => new Promise<any>((resolve, reject) => c.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+  await q(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
+  // The server thread of this connection (one thread per connection; MariaDB ≥ 10.5 names it in PROCESSLIST.TID).
+  const [{ TID: tid }] = await q('SELECT TID FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()');
+  const threadMs = () => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  console.log(`replay: MariaDB CPU per execution (µs, its server thread), ${REPLAY} executions each`);
   const run = async (label: string, sql: string, params?: unknown[]) => {
     await q(sql, params);
-    const c0 = dbCpuMs(pid);
+    const c0 = threadMs();
     for (let i = 0; i < REPLAY; i++) await q(sql, params);
-    console.log(`${(((dbCpuMs(pid) - c0) * 1000) / REPLAY).toFixed(0).padStart(6)}   ${label}`);
+    console.log(`${(((threadMs() - c0) * 1000) / REPLAY).toFixed(0).padStart(6)}   ${label}`);
   };
   await run('SELECT 1 (a round trip alone)', 'SELECT 1');
   for (const [key, s] of samples) if (/^\s*SELECT/i.test(s.sql)) await run(key, s.sql, s.params);
