@@ -14,7 +14,19 @@ export interface Sql {
  * `query` (see `writeLater`).
  */
 export interface SqlTx extends Sql {
-  later(sql: string, params?: unknown[]): void;
+  /**
+   * Defers `sql` to the transaction's next round trip. `onResult`, when given, receives the statement's own result
+   * (rows, or the OK packet with its insertId) as soon as that round trip answers, before the statement that carried
+   * it resolves: reads whose answer can wait (the snippet's token of a lease) ride along as well.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  later(sql: string, params?: unknown[], onResult?: (result: any) => void): void;
+  /**
+   * A read sent in the COMMIT's round trip, after the COMMIT (so it sees the transaction's writes as others will, and
+   * others' commits up to then). `onResult` receives its rows. Only if the COMMIT went through.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  afterCommit(sql: string, params: unknown[], onResult: (rows: any) => void): void;
 }
 
 /** Runs `sql` now, or with the transaction's next round trip when the connection can defer it. */
@@ -31,21 +43,49 @@ export function writeLater(q: Sql | SqlTx, sql: string, params?: unknown[]): Pro
  */
 export class SqlConnection implements SqlTx {
   private pending: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private callbacks: (((result: any) => void) | undefined)[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private tail: { sql: string; params: unknown[]; onResult: (rows: any) => void } | null = null;
 
   constructor(readonly raw: PoolConnection) {}
 
-  later(sql: string, params?: unknown[]): void {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  later(sql: string, params?: unknown[], onResult?: (result: any) => void): void {
     this.pending.push(params ? this.raw.format(sql, params) : sql);
+    this.callbacks.push(onResult);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<T = any>(sql: string, params?: unknown[]): Promise<T> {
     if (this.pending.length) {
       const batch = [...this.pending, params ? this.raw.format(sql, params) : sql];
+      const callbacks = this.callbacks;
       this.pending = [];
-      return this.send<unknown[]>(batch.join(';\n')).then((results) => results[results.length - 1] as T);
+      this.callbacks = [];
+      return this.send<unknown[]>(batch.join(';\n')).then((results) => {
+        callbacks.forEach((f, i) => f?.(results[i]));
+        return results[results.length - 1] as T;
+      });
     }
     return this.send<T>(sql, params);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  afterCommit(sql: string, params: unknown[], onResult: (rows: any) => void): void {
+    this.tail = { sql, params, onResult };
+  }
+
+  /** COMMIT, with the deferred statements before it and the afterCommit read (if any) after it, in one round trip. */
+  async commit(): Promise<void> {
+    const tail = this.tail;
+    this.tail = null;
+    if (!tail) {
+      await this.query('COMMIT');
+      return;
+    }
+    this.later('COMMIT');
+    tail.onResult(await this.query(tail.sql, tail.params));
   }
 
   private send<T>(sql: string, params?: unknown[]): Promise<T> {
@@ -57,6 +97,8 @@ export class SqlConnection implements SqlTx {
   /** Forgets deferred statements (after a failed statement: the transaction is rolled back). */
   discard(): void {
     this.pending = [];
+    this.callbacks = [];
+    this.tail = null;
   }
 }
 
@@ -132,7 +174,7 @@ export class SqlPool implements Sql {
       c.later('START TRANSACTION');
       try {
         const out = await fn(c);
-        await c.query('COMMIT');
+        await c.commit();
         return out;
       } catch (e) {
         c.discard();

@@ -42,6 +42,9 @@ export const DEFAULT_REVIEW_SIZE = 10;
 /** How many task → snippet pairs of leased tasks one API process remembers (the oldest are forgotten first). */
 const TASK_SNIPPETS_MAX = 100_000;
 
+/** Whether any live task of an exam is still open (nearly always, during marking): then it cannot be complete. */
+const EXAM_OPEN_SQL = `SELECT 1 FROM marking_task WHERE exam_id = ? AND status IN ('pending', 'leased') AND kind = 'live' LIMIT 1`;
+
 /** A marking_task row as the hot path reads it (raw SQL: numbers may come back as strings). */
 interface TaskRow {
   id: number;
@@ -101,47 +104,61 @@ export class MarkingService {
     const grants = actor.grants.filter((g) => g.role === Role.Marker);
     assertScope(grants.length > 0, '您不是阅卷教师');
     const me = actor.userId;
-
-    // 题块: a marker marks only the items it is assigned to; with no assignment it gets nothing. One read gives the
-    // assignments and the marker's standing on each (suspended, trial or live).
-    const assigned: { item_id: number; phase: string | null; suspended: number | null }[] = await this.sql.query(
-      'SELECT a.item_id, s.phase, s.suspended FROM marker_assignment a LEFT JOIN marker_item_state s ON s.item_id = a.item_id AND s.marker_id = a.marker_id WHERE a.marker_id = ?',
-      [me],
-    );
-    const facts = await this.items.get(assigned.map((a) => num(a.item_id)));
-    // Scope is checked again on every call (a revoked grant takes effect at once): the item's alliance and subject.
-    const eligible = assigned.filter((a) => {
-      const f = facts.get(num(a.item_id));
-      return (
-        f !== undefined &&
-        actor.isMarkerIn(f.exam.allianceId, f.paper.subject) &&
-        (body.examId === undefined || f.exam.id === body.examId) &&
-        (body.itemId === undefined || f.item.id === body.itemId)
-      );
-    });
-    if (!eligible.length) {
-      await this.checkNextFilters(actor, body);
-      return null;
-    }
     const now = this.now();
-    const gate = await this.markerGate(me, eligible, facts, now);
-    const itemIds = eligible.map((a) => num(a.item_id));
     const expires = new Date(now.getTime() + LEASE_MINUTES * 60_000);
 
     // On the hot path's pool: its sessions are READ COMMITTED (SqlPool), the level every marking transaction uses.
-    const lease = () => this.sql.transaction(async (m): Promise<LeasedTask | null> => {
+    // Statements that need not wait for each other's answers share a round trip (later): on this machine a statement's
+    // own cost is often smaller than its round trip's.
+    const lease = () => this.sql.transaction(async (m): Promise<{ task: LeasedTask | null; facts: Map<number, ItemFacts>; live: number[] } | 'unassigned'> => {
+      // 题块: a marker marks only the items it is assigned to; with no assignment it gets nothing. One read gives the
+      // assignments and the marker's standing on each (suspended, trial or live).
+      let assigned: { item_id: number; phase: string | null; suspended: number | null }[] = [];
+      m.later(
+        'SELECT a.item_id, s.phase, s.suspended FROM marker_assignment a LEFT JOIN marker_item_state s ON s.item_id = a.item_id AND s.marker_id = a.marker_id WHERE a.marker_id = ?',
+        [me],
+        (rows) => (assigned = rows),
+      );
       // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
       // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
-      // same statement finds a task the marker already holds (a QC task stays theirs past the lease, so a trial
-      // answer is never lost).
-      const [held]: (Omit<LeasedTask, 'id'> & { id: number | null })[] = await m.query(
-        `SELECT t.id, t.item_id, t.snippet_id, t.lease_expires_at FROM \`user\` u
-         LEFT JOIN marking_task t ON t.leased_by = u.id AND t.status = 'leased' AND (t.lease_expires_at > ? OR t.qc_for = u.id) AND t.item_id IN (?)` +
-          (body.exceptTaskId ? ' AND t.id <> ?' : '') +
-          ' WHERE u.id = ? ORDER BY t.id LIMIT 1 FOR UPDATE',
-        [now, itemIds, ...(body.exceptTaskId ? [body.exceptTaskId] : []), me],
+      // same statement reads every task the marker holds (a QC task stays theirs past the lease, so a trial answer is
+      // never lost), whatever its item: filtered below, and their snippets are the ones this marker may not be given
+      // another round of. (Filtering by item here made MariaDB weigh every item index: 3× the statement's CPU.)
+      const mine: { id: number | null; item_id: number; snippet_id: number; lease_expires_at: Date; qc_for: number }[] = await m.query(
+        `SELECT t.id, t.item_id, t.snippet_id, t.lease_expires_at, t.qc_for FROM \`user\` u
+         LEFT JOIN marking_task t FORCE INDEX (idx_marking_task_leased_by) ON t.leased_by = u.id AND t.status = 'leased'
+         WHERE u.id = ? FOR UPDATE`,
+        [me],
       );
-      if (held && held.id !== null) return { ...held, id: held.id };
+      const facts = await this.items.get(assigned.map((a) => num(a.item_id)));
+      // Scope is checked again on every call (a revoked grant takes effect at once): the item's alliance and subject.
+      const eligible = assigned.filter((a) => {
+        const f = facts.get(num(a.item_id));
+        return (
+          f !== undefined &&
+          actor.isMarkerIn(f.exam.allianceId, f.paper.subject) &&
+          (body.examId === undefined || f.exam.id === body.examId) &&
+          (body.itemId === undefined || f.item.id === body.itemId)
+        );
+      });
+      if (!eligible.length) return 'unassigned';
+      const itemIds = eligible.map((a) => num(a.item_id));
+      const gate = await this.markerGate(m, me, eligible, facts, now);
+      const live = itemIds.filter((id) => !gate.blocked.has(id));
+      const result = (task: LeasedTask | null) => {
+        // The snippet's token rides with the COMMIT when the lease did not read it.
+        if (task && task.token === undefined) m.later('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id], (rows: { token: string }[]) => (task.token = rows[0]?.token));
+        return { task, facts, live };
+      };
+
+      const eligibleIds = new Set(itemIds);
+      const held = mine
+        .filter((t) => t.id !== null && eligibleIds.has(num(t.item_id)) && num(t.id) !== body.exceptTaskId && (new Date(t.lease_expires_at).getTime() > now.getTime() || num(t.qc_for) === me))
+        .sort((x, y) => num(x.id) - num(y.id))[0];
+      if (held) return result({ id: num(held.id), item_id: num(held.item_id), snippet_id: num(held.snippet_id), lease_expires_at: held.lease_expires_at });
+      // Answers of which this marker holds a round (leased, lapsed or not): never a second round of one of them.
+      const heldSnippets = mine.filter((t) => t.id !== null).map((t) => num(t.snippet_id));
+      const heldIds = mine.filter((t) => t.id !== null).map((t) => num(t.id));
 
       // 试评 first: a marker in trial on an item gets its trial answers, one each, before any live answer of it.
       if (gate.trial.length) {
@@ -152,71 +169,87 @@ export class MarkingService {
            ORDER BY r.item_id, r.id LIMIT 1`,
           [gate.trial, me],
         );
-        if (trials.length) return this.insertQcTask(m, TaskKind.Trial, me, trials[0], expires, null);
+        if (trials.length) return result(await this.insertQcTask(m, TaskKind.Trial, me, trials[0], expires, null));
       }
 
       // Live answers, one item after another from a random start (markers of several items spread over them). Each
       // probe walks one index from its start and locks the first free row: lapsed leases by expiry, then the pool in
       // shuffle order. A row another marker is leasing right now is skipped, not waited for; one this marker has
       // marked, or whose other round it holds, is passed over.
-      const live = itemIds.filter((id) => !gate.blocked.has(id));
       const start = live.length > 1 ? randomInt(0, live.length) : 0;
       // "Not marked by me" is a scalar count, not NOT EXISTS: MariaDB turns that NOT EXISTS into NOT IN over a
       // materialised subquery that reads the whole mark_event index (every mark of every marker) on each call; the
       // count is one index lookup per candidate row.
-      const notMine = `AND NOT EXISTS (SELECT 1 FROM marking_task o WHERE o.snippet_id = t.snippet_id AND o.id <> t.id AND o.leased_by = ? AND o.status = 'leased')
-             AND (SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = t.snippet_id AND e.marker_id = ?) = 0`;
+      const notMarked = (t: string) =>
+        `(SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = ${t}.snippet_id AND e.marker_id = ?) = 0`;
+      const notHeld = heldSnippets.length ? heldSnippets : [0];
       for (let k = 0; k < live.length; k++) {
         const itemId = live[(start + k) % live.length];
         // Lapsed leases are rare: read without locking (a locking range scan would also lock the first pending row
-        // after the range, which the leasing UPDATE of another marker needs: a deadlock), then lock the row itself.
-        let rows: { id: number; snippet_id: number; exam_id: number; token?: string }[] = [];
-        const lapsed: { id: number }[] = await m.query(
+        // after the range, which the leasing UPDATE of another marker needs: a deadlock), then lock the row itself; the
+        // read rides with the pool's, whose row is then left unused (locked until the commit, skipped by others).
+        // The probe reads the lease index only (no per-row subquery: most calls find nothing, and planning one cost
+        // more than the probe); whether this marker marked the answer is asked when a row is locked.
+        let lapsed: { id: number }[] = [];
+        m.later(
           `SELECT t.id FROM marking_task t FORCE INDEX (idx_marking_task_item_lease)
-           WHERE t.item_id = ? AND t.status = 'leased' AND t.lease_expires_at <= ? AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
-           ORDER BY t.lease_expires_at LIMIT 5`,
-          [itemId, now, me, me],
+           WHERE t.item_id = ? AND t.status = 'leased' AND t.lease_expires_at <= ? AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
+             AND (t.snippet_id NOT IN (?) OR t.id IN (?))
+           ORDER BY t.lease_expires_at LIMIT 20`,
+          [itemId, now, notHeld, heldIds.length ? heldIds : [0]],
+          (r) => (lapsed = r),
+        );
+        // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
+        // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
+        // "Not marked by me" as an anti-join here (a third less of MariaDB's CPU than the scalar count): it locks
+        // nothing of anyone else (only this marker's own marks are read), and this marker's mark still being written
+        // by a submit cannot be skipped as locked: that submit holds the answer's tasks, which the read of the marker's
+        // own tasks above waited for.
+        let rows: { id: number; snippet_id: number; exam_id: number }[] = await m.query(
+          `SELECT STRAIGHT_JOIN t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+           LEFT JOIN mark_event e FORCE INDEX (idx_mark_event_snippet_marker) ON e.snippet_id = t.snippet_id AND e.marker_id = ?
+           WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} AND t.snippet_id NOT IN (?) AND e.id IS NULL
+           ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [me, itemId, notHeld],
         );
         for (const l of lapsed) {
-          rows = await m.query(
-            `SELECT id, snippet_id, exam_id FROM marking_task WHERE id = ? AND status = 'leased' AND lease_expires_at <= ? FOR UPDATE SKIP LOCKED`,
-            [l.id, now],
+          const got: typeof rows = await m.query(
+            `SELECT id, snippet_id, exam_id FROM marking_task t WHERE id = ? AND status = 'leased' AND lease_expires_at <= ? AND ${notMarked('t')} FOR UPDATE SKIP LOCKED`,
+            [l.id, now, me],
           );
-          if (rows.length) break;
-        }
-        if (!rows.length) {
-          // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
-          // round of an answer being leased by someone else would look taken, a 204 at the end of a pool. A scalar
-          // subquery reads it without a lock: one round trip fewer.)
-          rows = await m.query(
-            `SELECT t.id, t.snippet_id, t.exam_id, (SELECT s.token FROM answer_snippet s WHERE s.id = t.snippet_id) AS token
-             FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
-             WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} ${notMine}
-             ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-            [itemId, me, me],
-          );
+          if (got.length) {
+            rows = got;
+            break;
+          }
         }
         if (!rows.length) continue;
         const c = rows[0];
         // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
         const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
-        if (qc) return this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId);
+        if (qc) return result(await this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId));
         // Sent with the COMMIT (one round trip): nothing here reads its result.
         m.later(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
-        return { id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires, token: c.token };
+        return result({ id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires });
       }
-      return null;
+      return result(null);
     });
     // SKIP LOCKED hides a task that someone is leasing or submitting at this instant (a submit locks every round of
     // its answer). At the end of a pool that would be a 204 while work is left: look again, without locks, first.
     let leased = await lease();
-    for (let retry = 0; leased === null && retry < 5 && (await this.anyLeft(me, itemIds.filter((id) => !gate.blocked.has(id)))); retry++) {
-      await new Promise((r) => setTimeout(r, 20 * (retry + 1)));
-      leased = await lease();
+    if (leased === 'unassigned') {
+      await this.checkNextFilters(actor, body);
+      return null;
     }
-    if (leased === null) return null;
-    this.rememberSnippet(num(leased.id), num(leased.snippet_id));
-    return this.taskView(leased, facts.get(num(leased.item_id))!);
+    for (let retry = 0; leased.task === null && retry < 5 && (await this.anyLeft(me, leased.live)); retry++) {
+      await new Promise((r) => setTimeout(r, 20 * (retry + 1)));
+      const again = await lease();
+      if (again === 'unassigned') return null;
+      leased = again;
+    }
+    const task = leased.task;
+    if (task === null) return null;
+    this.rememberSnippet(num(task.id), num(task.snippet_id));
+    return this.taskView(task, leased.facts.get(num(task.item_id))!);
   }
 
   /** Task → snippet of tasks this process leased (immutable facts), so a submit need not look it up. Bounded. */
@@ -257,7 +290,7 @@ export class MarkingService {
    * What stands between this marker and live answers, item by item: suspended, still in trial, or the daily cap
    * reached (blocked); and the items whose trial answers are due.
    */
-  private async markerGate(me: number, eligible: { item_id: number; phase: string | null; suspended: number | null }[], facts: Map<number, ItemFacts>, now: Date) {
+  private async markerGate(m: Sql, me: number, eligible: { item_id: number; phase: string | null; suspended: number | null }[], facts: Map<number, ItemFacts>, now: Date) {
     const blocked = new Set<number>();
     const trial: number[] = [];
     const capped: { itemId: number; cap: number }[] = [];
@@ -274,7 +307,7 @@ export class MarkingService {
     }
     if (capped.length) {
       const dayStart = new Date(now.getFullYear(), now.getMonth(), now.getDate());
-      const counts: { item_id: number; n: number }[] = await this.sql.query(
+      const counts: { item_id: number; n: number }[] = await m.query(
         'SELECT item_id, COUNT(*) AS n FROM mark_event WHERE marker_id = ? AND item_id IN (?) AND created_at >= ? GROUP BY item_id',
         [me, capped.map((c) => c.itemId), dayStart],
       );
@@ -389,7 +422,9 @@ export class MarkingService {
   async submit(actor: Actor, taskIdRaw: unknown, body: SubmitMarkBody): Promise<SubmitMarkResponse> {
     const taskId = requiredId(taskIdRaw, '任务编号');
     const me = actor.userId;
-    let result: { event: SubmitMarkResponse; task: TaskRow; facts: ItemFacts; resolution: Resolution | null } | { duplicateId: number };
+    let result:
+      | { event: SubmitMarkResponse; added: { eventId: number }; task: TaskRow; facts: ItemFacts; resolution: Resolution | null; examOpen: () => boolean }
+      | { duplicateId: number };
     try {
       result = await this.sql.transaction(async (m) => {
         // Lock every task of the snippet: submits of round 1 and round 2 of one answer are serialised,
@@ -427,19 +462,26 @@ export class MarkingService {
         const kind = task.kind as TaskKind;
         const refEventId = task.ref_event_id === null ? null : num(task.ref_event_id);
         const agreed = kind === TaskKind.Live ? null : await this.qcAgreement(m, { kind, snippetId: num(task.snippet_id), refEventId }, item, body);
-        // The task is done: sent in the same round trip as the mark's insert (the update first; both or neither commit).
+        // The task is done, and the mark inserted: both ride with the next statement (the answer's marks, when this
+        // mark may settle it) or the COMMIT (the update first; both or neither commit). A clientId used before makes
+        // the insert fail on its unique key: handled below, nothing is written.
         m.later(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
-        // A clientId used before makes this insert fail on its unique key: handled below, nothing is written.
-        const ins = await m.query(
+        const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me, eventId: 0 };
+        m.later(
           `INSERT INTO mark_event (exam_id, task_id, snippet_id, item_id, marker_id, round, score, problem, seconds_spent, client_id, kind, ref_event_id, agreed)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [num(task.exam_id), taskId, num(task.snippet_id), item.id, me, num(task.round), body.score ?? null, body.problem ?? null, body.secondsSpent ?? 0, body.clientId, kind, refEventId, agreed],
+          (ok: { insertId: number }) => (added.eventId = num(ok.insertId)),
         );
-        const eventId = num(ins.insertId);
         task.status = TaskStatus.Done;
-        const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me };
-        const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, addedEventId: eventId, added, facts }) : null;
-        return { event: { markEventId: eventId, taskId, score: body.score ?? null, problem: body.problem ?? null }, task, facts, resolution };
+        const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, added, facts }) : null;
+        // Results can only become due when this mark settled an answer: whether any task of the exam is still open is
+        // read right after the COMMIT, in its round trip (a read inside the transaction could miss the last two
+        // answers of an exam settled at the same instant).
+        let examOpen = true;
+        if (resolution?.state === 'final') m.afterCommit(EXAM_OPEN_SQL, [num(task.exam_id)], (rows: unknown[]) => (examOpen = rows.length > 0));
+        const event = { markEventId: 0, taskId, score: body.score ?? null, problem: body.problem ?? null };
+        return { event, added, task, facts, resolution, examOpen: () => examOpen };
       });
     } catch (e) {
       // Two identical submits racing, or a clientId already used: the unique clientId lets exactly one in.
@@ -450,11 +492,12 @@ export class MarkingService {
     }
     if ('duplicateId' in result) return this.answerFor(await this.ds.getRepository(MarkEvent).findOneByOrFail({ id: result.duplicateId }), me, taskId);
     this.taskSnippets.delete(taskId);
+    // The insert's id arrived with the round trip that carried it.
+    result.event.markEventId = result.added.eventId;
     const kind = result.task.kind as TaskKind;
     if (kind === TaskKind.Seed) await this.afterSeed(me, result.facts.item);
     else if (kind === TaskKind.Trial) await this.afterTrial(me, result.facts.item);
-    // Results can only become due when this mark settled an answer.
-    if (result.resolution?.state === 'final') await this.triggerResultsIfComplete(num(result.task.exam_id));
+    if (result.resolution?.state === 'final' && !result.examOpen()) await this.triggerResultsIfComplete(num(result.task.exam_id));
     return result.event;
   }
 
@@ -467,17 +510,19 @@ export class MarkingService {
    * Applies the rule engine to every mark of a snippet and writes what follows: a final score, a third-round
    * task, or nothing (waiting for a mark, for arbitration, or for the subject lead to look at a problem answer).
    * Callers hold the locks on the snippet's tasks; a caller that read them passes them in (`tasks`), and submit says
-   * which event it just added, so that a final score is only deleted where one can exist.
+   * which mark it just added (its event id is known once the read below has carried the deferred insert), so that a
+   * final score is only deleted where one can exist.
    */
   private async resolveSnippet(
     m: SqlTx | EntityManager,
     snippetId: number,
-    known: { tasks?: TaskRow[]; addedEventId?: number; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number }; facts?: ItemFacts } = {},
+    known: { tasks?: TaskRow[]; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number; eventId: number }; facts?: ItemFacts } = {},
   ): Promise<Resolution> {
     // The first counting mark of an answer (no other live task of it done: every counting mark sits on a done task)
     // resolves from itself alone; unless that makes it final, there is nothing to read or write.
     if (known.tasks && known.added && known.facts && !known.tasks.some((t) => t.kind === TaskKind.Live && t.status === TaskStatus.Done && num(t.id) !== known.added!.taskId)) {
-      const alone = resolveFinalScore(ruleOf(known.facts.item), [{ ...known.added }]);
+      const { round, score, problem, markerId } = known.added;
+      const alone = resolveFinalScore(ruleOf(known.facts.item), [{ round, score, problem, markerId }]);
       if (alone.state !== 'final') return alone;
     }
     const rows: { exam_id: number; student_id: number; item_id: number; id: number | null; round: number; score: string | null; problem: string | null; marker_id: number }[] = await m.query(
@@ -511,7 +556,7 @@ export class MarkingService {
       // Update, else insert: not INSERT … ON DUPLICATE KEY UPDATE, whose next-key locks on the unique index make
       // concurrent submits of neighbouring answers deadlock. After a new mark on an answer that was not final
       // before, there is no row to update.
-      const before = known.addedEventId === undefined ? null : resolve(events.filter((e) => e.id !== known.addedEventId));
+      const before = known.added === undefined ? null : resolve(events.filter((e) => e.id !== known.added!.eventId));
       const updated =
         before && before.state !== 'final'
           ? 0
@@ -528,7 +573,7 @@ export class MarkingService {
     } else {
       // Not final (any more): a score resting on superseded marks is withdrawn until the answer is re-marked. After a
       // new mark on an answer that was not final before, there is none to withdraw.
-      const before = known.addedEventId === undefined ? null : resolve(events.filter((e) => e.id !== known.addedEventId));
+      const before = known.added === undefined ? null : resolve(events.filter((e) => e.id !== known.added!.eventId));
       if (!before || before.state === 'final') {
         await writeLater(m, 'DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
       }
@@ -775,7 +820,7 @@ export class MarkingService {
   /** When every task of the exam is done and every snippet has a final score, results can be computed. */
   private async triggerResultsIfComplete(examId: number): Promise<boolean> {
     // Cheap first: while any live task is open (nearly always, during marking) the exam cannot be complete.
-    const anyOpen = await this.sql.query(`SELECT 1 FROM marking_task WHERE exam_id = ? AND status IN ('pending', 'leased') AND kind = 'live' LIMIT 1`, [examId]);
+    const anyOpen = await this.sql.query(EXAM_OPEN_SQL, [examId]);
     if (anyOpen.length) return false;
     const [row] = await this.ds.query(
       `SELECT

@@ -6,7 +6,9 @@
 // SHOW SESSION STATUS around each statement, its own cost subtracted) and time. Loads only 127.0.0.1.
 // Env: BENCH_SQL_STUDENTS (3000 per item), BENCH_ITEMS (4), BENCH_SQL_HOLDERS (500), BENCH_SQL_PAIRS (200).
 import { randomBytes, randomInt } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
+import mysql from 'mysql2';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
@@ -14,15 +16,57 @@ import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
 import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
-import { createTestEnv } from '../support/test-env.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedPool, SUBJECT } from './marking-pool.js';
 
 const STUDENTS = Number(process.env.BENCH_SQL_STUDENTS ?? 3000);
 const HOLDERS = Number(process.env.BENCH_SQL_HOLDERS ?? 500);
 const PAIRS = Number(process.env.BENCH_SQL_PAIRS ?? 200);
 const MARKERS = 40;
+const REPLAY = Number(process.env.BENCH_SQL_REPLAY ?? 0);
 const READS = ['Handler_read_key', 'Handler_read_next', 'Handler_read_prev', 'Handler_read_first', 'Handler_read_last', 'Handler_read_rnd', 'Handler_read_rnd_next'];
 const STATUS_SQL = `SHOW SESSION STATUS WHERE Variable_name IN (${[...READS, 'Handler_write', 'Handler_update', 'Handler_delete'].map((v) => `'${v}'`).join(', ')})`;
+
+function mariadbPid(): number | null {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(d);
+    } catch {
+      /* gone */
+    }
+  }
+  return null;
+}
+
+/**
+ * MariaDB's CPU per execution of each SELECT seen (its last parameters, REPLAY times in a row on one autocommit
+ * connection; locking reads lock and release at once), beside `SELECT 1` (the cost of a round trip alone). Measured on
+ * the server thread of that connection (its run time in /proc/…/schedstat, in ns), so other clients of a shared server
+ * do not count; the figures still move with the machine's load (caches, frequency).
+ */
+async function replay(env: TestEnv, samples: Map<string, { sql: string; params?: unknown[] }>) {
+  const pid = mariadbPid();
+  if (pid === null) return console.log('replay: MariaDB does not run on this machine');
+  const c = mysql.createConnection({ host: env.config.db.host, port: env.config.db.port, user: env.config.db.user, password: env.config.db.password, database: env.config.db.name, timezone: 'Z' });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const q = (sql: string, params?: unknown[]) => new Promise<any>((resolve, reject) => c.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+  await q(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
+  // The server thread of this connection (one thread per connection; MariaDB ≥ 10.5 names it in PROCESSLIST.TID).
+  const [{ TID: tid }] = await q('SELECT TID FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()');
+  const threadMs = () => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  console.log(`replay: MariaDB CPU per execution (µs, its server thread), ${REPLAY} executions each`);
+  const run = async (label: string, sql: string, params?: unknown[]) => {
+    await q(sql, params);
+    const c0 = threadMs();
+    for (let i = 0; i < REPLAY; i++) await q(sql, params);
+    console.log(`${(((threadMs() - c0) * 1000) / REPLAY).toFixed(0).padStart(6)}   ${label}`);
+  };
+  await run('SELECT 1 (a round trip alone)', 'SELECT 1');
+  for (const [key, s] of samples) if (/^\s*SELECT/i.test(s.sql)) await run(key, s.sql, s.params);
+  c.end();
+}
 
 async function main() {
   const env = await createTestEnv('bench_marking_sql');
@@ -79,6 +123,8 @@ async function main() {
     }
     type Acc = { calls: number; reads: number; writes: number; ms: number; phase: string };
     const stats = new Map<string, Acc>();
+    /** The last statement and parameters seen per key (replayed below when BENCH_SQL_REPLAY is set). */
+    const samples = new Map<string, { sql: string; params?: unknown[] }>();
     let phase = 'auth';
     const counting = (original: Query) => async function (this: unknown, ...args: unknown[]) {
       const sql = String(args[0]).replace(/\s+/g, ' ').trim();
@@ -95,6 +141,7 @@ async function main() {
       acc.writes += d('Handler_write') + d('Handler_update') + d('Handler_delete');
       acc.ms += ms;
       stats.set(key, acc);
+      samples.set(key, { sql: String(args[0]), params: args[1] as unknown[] | undefined });
       return out;
     };
     protos.forEach((p, i) => (p.query = counting(originals[i])));
@@ -127,6 +174,7 @@ async function main() {
       byPhase.set(s.phase, p);
     }
     for (const [p, s] of byPhase) console.log(`${p}: ${(s.calls / marks).toFixed(1)} statements, ${(s.reads / marks).toFixed(1)} rows read per mark`);
+    if (REPLAY > 0) await replay(env, samples);
     await app.close();
   } finally {
     // BENCH_SQL_KEEP=1 leaves the database for EXPLAIN (drop it afterwards).

@@ -24,7 +24,6 @@
 // The machine running this also runs the database: figures are of one box, noisy when it is shared.
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
-import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
@@ -40,6 +39,7 @@ import { MarkingService } from '../../src/marking/marking.service.js';
 import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
+import { BenchHttpClient } from './bench-http-client.js';
 import { Pool, seedPool, SUBJECT } from './marking-pool.js';
 
 const MARKERS = Number(process.env.BENCH_MARKERS ?? 5000);
@@ -87,24 +87,19 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 10) / 10;
 };
 
-// A keep-alive agent with a bounded socket pool, as a load balancer in front of the API would hold: thousands of
-// markers do not each open a connection (5,000 simultaneous connects overflow the listen backlog and stall in SYN retries).
-const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_SOCKETS ?? 128) });
-function post(url: string, token: string, body: object): Promise<{ status: number; json: () => unknown }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, json: () => JSON.parse(text) });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
+// A bounded pool of keep-alive sockets per API instance, as a load balancer in front of the API would hold: thousands
+// of markers do not each open a connection (5,000 simultaneous connects overflow the listen backlog and stall in SYN
+// retries). A minimal client (bench-http-client.ts): the load generator's CPU is taken from the API's cores.
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 128);
+const clients = new Map<string, BenchHttpClient>();
+function post(base: string, path: string, token: string, body: object): Promise<{ status: number; json: () => unknown }> {
+  let client = clients.get(base);
+  if (!client) {
+    const u = new URL(base);
+    client = new BenchHttpClient(u.hostname, Number(u.port), SOCKETS);
+    clients.set(base, client);
+  }
+  return client.post(path, token, body).then((r) => ({ status: r.status, json: () => JSON.parse(r.text) }));
 }
 
 interface Tally {
@@ -132,7 +127,7 @@ const newTally = (): Tally => ({ marks: 0, windowMarks: 0, nextMs: [], submitMs:
  */
 async function httpStep(base: string, token: string, markerId: number, pool: Pool, t: Tally, pauseMs: number, recordUntil: number): Promise<boolean> {
   let t0 = performance.now();
-  const res = await post(`${base}/api/marking/next`, token, { examId: pool.examId });
+  const res = await post(base, '/api/marking/next', token, { examId: pool.examId });
   if (t0 < recordUntil) t.nextMs.push(performance.now() - t0);
   if (res.status === 204) {
     if (t0 < recordUntil) t.empty++;
@@ -150,7 +145,7 @@ async function httpStep(base: string, token: string, markerId: number, pool: Poo
   const snippetId = snippetOfTask.get(task.taskId) ?? (await lookupSnippet(task.taskId));
   const score = Math.min(10, Math.max(0, (pool.base.get(snippetId) ?? 5) + randomInt(-1, 2)));
   t0 = performance.now();
-  const sub = await post(`${base}/api/marking/tasks/${task.taskId}/submit`, token, { score, clientId: `b${markerId}-${randomBytes(8).toString('hex')}`, secondsSpent: Math.round(pauseMs / 1000) });
+  const sub = await post(base, `/api/marking/tasks/${task.taskId}/submit`, token, { score, clientId: `b${markerId}-${randomBytes(8).toString('hex')}`, secondsSpent: Math.round(pauseMs / 1000) });
   if (t0 < recordUntil) t.submitMs.push(performance.now() - t0);
   t.holding.delete(task.taskId);
   if (sub.status !== 200) {
@@ -524,7 +519,7 @@ async function main() {
     );
     process.exitCode = ok && finalOk ? 0 : 1;
   } finally {
-    agent.destroy();
+    for (const c of clients.values()) c.destroy();
     for (const w of apiWorkers) {
       w.postMessage('close');
       await new Promise((r) => w.once('message', r));

@@ -101,4 +101,29 @@ describe('MarkingService under concurrency', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0].snippetId).not.toBe(rows[1].snippetId);
   });
+
+  it('hands a lapsed lease to another marker, never to one who marked the answer or holds its other round', async () => {
+    const s = await seed(MarkingMode.Double, 1); // 2 snippets, 4 tasks
+    const [a, b, c] = [actors[10], actors[11], actors[12]];
+    // a marks round 1 of one answer and holds round 1 of the other; b leases round 2 of the first and goes away.
+    const t1 = (await svc.next(a, { examId: s.exam.id }))!;
+    await svc.submit(a, t1.taskId, { score: 1, clientId: cid() });
+    const first = await env.ds.getRepository(MarkingTask).findOneByOrFail({ id: t1.taskId });
+    const other = await env.ds.getRepository(MarkingTask).findOneByOrFail({ snippetId: first.snippetId, round: first.round === 1 ? 2 : 1 });
+    // Leases are moved by editing rows: b holds the first answer's other round, a the other answer's round 1, both lapsed.
+    const held = (await svc.next(a, { examId: s.exam.id }))!;
+    const heldRow = await env.ds.getRepository(MarkingTask).findOneByOrFail({ id: held.taskId });
+    expect(heldRow.snippetId).not.toBe(first.snippetId);
+    await env.ds.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [b.userId, new Date(Date.now() - 60_000), other.id]);
+    await env.ds.query('UPDATE marking_task SET lease_expires_at = ? WHERE id = ?', [new Date(Date.now() - 60_000), held.taskId]);
+    // Every other task of the exam is taken by someone else (and current), so only the two lapsed ones are left.
+    await env.ds.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE exam_id = ? AND status = 'pending'`, [actors[13].userId, new Date(Date.now() + 600_000), s.exam.id]);
+    // a: the lapsed round of the answer it marked is not for it; its own lapsed lease is.
+    const again = (await svc.next(a, { examId: s.exam.id }))!;
+    expect(again.taskId).toBe(held.taskId);
+    // c takes the lapsed round b left; then nothing is left for c (it now holds the other round's answer).
+    const taken = (await svc.next(c, { examId: s.exam.id }))!;
+    expect(taken.taskId).toBe(other.id);
+    expect((await env.ds.getRepository(MarkingTask).findOneByOrFail({ id: other.id })).leasedBy).toBe(c.userId);
+  });
 });

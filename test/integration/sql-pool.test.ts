@@ -60,4 +60,29 @@ describe('SqlPool', () => {
     ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
     expect(await pool.query('SELECT id FROM sql_pool_probe WHERE id = 12')).toEqual([]);
   });
+
+  it('gives each deferred statement its own result, and reads after the COMMIT in its round trip only when it commits', async () => {
+    const got: unknown[] = [];
+    let after: unknown = null;
+    const last = await pool.transaction(async (q) => {
+      q.later('INSERT INTO sql_pool_probe (id, d) VALUES (?, ?)', [20, 5], (ok: { affectedRows: number }) => got.push(ok.affectedRows));
+      q.later('SELECT d FROM sql_pool_probe WHERE id = ?', [20], (rows: { d: string }[]) => got.push(rows));
+      const rows = await q.query('SELECT COUNT(*) AS n FROM sql_pool_probe WHERE id = ?', [20]);
+      q.afterCommit('SELECT @@in_transaction AS t, COUNT(*) AS n FROM sql_pool_probe WHERE id = ?', [20], (r: unknown) => (after = r));
+      return rows;
+    });
+    expect(got).toEqual([1, [{ d: '5.00' }]]);
+    expect(last).toEqual([{ n: '1' }]);
+    expect(after).toEqual([{ t: '0', n: '1' }]); // outside the transaction, after its commit
+    after = null;
+    await expect(
+      pool.transaction(async (q) => {
+        q.later('INSERT INTO sql_pool_probe (id) VALUES (21)');
+        q.later('INSERT INTO sql_pool_probe (id) VALUES (20)'); // duplicate key: nothing commits, nothing is read after
+        q.afterCommit('SELECT 1 AS one', [], (r: unknown) => (after = r));
+      }),
+    ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    expect(after).toBeNull();
+    expect(await pool.query('SELECT id FROM sql_pool_probe WHERE id = 21')).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ import { MarkingHotPath1765330000000 } from './1765330000000-marking-hot-path.js
 import { SessionEpoch1765350000000 } from './1765350000000-session-epoch.js';
 import { UserRoleUnique1765350000100 } from './1765350000100-user-role-unique.js';
 import { ExamImportHash1765390000000 } from './1765390000000-exam-import-hash.js';
+import { DropTaskQcForIndex1765400000000 } from './1765400000000-drop-task-qc-for-index.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [
   SessionEpoch1765350000000,
   UserRoleUnique1765350000100,
   ExamImportHash1765390000000,
+  DropTaskQcForIndex1765400000000,
 ];

@@ -23,7 +23,6 @@ export enum TaskKind {
 @Index('idx_marking_task_item_lease', ['itemId', 'status', 'leaseExpiresAt'])
 @Index('idx_marking_task_leased_by', ['leasedBy', 'status'])
 @Index('idx_marking_task_pool', ['examId', 'status', 'shuffleKey'])
-@Index('idx_marking_task_qc_for', ['qcFor', 'status'])
 export class MarkingTask {
   @PrimaryGeneratedColumn() id: number;
   @Column() examId: number;
