@@ -73,7 +73,10 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
 function cutSnippets(codec: ScanImageCodec, image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<EncodedCut[]> {
   const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
   // Cut in JS one after the other; encoding (sharp's threads) overlaps with the next cut. The contrast stretch stays in
-  // JS: libvips' linear (float in between) cost twice the CPU of the JS lookup table.
+  // JS: libvips' linear (float in between) cost twice the CPU of the JS lookup table. The resampling stays in JS too:
+  // libvips' affine (bilinear, from the raw page, only the box's region) matched it to a grey level but cost more CPU
+  // (sharp 0.35.5 / libvips 8.18, a 1090×350 snippet: 5.0 ms against 2.9 ms with the histogram; end to end 51 against
+  // 43 ms per page).
   return Promise.all(layout.subjective.map((block) => codec.encodeJpeg(cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80).then((jpeg) => ({ itemId: block.itemId, jpeg }))));
 }
 
