@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { SheetLayout } from '../sheets/domain/layout.js';
 import { scanPage, type PageScan, type PageScanInput } from './page-scan.js';
 import type { ScanImageCodec } from './scan-image.codec.js';
 
@@ -17,7 +18,33 @@ interface Job {
 interface Thread {
   worker: Worker;
   jobs: Map<number, Job>;
+  /** Layouts (by reference number) this thread has been sent and keeps. */
+  layouts: Set<number>;
 }
+
+/** A paper's layout as it crosses to a thread: in full the first time, by its number afterwards. */
+export interface LayoutOnWire {
+  id: number;
+  ref: number;
+  layout?: SheetLayout;
+}
+
+/** What a scan thread is sent per page; `forget` empties its layout cache first. */
+export interface ScanMessage {
+  id: number;
+  input: Omit<PageScanInput, 'papers'> & { papers: LayoutOnWire[] };
+  forget?: boolean;
+}
+
+/**
+ * Reference numbers of layout objects. Each page names all its exam's papers (a nine-subject exam: nine layouts of
+ * some 15–30 kB of JSON each); cloning them to the thread for every page cost more than reading some pages' bubbles.
+ * The ingesting service hands the same object for an unchanged layout, so a thread gets each one once.
+ */
+const layoutRefs = new WeakMap<SheetLayout, number>();
+let nextLayoutRef = 1;
+/** Layouts a thread keeps before it is told to forget them all (a long-lived worker sees many exams). */
+export const MAX_LAYOUTS_PER_THREAD = 256;
 
 /** page-scan.worker.js beside this file when this is compiled JavaScript; null when it runs from TypeScript source. */
 function compiledWorkerScript(): string | null {
@@ -68,17 +95,18 @@ export class PageScanner implements OnModuleDestroy {
       // The image bytes move to the thread when they own their memory (a file read whole does), else they are copied.
       const bytes = input.image;
       const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      const msg = wire(thread, id, input);
       try {
-        thread.worker.postMessage({ id, input }, own ? [bytes.buffer as ArrayBuffer] : []);
+        thread.worker.postMessage(msg, own ? [bytes.buffer as ArrayBuffer] : []);
       } catch {
-        thread.worker.postMessage({ id, input }); // memory that cannot be handed over (an addon's): copied
+        thread.worker.postMessage(msg); // memory that cannot be handed over (an addon's): copied
       }
     });
   }
 
   private start(n: number): Thread {
     const worker = new Worker(this.script!);
-    const thread: Thread = { worker, jobs: new Map() };
+    const thread: Thread = { worker, jobs: new Map(), layouts: new Set() };
     worker.on('message', (msg: { id: number; result?: PageScan; error?: string }) => {
       const job = thread.jobs.get(msg.id);
       if (!job) return;
@@ -105,6 +133,23 @@ export class PageScanner implements OnModuleDestroy {
   async onModuleDestroy() {
     await Promise.all(this.threads.map((t, n) => ((this.threads[n] = null), t?.worker.terminate())));
   }
+}
+
+/** The page's message for a thread: each layout in full only if the thread does not have it yet. */
+function wire(thread: Thread, id: number, input: PageScanInput): ScanMessage {
+  let forget = false;
+  if (thread.layouts.size + input.papers.length > MAX_LAYOUTS_PER_THREAD) {
+    thread.layouts.clear();
+    forget = true;
+  }
+  const papers = input.papers.map(({ id: paperId, layout }): LayoutOnWire => {
+    let ref = layoutRefs.get(layout);
+    if (ref === undefined) layoutRefs.set(layout, (ref = nextLayoutRef++));
+    if (thread.layouts.has(ref)) return { id: paperId, ref };
+    thread.layouts.add(ref);
+    return { id: paperId, ref, layout };
+  });
+  return { id, input: { ...input, papers }, ...(forget ? { forget } : {}) };
 }
 
 /** JPEG bytes cross threads as plain Uint8Arrays: the blob store wants Buffers. */

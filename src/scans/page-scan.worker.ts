@@ -1,13 +1,31 @@
 // Worker thread of PageScanner: scans pages (decode, read, cut, encode) off the ingesting process's main thread.
 import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
+import type { SheetLayout } from '../sheets/domain/layout.js';
 import { scanPage, type PageScan, type PageScanInput } from './page-scan.js';
+import type { ScanMessage } from './page-scan.pool.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 
 const codec = new ScanImageCodec();
 const port = parentPort!;
-port.on('message', (msg: { id: number; input: PageScanInput }) => {
-  scanPage(codec, msg.input).then(
+/** Layouts by reference number, as the pool sent them (in full once; messages arrive in the order they were sent). */
+const layouts = new Map<number, SheetLayout>();
+port.on('message', (msg: ScanMessage) => {
+  if (msg.forget) layouts.clear();
+  let input: PageScanInput;
+  try {
+    const papers = msg.input.papers.map(({ id, ref, layout }) => {
+      if (layout) layouts.set(ref, layout);
+      const known = layouts.get(ref);
+      if (!known) throw new Error(`layout ${ref} of paper ${id} was never sent to this thread`);
+      return { id, layout: known };
+    });
+    input = { ...msg.input, papers };
+  } catch (err) {
+    port.postMessage({ id: msg.id, error: (err as Error).stack ?? String(err) });
+    return;
+  }
+  scanPage(codec, input).then(
     (result) => port.postMessage({ id: msg.id, result }, transferables(result)),
     (err: Error) => port.postMessage({ id: msg.id, error: err.stack ?? String(err) }),
   );

@@ -50,6 +50,7 @@ export class ScanIngestService {
    */
   private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
   private readonly exams = new Map<number, ExamRef>();
+  private readonly layouts = new Map<number, { json: string; layout: SheetLayout }>();
   private readonly scanner: PageScanner;
 
   constructor(
@@ -90,7 +91,7 @@ export class ScanIngestService {
   private async readAndRecord(page: PageRow): Promise<IngestOutcome> {
     const exam = await this.examOf(page.examId);
     const allPapers = ((await this.ds.query('SELECT id, subject, version, status, layout FROM paper WHERE exam_id = ? ORDER BY id', [exam.id])) as (Omit<PaperRow, 'layout'> & { layout: string | null })[]).map(
-      (p): PaperRow => ({ ...p, layout: p.layout === null ? null : (JSON.parse(p.layout) as SheetLayout) }),
+      (p): PaperRow => ({ ...p, layout: p.layout === null ? null : this.parsedLayout(p.id, p.layout) }),
     );
     const papers = allPapers.filter((p): p is PaperRow & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
@@ -181,6 +182,19 @@ export class ScanIngestService {
       if (err instanceof PageException) return this.recordException(page, err.verdict, seen);
       throw err;
     }
+  }
+
+  /**
+   * The paper's layout parsed, the same object as long as its JSON is the same: every page of an exam names all its
+   * papers, and the scan threads are sent a layout object only once (page-scan.pool.ts). Nothing mutates it.
+   */
+  private parsedLayout(paperId: number, json: string): SheetLayout {
+    const known = this.layouts.get(paperId);
+    if (known?.json === json) return known.layout;
+    if (this.layouts.size >= 1000) this.layouts.clear();
+    const layout = JSON.parse(json) as SheetLayout;
+    this.layouts.set(paperId, { json, layout });
+    return layout;
   }
 
   /** The exam's id and alliance, which never change: looked up once per exam, not per page. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildSheetLayout } from '../../src/sheets/domain/layout.js';
 import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
 import { scanPage, type PageScanInput } from '../../src/scans/page-scan.js';
-import { PageScanner } from '../../src/scans/page-scan.pool.js';
+import { MAX_LAYOUTS_PER_THREAD, PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 
 const SCRIPT = join(process.cwd(), 'dist/src/scans/page-scan.worker.js');
@@ -57,5 +57,26 @@ describe('PageScanner on worker threads', () => {
     expect(kinds.filter((k) => k === 'ok').length).toBeGreaterThanOrEqual(gen.files.length - 1);
     const first = threaded[0];
     expect(first.kind === 'read' && first.reading.ok && first.snippets.length).toBe(layout.pages.find((p) => p.pageNo === 1)!.subjective.length);
+  });
+
+  it('sends each layout to a thread once, yet reads with the layout object it is given, also after the thread forgot them', async () => {
+    const gen = await generateSyntheticScans(layout, items, [{ examNo: '20250004' }], { seed: 12, dpi: 200, format: 'jpeg', distortion: 'slight' });
+    const page1 = gen.files[0].data;
+    const scan = (l: typeof layout, image: Uint8Array = page1) => scanner.scan({ image: Uint8Array.from(image), rotation: 0, examId: 7, papers: [{ id: 31, layout: l }], studentKnown: false });
+    const heightOf = (r: Awaited<ReturnType<typeof scan>>) => (r.kind === 'read' && r.reading.ok ? r.reading.page.subjective.map((b) => b.box.h) : null);
+    const first = await scan(layout);
+    expect(heightOf(first)).toEqual(layout.pages[0].subjective.map((b) => b.box.h));
+    // the sheet generated again (a new object, boxes 10 pt shorter): read with the new one, not the one the thread kept
+    const again = structuredClone(layout);
+    for (const b of again.pages[0].subjective) b.box.h -= 10;
+    const second = await scan(again);
+    expect(heightOf(second)).toEqual(layout.pages[0].subjective.map((b) => b.box.h - 10));
+    // more layouts than a thread keeps (pages that are no image: the layouts still cross), then the first one again
+    const junk = Buffer.from('不是图片');
+    const results = [];
+    for (let n = 0; n < MAX_LAYOUTS_PER_THREAD + 20; n++) results.push(scan(structuredClone(layout), junk));
+    expect((await Promise.all(results)).every((r) => r.kind === 'undecodable')).toBe(true);
+    expect(heightOf(await scan(layout))).toEqual(layout.pages[0].subjective.map((b) => b.box.h));
+    expect(heightOf(await scan(again))).toEqual(layout.pages[0].subjective.map((b) => b.box.h - 10));
   });
 });
