@@ -3,6 +3,7 @@ import jsQRModule from 'jsqr';
 import type { Box } from '../sheets/domain/layout.js';
 import { affineScale, applyAffine, type Affine, type GrayImage } from './domain/gray-image.js';
 import { QR_MODULE_PT, QR_QUIET_PT } from '../sheets/domain/layout.js';
+import { readQrGrid } from './domain/qr-sample.js';
 
 // jsqr is CommonJS with an ES-style default export: Node hands us module.exports, whose `default` is the function.
 const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;
@@ -19,6 +20,11 @@ const QR_PX_PER_MODULE = 3;
  * page of it would be 35 MB. jsQR finds the symbol in any orientation inside the crop.
  */
 export function readQrAt(img: GrayImage, t: Affine, box: Box): string | null {
+  return readQrGrid(img, t, box) ?? readQrJsqr(img, t, box);
+}
+
+/** jsQR's reading of the symbol at `box`: first on a crop downsampled to QR_PX_PER_MODULE, then at full resolution. */
+export function readQrJsqr(img: GrayImage, t: Affine, box: Box): string | null {
   const pad = QR_QUIET_PT + 3;
   const corners = [applyAffine(t, box.x - pad, box.y - pad), applyAffine(t, box.x + box.w + pad, box.y - pad), applyAffine(t, box.x - pad, box.y + box.h + pad), applyAffine(t, box.x + box.w + pad, box.y + box.h + pad)];
   const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.x))));
