@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { buildSheetLayout, QR_MODULE_PT, type LayoutItem, type PageLayout } from '../../sheets/domain/layout.js';
 import { pageQrText } from '../../sheets/domain/page-qr.js';
 import { A4 } from '../../sheets/domain/layout.js';
@@ -46,13 +47,16 @@ describe('readQrGrid (the QR code read where the alignment puts it)', () => {
     expect(readQrGrid(img, shifted(t, 0.6 * QR_MODULE_PT, -0.5 * QR_MODULE_PT), BOX)).toBe(TEXT);
   });
 
-  it('identifies the page through readPage, upright and upside down', () => {
+  it('identifies the page through readPage, upright and upside down, without the general reader', () => {
     const frame = sheetFrame(LAYOUT);
     const resolve = (paperId: number, pageNo: number): PageLayout | null => (paperId === 42 ? LAYOUT.pages.find((p) => p.pageNo === pageNo) ?? null : null);
     const img = scan(150, { rotationDeg: 1.2, shiftXPx: 5, shiftYPx: 9, scale: 1, noise: 8 });
     const turned: GrayImage = { ...img, data: img.data.slice().reverse() };
     for (const page of [img, turned]) {
-      const r = readPage(page, frame, resolve, { readQr: readQrGrid, examId: 3 });
+      // the general reader is the fallback: not needed, on the upside-down page either (no search of the empty corner)
+      const general = jest.fn(() => null);
+      const r = readPage(page, frame, resolve, { readQr: general, examId: 3 });
+      expect(general).not.toHaveBeenCalled();
       // a personalised sheet: its exam number may be left blank
       expect(r.ok && [r.paperId, r.pageNo, r.studentId, r.pageCodeSource, r.examNo, r.alignment.upsideDown]).toEqual([42, 1, 20250117, 'qr', null, page === turned]);
     }
@@ -75,5 +79,10 @@ describe('readQrGrid (the QR code read where the alignment puts it)', () => {
       }
     }
     expect(sampleQrModules(spoilt, t, BOX)).toBeNull();
+    // readPage then asks the general reader, on both attempts, and falls back to the bubble page code
+    const general = jest.fn(() => null);
+    const r = readPage(spoilt, sheetFrame(LAYOUT), (paperId, pageNo) => (paperId === 42 ? LAYOUT.pages.find((p) => p.pageNo === pageNo) ?? null : null), { readQr: general, examId: 3 });
+    expect(general).toHaveBeenCalled();
+    expect(r.ok || [r.code, r.paperId, r.pageNo, r.pageCodeSource]).toEqual(['EXAMNO_BLANK', 42, 1, 'bubbles']);
   });
 });

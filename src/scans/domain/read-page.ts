@@ -4,6 +4,7 @@ import { decodePageCode } from '../../sheets/domain/layout.js';
 import { parsePageQr } from '../../sheets/domain/page-qr.js';
 import { describeTransform, fiducialsSymmetric, findFiducials, findFiducialsWide, fitTransform, MAX_ROTATION_DEG, turnedHalf, type FiducialSpec } from './align.js';
 import { histogramPercentile, rotateQuarter, type Affine, type GrayImage, type Point } from './gray-image.js';
+import { readQrGrid } from './qr-sample.js';
 import { examNumberProblemText, readChoices, readExamNumber, readPageCode, type ChoiceReading, type ExamNumberReading } from './omr.js';
 
 /** What every sheet of a paper size shares, whatever the paper: the fiducials, the page-code cells and the QR box. */
@@ -42,7 +43,10 @@ export function turnToFrames(img: GrayImage, frames: SheetFrame[]): GrayImage {
   return frames.some((f) => landscape(f.page) === landscape(turned)) ? turned : img;
 }
 
-/** Decodes a QR code printed at a box of the page (an adapter around a QR library; domain code cannot hold one). */
+/**
+ * Decodes a QR code printed at a box of the page (an adapter around a QR library; domain code cannot hold one).
+ * readPage reads the symbol's module grid itself first (readQrGrid) and calls this when that fails.
+ */
 export type QrReader = (img: GrayImage, t: Affine, box: Box) => string | null;
 
 export interface Alignment {
@@ -139,12 +143,17 @@ export function readPage(
     return { ok: false, code: 'ALIGNMENT_POOR', reason: '定位点位置异常：图片可能变形、歪斜过大或不完整', alignment: base };
   }
 
-  const attempts: Alignment[] = [base];
+  let attempts: Alignment[] = [base];
   if (fiducialsSymmetric(frame.fiducials, frame.page)) attempts.push({ ...base, transform: turnedHalf(base.transform, frame.page), rotationDeg: base.rotationDeg + 180, upsideDown: true });
+  // The QR code's module grid read where each attempt puts it (cheap): the way it reads goes first, so an upside-down
+  // page does not send the general reader searching the empty corner the upright attempt points at.
+  const qrBox = opts.readQr ? frame.qr : undefined;
+  const gridTexts = new Map(attempts.map((a) => [a, qrBox ? readQrGrid(img, a.transform, qrBox) : null]));
+  attempts = [...attempts.filter((a) => gridTexts.get(a)), ...attempts.filter((a) => !gridTexts.get(a))];
   let certainButForeign: string | null = null;
   for (const alignment of attempts) {
     // The QR code first (error-corrected, carries the student on a personalised sheet); the bubble code as fallback.
-    const qr = frame.qr && opts.readQr ? parsePageQr(opts.readQr(img, alignment.transform, frame.qr)) : null;
+    const qr = qrBox && opts.readQr ? parsePageQr(gridTexts.get(alignment) ?? opts.readQr(img, alignment.transform, qrBox)) : null;
     let paperId: number;
     let pageNo: number;
     if (qr) {
