@@ -193,16 +193,26 @@ export function readPage(
  * Looked at on a coarse grid of the whole page; a printed sheet has fiducials, a page code, rings and text, far above it.
  */
 export function isBlankPage(img: GrayImage): boolean {
-  const step = Math.max(1, Math.floor(Math.min(img.width, img.height) / 400));
-  const hist = new Uint32Array(256);
+  const { width, height, data } = img;
+  const step = Math.max(1, Math.floor(Math.min(width, height) / 400));
+  // Four partial histograms, alternating: nearly every sample is paper, and incrementing one counter back to back
+  // waits for the previous increment each time (this loop was 0.5 ms of a page at 200 dpi).
+  const parts = new Uint32Array(1024);
   let total = 0;
-  for (let j = 0; j < img.height; j += step) {
-    const row = j * img.width;
-    for (let i = 0; i < img.width; i += step) {
-      hist[img.data[row + i]]++;
-      total++;
+  for (let j = 0; j < height; j += step) {
+    const row = j * width;
+    let i = 0;
+    for (; i + 3 * step < width; i += 4 * step) {
+      parts[data[row + i]]++;
+      parts[256 + data[row + i + step]]++;
+      parts[512 + data[row + i + 2 * step]]++;
+      parts[768 + data[row + i + 3 * step]]++;
     }
+    for (; i < width; i += step) parts[data[row + i]]++;
+    total += Math.ceil(width / step);
   }
+  const hist = new Uint32Array(256);
+  for (let g = 0; g < 256; g++) hist[g] = parts[g] + parts[256 + g] + parts[512 + g] + parts[768 + g];
   const paper = histogramPercentile(hist, total, 0.5);
   let dark = 0;
   for (let g = 0; g < Math.min(256, Math.floor(paper * 0.6)); g++) dark += hist[g];
