@@ -148,7 +148,11 @@ export function readPage(
   // The QR code's module grid read where each attempt puts it (cheap): the way it reads goes first, so an upside-down
   // page does not send the general reader searching the empty corner the upright attempt points at.
   const qrBox = opts.readQr ? frame.qr : undefined;
-  const gridTexts = new Map(attempts.map((a) => [a, qrBox ? readQrGrid(img, a.transform, qrBox) : null]));
+  const gridTexts = new Map<Alignment, string | null>();
+  for (const a of qrBox ? attempts : []) {
+    gridTexts.set(a, readQrGrid(img, a.transform, qrBox!));
+    if (gridTexts.get(a)) break;
+  }
   attempts = [...attempts.filter((a) => gridTexts.get(a)), ...attempts.filter((a) => !gridTexts.get(a))];
   let certainButForeign: string | null = null;
   for (const alignment of attempts) {
