@@ -145,13 +145,16 @@ export function readPage(
 
   let attempts: Alignment[] = [base];
   if (fiducialsSymmetric(frame.fiducials, frame.page)) attempts.push({ ...base, transform: turnedHalf(base.transform, frame.page), rotationDeg: base.rotationDeg + 180, upsideDown: true });
-  // The QR code's module grid read where each attempt puts it (cheap): the way it reads goes first, so an upside-down
-  // page does not send the general reader searching the empty corner the upright attempt points at.
+  // The QR code's module grid read where each attempt puts it (cheap), until one reads: that way goes first, so an
+  // upside-down page does not send the general reader searching the empty corner the upright attempt points at.
   const qrBox = opts.readQr ? frame.qr : undefined;
   const gridTexts = new Map<Alignment, string | null>();
-  for (const a of qrBox ? attempts : []) {
-    gridTexts.set(a, readQrGrid(img, a.transform, qrBox!));
-    if (gridTexts.get(a)) break;
+  if (qrBox) {
+    for (const a of attempts) {
+      const text = readQrGrid(img, a.transform, qrBox);
+      gridTexts.set(a, text);
+      if (text) break;
+    }
   }
   attempts = [...attempts.filter((a) => gridTexts.get(a)), ...attempts.filter((a) => !gridTexts.get(a))];
   let certainButForeign: string | null = null;
