@@ -1,8 +1,10 @@
-// The one place scans meet jsQR: decodes the QR code printed at a layout box, from a crop of the page's grey pixels.
+// The one place scans meet jsQR: decodes the QR code printed at a layout box, from its module grid (domain/qr-sample.ts)
+// or, when that fails, with jsQR on a crop of the page's grey pixels.
 import jsQRModule from 'jsqr';
 import type { Box } from '../sheets/domain/layout.js';
 import { affineScale, applyAffine, type Affine, type GrayImage } from './domain/gray-image.js';
 import { QR_MODULE_PT, QR_QUIET_PT } from '../sheets/domain/layout.js';
+import { readQrGrid } from './domain/qr-sample.js';
 
 // jsqr is CommonJS with an ES-style default export: Node hands us module.exports, whose `default` is the function.
 const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).default;
@@ -14,11 +16,21 @@ const jsQR = (jsQRModule as unknown as { default: typeof jsQRModule.default }).d
 const QR_PX_PER_MODULE = 3;
 
 /**
- * Text of the QR code printed at `box` (sheet points) on the page `t` maps into `img`, or null. Only the box and its
- * quiet zone (plus a few points for alignment error) are cropped and turned into RGBA: jsQR wants RGBA, a whole A3
- * page of it would be 35 MB. jsQR finds the symbol in any orientation inside the crop.
+ * Text of the QR code printed at `box` (sheet points) on the page `t` maps into `img`, or null. The module grid is read
+ * where the transform puts it first (readQrGrid, about 0.1 ms at 200 dpi); jsQR, about ten times the cost and most of
+ * a page's garbage, only when that fails (a damaged symbol, a poor 100 dpi scan). readPage tries the grid itself
+ * before calling this, so there the grid is read twice only on a page whose grid read failed.
  */
 export function readQrAt(img: GrayImage, t: Affine, box: Box): string | null {
+  return readQrGrid(img, t, box) ?? readQrJsqr(img, t, box);
+}
+
+/**
+ * jsQR's reading of the symbol at `box`: first on a crop downsampled to QR_PX_PER_MODULE, then at full resolution.
+ * Only the box and its quiet zone (plus a few points for alignment error) are cropped and turned into RGBA: jsQR wants
+ * RGBA, a whole A3 page of it would be 35 MB. jsQR finds the symbol in any orientation inside the crop.
+ */
+export function readQrJsqr(img: GrayImage, t: Affine, box: Box): string | null {
   const pad = QR_QUIET_PT + 3;
   const corners = [applyAffine(t, box.x - pad, box.y - pad), applyAffine(t, box.x + box.w + pad, box.y - pad), applyAffine(t, box.x - pad, box.y + box.h + pad), applyAffine(t, box.x + box.w + pad, box.y + box.h + pad)];
   const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.x))));

@@ -43,10 +43,18 @@ function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | nu
  * Work arrays of the blob search, kept between calls: a fresh set per window was megabytes of garbage per page, and
  * collecting it cost about as much as the search. (Calls are synchronous, so one set is never used by two at once.)
  */
-let scratch = { label: new Int32Array(0), stack: new Int32Array(0), members: new Int32Array(0) };
+let scratch = { label: new Int32Array(0), stack: new Int32Array(0), members: new Int32Array(0), stamp: 0 };
+/**
+ * The work arrays for a window of `n` pixels, with this call's stamp: a dark pixel is visited when its label holds
+ * the stamp, so the labels need no clearing per window (that was megabytes of writes per page).
+ */
 function scratchFor(n: number) {
-  if (scratch.label.length < n) scratch = { label: new Int32Array(n), stack: new Int32Array(n), members: new Int32Array(n) };
-  else scratch.label.fill(0, 0, n);
+  if (scratch.label.length < n) scratch = { label: new Int32Array(n), stack: new Int32Array(n), members: new Int32Array(n), stamp: 0 };
+  if (scratch.stamp === 0x7fffffff) {
+    scratch.label.fill(0);
+    scratch.stamp = 0;
+  }
+  scratch.stamp++;
   return scratch;
 }
 
@@ -67,23 +75,19 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
 
   const px = img.data;
   const iw = img.width;
-  const { label, stack, members } = scratchFor(w * h); // label: 0 = unvisited, -1 = background, n = component n
+  const { label, stack, members, stamp } = scratchFor(w * h);
   const expectedArea = (f.size * k) ** 2;
   const out: Point[] = [];
-  let next = 0;
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) {
+      // paper is only ever looked at, never labelled: most of the window is paper
+      if (px[(y0 + j) * iw + x0 + i] >= threshold) continue;
       const idx = j * w + i;
-      if (label[idx] !== 0) continue;
-      if (img.data[(y0 + j) * img.width + x0 + i] >= threshold) {
-        label[idx] = -1;
-        continue;
-      }
+      if (label[idx] === stamp) continue;
       // flood fill one dark component (4-connected)
-      next++;
       let sp = 0;
       stack[sp++] = idx;
-      label[idx] = next;
+      label[idx] = stamp;
       let area = 0;
       let sx = 0;
       let sy = 0;
@@ -116,29 +120,21 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
         if (cj === h - 1) (y1 === img.height ? (clipBottom = true) : (touchesWindow = true));
         // the four neighbours, written out: a closure here was allocated per pixel and kept `sp` off the registers
         const at = (y0 + cj) * iw + x0 + ci; // image index of (ci, cj)
-        if (ci > 0 && label[cur - 1] === 0) {
-          if (px[at - 1] < threshold) {
-            label[cur - 1] = next;
-            stack[sp++] = cur - 1;
-          } else label[cur - 1] = -1;
+        if (ci > 0 && label[cur - 1] !== stamp && px[at - 1] < threshold) {
+          label[cur - 1] = stamp;
+          stack[sp++] = cur - 1;
         }
-        if (ci < w - 1 && label[cur + 1] === 0) {
-          if (px[at + 1] < threshold) {
-            label[cur + 1] = next;
-            stack[sp++] = cur + 1;
-          } else label[cur + 1] = -1;
+        if (ci < w - 1 && label[cur + 1] !== stamp && px[at + 1] < threshold) {
+          label[cur + 1] = stamp;
+          stack[sp++] = cur + 1;
         }
-        if (cj > 0 && label[cur - w] === 0) {
-          if (px[at - iw] < threshold) {
-            label[cur - w] = next;
-            stack[sp++] = cur - w;
-          } else label[cur - w] = -1;
+        if (cj > 0 && label[cur - w] !== stamp && px[at - iw] < threshold) {
+          label[cur - w] = stamp;
+          stack[sp++] = cur - w;
         }
-        if (cj < h - 1 && label[cur + w] === 0) {
-          if (px[at + iw] < threshold) {
-            label[cur + w] = next;
-            stack[sp++] = cur + w;
-          } else label[cur + w] = -1;
+        if (cj < h - 1 && label[cur + w] !== stamp && px[at + iw] < threshold) {
+          label[cur + w] = stamp;
+          stack[sp++] = cur + w;
         }
       }
       if (touchesWindow) continue;
