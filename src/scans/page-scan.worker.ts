@@ -3,8 +3,11 @@ import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
 import { scanPage, type PageScan, type PageScanInput } from './page-scan.js';
 import { ScanImageCodec } from './scan-image.codec.js';
+import { snippetCutter } from './snippet-cutter.js';
 
 const codec = new ScanImageCodec();
+// assembled while the first page decodes
+void snippetCutter();
 const port = parentPort!;
 port.on('message', (msg: { id: number; input: PageScanInput }) => {
   scanPage(codec, msg.input).then(
