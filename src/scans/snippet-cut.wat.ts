@@ -2,13 +2,11 @@
 // cutBoxNormalised, the reference, with the resampling and the histogram here. It keeps the reference's structure: per
 // row, the columns whose 2×2 neighbourhood lies inside the page (the same span, in the same double arithmetic) take the
 // fast path, the others the exact bilinearAt of gray-image.ts (outside the page white paper), operation for operation.
-// The fast path does four pixels at a time in fixed point (positions 16.16, interpolation weights 1/2048 of a pixel), so
-// its grey levels are within one of the reference's: a position off by under 0.00075 px on each axis (64 steps of a
-// rounded 16.16 increment, then the rounding to 1/2048) moves a bilinear value by under 255 × 0.0015 < 0.4 level.
+// The fast path does eight pixels at a time in fixed point (see there), its grey levels within one of the reference's.
 //
-// Memory: [0, 1024) the histogram (256 × u32), [1024, 1280) the contrast lookup table, then the snippet, then the
-// part of the page under it (rw wide, its top left at page pixel rx, ry: the page pixels outside it are either outside
-// the page or never read).
+// Memory: [0, 4096) the histogram (256 × u32, and three more summed into it at the end), [4096, 4352) the contrast
+// lookup table, then the snippet, then the part of the page under it (rw wide, its top left at page pixel rx, ry: the
+// page pixels outside it are either outside the page or never read).
 
 export const SNIPPET_CUT_WAT = String.raw`
 (module
@@ -99,9 +97,11 @@ export const SNIPPET_CUT_WAT = String.raw`
     (local $du f64) (local $dv f64) (local $u f64) (local $v f64) (local $iStart i32) (local $iEnd i32)
     (local $xi i32) (local $yi i32) (local $fx f64) (local $fy f64) (local $o i32) (local $base i32)
     (local $p00 f64) (local $p01 f64) (local $top f64) (local $bottom f64) (local $g i32) (local $rw i32) (local $h i32)
-    (local $gEnd i32) (local $DU v128) (local $DV v128) (local $U v128) (local $V v128) (local $FX v128) (local $FY v128)
-    (local $O v128) (local $P v128) (local $Q v128) (local $P0 v128) (local $Q0 v128) (local $TOP v128) (local $BOT v128)
-    (local $G v128) (local $Us v128) (local $Vs v128) (local $DU4 v128) (local $DV4 v128)
+    (local $gEnd i32) (local $t i32) (local $DUa v128) (local $DUb v128) (local $DVa v128) (local $DVb v128)
+    (local $DU8 v128) (local $DV8 v128) (local $Ua v128) (local $Ub v128) (local $Va v128) (local $Vb v128)
+    (local $O0 v128) (local $O1 v128) (local $FX v128) (local $FY v128) (local $P v128) (local $Q v128) (local $P0 v128)
+    (local $Q0 v128) (local $TOP v128) (local $BOT v128) (local $G v128) (local $BASE v128) (local $RW v128)
+    (local $ZERO v128) (local $Ca v128) (local $Cb v128) (local $Ra v128) (local $Rb v128) (local $LOW16 v128) (local $duf i32) (local $dvf i32)
     (global.set $src (local.get $srcAt))
     (global.set $rx (local.get $rxv))
     (global.set $ry (local.get $ryv))
@@ -112,19 +112,22 @@ export const SNIPPET_CUT_WAT = String.raw`
     ;; byte of page pixel (xi, yi) = base + yi*rw + xi
     (local.set $base
       (i32.sub (local.get $srcAt) (i32.add (i32.mul (local.get $ryv) (local.get $rwv)) (local.get $rxv))))
-    (memory.fill (i32.const 0) (i32.const 0) (i32.const 1024))
+    (memory.fill (i32.const 0) (i32.const 0) (i32.const 4096))
     (local.set $du (f64.mul (local.get $a) (local.get $inv)))
     (local.set $dv (f64.mul (local.get $d) (local.get $inv)))
     (local.set $xs (f64.add (local.get $x0) (f64.mul (f64.const 0.5) (local.get $inv))))
-    ;; the four lanes' offsets from a group's first pixel, 16.16
-    (local.set $DU
-      (i32x4.mul (v128.const i32x4 0 1 2 3)
-        (i32x4.splat (i32.trunc_sat_f64_s (f64.nearest (f64.mul (local.get $du) (f64.const 65536)))))))
-    (local.set $DV
-      (i32x4.mul (v128.const i32x4 0 1 2 3)
-        (i32x4.splat (i32.trunc_sat_f64_s (f64.nearest (f64.mul (local.get $dv) (f64.const 65536)))))))
-    (local.set $DU4 (i32x4.splat (i32.shl (i32x4.extract_lane 1 (local.get $DU)) (i32.const 2))))
-    (local.set $DV4 (i32x4.splat (i32.shl (i32x4.extract_lane 1 (local.get $DV)) (i32.const 2))))
+    ;; the eight lanes' offsets from a group's first pixel, 16.16, and a group's step
+    (local.set $duf (i32.trunc_sat_f64_s (f64.nearest (f64.mul (local.get $du) (f64.const 65536)))))
+    (local.set $dvf (i32.trunc_sat_f64_s (f64.nearest (f64.mul (local.get $dv) (f64.const 65536)))))
+    (local.set $DUa (i32x4.mul (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $duf))))
+    (local.set $DUb (i32x4.mul (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $duf))))
+    (local.set $DVa (i32x4.mul (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $dvf))))
+    (local.set $DVb (i32x4.mul (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $dvf))))
+    (local.set $DU8 (i32x4.splat (i32.shl (local.get $duf) (i32.const 3))))
+    (local.set $DV8 (i32x4.splat (i32.shl (local.get $dvf) (i32.const 3))))
+    (local.set $BASE (i32x4.splat (local.get $base)))
+    (local.set $RW (i32x4.splat (local.get $rw)))
+    (local.set $LOW16 (v128.const i32x4 0xffff 0xffff 0xffff 0xffff))
     (local.set $j (i32.const 0))
     (block $rows_done
       (loop $rows
@@ -167,85 +170,117 @@ export const SNIPPET_CUT_WAT = String.raw`
             (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $pre)))
-        ;; The fast path, four pixels at a time: bilinear between pixel centres in fixed point. Each group's position
-        ;; comes from the row's start (16.16, no error carried along the row), rounded to 1/2048 pixel: the grey level
-        ;; is within a level of the reference's.
+        ;; The fast path, eight pixels at a time, bilinear between pixel centres in fixed point: positions 16.16, taken
+        ;; afresh from the row's start every 64 pixels and stepped in between (off by at most 2^-11 pixel), weights
+        ;; Q15 (2^-16 more), the interpolation in 1/128 grey levels (i16x8.q15mulr_sat_s rounds each of three
+        ;; products): within 255 × 2 × (2^-11 + 2^-16) + 3/256 < 0.3 level of the exact bilinear value at the sample,
+        ;; so after rounding within one grey level of the reference's.
         (local.set $gEnd (local.get $i))
         (if (i32.gt_s (local.get $iEnd) (local.get $i))
-          (then (local.set $gEnd (i32.add (local.get $i) (i32.and (i32.sub (local.get $iEnd) (local.get $i)) (i32.const -4))))))
+          (then (local.set $gEnd (i32.add (local.get $i) (i32.and (i32.sub (local.get $iEnd) (local.get $i)) (i32.const -8))))))
         (block $group_done
           (loop $group
             (br_if $group_done (i32.ge_s (local.get $i) (local.get $gEnd)))
-            ;; every 16 groups the position afresh from the row's start, in between stepped (16.16: the error stays
-            ;; under 2^-11 pixel)
             (if (i32.eqz (i32.and (i32.sub (local.get $i) (local.get $iStart)) (i32.const 63)))
               (then
-                (local.set $Us
-                  (i32x4.add (local.get $DU)
-                    (i32x4.splat
-                      (i32.trunc_sat_f64_s
-                        (f64.nearest
-                          (f64.mul (f64.add (local.get $u0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $du))) (f64.const 65536)))))))
-                (local.set $Vs
-                  (i32x4.add (local.get $DV)
-                    (i32x4.splat
-                      (i32.trunc_sat_f64_s
-                        (f64.nearest
-                          (f64.mul (f64.add (local.get $v0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $dv))) (f64.const 65536)))))))))
-            (local.set $U (local.get $Us))
-            (local.set $V (local.get $Vs))
-            (local.set $Us (i32x4.add (local.get $Us) (local.get $DU4)))
-            (local.set $Vs (i32x4.add (local.get $Vs) (local.get $DV4)))
-            (local.set $U (i32x4.shr_s (i32x4.add (local.get $U) (v128.const i32x4 16 16 16 16)) (i32.const 5)))
-            (local.set $V (i32x4.shr_s (i32x4.add (local.get $V) (v128.const i32x4 16 16 16 16)) (i32.const 5)))
-            (local.set $FX (v128.and (local.get $U) (v128.const i32x4 2047 2047 2047 2047)))
-            (local.set $FY (v128.and (local.get $V) (v128.const i32x4 2047 2047 2047 2047)))
-            (local.set $O
-              (i32x4.add (i32x4.splat (local.get $base))
+                (local.set $t
+                  (i32.trunc_sat_f64_s
+                    (f64.nearest
+                      (f64.mul (f64.add (local.get $u0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $du))) (f64.const 65536)))))
+                (local.set $Ua (i32x4.add (local.get $DUa) (i32x4.splat (local.get $t))))
+                (local.set $Ub (i32x4.add (local.get $DUb) (i32x4.splat (local.get $t))))
+                (local.set $t
+                  (i32.trunc_sat_f64_s
+                    (f64.nearest
+                      (f64.mul (f64.add (local.get $v0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $dv))) (f64.const 65536)))))
+                (local.set $Va (i32x4.add (local.get $DVa) (i32x4.splat (local.get $t))))
+                (local.set $Vb (i32x4.add (local.get $DVb) (i32x4.splat (local.get $t))))))
+            ;; (a position a hair below 0 at the page's edge is 0: its neighbour outside the page has no weight)
+            (local.set $Ca (i32x4.max_s (local.get $Ua) (local.get $ZERO)))
+            (local.set $Cb (i32x4.max_s (local.get $Ub) (local.get $ZERO)))
+            (local.set $Ra (i32x4.max_s (local.get $Va) (local.get $ZERO)))
+            (local.set $Rb (i32x4.max_s (local.get $Vb) (local.get $ZERO)))
+            (local.set $O0
+              (i32x4.add (local.get $BASE)
                 (i32x4.add
-                  (i32x4.mul (i32x4.shr_s (local.get $V) (i32.const 11)) (i32x4.splat (local.get $rw)))
-                  (i32x4.shr_s (local.get $U) (i32.const 11)))))
-            ;; each lane's two pixel pairs: low byte the left pixel, high byte the right one
-            (local.set $o (i32x4.extract_lane 0 (local.get $O)))
-            (local.set $P (i32x4.replace_lane 0 (local.get $P) (i32.load16_u (local.get $o))))
-            (local.set $Q (i32x4.replace_lane 0 (local.get $Q) (i32.load16_u (i32.add (local.get $o) (local.get $rw)))))
-            (local.set $o (i32x4.extract_lane 1 (local.get $O)))
-            (local.set $P (i32x4.replace_lane 1 (local.get $P) (i32.load16_u (local.get $o))))
-            (local.set $Q (i32x4.replace_lane 1 (local.get $Q) (i32.load16_u (i32.add (local.get $o) (local.get $rw)))))
-            (local.set $o (i32x4.extract_lane 2 (local.get $O)))
-            (local.set $P (i32x4.replace_lane 2 (local.get $P) (i32.load16_u (local.get $o))))
-            (local.set $Q (i32x4.replace_lane 2 (local.get $Q) (i32.load16_u (i32.add (local.get $o) (local.get $rw)))))
-            (local.set $o (i32x4.extract_lane 3 (local.get $O)))
-            (local.set $P (i32x4.replace_lane 3 (local.get $P) (i32.load16_u (local.get $o))))
-            (local.set $Q (i32x4.replace_lane 3 (local.get $Q) (i32.load16_u (i32.add (local.get $o) (local.get $rw)))))
-            (local.set $P0 (v128.and (local.get $P) (v128.const i32x4 255 255 255 255)))
-            (local.set $Q0 (v128.and (local.get $Q) (v128.const i32x4 255 255 255 255)))
+                  (i32x4.mul (i32x4.shr_s (local.get $Ra) (i32.const 16)) (local.get $RW))
+                  (i32x4.shr_s (local.get $Ca) (i32.const 16)))))
+            (local.set $O1
+              (i32x4.add (local.get $BASE)
+                (i32x4.add
+                  (i32x4.mul (i32x4.shr_s (local.get $Rb) (i32.const 16)) (local.get $RW))
+                  (i32x4.shr_s (local.get $Cb) (i32.const 16)))))
+            (local.set $FX
+              (i16x8.narrow_i32x4_s
+                (i32x4.shr_u (v128.and (local.get $Ca) (local.get $LOW16)) (i32.const 1))
+                (i32x4.shr_u (v128.and (local.get $Cb) (local.get $LOW16)) (i32.const 1))))
+            (local.set $FY
+              (i16x8.narrow_i32x4_s
+                (i32x4.shr_u (v128.and (local.get $Ra) (local.get $LOW16)) (i32.const 1))
+                (i32x4.shr_u (v128.and (local.get $Rb) (local.get $LOW16)) (i32.const 1))))
+            ;; each pixel's two pairs, upper (P) and lower (Q) row: low byte the left pixel, high byte the right one
+            (local.set $o (i32x4.extract_lane 0 (local.get $O0)))
+            (local.set $P (v128.load16_lane 0 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 0 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 1 (local.get $O0)))
+            (local.set $P (v128.load16_lane 1 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 1 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 2 (local.get $O0)))
+            (local.set $P (v128.load16_lane 2 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 2 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 3 (local.get $O0)))
+            (local.set $P (v128.load16_lane 3 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 3 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 0 (local.get $O1)))
+            (local.set $P (v128.load16_lane 4 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 4 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 1 (local.get $O1)))
+            (local.set $P (v128.load16_lane 5 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 5 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 2 (local.get $O1)))
+            (local.set $P (v128.load16_lane 6 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 6 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $o (i32x4.extract_lane 3 (local.get $O1)))
+            (local.set $P (v128.load16_lane 7 (local.get $o) (local.get $P)))
+            (local.set $Q (v128.load16_lane 7 (i32.add (local.get $o) (local.get $rw)) (local.get $Q)))
+            (local.set $P0 (v128.and (local.get $P) (v128.const i16x8 255 255 255 255 255 255 255 255)))
+            (local.set $Q0 (v128.and (local.get $Q) (v128.const i16x8 255 255 255 255 255 255 255 255)))
             (local.set $TOP
-              (i32x4.add (i32x4.shl (local.get $P0) (i32.const 11))
-                (i32x4.mul (i32x4.sub (i32x4.shr_u (local.get $P) (i32.const 8)) (local.get $P0)) (local.get $FX))))
+              (i16x8.add (i16x8.shl (local.get $P0) (i32.const 7))
+                (i16x8.q15mulr_sat_s (i16x8.shl (i16x8.sub (i16x8.shr_u (local.get $P) (i32.const 8)) (local.get $P0)) (i32.const 7)) (local.get $FX))))
             (local.set $BOT
-              (i32x4.add (i32x4.shl (local.get $Q0) (i32.const 11))
-                (i32x4.mul (i32x4.sub (i32x4.shr_u (local.get $Q) (i32.const 8)) (local.get $Q0)) (local.get $FX))))
-            ;; at most 255 << 22 before the shift: inside an i32
+              (i16x8.add (i16x8.shl (local.get $Q0) (i32.const 7))
+                (i16x8.q15mulr_sat_s (i16x8.shl (i16x8.sub (i16x8.shr_u (local.get $Q) (i32.const 8)) (local.get $Q0)) (i32.const 7)) (local.get $FX))))
+            ;; 0 to 255 × 128 here: no overflow of an i16
             (local.set $G
-              (i32x4.shr_s
-                (i32x4.add
-                  (i32x4.add (i32x4.shl (local.get $TOP) (i32.const 11)) (i32x4.mul (i32x4.sub (local.get $BOT) (local.get $TOP)) (local.get $FY)))
-                  (v128.const i32x4 0x200000 0x200000 0x200000 0x200000))
-                (i32.const 22)))
-            (v128.store32_lane 0 (i32.add (local.get $row) (local.get $i))
-              (i8x16.narrow_i16x8_u
-                (i16x8.narrow_i32x4_u (local.get $G) (local.get $G))
-                (i16x8.narrow_i32x4_u (local.get $G) (local.get $G))))
-            (local.set $h (i32.shl (i32x4.extract_lane 0 (local.get $G)) (i32.const 2)))
-            (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
-            (local.set $h (i32.shl (i32x4.extract_lane 1 (local.get $G)) (i32.const 2)))
-            (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
-            (local.set $h (i32.shl (i32x4.extract_lane 2 (local.get $G)) (i32.const 2)))
-            (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
-            (local.set $h (i32.shl (i32x4.extract_lane 3 (local.get $G)) (i32.const 2)))
-            (i32.store (local.get $h) (i32.add (i32.load (local.get $h)) (i32.const 1)))
-            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (i16x8.shr_u
+                (i16x8.add
+                  (i16x8.add (local.get $TOP) (i16x8.q15mulr_sat_s (i16x8.sub (local.get $BOT) (local.get $TOP)) (local.get $FY)))
+                  (v128.const i16x8 64 64 64 64 64 64 64 64))
+                (i32.const 7)))
+            (v128.store64_lane 0 (i32.add (local.get $row) (local.get $i)) (i8x16.narrow_i16x8_u (local.get $G) (local.get $G)))
+            ;; four histograms, so that equal neighbours do not wait on each other's count
+            (local.set $h (i32.shl (i16x8.extract_lane_u 0 (local.get $G)) (i32.const 2)))
+            (i32.store offset=0 (local.get $h) (i32.add (i32.load offset=0 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 1 (local.get $G)) (i32.const 2)))
+            (i32.store offset=1024 (local.get $h) (i32.add (i32.load offset=1024 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 2 (local.get $G)) (i32.const 2)))
+            (i32.store offset=2048 (local.get $h) (i32.add (i32.load offset=2048 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 3 (local.get $G)) (i32.const 2)))
+            (i32.store offset=3072 (local.get $h) (i32.add (i32.load offset=3072 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 4 (local.get $G)) (i32.const 2)))
+            (i32.store offset=0 (local.get $h) (i32.add (i32.load offset=0 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 5 (local.get $G)) (i32.const 2)))
+            (i32.store offset=1024 (local.get $h) (i32.add (i32.load offset=1024 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 6 (local.get $G)) (i32.const 2)))
+            (i32.store offset=2048 (local.get $h) (i32.add (i32.load offset=2048 (local.get $h)) (i32.const 1)))
+            (local.set $h (i32.shl (i16x8.extract_lane_u 7 (local.get $G)) (i32.const 2)))
+            (i32.store offset=3072 (local.get $h) (i32.add (i32.load offset=3072 (local.get $h)) (i32.const 1)))
+            (local.set $Ua (i32x4.add (local.get $Ua) (local.get $DU8)))
+            (local.set $Ub (i32x4.add (local.get $Ub) (local.get $DU8)))
+            (local.set $Va (i32x4.add (local.get $Va) (local.get $DV8)))
+            (local.set $Vb (i32x4.add (local.get $Vb) (local.get $DV8)))
+            (local.set $i (i32.add (local.get $i) (i32.const 8)))
             (br $group)))
         ;; the rest of the span one pixel at a time, as the reference does
         (local.set $u (f64.add (local.get $u0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $du))))
@@ -294,9 +329,20 @@ export const SNIPPET_CUT_WAT = String.raw`
             (br $post)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows)))
+    ;; the four histograms summed into the first
+    (local.set $h (i32.const 0))
+    (block $sum_done
+      (loop $sum
+        (br_if $sum_done (i32.ge_u (local.get $h) (i32.const 1024)))
+        (v128.store (local.get $h)
+          (i32x4.add
+            (i32x4.add (v128.load (local.get $h)) (v128.load offset=1024 (local.get $h)))
+            (i32x4.add (v128.load offset=2048 (local.get $h)) (v128.load offset=3072 (local.get $h)))))
+        (local.set $h (i32.add (local.get $h) (i32.const 16)))
+        (br $sum)))
   )
 
-  ;; maps n snippet bytes at dst through the lookup table at 1024, in place
+  ;; maps n snippet bytes at dst through the lookup table at 4096, in place
   (func (export "lut") (param $dst i32) (param $n i32)
     (local $p i32) (local $end i32)
     (local.set $p (local.get $dst))
@@ -304,7 +350,7 @@ export const SNIPPET_CUT_WAT = String.raw`
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (i32.store8 (local.get $p) (i32.load8_u offset=1024 (i32.load8_u (local.get $p))))
+        (i32.store8 (local.get $p) (i32.load8_u offset=4096 (i32.load8_u (local.get $p))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $each))))
 )

@@ -32,8 +32,8 @@ interface CutExports {
 }
 
 const HIST_AT = 0;
-const LUT_AT = 1024;
-const SNIPPET_AT = 1280;
+const LUT_AT = 4096;
+const SNIPPET_AT = 4352;
 const PAGE_BYTES = 65536;
 /** wasm32 memory addresses are below 4 GiB; above 2 GiB (never reached by a real snippet) the JS reference cuts. */
 const MAX_BYTES = 2 ** 31;
