@@ -101,7 +101,7 @@ export const SNIPPET_CUT_WAT = String.raw`
     (local $DU8 v128) (local $DV8 v128) (local $Ua v128) (local $Ub v128) (local $Va v128) (local $Vb v128)
     (local $O0 v128) (local $O1 v128) (local $FX v128) (local $FY v128) (local $P v128) (local $Q v128) (local $P0 v128)
     (local $Q0 v128) (local $TOP v128) (local $BOT v128) (local $G v128) (local $BASE v128) (local $RW v128)
-    (local $ZERO v128) (local $Ca v128) (local $Cb v128) (local $Ra v128) (local $Rb v128) (local $LOW16 v128) (local $duf i32) (local $dvf i32)
+    (local $ZERO v128) (local $UMAX v128) (local $VMAX v128) (local $Ca v128) (local $Cb v128) (local $Ra v128) (local $Rb v128) (local $LOW16 v128) (local $duf i32) (local $dvf i32)
     (global.set $src (local.get $srcAt))
     (global.set $rx (local.get $rxv))
     (global.set $ry (local.get $ryv))
@@ -128,6 +128,8 @@ export const SNIPPET_CUT_WAT = String.raw`
     (local.set $BASE (i32x4.splat (local.get $base)))
     (local.set $RW (i32x4.splat (local.get $rw)))
     (local.set $LOW16 (v128.const i32x4 0xffff 0xffff 0xffff 0xffff))
+    (local.set $UMAX (i32x4.splat (i32.shl (i32.sub (local.get $swv) (i32.const 1)) (i32.const 16))))
+    (local.set $VMAX (i32x4.splat (i32.shl (i32.sub (local.get $shv) (i32.const 1)) (i32.const 16))))
     (local.set $j (i32.const 0))
     (block $rows_done
       (loop $rows
@@ -195,11 +197,13 @@ export const SNIPPET_CUT_WAT = String.raw`
                       (f64.mul (f64.add (local.get $v0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $dv))) (f64.const 65536)))))
                 (local.set $Va (i32x4.add (local.get $DVa) (i32x4.splat (local.get $t))))
                 (local.set $Vb (i32x4.add (local.get $DVb) (i32x4.splat (local.get $t))))))
-            ;; (a position a hair below 0 at the page's edge is 0: its neighbour outside the page has no weight)
-            (local.set $Ca (i32x4.max_s (local.get $Ua) (local.get $ZERO)))
-            (local.set $Cb (i32x4.max_s (local.get $Ub) (local.get $ZERO)))
-            (local.set $Ra (i32x4.max_s (local.get $Va) (local.get $ZERO)))
-            (local.set $Rb (i32x4.max_s (local.get $Vb) (local.get $ZERO)))
+            ;; A position a hair outside [0, size - 1] by the fixed point's error (the span keeps the exact ones inside)
+            ;; is put on the page's edge: the neighbour beyond it then has no weight, and no read leaves the rectangle
+            ;; by more than the row below it.
+            (local.set $Ca (i32x4.min_s (i32x4.max_s (local.get $Ua) (local.get $ZERO)) (local.get $UMAX)))
+            (local.set $Cb (i32x4.min_s (i32x4.max_s (local.get $Ub) (local.get $ZERO)) (local.get $UMAX)))
+            (local.set $Ra (i32x4.min_s (i32x4.max_s (local.get $Va) (local.get $ZERO)) (local.get $VMAX)))
+            (local.set $Rb (i32x4.min_s (i32x4.max_s (local.get $Vb) (local.get $ZERO)) (local.get $VMAX)))
             (local.set $O0
               (i32x4.add (local.get $BASE)
                 (i32x4.add

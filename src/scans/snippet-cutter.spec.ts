@@ -115,6 +115,30 @@ describe('the compiled snippet cutter', () => {
     expect(worstDifference(wasm.cutBox(large, tl, boxL, 4, 8), first).worst).toBe(0);
   });
 
+  it('cuts along the page\'s last rows and columns within a level, whatever its memory held before', () => {
+    const rnd = random(11);
+    const img = page(420, 300, rnd);
+    const white: GrayImage = { width: 2000, height: 1500, data: new Uint8Array(2000 * 1500).fill(255) };
+    const black: GrayImage = { width: 2000, height: 1500, data: new Uint8Array(2000 * 1500) };
+    const whole = { x: 0, y: 0, w: 1900, h: 1400 };
+    const identity: Affine = { a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 };
+    // samples a hair inside the last row and column (unturned, and turned a little so that they creep towards them)
+    const cases: [Affine, { x: number; y: number; w: number; h: number }][] = [
+      [identity, { x: 300, y: 297 - 1e-7, w: 119 + 1e-7, h: 3 }],
+      [identity, { x: 417 - 1e-7, y: 200, w: 3, h: 99 + 1e-7 }],
+      [{ a: 1, b: -2e-4, c: 0, d: 2e-4, e: 1, f: -0.02 }, { x: 100, y: 296.9, w: 319, h: 3 }],
+    ];
+    for (const [t, box] of cases) {
+      const ref = cutBox(img, t, box, 0, 1);
+      wasm.cutBox(white, identity, whole, 0, 1);
+      const afterWhite = wasm.cutBox(img, t, box, 0, 1);
+      wasm.cutBox(black, identity, whole, 0, 1);
+      const afterBlack = wasm.cutBox(img, t, box, 0, 1);
+      expect(worstDifference(afterWhite, ref).worst).toBeLessThanOrEqual(1);
+      expect(worstDifference(afterBlack, afterWhite).worst).toBe(0);
+    }
+  });
+
   it('leaves pages wider than its fixed point reaches to the reference', () => {
     const img = page(32768, 4, random(5));
     const t: Affine = { a: 1, b: 0, c: 32700, d: 0, e: 1, f: 0 };

@@ -110,7 +110,8 @@ function wasmCutter(wasm: CutExports): SnippetCutter {
     const rh = rw > 0 ? Math.max(0, Math.min(sh, Math.floor(vMax) + 5) - ry) : 0;
     const n = width * height;
     const srcAt = (SNIPPET_AT + n + 15) & ~15;
-    const need = srcAt + rw * rh + 16;
+    // (a sample on the page's last row or column reads the pixel beyond it with no weight: a row more of memory)
+    const need = srcAt + rw * (rh + 1) + 16;
     if (need > MAX_BYTES) return null;
     if (need > bytes.length) {
       try {
