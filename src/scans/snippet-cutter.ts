@@ -65,7 +65,7 @@ let loaded: Promise<SnippetCutter> | undefined;
  */
 export function snippetCutter(): Promise<SnippetCutter> {
   loaded ??= compileSnippetCutter().catch((err: Error) => {
-    new Logger('SnippetCutter').warn(`WebAssembly 切图不可用，改用 JavaScript 切图：${err.message}`);
+    new Logger('SnippetCutter').warn(`WebAssembly snippet cut unavailable, cutting in JavaScript: ${err.message}`);
     return JS_SNIPPET_CUTTER;
   });
   return loaded;
@@ -74,7 +74,7 @@ export function snippetCutter(): Promise<SnippetCutter> {
 function wasmCutter(wasm: CutExports): SnippetCutter {
   let bytes = new Uint8Array(wasm.memory.buffer);
 
-  /** Cuts into memory (the snippet at SNIPPET_AT, its histogram at HIST_AT); false where the reference must do it. */
+  /** Cuts into memory (the snippet at SNIPPET_AT, its histogram at HIST_AT); null where the reference must do it. */
   function cutInMemory(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): { width: number; height: number } | null {
     // the snippet's size and sampling grid, as in cut-snippet.ts
     const x0 = box.x - marginPt;
