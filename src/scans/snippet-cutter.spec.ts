@@ -1,6 +1,7 @@
+import { Logger } from '@nestjs/common';
 import { cutBox, cutBoxNormalised, normaliseContrast } from './domain/cut-snippet.js';
 import type { Affine, GrayImage } from './domain/gray-image.js';
-import { compileSnippetCutter, JS_SNIPPET_CUTTER, snippetCutter, type SnippetCutter } from './snippet-cutter.js';
+import { compileSnippetCutter, JS_SNIPPET_CUTTER, orJavaScript, snippetCutter, type SnippetCutter } from './snippet-cutter.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function random(seed: number): () => number {
@@ -49,6 +50,18 @@ describe('the compiled snippet cutter', () => {
     const cutter = await snippetCutter();
     expect(cutter).not.toBe(JS_SNIPPET_CUTTER);
     expect(await snippetCutter()).toBe(cutter); // compiled once
+  });
+
+  it('falls back to the JavaScript reference, saying so, when the module cannot be had', async () => {
+    const said: string[] = [];
+    const warn = Logger.prototype.warn;
+    Logger.prototype.warn = (message: unknown) => void said.push(String(message));
+    try {
+      expect(await orJavaScript(Promise.reject(new Error('no WebAssembly here')))).toBe(JS_SNIPPET_CUTTER);
+    } finally {
+      Logger.prototype.warn = warn;
+    }
+    expect(said).toEqual([expect.stringContaining('no WebAssembly here')]);
   });
 
   it('cuts within a grey level of the reference over random transforms, boxes off the page, 100-600 dpi, ±10° and 180°', () => {

@@ -64,11 +64,16 @@ let loaded: Promise<SnippetCutter> | undefined;
  * once in the log; the snippets are the same within a grey level, only slower).
  */
 export function snippetCutter(): Promise<SnippetCutter> {
-  loaded ??= compileSnippetCutter().catch((err: Error) => {
+  loaded ??= orJavaScript(compileSnippetCutter());
+  return loaded;
+}
+
+/** The compiled cutter, or the JavaScript reference if it could not be had (said in the log). */
+export function orJavaScript(compiling: Promise<SnippetCutter>): Promise<SnippetCutter> {
+  return compiling.catch((err: Error) => {
     new Logger('SnippetCutter').warn(`WebAssembly snippet cut unavailable, cutting in JavaScript: ${err.message}`);
     return JS_SNIPPET_CUTTER;
   });
-  return loaded;
 }
 
 function wasmCutter(wasm: CutExports): SnippetCutter {
