@@ -2,7 +2,6 @@
 // blob store: it takes the image's bytes and the exam's layouts and returns plain data, so it runs the same in the
 // ingesting thread or in a worker thread (page-scan.pool.ts).
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
-import { cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import { readingForKnownStudent } from './domain/exception-reasons.js';
 import type { GrayImage } from './domain/gray-image.js';
 import type { ChoiceReading } from './domain/omr.js';
@@ -10,6 +9,7 @@ import { pickFrame, readPage, sheetFrame, turnToFrames, type Alignment, type Pag
 import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
 import { readQrAt } from './qr-reader.js';
 import type { ScanImageCodec } from './scan-image.codec.js';
+import { snippetCutter, type SnippetCutter } from './snippet-cutter.js';
 
 /** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
 const SNIPPET_MARGIN_PT = 4;
@@ -66,22 +66,23 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
     return { kind: 'unreadable', message: (err as Error).stack ?? String(err) };
   }
   if (!reading.ok) return { kind: 'read', reading, snippets: [], crops: [] };
-  const [snippets, crops] = await Promise.all([cutSnippets(codec, image, reading.alignment, reading.page), cutReviewCrops(codec, image, reading.alignment, reading.page, reading.choices)]);
+  const cutter = await snippetCutter();
+  const [snippets, crops] = await Promise.all([cutSnippets(codec, cutter, image, reading.alignment, reading.page), cutReviewCrops(codec, cutter, image, reading.alignment, reading.page, reading.choices)]);
   return { kind: 'read', reading, snippets, crops };
 }
 
-function cutSnippets(codec: ScanImageCodec, image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<EncodedCut[]> {
+function cutSnippets(codec: ScanImageCodec, cutter: SnippetCutter, image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<EncodedCut[]> {
   const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
-  // Cut in JS one after the other; encoding (sharp's threads) overlaps with the next cut. The contrast stretch stays in
-  // JS: libvips' linear (float in between) cost twice the CPU of the JS lookup table. The resampling stays in JS too:
-  // libvips' affine (bilinear, from the raw page, only the box's region) matched it to a grey level but cost more CPU
-  // (sharp 0.35.5 / libvips 8.18, a 1090×350 snippet: 5.0 ms against 2.9 ms with the histogram; end to end 51 against
-  // 43 ms per page).
-  return Promise.all(layout.subjective.map((block) => codec.encodeJpeg(cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80).then((jpeg) => ({ itemId: block.itemId, jpeg }))));
+  // Cut in this thread one after the other (WebAssembly, snippet-cutter.ts); encoding (sharp's threads) overlaps with
+  // the next cut. libvips does neither better: its linear (float in between) cost twice the CPU of the JS lookup table
+  // for the contrast stretch, and its affine (bilinear, from the raw page, only the box's region) cost more than the JS
+  // resampling (sharp 0.35.5 / libvips 8.18, a 1090×350 snippet: 5.0 ms against 2.9 ms with the histogram; end to end
+  // 51 against 43 ms per page).
+  return Promise.all(layout.subjective.map((block) => codec.encodeJpeg(cutter.cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80).then((jpeg) => ({ itemId: block.itemId, jpeg }))));
 }
 
 /** The bubbles of each item that needs review, cut upright with its label, for the person who decides. */
-function cutReviewCrops(codec: ScanImageCodec, image: GrayImage, alignment: Alignment, layout: PageLayout, choices: ChoiceReading[]): Promise<EncodedCut[]> {
+function cutReviewCrops(codec: ScanImageCodec, cutter: SnippetCutter, image: GrayImage, alignment: Alignment, layout: PageLayout, choices: ChoiceReading[]): Promise<EncodedCut[]> {
   const pending: Promise<EncodedCut>[] = [];
   for (const c of choices.filter((x) => x.needsReview)) {
     const block = layout.objective.find((b) => b.itemId === c.itemId);
@@ -89,7 +90,7 @@ function cutReviewCrops(codec: ScanImageCodec, image: GrayImage, alignment: Alig
     const xs = block.bubbles.map((b) => b.cx);
     const r = block.bubbles[0].r;
     const box = { x: Math.min(...xs) - r - 24, y: block.bubbles[0].cy - r - 3, w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28, h: 2 * r + 6 };
-    const crop = cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
+    const crop = cutter.cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
     pending.push(codec.encodeJpeg(crop, 85).then((jpeg) => ({ itemId: c.itemId, jpeg })));
   }
   return Promise.all(pending);

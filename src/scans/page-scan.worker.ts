@@ -5,8 +5,11 @@ import type { SheetLayout } from '../sheets/domain/layout.js';
 import { scanPage, type PageScan, type PageScanInput } from './page-scan.js';
 import type { ScanMessage } from './page-scan.pool.js';
 import { ScanImageCodec } from './scan-image.codec.js';
+import { snippetCutter } from './snippet-cutter.js';
 
 const codec = new ScanImageCodec();
+// assembled while the first page decodes
+void snippetCutter();
 const port = parentPort!;
 /** Layouts by reference number, as the pool sent them (in full once; messages arrive in the order they were sent). */
 const layouts = new Map<number, SheetLayout>();

@@ -115,8 +115,8 @@ export function normaliseContrast(img: GrayImage): GrayImage {
   return { width: img.width, height: img.height, data };
 }
 
-/** The grey-level map of normaliseContrast for a histogram. */
-function contrastLut(hist: Uint32Array, total: number): Uint8Array {
+/** The grey-level map of normaliseContrast for a histogram (also used by the compiled cut, snippet-cutter.ts). */
+export function contrastLut(hist: Uint32Array, total: number): Uint8Array {
   const paper = Math.max(histogramPercentile(hist, total, 0.6), 1);
   const darkest = histogramPercentile(hist, total, 0.002);
   // Real ink sits well below the paper; grain and noise stay within a few dozen levels of it.

@@ -1,0 +1,151 @@
+// The snippet cut compiled to WebAssembly: cutBoxNormalised (domain/cut-snippet.ts, the reference and the fallback)
+// with the resampling and its histogram in WebAssembly. The text (snippet-cut.wat.ts) is assembled with wabt once per
+// thread; nothing generated is stored.
+import { Logger } from '@nestjs/common';
+import type { Box } from '../sheets/domain/layout.js';
+import { contrastLut, cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
+import type { Affine, GrayImage } from './domain/gray-image.js';
+import { SNIPPET_CUT_WAT } from './snippet-cut.wat.js';
+
+// The little of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it).
+declare const WebAssembly: { instantiate(binary: Uint8Array): Promise<{ instance: { exports: unknown } }> };
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The cuts of domain/cut-snippet.ts, by signature. */
+export interface SnippetCutter {
+  /** As cutBox: the box resampled upright, before any contrast stretch (grey levels within one of the reference's). */
+  cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): GrayImage;
+  /** As cutBoxNormalised: cutBox, then normaliseContrast of its histogram. */
+  cutBoxNormalised(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): GrayImage;
+}
+
+/** The JavaScript reference. */
+export const JS_SNIPPET_CUTTER: SnippetCutter = { cutBox, cutBoxNormalised };
+
+interface CutExports {
+  memory: WasmMemory;
+  cut(src: number, rx: number, ry: number, rw: number, sw: number, sh: number, dst: number, width: number, height: number, x0: number, y0: number, inv: number, a: number, b: number, c: number, d: number, e: number, f: number): void;
+  lut(dst: number, n: number): void;
+}
+
+const HIST_AT = 0;
+const LUT_AT = 4096;
+const SNIPPET_AT = 4352;
+const PAGE_BYTES = 65536;
+/** wasm32 memory addresses are below 4 GiB; above 2 GiB (never reached by a real snippet) the JS reference cuts. */
+const MAX_BYTES = 2 ** 31;
+/** Pages up to this many pixels a side (a 600 dpi A3 page is 9921): 16.16 fixed-point positions stay inside an i32. */
+const MAX_SIDE = 32000;
+
+/** Assembles and instantiates the module: wabt's text parser (≈100 ms once), then the engine's compiler. */
+export async function compileSnippetCutter(): Promise<SnippetCutter> {
+  const { default: wabtInit } = await import('wabt');
+  const wabt = await wabtInit();
+  const parsed = wabt.parseWat('snippet-cut.wat', SNIPPET_CUT_WAT, { bulk_memory: true, sat_float_to_int: true, simd: true });
+  let binary: Uint8Array;
+  try {
+    parsed.resolveNames();
+    parsed.validate();
+    binary = parsed.toBinary({}).buffer;
+  } finally {
+    parsed.destroy();
+  }
+  const { instance } = await WebAssembly.instantiate(binary);
+  return wasmCutter(instance.exports as unknown as CutExports);
+}
+
+let loaded: Promise<SnippetCutter> | undefined;
+
+/**
+ * This thread's snippet cutter: the compiled one, or the JavaScript reference if WebAssembly cannot be had here (said
+ * once in the log; the snippets are the same within a grey level, only slower).
+ */
+export function snippetCutter(): Promise<SnippetCutter> {
+  loaded ??= orJavaScript(compileSnippetCutter());
+  return loaded;
+}
+
+/** The compiled cutter, or the JavaScript reference if it could not be had (said in the log). */
+export function orJavaScript(compiling: Promise<SnippetCutter>): Promise<SnippetCutter> {
+  return compiling.catch((err: Error) => {
+    new Logger('SnippetCutter').warn(`WebAssembly snippet cut unavailable, cutting in JavaScript: ${err.message}`);
+    return JS_SNIPPET_CUTTER;
+  });
+}
+
+function wasmCutter(wasm: CutExports): SnippetCutter {
+  let bytes = new Uint8Array(wasm.memory.buffer);
+
+  /** Cuts into memory (the snippet at SNIPPET_AT, its histogram at HIST_AT); null where the reference must do it. */
+  function cutInMemory(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): { width: number; height: number } | null {
+    // the snippet's size and sampling grid, as in cut-snippet.ts
+    const x0 = box.x - marginPt;
+    const y0 = box.y - marginPt;
+    const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
+    const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+    const inv = 1 / pxPerPt;
+    const sw = img.width;
+    const sh = img.height;
+    // positions are 16.16 fixed point in the fast path
+    if (sw > MAX_SIDE || sh > MAX_SIDE) return null;
+    // The page pixels the samples can reach: the grid is affine, so its corners bound it (a sample at u reads columns
+    // floor(u) to floor(u) + 2 at most; two more either side cover the rounding of the stepped positions).
+    let uMin = Infinity;
+    let uMax = -Infinity;
+    let vMin = Infinity;
+    let vMax = -Infinity;
+    for (const i of [0, width - 1])
+      for (const j of [0, height - 1]) {
+        const x = x0 + (i + 0.5) * inv;
+        const y = y0 + (j + 0.5) * inv;
+        const u = t.a * x + t.b * y + t.c - 0.5;
+        const v = t.d * x + t.e * y + t.f - 0.5;
+        uMin = Math.min(uMin, u);
+        uMax = Math.max(uMax, u);
+        vMin = Math.min(vMin, v);
+        vMax = Math.max(vMax, v);
+      }
+    if (!Number.isFinite(uMin + uMax + vMin + vMax)) return null;
+    const rx = Math.min(sw, Math.max(0, Math.floor(uMin) - 2));
+    const ry = Math.min(sh, Math.max(0, Math.floor(vMin) - 2));
+    const rw = Math.max(0, Math.min(sw, Math.floor(uMax) + 5) - rx);
+    const rh = rw > 0 ? Math.max(0, Math.min(sh, Math.floor(vMax) + 5) - ry) : 0;
+    const n = width * height;
+    const srcAt = (SNIPPET_AT + n + 15) & ~15;
+    // (a sample on the page's last row or column reads the pixel beyond it with no weight: a row more of memory)
+    const need = srcAt + rw * (rh + 1) + 16;
+    if (need > MAX_BYTES) return null;
+    if (need > bytes.length) {
+      try {
+        wasm.memory.grow(Math.ceil((need - bytes.length) / PAGE_BYTES));
+      } catch {
+        return null; // no memory to be had: the reference allocates less
+      }
+      bytes = new Uint8Array(wasm.memory.buffer);
+    }
+    // the rectangle of the page, row by row (one copy when it is as wide as the page)
+    if (rw === sw) bytes.set(img.data.subarray(ry * sw, (ry + rh) * sw), srcAt);
+    else for (let r = 0; r < rh; r++) bytes.set(img.data.subarray((ry + r) * sw + rx, (ry + r) * sw + rx + rw), srcAt + r * rw);
+    wasm.cut(srcAt, rx, ry, rw, sw, sh, SNIPPET_AT, width, height, x0, y0, inv, t.a, t.b, t.c, t.d, t.e, t.f);
+    return { width, height };
+  }
+
+  return {
+    cutBox(img, t, box, marginPt, pxPerPt) {
+      const cut = cutInMemory(img, t, box, marginPt, pxPerPt);
+      if (!cut) return cutBox(img, t, box, marginPt, pxPerPt);
+      return { ...cut, data: bytes.slice(SNIPPET_AT, SNIPPET_AT + cut.width * cut.height) };
+    },
+    cutBoxNormalised(img, t, box, marginPt, pxPerPt) {
+      const cut = cutInMemory(img, t, box, marginPt, pxPerPt);
+      if (!cut) return cutBoxNormalised(img, t, box, marginPt, pxPerPt);
+      const n = cut.width * cut.height;
+      bytes.set(contrastLut(new Uint32Array(wasm.memory.buffer, HIST_AT, 256), n), LUT_AT);
+      wasm.lut(SNIPPET_AT, n);
+      return { ...cut, data: bytes.slice(SNIPPET_AT, SNIPPET_AT + n) };
+    },
+  };
+}
