@@ -67,7 +67,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(str(env, 'DATA_DIR', './data')),
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
-    ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 4, 1, 64),
+    ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 8, 1, 64),
     cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
   };

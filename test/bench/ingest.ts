@@ -2,7 +2,7 @@
 // MariaDB and the local blob store, beside the decode-only rate of the same JPEG files with sharp.
 //
 // The pages go through ScanIngestService.ingestPage directly (no HTTP, no BullMQ), run by a pool of the worker's
-// configured concurrency (INGEST_CONCURRENCY, default 4): the same call the scan-ingest processor makes per job.
+// configured concurrency (INGEST_CONCURRENCY, default 8): the same call the scan-ingest processor makes per job.
 // Synthetic pages are cached under $TMPDIR/tongkao-bench-ingest so that re-runs skip the slow generator.
 //
 // Env: BENCH_PAGES (default 512, even), BENCH_CONCURRENCY (default: config.ingestConcurrency).
