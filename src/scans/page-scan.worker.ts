@@ -1,5 +1,4 @@
 // Worker thread of PageScanner: scans pages (decode, read, cut, encode) off the ingesting process's main thread.
-import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
 import type { SheetLayout } from '../sheets/domain/layout.js';
 import { scanPage, type PageScan, type PageScanInput } from './page-scan.js';

@@ -1,12 +1,15 @@
 // The one place scans meet sharp: decoding page images to grey pixels, encoding snippets, splitting TIFFs.
-import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import type { GrayImage } from './domain/gray-image.js';
 
 /** Largest image we decode: A4 at 600 dpi is 35 M pixels; anything far beyond is not a page scan (or is a decompression bomb). */
 export const MAX_INPUT_PIXELS = 120_000_000;
 
-@Injectable()
+/**
+ * No @Injectable(): the class takes nothing in its constructor, so Nest provides it without the decorator, and the scan
+ * threads (page-scan.worker.ts) load it without @nestjs/common: 3.4 MB less live heap for every full collection there
+ * to mark (a thread collects every few pages, driven by the decoded pages' buffers).
+ */
 export class ScanImageCodec {
   /** Grey 8-bit pixels of the image, upright by its EXIF orientation, transparency on white. Throws if it cannot be decoded. */
   async decodeGray(data: Buffer): Promise<GrayImage> {

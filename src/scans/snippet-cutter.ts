@@ -1,7 +1,6 @@
 // The snippet cut compiled to WebAssembly: cutBoxNormalised (domain/cut-snippet.ts, the reference and the fallback)
 // with the resampling and its histogram in WebAssembly. The text (snippet-cut.wat.ts) is assembled with wabt once per
 // thread; nothing generated is stored.
-import { Logger } from '@nestjs/common';
 import type { Box } from '../sheets/domain/layout.js';
 import { contrastLut, cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import type { Affine, GrayImage } from './domain/gray-image.js';
@@ -68,10 +67,13 @@ export function snippetCutter(): Promise<SnippetCutter> {
   return loaded;
 }
 
-/** The compiled cutter, or the JavaScript reference if it could not be had (said in the log). */
-export function orJavaScript(compiling: Promise<SnippetCutter>): Promise<SnippetCutter> {
+/**
+ * The compiled cutter, or the JavaScript reference if it could not be had, said through `warn`: by default a process
+ * warning, not Nest's Logger, since the scan threads load no @nestjs/common (see scan-image.codec.ts).
+ */
+export function orJavaScript(compiling: Promise<SnippetCutter>, warn: (message: string) => void = (m) => process.emitWarning(m, { code: 'SNIPPET_CUT_JS' })): Promise<SnippetCutter> {
   return compiling.catch((err: Error) => {
-    new Logger('SnippetCutter').warn(`WebAssembly snippet cut unavailable, cutting in JavaScript: ${err.message}`);
+    warn(`WebAssembly snippet cut unavailable, cutting in JavaScript: ${err.message}`);
     return JS_SNIPPET_CUTTER;
   });
 }

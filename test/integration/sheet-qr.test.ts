@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { GrayImage } from '../../src/scans/domain/gray-image.js';
 import { rotateQuarter } from '../../src/scans/domain/gray-image.js';
 import { readPage, sheetFrame, turnToFrames, type PageReading } from '../../src/scans/domain/read-page.js';
-import { readQrAt } from '../../src/scans/qr-reader.js';
+import { readQrAt, readQrJsqr } from '../../src/scans/qr-reader.js';
 import { buildSheetLayout, type LayoutItem, type PaperSize, type SheetLayout } from '../../src/sheets/domain/layout.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 
@@ -73,6 +73,8 @@ describe('printed sheets read back (QR and bubble page code)', () => {
         if (viaQr.ok) expect(viaQr.pageCodeSource).toBe('qr');
         if (viaBubbles.ok) expect(viaBubbles.pageCodeSource).toBe('bubbles');
         expect(readQrAt(img, viaQr.alignment!.transform, layout.pages[n].qr!)).toBe(`TK1|${EXAM_ID}|${paperId}|${n + 1}`);
+        // and the fallback reader (jsQR, loaded on first use) reads it too
+        expect(readQrJsqr(img, viaQr.alignment!.transform, layout.pages[n].qr!)).toBe(`TK1|${EXAM_ID}|${paperId}|${n + 1}`);
       });
     }, 60_000);
 
