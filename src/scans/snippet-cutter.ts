@@ -1,6 +1,7 @@
 // The snippet cut compiled to WebAssembly: cutBoxNormalised (domain/cut-snippet.ts, the reference and the fallback)
 // with the resampling and its histogram in WebAssembly. The text (snippet-cut.wat.ts) is assembled with wabt once per
 // thread; nothing generated is stored.
+import { createRequire } from 'node:module';
 import type { Box } from '../sheets/domain/layout.js';
 import { contrastLut, cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
 import type { Affine, GrayImage } from './domain/gray-image.js';
@@ -39,10 +40,18 @@ const MAX_BYTES = 2 ** 31;
 /** Pages up to this many pixels a side (a 600 dpi A3 page is 9921): 16.16 fixed-point positions stay inside an i32. */
 const MAX_SIDE = 32000;
 
-/** Assembles and instantiates the module: wabt's text parser (≈100 ms once), then the engine's compiler. */
+/**
+ * Assembles and instantiates the module: wabt's text parser (≈100 ms once), then the engine's compiler. wabt is
+ * required for this and dropped from the module cache afterwards: kept, its 1.3 MB of live heap would be marked again
+ * in every full collection of the scan thread.
+ */
 export async function compileSnippetCutter(): Promise<SnippetCutter> {
-  const { default: wabtInit } = await import('wabt');
-  const wabt = await wabtInit();
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('wabt');
+  type WabtInit = typeof import('wabt');
+  const exported = require(path) as WabtInit & { default?: WabtInit };
+  delete require.cache[path];
+  const wabt = await (exported.default ?? exported)();
   const parsed = wabt.parseWat('snippet-cut.wat', SNIPPET_CUT_WAT, { bulk_memory: true, sat_float_to_int: true, simd: true });
   let binary: Uint8Array;
   try {
