@@ -1,5 +1,5 @@
 // Finding the four fiducial squares and fitting the sheet → image transform. Pure.
-import { affineScale, type Affine, type GrayImage, type Point, histogramPercentile, regionHistogram } from './gray-image.js';
+import { affineScale, type Affine, type GrayImage, type Point, histogramPercentile, paperSampleStep, regionHistogram } from './gray-image.js';
 
 export interface FiducialSpec {
   cx: number;
@@ -68,7 +68,8 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
   const h = y1 - y0;
   if (w <= 2 || h <= 2) return [];
 
-  const { hist, total } = regionHistogram(img, x0, y0, x1, y1);
+  // the paper level from a sample of the window (80 or more pixels a side), as omr.ts's localPaper
+  const { hist, total } = regionHistogram(img, x0, y0, x1, y1, paperSampleStep(Math.min(w, h), 80));
   const paper = histogramPercentile(hist, total, 0.9);
   // Printed black is far below half the paper level; pencil and grey print mostly are too, but fail the shape tests.
   const threshold = Math.min(paper * 0.5, 140);

@@ -71,8 +71,12 @@ export function histogramPercentile(hist: Uint32Array, total: number, fraction: 
 /** regionHistogram's partial histograms (calls are synchronous: one at a time per thread). */
 const histogramParts = new Uint32Array(1024);
 
-/** Histogram of the pixels of an axis-aligned pixel rectangle (clipped to the image). */
-export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: number, y1: number): { hist: Uint32Array; total: number } {
+/**
+ * Histogram of the pixels of an axis-aligned pixel rectangle (clipped to the image); with `step` > 1 of every step-th
+ * pixel of every step-th row only, from the top left one (a paper level needs a few hundred samples, not thousands).
+ */
+export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: number, y1: number, step = 1): { hist: Uint32Array; total: number } {
+  if (step > 1) return sampledHistogram(img, x0, y0, x1, y1, Math.floor(step));
   const i0 = Math.max(0, Math.floor(x0));
   const j0 = Math.max(0, Math.floor(y0));
   const i1 = Math.min(img.width, Math.ceil(x1));
@@ -98,6 +102,27 @@ export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: numb
   const hist = new Uint32Array(256);
   for (let g = 0; g < 256; g++) hist[g] = parts[g] + parts[256 + g] + parts[512 + g] + parts[768 + g];
   return { hist, total };
+}
+
+function sampledHistogram(img: GrayImage, x0: number, y0: number, x1: number, y1: number, step: number): { hist: Uint32Array; total: number } {
+  const i0 = Math.max(0, Math.floor(x0));
+  const j0 = Math.max(0, Math.floor(y0));
+  const i1 = Math.min(img.width, Math.ceil(x1));
+  const j1 = Math.min(img.height, Math.ceil(y1));
+  const { width, data } = img;
+  const hist = new Uint32Array(256);
+  let total = 0;
+  for (let j = j0; j < j1; j += step) {
+    const row = j * width;
+    for (let i = i0; i < i1; i += step) hist[data[row + i]]++;
+    if (i1 > i0) total += Math.ceil((i1 - i0) / step);
+  }
+  return { hist, total };
+}
+
+/** Sampling step for a paper level over a square region `sidePx` across: about `samples` per side or more. */
+export function paperSampleStep(sidePx: number, samples: number): number {
+  return Math.max(1, Math.floor(sidePx / samples));
 }
 
 /** The image turned a quarter clockwise (width and height swap). */

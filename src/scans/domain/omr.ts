@@ -1,6 +1,6 @@
 // Optical mark reading: how dark a bubble or cell is, and what the marks on a page say. Pure.
 import type { Box, Circle, ObjectiveBlock } from '../../sheets/domain/layout.js';
-import { affineScale, applyAffine, type Affine, type GrayImage, histogramPercentile, pixelAt, regionHistogram } from './gray-image.js';
+import { affineScale, applyAffine, type Affine, type GrayImage, histogramPercentile, paperSampleStep, pixelAt, regionHistogram } from './gray-image.js';
 
 /** A bubble at or above this fill is marked. Pencil fills read about 0.7–0.9, a printed letter inside an empty bubble under 0.15. */
 export const MARKED = 0.45;
@@ -12,7 +12,11 @@ function localPaper(img: GrayImage, t: Affine, cx: number, cy: number, halfPt: n
   const corners = [applyAffine(t, cx - halfPt, cy - halfPt), applyAffine(t, cx + halfPt, cy - halfPt), applyAffine(t, cx - halfPt, cy + halfPt), applyAffine(t, cx + halfPt, cy + halfPt)];
   const xs = corners.map((c) => c.x);
   const ys = corners.map((c) => c.y);
-  const { hist, total } = regionHistogram(img, Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+  const x0 = Math.min(...xs);
+  const y0 = Math.min(...ys);
+  // Every second pixel or so is plenty (30 or more a side): at 200 dpi the exam-number grid's squares alone were 0.4 M
+  // pixels a page, overlapping each other.
+  const { hist, total } = regionHistogram(img, x0, y0, Math.max(...xs), Math.max(...ys), paperSampleStep(Math.max(...xs) - x0, 30));
   // A neighbourhood that is nearly all dark (a blot) has no paper to compare with: assume mid-grey paper so the blot reads as filled.
   return Math.max(histogramPercentile(hist, total, 0.9), 100);
 }

@@ -1,5 +1,6 @@
 import { buildSheetLayout, type LayoutItem, type PageLayout, type SheetLayout } from '../../sheets/domain/layout.js';
 import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage } from '../../sheets/domain/synthetic-scan.js';
+import { findFiducials } from './align.js';
 import type { GrayImage } from './gray-image.js';
 import { readPage, type SheetFrame } from './read-page.js';
 
@@ -71,6 +72,15 @@ describe('readPage on synthetic scans', () => {
     const white: GrayImage = { width: 1240, height: 1754, data: new Uint8Array(1240 * 1754).fill(240) };
     // A blank page (the back of a sheet scanned duplex) is recognised as such and skipped, not an exception.
     expect(readPage(white, FRAME, resolve)).toMatchObject({ ok: false, code: 'BLANK_PAGE' });
+    // Also when a speck of it looks like a fiducial (the blank check then comes after the search, not before it).
+    const specked: GrayImage = { width: 1240, height: 1754, data: white.data.slice() };
+    const k = 1240 / FRAME.page.width;
+    const f0 = FRAME.fiducials[0];
+    const side = Math.round(0.7 * f0.size * k);
+    const [sx, sy] = [Math.round(f0.cx * k - side / 2), Math.round(f0.cy * k - side / 2)];
+    for (let j = sy; j < sy + side; j++) specked.data.fill(20, j * 1240 + sx, j * 1240 + sx + side);
+    expect(findFiducials(specked, FRAME.fiducials, k).filter((p) => p !== null)).toHaveLength(1);
+    expect(readPage(specked, FRAME, resolve)).toMatchObject({ ok: false, code: 'BLANK_PAGE' });
     // A page with some marks but no fiducials is still an exception.
     const smudged: GrayImage = { width: 1240, height: 1754, data: white.data.slice() };
     for (let j = 600; j < 900; j++) smudged.data.fill(30, j * 1240 + 300, j * 1240 + 900);
