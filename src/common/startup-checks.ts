@@ -1,7 +1,7 @@
 // Start-up checks: an unreachable MySQL or Redis stops the process with a message that names it.
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/config.js';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, mysqlEndpoint, mysqlWhere } from '../config/config.js';
 
 export function describeStartupError(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
@@ -32,7 +32,7 @@ export async function checkMysql(config: AppConfig, probe: () => Promise<unknown
   } catch (err) {
     const e = err as { code?: string; message: string };
     const hint = e.code === 'ER_BAD_DB_ERROR' ? '；请先运行 npm run migration:run 创建数据库' : '';
-    throw new Error(`无法连接 MySQL ${config.db.host}:${config.db.port} 数据库 ${config.db.name} (DB_HOST/DB_PORT/DB_NAME): ${e.message}${hint}`);
+    throw new Error(`无法连接 MySQL ${mysqlWhere(config.db)} 数据库 ${config.db.name} (${config.db.socket ? 'DB_SOCKET' : 'DB_HOST/DB_PORT'}/DB_NAME): ${e.message}${hint}`);
   }
 }
 
@@ -40,7 +40,7 @@ export async function checkMysql(config: AppConfig, probe: () => Promise<unknown
 export async function checkServices(config: AppConfig): Promise<void> {
   const { createConnection } = await import('mysql2/promise');
   await checkMysql(config, async () => {
-    const c = await createConnection({ host: config.db.host, port: config.db.port, user: config.db.user, password: config.db.password, database: config.db.name, connectTimeout: 5000 });
+    const c = await createConnection({ ...mysqlEndpoint(config.db), user: config.db.user, password: config.db.password, database: config.db.name, connectTimeout: 5000 });
     await c.end();
   });
   await checkRedis(config);

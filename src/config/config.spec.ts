@@ -1,10 +1,19 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, mysqlEndpoint, mysqlWhere } from './config.js';
 
 describe('loadConfig', () => {
   it('gives local defaults', () => {
     const c = loadConfig({});
     expect(c.db).toMatchObject({ host: '127.0.0.1', port: 3306, name: 'tongkao' });
     expect(c.redis).toMatchObject({ host: '127.0.0.1', port: 6379 });
+  });
+
+  it('reaches MySQL through its Unix socket when DB_SOCKET is set, else through host and port', () => {
+    expect(loadConfig({}).db.socket).toBeNull();
+    expect(mysqlEndpoint(loadConfig({ DB_HOST: 'db', DB_PORT: '3307' }).db)).toEqual({ host: 'db', port: 3307 });
+    const c = loadConfig({ DB_SOCKET: '/run/mysqld/mysqld.sock', DB_HOST: 'db' });
+    expect(mysqlEndpoint(c.db)).toEqual({ socketPath: '/run/mysqld/mysqld.sock' });
+    expect(mysqlWhere(c.db)).toBe('/run/mysqld/mysqld.sock');
+    expect(() => loadConfig({ DB_SOCKET: 'mysqld.sock' })).toThrow(/DB_SOCKET/);
   });
 
   it('names a malformed variable', () => {

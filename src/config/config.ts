@@ -5,7 +5,11 @@ import { resolve } from 'node:path';
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   port: number;
-  db: { host: string; port: number; user: string; password: string; name: string };
+  /**
+   * `socket`: the server's Unix socket (DB_SOCKET), used instead of host and port when set: on the database's own
+   * machine each statement then costs a quarter of the CPU it costs over TCP loopback (both sides, see README).
+   */
+  db: { host: string; port: number; socket: string | null; user: string; password: string; name: string };
   redis: { host: string; port: number; prefix: string };
   dataDir: string;
   jwtSecret: string;
@@ -55,6 +59,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     db: {
       host: str(env, 'DB_HOST', '127.0.0.1'),
       port: int(env, 'DB_PORT', 3306, 1, 65535),
+      socket: str(env, 'DB_SOCKET', '', /^\/[^\0]{1,200}$/) || null,
       user: str(env, 'DB_USER', 'root'),
       password: env.DB_PASSWORD ?? '',
       name: str(env, 'DB_NAME', 'tongkao', /^[A-Za-z0-9_]{1,64}$/),
@@ -71,6 +76,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
   };
+}
+
+/** Where MySQL is reached, as mysql2 takes it: the socket when one is configured, else host and port. */
+export function mysqlEndpoint(db: AppConfig['db']): { host: string; port: number } | { socketPath: string } {
+  return db.socket ? { socketPath: db.socket } : { host: db.host, port: db.port };
+}
+
+/** The same, for messages: "127.0.0.1:3306" or "/run/mysqld/mysqld.sock". */
+export function mysqlWhere(db: AppConfig['db']): string {
+  return db.socket ?? `${db.host}:${db.port}`;
 }
 
 /** Injection token for the AppConfig object. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/config.js';
+import { mysqlEndpoint, type AppConfig } from '../config/config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
@@ -9,8 +9,7 @@ import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 export function createDataSource(config: AppConfig, databaseName = config.db.name): DataSource {
   return new DataSource({
     type: 'mysql',
-    host: config.db.host,
-    port: config.db.port,
+    ...mysqlEndpoint(config.db),
     username: config.db.user,
     password: config.db.password,
     database: databaseName,
@@ -42,7 +41,7 @@ export async function migrate(config: AppConfig, databaseName = config.db.name):
 }
 
 export async function ensureDatabase(config: AppConfig, databaseName: string): Promise<void> {
-  const admin = new DataSource({ type: 'mysql', host: config.db.host, port: config.db.port, username: config.db.user, password: config.db.password });
+  const admin = new DataSource({ type: 'mysql', ...mysqlEndpoint(config.db), username: config.db.user, password: config.db.password });
   await admin.initialize();
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

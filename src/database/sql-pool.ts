@@ -120,13 +120,14 @@ export class SqlPool implements Sql {
 
   constructor(ds: DataSource) {
     const o = ds.options as {
-      host?: string; port?: number; username?: string; password?: string; database?: string; charset?: string; timezone?: string;
+      host?: string; port?: number; socketPath?: string; username?: string; password?: string; database?: string; charset?: string; timezone?: string;
       supportBigNumbers?: boolean; bigNumberStrings?: boolean; extra?: unknown;
     };
     const extra = (o.extra ?? {}) as Record<string, unknown>;
     this.pool = mysql.createPool({
       host: o.host,
       port: o.port,
+      socketPath: o.socketPath,
       user: o.username,
       password: o.password,
       database: o.database,

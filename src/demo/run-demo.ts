@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../app.factory.js';
 import { describeStartupError } from '../common/startup-checks.js';
-import { loadConfig, type AppConfig } from '../config/config.js';
+import { loadConfig, mysqlEndpoint, type AppConfig } from '../config/config.js';
 import { migrate } from '../database/data-source.js';
 import { ItemType, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
 import { spearman } from '../results/domain/value-added.js';
@@ -69,7 +69,7 @@ async function main() {
   await rm(config.dataDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   {
-    const admin = new DataSource({ type: 'mysql', host: config.db.host, port: config.db.port, username: config.db.user, password: config.db.password });
+    const admin = new DataSource({ type: 'mysql', ...mysqlEndpoint(config.db), username: config.db.user, password: config.db.password });
     await admin.initialize();
     await admin.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
     await admin.destroy();

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { mysqlWhere } from '../../src/config/config.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
@@ -60,6 +61,20 @@ function mariadbTicks(): number | null {
   }
 }
 
+/** CPU ticks (10 ms) used so far by each thread of this process, by thread id (Linux; empty elsewhere). */
+function threadTicks(): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(Number(tid), Number(fields[11]) + Number(fields[12]));
+    }
+  } catch {
+    // not Linux: no breakdown
+  }
+  return out;
+}
+
 async function main() {
   const env = await createTestEnv('bench_ingest');
   try {
@@ -94,6 +109,7 @@ async function main() {
     files = files.slice(0, PAGES);
     const meta = await sharp(files[0].data).metadata();
     const mb = files.reduce((s, f) => s + f.data.length, 0) / 2 ** 20;
+    console.log(`database ${mysqlWhere(env.config.db)} (${env.config.db.socket ? 'Unix socket, DB_SOCKET' : 'TCP; DB_SOCKET=<path> for the socket'})`);
     console.log(`${files.length} pages, ${meta.width}×${meta.height} ${meta.format} ${meta.channels === 1 ? 'grey' : `${meta.channels}ch`}, ${mb.toFixed(1)} MB`);
 
     // Decode-only floor: full decode to raw grey pixels, at the best concurrency we find.
@@ -164,12 +180,14 @@ async function main() {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const db0 = mariadbTicks();
+    const threads0 = threadTicks();
     const elu0 = performance.eventLoopUtilization();
     await pool(pageIds, concurrency, (id) => ingest.ingestPage(id));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
     const db1 = mariadbTicks();
+    const threads1 = threadTicks();
     gcObserver.disconnect();
     const peak = rss.stop();
     const value = files.length / seconds;
@@ -192,6 +210,12 @@ async function main() {
     console.log(`CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`);
     // The JS thread is the one part that cannot spread over cores: its busy time per page bounds the rate.
     console.log(`JS main thread busy ${(elu.active / files.length).toFixed(1)} ms per page (event loop utilisation ${(elu.utilization * 100).toFixed(0)} %)`);
+    // Per thread: the main thread (database, blob store), then the others by CPU: the scan thread (reading, cutting)
+    // and libuv's pool (decoding and encoding in libvips, file I/O), V8's helpers (compiling, collecting).
+    const perThread = [...threads1].map(([tid, t]) => ({ tid, ms: ((t - (threads0.get(tid) ?? 0)) * 10) / files.length })).filter((x) => x.ms > 0);
+    const mainMs = perThread.find((x) => x.tid === process.pid)?.ms ?? 0;
+    const others = perThread.filter((x) => x.tid !== process.pid).sort((a, b) => b.ms - a.ms);
+    if (perThread.length) console.log(`CPU per page by thread: main ${mainMs.toFixed(1)} ms; others ${others.map((x) => x.ms.toFixed(1)).join(' / ')} ms`);
     if (db0 !== null && db1 !== null) console.log(`MariaDB server CPU per page: ${(((db1 - db0) * 10) / files.length).toFixed(1)} ms (whole server: includes any other client's work)`);
     console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
     const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

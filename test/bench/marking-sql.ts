@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import mysql from 'mysql2';
 import { DataSource } from 'typeorm';
+import { mysqlEndpoint } from '../../src/config/config.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
@@ -49,7 +50,7 @@ function mariadbPid(): number | null {
 async function replay(env: TestEnv, samples: Map<string, { sql: string; params?: unknown[] }>) {
   const pid = mariadbPid();
   if (pid === null) return console.log('replay: MariaDB does not run on this machine');
-  const c = mysql.createConnection({ host: env.config.db.host, port: env.config.db.port, user: env.config.db.user, password: env.config.db.password, database: env.config.db.name, timezone: 'Z' });
+  const c = mysql.createConnection({ ...mysqlEndpoint(env.config.db), user: env.config.db.user, password: env.config.db.password, database: env.config.db.name, timezone: 'Z' });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const q = (sql: string, params?: unknown[]) => new Promise<any>((resolve, reject) => c.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
   await q(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
