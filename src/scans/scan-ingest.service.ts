@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { type Item, MarkingMode, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
 import { supersededBy } from '../exams/domain/paper-workflow.js';
-import type { Paper } from '../exams/entities/paper.entity.js';
+import { PaperStatus, type Paper } from '../exams/entities/paper.entity.js';
 import type { Student } from '../org/entities/student.entity.js';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -51,6 +51,7 @@ export class ScanIngestService {
   private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
   private readonly exams = new Map<number, ExamRef>();
   private readonly layouts = new Map<number, { json: string; layout: SheetLayout }>();
+  private readonly lockedItems = new Map<number, Map<number, ItemRow>>();
   private readonly scanner: PageScanner;
 
   constructor(
@@ -131,12 +132,7 @@ export class ScanIngestService {
       );
     }
 
-    const items = ((await this.ds.query('SELECT id, type, max_score AS maxScore, answer_key AS answerKey, partial_credit AS partialCredit, marking_mode AS markingMode FROM item WHERE paper_id = ?', [reading.paperId])) as ItemRow[]).map((i) => ({
-      ...i,
-      maxScore: Number(i.maxScore),
-      partialCredit: i.partialCredit === null ? null : Number(i.partialCredit),
-    }));
-    const itemById = new Map(items.map((i) => [i.id, i]));
+    const itemById = await this.itemsOf(read);
     const [snippets, crops] = await Promise.all([this.store('snippets', scan.snippets), this.store('omr-review', scan.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey])))]);
     const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource } };
     // A page that names no student (no assignment, no personal QR, no exam number) takes its student from the page
@@ -161,11 +157,13 @@ export class ScanIngestService {
         }
         // Absence and an already recorded copy of this page, asked in one statement (absence decides first).
         // (the student row is locked by the lookup above: one student's pages are recorded one at a time)
+        // (and whether the student has any OMR review rows at all: most have none, and then they need not be read)
         const [check] = (await m.query(
           'SELECT EXISTS (SELECT 1 FROM exam_absence WHERE paper_id = ? AND student_id = ?) AS absent, ' +
-            '(SELECT id FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND page_no = ? AND student_id = ? AND status = ? AND id <> ? ORDER BY id LIMIT 1) AS otherId',
-          [reading.paperId, student.id, page.examId, reading.paperId, reading.pageNo, student.id, PageStatus.Processed, page.id],
-        )) as { absent: number | string; otherId: number | null }[];
+            '(SELECT id FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND page_no = ? AND student_id = ? AND status = ? AND id <> ? ORDER BY id LIMIT 1) AS otherId, ' +
+            'EXISTS (SELECT 1 FROM omr_review WHERE student_id = ?) AS reviewed',
+          [reading.paperId, student.id, page.examId, reading.paperId, reading.pageNo, student.id, PageStatus.Processed, page.id, student.id],
+        )) as { absent: number | string; otherId: number | null; reviewed: number | string }[];
         if (Number(check.absent)) {
           throw new PageException({ code: 'STUDENT_MARKED_ABSENT', reason: `考号 ${student.examNo} 的考生已标记缺考；如该生实际参加了考试，请先撤销缺考标记，再重新识别本页` });
         }
@@ -173,7 +171,7 @@ export class ScanIngestService {
         if (other) {
           throw new PageException({ code: 'DUPLICATE_SHEET', reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）` });
         }
-        await this.recordObjective(m, page, student.id, reading.choices, itemById, crops, reading.page);
+        await this.recordObjective(m, page, student.id, reading.choices, itemById, crops, reading.page, Number(check.reviewed) > 0);
         await this.recordSnippets(m, page, student.id, snippets, itemById);
         await updatePage(m, page.id, { ...seen, examNoRead: reading.examNo?.examNo ?? student.examNo, studentId: student.id, status: PageStatus.Processed, exceptionCode: null, exceptionReason: null });
         return { status: PageStatus.Processed as const, studentId: student.id };
@@ -195,6 +193,22 @@ export class ScanIngestService {
     const layout = JSON.parse(json) as SheetLayout;
     this.layouts.set(paperId, { json, layout });
     return layout;
+  }
+
+  /**
+   * The items of the paper a page was read as, by id. A locked paper's items never change (a correction is a new
+   * version), so they are read once per process; a paper in any other state is read for every page.
+   */
+  private async itemsOf(paper: Pick<PaperRow, 'id' | 'status'>): Promise<Map<number, ItemRow>> {
+    const known = paper.status === PaperStatus.Locked ? this.lockedItems.get(paper.id) : undefined;
+    if (known) return known;
+    const rows = (await this.ds.query('SELECT id, type, max_score AS maxScore, answer_key AS answerKey, partial_credit AS partialCredit, marking_mode AS markingMode FROM item WHERE paper_id = ?', [paper.id])) as ItemRow[];
+    const items = new Map(rows.map((i) => [i.id, { ...i, maxScore: Number(i.maxScore), partialCredit: i.partialCredit === null ? null : Number(i.partialCredit) }]));
+    if (paper.status === PaperStatus.Locked) {
+      if (this.lockedItems.size >= 1000) this.lockedItems.clear();
+      this.lockedItems.set(paper.id, items);
+    }
+    return items;
   }
 
   /** The exam's id and alliance, which never change: looked up once per exam, not per page. */
@@ -271,11 +285,11 @@ export class ScanIngestService {
    * Objective items read with confidence are scored; the others go to the review queue and are not scored until a
    * person resolves them. A resolved review stands: reading the same page again does not reopen or overwrite it.
    */
-  private async recordObjective(m: EntityManager, page: PageRow, studentId: number, choices: ChoiceReading[], items: Map<number, ItemRow>, crops: Map<number, string>, layout: PageLayout) {
+  private async recordObjective(m: EntityManager, page: PageRow, studentId: number, choices: ChoiceReading[], items: Map<number, ItemRow>, crops: Map<number, string>, layout: PageLayout, reviewed: boolean) {
     // One statement per kind of row (not per item): the batch lock is held for the whole transaction.
     if (!choices.length) return;
     const reviews = new Map<number, { id: number; status: string }>(
-      ((await m.query('SELECT id, item_id AS itemId, status FROM omr_review WHERE student_id = ?', [studentId])) as { id: number; itemId: number; status: string }[]).map((r) => [Number(r.itemId), r]),
+      reviewed ? ((await m.query('SELECT id, item_id AS itemId, status FROM omr_review WHERE student_id = ?', [studentId])) as { id: number; itemId: number; status: string }[]).map((r) => [Number(r.itemId), r]) : [],
     );
     const responses: unknown[][] = [];
     const toReview: unknown[][] = [];
@@ -326,13 +340,16 @@ export class ScanIngestService {
       `INSERT INTO answer_snippet (exam_id, page_id, student_id, item_id, blob_key, token) VALUES ${rows(kept.map(() => [0, 0, 0, 0, 0, 0]))} ` + 'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), blob_key = VALUES(blob_key)',
       kept.flatMap((s) => [page.examId, page.id, studentId, s.itemId, s.blobKey, randomBytes(16).toString('hex')]),
     );
-    const ids: { id: number; itemId: number }[] = await m.query(`SELECT id, item_id AS itemId FROM answer_snippet WHERE student_id = ? AND item_id IN (${kept.map(() => '?').join(', ')})`, [studentId, ...kept.map((s) => s.itemId)]);
+    // The tasks of the snippets' rows (new or kept), in the same statement that finds their ids: (item, round, shuffle
+    // key) per task as a derived table joined to the student's snippets of those items.
     const tasks: unknown[][] = [];
-    for (const { id: snippetId, itemId } of ids) {
-      const item = items.get(Number(itemId))!;
-      for (const round of markingRounds(item)) tasks.push([page.examId, item.id, snippetId, round, 'pending', randomInt(0, 2 ** 31 - 1)]);
-    }
-    if (tasks.length) await m.query(`INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) VALUES ${rows(tasks)} ON DUPLICATE KEY UPDATE id = id`, tasks.flat());
+    for (const s of kept) for (const round of markingRounds(items.get(s.itemId)!)) tasks.push([s.itemId, round, randomInt(0, 2 ** 31 - 1)]);
+    await m.query(
+      'INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) ' +
+        `SELECT ?, s.item_id, s.id, t.round, 'pending', t.shuffle_key FROM answer_snippet s JOIN (${tasks.map((_, n) => (n ? 'SELECT ?, ?, ?' : 'SELECT ? AS item_id, ? AS round, ? AS shuffle_key')).join(' UNION ALL ')}) t ON t.item_id = s.item_id ` +
+        'WHERE s.student_id = ? AND s.item_id IN (' + kept.map(() => '?').join(', ') + ') ON DUPLICATE KEY UPDATE marking_task.id = marking_task.id',
+      [page.examId, ...tasks.flat(), studentId, ...kept.map((s) => s.itemId)],
+    );
   }
 
   private async recordException(page: PageRow, v: Verdict, seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {}): Promise<IngestOutcome> {
