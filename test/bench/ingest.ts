@@ -127,7 +127,7 @@ async function main() {
       const rate = files.length / ((performance.now() - t0) / 1000);
       const cpu = process.cpuUsage(cpu0);
       if (c === 1) decodeCpuMs = (cpu.user + cpu.system) / 1000 / files.length;
-      console.log(`decode-only, concurrency ${c}: ${rate.toFixed(1)} pages/s (${(bytes / files.length / 1e6).toFixed(1)} MB raw per page)`);
+      console.log(`decode-only, concurrency ${c}: ${rate.toFixed(1)} pages/s (${(bytes / files.length / 1e6).toFixed(1)} MB raw per page; CPU ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms per page)`);
       if (rate > baseline) [baseline, baselineConc] = [rate, c];
     }
 
@@ -215,7 +215,8 @@ async function main() {
     const perThread = [...threads1].map(([tid, t]) => ({ tid, ms: ((t - (threads0.get(tid) ?? 0)) * 10) / files.length })).filter((x) => x.ms > 0);
     const mainMs = perThread.find((x) => x.tid === process.pid)?.ms ?? 0;
     const others = perThread.filter((x) => x.tid !== process.pid).sort((a, b) => b.ms - a.ms);
-    if (perThread.length) console.log(`CPU per page by thread: main ${mainMs.toFixed(1)} ms; others ${others.map((x) => x.ms.toFixed(1)).join(' / ')} ms`);
+    const othersMs = others.reduce((sum, x) => sum + x.ms, 0);
+    if (perThread.length) console.log(`CPU per page by thread: main ${mainMs.toFixed(1)} ms; the busiest other (the scan thread) ${(others[0]?.ms ?? 0).toFixed(1)} ms; the ${others.length - 1} more (libuv's pool: decoding, encoding, files; libvips', V8's helpers) ${(othersMs - (others[0]?.ms ?? 0)).toFixed(1)} ms`);
     if (db0 !== null && db1 !== null) console.log(`MariaDB server CPU per page: ${(((db1 - db0) * 10) / files.length).toFixed(1)} ms (whole server: includes any other client's work)`);
     console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
     const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
