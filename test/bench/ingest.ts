@@ -147,9 +147,9 @@ async function main() {
       }
     };
     scanner.scan = timed('scan', scanner.scan.bind(scanner));
-    const transaction = env.ds.transaction.bind(env.ds) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
-    (env.ds as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
-    const ingest = new ScanIngestService(env.ds, blobs, codec, scanner);
+    const transaction = env.sql.transaction.bind(env.sql) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
+    (env.sql as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
+    const ingest = new ScanIngestService(env.ds, env.sql, blobs, codec, scanner);
     // Every reading of a page, also the ones the service starts itself (a deferred page read again when its previous
     // page is done): a page read twice is work thrown away.
     const outcomes = new Map<string, number>();

@@ -29,7 +29,7 @@ describe('personalised sheets at ingestion', () => {
   beforeAll(async () => {
     env = await createTestEnv('personal_ingest');
     blobs = new LocalBlobStore(env.config.dataDir);
-    ingest = new ScanIngestService(env.ds, blobs, new ScanImageCodec());
+    ingest = new ScanIngestService(env.ds, env.sql, blobs, new ScanImageCodec());
     fx = await seedScanExam(env.ds, { studentsA: 5, studentsB: 1 });
     uploaderId = (await createUser(env.ds, 'scan-p', 'pw-12345678', [])).id;
   });

@@ -29,7 +29,7 @@ describe('scan ingestion, pages of a batch at the same time', () => {
 
   /** A service whose every reading (also the ones it starts itself) is counted by outcome. */
   function countingService(counts: Map<string, number>) {
-    const s = new ScanIngestService(env.ds, blobs, new ScanImageCodec());
+    const s = new ScanIngestService(env.ds, env.sql, blobs, new ScanImageCodec());
     const ingestPage = s.ingestPage.bind(s);
     s.ingestPage = async (id: number): Promise<IngestOutcome> => {
       const o = await ingestPage(id);

@@ -39,7 +39,7 @@ describe('scan ingestion', () => {
   beforeAll(async () => {
     env = await createTestEnv('scans_ingest');
     blobs = new LocalBlobStore(env.config.dataDir);
-    ingest = new ScanIngestService(env.ds, blobs, new ScanImageCodec());
+    ingest = new ScanIngestService(env.ds, env.sql, blobs, new ScanImageCodec());
     fx = await seedScanExam(env.ds);
     uploaderId = (await createUser(env.ds, 'scan-a', 'pw-12345678', [])).id;
   });

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../../src/config/config.js';
 import { createDataSource, migrate } from '../../src/database/data-source.js';
+import { SqlPool } from '../../src/database/sql-pool.js';
 
 let counter = 0;
 
@@ -14,6 +15,8 @@ export interface TestEnv {
   config: AppConfig;
   /** Initialized data source on the test database (migrated). */
   ds: DataSource;
+  /** SqlPool on the same database (connects on first use), ended by cleanup. */
+  sql: SqlPool;
   cleanup(): Promise<void>;
 }
 
@@ -25,10 +28,13 @@ export async function createTestEnv(label = 't'): Promise<TestEnv> {
   await migrate(config);
   const ds = createDataSource(config);
   await ds.initialize();
+  const sql = new SqlPool(ds);
   return {
     config,
     ds,
+    sql,
     async cleanup() {
+      await sql.end();
       await ds.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
       await ds.destroy();
       await clearRedisPrefix(config);
