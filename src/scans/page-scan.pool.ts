@@ -94,10 +94,10 @@ export class PageScanner implements OnModuleDestroy {
       thread.worker.ref();
       // The image bytes move to the thread when they own their memory (a file read whole does), else they are copied.
       const bytes = input.image;
-      const own = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      const own = bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
       const msg = wire(thread, id, input);
       try {
-        thread.worker.postMessage(msg, own ? [bytes.buffer as ArrayBuffer] : []);
+        thread.worker.postMessage(msg, own ? [(bytes as Uint8Array).buffer as ArrayBuffer] : []);
       } catch {
         thread.worker.postMessage(msg); // memory that cannot be handed over (an addon's): copied
       }

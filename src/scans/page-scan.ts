@@ -1,6 +1,7 @@
 // The image half of ingesting a page: decode, read, cut the snippets and review crops, encode them. No database and no
 // blob store: it takes the image's bytes and the exam's layouts and returns plain data, so it runs the same in the
 // ingesting thread or in a worker thread (page-scan.pool.ts).
+import { existsSync } from 'node:fs';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { readingForKnownStudent } from './domain/exception-reasons.js';
 import type { GrayImage } from './domain/gray-image.js';
@@ -22,8 +23,11 @@ const REVIEW_CROP_PX_PER_PT = 3;
 const SNIPPET_MAX_PX_PER_PT = 150 / 72;
 
 export interface PageScanInput {
-  /** The page image file as uploaded (JPEG, PNG, one TIFF page…). */
-  image: Uint8Array;
+  /**
+   * The page image file as uploaded (JPEG, PNG, one TIFF page…): its bytes, or the path of a local file holding them
+   * (libvips then reads the file itself while it decodes: no read into a JS buffer, no handing it to the thread).
+   */
+  image: Uint8Array | { path: string };
   /** Quarter turn a person asked for (exceptions workflow), applied before anything looks at the page. */
   rotation: number;
   examId: number;
@@ -46,9 +50,12 @@ export type PageScan =
 
 export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Promise<PageScan> {
   let image: GrayImage;
+  const source = input.image;
   try {
-    image = await codec.decodeGray(Buffer.from(input.image.buffer, input.image.byteOffset, input.image.byteLength));
+    image = await codec.decodeGray(source instanceof Uint8Array ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : source.path);
   } catch (err) {
+    // A file that is not there is the store's failure (a shared folder not mounted…), not a bad image: the job retries.
+    if (!(source instanceof Uint8Array) && !existsSync(source.path)) throw new Error(`page image file missing: ${source.path}`);
     return { kind: 'undecodable', message: (err as Error).message };
   }
   let reading: PageReading;

@@ -11,8 +11,11 @@ export const MAX_INPUT_PIXELS = 120_000_000;
  * to mark (a thread collects every few pages, driven by the decoded pages' buffers).
  */
 export class ScanImageCodec {
-  /** Grey 8-bit pixels of the image, upright by its EXIF orientation, transparency on white. Throws if it cannot be decoded. */
-  async decodeGray(data: Buffer): Promise<GrayImage> {
+  /**
+   * Grey 8-bit pixels of the image (its bytes, or the path of its file), upright by its EXIF orientation, transparency
+   * on white. Throws if it cannot be decoded.
+   */
+  async decodeGray(data: Buffer | string): Promise<GrayImage> {
     const { data: px, info } = await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()
       .flatten({ background: '#ffffff' })

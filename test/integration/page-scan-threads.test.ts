@@ -1,6 +1,7 @@
 // Scanning pages on worker threads (PageScanner) gives exactly what scanning them in this thread gives. The threads run
 // the compiled worker script: `npm run build` first (npm test does).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSheetLayout } from '../../src/sheets/domain/layout.js';
 import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
@@ -30,7 +31,7 @@ describe('PageScanner on worker threads', () => {
   it('reads, cuts and encodes every page as this thread does, and says the same of a file that is no image', async () => {
     expect(scanner.threaded).toBe(true);
     const gen = await generateSyntheticScans(layout, items, [{ examNo: '20250001' }, { examNo: '20250002' }, { examNo: '20250003' }], { seed: 11, dpi: 200, format: 'jpeg', distortion: 'slight' });
-    const inputs: PageScanInput[] = [...gen.files.map((f) => f.data), Buffer.from('这不是图片')].map((image, n) => ({
+    const inputs: (PageScanInput & { image: Uint8Array })[] = [...gen.files.map((f) => f.data), Buffer.from('这不是图片')].map((image, n) => ({
       image,
       rotation: n === 1 ? 180 : 0, // a page a person asked to turn (read upside down, as fed)
       examId: 7,
@@ -57,6 +58,29 @@ describe('PageScanner on worker threads', () => {
     expect(kinds.filter((k) => k === 'ok').length).toBeGreaterThanOrEqual(gen.files.length - 1);
     const first = threaded[0];
     expect(first.kind === 'read' && first.reading.ok && first.snippets.length).toBe(layout.pages.find((p) => p.pageNo === 1)!.subjective.length);
+
+    // The same pages named by their files (a local blob store): the decoder reads them itself, with the same outcome.
+    const dir = mkdtempSync(join(tmpdir(), 'tk-scan-path-'));
+    try {
+      const byPath = await Promise.all(
+        inputs.map((input, n) => {
+          const path = join(dir, `p${n}.jpg`);
+          writeFileSync(path, input.image);
+          return scanner.scan({ ...input, image: { path } });
+        }),
+      );
+      expect(byPath.map((r) => r.kind)).toEqual(threaded.map((r) => r.kind));
+      byPath.forEach((r, n) => {
+        const t = threaded[n];
+        if (r.kind !== 'read' || t.kind !== 'read') return;
+        expect(r.reading).toEqual(t.reading);
+        r.snippets.forEach((snip, k) => expect(Buffer.compare(snip.jpeg, t.snippets[k].jpeg)).toBe(0));
+      });
+      // a file that is not there is no bad image: the scan fails (the job is retried), nothing is recorded as undecodable
+      await expect(scanner.scan({ ...inputs[0], image: { path: join(dir, 'missing.jpg') } })).rejects.toThrow(/page image file missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sends each layout to a thread once, yet reads with the layout object it is given, also after the thread forgot them', async () => {
