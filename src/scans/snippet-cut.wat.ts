@@ -18,6 +18,19 @@ export const SNIPPET_CUT_WAT = String.raw`
   (global $ry (mut i32) (i32.const 0))
   (global $rw (mut i32) (i32.const 0))
   (global $src (mut i32) (i32.const 0))
+  ;; the cut's vector constants, set by cut before its rows. Globals, not locals, on purpose: V8's optimising compiler
+  ;; does not hoist a local's value computed before the loops out of them (the uses are not in a loop header), so it
+  ;; computed them again (two f64 roundings, splats, shifts) in every group of eight pixels; a global is one load.
+  (global $DUa (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $DUb (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $DVa (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $DVb (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $DU8 (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $DV8 (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $BASE (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $RW (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $UMAX (mut v128) (v128.const i32x4 0 0 0 0))
+  (global $VMAX (mut v128) (v128.const i32x4 0 0 0 0))
   ;; the span of columns whose 2x2 neighbourhood lies inside the image, set by $span
   (global $lo (mut f64) (f64.const 0))
   (global $hi (mut f64) (f64.const 0))
@@ -97,11 +110,10 @@ export const SNIPPET_CUT_WAT = String.raw`
     (local $du f64) (local $dv f64) (local $u f64) (local $v f64) (local $iStart i32) (local $iEnd i32)
     (local $xi i32) (local $yi i32) (local $fx f64) (local $fy f64) (local $o i32) (local $base i32)
     (local $p00 f64) (local $p01 f64) (local $top f64) (local $bottom f64) (local $g i32) (local $rw i32) (local $h i32)
-    (local $gEnd i32) (local $t i32) (local $DUa v128) (local $DUb v128) (local $DVa v128) (local $DVb v128)
-    (local $DU8 v128) (local $DV8 v128) (local $Ua v128) (local $Ub v128) (local $Va v128) (local $Vb v128)
+    (local $gEnd i32) (local $t i32) (local $Ua v128) (local $Ub v128) (local $Va v128) (local $Vb v128)
     (local $O0 v128) (local $O1 v128) (local $FX v128) (local $FY v128) (local $P v128) (local $Q v128) (local $P0 v128)
-    (local $Q0 v128) (local $TOP v128) (local $BOT v128) (local $G v128) (local $BASE v128) (local $RW v128)
-    (local $ZERO v128) (local $UMAX v128) (local $VMAX v128) (local $Ca v128) (local $Cb v128) (local $Ra v128) (local $Rb v128) (local $LOW16 v128) (local $duf i32) (local $dvf i32)
+    (local $Q0 v128) (local $TOP v128) (local $BOT v128) (local $G v128) (local $ZERO v128) (local $Ca v128) (local $Cb v128)
+    (local $Ra v128) (local $Rb v128) (local $LOW16 v128) (local $duf i32) (local $dvf i32)
     (global.set $src (local.get $srcAt))
     (global.set $rx (local.get $rxv))
     (global.set $ry (local.get $ryv))
@@ -119,17 +131,17 @@ export const SNIPPET_CUT_WAT = String.raw`
     ;; the eight lanes' offsets from a group's first pixel, 16.16, and a group's step
     (local.set $duf (i32.trunc_sat_f64_s (f64.nearest (f64.mul (local.get $du) (f64.const 65536)))))
     (local.set $dvf (i32.trunc_sat_f64_s (f64.nearest (f64.mul (local.get $dv) (f64.const 65536)))))
-    (local.set $DUa (i32x4.mul (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $duf))))
-    (local.set $DUb (i32x4.mul (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $duf))))
-    (local.set $DVa (i32x4.mul (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $dvf))))
-    (local.set $DVb (i32x4.mul (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $dvf))))
-    (local.set $DU8 (i32x4.splat (i32.shl (local.get $duf) (i32.const 3))))
-    (local.set $DV8 (i32x4.splat (i32.shl (local.get $dvf) (i32.const 3))))
-    (local.set $BASE (i32x4.splat (local.get $base)))
-    (local.set $RW (i32x4.splat (local.get $rw)))
+    (global.set $DUa (i32x4.mul (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $duf))))
+    (global.set $DUb (i32x4.mul (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $duf))))
+    (global.set $DVa (i32x4.mul (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $dvf))))
+    (global.set $DVb (i32x4.mul (v128.const i32x4 4 5 6 7) (i32x4.splat (local.get $dvf))))
+    (global.set $DU8 (i32x4.splat (i32.shl (local.get $duf) (i32.const 3))))
+    (global.set $DV8 (i32x4.splat (i32.shl (local.get $dvf) (i32.const 3))))
+    (global.set $BASE (i32x4.splat (local.get $base)))
+    (global.set $RW (i32x4.splat (local.get $rw)))
     (local.set $LOW16 (v128.const i32x4 0xffff 0xffff 0xffff 0xffff))
-    (local.set $UMAX (i32x4.splat (i32.shl (i32.sub (local.get $swv) (i32.const 1)) (i32.const 16))))
-    (local.set $VMAX (i32x4.splat (i32.shl (i32.sub (local.get $shv) (i32.const 1)) (i32.const 16))))
+    (global.set $UMAX (i32x4.splat (i32.shl (i32.sub (local.get $swv) (i32.const 1)) (i32.const 16))))
+    (global.set $VMAX (i32x4.splat (i32.shl (i32.sub (local.get $shv) (i32.const 1)) (i32.const 16))))
     (local.set $j (i32.const 0))
     (block $rows_done
       (loop $rows
@@ -189,30 +201,30 @@ export const SNIPPET_CUT_WAT = String.raw`
                   (i32.trunc_sat_f64_s
                     (f64.nearest
                       (f64.mul (f64.add (local.get $u0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $du))) (f64.const 65536)))))
-                (local.set $Ua (i32x4.add (local.get $DUa) (i32x4.splat (local.get $t))))
-                (local.set $Ub (i32x4.add (local.get $DUb) (i32x4.splat (local.get $t))))
+                (local.set $Ua (i32x4.add (global.get $DUa) (i32x4.splat (local.get $t))))
+                (local.set $Ub (i32x4.add (global.get $DUb) (i32x4.splat (local.get $t))))
                 (local.set $t
                   (i32.trunc_sat_f64_s
                     (f64.nearest
                       (f64.mul (f64.add (local.get $v0) (f64.mul (f64.convert_i32_s (local.get $i)) (local.get $dv))) (f64.const 65536)))))
-                (local.set $Va (i32x4.add (local.get $DVa) (i32x4.splat (local.get $t))))
-                (local.set $Vb (i32x4.add (local.get $DVb) (i32x4.splat (local.get $t))))))
+                (local.set $Va (i32x4.add (global.get $DVa) (i32x4.splat (local.get $t))))
+                (local.set $Vb (i32x4.add (global.get $DVb) (i32x4.splat (local.get $t))))))
             ;; A position a hair outside [0, size - 1] by the fixed point's error (the span keeps the exact ones inside)
             ;; is put on the page's edge: the neighbour beyond it then has no weight, and no read leaves the rectangle
             ;; by more than the row below it.
-            (local.set $Ca (i32x4.min_s (i32x4.max_s (local.get $Ua) (local.get $ZERO)) (local.get $UMAX)))
-            (local.set $Cb (i32x4.min_s (i32x4.max_s (local.get $Ub) (local.get $ZERO)) (local.get $UMAX)))
-            (local.set $Ra (i32x4.min_s (i32x4.max_s (local.get $Va) (local.get $ZERO)) (local.get $VMAX)))
-            (local.set $Rb (i32x4.min_s (i32x4.max_s (local.get $Vb) (local.get $ZERO)) (local.get $VMAX)))
+            (local.set $Ca (i32x4.min_s (i32x4.max_s (local.get $Ua) (local.get $ZERO)) (global.get $UMAX)))
+            (local.set $Cb (i32x4.min_s (i32x4.max_s (local.get $Ub) (local.get $ZERO)) (global.get $UMAX)))
+            (local.set $Ra (i32x4.min_s (i32x4.max_s (local.get $Va) (local.get $ZERO)) (global.get $VMAX)))
+            (local.set $Rb (i32x4.min_s (i32x4.max_s (local.get $Vb) (local.get $ZERO)) (global.get $VMAX)))
             (local.set $O0
-              (i32x4.add (local.get $BASE)
+              (i32x4.add (global.get $BASE)
                 (i32x4.add
-                  (i32x4.mul (i32x4.shr_s (local.get $Ra) (i32.const 16)) (local.get $RW))
+                  (i32x4.mul (i32x4.shr_s (local.get $Ra) (i32.const 16)) (global.get $RW))
                   (i32x4.shr_s (local.get $Ca) (i32.const 16)))))
             (local.set $O1
-              (i32x4.add (local.get $BASE)
+              (i32x4.add (global.get $BASE)
                 (i32x4.add
-                  (i32x4.mul (i32x4.shr_s (local.get $Rb) (i32.const 16)) (local.get $RW))
+                  (i32x4.mul (i32x4.shr_s (local.get $Rb) (i32.const 16)) (global.get $RW))
                   (i32x4.shr_s (local.get $Cb) (i32.const 16)))))
             (local.set $FX
               (i16x8.narrow_i32x4_s
@@ -280,10 +292,10 @@ export const SNIPPET_CUT_WAT = String.raw`
             (i32.store offset=2048 (local.get $h) (i32.add (i32.load offset=2048 (local.get $h)) (i32.const 1)))
             (local.set $h (i32.shl (i16x8.extract_lane_u 7 (local.get $G)) (i32.const 2)))
             (i32.store offset=3072 (local.get $h) (i32.add (i32.load offset=3072 (local.get $h)) (i32.const 1)))
-            (local.set $Ua (i32x4.add (local.get $Ua) (local.get $DU8)))
-            (local.set $Ub (i32x4.add (local.get $Ub) (local.get $DU8)))
-            (local.set $Va (i32x4.add (local.get $Va) (local.get $DV8)))
-            (local.set $Vb (i32x4.add (local.get $Vb) (local.get $DV8)))
+            (local.set $Ua (i32x4.add (local.get $Ua) (global.get $DU8)))
+            (local.set $Ub (i32x4.add (local.get $Ub) (global.get $DU8)))
+            (local.set $Va (i32x4.add (local.get $Va) (global.get $DV8)))
+            (local.set $Vb (i32x4.add (local.get $Vb) (global.get $DV8)))
             (local.set $i (i32.add (local.get $i) (i32.const 8)))
             (br $group)))
         ;; the rest of the span one pixel at a time, as the reference does
