@@ -128,3 +128,25 @@ describe('findFiducials + fitTransform', () => {
     expect(p.y).toBeCloseTo(q.y, 9);
   });
 });
+
+describe('findFiducials, four paper pixels at a time', () => {
+  it('finds a square at every byte offset, as dark as just below the threshold, and not one just above it', () => {
+    // paper 240 → threshold 120 (n = 120, the word test); paper 250 → 125; paper 255 → 127.5 (n = 128, its limit)
+    for (const level of [240, 250, 255]) {
+      const threshold = Math.min(level * 0.5, 140);
+      for (let shift = 0; shift < 8; shift++) {
+        const img = paper(2, level);
+        const side = 32;
+        const [x0, y0] = [40 + shift, 41];
+        const fill = (g: number) => {
+          for (let j = y0; j < y0 + side; j++) img.data.fill(g, j * img.width + x0, j * img.width + x0 + side);
+        };
+        fill(Math.ceil(threshold) - 1);
+        const [p] = findFiducials(img, [SPECS[0]], 2);
+        expect(p).toEqual({ x: x0 + side / 2, y: y0 + side / 2 });
+        fill(Math.ceil(threshold));
+        expect(findFiducials(img, [SPECS[0]], 2)).toEqual([null]);
+      }
+    }
+  });
+});
