@@ -5,4 +5,6 @@ import type { JobName, JobPayloads } from '../src/queue/jobs.js';
 export interface Processor<J extends JobName = JobName> {
   job: J;
   run(app: INestApplicationContext, payload: JobPayloads[J]): Promise<unknown>;
+  /** Readies what the first job would otherwise wait for, once when the worker starts (before it takes jobs). */
+  prepare?(app: INestApplicationContext): Promise<void>;
 }

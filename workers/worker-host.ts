@@ -33,6 +33,8 @@ export async function startWorkers(config: AppConfig, opts: { logger?: boolean; 
   const table = processorTable(opts.processors ?? PROCESSORS, !opts.processors);
   await checkServices(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], abortOnError: false });
+  // A processor that cannot get ready still runs: what it readies would be done by its first job anyway.
+  await Promise.all([...table.values()].map((p) => p.prepare?.(app).catch((err: Error) => console.error(`[worker] preparing ${p.job}: ${err.message}`))));
   const queues = new Set<QueueName>([...table.keys()].map((job) => JOB_QUEUE[job]));
   const concurrency: Partial<Record<QueueName, number>> = { 'scan-ingest': config.ingestConcurrency };
   const workers = [...queues].map(

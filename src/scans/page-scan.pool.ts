@@ -17,6 +17,8 @@ interface Job {
 
 interface Thread {
   worker: Worker;
+  /** Settles once the thread has loaded its modules and assembled its snippet cutter (or has died trying). */
+  ready: Promise<void>;
   jobs: Map<number, Job>;
   /** Layouts (by reference number) this thread has been sent and keeps. */
   layouts: Set<number>;
@@ -81,6 +83,21 @@ export class PageScanner implements OnModuleDestroy {
     return this.script !== null;
   }
 
+  /** Threads started and alive. */
+  get started(): number {
+    return this.threads.filter((t) => t !== null).length;
+  }
+
+  /**
+   * Starts every thread and waits until each has loaded its modules and assembled its snippet cutter: a worker process
+   * calls it at start, so that its first pages do not wait for that (a few hundred ms with the first decodes), and a
+   * benchmark, to time pages, not start-up. Threads that die here are started again by the next scan.
+   */
+  async warmUp(): Promise<void> {
+    if (!this.script) return;
+    await Promise.all(this.threads.map((t, n) => (this.threads[n] ??= this.start(n)).ready));
+  }
+
   /** Scans a page. On a thread, `input.image` may be handed over to it: the caller must not use it afterwards. */
   scan(input: PageScanInput): Promise<PageScan> {
     if (!this.script) return scanPage(this.codec, input);
@@ -106,8 +123,14 @@ export class PageScanner implements OnModuleDestroy {
 
   private start(n: number): Thread {
     const worker = new Worker(this.script!);
-    const thread: Thread = { worker, jobs: new Map(), layouts: new Set() };
-    worker.on('message', (msg: { id: number; result?: PageScan; error?: string }) => {
+    let settle!: () => void;
+    const thread: Thread = { worker, ready: new Promise<void>((resolve) => (settle = resolve)), jobs: new Map(), layouts: new Set() };
+    worker.on('message', (msg: { id: number; result?: PageScan; error?: string; ready?: true }) => {
+      if (msg.ready) {
+        settle();
+        if (!thread.jobs.size) thread.worker.unref();
+        return;
+      }
       const job = thread.jobs.get(msg.id);
       if (!job) return;
       thread.jobs.delete(msg.id);
@@ -117,6 +140,7 @@ export class PageScanner implements OnModuleDestroy {
     });
     const fail = (err: Error) => {
       // A thread that died takes its pages with it (their jobs are retried); the next page starts a new thread.
+      settle();
       if (this.threads[n] === thread) this.threads[n] = null;
       for (const job of thread.jobs.values()) job.reject(err);
       thread.jobs.clear();
@@ -126,7 +150,7 @@ export class PageScanner implements OnModuleDestroy {
       fail(err);
     });
     worker.on('exit', (code) => fail(new Error(`scan thread exited (${code})`)));
-    worker.unref();
+    // kept referenced until it says it is ready (someone may be waiting for that), then only while it has pages
     return thread;
   }
 

@@ -7,9 +7,9 @@ import { ScanImageCodec } from './scan-image.codec.js';
 import { snippetCutter } from './snippet-cutter.js';
 
 const codec = new ScanImageCodec();
-// assembled while the first page decodes
-void snippetCutter();
 const port = parentPort!;
+// Assembled at once (while a first page decodes, if one is already on its way); the pool is told when it is done.
+void snippetCutter().then(() => port.postMessage({ ready: true }));
 /** Layouts by reference number, as the pool sent them (in full once; messages arrive in the order they were sent). */
 const layouts = new Map<number, SheetLayout>();
 port.on('message', (msg: ScanMessage) => {

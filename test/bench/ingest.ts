@@ -166,6 +166,9 @@ async function main() {
       const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.jpg');
       pageIds.push((await env.ds.getRepository(ScannedPage).save({ examId: fx.exam.id, batchId: batch.id, schoolId: fx.schoolA, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued })).id);
     }
+    // A worker starts its scan threads when it starts (the scan-ingest processor's prepare): so here, before timing,
+    // as the decode-only runs above are timed with sharp loaded and warm.
+    await scanner.warmUp();
     if (global.gc) global.gc();
     const rss = rssSampler();
     // Garbage collection pauses the event loop, where reading and cutting run: count it.

@@ -28,6 +28,26 @@ describe('PageScanner on worker threads', () => {
   ];
   const layout = buildSheetLayout({ examId: 7, paperId: 31, title: '七年级数学', subject: '数学', examNoDigits: 8, items });
 
+  it('starts its threads ready (modules loaded, cutter assembled) when warmed up, once however often asked', async () => {
+    const fresh = new PageScanner(codec, 2, SCRIPT);
+    try {
+      expect(fresh.started).toBe(0);
+      await Promise.all([fresh.warmUp(), fresh.warmUp()]);
+      expect(fresh.started).toBe(2);
+      await fresh.warmUp();
+      expect(fresh.started).toBe(2);
+      // a warmed pool scans (the thread says no image, as it would for any)
+      const r = await fresh.scan({ image: Buffer.from('不是图片'), rotation: 0, examId: 7, papers: [{ id: 31, layout }], studentKnown: false });
+      expect(r.kind).toBe('undecodable');
+    } finally {
+      await fresh.onModuleDestroy();
+    }
+    // scanning in this thread (no worker script): nothing to start
+    const here = new PageScanner(codec, 0);
+    await here.warmUp();
+    expect(here.started).toBe(0);
+  });
+
   it('reads, cuts and encodes every page as this thread does, and says the same of a file that is no image', async () => {
     expect(scanner.threaded).toBe(true);
     const gen = await generateSyntheticScans(layout, items, [{ examNo: '20250001' }, { examNo: '20250002' }, { examNo: '20250003' }], { seed: 11, dpi: 200, format: 'jpeg', distortion: 'slight' });

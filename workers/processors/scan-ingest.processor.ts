@@ -1,3 +1,4 @@
+import { PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { JOBS } from '../../src/queue/jobs.js';
 import type { Processor } from '../processor.js';
@@ -6,4 +7,6 @@ import type { Processor } from '../processor.js';
 export const scanIngestProcessor: Processor<typeof JOBS.ingestPage> = {
   job: JOBS.ingestPage,
   run: (app, payload) => app.get(ScanIngestService).ingestPage(payload.pageId),
+  // the scan threads started, their modules loaded and snippet cutters assembled before the first page arrives
+  prepare: (app) => app.get(PageScanner).warmUp(),
 };
