@@ -51,7 +51,7 @@ export class ScanIngestService {
    */
   private readonly reading = new Map<number, { batchId: number; recorded: Promise<unknown> }>();
   private readonly exams = new Map<number, ExamRef>();
-  private readonly layouts = new Map<number, { json: string; layout: SheetLayout }>();
+  private readonly layouts = new Map<number, { hash: string; layout: SheetLayout }>();
   private readonly lockedItems = new Map<number, Map<number, ItemRow>>();
   private readonly scanner: PageScanner;
 
@@ -98,9 +98,7 @@ export class ScanIngestService {
 
   private async readAndRecord(page: PageRow): Promise<IngestOutcome> {
     const exam = await this.examOf(page.examId);
-    const allPapers = ((await this.sql.query('SELECT id, subject, version, status, layout FROM paper WHERE exam_id = ? ORDER BY id', [exam.id])) as (Omit<PaperRow, 'layout'> & { layout: string | null })[]).map(
-      (p): PaperRow => ({ ...p, layout: p.layout === null ? null : this.parsedLayout(p.id, p.layout) }),
-    );
+    const allPapers = await this.papersOf(exam.id);
     const papers = allPapers.filter((p): p is PaperRow & { layout: SheetLayout } => !!p.layout);
     if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
 
@@ -193,16 +191,23 @@ export class ScanIngestService {
   }
 
   /**
-   * The paper's layout parsed, the same object as long as its JSON is the same: every page of an exam names all its
-   * papers, and the scan threads are sent a layout object only once (page-scan.pool.ts). Nothing mutates it.
+   * The exam's papers with their layouts parsed. Their rows are read for every page, with each layout's hash (a
+   * generated column); a layout's JSON is fetched only when its hash is new here. A layout is the same object as long
+   * as its hash is the same: every page of an exam names all its papers, and the scan threads are sent a layout
+   * object only once (page-scan.pool.ts). Nothing mutates it.
    */
-  private parsedLayout(paperId: number, json: string): SheetLayout {
-    const known = this.layouts.get(paperId);
-    if (known?.json === json) return known.layout;
-    if (this.layouts.size >= 1000) this.layouts.clear();
-    const layout = JSON.parse(json) as SheetLayout;
-    this.layouts.set(paperId, { json, layout });
-    return layout;
+  private async papersOf(examId: number): Promise<PaperRow[]> {
+    const rows = (await this.sql.query('SELECT id, subject, version, status, layout_hash AS layoutHash FROM paper WHERE exam_id = ? ORDER BY id', [examId])) as (Omit<PaperRow, 'layout'> & { layoutHash: string | null })[];
+    const unknown = rows.filter((p) => p.layoutHash !== null && this.layouts.get(p.id)?.hash !== p.layoutHash).map((p) => p.id);
+    if (unknown.length) {
+      if (this.layouts.size + unknown.length > 1000) this.layouts.clear();
+      for (const id of unknown) this.layouts.delete(id);
+      const fetched = (await this.sql.query(`SELECT id, layout, layout_hash AS layoutHash FROM paper WHERE id IN (${unknown.map(() => '?').join(', ')})`, unknown)) as { id: number; layout: string | null; layoutHash: string | null }[];
+      // hash and JSON from the same row read: a layout rewritten since the first read is cached as what it now is
+      for (const f of fetched) if (f.layout !== null && f.layoutHash !== null) this.layouts.set(f.id, { hash: f.layoutHash, layout: JSON.parse(f.layout) as SheetLayout });
+    }
+    // (a layout rewritten between the two reads is the newer one, whose hash the next page will see; one removed, none)
+    return rows.map(({ layoutHash, ...p }) => ({ ...p, layout: layoutHash === null ? null : (this.layouts.get(p.id)?.layout ?? null) }));
   }
 
   /**

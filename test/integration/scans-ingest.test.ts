@@ -180,4 +180,30 @@ describe('scan ingestion', () => {
     await ingest.ingestPage(batch[0].id);
     expect((await pages().findOneByOrFail({ id: batch[0].id })).exceptionCode).not.toBe('PAPER_SUPERSEDED');
   });
+
+  it('reads with the layout the paper has now: one rewritten after pages were read is fetched again (its hash, a generated column, changed)', async () => {
+    const hashOf = async () => ((await env.ds.query('SELECT layout_hash AS h, SHA2(layout, 256) AS expected FROM paper WHERE id = ?', [fx.paper.id])) as { h: string; expected: string }[])[0];
+    const before = await hashOf();
+    expect(before.h).toMatch(/^[0-9a-f]{64}$/);
+    expect(before.h).toBe(before.expected);
+    // page 1 of a sheet read at the start: this service has the layout (and its hash) already
+    const page = firstBatch[0];
+    const item = fx.layout.pages[0].subjective[0];
+    const shorter = structuredClone(fx.layout);
+    shorter.pages[0].subjective[0].box.h -= 20;
+    await env.ds.query('UPDATE paper SET layout = ? WHERE id = ?', [JSON.stringify(shorter), fx.paper.id]);
+    try {
+      const after = await hashOf();
+      expect(after.h).not.toBe(before.h);
+      expect(after.h).toBe(after.expected);
+      expect(await ingest.ingestPage(page.id)).toMatchObject({ status: PageStatus.Processed });
+      const read = await pages().findOneByOrFail({ id: page.id });
+      const snippet = await env.ds.getRepository(AnswerSnippet).findOneByOrFail({ studentId: read.studentId!, itemId: item.itemId });
+      const meta = await sharp(await blobs.get(snippet.blobKey)).metadata();
+      // cut with the new box (20 pt shorter), not the one read before
+      expect(meta.height! / (((item.box.h - 20 + 8) * 150) / 72)).toBeCloseTo(1, 1);
+    } finally {
+      await env.ds.query('UPDATE paper SET layout = ? WHERE id = ?', [JSON.stringify(fx.layout), fx.paper.id]);
+    }
+  });
 });

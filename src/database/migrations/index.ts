@@ -12,6 +12,7 @@ import { SessionEpoch1765350000000 } from './1765350000000-session-epoch.js';
 import { UserRoleUnique1765350000100 } from './1765350000100-user-role-unique.js';
 import { ExamImportHash1765390000000 } from './1765390000000-exam-import-hash.js';
 import { DropTaskQcForIndex1765400000000 } from './1765400000000-drop-task-qc-for-index.js';
+import { PaperLayoutHash1765410000000 } from './1765410000000-paper-layout-hash.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [
   UserRoleUnique1765350000100,
   ExamImportHash1765390000000,
   DropTaskQcForIndex1765400000000,
+  PaperLayoutHash1765410000000,
 ];
