@@ -110,11 +110,12 @@ export class PageScanner implements OnModuleDestroy {
       thread.jobs.set(id, { resolve, reject });
       thread.worker.ref();
       // The image bytes move to the thread when they own their memory (a file read whole does), else they are copied.
-      const bytes = input.image;
-      const own = bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      // (a page named by its file path has nothing to hand over)
+      const bytes = input.image instanceof Uint8Array ? input.image : null;
+      const own = bytes !== null && bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
       const msg = wire(thread, id, input);
       try {
-        thread.worker.postMessage(msg, own ? [(bytes as Uint8Array).buffer as ArrayBuffer] : []);
+        thread.worker.postMessage(msg, own ? [bytes.buffer as ArrayBuffer] : []);
       } catch {
         thread.worker.postMessage(msg); // memory that cannot be handed over (an addon's): copied
       }

@@ -1,6 +1,6 @@
 // The image half of ingesting a page: decode, read, cut the snippets and review crops, encode them. No database and no
-// blob store: it takes the image's bytes and the exam's layouts and returns plain data, so it runs the same in the
-// ingesting thread or in a worker thread (page-scan.pool.ts).
+// blob store: it takes the image (its bytes, or its local file's path) and the exam's layouts and returns plain data,
+// so it runs the same in the ingesting thread or in a worker thread (page-scan.pool.ts).
 import { existsSync } from 'node:fs';
 import type { PageLayout, SheetLayout } from '../sheets/domain/layout.js';
 import { readingForKnownStudent } from './domain/exception-reasons.js';
