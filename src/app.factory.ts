@@ -13,7 +13,11 @@ export const KEEP_ALIVE_MS = 65_000;
 /** Builds the HTTP application (used by main.ts, the demo and the tests). */
 export async function createApiApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<INestApplication> {
   await checkServices(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], bodyParser: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: opts.logger === false ? false : ['error', 'warn'],
+    bodyParser: true,
+    abortOnError: false,
+  });
   // Behind a load balancer the client's address (used to throttle failed logins) comes from X-Forwarded-For.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(cookieParser());

@@ -15,7 +15,16 @@ import { StorageModule } from './storage/storage.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** Feature modules: the same set serves the API process and the worker process. */
-export const FEATURE_MODULES = [AuthModule, OrgModule, ExamsModule, SheetsModule, ScansModule, MarkingModule, ResultsModule, ReportsModule];
+export const FEATURE_MODULES = [
+  AuthModule,
+  OrgModule,
+  ExamsModule,
+  SheetsModule,
+  ScansModule,
+  MarkingModule,
+  ResultsModule,
+  ReportsModule,
+];
 
 /** Infrastructure shared by both process roles. */
 export function coreModules(config?: AppConfig) {

@@ -28,13 +28,23 @@ export function processorTable(processors: Processor<any>[], requireAll = true):
 }
 
 /** Starts one BullMQ worker per queue inside a Nest application context (no HTTP). */
-export async function startWorkers(config: AppConfig, opts: { logger?: boolean; processors?: Processor<any>[] } = {}): Promise<WorkerHost> {
+export async function startWorkers(
+  config: AppConfig,
+  opts: { logger?: boolean; processors?: Processor<any>[] } = {},
+): Promise<WorkerHost> {
   // Tests may run a subset of processors; the real worker must have them all.
   const table = processorTable(opts.processors ?? PROCESSORS, !opts.processors);
   await checkServices(config);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: opts.logger === false ? false : ['error', 'warn'], abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: opts.logger === false ? false : ['error', 'warn'],
+    abortOnError: false,
+  });
   // A processor that cannot get ready still runs: what it readies would be done by its first job anyway.
-  await Promise.all([...table.values()].map((p) => p.prepare?.(app).catch((err: Error) => console.error(`[worker] preparing ${p.job}: ${err.message}`))));
+  await Promise.all(
+    [...table.values()].map((p) =>
+      p.prepare?.(app).catch((err: Error) => console.error(`[worker] preparing ${p.job}: ${err.message}`)),
+    ),
+  );
   const queues = new Set<QueueName>([...table.keys()].map((job) => JOB_QUEUE[job]));
   const concurrency: Partial<Record<QueueName, number>> = { 'scan-ingest': config.ingestConcurrency };
   const workers = [...queues].map(
@@ -49,7 +59,8 @@ export async function startWorkers(config: AppConfig, opts: { logger?: boolean; 
         { connection: redisConnection(config), prefix: config.redis.prefix, concurrency: concurrency[queue] ?? 1 },
       ),
   );
-  for (const w of workers) w.on('failed', (job, err) => console.error(`[worker] ${job?.name} ${job?.id} failed: ${err.message}`));
+  for (const w of workers)
+    w.on('failed', (job, err) => console.error(`[worker] ${job?.name} ${job?.id} failed: ${err.message}`));
   return {
     app,
     workers,

@@ -15,10 +15,23 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: { username?: unknown; password?: unknown }, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async login(
+    @Body() body: { username?: unknown; password?: unknown },
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { token, actor } = await this.auth.login(body?.username, body?.password, req.ip ?? 'unknown');
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', secure: this.config.cookieSecure, maxAge: this.config.jwtTtlSeconds * 1000 });
-    return { token, user: { id: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.grants } };
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: this.config.cookieSecure,
+      maxAge: this.config.jwtTtlSeconds * 1000,
+    });
+    return {
+      token,
+      user: { id: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.grants },
+    };
   }
 
   @Public()

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from '../common/roles.decorator.js';
@@ -28,7 +35,8 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new UnauthorizedException('请先登录');
     const actor = await this.auth.actorFromToken(token);
     req.actor = actor;
-    if (roles !== 'any' && !roles.some((r) => actor.has(r))) throw new ForbiddenException('当前账号没有执行此操作的角色');
+    if (roles !== 'any' && !roles.some((r) => actor.has(r)))
+      throw new ForbiddenException('当前账号没有执行此操作的角色');
     return true;
   }
 }

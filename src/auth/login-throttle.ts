@@ -29,8 +29,16 @@ export class LoginThrottle implements OnModuleDestroy {
   async check(username: string, address: string): Promise<void> {
     const [u, ip] = this.keys(username, address);
     const r = this.client();
-    const [[, nu], [, nip], [, tu], [, tip]] = (await r.multi().get(u).get(ip).ttl(u).ttl(ip).exec()) as [unknown, string | null][];
-    const locked = Number(nu ?? 0) >= MAX_FAILURES_PER_ACCOUNT ? Number(tu) : Number(nip ?? 0) >= MAX_FAILURES_PER_ADDRESS ? Number(tip) : 0;
+    const [[, nu], [, nip], [, tu], [, tip]] = (await r.multi().get(u).get(ip).ttl(u).ttl(ip).exec()) as [
+      unknown,
+      string | null,
+    ][];
+    const locked =
+      Number(nu ?? 0) >= MAX_FAILURES_PER_ACCOUNT
+        ? Number(tu)
+        : Number(nip ?? 0) >= MAX_FAILURES_PER_ADDRESS
+          ? Number(tip)
+          : 0;
     if (locked !== 0) {
       const minutes = Math.max(1, Math.ceil((locked > 0 ? locked : LOGIN_WINDOW_SECONDS) / 60));
       throw new HttpException(`登录失败次数过多，请 ${minutes} 分钟后再试`, HttpStatus.TOO_MANY_REQUESTS);

@@ -32,15 +32,26 @@ export class Actor {
 
   /** True if the actor holds the role for this school (admins of the alliance count for every school). */
   canActForSchool(role: Role, allianceId: number, schoolId: number): boolean {
-    return this.isAdminOf(allianceId) || this.grants.some((g) => g.role === role && g.allianceId === allianceId && g.schoolId === schoolId);
+    return (
+      this.isAdminOf(allianceId) ||
+      this.grants.some((g) => g.role === role && g.allianceId === allianceId && g.schoolId === schoolId)
+    );
   }
 
   isSubjectLeadOf(allianceId: number, subject: string): boolean {
-    return this.isAdminOf(allianceId) || this.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === allianceId && g.subject === subject);
+    return (
+      this.isAdminOf(allianceId) ||
+      this.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === allianceId && g.subject === subject)
+    );
   }
 
   isMarkerIn(allianceId: number, subject?: string): boolean {
-    return this.grants.some((g) => g.role === Role.Marker && g.allianceId === allianceId && (g.subject === null || subject === undefined || g.subject === subject));
+    return this.grants.some(
+      (g) =>
+        g.role === Role.Marker &&
+        g.allianceId === allianceId &&
+        (g.subject === null || subject === undefined || g.subject === subject),
+    );
   }
 
   /** Any role at all in the alliance. */

@@ -13,6 +13,9 @@ let cache: { regular: Buffer; bold: Buffer } | null = null;
 
 /** The regular and bold TTF bytes, read once per process (about 10 MB each). */
 export function cjkFonts(): { regular: Buffer; bold: Buffer } {
-  cache ??= { regular: readFileSync(require.resolve(FONT_FILES.regular)), bold: readFileSync(require.resolve(FONT_FILES.bold)) };
+  cache ??= {
+    regular: readFileSync(require.resolve(FONT_FILES.regular)),
+    bold: readFileSync(require.resolve(FONT_FILES.bold)),
+  };
   return cache;
 }

@@ -10,7 +10,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (err instanceof HttpException) {
       const body = err.getResponse();
-      res.status(err.getStatus()).json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
+      res
+        .status(err.getStatus())
+        .json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
       return;
     }
     this.logger.error((err as Error)?.stack ?? String(err));

@@ -14,13 +14,22 @@ export function describeStartupError(err: unknown): string {
 }
 
 export async function checkRedis(config: AppConfig): Promise<void> {
-  const r = new Redis({ host: config.redis.host, port: config.redis.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 3000 });
+  const r = new Redis({
+    host: config.redis.host,
+    port: config.redis.port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    connectTimeout: 3000,
+  });
   r.on('error', () => undefined); // the failure is reported below, once
   try {
     await r.connect();
     await r.ping();
   } catch (err) {
-    throw new Error(`无法连接 Redis ${config.redis.host}:${config.redis.port} (REDIS_HOST/REDIS_PORT): ${(err as Error).message}`);
+    throw new Error(
+      `无法连接 Redis ${config.redis.host}:${config.redis.port} (REDIS_HOST/REDIS_PORT): ${(err as Error).message}`,
+    );
   } finally {
     r.disconnect();
   }
@@ -32,7 +41,9 @@ export async function checkMysql(config: AppConfig, probe: () => Promise<unknown
   } catch (err) {
     const e = err as { code?: string; message: string };
     const hint = e.code === 'ER_BAD_DB_ERROR' ? '；请先运行 npm run migration:run 创建数据库' : '';
-    throw new Error(`无法连接 MySQL ${mysqlWhere(config.db)} 数据库 ${config.db.name} (${config.db.socket ? 'DB_SOCKET' : 'DB_HOST/DB_PORT'}/DB_NAME): ${e.message}${hint}`);
+    throw new Error(
+      `无法连接 MySQL ${mysqlWhere(config.db)} 数据库 ${config.db.name} (${config.db.socket ? 'DB_SOCKET' : 'DB_HOST/DB_PORT'}/DB_NAME): ${e.message}${hint}`,
+    );
   }
 }
 
@@ -40,7 +51,13 @@ export async function checkMysql(config: AppConfig, probe: () => Promise<unknown
 export async function checkServices(config: AppConfig): Promise<void> {
   const { createConnection } = await import('mysql2/promise');
   await checkMysql(config, async () => {
-    const c = await createConnection({ ...mysqlEndpoint(config.db), user: config.db.user, password: config.db.password, database: config.db.name, connectTimeout: 5000 });
+    const c = await createConnection({
+      ...mysqlEndpoint(config.db),
+      user: config.db.user,
+      password: config.db.password,
+      database: config.db.name,
+      connectTimeout: 5000,
+    });
     await c.end();
   });
   await checkRedis(config);

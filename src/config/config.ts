@@ -28,7 +28,8 @@ type Env = Record<string, string | undefined>;
 function str(env: Env, name: string, fallback: string, pattern?: RegExp): string {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (pattern && !pattern.test(raw)) throw new ConfigError(`配置错误：环境变量 ${name}="${raw}" 格式不正确 (config: ${name} is malformed)`);
+  if (pattern && !pattern.test(raw))
+    throw new ConfigError(`配置错误：环境变量 ${name}="${raw}" 格式不正确 (config: ${name} is malformed)`);
   return raw;
 }
 
@@ -37,7 +38,9 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`配置错误：环境变量 ${name}="${raw}" 应为 ${min}–${max} 之间的整数 (config: ${name} must be an integer in [${min}, ${max}])`);
+    throw new ConfigError(
+      `配置错误：环境变量 ${name}="${raw}" 应为 ${min}–${max} 之间的整数 (config: ${name} must be an integer in [${min}, ${max}])`,
+    );
   }
   return n;
 }
@@ -48,9 +51,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // secret becomes a random one for this process: logins then end at restart and do not carry across
   // instances, which is the price of not configuring it (production refuses to start instead).
   const given = env.JWT_SECRET ?? '';
-  if (given && given.length < 16) throw new ConfigError('配置错误：JWT_SECRET 至少16个字符 (config: JWT_SECRET must be 16+ characters)');
+  if (given && given.length < 16)
+    throw new ConfigError('配置错误：JWT_SECRET 至少16个字符 (config: JWT_SECRET must be 16+ characters)');
   if (!given && nodeEnv === 'production') {
-    throw new ConfigError('配置错误：生产环境必须设置 JWT_SECRET（至少16个字符） (config: JWT_SECRET is required in production, 16+ chars)');
+    throw new ConfigError(
+      '配置错误：生产环境必须设置 JWT_SECRET（至少16个字符） (config: JWT_SECRET is required in production, 16+ chars)',
+    );
   }
   const jwtSecret = given || (nodeEnv === 'test' ? 'tongkao-test-secret-not-for-use' : randomBytes(32).toString('hex'));
   return {

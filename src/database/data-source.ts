@@ -41,10 +41,17 @@ export async function migrate(config: AppConfig, databaseName = config.db.name):
 }
 
 export async function ensureDatabase(config: AppConfig, databaseName: string): Promise<void> {
-  const admin = new DataSource({ type: 'mysql', ...mysqlEndpoint(config.db), username: config.db.user, password: config.db.password });
+  const admin = new DataSource({
+    type: 'mysql',
+    ...mysqlEndpoint(config.db),
+    username: config.db.user,
+    password: config.db.password,
+  });
   await admin.initialize();
   try {
-    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(
+      `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
   } finally {
     await admin.destroy();
   }

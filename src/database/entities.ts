@@ -14,7 +14,13 @@ import { ObjectiveResponse } from '../scans/entities/objective-response.entity.j
 import { AnswerSnippet } from '../scans/entities/answer-snippet.entity.js';
 import { MarkingTask } from '../marking/entities/marking-task.entity.js';
 import { MarkEvent } from '../marking/entities/mark-event.entity.js';
-import { ItemQcSetting, MarkerAssignment, MarkerItemState, MarkSupersession, ReferenceAnswer } from '../marking/entities/qc.entities.js';
+import {
+  ItemQcSetting,
+  MarkerAssignment,
+  MarkerItemState,
+  MarkSupersession,
+  ReferenceAnswer,
+} from '../marking/entities/qc.entities.js';
 import { FinalItemScore } from '../results/entities/final-item-score.entity.js';
 import { StudentResult } from '../results/entities/student-result.entity.js';
 import { ExamAnalysis } from '../results/entities/exam-analysis.entity.js';
@@ -24,10 +30,31 @@ import { OmrReview } from '../scans/entities/omr-review.entity.js';
 import { ExamAbsence } from '../scans/entities/exam-absence.entity.js';
 
 export const ENTITIES = [
-  Alliance, School, SchoolClass, Student, User, UserRole, Exam, Paper, Item,
-  ScanBatch, ScannedPage, ObjectiveResponse, AnswerSnippet, MarkingTask, MarkEvent,
-  FinalItemScore, StudentResult, ExamAnalysis, Report, AuditLog,
-  MarkSupersession, MarkerAssignment, MarkerItemState, ItemQcSetting, ReferenceAnswer,
+  Alliance,
+  School,
+  SchoolClass,
+  Student,
+  User,
+  UserRole,
+  Exam,
+  Paper,
+  Item,
+  ScanBatch,
+  ScannedPage,
+  ObjectiveResponse,
+  AnswerSnippet,
+  MarkingTask,
+  MarkEvent,
+  FinalItemScore,
+  StudentResult,
+  ExamAnalysis,
+  Report,
+  AuditLog,
+  MarkSupersession,
+  MarkerAssignment,
+  MarkerItemState,
+  ItemQcSetting,
+  ReferenceAnswer,
   KnowledgePoint,
   OmrReview,
   ExamAbsence,

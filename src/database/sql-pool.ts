@@ -120,8 +120,17 @@ export class SqlPool implements Sql {
 
   constructor(ds: DataSource) {
     const o = ds.options as {
-      host?: string; port?: number; socketPath?: string; username?: string; password?: string; database?: string; charset?: string; timezone?: string;
-      supportBigNumbers?: boolean; bigNumberStrings?: boolean; extra?: unknown;
+      host?: string;
+      port?: number;
+      socketPath?: string;
+      username?: string;
+      password?: string;
+      database?: string;
+      charset?: string;
+      timezone?: string;
+      supportBigNumbers?: boolean;
+      bigNumberStrings?: boolean;
+      extra?: unknown;
     };
     const extra = (o.extra ?? {}) as Record<string, unknown>;
     this.pool = mysql.createPool({

@@ -31,7 +31,13 @@ export const DEMO_SCHOOLS: DemoSchool[] = [
 export const DEMO_CLASSES = ['七(1)班', '七(2)班'];
 
 /** The same cohort's exam of last term, imported from a spreadsheet (纵看's prior exam). */
-export const DEMO_PRIOR_EXAM = { name: '2026年春季六年级数学期末（历史成绩导入）', grade: '六年级', examDate: '2026-06-26', subject: '数学', fullMarks: 100 };
+export const DEMO_PRIOR_EXAM = {
+  name: '2026年春季六年级数学期末（历史成绩导入）',
+  grade: '六年级',
+  examDate: '2026-06-26',
+  subject: '数学',
+  fullMarks: 100,
+};
 
 export const DEMO_EXAM = { name: '2026年秋季七年级数学期中统一检测', grade: '七年级', examDate: '2026-11-10' };
 
@@ -39,11 +45,26 @@ export const DEMO_PAPER = {
   subject: '数学',
   title: '七年级数学期中统一检测',
   items: [
-    ...['C', 'A', 'D', 'B', 'B', 'A', 'C', 'D'].map((key, i) => ({ label: String(i + 1), type: 'single_choice', maxScore: 4, answerKey: key, optionCount: 4 })),
+    ...['C', 'A', 'D', 'B', 'B', 'A', 'C', 'D'].map((key, i) => ({
+      label: String(i + 1),
+      type: 'single_choice',
+      maxScore: 4,
+      answerKey: key,
+      optionCount: 4,
+    })),
     { label: '9', type: 'subjective', maxScore: 12, scoreStep: 1, boxHeightMm: 30, knowledgePoints: ['有理数的运算'] },
     { label: '10', type: 'subjective', maxScore: 16, scoreStep: 1, boxHeightMm: 32, knowledgePoints: ['一元一次方程'] },
     { label: '11', type: 'subjective', maxScore: 18, scoreStep: 1, boxHeightMm: 35, knowledgePoints: ['整式的加减'] },
-    { label: '12', type: 'subjective', maxScore: 22, scoreStep: 1, boxHeightMm: 38, knowledgePoints: ['几何图形初步'], markingMode: 'double', tolerance: 3 },
+    {
+      label: '12',
+      type: 'subjective',
+      maxScore: 22,
+      scoreStep: 1,
+      boxHeightMm: 38,
+      knowledgePoints: ['几何图形初步'],
+      markingMode: 'double',
+      tolerance: 3,
+    },
   ],
 };
 

@@ -1,7 +1,10 @@
 // A small JSON/multipart client over fetch for the demo's simulated people (admin, scanners, markers).
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -20,16 +23,31 @@ export class HttpClient {
     return { ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...extra };
   }
 
-  async raw(method: string, path: string, body?: RequestInit["body"], headers: Record<string, string> = {}): Promise<Response> {
+  async raw(
+    method: string,
+    path: string,
+    body?: RequestInit['body'],
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return fetch(this.base + path, { method, body, headers: this.headers(headers) });
   }
 
   async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.raw(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? {} : { 'Content-Type': 'application/json' });
+    const res = await this.raw(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      body === undefined ? {} : { 'Content-Type': 'application/json' },
+    );
     return this.parse<T>(res, `${method} ${path}`);
   }
 
-  async upload<T = any>(path: string, files: { name: string; data: Buffer; type: string }[], fields: Record<string, string> = {}, field = 'files'): Promise<T> {
+  async upload<T = any>(
+    path: string,
+    files: { name: string; data: Buffer; type: string }[],
+    fields: Record<string, string> = {},
+    field = 'files',
+  ): Promise<T> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     for (const f of files) form.append(field, new Blob([new Uint8Array(f.data)], { type: f.type }), f.name);

@@ -19,7 +19,19 @@ import type { SheetLayout } from '../sheets/domain/layout.js';
 import { readTallyScore } from '../sheets/domain/synthetic-tally.js';
 import { mulberry32 } from '../sheets/domain/synthetic-scan.js';
 import { generateSyntheticScans } from '../sheets/synthetic-scans.js';
-import { DEMO_ALLIANCE, DEMO_CLASSES, DEMO_EXAM, DEMO_PAPER, DEMO_PASSWORD, DEMO_PRIOR_EXAM, DEMO_SCHOOLS, demoAbility, demoExamNo, demoPriorScore, type DemoSchool } from './demo-alliance.js';
+import {
+  DEMO_ALLIANCE,
+  DEMO_CLASSES,
+  DEMO_EXAM,
+  DEMO_PAPER,
+  DEMO_PASSWORD,
+  DEMO_PRIOR_EXAM,
+  DEMO_SCHOOLS,
+  demoAbility,
+  demoExamNo,
+  demoPriorScore,
+  type DemoSchool,
+} from './demo-alliance.js';
 import { HttpClient } from './http-client.js';
 import { demoName } from './names.js';
 
@@ -43,11 +55,18 @@ function startWorkerProcess(config: AppConfig): ChildProcess {
   const here = fileURLToPath(new URL('.', import.meta.url));
   const entry = resolve(here, '../../workers/main.js');
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, DB_NAME: config.db.name, QUEUE_PREFIX: config.redis.prefix, DATA_DIR: config.dataDir, INGEST_CONCURRENCY: String(config.ingestConcurrency) },
+    env: {
+      ...process.env,
+      DB_NAME: config.db.name,
+      QUEUE_PREFIX: config.redis.prefix,
+      DATA_DIR: config.dataDir,
+      INGEST_CONCURRENCY: String(config.ingestConcurrency),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const relay = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (/error|failed/i.test(line)) console.error(`\n      [worker] ${line}`);
+    for (const line of chunk.toString().split('\n'))
+      if (/error|failed/i.test(line)) console.error(`\n      [worker] ${line}`);
   };
   child.stdout!.on('data', relay);
   child.stderr!.on('data', relay);
@@ -69,7 +88,12 @@ async function main() {
   await rm(config.dataDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   {
-    const admin = new DataSource({ type: 'mysql', ...mysqlEndpoint(config.db), username: config.db.user, password: config.db.password });
+    const admin = new DataSource({
+      type: 'mysql',
+      ...mysqlEndpoint(config.db),
+      username: config.db.user,
+      password: config.db.password,
+    });
     await admin.initialize();
     await admin.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
     await admin.destroy();
@@ -90,12 +114,24 @@ async function main() {
   let priorExamId: number;
   try {
     step(2, `创建教联体「${DEMO_ALLIANCE.name}」、${DEMO_SCHOOLS.length} 所学校、账号和学生名单`);
-    const { alliance } = await app.get(OrgService).bootstrapAlliance({ name: DEMO_ALLIANCE.name, code: DEMO_ALLIANCE.code, adminUsername: 'admin', adminPassword: DEMO_PASSWORD, adminDisplayName: '联盟办公室' });
+    const { alliance } = await app.get(OrgService).bootstrapAlliance({
+      name: DEMO_ALLIANCE.name,
+      code: DEMO_ALLIANCE.code,
+      adminUsername: 'admin',
+      adminPassword: DEMO_PASSWORD,
+      adminDisplayName: '联盟办公室',
+    });
     const admin = await new HttpClient(baseUrl).login('admin', DEMO_PASSWORD);
-    const schools: { id: number; code: string; name: string; demo: DemoSchool; examNos: string[]; names: string[] }[] = [];
+    const schools: { id: number; code: string; name: string; demo: DemoSchool; examNos: string[]; names: string[] }[] =
+      [];
     let nameSeq = 1;
     for (const [si, s] of DEMO_SCHOOLS.entries()) {
-      const school = await admin.json('POST', `/api/alliances/${alliance.id}/schools`, { name: s.name, code: s.code, kind: s.kind, locality: s.locality });
+      const school = await admin.json('POST', `/api/alliances/${alliance.id}/schools`, {
+        name: s.name,
+        code: s.code,
+        kind: s.kind,
+        locality: s.locality,
+      });
       await admin.json('POST', `/api/schools/${school.id}/classes`, { names: DEMO_CLASSES, grade: '七年级' });
       const rows = ['考号,姓名,班级'];
       const examNos: string[] = [];
@@ -108,16 +144,48 @@ async function main() {
         rows.push(`${examNo},${names[k]},${DEMO_CLASSES[ci]}`);
       }
       const csv = Buffer.from('\ufeff' + rows.join('\r\n') + '\r\n', 'utf8');
-      const imported = await admin.upload(`/api/schools/${school.id}/roster`, [{ name: `${s.code}-名单.csv`, data: csv, type: 'text/csv' }], {}, 'file');
-      await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: `principal${si + 1}`, displayName: `${s.name}校长`, password: DEMO_PASSWORD, roles: [{ role: 'principal', schoolId: school.id }] });
-      await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: `scanner${si + 1}`, displayName: `${s.name}扫描员`, password: DEMO_PASSWORD, roles: [{ role: 'scanner', schoolId: school.id }] });
+      const imported = await admin.upload(
+        `/api/schools/${school.id}/roster`,
+        [{ name: `${s.code}-名单.csv`, data: csv, type: 'text/csv' }],
+        {},
+        'file',
+      );
+      await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+        username: `principal${si + 1}`,
+        displayName: `${s.name}校长`,
+        password: DEMO_PASSWORD,
+        roles: [{ role: 'principal', schoolId: school.id }],
+      });
+      await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+        username: `scanner${si + 1}`,
+        displayName: `${s.name}扫描员`,
+        password: DEMO_PASSWORD,
+        roles: [{ role: 'scanner', schoolId: school.id }],
+      });
       schools.push({ id: school.id, code: s.code, name: s.name, demo: s, examNos, names });
-      console.log(`      ${s.name}（${s.kind === 'lead' ? '龙头校' : '成员校'}，${s.locality === 'urban' ? '城区' : '乡村'}）：导入 ${imported.imported} 名学生`);
+      console.log(
+        `      ${s.name}（${s.kind === 'lead' ? '龙头校' : '成员校'}，${s.locality === 'urban' ? '城区' : '乡村'}）：导入 ${imported.imported} 名学生`,
+      );
     }
-    await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: 'mathlead', displayName: '数学学科组长', password: DEMO_PASSWORD, roles: [{ role: 'subject_lead', subject: DEMO_PAPER.subject }] });
+    await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+      username: 'mathlead',
+      displayName: '数学学科组长',
+      password: DEMO_PASSWORD,
+      roles: [{ role: 'subject_lead', subject: DEMO_PAPER.subject }],
+    });
     const markerNames = ['marker1', 'marker2', 'marker3', 'marker4'];
     const markerIds: number[] = [];
-    for (const m of markerNames) markerIds.push((await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: m, displayName: `阅卷教师${m.slice(-1)}`, password: DEMO_PASSWORD, roles: [{ role: 'marker', subject: DEMO_PAPER.subject }] })).id);
+    for (const m of markerNames)
+      markerIds.push(
+        (
+          await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+            username: m,
+            displayName: `阅卷教师${m.slice(-1)}`,
+            password: DEMO_PASSWORD,
+            roles: [{ role: 'marker', subject: DEMO_PAPER.subject }],
+          })
+        ).id,
+      );
 
     step(3, `导入上次考试成绩（纵看的基准）：${DEMO_PRIOR_EXAM.name}`);
     {
@@ -134,9 +202,16 @@ async function main() {
       }
       const csv = Buffer.from('\ufeff' + lines.join('\r\n') + '\r\n', 'utf8');
       const { subject: _subject, fullMarks: _fullMarks, ...fields } = DEMO_PRIOR_EXAM;
-      const imported = await admin.upload(`/api/alliances/${alliance.id}/exams/import-results`, [{ name: '六年级期末成绩.csv', data: csv, type: 'text/csv' }], fields, 'file');
+      const imported = await admin.upload(
+        `/api/alliances/${alliance.id}/exams/import-results`,
+        [{ name: '六年级期末成绩.csv', data: csv, type: 'text/csv' }],
+        fields,
+        'file',
+      );
       priorExamId = imported.examId;
-      console.log(`      考试 ${imported.examId}：${imported.students} 名学生的成绩（其中缺考 ${imported.absent} 人），满分 ${imported.papers[0].fullMarks}`);
+      console.log(
+        `      考试 ${imported.examId}：${imported.students} 名学生的成绩（其中缺考 ${imported.absent} 人），满分 ${imported.papers[0].fullMarks}`,
+      );
     }
 
     step(4, `学科组命题：${DEMO_EXAM.name}，${DEMO_PAPER.items.length} 道题`);
@@ -151,9 +226,17 @@ async function main() {
     console.log(`      满分 ${full.fullMarks}，答题卡 ${layout.pages.length} 页：${join(outDir, '答题卡.pdf')}`);
 
     step(5, '各校扫描员上传扫描图像（合成的 200dpi 灰度图，带轻微旋转、平移和噪点）');
-    const items = full.items.map((i: any) => ({ id: i.id, type: i.type, maxScore: Number(i.maxScore), scoreStep: Number(i.scoreStep), answerKey: i.answerKey, optionCount: i.optionCount }));
+    const items = full.items.map((i: any) => ({
+      id: i.id,
+      type: i.type,
+      maxScore: Number(i.maxScore),
+      scoreStep: Number(i.scoreStep),
+      answerKey: i.answerKey,
+      optionCount: i.optionCount,
+    }));
     // 题块: the subject lead assigns the markers to every subjective item (a marker with no assignment gets nothing).
-    for (const it of items.filter((i: { type: string }) => !OBJECTIVE_TYPES.includes(i.type as ItemType))) await lead.json('PUT', `/api/marking/items/${it.id}/assignments`, { markerIds });
+    for (const it of items.filter((i: { type: string }) => !OBJECTIVE_TYPES.includes(i.type as ItemType)))
+      await lead.json('PUT', `/api/marking/items/${it.id}/assignments`, { markerIds });
     const truth = new Map<string, number>();
     let uploaded = 0;
     const totalStudents = schools.reduce((n, s) => n + s.examNos.length, 0);
@@ -162,9 +245,17 @@ async function main() {
       const students = s.examNos.map((examNo, k) => ({ examNo, ability: demoAbility(s.demo, k) }));
       for (let k = 0; k < students.length; k += 10) {
         const chunk = students.slice(k, k + 10);
-        const { files, truth: t } = await generateSyntheticScans(layout, items, chunk, { seed: 20261110 + si * 1000 + k, format: 'jpeg', distortion: 'slight' });
+        const { files, truth: t } = await generateSyntheticScans(layout, items, chunk, {
+          seed: 20261110 + si * 1000 + k,
+          format: 'jpeg',
+          distortion: 'slight',
+        });
         for (const [examNo, v] of t) truth.set(examNo, v.total);
-        await scanner.upload(`/api/exams/${exam.id}/scans`, files.map((f) => ({ name: f.name, data: f.data, type: 'image/jpeg' })), { schoolId: String(s.id) });
+        await scanner.upload(
+          `/api/exams/${exam.id}/scans`,
+          files.map((f) => ({ name: f.name, data: f.data, type: 'image/jpeg' })),
+          { schoolId: String(s.id) },
+        );
         uploaded += chunk.length;
         progress(`已上传 ${uploaded}/${totalStudents} 名学生的答题卡`);
       }
@@ -190,8 +281,22 @@ async function main() {
         if (!task) return;
         const img = await m.bytes(task.snippetUrl);
         const { data, info } = await sharp(img).greyscale().raw().toBuffer({ resolveWithObject: true });
-        const score = Math.min(task.maxScore, readTallyScore({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }, task.scoreStep));
-        await m.json('POST', `/api/marking/tasks/${task.taskId}/submit`, { score, clientId: `${who}-${task.taskId}-${task.round ?? ''}`, secondsSpent: 20 });
+        const score = Math.min(
+          task.maxScore,
+          readTallyScore(
+            {
+              width: info.width,
+              height: info.height,
+              data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+            },
+            task.scoreStep,
+          ),
+        );
+        await m.json('POST', `/api/marking/tasks/${task.taskId}/submit`, {
+          score,
+          clientId: `${who}-${task.taskId}-${task.round ?? ''}`,
+          secondsSpent: 20,
+        });
         marked++;
         if (marked % 20 === 0) progress(`已评 ${marked} 份`);
       }
@@ -218,8 +323,16 @@ async function main() {
       if (!l || 'unavailable' in l) console.log(`      纵看：${l?.unavailable ?? '没有上次考试'}`);
       else {
         const found = schools.map((s) => l.schools.find((x: { schoolId: number }) => x.schoolId === s.id)?.va ?? NaN);
-        const cells = schools.map((s, j) => `${s.code} ${Number.isFinite(found[j]) ? (found[j] >= 0 ? '+' : '') + found[j].toFixed(1) : '—'}（预设 ${s.demo.gain >= 0 ? '+' : ''}${s.demo.gain}）`);
-        console.log(`      纵看：匹配 ${l.matched}/${l.nCurrent} 人；各校增值（分）${cells.join('，')}；与预设进步的 Spearman 相关 ${spearman(found, schools.map((s) => s.demo.gain)).toFixed(2)}`);
+        const cells = schools.map(
+          (s, j) =>
+            `${s.code} ${Number.isFinite(found[j]) ? (found[j] >= 0 ? '+' : '') + found[j].toFixed(1) : '—'}（预设 ${s.demo.gain >= 0 ? '+' : ''}${s.demo.gain}）`,
+        );
+        console.log(
+          `      纵看：匹配 ${l.matched}/${l.nCurrent} 人；各校增值（分）${cells.join('，')}；与预设进步的 Spearman 相关 ${spearman(
+            found,
+            schools.map((s) => s.demo.gain),
+          ).toFixed(2)}`,
+        );
       }
     }
 
@@ -244,8 +357,12 @@ async function main() {
       console.log(`      ${file}`);
     }
     console.log(`\n完成，用时 ${elapsed()}。`);
-    console.log(`浏览页面：DB_NAME=${config.db.name} QUEUE_PREFIX=${config.redis.prefix} DATA_DIR=${config.dataDir} npm start，然后打开 http://127.0.0.1:3000/login`);
-    console.log(`账号（密码均为 ${DEMO_PASSWORD}）：admin（联盟管理员）、mathlead（数学学科组长）、marker1–4（阅卷教师）、principal1–6（各校校长）、scanner1–6（扫描员）`);
+    console.log(
+      `浏览页面：DB_NAME=${config.db.name} QUEUE_PREFIX=${config.redis.prefix} DATA_DIR=${config.dataDir} npm start，然后打开 http://127.0.0.1:3000/login`,
+    );
+    console.log(
+      `账号（密码均为 ${DEMO_PASSWORD}）：admin（联盟管理员）、mathlead（数学学科组长）、marker1–4（阅卷教师）、principal1–6（各校校长）、scanner1–6（扫描员）`,
+    );
     if (mismatched) process.exitCode = 1;
   } finally {
     worker.kill('SIGTERM');

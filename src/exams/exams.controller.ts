@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor } from '../common/actor.js';
@@ -26,8 +37,16 @@ export class ExamsController {
   /** 历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate, fullMarks. */
   @Roles(Role.Admin)
   @Post('alliances/:id/exams/import-results')
-  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
-  importResults(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: ImportResultsBody, @UploadedFile() file: UploadedRosterFile | undefined) {
+  @UseInterceptors(
+    UploadErrorsInterceptor,
+    FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),
+  )
+  importResults(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: ImportResultsBody,
+    @UploadedFile() file: UploadedRosterFile | undefined,
+  ) {
     return this.imports.importResults(actor, id, body, file);
   }
 

@@ -13,7 +13,15 @@ import { ResultsImportService } from './results-import.service.js';
 @Module({
   imports: [OrgModule],
   controllers: [ExamsController, PapersController],
-  providers: [ExamsService, KnowledgePointsService, PaperWorkflowService, BlueprintService, PaperDocumentService, PaperStamper, ResultsImportService],
+  providers: [
+    ExamsService,
+    KnowledgePointsService,
+    PaperWorkflowService,
+    BlueprintService,
+    PaperDocumentService,
+    PaperStamper,
+    ResultsImportService,
+  ],
   exports: [ExamsService, KnowledgePointsService, PaperWorkflowService],
 })
 export class ExamsModule {}

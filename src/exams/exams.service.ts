@@ -42,7 +42,16 @@ const examView = (e: Exam) => ({
   createdAt: e.createdAt,
 });
 
-const paperSummary = (p: Paper) => ({ id: p.id, examId: p.examId, subject: p.subject, title: p.title, fullMarks: p.fullMarks, status: p.status, version: p.version, hasSheet: !!p.layout });
+const paperSummary = (p: Paper) => ({
+  id: p.id,
+  examId: p.examId,
+  subject: p.subject,
+  title: p.title,
+  fullMarks: p.fullMarks,
+  status: p.status,
+  version: p.version,
+  hasSheet: !!p.layout,
+});
 
 /** Exams and their papers (统一命题): creation, reading with scope, locking. */
 @Injectable()
@@ -64,7 +73,10 @@ export class ExamsService {
   async paperWithItems(paperId: number): Promise<PaperWithItems> {
     const paper = await this.ds.getRepository(Paper).findOneBy({ id: paperId });
     if (!paper) throw new NotFoundException('试卷不存在');
-    const [exam, items] = await Promise.all([this.examOrThrow(paper.examId), this.ds.getRepository(Item).find({ where: { paperId }, order: { seq: 'ASC' } })]);
+    const [exam, items] = await Promise.all([
+      this.examOrThrow(paper.examId),
+      this.ds.getRepository(Item).find({ where: { paperId }, order: { seq: 'ASC' } }),
+    ]);
     return { paper, exam, items };
   }
 
@@ -75,11 +87,21 @@ export class ExamsService {
     const releaseAt = body?.releaseAt === undefined || body.releaseAt === '' ? null : parseReleaseAt(body.releaseAt);
     const prior = await this.priorExamOf(allianceId, body?.priorExamId);
     if (!v.ok || releaseAt === undefined || typeof prior === 'string') {
-      invalid('考试设置有误', [...(v.ok ? [] : v.errors), ...(releaseAt === undefined ? [RELEASE_AT_ERROR] : []), ...(typeof prior === 'string' ? [prior] : [])]);
+      invalid('考试设置有误', [
+        ...(v.ok ? [] : v.errors),
+        ...(releaseAt === undefined ? [RELEASE_AT_ERROR] : []),
+        ...(typeof prior === 'string' ? [prior] : []),
+      ]);
     }
     const exam = await this.ds.transaction(async (m) => {
       const e = await m.getRepository(Exam).save({ allianceId, ...v.exam, releaseAt, priorExamId: prior });
-      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'exam', entityId: String(e.id), detail: { name: e.name, priorExamId: prior } });
+      await m.getRepository(AuditLog).insert({
+        userId: actor.userId,
+        action: 'create',
+        entity: 'exam',
+        entityId: String(e.id),
+        detail: { name: e.name, priorExamId: prior },
+      });
       return e;
     });
     return examView(await this.examOrThrow(exam.id));
@@ -114,22 +136,45 @@ export class ExamsService {
   /** Admin of the alliance, or the subject lead of the paper's subject there. */
   async createPaper(actor: Actor, examId: number, body: CreatePaperBody) {
     const exam = await this.examOrThrow(examId);
-    const mayAuthor = actor.isAdminOf(exam.allianceId) || actor.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === exam.allianceId);
+    const mayAuthor =
+      actor.isAdminOf(exam.allianceId) ||
+      actor.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === exam.allianceId);
     assertScope(mayAuthor, '只有本联盟管理员或学科组长可以创建试卷');
     if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     const v = validatePaper(body ?? {});
     if (!v.ok) invalid(`试卷有${v.errors.length}处错误`, v.errors);
     const input = v.paper;
-    assertScope(actor.isSubjectLeadOf(exam.allianceId, input.subject), `只有“${input.subject}”学科组长或联盟管理员可以创建该学科试卷`);
-    if (await this.ds.getRepository(Paper).existsBy({ examId, subject: input.subject })) throw new ConflictException(`本次考试已有“${input.subject}”试卷`);
+    assertScope(
+      actor.isSubjectLeadOf(exam.allianceId, input.subject),
+      `只有“${input.subject}”学科组长或联盟管理员可以创建该学科试卷`,
+    );
+    if (await this.ds.getRepository(Paper).existsBy({ examId, subject: input.subject }))
+      throw new ConflictException(`本次考试已有“${input.subject}”试卷`);
     let paperId: number;
     try {
       paperId = await this.ds.transaction(async (m) => {
-        const p = await m.getRepository(Paper).save({ examId, subject: input.subject, title: input.title, fullMarks: input.fullMarks, status: PaperStatus.Draft, layout: null });
+        const p = await m.getRepository(Paper).save({
+          examId,
+          subject: input.subject,
+          title: input.title,
+          fullMarks: input.fullMarks,
+          status: PaperStatus.Draft,
+          layout: null,
+        });
         const kp = await this.kps.resolveForItems(m, exam.allianceId, input.subject, input.items);
-        if (kp.errors.length) invalid(`试卷有${kp.errors.length}处错误`, kp.errors.map((e) => `第${input.items[e.index].label}题：${e.message}`));
+        if (kp.errors.length)
+          invalid(
+            `试卷有${kp.errors.length}处错误`,
+            kp.errors.map((e) => `第${input.items[e.index].label}题：${e.message}`),
+          );
         await m.getRepository(Item).insert(input.items.map((it, i) => itemRow(p.id, it, kp.names[i], kp.ids[i])));
-        await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'paper', entityId: String(p.id), detail: { examId, subject: p.subject, items: input.items.length } });
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'create',
+          entity: 'paper',
+          entityId: String(p.id),
+          detail: { examId, subject: p.subject, items: input.items.length },
+        });
         return p.id;
       });
     } catch (err) {
@@ -193,7 +238,13 @@ export class ExamsService {
     const releaseAt = parseReleaseAt(body?.releaseAt);
     if (releaseAt === undefined) throw new BadRequestException(RELEASE_AT_ERROR);
     await this.ds.getRepository(Exam).update({ id: examId }, { releaseAt });
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'set_release_at', entity: 'exam', entityId: String(examId), detail: { releaseAt } });
+    await this.ds.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'set_release_at',
+      entity: 'exam',
+      entityId: String(examId),
+      detail: { releaseAt },
+    });
     return examView(await this.examOrThrow(examId));
   }
 }

@@ -37,7 +37,10 @@ export class KnowledgePointsService {
   async addPaths(actor: Actor, allianceId: number, body: { subject?: unknown; paths?: unknown }) {
     const subject = typeof body?.subject === 'string' ? body.subject.trim() : '';
     if (!subject || subject.length > 40) throw new BadRequestException('学科不能为空，最多 40 个字');
-    assertScope(actor.isSubjectLeadOf(allianceId, subject), `只有“${subject}”学科组长或联盟管理员可以维护该学科的知识点`);
+    assertScope(
+      actor.isSubjectLeadOf(allianceId, subject),
+      `只有“${subject}”学科组长或联盟管理员可以维护该学科的知识点`,
+    );
     await this.org.allianceOrThrow(allianceId);
     const raw = Array.isArray(body.paths) ? body.paths : [];
     if (!raw.length || raw.length > 2000) throw new BadRequestException('请提供 1–2000 条知识点路径（paths）');
@@ -51,7 +54,14 @@ export class KnowledgePointsService {
     const added = await this.ds.transaction(async (m) => {
       const toCreate = [...new Set((paths as string[]).flatMap(pathPrefixes))];
       const n = await this.createPaths(m, allianceId, subject, toCreate);
-      if (n) await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'create', entity: 'knowledge_point', entityId: null, detail: { allianceId, subject, added: n } });
+      if (n)
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'create',
+          entity: 'knowledge_point',
+          entityId: null,
+          detail: { allianceId, subject, added: n },
+        });
       return n;
     });
     return { added, tree: buildTree(await this.nodes(this.ds.manager, allianceId, subject)) };
@@ -66,18 +76,38 @@ export class KnowledgePointsService {
       if (byPath.has(path)) continue;
       const cut = path.lastIndexOf(KP_SEPARATOR);
       const parentId = cut < 0 ? null : byPath.get(path.slice(0, cut))!.id;
-      const res = await m.createQueryBuilder().insert().into(KnowledgePoint).values({ allianceId, subject, parentId, name: leafName(path), path }).orIgnore().updateEntity(false).execute();
+      const res = await m
+        .createQueryBuilder()
+        .insert()
+        .into(KnowledgePoint)
+        .values({ allianceId, subject, parentId, name: leafName(path), path })
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
       if (res.raw?.affectedRows) added++;
       // A locking read (FOR UPDATE: MariaDB has no FOR SHARE) sees a row another transaction committed meanwhile.
-      byPath.set(path, await m.getRepository(KnowledgePoint).findOneOrFail({ where: { allianceId, subject, path }, lock: { mode: 'pessimistic_write' } }));
+      byPath.set(
+        path,
+        await m
+          .getRepository(KnowledgePoint)
+          .findOneOrFail({ where: { allianceId, subject, path }, lock: { mode: 'pessimistic_write' } }),
+      );
     }
     return added;
   }
 
   /** Resolves each item's knowledge points to tree nodes, growing the tree with new paths. Call inside the write's transaction. */
-  async resolveForItems(m: EntityManager, allianceId: number, subject: string, items: Pick<ValidItem, 'knowledgePoints'>[]): Promise<ResolvedKnowledge> {
+  async resolveForItems(
+    m: EntityManager,
+    allianceId: number,
+    subject: string,
+    items: Pick<ValidItem, 'knowledgePoints'>[],
+  ): Promise<ResolvedKnowledge> {
     const tree = await this.nodes(m, allianceId, subject);
-    const r = resolveKnowledgePoints(items.map((i) => i.knowledgePoints), tree);
+    const r = resolveKnowledgePoints(
+      items.map((i) => i.knowledgePoints),
+      tree,
+    );
     if (r.errors.length) return { errors: r.errors, names: [], ids: [] };
     await this.createPaths(m, allianceId, subject, r.toCreate);
     const byPath = new Map((await this.nodes(m, allianceId, subject)).map((n) => [n.path, n.id]));
@@ -91,7 +121,11 @@ export class KnowledgePointsService {
   /** Full paths of nodes by id (for export). */
   async pathsById(ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
-    const rows = await this.ds.getRepository(KnowledgePoint).createQueryBuilder('k').where('k.id IN (:...ids)', { ids: [...new Set(ids)] }).getMany();
+    const rows = await this.ds
+      .getRepository(KnowledgePoint)
+      .createQueryBuilder('k')
+      .where('k.id IN (:...ids)', { ids: [...new Set(ids)] })
+      .getMany();
     return new Map(rows.map((r) => [r.id, r.path]));
   }
 }

@@ -13,7 +13,6 @@ import { ExamsService } from './exams.service.js';
 import { PaperStamper, pdfPageCount } from './paper-stamp.js';
 import { PaperWorkflowService } from './paper-workflow.service.js';
 
-
 /**
  * The paper PDF under confidentiality: before the exam's release time only the subject's leads and the alliance's
  * admins read it; afterwards a principal or scanner downloads a copy stamped with its own school's name on every
@@ -40,7 +39,13 @@ export class PaperDocumentService {
       const { key, hash } = await this.blobs.putContentAddressed('papers', file.buffer, '.pdf');
       const documentName = name.slice(0, 200);
       await m.getRepository(Paper).update({ id: paper.id }, { documentKey: key, documentName });
-      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'upload_document', entity: 'paper', entityId: String(paper.id), detail: { hash, pages, name: documentName, bytes: file.size } });
+      await m.getRepository(AuditLog).insert({
+        userId: actor.userId,
+        action: 'upload_document',
+        entity: 'paper',
+        entityId: String(paper.id),
+        detail: { hash, pages, name: documentName, bytes: file.size },
+      });
       return { paperId: paper.id, pages, name: documentName };
     });
   }
@@ -48,21 +53,45 @@ export class PaperDocumentService {
   async download(actor: Actor, paperId: number, schoolIdParam: unknown): Promise<{ data: Buffer; fileName: string }> {
     const { paper, exam } = await this.exams.paperWithItems(paperId);
     const audit = (action: string, detail: object) =>
-      this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action, entity: 'paper_document', entityId: String(paperId), detail: { examId: exam.id, ...detail } });
+      this.ds.getRepository(AuditLog).insert({
+        userId: actor.userId,
+        action,
+        entity: 'paper_document',
+        entityId: String(paperId),
+        detail: { examId: exam.id, ...detail },
+      });
     if (!actor.belongsTo(exam.allianceId)) throw new ForbiddenException('无权查看该试卷');
     if (!paper.documentKey) throw new NotFoundException('该试卷尚未上传 PDF');
     const baseName = `${paper.subject}-${paper.title}-第${paper.version}版`;
 
     if (actor.isSubjectLeadOf(exam.allianceId, paper.subject)) {
-      await audit('download', { stamped: false, role: actor.isAdminOf(exam.allianceId) ? Role.Admin : Role.SubjectLead });
+      await audit('download', {
+        stamped: false,
+        role: actor.isAdminOf(exam.allianceId) ? Role.Admin : Role.SubjectLead,
+      });
       return { data: await this.blobs.get(paper.documentKey), fileName: `${baseName}.pdf` };
     }
     const released = exam.releaseAt !== null && Date.now() >= exam.releaseAt.getTime();
     if (!released) {
       await audit('download_denied', { reason: 'not_released' });
-      throw new ForbiddenException(exam.releaseAt ? `试卷在 ${beijingTime(exam.releaseAt)}（北京时间）公开之前，只有本学科组长和联盟管理员可以查看` : '试卷尚未公开，只有本学科组长和联盟管理员可以查看');
+      throw new ForbiddenException(
+        exam.releaseAt
+          ? `试卷在 ${beijingTime(exam.releaseAt)}（北京时间）公开之前，只有本学科组长和联盟管理员可以查看`
+          : '试卷尚未公开，只有本学科组长和联盟管理员可以查看',
+      );
     }
-    const schoolIds = [...new Set(actor.grants.filter((g) => (g.role === Role.Principal || g.role === Role.Scanner) && g.allianceId === exam.allianceId && g.schoolId !== null).map((g) => g.schoolId!))];
+    const schoolIds = [
+      ...new Set(
+        actor.grants
+          .filter(
+            (g) =>
+              (g.role === Role.Principal || g.role === Role.Scanner) &&
+              g.allianceId === exam.allianceId &&
+              g.schoolId !== null,
+          )
+          .map((g) => g.schoolId!),
+      ),
+    ];
     if (!schoolIds.length) {
       await audit('download_denied', { reason: 'no_school_role' });
       throw new ForbiddenException('只有学校的校长或扫描员可以下载公开后的试卷');
@@ -77,7 +106,11 @@ export class PaperDocumentService {
     } else if (schoolIds.length === 1) schoolId = schoolIds[0];
     else throw new BadRequestException('您在多所学校有角色，请指定学校（schoolId）');
     const school = await this.ds.getRepository(School).findOneByOrFail({ id: schoolId });
-    const data = await this.stamper.stamp(await this.blobs.get(paper.documentKey), school.name, `${exam.name} 本校专用 · 严禁外传`);
+    const data = await this.stamper.stamp(
+      await this.blobs.get(paper.documentKey),
+      school.name,
+      `${exam.name} 本校专用 · 严禁外传`,
+    );
     await audit('download', { stamped: true, schoolId, schoolName: school.name });
     return { data, fileName: `${baseName}-${school.name}.pdf` };
   }

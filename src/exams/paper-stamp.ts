@@ -6,7 +6,6 @@ import { PDFDocument } from 'pdf-lib';
 import PDFKit from 'pdfkit';
 import { cjkFonts } from '../common/cjk-fonts.js';
 
-
 /** Bad or encrypted PDFs are refused before they are stored. */
 export async function pdfPageCount(data: Buffer): Promise<number | null> {
   if (data.subarray(0, 5).toString('latin1') !== '%PDF-') return null;
@@ -28,7 +27,11 @@ function overlay(sizes: [number, number][], lines: { header: string; watermark: 
     doc.text(lines.header, 24, 10, { width: w - 48, align: 'center', lineBreak: false });
     doc.text(lines.header, 24, h - 20, { width: w - 48, align: 'center', lineBreak: false });
     // A faint diagonal name across the middle: survives cropping of the header and footer when photocopied.
-    doc.save().fillOpacity(0.08).fillColor('#000000').fontSize(Math.min(w, h) / 12);
+    doc
+      .save()
+      .fillOpacity(0.08)
+      .fillColor('#000000')
+      .fontSize(Math.min(w, h) / 12);
     doc.rotate(-35, { origin: [w / 2, h / 2] });
     doc.text(lines.watermark, 0, h / 2 - Math.min(w, h) / 24, { width: w, align: 'center', lineBreak: false });
     doc.restore();
@@ -56,7 +59,10 @@ export class PaperStamper {
     }
     const list = [...sizes.values()];
     const over = await overlay(list, { header: `${schoolName} · ${note}`, watermark: schoolName });
-    const embedded = await pdf.embedPdf(over, list.map((_, i) => i));
+    const embedded = await pdf.embedPdf(
+      over,
+      list.map((_, i) => i),
+    );
     const byKey = new Map(list.map((s, i) => [key(...s), embedded[i]]));
     for (const p of pages) {
       const { width, height } = p.getSize();

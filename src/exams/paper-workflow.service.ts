@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, ForbiddenException, HttpException, Inject, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  HttpException,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
 import { Role, UserRole } from '../auth/entities/user-role.entity.js';
 import { User } from '../auth/entities/user.entity.js';
@@ -43,7 +50,12 @@ function refusal(d: Extract<Decision, { ok: false }>): never {
   throw new BadRequestException(d.message);
 }
 
-export function itemRow(paperId: number, it: ValidItem, kpNames: string[] | null, kpIds: number[] | null): Partial<Item> {
+export function itemRow(
+  paperId: number,
+  it: ValidItem,
+  kpNames: string[] | null,
+  kpIds: number[] | null,
+): Partial<Item> {
   return {
     paperId,
     seq: it.seq,
@@ -77,9 +89,21 @@ export class PaperWorkflowService {
     @Inject(KnowledgePointsService) private readonly kps: KnowledgePointsService,
   ) {}
 
-  private async decide(m: EntityManager, actor: Actor, paper: Paper, exam: Exam, action: WorkflowAction, comment?: unknown): Promise<Extract<Decision, { ok: true }>> {
+  private async decide(
+    m: EntityManager,
+    actor: Actor,
+    paper: Paper,
+    exam: Exam,
+    action: WorkflowAction,
+    comment?: unknown,
+  ): Promise<Extract<Decision, { ok: true }>> {
     const otherLeads = action === 'lock' ? await this.otherLeads(m, exam.allianceId, paper.subject, actor.userId) : 0;
-    const hasNewerVersion = action === 'new_version' ? await m.getRepository(Paper).existsBy({ examId: paper.examId, subject: paper.subject, version: MoreThan(paper.version) }) : false;
+    const hasNewerVersion =
+      action === 'new_version'
+        ? await m
+            .getRepository(Paper)
+            .existsBy({ examId: paper.examId, subject: paper.subject, version: MoreThan(paper.version) })
+        : false;
     const d = decideTransition(paper.status as PaperState, action, {
       actorId: actor.userId,
       isAdmin: actor.isAdminOf(exam.allianceId),
@@ -99,7 +123,10 @@ export class PaperWorkflowService {
       .getRepository(UserRole)
       .createQueryBuilder('r')
       .innerJoin(User, 'u', 'u.id = r.user_id')
-      .where('r.role = :role AND r.alliance_id = :allianceId AND r.subject = :subject AND r.user_id <> :actorId AND u.active = 1', { role: Role.SubjectLead, allianceId, subject, actorId })
+      .where(
+        'r.role = :role AND r.alliance_id = :allianceId AND r.subject = :subject AND r.user_id <> :actorId AND u.active = 1',
+        { role: Role.SubjectLead, allianceId, subject, actorId },
+      )
       .getCount();
   }
 
@@ -116,7 +143,11 @@ export class PaperWorkflowService {
    * Checks that the paper may be edited (draft, by its subject's lead or an admin) and runs `write` in the same
    * transaction, with the paper row locked. Used by every mutation of a paper or its items.
    */
-  async withEditablePaper<T>(actor: Actor, paperId: number, write: (m: EntityManager, paper: Paper, exam: Exam) => Promise<T>): Promise<T> {
+  async withEditablePaper<T>(
+    actor: Actor,
+    paperId: number,
+    write: (m: EntityManager, paper: Paper, exam: Exam) => Promise<T>,
+  ): Promise<T> {
     return this.ds.transaction(async (m) => {
       const { paper, exam } = await this.lockedRow(m, paperId);
       await this.decide(m, actor, paper, exam, 'edit');
@@ -125,50 +156,107 @@ export class PaperWorkflowService {
   }
 
   /** Replaces every item of a draft paper (all or nothing) and recomputes full marks; the sheet layout is dropped. */
-  async replaceItems(m: EntityManager, actor: Actor, paper: Paper, exam: Exam, items: ValidItem[], fullMarks: number, nameOf: IssueNamer = byLabel, source = 'json') {
+  async replaceItems(
+    m: EntityManager,
+    actor: Actor,
+    paper: Paper,
+    exam: Exam,
+    items: ValidItem[],
+    fullMarks: number,
+    nameOf: IssueNamer = byLabel,
+    source = 'json',
+  ) {
     const kp = await this.kps.resolveForItems(m, exam.allianceId, paper.subject, items);
     if (kp.errors.length) {
       const errors = kp.errors.map((e) => `${nameOf(e.index, items[e.index])}：${e.message}`);
-      throw new BadRequestException({ statusCode: 400, message: `试卷有${errors.length}处错误：${errors.join('；')}`, errors });
+      throw new BadRequestException({
+        statusCode: 400,
+        message: `试卷有${errors.length}处错误：${errors.join('；')}`,
+        errors,
+      });
     }
     await m.getRepository(Item).delete({ paperId: paper.id });
     await m.getRepository(Item).insert(items.map((it, i) => itemRow(paper.id, it, kp.names[i], kp.ids[i])));
     await m.getRepository(Paper).update({ id: paper.id }, { fullMarks, layout: null });
-    await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'replace_items', entity: 'paper', entityId: String(paper.id), detail: { source, items: items.length, fullMarks } });
+    await m.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'replace_items',
+      entity: 'paper',
+      entityId: String(paper.id),
+      detail: { source, items: items.length, fullMarks },
+    });
   }
 
   async editPaper(actor: Actor, paperId: number, body: EditPaperBody) {
     await this.withEditablePaper(actor, paperId, async (m, paper, exam) => {
       const title = body?.title === undefined ? paper.title : body.title;
       if (body?.items === undefined) {
-        const v = validatePaper({ subject: paper.subject, title, items: [{ label: '1', type: 'fill_in', maxScore: 1 }] });
-        if (!v.ok) throw new BadRequestException({ statusCode: 400, message: `试卷有误：${v.errors.join('；')}`, errors: v.errors });
+        const v = validatePaper({
+          subject: paper.subject,
+          title,
+          items: [{ label: '1', type: 'fill_in', maxScore: 1 }],
+        });
+        if (!v.ok)
+          throw new BadRequestException({
+            statusCode: 400,
+            message: `试卷有误：${v.errors.join('；')}`,
+            errors: v.errors,
+          });
         await m.getRepository(Paper).update({ id: paper.id }, { title: v.paper.title });
-        await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'update', entity: 'paper', entityId: String(paper.id), detail: { title: v.paper.title } });
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'update',
+          entity: 'paper',
+          entityId: String(paper.id),
+          detail: { title: v.paper.title },
+        });
         return;
       }
       const v = validatePaper({ subject: paper.subject, title, items: body.items });
-      if (!v.ok) throw new BadRequestException({ statusCode: 400, message: `试卷有${v.errors.length}处错误：${v.errors.join('；')}`, errors: v.errors });
+      if (!v.ok)
+        throw new BadRequestException({
+          statusCode: 400,
+          message: `试卷有${v.errors.length}处错误：${v.errors.join('；')}`,
+          errors: v.errors,
+        });
       if (v.paper.title !== paper.title) {
         await m.getRepository(Paper).update({ id: paper.id }, { title: v.paper.title });
-        await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'update', entity: 'paper', entityId: String(paper.id), detail: { title: v.paper.title } });
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'update',
+          entity: 'paper',
+          entityId: String(paper.id),
+          detail: { title: v.paper.title },
+        });
       }
       await this.replaceItems(m, actor, paper, exam, v.paper.items, v.paper.fullMarks);
     });
   }
 
   /** A state change by conditional update: only from the state the decision was made on. */
-  private async transition(actor: Actor, paperId: number, action: 'submit' | 'approve' | 'reject' | 'lock', comment?: unknown) {
+  private async transition(
+    actor: Actor,
+    paperId: number,
+    action: 'submit' | 'approve' | 'reject' | 'lock',
+    comment?: unknown,
+  ) {
     return this.ds.transaction(async (m) => {
       const { paper, exam } = await this.lockedRow(m, paperId);
       const d = await this.decide(m, actor, paper, exam, action, comment);
       const set: Partial<Paper> = { status: d.next as PaperStatus };
       if (action === 'submit') Object.assign(set, { submittedBy: actor.userId, reviewedBy: null, reviewComment: null });
-      if (action === 'approve' || action === 'reject') Object.assign(set, { reviewedBy: actor.userId, reviewComment: d.comment });
+      if (action === 'approve' || action === 'reject')
+        Object.assign(set, { reviewedBy: actor.userId, reviewComment: d.comment });
       if (action === 'lock') Object.assign(set, { reviewedBy: actor.userId });
       const res = await m.getRepository(Paper).update({ id: paperId, status: paper.status }, set);
       if (!res.affected) throw new ConflictException('试卷状态已变化，请刷新后重试');
-      await m.getRepository(AuditLog).insert({ userId: actor.userId, action, entity: 'paper', entityId: String(paperId), detail: { from: paper.status, to: d.next, comment: d.comment } });
+      await m.getRepository(AuditLog).insert({
+        userId: actor.userId,
+        action,
+        entity: 'paper',
+        entityId: String(paperId),
+        detail: { from: paper.status, to: d.next, comment: d.comment },
+      });
       return paperState({ ...paper, ...set } as Paper);
     });
   }
@@ -208,8 +296,15 @@ export class PaperWorkflowService {
           documentName: paper.documentName,
         });
         const items = await m.getRepository(Item).find({ where: { paperId: paper.id }, order: { seq: 'ASC' } });
-        if (items.length) await m.getRepository(Item).insert(items.map(({ id: _id, ...rest }) => ({ ...rest, paperId: copy.id })));
-        await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'new_version', entity: 'paper', entityId: String(copy.id), detail: { from: paper.id, version: copy.version } });
+        if (items.length)
+          await m.getRepository(Item).insert(items.map(({ id: _id, ...rest }) => ({ ...rest, paperId: copy.id })));
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'new_version',
+          entity: 'paper',
+          entityId: String(copy.id),
+          detail: { from: paper.id, version: copy.version },
+        });
         return paperState(copy);
       });
     } catch (err) {

@@ -1,4 +1,17 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { Role } from '../auth/entities/user-role.entity.js';
 import { Actor } from '../common/actor.js';
@@ -11,7 +24,8 @@ import { KnowledgePointsService } from './knowledge-points.service.js';
 import { PaperDocumentService } from './paper-document.service.js';
 import { PaperWorkflowService, type EditPaperBody } from './paper-workflow.service.js';
 
-const attachment = (fileName: string, fallback: string) => `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+const attachment = (fileName: string, fallback: string) =>
+  `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The subject group's work on a paper: editing a draft, review workflow, versions, blueprint, paper PDF. */
@@ -42,14 +56,22 @@ export class PapersController {
   @Roles(Role.Admin, Role.SubjectLead)
   @Post('papers/:id/approve')
   @HttpCode(200)
-  approve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: { comment?: unknown } | undefined) {
+  approve(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: { comment?: unknown } | undefined,
+  ) {
     return this.workflow.approve(actor, id, body?.comment);
   }
 
   @Roles(Role.Admin, Role.SubjectLead)
   @Post('papers/:id/reject')
   @HttpCode(200)
-  reject(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: { comment?: unknown } | undefined) {
+  reject(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: { comment?: unknown } | undefined,
+  ) {
     return this.workflow.reject(actor, id, body?.comment);
   }
 
@@ -62,16 +84,31 @@ export class PapersController {
   @Roles(Role.Admin, Role.SubjectLead)
   @Post('papers/:id/blueprint')
   @HttpCode(200)
-  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
-  importBlueprint(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @UploadedFile() file: UploadedSheetFile | undefined) {
+  @UseInterceptors(
+    UploadErrorsInterceptor,
+    FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),
+  )
+  importBlueprint(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @UploadedFile() file: UploadedSheetFile | undefined,
+  ) {
     return this.blueprint.importBlueprint(actor, id, file);
   }
 
   /** A new draft paper from a 双向细目表: multipart with subject, title and file (.xlsx). */
   @Roles(Role.Admin, Role.SubjectLead)
   @Post('exams/:id/papers/blueprint')
-  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
-  createFromBlueprint(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: { subject?: unknown; title?: unknown }, @UploadedFile() file: UploadedSheetFile | undefined) {
+  @UseInterceptors(
+    UploadErrorsInterceptor,
+    FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),
+  )
+  createFromBlueprint(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: { subject?: unknown; title?: unknown },
+    @UploadedFile() file: UploadedSheetFile | undefined,
+  ) {
     return this.blueprint.createPaperFromBlueprint(actor, id, body, file);
   }
 
@@ -79,7 +116,10 @@ export class PapersController {
   @Roles(Role.Admin, Role.SubjectLead)
   @Get('blueprint-template.xlsx')
   async blueprintTemplate() {
-    return new StreamableFile(await this.blueprint.template(), { type: XLSX, disposition: attachment('双向细目表模板.xlsx', 'blueprint-template.xlsx') });
+    return new StreamableFile(await this.blueprint.template(), {
+      type: XLSX,
+      disposition: attachment('双向细目表模板.xlsx', 'blueprint-template.xlsx'),
+    });
   }
 
   @Roles(Role.Admin, Role.SubjectLead)
@@ -91,14 +131,25 @@ export class PapersController {
 
   @Roles(Role.Admin, Role.SubjectLead)
   @Post('papers/:id/document')
-  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
-  uploadDocument(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @UploadedFile() file: UploadedSheetFile | undefined) {
+  @UseInterceptors(
+    UploadErrorsInterceptor,
+    FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),
+  )
+  uploadDocument(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @UploadedFile() file: UploadedSheetFile | undefined,
+  ) {
     return this.documents.upload(actor, id, file);
   }
 
   @Authenticated()
   @Get('papers/:id/document')
-  async document(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query('schoolId') schoolId: string | undefined) {
+  async document(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('schoolId') schoolId: string | undefined,
+  ) {
     const { data, fileName } = await this.documents.download(actor, id, schoolId);
     return new StreamableFile(data, { type: 'application/pdf', disposition: attachment(fileName, `paper-${id}.pdf`) });
   }
@@ -111,13 +162,21 @@ export class PapersController {
 
   @Authenticated()
   @Get('alliances/:id/knowledge-points')
-  knowledgeTree(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Query('subject') subject: string | undefined) {
+  knowledgeTree(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Query('subject') subject: string | undefined,
+  ) {
     return this.knowledge.tree(actor, id, subject);
   }
 
   @Roles(Role.Admin, Role.SubjectLead)
   @Post('alliances/:id/knowledge-points')
-  addKnowledgePoints(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: { subject?: unknown; paths?: unknown }) {
+  addKnowledgePoints(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: { subject?: unknown; paths?: unknown },
+  ) {
     return this.knowledge.addPaths(actor, id, body);
   }
 }

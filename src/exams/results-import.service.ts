@@ -9,7 +9,12 @@ import { readRosterFile, RosterFileError } from '../org/roster-file.js';
 import { StudentResult } from '../results/entities/student-result.entity.js';
 import { validateExam } from './domain/exam-settings.js';
 import { uploadedFileName } from './domain/upload-name.js';
-import { parseFullMarksField, resultsFingerprint, validateResultsImport, type RosterEntry } from './domain/results-import.js';
+import {
+  parseFullMarksField,
+  resultsFingerprint,
+  validateResultsImport,
+  type RosterEntry,
+} from './domain/results-import.js';
 import { Exam, ExamStatus } from './entities/exam.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
 
@@ -39,7 +44,12 @@ export class ResultsImportService {
     @Inject(OrgService) private readonly org: OrgService,
   ) {}
 
-  async importResults(actor: Actor, allianceId: number, body: ImportResultsBody | undefined, file: UploadedRosterFile | undefined) {
+  async importResults(
+    actor: Actor,
+    allianceId: number,
+    body: ImportResultsBody | undefined,
+    file: UploadedRosterFile | undefined,
+  ) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以导入历史成绩');
     await this.org.allianceOrThrow(allianceId);
     const settings = validateExam({ name: body?.name, grade: body?.grade, examDate: body?.examDate });
@@ -58,10 +68,17 @@ export class ResultsImportService {
     }
 
     // Only the exam numbers the file mentions are looked up (a county alliance has tens of thousands of students).
-    const candidates = [...new Set(rows.flatMap((r) => r.cells.map((c) => (c ?? '').normalize('NFKC').trim()).filter((c) => /^\d{4,12}$/.test(c))))];
+    const candidates = [
+      ...new Set(
+        rows.flatMap((r) => r.cells.map((c) => (c ?? '').normalize('NFKC').trim()).filter((c) => /^\d{4,12}$/.test(c))),
+      ),
+    ];
     const studentsByExamNo = new Map<string, RosterEntry>();
     for (let i = 0; i < candidates.length; i += CHUNK) {
-      const found = await this.ds.getRepository(Student).find({ where: { allianceId, examNo: In(candidates.slice(i, i + CHUNK)) }, select: { id: true, examNo: true, name: true, schoolId: true } });
+      const found = await this.ds.getRepository(Student).find({
+        where: { allianceId, examNo: In(candidates.slice(i, i + CHUNK)) },
+        select: { id: true, examNo: true, name: true, schoolId: true },
+      });
       for (const s of found) studentsByExamNo.set(s.examNo, { id: s.id, name: s.name, schoolId: s.schoolId });
     }
     const result = validateResultsImport(rows, { studentsByExamNo, fullMarks: fullMarks as Map<string, number> });
@@ -72,36 +89,58 @@ export class ResultsImportService {
     const importHash = resultsFingerprint(result.subjects, result.rows);
     const already = () => this.ds.getRepository(Exam).findOneBy({ allianceId, importHash });
     const refuseDuplicate = (e: Exam): never => {
-      throw new ConflictException(`这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`);
+      throw new ConflictException(
+        `这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`,
+      );
     };
     const earlier = await already();
     if (earlier) refuseDuplicate(earlier);
 
-    const saved = await this.ds.transaction(async (m) => {
-      const e = await m.getRepository(Exam).save({ allianceId, ...exam, status: ExamStatus.Imported, importHash });
-      const papers: Paper[] = [];
-      for (const s of result.subjects) {
-        papers.push(await m.getRepository(Paper).save({ examId: e.id, subject: s.subject, title: `${exam.name}（${s.subject}）`, fullMarks: s.fullMarks, status: PaperStatus.Locked, layout: null }));
-      }
-      const resultRows = result.rows.flatMap((r) =>
-        papers.map((p, j) => ({ examId: e.id, paperId: p.id, studentId: r.studentId, schoolId: r.schoolId, total: r.totals[j], absent: r.totals[j] === null })),
-      );
-      for (let i = 0; i < resultRows.length; i += CHUNK) await m.getRepository(StudentResult).insert(resultRows.slice(i, i + CHUNK));
-      const absent = resultRows.filter((r) => r.absent).length;
-      await m.getRepository(AuditLog).insert({
-        userId: actor.userId,
-        action: 'import',
-        entity: 'exam_results',
-        entityId: String(e.id),
-        detail: { name: exam.name, file: fileName, students: result.rows.length, subjects: result.subjects, absent },
+    const saved = await this.ds
+      .transaction(async (m) => {
+        const e = await m.getRepository(Exam).save({ allianceId, ...exam, status: ExamStatus.Imported, importHash });
+        const papers: Paper[] = [];
+        for (const s of result.subjects) {
+          papers.push(
+            await m.getRepository(Paper).save({
+              examId: e.id,
+              subject: s.subject,
+              title: `${exam.name}（${s.subject}）`,
+              fullMarks: s.fullMarks,
+              status: PaperStatus.Locked,
+              layout: null,
+            }),
+          );
+        }
+        const resultRows = result.rows.flatMap((r) =>
+          papers.map((p, j) => ({
+            examId: e.id,
+            paperId: p.id,
+            studentId: r.studentId,
+            schoolId: r.schoolId,
+            total: r.totals[j],
+            absent: r.totals[j] === null,
+          })),
+        );
+        for (let i = 0; i < resultRows.length; i += CHUNK)
+          await m.getRepository(StudentResult).insert(resultRows.slice(i, i + CHUNK));
+        const absent = resultRows.filter((r) => r.absent).length;
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'import',
+          entity: 'exam_results',
+          entityId: String(e.id),
+          detail: { name: exam.name, file: fileName, students: result.rows.length, subjects: result.subjects, absent },
+        });
+        return { exam: e, papers, absent };
+      })
+      .catch(async (err: unknown) => {
+        // two identical imports at once: the unique key lets one through
+        const dup =
+          (err as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY' ? await already() : null;
+        if (dup) refuseDuplicate(dup);
+        throw err;
       });
-      return { exam: e, papers, absent };
-    }).catch(async (err: unknown) => {
-      // two identical imports at once: the unique key lets one through
-      const dup = (err as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY' ? await already() : null;
-      if (dup) refuseDuplicate(dup);
-      throw err;
-    });
     return {
       examId: saved.exam.id,
       name: saved.exam.name,
@@ -123,15 +162,27 @@ export class ResultsImportService {
     const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
     if (!exam) throw new NotFoundException('考试不存在');
     assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟管理员可以删除导入的历史成绩');
-    if (exam.status !== ExamStatus.Imported) throw new BadRequestException('只能删除“历史成绩导入”形成的考试；正式考试的数据不能删除');
+    if (exam.status !== ExamStatus.Imported)
+      throw new BadRequestException('只能删除“历史成绩导入”形成的考试；正式考试的数据不能删除');
     return this.ds.transaction(async (m) => {
       // locked, so that no exam can be linked to it between the check and the delete
-      await m.getRepository(Exam).createQueryBuilder('e').setLock('pessimistic_write').where('e.id = :id', { id: exam.id }).getOne();
-      const linked = await m.getRepository(Exam).find({ where: { priorExamId: exam.id }, select: { id: true, name: true }, order: { id: 'ASC' } });
+      await m
+        .getRepository(Exam)
+        .createQueryBuilder('e')
+        .setLock('pessimistic_write')
+        .where('e.id = :id', { id: exam.id })
+        .getOne();
+      const linked = await m
+        .getRepository(Exam)
+        .find({ where: { priorExamId: exam.id }, select: { id: true, name: true }, order: { id: 'ASC' } });
       if (linked.length) {
-        throw new ConflictException(`考试${linked.map((e) => `“${e.name}”（编号 ${e.id}）`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`);
+        throw new ConflictException(
+          `考试${linked.map((e) => `“${e.name}”（编号 ${e.id}）`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`,
+        );
       }
-      const papers = await m.getRepository(Paper).find({ where: { examId: exam.id }, select: { id: true, subject: true } });
+      const papers = await m
+        .getRepository(Paper)
+        .find({ where: { examId: exam.id }, select: { id: true, subject: true } });
       const results = await m.getRepository(StudentResult).countBy({ examId: exam.id });
       await m.getRepository(StudentResult).delete({ examId: exam.id });
       if (papers.length) await m.getRepository(Paper).delete({ id: In(papers.map((p) => p.id)) });
@@ -141,7 +192,13 @@ export class ResultsImportService {
         action: 'delete',
         entity: 'exam_results',
         entityId: String(exam.id),
-        detail: { name: exam.name, grade: exam.grade, examDate: exam.examDate, subjects: papers.map((p) => p.subject), results },
+        detail: {
+          name: exam.name,
+          grade: exam.grade,
+          examDate: exam.examDate,
+          subjects: papers.map((p) => p.subject),
+          results,
+        },
       });
       return { examId: exam.id, name: exam.name, deleted: true, results };
     });

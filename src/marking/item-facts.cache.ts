@@ -51,9 +51,20 @@ export class ItemFactsCache {
     if (!missing.length) return out;
     const items = await m.getRepository(Item).findBy({ id: In(missing) });
     if (!items.length) return out;
-    const papers = new Map((await m.getRepository(Paper).findBy({ id: In([...new Set(items.map((i) => i.paperId))]) })).map((p) => [p.id, p]));
-    const exams = new Map((await m.getRepository(Exam).findBy({ id: In([...new Set([...papers.values()].map((p) => p.examId))]) })).map((e) => [e.id, e]));
-    const qc = new Map((await m.getRepository(ItemQcSetting).findBy({ itemId: In(items.map((i) => i.id)) })).map((s) => [s.itemId, s]));
+    const papers = new Map(
+      (await m.getRepository(Paper).findBy({ id: In([...new Set(items.map((i) => i.paperId))]) })).map((p) => [
+        p.id,
+        p,
+      ]),
+    );
+    const exams = new Map(
+      (await m.getRepository(Exam).findBy({ id: In([...new Set([...papers.values()].map((p) => p.examId))]) })).map(
+        (e) => [e.id, e],
+      ),
+    );
+    const qc = new Map(
+      (await m.getRepository(ItemQcSetting).findBy({ itemId: In(items.map((i) => i.id)) })).map((s) => [s.itemId, s]),
+    );
     for (const item of items) {
       const paper = papers.get(item.paperId);
       const exam = paper && exams.get(paper.examId);

@@ -63,7 +63,12 @@ export class MarkingLeadController {
   @Post('items/:itemId/markers/:markerId/suspend')
   @Roles(Role.SubjectLead, Role.Admin)
   @HttpCode(200)
-  suspend(@CurrentActor() actor: Actor, @Param('itemId') itemId: string, @Param('markerId') markerId: string, @Body() body: unknown) {
+  suspend(
+    @CurrentActor() actor: Actor,
+    @Param('itemId') itemId: string,
+    @Param('markerId') markerId: string,
+    @Body() body: unknown,
+  ) {
     return this.lead.suspend(actor, itemId, markerId, parseReason(body));
   }
 

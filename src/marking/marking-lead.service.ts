@@ -14,7 +14,14 @@ import { estimateMinutesLeft, markerFigures, StatsMark } from './domain/marker-s
 import { trialVerdict } from './domain/quality-control.js';
 import { AssignmentsBody, QcSettingsBody, ReferenceBody } from './dto/marking-lead.dto.js';
 import { requiredId } from './dto/marking.dto.js';
-import { ItemQcSetting, MarkerAssignment, MarkerItemState, MarkerPhase, ReferenceAnswer, ReferenceKind } from './entities/qc.entities.js';
+import {
+  ItemQcSetting,
+  MarkerAssignment,
+  MarkerItemState,
+  MarkerPhase,
+  ReferenceAnswer,
+  ReferenceKind,
+} from './entities/qc.entities.js';
 import { ItemFactsCache } from './item-facts.cache.js';
 import { ARBITRATION_ROUND, MarkingService } from './marking.service.js';
 
@@ -55,7 +62,8 @@ export class MarkingLeadService {
       [markerId, Role.Marker, ctx.exam.allianceId, ctx.paper.subject],
     );
     const user = await this.ds.getRepository(User).findOneBy({ id: markerId });
-    if (!user || !rows.length) throw new BadRequestException(`用户 ${markerId} 不是本联盟${ctx.paper.subject}学科的阅卷教师`);
+    if (!user || !rows.length)
+      throw new BadRequestException(`用户 ${markerId} 不是本联盟${ctx.paper.subject}学科的阅卷教师`);
     return user;
   }
 
@@ -69,7 +77,13 @@ export class MarkingLeadService {
   private async assignmentView(itemId: number) {
     const rows = await this.ds.getRepository(MarkerAssignment).find({ where: { itemId }, order: { markerId: 'ASC' } });
     const users = rows.length ? await this.ds.getRepository(User).findBy({ id: In(rows.map((r) => r.markerId)) }) : [];
-    return { itemId, markers: rows.map((r) => ({ markerId: r.markerId, displayName: users.find((u) => u.id === r.markerId)?.displayName ?? '' })) };
+    return {
+      itemId,
+      markers: rows.map((r) => ({
+        markerId: r.markerId,
+        displayName: users.find((u) => u.id === r.markerId)?.displayName ?? '',
+      })),
+    };
   }
 
   /** Replaces the item's set of markers. Markers then mark only the items they hold (a marker can hold several). */
@@ -82,7 +96,8 @@ export class MarkingLeadService {
       const drop = current.filter((a) => !body.markerIds.includes(a.markerId)).map((a) => a.id);
       if (drop.length) await repo.delete({ id: In(drop) });
       const add = body.markerIds.filter((id) => !current.some((a) => a.markerId === id));
-      if (add.length) await repo.insert(add.map((markerId) => ({ itemId: ctx.item.id, markerId, assignedBy: actor.userId })));
+      if (add.length)
+        await repo.insert(add.map((markerId) => ({ itemId: ctx.item.id, markerId, assignedBy: actor.userId })));
     });
     return this.assignmentView(ctx.item.id);
   }
@@ -130,7 +145,13 @@ export class MarkingLeadService {
     );
     return {
       itemId: ctx.item.id,
-      references: rows.map((r) => ({ id: num(r.id), kind: String(r.kind), score: num(r.score), token: String(r.token), snippetUrl: `/api/marking/snippets/${String(r.token)}` })),
+      references: rows.map((r) => ({
+        id: num(r.id),
+        kind: String(r.kind),
+        score: num(r.score),
+        token: String(r.token),
+        snippetUrl: `/api/marking/snippets/${String(r.token)}`,
+      })),
     };
   }
 
@@ -145,9 +166,16 @@ export class MarkingLeadService {
     // The definitive score is for quality control only: the answer's own final score still comes from its marks by the
     // rules (a marker never meets it both live and as a seed: next and the seed draw skip answers the marker has had).
     // Only when the lead asks for it, with a reason, does it become the final score: an audited lead decision.
-    if (body.asFinal) await this.marking.arbitrate(actor, body.token, { score: body.score, reason: body.reason }, 'reference');
+    if (body.asFinal)
+      await this.marking.arbitrate(actor, body.token, { score: body.score, reason: body.reason }, 'reference');
     await this.ds.getRepository(ReferenceAnswer).upsert(
-      { itemId: ctx.item.id, snippetId: snippet.id, kind: body.kind as ReferenceKind, score: body.score, createdBy: actor.userId },
+      {
+        itemId: ctx.item.id,
+        snippetId: snippet.id,
+        kind: body.kind as ReferenceKind,
+        score: body.score,
+        createdBy: actor.userId,
+      },
       ['snippetId', 'kind'],
     );
     return this.references(actor, ctx.item.id);
@@ -181,7 +209,11 @@ export class MarkingLeadService {
     const ctx = await this.leadItem(actor, itemIdRaw);
     const markerId = requiredId(markerIdRaw, '阅卷教师编号');
     const live = await this.marking.liveMarksOf(markerId, ctx.item.id);
-    const requeued = await this.marking.requeueEvents(live.map((e) => e.id), 'requeue', actor.userId);
+    const requeued = await this.marking.requeueEvents(
+      live.map((e) => e.id),
+      'requeue',
+      actor.userId,
+    );
     return { itemId: ctx.item.id, markerId, requeued };
   }
 
@@ -205,7 +237,13 @@ export class MarkingLeadService {
     if (!exam) throw new NotFoundException('考试不存在');
     const leadOf = actor.isAdminOf(exam.allianceId)
       ? 'all'
-      : [...new Set(actor.grants.filter((g) => g.role === Role.SubjectLead && g.allianceId === exam.allianceId && g.subject).map((g) => g.subject!))];
+      : [
+          ...new Set(
+            actor.grants
+              .filter((g) => g.role === Role.SubjectLead && g.allianceId === exam.allianceId && g.subject)
+              .map((g) => g.subject!),
+          ),
+        ];
     assertScope(leadOf === 'all' || leadOf.length > 0, '只有学科组长或管理员可以查看阅卷管理');
     const progress = await this.marking.progress(actor, exam.id);
     const items = progress.items.filter((i: { subject: string }) => leadOf === 'all' || leadOf.includes(i.subject));
@@ -221,16 +259,39 @@ export class MarkingLeadService {
              AND NOT EXISTS (SELECT 1 FROM mark_supersession x WHERE x.mark_event_id = e.id)`,
           [itemId],
         )
-      ).map((r: Record<string, unknown>) => ({ markerId: num(r.marker_id), snippetId: num(r.snippet_id), round: num(r.round), score: r.score === null ? null : num(r.score), secondsSpent: num(r.seconds_spent) }));
-      const thirds = new Set<number>((await this.ds.query(`SELECT DISTINCT snippet_id FROM marking_task WHERE item_id = ? AND kind = 'live' AND round = 3 AND status <> 'void'`, [itemId])).map((r: { snippet_id: number }) => num(r.snippet_id)));
-      const arbitrated = new Set<number>((await this.ds.query(`SELECT DISTINCT snippet_id FROM marking_task WHERE item_id = ? AND round = ${ARBITRATION_ROUND}`, [itemId])).map((r: { snippet_id: number }) => num(r.snippet_id)));
-      const waiting = new Set(queue.snippets.filter((s) => s.itemId === itemId && s.state === 'need_arbitration').map((s) => s.token));
+      ).map((r: Record<string, unknown>) => ({
+        markerId: num(r.marker_id),
+        snippetId: num(r.snippet_id),
+        round: num(r.round),
+        score: r.score === null ? null : num(r.score),
+        secondsSpent: num(r.seconds_spent),
+      }));
+      const thirds = new Set<number>(
+        (
+          await this.ds.query(
+            `SELECT DISTINCT snippet_id FROM marking_task WHERE item_id = ? AND kind = 'live' AND round = 3 AND status <> 'void'`,
+            [itemId],
+          )
+        ).map((r: { snippet_id: number }) => num(r.snippet_id)),
+      );
+      const arbitrated = new Set<number>(
+        (
+          await this.ds.query(
+            `SELECT DISTINCT snippet_id FROM marking_task WHERE item_id = ? AND round = ${ARBITRATION_ROUND}`,
+            [itemId],
+          )
+        ).map((r: { snippet_id: number }) => num(r.snippet_id)),
+      );
+      const waiting = new Set(
+        queue.snippets.filter((s) => s.itemId === itemId && s.state === 'need_arbitration').map((s) => s.token),
+      );
       const waitingIds = waiting.size
         ? (await this.ds.getRepository(AnswerSnippet).findBy({ token: In([...waiting]) })).map((s) => s.id)
         : [];
       for (const id of waitingIds) arbitrated.add(id);
       const outcomes = new Map<number, { third: boolean; arbitration: boolean }>();
-      for (const mk of marks) outcomes.set(mk.snippetId, { third: thirds.has(mk.snippetId), arbitration: arbitrated.has(mk.snippetId) });
+      for (const mk of marks)
+        outcomes.set(mk.snippetId, { third: thirds.has(mk.snippetId), arbitration: arbitrated.has(mk.snippetId) });
       const qcRows: { marker_id: number; kind: string; agreed: number | null }[] = await this.ds.query(
         `SELECT e.marker_id, e.kind, e.agreed FROM mark_event e WHERE e.item_id = ? AND e.kind IN ('seed', 'self', 'trial')
            AND NOT EXISTS (SELECT 1 FROM mark_supersession x WHERE x.mark_event_id = e.id) ORDER BY e.id`,
@@ -250,12 +311,18 @@ export class MarkingLeadService {
       }
       const states = await this.ds.getRepository(MarkerItemState).findBy({ itemId });
       const assigned = await this.ds.getRepository(MarkerAssignment).findBy({ itemId });
-      for (const id of [...states.map((s) => s.markerId), ...assigned.map((a) => a.markerId), ...trials.keys()]) if (!qc.has(id)) qc.set(id, { seeds: [], selfChecks: [] });
+      for (const id of [...states.map((s) => s.markerId), ...assigned.map((a) => a.markerId), ...trials.keys()])
+        if (!qc.has(id)) qc.set(id, { seeds: [], selfChecks: [] });
       const setting = await this.ds.getRepository(ItemQcSetting).findOneBy({ itemId });
       const trialRefs = await this.ds.getRepository(ReferenceAnswer).countBy({ itemId, kind: ReferenceKind.Trial });
       const figures = markerFigures(marks, outcomes, qc);
-      const users = figures.length ? await this.ds.getRepository(User).findBy({ id: In(figures.map((f) => f.markerId)) }) : [];
-      const [recent] = await this.ds.query(`SELECT COUNT(*) AS n FROM mark_event WHERE item_id = ? AND kind = 'live' AND created_at >= ?`, [itemId, since]);
+      const users = figures.length
+        ? await this.ds.getRepository(User).findBy({ id: In(figures.map((f) => f.markerId)) })
+        : [];
+      const [recent] = await this.ds.query(
+        `SELECT COUNT(*) AS n FROM mark_event WHERE item_id = ? AND kind = 'live' AND created_at >= ?`,
+        [itemId, since],
+      );
       const open = it.tasks.pending + it.tasks.leased;
       out.push({
         ...it,
@@ -273,7 +340,12 @@ export class MarkingLeadService {
             phase: st?.phase ?? (setting?.trialRequired ? MarkerPhase.Trial : MarkerPhase.Live),
             suspended: st?.suspended ?? false,
             reason: st?.reason ?? null,
-            trial: { marked: t.length, agreed: t.filter(Boolean).length, references: trialRefs, verdict: trialVerdict(t, trialRefs, setting?.trialPassRate ?? null) },
+            trial: {
+              marked: t.length,
+              agreed: t.filter(Boolean).length,
+              references: trialRefs,
+              verdict: trialVerdict(t, trialRefs, setting?.trialPassRate ?? null),
+            },
           };
         }),
       });

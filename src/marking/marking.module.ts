@@ -6,5 +6,9 @@ import { MarkingService } from './marking.service.js';
 import { QcRandom } from './qc-random.js';
 import { ItemFactsCache } from './item-facts.cache.js';
 
-@Module({ controllers: [MarkingController, MarkingLeadController], providers: [MarkingService, MarkingLeadService, QcRandom, ItemFactsCache], exports: [MarkingService, MarkingLeadService, ItemFactsCache] })
+@Module({
+  controllers: [MarkingController, MarkingLeadController],
+  providers: [MarkingService, MarkingLeadService, QcRandom, ItemFactsCache],
+  exports: [MarkingService, MarkingLeadService, ItemFactsCache],
+})
 export class MarkingModule {}

@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  StreamableFile,
+} from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Role } from '../auth/entities/user-role.entity.js';
@@ -24,7 +31,14 @@ import {
 } from './dto/marking.dto.js';
 import { MarkEvent } from './entities/mark-event.entity.js';
 import { MarkingTask, TaskKind, TaskStatus } from './entities/marking-task.entity.js';
-import { ItemQcSetting, MarkerItemState, MarkerPhase, MarkSupersession, ReferenceAnswer, ReferenceKind } from './entities/qc.entities.js';
+import {
+  ItemQcSetting,
+  MarkerItemState,
+  MarkerPhase,
+  MarkSupersession,
+  ReferenceAnswer,
+  ReferenceKind,
+} from './entities/qc.entities.js';
 import { QcRandom } from './qc-random.js';
 import { type ItemFacts, ItemFactsCache } from './item-facts.cache.js';
 
@@ -110,129 +124,171 @@ export class MarkingService {
     // On the hot path's pool: its sessions are READ COMMITTED (SqlPool), the level every marking transaction uses.
     // Statements that need not wait for each other's answers share a round trip (later): on this machine a statement's
     // own cost is often smaller than its round trip's.
-    const lease = () => this.sql.transaction(async (m): Promise<{ task: LeasedTask | null; facts: Map<number, ItemFacts>; live: number[] } | 'unassigned'> => {
-      // 题块: a marker marks only the items it is assigned to; with no assignment it gets nothing. One read gives the
-      // assignments and the marker's standing on each (suspended, trial or live).
-      let assigned: { item_id: number; phase: string | null; suspended: number | null }[] = [];
-      m.later(
-        'SELECT a.item_id, s.phase, s.suspended FROM marker_assignment a LEFT JOIN marker_item_state s ON s.item_id = a.item_id AND s.marker_id = a.marker_id WHERE a.marker_id = ?',
-        [me],
-        (rows) => (assigned = rows),
-      );
-      // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
-      // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
-      // same statement reads every task the marker holds (a QC task stays theirs past the lease, so a trial answer is
-      // never lost), whatever its item: filtered below, and their snippets are the ones this marker may not be given
-      // another round of. (Filtering by item here made MariaDB weigh every item index: 3× the statement's CPU.)
-      const mine: { id: number | null; item_id: number; snippet_id: number; lease_expires_at: Date; qc_for: number }[] = await m.query(
-        `SELECT t.id, t.item_id, t.snippet_id, t.lease_expires_at, t.qc_for FROM \`user\` u
+    const lease = () =>
+      this.sql.transaction(
+        async (
+          m,
+        ): Promise<{ task: LeasedTask | null; facts: Map<number, ItemFacts>; live: number[] } | 'unassigned'> => {
+          // 题块: a marker marks only the items it is assigned to; with no assignment it gets nothing. One read gives the
+          // assignments and the marker's standing on each (suspended, trial or live).
+          let assigned: { item_id: number; phase: string | null; suspended: number | null }[] = [];
+          m.later(
+            'SELECT a.item_id, s.phase, s.suspended FROM marker_assignment a LEFT JOIN marker_item_state s ON s.item_id = a.item_id AND s.marker_id = a.marker_id WHERE a.marker_id = ?',
+            [me],
+            (rows) => (assigned = rows),
+          );
+          // Locking the marker's user row serialises one marker's concurrent calls (a prefetch racing a reload), so one
+          // person never leases two rounds of the same snippet; different markers do not wait for each other here. The
+          // same statement reads every task the marker holds (a QC task stays theirs past the lease, so a trial answer is
+          // never lost), whatever its item: filtered below, and their snippets are the ones this marker may not be given
+          // another round of. (Filtering by item here made MariaDB weigh every item index: 3× the statement's CPU.)
+          const mine: {
+            id: number | null;
+            item_id: number;
+            snippet_id: number;
+            lease_expires_at: Date;
+            qc_for: number;
+          }[] = await m.query(
+            `SELECT t.id, t.item_id, t.snippet_id, t.lease_expires_at, t.qc_for FROM \`user\` u
          LEFT JOIN marking_task t FORCE INDEX (idx_marking_task_leased_by) ON t.leased_by = u.id AND t.status = 'leased'
          WHERE u.id = ? FOR UPDATE`,
-        [me],
-      );
-      const facts = await this.items.get(assigned.map((a) => num(a.item_id)));
-      // Scope is checked again on every call (a revoked grant takes effect at once): the item's alliance and subject.
-      const eligible = assigned.filter((a) => {
-        const f = facts.get(num(a.item_id));
-        return (
-          f !== undefined &&
-          actor.isMarkerIn(f.exam.allianceId, f.paper.subject) &&
-          (body.examId === undefined || f.exam.id === body.examId) &&
-          (body.itemId === undefined || f.item.id === body.itemId)
-        );
-      });
-      if (!eligible.length) return 'unassigned';
-      const itemIds = eligible.map((a) => num(a.item_id));
-      const gate = await this.markerGate(m, me, eligible, facts, now);
-      const live = itemIds.filter((id) => !gate.blocked.has(id));
-      const result = (task: LeasedTask | null) => {
-        // The snippet's token rides with the COMMIT when the lease did not read it.
-        if (task && task.token === undefined) m.later('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id], (rows: { token: string }[]) => (task.token = rows[0]?.token));
-        return { task, facts, live };
-      };
+            [me],
+          );
+          const facts = await this.items.get(assigned.map((a) => num(a.item_id)));
+          // Scope is checked again on every call (a revoked grant takes effect at once): the item's alliance and subject.
+          const eligible = assigned.filter((a) => {
+            const f = facts.get(num(a.item_id));
+            return (
+              f !== undefined &&
+              actor.isMarkerIn(f.exam.allianceId, f.paper.subject) &&
+              (body.examId === undefined || f.exam.id === body.examId) &&
+              (body.itemId === undefined || f.item.id === body.itemId)
+            );
+          });
+          if (!eligible.length) return 'unassigned';
+          const itemIds = eligible.map((a) => num(a.item_id));
+          const gate = await this.markerGate(m, me, eligible, facts, now);
+          const live = itemIds.filter((id) => !gate.blocked.has(id));
+          const result = (task: LeasedTask | null) => {
+            // The snippet's token rides with the COMMIT when the lease did not read it.
+            if (task && task.token === undefined)
+              m.later(
+                'SELECT token FROM answer_snippet WHERE id = ?',
+                [task.snippet_id],
+                (rows: { token: string }[]) => (task.token = rows[0]?.token),
+              );
+            return { task, facts, live };
+          };
 
-      const eligibleIds = new Set(itemIds);
-      const held = mine
-        .filter((t) => t.id !== null && eligibleIds.has(num(t.item_id)) && num(t.id) !== body.exceptTaskId && (new Date(t.lease_expires_at).getTime() > now.getTime() || num(t.qc_for) === me))
-        .sort((x, y) => num(x.id) - num(y.id))[0];
-      if (held) return result({ id: num(held.id), item_id: num(held.item_id), snippet_id: num(held.snippet_id), lease_expires_at: held.lease_expires_at });
-      // Answers of which this marker holds a round (leased, lapsed or not): never a second round of one of them.
-      const heldSnippets = mine.filter((t) => t.id !== null).map((t) => num(t.snippet_id));
-      const heldIds = mine.filter((t) => t.id !== null).map((t) => num(t.id));
+          const eligibleIds = new Set(itemIds);
+          const held = mine
+            .filter(
+              (t) =>
+                t.id !== null &&
+                eligibleIds.has(num(t.item_id)) &&
+                num(t.id) !== body.exceptTaskId &&
+                (new Date(t.lease_expires_at).getTime() > now.getTime() || num(t.qc_for) === me),
+            )
+            .sort((x, y) => num(x.id) - num(y.id))[0];
+          if (held)
+            return result({
+              id: num(held.id),
+              item_id: num(held.item_id),
+              snippet_id: num(held.snippet_id),
+              lease_expires_at: held.lease_expires_at,
+            });
+          // Answers of which this marker holds a round (leased, lapsed or not): never a second round of one of them.
+          const heldSnippets = mine.filter((t) => t.id !== null).map((t) => num(t.snippet_id));
+          const heldIds = mine.filter((t) => t.id !== null).map((t) => num(t.id));
 
-      // 试评 first: a marker in trial on an item gets its trial answers, one each, before any live answer of it.
-      if (gate.trial.length) {
-        const trials: { snippet_id: number; item_id: number; exam_id: number }[] = await m.query(
-          `SELECT r.snippet_id, r.item_id, s.exam_id FROM reference_answer r JOIN answer_snippet s ON s.id = r.snippet_id
+          // 试评 first: a marker in trial on an item gets its trial answers, one each, before any live answer of it.
+          if (gate.trial.length) {
+            const trials: { snippet_id: number; item_id: number; exam_id: number }[] = await m.query(
+              `SELECT r.snippet_id, r.item_id, s.exam_id FROM reference_answer r JOIN answer_snippet s ON s.id = r.snippet_id
            WHERE r.kind = 'trial' AND r.item_id IN (?)
              AND NOT EXISTS (SELECT 1 FROM marking_task q WHERE q.snippet_id = r.snippet_id AND q.kind = 'trial' AND q.qc_for = ?)
            ORDER BY r.item_id, r.id LIMIT 1`,
-          [gate.trial, me],
-        );
-        if (trials.length) return result(await this.insertQcTask(m, TaskKind.Trial, me, trials[0], expires, null));
-      }
+              [gate.trial, me],
+            );
+            if (trials.length) return result(await this.insertQcTask(m, TaskKind.Trial, me, trials[0], expires, null));
+          }
 
-      // Live answers, one item after another from a random start (markers of several items spread over them). Each
-      // probe walks one index from its start and locks the first free row: lapsed leases by expiry, then the pool in
-      // shuffle order. A row another marker is leasing right now is skipped, not waited for; one this marker has
-      // marked, or whose other round it holds, is passed over.
-      const start = live.length > 1 ? randomInt(0, live.length) : 0;
-      // "Not marked by me" is a scalar count, not NOT EXISTS: MariaDB turns that NOT EXISTS into NOT IN over a
-      // materialised subquery that reads the whole mark_event index (every mark of every marker) on each call; the
-      // count is one index lookup per candidate row.
-      const notMarked = (t: string) =>
-        `(SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = ${t}.snippet_id AND e.marker_id = ?) = 0`;
-      const notHeld = heldSnippets.length ? heldSnippets : [0];
-      for (let k = 0; k < live.length; k++) {
-        const itemId = live[(start + k) % live.length];
-        // Lapsed leases are rare: read without locking (a locking range scan would also lock the first pending row
-        // after the range, which the leasing UPDATE of another marker needs: a deadlock), then lock the row itself; the
-        // read rides with the pool's, whose row is then left unused (locked until the commit, skipped by others).
-        // The probe reads the lease index only (no per-row subquery: most calls find nothing, and planning one cost
-        // more than the probe); whether this marker marked the answer is asked when a row is locked.
-        let lapsed: { id: number }[] = [];
-        m.later(
-          `SELECT t.id FROM marking_task t FORCE INDEX (idx_marking_task_item_lease)
+          // Live answers, one item after another from a random start (markers of several items spread over them). Each
+          // probe walks one index from its start and locks the first free row: lapsed leases by expiry, then the pool in
+          // shuffle order. A row another marker is leasing right now is skipped, not waited for; one this marker has
+          // marked, or whose other round it holds, is passed over.
+          const start = live.length > 1 ? randomInt(0, live.length) : 0;
+          // "Not marked by me" is a scalar count, not NOT EXISTS: MariaDB turns that NOT EXISTS into NOT IN over a
+          // materialised subquery that reads the whole mark_event index (every mark of every marker) on each call; the
+          // count is one index lookup per candidate row.
+          const notMarked = (t: string) =>
+            `(SELECT COUNT(*) FROM mark_event e FORCE INDEX (idx_mark_event_snippet_marker) WHERE e.snippet_id = ${t}.snippet_id AND e.marker_id = ?) = 0`;
+          const notHeld = heldSnippets.length ? heldSnippets : [0];
+          for (let k = 0; k < live.length; k++) {
+            const itemId = live[(start + k) % live.length];
+            // Lapsed leases are rare: read without locking (a locking range scan would also lock the first pending row
+            // after the range, which the leasing UPDATE of another marker needs: a deadlock), then lock the row itself; the
+            // read rides with the pool's, whose row is then left unused (locked until the commit, skipped by others).
+            // The probe reads the lease index only (no per-row subquery: most calls find nothing, and planning one cost
+            // more than the probe); whether this marker marked the answer is asked when a row is locked.
+            let lapsed: { id: number }[] = [];
+            m.later(
+              `SELECT t.id FROM marking_task t FORCE INDEX (idx_marking_task_item_lease)
            WHERE t.item_id = ? AND t.status = 'leased' AND t.lease_expires_at <= ? AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND}
              AND (t.snippet_id NOT IN (?) OR t.id IN (?))
            ORDER BY t.lease_expires_at LIMIT 20`,
-          [itemId, now, notHeld, heldIds.length ? heldIds : [0]],
-          (r) => (lapsed = r),
-        );
-        // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
-        // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
-        // "Not marked by me" as an anti-join here (a third less of MariaDB's CPU than the scalar count): it locks
-        // nothing of anyone else (only this marker's own marks are read), and this marker's mark still being written
-        // by a submit cannot be skipped as locked: that submit holds the answer's tasks, which the read of the marker's
-        // own tasks above waited for.
-        let rows: { id: number; snippet_id: number; exam_id: number }[] = await m.query(
-          `SELECT STRAIGHT_JOIN t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
+              [itemId, now, notHeld, heldIds.length ? heldIds : [0]],
+              (r) => (lapsed = r),
+            );
+            // (Not joined with answer_snippet for the token: that would lock the snippet's row as well, and another
+            // round of an answer being leased by someone else would look taken, a 204 at the end of a pool.)
+            // "Not marked by me" as an anti-join here (a third less of MariaDB's CPU than the scalar count): it locks
+            // nothing of anyone else (only this marker's own marks are read), and this marker's mark still being written
+            // by a submit cannot be skipped as locked: that submit holds the answer's tasks, which the read of the marker's
+            // own tasks above waited for.
+            let rows: { id: number; snippet_id: number; exam_id: number }[] = await m.query(
+              `SELECT STRAIGHT_JOIN t.id, t.snippet_id, t.exam_id FROM marking_task t FORCE INDEX (idx_marking_task_item_pool)
            LEFT JOIN mark_event e FORCE INDEX (idx_mark_event_snippet_marker) ON e.snippet_id = t.snippet_id AND e.marker_id = ?
            WHERE t.item_id = ? AND t.status = 'pending' AND t.kind = 'live' AND t.round < ${ARBITRATION_ROUND} AND t.snippet_id NOT IN (?) AND e.id IS NULL
            ORDER BY t.shuffle_key, t.id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [me, itemId, notHeld],
-        );
-        for (const l of lapsed) {
-          const got: typeof rows = await m.query(
-            `SELECT id, snippet_id, exam_id FROM marking_task t WHERE id = ? AND status = 'leased' AND lease_expires_at <= ? AND ${notMarked('t')} FOR UPDATE SKIP LOCKED`,
-            [l.id, now, me],
-          );
-          if (got.length) {
-            rows = got;
-            break;
+              [me, itemId, notHeld],
+            );
+            for (const l of lapsed) {
+              const got: typeof rows = await m.query(
+                `SELECT id, snippet_id, exam_id FROM marking_task t WHERE id = ? AND status = 'leased' AND lease_expires_at <= ? AND ${notMarked('t')} FOR UPDATE SKIP LOCKED`,
+                [l.id, now, me],
+              );
+              if (got.length) {
+                rows = got;
+                break;
+              }
+            }
+            if (!rows.length) continue;
+            const c = rows[0];
+            // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
+            const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
+            if (qc)
+              return result(
+                await this.insertQcTask(
+                  m,
+                  qc.kind,
+                  me,
+                  { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) },
+                  expires,
+                  qc.refEventId,
+                ),
+              );
+            // Sent with the COMMIT (one round trip): nothing here reads its result.
+            m.later(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [
+              me,
+              expires,
+              c.id,
+            ]);
+            return result({ id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires });
           }
-        }
-        if (!rows.length) continue;
-        const c = rows[0];
-        // Seeds and self re-marking are mixed in here, in place of this live answer, looking exactly like one.
-        const qc = await this.drawQcTask(m, me, itemId, facts.get(itemId)!.qc);
-        if (qc) return result(await this.insertQcTask(m, qc.kind, me, { snippet_id: qc.snippetId, item_id: itemId, exam_id: num(c.exam_id) }, expires, qc.refEventId));
-        // Sent with the COMMIT (one round trip): nothing here reads its result.
-        m.later(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [me, expires, c.id]);
-        return result({ id: num(c.id), item_id: itemId, snippet_id: num(c.snippet_id), lease_expires_at: expires });
-      }
-      return result(null);
-    });
+          return result(null);
+        },
+      );
     // SKIP LOCKED hides a task that someone is leasing or submitting at this instant (a submit locks every round of
     // its answer). At the end of a pool that would be a 204 while work is left: look again, without locks, first.
     let leased = await lease();
@@ -290,7 +346,13 @@ export class MarkingService {
    * What stands between this marker and live answers, item by item: suspended, still in trial, or the daily cap
    * reached (blocked); and the items whose trial answers are due.
    */
-  private async markerGate(m: Sql, me: number, eligible: { item_id: number; phase: string | null; suspended: number | null }[], facts: Map<number, ItemFacts>, now: Date) {
+  private async markerGate(
+    m: Sql,
+    me: number,
+    eligible: { item_id: number; phase: string | null; suspended: number | null }[],
+    facts: Map<number, ItemFacts>,
+    now: Date,
+  ) {
     const blocked = new Set<number>();
     const trial: number[] = [];
     const capped: { itemId: number; cap: number }[] = [];
@@ -364,11 +426,18 @@ export class MarkingService {
        VALUES (?, ?, ?, 0, 'leased', ?, ?, 0, ?, ?, 0, ?)`,
       [num(at.exam_id), num(at.item_id), num(at.snippet_id), me, expires, kind, me, refEventId],
     );
-    return { id: num(ins.insertId), item_id: num(at.item_id), snippet_id: num(at.snippet_id), lease_expires_at: expires };
+    return {
+      id: num(ins.insertId),
+      item_id: num(at.item_id),
+      snippet_id: num(at.snippet_id),
+      lease_expires_at: expires,
+    };
   }
 
   private async taskView(task: LeasedTask, f: ItemFacts): Promise<NextTaskResponse> {
-    const [snippet]: { token: string }[] = task.token ? [{ token: task.token }] : await this.sql.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
+    const [snippet]: { token: string }[] = task.token
+      ? [{ token: task.token }]
+      : await this.sql.query('SELECT token FROM answer_snippet WHERE id = ?', [task.snippet_id]);
     // Blind marking: nothing here names the student, the school, the class or the other markers.
     return {
       taskId: num(task.id),
@@ -423,7 +492,14 @@ export class MarkingService {
     const taskId = requiredId(taskIdRaw, '任务编号');
     const me = actor.userId;
     let result:
-      | { event: SubmitMarkResponse; added: { eventId: number }; task: TaskRow; facts: ItemFacts; resolution: Resolution | null; examOpen: () => boolean }
+      | {
+          event: SubmitMarkResponse;
+          added: { eventId: number };
+          task: TaskRow;
+          facts: ItemFacts;
+          resolution: Resolution | null;
+          examOpen: () => boolean;
+        }
       | { duplicateId: number };
     try {
       result = await this.sql.transaction(async (m) => {
@@ -435,7 +511,10 @@ export class MarkingService {
         // table read, and every row locked by someone else waited for, on each submit.
         // Which snippet a task is of never changes: this process remembers it for the tasks it leased.
         const known = this.taskSnippets.get(taskId);
-        const [of]: { snippet_id: number }[] = known !== undefined ? [{ snippet_id: known }] : await m.query('SELECT snippet_id FROM marking_task WHERE id = ?', [taskId]);
+        const [of]: { snippet_id: number }[] =
+          known !== undefined
+            ? [{ snippet_id: known }]
+            : await m.query('SELECT snippet_id FROM marking_task WHERE id = ?', [taskId]);
         if (!of) throw new NotFoundException('阅卷任务不存在');
         const locked: TaskRow[] = await m.query(
           `SELECT id, item_id, exam_id, snippet_id, round, status, kind, leased_by, attempt, ref_event_id FROM marking_task FORCE INDEX (uq_marking_task_slot)
@@ -453,33 +532,64 @@ export class MarkingService {
         }
         if (task.status !== TaskStatus.Leased || num(task.leased_by) !== me) {
           // A repeated submit (flaky network, double Enter) gets the first answer back and writes nothing.
-          const [same]: { id: number }[] = await m.query('SELECT id FROM mark_event WHERE client_id = ?', [body.clientId]);
+          const [same]: { id: number }[] = await m.query('SELECT id FROM mark_event WHERE client_id = ?', [
+            body.clientId,
+          ]);
           if (same) return { duplicateId: num(same.id) };
           // An expired lease that nobody else has taken is still honoured (status stays leased): the work was done.
-          if (task.status === TaskStatus.Done && num(task.leased_by) === me) throw new ConflictException('该题已提交过评分');
+          if (task.status === TaskStatus.Done && num(task.leased_by) === me)
+            throw new ConflictException('该题已提交过评分');
           throw new ConflictException('该任务已不在您名下（可能已超时被收回），请领取新任务');
         }
         const kind = task.kind as TaskKind;
         const refEventId = task.ref_event_id === null ? null : num(task.ref_event_id);
-        const agreed = kind === TaskKind.Live ? null : await this.qcAgreement(m, { kind, snippetId: num(task.snippet_id), refEventId }, item, body);
+        const agreed =
+          kind === TaskKind.Live
+            ? null
+            : await this.qcAgreement(m, { kind, snippetId: num(task.snippet_id), refEventId }, item, body);
         // The task is done, and the mark inserted: both ride with the next statement (the answer's marks, when this
         // mark may settle it) or the COMMIT (the update first; both or neither commit). A clientId used before makes
         // the insert fail on its unique key: handled below, nothing is written.
         m.later(`UPDATE marking_task SET status = 'done', lease_expires_at = NULL WHERE id = ?`, [taskId]);
-        const added = { taskId, round: num(task.round), score: body.score ?? null, problem: body.problem ?? null, markerId: me, eventId: 0 };
+        const added = {
+          taskId,
+          round: num(task.round),
+          score: body.score ?? null,
+          problem: body.problem ?? null,
+          markerId: me,
+          eventId: 0,
+        };
         m.later(
           `INSERT INTO mark_event (exam_id, task_id, snippet_id, item_id, marker_id, round, score, problem, seconds_spent, client_id, kind, ref_event_id, agreed)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [num(task.exam_id), taskId, num(task.snippet_id), item.id, me, num(task.round), body.score ?? null, body.problem ?? null, body.secondsSpent ?? 0, body.clientId, kind, refEventId, agreed],
+          [
+            num(task.exam_id),
+            taskId,
+            num(task.snippet_id),
+            item.id,
+            me,
+            num(task.round),
+            body.score ?? null,
+            body.problem ?? null,
+            body.secondsSpent ?? 0,
+            body.clientId,
+            kind,
+            refEventId,
+            agreed,
+          ],
           (ok: { insertId: number }) => (added.eventId = num(ok.insertId)),
         );
         task.status = TaskStatus.Done;
-        const resolution = kind === TaskKind.Live ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, added, facts }) : null;
+        const resolution =
+          kind === TaskKind.Live
+            ? await this.resolveSnippet(m, num(task.snippet_id), { tasks: locked, added, facts })
+            : null;
         // Results can only become due when this mark settled an answer: whether any task of the exam is still open is
         // read right after the COMMIT, in its round trip (a read inside the transaction could miss the last two
         // answers of an exam settled at the same instant).
         let examOpen = true;
-        if (resolution?.state === 'final') m.afterCommit(EXAM_OPEN_SQL, [num(task.exam_id)], (rows: unknown[]) => (examOpen = rows.length > 0));
+        if (resolution?.state === 'final')
+          m.afterCommit(EXAM_OPEN_SQL, [num(task.exam_id)], (rows: unknown[]) => (examOpen = rows.length > 0));
         const event = { markEventId: 0, taskId, score: body.score ?? null, problem: body.problem ?? null };
         return { event, added, task, facts, resolution, examOpen: () => examOpen };
       });
@@ -490,14 +600,20 @@ export class MarkingService {
       if (!winner) throw e;
       return this.answerFor(winner, me, taskId);
     }
-    if ('duplicateId' in result) return this.answerFor(await this.ds.getRepository(MarkEvent).findOneByOrFail({ id: result.duplicateId }), me, taskId);
+    if ('duplicateId' in result)
+      return this.answerFor(
+        await this.ds.getRepository(MarkEvent).findOneByOrFail({ id: result.duplicateId }),
+        me,
+        taskId,
+      );
     this.taskSnippets.delete(taskId);
     // The insert's id arrived with the round trip that carried it.
     result.event.markEventId = result.added.eventId;
     const kind = result.task.kind as TaskKind;
     if (kind === TaskKind.Seed) await this.afterSeed(me, result.facts.item);
     else if (kind === TaskKind.Trial) await this.afterTrial(me, result.facts.item);
-    if (result.resolution?.state === 'final' && !result.examOpen()) await this.triggerResultsIfComplete(num(result.task.exam_id));
+    if (result.resolution?.state === 'final' && !result.examOpen())
+      await this.triggerResultsIfComplete(num(result.task.exam_id));
     return result.event;
   }
 
@@ -516,16 +632,43 @@ export class MarkingService {
   private async resolveSnippet(
     m: SqlTx | EntityManager,
     snippetId: number,
-    known: { tasks?: TaskRow[]; added?: { taskId: number; round: number; score: number | null; problem: string | null; markerId: number; eventId: number }; facts?: ItemFacts } = {},
+    known: {
+      tasks?: TaskRow[];
+      added?: {
+        taskId: number;
+        round: number;
+        score: number | null;
+        problem: string | null;
+        markerId: number;
+        eventId: number;
+      };
+      facts?: ItemFacts;
+    } = {},
   ): Promise<Resolution> {
     // The first counting mark of an answer (no other live task of it done: every counting mark sits on a done task)
     // resolves from itself alone; unless that makes it final, there is nothing to read or write.
-    if (known.tasks && known.added && known.facts && !known.tasks.some((t) => t.kind === TaskKind.Live && t.status === TaskStatus.Done && num(t.id) !== known.added!.taskId)) {
+    if (
+      known.tasks &&
+      known.added &&
+      known.facts &&
+      !known.tasks.some(
+        (t) => t.kind === TaskKind.Live && t.status === TaskStatus.Done && num(t.id) !== known.added!.taskId,
+      )
+    ) {
       const { round, score, problem, markerId } = known.added;
       const alone = resolveFinalScore(ruleOf(known.facts.item), [{ round, score, problem, markerId }]);
       if (alone.state !== 'final') return alone;
     }
-    const rows: { exam_id: number; student_id: number; item_id: number; id: number | null; round: number; score: string | null; problem: string | null; marker_id: number }[] = await m.query(
+    const rows: {
+      exam_id: number;
+      student_id: number;
+      item_id: number;
+      id: number | null;
+      round: number;
+      score: string | null;
+      problem: string | null;
+      marker_id: number;
+    }[] = await m.query(
       `SELECT s.exam_id, s.student_id, s.item_id, e.id, e.round, e.score, e.problem, e.marker_id
        FROM answer_snippet s LEFT JOIN mark_event e ON e.snippet_id = s.id AND e.kind = 'live'
          AND NOT EXISTS (SELECT 1 FROM mark_supersession x WHERE x.mark_event_id = e.id)
@@ -537,16 +680,34 @@ export class MarkingService {
     const facts = await this.items.one(snippet.itemId, m instanceof EntityManager ? m : undefined);
     if (!facts) throw new NotFoundException('题目不存在');
     const item = facts.item;
-    const events = rows.filter((r) => r.id !== null).map((r) => ({ id: num(r.id), round: num(r.round), score: r.score === null ? null : num(r.score), problem: r.problem, markerId: num(r.marker_id) }));
+    const events = rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        id: num(r.id),
+        round: num(r.round),
+        score: r.score === null ? null : num(r.score),
+        problem: r.problem,
+        markerId: num(r.marker_id),
+      }));
     const resolve = (evs: typeof events) =>
       resolveFinalScore(
         ruleOf(item),
-        evs.filter((e) => e.round < ARBITRATION_ROUND).map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
+        evs
+          .filter((e) => e.round < ARBITRATION_ROUND)
+          .map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
         evs.filter((e) => e.round === ARBITRATION_ROUND).at(-1)?.score ?? undefined,
       );
     const resolution = resolve(events);
-    const tasks: TaskRow[] = known.tasks ?? (await m.query('SELECT id, round, status, kind, attempt FROM marking_task WHERE snippet_id = ?', [snippetId]));
-    const open = (round: (r: number) => boolean) => tasks.filter((t) => t.kind === TaskKind.Live && round(num(t.round)) && (t.status === TaskStatus.Pending || t.status === TaskStatus.Leased));
+    const tasks: TaskRow[] =
+      known.tasks ??
+      (await m.query('SELECT id, round, status, kind, attempt FROM marking_task WHERE snippet_id = ?', [snippetId]));
+    const open = (round: (r: number) => boolean) =>
+      tasks.filter(
+        (t) =>
+          t.kind === TaskKind.Live &&
+          round(num(t.round)) &&
+          (t.status === TaskStatus.Pending || t.status === TaskStatus.Leased),
+      );
     const voidOpen = async (list: TaskRow[]) => {
       if (!list.length) return;
       await writeLater(m, `UPDATE marking_task SET status = 'void' WHERE id IN (?)`, [list.map((t) => num(t.id))]);
@@ -560,11 +721,28 @@ export class MarkingService {
       const updated =
         before && before.state !== 'final'
           ? 0
-          : num((await m.query('UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?', [resolution.score, ScoreSource.Marking, resolution.ruleVersion, snippet.studentId, snippet.itemId])).affectedRows);
+          : num(
+              (
+                await m.query(
+                  'UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?',
+                  [resolution.score, ScoreSource.Marking, resolution.ruleVersion, snippet.studentId, snippet.itemId],
+                )
+              ).affectedRows,
+            );
       if (!updated) {
-        await writeLater(m, 'INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          snippet.examId, item.paperId, snippet.studentId, snippet.itemId, resolution.score, ScoreSource.Marking, resolution.ruleVersion,
-        ]);
+        await writeLater(
+          m,
+          'INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [
+            snippet.examId,
+            item.paperId,
+            snippet.studentId,
+            snippet.itemId,
+            resolution.score,
+            ScoreSource.Marking,
+            resolution.ruleVersion,
+          ],
+        );
       }
       // Open rounds no longer needed: a third round once the first two agree (e.g. after a re-queue), and every
       // open round once the subject lead's score is final.
@@ -575,7 +753,11 @@ export class MarkingService {
       // new mark on an answer that was not final before, there is none to withdraw.
       const before = known.added === undefined ? null : resolve(events.filter((e) => e.id !== known.added!.eventId));
       if (!before || before.state === 'final') {
-        await writeLater(m, 'DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [snippet.studentId, snippet.itemId, ScoreSource.Marking]);
+        await writeLater(m, 'DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?', [
+          snippet.studentId,
+          snippet.itemId,
+          ScoreSource.Marking,
+        ]);
       }
       // Rounds 1 and 2 incomplete again (a re-queued mark): a third round waits until they are both in and disagree.
       if (resolution.state === 'pending') await voidOpen(open((r) => r === 3));
@@ -585,7 +767,13 @@ export class MarkingService {
           await writeLater(
             m,
             `INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key, kind, qc_for, attempt) VALUES (?, ?, ?, 3, 'pending', ?, 'live', 0, ?)`,
-            [snippet.examId, snippet.itemId, snippetId, randomInt(0, 2 ** 31 - 1), thirds.reduce((a, t) => Math.max(a, num(t.attempt) + 1), 0)],
+            [
+              snippet.examId,
+              snippet.itemId,
+              snippetId,
+              randomInt(0, 2 ** 31 - 1),
+              thirds.reduce((a, t) => Math.max(a, num(t.attempt) + 1), 0),
+            ],
           );
         }
       }
@@ -610,21 +798,35 @@ export class MarkingService {
   // ───────────────────────────── quality control (marker side) ─────────────────────────────
 
   /** Trial and seed marks against the lead's definitive score; a self re-mark against the marker's own earlier mark. */
-  private async qcAgreement(m: Sql, task: { kind: string; snippetId: number; refEventId: number | null }, item: Item, body: SubmitMarkBody): Promise<boolean> {
+  private async qcAgreement(
+    m: Sql,
+    task: { kind: string; snippetId: number; refEventId: number | null },
+    item: Item,
+    body: SubmitMarkBody,
+  ): Promise<boolean> {
     // Raw SQL (submit runs on SqlPool): DECIMAL columns come back as strings, parsed here as the entities' transformer does.
     const dec = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Number(v));
     const score = body.score ?? null;
     if (task.kind === TaskKind.Self) {
-      const [earlier]: { score: string | null; problem: string | null }[] = task.refEventId ? await m.query('SELECT score, problem FROM mark_event WHERE id = ?', [task.refEventId]) : [];
+      const [earlier]: { score: string | null; problem: string | null }[] = task.refEventId
+        ? await m.query('SELECT score, problem FROM mark_event WHERE id = ?', [task.refEventId])
+        : [];
       if (!earlier) return false;
       const earlierScore = dec(earlier.score);
-      if (earlierScore === null || score === null) return (earlier.problem ?? null) === (body.problem ?? null) && earlierScore === score;
+      if (earlierScore === null || score === null)
+        return (earlier.problem ?? null) === (body.problem ?? null) && earlierScore === score;
       return agrees(score, earlierScore, item.tolerance);
     }
     const kind = task.kind === TaskKind.Trial ? ReferenceKind.Trial : ReferenceKind.Seed;
-    const [ref]: { score: string }[] = await m.query('SELECT score FROM reference_answer WHERE snippet_id = ? AND kind = ? LIMIT 1', [task.snippetId, kind]);
+    const [ref]: { score: string }[] = await m.query(
+      'SELECT score FROM reference_answer WHERE snippet_id = ? AND kind = ? LIMIT 1',
+      [task.snippetId, kind],
+    );
     if (!ref) return false;
-    const [setting]: { seed_tolerance: string | null }[] = await m.query('SELECT seed_tolerance FROM item_qc_setting WHERE item_id = ?', [item.id]);
+    const [setting]: { seed_tolerance: string | null }[] = await m.query(
+      'SELECT seed_tolerance FROM item_qc_setting WHERE item_id = ?',
+      [item.id],
+    );
     return agrees(score, dec(ref.score)!, dec(setting?.seed_tolerance) ?? item.tolerance);
   }
 
@@ -635,10 +837,24 @@ export class MarkingService {
     const state = await this.ds.getRepository(MarkerItemState).findOneBy({ itemId: item.id, markerId: me });
     if (state?.suspended) return;
     // After the lead restores a marker, only the seeds marked since count: the misses that suspended them are settled.
-    const seeds = (await this.qcEvents(me, item.id, 'seed')).filter((e) => !state?.restoredAfter || e.id > state.restoredAfter);
-    if (!shouldSuspend(seeds.map((e) => e.agreed), { misses: setting.seedMisses, window: setting.seedWindow })) return;
+    const seeds = (await this.qcEvents(me, item.id, 'seed')).filter(
+      (e) => !state?.restoredAfter || e.id > state.restoredAfter,
+    );
+    if (
+      !shouldSuspend(
+        seeds.map((e) => e.agreed),
+        { misses: setting.seedMisses, window: setting.seedWindow },
+      )
+    )
+      return;
     const misses = seeds.slice(-setting.seedWindow).filter((e) => !e.agreed).length;
-    await this.setSuspended(item.id, me, true, `测评卷最近 ${Math.min(seeds.length, setting.seedWindow)} 份中有 ${misses} 份超出误差，自动暂停`, null);
+    await this.setSuspended(
+      item.id,
+      me,
+      true,
+      `测评卷最近 ${Math.min(seeds.length, setting.seedWindow)} 份中有 ${misses} 份超出误差，自动暂停`,
+      null,
+    );
     const live = await this.liveMarksOf(me, item.id);
     await this.requeueEvents(marksToRequeue(live, seeds), 'suspended', null);
   }
@@ -648,11 +864,16 @@ export class MarkingService {
     const setting = await this.ds.getRepository(ItemQcSetting).findOneBy({ itemId: item.id });
     const refs = await this.ds.getRepository(ReferenceAnswer).countBy({ itemId: item.id, kind: ReferenceKind.Trial });
     const outcomes = (await this.qcEvents(me, item.id, 'trial')).map((e) => e.agreed);
-    if (trialVerdict(outcomes, refs, setting?.trialPassRate ?? null) === 'pass') await this.setPhase(item.id, me, MarkerPhase.Live, null);
+    if (trialVerdict(outcomes, refs, setting?.trialPassRate ?? null) === 'pass')
+      await this.setPhase(item.id, me, MarkerPhase.Live, null);
   }
 
   /** The marker's QC events of one kind on an item, latest per snippet (a 回评 change counts, not the first try). */
-  async qcEvents(markerId: number, itemId: number, kind: 'seed' | 'trial' | 'self'): Promise<{ id: number; agreed: boolean }[]> {
+  async qcEvents(
+    markerId: number,
+    itemId: number,
+    kind: 'seed' | 'trial' | 'self',
+  ): Promise<{ id: number; agreed: boolean }[]> {
     const rows: { id: number; agreed: number | null }[] = await this.ds.query(
       `SELECT e.id, e.agreed FROM mark_event e WHERE e.marker_id = ? AND e.item_id = ? AND e.kind = ?
          AND NOT EXISTS (SELECT 1 FROM mark_supersession x WHERE x.mark_event_id = e.id) ORDER BY e.id`,
@@ -671,33 +892,75 @@ export class MarkingService {
     return rows.map((r) => ({ id: num(r.id) }));
   }
 
-  async setSuspended(itemId: number, markerId: number, suspended: boolean, reason: string | null, by: number | null): Promise<void> {
+  async setSuspended(
+    itemId: number,
+    markerId: number,
+    suspended: boolean,
+    reason: string | null,
+    by: number | null,
+  ): Promise<void> {
     const repo = this.ds.getRepository(MarkerItemState);
     const setting = await this.ds.getRepository(ItemQcSetting).findOneBy({ itemId });
     const existing = await repo.findOneBy({ itemId, markerId });
     // On restore, remember the last mark event so far: seed misses before it no longer count towards suspension.
     const restoredAfter = suspended
-      ? existing?.restoredAfter ?? null
-      : num((await this.ds.query('SELECT MAX(id) AS id FROM mark_event WHERE marker_id = ? AND item_id = ?', [markerId, itemId]))[0]?.id) || null;
+      ? (existing?.restoredAfter ?? null)
+      : num(
+          (
+            await this.ds.query('SELECT MAX(id) AS id FROM mark_event WHERE marker_id = ? AND item_id = ?', [
+              markerId,
+              itemId,
+            ])
+          )[0]?.id,
+        ) || null;
     await repo.upsert(
-      { itemId, markerId, suspended, reason, changedBy: by, restoredAfter, phase: existing?.phase ?? (setting?.trialRequired ? MarkerPhase.Trial : MarkerPhase.Live) },
+      {
+        itemId,
+        markerId,
+        suspended,
+        reason,
+        changedBy: by,
+        restoredAfter,
+        phase: existing?.phase ?? (setting?.trialRequired ? MarkerPhase.Trial : MarkerPhase.Live),
+      },
       ['itemId', 'markerId'],
     );
     if (suspended) {
       // A suspended marker's open leases on the item go back to the pool at once.
-      await this.ds.query(`UPDATE marking_task SET status = 'pending', leased_by = NULL, lease_expires_at = NULL WHERE item_id = ? AND leased_by = ? AND status = 'leased' AND kind = 'live'`, [itemId, markerId]);
+      await this.ds.query(
+        `UPDATE marking_task SET status = 'pending', leased_by = NULL, lease_expires_at = NULL WHERE item_id = ? AND leased_by = ? AND status = 'leased' AND kind = 'live'`,
+        [itemId, markerId],
+      );
     }
     await this.ds.getRepository(AuditLog).insert({
-      userId: by, action: suspended ? 'marking.suspend' : 'marking.restore', entity: 'marker_item_state', entityId: `${itemId}:${markerId}`, detail: { itemId, markerId, reason },
+      userId: by,
+      action: suspended ? 'marking.suspend' : 'marking.restore',
+      entity: 'marker_item_state',
+      entityId: `${itemId}:${markerId}`,
+      detail: { itemId, markerId, reason },
     });
   }
 
   async setPhase(itemId: number, markerId: number, phase: MarkerPhase, by: number | null): Promise<void> {
     const repo = this.ds.getRepository(MarkerItemState);
     const existing = await repo.findOneBy({ itemId, markerId });
-    await repo.upsert({ itemId, markerId, phase, suspended: existing?.suspended ?? false, reason: existing?.reason ?? null, changedBy: by }, ['itemId', 'markerId']);
+    await repo.upsert(
+      {
+        itemId,
+        markerId,
+        phase,
+        suspended: existing?.suspended ?? false,
+        reason: existing?.reason ?? null,
+        changedBy: by,
+      },
+      ['itemId', 'markerId'],
+    );
     await this.ds.getRepository(AuditLog).insert({
-      userId: by, action: by === null ? 'marking.trial_auto_pass' : 'marking.approve', entity: 'marker_item_state', entityId: `${itemId}:${markerId}`, detail: { itemId, markerId, phase },
+      userId: by,
+      action: by === null ? 'marking.trial_auto_pass' : 'marking.approve',
+      entity: 'marker_item_state',
+      entityId: `${itemId}:${markerId}`,
+      detail: { itemId, markerId, phase },
     });
   }
 
@@ -712,21 +975,48 @@ export class MarkingService {
       const event = await this.ds.getRepository(MarkEvent).findOneBy({ id: eventId });
       if (!event || event.kind !== TaskKind.Live || event.round >= ARBITRATION_ROUND) continue;
       const done = await this.ds.transaction('READ COMMITTED', async (m) => {
-        await m.query('SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE', [event.snippetId]);
+        await m.query(
+          'SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE',
+          [event.snippetId],
+        );
         if (await m.getRepository(MarkSupersession).findOneBy({ markEventId: event.id })) return false;
-        const before = await m.getRepository(FinalItemScore).findOneBy({ studentId: (await m.getRepository(AnswerSnippet).findOneByOrFail({ id: event.snippetId })).studentId, itemId: event.itemId });
-        await m.getRepository(MarkSupersession).insert({ markEventId: event.id, reason, byUserId: by, replacementEventId: null });
+        const before = await m.getRepository(FinalItemScore).findOneBy({
+          studentId: (await m.getRepository(AnswerSnippet).findOneByOrFail({ id: event.snippetId })).studentId,
+          itemId: event.itemId,
+        });
+        await m
+          .getRepository(MarkSupersession)
+          .insert({ markEventId: event.id, reason, byUserId: by, replacementEventId: null });
         const task = await m.getRepository(MarkingTask).findOneByOrFail({ id: event.taskId });
         await m.query(`UPDATE marking_task SET status = 'void' WHERE id = ?`, [task.id]);
-        const siblings = await m.getRepository(MarkingTask).findBy({ snippetId: event.snippetId, round: event.round, kind: TaskKind.Live });
+        const siblings = await m
+          .getRepository(MarkingTask)
+          .findBy({ snippetId: event.snippetId, round: event.round, kind: TaskKind.Live });
         await m.getRepository(MarkingTask).insert({
-          examId: event.examId, itemId: event.itemId, snippetId: event.snippetId, round: event.round, status: TaskStatus.Pending,
-          shuffleKey: randomInt(0, 2 ** 31 - 1), kind: TaskKind.Live, qcFor: 0, attempt: siblings.reduce((a, t) => Math.max(a, t.attempt + 1), 0),
+          examId: event.examId,
+          itemId: event.itemId,
+          snippetId: event.snippetId,
+          round: event.round,
+          status: TaskStatus.Pending,
+          shuffleKey: randomInt(0, 2 ** 31 - 1),
+          kind: TaskKind.Live,
+          qcFor: 0,
+          attempt: siblings.reduce((a, t) => Math.max(a, t.attempt + 1), 0),
         });
         const res = await this.resolveSnippet(m, event.snippetId);
         await m.getRepository(AuditLog).insert({
-          userId: by, action: 'marking.requeue', entity: 'mark_event', entityId: String(event.id),
-          detail: { reason, markerId: event.markerId, snippetId: event.snippetId, round: event.round, previousScore: before?.score ?? null, state: res.state },
+          userId: by,
+          action: 'marking.requeue',
+          entity: 'mark_event',
+          entityId: String(event.id),
+          detail: {
+            reason,
+            markerId: event.markerId,
+            snippetId: event.snippetId,
+            round: event.round,
+            previousScore: before?.score ?? null,
+            state: res.state,
+          },
         });
         return true;
       });
@@ -742,7 +1032,8 @@ export class MarkingService {
     assertScope(actor.has(Role.Marker), '您不是阅卷教师');
     const itemId = itemIdRaw === undefined || itemIdRaw === '' ? undefined : requiredId(itemIdRaw, '题目编号');
     let limit = DEFAULT_REVIEW_SIZE;
-    if (itemId !== undefined) limit = (await this.ds.getRepository(ItemQcSetting).findOneBy({ itemId }))?.reviewSize ?? DEFAULT_REVIEW_SIZE;
+    if (itemId !== undefined)
+      limit = (await this.ds.getRepository(ItemQcSetting).findOneBy({ itemId }))?.reviewSize ?? DEFAULT_REVIEW_SIZE;
     if (limitRaw !== undefined && limitRaw !== '') limit = Math.min(requiredId(limitRaw, '条数'), 50);
     // Seeds and self re-marks are listed like any mark: a marker must not be able to tell them apart.
     const rows: Record<string, unknown>[] = await this.ds.query(
@@ -777,11 +1068,13 @@ export class MarkingService {
     const me = actor.userId;
     const earlier = await this.ds.getRepository(MarkEvent).findOneBy({ clientId: body.clientId });
     if (earlier) {
-      if (earlier.markerId !== me || earlier.refEventId !== eventId) throw new ConflictException('该 clientId 已用于另一次提交');
+      if (earlier.markerId !== me || earlier.refEventId !== eventId)
+        throw new ConflictException('该 clientId 已用于另一次提交');
       return toAnswer(earlier);
     }
     const old = await this.ds.getRepository(MarkEvent).findOneBy({ id: eventId });
-    if (!old || old.markerId !== me || old.kind === TaskKind.Trial || old.round >= ARBITRATION_ROUND) throw new NotFoundException('评分记录不存在');
+    if (!old || old.markerId !== me || old.kind === TaskKind.Trial || old.round >= ARBITRATION_ROUND)
+      throw new NotFoundException('评分记录不存在');
     const item = await this.ds.getRepository(Item).findOneByOrFail({ id: old.itemId });
     if (body.score !== undefined && !isValidScore(body.score, item.maxScore, item.scoreStep)) {
       throw new BadRequestException(`分数应为 0–${fmt(item.maxScore)} 之间、步长 ${fmt(item.scoreStep)} 的整数倍`);
@@ -790,19 +1083,35 @@ export class MarkingService {
     let event: MarkEvent;
     try {
       event = await this.ds.transaction('READ COMMITTED', async (m) => {
-        await m.query('SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE', [old.snippetId]);
-        if (await m.getRepository(MarkSupersession).findOneBy({ markEventId: old.id })) throw new ConflictException('该评分已被修改或已收回，请刷新回评列表');
+        await m.query(
+          'SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE',
+          [old.snippetId],
+        );
+        if (await m.getRepository(MarkSupersession).findOneBy({ markEventId: old.id }))
+          throw new ConflictException('该评分已被修改或已收回，请刷新回评列表');
         const snippet = await m.getRepository(AnswerSnippet).findOneByOrFail({ id: old.snippetId });
-        if (await m.getRepository(FinalItemScore).findOneBy({ studentId: snippet.studentId, itemId: snippet.itemId })) throw new ConflictException('该答卷已出分，不能再修改');
+        if (await m.getRepository(FinalItemScore).findOneBy({ studentId: snippet.studentId, itemId: snippet.itemId }))
+          throw new ConflictException('该答卷已出分，不能再修改');
         const created = await m.getRepository(MarkEvent).save(
           m.getRepository(MarkEvent).create({
-            examId: old.examId, taskId: old.taskId, snippetId: old.snippetId, itemId: old.itemId, markerId: me, round: old.round,
-            score: body.score ?? null, problem: body.problem ?? null, secondsSpent: body.secondsSpent ?? 0, clientId: body.clientId,
-            kind: old.kind, refEventId: old.id,
+            examId: old.examId,
+            taskId: old.taskId,
+            snippetId: old.snippetId,
+            itemId: old.itemId,
+            markerId: me,
+            round: old.round,
+            score: body.score ?? null,
+            problem: body.problem ?? null,
+            secondsSpent: body.secondsSpent ?? 0,
+            clientId: body.clientId,
+            kind: old.kind,
+            refEventId: old.id,
             agreed: old.kind === TaskKind.Live ? null : await this.qcAgreement(m, task, item, body),
           }),
         );
-        await m.getRepository(MarkSupersession).insert({ markEventId: old.id, reason: 'review', byUserId: me, replacementEventId: created.id });
+        await m
+          .getRepository(MarkSupersession)
+          .insert({ markEventId: old.id, reason: 'review', byUserId: me, replacementEventId: created.id });
         if (old.kind === TaskKind.Live) await this.resolveSnippet(m, old.snippetId);
         return created;
       });
@@ -843,53 +1152,104 @@ export class MarkingService {
    * 'reference': the lead makes a reference answer's definitive score final, explicitly, with a reason. Each is a mark
    * event of the lead and an audit row naming the previous score, so every change of a final score is traceable.
    */
-  async arbitrate(actor: Actor, token: string, body: ArbitrateBody, mode: 'arbitrate' | 'override' | 'reference' = body.override ? 'override' : 'arbitrate') {
+  async arbitrate(
+    actor: Actor,
+    token: string,
+    body: ArbitrateBody,
+    mode: 'arbitrate' | 'override' | 'reference' = body.override ? 'override' : 'arbitrate',
+  ) {
     const ctx = await this.snippetContext(token);
     assertScope(actor.isSubjectLeadOf(ctx.exam.allianceId, ctx.paper.subject), '只有本学科的学科组长或管理员可以仲裁');
     if (!isValidScore(body.score, ctx.item.maxScore, ctx.item.scoreStep)) {
-      throw new BadRequestException(`分数应为 0–${fmt(ctx.item.maxScore)} 之间、步长 ${fmt(ctx.item.scoreStep)} 的整数倍`);
+      throw new BadRequestException(
+        `分数应为 0–${fmt(ctx.item.maxScore)} 之间、步长 ${fmt(ctx.item.scoreStep)} 的整数倍`,
+      );
     }
     const reason = body.reason?.trim() ?? '';
-    if (mode !== 'arbitrate' && !reason) throw new BadRequestException(mode === 'override' ? '改判已出分的答卷必须填写原因' : '将标准分定为最终得分必须填写原因');
+    if (mode !== 'arbitrate' && !reason)
+      throw new BadRequestException(
+        mode === 'override' ? '改判已出分的答卷必须填写原因' : '将标准分定为最终得分必须填写原因',
+      );
     const snippetId = ctx.snippet.id;
     const resolution = await this.ds.transaction('READ COMMITTED', async (m) => {
-      await m.query('SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE', [snippetId]);
-      const previous = await m.getRepository(FinalItemScore).findOneBy({ studentId: ctx.snippet.studentId, itemId: ctx.item.id });
+      await m.query(
+        'SELECT id FROM marking_task FORCE INDEX (uq_marking_task_slot) WHERE snippet_id = ? ORDER BY id FOR UPDATE',
+        [snippetId],
+      );
+      const previous = await m
+        .getRepository(FinalItemScore)
+        .findOneBy({ studentId: ctx.snippet.studentId, itemId: ctx.item.id });
       const events = await this.countingEvents(m, snippetId);
       const current = resolveFinalScore(
         ruleOf(ctx.item),
-        events.filter((e) => e.round < ARBITRATION_ROUND).map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
+        events
+          .filter((e) => e.round < ARBITRATION_ROUND)
+          .map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
         events.filter((e) => e.round === ARBITRATION_ROUND).at(-1)?.score ?? undefined,
       ).state;
-      if (mode === 'arbitrate' && current === 'final') throw new ConflictException('该答卷已出分，无需仲裁；如需改判，请选择改判并填写原因');
-      if (mode === 'arbitrate' && current !== 'need_arbitration' && current !== 'problem') throw new ConflictException('该答卷尚在评阅中，未到仲裁环节');
+      if (mode === 'arbitrate' && current === 'final')
+        throw new ConflictException('该答卷已出分，无需仲裁；如需改判，请选择改判并填写原因');
+      if (mode === 'arbitrate' && current !== 'need_arbitration' && current !== 'problem')
+        throw new ConflictException('该答卷尚在评阅中，未到仲裁环节');
       if (mode === 'override' && current !== 'final') throw new ConflictException('该答卷尚未出分，不能改判');
       let task = await m.getRepository(MarkingTask).findOneBy({ snippetId, round: ARBITRATION_ROUND });
       if (!task) {
         const ins = await m.getRepository(MarkingTask).insert({
-          examId: ctx.exam.id, itemId: ctx.item.id, snippetId, round: ARBITRATION_ROUND, status: TaskStatus.Done, leasedBy: actor.userId, shuffleKey: 0,
+          examId: ctx.exam.id,
+          itemId: ctx.item.id,
+          snippetId,
+          round: ARBITRATION_ROUND,
+          status: TaskStatus.Done,
+          leasedBy: actor.userId,
+          shuffleKey: 0,
         });
         task = await m.getRepository(MarkingTask).findOneByOrFail({ id: ins.identifiers[0].id });
       }
       const ins = await m.getRepository(MarkEvent).insert({
-        examId: ctx.exam.id, taskId: task.id, snippetId, itemId: ctx.item.id, markerId: actor.userId, round: ARBITRATION_ROUND,
-        score: body.score, problem: null, secondsSpent: 0, clientId: randomUUID(),
+        examId: ctx.exam.id,
+        taskId: task.id,
+        snippetId,
+        itemId: ctx.item.id,
+        markerId: actor.userId,
+        round: ARBITRATION_ROUND,
+        score: body.score,
+        problem: null,
+        secondsSpent: 0,
+        clientId: randomUUID(),
       });
       const res = await this.resolveSnippet(m, snippetId);
       // Every change of a final score is traceable to who and why.
       await m.getRepository(AuditLog).insert({
-        userId: actor.userId, action: mode === 'arbitrate' ? 'marking.arbitrate' : mode === 'override' ? 'marking.override' : 'marking.reference_final',
-        entity: 'answer_snippet', entityId: String(snippetId),
+        userId: actor.userId,
+        action:
+          mode === 'arbitrate'
+            ? 'marking.arbitrate'
+            : mode === 'override'
+              ? 'marking.override'
+              : 'marking.reference_final',
+        entity: 'answer_snippet',
+        entityId: String(snippetId),
         detail: {
-          itemId: ctx.item.id, score: body.score, markEventId: num(ins.identifiers[0].id), stateBefore: current,
-          previousScore: previous?.score ?? null, previousRule: previous?.ruleVersion ?? null, reason: reason || null,
+          itemId: ctx.item.id,
+          score: body.score,
+          markEventId: num(ins.identifiers[0].id),
+          stateBefore: current,
+          previousScore: previous?.score ?? null,
+          previousRule: previous?.ruleVersion ?? null,
+          reason: reason || null,
         },
       });
       return res;
     });
     await this.triggerResultsIfComplete(ctx.exam.id);
     if (resolution.state !== 'final') throw new Error('arbitration did not resolve the snippet');
-    return { token, itemId: ctx.item.id, score: resolution.score, ruleVersion: resolution.ruleVersion, basis: resolution.basis };
+    return {
+      token,
+      itemId: ctx.item.id,
+      score: resolution.score,
+      ruleVersion: resolution.ruleVersion,
+      basis: resolution.basis,
+    };
   }
 
   /** Answers waiting for the subject lead: every round marked, no final score (arbitration needed or a problem flag). */
@@ -907,14 +1267,27 @@ export class MarkingService {
       subjects === 'all' ? [exam.id] : [exam.id, subjects],
     );
     if (!rows.length) return { examId: exam.id, snippets: [] };
-    const items = new Map((await this.ds.getRepository(Item).findBy({ id: In([...new Set(rows.map((r) => num(r.item_id)))]) })).map((i) => [i.id, i]));
-    const events = await this.countingEvents(this.ds.manager, rows.map((r) => num(r.id)));
+    const items = new Map(
+      (await this.ds.getRepository(Item).findBy({ id: In([...new Set(rows.map((r) => num(r.item_id)))]) })).map((i) => [
+        i.id,
+        i,
+      ]),
+    );
+    const events = await this.countingEvents(
+      this.ds.manager,
+      rows.map((r) => num(r.id)),
+    );
     return {
       examId: exam.id,
       snippets: rows.map((r) => {
         const item = items.get(num(r.item_id))!;
-        const marks = events.filter((e) => e.snippetId === num(r.id) && e.round < ARBITRATION_ROUND).sort((x, y) => x.round - y.round || x.id - y.id);
-        const state = resolveFinalScore(ruleOf(item), marks.map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId }))).state;
+        const marks = events
+          .filter((e) => e.snippetId === num(r.id) && e.round < ARBITRATION_ROUND)
+          .sort((x, y) => x.round - y.round || x.id - y.id);
+        const state = resolveFinalScore(
+          ruleOf(item),
+          marks.map((e) => ({ round: e.round, score: e.score, problem: e.problem, markerId: e.markerId })),
+        ).state;
         return {
           token: r.token,
           itemId: item.id,
@@ -975,7 +1348,12 @@ export class MarkingService {
       tasks: { pending: num(r.pending), leased: num(r.leased), done: num(r.done) },
       mine: num(r.mine),
     }));
-    return { examId: exam.id, examName: exam.name, items, mine: items.reduce((s: number, i: { mine: number }) => s + i.mine, 0) };
+    return {
+      examId: exam.id,
+      examName: exam.name,
+      items,
+      mine: items.reduce((s: number, i: { mine: number }) => s + i.mine, 0),
+    };
   }
 
   private async examOr404(id: number): Promise<Exam> {
@@ -987,7 +1365,9 @@ export class MarkingService {
   /** 'all' for the alliance's admin, the lead's subjects, or null when the caller leads nothing there. */
   private leadSubjects(actor: Actor, allianceId: number): string[] | 'all' | null {
     if (actor.isAdminOf(allianceId)) return 'all';
-    const subjects = actor.grants.filter((g) => g.role === Role.SubjectLead && g.allianceId === allianceId && g.subject).map((g) => g.subject!);
+    const subjects = actor.grants
+      .filter((g) => g.role === Role.SubjectLead && g.allianceId === allianceId && g.subject)
+      .map((g) => g.subject!);
     return subjects.length ? [...new Set(subjects)] : null;
   }
 }

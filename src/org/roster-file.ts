@@ -45,7 +45,13 @@ function readCsv(data: Buffer): SheetRow[] {
   let records: string[][];
   try {
     // Empty lines are kept as records so that record k is spreadsheet row k + 1.
-    records = parse(text, { delimiter, bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }) as string[][];
+    records = parse(text, {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+    }) as string[][];
   } catch (err) {
     throw new RosterFileError(`CSV 文件格式有误，无法读取（${(err as Error).message}）`);
   }
@@ -58,10 +64,16 @@ function readCsv(data: Buffer): SheetRow[] {
  * first, and the actual bytes too (a ZIP may lie about its sizes), stopping at the cap.
  */
 async function assertUnpackedSizeWithin(data: Buffer, cap: number): Promise<void> {
-  const tooBig = () => new RosterFileError(`Excel 文件解压后过大（超过 ${cap / 1024 / 1024} MB），不像是学生名单或成绩表，请检查文件或分批导入`);
+  const tooBig = () =>
+    new RosterFileError(
+      `Excel 文件解压后过大（超过 ${cap / 1024 / 1024} MB），不像是学生名单或成绩表，请检查文件或分批导入`,
+    );
   let zip: yauzl.ZipFile;
   try {
-    zip = await promisify<Buffer, yauzl.Options, yauzl.ZipFile>(yauzl.fromBuffer)(data, { lazyEntries: true, validateEntrySizes: true });
+    zip = await promisify<Buffer, yauzl.Options, yauzl.ZipFile>(yauzl.fromBuffer)(data, {
+      lazyEntries: true,
+      validateEntrySizes: true,
+    });
   } catch {
     throw new RosterFileError('无法读取 .xlsx 文件，文件可能已损坏或不是 Excel 文件');
   }
@@ -69,7 +81,11 @@ async function assertUnpackedSizeWithin(data: Buffer, cap: number): Promise<void
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error) => {
       zip.close();
-      reject(err instanceof RosterFileError ? err : new RosterFileError('无法读取 .xlsx 文件，文件可能已损坏或不是 Excel 文件'));
+      reject(
+        err instanceof RosterFileError
+          ? err
+          : new RosterFileError('无法读取 .xlsx 文件，文件可能已损坏或不是 Excel 文件'),
+      );
     };
     zip.on('entry', (entry: yauzl.Entry) => {
       total += entry.uncompressedSize;
@@ -105,7 +121,8 @@ async function readXlsx(data: Buffer): Promise<SheetRow[]> {
   }
   const ws = wb.worksheets[0];
   if (!ws) throw new RosterFileError('文件为空：工作簿中没有工作表');
-  if (ws.actualRowCount > MAX_ROWS + 1) throw new RosterFileError(`文件行数过多（最多 ${MAX_ROWS} 名学生），请分批导入`);
+  if (ws.actualRowCount > MAX_ROWS + 1)
+    throw new RosterFileError(`文件行数过多（最多 ${MAX_ROWS} 名学生），请分批导入`);
   const rows: SheetRow[] = [];
   // `.text` renders numbers, rich text, hyperlinks and formula results the way the sheet shows them.
   ws.eachRow({ includeEmpty: false }, (row, rowNo) => {

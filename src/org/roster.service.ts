@@ -25,9 +25,16 @@ export class RosterService {
     @Inject(OrgService) private readonly org: OrgService,
   ) {}
 
-  async importRoster(actor: Actor, schoolId: number, file: UploadedRosterFile | undefined): Promise<{ imported: number }> {
+  async importRoster(
+    actor: Actor,
+    schoolId: number,
+    file: UploadedRosterFile | undefined,
+  ): Promise<{ imported: number }> {
     const school = await this.org.schoolOrThrow(schoolId);
-    assertScope(actor.canActForSchool(Role.Scanner, school.allianceId, schoolId), '只有本联盟管理员或本校扫描员可以导入名单');
+    assertScope(
+      actor.canActForSchool(Role.Scanner, school.allianceId, schoolId),
+      '只有本联盟管理员或本校扫描员可以导入名单',
+    );
     if (!file?.buffer) rosterFailed(['请选择要上传的名单文件（表单字段 file，.csv 或 .xlsx）']);
 
     let rows;
@@ -38,11 +45,18 @@ export class RosterService {
       throw err;
     }
 
-    const classes = await this.ds.getRepository(SchoolClass).find({ where: { schoolId }, select: { id: true, name: true } });
-    const candidates = [...new Set(rows.flatMap((r) => r.cells.map((c) => (c ?? '').trim()).filter((c) => /^\d{4,12}$/.test(c))))];
+    const classes = await this.ds
+      .getRepository(SchoolClass)
+      .find({ where: { schoolId }, select: { id: true, name: true } });
+    const candidates = [
+      ...new Set(rows.flatMap((r) => r.cells.map((c) => (c ?? '').trim()).filter((c) => /^\d{4,12}$/.test(c)))),
+    ];
     const existing = new Set<string>();
     for (let i = 0; i < candidates.length; i += CHUNK) {
-      const found = await this.ds.getRepository(Student).find({ where: { allianceId: school.allianceId, examNo: In(candidates.slice(i, i + CHUNK)) }, select: { examNo: true } });
+      const found = await this.ds.getRepository(Student).find({
+        where: { allianceId: school.allianceId, examNo: In(candidates.slice(i, i + CHUNK)) },
+        select: { examNo: true },
+      });
       for (const s of found) existing.add(s.examNo);
     }
     const [lengthRow] = await this.ds.query(
@@ -50,16 +64,34 @@ export class RosterService {
       [school.allianceId],
     );
 
-    const result = validateRoster(rows, { classes, existingExamNos: existing, examNoLength: lengthRow ? Number(lengthRow.len) : null });
+    const result = validateRoster(rows, {
+      classes,
+      existingExamNos: existing,
+      examNoLength: lengthRow ? Number(lengthRow.len) : null,
+    });
     if (!result.ok) rosterFailed(result.errors);
 
     try {
       await this.ds.transaction(async (m) => {
         const repo = m.getRepository(Student);
         for (let i = 0; i < result.students.length; i += CHUNK) {
-          await repo.insert(result.students.slice(i, i + CHUNK).map((s) => ({ allianceId: school.allianceId, schoolId, classId: s.classId, examNo: s.examNo, name: s.name })));
+          await repo.insert(
+            result.students.slice(i, i + CHUNK).map((s) => ({
+              allianceId: school.allianceId,
+              schoolId,
+              classId: s.classId,
+              examNo: s.examNo,
+              name: s.name,
+            })),
+          );
         }
-        await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'import', entity: 'roster', entityId: String(schoolId), detail: { students: result.students.length } });
+        await m.getRepository(AuditLog).insert({
+          userId: actor.userId,
+          action: 'import',
+          entity: 'roster',
+          entityId: String(schoolId),
+          detail: { students: result.students.length },
+        });
       });
     } catch (err) {
       // Another import took one of these exam numbers between our check and the insert: nothing was stored.
@@ -73,16 +105,26 @@ export class RosterService {
   async listStudents(actor: Actor, schoolId: number) {
     const school = await this.org.schoolOrThrow(schoolId);
     assertScope(
-      actor.canActForSchool(Role.Principal, school.allianceId, schoolId) || actor.canActForSchool(Role.Scanner, school.allianceId, schoolId),
+      actor.canActForSchool(Role.Principal, school.allianceId, schoolId) ||
+        actor.canActForSchool(Role.Scanner, school.allianceId, schoolId),
       '无权查看该校学生名单',
     );
     const rows: { id: number; examNo: string; name: string; className: string }[] = await this.ds.query(
       'SELECT s.id, s.exam_no AS examNo, s.name, c.name AS className FROM student s JOIN school_class c ON c.id = s.class_id WHERE s.school_id = ?',
       [schoolId],
     );
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'read', entity: 'student_list', entityId: String(schoolId), detail: { count: rows.length } });
+    await this.ds.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'read',
+      entity: 'student_list',
+      entityId: String(schoolId),
+      detail: { count: rows.length },
+    });
     return rows
       .map((r) => ({ id: Number(r.id), examNo: r.examNo, name: r.name, className: r.className }))
-      .sort((a, b) => collator.compare(a.className, b.className) || (a.examNo < b.examNo ? -1 : a.examNo > b.examNo ? 1 : 0));
+      .sort(
+        (a, b) =>
+          collator.compare(a.className, b.className) || (a.examNo < b.examNo ? -1 : a.examNo > b.examNo ? 1 : 0),
+      );
   }
 }

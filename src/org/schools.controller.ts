@@ -30,8 +30,15 @@ export class SchoolsController {
 
   @Roles(Role.Admin, Role.Scanner)
   @Post(':id/roster')
-  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }))
-  importRoster(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @UploadedFile() file: UploadedRosterFile | undefined) {
+  @UseInterceptors(
+    UploadErrorsInterceptor,
+    FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),
+  )
+  importRoster(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @UploadedFile() file: UploadedRosterFile | undefined,
+  ) {
     return this.roster.importRoster(actor, id, file);
   }
 

@@ -64,12 +64,22 @@ export class JobProducer implements OnApplicationShutdown {
 
   async renderReport(examId: number, schoolId: number) {
     const generation = await this.counters().incr(this.generationKey('report', `${examId}-${schoolId}`));
-    return this.add(JOBS.renderReport, { examId, schoolId, generation }, jobIds.renderReport(examId, schoolId, generation));
+    return this.add(
+      JOBS.renderReport,
+      { examId, schoolId, generation },
+      jobIds.renderReport(examId, schoolId, generation),
+    );
   }
 
   /** False when a later trigger of the same work exists: the job may skip itself, the later one will run. */
-  async isLatest(job: typeof JOBS.computeResults | typeof JOBS.renderReport, payload: { examId: number; schoolId?: number; generation: number }): Promise<boolean> {
-    const key = job === JOBS.computeResults ? this.generationKey('results', String(payload.examId)) : this.generationKey('report', `${payload.examId}-${payload.schoolId}`);
+  async isLatest(
+    job: typeof JOBS.computeResults | typeof JOBS.renderReport,
+    payload: { examId: number; schoolId?: number; generation: number },
+  ): Promise<boolean> {
+    const key =
+      job === JOBS.computeResults
+        ? this.generationKey('results', String(payload.examId))
+        : this.generationKey('report', `${payload.examId}-${payload.schoolId}`);
     const current = Number(await this.counters().get(key));
     return !current || current <= payload.generation;
   }

@@ -18,7 +18,11 @@ export class ReportsController {
   /** Any logged-in user reaches the service, which answers 403 '无权查看其他学校的报告' to everyone out of scope. */
   @Get('reports/:examId/:schoolId.pdf')
   @Authenticated()
-  download(@CurrentActor() actor: Actor, @Param('examId', IdParam) examId: number, @Param('schoolId', IdParam) schoolId: number) {
+  download(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdParam) examId: number,
+    @Param('schoolId', IdParam) schoolId: number,
+  ) {
     return this.reports.download(actor, examId, schoolId);
   }
 }

@@ -52,17 +52,31 @@ export class ReportsService {
    * Known input problems are recorded and returned; unexpected errors are recorded and rethrown so the
    * queue retries them.
    */
-  async renderSchoolReport(examId: number, schoolId: number): Promise<{ status: ReportStatus; blobKey: string | null; error: string | null }> {
+  async renderSchoolReport(
+    examId: number,
+    schoolId: number,
+  ): Promise<{ status: ReportStatus; blobKey: string | null; error: string | null }> {
     try {
       const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
       if (!exam) throw new ReportInputError('考试不存在');
       const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
       if (!school) throw new ReportInputError('学校不属于该考试所在的联盟');
-      const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
+      const papers = papersOfRecord(
+        await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }),
+      );
       // The papers' analyses and, for a several-subject exam, the 总分 analysis (paper id 0).
-      const rows = papers.length ? await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In([...papers.map((p) => p.id), TOTAL_PAPER_ID]) } }) : [];
+      const rows = papers.length
+        ? await this.ds
+            .getRepository(ExamAnalysis)
+            .find({ where: { examId, paperId: In([...papers.map((p) => p.id), TOTAL_PAPER_ID]) } })
+        : [];
       if (!rows.length) throw new ReportInputError('该考试的成绩尚未统计，无法生成报告');
-      const model = buildSchoolReport({ examName: exam.name, schoolId, schoolName: school.name, analyses: rows.map((r) => r.data as StoredAnalysis) });
+      const model = buildSchoolReport({
+        examName: exam.name,
+        schoolId,
+        schoolName: school.name,
+        analyses: rows.map((r) => r.data as StoredAnalysis),
+      });
       const bytes = await this.pdf.render(model);
       const key = reportBlobKey(examId, schoolId);
       await this.blobs.put(key, bytes);
@@ -72,7 +86,8 @@ export class ReportsService {
       const known = err instanceof ReportInputError;
       const reason = known ? err.message : `报告生成失败：${String((err as Error)?.message ?? err).slice(0, 250)}`;
       // A report row needs an existing exam and school (foreign keys); without them there is nothing to mark.
-      if (!(known && /考试不存在|学校不属于/.test(reason))) await this.upsertReport(examId, schoolId, ReportStatus.Failed, undefined, reason);
+      if (!(known && /考试不存在|学校不属于/.test(reason)))
+        await this.upsertReport(examId, schoolId, ReportStatus.Failed, undefined, reason);
       this.logger.warn(`report ${examId}/${schoolId} failed: ${reason}`);
       if (!known) throw err;
       return { status: ReportStatus.Failed, blobKey: null, error: reason };
@@ -80,14 +95,18 @@ export class ReportsService {
   }
 
   /** Upsert on the natural key (exam, school). A failed re-render keeps the last good PDF's key. */
-  private async upsertReport(examId: number, schoolId: number, status: ReportStatus, blobKey: string | undefined, error: string | null) {
+  private async upsertReport(
+    examId: number,
+    schoolId: number,
+    status: ReportStatus,
+    blobKey: string | undefined,
+    error: string | null,
+  ) {
     if (blobKey === undefined) {
-      await this.ds.query('INSERT INTO report (exam_id, school_id, status, error) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), error = VALUES(error)', [
-        examId,
-        schoolId,
-        status,
-        error,
-      ]);
+      await this.ds.query(
+        'INSERT INTO report (exam_id, school_id, status, error) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), error = VALUES(error)',
+        [examId, schoolId, status, error],
+      );
     } else {
       await this.ds.query(
         'INSERT INTO report (exam_id, school_id, status, blob_key, error) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = VALUES(error)',
@@ -126,7 +145,10 @@ export class ReportsService {
   /** GET /api/reports/:examId/:schoolId.pdf: the alliance's admin or that school's principal; every download is audited. */
   async download(actor: Actor, examId: number, schoolId: number): Promise<StreamableFile> {
     const exam = await this.examOrThrow(examId);
-    assertScope(actor.isAdminOf(exam.allianceId) || principalSchools(actor, exam.allianceId).includes(schoolId), '无权查看其他学校的报告');
+    assertScope(
+      actor.isAdminOf(exam.allianceId) || principalSchools(actor, exam.allianceId).includes(schoolId),
+      '无权查看其他学校的报告',
+    );
     const school = await this.ds.getRepository(School).findOneBy({ id: schoolId, allianceId: exam.allianceId });
     if (!school) throw new NotFoundException('学校不存在');
     const report = await this.ds.getRepository(Report).findOneBy({ examId, schoolId });

@@ -7,7 +7,11 @@ import { ExportsService, XlsxFile } from './exports/exports.service.js';
 import { ResultsService } from './results.service.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const xlsx = (f: XlsxFile) => new StreamableFile(f.data, { type: XLSX, disposition: `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(f.fileName)}` });
+const xlsx = (f: XlsxFile) =>
+  new StreamableFile(f.data, {
+    type: XLSX,
+    disposition: `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`,
+  });
 
 @Controller('api/exams')
 export class ResultsController {
@@ -29,7 +33,11 @@ export class ResultsController {
    */
   @Patch(':id/longitudinal')
   @Roles(Role.Admin)
-  updateLongitudinal(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number, @Body() body: { priorExamId?: unknown; improvementFormula?: unknown }) {
+  updateLongitudinal(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Body() body: { priorExamId?: unknown; improvementFormula?: unknown },
+  ) {
     return this.results.updateLongitudinalSettings(actor, id, body);
   }
 
@@ -41,7 +49,11 @@ export class ResultsController {
 
   @Get(':id/schools/:schoolId/students')
   @Roles(Role.Admin, Role.Principal)
-  students(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number, @Param('schoolId', IdParam) schoolId: number) {
+  students(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Param('schoolId', IdParam) schoolId: number,
+  ) {
     return this.results.schoolStudents(actor, id, schoolId);
   }
 

@@ -15,13 +15,30 @@ import { ReportStatus } from '../reports/entities/report.entity.js';
 import { PageStatus } from '../scans/entities/scanned-page.entity.js';
 import { analysePaper, choiceOf, ExamAnalysisData, LocalityName, SchoolKindName } from './domain/exam-analysis.js';
 import { anonymousLabels, principalView, PrincipalAnalysisView } from './domain/principal-view.js';
-import { IMPROVEMENT_FORMULAS, ImprovementFormulaName, longitudinal, LongitudinalAnalysis, principalLongitudinal, PrincipalLongitudinal } from './domain/value-added.js';
+import {
+  IMPROVEMENT_FORMULAS,
+  ImprovementFormulaName,
+  longitudinal,
+  LongitudinalAnalysis,
+  principalLongitudinal,
+  PrincipalLongitudinal,
+} from './domain/value-added.js';
 import { OutcomeStatus, resolveOutcomes } from './domain/student-outcomes.js';
 import { stratifiedAlpha } from './domain/statistics.js';
-import { principalLongitudinalOf, type PrincipalStoredLongitudinal, type StoredLongitudinal } from './domain/stored-longitudinal.js';
+import {
+  principalLongitudinalOf,
+  type PrincipalStoredLongitudinal,
+  type StoredLongitudinal,
+} from './domain/stored-longitudinal.js';
 
 export { principalLongitudinalOf, type PrincipalStoredLongitudinal, type StoredLongitudinal };
-import { subjectTotalOutcomes, TOTAL_PAPER_ID, TOTAL_RULE, TOTAL_SUBJECT, totalPaper } from './domain/subject-totals.js';
+import {
+  subjectTotalOutcomes,
+  TOTAL_PAPER_ID,
+  TOTAL_RULE,
+  TOTAL_SUBJECT,
+  totalPaper,
+} from './domain/subject-totals.js';
 import { ExamAnalysis } from './entities/exam-analysis.entity.js';
 import { StudentResult } from './entities/student-result.entity.js';
 
@@ -44,7 +61,10 @@ export interface AnalysisResponse {
   examName: string;
   /** 'admin': every unit with school names; 'principal': own school(s) + aggregates + others anonymised. */
   view: 'admin' | 'principal';
-  papers: ((ExamAnalysisData | PrincipalAnalysisView) & { computedAt: Date; longitudinal: StoredLongitudinal | PrincipalStoredLongitudinal | null })[];
+  papers: ((ExamAnalysisData | PrincipalAnalysisView) & {
+    computedAt: Date;
+    longitudinal: StoredLongitudinal | PrincipalStoredLongitudinal | null;
+  })[];
 }
 
 /** One row per student × paper of the school (one row per student for a one-paper exam). No ranks. */
@@ -103,7 +123,8 @@ export class ResultsService {
   async requestCompute(actor: Actor, examId: number) {
     const exam = await this.examOrThrow(examId);
     assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟的管理员可以计算成绩');
-    if (exam.status === ExamStatus.Imported) throw new BadRequestException(`${IMPORTED_EXAM_REFUSAL}：成绩已随导入保存，无需计算`);
+    if (exam.status === ExamStatus.Imported)
+      throw new BadRequestException(`${IMPORTED_EXAM_REFUSAL}：成绩已随导入保存，无需计算`);
     await this.jobs.computeResults(examId);
     return { examId, status: 'queued' as const };
   }
@@ -121,7 +142,9 @@ export class ResultsService {
       return { examId, papers: [], reportsQueued: [] };
     }
     const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
-    const schools = await this.ds.getRepository(School).find({ where: { allianceId: exam.allianceId }, order: { id: 'ASC' } });
+    const schools = await this.ds
+      .getRepository(School)
+      .find({ where: { allianceId: exam.allianceId }, order: { id: 'ASC' } });
     // Where the time goes, summed over papers (bench:analysis prints it).
     const timings: Record<string, number> = {};
     let t0 = Date.now();
@@ -142,8 +165,15 @@ export class ResultsService {
           'SELECT student_id AS studentId, MAX(status = ?) AS processed FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND student_id IS NOT NULL GROUP BY student_id',
           [PageStatus.Processed, examId, paper.id],
         );
-        const { byStudent, marked } = await this.readPaperScores(m, examId, items.map((i) => i.id));
-        const absentRows: { studentId: number }[] = await m.query('SELECT student_id AS studentId FROM exam_absence WHERE paper_id = ?', [paper.id]);
+        const { byStudent, marked } = await this.readPaperScores(
+          m,
+          examId,
+          items.map((i) => i.id),
+        );
+        const absentRows: { studentId: number }[] = await m.query(
+          'SELECT student_id AS studentId FROM exam_absence WHERE paper_id = ?',
+          [paper.id],
+        );
         lap('read');
         const outcomes = resolveOutcomes({
           roster,
@@ -160,14 +190,30 @@ export class ResultsService {
           examId,
           paper: { paperId: paper.id, subject: paper.subject, fullMarks: paper.fullMarks },
           thresholds: { excellent: exam.excellentRatio, pass: exam.passRatio, low: exam.lowRatio },
-          items: items.map((i) => ({ itemId: i.id, seq: i.seq, label: i.label, maxScore: i.maxScore, knowledgePoints: i.knowledgePoints ?? [], choice: choiceOf(i) })),
-          schools: schools.map((s) => ({ schoolId: s.id, name: s.name, kind: s.kind as SchoolKindName, locality: s.locality as LocalityName })),
+          items: items.map((i) => ({
+            itemId: i.id,
+            seq: i.seq,
+            label: i.label,
+            maxScore: i.maxScore,
+            knowledgePoints: i.knowledgePoints ?? [],
+            choice: choiceOf(i),
+          })),
+          schools: schools.map((s) => ({
+            schoolId: s.id,
+            name: s.name,
+            kind: s.kind as SchoolKindName,
+            locality: s.locality as LocalityName,
+          })),
           outcomes,
           marked,
         });
         lap('analyse');
         // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
-        const stored = { ...data, anonymisationKey: await this.anonymisationKey(m, examId, paper.id), longitudinal: await this.longitudinalFor(m, exam, [paper], papers.length, schools, outcomes) };
+        const stored = {
+          ...data,
+          anonymisationKey: await this.anonymisationKey(m, examId, paper.id),
+          longitudinal: await this.longitudinalFor(m, exam, [paper], papers.length, schools, outcomes),
+        };
         lap('value_added');
         await m.query(
           'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
@@ -175,13 +221,23 @@ export class ResultsService {
         );
         lap('write_analysis');
         const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
-        summary.papers.push({ paperId: paper.id, subject: paper.subject, roster: outcomes.length, absent: count('absent'), incomplete: count('incomplete'), included: count('complete') });
+        summary.papers.push({
+          paperId: paper.id,
+          subject: paper.subject,
+          roster: outcomes.length,
+          absent: count('absent'),
+          incomplete: count('incomplete'),
+          included: count('complete'),
+        });
         outcomesByPaper.push(outcomes);
       });
     }
 
     // A superseded version's analysis (from before a newer version was locked) is no longer the exam's.
-    await this.ds.query(`DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (${[TOTAL_PAPER_ID, ...papers.map((p) => p.id)].map(() => '?').join(', ')})`, [examId, TOTAL_PAPER_ID, ...papers.map((p) => p.id)]);
+    await this.ds.query(
+      `DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (${[TOTAL_PAPER_ID, ...papers.map((p) => p.id)].map(() => '?').join(', ')})`,
+      [examId, TOTAL_PAPER_ID, ...papers.map((p) => p.id)],
+    );
 
     // 总分 of a several-subject exam, stored under paper id 0 (see domain/subject-totals.ts for who counts).
     await this.ds.transaction(async (m) => {
@@ -197,7 +253,12 @@ export class ResultsService {
         paper,
         thresholds: { excellent: exam.excellentRatio, pass: exam.passRatio, low: exam.lowRatio },
         items,
-        schools: schools.map((s) => ({ schoolId: s.id, name: s.name, kind: s.kind as SchoolKindName, locality: s.locality as LocalityName })),
+        schools: schools.map((s) => ({
+          schoolId: s.id,
+          name: s.name,
+          kind: s.kind as SchoolKindName,
+          locality: s.locality as LocalityName,
+        })),
         outcomes,
       });
       const stored = {
@@ -213,7 +274,14 @@ export class ResultsService {
         [examId, TOTAL_PAPER_ID, JSON.stringify(stored)],
       );
       const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
-      summary.papers.push({ paperId: TOTAL_PAPER_ID, subject: TOTAL_SUBJECT, roster: outcomes.length, absent: count('absent'), incomplete: count('incomplete'), included: count('complete') });
+      summary.papers.push({
+        paperId: TOTAL_PAPER_ID,
+        subject: TOTAL_SUBJECT,
+        roster: outcomes.length,
+        absent: count('absent'),
+        incomplete: count('incomplete'),
+        included: count('complete'),
+      });
     });
     lap('subject_total');
 
@@ -253,13 +321,18 @@ export class ResultsService {
     if (!exam.priorExamId) return null;
     const prior = await m.getRepository(Exam).findOneBy({ id: exam.priorExamId });
     if (!prior) return null;
-    const priorPapers = papersOfRecord(await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } }));
+    const priorPapers = papersOfRecord(
+      await m.getRepository(Paper).find({ where: { examId: prior.id }, order: { id: 'ASC' } }),
+    );
     const matches = current.map(
-      (paper) => [...priorPapers].reverse().find((p) => p.subject === paper.subject) ?? (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined),
+      (paper) =>
+        [...priorPapers].reverse().find((p) => p.subject === paper.subject) ??
+        (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined),
     );
     const head = { priorExamId: prior.id, priorExamName: prior.name };
     const missing = current.filter((_, j) => !matches[j]).map((p) => p.subject);
-    if (missing.length) return { ...head, priorPaperId: null, unavailable: `上次考试没有“${missing.join('、')}”试卷，无法纵向比较` };
+    if (missing.length)
+      return { ...head, priorPaperId: null, unavailable: `上次考试没有“${missing.join('、')}”试卷，无法纵向比较` };
     const priorIds = matches.map((p) => p!.id);
     // One paper: its own id; 总分: TOTAL_PAPER_ID, like the stored analysis it sits beside.
     const priorPaperId = priorIds.length === 1 ? priorIds[0] : TOTAL_PAPER_ID;
@@ -271,12 +344,21 @@ export class ResultsService {
     if (!rows.length) return { ...head, priorPaperId, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' };
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
-    const formula = (exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se') as ImprovementFormulaName;
-    const priorReliability = await this.priorReliability(m, prior.id, priorIds, new Set(rows.map((r) => Number(r.studentId))));
+    const formula = (
+      exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se'
+    ) as ImprovementFormulaName;
+    const priorReliability = await this.priorReliability(
+      m,
+      prior.id,
+      priorIds,
+      new Set(rows.map((r) => Number(r.studentId))),
+    );
     const l = longitudinal({
       priorReliability,
       schools: alliance.map((s) => ({ schoolId: s.id })),
-      current: outcomes.filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId)).map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
+      current: outcomes
+        .filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId))
+        .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
       prior: new Map(rows.map((r) => [Number(r.studentId), Number(r.total)])),
       formula,
     });
@@ -288,13 +370,24 @@ export class ResultsService {
    * KR-20 of its paper's stored item analysis (alliance students), or for 总分 the stratified α of its subjects over
    * the students who have every subject. Null when any paper has no α (imported results have no items): plain OLS.
    */
-  private async priorReliability(m: EntityManager, priorExamId: number, paperIds: number[], students: ReadonlySet<number>): Promise<number | null> {
-    const analyses = await m.getRepository(ExamAnalysis).find({ where: { examId: priorExamId, paperId: In(paperIds) } });
-    const alphaOf = (paperId: number) => (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
+  private async priorReliability(
+    m: EntityManager,
+    priorExamId: number,
+    paperIds: number[],
+    students: ReadonlySet<number>,
+  ): Promise<number | null> {
+    const analyses = await m
+      .getRepository(ExamAnalysis)
+      .find({ where: { examId: priorExamId, paperId: In(paperIds) } });
+    const alphaOf = (paperId: number) =>
+      (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
     const alphas = paperIds.map(alphaOf);
     if (alphas.some((a) => a === null)) return null;
     if (paperIds.length === 1) return alphas[0];
-    const parts = await m.query(`SELECT student_id AS studentId, paper_id AS paperId, total FROM student_result WHERE paper_id IN (?) AND absent = 0 AND total IS NOT NULL`, [paperIds]);
+    const parts = await m.query(
+      `SELECT student_id AS studentId, paper_id AS paperId, total FROM student_result WHERE paper_id IN (?) AND absent = 0 AND total IS NOT NULL`,
+      [paperIds],
+    );
     const byStudent = new Map<number, number[]>();
     for (const r of parts as { studentId: number; paperId: number; total: string }[]) {
       const id = Number(r.studentId);
@@ -304,7 +397,10 @@ export class ResultsService {
       row[paperIds.indexOf(Number(r.paperId))] = Number(r.total);
     }
     const complete = [...byStudent.values()].filter((row) => row.every(Number.isFinite));
-    return stratifiedAlpha(paperIds.map((_, i) => complete.map((row) => row[i])), alphas);
+    return stratifiedAlpha(
+      paperIds.map((_, i) => complete.map((row) => row[i])),
+      alphas,
+    );
   }
 
   /**
@@ -312,7 +408,11 @@ export class ResultsService {
    * exam (纵看, value-added). Admin of the alliance; the prior exam must be of the same alliance, not the
    * exam itself nor one that already follows it (no cycles). Results must be recomputed afterwards.
    */
-  async updateLongitudinalSettings(actor: Actor, examId: number, body: { priorExamId?: unknown; improvementFormula?: unknown }) {
+  async updateLongitudinalSettings(
+    actor: Actor,
+    examId: number,
+    body: { priorExamId?: unknown; improvementFormula?: unknown },
+  ) {
     const exam = await this.examOrThrow(examId);
     assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟的管理员可以修改考试设置');
     const patch: Partial<Pick<Exam, 'priorExamId' | 'improvementFormula'>> = {};
@@ -320,15 +420,27 @@ export class ResultsService {
     if (b.priorExamId !== undefined) {
       if (b.priorExamId === null || b.priorExamId === '') patch.priorExamId = null;
       else {
-        const id = typeof b.priorExamId === 'number' ? b.priorExamId : typeof b.priorExamId === 'string' && /^\d+$/.test(b.priorExamId) ? Number(b.priorExamId) : NaN;
-        if (!Number.isInteger(id) || id <= 0) throw new BadRequestException('上次考试（priorExamId）应为考试编号或 null');
+        const id =
+          typeof b.priorExamId === 'number'
+            ? b.priorExamId
+            : typeof b.priorExamId === 'string' && /^\d+$/.test(b.priorExamId)
+              ? Number(b.priorExamId)
+              : NaN;
+        if (!Number.isInteger(id) || id <= 0)
+          throw new BadRequestException('上次考试（priorExamId）应为考试编号或 null');
         if (id === examId) throw new BadRequestException('上次考试不能是本次考试自身');
         const prior = await this.ds.getRepository(Exam).findOneBy({ id });
-        if (!prior || prior.allianceId !== exam.allianceId) throw new BadRequestException('上次考试不存在或不属于本联盟');
+        if (!prior || prior.allianceId !== exam.allianceId)
+          throw new BadRequestException('上次考试不存在或不属于本联盟');
         // Walk the prior chain: linking to an exam that (indirectly) follows this one would make a cycle.
         const seen = new Set<number>([examId]);
-        for (let cur: Exam | null = prior; cur?.priorExamId; cur = await this.ds.getRepository(Exam).findOneBy({ id: cur.priorExamId })) {
-          if (seen.has(cur.priorExamId)) throw new BadRequestException('不能形成循环：所选上次考试本身以本次考试为上次考试');
+        for (
+          let cur: Exam | null = prior;
+          cur?.priorExamId;
+          cur = await this.ds.getRepository(Exam).findOneBy({ id: cur.priorExamId })
+        ) {
+          if (seen.has(cur.priorExamId))
+            throw new BadRequestException('不能形成循环：所选上次考试本身以本次考试为上次考试');
           seen.add(cur.priorExamId);
         }
         patch.priorExamId = id;
@@ -336,18 +448,25 @@ export class ResultsService {
     }
     if (b.improvementFormula !== undefined) {
       if (typeof b.improvementFormula !== 'string' || !(b.improvementFormula in IMPROVEMENT_FORMULAS)) {
-        throw new BadRequestException(`提升系数公式（improvementFormula）应为 ${Object.keys(IMPROVEMENT_FORMULAS).join(' 或 ')}`);
+        throw new BadRequestException(
+          `提升系数公式（improvementFormula）应为 ${Object.keys(IMPROVEMENT_FORMULAS).join(' 或 ')}`,
+        );
       }
       patch.improvementFormula = b.improvementFormula;
     }
     if (!Object.keys(patch).length) throw new BadRequestException('请提供 priorExamId 或 improvementFormula');
     await this.ds.transaction(async (m) => {
       // the prior exam is held until the link is written: deleting an imported exam checks for links under its lock
-      if (patch.priorExamId && !(await m.query('SELECT id FROM exam WHERE id = ? LOCK IN SHARE MODE', [patch.priorExamId])).length) {
+      if (
+        patch.priorExamId &&
+        !(await m.query('SELECT id FROM exam WHERE id = ? LOCK IN SHARE MODE', [patch.priorExamId])).length
+      ) {
         throw new BadRequestException('上次考试不存在或不属于本联盟');
       }
       await m.getRepository(Exam).update({ id: examId }, patch);
-      await m.getRepository(AuditLog).insert({ userId: actor.userId, action: 'update', entity: 'exam', entityId: String(examId), detail: patch });
+      await m
+        .getRepository(AuditLog)
+        .insert({ userId: actor.userId, action: 'update', entity: 'exam', entityId: String(examId), detail: patch });
     });
     const saved = await this.examOrThrow(examId);
     return {
@@ -424,18 +543,33 @@ export class ResultsService {
    * Writes the paper totals. Only rows that differ from the stored ones are written (a recompute after one appeal
    * touches a handful of rows, not 100,000), in statements of a few thousand rows.
    */
-  private async upsertStudentResults(m: EntityManager, examId: number, paperId: number, outcomes: ReturnType<typeof resolveOutcomes>) {
-    const key = (schoolId: number, total: number | null, absent: number) => `${schoolId}|${total === null ? '' : total}|${absent}`;
+  private async upsertStudentResults(
+    m: EntityManager,
+    examId: number,
+    paperId: number,
+    outcomes: ReturnType<typeof resolveOutcomes>,
+  ) {
+    const key = (schoolId: number, total: number | null, absent: number) =>
+      `${schoolId}|${total === null ? '' : total}|${absent}`;
     const existing = new Map<number, string>();
     const rows: { s: number; c: number; t: string | null; a: number }[] = await m.query(
       'SELECT student_id AS s, school_id AS c, total AS t, absent AS a FROM student_result WHERE paper_id = ?',
       [paperId],
     );
     for (const r of rows) existing.set(Number(r.s), key(Number(r.c), r.t === null ? null : Number(r.t), Number(r.a)));
-    const changed = outcomes.filter((o) => existing.get(o.studentId) !== key(o.schoolId, o.total, o.status === 'absent' ? 1 : 0));
+    const changed = outcomes.filter(
+      (o) => existing.get(o.studentId) !== key(o.schoolId, o.total, o.status === 'absent' ? 1 : 0),
+    );
     for (const part of chunks(changed, WRITE_CHUNK)) {
       const values = part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ');
-      const params = part.flatMap((o) => [examId, paperId, o.studentId, o.schoolId, o.total, o.status === 'absent' ? 1 : 0]);
+      const params = part.flatMap((o) => [
+        examId,
+        paperId,
+        o.studentId,
+        o.schoolId,
+        o.total,
+        o.status === 'absent' ? 1 : 0,
+      ]);
       await m.query(
         `INSERT INTO student_result (exam_id, paper_id, student_id, school_id, total, absent) VALUES ${values}
          ON DUPLICATE KEY UPDATE exam_id = VALUES(exam_id), school_id = VALUES(school_id), total = VALUES(total), absent = VALUES(absent)`,
@@ -454,16 +588,24 @@ export class ResultsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = principalSchools(actor, exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
-    const rows = totalLast(await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } }));
+    const rows = totalLast(
+      await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } }),
+    );
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return {
       examId,
       examName: exam.name,
       view: isAdmin ? 'admin' : 'principal',
       papers: rows.map((r) => {
-        const { longitudinal: l = null, ...data } = r.data as ExamAnalysisData & { longitudinal?: StoredLongitudinal | null };
+        const { longitudinal: l = null, ...data } = r.data as ExamAnalysisData & {
+          longitudinal?: StoredLongitudinal | null;
+        };
         if (isAdmin) return { ...data, computedAt: r.computedAt, longitudinal: l };
-        return { ...principalView(data, own), computedAt: r.computedAt, longitudinal: principalLongitudinalOf(data, l, own) };
+        return {
+          ...principalView(data, own),
+          computedAt: r.computedAt,
+          longitudinal: principalLongitudinalOf(data, l, own),
+        };
       }),
     };
   }
@@ -476,13 +618,18 @@ export class ResultsService {
     if (!school) throw new NotFoundException('学校不存在');
     const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
     // An imported exam's students are those of the file: last term's grade is not the class's grade today.
-    const grade = exam.status === ExamStatus.Imported ? { sql: ' AND st.id IN (SELECT student_id FROM student_result WHERE exam_id = ?)', params: [examId] } : gradeClause(exam);
+    const grade =
+      exam.status === ExamStatus.Imported
+        ? { sql: ' AND st.id IN (SELECT student_id FROM student_result WHERE exam_id = ?)', params: [examId] }
+        : gradeClause(exam);
     const students: { studentId: number; examNo: string; name: string; className: string }[] = await this.ds.query(
       `SELECT st.id AS studentId, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id WHERE st.school_id = ?${grade.sql} ORDER BY c.name, st.exam_no`,
       [schoolId, ...grade.params],
     );
     const results = papers.length
-      ? await this.ds.getRepository(StudentResult).find({ where: { examId, schoolId, paperId: In(papers.map((p) => p.id)) } })
+      ? await this.ds
+          .getRepository(StudentResult)
+          .find({ where: { examId, schoolId, paperId: In(papers.map((p) => p.id)) } })
       : [];
     const byKey = new Map(results.map((r) => [`${r.paperId}:${r.studentId}`, r]));
     await this.ds.getRepository(AuditLog).insert({
@@ -495,8 +642,24 @@ export class ResultsService {
     return students.flatMap((st) =>
       papers.map((p) => {
         const r = byKey.get(`${p.id}:${Number(st.studentId)}`);
-        const status: SchoolStudentRow['status'] = !r ? 'not_computed' : r.absent ? 'absent' : r.total === null ? 'incomplete' : 'complete';
-        return { studentId: Number(st.studentId), examNo: st.examNo, name: st.name, className: st.className, paperId: p.id, subject: p.subject, status, absent: r?.absent ?? false, total: r?.total ?? null };
+        const status: SchoolStudentRow['status'] = !r
+          ? 'not_computed'
+          : r.absent
+            ? 'absent'
+            : r.total === null
+              ? 'incomplete'
+              : 'complete';
+        return {
+          studentId: Number(st.studentId),
+          examNo: st.examNo,
+          name: st.name,
+          className: st.className,
+          paperId: p.id,
+          subject: p.subject,
+          status,
+          absent: r?.absent ?? false,
+          total: r?.total ?? null,
+        };
       }),
     );
   }
@@ -514,5 +677,11 @@ function gradeClause(exam: Exam): { sql: string; params: string[] } {
 
 /** Schools of the alliance for which the actor holds the principal role. */
 export function principalSchools(actor: Actor, allianceId: number): number[] {
-  return [...new Set(actor.grants.filter((g) => g.role === Role.Principal && g.allianceId === allianceId && g.schoolId !== null).map((g) => g.schoolId as number))];
+  return [
+    ...new Set(
+      actor.grants
+        .filter((g) => g.role === Role.Principal && g.allianceId === allianceId && g.schoolId !== null)
+        .map((g) => g.schoolId as number),
+    ),
+  ];
 }

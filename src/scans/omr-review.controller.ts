@@ -12,7 +12,12 @@ export class OmrReviewController {
   /** Objective items waiting for a person (status=open by default; resolved or all). */
   @Roles(Role.Scanner, Role.Admin)
   @Get('exams/:examId/omr-review')
-  list(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined, @Query('status') status: string | undefined) {
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Query('schoolId') schoolId: string | undefined,
+    @Query('status') status: string | undefined,
+  ) {
     return this.reviews.list(actor, examId, schoolId, status);
   }
 
@@ -26,7 +31,11 @@ export class OmrReviewController {
   @Roles(Role.Scanner, Role.Admin)
   @Post('omr-review/:id/resolve')
   @HttpCode(200)
-  resolve(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: { marked?: unknown } | undefined) {
+  resolve(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Body() body: { marked?: unknown } | undefined,
+  ) {
     return this.reviews.resolve(actor, id, body);
   }
 }

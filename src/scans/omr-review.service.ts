@@ -34,7 +34,12 @@ export interface OmrReviewView {
   resolvedMarked: string | null;
 }
 
-const VERDICT_TEXT: Record<string, string> = { ambiguous: '填涂不清（半涂、过浅或擦除不净）', single: '填涂较浅，需确认', multiple: '填涂较浅，需确认', blank: '疑似有填涂痕迹，需确认' };
+const VERDICT_TEXT: Record<string, string> = {
+  ambiguous: '填涂不清（半涂、过浅或擦除不净）',
+  single: '填涂较浅，需确认',
+  multiple: '填涂较浅，需确认',
+  blank: '疑似有填涂痕迹，需确认',
+};
 
 @Injectable()
 export class OmrReviewService {
@@ -43,7 +48,12 @@ export class OmrReviewService {
     @Inject(BlobStore) private readonly blobs: BlobStore,
   ) {}
 
-  async list(actor: Actor, examId: number, rawSchoolId: unknown, rawStatus: unknown): Promise<{ open: number; items: (OmrReviewView & { reason: string })[] }> {
+  async list(
+    actor: Actor,
+    examId: number,
+    rawSchoolId: unknown,
+    rawStatus: unknown,
+  ): Promise<{ open: number; items: (OmrReviewView & { reason: string })[] }> {
     const exam = await this.examOrFail(examId, actor);
     const schoolId = parseOptionalId(rawSchoolId, '学校编号');
     if (schoolId === null) {
@@ -54,14 +64,24 @@ export class OmrReviewService {
       assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, schoolId), '无权查看该学校的填涂复核');
     }
     const status = rawStatus === undefined || rawStatus === '' ? OmrReviewStatus.Open : String(rawStatus);
-    if (![OmrReviewStatus.Open, OmrReviewStatus.Resolved, 'all'].includes(status)) throw new BadRequestException('状态应为 open、resolved 或 all');
+    if (![OmrReviewStatus.Open, OmrReviewStatus.Resolved, 'all'].includes(status))
+      throw new BadRequestException('状态应为 open、resolved 或 all');
     const where: { examId: number; schoolId?: number } = { examId };
     if (schoolId !== null) where.schoolId = schoolId;
     const all = await this.ds.getRepository(OmrReview).find({ where, order: { id: 'ASC' } });
     const rows = status === 'all' ? all : all.filter((r) => r.status === status);
     const items = await this.views(rows);
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'view_omr_review', entity: 'exam', entityId: String(examId), detail: { schoolId, count: rows.length } });
-    return { open: all.filter((r) => r.status === OmrReviewStatus.Open).length, items: items.map((v) => ({ ...v, reason: VERDICT_TEXT[v.verdict] ?? '需人工确认' })) };
+    await this.ds.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'view_omr_review',
+      entity: 'exam',
+      entityId: String(examId),
+      detail: { schoolId, count: rows.length },
+    });
+    return {
+      open: all.filter((r) => r.status === OmrReviewStatus.Open).length,
+      items: items.map((v) => ({ ...v, reason: VERDICT_TEXT[v.verdict] ?? '需人工确认' })),
+    };
   }
 
   async crop(actor: Actor, id: number): Promise<StreamableFile> {
@@ -71,41 +91,71 @@ export class OmrReviewService {
   }
 
   /** Decides what is marked (`''` for blank): scores the item by its key, closes the review, writes an audit row. */
-  async resolve(actor: Actor, id: number, body: { marked?: unknown } | undefined): Promise<OmrReviewView & { score: number }> {
+  async resolve(
+    actor: Actor,
+    id: number,
+    body: { marked?: unknown } | undefined,
+  ): Promise<OmrReviewView & { score: number }> {
     const review = await this.reviewInScope(actor, id);
     const raw = body?.marked;
-    if (typeof raw !== 'string') throw new BadRequestException('请给出填涂结果 marked（如 "B"，多选如 "AC"，未作答为 ""）');
+    if (typeof raw !== 'string')
+      throw new BadRequestException('请给出填涂结果 marked（如 "B"，多选如 "AC"，未作答为 ""）');
     const item = await this.ds.getRepository(Item).findOneByOrFail({ id: review.itemId });
     const type = item.type as 'single_choice' | 'multiple_choice' | 'true_false';
     const marked = normaliseAnswer(type, raw);
     const options = review.options.split('');
     const letters = raw.trim() === '' ? '' : marked;
-    if (raw.trim() !== '' && !letters) throw new BadRequestException(`填涂结果“${raw}”无效，可选项为 ${options.join('、')}`);
+    if (raw.trim() !== '' && !letters)
+      throw new BadRequestException(`填涂结果“${raw}”无效，可选项为 ${options.join('、')}`);
     const bad = letters.split('').filter((l) => l && !options.includes(l));
-    if (bad.length) throw new BadRequestException(`第${item.label}题没有选项 ${bad.join('、')}，可选项为 ${options.join('、')}`);
+    if (bad.length)
+      throw new BadRequestException(`第${item.label}题没有选项 ${bad.join('、')}，可选项为 ${options.join('、')}`);
     // A single choice filled twice is recorded as it is ("AB") and scores 0 by the key rule.
     const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: review.examId });
     if (exam.status === ExamStatus.Published) throw new BadRequestException('该考试成绩已发布，不能再修改填涂结果');
 
-    const score = scoreObjective({ type, maxScore: item.maxScore, answerKey: item.answerKey, partialCredit: item.partialCredit }, letters);
+    const score = scoreObjective(
+      { type, maxScore: item.maxScore, answerKey: item.answerKey, partialCredit: item.partialCredit },
+      letters,
+    );
     await this.ds.transaction(async (m) => {
       const locked = await m.query('SELECT status FROM omr_review WHERE id = ? FOR UPDATE', [review.id]);
       const before = locked[0]?.status;
       await m.query(
         'INSERT INTO objective_response (exam_id, page_id, student_id, item_id, marked, score, fills) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
           'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), marked = VALUES(marked), score = VALUES(score), fills = VALUES(fills)',
-        [review.examId, review.pageId, review.studentId, review.itemId, letters, score.toFixed(2), JSON.stringify(review.fills)],
+        [
+          review.examId,
+          review.pageId,
+          review.studentId,
+          review.itemId,
+          letters,
+          score.toFixed(2),
+          JSON.stringify(review.fills),
+        ],
       );
-      await m.update(OmrReview, { id: review.id }, { status: OmrReviewStatus.Resolved, resolvedMarked: letters, resolvedBy: actor.userId, resolvedAt: new Date() });
+      await m.update(
+        OmrReview,
+        { id: review.id },
+        { status: OmrReviewStatus.Resolved, resolvedMarked: letters, resolvedBy: actor.userId, resolvedAt: new Date() },
+      );
       await m.getRepository(AuditLog).insert({
         userId: actor.userId,
         action: 'resolve_omr_review',
         entity: 'omr_review',
         entityId: String(review.id),
-        detail: { examId: review.examId, studentId: review.studentId, itemId: review.itemId, readMarked: review.readMarked, previous: before === OmrReviewStatus.Resolved ? review.resolvedMarked : null, marked: letters, score },
+        detail: {
+          examId: review.examId,
+          studentId: review.studentId,
+          itemId: review.itemId,
+          readMarked: review.readMarked,
+          previous: before === OmrReviewStatus.Resolved ? review.resolvedMarked : null,
+          marked: letters,
+          score,
+        },
       });
     });
-    const [view] = await this.views([(await this.ds.getRepository(OmrReview).findOneByOrFail({ id: review.id }))]);
+    const [view] = await this.views([await this.ds.getRepository(OmrReview).findOneByOrFail({ id: review.id })]);
     return { ...view, score };
   }
 
@@ -119,8 +169,12 @@ export class OmrReviewService {
 
   private async views(rows: OmrReview[]): Promise<OmrReviewView[]> {
     if (!rows.length) return [];
-    const items = new Map((await this.ds.getRepository(Item).findBy(rows.map((r) => ({ id: r.itemId })))).map((i) => [i.id, i]));
-    const students = new Map((await this.ds.getRepository(Student).findBy(rows.map((r) => ({ id: r.studentId })))).map((s) => [s.id, s]));
+    const items = new Map(
+      (await this.ds.getRepository(Item).findBy(rows.map((r) => ({ id: r.itemId })))).map((i) => [i.id, i]),
+    );
+    const students = new Map(
+      (await this.ds.getRepository(Student).findBy(rows.map((r) => ({ id: r.studentId })))).map((s) => [s.id, s]),
+    );
     return rows.map((r) => ({
       id: r.id,
       status: r.status,
@@ -148,4 +202,3 @@ export class OmrReviewService {
     return exam;
   }
 }
-

@@ -73,7 +73,11 @@ export class PageScanner implements OnModuleDestroy {
    * `threads` 0 scans in this thread. The worker script is the compiled page-scan.worker.js beside this file; where it
    * does not exist (TypeScript run from source, as in the tests), pages are scanned in this thread.
    */
-  constructor(private readonly codec: ScanImageCodec, threads = defaultScanThreads(), script = compiledWorkerScript()) {
+  constructor(
+    private readonly codec: ScanImageCodec,
+    threads = defaultScanThreads(),
+    script = compiledWorkerScript(),
+  ) {
     this.script = threads > 0 && script !== null && existsSync(script) ? script : null;
     this.threads = this.script ? Array.from({ length: threads }, () => null) : [];
   }
@@ -103,7 +107,8 @@ export class PageScanner implements OnModuleDestroy {
     if (!this.script) return scanPage(this.codec, input);
     // the least busy thread (started on first use)
     let n = 0;
-    for (let i = 1; i < this.threads.length; i++) if ((this.threads[i]?.jobs.size ?? 0) < (this.threads[n]?.jobs.size ?? 0)) n = i;
+    for (let i = 1; i < this.threads.length; i++)
+      if ((this.threads[i]?.jobs.size ?? 0) < (this.threads[n]?.jobs.size ?? 0)) n = i;
     const thread = (this.threads[n] ??= this.start(n));
     const id = this.nextId++;
     return new Promise<PageScan>((resolve, reject) => {
@@ -112,7 +117,11 @@ export class PageScanner implements OnModuleDestroy {
       // The image bytes move to the thread when they own their memory (a file read whole does), else they are copied.
       // (a page named by its file path has nothing to hand over)
       const bytes = input.image instanceof Uint8Array ? input.image : null;
-      const own = bytes !== null && bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      const own =
+        bytes !== null &&
+        bytes.byteOffset === 0 &&
+        bytes.buffer instanceof ArrayBuffer &&
+        bytes.byteLength === bytes.buffer.byteLength;
       const msg = wire(thread, id, input);
       try {
         thread.worker.postMessage(msg, own ? [bytes.buffer as ArrayBuffer] : []);
@@ -125,7 +134,12 @@ export class PageScanner implements OnModuleDestroy {
   private start(n: number): Thread {
     const worker = new Worker(this.script!);
     let settle!: () => void;
-    const thread: Thread = { worker, ready: new Promise<void>((resolve) => (settle = resolve)), jobs: new Map(), layouts: new Set() };
+    const thread: Thread = {
+      worker,
+      ready: new Promise<void>((resolve) => (settle = resolve)),
+      jobs: new Map(),
+      layouts: new Set(),
+    };
     worker.on('message', (msg: { id: number; result?: PageScan; error?: string; ready?: true }) => {
       if (msg.ready) {
         settle();
@@ -180,6 +194,9 @@ function wire(thread: Thread, id: number, input: PageScanInput): ScanMessage {
 /** JPEG bytes cross threads as plain Uint8Arrays: the blob store wants Buffers. */
 function asBuffers(r: PageScan): PageScan {
   if (r.kind !== 'read') return r;
-  const buf = (c: { itemId: number; jpeg: Uint8Array }) => ({ itemId: c.itemId, jpeg: Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength) });
+  const buf = (c: { itemId: number; jpeg: Uint8Array }) => ({
+    itemId: c.itemId,
+    jpeg: Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength),
+  });
   return { ...r, snippets: r.snippets.map(buf), crops: r.crops.map(buf) };
 }

@@ -52,10 +52,13 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
   let image: GrayImage;
   const source = input.image;
   try {
-    image = await codec.decodeGray(source instanceof Uint8Array ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : source.path);
+    image = await codec.decodeGray(
+      source instanceof Uint8Array ? Buffer.from(source.buffer, source.byteOffset, source.byteLength) : source.path,
+    );
   } catch (err) {
     // A file that is not there is the store's failure (a shared folder not mounted…), not a bad image: the job retries.
-    if (!(source instanceof Uint8Array) && !existsSync(source.path)) throw new Error(`page image file missing: ${source.path}`);
+    if (!(source instanceof Uint8Array) && !existsSync(source.path))
+      throw new Error(`page image file missing: ${source.path}`);
     return { kind: 'undecodable', message: (err as Error).message };
   }
   let reading: PageReading;
@@ -66,7 +69,8 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
     image = turnToFrames(image, frames);
     const frame = pickFrame(image, frames);
     const byId = new Map(input.papers.map((p) => [p.id, p.layout]));
-    const layoutOf = (paperId: number, pageNo: number) => byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
+    const layoutOf = (paperId: number, pageNo: number) =>
+      byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
     reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: input.examId });
     if (!reading.ok && input.studentKnown) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
   } catch (err) {
@@ -74,29 +78,56 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
   }
   if (!reading.ok) return { kind: 'read', reading, snippets: [], crops: [] };
   const cutter = await snippetCutter();
-  const [snippets, crops] = await Promise.all([cutSnippets(codec, cutter, image, reading.alignment, reading.page), cutReviewCrops(codec, cutter, image, reading.alignment, reading.page, reading.choices)]);
+  const [snippets, crops] = await Promise.all([
+    cutSnippets(codec, cutter, image, reading.alignment, reading.page),
+    cutReviewCrops(codec, cutter, image, reading.alignment, reading.page, reading.choices),
+  ]);
   return { kind: 'read', reading, snippets, crops };
 }
 
-function cutSnippets(codec: ScanImageCodec, cutter: SnippetCutter, image: GrayImage, alignment: Alignment, layout: PageLayout): Promise<EncodedCut[]> {
+function cutSnippets(
+  codec: ScanImageCodec,
+  cutter: SnippetCutter,
+  image: GrayImage,
+  alignment: Alignment,
+  layout: PageLayout,
+): Promise<EncodedCut[]> {
   const k = Math.min(alignment.scale, SNIPPET_MAX_PX_PER_PT);
   // Cut in this thread one after the other (WebAssembly, snippet-cutter.ts); encoding (sharp's threads) overlaps with
   // the next cut. libvips does neither better: its linear (float in between) cost twice the CPU of the JS lookup table
   // for the contrast stretch, and its affine (bilinear, from the raw page, only the box's region) cost more than the JS
   // resampling (sharp 0.35.5 / libvips 8.18, a 1090×350 snippet: 5.0 ms against 2.9 ms with the histogram; end to end
   // 51 against 43 ms per page).
-  return Promise.all(layout.subjective.map((block) => codec.encodeJpeg(cutter.cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80).then((jpeg) => ({ itemId: block.itemId, jpeg }))));
+  return Promise.all(
+    layout.subjective.map((block) =>
+      codec
+        .encodeJpeg(cutter.cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80)
+        .then((jpeg) => ({ itemId: block.itemId, jpeg })),
+    ),
+  );
 }
 
 /** The bubbles of each item that needs review, cut upright with its label, for the person who decides. */
-function cutReviewCrops(codec: ScanImageCodec, cutter: SnippetCutter, image: GrayImage, alignment: Alignment, layout: PageLayout, choices: ChoiceReading[]): Promise<EncodedCut[]> {
+function cutReviewCrops(
+  codec: ScanImageCodec,
+  cutter: SnippetCutter,
+  image: GrayImage,
+  alignment: Alignment,
+  layout: PageLayout,
+  choices: ChoiceReading[],
+): Promise<EncodedCut[]> {
   const pending: Promise<EncodedCut>[] = [];
   for (const c of choices.filter((x) => x.needsReview)) {
     const block = layout.objective.find((b) => b.itemId === c.itemId);
     if (!block) continue;
     const xs = block.bubbles.map((b) => b.cx);
     const r = block.bubbles[0].r;
-    const box = { x: Math.min(...xs) - r - 24, y: block.bubbles[0].cy - r - 3, w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28, h: 2 * r + 6 };
+    const box = {
+      x: Math.min(...xs) - r - 24,
+      y: block.bubbles[0].cy - r - 3,
+      w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28,
+      h: 2 * r + 6,
+    };
     const crop = cutter.cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
     pending.push(codec.encodeJpeg(crop, 85).then((jpeg) => ({ itemId: c.itemId, jpeg })));
   }

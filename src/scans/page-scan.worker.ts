@@ -39,7 +39,13 @@ function transferables(result: PageScan): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const c of [...result.snippets, ...result.crops]) {
     const buf = c.jpeg.buffer;
-    if (buf instanceof ArrayBuffer && c.jpeg.byteOffset === 0 && c.jpeg.byteLength === buf.byteLength && !out.includes(buf)) out.push(buf);
+    if (
+      buf instanceof ArrayBuffer &&
+      c.jpeg.byteOffset === 0 &&
+      c.jpeg.byteLength === buf.byteLength &&
+      !out.includes(buf)
+    )
+      out.push(buf);
   }
   return out;
 }

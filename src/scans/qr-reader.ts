@@ -41,7 +41,12 @@ export function readQrAt(img: GrayImage, t: Affine, box: Box): string | null {
  */
 export function readQrJsqr(img: GrayImage, t: Affine, box: Box): string | null {
   const pad = QR_QUIET_PT + 3;
-  const corners = [applyAffine(t, box.x - pad, box.y - pad), applyAffine(t, box.x + box.w + pad, box.y - pad), applyAffine(t, box.x - pad, box.y + box.h + pad), applyAffine(t, box.x + box.w + pad, box.y + box.h + pad)];
+  const corners = [
+    applyAffine(t, box.x - pad, box.y - pad),
+    applyAffine(t, box.x + box.w + pad, box.y - pad),
+    applyAffine(t, box.x - pad, box.y + box.h + pad),
+    applyAffine(t, box.x + box.w + pad, box.y + box.h + pad),
+  ];
   const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.x))));
   const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.y))));
   const x1 = Math.min(img.width, Math.ceil(Math.max(...corners.map((c) => c.x))));

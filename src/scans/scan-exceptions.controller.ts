@@ -13,14 +13,26 @@ export class ScanExceptionsController {
   /** `?schoolId=&code=&status=exception|discarded`: pages with counts per reason code. */
   @Roles(Role.Scanner, Role.Admin)
   @Get('exams/:examId/exception-queue')
-  queue(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined, @Query('code') code: string | undefined, @Query('status') status: string | undefined) {
+  queue(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Query('schoolId') schoolId: string | undefined,
+    @Query('code') code: string | undefined,
+    @Query('status') status: string | undefined,
+  ) {
     return this.exceptions.queue(actor, examId, schoolId, code, status);
   }
 
   /** `?schoolId=&paperId=&q=`: the school's roster with each student's read pages and 缺考 mark. */
   @Roles(Role.Scanner, Role.Admin)
   @Get('exams/:examId/scan-roster')
-  roster(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined, @Query('paperId') paperId: string | undefined, @Query('q') q: string | undefined) {
+  roster(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Query('schoolId') schoolId: string | undefined,
+    @Query('paperId') paperId: string | undefined,
+    @Query('q') q: string | undefined,
+  ) {
     return this.exceptions.roster(actor, examId, schoolId, paperId, q);
   }
 
@@ -34,7 +46,11 @@ export class ScanExceptionsController {
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/assign')
   @HttpCode(200)
-  assign(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number, @Body() body: { studentId?: unknown; examNo?: unknown } | undefined) {
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('pageId', IdPipe) pageId: number,
+    @Body() body: { studentId?: unknown; examNo?: unknown } | undefined,
+  ) {
     return this.exceptions.assign(actor, pageId, body);
   }
 
@@ -42,7 +58,11 @@ export class ScanExceptionsController {
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/rotate')
   @HttpCode(200)
-  rotate(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number, @Body() body: { rotation?: unknown } | undefined) {
+  rotate(
+    @CurrentActor() actor: Actor,
+    @Param('pageId', IdPipe) pageId: number,
+    @Body() body: { rotation?: unknown } | undefined,
+  ) {
     return this.exceptions.rotate(actor, pageId, body);
   }
 
@@ -71,13 +91,22 @@ export class ScanExceptionsController {
   @Roles(Role.Scanner, Role.Admin)
   @Post('exams/:examId/absences')
   @HttpCode(200)
-  markAbsent(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Body() body: { studentId?: unknown; paperId?: unknown } | undefined) {
+  markAbsent(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Body() body: { studentId?: unknown; paperId?: unknown } | undefined,
+  ) {
     return this.exceptions.markAbsent(actor, examId, body);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Delete('exams/:examId/absences/:studentId')
-  unmarkAbsent(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Param('studentId', IdPipe) studentId: number, @Query('paperId') paperId: string | undefined) {
+  unmarkAbsent(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Param('studentId', IdPipe) studentId: number,
+    @Query('paperId') paperId: string | undefined,
+  ) {
     return this.exceptions.unmarkAbsent(actor, examId, studentId, paperId);
   }
 }

@@ -29,7 +29,9 @@ export class ScanImageCodec {
   async encodeJpeg(img: GrayImage, quality = 80): Promise<Buffer> {
     // One-channel JPEG: half the work and size of the RGB one sharp would otherwise write. Standard Huffman tables
     // (no optimising second pass): less than half the CPU time for files about 7 % larger (measured on 150 dpi snippets).
-    return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } })
+    return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), {
+      raw: { width: img.width, height: img.height, channels: 1 },
+    })
       .toColourspace('b-w')
       .jpeg({ quality, mozjpeg: false, optimiseCoding: false })
       .toBuffer();
@@ -48,7 +50,13 @@ export class ScanImageCodec {
 
   /** A small upright JPEG of a page for the exceptions list, turned clockwise as a person asked (0/90/180/270). */
   async thumbnail(data: Buffer, width: number, rotation: number): Promise<Buffer> {
-    return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().rotate(rotation).resize({ width, withoutEnlargement: true }).greyscale().jpeg({ quality: 75 }).toBuffer();
+    return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .rotate(rotation)
+      .resize({ width, withoutEnlargement: true })
+      .greyscale()
+      .jpeg({ quality: 75 })
+      .toBuffer();
   }
 
   /** Browsers do not show TIFF: such a page image is served as JPEG. */

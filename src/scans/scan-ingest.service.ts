@@ -76,7 +76,9 @@ export class ScanIngestService {
    * reason for the scanner. A bad image never throws; only infrastructure failures do (and the job is retried).
    */
   async ingestPage(pageId: number): Promise<IngestOutcome> {
-    const [page] = (await this.sql.query(`SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE id = ?`, [pageId])) as PageRow[];
+    const [page] = (await this.sql.query(`SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE id = ?`, [
+      pageId,
+    ])) as PageRow[];
     if (!page) return { status: 'missing' };
     if (page.status === PageStatus.Discarded) return { status: 'discarded' }; // set aside by a person: read by nothing
     const recorded = this.readAndRecord(page);
@@ -100,7 +102,8 @@ export class ScanIngestService {
     const exam = await this.examOf(page.examId);
     const allPapers = await this.papersOf(exam.id);
     const papers = allPapers.filter((p): p is PaperRow & { layout: SheetLayout } => !!p.layout);
-    if (!papers.length) return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
+    if (!papers.length)
+      return this.recordException(page, { code: 'NO_LAYOUT', reason: '本次考试还没有生成答题卡，无法识别' });
 
     // A page in a local folder is read by the decoder itself, from its file: five file-system round trips through
     // libuv's pool fewer, and no 1 MB buffer per page on this thread's heap.
@@ -122,11 +125,27 @@ export class ScanIngestService {
     }
     const reading = scan.reading;
     if (!reading.ok && reading.code === 'BLANK_PAGE') {
-      await updatePage(this.sql, page.id, { status: PageStatus.Skipped, exceptionCode: null, exceptionReason: reading.reason, studentId: null, paperId: null, pageNo: null });
+      await updatePage(this.sql, page.id, {
+        status: PageStatus.Skipped,
+        exceptionCode: null,
+        exceptionReason: reading.reason,
+        studentId: null,
+        paperId: null,
+        pageNo: null,
+      });
       return { status: PageStatus.Skipped, reason: reading.reason };
     }
     if (!reading.ok) {
-      return this.recordException(page, { code: reading.code, reason: reading.reason }, { paperId: reading.paperId ?? null, pageNo: reading.pageNo ?? null, examNoRead: reading.examNoPartial ?? null, alignment: alignmentJson(reading.alignment) });
+      return this.recordException(
+        page,
+        { code: reading.code, reason: reading.reason },
+        {
+          paperId: reading.paperId ?? null,
+          pageNo: reading.pageNo ?? null,
+          examNoRead: reading.examNoPartial ?? null,
+          alignment: alignmentJson(reading.alignment),
+        },
+      );
     }
 
     // A sheet printed from a version the subject group has since replaced is not read into the exam's scores.
@@ -135,14 +154,30 @@ export class ScanIngestService {
     if (replacement) {
       return this.recordException(
         page,
-        { code: 'PAPER_SUPERSEDED', reason: `这是${read.subject}第 ${read.version} 版试卷的答题卡，该科已改用第 ${replacement.version} 版，请交联盟管理员处理` },
-        { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: alignmentJson(reading.alignment) },
+        {
+          code: 'PAPER_SUPERSEDED',
+          reason: `这是${read.subject}第 ${read.version} 版试卷的答题卡，该科已改用第 ${replacement.version} 版，请交联盟管理员处理`,
+        },
+        {
+          paperId: reading.paperId,
+          pageNo: reading.pageNo,
+          examNoRead: reading.examNo?.examNo ?? null,
+          alignment: alignmentJson(reading.alignment),
+        },
       );
     }
 
     const itemById = await this.itemsOf(read);
-    const [snippets, crops] = await Promise.all([this.store('snippets', scan.snippets), this.store('omr-review', scan.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey])))]);
-    const seen = { paperId: reading.paperId, pageNo: reading.pageNo, examNoRead: reading.examNo?.examNo ?? null, alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource } };
+    const [snippets, crops] = await Promise.all([
+      this.store('snippets', scan.snippets),
+      this.store('omr-review', scan.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey]))),
+    ]);
+    const seen = {
+      paperId: reading.paperId,
+      pageNo: reading.pageNo,
+      examNoRead: reading.examNo?.examNo ?? null,
+      alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource },
+    };
     // A page that names no student (no assignment, no personal QR, no exam number) takes its student from the page
     // before it: wait for that one if it is being read here (after cutting this page's snippets, which need no
     // student), so that it need not be deferred and read again.
@@ -155,12 +190,18 @@ export class ScanIngestService {
           page.forcedStudentId !== null
             ? await this.assignedStudent(m, exam, page, page.forcedStudentId)
             : reading.studentId !== null
-            ? await this.studentByQr(m, exam, page, reading.studentId, reading.examNo?.examNo ?? null)
-            : reading.examNo
-              ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!)
-              : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
+              ? await this.studentByQr(m, exam, page, reading.studentId, reading.examNo?.examNo ?? null)
+              : reading.examNo
+                ? await this.studentByExamNo(m, exam, page, reading.examNo.examNo!)
+                : await this.studentOfPreviousPage(m, page, reading.paperId, reading.pageNo);
         if (student === 'deferred') {
-          updatePageLater(m, page.id, { ...seen, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null, studentId: null });
+          updatePageLater(m, page.id, {
+            ...seen,
+            status: PageStatus.Queued,
+            exceptionCode: null,
+            exceptionReason: null,
+            studentId: null,
+          });
           return { status: 'deferred' as const };
         }
         // Absence and an already recorded copy of this page, asked in one statement (absence decides first).
@@ -170,18 +211,57 @@ export class ScanIngestService {
           'SELECT EXISTS (SELECT 1 FROM exam_absence WHERE paper_id = ? AND student_id = ?) AS absent, ' +
             '(SELECT id FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND page_no = ? AND student_id = ? AND status = ? AND id <> ? ORDER BY id LIMIT 1) AS otherId, ' +
             'EXISTS (SELECT 1 FROM omr_review WHERE student_id = ?) AS reviewed',
-          [reading.paperId, student.id, page.examId, reading.paperId, reading.pageNo, student.id, PageStatus.Processed, page.id, student.id],
+          [
+            reading.paperId,
+            student.id,
+            page.examId,
+            reading.paperId,
+            reading.pageNo,
+            student.id,
+            PageStatus.Processed,
+            page.id,
+            student.id,
+          ],
         )) as { absent: number | string; otherId: number | null; reviewed: number | string }[];
         if (Number(check.absent)) {
-          throw new PageException({ code: 'STUDENT_MARKED_ABSENT', reason: `考号 ${student.examNo} 的考生已标记缺考；如该生实际参加了考试，请先撤销缺考标记，再重新识别本页` });
+          throw new PageException({
+            code: 'STUDENT_MARKED_ABSENT',
+            reason: `考号 ${student.examNo} 的考生已标记缺考；如该生实际参加了考试，请先撤销缺考标记，再重新识别本页`,
+          });
         }
-        const other = check.otherId === null ? null : ((await m.query('SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?', [check.otherId])) as { id: number; originalName: string }[])[0];
+        const other =
+          check.otherId === null
+            ? null
+            : (
+                (await m.query('SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?', [
+                  check.otherId,
+                ])) as { id: number; originalName: string }[]
+              )[0];
         if (other) {
-          throw new PageException({ code: 'DUPLICATE_SHEET', reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）` });
+          throw new PageException({
+            code: 'DUPLICATE_SHEET',
+            reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）`,
+          });
         }
-        await this.recordObjective(m, page, student.id, reading.choices, itemById, crops, reading.page, Number(check.reviewed) > 0);
+        await this.recordObjective(
+          m,
+          page,
+          student.id,
+          reading.choices,
+          itemById,
+          crops,
+          reading.page,
+          Number(check.reviewed) > 0,
+        );
         await this.recordSnippets(m, page, student.id, snippets, itemById);
-        updatePageLater(m, page.id, { ...seen, examNoRead: reading.examNo?.examNo ?? student.examNo, studentId: student.id, status: PageStatus.Processed, exceptionCode: null, exceptionReason: null });
+        updatePageLater(m, page.id, {
+          ...seen,
+          examNoRead: reading.examNo?.examNo ?? student.examNo,
+          studentId: student.id,
+          status: PageStatus.Processed,
+          exceptionCode: null,
+          exceptionReason: null,
+        });
         return { status: PageStatus.Processed as const, studentId: student.id };
       });
     } catch (err) {
@@ -197,17 +277,30 @@ export class ScanIngestService {
    * object only once (page-scan.pool.ts). Nothing mutates it.
    */
   private async papersOf(examId: number): Promise<PaperRow[]> {
-    const rows = (await this.sql.query('SELECT id, subject, version, status, layout_hash AS layoutHash FROM paper WHERE exam_id = ? ORDER BY id', [examId])) as (Omit<PaperRow, 'layout'> & { layoutHash: string | null })[];
-    const unknown = rows.filter((p) => p.layoutHash !== null && this.layouts.get(p.id)?.hash !== p.layoutHash).map((p) => p.id);
+    const rows = (await this.sql.query(
+      'SELECT id, subject, version, status, layout_hash AS layoutHash FROM paper WHERE exam_id = ? ORDER BY id',
+      [examId],
+    )) as (Omit<PaperRow, 'layout'> & { layoutHash: string | null })[];
+    const unknown = rows
+      .filter((p) => p.layoutHash !== null && this.layouts.get(p.id)?.hash !== p.layoutHash)
+      .map((p) => p.id);
     if (unknown.length) {
       if (this.layouts.size + unknown.length > 1000) this.layouts.clear();
       for (const id of unknown) this.layouts.delete(id);
-      const fetched = (await this.sql.query(`SELECT id, layout, layout_hash AS layoutHash FROM paper WHERE id IN (${unknown.map(() => '?').join(', ')})`, unknown)) as { id: number; layout: string | null; layoutHash: string | null }[];
+      const fetched = (await this.sql.query(
+        `SELECT id, layout, layout_hash AS layoutHash FROM paper WHERE id IN (${unknown.map(() => '?').join(', ')})`,
+        unknown,
+      )) as { id: number; layout: string | null; layoutHash: string | null }[];
       // hash and JSON from the same row read: a layout rewritten since the first read is cached as what it now is
-      for (const f of fetched) if (f.layout !== null && f.layoutHash !== null) this.layouts.set(f.id, { hash: f.layoutHash, layout: JSON.parse(f.layout) as SheetLayout });
+      for (const f of fetched)
+        if (f.layout !== null && f.layoutHash !== null)
+          this.layouts.set(f.id, { hash: f.layoutHash, layout: JSON.parse(f.layout) as SheetLayout });
     }
     // (a layout rewritten between the two reads is the newer one, whose hash the next page will see; one removed, none)
-    return rows.map(({ layoutHash, ...p }) => ({ ...p, layout: layoutHash === null ? null : (this.layouts.get(p.id)?.layout ?? null) }));
+    return rows.map(({ layoutHash, ...p }) => ({
+      ...p,
+      layout: layoutHash === null ? null : (this.layouts.get(p.id)?.layout ?? null),
+    }));
   }
 
   /**
@@ -217,8 +310,20 @@ export class ScanIngestService {
   private async itemsOf(paper: Pick<PaperRow, 'id' | 'status'>): Promise<Map<number, ItemRow>> {
     const known = paper.status === PaperStatus.Locked ? this.lockedItems.get(paper.id) : undefined;
     if (known) return known;
-    const rows = (await this.sql.query('SELECT id, type, max_score AS maxScore, answer_key AS answerKey, partial_credit AS partialCredit, marking_mode AS markingMode FROM item WHERE paper_id = ?', [paper.id])) as ItemRow[];
-    const items = new Map(rows.map((i) => [i.id, { ...i, maxScore: Number(i.maxScore), partialCredit: i.partialCredit === null ? null : Number(i.partialCredit) }]));
+    const rows = (await this.sql.query(
+      'SELECT id, type, max_score AS maxScore, answer_key AS answerKey, partial_credit AS partialCredit, marking_mode AS markingMode FROM item WHERE paper_id = ?',
+      [paper.id],
+    )) as ItemRow[];
+    const items = new Map(
+      rows.map((i) => [
+        i.id,
+        {
+          ...i,
+          maxScore: Number(i.maxScore),
+          partialCredit: i.partialCredit === null ? null : Number(i.partialCredit),
+        },
+      ]),
+    );
     if (paper.status === PaperStatus.Locked) {
       if (this.lockedItems.size >= 1000) this.lockedItems.clear();
       this.lockedItems.set(paper.id, items);
@@ -230,7 +335,9 @@ export class ScanIngestService {
   private async examOf(id: number): Promise<ExamRef> {
     const known = this.exams.get(id);
     if (known) return known;
-    const { allianceId } = await this.ds.getRepository(Exam).findOneOrFail({ where: { id }, select: { id: true, allianceId: true } });
+    const { allianceId } = await this.ds
+      .getRepository(Exam)
+      .findOneOrFail({ where: { id }, select: { id: true, allianceId: true } });
     if (this.exams.size >= 1000) this.exams.clear();
     const ref = { id, allianceId };
     this.exams.set(id, ref);
@@ -238,19 +345,32 @@ export class ScanIngestService {
   }
 
   private async studentByExamNo(m: Sql, exam: ExamRef, page: PageRow, examNo: string): Promise<StudentRow> {
-    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE alliance_id = ? AND exam_no = ? FOR UPDATE`, [exam.allianceId, examNo])) as StudentRow[];
+    const [student] = (await m.query(
+      `SELECT ${STUDENT_COLUMNS} FROM student WHERE alliance_id = ? AND exam_no = ? FOR UPDATE`,
+      [exam.allianceId, examNo],
+    )) as StudentRow[];
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
-      throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
+      throw new PageException({
+        code: 'STUDENT_OTHER_SCHOOL',
+        reason: `考号 ${examNo} 不是本校考生，请核对答题卡或交联盟管理员处理`,
+      });
     }
     return student;
   }
 
   /** The student a person assigned the page to (exceptions workflow), locked like the others. */
   private async assignedStudent(m: Sql, exam: ExamRef, page: PageRow, studentId: number): Promise<StudentRow> {
-    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? FOR UPDATE`, [studentId])) as StudentRow[];
-    if (!student || student.allianceId !== exam.allianceId) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
-    if (student.schoolId !== page.schoolId) throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` });
+    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? FOR UPDATE`, [
+      studentId,
+    ])) as StudentRow[];
+    if (!student || student.allianceId !== exam.allianceId)
+      throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '指定的考生不在名单中' });
+    if (student.schoolId !== page.schoolId)
+      throw new PageException({
+        code: 'STUDENT_OTHER_SCHOOL',
+        reason: `考号 ${student.examNo} 不是本校考生，请核对答题卡或交联盟管理员处理`,
+      });
     return student;
   }
 
@@ -258,14 +378,33 @@ export class ScanIngestService {
    * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
    * name the same student: a disagreement is for a person to settle, never a guess either way.
    */
-  private async studentByQr(m: Sql, exam: ExamRef, page: PageRow, studentId: number, examNoRead: string | null): Promise<StudentRow> {
-    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? AND alliance_id = ? FOR UPDATE`, [studentId, exam.allianceId])) as StudentRow[];
-    if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' });
+  private async studentByQr(
+    m: Sql,
+    exam: ExamRef,
+    page: PageRow,
+    studentId: number,
+    examNoRead: string | null,
+  ): Promise<StudentRow> {
+    const [student] = (await m.query(
+      `SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? AND alliance_id = ? FOR UPDATE`,
+      [studentId, exam.allianceId],
+    )) as StudentRow[];
+    if (!student)
+      throw new PageException({
+        code: 'STUDENT_UNKNOWN',
+        reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理',
+      });
     if (student.schoolId !== page.schoolId) {
-      throw new PageException({ code: 'STUDENT_OTHER_SCHOOL', reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理` });
+      throw new PageException({
+        code: 'STUDENT_OTHER_SCHOOL',
+        reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理`,
+      });
     }
     if (examNoRead !== null && examNoRead !== student.examNo) {
-      throw new PageException({ code: 'EXAMNO_MISMATCH', reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${student.examNo}）不一致，请核对` });
+      throw new PageException({
+        code: 'EXAMNO_MISMATCH',
+        reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${student.examNo}）不一致，请核对`,
+      });
     }
     return student;
   }
@@ -274,37 +413,88 @@ export class ScanIngestService {
    * Page 2 onwards of a sheet for anyone carries no exam number: it belongs to the student of the page scanned just before it in the same
    * batch, which must be the previous page of the same sheet. If that page is not read yet, this one waits for it.
    */
-  private async studentOfPreviousPage(m: Sql, page: PageRow, paperId: number, pageNo: number): Promise<StudentRow | 'deferred'> {
+  private async studentOfPreviousPage(
+    m: Sql,
+    page: PageRow,
+    paperId: number,
+    pageNo: number,
+  ): Promise<StudentRow | 'deferred'> {
     // Blank pages (backs of duplex scans) and pages a person discarded are not part of the sequence.
-    const [prev] = (await m.query(`SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1`, [page.batchId, page.id, PageStatus.Skipped, PageStatus.Discarded])) as PageRow[];
+    const [prev] = (await m.query(
+      `SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1`,
+      [page.batchId, page.id, PageStatus.Skipped, PageStatus.Discarded],
+    )) as PageRow[];
     const noOwner = `无法确定第${pageNo}页所属考生：`;
-    if (!prev) throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}本批次中它前面没有第${pageNo - 1}页，请与第1页一起按顺序扫描` });
+    if (!prev)
+      throw new PageException({
+        code: 'PAGE_ORDER',
+        reason: `${noOwner}本批次中它前面没有第${pageNo - 1}页，请与第1页一起按顺序扫描`,
+      });
     if (prev.status === PageStatus.Queued) return 'deferred';
     if (prev.status === PageStatus.Exception && prev.paperId === paperId && prev.pageNo === pageNo - 1) {
-      throw new PageException({ code: 'PREVIOUS_PAGE_EXCEPTION', reason: `${noOwner}前一页（第${pageNo - 1}页）识别异常，请先处理前一页` });
+      throw new PageException({
+        code: 'PREVIOUS_PAGE_EXCEPTION',
+        reason: `${noOwner}前一页（第${pageNo - 1}页）识别异常，请先处理前一页`,
+      });
     }
-    if (prev.status !== PageStatus.Processed || prev.paperId !== paperId || prev.pageNo !== pageNo - 1 || prev.studentId === null) {
-      throw new PageException({ code: 'PAGE_ORDER', reason: `${noOwner}前一张图片不是同一答题卡的第${pageNo - 1}页，请按顺序扫描` });
+    if (
+      prev.status !== PageStatus.Processed ||
+      prev.paperId !== paperId ||
+      prev.pageNo !== pageNo - 1 ||
+      prev.studentId === null
+    ) {
+      throw new PageException({
+        code: 'PAGE_ORDER',
+        reason: `${noOwner}前一张图片不是同一答题卡的第${pageNo - 1}页，请按顺序扫描`,
+      });
     }
-    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? FOR UPDATE`, [prev.studentId])) as StudentRow[];
+    const [student] = (await m.query(`SELECT ${STUDENT_COLUMNS} FROM student WHERE id = ? FOR UPDATE`, [
+      prev.studentId,
+    ])) as StudentRow[];
     if (!student) throw new Error(`student ${prev.studentId} of page ${prev.id} not found`);
     return student;
   }
 
   /** Stores the JPEG cuts of a page (content-addressed: storing one again is a no-op). */
   private store(prefix: string, cuts: EncodedCut[]): Promise<CutSnippet[]> {
-    return Promise.all(cuts.map(async (c) => ({ itemId: c.itemId, blobKey: (await this.blobs.putContentAddressed(prefix, Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength), '.jpg')).key })));
+    return Promise.all(
+      cuts.map(async (c) => ({
+        itemId: c.itemId,
+        blobKey: (
+          await this.blobs.putContentAddressed(
+            prefix,
+            Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength),
+            '.jpg',
+          )
+        ).key,
+      })),
+    );
   }
 
   /**
    * Objective items read with confidence are scored; the others go to the review queue and are not scored until a
    * person resolves them. A resolved review stands: reading the same page again does not reopen or overwrite it.
    */
-  private async recordObjective(m: Sql, page: PageRow, studentId: number, choices: ChoiceReading[], items: Map<number, ItemRow>, crops: Map<number, string>, layout: PageLayout, reviewed: boolean) {
+  private async recordObjective(
+    m: Sql,
+    page: PageRow,
+    studentId: number,
+    choices: ChoiceReading[],
+    items: Map<number, ItemRow>,
+    crops: Map<number, string>,
+    layout: PageLayout,
+    reviewed: boolean,
+  ) {
     // One statement per kind of row (not per item): the batch lock is held for the whole transaction.
     if (!choices.length) return;
     const reviews = new Map<number, { id: number; status: string }>(
-      reviewed ? ((await m.query('SELECT id, item_id AS itemId, status FROM omr_review WHERE student_id = ?', [studentId])) as { id: number; itemId: number; status: string }[]).map((r) => [Number(r.itemId), r]) : [],
+      reviewed
+        ? (
+            (await m.query('SELECT id, item_id AS itemId, status FROM omr_review WHERE student_id = ?', [
+              studentId,
+            ])) as { id: number; itemId: number; status: string }[]
+          ).map((r) => [Number(r.itemId), r])
+        : [],
     );
     const responses: unknown[][] = [];
     const toReview: unknown[][] = [];
@@ -317,26 +507,58 @@ export class ScanIngestService {
       if (prior?.status === OmrReviewStatus.Resolved) continue;
       if (c.needsReview) {
         const options = (layout.objective.find((b) => b.itemId === item.id)?.options ?? []).join('');
-        toReview.push([page.examId, page.schoolId, page.id, studentId, item.id, options, c.marked, c.verdict, c.confidence.toFixed(3), JSON.stringify(c.fills), JSON.stringify(c.inks), crops.get(item.id) ?? null, OmrReviewStatus.Open]);
+        toReview.push([
+          page.examId,
+          page.schoolId,
+          page.id,
+          studentId,
+          item.id,
+          options,
+          c.marked,
+          c.verdict,
+          c.confidence.toFixed(3),
+          JSON.stringify(c.fills),
+          JSON.stringify(c.inks),
+          crops.get(item.id) ?? null,
+          OmrReviewStatus.Open,
+        ]);
         reviewedItems.push(item.id);
         continue;
       }
       if (prior) closedReviews.push(prior.id);
-      const score = scoreObjective({ type: item.type as 'single_choice' | 'multiple_choice' | 'true_false', maxScore: item.maxScore, answerKey: item.answerKey, partialCredit: item.partialCredit }, c.marked);
+      const score = scoreObjective(
+        {
+          type: item.type as 'single_choice' | 'multiple_choice' | 'true_false',
+          maxScore: item.maxScore,
+          answerKey: item.answerKey,
+          partialCredit: item.partialCredit,
+        },
+        c.marked,
+      );
       responses.push([page.examId, page.id, studentId, item.id, c.marked, score.toFixed(2), JSON.stringify(c.fills)]);
     }
     if (toReview.length) {
-      writeLater(m, 
+      writeLater(
+        m,
         `INSERT INTO omr_review (exam_id, school_id, page_id, student_id, item_id, options, read_marked, verdict, confidence, fills, inks, crop_blob_key, status) VALUES ${rows(toReview)} ` +
           'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), read_marked = VALUES(read_marked), verdict = VALUES(verdict), confidence = VALUES(confidence), fills = VALUES(fills), inks = VALUES(inks), crop_blob_key = VALUES(crop_blob_key)',
         toReview.flat(),
       );
       // not scored until a person decides
-      writeLater(m, `DELETE FROM objective_response WHERE student_id = ? AND item_id IN (${reviewedItems.map(() => '?').join(', ')})`, [studentId, ...reviewedItems]);
+      writeLater(
+        m,
+        `DELETE FROM objective_response WHERE student_id = ? AND item_id IN (${reviewedItems.map(() => '?').join(', ')})`,
+        [studentId, ...reviewedItems],
+      );
     }
-    if (closedReviews.length) writeLater(m, `DELETE FROM omr_review WHERE status = ? AND id IN (${closedReviews.map(() => '?').join(', ')})`, [OmrReviewStatus.Open, ...closedReviews]);
+    if (closedReviews.length)
+      writeLater(m, `DELETE FROM omr_review WHERE status = ? AND id IN (${closedReviews.map(() => '?').join(', ')})`, [
+        OmrReviewStatus.Open,
+        ...closedReviews,
+      ]);
     if (responses.length) {
-      writeLater(m, 
+      writeLater(
+        m,
         `INSERT INTO objective_response (exam_id, page_id, student_id, item_id, marked, score, fills) VALUES ${rows(responses)} ` +
           'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), marked = VALUES(marked), score = VALUES(score), fills = VALUES(fills)',
         responses.flat(),
@@ -344,50 +566,81 @@ export class ScanIngestService {
     }
   }
 
-  private async recordSnippets(m: Sql, page: PageRow, studentId: number, snippets: CutSnippet[], items: Map<number, ItemRow>) {
+  private async recordSnippets(
+    m: Sql,
+    page: PageRow,
+    studentId: number,
+    snippets: CutSnippet[],
+    items: Map<number, ItemRow>,
+  ) {
     const kept = snippets.filter((s) => {
       const item = items.get(s.itemId);
       return item && !OBJECTIVE_TYPES.includes(item.type);
     });
     if (!kept.length) return;
     // The token is random and kept on re-runs: snippet URLs reveal nothing and stay stable.
-    writeLater(m, 
-      `INSERT INTO answer_snippet (exam_id, page_id, student_id, item_id, blob_key, token) VALUES ${rows(kept.map(() => [0, 0, 0, 0, 0, 0]))} ` + 'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), blob_key = VALUES(blob_key)',
+    writeLater(
+      m,
+      `INSERT INTO answer_snippet (exam_id, page_id, student_id, item_id, blob_key, token) VALUES ${rows(kept.map(() => [0, 0, 0, 0, 0, 0]))} ` +
+        'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), blob_key = VALUES(blob_key)',
       kept.flatMap((s) => [page.examId, page.id, studentId, s.itemId, s.blobKey, randomBytes(16).toString('hex')]),
     );
     // The tasks of the snippets' rows (new or kept), in the same statement that finds their ids: (item, round, shuffle
     // key) per task as a derived table joined to the student's snippets of those items.
     const tasks: unknown[][] = [];
-    for (const s of kept) for (const round of markingRounds(items.get(s.itemId)!)) tasks.push([s.itemId, round, randomInt(0, 2 ** 31 - 1)]);
-    writeLater(m, 
+    for (const s of kept)
+      for (const round of markingRounds(items.get(s.itemId)!)) tasks.push([s.itemId, round, randomInt(0, 2 ** 31 - 1)]);
+    writeLater(
+      m,
       'INSERT INTO marking_task (exam_id, item_id, snippet_id, round, status, shuffle_key) ' +
         `SELECT ?, s.item_id, s.id, t.round, 'pending', t.shuffle_key FROM answer_snippet s JOIN (${tasks.map((_, n) => (n ? 'SELECT ?, ?, ?' : 'SELECT ? AS item_id, ? AS round, ? AS shuffle_key')).join(' UNION ALL ')}) t ON t.item_id = s.item_id ` +
-        'WHERE s.student_id = ? AND s.item_id IN (' + kept.map(() => '?').join(', ') + ') ON DUPLICATE KEY UPDATE marking_task.id = marking_task.id',
+        'WHERE s.student_id = ? AND s.item_id IN (' +
+        kept.map(() => '?').join(', ') +
+        ') ON DUPLICATE KEY UPDATE marking_task.id = marking_task.id',
       [page.examId, ...tasks.flat(), studentId, ...kept.map((s) => s.itemId)],
     );
   }
 
-  private async recordException(page: PageRow, v: Verdict, seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {}): Promise<IngestOutcome> {
-    await updatePage(this.sql, page.id, { ...seen, status: PageStatus.Exception, exceptionCode: v.code, exceptionReason: v.reason.slice(0, 300), studentId: null });
+  private async recordException(
+    page: PageRow,
+    v: Verdict,
+    seen: Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment'>> = {},
+  ): Promise<IngestOutcome> {
+    await updatePage(this.sql, page.id, {
+      ...seen,
+      status: PageStatus.Exception,
+      exceptionCode: v.code,
+      exceptionReason: v.reason.slice(0, 300),
+      studentId: null,
+    });
     return { status: PageStatus.Exception, code: v.code, reason: v.reason };
   }
 
   /** Settles once every earlier page of the batch that this process is reading now has its outcome recorded. */
   private async earlierPagesRecorded(page: PageRow) {
-    const earlier = [...this.reading].filter(([id, r]) => r.batchId === page.batchId && id < page.id).map(([, r]) => r.recorded);
+    const earlier = [...this.reading]
+      .filter(([id, r]) => r.batchId === page.batchId && id < page.id)
+      .map(([, r]) => r.recorded);
     if (earlier.length) await Promise.all(earlier);
   }
 
   /** True if the page before this one in the batch (blank pages aside) has its outcome. */
   private async previousPageDone(page: PageRow): Promise<boolean> {
-    const [prev] = (await this.sql.query('SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1', [page.batchId, page.id, PageStatus.Skipped])) as { status: string }[];
+    const [prev] = (await this.sql.query(
+      'SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1',
+      [page.batchId, page.id, PageStatus.Skipped],
+    )) as { status: string }[];
     return !!prev && prev.status !== PageStatus.Queued;
   }
 
   /** The next image of the batch, if it is a later page that waited for this one. */
   private async resumeFollower(page: PageRow) {
-    const [next] = (await this.sql.query('SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1', [page.batchId, page.id, PageStatus.Skipped, PageStatus.Discarded])) as { id: number; status: string; pageNo: number | null }[];
-    if (next && next.status === PageStatus.Queued && next.pageNo !== null && next.pageNo > 1) await this.ingestPage(next.id);
+    const [next] = (await this.sql.query(
+      'SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1',
+      [page.batchId, page.id, PageStatus.Skipped, PageStatus.Discarded],
+    )) as { id: number; status: string; pageNo: number | null }[];
+    if (next && next.status === PageStatus.Queued && next.pageNo !== null && next.pageNo > 1)
+      await this.ingestPage(next.id);
   }
 }
 
@@ -401,7 +654,12 @@ export function markingRounds(item: Pick<Item, 'markingMode'>): number[] {
   return item.markingMode === MarkingMode.Single ? [1] : [1, 2];
 }
 
-type PagePatch = Partial<Pick<ScannedPage, 'paperId' | 'pageNo' | 'examNoRead' | 'alignment' | 'status' | 'exceptionCode' | 'exceptionReason' | 'studentId'>>;
+type PagePatch = Partial<
+  Pick<
+    ScannedPage,
+    'paperId' | 'pageNo' | 'examNoRead' | 'alignment' | 'status' | 'exceptionCode' | 'exceptionReason' | 'studentId'
+  >
+>;
 const PAGE_PATCH_COLUMNS: Record<keyof PagePatch, string> = {
   paperId: 'paper_id',
   pageNo: 'page_no',
@@ -425,15 +683,35 @@ function updatePageLater(m: SqlTx, id: number, patch: PagePatch) {
 
 function pageUpdate(id: number, patch: PagePatch): [string, unknown[]] {
   const keys = (Object.keys(patch) as (keyof PagePatch)[]).filter((k) => patch[k] !== undefined);
-  const values = keys.map((k) => (k === 'alignment' ? (patch.alignment === null ? null : JSON.stringify(patch.alignment)) : patch[k]));
-  return [`UPDATE scanned_page SET ${keys.map((k) => `${PAGE_PATCH_COLUMNS[k]} = ?, `).join('')}updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?`, [...values, id]];
+  const values = keys.map((k) =>
+    k === 'alignment' ? (patch.alignment === null ? null : JSON.stringify(patch.alignment)) : patch[k],
+  );
+  return [
+    `UPDATE scanned_page SET ${keys.map((k) => `${PAGE_PATCH_COLUMNS[k]} = ?, `).join('')}updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?`,
+    [...values, id],
+  ];
 }
 
 /** The columns of a page's row that ingestion reads, under their entity names. */
 const PAGE_COLUMNS =
   'id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation';
-type PageRow = Pick<ScannedPage, 'id' | 'examId' | 'batchId' | 'schoolId' | 'paperId' | 'blobKey' | 'originalName' | 'status' | 'studentId' | 'pageNo' | 'forcedStudentId' | 'rotation'>;
-const STUDENT_COLUMNS = 'id, alliance_id AS allianceId, school_id AS schoolId, class_id AS classId, exam_no AS examNo, name';
+type PageRow = Pick<
+  ScannedPage,
+  | 'id'
+  | 'examId'
+  | 'batchId'
+  | 'schoolId'
+  | 'paperId'
+  | 'blobKey'
+  | 'originalName'
+  | 'status'
+  | 'studentId'
+  | 'pageNo'
+  | 'forcedStudentId'
+  | 'rotation'
+>;
+const STUDENT_COLUMNS =
+  'id, alliance_id AS allianceId, school_id AS schoolId, class_id AS classId, exam_no AS examNo, name';
 type StudentRow = Pick<Student, 'id' | 'allianceId' | 'schoolId' | 'classId' | 'examNo' | 'name'>;
 type PaperRow = Pick<Paper, 'id' | 'subject' | 'version' | 'status' | 'layout'>;
 type ItemRow = Pick<Item, 'id' | 'type' | 'maxScore' | 'answerKey' | 'partialCredit' | 'markingMode'>;
@@ -452,5 +730,3 @@ function alignmentJson(a: Alignment | undefined) {
     upsideDown: a.upsideDown,
   };
 }
-
-

@@ -1,6 +1,14 @@
 // Receives a multipart upload of scans: streams each file to <dataDir>/tmp while hashing it, maps multer's errors to
 // Chinese, and removes whatever is left in tmp once the request is answered.
-import { BadRequestException, CallHandler, PayloadTooLargeException, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  BadRequestException,
+  CallHandler,
+  PayloadTooLargeException,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { createHash, randomUUID } from 'node:crypto';
@@ -29,7 +37,11 @@ export interface ReceivedFile {
 }
 
 /** Streams a file to disk and hashes it on the way, in one pass, without holding it in memory. */
-export async function streamToFile(source: NodeJS.ReadableStream, path: string, budget?: Transform): Promise<{ size: number; sha256: string; head: Buffer }> {
+export async function streamToFile(
+  source: NodeJS.ReadableStream,
+  path: string,
+  budget?: Transform,
+): Promise<{ size: number; sha256: string; head: Buffer }> {
   const hash = createHash('sha256');
   let size = 0;
   let head = Buffer.alloc(0);
@@ -64,7 +76,11 @@ function requestBudget(req: Request): Transform {
 class HashingDiskStorage implements multer.StorageEngine {
   constructor(private readonly dir: string) {}
 
-  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File> & Partial<ReceivedFile>) => void): void {
+  _handleFile(
+    req: Request,
+    file: Express.Multer.File,
+    cb: (error?: unknown, info?: Partial<Express.Multer.File> & Partial<ReceivedFile>) => void,
+  ): void {
     const path = join(this.dir, `upload-${randomUUID()}`);
     streamToFile(file.stream, path, requestBudget(req)).then(
       (r) => cb(null, { path, ...r }),
@@ -76,7 +92,10 @@ class HashingDiskStorage implements multer.StorageEngine {
   }
 
   _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
-    rm(file.path, { force: true }).then(() => cb(null), (err) => cb(err));
+    rm(file.path, { force: true }).then(
+      () => cb(null),
+      (err) => cb(err),
+    );
   }
 }
 
@@ -97,7 +116,13 @@ export class ScanUploadInterceptor implements NestInterceptor {
     mkdirSync(dir, { recursive: true });
     this.receive = multer({
       storage: new HashingDiskStorage(dir),
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_UPLOAD_FILES, fields: 20, parts: MAX_UPLOAD_FILES + 20, fieldSize: 1024 },
+      limits: {
+        fileSize: MAX_UPLOAD_BYTES,
+        files: MAX_UPLOAD_FILES,
+        fields: 20,
+        parts: MAX_UPLOAD_FILES + 20,
+        fieldSize: 1024,
+      },
       defParamCharset: 'utf8', // browsers send file names as raw UTF-8 (Chinese names would otherwise arrive garbled)
     }).array('files', MAX_UPLOAD_FILES);
   }
@@ -105,9 +130,11 @@ export class ScanUploadInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<Request>();
     const res = ctx.switchToHttp().getResponse<Response>();
-    if (!req.is('multipart/form-data')) throw new BadRequestException('请以 multipart/form-data 表单上传扫描图像（字段 files）');
+    if (!req.is('multipart/form-data'))
+      throw new BadRequestException('请以 multipart/form-data 表单上传扫描图像（字段 files）');
     // Refused before a byte is stored when the client announces the size; counted while streaming otherwise.
-    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES + 1024 * 1024) throw new PayloadTooLargeException(MULTER_MESSAGES.LIMIT_TOTAL_SIZE);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES + 1024 * 1024)
+      throw new PayloadTooLargeException(MULTER_MESSAGES.LIMIT_TOTAL_SIZE);
     const received = new Promise<void>((resolve, reject) =>
       this.receive(req, res, (err?: unknown) => {
         if (!err) return resolve();

@@ -14,19 +14,33 @@ export class ScansController {
   @Roles(Role.Scanner, Role.Admin)
   @Post('exams/:examId/scans')
   @UseInterceptors(ScanUploadInterceptor)
-  upload(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Body() body: { schoolId?: string } | undefined, @Query('schoolId') querySchoolId: string | undefined, @UploadedFiles() files: ReceivedFile[] | undefined) {
+  upload(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Body() body: { schoolId?: string } | undefined,
+    @Query('schoolId') querySchoolId: string | undefined,
+    @UploadedFiles() files: ReceivedFile[] | undefined,
+  ) {
     return this.scans.upload(actor, examId, body?.schoolId ?? querySchoolId, files ?? []);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Get('exams/:examId/scan-status')
-  status(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined) {
+  status(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Query('schoolId') schoolId: string | undefined,
+  ) {
     return this.scans.status(actor, examId, schoolId);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Get('exams/:examId/scan-exceptions')
-  exceptions(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number, @Query('schoolId') schoolId: string | undefined) {
+  exceptions(
+    @CurrentActor() actor: Actor,
+    @Param('examId', IdPipe) examId: number,
+    @Query('schoolId') schoolId: string | undefined,
+  ) {
     return this.scans.exceptions(actor, examId, schoolId);
   }
 

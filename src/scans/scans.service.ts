@@ -81,22 +81,39 @@ export class ScansService {
     const kinds = files.map((f) => {
       const kind = sniffKind(f.head);
       if (!kind) throw new BadRequestException(`文件「${f.originalname}」不是 PNG、JPEG、TIFF 图片或 ZIP 压缩包`);
-      if (kind !== 'zip' && f.size > MAX_IMAGE_BYTES) throw new BadRequestException(`图片「${f.originalname}」过大（单张最多 ${MAX_IMAGE_BYTES / 1024 / 1024} MB）`);
+      if (kind !== 'zip' && f.size > MAX_IMAGE_BYTES)
+        throw new BadRequestException(`图片「${f.originalname}」过大（单张最多 ${MAX_IMAGE_BYTES / 1024 / 1024} MB）`);
       return kind;
     });
     const zips = new Map<number, ZipReader>();
     try {
-      for (let n = 0; n < files.length; n++) if (kinds[n] === 'zip') zips.set(n, await ZipReader.open(files[n].path, files[n].originalname));
+      for (let n = 0; n < files.length; n++)
+        if (kinds[n] === 'zip') zips.set(n, await ZipReader.open(files[n].path, files[n].originalname));
       const listed = files.length - zips.size + [...zips.values()].reduce((s, z) => s + z.entries.length, 0);
-      if (listed > MAX_PAGES_PER_UPLOAD) throw new BadRequestException(`一次上传的图片过多（${listed} 个，最多 ${MAX_PAGES_PER_UPLOAD} 个），请分批上传`);
+      if (listed > MAX_PAGES_PER_UPLOAD)
+        throw new BadRequestException(
+          `一次上传的图片过多（${listed} 个，最多 ${MAX_PAGES_PER_UPLOAD} 个），请分批上传`,
+        );
 
-      const batch = await this.ds.getRepository(ScanBatch).save({ examId: exam.id, schoolId, uploadedBy: actor.userId, originalName: clip(files.map((f) => f.originalname).join('、')), pageCount: 0 });
+      const batch = await this.ds.getRepository(ScanBatch).save({
+        examId: exam.id,
+        schoolId,
+        uploadedBy: actor.userId,
+        originalName: clip(files.map((f) => f.originalname).join('、')),
+        pageCount: 0,
+      });
       const ctx: BatchContext = { exam, schoolId, batch, accepted: [], requeue: [], duplicates: 0, skipped: [] };
       for (let n = 0; n < files.length; n++) {
         const f = files[n];
         const zip = zips.get(n);
         if (zip) await this.addZip(ctx, f.originalname, zip);
-        else await this.addImage(ctx, { name: f.originalname, kind: kinds[n] as PendingImage['kind'], sha256: f.sha256, path: f.path });
+        else
+          await this.addImage(ctx, {
+            name: f.originalname,
+            kind: kinds[n] as PendingImage['kind'],
+            sha256: f.sha256,
+            path: f.path,
+          });
       }
       await this.ds.getRepository(ScanBatch).update({ id: batch.id }, { pageCount: ctx.accepted.length });
       for (const p of [...ctx.accepted, ...ctx.requeue]) await this.jobs.ingestPage(p.id, p.examId, p.contentHash);
@@ -150,13 +167,21 @@ export class ScansService {
         pages = 1; // unreadable: stored as it is, ingestion reports it
       }
       if (pages > MAX_PAGES_PER_UPLOAD) {
-        ctx.skipped.push({ name: img.name, reason: `多页 TIFF 共 ${pages} 页，超过上限 ${MAX_PAGES_PER_UPLOAD} 页，请拆分后上传` });
+        ctx.skipped.push({
+          name: img.name,
+          reason: `多页 TIFF 共 ${pages} 页，超过上限 ${MAX_PAGES_PER_UPLOAD} 页，请拆分后上传`,
+        });
         return;
       }
       if (pages > 1) {
         for (let p = 0; p < pages; p++) {
           const data = await this.codec.tiffPageAsPng(img.path, p);
-          await this.addOne(ctx, { name: `${img.name}#${p + 1}`, kind: 'png', sha256: createHash('sha256').update(data).digest('hex'), data });
+          await this.addOne(ctx, {
+            name: `${img.name}#${p + 1}`,
+            kind: 'png',
+            sha256: createHash('sha256').update(data).digest('hex'),
+            data,
+          });
         }
         return;
       }
@@ -170,14 +195,23 @@ export class ScansService {
     if (existing) {
       ctx.duplicates++;
       // Still waiting (e.g. the queue was down at the first upload): queue it again; the job id keeps this idempotent.
-      if (existing.status === PageStatus.Queued && !ctx.requeue.some((p) => p.id === existing.id)) ctx.requeue.push(existing);
+      if (existing.status === PageStatus.Queued && !ctx.requeue.some((p) => p.id === existing.id))
+        ctx.requeue.push(existing);
       return;
     }
     const blobKey = `scans/${img.sha256.slice(0, 2)}/${img.sha256}${IMAGE_EXT[img.kind]}`;
     if (img.path) await this.blobs.putFile(blobKey, img.path);
     else await this.blobs.put(blobKey, img.data!);
     try {
-      const page = await pages.save({ examId: ctx.exam.id, batchId: ctx.batch.id, schoolId: ctx.schoolId, contentHash: img.sha256, blobKey, originalName: clip(img.name), status: PageStatus.Queued });
+      const page = await pages.save({
+        examId: ctx.exam.id,
+        batchId: ctx.batch.id,
+        schoolId: ctx.schoolId,
+        contentHash: img.sha256,
+        blobKey,
+        originalName: clip(img.name),
+        status: PageStatus.Queued,
+      });
       ctx.accepted.push(page);
     } catch (err) {
       if ((err as { code?: string }).code !== 'ER_DUP_ENTRY') throw err;
@@ -188,16 +222,36 @@ export class ScansService {
   /** Pages of the exam (of one school, or all for an admin) by ingestion status. */
   async status(actor: Actor, examId: number, rawSchoolId: unknown) {
     const { exam, schoolId } = await this.scope(actor, examId, rawSchoolId);
-    const qb = this.ds.getRepository(ScannedPage).createQueryBuilder('p').select('p.status', 'status').addSelect('COUNT(*)', 'n').where('p.examId = :examId', { examId: exam.id });
+    const qb = this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .select('p.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('p.examId = :examId', { examId: exam.id });
     if (schoolId !== null) qb.andWhere('p.schoolId = :schoolId', { schoolId });
     const rows: { status: string; n: string }[] = await qb.groupBy('p.status').getRawMany();
     const count = (s: PageStatus) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    const byStatus = { queued: count(PageStatus.Queued), processed: count(PageStatus.Processed), exception: count(PageStatus.Exception), skipped: count(PageStatus.Skipped) };
+    const byStatus = {
+      queued: count(PageStatus.Queued),
+      processed: count(PageStatus.Processed),
+      exception: count(PageStatus.Exception),
+      skipped: count(PageStatus.Skipped),
+    };
     // Discarded pages are set aside by a person: counted apart, not in the total.
     const discarded = count(PageStatus.Discarded);
     // Objective items waiting for a person (OMR review): not scored until resolved.
-    const [{ n: omrReview }] = await this.ds.query(`SELECT COUNT(*) AS n FROM omr_review WHERE exam_id = ? AND status = 'open'${schoolId !== null ? ' AND school_id = ?' : ''}`, schoolId !== null ? [exam.id, schoolId] : [exam.id]);
-    return { examId: exam.id, schoolId, total: byStatus.queued + byStatus.processed + byStatus.exception + byStatus.skipped, ...byStatus, discarded, omrReview: Number(omrReview) };
+    const [{ n: omrReview }] = await this.ds.query(
+      `SELECT COUNT(*) AS n FROM omr_review WHERE exam_id = ? AND status = 'open'${schoolId !== null ? ' AND school_id = ?' : ''}`,
+      schoolId !== null ? [exam.id, schoolId] : [exam.id],
+    );
+    return {
+      examId: exam.id,
+      schoolId,
+      total: byStatus.queued + byStatus.processed + byStatus.exception + byStatus.skipped,
+      ...byStatus,
+      discarded,
+      omrReview: Number(omrReview),
+    };
   }
 
   /** The exceptions queue: pages that could not be read, with the reason in Chinese and a link to the image. */
@@ -226,9 +280,17 @@ export class ScansService {
     if (!page) throw new NotFoundException('扫描图像不存在');
     const exam = await this.examOrFail(page.examId, actor);
     assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, page.schoolId), '无权查看该学校的扫描图像');
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'view_scan_image', entity: 'scanned_page', entityId: String(page.id), detail: { examId: exam.id, schoolId: page.schoolId } });
+    await this.ds.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'view_scan_image',
+      entity: 'scanned_page',
+      entityId: String(page.id),
+      detail: { examId: exam.id, schoolId: page.schoolId },
+    });
     if (page.blobKey.endsWith('.tif')) {
-      return new StreamableFile(await this.codec.browserViewable(await this.blobs.get(page.blobKey)), { type: 'image/jpeg' });
+      return new StreamableFile(await this.codec.browserViewable(await this.blobs.get(page.blobKey)), {
+        type: 'image/jpeg',
+      });
     }
     const type = page.blobKey.endsWith('.png') ? 'image/png' : 'image/jpeg';
     return new StreamableFile(this.blobs.stream(page.blobKey), { type, disposition: 'inline' });

@@ -1,6 +1,12 @@
 import { cutBox, cutBoxNormalised, normaliseContrast } from './domain/cut-snippet.js';
 import type { Affine, GrayImage } from './domain/gray-image.js';
-import { compileSnippetCutter, JS_SNIPPET_CUTTER, orJavaScript, snippetCutter, type SnippetCutter } from './snippet-cutter.js';
+import {
+  compileSnippetCutter,
+  JS_SNIPPET_CUTTER,
+  orJavaScript,
+  snippetCutter,
+  type SnippetCutter,
+} from './snippet-cutter.js';
 
 /** Deterministic pseudo-random numbers in [0, 1). */
 function random(seed: number): () => number {
@@ -23,7 +29,8 @@ function page(width: number, height: number, rnd: () => number): GrayImage {
   }
   const nx = (rnd() * width * 0.7) | 0;
   const ny = (rnd() * height * 0.7) | 0;
-  for (let j = ny; j < ny + height * 0.3; j++) for (let i = nx; i < nx + width * 0.3; i++) data[j * width + i] = (rnd() * 256) | 0;
+  for (let j = ny; j < ny + height * 0.3; j++)
+    for (let i = nx; i < nx + width * 0.3; i++) data[j * width + i] = (rnd() * 256) | 0;
   return { width, height, data };
 }
 
@@ -53,7 +60,9 @@ describe('the compiled snippet cutter', () => {
 
   it('falls back to the JavaScript reference, saying so, when the module cannot be had', async () => {
     const said: string[] = [];
-    expect(await orJavaScript(Promise.reject(new Error('no WebAssembly here')), (m) => said.push(m))).toBe(JS_SNIPPET_CUTTER);
+    expect(await orJavaScript(Promise.reject(new Error('no WebAssembly here')), (m) => said.push(m))).toBe(
+      JS_SNIPPET_CUTTER,
+    );
     expect(said).toEqual([expect.stringContaining('no WebAssembly here')]);
   });
 
@@ -72,7 +81,14 @@ describe('the compiled snippet cutter', () => {
       const sx = k * (1 + (rnd() - 0.5) * 0.04);
       const sy = k * (1 + (rnd() - 0.5) * 0.04);
       const shear = (rnd() - 0.5) * 0.02;
-      const t: Affine = { a: sx * Math.cos(th), b: -sy * Math.sin(th) + shear * k, c: 0, d: sx * Math.sin(th), e: sy * Math.cos(th), f: 0 };
+      const t: Affine = {
+        a: sx * Math.cos(th),
+        b: -sy * Math.sin(th) + shear * k,
+        c: 0,
+        d: sx * Math.sin(th),
+        e: sy * Math.cos(th),
+        f: 0,
+      };
       // place the sheet so that its point (35, 27) lands near the page's centre, give or take a fifth of the page
       const cx = img.width * (0.5 + (rnd() - 0.5) * 0.4);
       const cy = img.height * (0.5 + (rnd() - 0.5) * 0.4);
@@ -117,11 +133,13 @@ describe('the compiled snippet cutter', () => {
     const boxS = { x: 10, y: 10, w: 150, h: 90 };
     const first = wasm.cutBox(large, tl, boxL, 4, 8);
     expect(worstDifference(first, cutBox(large, tl, boxL, 4, 8)).worst).toBeLessThanOrEqual(1);
-    expect(worstDifference(wasm.cutBox(small, ts, boxS, 4, 1.4), cutBox(small, ts, boxS, 4, 1.4)).worst).toBeLessThanOrEqual(1);
+    expect(
+      worstDifference(wasm.cutBox(small, ts, boxS, 4, 1.4), cutBox(small, ts, boxS, 4, 1.4)).worst,
+    ).toBeLessThanOrEqual(1);
     expect(worstDifference(wasm.cutBox(large, tl, boxL, 4, 8), first).worst).toBe(0);
   });
 
-  it('cuts along the page\'s last rows and columns within a level, whatever its memory held before', () => {
+  it("cuts along the page's last rows and columns within a level, whatever its memory held before", () => {
     const rnd = random(11);
     const img = page(420, 300, rnd);
     const white: GrayImage = { width: 2000, height: 1500, data: new Uint8Array(2000 * 1500).fill(255) };
@@ -129,6 +147,7 @@ describe('the compiled snippet cutter', () => {
     const whole = { x: 0, y: 0, w: 1900, h: 1400 };
     const identity: Affine = { a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 };
     // samples a hair inside the last row and column (unturned, and turned a little so that they creep towards them)
+    // prettier-ignore
     const cases: [Affine, { x: number; y: number; w: number; h: number }][] = [
       [identity, { x: 300, y: 297 - 1e-7, w: 119 + 1e-7, h: 3 }],
       [identity, { x: 417 - 1e-7, y: 200, w: 3, h: 99 + 1e-7 }],
@@ -149,6 +168,8 @@ describe('the compiled snippet cutter', () => {
     const img = page(32768, 4, random(5));
     const t: Affine = { a: 1, b: 0, c: 32700, d: 0, e: 1, f: 0 };
     const box = { x: 0, y: 0, w: 60, h: 3 };
-    expect(worstDifference(wasm.cutBoxNormalised(img, t, box, 0, 1), cutBoxNormalised(img, t, box, 0, 1)).worst).toBe(0);
+    expect(worstDifference(wasm.cutBoxNormalised(img, t, box, 0, 1), cutBoxNormalised(img, t, box, 0, 1)).worst).toBe(
+      0,
+    );
   });
 });

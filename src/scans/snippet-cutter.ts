@@ -27,7 +27,26 @@ export const JS_SNIPPET_CUTTER: SnippetCutter = { cutBox, cutBoxNormalised };
 
 interface CutExports {
   memory: WasmMemory;
-  cut(src: number, rx: number, ry: number, rw: number, sw: number, sh: number, dst: number, width: number, height: number, x0: number, y0: number, inv: number, a: number, b: number, c: number, d: number, e: number, f: number): void;
+  cut(
+    src: number,
+    rx: number,
+    ry: number,
+    rw: number,
+    sw: number,
+    sh: number,
+    dst: number,
+    width: number,
+    height: number,
+    x0: number,
+    y0: number,
+    inv: number,
+    a: number,
+    b: number,
+    c: number,
+    d: number,
+    e: number,
+    f: number,
+  ): void;
   lut(dst: number, n: number): void;
 }
 
@@ -52,7 +71,11 @@ export async function compileSnippetCutter(): Promise<SnippetCutter> {
   const exported = require(path) as WabtInit & { default?: WabtInit };
   delete require.cache[path];
   const wabt = await (exported.default ?? exported)();
-  const parsed = wabt.parseWat('snippet-cut.wat', SNIPPET_CUT_WAT, { bulk_memory: true, sat_float_to_int: true, simd: true });
+  const parsed = wabt.parseWat('snippet-cut.wat', SNIPPET_CUT_WAT, {
+    bulk_memory: true,
+    sat_float_to_int: true,
+    simd: true,
+  });
   let binary: Uint8Array;
   try {
     parsed.resolveNames();
@@ -80,7 +103,10 @@ export function snippetCutter(): Promise<SnippetCutter> {
  * The compiled cutter, or the JavaScript reference if it could not be had, said through `warn`: by default a process
  * warning, not Nest's Logger, since the scan threads load no @nestjs/common (see scan-image.codec.ts).
  */
-export function orJavaScript(compiling: Promise<SnippetCutter>, warn: (message: string) => void = (m) => process.emitWarning(m, { code: 'SNIPPET_CUT_JS' })): Promise<SnippetCutter> {
+export function orJavaScript(
+  compiling: Promise<SnippetCutter>,
+  warn: (message: string) => void = (m) => process.emitWarning(m, { code: 'SNIPPET_CUT_JS' }),
+): Promise<SnippetCutter> {
   return compiling.catch((err: Error) => {
     warn(`WebAssembly snippet cut unavailable, cutting in JavaScript: ${err.message}`);
     return JS_SNIPPET_CUTTER;
@@ -91,7 +117,13 @@ function wasmCutter(wasm: CutExports): SnippetCutter {
   let bytes = new Uint8Array(wasm.memory.buffer);
 
   /** Cuts into memory (the snippet at SNIPPET_AT, its histogram at HIST_AT); null where the reference must do it. */
-  function cutInMemory(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): { width: number; height: number } | null {
+  function cutInMemory(
+    img: GrayImage,
+    t: Affine,
+    box: Box,
+    marginPt: number,
+    pxPerPt: number,
+  ): { width: number; height: number } | null {
     // the snippet's size and sampling grid, as in cut-snippet.ts
     const x0 = box.x - marginPt;
     const y0 = box.y - marginPt;
@@ -139,7 +171,9 @@ function wasmCutter(wasm: CutExports): SnippetCutter {
     }
     // the rectangle of the page, row by row (one copy when it is as wide as the page)
     if (rw === sw) bytes.set(img.data.subarray(ry * sw, (ry + rh) * sw), srcAt);
-    else for (let r = 0; r < rh; r++) bytes.set(img.data.subarray((ry + r) * sw + rx, (ry + r) * sw + rx + rw), srcAt + r * rw);
+    else
+      for (let r = 0; r < rh; r++)
+        bytes.set(img.data.subarray((ry + r) * sw + rx, (ry + r) * sw + rx + rw), srcAt + r * rw);
     wasm.cut(srcAt, rx, ry, rw, sw, sh, SNIPPET_AT, width, height, x0, y0, inv, t.a, t.b, t.c, t.d, t.e, t.f);
     return { width, height };
   }

@@ -15,13 +15,21 @@ export interface ZipEntryInfo {
 const MAX_ENTRIES = 20_000;
 
 export class ZipReader {
-  private constructor(private readonly zip: yauzl.ZipFile, readonly entries: ZipEntryInfo[]) {}
+  private constructor(
+    private readonly zip: yauzl.ZipFile,
+    readonly entries: ZipEntryInfo[],
+  ) {}
 
   /** Opens the ZIP and lists its entries in natural name order; a file that is not a readable ZIP → 400. */
   static async open(path: string, displayName: string): Promise<ZipReader> {
     let zip: yauzl.ZipFile;
     try {
-      zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+      zip = await promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open)(path, {
+        lazyEntries: true,
+        autoClose: false,
+        decodeStrings: false,
+        validateEntrySizes: true,
+      });
     } catch {
       throw new BadRequestException(`压缩包「${displayName}」无法打开（文件可能已损坏）`);
     }
@@ -33,7 +41,12 @@ export class ZipReader {
       const out: ZipEntryInfo[] = [];
       zip.on('entry', (entry: yauzl.Entry) => {
         const raw = entry.fileName as unknown as Buffer;
-        out.push({ name: decodeZipName(raw, (entry.generalPurposeBitFlag & 0x800) !== 0), uncompressedSize: entry.uncompressedSize, encrypted: entry.isEncrypted(), entry });
+        out.push({
+          name: decodeZipName(raw, (entry.generalPurposeBitFlag & 0x800) !== 0),
+          uncompressedSize: entry.uncompressedSize,
+          encrypted: entry.isEncrypted(),
+          entry,
+        });
         zip.readEntry();
       });
       zip.on('end', () => resolve(out));

@@ -4,7 +4,14 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../common/cjk-fonts.js';
-import { layoutColumns, type Box, type Circle, type Column, type PageLayout, type SheetLayout } from './domain/layout.js';
+import {
+  layoutColumns,
+  type Box,
+  type Circle,
+  type Column,
+  type PageLayout,
+  type SheetLayout,
+} from './domain/layout.js';
 import { pageQrText } from './domain/page-qr.js';
 import { qrModules } from './qr-symbol.js';
 
@@ -75,11 +82,21 @@ export class SheetPdf {
     for (const fd of page.fiducials) doc.rect(fd.cx - fd.size / 2, fd.cy - fd.size / 2, fd.size, fd.size).fill(INK);
     const bits = page.pageCode.cells.length;
     page.pageCode.cells.forEach((cell, b) => {
-      if ((Math.floor(page.pageCode.value / 2 ** (bits - 1 - b)) & 1) === 1) doc.rect(cell.x, cell.y, cell.w, cell.h).fill(INK);
+      if ((Math.floor(page.pageCode.value / 2 ** (bits - 1 - b)) & 1) === 1)
+        doc.rect(cell.x, cell.y, cell.w, cell.h).fill(INK);
     });
 
     if (page.qr) {
-      drawQr(doc, page.qr, pageQrText({ examId: layout.examId, paperId: layout.paperId, pageNo: page.pageNo, studentId: student?.id ?? null }));
+      drawQr(
+        doc,
+        page.qr,
+        pageQrText({
+          examId: layout.examId,
+          paperId: layout.paperId,
+          pageNo: page.pageNo,
+          studentId: student?.id ?? null,
+        }),
+      );
     }
 
     // Titles centred over the first column, right of the QR code's quiet zone.
@@ -91,7 +108,11 @@ export class SheetPdf {
       const left = page.qr ? page.qr.x + page.qr.w + 14 : MARGIN_X;
       text(doc, `${layout.title}　${layout.subject}答题卡`, left, 56, { size: 8, maxWidth: 180 });
       // Every page of a personalised sheet names its student, for the person who sorts or checks the pages.
-      if (student) text(doc, `${student.name}　${student.className}　考号 ${student.examNo}`, left, 72, { size: 8, maxWidth: 180 });
+      if (student)
+        text(doc, `${student.name}　${student.className}　考号 ${student.examNo}`, left, 72, {
+          size: 8,
+          maxWidth: 180,
+        });
     }
     if (page.examNo) this.header(doc, layout, col0, page.examNo, student);
 
@@ -99,10 +120,16 @@ export class SheetPdf {
 
     for (const s of page.subjective) {
       doc.lineWidth(0.8).rect(s.box.x, s.box.y, s.box.w, s.box.h).stroke(FRAME);
-      text(doc, `第${s.label}题（${fmtScore(s.maxScore)}分）`, s.box.x + 4, s.box.y + 10, { size: 8, maxWidth: s.box.w - 8 });
+      text(doc, `第${s.label}题（${fmtScore(s.maxScore)}分）`, s.box.x + 4, s.box.y + 10, {
+        size: 8,
+        maxWidth: s.box.w - 8,
+      });
     }
 
-    text(doc, `第 ${page.pageNo} 页 / 共 ${layout.pages.length} 页`, W / 2, layout.page.height - 28, { size: 8, anchor: 'middle' });
+    text(doc, `第 ${page.pageNo} 页 / 共 ${layout.pages.length} 页`, W / 2, layout.page.height - 28, {
+      size: 8,
+      anchor: 'middle',
+    });
   }
 
   /** Page 1: exam-number grid with its write-in row, name and class boxes, filling instructions. */
@@ -112,23 +139,48 @@ export class SheetPdf {
     const pitch = grid.length > 1 ? grid[1][0].cx - first.cx : 17;
     const boxW = pitch - 2;
     const writeTop = first.cy - first.r - 15;
-    text(doc, student ? '考号（已印制；如填涂须与印制考号一致）' : '考号（先写数字，再用2B铅笔涂黑对应数字）', col0.x, writeTop - 3, { size: 7, maxWidth: last.cx + last.r - col0.x });
+    text(
+      doc,
+      student ? '考号（已印制；如填涂须与印制考号一致）' : '考号（先写数字，再用2B铅笔涂黑对应数字）',
+      col0.x,
+      writeTop - 3,
+      { size: 7, maxWidth: last.cx + last.r - col0.x },
+    );
     const printed = student && student.examNo.length === grid.length ? student.examNo : null;
     grid.forEach((col, d) => {
-      doc.lineWidth(0.6).rect(col[0].cx - boxW / 2, writeTop, boxW, 13).stroke(FRAME);
-      if (printed) text(doc, printed[d], col[0].cx, writeTop + 6.5, { font: 'bold', size: 9, anchor: 'middle', middle: true, color: INK });
+      doc
+        .lineWidth(0.6)
+        .rect(col[0].cx - boxW / 2, writeTop, boxW, 13)
+        .stroke(FRAME);
+      if (printed)
+        text(doc, printed[d], col[0].cx, writeTop + 6.5, {
+          font: 'bold',
+          size: 9,
+          anchor: 'middle',
+          middle: true,
+          color: INK,
+        });
       col.forEach((b, v) => bubble(doc, b, String(v)));
     });
     const gridBottom = grid[0][9].cy + grid[0][9].r;
-    doc.lineWidth(0.5).rect(col0.x - 4, writeTop - 12, last.cx + last.r + 6 - (col0.x - 4), gridBottom + 5 - (writeTop - 12)).stroke(LIGHT_FRAME);
+    doc
+      .lineWidth(0.5)
+      .rect(col0.x - 4, writeTop - 12, last.cx + last.r + 6 - (col0.x - 4), gridBottom + 5 - (writeTop - 12))
+      .stroke(LIGHT_FRAME);
 
     // Right panel: name, class (printed on a personalised sheet), instructions.
     const x0 = Math.max(last.cx + last.r + 25, col0.x + 240);
     const x1 = col0.x + col0.w;
     let y = writeTop - 2;
-    for (const [label, value] of [['姓　名', student?.name], ['班　级', student?.className]] as const) {
+    for (const [label, value] of [
+      ['姓　名', student?.name],
+      ['班　级', student?.className],
+    ] as const) {
       text(doc, label, x0, y + 12, { size: 9 });
-      doc.lineWidth(0.6).rect(x0 + 36, y, x1 - x0 - 36, 17).stroke(FRAME);
+      doc
+        .lineWidth(0.6)
+        .rect(x0 + 36, y, x1 - x0 - 36, 17)
+        .stroke(FRAME);
       if (value) text(doc, value, x0 + 42, y + 12.5, { font: 'bold', size: 10, maxWidth: x1 - x0 - 48, color: INK });
       y += 25;
     }
@@ -159,11 +211,26 @@ export class SheetPdf {
     const wrong = [x0 + 112, x0 + 130, x0 + 148];
     for (const cx of wrong) doc.lineWidth(0.7).circle(cx, y, r).stroke(RING);
     doc.lineWidth(1.1).strokeColor(INK);
-    doc.moveTo(wrong[0] - 3, y).lineTo(wrong[0] - 1, y + 3).lineTo(wrong[0] + 4, y - 4).stroke();
-    doc.moveTo(wrong[1] - 3, y - 3).lineTo(wrong[1] + 3, y + 3).moveTo(wrong[1] + 3, y - 3).lineTo(wrong[1] - 3, y + 3).stroke();
-    doc.moveTo(wrong[2] - 3.5, y).lineTo(wrong[2] + 3.5, y).stroke();
+    doc
+      .moveTo(wrong[0] - 3, y)
+      .lineTo(wrong[0] - 1, y + 3)
+      .lineTo(wrong[0] + 4, y - 4)
+      .stroke();
+    doc
+      .moveTo(wrong[1] - 3, y - 3)
+      .lineTo(wrong[1] + 3, y + 3)
+      .moveTo(wrong[1] + 3, y - 3)
+      .lineTo(wrong[1] - 3, y + 3)
+      .stroke();
+    doc
+      .moveTo(wrong[2] - 3.5, y)
+      .lineTo(wrong[2] + 3.5, y)
+      .stroke();
     y += r + 6;
-    doc.lineWidth(0.5).rect(x0, panelTop, x1 - x0, Math.max(y, gridBottom + 5) - panelTop).stroke(LIGHT_FRAME);
+    doc
+      .lineWidth(0.5)
+      .rect(x0, panelTop, x1 - x0, Math.max(y, gridBottom + 5) - panelTop)
+      .stroke(LIGHT_FRAME);
   }
 
   private objective(doc: Doc, layout: SheetLayout, page: PageLayout) {
@@ -171,7 +238,10 @@ export class SheetPdf {
     const top = Math.min(...page.objective.map((o) => o.bubbles[0].cy)) - 9;
     const bottom = Math.max(...page.objective.map((o) => o.bubbles[0].cy)) + 9;
     text(doc, '选择题（用2B铅笔填涂）', col0.x, top - 4, { font: 'bold', size: 8 });
-    doc.lineWidth(0.5).rect(col0.x - 4, top - 1, col0.w + 8, bottom - top + 4).stroke(LIGHT_FRAME);
+    doc
+      .lineWidth(0.5)
+      .rect(col0.x - 4, top - 1, col0.w + 8, bottom - top + 4)
+      .stroke(LIGHT_FRAME);
     for (const o of page.objective) {
       const b0 = o.bubbles[0];
       text(doc, `${o.label}.`, b0.cx - b0.r - 3, b0.cy, { size: 8, anchor: 'end', middle: true, maxWidth: 20 });
@@ -214,7 +284,14 @@ function text(
   s: string,
   x: number,
   y: number,
-  o: { font?: 'regular' | 'bold'; size: number; anchor?: 'start' | 'middle' | 'end'; middle?: boolean; color?: string; maxWidth?: number },
+  o: {
+    font?: 'regular' | 'bold';
+    size: number;
+    anchor?: 'start' | 'middle' | 'end';
+    middle?: boolean;
+    color?: string;
+    maxWidth?: number;
+  },
 ) {
   let size = o.size;
   doc.font(o.font ?? 'regular').fontSize(size);

@@ -19,12 +19,23 @@ export class SheetsController {
   /** Without schoolId: the sheet for anyone. With schoolId (and optionally classId): one personalised sheet per student. */
   @Roles(Role.Admin, Role.SubjectLead, Role.Scanner, Role.Principal)
   @Get(':paperId/sheet.pdf')
-  async pdf(@CurrentActor() actor: Actor, @Param('paperId', IdPipe) paperId: number, @Query('schoolId') schoolId?: string, @Query('classId') classId?: string) {
+  async pdf(
+    @CurrentActor() actor: Actor,
+    @Param('paperId', IdPipe) paperId: number,
+    @Query('schoolId') schoolId?: string,
+    @Query('classId') classId?: string,
+  ) {
     const { data, fileName } =
       schoolId === undefined && classId === undefined
         ? await this.sheets.sheetPdf(actor, paperId)
-        : await this.sheets.personalisedSheetPdf(actor, paperId, { schoolId: queryId(schoolId, '学校'), classId: classId === undefined || classId === '' ? null : queryId(classId, '班级') });
-    return new StreamableFile(data, { type: 'application/pdf', disposition: `inline; filename="sheet-${paperId}.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}` });
+        : await this.sheets.personalisedSheetPdf(actor, paperId, {
+            schoolId: queryId(schoolId, '学校'),
+            classId: classId === undefined || classId === '' ? null : queryId(classId, '班级'),
+          });
+    return new StreamableFile(data, {
+      type: 'application/pdf',
+      disposition: `inline; filename="sheet-${paperId}.pdf"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    });
   }
 }
 

@@ -30,9 +30,13 @@ export class SheetsService {
   /** Lays out the paper's answer sheet from its items (in seq order) and stores the layout on the paper. */
   async generateSheet(actor: Actor, paperId: number, body: GenerateSheetBody = {}): Promise<SheetLayout> {
     const { paper, exam } = await this.load(paperId);
-    assertScope(actor.isSubjectLeadOf(exam.allianceId, paper.subject), '只有本联盟管理员或本学科组长可以生成该科答题卡');
+    assertScope(
+      actor.isSubjectLeadOf(exam.allianceId, paper.subject),
+      '只有本联盟管理员或本学科组长可以生成该科答题卡',
+    );
     const digits = body?.examNoDigits ?? 8;
-    if (!Number.isInteger(digits) || digits < 4 || digits > 12) throw new BadRequestException('考号位数应为 4–12 之间的整数');
+    if (!Number.isInteger(digits) || digits < 4 || digits > 12)
+      throw new BadRequestException('考号位数应为 4–12 之间的整数');
     const paperSize = body?.paperSize ?? 'A4';
     if (paperSize !== 'A4' && paperSize !== 'A3') throw new BadRequestException('纸张规格只能是 A4 或 A3');
 
@@ -47,7 +51,14 @@ export class SheetsService {
         subject: paper.subject,
         examNoDigits: digits,
         paperSize,
-        items: items.map((i) => ({ id: i.id, label: i.label, type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.boxHeightMm })),
+        items: items.map((i) => ({
+          id: i.id,
+          label: i.label,
+          type: i.type,
+          maxScore: i.maxScore,
+          optionCount: i.optionCount,
+          boxHeightMm: i.boxHeightMm,
+        })),
       });
     } catch (e) {
       throw new BadRequestException(`无法生成答题卡：${(e as Error).message}`);
@@ -65,7 +76,10 @@ export class SheetsService {
   /** The printable PDF of the stored layout. */
   async sheetPdf(actor: Actor, paperId: number): Promise<{ data: Buffer; fileName: string }> {
     const { paper, exam } = await this.load(paperId);
-    assertScope(actor.grants.some((g) => g.allianceId === exam.allianceId && PDF_ROLES.includes(g.role)), '无权下载该答题卡');
+    assertScope(
+      actor.grants.some((g) => g.allianceId === exam.allianceId && PDF_ROLES.includes(g.role)),
+      '无权下载该答题卡',
+    );
     if (!paper.layout) throw new NotFoundException('该试卷尚未生成答题卡');
     return { data: await this.pdf.render(paper.layout), fileName: `${paper.title}-${paper.subject}-答题卡.pdf` };
   }
@@ -74,15 +88,24 @@ export class SheetsService {
    * One personalised sheet per student of a school (or of one of its classes): name, class and exam number printed,
    * and a QR code carrying the student on every page. For the alliance's admin, or a scanner of that school.
    */
-  async personalisedSheetPdf(actor: Actor, paperId: number, q: PersonalisedSheetQuery): Promise<{ data: Buffer; fileName: string; count: number }> {
+  async personalisedSheetPdf(
+    actor: Actor,
+    paperId: number,
+    q: PersonalisedSheetQuery,
+  ): Promise<{ data: Buffer; fileName: string; count: number }> {
     const { paper, exam } = await this.load(paperId);
     const school = await this.ds.getRepository(School).findOne({ where: { id: q.schoolId } });
     // Same answer for a school of another alliance as for one that does not exist: ids reveal nothing.
     if (!school || school.allianceId !== exam.allianceId) throw new NotFoundException('学校不存在');
-    assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, school.id), '只有联盟管理员或本校扫描员可以打印本校的个性化答题卡');
+    assertScope(
+      actor.canActForSchool(Role.Scanner, exam.allianceId, school.id),
+      '只有联盟管理员或本校扫描员可以打印本校的个性化答题卡',
+    );
     if (!paper.layout) throw new NotFoundException('该试卷尚未生成答题卡');
 
-    const classes = await this.ds.getRepository(SchoolClass).find({ where: { schoolId: school.id }, order: { name: 'ASC' } });
+    const classes = await this.ds
+      .getRepository(SchoolClass)
+      .find({ where: { schoolId: school.id }, order: { name: 'ASC' } });
     let chosen: SchoolClass[];
     if (q.classId !== null) {
       const one = classes.find((c) => c.id === q.classId);
@@ -94,18 +117,37 @@ export class SheetsService {
     }
     const className = new Map(chosen.map((c) => [c.id, c.name]));
     const students = chosen.length
-      ? await this.ds.getRepository(Student).createQueryBuilder('s').where('s.schoolId = :schoolId AND s.classId IN (:...classIds)', { schoolId: school.id, classIds: chosen.map((c) => c.id) }).getMany()
+      ? await this.ds
+          .getRepository(Student)
+          .createQueryBuilder('s')
+          .where('s.schoolId = :schoolId AND s.classId IN (:...classIds)', {
+            schoolId: school.id,
+            classIds: chosen.map((c) => c.id),
+          })
+          .getMany()
       : [];
     if (!students.length) throw new BadRequestException('所选班级没有学生名单，请先导入名单');
-    if (students.length > MAX_PERSONALISED_SHEETS) throw new BadRequestException(`一次最多打印 ${MAX_PERSONALISED_SHEETS} 份，请按班级分别打印`);
+    if (students.length > MAX_PERSONALISED_SHEETS)
+      throw new BadRequestException(`一次最多打印 ${MAX_PERSONALISED_SHEETS} 份，请按班级分别打印`);
     // In class order, then by exam number: the pile comes out of the printer ready to hand out class by class.
     const order = new Map(chosen.map((c, n) => [c.id, n]));
     students.sort((a, b) => order.get(a.classId)! - order.get(b.classId)! || a.examNo.localeCompare(b.examNo));
-    const sheets: SheetStudent[] = students.map((s) => ({ id: s.id, name: s.name, className: className.get(s.classId)!, examNo: s.examNo }));
+    const sheets: SheetStudent[] = students.map((s) => ({
+      id: s.id,
+      name: s.name,
+      className: className.get(s.classId)!,
+      examNo: s.examNo,
+    }));
 
     const data = await this.pdf.renderPersonalised(paper.layout, sheets);
     // Names and exam numbers of children left the system on paper: recorded, as every read of student data is.
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'print_personalised_sheets', entity: 'paper', entityId: String(paper.id), detail: { schoolId: school.id, classId: q.classId, students: sheets.length } });
+    await this.ds.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'print_personalised_sheets',
+      entity: 'paper',
+      entityId: String(paper.id),
+      detail: { schoolId: school.id, classId: q.classId, students: sheets.length },
+    });
     const scope = q.classId !== null ? `${school.name}-${className.get(q.classId)}` : school.name;
     return { data, fileName: `${paper.title}-${paper.subject}-答题卡-${scope}.pdf`, count: sheets.length };
   }

@@ -5,6 +5,7 @@ import { cropGray, type GrayImage } from './domain/synthetic-scan.js';
 import { readTallyScore } from './domain/synthetic-tally.js';
 import { generateSyntheticScans } from './synthetic-scans.js';
 
+// prettier-ignore
 const items: SyntheticItem[] = [
   ...Array.from({ length: 6 }, (_, k): SyntheticItem => ({ id: 100 + k, type: k === 5 ? 'multiple_choice' : 'single_choice', maxScore: 2, scoreStep: 1, answerKey: k === 5 ? 'BD' : 'ABCD'[k % 4], optionCount: 4 })),
   { id: 200, type: 'subjective', maxScore: 10, scoreStep: 0.5, answerKey: null, optionCount: 0 },
@@ -16,7 +17,14 @@ const layout = buildSheetLayout({
   title: '联考',
   subject: '物理',
   examNoDigits: 6,
-  items: items.map((i) => ({ id: i.id, label: String(i.id), type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.id === 201 ? 200 : 60 })),
+  items: items.map((i) => ({
+    id: i.id,
+    label: String(i.id),
+    type: i.type,
+    maxScore: i.maxScore,
+    optionCount: i.optionCount,
+    boxHeightMm: i.id === 201 ? 200 : 60,
+  })),
 });
 
 async function decode(buf: Buffer): Promise<GrayImage> {
@@ -31,7 +39,14 @@ describe('generateSyntheticScans', () => {
   it('writes one greyscale A4 image per student and page, whose marks match the truth', async () => {
     expect(layout.pages).toHaveLength(2);
     const { files, truth } = await generateSyntheticScans(layout, items, students, { seed: 42, distortion: 'none' });
-    expect(files.map((f) => f.name)).toEqual(['250101-p1.png', '250101-p2.png', '250102-p1.png', '250102-p2.png', '250103-p1.png', '250103-p2.png']);
+    expect(files.map((f) => f.name)).toEqual([
+      '250101-p1.png',
+      '250101-p2.png',
+      '250102-p1.png',
+      '250102-p2.png',
+      '250103-p1.png',
+      '250103-p2.png',
+    ]);
     expect([...truth.keys()]).toEqual(students.map((s) => s.examNo));
     const k = 200 / 72;
     for (const st of students) {
@@ -45,18 +60,25 @@ describe('generateSyntheticScans', () => {
       for (const block of layout.pages[0].objective) {
         const item = items.find((i) => i.id === block.itemId)!;
         const chosen = block.options.filter((_, o) => dark(block.bubbles[o].cx, block.bubbles[o].cy)).join('');
-        expect([block.itemId, t.items[block.itemId]]).toEqual([block.itemId, chosen === item.answerKey ? item.maxScore : 0]);
+        expect([block.itemId, t.items[block.itemId]]).toEqual([
+          block.itemId,
+          chosen === item.answerKey ? item.maxScore : 0,
+        ]);
       }
       // subjective items: the tally in the box shows the true score
       for (const page of layout.pages) {
-        const img = page.pageNo === 1 ? p1 : await decode(files.find((f) => f.name === `${st.examNo}-p${page.pageNo}.png`)!.data);
+        const img =
+          page.pageNo === 1 ? p1 : await decode(files.find((f) => f.name === `${st.examNo}-p${page.pageNo}.png`)!.data);
         for (const s of page.subjective) {
           const step = items.find((i) => i.id === s.itemId)!.scoreStep;
           const snip = cropGray(img, s.box.x * k - 10, s.box.y * k - 10, s.box.w * k + 20, s.box.h * k + 20);
           expect([s.itemId, readTallyScore(snip, step)]).toEqual([s.itemId, t.items[s.itemId]]);
         }
       }
-      expect(t.total).toBeCloseTo(Object.values(t.items).reduce((a, b) => a + b, 0), 9);
+      expect(t.total).toBeCloseTo(
+        Object.values(t.items).reduce((a, b) => a + b, 0),
+        9,
+      );
     }
     expect(truth.get('250101')!.total).toBeGreaterThan(truth.get('250102')!.total);
   });

@@ -3,7 +3,13 @@ import sharp from 'sharp';
 import type { SheetLayout } from './domain/layout.js';
 import { randomStudentAnswers, type SyntheticItem, type SyntheticTruth } from './domain/synthetic-answers.js';
 import { pageQrText } from './domain/page-qr.js';
-import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage, type GrayImage } from './domain/synthetic-scan.js';
+import {
+  mulberry32,
+  NO_DISTORTION,
+  randomDistortion,
+  renderSyntheticPage,
+  type GrayImage,
+} from './domain/synthetic-scan.js';
 import { qrModules } from './qr-symbol.js';
 
 export interface SyntheticScanFile {
@@ -14,7 +20,9 @@ export interface SyntheticScanFile {
 }
 
 export async function encodeGray(img: GrayImage, format: 'png' | 'jpeg', quality = 85): Promise<Buffer> {
-  const s = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w');
+  const s = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), {
+    raw: { width: img.width, height: img.height, channels: 1 },
+  }).toColourspace('b-w');
   return format === 'png' ? s.png({ compressionLevel: 6 }).toBuffer() : s.jpeg({ quality }).toBuffer();
 }
 
@@ -50,9 +58,29 @@ export async function generateSyntheticScans(
     truth.set(st.examNo, t);
     for (const page of layout.pages) {
       const distortion = opts.distortion === 'none' ? NO_DISTORTION : randomDistortion(rng);
-      const qr = page.qr ? qrModules(pageQrText({ examId: layout.examId, paperId: layout.paperId, pageNo: page.pageNo, studentId: st.studentId ?? null })) : undefined;
-      const img = renderSyntheticPage(layout, page.pageNo, answers, { dpi, distortion, seed: Math.floor(rng() * 2 ** 32), scoreSteps, qr });
-      files.push({ name: `${st.examNo}-p${page.pageNo}.${ext}`, data: await encodeGray(img, format), examNo: st.examNo, pageNo: page.pageNo });
+      const qr = page.qr
+        ? qrModules(
+            pageQrText({
+              examId: layout.examId,
+              paperId: layout.paperId,
+              pageNo: page.pageNo,
+              studentId: st.studentId ?? null,
+            }),
+          )
+        : undefined;
+      const img = renderSyntheticPage(layout, page.pageNo, answers, {
+        dpi,
+        distortion,
+        seed: Math.floor(rng() * 2 ** 32),
+        scoreSteps,
+        qr,
+      });
+      files.push({
+        name: `${st.examNo}-p${page.pageNo}.${ext}`,
+        data: await encodeGray(img, format),
+        examNo: st.examNo,
+        pageNo: page.pageNo,
+      });
     }
   }
   return { files, truth };

@@ -5,7 +5,9 @@ import { LocalBlobStore } from './local-blob.store.js';
 
 @Global()
 @Module({
-  providers: [{ provide: BlobStore, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new LocalBlobStore(c.dataDir) }],
+  providers: [
+    { provide: BlobStore, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new LocalBlobStore(c.dataDir) },
+  ],
   exports: [BlobStore],
 })
 export class StorageModule {}

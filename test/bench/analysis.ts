@@ -30,7 +30,12 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 async function main() {
   const avg = STUDENTS / SCHOOLS;
   let t = process.hrtime.bigint();
-  const cohort = generateCohort({ seed: SEED, schools: SCHOOLS, schoolSize: { min: Math.round(avg * 0.5), max: Math.round(avg * 1.5) }, items: ITEMS });
+  const cohort = generateCohort({
+    seed: SEED,
+    schools: SCHOOLS,
+    schoolSize: { min: Math.round(avg * 0.5), max: Math.round(avg * 1.5) },
+    items: ITEMS,
+  });
   log(`generated ${cohort.students.length} students × ${ITEMS} items in ${SCHOOLS} schools in ${secs(t).toFixed(1)} s`);
 
   const env = await createTestEnv('bench_analysis');
@@ -55,22 +60,38 @@ async function main() {
       t = process.hrtime.bigint();
       const summary = await results.computeExam(db.currentExamId);
       const endToEnd = secs(t);
-      log(`computeExam (first run): ${endToEnd.toFixed(2)} s; ${JSON.stringify(summary.papers)}; phases (ms): ${JSON.stringify(summary.timingsMs)}`);
+      log(
+        `computeExam (first run): ${endToEnd.toFixed(2)} s; ${JSON.stringify(summary.papers)}; phases (ms): ${JSON.stringify(summary.timingsMs)}`,
+      );
       if (process.env.BENCH_RECOMPUTE === '1') {
         t = process.hrtime.bigint();
         const again = await results.computeExam(db.currentExamId);
-        log(`computeExam (recompute, e.g. after an appeal): ${secs(t).toFixed(2)} s; phases (ms): ${JSON.stringify(again.timingsMs)}`);
+        log(
+          `computeExam (recompute, e.g. after an appeal): ${secs(t).toFixed(2)} s; phases (ms): ${JSON.stringify(again.timingsMs)}`,
+        );
       }
 
       // Pure part on the same data, shaped as the service shapes it after reading.
-      const roster = cohort.students.map((s) => ({ studentId: db.studentIds[s.index], schoolId: db.schoolIds[s.school] }));
+      const roster = cohort.students.map((s) => ({
+        studentId: db.studentIds[s.index],
+        schoolId: db.schoolIds[s.school],
+      }));
       const present = new Set(cohort.students.filter((s) => !s.absentNow).map((s) => db.studentIds[s.index]));
       const scores: { studentId: number; itemId: number; score: number }[] = [];
       for (const s of cohort.students) {
         if (s.absentNow) continue;
-        for (let j = 0; j < ITEMS; j++) scores.push({ studentId: db.studentIds[s.index], itemId: db.currentItemIds[j], score: cohort.current.scores[s.index * ITEMS + j] });
+        for (let j = 0; j < ITEMS; j++)
+          scores.push({
+            studentId: db.studentIds[s.index],
+            itemId: db.currentItemIds[j],
+            score: cohort.current.scores[s.index * ITEMS + j],
+          });
       }
-      const prior = new Map(cohort.students.filter((s) => !s.absentPrior).map((s) => [db.studentIds[s.index], cohort.prior.totals[s.index]]));
+      const prior = new Map(
+        cohort.students
+          .filter((s) => !s.absentPrior)
+          .map((s) => [db.studentIds[s.index], cohort.prior.totals[s.index]]),
+      );
       // 0/1 items are single choice with key A (as the loader writes them), so option shares are computed too.
       const items = cohort.current.items.map((it, j) => ({
         itemId: db.currentItemIds[j],
@@ -89,9 +110,20 @@ async function main() {
         });
         marked.set(db.studentIds[s.index], rec);
       }
-      const schools = cohort.schools.map((s, i) => ({ schoolId: db.schoolIds[i], name: `S${i}`, kind: s.kind, locality: s.locality }));
+      const schools = cohort.schools.map((s, i) => ({
+        schoolId: db.schoolIds[i],
+        name: `S${i}`,
+        kind: s.kind,
+        locality: s.locality,
+      }));
       t = process.hrtime.bigint();
-      const outcomes = resolveOutcomes({ roster, processed: present, pending: new Set(), itemIds: db.currentItemIds, scores });
+      const outcomes = resolveOutcomes({
+        roster,
+        processed: present,
+        pending: new Set(),
+        itemIds: db.currentItemIds,
+        scores,
+      });
       const data = analysePaper({
         examId: db.currentExamId,
         paper: { paperId: db.currentPaperId, subject: '数学', fullMarks: cohort.current.fullMarks },
@@ -103,7 +135,9 @@ async function main() {
       });
       const l = longitudinal({
         schools: schools.map((s) => ({ schoolId: s.schoolId })),
-        current: outcomes.filter((o) => o.status === 'complete').map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
+        current: outcomes
+          .filter((o) => o.status === 'complete')
+          .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
         prior,
       });
       const json = JSON.stringify({ ...data, longitudinal: l });

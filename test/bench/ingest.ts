@@ -80,10 +80,20 @@ async function main() {
   try {
     const concurrency = Number(process.env.BENCH_CONCURRENCY ?? env.config.ingestConcurrency);
     const fx = await seedScanExam(env.ds, { studentsA: 0, studentsB: 0 });
-    const cls = await env.ds.getRepository(SchoolClass).save({ schoolId: fx.schoolA, name: '七(9)班', grade: '七年级' });
+    const cls = await env.ds
+      .getRepository(SchoolClass)
+      .save({ schoolId: fx.schoolA, name: '七(9)班', grade: '七年级' });
     const students: Student[] = [];
     for (let k = 1; k <= STUDENTS; k++) {
-      students.push(await env.ds.getRepository(Student).save({ allianceId: fx.allianceId, schoolId: fx.schoolA, classId: cls.id, examNo: `2025${String(k).padStart(4, '0')}`, name: `考生${k}` }));
+      students.push(
+        await env.ds.getRepository(Student).save({
+          allianceId: fx.allianceId,
+          schoolId: fx.schoolA,
+          classId: cls.id,
+          examNo: `2025${String(k).padStart(4, '0')}`,
+          name: `考生${k}`,
+        }),
+      );
     }
 
     // The layout's coordinates depend only on the item list, not on ids: the cached pages fit every fresh database
@@ -99,18 +109,29 @@ async function main() {
         .map((name) => ({ name, data: readFileSync(join(cacheDir, name)) }));
     } else {
       const t0 = performance.now();
-      const gen = await generateSyntheticScans(fx.layout, fx.synthetic, students.map((s) => ({ examNo: s.examNo })), { seed: 77, dpi: 200, format: 'jpeg', distortion: 'slight' });
+      const gen = await generateSyntheticScans(
+        fx.layout,
+        fx.synthetic,
+        students.map((s) => ({ examNo: s.examNo })),
+        { seed: 77, dpi: 200, format: 'jpeg', distortion: 'slight' },
+      );
       mkdirSync(cacheDir, { recursive: true });
       files = gen.files.map((f) => ({ name: f.name, data: f.data }));
       files.forEach((f) => writeFileSync(join(cacheDir, f.name), f.data));
       writeFileSync(join(cacheDir, 'done'), '');
-      console.log(`generated ${files.length} pages in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached in ${cacheDir})`);
+      console.log(
+        `generated ${files.length} pages in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached in ${cacheDir})`,
+      );
     }
     files = files.slice(0, PAGES);
     const meta = await sharp(files[0].data).metadata();
     const mb = files.reduce((s, f) => s + f.data.length, 0) / 2 ** 20;
-    console.log(`database ${mysqlWhere(env.config.db)} (${env.config.db.socket ? 'Unix socket, DB_SOCKET' : 'TCP; DB_SOCKET=<path> for the socket'})`);
-    console.log(`${files.length} pages, ${meta.width}×${meta.height} ${meta.format} ${meta.channels === 1 ? 'grey' : `${meta.channels}ch`}, ${mb.toFixed(1)} MB`);
+    console.log(
+      `database ${mysqlWhere(env.config.db)} (${env.config.db.socket ? 'Unix socket, DB_SOCKET' : 'TCP; DB_SOCKET=<path> for the socket'})`,
+    );
+    console.log(
+      `${files.length} pages, ${meta.width}×${meta.height} ${meta.format} ${meta.channels === 1 ? 'grey' : `${meta.channels}ch`}, ${mb.toFixed(1)} MB`,
+    );
 
     // Decode-only floor: full decode to raw grey pixels, at the best concurrency we find.
     let baseline = 0;
@@ -127,7 +148,9 @@ async function main() {
       const rate = files.length / ((performance.now() - t0) / 1000);
       const cpu = process.cpuUsage(cpu0);
       if (c === 1) decodeCpuMs = (cpu.user + cpu.system) / 1000 / files.length;
-      console.log(`decode-only, concurrency ${c}: ${rate.toFixed(1)} pages/s (${(bytes / files.length / 1e6).toFixed(1)} MB raw per page; CPU ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms per page)`);
+      console.log(
+        `decode-only, concurrency ${c}: ${rate.toFixed(1)} pages/s (${(bytes / files.length / 1e6).toFixed(1)} MB raw per page; CPU ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms per page)`,
+      );
       if (rate > baseline) [baseline, baselineConc] = [rate, c];
     }
 
@@ -138,17 +161,22 @@ async function main() {
     const spent = { scan: 0, transactions: 0 };
     const codec = new ScanImageCodec();
     const scanner = new PageScanner(codec, Number(process.env.BENCH_SCAN_THREADS ?? defaultScanThreads()));
-    const timed = <A extends unknown[], R>(key: keyof typeof spent, f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-      const t = performance.now();
-      try {
-        return await f(...a);
-      } finally {
-        spent[key] += performance.now() - t;
-      }
-    };
+    const timed =
+      <A extends unknown[], R>(key: keyof typeof spent, f: (...a: A) => Promise<R>) =>
+      async (...a: A): Promise<R> => {
+        const t = performance.now();
+        try {
+          return await f(...a);
+        } finally {
+          spent[key] += performance.now() - t;
+        }
+      };
     scanner.scan = timed('scan', scanner.scan.bind(scanner));
     const transaction = env.sql.transaction.bind(env.sql) as (f: (m: unknown) => Promise<unknown>) => Promise<unknown>;
-    (env.sql as unknown as { transaction: unknown }).transaction = timed('transactions', (f: (m: unknown) => Promise<unknown>) => transaction(f));
+    (env.sql as unknown as { transaction: unknown }).transaction = timed(
+      'transactions',
+      (f: (m: unknown) => Promise<unknown>) => transaction(f),
+    );
     const ingest = new ScanIngestService(env.ds, env.sql, blobs, codec, scanner);
     // Every reading of a page, also the ones the service starts itself (a deferred page read again when its previous
     // page is done): a page read twice is work thrown away.
@@ -160,11 +188,29 @@ async function main() {
       return o;
     };
     const uploader = await createUser(env.ds, 'bench-scanner', 'pw-12345678', []);
-    const batch = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploader.id, originalName: 'bench', pageCount: files.length });
+    const batch = await env.ds.getRepository(ScanBatch).save({
+      examId: fx.exam.id,
+      schoolId: fx.schoolA,
+      uploadedBy: uploader.id,
+      originalName: 'bench',
+      pageCount: files.length,
+    });
     const pageIds: number[] = [];
     for (const f of files) {
       const { key, hash } = await blobs.putContentAddressed('scans', f.data, '.jpg');
-      pageIds.push((await env.ds.getRepository(ScannedPage).save({ examId: fx.exam.id, batchId: batch.id, schoolId: fx.schoolA, contentHash: hash, blobKey: key, originalName: f.name, status: PageStatus.Queued })).id);
+      pageIds.push(
+        (
+          await env.ds.getRepository(ScannedPage).save({
+            examId: fx.exam.id,
+            batchId: batch.id,
+            schoolId: fx.schoolA,
+            contentHash: hash,
+            blobKey: key,
+            originalName: f.name,
+            status: PageStatus.Queued,
+          })
+        ).id,
+      );
     }
     // A worker starts its scan threads when it starts (the scan-ingest processor's prepare): so here, before timing,
     // as the decode-only runs above are timed with sharp loaded and warm.
@@ -176,7 +222,8 @@ async function main() {
     const gcObserver = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         gc.ms += e.duration;
-        if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+        if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+          gc.major++;
       }
     });
     gcObserver.observe({ entryTypes: ['gc'] });
@@ -195,35 +242,70 @@ async function main() {
     const peak = rss.stop();
     const value = files.length / seconds;
 
-    const counts: { status: string; n: string }[] = await env.ds.query('SELECT status, COUNT(*) AS n FROM scanned_page GROUP BY status');
+    const counts: { status: string; n: string }[] = await env.ds.query(
+      'SELECT status, COUNT(*) AS n FROM scanned_page GROUP BY status',
+    );
     const [{ n: tasks }] = await env.ds.query('SELECT COUNT(*) AS n FROM marking_task');
     const [{ n: snippets }] = await env.ds.query('SELECT COUNT(*) AS n FROM answer_snippet');
-    console.log(`end to end, concurrency ${concurrency}: ${value.toFixed(1)} pages/s (${seconds.toFixed(1)} s); pages ${counts.map((c) => `${c.status}=${c.n}`).join(' ')}; snippets ${snippets}; tasks ${tasks}`);
+    console.log(
+      `end to end, concurrency ${concurrency}: ${value.toFixed(1)} pages/s (${seconds.toFixed(1)} s); pages ${counts.map((c) => `${c.status}=${c.n}`).join(' ')}; snippets ${snippets}; tasks ${tasks}`,
+    );
     const processed = Number(counts.find((c) => c.status === PageStatus.Processed)?.n ?? 0);
     if (processed !== files.length) {
       // A rate of pages that were not read is no figure: say why and fail.
-      const reasons: { reason: string; n: string }[] = await env.ds.query("SELECT COALESCE(exception_reason, status) AS reason, COUNT(*) AS n FROM scanned_page WHERE status <> 'processed' GROUP BY reason ORDER BY n DESC LIMIT 5");
-      console.log(`FAILED: only ${processed} of ${files.length} pages processed; ${reasons.map((r) => `${r.reason} ×${r.n}`).join('; ')}`);
+      const reasons: { reason: string; n: string }[] = await env.ds.query(
+        "SELECT COALESCE(exception_reason, status) AS reason, COUNT(*) AS n FROM scanned_page WHERE status <> 'processed' GROUP BY reason ORDER BY n DESC LIMIT 5",
+      );
+      console.log(
+        `FAILED: only ${processed} of ${files.length} pages processed; ${reasons.map((r) => `${r.reason} ×${r.n}`).join('; ')}`,
+      );
       process.exitCode = 1;
     }
-    console.log(`page readings: ${[...outcomes].map(([k, n]) => `${k}=${n}`).join(' ')}; garbage collection ${(gc.ms / files.length).toFixed(1)} ms per page (${gc.major} full collections)`);
-    console.log(`time per page, summed over workers: page scan ${(spent.scan / files.length).toFixed(1)} ms (${scanner.threaded ? 'on worker threads' : 'in the main thread'}), DB transactions ${(spent.transactions / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`);
+    console.log(
+      `page readings: ${[...outcomes].map(([k, n]) => `${k}=${n}`).join(' ')}; garbage collection ${(gc.ms / files.length).toFixed(1)} ms per page (${gc.major} full collections)`,
+    );
+    console.log(
+      `time per page, summed over workers: page scan ${(spent.scan / files.length).toFixed(1)} ms (${scanner.threaded ? 'on worker threads' : 'in the main thread'}), DB transactions ${(spent.transactions / files.length).toFixed(1)} ms (wall time per page × concurrency: ${((seconds * 1000 * concurrency) / files.length).toFixed(1)} ms)`,
+    );
     // CPU time (all threads of this process; not MariaDB's) is steadier than rates on a shared machine: on two idle cores
     // the ratio of the two rates approaches the inverse ratio of these (plus the database server's share).
-    console.log(`CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`);
+    console.log(
+      `CPU time of this process per page: end to end ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(1)} ms, decode-only ${decodeCpuMs.toFixed(1)} ms`,
+    );
     // The JS thread is the one part that cannot spread over cores: its busy time per page bounds the rate.
-    console.log(`JS main thread busy ${(elu.active / files.length).toFixed(1)} ms per page (event loop utilisation ${(elu.utilization * 100).toFixed(0)} %)`);
+    console.log(
+      `JS main thread busy ${(elu.active / files.length).toFixed(1)} ms per page (event loop utilisation ${(elu.utilization * 100).toFixed(0)} %)`,
+    );
     // Per thread: the main thread (database, blob store), then the others by CPU: the scan thread (reading, cutting)
     // and libuv's pool (decoding and encoding in libvips, file I/O), V8's helpers (compiling, collecting).
-    const perThread = [...threads1].map(([tid, t]) => ({ tid, ms: ((t - (threads0.get(tid) ?? 0)) * 10) / files.length })).filter((x) => x.ms > 0);
+    const perThread = [...threads1]
+      .map(([tid, t]) => ({ tid, ms: ((t - (threads0.get(tid) ?? 0)) * 10) / files.length }))
+      .filter((x) => x.ms > 0);
     const mainMs = perThread.find((x) => x.tid === process.pid)?.ms ?? 0;
     const others = perThread.filter((x) => x.tid !== process.pid).sort((a, b) => b.ms - a.ms);
     const othersMs = others.reduce((sum, x) => sum + x.ms, 0);
-    if (perThread.length) console.log(`CPU per page by thread: main ${mainMs.toFixed(1)} ms; the busiest other (the scan thread) ${(others[0]?.ms ?? 0).toFixed(1)} ms; the ${others.length - 1} more (libuv's pool: decoding, encoding, files; libvips', V8's helpers) ${(othersMs - (others[0]?.ms ?? 0)).toFixed(1)} ms`);
-    if (db0 !== null && db1 !== null) console.log(`MariaDB server CPU per page: ${(((db1 - db0) * 10) / files.length).toFixed(1)} ms (whole server: includes any other client's work)`);
-    console.log(`decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`);
+    if (perThread.length)
+      console.log(
+        `CPU per page by thread: main ${mainMs.toFixed(1)} ms; the busiest other (the scan thread) ${(others[0]?.ms ?? 0).toFixed(1)} ms; the ${others.length - 1} more (libuv's pool: decoding, encoding, files; libvips', V8's helpers) ${(othersMs - (others[0]?.ms ?? 0)).toFixed(1)} ms`,
+      );
+    if (db0 !== null && db1 !== null)
+      console.log(
+        `MariaDB server CPU per page: ${(((db1 - db0) * 10) / files.length).toFixed(1)} ms (whole server: includes any other client's work)`,
+      );
+    console.log(
+      `decode-only best at concurrency ${baselineConc}. Machine: 2 cores shared with other work, figures are noisy.`,
+    );
     const r = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-    console.log(JSON.stringify({ bench: 'ingest', value: r(value), unit: 'pages/s', baseline: r(baseline), ratio: r(value / baseline, 3), peak_rss_mb: Math.round(peak / 2 ** 20) }));
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        value: r(value),
+        unit: 'pages/s',
+        baseline: r(baseline),
+        ratio: r(value / baseline, 3),
+        peak_rss_mb: Math.round(peak / 2 ** 20),
+      }),
+    );
   } finally {
     await env.cleanup();
   }

@@ -25,7 +25,15 @@ const HOLDERS = Number(process.env.BENCH_SQL_HOLDERS ?? 500);
 const PAIRS = Number(process.env.BENCH_SQL_PAIRS ?? 200);
 const MARKERS = 40;
 const REPLAY = Number(process.env.BENCH_SQL_REPLAY ?? 0);
-const READS = ['Handler_read_key', 'Handler_read_next', 'Handler_read_prev', 'Handler_read_first', 'Handler_read_last', 'Handler_read_rnd', 'Handler_read_rnd_next'];
+const READS = [
+  'Handler_read_key',
+  'Handler_read_next',
+  'Handler_read_prev',
+  'Handler_read_first',
+  'Handler_read_last',
+  'Handler_read_rnd',
+  'Handler_read_rnd_next',
+];
 const STATUS_SQL = `SHOW SESSION STATUS WHERE Variable_name IN (${[...READS, 'Handler_write', 'Handler_update', 'Handler_delete'].map((v) => `'${v}'`).join(', ')})`;
 
 function mariadbPid(): number | null {
@@ -50,9 +58,16 @@ function mariadbPid(): number | null {
 async function replay(env: TestEnv, samples: Map<string, { sql: string; params?: unknown[] }>) {
   const pid = mariadbPid();
   if (pid === null) return console.log('replay: MariaDB does not run on this machine');
-  const c = mysql.createConnection({ ...mysqlEndpoint(env.config.db), user: env.config.db.user, password: env.config.db.password, database: env.config.db.name, timezone: 'Z' });
+  const c = mysql.createConnection({
+    ...mysqlEndpoint(env.config.db),
+    user: env.config.db.user,
+    password: env.config.db.password,
+    database: env.config.db.name,
+    timezone: 'Z',
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const q = (sql: string, params?: unknown[]) => new Promise<any>((resolve, reject) => c.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+  const q = (sql: string, params?: unknown[]) =>
+    new Promise<any>((resolve, reject) => c.query(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
   await q(`SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED`);
   // The server thread of this connection (one thread per connection; MariaDB ≥ 10.5 names it in PROCESSLIST.TID).
   const [{ TID: tid }] = await q('SELECT TID FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()');
@@ -82,10 +97,23 @@ async function main() {
     );
     const first = Number(ins.insertId);
     const ids = Array.from({ length: total }, (_, k) => first + k);
-    await env.ds.query(`INSERT INTO user_role (user_id, role, alliance_id, subject) VALUES ${Array(total).fill('(?, ?, ?, ?)').join(',')}`, ids.flatMap((id) => [id, Role.Marker, a.id, SUBJECT]));
+    await env.ds.query(
+      `INSERT INTO user_role (user_id, role, alliance_id, subject) VALUES ${Array(total).fill('(?, ?, ?, ?)').join(',')}`,
+      ids.flatMap((id) => [id, Role.Marker, a.id, SUBJECT]),
+    );
     const pool = await seedPool(env, a.id, school.id, ids[0], STUDENTS, 'Q');
-    await env.ds.query(`INSERT INTO marker_assignment (item_id, marker_id) VALUES ${Array(total * pool.itemIds.length).fill('(?, ?)').join(',')}`, ids.flatMap((id) => pool.itemIds.flatMap((it) => [it, id])));
-    const tokens = new Map(ids.map((id) => [id, jwt.sign({ sub: id, u: `bench${id}` }, env.config.jwtSecret, { expiresIn: 3600, algorithm: 'HS256' })]));
+    await env.ds.query(
+      `INSERT INTO marker_assignment (item_id, marker_id) VALUES ${Array(total * pool.itemIds.length)
+        .fill('(?, ?)')
+        .join(',')}`,
+      ids.flatMap((id) => pool.itemIds.flatMap((it) => [it, id])),
+    );
+    const tokens = new Map(
+      ids.map((id) => [
+        id,
+        jwt.sign({ sub: id, u: `bench${id}` }, env.config.jwtSecret, { expiresIn: 3600, algorithm: 'HS256' }),
+      ]),
+    );
 
     const app = await createApiApp(env.config, { logger: false });
     await app.init();
@@ -99,7 +127,10 @@ async function main() {
     const runner = ds.createQueryRunner();
     type Query = (...args: unknown[]) => Promise<unknown>;
     // Statements go through TypeORM's query runner, or (the marking hot path) through SqlPool's connections.
-    const protos = [Object.getPrototypeOf(runner) as { query: Query }, SqlConnection.prototype as unknown as { query: Query }];
+    const protos = [
+      Object.getPrototypeOf(runner) as { query: Query },
+      SqlConnection.prototype as unknown as { query: Query },
+    ];
     await runner.release();
     const originals = protos.map((p) => p.query);
     const original = originals[0];
@@ -107,7 +138,9 @@ async function main() {
       // On a SqlConnection, past its `query` (which would send the statements it defers along with SHOW STATUS).
       const rows = (
         self instanceof SqlConnection
-          ? await new Promise<unknown>((resolve, reject) => self.raw.query(STATUS_SQL, (err, r) => (err ? reject(err) : resolve(r))))
+          ? await new Promise<unknown>((resolve, reject) =>
+              self.raw.query(STATUS_SQL, (err, r) => (err ? reject(err) : resolve(r))),
+            )
           : await q.apply(self, [STATUS_SQL])
       ) as { Variable_name: string; Value: string }[];
       return new Map(rows.map((r) => [r.Variable_name, Number(r.Value)]));
@@ -127,24 +160,25 @@ async function main() {
     /** The last statement and parameters seen per key (replayed below when BENCH_SQL_REPLAY is set). */
     const samples = new Map<string, { sql: string; params?: unknown[] }>();
     let phase = 'auth';
-    const counting = (original: Query) => async function (this: unknown, ...args: unknown[]) {
-      const sql = String(args[0]).replace(/\s+/g, ' ').trim();
-      const s0 = await status(this, original);
-      const t0 = performance.now();
-      const out = await original.apply(this, args);
-      const ms = performance.now() - t0;
-      const s1 = await status(this, original);
-      const d = (k: string) => s1.get(k)! - s0.get(k)! - own.get(k)!;
-      const key = `${phase}: ${sql.slice(0, 150)}`;
-      const acc = stats.get(key) ?? { calls: 0, reads: 0, writes: 0, ms: 0, phase };
-      acc.calls++;
-      acc.reads += READS.reduce((s, k) => s + d(k), 0);
-      acc.writes += d('Handler_write') + d('Handler_update') + d('Handler_delete');
-      acc.ms += ms;
-      stats.set(key, acc);
-      samples.set(key, { sql: String(args[0]), params: args[1] as unknown[] | undefined });
-      return out;
-    };
+    const counting = (original: Query) =>
+      async function (this: unknown, ...args: unknown[]) {
+        const sql = String(args[0]).replace(/\s+/g, ' ').trim();
+        const s0 = await status(this, original);
+        const t0 = performance.now();
+        const out = await original.apply(this, args);
+        const ms = performance.now() - t0;
+        const s1 = await status(this, original);
+        const d = (k: string) => s1.get(k)! - s0.get(k)! - own.get(k)!;
+        const key = `${phase}: ${sql.slice(0, 150)}`;
+        const acc = stats.get(key) ?? { calls: 0, reads: 0, writes: 0, ms: 0, phase };
+        acc.calls++;
+        acc.reads += READS.reduce((s, k) => s + d(k), 0);
+        acc.writes += d('Handler_write') + d('Handler_update') + d('Handler_delete');
+        acc.ms += ms;
+        stats.set(key, acc);
+        samples.set(key, { sql: String(args[0]), params: args[1] as unknown[] | undefined });
+        return out;
+      };
     protos.forEach((p, i) => (p.query = counting(originals[i])));
     let marks = 0;
     try {
@@ -158,23 +192,34 @@ async function main() {
         phase = 'auth';
         actor = await actorOf(id);
         phase = 'submit';
-        await svc.submit(actor, task.taskId, { score: randomInt(3, 6), clientId: `q${id}-${randomBytes(8).toString('hex')}`, secondsSpent: 0 });
+        await svc.submit(actor, task.taskId, {
+          score: randomInt(3, 6),
+          clientId: `q${id}-${randomBytes(8).toString('hex')}`,
+          secondsSpent: 0,
+        });
         marks++;
       }
     } finally {
       protos.forEach((p, i) => (p.query = originals[i]));
     }
-    console.log(`${marks} sequential marks (auth + next + auth + submit), ${HOLDERS} leases held by others, ${STUDENTS * pool.itemIds.length * 2} tasks`);
+    console.log(
+      `${marks} sequential marks (auth + next + auth + submit), ${HOLDERS} leases held by others, ${STUDENTS * pool.itemIds.length * 2} tasks`,
+    );
     console.log('per mark: calls  rows read  rows written  ms   statement');
     const byPhase = new Map<string, { calls: number; reads: number }>();
     for (const [sql, s] of stats) {
-      console.log(`${(s.calls / marks).toFixed(2).padStart(6)} ${(s.reads / marks).toFixed(1).padStart(9)} ${(s.writes / marks).toFixed(1).padStart(8)} ${(s.ms / s.calls).toFixed(2).padStart(6)}   ${sql}`);
+      console.log(
+        `${(s.calls / marks).toFixed(2).padStart(6)} ${(s.reads / marks).toFixed(1).padStart(9)} ${(s.writes / marks).toFixed(1).padStart(8)} ${(s.ms / s.calls).toFixed(2).padStart(6)}   ${sql}`,
+      );
       const p = byPhase.get(s.phase) ?? { calls: 0, reads: 0 };
       p.calls += s.calls;
       p.reads += s.reads;
       byPhase.set(s.phase, p);
     }
-    for (const [p, s] of byPhase) console.log(`${p}: ${(s.calls / marks).toFixed(1)} statements, ${(s.reads / marks).toFixed(1)} rows read per mark`);
+    for (const [p, s] of byPhase)
+      console.log(
+        `${p}: ${(s.calls / marks).toFixed(1)} statements, ${(s.reads / marks).toFixed(1)} rows read per mark`,
+      );
     if (REPLAY > 0) await replay(env, samples);
     await app.close();
   } finally {

@@ -66,7 +66,11 @@ const baseOf = (bases: string[], markerId: number) => bases[markerId % bases.len
  * Event-loop delay of each API thread and of this thread (the simulated markers) since the last call: a stall of
  * either shows up in every request in flight, which a CPU figure does not tell.
  */
-async function printLoopDelay(apiWorkers: Worker[], benchLoop: ReturnType<typeof monitorEventLoopDelay>, phase: string) {
+async function printLoopDelay(
+  apiWorkers: Worker[],
+  benchLoop: ReturnType<typeof monitorEventLoopDelay>,
+  phase: string,
+) {
   const api = await Promise.all(
     apiWorkers.map(
       (w) =>
@@ -82,7 +86,9 @@ async function printLoopDelay(apiWorkers: Worker[], benchLoop: ReturnType<typeof
     ),
   );
   const f = (d: { p99: number; max: number }) => `p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`;
-  console.log(`  event-loop delay (${phase}): ${api.map((d, i) => `API thread ${i + 1} ${f(d)}`).join('; ') || 'API in this thread'}; simulated markers' thread ${f({ p99: benchLoop.percentile(99) / 1e6, max: benchLoop.max / 1e6 })}`);
+  console.log(
+    `  event-loop delay (${phase}): ${api.map((d, i) => `API thread ${i + 1} ${f(d)}`).join('; ') || 'API in this thread'}; simulated markers' thread ${f({ p99: benchLoop.percentile(99) / 1e6, max: benchLoop.max / 1e6 })}`,
+  );
   benchLoop.reset();
 }
 
@@ -98,7 +104,12 @@ const pct = (xs: number[], p: number) => {
 // retries). A minimal client (bench-http-client.ts): the load generator's CPU is taken from the API's cores.
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 128);
 const clients = new Map<string, BenchHttpClient>();
-function post(base: string, path: string, token: string, body: object): Promise<{ status: number; json: () => unknown }> {
+function post(
+  base: string,
+  path: string,
+  token: string,
+  body: object,
+): Promise<{ status: number; json: () => unknown }> {
   let client = clients.get(base);
   if (!client) {
     const u = new URL(base);
@@ -122,7 +133,17 @@ interface Tally {
   /** next answered 204 (nothing left to lease) while measuring. */
   empty: number;
 }
-const newTally = (): Tally => ({ marks: 0, windowMarks: 0, nextMs: [], submitMs: [], holding: new Map(), doubleAssigned: 0, acknowledged: new Set(), errors: 0, empty: 0 });
+const newTally = (): Tally => ({
+  marks: 0,
+  windowMarks: 0,
+  nextMs: [],
+  submitMs: [],
+  holding: new Map(),
+  doubleAssigned: 0,
+  acknowledged: new Set(),
+  errors: 0,
+  empty: 0,
+});
 
 /** One simulated marker's step against the HTTP API: next (204 = nothing left), optional pause, submit. */
 /**
@@ -131,7 +152,16 @@ const newTally = (): Tally => ({ marks: 0, windowMarks: 0, nextMs: [], submitMs:
  * pause and is submitted after the phase: cutting the pauses short would make every marker submit in the same instant
  * at the end, a burst no real marking room produces (it was most of the city phase's submit p95 and p99).
  */
-async function httpStep(base: string, token: string, markerId: number, pool: Pool, t: Tally, pauseMs: number, recordUntil: number, recordFrom = -Infinity): Promise<boolean> {
+async function httpStep(
+  base: string,
+  token: string,
+  markerId: number,
+  pool: Pool,
+  t: Tally,
+  pauseMs: number,
+  recordUntil: number,
+  recordFrom = -Infinity,
+): Promise<boolean> {
   const inWindow = (at: number) => at >= recordFrom && at < recordUntil;
   let t0 = performance.now();
   const res = await post(base, '/api/marking/next', token, { examId: pool.examId });
@@ -152,7 +182,11 @@ async function httpStep(base: string, token: string, markerId: number, pool: Poo
   const snippetId = snippetOfTask.get(task.taskId) ?? (await lookupSnippet(task.taskId));
   const score = Math.min(10, Math.max(0, (pool.base.get(snippetId) ?? 5) + randomInt(-1, 2)));
   t0 = performance.now();
-  const sub = await post(base, `/api/marking/tasks/${task.taskId}/submit`, token, { score, clientId: `b${markerId}-${randomBytes(8).toString('hex')}`, secondsSpent: Math.round(pauseMs / 1000) });
+  const sub = await post(base, `/api/marking/tasks/${task.taskId}/submit`, token, {
+    score,
+    clientId: `b${markerId}-${randomBytes(8).toString('hex')}`,
+    secondsSpent: Math.round(pauseMs / 1000),
+  });
   if (inWindow(t0)) t.submitMs.push(performance.now() - t0);
   t.holding.delete(task.taskId);
   if (sub.status !== 200) {
@@ -184,7 +218,11 @@ function mariadbPid(): number | null {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mariadbd' || readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mysqld') return Number(d);
+      if (
+        readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mariadbd' ||
+        readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'mysqld'
+      )
+        return Number(d);
     } catch {
       /* gone */
     }
@@ -224,20 +262,27 @@ function cpuMeter(workers: Worker[]) {
     const dbMs = dbCpuMs() - db0;
     const apiMs = apiThreadCpuMs() - api0;
     const wall = (performance.now() - t0) / 1000;
-    const elus = workers.map((w, i) => w.performance.eventLoopUtilization(w.performance.eventLoopUtilization(), elu0[i]).utilization);
+    const elus = workers.map(
+      (w, i) => w.performance.eventLoopUtilization(w.performance.eventLoopUtilization(), elu0[i]).utilization,
+    );
     const elu = elus.length ? Math.max(...elus) : NaN;
     console.log(
       `  cpu (${label}): bench process (API thread + simulated markers) ${(nodeMs / Math.max(1, marks)).toFixed(2)} ms/mark, MariaDB ${(dbMs / Math.max(1, marks)).toFixed(2)} ms/mark` +
         ` (${(nodeMs / 1000 / wall).toFixed(2)} + ${(dbMs / 1000 / wall).toFixed(2)} cores of ${cpus().length} over ${wall.toFixed(0)} s); API thread${workers.length > 1 ? 's' : ''} busy ${workers.length > 1 ? elus.map((e) => (e * 100).toFixed(0)).join(' / ') : (elu * 100).toFixed(0)} %` +
         `; 500 marks/s would need ${(((nodeMs + dbMs) / Math.max(1, marks)) * 0.5).toFixed(2)} cores` +
-        (Number.isNaN(apiMs) ? '' : `; of the bench process: API thread${workers.length > 1 ? 's' : ''} ${(apiMs / Math.max(1, marks)).toFixed(2)} ms/mark, the rest (simulated markers, GC threads) ${((nodeMs - apiMs) / Math.max(1, marks)).toFixed(2)} ms/mark`),
+        (Number.isNaN(apiMs)
+          ? ''
+          : `; of the bench process: API thread${workers.length > 1 ? 's' : ''} ${(apiMs / Math.max(1, marks)).toFixed(2)} ms/mark, the rest (simulated markers, GC threads) ${((nodeMs - apiMs) / Math.max(1, marks)).toFixed(2)} ms/mark`),
     );
   };
 }
 
 /** True while the exam has a live task not done (pending, or leased by someone still working). */
 async function anyOpen(examId: number): Promise<boolean> {
-  const rows = await envRef.ds.query(`SELECT 1 FROM marking_task WHERE exam_id = ? AND kind = 'live' AND status IN ('pending', 'leased') LIMIT 1`, [examId]);
+  const rows = await envRef.ds.query(
+    `SELECT 1 FROM marking_task WHERE exam_id = ? AND kind = 'live' AND status IN ('pending', 'leased') LIMIT 1`,
+    [examId],
+  );
   return rows.length > 0;
 }
 
@@ -245,7 +290,15 @@ async function anyOpen(examId: number): Promise<boolean> {
  * Closed loop over `markers` until the deadline passes or, with `drain`, until no task of the pool is open: a marker
  * with nothing to do waits while others still hold tasks (their submits may create third rounds it can take).
  */
-async function closedLoop(bases: string[], markers: { id: number; token: string }[], pool: Pool, t: Tally, until: number, record: boolean, drain = false) {
+async function closedLoop(
+  bases: string[],
+  markers: { id: number; token: string }[],
+  pool: Pool,
+  t: Tally,
+  until: number,
+  record: boolean,
+  drain = false,
+) {
   await Promise.all(
     markers.map(async (m) => {
       while (performance.now() < until) {
@@ -273,7 +326,10 @@ async function check(env: TestEnv, pool: Pool, t: Tally) {
     const [r] = await env.ds.query('SELECT COUNT(*) AS n FROM mark_event WHERE id IN (?)', [ids.slice(i, i + 5000)]);
     found += Number(r.n);
   }
-  const [open] = await env.ds.query(`SELECT COUNT(*) AS n FROM marking_task WHERE exam_id = ? AND kind = 'live' AND status IN ('pending', 'leased')`, [pool.examId]);
+  const [open] = await env.ds.query(
+    `SELECT COUNT(*) AS n FROM marking_task WHERE exam_id = ? AND kind = 'live' AND status IN ('pending', 'leased')`,
+    [pool.examId],
+  );
   const [unresolved] = await env.ds.query(
     `SELECT COUNT(*) AS n FROM answer_snippet s WHERE s.exam_id = ? AND NOT EXISTS (SELECT 1 FROM final_item_score f WHERE f.student_id = s.student_id AND f.item_id = s.item_id)`,
     [pool.examId],
@@ -296,7 +352,10 @@ async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], poo
   const runner = ds.createQueryRunner();
   type Query = (...args: unknown[]) => Promise<unknown>;
   // TypeORM's query runner, and SqlPool's connections (the marking hot path).
-  const protos = [Object.getPrototypeOf(runner) as { query: Query }, SqlConnection.prototype as unknown as { query: Query }];
+  const protos = [
+    Object.getPrototypeOf(runner) as { query: Query },
+    SqlConnection.prototype as unknown as { query: Query },
+  ];
   await runner.release();
   const originals = protos.map((p) => p.query);
   let statements = 0;
@@ -314,7 +373,10 @@ async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], poo
       }),
   );
   const acc = { next: { n: 0, statements: 0, sqlMs: 0, ms: 0 }, submit: { n: 0, statements: 0, sqlMs: 0, ms: 0 } };
-  const measure = async <T>(slot: { n: number; statements: number; sqlMs: number; ms: number }, f: () => Promise<T>): Promise<T> => {
+  const measure = async <T>(
+    slot: { n: number; statements: number; sqlMs: number; ms: number },
+    f: () => Promise<T>,
+  ): Promise<T> => {
     const s0 = statements;
     const q0 = sqlMs;
     const t0 = performance.now();
@@ -332,14 +394,22 @@ async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], poo
       if (!task) break;
       const snippetId = await lookupSnippet(task.taskId);
       const score = Math.min(10, Math.max(0, (pool.base.get(snippetId) ?? 5) + randomInt(-1, 2)));
-      await measure(acc.submit, () => svc.submit(actor, task.taskId, { score, clientId: `p${actor.userId}-${randomBytes(8).toString('hex')}`, secondsSpent: 0 }));
+      await measure(acc.submit, () =>
+        svc.submit(actor, task.taskId, {
+          score,
+          clientId: `p${actor.userId}-${randomBytes(8).toString('hex')}`,
+          secondsSpent: 0,
+        }),
+      );
     }
   } finally {
     protos.forEach((p, i) => (p.query = originals[i]));
   }
   for (const [name, a] of Object.entries(acc)) {
     if (!a.n) continue;
-    console.log(`profile ${name}: ${(a.statements / a.n).toFixed(1)} SQL statements, ${(a.ms / a.n).toFixed(2)} ms per call (${(a.sqlMs / a.n).toFixed(2)} ms waiting on SQL), ${a.n} sequential calls`);
+    console.log(
+      `profile ${name}: ${(a.statements / a.n).toFixed(1)} SQL statements, ${(a.ms / a.n).toFixed(2)} ms per call (${(a.sqlMs / a.n).toFixed(2)} ms waiting on SQL), ${a.n} sequential calls`,
+    );
   }
 }
 
@@ -366,7 +436,14 @@ async function main() {
         `INSERT INTO user_role (user_id, role, alliance_id, subject) VALUES ${Array(n).fill('(?, ?, ?, ?)').join(',')}`,
         Array.from({ length: n }, (_, k) => [first + k, Role.Marker, a.id, SUBJECT]).flat(),
       );
-      for (let k = 0; k < n; k++) users.push({ id: first + k, token: jwt.sign({ sub: first + k, u: `bench${from + k}` }, secret, { expiresIn: 3600 * 4, algorithm: 'HS256' }) });
+      for (let k = 0; k < n; k++)
+        users.push({
+          id: first + k,
+          token: jwt.sign({ sub: first + k, u: `bench${from + k}` }, secret, {
+            expiresIn: 3600 * 4,
+            algorithm: 'HS256',
+          }),
+        });
     }
     const uploader = users[0].id;
     // Pools sized to what each phase can offer (city: ~MARKERS/10 marks/s; saturation: a generous guess), in snippets per item.
@@ -382,7 +459,9 @@ async function main() {
     for (let from = 0; from < users.length; from += 500) {
       const chunk = users.slice(from, from + 500);
       await env.ds.query(
-        `INSERT INTO marker_assignment (item_id, marker_id) VALUES ${Array(chunk.length * allItems.length).fill('(?, ?)').join(',')}`,
+        `INSERT INTO marker_assignment (item_id, marker_id) VALUES ${Array(chunk.length * allItems.length)
+          .fill('(?, ?)')
+          .join(',')}`,
         chunk.flatMap((u) => allItems.flatMap((itemId) => [itemId, u.id])),
       );
     }
@@ -390,9 +469,12 @@ async function main() {
     // not one query per mark (that was MariaDB work of the load generator, counted as the API's); third rounds created
     // later are still looked up.
     for (const p of [city, sat, raw]) {
-      for (const r of await env.ds.query('SELECT id, snippet_id FROM marking_task WHERE exam_id = ?', [p.examId])) snippetOfTask.set(Number(r.id), Number(r.snippet_id));
+      for (const r of await env.ds.query('SELECT id, snippet_id FROM marking_task WHERE exam_id = ?', [p.examId]))
+        snippetOfTask.set(Number(r.id), Number(r.snippet_id));
     }
-    console.log(`seeded ${total} markers, ${(cityStudents + satStudents + baseStudents) * ITEMS} answers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${total} markers, ${(cityStudents + satStudents + baseStudents) * ITEMS} answers in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     // The baseline's (and the profile's) service, in this thread; the API under load in its own thread unless asked.
     app = await createApiApp(env.config, { logger: false });
@@ -404,7 +486,9 @@ async function main() {
       bases.push(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`);
     } else {
       for (let i = 0; i < API_THREADS; i++) {
-        const w = new Worker(new URL('./marking-api-worker.js', import.meta.url), { workerData: { config: env.config } });
+        const w = new Worker(new URL('./marking-api-worker.js', import.meta.url), {
+          workerData: { config: env.config },
+        });
         apiWorkers.push(w);
         const port = await new Promise<number>((resolve, reject) => {
           w.once('message', (msg: { port: number; tid: number | null }) => {
@@ -416,7 +500,9 @@ async function main() {
         bases.push(`http://127.0.0.1:${port}`);
       }
     }
-    console.log(`API ${API_IN_PROCESS ? 'in the bench thread' : `in ${API_THREADS} worker thread${API_THREADS > 1 ? 's' : ''} of its own`} at ${bases.join(', ')}`);
+    console.log(
+      `API ${API_IN_PROCESS ? 'in the bench thread' : `in ${API_THREADS} worker thread${API_THREADS > 1 ? 's' : ''} of its own`} at ${bases.join(', ')}`,
+    );
     const svc = app.get(MarkingService);
 
     // ── city load ──
@@ -434,7 +520,9 @@ async function main() {
         await sleep(randomInt(0, 15_000)); // arrivals spread over the first pause
         while (performance.now() < cityEnd) {
           const pause = 5000 + randomInt(0, 10_001);
-          const got = await httpStep(baseOf(bases, m.id), m.token, m.id, city, ct, pause, cityEnd, cityStart).catch(() => (ct.errors++, false));
+          const got = await httpStep(baseOf(bases, m.id), m.token, m.id, city, ct, pause, cityEnd, cityStart).catch(
+            () => (ct.errors++, false),
+          );
           if (!got) await sleep(pause);
         }
       }),
@@ -446,16 +534,27 @@ async function main() {
     const cityRate = ct.windowMarks / cityElapsed;
     const cityNext = { p50: pct(ct.nextMs, 50), p95: pct(ct.nextMs, 95), p99: pct(ct.nextMs, 99) };
     const citySubmit = { p50: pct(ct.submitMs, 50), p95: pct(ct.submitMs, 95), p99: pct(ct.submitMs, 99) };
-    console.log(`city load: ${MARKERS} markers, offered ~${(MARKERS / 10).toFixed(0)} marks/s, achieved ${cityRate.toFixed(1)} marks/s over ${cityElapsed.toFixed(1)} s after a ${CITY_WARMUP_SECONDS} s ramp-up (${ct.windowMarks} marks in the window, ${ct.marks} with the answers finished after it; ${ct.errors} errors)`);
-    console.log(`  next   p50 ${cityNext.p50} ms  p95 ${cityNext.p95} ms  p99 ${cityNext.p99} ms (${ct.nextMs.length} calls)`);
-    console.log(`  submit p50 ${citySubmit.p50} ms  p95 ${citySubmit.p95} ms  p99 ${citySubmit.p99} ms (${ct.submitMs.length} calls)`);
+    console.log(
+      `city load: ${MARKERS} markers, offered ~${(MARKERS / 10).toFixed(0)} marks/s, achieved ${cityRate.toFixed(1)} marks/s over ${cityElapsed.toFixed(1)} s after a ${CITY_WARMUP_SECONDS} s ramp-up (${ct.windowMarks} marks in the window, ${ct.marks} with the answers finished after it; ${ct.errors} errors)`,
+    );
+    console.log(
+      `  next   p50 ${cityNext.p50} ms  p95 ${cityNext.p95} ms  p99 ${cityNext.p99} ms (${ct.nextMs.length} calls)`,
+    );
+    console.log(
+      `  submit p50 ${citySubmit.p50} ms  p95 ${citySubmit.p95} ms  p99 ${citySubmit.p99} ms (${ct.submitMs.length} calls)`,
+    );
     // Leases still held by the stopped markers lapse; the drain releases them now by expiring them.
-    await env.ds.query(`UPDATE marking_task SET lease_expires_at = NOW() - INTERVAL 1 SECOND WHERE exam_id = ? AND status = 'leased'`, [city.examId]);
+    await env.ds.query(
+      `UPDATE marking_task SET lease_expires_at = NOW() - INTERVAL 1 SECOND WHERE exam_id = ? AND status = 'leased'`,
+      [city.examId],
+    );
     ct.holding.clear();
     const drainers = users.slice(0, Math.max(SAT_CONCURRENCY, 8) + 2); // a few more than one answer's rounds need
     const cityDrainStart = performance.now();
     await closedLoop(bases, drainers, city, ct, performance.now() + DRAIN_MAX * 1000, false, true);
-    console.log(`  drained in ${((performance.now() - cityDrainStart) / 1000).toFixed(1)} s by ${drainers.length} markers`);
+    console.log(
+      `  drained in ${((performance.now() - cityDrainStart) / 1000).toFixed(1)} s by ${drainers.length} markers`,
+    );
     const cityCheck = await check(env, city, ct);
     console.log(`  checks after drain: ${JSON.stringify(cityCheck)}`);
 
@@ -468,16 +567,32 @@ async function main() {
     satCpu(st.marks, 'saturation');
     const satElapsed = (performance.now() - satStart) / 1000;
     const satRate = st.marks / satElapsed;
-    console.log(`saturation: ${SAT_CONCURRENCY} markers, closed loop: ${satRate.toFixed(1)} marks/s over ${satElapsed.toFixed(1)} s; next p99 ${pct(st.nextMs, 99)} ms, submit p99 ${pct(st.submitMs, 99)} ms`);
-    if (st.empty > 0) console.log(`  note: the saturation pool ran dry (${st.empty} answers of 204): the figure is a lower bound; raise BENCH_SAT_RATE_GUESS`);
+    console.log(
+      `saturation: ${SAT_CONCURRENCY} markers, closed loop: ${satRate.toFixed(1)} marks/s over ${satElapsed.toFixed(1)} s; next p99 ${pct(st.nextMs, 99)} ms, submit p99 ${pct(st.submitMs, 99)} ms`,
+    );
+    if (st.empty > 0)
+      console.log(
+        `  note: the saturation pool ran dry (${st.empty} answers of 204): the figure is a lower bound; raise BENCH_SAT_RATE_GUESS`,
+      );
     const satDrainStart = performance.now();
-    await closedLoop(bases, [...satMarkers, ...users.slice(0, 4)], sat, st, performance.now() + DRAIN_MAX * 1000, false, true);
+    await closedLoop(
+      bases,
+      [...satMarkers, ...users.slice(0, 4)],
+      sat,
+      st,
+      performance.now() + DRAIN_MAX * 1000,
+      false,
+      true,
+    );
     console.log(`  drained in ${((performance.now() - satDrainStart) / 1000).toFixed(1)} s`);
     const satCheck = await check(env, sat, st);
     console.log(`  checks after drain: ${JSON.stringify(satCheck)}`);
 
     // ── profile: sequential next + submit through the service, statements counted ──
-    const actors = satMarkers.map((m) => new Actor(m.id, `bench`, 'bench', [{ role: Role.Marker, allianceId: a.id, schoolId: null, subject: SUBJECT }]));
+    const actors = satMarkers.map(
+      (m) =>
+        new Actor(m.id, `bench`, 'bench', [{ role: Role.Marker, allianceId: a.id, schoolId: null, subject: SUBJECT }]),
+    );
     if (PROFILE > 0) await profile(app.get(DataSource), svc, actors, raw, PROFILE);
 
     // ── baseline: the same lease + submit without HTTP ──
@@ -492,7 +607,11 @@ async function main() {
           if (!task) break;
           const snippetId = await lookupSnippet(task.taskId);
           const score = Math.min(10, Math.max(0, (raw.base.get(snippetId) ?? 5) + randomInt(-1, 2)));
-          const r = await svc.submit(actor, task.taskId, { score, clientId: `r${actor.userId}-${randomBytes(8).toString('hex')}`, secondsSpent: 0 });
+          const r = await svc.submit(actor, task.taskId, {
+            score,
+            clientId: `r${actor.userId}-${randomBytes(8).toString('hex')}`,
+            secondsSpent: 0,
+          });
           rt.acknowledged.add(r.markEventId);
           rt.marks++;
         }
@@ -500,14 +619,25 @@ async function main() {
     );
     rawCpu(rt.marks, 'baseline, no HTTP');
     const rawRate = rt.marks / ((performance.now() - rawStart) / 1000);
-    console.log(`baseline: same lease + submit SQL without HTTP, ${SAT_CONCURRENCY} in parallel: ${rawRate.toFixed(1)} marks/s`);
+    console.log(
+      `baseline: same lease + submit SQL without HTTP, ${SAT_CONCURRENCY} in parallel: ${rawRate.toFixed(1)} marks/s`,
+    );
 
-    const ok = [cityCheck, satCheck].every((c) => c.doubleAssigned === 0 && c.duplicated === 0 && c.lost === 0 && c.errors === 0);
+    const ok = [cityCheck, satCheck].every(
+      (c) => c.doubleAssigned === 0 && c.duplicated === 0 && c.lost === 0 && c.errors === 0,
+    );
     if (!ok) console.log('CHECK FAILED: see the checks above');
     // "Every task final" is checkable only once a pool is drained; a pool sized for the offered load may outlast the drain limit.
-    for (const [name, c] of [['city', cityCheck], ['saturation', satCheck]] as const) {
-      if (c.openTasks === 0 && c.unresolved > 0) console.log(`CHECK FAILED: ${name} pool drained but ${c.unresolved} answers without a final score`);
-      else if (c.openTasks > 0) console.log(`note: ${name} pool not drained within BENCH_DRAIN_MAX=${DRAIN_MAX} s (${c.openTasks} tasks open): the "every task final" check was not reached`);
+    for (const [name, c] of [
+      ['city', cityCheck],
+      ['saturation', satCheck],
+    ] as const) {
+      if (c.openTasks === 0 && c.unresolved > 0)
+        console.log(`CHECK FAILED: ${name} pool drained but ${c.unresolved} answers without a final score`);
+      else if (c.openTasks > 0)
+        console.log(
+          `note: ${name} pool not drained within BENCH_DRAIN_MAX=${DRAIN_MAX} s (${c.openTasks} tasks open): the "every task final" check was not reached`,
+        );
     }
     const finalOk = [cityCheck, satCheck].every((c) => !(c.openTasks === 0 && c.unresolved > 0));
     console.log(

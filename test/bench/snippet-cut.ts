@@ -37,7 +37,14 @@ async function main() {
   const img = page();
   const k = 200 / 72;
   const th = (0.4 * Math.PI) / 180;
-  const t: Affine = { a: k * Math.cos(th), b: -k * Math.sin(th), c: 30, d: k * Math.sin(th), e: k * Math.cos(th), f: 20 };
+  const t: Affine = {
+    a: k * Math.cos(th),
+    b: -k * Math.sin(th),
+    c: 30,
+    d: k * Math.sin(th),
+    e: k * Math.cos(th),
+    f: 20,
+  };
   const box = { x: 64, y: 304, w: 515, h: 150 };
   const pxPerPt = 150 / 72;
   const t0 = performance.now();
@@ -56,7 +63,9 @@ async function main() {
     if (d) rawDiffer++;
     rawWorst = Math.max(rawWorst, d);
   }
-  console.log(`snippet ${a.width}×${a.height}: pixels differing ${rawDiffer} by at most ${rawWorst} before the contrast stretch, ${differ} after it`);
+  console.log(
+    `snippet ${a.width}×${a.height}: pixels differing ${rawDiffer} by at most ${rawWorst} before the contrast stretch, ${differ} after it`,
+  );
   // the page rectangle under the snippet, copied as the compiled cut does (its share of the time)
   const rw = Math.ceil(a.width * (k / pxPerPt)) + 12;
   const rh = Math.ceil(a.height * (k / pxPerPt) + a.width * (k / pxPerPt) * Math.sin(th)) + 12;
@@ -75,7 +84,15 @@ async function main() {
     ms.push(timeIt(f));
     console.log(`${name.padEnd(36)} ${ms.at(-1)!.toFixed(3)} ms`);
   }
-  console.log(JSON.stringify({ bench: 'snippet-cut', value: +ms[1].toFixed(3), unit: 'ms per snippet (wasm)', baseline: +ms[0].toFixed(3), ratio: +(ms[1] / ms[0]).toFixed(3) }));
+  console.log(
+    JSON.stringify({
+      bench: 'snippet-cut',
+      value: +ms[1].toFixed(3),
+      unit: 'ms per snippet (wasm)',
+      baseline: +ms[0].toFixed(3),
+      ratio: +(ms[1] / ms[0]).toFixed(3),
+    }),
+  );
 }
 
 main().then(

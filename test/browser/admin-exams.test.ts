@@ -34,7 +34,10 @@ describeInBrowser('admin exams page in a browser', () => {
   });
 
   // the row whose first cell is the exam's name (other rows name it among their 纵看 choices)
-  const row = (name: string) => page.locator('#exams tr', { has: page.locator('td:first-child', { hasText: new RegExp(`^${name.replace(/[()（）]/g, '\\$&')}$`) }) });
+  const row = (name: string) =>
+    page.locator('#exams tr', {
+      has: page.locator('td:first-child', { hasText: new RegExp(`^${name.replace(/[()（）]/g, '\\$&')}$`) }),
+    });
 
   it('imports results, links and unlinks them for 纵看, deletes them, and creates an exam', async () => {
     await page.goto(`${base}/login?next=%2Fexams`);
@@ -45,26 +48,40 @@ describeInBrowser('admin exams page in a browser', () => {
     await row('2025学年第一学期期中统考').waitFor();
 
     // A bad file: nothing stored, each bad row listed.
-    const good = ['考号,姓名,数学(100)', ...students.slice(0, 6).map((s, i) => `${s.examNo},${s.name},${60 + 5 * i}`)].join('\n');
+    const good = [
+      '考号,姓名,数学(100)',
+      ...students.slice(0, 6).map((s, i) => `${s.examNo},${s.name},${60 + 5 * i}`),
+    ].join('\n');
     const bad = good.replace(/,60$/m, ',160') + '\n20259999,查无此人,50';
     const imp = page.locator('#import');
     await imp.locator('input[name=name]').fill('上学期期末');
-    await imp.locator('input[name=file]').setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await imp
+      .locator('input[name=file]')
+      .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await imp.locator('button[type=submit]').click();
     await page.locator('#ierr', { hasText: '成绩导入失败，共2处错误' }).waitFor();
-    expect(await page.locator('#ierr li').allInnerTexts()).toEqual(['第2行：数学成绩 160 超过满分 100', '第8行：考号 20259999 不在本联盟学生名单中']);
+    expect(await page.locator('#ierr li').allInnerTexts()).toEqual([
+      '第2行：数学成绩 160 超过满分 100',
+      '第8行：考号 20259999 不在本联盟学生名单中',
+    ]);
     expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(1);
 
-    await imp.locator('input[name=file]').setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await imp
+      .locator('input[name=file]')
+      .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await imp.locator('button[type=submit]').click();
     await page.locator('#imsg', { hasText: '已导入“上学期期末”：6 名学生' }).waitFor();
     await row('上学期期末').locator('text=历史成绩导入').waitFor();
-    const imported = await env.ds.getRepository(Exam).findOneByOrFail({ allianceId: fx.allianceId, status: ExamStatus.Imported });
+    const imported = await env.ds
+      .getRepository(Exam)
+      .findOneByOrFail({ allianceId: fx.allianceId, status: ExamStatus.Imported });
     expect(await env.ds.getRepository(StudentResult).countBy({ examId: imported.id })).toBe(6);
 
     // The same file again is refused, naming the first import.
     await imp.locator('input[name=name]').fill('上学期期末（再传一次）');
-    await imp.locator('input[name=file]').setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await imp
+      .locator('input[name=file]')
+      .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await imp.locator('button[type=submit]').click();
     await page.locator('#ierr', { hasText: `编号 ${imported.id}` }).waitFor();
     expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(2);
@@ -87,7 +104,9 @@ describeInBrowser('admin exams page in a browser', () => {
     expect(await row('上学期期末').count()).toBe(0);
     expect(await env.ds.getRepository(Exam).existsBy({ id: imported.id })).toBe(false);
     expect(await env.ds.getRepository(StudentResult).countBy({ examId: imported.id })).toBe(0);
-    expect(await env.ds.getRepository(AuditLog).countBy({ entity: 'exam_results', entityId: String(imported.id) })).toBe(2); // import, delete
+    expect(
+      await env.ds.getRepository(AuditLog).countBy({ entity: 'exam_results', entityId: String(imported.id) }),
+    ).toBe(2); // import, delete
 
     // A new exam.
     const form = page.locator('#create');
@@ -97,7 +116,9 @@ describeInBrowser('admin exams page in a browser', () => {
     await form.locator('button[type=submit]').click();
     await page.locator('#cmsg', { hasText: '已新建“2025学年第一学期期末统考”' }).waitFor();
     await row('2025学年第一学期期末统考').waitFor();
-    expect(await env.ds.getRepository(Exam).findOneByOrFail({ allianceId: fx.allianceId, name: '2025学年第一学期期末统考' })).toMatchObject({ grade: '七年级', examDate: '2026-01-15', status: ExamStatus.Draft });
+    expect(
+      await env.ds.getRepository(Exam).findOneByOrFail({ allianceId: fx.allianceId, name: '2025学年第一学期期末统考' }),
+    ).toMatchObject({ grade: '七年级', examDate: '2026-01-15', status: ExamStatus.Draft });
   });
 
   it('tells a principal the page is for alliance admins', async () => {

@@ -31,17 +31,27 @@ describeInBrowser('marker page in a browser', () => {
     const a = await createAlliance(env.ds);
     const s1 = await createSchool(env.ds, a.id, '城关中学', 'C1');
     const s2 = await createSchool(env.ds, a.id, '河口中学', 'C2');
-    const scanner = await createUser(env.ds, 'scanner', 'pass-1234', [{ role: Role.Scanner, allianceId: a.id, schoolId: s1.id }]);
-    markerId = (await createUser(env.ds, 'teacher', 'pass-1234', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }])).id;
+    const scanner = await createUser(env.ds, 'scanner', 'pass-1234', [
+      { role: Role.Scanner, allianceId: a.id, schoolId: s1.id },
+    ]);
+    markerId = (
+      await createUser(env.ds, 'teacher', 'pass-1234', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }])
+    ).id;
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     seeded = await seedMarkingExam(env.ds, app.get(BlobStore), {
-      allianceId: a.id, schoolIds: [s1.id, s2.id], uploaderId: scanner.id, studentsPerSchool: 2, markerIds: [markerId],
+      allianceId: a.id,
+      schoolIds: [s1.id, s2.id],
+      uploaderId: scanner.id,
+      studentsPerSchool: 2,
+      markerIds: [markerId],
       items: [{ label: '18', mode: MarkingMode.Single, maxScore: 10, step: 0.5 }],
     });
 
-    const login = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'teacher', password: 'pass-1234' });
+    const login = await request(app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ username: 'teacher', password: 'pass-1234' });
     expect(login.status).toBe(200);
     browser = await launchBrowser();
     const context = await browser.newContext();
@@ -66,15 +76,20 @@ describeInBrowser('marker page in a browser', () => {
   }
   /** Waits until the page shows an answer other than `previous`, loaded and ready for typing. */
   async function nextAnswerShown(previous: string | null) {
-    await page.waitForFunction(
-      (prev) => {
-        // Runs in the page (the test's tsconfig has no DOM types).
-        const doc = (globalThis as unknown as { document: { getElementById(id: string): any; activeElement: { id: string } | null } }).document;
-        const img = doc.getElementById('snippet');
-        return !img.hidden && img.getAttribute('src') !== prev && img.complete && img.naturalWidth > 0 && doc.activeElement?.id === 'score';
-      },
-      previous,
-    );
+    await page.waitForFunction((prev) => {
+      // Runs in the page (the test's tsconfig has no DOM types).
+      const doc = (
+        globalThis as unknown as { document: { getElementById(id: string): any; activeElement: { id: string } | null } }
+      ).document;
+      const img = doc.getElementById('snippet');
+      return (
+        !img.hidden &&
+        img.getAttribute('src') !== prev &&
+        img.complete &&
+        img.naturalWidth > 0 &&
+        doc.activeElement?.id === 'score'
+      );
+    }, previous);
   }
 
   it('marks answers with the keyboard only: scores, a refused score, a problem answer, then "all done"', async () => {
@@ -115,7 +130,12 @@ describeInBrowser('marker page in a browser', () => {
     await expect(page.locator('#done').isVisible()).resolves.toBe(true);
 
     const marks = await env.ds.getRepository(MarkEvent).find({ where: { markerId }, order: { id: 'ASC' } });
-    expect(marks.map((m) => [m.score, m.problem])).toEqual([[7.5, null], [6, null], [null, 'blank'], [10, null]]);
+    expect(marks.map((m) => [m.score, m.problem])).toEqual([
+      [7.5, null],
+      [6, null],
+      [null, 'blank'],
+      [10, null],
+    ]);
     expect(new Set(marks.map((m) => m.clientId)).size).toBe(4);
     expect(marks.every((m) => /^[0-9a-f-]{32,36}$/.test(m.clientId))).toBe(true);
     expect(new Set(marks.map((m) => m.snippetId)).size).toBe(4);

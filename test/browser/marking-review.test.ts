@@ -32,19 +32,31 @@ describeInBrowser('回评 on the marker page in a browser', () => {
     const a = await createAlliance(env.ds);
     const s1 = await createSchool(env.ds, a.id, '城关中学', 'R1');
     const s2 = await createSchool(env.ds, a.id, '河口中学', 'R2');
-    const scanner = await createUser(env.ds, 'scanner', 'pass-1234', [{ role: Role.Scanner, allianceId: a.id, schoolId: s1.id }]);
-    markerId = (await createUser(env.ds, 'teacher', 'pass-1234', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }])).id;
+    const scanner = await createUser(env.ds, 'scanner', 'pass-1234', [
+      { role: Role.Scanner, allianceId: a.id, schoolId: s1.id },
+    ]);
+    markerId = (
+      await createUser(env.ds, 'teacher', 'pass-1234', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }])
+    ).id;
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     // Double marking: nobody else marks, so the teacher's marks stay open to 回评 (no final score yet).
     seeded = await seedMarkingExam(env.ds, app.get(BlobStore), {
-      allianceId: a.id, schoolIds: [s1.id, s2.id], uploaderId: scanner.id, studentsPerSchool: 3, markerIds: [markerId],
+      allianceId: a.id,
+      schoolIds: [s1.id, s2.id],
+      uploaderId: scanner.id,
+      studentsPerSchool: 3,
+      markerIds: [markerId],
       items: [{ label: '19', mode: MarkingMode.Double, maxScore: 10, step: 0.5, tolerance: 1 }],
     });
     await createUser(env.ds, 'zuzhang', 'pass-1234', [{ role: Role.SubjectLead, allianceId: a.id, subject: '数学' }]);
-    leadToken = (await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'zuzhang', password: 'pass-1234' })).body.token;
-    const login = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'teacher', password: 'pass-1234' });
+    leadToken = (
+      await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'zuzhang', password: 'pass-1234' })
+    ).body.token;
+    const login = await request(app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ username: 'teacher', password: 'pass-1234' });
     expect(login.status).toBe(200);
     browser = await launchBrowser();
     const context = await browser.newContext();
@@ -59,14 +71,19 @@ describeInBrowser('回评 on the marker page in a browser', () => {
   });
 
   async function nextAnswerShown(previous: string | null) {
-    await page.waitForFunction(
-      (prev) => {
-        const doc = (globalThis as unknown as { document: { getElementById(id: string): any; activeElement: { id: string } | null } }).document;
-        const img = doc.getElementById('snippet');
-        return !img.hidden && img.getAttribute('src') !== prev && img.complete && img.naturalWidth > 0 && doc.activeElement?.id === 'score';
-      },
-      previous,
-    );
+    await page.waitForFunction((prev) => {
+      const doc = (
+        globalThis as unknown as { document: { getElementById(id: string): any; activeElement: { id: string } | null } }
+      ).document;
+      const img = doc.getElementById('snippet');
+      return (
+        !img.hidden &&
+        img.getAttribute('src') !== prev &&
+        img.complete &&
+        img.naturalWidth > 0 &&
+        doc.activeElement?.id === 'score'
+      );
+    }, previous);
   }
   const src = () => page.locator('#snippet').getAttribute('src');
 
@@ -86,14 +103,22 @@ describeInBrowser('回评 on the marker page in a browser', () => {
       await nextAnswerShown(before);
     }
     const marked = await env.ds.getRepository(MarkEvent).find({ where: { markerId }, order: { id: 'ASC' } });
-    expect(marked.map((m) => [m.score, m.problem])).toEqual([[7, null], [8.5, null], [null, 'illegible'], [3, null], [9, null]]);
+    expect(marked.map((m) => [m.score, m.problem])).toEqual([
+      [7, null],
+      [8.5, null],
+      [null, 'illegible'],
+      [3, null],
+      [9, null],
+    ]);
 
     // R opens 回评, newest first, the first input focused; Tab to the second newest (the 3), type 4.5, Enter.
     await page.keyboard.press('r');
     await page.locator('#review:not([hidden]) input.revise').first().waitFor();
     await expect(page.locator('#reviewList li .row span').first().textContent()).resolves.toBe('第19题 · 9分');
     expect(await page.locator('#reviewList li').count()).toBe(5);
-    await expect(page.locator('#reviewList li .row span').nth(2).textContent()).resolves.toBe('第19题 · 问题卷（字迹无法辨认）');
+    await expect(page.locator('#reviewList li .row span').nth(2).textContent()).resolves.toBe(
+      '第19题 · 问题卷（字迹无法辨认）',
+    );
     await page.keyboard.press('Tab');
     await page.keyboard.type('4.5');
     await page.keyboard.press('Enter');
@@ -102,16 +127,35 @@ describeInBrowser('回评 on the marker page in a browser', () => {
 
     // Exactly that in the database: six events, the 3 kept but superseded by a 4.5 on the same task and round.
     const all = await env.ds.getRepository(MarkEvent).find({ where: { markerId }, order: { id: 'ASC' } });
-    expect(all.map((m) => [m.score, m.problem])).toEqual([[7, null], [8.5, null], [null, 'illegible'], [3, null], [9, null], [4.5, null]]);
+    expect(all.map((m) => [m.score, m.problem])).toEqual([
+      [7, null],
+      [8.5, null],
+      [null, 'illegible'],
+      [3, null],
+      [9, null],
+      [4.5, null],
+    ]);
     const [old, revised] = [all[3], all[5]];
-    expect(revised).toMatchObject({ taskId: old.taskId, round: old.round, snippetId: old.snippetId, refEventId: old.id, kind: 'live' });
+    expect(revised).toMatchObject({
+      taskId: old.taskId,
+      round: old.round,
+      snippetId: old.snippetId,
+      refEventId: old.id,
+      kind: 'live',
+    });
     const sup = await env.ds.getRepository(MarkSupersession).find();
-    expect(sup.map((x) => [x.markEventId, x.reason, x.replacementEventId, x.byUserId])).toEqual([[old.id, 'review', revised.id, markerId]]);
+    expect(sup.map((x) => [x.markEventId, x.reason, x.replacementEventId, x.byUserId])).toEqual([
+      [old.id, 'review', revised.id, markerId],
+    ]);
 
     // Esc goes back to marking with the current answer still there.
     await page.locator('#reviewList input.revise').first().focus();
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id === 'score');
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id ===
+        'score',
+    );
     expect(await page.locator('#review').isHidden()).toBe(true);
   });
 
@@ -131,7 +175,10 @@ describeInBrowser('回评 on the marker page in a browser', () => {
     await row.locator('button[data-act="suspend"]').click();
     await lead.locator('#ok', { hasText: '已暂停' }).waitFor();
     await lead.locator(`tr[data-marker="${markerId}"] .bad`, { hasText: '已暂停' }).waitFor();
-    const state = await env.ds.query('SELECT suspended FROM marker_item_state WHERE marker_id = ? AND item_id = ?', [markerId, seeded.items[0].id]);
+    const state = await env.ds.query('SELECT suspended FROM marker_item_state WHERE marker_id = ? AND item_id = ?', [
+      markerId,
+      seeded.items[0].id,
+    ]);
     expect(Number(state[0].suspended)).toBe(1);
     expect(errors).toEqual([]);
     await context.close();

@@ -24,9 +24,15 @@ describeInBrowser('统一命题 page in a browser', () => {
   beforeAll(async () => {
     env = await createTestEnv('papers_browser');
     const alliance = await createAlliance(env.ds, '城南教联体', 'PAPERS1');
-    examId = (await env.ds.getRepository(Exam).save({ allianceId: alliance.id, name: '七年级期中统考', grade: '七年级' })).id;
-    await createUser(env.ds, 'lead_a', password, [{ role: Role.SubjectLead, allianceId: alliance.id, subject: '数学' }]);
-    await createUser(env.ds, 'lead_b', password, [{ role: Role.SubjectLead, allianceId: alliance.id, subject: '数学' }]);
+    examId = (
+      await env.ds.getRepository(Exam).save({ allianceId: alliance.id, name: '七年级期中统考', grade: '七年级' })
+    ).id;
+    await createUser(env.ds, 'lead_a', password, [
+      { role: Role.SubjectLead, allianceId: alliance.id, subject: '数学' },
+    ]);
+    await createUser(env.ds, 'lead_b', password, [
+      { role: Role.SubjectLead, allianceId: alliance.id, subject: '数学' },
+    ]);
     await createUser(env.ds, 'marker_c', password, [{ role: Role.Marker, allianceId: alliance.id, subject: '数学' }]);
     ({ base, close: closePages } = await servePages(env));
     browser = await launchBrowser();
@@ -68,7 +74,11 @@ describeInBrowser('统一命题 page in a browser', () => {
     const bad = Buffer.from(await wb.xlsx.writeBuffer());
     const form = a.locator('#create');
     await form.locator('input[name=title]').fill('七年级数学期中统一检测');
-    await form.locator('input[name=file]').setInputFiles({ name: '细目表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bad });
+    await form.locator('input[name=file]').setInputFiles({
+      name: '细目表.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: bad,
+    });
     await form.locator('button[type=submit]').click();
     await a.locator('#cerr', { hasText: '细目表有2处错误，未创建试卷' }).waitFor();
     const rows = await a.locator('#cerr li').allInnerTexts();
@@ -77,12 +87,22 @@ describeInBrowser('统一命题 page in a browser', () => {
     expect(rows[1]).toMatch(/^第5行：满分应为大于 0 的数/);
     expect(await env.ds.getRepository(Paper).countBy({ examId })).toBe(0);
 
-    await form.locator('input[name=file]').setInputFiles({ name: '细目表.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: template });
+    await form.locator('input[name=file]').setInputFiles({
+      name: '细目表.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: template,
+    });
     await form.locator('button[type=submit]').click();
     await a.locator('#cmsg', { hasText: '已建卷“七年级数学期中统一检测”：6 道题，满分 27' }).waitFor();
     const p = await paper();
     expect(p).toMatchObject({ status: PaperStatus.Draft, version: 1, fullMarks: 27 });
-    expect((await env.ds.getRepository(Item).find({ where: { paperId: p.id }, order: { seq: 'ASC' } })).map((i) => [i.label, i.type, i.maxScore])).toEqual([
+    expect(
+      (await env.ds.getRepository(Item).find({ where: { paperId: p.id }, order: { seq: 'ASC' } })).map((i) => [
+        i.label,
+        i.type,
+        i.maxScore,
+      ]),
+    ).toEqual([
       ['1', 'single_choice', 3],
       ['2', 'multiple_choice', 4],
       ['3', 'true_false', 2],
@@ -112,14 +132,23 @@ describeInBrowser('统一命题 page in a browser', () => {
     await a.locator('#msg', { hasText: '答题卡已生成' }).waitFor();
     const link = a.locator(`tr[data-paper="${p.id}"] a`, { hasText: '下载答题卡' });
     await link.waitFor();
-    const pdf = await a.evaluate(async (url) => {
-      const res = await fetch(url!);
-      return { status: res.status, type: res.headers.get('content-type'), head: String.fromCharCode(...new Uint8Array(await res.arrayBuffer()).slice(0, 5)) };
-    }, await link.getAttribute('href'));
+    const pdf = await a.evaluate(
+      async (url) => {
+        const res = await fetch(url!);
+        return {
+          status: res.status,
+          type: res.headers.get('content-type'),
+          head: String.fromCharCode(...new Uint8Array(await res.arrayBuffer()).slice(0, 5)),
+        };
+      },
+      await link.getAttribute('href'),
+    );
     expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
     expect((await paper()).layout).not.toBeNull();
 
-    const audit = await env.ds.getRepository(AuditLog).find({ where: { entity: 'paper', entityId: String(p.id) }, order: { id: 'ASC' } });
+    const audit = await env.ds
+      .getRepository(AuditLog)
+      .find({ where: { entity: 'paper', entityId: String(p.id) }, order: { id: 'ASC' } });
     expect(audit.map((x) => x.action)).toEqual(expect.arrayContaining(['create', 'submit', 'approve']));
   });
 

@@ -23,7 +23,8 @@ describeInBrowser('principal reports page in a browser', () => {
     ({ app, base, close: closePages } = await servePages(env));
     // The jobs' services, called directly: this test is about the pages, the queue path has its own tests.
     await app.get(ResultsService).computeExam(fx.examId);
-    for (const id of [fx.schools.lead, fx.schools.member]) await app.get(ReportsService).renderSchoolReport(fx.examId, id);
+    for (const id of [fx.schools.lead, fx.schools.member])
+      await app.get(ReportsService).renderSchoolReport(fx.examId, id);
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
   });
@@ -56,11 +57,18 @@ describeInBrowser('principal reports page in a browser', () => {
     const fetched = await page.evaluate(async (url) => {
       const res = await fetch(url!);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      return { status: res.status, type: res.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        head: String.fromCharCode(...bytes.slice(0, 5)),
+      };
     }, href);
     expect(fetched).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
 
-    const other = await page.evaluate(async (url) => (await fetch(url)).status, `/api/reports/${fx.examId}/${fx.schools.member}.pdf`);
+    const other = await page.evaluate(
+      async (url) => (await fetch(url)).status,
+      `/api/reports/${fx.examId}/${fx.schools.member}.pdf`,
+    );
     expect(other).toBe(403);
   });
 });

@@ -37,7 +37,11 @@ describeInBrowser('scan exceptions in a browser', () => {
   beforeAll(async () => {
     env = await createTestEnv('scan_exc_browser');
     fx = await seedScanExam(env.ds, { studentsA: 3, studentsB: 1 });
-    scannerId = (await createUser(env.ds, 'scanner_a', 'pass-scan-a', [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA }])).id;
+    scannerId = (
+      await createUser(env.ds, 'scanner_a', 'pass-scan-a', [
+        { role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA },
+      ])
+    ).id;
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -53,10 +57,24 @@ describeInBrowser('scan exceptions in a browser', () => {
 
   /** Page `pageNo` of a sheet (items 1–6 answered A, B, C, D, A, B); `halfB` leaves item 1 as a half-filled B. */
   async function sheetPage(examNo: string, pageNo: number, seed: number, halfB = false) {
-    const choices: Record<number, string> = Object.fromEntries(fx.items.slice(0, 6).map((it, n) => [it.id, 'ABCDAB'[n]]));
+    const choices: Record<number, string> = Object.fromEntries(
+      fx.items.slice(0, 6).map((it, n) => [it.id, 'ABCDAB'[n]]),
+    );
     if (halfB) delete choices[fx.items[0].id];
-    const img = renderSyntheticPage(fx.layout, pageNo, { examNo, choices, subjective: {} }, { dpi: 150, distortion: NO_DISTORTION, seed });
-    if (halfB) drawMark(img, 150 / 72, fx.layout.pages[0].objective.find((b) => b.itemId === fx.items[0].id)!.bubbles[1], 'half', mulberry32(9));
+    const img = renderSyntheticPage(
+      fx.layout,
+      pageNo,
+      { examNo, choices, subjective: {} },
+      { dpi: 150, distortion: NO_DISTORTION, seed },
+    );
+    if (halfB)
+      drawMark(
+        img,
+        150 / 72,
+        fx.layout.pages[0].objective.find((b) => b.itemId === fx.items[0].id)!.bubbles[1],
+        'half',
+        mulberry32(9),
+      );
     return encodeGray(img, 'png');
   }
 
@@ -92,7 +110,11 @@ describeInBrowser('scan exceptions in a browser', () => {
     const x2 = await env.ds.getRepository(ScannedPage).findOneByOrFail({ originalName: 'x-2.png' });
     const row = page.locator(`#exceptions .exc[data-page="${x1.id}"]`);
     expect(await row.innerText()).toContain('考号 20259999 不在名单中');
-    expect(await row.locator('img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(
+      await row
+        .locator('img')
+        .evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0),
+    ).toBe(true);
 
     // Pick the student from the roster list (exam number and name) and assign.
     await row.locator('.pick').fill(`${a1.examNo} ${a1.name}`);
@@ -105,7 +127,11 @@ describeInBrowser('scan exceptions in a browser', () => {
     // OMR review: item 1 of A0's sheet, confirmed as B.
     const review = await env.ds.getRepository(OmrReview).findOneByOrFail({ studentId: a0.id, itemId: fx.items[0].id });
     const omr = page.locator(`#omr .omr[data-review="${review.id}"]`);
-    expect(await omr.locator('img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(
+      await omr
+        .locator('img')
+        .evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0),
+    ).toBe(true);
     await omr.locator('button[data-marked="B"]').click();
     await page.locator('#omrmsg', { hasText: '第1题' }).waitFor();
     expect(await page.locator('#omrmsg').innerText()).toContain('已确认为 B，得 3 分');
@@ -125,12 +151,27 @@ describeInBrowser('scan exceptions in a browser', () => {
       ['x-2.png', PageStatus.Processed, a1.id, null],
     ]);
     expect(await env.ds.getRepository(ObjectiveResponse).countBy({ studentId: a1.id })).toBe(6);
-    expect(await env.ds.getRepository(ObjectiveResponse).findOneByOrFail({ studentId: a0.id, itemId: fx.items[0].id })).toMatchObject({ marked: 'B', score: 3 });
+    expect(
+      await env.ds.getRepository(ObjectiveResponse).findOneByOrFail({ studentId: a0.id, itemId: fx.items[0].id }),
+    ).toMatchObject({ marked: 'B', score: 3 });
     expect((await env.ds.getRepository(OmrReview).findOneByOrFail({ id: review.id })).status).toBe('resolved');
     const absences = await env.ds.getRepository(ExamAbsence).find();
-    expect(absences.map((a) => [a.paperId, a.studentId, a.schoolId, a.markedBy])).toEqual([[fx.paper.id, a2.id, fx.schoolA, scannerId]]);
-    const actions = (await env.ds.getRepository(AuditLog).find({ where: { userId: scannerId }, order: { id: 'ASC' } })).map((a) => `${a.action}:${a.entityId}`);
-    expect(actions).toEqual(expect.arrayContaining([`assign_scan_page:${x1.id}`, `reingest_scan_page:${x2.id}`, `resolve_omr_review:${review.id}`, `mark_absent:${a2.id}`]));
-    expect(actions.filter((a) => a.startsWith('assign_') || a.startsWith('mark_absent') || a.startsWith('resolve_'))).toHaveLength(3);
+    expect(absences.map((a) => [a.paperId, a.studentId, a.schoolId, a.markedBy])).toEqual([
+      [fx.paper.id, a2.id, fx.schoolA, scannerId],
+    ]);
+    const actions = (
+      await env.ds.getRepository(AuditLog).find({ where: { userId: scannerId }, order: { id: 'ASC' } })
+    ).map((a) => `${a.action}:${a.entityId}`);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        `assign_scan_page:${x1.id}`,
+        `reingest_scan_page:${x2.id}`,
+        `resolve_omr_review:${review.id}`,
+        `mark_absent:${a2.id}`,
+      ]),
+    );
+    expect(
+      actions.filter((a) => a.startsWith('assign_') || a.startsWith('mark_absent') || a.startsWith('resolve_')),
+    ).toHaveLength(3);
   });
 });

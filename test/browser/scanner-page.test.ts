@@ -27,7 +27,9 @@ describeInBrowser('scanner page in a browser', () => {
   beforeAll(async () => {
     env = await createTestEnv('scanner_browser');
     fx = await seedScanExam(env.ds, { studentsA: 2, studentsB: 1 });
-    await createUser(env.ds, 'scanner_a', 'pass-scan-a', [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA }]);
+    await createUser(env.ds, 'scanner_a', 'pass-scan-a', [
+      { role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA },
+    ]);
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -45,7 +47,12 @@ describeInBrowser('scanner page in a browser', () => {
     // Two students of school A (one sheet page each would be two pages; the fixture's sheet has two pages),
     // plus one sheet whose exam number is not on the roster.
     const students = [...fx.studentsA.map((s) => ({ examNo: s.examNo })), { examNo: '20259999' }];
-    const { files } = await generateSyntheticScans(fx.layout, fx.synthetic, students, { seed: 5, dpi: 150, distortion: 'slight', format: 'jpeg' });
+    const { files } = await generateSyntheticScans(fx.layout, fx.synthetic, students, {
+      seed: 5,
+      dpi: 150,
+      distortion: 'slight',
+      format: 'jpeg',
+    });
     const dir = mkdtempSync(join(tmpdir(), 'scanner-page-'));
     const paths = files.map((f) => {
       const p = join(dir, f.name);
@@ -74,7 +81,9 @@ describeInBrowser('scanner page in a browser', () => {
     await page.click('#send');
     await page.locator('#upmsg', { hasText: `已接收 ${files.length} 页` }).waitFor({ timeout: 30_000 });
     // The status line from before the upload also says 排队中 0: wait for the one that counts these pages.
-    await page.locator('#status', { hasText: new RegExp(`共 ${files.length} 页.*排队中 0`) }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('#status', { hasText: new RegExp(`共 ${files.length} 页.*排队中 0`) })
+      .waitFor({ timeout: 60_000 });
     await page.locator('#exceptions', { hasText: '20259999' }).waitFor({ timeout: 10_000 });
     const exceptions = await page.locator('#exceptions').innerText();
     expect(exceptions).toContain('不在名单中');

@@ -31,18 +31,24 @@ describe('login and the guard', () => {
   });
 
   it('refuses a wrong password in Chinese and sets no cookie', async () => {
-    const res = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'lead1', password: 'nope' });
+    const res = await request(app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ username: 'lead1', password: 'nope' });
     expect(res.status).toBe(401);
     expect(res.body.message).toBe('用户名或密码错误');
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
   it('gives a bearer token and an HttpOnly cookie that both authenticate', async () => {
-    const res = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'lead1', password: 'secret-pass' });
+    const res = await request(app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ username: 'lead1', password: 'secret-pass' });
     expect(res.status).toBe(200);
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/tk_session=.*HttpOnly/);
-    const viaBearer = await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`);
+    const viaBearer = await request(app.getHttpServer())
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${res.body.token}`);
     expect(viaBearer.status).toBe(200);
     expect(viaBearer.body.roles[0]).toMatchObject({ role: 'subject_lead', subject: '数学' });
     const viaCookie = await request(app.getHttpServer()).get('/api/auth/me').set('Cookie', cookie.split(';')[0]);
@@ -50,27 +56,36 @@ describe('login and the guard', () => {
   });
 
   it('answers 400, not 500, to a login without string fields', async () => {
-    const res = await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'lead1', password: { $ne: 1 } });
+    const res = await request(app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ username: 'lead1', password: { $ne: 1 } });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('请输入用户名和密码');
   });
 
   it('refuses a correctly signed token that names no user id', async () => {
     const token = jwt.sign({ u: 'lead1' }, env.config.jwtSecret);
-    expect((await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+    expect(
+      (await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status,
+    ).toBe(401);
     const none = jwt.sign({ sub: 1 }, '', { algorithm: 'none' });
-    expect((await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${none}`)).status).toBe(401);
+    expect((await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${none}`)).status).toBe(
+      401,
+    );
   });
 
   it('answers 401 without a token and with a forged one', async () => {
     expect((await request(app.getHttpServer()).get('/api/auth/me')).status).toBe(401);
-    const forged = await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.x');
+    const forged = await request(app.getHttpServer())
+      .get('/api/auth/me')
+      .set('Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.x');
     expect(forged.status).toBe(401);
   });
 
   it('logout revokes the token it was given and every older one of that user, and nothing of other users', async () => {
     await createUser(env.ds, 'lead2', 'other-pass', []);
-    const login = (u: string, p: string) => request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
+    const login = (u: string, p: string) =>
+      request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
     const me = (t: string) => request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${t}`);
     const a1 = (await login('lead1', 'secret-pass')).body.token;
     const a2 = (await login('lead1', 'secret-pass')).body.token;
@@ -97,7 +112,8 @@ describe('login and the guard', () => {
   it('locks an account for the window after ten failed logins, even with the right password, without touching others', async () => {
     await createUser(env.ds, 'victim', 'right-pass', []);
     await createUser(env.ds, 'bystander', 'by-pass', []);
-    const login = (u: string, p: string) => request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
+    const login = (u: string, p: string) =>
+      request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
     for (let i = 0; i < 10; i++) expect((await login('victim', `guess-${i}`)).status).toBe(401);
     const locked = await login('victim', 'right-pass');
     expect(locked.status).toBe(429);
@@ -107,12 +123,20 @@ describe('login and the guard', () => {
   });
 
   it('a logout, deactivation or revoked role on another API instance takes effect here within ACTOR_CACHE_MS', async () => {
-    await createUser(env.ds, 'roaming', 'roam-pass', [{ role: Role.SubjectLead, allianceId: (await env.ds.query('SELECT id FROM alliance LIMIT 1'))[0].id, subject: '数学' }]);
+    await createUser(env.ds, 'roaming', 'roam-pass', [
+      {
+        role: Role.SubjectLead,
+        allianceId: (await env.ds.query('SELECT id FROM alliance LIMIT 1'))[0].id,
+        subject: '数学',
+      },
+    ]);
     const cache = app.get(ActorCache) as unknown as { clock: () => number };
     let now = Date.now();
     cache.clock = () => now;
     try {
-      const token = (await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'roaming', password: 'roam-pass' })).body.token;
+      const token = (
+        await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'roaming', password: 'roam-pass' })
+      ).body.token;
       const me = () => request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
       expect((await me()).body.roles).toHaveLength(1);
       // Another instance revokes the role and ends the sessions (the epoch moves on in the database, not here).
@@ -130,9 +154,10 @@ describe('login and the guard', () => {
     }
   });
 
-  it('a successful login clears the account\'s failure count', async () => {
+  it("a successful login clears the account's failure count", async () => {
     await createUser(env.ds, 'forgetful', 'my-pass', []);
-    const login = (u: string, p: string) => request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
+    const login = (u: string, p: string) =>
+      request(app.getHttpServer()).post('/api/auth/login').send({ username: u, password: p });
     for (let i = 0; i < 9; i++) await login('forgetful', 'wrong');
     expect((await login('forgetful', 'my-pass')).status).toBe(200);
     for (let i = 0; i < 9; i++) await login('forgetful', 'wrong');

@@ -49,7 +49,13 @@ describe('the whole chain, end to end', () => {
   });
 
   it('turns a paper and 20 scans into correct totals and one PDF per school, scoped to principals', async () => {
-    const { alliance } = await app.get(OrgService).bootstrapAlliance({ name: '测试教联体', code: 'chain', adminUsername: 'chainadmin', adminPassword: PASSWORD, adminDisplayName: '管理员' });
+    const { alliance } = await app.get(OrgService).bootstrapAlliance({
+      name: '测试教联体',
+      code: 'chain',
+      adminUsername: 'chainadmin',
+      adminPassword: PASSWORD,
+      adminDisplayName: '管理员',
+    });
     const admin = await new HttpClient(base).login('chainadmin', PASSWORD);
 
     const schoolDefs = [
@@ -62,22 +68,56 @@ describe('the whole chain, end to end', () => {
       await admin.json('POST', `/api/schools/${school.id}/classes`, { names: ['七(1)班'] });
       const examNos = Array.from({ length: 10 }, (_, k) => `31${si}${String(k + 1).padStart(3, '0')}`);
       const csv = ['考号,姓名,班级', ...examNos.map((n, k) => `${n},学生${si}${k},七(1)班`)].join('\n');
-      const r = await admin.upload(`/api/schools/${school.id}/roster`, [{ name: 'roster.csv', data: Buffer.from(csv), type: 'text/csv' }], {}, 'file');
+      const r = await admin.upload(
+        `/api/schools/${school.id}/roster`,
+        [{ name: 'roster.csv', data: Buffer.from(csv), type: 'text/csv' }],
+        {},
+        'file',
+      );
       expect(r.imported).toBe(10);
-      await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: `principal${def.code}`, displayName: '校长', password: PASSWORD, roles: [{ role: 'principal', schoolId: school.id }] });
-      await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: `scanner${def.code}`, displayName: '扫描员', password: PASSWORD, roles: [{ role: 'scanner', schoolId: school.id }] });
+      await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+        username: `principal${def.code}`,
+        displayName: '校长',
+        password: PASSWORD,
+        roles: [{ role: 'principal', schoolId: school.id }],
+      });
+      await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+        username: `scanner${def.code}`,
+        displayName: '扫描员',
+        password: PASSWORD,
+        roles: [{ role: 'scanner', schoolId: school.id }],
+      });
       schools.push({ id: school.id, name: def.name, examNos });
     }
     const markerIds: number[] = [];
-    for (const m of ['marker1', 'marker2']) markerIds.push((await admin.json('POST', `/api/alliances/${alliance.id}/users`, { username: m, displayName: m, password: PASSWORD, roles: [{ role: 'marker', subject: '数学' }] })).id);
+    for (const m of ['marker1', 'marker2'])
+      markerIds.push(
+        (
+          await admin.json('POST', `/api/alliances/${alliance.id}/users`, {
+            username: m,
+            displayName: m,
+            password: PASSWORD,
+            roles: [{ role: 'marker', subject: '数学' }],
+          })
+        ).id,
+      );
 
     // A paper of ten items: six single-choice with keys, four subjective (one double-marked).
-    const exam = await admin.json('POST', `/api/alliances/${alliance.id}/exams`, { name: '期中统一检测', grade: '七年级' });
+    const exam = await admin.json('POST', `/api/alliances/${alliance.id}/exams`, {
+      name: '期中统一检测',
+      grade: '七年级',
+    });
     const paper = await admin.json('POST', `/api/exams/${exam.id}/papers`, {
       subject: '数学',
       title: '七年级数学',
       items: [
-        ...['A', 'B', 'C', 'D', 'A', 'B'].map((key, i) => ({ label: String(i + 1), type: 'single_choice', maxScore: 5, answerKey: key, optionCount: 4 })),
+        ...['A', 'B', 'C', 'D', 'A', 'B'].map((key, i) => ({
+          label: String(i + 1),
+          type: 'single_choice',
+          maxScore: 5,
+          answerKey: key,
+          optionCount: 4,
+        })),
         { label: '7', type: 'subjective', maxScore: 10, boxHeightMm: 35 },
         { label: '8', type: 'subjective', maxScore: 15, boxHeightMm: 35 },
         { label: '9', type: 'subjective', maxScore: 20, boxHeightMm: 40, markingMode: 'double', tolerance: 2 },
@@ -90,15 +130,32 @@ describe('the whole chain, end to end', () => {
 
     // 20 synthetic scans, uploaded by each school's scanner.
     const full = await admin.json('GET', `/api/papers/${paper.id}`);
-    const items = full.items.map((i: any) => ({ id: i.id, type: i.type, maxScore: Number(i.maxScore), scoreStep: Number(i.scoreStep), answerKey: i.answerKey, optionCount: i.optionCount }));
+    const items = full.items.map((i: any) => ({
+      id: i.id,
+      type: i.type,
+      maxScore: Number(i.maxScore),
+      scoreStep: Number(i.scoreStep),
+      answerKey: i.answerKey,
+      optionCount: i.optionCount,
+    }));
     // 题块: both markers are assigned every subjective item (a marker with no assignment gets nothing).
-    for (const it of items.filter((i: { type: string }) => i.type === 'subjective')) await admin.json('PUT', `/api/marking/items/${it.id}/assignments`, { markerIds });
+    for (const it of items.filter((i: { type: string }) => i.type === 'subjective'))
+      await admin.json('PUT', `/api/marking/items/${it.id}/assignments`, { markerIds });
     const truth = new Map<string, number>();
     for (const [si, s] of schools.entries()) {
-      const { files, truth: t } = await generateSyntheticScans(layout, items, s.examNos.map((examNo) => ({ examNo })), { seed: 77 + si, format: 'jpeg', distortion: 'slight' });
+      const { files, truth: t } = await generateSyntheticScans(
+        layout,
+        items,
+        s.examNos.map((examNo) => ({ examNo })),
+        { seed: 77 + si, format: 'jpeg', distortion: 'slight' },
+      );
       for (const [k, v] of t) truth.set(k, v.total);
       const scanner = await new HttpClient(base).login(`scanner${schoolDefs[si].code}`, PASSWORD);
-      await scanner.upload(`/api/exams/${exam.id}/scans`, files.map((f) => ({ name: f.name, data: f.data, type: 'image/jpeg' })), { schoolId: String(s.id) });
+      await scanner.upload(
+        `/api/exams/${exam.id}/scans`,
+        files.map((f) => ({ name: f.name, data: f.data, type: 'image/jpeg' })),
+        { schoolId: String(s.id) },
+      );
     }
     const status = await until(async () => {
       const st = await admin.json('GET', `/api/exams/${exam.id}/scan-status`);
@@ -119,8 +176,18 @@ describe('the whole chain, end to end', () => {
         expect(JSON.stringify(task)).not.toMatch(/student|school|examNo|name/i);
         const img = await m.bytes(task.snippetUrl);
         const { data, info } = await sharp(img).greyscale().raw().toBuffer({ resolveWithObject: true });
-        const score = readTallyScore({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }, task.scoreStep);
-        await m.json('POST', `/api/marking/tasks/${task.taskId}/submit`, { score, clientId: `${who}-task-${task.taskId}` });
+        const score = readTallyScore(
+          {
+            width: info.width,
+            height: info.height,
+            data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+          },
+          task.scoreStep,
+        );
+        await m.json('POST', `/api/marking/tasks/${task.taskId}/submit`, {
+          score,
+          clientId: `${who}-task-${task.taskId}`,
+        });
         n++;
       }
     };
@@ -137,7 +204,8 @@ describe('the whole chain, end to end', () => {
     for (const s of schools) {
       const rows: any[] = await admin.json('GET', `/api/exams/${exam.id}/schools/${s.id}/students`);
       expect(rows).toHaveLength(10);
-      for (const r of rows) expect({ examNo: r.examNo, total: Number(r.total) }).toEqual({ examNo: r.examNo, total: truth.get(r.examNo) });
+      for (const r of rows)
+        expect({ examNo: r.examNo, total: Number(r.total) }).toEqual({ examNo: r.examNo, total: truth.get(r.examNo) });
     }
 
     // Principal A reads A's report; its text carries A's Chinese name. Principal B may not.

@@ -49,18 +49,37 @@ export async function snippetJpeg(i: number): Promise<Buffer> {
 export async function seedMarkingExam(
   ds: DataSource,
   blobs: BlobStore,
-  opts: { allianceId: number; schoolIds: number[]; uploaderId: number; subject?: string; studentsPerSchool: number; items: ItemSpec[]; markerIds?: number[] },
+  opts: {
+    allianceId: number;
+    schoolIds: number[];
+    uploaderId: number;
+    subject?: string;
+    studentsPerSchool: number;
+    items: ItemSpec[];
+    markerIds?: number[];
+  },
 ): Promise<SeededExam> {
   const n = ++seq;
   const subject = opts.subject ?? '数学';
-  const exam = await ds.getRepository(Exam).save({ allianceId: opts.allianceId, name: `期中统考${n}`, grade: '八年级', status: ExamStatus.Marking });
-  const paper = await ds.getRepository(Paper).save({ examId: exam.id, subject, title: `${subject}试卷${n}`, fullMarks: 100, status: PaperStatus.Locked });
+  const exam = await ds
+    .getRepository(Exam)
+    .save({ allianceId: opts.allianceId, name: `期中统考${n}`, grade: '八年级', status: ExamStatus.Marking });
+  const paper = await ds
+    .getRepository(Paper)
+    .save({ examId: exam.id, subject, title: `${subject}试卷${n}`, fullMarks: 100, status: PaperStatus.Locked });
   const items: Item[] = [];
   for (const [i, spec] of opts.items.entries()) {
     items.push(
       await ds.getRepository(Item).save({
-        paperId: paper.id, seq: i + 1, label: spec.label, type: ItemType.Subjective, maxScore: spec.maxScore ?? 10, scoreStep: spec.step ?? 1,
-        roundingMode: spec.rounding ?? RoundingMode.HalfUp, markingMode: spec.mode, tolerance: spec.tolerance ?? 0,
+        paperId: paper.id,
+        seq: i + 1,
+        label: spec.label,
+        type: ItemType.Subjective,
+        maxScore: spec.maxScore ?? 10,
+        scoreStep: spec.step ?? 1,
+        roundingMode: spec.rounding ?? RoundingMode.HalfUp,
+        markingMode: spec.mode,
+        tolerance: spec.tolerance ?? 0,
       }),
     );
   }
@@ -69,16 +88,35 @@ export async function seedMarkingExam(
   const pages: ScannedPage[] = [];
   for (const schoolId of opts.schoolIds) {
     const cls = await ds.getRepository(SchoolClass).save({ schoolId, name: `八年级${n}班`, grade: '八年级' });
-    const batch = await ds.getRepository(ScanBatch).save({ examId: exam.id, schoolId, uploadedBy: opts.uploaderId, originalName: 'batch.zip', pageCount: opts.studentsPerSchool });
+    const batch = await ds.getRepository(ScanBatch).save({
+      examId: exam.id,
+      schoolId,
+      uploadedBy: opts.uploaderId,
+      originalName: 'batch.zip',
+      pageCount: opts.studentsPerSchool,
+    });
     for (let k = 0; k < opts.studentsPerSchool; k++) {
       const name = `学生甲${n}x${schoolId}x${k}`;
-      const st = await ds.getRepository(Student).save({ allianceId: opts.allianceId, schoolId, classId: cls.id, examNo: `${n}${schoolId}${String(k).padStart(3, '0')}`.slice(0, 20), name });
+      const st = await ds.getRepository(Student).save({
+        allianceId: opts.allianceId,
+        schoolId,
+        classId: cls.id,
+        examNo: `${n}${schoolId}${String(k).padStart(3, '0')}`.slice(0, 20),
+        name,
+      });
       students.push(st);
       studentNames.push(name);
       pages.push(
         await ds.getRepository(ScannedPage).save({
-          examId: exam.id, batchId: batch.id, schoolId, paperId: paper.id, contentHash: randomBytes(16).toString('hex'),
-          blobKey: `pages/${n}-${st.id}.jpg`, status: PageStatus.Processed, studentId: st.id, pageNo: 1,
+          examId: exam.id,
+          batchId: batch.id,
+          schoolId,
+          paperId: paper.id,
+          contentHash: randomBytes(16).toString('hex'),
+          blobKey: `pages/${n}-${st.id}.jpg`,
+          status: PageStatus.Processed,
+          studentId: st.id,
+          pageNo: 1,
         }),
       );
     }
@@ -88,17 +126,36 @@ export async function seedMarkingExam(
     const list: AnswerSnippet[] = [];
     for (const [k, st] of students.entries()) {
       const { key } = await blobs.putContentAddressed('snippets', await snippetJpeg(item.id * 100 + k), '.jpg');
-      const sn = await ds.getRepository(AnswerSnippet).save({ examId: exam.id, pageId: pages[k].id, studentId: st.id, itemId: item.id, blobKey: key, token: randomBytes(12).toString('hex') });
+      const sn = await ds.getRepository(AnswerSnippet).save({
+        examId: exam.id,
+        pageId: pages[k].id,
+        studentId: st.id,
+        itemId: item.id,
+        blobKey: key,
+        token: randomBytes(12).toString('hex'),
+      });
       list.push(sn);
       const rounds = item.markingMode === MarkingMode.Single ? [1] : [1, 2];
       for (const round of rounds) {
-        await ds.getRepository(MarkingTask).save({ examId: exam.id, itemId: item.id, snippetId: sn.id, round, status: TaskStatus.Pending, shuffleKey: randomInt(0, 1_000_000) });
+        await ds.getRepository(MarkingTask).save({
+          examId: exam.id,
+          itemId: item.id,
+          snippetId: sn.id,
+          round,
+          status: TaskStatus.Pending,
+          shuffleKey: randomInt(0, 1_000_000),
+        });
       }
     }
     snippets.set(item.id, list);
   }
   // 题块: the markers named are assigned every item (a marker with no assignment gets nothing).
-  if (opts.markerIds?.length) await assignMarkers(ds, items.map((i) => i.id), opts.markerIds);
+  if (opts.markerIds?.length)
+    await assignMarkers(
+      ds,
+      items.map((i) => i.id),
+      opts.markerIds,
+    );
   return { exam, paper, items, students, snippets, studentNames };
 }
 

@@ -27,18 +27,36 @@ describe('online marking over HTTP', () => {
 
   const http = () => request(app.getHttpServer());
   const as = (user: string) => ({
-    post: (url: string, body: object = {}) => http().post(url).set('Authorization', `Bearer ${tokens.get(user)}`).send(body),
-    get: (url: string) => http().get(url).set('Authorization', `Bearer ${tokens.get(user)}`),
+    post: (url: string, body: object = {}) =>
+      http()
+        .post(url)
+        .set('Authorization', `Bearer ${tokens.get(user)}`)
+        .send(body),
+    get: (url: string) =>
+      http()
+        .get(url)
+        .set('Authorization', `Bearer ${tokens.get(user)}`),
   });
   const next = (user: string, body: object) => as(user).post('/api/marking/next', body);
-  const submit = (user: string, taskId: number, body: object) => as(user).post(`/api/marking/tasks/${taskId}/submit`, body);
+  const submit = (user: string, taskId: number, body: object) =>
+    as(user).post(`/api/marking/tasks/${taskId}/submit`, body);
   let cid = 0;
   const clientId = () => `cid-${process.pid}-${Date.now()}-${cid++}`;
   const seed = (items: ItemSpec[], studentsPerSchool: number): Promise<SeededExam> =>
-    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId, studentsPerSchool, items, markerIds: markers.map((m) => userIds.get(m)!) });
+    seedMarkingExam(env.ds, app.get(BlobStore), {
+      allianceId,
+      schoolIds,
+      uploaderId,
+      studentsPerSchool,
+      items,
+      markerIds: markers.map((m) => userIds.get(m)!),
+    });
   const taskRow = (id: number) => env.ds.getRepository(MarkingTask).findOneByOrFail({ id });
   const resultsJobsFor = async (examId: number) => {
-    const jobs = await app.get(JobProducer).queue(QUEUES.results).getJobs(['waiting', 'delayed', 'active', 'completed', 'prioritized']);
+    const jobs = await app
+      .get(JobProducer)
+      .queue(QUEUES.results)
+      .getJobs(['waiting', 'delayed', 'active', 'completed', 'prioritized']);
     return jobs.filter((j) => j?.data?.examId === examId);
   };
 
@@ -52,7 +70,10 @@ describe('online marking over HTTP', () => {
     schoolNames = [s1.name, s2.name];
     const other = await createAlliance(env.ds, '另一个学区');
     const users: [string, { role: Role; allianceId: number; subject?: string | null; schoolId?: number }[]][] = [
-      ...markers.map((m): [string, { role: Role; allianceId: number; subject?: string | null }[]] => [m, [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]]),
+      ...markers.map((m): [string, { role: Role; allianceId: number; subject?: string | null }[]] => [
+        m,
+        [{ role: Role.Marker, allianceId: a.id, subject: '数学' }],
+      ]),
       ['chinese', [{ role: Role.Marker, allianceId: a.id, subject: '语文' }]],
       ['outsider', [{ role: Role.Marker, allianceId: other.id, subject: null }]],
       ['lead', [{ role: Role.SubjectLead, allianceId: a.id, subject: '数学' }]],
@@ -83,10 +104,20 @@ describe('online marking over HTTP', () => {
     expect(new Set(ids).size).toBe(8);
     // Blind: exactly these fields, and nothing that names a student, a school or a class.
     for (const r of results) {
-      expect(Object.keys(r.body).sort()).toEqual(['examId', 'itemId', 'itemLabel', 'leaseExpiresAt', 'maxScore', 'scoreStep', 'snippetUrl', 'taskId']);
+      expect(Object.keys(r.body).sort()).toEqual([
+        'examId',
+        'itemId',
+        'itemLabel',
+        'leaseExpiresAt',
+        'maxScore',
+        'scoreStep',
+        'snippetUrl',
+        'taskId',
+      ]);
       expect(r.body).toMatchObject({ itemLabel: '17', maxScore: 10, scoreStep: 0.5 });
       expect(r.body.snippetUrl).toMatch(/^\/api\/marking\/snippets\/[0-9a-f]{24}$/);
-      for (const word of ['studentId', 'schoolId', 'classId', 'name', 'examNo', ...schoolNames, ...s.studentNames]) expect(r.text).not.toContain(word);
+      for (const word of ['studentId', 'schoolId', 'classId', 'name', 'examNo', ...schoolNames, ...s.studentNames])
+        expect(r.text).not.toContain(word);
       const lease = new Date(r.body.leaseExpiresAt).getTime() - Date.now();
       expect(lease).toBeGreaterThan(9 * 60_000);
       expect(lease).toBeLessThanOrEqual(10 * 60_000 + 1000);
@@ -124,7 +155,10 @@ describe('online marking over HTTP', () => {
     expect((await as('m1').get('/api/marking/snippets/nope')).status).toBe(404);
 
     // An expired lease goes back to the pool.
-    await env.ds.query('UPDATE marking_task SET lease_expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000), ids[7]]);
+    await env.ds.query('UPDATE marking_task SET lease_expires_at = ? WHERE id = ?', [
+      new Date(Date.now() - 1000),
+      ids[7],
+    ]);
     const reclaimed = await next('m9', { examId: s.exam.id });
     expect(reclaimed.status).toBe(200);
     expect(reclaimed.body.taskId).toBe(ids[7]);
@@ -149,7 +183,9 @@ describe('online marking over HTTP', () => {
     expect((await taskRow(t.taskId)).status).toBe(TaskStatus.Leased);
 
     const id = clientId();
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => submit('m1', t.taskId, { score: 7.5, clientId: id, secondsSpent: 12 })));
+    const [a, b, c] = await Promise.all(
+      [1, 2, 3].map(() => submit('m1', t.taskId, { score: 7.5, clientId: id, secondsSpent: 12 })),
+    );
     expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
     expect(b.body).toEqual(a.body);
     expect(c.body).toEqual(a.body);
@@ -169,8 +205,16 @@ describe('online marking over HTTP', () => {
     const task = await taskRow(t.taskId);
     expect(task.status).toBe(TaskStatus.Done);
     const snippet = s.snippets.get(s.items[0].id)!.find((x) => x.id === task.snippetId)!;
-    const final = await env.ds.getRepository(FinalItemScore).findOneByOrFail({ studentId: snippet.studentId, itemId: s.items[0].id });
-    expect(final).toMatchObject({ score: 7.5, source: 'marking', ruleVersion: 'single-v1', examId: s.exam.id, paperId: s.paper.id });
+    const final = await env.ds
+      .getRepository(FinalItemScore)
+      .findOneByOrFail({ studentId: snippet.studentId, itemId: s.items[0].id });
+    expect(final).toMatchObject({
+      score: 7.5,
+      source: 'marking',
+      ruleVersion: 'single-v1',
+      examId: s.exam.id,
+      paperId: s.paper.id,
+    });
   });
 
   it('never gives one marker both rounds of a snippet, even while prefetching', async () => {
@@ -191,12 +235,19 @@ describe('online marking over HTTP', () => {
     expect(new Set(snippetsOfM3).size).toBe(4);
     // The second marker gets exactly the other round of each snippet.
     const other: number[] = [];
-    for (let r = await next('m4', { examId: s.exam.id }); r.status === 200; r = await next('m4', { examId: s.exam.id })) {
+    for (
+      let r = await next('m4', { examId: s.exam.id });
+      r.status === 200;
+      r = await next('m4', { examId: s.exam.id })
+    ) {
       other.push((await taskRow(r.body.taskId)).snippetId);
       expect((await submit('m4', r.body.taskId, { score: 6, clientId: clientId() })).status).toBe(200);
     }
     expect(other.sort()).toEqual([...snippetsOfM3].sort());
-    const dup = await env.ds.query('SELECT snippet_id, marker_id, COUNT(*) c FROM mark_event WHERE exam_id = ? GROUP BY snippet_id, marker_id HAVING c > 1', [s.exam.id]);
+    const dup = await env.ds.query(
+      'SELECT snippet_id, marker_id, COUNT(*) c FROM mark_event WHERE exam_id = ? GROUP BY snippet_id, marker_id HAVING c > 1',
+      [s.exam.id],
+    );
     expect(dup).toEqual([]);
     // Both within tolerance: mean 5.5, half up to step 1 → 6.
     const finals = await env.ds.getRepository(FinalItemScore).findBy({ examId: s.exam.id });
@@ -243,11 +294,19 @@ describe('online marking over HTTP', () => {
     }
     const tasks = await env.ds.getRepository(MarkingTask).findBy({ examId: s.exam.id });
     for (const [snippetId, p] of plan) {
-      expect(tasks.filter((t) => t.snippetId === snippetId).map((t) => t.round).sort()).toEqual(p.marks.map((_, i) => i + 1));
+      expect(
+        tasks
+          .filter((t) => t.snippetId === snippetId)
+          .map((t) => t.round)
+          .sort(),
+      ).toEqual(p.marks.map((_, i) => i + 1));
     }
     expect(tasks.every((t) => t.status === TaskStatus.Done)).toBe(true);
     // Three different markers on every third-marked snippet.
-    const markersPerSnippet = await env.ds.query('SELECT snippet_id, COUNT(DISTINCT marker_id) n, COUNT(*) c FROM mark_event WHERE exam_id = ? GROUP BY snippet_id', [s.exam.id]);
+    const markersPerSnippet = await env.ds.query(
+      'SELECT snippet_id, COUNT(DISTINCT marker_id) n, COUNT(*) c FROM mark_event WHERE exam_id = ? GROUP BY snippet_id',
+      [s.exam.id],
+    );
     for (const row of markersPerSnippet) expect(Number(row.n)).toBe(Number(row.c));
 
     const finalOf = async (snippetId: number) => {
@@ -269,7 +328,15 @@ describe('online marking over HTTP', () => {
     const queue = await as('lead').get(`/api/marking/arbitration?examId=${s.exam.id}`);
     expect(queue.status).toBe(200);
     expect(queue.body.snippets).toHaveLength(1);
-    expect(queue.body.snippets[0]).toMatchObject({ token: arbSn[2].token, state: 'need_arbitration', marks: [{ round: 1, score: 2 }, { round: 2, score: 8 }, { round: 3, score: 5 }] });
+    expect(queue.body.snippets[0]).toMatchObject({
+      token: arbSn[2].token,
+      state: 'need_arbitration',
+      marks: [
+        { round: 1, score: 2 },
+        { round: 2, score: 8 },
+        { round: 3, score: 5 },
+      ],
+    });
     expect((await as('lead_cn').get(`/api/marking/arbitration?examId=${s.exam.id}`)).body.snippets).toHaveLength(0);
 
     const url = `/api/marking/snippets/${arbSn[2].token}/arbitrate`;
@@ -282,8 +349,13 @@ describe('online marking over HTTP', () => {
     expect(arb.status).toBe(200);
     expect(arb.body).toMatchObject({ score: 6, ruleVersion: 'arbitration-v1', basis: 'arbitration' });
     expect(await finalOf(arbSn[2].id)).toMatchObject({ score: 6, ruleVersion: 'arbitration-v1' });
-    const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.arbitrate', entityId: String(arbSn[2].id) });
-    expect(audit).toMatchObject({ userId: userIds.get('lead'), detail: { score: 6, previousScore: null, reason: '按评分细则第2条' } });
+    const audit = await env.ds
+      .getRepository(AuditLog)
+      .findOneByOrFail({ action: 'marking.arbitrate', entityId: String(arbSn[2].id) });
+    expect(audit).toMatchObject({
+      userId: userIds.get('lead'),
+      detail: { score: 6, previousScore: null, reason: '按评分细则第2条' },
+    });
     // The arbitration is an immutable mark like the others.
     expect(await env.ds.getRepository(MarkEvent).countBy({ snippetId: arbSn[2].id })).toBe(4);
 
@@ -293,8 +365,14 @@ describe('online marking over HTTP', () => {
     expect(jobs[0].name).toBe('compute-results');
   });
 
-  it('reports progress per item, with the caller\'s own count, within scope', async () => {
-    const s = await seed([{ label: '22', mode: MarkingMode.DoubleArbitration, tolerance: 1 }, { label: '23', mode: MarkingMode.Single }], 2);
+  it("reports progress per item, with the caller's own count, within scope", async () => {
+    const s = await seed(
+      [
+        { label: '22', mode: MarkingMode.DoubleArbitration, tolerance: 1 },
+        { label: '23', mode: MarkingMode.Single },
+      ],
+      2,
+    );
     const t = (await next('m5', { examId: s.exam.id, itemId: s.items[0].id })).body;
     expect(t.itemId).toBe(s.items[0].id);
     await submit('m5', t.taskId, { problem: 'illegible', clientId: clientId() });
@@ -304,8 +382,20 @@ describe('online marking over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.body.mine).toBe(1);
     expect(res.body.items).toEqual([
-      expect.objectContaining({ label: '22', snippets: 4, final: 0, tasks: { pending: 7, leased: 0, done: 1 }, mine: 1 }),
-      expect.objectContaining({ label: '23', snippets: 4, final: 0, tasks: { pending: 3, leased: 1, done: 0 }, mine: 0 }),
+      expect.objectContaining({
+        label: '22',
+        snippets: 4,
+        final: 0,
+        tasks: { pending: 7, leased: 0, done: 1 },
+        mine: 1,
+      }),
+      expect.objectContaining({
+        label: '23',
+        snippets: 4,
+        final: 0,
+        tasks: { pending: 3, leased: 1, done: 0 },
+        mine: 0,
+      }),
     ]);
     expect((await as('chinese').get(`/api/marking/progress?examId=${s.exam.id}`)).body.items).toEqual([]);
     expect((await as('outsider').get(`/api/marking/progress?examId=${s.exam.id}`)).status).toBe(403);

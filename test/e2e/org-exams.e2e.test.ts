@@ -18,7 +18,8 @@ describe('org and exams over HTTP', () => {
   const as = (who: string) => ({
     get: (url: string) => http().get(url).set('Authorization', `Bearer ${tokens[who]}`),
     post: (url: string, body?: object) => http().post(url).set('Authorization', `Bearer ${tokens[who]}`).send(body),
-    upload: (url: string, name: string, data: Buffer) => http().post(url).set('Authorization', `Bearer ${tokens[who]}`).attach('file', data, name),
+    upload: (url: string, name: string, data: Buffer) =>
+      http().post(url).set('Authorization', `Bearer ${tokens[who]}`).attach('file', data, name),
   });
   async function login(who: string, password: string) {
     const res = await http().post('/api/auth/login').send({ username: who, password });
@@ -31,10 +32,21 @@ describe('org and exams over HTTP', () => {
     app = await createApiApp(env.config, { logger: false });
     await app.init();
     const org = app.get(OrgService);
-    const boot = await org.bootstrapAlliance({ name: '城关教联体', code: 'CG', adminUsername: 'cg_admin', adminPassword: 'admin-pass-1', adminDisplayName: '王主任' });
+    const boot = await org.bootstrapAlliance({
+      name: '城关教联体',
+      code: 'CG',
+      adminUsername: 'cg_admin',
+      adminPassword: 'admin-pass-1',
+      adminDisplayName: '王主任',
+    });
     allianceId = boot.alliance.id;
     await login('cg_admin', 'admin-pass-1');
-    const other = await org.bootstrapAlliance({ name: '河西学区', code: 'HX', adminUsername: 'hx_admin', adminPassword: 'admin-pass-2' });
+    const other = await org.bootstrapAlliance({
+      name: '河西学区',
+      code: 'HX',
+      adminUsername: 'hx_admin',
+      adminPassword: 'admin-pass-2',
+    });
     ids.otherAlliance = other.alliance.id;
     await login('hx_admin', 'admin-pass-2');
   });
@@ -44,20 +56,50 @@ describe('org and exams over HTTP', () => {
   });
 
   it('admin creates schools; duplicates and bad kinds are refused in Chinese', async () => {
-    const a = await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, { name: '城关一中', code: 'CG1', kind: 'lead', locality: 'urban' });
+    const a = await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, {
+      name: '城关一中',
+      code: 'CG1',
+      kind: 'lead',
+      locality: 'urban',
+    });
     expect(a.status).toBe(201);
     expect(a.body).toMatchObject({ name: '城关一中', code: 'CG1', kind: 'lead', locality: 'urban', allianceId });
     ids.schoolA = a.body.id;
-    ids.schoolB = (await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, { name: '河口中学', code: 'HK1', kind: 'member', locality: 'rural' })).body.id;
+    ids.schoolB = (
+      await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, {
+        name: '河口中学',
+        code: 'HK1',
+        kind: 'member',
+        locality: 'rural',
+      })
+    ).body.id;
 
-    const dup = await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, { name: '又一所', code: 'CG1', kind: 'member', locality: 'rural' });
+    const dup = await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, {
+      name: '又一所',
+      code: 'CG1',
+      kind: 'member',
+      locality: 'rural',
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.message).toBe('学校代码 CG1 已存在');
-    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, { name: '', code: 'X1', kind: 'big', locality: 'urban' });
+    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/schools`, {
+      name: '',
+      code: 'X1',
+      kind: 'big',
+      locality: 'urban',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual(['学校名称不能为空，最多 100 个字', '学校类型应为 lead（龙头校）、member（成员校）或 comparison（对照校）']);
+    expect(bad.body.errors).toEqual([
+      '学校名称不能为空，最多 100 个字',
+      '学校类型应为 lead（龙头校）、member（成员校）或 comparison（对照校）',
+    ]);
 
-    const foreign = await as('hx_admin').post(`/api/alliances/${allianceId}/schools`, { name: '越界', code: 'Z1', kind: 'member', locality: 'rural' });
+    const foreign = await as('hx_admin').post(`/api/alliances/${allianceId}/schools`, {
+      name: '越界',
+      code: 'Z1',
+      kind: 'member',
+      locality: 'rural',
+    });
     expect(foreign.status).toBe(403);
     const badId = await as('cg_admin').get('/api/alliances/abc');
     expect(badId.status).toBe(400);
@@ -65,7 +107,10 @@ describe('org and exams over HTTP', () => {
   });
 
   it('adds classes idempotently by name', async () => {
-    const first = await as('cg_admin').post(`/api/schools/${ids.schoolA}/classes`, { names: ['七(1)班', '七(2)班', '七(10)班'], grade: '七年级' });
+    const first = await as('cg_admin').post(`/api/schools/${ids.schoolA}/classes`, {
+      names: ['七(1)班', '七(2)班', '七(10)班'],
+      grade: '七年级',
+    });
     expect(first.status).toBe(201);
     expect(first.body.created).toEqual(['七(1)班', '七(2)班', '七(10)班']);
     const again = await as('cg_admin').post(`/api/schools/${ids.schoolA}/classes`, { names: ['七（1）班', '七(2)班'] });
@@ -75,12 +120,21 @@ describe('org and exams over HTTP', () => {
   });
 
   it('admin creates accounts with scoped roles; never returns password hashes', async () => {
-    const mk = (username: string, roles: object[]) => as('cg_admin').post(`/api/alliances/${allianceId}/users`, { username, displayName: username, password: 'pass-word-9', roles });
+    const mk = (username: string, roles: object[]) =>
+      as('cg_admin').post(`/api/alliances/${allianceId}/users`, {
+        username,
+        displayName: username,
+        password: 'pass-word-9',
+        roles,
+      });
     const created = {
       principal_b: await mk('principal_b', [{ role: 'principal', schoolId: ids.schoolB }]),
       scanner_a: await mk('scanner_a', [{ role: 'scanner', schoolId: ids.schoolA }]),
       marker_m: await mk('marker_m', [{ role: 'marker', subject: '数学' }]),
-      lead_math: await mk('lead_math', [{ role: 'subject_lead', subject: '数学' }, { role: 'marker', subject: '数学' }]),
+      lead_math: await mk('lead_math', [
+        { role: 'subject_lead', subject: '数学' },
+        { role: 'marker', subject: '数学' },
+      ]),
       lead_en: await mk('lead_en', [{ role: 'subject_lead', subject: '英语' }]),
     };
     for (const [name, res] of Object.entries(created)) {
@@ -96,16 +150,37 @@ describe('org and exams over HTTP', () => {
     const dup = await mk('scanner_a', [{ role: 'scanner', schoolId: ids.schoolA }]);
     expect(dup.status).toBe(409);
     expect(dup.body.message).toBe('用户名已存在');
-    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/users`, { username: 'x_user', displayName: 'X', password: 'short', roles: [{ role: 'scanner' }, { role: 'subject_lead' }] });
+    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/users`, {
+      username: 'x_user',
+      displayName: 'X',
+      password: 'short',
+      roles: [{ role: 'scanner' }, { role: 'subject_lead' }],
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual(['密码至少 8 位', '第1个角色：扫描员必须指定所属学校', '第2个角色：学科组长必须指定学科']);
-    const otherSchool = await as('hx_admin').post(`/api/alliances/${ids.otherAlliance}/users`, { username: 'y_user', displayName: 'Y', password: 'pass-word-9', roles: [{ role: 'principal', schoolId: ids.schoolA }] });
+    expect(bad.body.errors).toEqual([
+      '密码至少 8 位',
+      '第1个角色：扫描员必须指定所属学校',
+      '第2个角色：学科组长必须指定学科',
+    ]);
+    const otherSchool = await as('hx_admin').post(`/api/alliances/${ids.otherAlliance}/users`, {
+      username: 'y_user',
+      displayName: 'Y',
+      password: 'pass-word-9',
+      roles: [{ role: 'principal', schoolId: ids.schoolA }],
+    });
     expect(otherSchool.status).toBe(400);
     expect(otherSchool.body.errors).toEqual([`第1个角色：学校 ${ids.schoolA} 不属于本联盟`]);
 
     const list = await as('cg_admin').get(`/api/alliances/${allianceId}/users`);
     expect(list.status).toBe(200);
-    expect(list.body.map((u: { username: string }) => u.username)).toEqual(['cg_admin', 'principal_b', 'scanner_a', 'marker_m', 'lead_math', 'lead_en']);
+    expect(list.body.map((u: { username: string }) => u.username)).toEqual([
+      'cg_admin',
+      'principal_b',
+      'scanner_a',
+      'marker_m',
+      'lead_math',
+      'lead_en',
+    ]);
     expect(JSON.stringify(list.body)).not.toMatch(/passwordHash|\$2[aby]\$/);
     expect((await as('principal_b').get(`/api/alliances/${allianceId}/users`)).status).toBe(403);
   });
@@ -127,17 +202,31 @@ describe('org and exams over HTTP', () => {
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual({ imported: 2 });
 
-    const bad = await as('cg_admin').upload(`/api/schools/${ids.schoolB}/roster`, 'b.csv', Buffer.from('考号,姓名,班级\n20250001,王五,七(1)班\n20250003,,七(1)班\n'));
+    const bad = await as('cg_admin').upload(
+      `/api/schools/${ids.schoolB}/roster`,
+      'b.csv',
+      Buffer.from('考号,姓名,班级\n20250001,王五,七(1)班\n20250003,,七(1)班\n'),
+    );
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ message: '名单导入失败，共2处错误', errors: ['第2行：考号 20250001 重复（本联盟已有学生使用此考号）', '第3行：姓名为空'] });
+    expect(bad.body).toMatchObject({
+      message: '名单导入失败，共2处错误',
+      errors: ['第2行：考号 20250001 重复（本联盟已有学生使用此考号）', '第3行：姓名为空'],
+    });
     const noFile = await as('cg_admin').post(`/api/schools/${ids.schoolB}/roster`);
     expect(noFile.status).toBe(400);
     expect(noFile.body.errors[0]).toMatch(/请选择要上传的名单文件/);
     expect((await as('scanner_a').upload(`/api/schools/${ids.schoolB}/roster`, 'x.csv', csv)).status).toBe(403);
-    const wrongField = await http().post(`/api/schools/${ids.schoolB}/roster`).set('Authorization', `Bearer ${tokens.cg_admin}`).attach('roster', csv, 'x.csv');
+    const wrongField = await http()
+      .post(`/api/schools/${ids.schoolB}/roster`)
+      .set('Authorization', `Bearer ${tokens.cg_admin}`)
+      .attach('roster', csv, 'x.csv');
     expect(wrongField.status).toBe(400);
     expect(wrongField.body.message).toBe('请用表单字段 file 上传一个文件');
-    const tooBig = await as('cg_admin').upload(`/api/schools/${ids.schoolB}/roster`, 'big.csv', Buffer.alloc(11 * 1024 * 1024, 0x31));
+    const tooBig = await as('cg_admin').upload(
+      `/api/schools/${ids.schoolB}/roster`,
+      'big.csv',
+      Buffer.alloc(11 * 1024 * 1024, 0x31),
+    );
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.message).toBe('文件过大，最多 10 MB');
 
@@ -152,13 +241,29 @@ describe('org and exams over HTTP', () => {
       { id: undefined, examNo: '20250002', name: '李四', className: '七(10)班' },
     ]);
     expect((await as('principal_b').get(`/api/schools/${ids.schoolB}/students`)).body).toEqual([]);
-    expect(await env.ds.getRepository(AuditLog).countBy({ action: 'read', entity: 'student_list', entityId: String(ids.schoolA) })).toBe(1);
+    expect(
+      await env.ds
+        .getRepository(AuditLog)
+        .countBy({ action: 'read', entity: 'student_list', entityId: String(ids.schoolA) }),
+    ).toBe(1);
   });
 
   it('admin creates an exam with its thresholds; bad thresholds are refused', async () => {
-    const exam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: '2025春七年级期中', grade: '七年级', examDate: '2025-04-22', passRatio: 0.65 });
+    const exam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
+      name: '2025春七年级期中',
+      grade: '七年级',
+      examDate: '2025-04-22',
+      passRatio: 0.65,
+    });
     expect(exam.status).toBe(201);
-    expect(exam.body).toMatchObject({ name: '2025春七年级期中', examDate: '2025-04-22', status: 'draft', excellentRatio: 0.85, passRatio: 0.65, lowRatio: 0.4 });
+    expect(exam.body).toMatchObject({
+      name: '2025春七年级期中',
+      examDate: '2025-04-22',
+      status: 'draft',
+      excellentRatio: 0.85,
+      passRatio: 0.65,
+      lowRatio: 0.4,
+    });
     ids.exam = exam.body.id;
     const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: 'x', excellentRatio: 0.5 });
     expect(bad.status).toBe(400);
@@ -169,21 +274,36 @@ describe('org and exams over HTTP', () => {
   });
 
   it('links a new exam to the prior exam of the same alliance at creation; another alliance or a missing exam is refused in Chinese', async () => {
-    const later = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: '2025春七年级期末', grade: '七年级', priorExamId: ids.exam });
+    const later = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
+      name: '2025春七年级期末',
+      grade: '七年级',
+      priorExamId: ids.exam,
+    });
     expect(later.status).toBe(201);
     expect(later.body).toMatchObject({ name: '2025春七年级期末', priorExamId: ids.exam });
-    const foreign = await as('hx_admin').post(`/api/alliances/${ids.otherAlliance}/exams`, { name: '河西期末', priorExamId: ids.exam });
+    const foreign = await as('hx_admin').post(`/api/alliances/${ids.otherAlliance}/exams`, {
+      name: '河西期末',
+      priorExamId: ids.exam,
+    });
     expect(foreign.status).toBe(400);
     expect(foreign.body.message).toBe('考试设置有误：上次考试不存在或不属于本联盟');
     const missing = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: 'z', priorExamId: 999999 });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toContain('上次考试不存在或不属于本联盟');
-    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: 'z', priorExamId: 'abc', excellentRatio: 2 });
+    const bad = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
+      name: 'z',
+      priorExamId: 'abc',
+      excellentRatio: 2,
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual(expect.arrayContaining(['上次考试（priorExamId）应为考试编号', expect.stringContaining('优秀线')]));
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining(['上次考试（priorExamId）应为考试编号', expect.stringContaining('优秀线')]),
+    );
     // Nothing was created by the refused requests.
     const list = await as('cg_admin').get(`/api/alliances/${allianceId}/exams`);
-    expect(list.body.map((e: { name: string }) => e.name).sort()).toEqual(['2025春七年级期中', '2025春七年级期末'].sort());
+    expect(list.body.map((e: { name: string }) => e.name).sort()).toEqual(
+      ['2025春七年级期中', '2025春七年级期末'].sort(),
+    );
   });
 
   const mathItems = [
@@ -191,25 +311,53 @@ describe('org and exams over HTTP', () => {
     { label: '2', type: 'single_choice', maxScore: 3, answerKey: 'D' },
     { label: '3', type: 'multiple_choice', maxScore: 4, answerKey: 'AC', optionCount: 5 },
     { label: '4', type: 'fill_in', maxScore: 4 },
-    { label: '5', type: 'subjective', maxScore: 10.5, scoreStep: 0.5, markingMode: 'double_arbitration', tolerance: 2, knowledgePoints: ['一元一次方程'], boxHeightMm: 60 },
+    {
+      label: '5',
+      type: 'subjective',
+      maxScore: 10.5,
+      scoreStep: 0.5,
+      markingMode: 'double_arbitration',
+      tolerance: 2,
+      knowledgePoints: ['一元一次方程'],
+      boxHeightMm: 60,
+    },
   ];
 
   it('only the admin or that subject lead may create a paper; a bad paper names the item', async () => {
-    const byMarker = await as('marker_m').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '数学', items: mathItems });
+    const byMarker = await as('marker_m').post(`/api/exams/${ids.exam}/papers`, {
+      subject: '数学',
+      title: '数学',
+      items: mathItems,
+    });
     expect(byMarker.status).toBe(403);
-    const byOtherLead = await as('lead_en').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '数学', items: mathItems });
+    const byOtherLead = await as('lead_en').post(`/api/exams/${ids.exam}/papers`, {
+      subject: '数学',
+      title: '数学',
+      items: mathItems,
+    });
     expect(byOtherLead.status).toBe(403);
-    expect((await as('hx_admin').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '数学', items: mathItems })).status).toBe(403);
+    expect(
+      (await as('hx_admin').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '数学', items: mathItems }))
+        .status,
+    ).toBe(403);
 
     const badItems = [...mathItems];
     badItems[2] = { label: '3', type: 'single_choice', maxScore: 3, answerKey: 'E' };
     badItems[4] = { ...mathItems[4], label: '12', maxScore: 10.25 };
-    const bad = await as('lead_math').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '七年级数学', items: badItems });
+    const bad = await as('lead_math').post(`/api/exams/${ids.exam}/papers`, {
+      subject: '数学',
+      title: '七年级数学',
+      items: badItems,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual(['第3题：答案 E 超出选项范围 A–D', '第12题：满分应为步长 0.5 的整数倍']);
     expect(bad.body.message).toContain('第3题');
 
-    const ok = await as('lead_math').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '七年级数学', items: mathItems });
+    const ok = await as('lead_math').post(`/api/exams/${ids.exam}/papers`, {
+      subject: '数学',
+      title: '七年级数学',
+      items: mathItems,
+    });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ subject: '数学', title: '七年级数学', fullMarks: 24.5, status: 'draft' });
     expect(ok.body.items.map((i: { seq: number; answerKey: string }) => [i.seq, i.answerKey])).toEqual([
@@ -219,10 +367,21 @@ describe('org and exams over HTTP', () => {
       [4, null],
       [5, null],
     ]);
-    expect(ok.body.items[4]).toMatchObject({ maxScore: 10.5, scoreStep: 0.5, markingMode: 'double_arbitration', tolerance: 2, knowledgePoints: ['一元一次方程'], boxHeightMm: 60 });
+    expect(ok.body.items[4]).toMatchObject({
+      maxScore: 10.5,
+      scoreStep: 0.5,
+      markingMode: 'double_arbitration',
+      tolerance: 2,
+      knowledgePoints: ['一元一次方程'],
+      boxHeightMm: 60,
+    });
     ids.paper = ok.body.id;
 
-    const again = await as('cg_admin').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '重复', items: mathItems });
+    const again = await as('cg_admin').post(`/api/exams/${ids.exam}/papers`, {
+      subject: '数学',
+      title: '重复',
+      items: mathItems,
+    });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe('本次考试已有“数学”试卷');
   });
@@ -230,7 +389,18 @@ describe('org and exams over HTTP', () => {
   it('shows answer keys only to the admin and that subject lead', async () => {
     const exam = await as('principal_b').get(`/api/exams/${ids.exam}`);
     expect(exam.status).toBe(200);
-    expect(exam.body.papers).toEqual([{ id: ids.paper, examId: ids.exam, subject: '数学', title: '七年级数学', fullMarks: 24.5, status: 'draft', version: 1, hasSheet: false }]);
+    expect(exam.body.papers).toEqual([
+      {
+        id: ids.paper,
+        examId: ids.exam,
+        subject: '数学',
+        title: '七年级数学',
+        fullMarks: 24.5,
+        status: 'draft',
+        version: 1,
+        hasSheet: false,
+      },
+    ]);
     expect((await as('hx_admin').get(`/api/exams/${ids.exam}`)).status).toBe(403);
     const missing = await as('cg_admin').get('/api/exams/999999');
     expect(missing.status).toBe(404);

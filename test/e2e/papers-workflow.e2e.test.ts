@@ -46,7 +46,8 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     get: (url: string) => http().get(url).set('Authorization', `Bearer ${tokens[who]}`),
     post: (url: string, body?: object) => http().post(url).set('Authorization', `Bearer ${tokens[who]}`).send(body),
     patch: (url: string, body?: object) => http().patch(url).set('Authorization', `Bearer ${tokens[who]}`).send(body),
-    upload: (url: string, name: string, data: Buffer) => http().post(url).set('Authorization', `Bearer ${tokens[who]}`).attach('file', data, name),
+    upload: (url: string, name: string, data: Buffer) =>
+      http().post(url).set('Authorization', `Bearer ${tokens[who]}`).attach('file', data, name),
     binary: (url: string) =>
       http()
         .get(url)
@@ -66,11 +67,44 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
   const audits = (action: string) => env.ds.getRepository(AuditLog).find({ where: { action }, order: { id: 'ASC' } });
 
   const items = [
-    { label: '1', type: 'single_choice', maxScore: 3, answerKey: 'B', knowledgePoints: ['数与代数/有理数'], cognitiveLevel: '了解' },
-    { label: '2', type: 'multiple_choice', maxScore: 6, answerKey: 'ACD', partialCredit: 0.5, knowledgePoints: ['数与代数/整式'], cognitiveLevel: '理解' },
+    {
+      label: '1',
+      type: 'single_choice',
+      maxScore: 3,
+      answerKey: 'B',
+      knowledgePoints: ['数与代数/有理数'],
+      cognitiveLevel: '了解',
+    },
+    {
+      label: '2',
+      type: 'multiple_choice',
+      maxScore: 6,
+      answerKey: 'ACD',
+      partialCredit: 0.5,
+      knowledgePoints: ['数与代数/整式'],
+      cognitiveLevel: '理解',
+    },
     { label: '3', type: 'true_false', maxScore: 2, answerKey: '对' },
-    { label: '17(1)', type: 'subjective', maxScore: 6, knowledgePoints: ['有理数'], cognitiveLevel: '掌握', markingMode: 'double', tolerance: 1 },
-    { label: '17(2)', type: 'subjective', maxScore: 8, scoreStep: 0.5, knowledgePoints: ['图形与几何/三角形'], cognitiveLevel: '运用', markingMode: 'double_arbitration', tolerance: 2, boxHeightMm: 70 },
+    {
+      label: '17(1)',
+      type: 'subjective',
+      maxScore: 6,
+      knowledgePoints: ['有理数'],
+      cognitiveLevel: '掌握',
+      markingMode: 'double',
+      tolerance: 1,
+    },
+    {
+      label: '17(2)',
+      type: 'subjective',
+      maxScore: 8,
+      scoreStep: 0.5,
+      knowledgePoints: ['图形与几何/三角形'],
+      cognitiveLevel: '运用',
+      markingMode: 'double_arbitration',
+      tolerance: 2,
+      boxHeightMm: 70,
+    },
   ];
 
   beforeAll(async () => {
@@ -78,7 +112,13 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     tmp = mkdtempSync(join(tmpdir(), 'papers-e2e-'));
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    const boot = await app.get(OrgService).bootstrapAlliance({ name: '城关教联体', code: 'CG', adminUsername: 'cg_admin', adminPassword: PASSWORD, adminDisplayName: '王主任' });
+    const boot = await app.get(OrgService).bootstrapAlliance({
+      name: '城关教联体',
+      code: 'CG',
+      adminUsername: 'cg_admin',
+      adminPassword: PASSWORD,
+      adminDisplayName: '王主任',
+    });
     allianceId = boot.alliance.id;
     const a = await createSchool(env.ds, allianceId, '城关一中', 'CG1');
     const b = await createSchool(env.ds, allianceId, '河口中学', 'HK1');
@@ -91,7 +131,10 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     await createUser(env.ds, 'scanner_b', PASSWORD, [{ role: Role.Scanner, allianceId, schoolId: b.id }]);
     await createUser(env.ds, 'marker', PASSWORD, [{ role: Role.Marker, allianceId, subject: '数学' }]);
     for (const u of ['cg_admin', 'lead1', 'lead2', 'lead_en', 'principal_a', 'scanner_b', 'marker']) await login(u);
-    const exam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: '2026 春季七年级期中联考', grade: '七年级' });
+    const exam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
+      name: '2026 春季七年级期中联考',
+      grade: '七年级',
+    });
     expect(exam.status).toBe(201);
     ids.exam = exam.body.id;
   });
@@ -102,11 +145,25 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
   });
 
   it('authors a paper with sub-items, partial credit, levels and knowledge points that grow the tree', async () => {
-    const res = await as('lead1').post(`/api/exams/${ids.exam}/papers`, { subject: '数学', title: '七年级数学', items });
+    const res = await as('lead1').post(`/api/exams/${ids.exam}/papers`, {
+      subject: '数学',
+      title: '七年级数学',
+      items,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'draft', version: 1, previousPaperId: null, fullMarks: 25 });
     ids.v1 = res.body.id;
-    expect(res.body.items.map((i: { label: string; parentLabel: string | null; cognitiveLevel: string | null; partialCredit: number | null; knowledgePoints: string[] | null }) => [i.label, i.parentLabel, i.cognitiveLevel, i.partialCredit, i.knowledgePoints])).toEqual([
+    expect(
+      res.body.items.map(
+        (i: {
+          label: string;
+          parentLabel: string | null;
+          cognitiveLevel: string | null;
+          partialCredit: number | null;
+          knowledgePoints: string[] | null;
+        }) => [i.label, i.parentLabel, i.cognitiveLevel, i.partialCredit, i.knowledgePoints],
+      ),
+    ).toEqual([
       ['1', null, '了解', null, ['有理数']],
       ['2', null, '理解', 0.5, ['整式']],
       ['3', null, null, null, null],
@@ -115,16 +172,29 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     ]);
     // The bare name "有理数" resolved to the node created by item 1's path: same node id.
     expect(res.body.items[3].knowledgePointIds).toEqual(res.body.items[0].knowledgePointIds);
-    const tree = await as('marker').get(`/api/alliances/${allianceId}/knowledge-points?subject=${encodeURIComponent('数学')}`);
+    const tree = await as('marker').get(
+      `/api/alliances/${allianceId}/knowledge-points?subject=${encodeURIComponent('数学')}`,
+    );
     expect(tree.status).toBe(200);
-    expect(tree.body.map((n: { name: string; children: { name: string }[] }) => [n.name, n.children.map((c) => c.name).sort()])).toEqual([
+    expect(
+      tree.body.map((n: { name: string; children: { name: string }[] }) => [
+        n.name,
+        n.children.map((c) => c.name).sort(),
+      ]),
+    ).toEqual([
       ['数与代数', ['整式', '有理数']],
       ['图形与几何', ['三角形']],
     ]);
-    const added = await as('lead2').post(`/api/alliances/${allianceId}/knowledge-points`, { subject: '数学', paths: ['数与代数/有理数/绝对值', '数与代数/有理数'] });
+    const added = await as('lead2').post(`/api/alliances/${allianceId}/knowledge-points`, {
+      subject: '数学',
+      paths: ['数与代数/有理数/绝对值', '数与代数/有理数'],
+    });
     expect(added.status).toBe(201);
     expect(added.body.added).toBe(1);
-    expect((await as('lead_en').post(`/api/alliances/${allianceId}/knowledge-points`, { subject: '数学', paths: ['x'] })).status).toBe(403);
+    expect(
+      (await as('lead_en').post(`/api/alliances/${allianceId}/knowledge-points`, { subject: '数学', paths: ['x'] }))
+        .status,
+    ).toBe(403);
   });
 
   it('runs draft → in review → (rejected) → in review → locked with a second lead; the submitter cannot approve', async () => {
@@ -149,22 +219,34 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'draft', reviewComment: '第2题部分得分请改为 0.5 以外的比例再议' });
 
-    const edited = await as('lead1').patch(url, { title: '七年级数学（修订）', items: items.map((i) => (i.label === '2' ? { ...i, partialCredit: 0.4, maxScore: 5 } : i)) });
+    const edited = await as('lead1').patch(url, {
+      title: '七年级数学（修订）',
+      items: items.map((i) => (i.label === '2' ? { ...i, partialCredit: 0.4, maxScore: 5 } : i)),
+    });
     expect(edited.status).toBe(200);
     expect(edited.body).toMatchObject({ title: '七年级数学（修订）', fullMarks: 24 });
     expect(edited.body.items[1]).toMatchObject({ maxScore: 5, partialCredit: 0.4 });
-    const badEdit = await as('lead1').patch(url, { items: [{ label: '1', type: 'single_choice', maxScore: 3, answerKey: 'B', cognitiveLevel: '精通' }] });
+    const badEdit = await as('lead1').patch(url, {
+      items: [{ label: '1', type: 'single_choice', maxScore: 3, answerKey: 'B', cognitiveLevel: '精通' }],
+    });
     expect(badEdit.status).toBe(400);
     expect(badEdit.body.errors).toEqual(['第1题：认知层次“精通”无效，应为 了解 / 理解 / 掌握 / 运用']);
 
     expect((await as('lead1').post(`${url}/submit`)).status).toBe(200);
     // Two reviewers at once: exactly one approval wins, the other sees the paper already locked.
-    const [x, y] = await Promise.all([as('lead2').post(`${url}/approve`, { comment: '同意' }), as('cg_admin').post(`${url}/approve`)]);
+    const [x, y] = await Promise.all([
+      as('lead2').post(`${url}/approve`, { comment: '同意' }),
+      as('cg_admin').post(`${url}/approve`),
+    ]);
     expect([x.status, y.status].sort()).toEqual([200, 409]);
     const paper = await as('lead1').get(url);
     expect(paper.body.status).toBe('locked');
 
-    const trail = (await env.ds.getRepository(AuditLog).find({ where: { entity: 'paper', entityId: String(ids.v1) }, order: { id: 'ASC' } })).map((a) => a.action);
+    const trail = (
+      await env.ds
+        .getRepository(AuditLog)
+        .find({ where: { entity: 'paper', entityId: String(ids.v1) }, order: { id: 'ASC' } })
+    ).map((a) => a.action);
     expect(trail).toEqual(['create', 'submit', 'reject', 'update', 'replace_items', 'submit', 'approve']);
   });
 
@@ -186,7 +268,13 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
 
     const v2 = await as('lead2').post(`${url}/versions`);
     expect(v2.status).toBe(201);
-    expect(v2.body).toMatchObject({ status: 'draft', version: 2, previousPaperId: ids.v1, subject: '数学', fullMarks: 24 });
+    expect(v2.body).toMatchObject({
+      status: 'draft',
+      version: 2,
+      previousPaperId: ids.v1,
+      subject: '数学',
+      fullMarks: 24,
+    });
     ids.v2 = v2.body.id;
     const full = await as('lead1').get(`/api/papers/${ids.v2}`);
     const strip = (list: object[]) => list.map(({ id: _id, ...rest }: { id?: number }) => rest);
@@ -226,7 +314,11 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     sheet.getRow(3).getCell(3).value = '问答';
     sheet.getRow(4).getCell(6).value = 'E';
     sheet.addRow(['18', '', '主观', 10, '', '', '', '', '', '双评']);
-    const bad = await as('lead1').upload(`/api/papers/${ids.v2}/blueprint`, '细目表.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const bad = await as('lead1').upload(
+      `/api/papers/${ids.v2}/blueprint`,
+      '细目表.xlsx',
+      Buffer.from(await wb.xlsx.writeBuffer()),
+    );
     expect(bad.status).toBe(400);
     // Every problem of the file in one answer: the unknown word and the item rules of the other rows.
     expect(bad.body.errors).toEqual([
@@ -235,13 +327,26 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
       '第7行：双评需要设置误差阈值（tolerance ≥ 0）',
     ]);
     sheet.getRow(3).getCell(3).value = '多选';
-    const bad2 = await as('lead1').upload(`/api/papers/${ids.v2}/blueprint`, '细目表.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
-    expect(bad2.body.errors).toEqual(['第4行：判断题答案应为 T（对）或 F（错），收到“E”', '第7行：双评需要设置误差阈值（tolerance ≥ 0）']);
+    const bad2 = await as('lead1').upload(
+      `/api/papers/${ids.v2}/blueprint`,
+      '细目表.xlsx',
+      Buffer.from(await wb.xlsx.writeBuffer()),
+    );
+    expect(bad2.body.errors).toEqual([
+      '第4行：判断题答案应为 T（对）或 F（错），收到“E”',
+      '第7行：双评需要设置误差阈值（tolerance ≥ 0）',
+    ]);
     expect(strip((await as('lead1').get(`/api/papers/${ids.v2}`)).body.items)).toEqual(strip(before.items));
 
-    const notXlsx = await as('lead1').upload(`/api/papers/${ids.v2}/blueprint`, '细目表.xls', Buffer.from('not a spreadsheet'));
+    const notXlsx = await as('lead1').upload(
+      `/api/papers/${ids.v2}/blueprint`,
+      '细目表.xls',
+      Buffer.from('not a spreadsheet'),
+    );
     expect(notXlsx.status).toBe(400);
-    expect(notXlsx.body.message).toBe('无法读取“细目表.xls”：请上传 Excel（.xlsx）格式的双向细目表（.xls 请先另存为 .xlsx）');
+    expect(notXlsx.body.message).toBe(
+      '无法读取“细目表.xls”：请上传 Excel（.xlsx）格式的双向细目表（.xls 请先另存为 .xlsx）',
+    );
     expect(await audits('export_blueprint')).toHaveLength(1);
   });
 
@@ -265,10 +370,18 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     expect(new Date(future.body.releaseAt).toISOString()).toBe('2099-06-20T01:00:00.000Z');
     expect((await as('lead1').patch(`/api/exams/${ids.exam}`, { releaseAt: '2099-06-20 09:00' })).status).toBe(403);
     expect((await as('cg_admin').patch(`/api/exams/${ids.exam}`, { releaseAt: '明天' })).status).toBe(400);
-    const badExam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: '期末', releaseAt: '明天' });
+    const badExam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
+      name: '期末',
+      releaseAt: '明天',
+    });
     expect(badExam.status).toBe(400);
-    expect(badExam.body.errors).toEqual(['公开时间（releaseAt）应为“2026-06-20 09:00”（北京时间）或带时区的 ISO 时间，或 null 表示不公开']);
-    const withRelease = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, { name: '期末', releaseAt: '2026-07-01T08:00:00+08:00' });
+    expect(badExam.body.errors).toEqual([
+      '公开时间（releaseAt）应为“2026-06-20 09:00”（北京时间）或带时区的 ISO 时间，或 null 表示不公开',
+    ]);
+    const withRelease = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
+      name: '期末',
+      releaseAt: '2026-07-01T08:00:00+08:00',
+    });
     expect(withRelease.body.releaseAt).toBe('2026-07-01T00:00:00.000Z');
     const early = await as('scanner_b').get(doc);
     expect(early.status).toBe(403);

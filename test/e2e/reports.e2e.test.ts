@@ -9,7 +9,6 @@ import { startWorkers, WorkerHost } from '../../workers/worker-host.js';
 import { buildResultsFixture, NAMES, ResultsFixture } from '../integration/results-fixture.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
-
 describe('results and reports over HTTP with a real worker', () => {
   let env: TestEnv;
   let app: INestApplication;
@@ -40,7 +39,9 @@ describe('results and reports over HTTP with a real worker', () => {
   it('only an admin may start the computation', async () => {
     const res = await http().post(`/api/exams/${fx.examId}/results/compute`).set(as('principalA'));
     expect(res.status).toBe(403);
-    expect((await http().post(`/api/exams/abc/results/compute`).set(as('admin'))).body.message).toBe('编号格式不正确，应为正整数');
+    expect((await http().post(`/api/exams/abc/results/compute`).set(as('admin'))).body.message).toBe(
+      '编号格式不正确，应为正整数',
+    );
   });
 
   it('computes results and renders every school report through the queue', async () => {
@@ -74,7 +75,10 @@ describe('results and reports over HTTP with a real worker', () => {
 
     const audit = await env.ds.getRepository(AuditLog).find({ where: { action: 'report.download' } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ entity: 'report', detail: { examId: fx.examId, schoolId: fx.schools.lead, asAdmin: false } });
+    expect(audit[0]).toMatchObject({
+      entity: 'report',
+      detail: { examId: fx.examId, schoolId: fx.schools.lead, asAdmin: false },
+    });
     const me = await http().get('/api/auth/me').set(as('principalA'));
     expect(audit[0].userId).toBe(me.body.id);
   });
@@ -89,7 +93,11 @@ describe('results and reports over HTTP with a real worker', () => {
     expect((await http().get(url)).status).toBe(401);
     expect(await env.ds.getRepository(AuditLog).count({ where: { action: 'report.download' } })).toBe(1);
     // B's own report is fine
-    const own = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as('principalB')).buffer(true).parse(binaryBody);
+    const own = await http()
+      .get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`)
+      .set(as('principalB'))
+      .buffer(true)
+      .parse(binaryBody);
     expect(own.status).toBe(200);
   });
 
@@ -110,7 +118,11 @@ describe('results and reports over HTTP with a real worker', () => {
     const ok = await http().get(`/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`).set(as('principalA'));
     expect(ok.status).toBe(200);
     expect(ok.body).toHaveLength(7);
-    expect(ok.body.find((s: { studentId: number }) => s.studentId === fx.studentIds.lead[0])).toMatchObject({ examNo: expect.any(String), total: 20, absent: false });
+    expect(ok.body.find((s: { studentId: number }) => s.studentId === fx.studentIds.lead[0])).toMatchObject({
+      examNo: expect.any(String),
+      total: 20,
+      absent: false,
+    });
     const no = await http().get(`/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`).set(as('principalB'));
     expect(no.status).toBe(403);
     expect(no.body.message).toBe('无权查看其他学校的学生成绩');

@@ -23,7 +23,6 @@ import { buildResultsFixture, ResultsFixture } from '../integration/results-fixt
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
-
 describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', () => {
   let env: TestEnv;
   let app: INestApplication;
@@ -37,15 +36,33 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
   const http = () => request(app.getHttpServer());
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
   const url = () => `/api/alliances/${fx.allianceId}/exams/import-results`;
-  const counts = async () => ({ exams: await env.ds.getRepository(Exam).count(), papers: await env.ds.getRepository(Paper).count(), results: await env.ds.getRepository(StudentResult).count() });
+  const counts = async () => ({
+    exams: await env.ds.getRepository(Exam).count(),
+    papers: await env.ds.getRepository(Paper).count(),
+    results: await env.ds.getRepository(StudentResult).count(),
+  });
   const byName = (name: string) => students.find((s) => s.name === name)!;
 
   // Last term: the lead school's students scored high, the member school's low; this term the member school closed
   // much of the gap (fixture totals out of 20: lead 20 18 14 13 11 6, member 16 12 10 8 7 3).
   const PRIOR: Record<string, string> = {
-    甲学生1: '95', 甲学生2: '92', 甲学生3: '78', 甲学生4: '70', 甲学生5: '66', 甲学生6: '38', 甲缺考: '',
-    乙学生1: '62', 乙学生2: '45', 乙学生3: '40', 乙学生4: '31', 乙学生5: '28', 乙学生6: '9', 乙学生7: '50', 乙待处理: '缺考',
-    丙学生1: '80', 丙学生2: '70',
+    甲学生1: '95',
+    甲学生2: '92',
+    甲学生3: '78',
+    甲学生4: '70',
+    甲学生5: '66',
+    甲学生6: '38',
+    甲缺考: '',
+    乙学生1: '62',
+    乙学生2: '45',
+    乙学生3: '40',
+    乙学生4: '31',
+    乙学生5: '28',
+    乙学生6: '9',
+    乙学生7: '50',
+    乙待处理: '缺考',
+    丙学生1: '80',
+    丙学生2: '70',
   };
 
   beforeAll(async () => {
@@ -71,8 +88,19 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
 
   it('refuses a file with bad rows, listing each in Chinese, and stores nothing', async () => {
     const before = await counts();
-    const csv = ['考号,姓名,数学(100)', `${byName('甲学生1').examNo},甲学生1,101`, '20259999,查无此人,50', `${byName('甲学生2').examNo},张冠李戴,50`, `${byName('甲学生3').examNo},甲学生3,abc`].join('\n');
-    const res = await http().post(url()).set(as(fx.users.admin)).field('name', '上学期期末').field('grade', '六年级').attach('file', Buffer.from(csv), '成绩.csv');
+    const csv = [
+      '考号,姓名,数学(100)',
+      `${byName('甲学生1').examNo},甲学生1,101`,
+      '20259999,查无此人,50',
+      `${byName('甲学生2').examNo},张冠李戴,50`,
+      `${byName('甲学生3').examNo},甲学生3,abc`,
+    ].join('\n');
+    const res = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '上学期期末')
+      .field('grade', '六年级')
+      .attach('file', Buffer.from(csv), '成绩.csv');
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('成绩导入失败，共4处错误');
     expect(res.body.errors).toEqual([
@@ -81,7 +109,11 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       `第4行：考号 ${byName('甲学生2').examNo} 的姓名“张冠李戴”与名单不符（名单为“甲学生2”）`,
       '第5行：数学成绩“abc”不是有效分数（应为不小于 0 的数，最多两位小数；缺考请留空或填“缺考”）',
     ]);
-    const noName = await http().post(url()).set(as(fx.users.admin)).field('grade', '六年级').attach('file', Buffer.from('考号,数学(100)\n'), 'a.csv');
+    const noName = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('grade', '六年级')
+      .attach('file', Buffer.from('考号,数学(100)\n'), 'a.csv');
     expect(noName.status).toBe(400);
     expect(noName.body.errors).toEqual(['考试名称不能为空']);
     const noFile = await http().post(url()).set(as(fx.users.admin)).field('name', '上学期期末');
@@ -93,7 +125,11 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
   it('refuses a principal and the admin of another alliance', async () => {
     const csv = `考号,数学(100)\n${byName('甲学生1').examNo},90\n`;
     for (const who of [fx.users.principalA, 'other_admin']) {
-      const res = await http().post(url()).set(as(who)).field('name', '上学期期末').attach('file', Buffer.from(csv), 'a.csv');
+      const res = await http()
+        .post(url())
+        .set(as(who))
+        .field('name', '上学期期末')
+        .attach('file', Buffer.from(csv), 'a.csv');
       expect(res.status).toBe(403);
       expect(res.body.message).toMatch(/[\u4e00-\u9fff]/);
     }
@@ -105,28 +141,63 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     const ws = wb.addWorksheet('成绩');
     ws.addRow(['2025年春季六年级期末成绩']);
     ws.addRow(['考号', '姓名', '数学（满分100）']);
-    for (const [name, score] of Object.entries(PRIOR)) ws.addRow([byName(name).examNo, name, score === '' ? null : /^\d+$/.test(score) ? Number(score) : score]);
+    for (const [name, score] of Object.entries(PRIOR))
+      ws.addRow([byName(name).examNo, name, score === '' ? null : /^\d+$/.test(score) ? Number(score) : score]);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
-    const res = await http().post(url()).set(as(fx.users.admin)).field('name', '2025年春季六年级数学期末（历史成绩导入）').field('grade', '六年级').field('examDate', '2025-06-26').attach('file', xlsx, '六年级期末.xlsx');
+    const res = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '2025年春季六年级数学期末（历史成绩导入）')
+      .field('grade', '六年级')
+      .field('examDate', '2025-06-26')
+      .attach('file', xlsx, '六年级期末.xlsx');
     expect(res.status).toBe(201);
     importedExamId = res.body.examId;
-    expect(res.body).toMatchObject({ status: 'imported', students: Object.keys(PRIOR).length, absent: 2, papers: [{ subject: '数学', fullMarks: 100 }] });
+    expect(res.body).toMatchObject({
+      status: 'imported',
+      students: Object.keys(PRIOR).length,
+      absent: 2,
+      papers: [{ subject: '数学', fullMarks: 100 }],
+    });
 
     const exam = await env.ds.getRepository(Exam).findOneByOrFail({ id: importedExamId });
-    expect(exam).toMatchObject({ status: ExamStatus.Imported, grade: '六年级', examDate: '2025-06-26', allianceId: fx.allianceId });
+    expect(exam).toMatchObject({
+      status: ExamStatus.Imported,
+      grade: '六年级',
+      examDate: '2025-06-26',
+      allianceId: fx.allianceId,
+    });
     const rows = await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId } });
     expect(rows).toHaveLength(Object.keys(PRIOR).length);
-    expect(rows.find((r) => r.studentId === byName('甲学生1').id)).toMatchObject({ total: 95, absent: false, schoolId: fx.schools.lead });
+    expect(rows.find((r) => r.studentId === byName('甲学生1').id)).toMatchObject({
+      total: 95,
+      absent: false,
+      schoolId: fx.schools.lead,
+    });
     expect(rows.find((r) => r.studentId === byName('甲缺考').id)).toMatchObject({ total: null, absent: true });
     expect(rows.find((r) => r.studentId === byName('乙待处理').id)).toMatchObject({ total: null, absent: true });
-    const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ entity: 'exam_results', entityId: String(importedExamId) });
-    expect(audit).toMatchObject({ action: 'import', detail: { students: Object.keys(PRIOR).length, absent: 2, file: '六年级期末.xlsx' } });
+    const audit = await env.ds
+      .getRepository(AuditLog)
+      .findOneByOrFail({ entity: 'exam_results', entityId: String(importedExamId) });
+    expect(audit).toMatchObject({
+      action: 'import',
+      detail: { students: Object.keys(PRIOR).length, absent: 2, file: '六年级期末.xlsx' },
+    });
   });
 
   it('refuses the same results a second time (another file format, another name), naming the first import', async () => {
     const before = await counts();
-    const csv = ['考号,数学(100)', ...Object.entries(PRIOR).reverse().map(([name, score]) => `${byName(name).examNo},${score}`)].join('\n');
-    const again = await http().post(url()).set(as(fx.users.admin)).field('name', '又一次导入').attach('file', Buffer.from(csv), '期末.csv');
+    const csv = [
+      '考号,数学(100)',
+      ...Object.entries(PRIOR)
+        .reverse()
+        .map(([name, score]) => `${byName(name).examNo},${score}`),
+    ].join('\n');
+    const again = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '又一次导入')
+      .attach('file', Buffer.from(csv), '期末.csv');
     expect(again.status).toBe(409);
     expect(again.body.message).toContain(`编号 ${importedExamId}`);
     expect(again.body.message).toContain('已经导入过');
@@ -134,7 +205,11 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     // one score corrected: other results, so they are imported
     const changed = csv.replace(`${byName('甲学生1').examNo},95`, `${byName('甲学生1').examNo},96`);
     expect(changed).not.toBe(csv);
-    const other = await http().post(url()).set(as(fx.users.admin)).field('name', '更正后的成绩').attach('file', Buffer.from(changed), '期末.csv');
+    const other = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '更正后的成绩')
+      .attach('file', Buffer.from(changed), '期末.csv');
     expect(other.status).toBe(201);
     expect(other.body.examId).not.toBe(importedExamId);
     [correctedExamId, correctedCsv] = [other.body.examId, changed];
@@ -144,27 +219,53 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     const compute = await http().post(`/api/exams/${importedExamId}/results/compute`).set(as(fx.users.admin));
     expect(compute.status).toBe(400);
     expect(compute.body.message).toContain('历史成绩导入');
-    const paper = await http().post(`/api/exams/${importedExamId}/papers`).set(as(fx.users.admin)).send({ subject: '语文', title: '语文', items: [{ label: '1', type: 'subjective', maxScore: 10 }] });
+    const paper = await http()
+      .post(`/api/exams/${importedExamId}/papers`)
+      .set(as(fx.users.admin))
+      .send({ subject: '语文', title: '语文', items: [{ label: '1', type: 'subjective', maxScore: 10 }] });
     expect(paper.status).toBe(400);
-    const upload = await http().post(`/api/exams/${importedExamId}/scans`).set(as(fx.users.admin)).field('schoolId', String(fx.schools.lead)).attach('files', Buffer.from('x'), 'a.png');
+    const upload = await http()
+      .post(`/api/exams/${importedExamId}/scans`)
+      .set(as(fx.users.admin))
+      .field('schoolId', String(fx.schools.lead))
+      .attach('files', Buffer.from('x'), 'a.png');
     expect(upload.status).toBe(400);
     expect(upload.body.message).toContain('历史成绩导入');
     // Were the job queued anyway (an older client), it leaves the imported totals alone.
-    const before = await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId }, order: { id: 'ASC' } });
+    const before = await env.ds
+      .getRepository(StudentResult)
+      .find({ where: { examId: importedExamId }, order: { id: 'ASC' } });
     expect((await app.get(ResultsService).computeExam(importedExamId)).papers).toEqual([]);
-    expect(await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId }, order: { id: 'ASC' } })).toEqual(before);
+    expect(
+      await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId }, order: { id: 'ASC' } }),
+    ).toEqual(before);
     // The school's own list shows the imported totals.
-    const list = await http().get(`/api/exams/${importedExamId}/schools/${fx.schools.lead}/students`).set(as(fx.users.principalA));
+    const list = await http()
+      .get(`/api/exams/${importedExamId}/schools/${fx.schools.lead}/students`)
+      .set(as(fx.users.principalA));
     expect(list.status).toBe(200);
-    expect(list.body.find((r: { name: string }) => r.name === '甲学生1')).toMatchObject({ total: 95, status: 'complete' });
+    expect(list.body.find((r: { name: string }) => r.name === '甲学生1')).toMatchObject({
+      total: 95,
+      status: 'complete',
+    });
   });
 
   it('serves as the prior exam: value-added in the analysis and the 纵看 section in the school PDF', async () => {
     // A new exam may name it at creation; the fixture exam is linked through the 纵看 setting.
-    const created = await http().post(`/api/alliances/${fx.allianceId}/exams`).set(as(fx.users.admin)).send({ name: '下一次统考', grade: '七年级', priorExamId: importedExamId });
+    const created = await http()
+      .post(`/api/alliances/${fx.allianceId}/exams`)
+      .set(as(fx.users.admin))
+      .send({ name: '下一次统考', grade: '七年级', priorExamId: importedExamId });
     expect(created.status).toBe(201);
     expect(created.body.priorExamId).toBe(importedExamId);
-    expect((await http().patch(`/api/exams/${fx.examId}/longitudinal`).set(as(fx.users.admin)).send({ priorExamId: importedExamId })).status).toBe(200);
+    expect(
+      (
+        await http()
+          .patch(`/api/exams/${fx.examId}/longitudinal`)
+          .set(as(fx.users.admin))
+          .send({ priorExamId: importedExamId })
+      ).status,
+    ).toBe(200);
 
     expect((await http().post(`/api/exams/${fx.examId}/results/compute`).set(as(fx.users.admin))).status).toBe(202);
     let list: { schoolId: number; status: string; url: string | null }[] = [];
@@ -179,7 +280,12 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     const analysis = await http().get(`/api/exams/${fx.examId}/analysis`).set(as(fx.users.admin));
     const l = analysis.body.papers[0].longitudinal;
     // Matched: complete this term (lead 6, member 6; b7 incomplete) with a prior total (all of them).
-    expect(l).toMatchObject({ priorExamId: importedExamId, priorPaperId: expect.any(Number), nCurrent: 12, matched: 12 });
+    expect(l).toMatchObject({
+      priorExamId: importedExamId,
+      priorPaperId: expect.any(Number),
+      nCurrent: 12,
+      matched: 12,
+    });
     const va = (schoolId: number) => l.schools.find((s: { schoolId: number }) => s.schoolId === schoolId);
     expect(va(fx.schools.lead)).toMatchObject({ matched: 6, suppressed: false });
     expect(va(fx.schools.member).va).toBeGreaterThan(0);
@@ -187,12 +293,19 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     // Weighted by matched students, school VAs are residual means over the whole regression: they cancel.
     expect(Math.abs(6 * va(fx.schools.lead).va + 6 * va(fx.schools.member).va)).toBeLessThan(1e-3);
 
-    const pdf = await http().get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`).set(as(fx.users.admin)).buffer(true).parse(binaryBody);
+    const pdf = await http()
+      .get(`/api/reports/${fx.examId}/${fx.schools.member}.pdf`)
+      .set(as(fx.users.admin))
+      .buffer(true)
+      .parse(binaryBody);
     expect(pdf.status).toBe(200);
     const dir = mkdtempSync(join(tmpdir(), 'import-pdf-'));
     try {
       writeFileSync(join(dir, 'r.pdf'), pdf.body as Buffer);
-      const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+      const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(
+        /\s+/g,
+        '',
+      );
       expect(text).toContain('纵向比较与增值评价（纵看）');
       expect(text).toContain('上次考试：2025年春季六年级数学期末（历史成绩导入）');
       expect(text).toContain('增值95%置信区间');
@@ -219,11 +332,23 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     const ok = await del(correctedExamId);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ examId: correctedExamId, deleted: true, results: Object.keys(PRIOR).length });
-    expect(await counts()).toEqual({ exams: before.exams - 1, papers: before.papers - 1, results: before.results - Object.keys(PRIOR).length });
-    expect(await env.ds.getRepository(AuditLog).findOneByOrFail({ entity: 'exam_results', action: 'delete', entityId: String(correctedExamId) })).toMatchObject({ detail: { name: '更正后的成绩', subjects: ['数学'] } });
+    expect(await counts()).toEqual({
+      exams: before.exams - 1,
+      papers: before.papers - 1,
+      results: before.results - Object.keys(PRIOR).length,
+    });
+    expect(
+      await env.ds
+        .getRepository(AuditLog)
+        .findOneByOrFail({ entity: 'exam_results', action: 'delete', entityId: String(correctedExamId) }),
+    ).toMatchObject({ detail: { name: '更正后的成绩', subjects: ['数学'] } });
     expect((await del(correctedExamId)).status).toBe(404);
     // its fingerprint is free again: the same results can be imported anew
-    const again = await http().post(url()).set(as(fx.users.admin)).field('name', '更正后的成绩').attach('file', Buffer.from(correctedCsv), '期末.csv');
+    const again = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '更正后的成绩')
+      .attach('file', Buffer.from(correctedCsv), '期末.csv');
     expect(again.status).toBe(201);
   });
 });

@@ -26,7 +26,9 @@ describe('MySQL through its Unix socket (DB_SOCKET)', () => {
     const pool = new SqlPool(ds);
     try {
       // host and port point nowhere: only the socket can have answered; through it, a connection without TCP
-      const [via] = (await ds.query("SELECT DATABASE() AS db, (SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()) AS host")) as { db: string; host: string }[];
+      const [via] = (await ds.query(
+        'SELECT DATABASE() AS db, (SELECT HOST FROM information_schema.PROCESSLIST WHERE ID = CONNECTION_ID()) AS host',
+      )) as { db: string; host: string }[];
       expect(via).toEqual({ db: env.config.db.name, host: 'localhost' });
       const rows = (await pool.query('SELECT COUNT(*) AS n FROM migrations')) as { n: string }[];
       expect(Number(rows[0].n)).toBeGreaterThan(10);

@@ -38,13 +38,22 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
   let fx: ResultsFixture;
   const tokens: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
-  const get = (path: string, who: string) => http().get(`/api/exams/${fx.examId}/exports/${path}`).set({ Authorization: `Bearer ${tokens[who]}` }).buffer(true).parse(binaryBody);
+  const get = (path: string, who: string) =>
+    http()
+      .get(`/api/exams/${fx.examId}/exports/${path}`)
+      .set({ Authorization: `Bearer ${tokens[who]}` })
+      .buffer(true)
+      .parse(binaryBody);
 
   beforeAll(async () => {
     env = await createTestEnv('exports');
     fx = await buildResultsFixture(env.ds, 'x');
-    await createUser(env.ds, 'lead_math', fx.password, [{ role: Role.SubjectLead, allianceId: fx.allianceId, subject: '数学' }]);
-    await createUser(env.ds, 'lead_chinese', fx.password, [{ role: Role.SubjectLead, allianceId: fx.allianceId, subject: '语文' }]);
+    await createUser(env.ds, 'lead_math', fx.password, [
+      { role: Role.SubjectLead, allianceId: fx.allianceId, subject: '数学' },
+    ]);
+    await createUser(env.ds, 'lead_chinese', fx.password, [
+      { role: Role.SubjectLead, allianceId: fx.allianceId, subject: '语文' },
+    ]);
     app = await createApiApp(env.config, { logger: false });
     await app.init();
     for (const who of [...Object.values(fx.users), 'lead_math', 'lead_chinese']) {
@@ -57,7 +66,9 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
   });
 
   it('answers 404 in Chinese before the results are computed', async () => {
-    const res = await http().get(`/api/exams/${fx.examId}/exports/schools.xlsx`).set({ Authorization: `Bearer ${tokens[fx.users.admin]}` });
+    const res = await http()
+      .get(`/api/exams/${fx.examId}/exports/schools.xlsx`)
+      .set({ Authorization: `Bearer ${tokens[fx.users.admin]}` });
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('该考试的成绩尚未统计，请先计算成绩');
     await app.get(ResultsService).computeExam(fx.examId);
@@ -89,7 +100,9 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
     const body = (await sheets(res.body)).get('数学')!.slice(1);
     expect(body).toHaveLength(7);
     expect(body.every((r) => r[0] === NAMES.lead)).toBe(true);
-    const logs = await env.ds.getRepository(AuditLog).find({ where: { action: 'results.export.students', entityId: String(fx.examId) }, order: { id: 'ASC' } });
+    const logs = await env.ds
+      .getRepository(AuditLog)
+      .find({ where: { action: 'results.export.students', entityId: String(fx.examId) }, order: { id: 'ASC' } });
     expect(logs).toHaveLength(2);
     expect(logs[1].detail).toMatchObject({ schools: [fx.schools.lead], rows: 7, scope: 'school' });
     expect((await get('students.xlsx', fx.users.marker)).status).toBe(403);

@@ -16,7 +16,9 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
   let app: INestApplicationContext;
   let fx: ResultsFixture;
   let results: ResultsService;
-  const stored = async () => (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: fx.paperId })).data as ExamAnalysisData;
+  const stored = async () =>
+    (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: fx.paperId }))
+      .data as ExamAnalysisData;
 
   beforeAll(async () => {
     env = await createTestEnv('itemanalysis');
@@ -37,7 +39,13 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
     expect(ia).toMatchObject({ n: 12, groupSize: 3, reliabilityMethod: 'cronbach' });
     expect(ia.alpha).not.toBeNull();
     const [q1, q2, q3] = ia.items;
-    expect(q1).toMatchObject({ itemId: fx.itemIds[0], p: 0.5833, d: 0.6667, ebel: 'very_good', possibleWrongKey: false });
+    expect(q1).toMatchObject({
+      itemId: fx.itemIds[0],
+      p: 0.5833,
+      d: 0.6667,
+      ebel: 'very_good',
+      possibleWrongKey: false,
+    });
     expect(q2).toMatchObject({ itemId: fx.itemIds[1], p: 0.4167, d: 1 });
     expect(q3).toMatchObject({ itemId: fx.itemIds[2], d: 0.5476, choice: null }); // (12 − 13/3)/14
 
@@ -59,7 +67,9 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
     expect(data.alliance.rateIntervals!.pass.low).toBeLessThan(data.alliance.summary!.passRate);
     expect(data.alliance.rateIntervals!.pass.high).toBeGreaterThan(data.alliance.summary!.passRate);
     expect(data.alliance.fullMarkCount).toBe(1); // the lead's 20
-    expect(data.alliance.knowledgePoints!.map((k) => k.knowledgePoint).sort()).toEqual(['一元一次方程', '整式', '有理数'].sort());
+    expect(data.alliance.knowledgePoints!.map((k) => k.knowledgePoint).sort()).toEqual(
+      ['一元一次方程', '整式', '有理数'].sort(),
+    );
     // lead mean 82/6, member mean 56/6: two schools of 6
     expect(data.balance!.schoolIds).toEqual([fx.schools.lead, fx.schools.member]);
     expect(data.balance!.between!.meanOfMeans).toBe(11.5);
@@ -70,7 +80,9 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
     const before = await stored();
     await results.computeExam(fx.examId);
     expect(await stored()).toEqual(before);
-    const admin = new Actor(901, 'a', 'a', [{ role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null }]);
+    const admin = new Actor(901, 'a', 'a', [
+      { role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null },
+    ]);
     const res = await results.analysisFor(admin, fx.examId);
     expect((res.papers[0] as ExamAnalysisData).itemAnalysis).toEqual(before.itemAnalysis);
   });

@@ -26,7 +26,13 @@ describe('JobProducer on the real Redis', () => {
   it('retries a page whose job had failed for good when the page is enqueued again', async () => {
     const job = await producer.ingestPage(2, 7, 'def');
     // A worker that always throws uses up the job's attempts.
-    const w = new Worker(QUEUES.ingest, async () => { throw new Error('boom'); }, { connection: redisConnection(env.config), prefix: env.config.redis.prefix });
+    const w = new Worker(
+      QUEUES.ingest,
+      async () => {
+        throw new Error('boom');
+      },
+      { connection: redisConnection(env.config), prefix: env.config.redis.prefix },
+    );
     const deadline = Date.now() + 20_000;
     while (!(await job.isFailed()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await w.close();
@@ -37,7 +43,11 @@ describe('JobProducer on the real Redis', () => {
   });
 
   it('collapses a burst of results triggers: only the last generation is current', async () => {
-    const jobs = [await producer.computeResults(42), await producer.computeResults(42), await producer.computeResults(42)];
+    const jobs = [
+      await producer.computeResults(42),
+      await producer.computeResults(42),
+      await producer.computeResults(42),
+    ];
     expect(jobs.map((j) => j.data.generation)).toEqual([1, 2, 3]);
     const latest = await Promise.all(jobs.map((j) => producer.isLatest(JOBS.computeResults, j.data)));
     expect(latest).toEqual([false, false, true]);

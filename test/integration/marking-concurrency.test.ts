@@ -28,8 +28,13 @@ describe('MarkingService under concurrency', () => {
     env = await createTestEnv('marking_conc');
     const a = await createAlliance(env.ds);
     allianceId = a.id;
-    schoolIds = [(await createSchool(env.ds, a.id, '一中', 'Y1')).id, (await createSchool(env.ds, a.id, '二中', 'Y2')).id];
-    uploaderId = (await createUser(env.ds, 'scan', 'pass-1234', [{ role: Role.Scanner, allianceId: a.id, schoolId: schoolIds[0] }])).id;
+    schoolIds = [
+      (await createSchool(env.ds, a.id, '一中', 'Y1')).id,
+      (await createSchool(env.ds, a.id, '二中', 'Y2')).id,
+    ];
+    uploaderId = (
+      await createUser(env.ds, 'scan', 'pass-1234', [{ role: Role.Scanner, allianceId: a.id, schoolId: schoolIds[0] }])
+    ).id;
     for (let i = 0; i < 20; i++) {
       const grants = [{ role: Role.Marker, allianceId: a.id, schoolId: null, subject: '数学' }];
       const u = await createUser(env.ds, `mk${i}`, 'pass-1234', grants);
@@ -45,7 +50,14 @@ describe('MarkingService under concurrency', () => {
   });
 
   const seed = (mode: MarkingMode, studentsPerSchool: number, tolerance = 1) =>
-    seedMarkingExam(env.ds, app.get(BlobStore), { allianceId, schoolIds, uploaderId, studentsPerSchool, items: [{ label: '9', mode, tolerance }], markerIds: actors.map((a) => a.userId) });
+    seedMarkingExam(env.ds, app.get(BlobStore), {
+      allianceId,
+      schoolIds,
+      uploaderId,
+      studentsPerSchool,
+      items: [{ label: '9', mode, tolerance }],
+      markerIds: actors.map((a) => a.userId),
+    });
 
   it('20 markers at once lease 15 tasks: each task once, the rest get nothing', async () => {
     const s = await seed(MarkingMode.Single, 8); // 16 snippets
@@ -66,11 +78,20 @@ describe('MarkingService under concurrency', () => {
     // Two markers in parallel: a holds round 1, b holds round 2 of every snippet.
     const tasks = await env.ds.getRepository(MarkingTask).findBy({ examId: s.exam.id });
     const far = new Date(Date.now() + 600_000);
-    for (const t of tasks) await env.ds.getRepository(MarkingTask).update({ id: t.id }, { status: TaskStatus.Leased, leasedBy: t.round === 1 ? a.userId : b.userId, leaseExpiresAt: far });
+    for (const t of tasks)
+      await env.ds
+        .getRepository(MarkingTask)
+        .update(
+          { id: t.id },
+          { status: TaskStatus.Leased, leasedBy: t.round === 1 ? a.userId : b.userId, leaseExpiresAt: far },
+        );
     // Even snippets agree (5 and 6 → 5.5 → 6), odd ones disagree (2 and 8 → third marking).
     const snippetIndex = new Map(s.snippets.get(s.items[0].id)!.map((sn, i) => [sn.id, i]));
-    const scoreOf = (t: MarkingTask) => (snippetIndex.get(t.snippetId)! % 2 === 0 ? (t.round === 1 ? 5 : 6) : t.round === 1 ? 2 : 8);
-    await Promise.all(tasks.map((t) => svc.submit(t.round === 1 ? a : b, t.id, { score: scoreOf(t), clientId: cid() })));
+    const scoreOf = (t: MarkingTask) =>
+      snippetIndex.get(t.snippetId)! % 2 === 0 ? (t.round === 1 ? 5 : 6) : t.round === 1 ? 2 : 8;
+    await Promise.all(
+      tasks.map((t) => svc.submit(t.round === 1 ? a : b, t.id, { score: scoreOf(t), clientId: cid() })),
+    );
 
     const finals = await env.ds.getRepository(FinalItemScore).findBy({ examId: s.exam.id });
     expect(finals).toHaveLength(5);
@@ -83,7 +104,8 @@ describe('MarkingService under concurrency', () => {
     expect(await svc.next(a, { examId: s.exam.id })).toBeNull();
     expect(await svc.next(b, { examId: s.exam.id })).toBeNull();
     const c = actors[2];
-    for (let r = await svc.next(c, { examId: s.exam.id }); r; r = await svc.next(c, { examId: s.exam.id })) await svc.submit(c, r.taskId, { score: 7, clientId: cid() });
+    for (let r = await svc.next(c, { examId: s.exam.id }); r; r = await svc.next(c, { examId: s.exam.id }))
+      await svc.submit(c, r.taskId, { score: 7, clientId: cid() });
     const all = await env.ds.getRepository(FinalItemScore).findBy({ examId: s.exam.id });
     expect(all.map((f) => f.score).sort()).toEqual([6, 6, 6, 6, 6, 8, 8, 8, 8, 8]);
   });
@@ -92,7 +114,9 @@ describe('MarkingService under concurrency', () => {
     const s = await seed(MarkingMode.Double, 2); // 4 snippets, 8 tasks
     const m = actors[5];
     const current = (await svc.next(m, { examId: s.exam.id }))!;
-    const ahead = await Promise.all(Array.from({ length: 6 }, () => svc.next(m, { examId: s.exam.id, exceptTaskId: current.taskId })));
+    const ahead = await Promise.all(
+      Array.from({ length: 6 }, () => svc.next(m, { examId: s.exam.id, exceptTaskId: current.taskId })),
+    );
     const ids = new Set(ahead.map((x) => x!.taskId));
     expect(ids.size).toBe(1);
     const [aheadId] = [...ids];
@@ -109,15 +133,27 @@ describe('MarkingService under concurrency', () => {
     const t1 = (await svc.next(a, { examId: s.exam.id }))!;
     await svc.submit(a, t1.taskId, { score: 1, clientId: cid() });
     const first = await env.ds.getRepository(MarkingTask).findOneByOrFail({ id: t1.taskId });
-    const other = await env.ds.getRepository(MarkingTask).findOneByOrFail({ snippetId: first.snippetId, round: first.round === 1 ? 2 : 1 });
+    const other = await env.ds
+      .getRepository(MarkingTask)
+      .findOneByOrFail({ snippetId: first.snippetId, round: first.round === 1 ? 2 : 1 });
     // Leases are moved by editing rows: b holds the first answer's other round, a the other answer's round 1, both lapsed.
     const held = (await svc.next(a, { examId: s.exam.id }))!;
     const heldRow = await env.ds.getRepository(MarkingTask).findOneByOrFail({ id: held.taskId });
     expect(heldRow.snippetId).not.toBe(first.snippetId);
-    await env.ds.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [b.userId, new Date(Date.now() - 60_000), other.id]);
-    await env.ds.query('UPDATE marking_task SET lease_expires_at = ? WHERE id = ?', [new Date(Date.now() - 60_000), held.taskId]);
+    await env.ds.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE id = ?`, [
+      b.userId,
+      new Date(Date.now() - 60_000),
+      other.id,
+    ]);
+    await env.ds.query('UPDATE marking_task SET lease_expires_at = ? WHERE id = ?', [
+      new Date(Date.now() - 60_000),
+      held.taskId,
+    ]);
     // Every other task of the exam is taken by someone else (and current), so only the two lapsed ones are left.
-    await env.ds.query(`UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE exam_id = ? AND status = 'pending'`, [actors[13].userId, new Date(Date.now() + 600_000), s.exam.id]);
+    await env.ds.query(
+      `UPDATE marking_task SET status = 'leased', leased_by = ?, lease_expires_at = ? WHERE exam_id = ? AND status = 'pending'`,
+      [actors[13].userId, new Date(Date.now() + 600_000), s.exam.id],
+    );
     // a: the lapsed round of the answer it marked is not for it; its own lapsed lease is.
     const again = (await svc.next(a, { examId: s.exam.id }))!;
     expect(again.taskId).toBe(held.taskId);

@@ -36,16 +36,30 @@ describe('marking quality control with three markers, one lenient', () => {
   const clientId = () => `qc-${process.pid}-${Date.now()}-${cid++}`;
   const http = () => request(app.getHttpServer());
   const as = (user: string) => ({
-    post: (url: string, body: object = {}) => http().post(url).set('Authorization', `Bearer ${tokens.get(user)}`).send(body),
-    put: (url: string, body: object = {}) => http().put(url).set('Authorization', `Bearer ${tokens.get(user)}`).send(body),
-    get: (url: string) => http().get(url).set('Authorization', `Bearer ${tokens.get(user)}`),
+    post: (url: string, body: object = {}) =>
+      http()
+        .post(url)
+        .set('Authorization', `Bearer ${tokens.get(user)}`)
+        .send(body),
+    put: (url: string, body: object = {}) =>
+      http()
+        .put(url)
+        .set('Authorization', `Bearer ${tokens.get(user)}`)
+        .send(body),
+    get: (url: string) =>
+      http()
+        .get(url)
+        .set('Authorization', `Bearer ${tokens.get(user)}`),
   });
 
   beforeAll(async () => {
     env = await createTestEnv('marking_qc');
     const a = await createAlliance(env.ds, '城乡教联体');
     allianceId = a.id;
-    schoolIds = [(await createSchool(env.ds, a.id, '实验中学', 'Q1')).id, (await createSchool(env.ds, a.id, '乡村中学', 'Q2')).id];
+    schoolIds = [
+      (await createSchool(env.ds, a.id, '实验中学', 'Q1')).id,
+      (await createSchool(env.ds, a.id, '乡村中学', 'Q2')).id,
+    ];
     const users: [string, { role: Role; allianceId: number; subject?: string | null; schoolId?: number }[]][] = [
       ['A', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]],
       ['B', [{ role: Role.Marker, allianceId: a.id, subject: '数学' }]],
@@ -60,7 +74,9 @@ describe('marking quality control with three markers, one lenient', () => {
     await app.init();
     app.get(QcRandom).next = () => (script.length ? script.shift()! : 0.99);
     for (const [name] of users) {
-      const res = await http().post('/api/auth/login').send({ username: `qc_${name}`, password: 'pass-1234' });
+      const res = await http()
+        .post('/api/auth/login')
+        .send({ username: `qc_${name}`, password: 'pass-1234' });
       expect(res.status).toBe(200);
       tokens.set(name, res.body.token);
     }
@@ -73,7 +89,12 @@ describe('marking quality control with three markers, one lenient', () => {
 
   const seedExam = (mode: MarkingMode, studentsPerSchool: number, tolerance = 1): Promise<SeededExam> =>
     seedMarkingExam(env.ds, app.get(BlobStore), {
-      allianceId, schoolIds, uploaderId: ids.get('scanner')!, studentsPerSchool, items: [{ label: '20', mode, maxScore: 10, step: 1, tolerance }], markerIds: ['A', 'B', 'L'].map((n) => ids.get(n)!),
+      allianceId,
+      schoolIds,
+      uploaderId: ids.get('scanner')!,
+      studentsPerSchool,
+      items: [{ label: '20', mode, maxScore: 10, step: 1, tolerance }],
+      markerIds: ['A', 'B', 'L'].map((n) => ids.get(n)!),
     });
 
   it('catches the lenient marker with seeds, suspends them, re-queues their work, and ends with the expected scores', async () => {
@@ -89,24 +110,56 @@ describe('marking quality control with three markers, one lenient', () => {
       L: (t) => Math.min(10, t + 3), // lenient: invisible at the top of the scale only
     };
     // A known queue order (the fixture's shuffle is random): answer k, round r at 2k + r.
-    await env.ds.query('UPDATE marking_task SET shuffle_key = (SELECT 2 * COUNT(*) FROM answer_snippet x WHERE x.item_id = ? AND x.id < marking_task.snippet_id) + round WHERE item_id = ?', [item.id, item.id]);
+    await env.ds.query(
+      'UPDATE marking_task SET shuffle_key = (SELECT 2 * COUNT(*) FROM answer_snippet x WHERE x.item_id = ? AND x.id < marking_task.snippet_id) + round WHERE item_id = ?',
+      [item.id, item.id],
+    );
 
     // The lead's QC settings and three seeds; the lead also makes their definitive scores final (explicitly, with a
     // reason), so those answers leave live marking.
-    const set = await as('lead').put(`/api/marking/items/${item.id}/qc`, { seedRate: 0.2, seedMisses: 2, seedWindow: 4, seedTolerance: 1 });
+    const set = await as('lead').put(`/api/marking/items/${item.id}/qc`, {
+      seedRate: 0.2,
+      seedMisses: 2,
+      seedWindow: 4,
+      seedTolerance: 1,
+    });
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ seedRate: 0.2, seedMisses: 2, seedWindow: 4, seedTolerance: 1, selfRate: 0, trialRequired: false });
+    expect(set.body).toMatchObject({
+      seedRate: 0.2,
+      seedMisses: 2,
+      seedWindow: 4,
+      seedTolerance: 1,
+      selfRate: 0,
+      trialRequired: false,
+    });
     expect((await as('lead_cn').put(`/api/marking/items/${item.id}/qc`, { seedRate: 0.5 })).status).toBe(403);
     const bad = await as('lead').put(`/api/marking/items/${item.id}/qc`, { seedRate: 1.5 });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toBe('测评卷比例应为 0–1 之间的小数');
     for (const k of [9, 10, 11]) {
-      const res = await as('lead').post(`/api/marking/items/${item.id}/references`, { token: snippets[k].token, kind: 'seed', score: truth[k], asFinal: true, reason: '专家组定分' });
+      const res = await as('lead').post(`/api/marking/items/${item.id}/references`, {
+        token: snippets[k].token,
+        kind: 'seed',
+        score: truth[k],
+        asFinal: true,
+        reason: '专家组定分',
+      });
       expect(res.status).toBe(200);
-      const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.reference_final', entityId: String(snippets[k].id) });
-      expect(audit.detail).toMatchObject({ score: truth[k], reason: '专家组定分', previousScore: null, stateBefore: 'pending' });
+      const audit = await env.ds
+        .getRepository(AuditLog)
+        .findOneByOrFail({ action: 'marking.reference_final', entityId: String(snippets[k].id) });
+      expect(audit.detail).toMatchObject({
+        score: truth[k],
+        reason: '专家组定分',
+        previousScore: null,
+        stateBefore: 'pending',
+      });
     }
-    expect((await as('lead').get(`/api/marking/items/${item.id}/references`)).body.references.map((r: { score: number }) => r.score)).toEqual([10, 1, 2]);
+    expect(
+      (await as('lead').get(`/api/marking/items/${item.id}/references`)).body.references.map(
+        (r: { score: number }) => r.score,
+      ),
+    ).toEqual([10, 1, 2]);
 
     const seen: { user: string; index: number; taskId: number; body: Record<string, unknown> }[] = [];
     /** One marker's turn: next, then submit the score this marker would give. false when nothing is left. */
@@ -118,13 +171,18 @@ describe('marking quality control with three markers, one lenient', () => {
       expect(res.status).toBe(200);
       const index = indexOf.get(res.body.snippetUrl.split('/').pop())!;
       seen.push({ user, index, taskId: res.body.taskId, body: res.body });
-      const sub = await as(user).post(`/api/marking/tasks/${res.body.taskId}/submit`, { score: scorers[user](truth[index], index), clientId: clientId(), secondsSpent: 10 + index });
+      const sub = await as(user).post(`/api/marking/tasks/${res.body.taskId}/submit`, {
+        score: scorers[user](truth[index], index),
+        clientId: clientId(),
+        secondsSpent: 10 + index,
+      });
       expect(sub.status).toBe(200);
       // Third rounds go to the front of the queue, so the scenario below does not depend on chance.
       await env.ds.query('UPDATE marking_task SET shuffle_key = -1 WHERE item_id = ? AND round = 3', [item.id]);
       return true;
     }
-    const tasksOf = (k: number) => env.ds.getRepository(MarkingTask).findBy({ snippetId: snippets[k].id, kind: 'live' as never });
+    const tasksOf = (k: number) =>
+      env.ds.getRepository(MarkingTask).findBy({ snippetId: snippets[k].id, kind: 'live' as never });
 
     // G: L 8, A 5 → apart by more than the tolerance → a third round; B 2 is near neither → arbitration.
     await turn('L');
@@ -136,8 +194,12 @@ describe('marking quality control with three markers, one lenient', () => {
     await turn('A');
     await turn('B');
     expect(seen.map((x) => `${x.user}${x.index}`)).toEqual(['L0', 'A0', 'B0', 'L1', 'A1', 'B1']);
-    expect((await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[1].id, itemId: item.id }))?.score).toBe(4);
-    expect(await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[0].id, itemId: item.id })).toBeNull();
+    expect(
+      (await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[1].id, itemId: item.id }))?.score,
+    ).toBe(4);
+    expect(
+      await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[0].id, itemId: item.id }),
+    ).toBeNull();
     let console_ = (await as('lead').get(`/api/marking/console?examId=${s.exam.id}`)).body;
     expect(console_.arbitration.map((x: { token: string }) => x.token)).toEqual([snippets[0].token]);
     expect(console_.arbitration[0].marks.map((m: { score: number }) => m.score)).toEqual([8, 5, 2]);
@@ -154,23 +216,43 @@ describe('marking quality control with three markers, one lenient', () => {
     await turn('L');
     expect(seen.slice(-2).map((x) => x.index)).toEqual([2, 3]);
     await turn('L', [0, 0]);
-    expect(await env.ds.getRepository(MarkerItemState).findOneBy({ itemId: item.id, markerId: ids.get('L')! })).toBeNull();
+    expect(
+      await env.ds.getRepository(MarkerItemState).findOneBy({ itemId: item.id, markerId: ids.get('L')! }),
+    ).toBeNull();
     await turn('L', [0, 0]);
-    const state = await env.ds.getRepository(MarkerItemState).findOneByOrFail({ itemId: item.id, markerId: ids.get('L')! });
+    const state = await env.ds
+      .getRepository(MarkerItemState)
+      .findOneByOrFail({ itemId: item.id, markerId: ids.get('L')! });
     expect(state.suspended).toBe(true);
     expect(state.reason).toContain('测评卷');
     expect(await turn('L')).toBe(false);
 
     // L's live marks since the last good seed (answers 2 and 3) are superseded and re-queued; the events stay.
-    const lEvents = await env.ds.getRepository(MarkEvent).find({ where: { markerId: ids.get('L')!, kind: 'live' }, order: { id: 'ASC' } });
+    const lEvents = await env.ds
+      .getRepository(MarkEvent)
+      .find({ where: { markerId: ids.get('L')!, kind: 'live' }, order: { id: 'ASC' } });
     expect(lEvents.map((e) => e.snippetId)).toEqual([0, 1, 2, 3].map((k) => snippets[k].id));
-    const superseded = await env.ds.getRepository(MarkSupersession).find({ where: { markEventId: In(lEvents.map((e) => e.id)) }, order: { markEventId: 'ASC' } });
-    expect(superseded.map((x) => [x.markEventId, x.reason])).toEqual([[lEvents[2].id, 'suspended'], [lEvents[3].id, 'suspended']]);
+    const superseded = await env.ds
+      .getRepository(MarkSupersession)
+      .find({ where: { markEventId: In(lEvents.map((e) => e.id)) }, order: { markEventId: 'ASC' } });
+    expect(superseded.map((x) => [x.markEventId, x.reason])).toEqual([
+      [lEvents[2].id, 'suspended'],
+      [lEvents[3].id, 'suspended'],
+    ]);
     for (const k of [2, 3]) {
       const r1 = (await tasksOf(k)).filter((t) => t.round === 1).sort((x, y) => x.attempt - y.attempt);
-      expect(r1.map((t) => [t.attempt, t.status])).toEqual([[0, TaskStatus.Void], [1, TaskStatus.Pending]]);
+      expect(r1.map((t) => [t.attempt, t.status])).toEqual([
+        [0, TaskStatus.Void],
+        [1, TaskStatus.Pending],
+      ]);
     }
-    expect((await env.ds.getRepository(AuditLog).findBy({ action: 'marking.requeue', entityId: In([lEvents[2].id, lEvents[3].id].map(String)) })).length).toBe(2);
+    expect(
+      (
+        await env.ds
+          .getRepository(AuditLog)
+          .findBy({ action: 'marking.requeue', entityId: In([lEvents[2].id, lEvents[3].id].map(String)) })
+      ).length,
+    ).toBe(2);
 
     // A and B drain the pool (each meets one seed on the way, marked right).
     await turn('A', [0, 0]);
@@ -190,7 +272,13 @@ describe('marking quality control with three markers, one lenient', () => {
     console_ = (await as('lead').get(`/api/marking/console?examId=${s.exam.id}`)).body;
     const it0 = console_.items[0];
     const byName = (id: number) => it0.markers.find((x: { markerId: number }) => x.markerId === id);
-    expect(byName(ids.get('L')!)).toMatchObject({ suspended: true, seeds: 3, seedAgreement: 0.3333, count: 2, thirdRate: 1 });
+    expect(byName(ids.get('L')!)).toMatchObject({
+      suspended: true,
+      seeds: 3,
+      seedAgreement: 0.3333,
+      count: 2,
+      thirdRate: 1,
+    });
     expect(byName(ids.get('L')!).meanVsGroup).toBeGreaterThan(2);
     expect(byName(ids.get('A')!)).toMatchObject({ suspended: false, seeds: 1, seedAgreement: 1, count: 9 });
     expect(byName(ids.get('A')!).thirdRate).toBeCloseTo(2 / 9, 3);
@@ -200,12 +288,18 @@ describe('marking quality control with three markers, one lenient', () => {
     expect(console_.arbitration.map((x: { token: string }) => x.token)).toEqual([snippets[0].token]);
 
     // The lead arbitrates G; every answer now has its expected final score.
-    const arb = await as('lead').post(`/api/marking/snippets/${snippets[0].token}/arbitrate`, { score: 5, reason: '按评分细则' });
+    const arb = await as('lead').post(`/api/marking/snippets/${snippets[0].token}/arbitrate`, {
+      score: 5,
+      reason: '按评分细则',
+    });
     expect(arb.status).toBe(200);
     const finals = await env.ds.getRepository(FinalItemScore).findBy({ itemId: item.id });
     const byStudent = new Map(finals.map((f) => [f.studentId, f.score]));
     expect(s.students.map((st) => byStudent.get(st.id))).toEqual(truth);
-    const open = await env.ds.query(`SELECT COUNT(*) AS n FROM marking_task WHERE item_id = ? AND status IN ('pending', 'leased')`, [item.id]);
+    const open = await env.ds.query(
+      `SELECT COUNT(*) AS n FROM marking_task WHERE item_id = ? AND status IN ('pending', 'leased')`,
+      [item.id],
+    );
     expect(Number(open[0].n)).toBe(0);
 
     // Restore: L may mark again (nothing is left), and the old misses no longer count.
@@ -215,8 +309,14 @@ describe('marking quality control with three markers, one lenient', () => {
   });
   it('assignments, trial marking with automatic pass or approval, self re-marking, a daily cap, and 回评', async () => {
     const s = await seedMarkingExam(env.ds, app.get(BlobStore), {
-      allianceId, schoolIds, uploaderId: ids.get('scanner')!, studentsPerSchool: 3,
-      items: [{ label: '21', mode: MarkingMode.Double, maxScore: 10, step: 1, tolerance: 1 }, { label: '22', mode: MarkingMode.Single, maxScore: 10, step: 1, tolerance: 0 }],
+      allianceId,
+      schoolIds,
+      uploaderId: ids.get('scanner')!,
+      studentsPerSchool: 3,
+      items: [
+        { label: '21', mode: MarkingMode.Double, maxScore: 10, step: 1, tolerance: 1 },
+        { label: '22', mode: MarkingMode.Single, maxScore: 10, step: 1, tolerance: 0 },
+      ],
     });
     const [i1, i2] = s.items;
     const sn1 = s.snippets.get(i1.id)!;
@@ -224,15 +324,26 @@ describe('marking quality control with three markers, one lenient', () => {
     const truth = [3, 6, 2, 8, 5, 1];
     const indexIn = (list: { token: string }[], url: string) => list.findIndex((x) => x.token === url.split('/').pop());
     const next = (user: string, body: object) => as(user).post('/api/marking/next', { examId: s.exam.id, ...body });
-    const submit = (user: string, taskId: number, score: number) => as(user).post(`/api/marking/tasks/${taskId}/submit`, { score, clientId: clientId() });
+    const submit = (user: string, taskId: number, score: number) =>
+      as(user).post(`/api/marking/tasks/${taskId}/submit`, { score, clientId: clientId() });
 
     // 题块: A is assigned item 21 only, B both items, L item 22; N, with no assignment at all, gets nothing.
     expect((await next('N', {})).status).toBe(204);
     expect((await next('N', { itemId: i1.id })).status).toBe(204);
-    expect((await as('lead').put(`/api/marking/items/${i1.id}/assignments`, { markerIds: [ids.get('A'), ids.get('B')] })).body.markers.map((m: { markerId: number }) => m.markerId)).toEqual([ids.get('A'), ids.get('B')]);
-    expect((await as('lead').put(`/api/marking/items/${i2.id}/assignments`, { markerIds: [ids.get('B'), ids.get('L')] })).status).toBe(200);
+    expect(
+      (
+        await as('lead').put(`/api/marking/items/${i1.id}/assignments`, { markerIds: [ids.get('A'), ids.get('B')] })
+      ).body.markers.map((m: { markerId: number }) => m.markerId),
+    ).toEqual([ids.get('A'), ids.get('B')]);
+    expect(
+      (await as('lead').put(`/api/marking/items/${i2.id}/assignments`, { markerIds: [ids.get('B'), ids.get('L')] }))
+        .status,
+    ).toBe(200);
     expect((await next('N', {})).status).toBe(204);
-    const open21 = await env.ds.query(`SELECT COUNT(*) AS n FROM marking_task WHERE item_id = ? AND status = 'pending'`, [i1.id]);
+    const open21 = await env.ds.query(
+      `SELECT COUNT(*) AS n FROM marking_task WHERE item_id = ? AND status = 'pending'`,
+      [i1.id],
+    );
     expect(Number(open21[0].n)).toBeGreaterThan(0);
     const notMarker = await as('lead').put(`/api/marking/items/${i1.id}/assignments`, { markerIds: [ids.get('lead')] });
     expect(notMarker.status).toBe(400);
@@ -242,8 +353,20 @@ describe('marking quality control with three markers, one lenient', () => {
 
     // 试评 on item 22: two answers with definitive scores, automatic pass at 100 % agreement.
     await as('lead').put(`/api/marking/items/${i2.id}/qc`, { trialRequired: true, trialPassRate: 1 });
-    for (const k of [0, 1]) expect((await as('lead').post(`/api/marking/items/${i2.id}/references`, { token: sn2[k].token, kind: 'trial', score: truth[k] })).status).toBe(200);
-    for (const [user, off] of [['B', 0], ['L', 3]] as const) {
+    for (const k of [0, 1])
+      expect(
+        (
+          await as('lead').post(`/api/marking/items/${i2.id}/references`, {
+            token: sn2[k].token,
+            kind: 'trial',
+            score: truth[k],
+          })
+        ).status,
+      ).toBe(200);
+    for (const [user, off] of [
+      ['B', 0],
+      ['L', 3],
+    ] as const) {
       for (let n = 0; n < 2; n++) {
         const t = await next(user, { itemId: i2.id });
         expect(t.status).toBe(200);
@@ -258,9 +381,14 @@ describe('marking quality control with three markers, one lenient', () => {
     expect(indexIn(sn2, b.body.snippetUrl)).toBeGreaterThanOrEqual(2);
     expect((await next('L', { itemId: i2.id })).status).toBe(204);
     let con = (await as('lead').get(`/api/marking/console?examId=${s.exam.id}`)).body;
-    const lOn2 = con.items.find((x: { itemId: number }) => x.itemId === i2.id).markers.find((m: { markerId: number }) => m.markerId === ids.get('L'));
+    const lOn2 = con.items
+      .find((x: { itemId: number }) => x.itemId === i2.id)
+      .markers.find((m: { markerId: number }) => m.markerId === ids.get('L'));
     expect(lOn2).toMatchObject({ phase: 'trial', trial: { marked: 2, agreed: 0, references: 2, verdict: 'fail' } });
-    expect((await as('lead').post(`/api/marking/items/${i2.id}/markers/${ids.get('L')}/approve`)).body).toMatchObject({ phase: 'live', suspended: false });
+    expect((await as('lead').post(`/api/marking/items/${i2.id}/markers/${ids.get('L')}/approve`)).body).toMatchObject({
+      phase: 'live',
+      suspended: false,
+    });
     expect((await next('L', { itemId: i2.id })).status).toBe(200);
 
     // Item 21: self re-marking at a set rate, and a daily cap of 6 marks.
@@ -296,12 +424,22 @@ describe('marking quality control with three markers, one lenient', () => {
     const change = { score: truth[aMarks[0].k] + 1, clientId: clientId() };
     const changed = await as('A').post(`/api/marking/marks/${first.markEventId}/revise`, change);
     expect(changed.status).toBe(200);
-    expect((await as('A').post(`/api/marking/marks/${first.markEventId}/revise`, change)).body.markEventId).toBe(changed.body.markEventId); // repeated: one mark
-    expect((await as('A').post(`/api/marking/marks/${first.markEventId}/revise`, { score: 1, clientId: clientId() })).status).toBe(409);
-    expect((await as('B').post(`/api/marking/marks/${changed.body.markEventId}/revise`, { score: 1, clientId: clientId() })).status).toBe(404);
+    expect((await as('A').post(`/api/marking/marks/${first.markEventId}/revise`, change)).body.markEventId).toBe(
+      changed.body.markEventId,
+    ); // repeated: one mark
+    expect(
+      (await as('A').post(`/api/marking/marks/${first.markEventId}/revise`, { score: 1, clientId: clientId() })).status,
+    ).toBe(409);
+    expect(
+      (await as('B').post(`/api/marking/marks/${changed.body.markEventId}/revise`, { score: 1, clientId: clientId() }))
+        .status,
+    ).toBe(404);
     const old = await env.ds.getRepository(MarkEvent).findOneByOrFail({ id: first.markEventId });
     expect(old.score).toBe(truth[aMarks[0].k]); // the old event is untouched
-    expect(await env.ds.getRepository(MarkSupersession).findOneBy({ markEventId: old.id })).toMatchObject({ reason: 'review', replacementEventId: changed.body.markEventId });
+    expect(await env.ds.getRepository(MarkSupersession).findOneBy({ markEventId: old.id })).toMatchObject({
+      reason: 'review',
+      replacementEventId: changed.body.markEventId,
+    });
 
     // B marks the other rounds: finals use A's changed mark, and then 回评 can no longer change them.
     for (let n = 0; n < 20; n++) {
@@ -309,16 +447,23 @@ describe('marking quality control with three markers, one lenient', () => {
       if (t.status === 204) break;
       expect((await submit('B', t.body.taskId, truth[indexIn(sn1, t.body.snippetUrl)])).status).toBe(200);
     }
-    const f0 = await env.ds.getRepository(FinalItemScore).findOneByOrFail({ studentId: s.students[aMarks[0].k].id, itemId: i1.id });
+    const f0 = await env.ds
+      .getRepository(FinalItemScore)
+      .findOneByOrFail({ studentId: s.students[aMarks[0].k].id, itemId: i1.id });
     expect(f0.score).toBe(truth[aMarks[0].k] + 1); // mean of A's changed mark and B's, rounded half up
     const after = (await as('A').get(`/api/marking/review?itemId=${i1.id}`)).body.marks;
     const latest = after.find((m: { markEventId: number }) => m.markEventId === changed.body.markEventId);
     expect(latest.changeable).toBe(false);
-    const late = await as('A').post(`/api/marking/marks/${changed.body.markEventId}/revise`, { score: 0, clientId: clientId() });
+    const late = await as('A').post(`/api/marking/marks/${changed.body.markEventId}/revise`, {
+      score: 0,
+      clientId: clientId(),
+    });
     expect(late.status).toBe(409);
     expect(late.body.message).toBe('该答卷已出分，不能再修改');
     con = (await as('lead').get(`/api/marking/console?examId=${s.exam.id}`)).body;
-    const aOn1 = con.items.find((x: { itemId: number }) => x.itemId === i1.id).markers.find((m: { markerId: number }) => m.markerId === ids.get('A'));
+    const aOn1 = con.items
+      .find((x: { itemId: number }) => x.itemId === i1.id)
+      .markers.find((m: { markerId: number }) => m.markerId === ids.get('A'));
     expect(aOn1).toMatchObject({ assigned: true, selfChecks: 1, selfConsistency: 1, count: 5 });
   });
   it('serves the subject-lead console page, and refuses the console API to markers and other subjects', async () => {
@@ -332,30 +477,56 @@ describe('marking quality control with three markers, one lenient', () => {
     expect(cn.status).toBe(200);
     expect(cn.body.items).toEqual([]); // a 语文 lead sees no 数学 item
     const mine = await as('lead').get(`/api/marking/console?examId=${s.exam.id}`);
-    expect(mine.body.items.map((i: { label: string; minutesLeft: number | null }) => [i.label, i.minutesLeft])).toEqual([['20', null]]); // nothing marked yet: no pace
-    expect((await as('lead').post(`/api/marking/items/${s.items[0].id}/markers/${ids.get('A')}/suspend`, { reason: 7 })).status).toBe(400);
+    expect(mine.body.items.map((i: { label: string; minutesLeft: number | null }) => [i.label, i.minutesLeft])).toEqual(
+      [['20', null]],
+    ); // nothing marked yet: no pace
+    expect(
+      (await as('lead').post(`/api/marking/items/${s.items[0].id}/markers/${ids.get('A')}/suspend`, { reason: 7 }))
+        .status,
+    ).toBe(400);
   });
 
   it('a reference answer settles nothing unless the lead says so; arbitration only for answers waiting for it; overrides need a reason', async () => {
     const s = await seedExam(MarkingMode.DoubleArbitration, 2); // 4 answers; A, B and L assigned
     const item = s.items[0];
     const sn = s.snippets.get(item.id)!;
-    await env.ds.query('UPDATE marking_task SET shuffle_key = (SELECT 2 * COUNT(*) FROM answer_snippet x WHERE x.item_id = ? AND x.id < marking_task.snippet_id) + round WHERE item_id = ?', [item.id, item.id]);
-    const finalOf = async (k: number) => (await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[k].id, itemId: item.id }))?.score ?? null;
-    const arbitrate = (k: number, body: object) => as('lead').post(`/api/marking/snippets/${sn[k].token}/arbitrate`, body);
+    await env.ds.query(
+      'UPDATE marking_task SET shuffle_key = (SELECT 2 * COUNT(*) FROM answer_snippet x WHERE x.item_id = ? AND x.id < marking_task.snippet_id) + round WHERE item_id = ?',
+      [item.id, item.id],
+    );
+    const finalOf = async (k: number) =>
+      (await env.ds.getRepository(FinalItemScore).findOneBy({ studentId: s.students[k].id, itemId: item.id }))?.score ??
+      null;
+    const arbitrate = (k: number, body: object) =>
+      as('lead').post(`/api/marking/snippets/${sn[k].token}/arbitrate`, body);
     const mark = async (user: string, expected: number, score: number) => {
       const t = await as(user).post('/api/marking/next', { itemId: item.id });
       expect(t.status).toBe(200);
       expect(t.body.snippetUrl.split('/').pop()).toBe(sn[expected].token);
-      expect((await as(user).post(`/api/marking/tasks/${t.body.taskId}/submit`, { score, clientId: clientId() })).status).toBe(200);
+      expect(
+        (await as(user).post(`/api/marking/tasks/${t.body.taskId}/submit`, { score, clientId: clientId() })).status,
+      ).toBe(200);
     };
 
     // A seed's definitive score is for quality control: the answer stays in live marking, no final score appears.
-    expect((await as('lead').post(`/api/marking/items/${item.id}/references`, { token: sn[0].token, kind: 'seed', score: 7 })).status).toBe(200);
+    expect(
+      (
+        await as('lead').post(`/api/marking/items/${item.id}/references`, {
+          token: sn[0].token,
+          kind: 'seed',
+          score: 7,
+        })
+      ).status,
+    ).toBe(200);
     expect(await finalOf(0)).toBeNull();
     const open0 = await env.ds.getRepository(MarkingTask).findBy({ snippetId: sn[0].id, kind: 'live' as never });
     expect(open0.map((t) => t.status)).toEqual([TaskStatus.Pending, TaskStatus.Pending]);
-    const noReason = await as('lead').post(`/api/marking/items/${item.id}/references`, { token: sn[0].token, kind: 'seed', score: 7, asFinal: true });
+    const noReason = await as('lead').post(`/api/marking/items/${item.id}/references`, {
+      token: sn[0].token,
+      kind: 'seed',
+      score: 7,
+      asFinal: true,
+    });
     expect(noReason.status).toBe(400);
     expect(noReason.body.message).toBe('将标准分定为最终得分必须填写原因');
 
@@ -380,9 +551,17 @@ describe('marking quality control with three markers, one lenient', () => {
     expect(over.status).toBe(200);
     expect(over.body).toMatchObject({ score: 7, basis: 'arbitration' });
     expect(await finalOf(0)).toBe(7);
-    const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.override', entityId: String(sn[0].id) });
+    const audit = await env.ds
+      .getRepository(AuditLog)
+      .findOneByOrFail({ action: 'marking.override', entityId: String(sn[0].id) });
     expect(audit.userId).toBe(ids.get('lead'));
-    expect(audit.detail).toMatchObject({ score: 7, previousScore: 6, previousRule: 'double_arbitration-v1', stateBefore: 'final', reason: '复核：第二步应得分' });
+    expect(audit.detail).toMatchObject({
+      score: 7,
+      previousScore: 6,
+      previousRule: 'double_arbitration-v1',
+      stateBefore: 'final',
+      reason: '复核：第二步应得分',
+    });
     // Override of an answer that has no final score yet: refused.
     expect((await arbitrate(1, { score: 3, override: true, reason: '提前定分' })).status).toBe(409);
 
@@ -396,7 +575,13 @@ describe('marking quality control with three markers, one lenient', () => {
     const arb = await arbitrate(1, { score: 4, reason: '按评分细则' });
     expect(arb.status).toBe(200);
     expect(await finalOf(1)).toBe(4);
-    expect((await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'marking.arbitrate', entityId: String(sn[1].id) })).detail).toMatchObject({ stateBefore: 'need_arbitration', previousScore: null });
+    expect(
+      (
+        await env.ds
+          .getRepository(AuditLog)
+          .findOneByOrFail({ action: 'marking.arbitrate', entityId: String(sn[1].id) })
+      ).detail,
+    ).toMatchObject({ stateBefore: 'need_arbitration', previousScore: null });
     // Arbitrated once: a second arbitration is an override, refused without one.
     expect((await arbitrate(1, { score: 5 })).status).toBe(409);
     expect(await finalOf(1)).toBe(4);

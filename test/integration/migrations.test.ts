@@ -9,12 +9,33 @@ describe('migrations on a fresh database', () => {
   afterAll(() => env.cleanup());
 
   it('creates every core table with DECIMAL scores', async () => {
-    const rows: { TABLE_NAME: string }[] = await env.ds.query('SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
+    const rows: { TABLE_NAME: string }[] = await env.ds.query(
+      'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+    );
     const tables = rows.map((r) => r.TABLE_NAME);
-    for (const t of ['alliance', 'school', 'school_class', 'student', 'user', 'user_role', 'exam', 'paper', 'item', 'scanned_page', 'objective_response', 'answer_snippet', 'marking_task', 'mark_event', 'final_item_score', 'report']) {
+    for (const t of [
+      'alliance',
+      'school',
+      'school_class',
+      'student',
+      'user',
+      'user_role',
+      'exam',
+      'paper',
+      'item',
+      'scanned_page',
+      'objective_response',
+      'answer_snippet',
+      'marking_task',
+      'mark_event',
+      'final_item_score',
+      'report',
+    ]) {
       expect(tables).toContain(t);
     }
-    const cols: { DATA_TYPE: string }[] = await env.ds.query("SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND COLUMN_NAME = 'score'");
+    const cols: { DATA_TYPE: string }[] = await env.ds.query(
+      "SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND COLUMN_NAME = 'score'",
+    );
     expect(cols[0].DATA_TYPE).toBe('decimal');
   });
 
@@ -23,7 +44,9 @@ describe('migrations on a fresh database', () => {
   });
 
   it('enforces one mark per client id and several marks per answer', async () => {
-    const fk: unknown[] = await env.ds.query("SELECT CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND CONSTRAINT_TYPE = 'UNIQUE'");
+    const fk: unknown[] = await env.ds.query(
+      "SELECT CONSTRAINT_NAME FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mark_event' AND CONSTRAINT_TYPE = 'UNIQUE'",
+    );
     expect(fk.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -32,12 +55,26 @@ describe('migrations on a fresh database', () => {
     const [{ id: allianceId }] = await env.ds.query('SELECT MAX(id) AS id FROM alliance');
     await env.ds.query("INSERT INTO `user` (username, display_name, password_hash) VALUES ('dup', 'dup', 'x')");
     const [{ id: userId }] = await env.ds.query('SELECT MAX(id) AS id FROM `user`');
-    const grant = "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'admin', ?, NULL, NULL)";
+    const grant =
+      "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'admin', ?, NULL, NULL)";
     await env.ds.query(grant, [userId, allianceId]);
     await expect(env.ds.query(grant, [userId, allianceId])).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
-    await env.ds.query("INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '数学')", [userId, allianceId]);
-    await expect(env.ds.query("INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '数学')", [userId, allianceId])).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
-    await env.ds.query("INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '语文')", [userId, allianceId]);
-    expect(Number((await env.ds.query('SELECT COUNT(*) AS n FROM user_role WHERE user_id = ?', [userId]))[0].n)).toBe(3);
+    await env.ds.query(
+      "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '数学')",
+      [userId, allianceId],
+    );
+    await expect(
+      env.ds.query(
+        "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '数学')",
+        [userId, allianceId],
+      ),
+    ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    await env.ds.query(
+      "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject) VALUES (?, 'subject_lead', ?, NULL, '语文')",
+      [userId, allianceId],
+    );
+    expect(Number((await env.ds.query('SELECT COUNT(*) AS n FROM user_role WHERE user_id = ?', [userId]))[0].n)).toBe(
+      3,
+    );
   });
 });

@@ -14,11 +14,19 @@ describe('OMR robustness corpus (sampled)', () => {
     // pixels of A4) at 150 dpi, and its hardest at 200. The bench runs all.
     const at300 = ['旋转 ±10° rotate', '倒置 180°', '透视 perspective', '综合 combined'];
     const a3 = (c: string, dpi: number) => dpi === 150 || (dpi === 200 && c === 'A3 综合 combined');
-    rows = await runCorpus({ dpis: [150, 200, 300], sheets: SHEETS, seed: 7, only: (c, dpi) => (c.startsWith('A3 ') ? a3(c, dpi) : dpi !== 300 || at300.includes(c)) });
+    rows = await runCorpus({
+      dpis: [150, 200, 300],
+      sheets: SHEETS,
+      seed: 7,
+      only: (c, dpi) => (c.startsWith('A3 ') ? a3(c, dpi) : dpi !== 300 || at300.includes(c)),
+    });
     console.log(`OMR corpus, ${SHEETS} sheet(s) per condition and dpi\n${formatTable(rows)}`);
     const details = rows.flatMap((r) => r.wrongDetails.map((d) => `${r.dpi} dpi ${r.condition}: ${d}`));
     if (details.length) console.log(details.join('\n'));
-    if (process.env.OMR_CORPUS_VERBOSE) console.log(rows.flatMap((r) => r.reviewDetails.map((d) => `${r.dpi} dpi ${r.condition}: review ${d}`)).join('\n'));
+    if (process.env.OMR_CORPUS_VERBOSE)
+      console.log(
+        rows.flatMap((r) => r.reviewDetails.map((d) => `${r.dpi} dpi ${r.condition}: review ${d}`)).join('\n'),
+      );
   }, 290_000);
 
   const sum = (k: keyof ConditionTally) => rows.reduce((s, r) => s + (r[k] as number), 0);

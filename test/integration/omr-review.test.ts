@@ -38,7 +38,9 @@ describe('OMR review queue, blank pages, turned pages', () => {
     env = await createTestEnv('omr_review');
     fx = await seedScanExam(env.ds, { studentsA: 4, studentsB: 1 });
     const pw = 'pass-1234';
-    uploaderId = (await createUser(env.ds, 'scanA', pw, [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA }])).id;
+    uploaderId = (
+      await createUser(env.ds, 'scanA', pw, [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA }])
+    ).id;
     await createUser(env.ds, 'scanB', pw, [{ role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolB }]);
     await createUser(env.ds, 'admin', pw, [{ role: Role.Admin, allianceId: fx.allianceId }]);
     await createUser(env.ds, 'marker', pw, [{ role: Role.Marker, allianceId: fx.allianceId, subject: '数学' }]);
@@ -46,7 +48,8 @@ describe('OMR review queue, blank pages, turned pages', () => {
     await app.init();
     ingest = app.get(ScanIngestService);
     blobs = app.get(BlobStore);
-    for (const u of ['scanA', 'scanB', 'admin', 'marker']) tokens[u] = (await http().post('/api/auth/login').send({ username: u, password: pw })).body.token;
+    for (const u of ['scanA', 'scanB', 'admin', 'marker'])
+      tokens[u] = (await http().post('/api/auth/login').send({ username: u, password: pw })).body.token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -54,22 +57,54 @@ describe('OMR review queue, blank pages, turned pages', () => {
   });
 
   /** Page `pageNo` of a student's sheet (items 1–6 answered A, B, C, D, A, B), with `extra` marks drawn on top. */
-  async function sheetPage(examNo: string, pageNo: number, extra: { item: number; option: number; style: 'half' | 'fill' }[] = []) {
+  async function sheetPage(
+    examNo: string,
+    pageNo: number,
+    extra: { item: number; option: number; style: 'half' | 'fill' }[] = [],
+  ) {
     const choices = Object.fromEntries(fx.items.slice(0, 6).map((it, n) => [it.id, 'ABCDAB'[n]]));
     for (const e of extra) delete choices[fx.items[e.item - 1].id];
-    const img = renderSyntheticPage(fx.layout, pageNo, { examNo, choices, subjective: {} }, { dpi: DPI, distortion: NO_DISTORTION, seed: 5 });
+    const img = renderSyntheticPage(
+      fx.layout,
+      pageNo,
+      { examNo, choices, subjective: {} },
+      { dpi: DPI, distortion: NO_DISTORTION, seed: 5 },
+    );
     const page = fx.layout.pages.find((p) => p.pageNo === pageNo)!;
     const rng = mulberry32(9);
-    for (const e of extra) drawMark(img, DPI / 72, page.objective.find((b) => b.itemId === fx.items[e.item - 1].id)!.bubbles[e.option], e.style, rng);
+    for (const e of extra)
+      drawMark(
+        img,
+        DPI / 72,
+        page.objective.find((b) => b.itemId === fx.items[e.item - 1].id)!.bubbles[e.option],
+        e.style,
+        rng,
+      );
     return img;
   }
 
   async function batch(files: Buffer[]): Promise<ScannedPage[]> {
-    const b = await env.ds.getRepository(ScanBatch).save({ examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploaderId, originalName: 'omr', pageCount: files.length });
+    const b = await env.ds.getRepository(ScanBatch).save({
+      examId: fx.exam.id,
+      schoolId: fx.schoolA,
+      uploadedBy: uploaderId,
+      originalName: 'omr',
+      pageCount: files.length,
+    });
     const out: ScannedPage[] = [];
     for (const [n, data] of files.entries()) {
       const { key, hash } = await blobs.putContentAddressed('scans', data, '.png');
-      out.push(await env.ds.getRepository(ScannedPage).save({ examId: fx.exam.id, batchId: b.id, schoolId: fx.schoolA, contentHash: hash, blobKey: key, originalName: `p${n}.png`, status: PageStatus.Queued }));
+      out.push(
+        await env.ds.getRepository(ScannedPage).save({
+          examId: fx.exam.id,
+          batchId: b.id,
+          schoolId: fx.schoolA,
+          contentHash: hash,
+          blobKey: key,
+          originalName: `p${n}.png`,
+          status: PageStatus.Queued,
+        }),
+      );
     }
     return out;
   }
@@ -92,7 +127,9 @@ describe('OMR review queue, blank pages, turned pages', () => {
 
     const responses = await env.ds.getRepository(ObjectiveResponse).findBy({ studentId: student().id });
     expect(responses.map((r) => r.itemId).sort((a, b) => a - b)).toEqual(fx.items.slice(2, 6).map((i) => i.id));
-    const reviews = await env.ds.getRepository(OmrReview).find({ where: { studentId: student().id }, order: { itemId: 'ASC' } });
+    const reviews = await env.ds
+      .getRepository(OmrReview)
+      .find({ where: { studentId: student().id }, order: { itemId: 'ASC' } });
     expect(reviews.map((r) => [r.itemId, r.status, r.verdict, r.options, r.readMarked])).toEqual([
       [fx.items[0].id, 'open', 'ambiguous', 'ABCD', ''],
       [fx.items[1].id, 'open', 'ambiguous', 'ABCD', 'B'],
@@ -104,24 +141,41 @@ describe('OMR review queue, blank pages, turned pages', () => {
   });
 
   it('lists the queue for the scanner of the school (and an admin), with a crop that is an upright JPEG of the item', async () => {
-    const res = await http().get(`/api/exams/${fx.exam.id}/omr-review?schoolId=${fx.schoolA}`).set(as('scanA')).expect(200);
+    const res = await http()
+      .get(`/api/exams/${fx.exam.id}/omr-review?schoolId=${fx.schoolA}`)
+      .set(as('scanA'))
+      .expect(200);
     expect(res.body.open).toBe(2);
-    const st = await http().get(`/api/exams/${fx.exam.id}/scan-status?schoolId=${fx.schoolA}`).set(as('scanA')).expect(200);
+    const st = await http()
+      .get(`/api/exams/${fx.exam.id}/scan-status?schoolId=${fx.schoolA}`)
+      .set(as('scanA'))
+      .expect(200);
     expect(st.body).toMatchObject({ processed: 1, omrReview: 2 });
     expect(res.body.items.map((i: { itemLabel: string; examNo: string }) => [i.itemLabel, i.examNo])).toEqual([
       ['1', student().examNo],
       ['2', student().examNo],
     ]);
     const first = res.body.items[0];
-    expect(first).toMatchObject({ id: reviewId, options: ['A', 'B', 'C', 'D'], verdict: 'ambiguous', cropUrl: `/api/omr-review/${reviewId}/crop`, pageImageUrl: `/api/scans/pages/${ambiguousPage.id}/image` });
+    expect(first).toMatchObject({
+      id: reviewId,
+      options: ['A', 'B', 'C', 'D'],
+      verdict: 'ambiguous',
+      cropUrl: `/api/omr-review/${reviewId}/crop`,
+      pageImageUrl: `/api/scans/pages/${ambiguousPage.id}/image`,
+    });
     expect(first.reason).toContain('填涂不清');
     expect(first.fills).toHaveLength(4);
 
-    const crop = await http().get(first.cropUrl).set(as('scanA')).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const crop = await http()
+      .get(first.cropUrl)
+      .set(as('scanA'))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(crop.headers['content-type']).toBe('image/jpeg');
     const meta = await sharp(crop.body as Buffer).metadata();
     // four bubbles 19 pt apart plus the label: wide and low
@@ -137,46 +191,100 @@ describe('OMR review queue, blank pages, turned pages', () => {
 
   it('resolves an item: scores it by the key, closes the review and audits it; bad input is refused in Chinese', async () => {
     await http().post(`/api/omr-review/${reviewId}/resolve`).set(as('scanB')).send({ marked: 'B' }).expect(403);
-    const bad = await http().post(`/api/omr-review/${reviewId}/resolve`).set(as('scanA')).send({ marked: 'E' }).expect(400);
+    const bad = await http()
+      .post(`/api/omr-review/${reviewId}/resolve`)
+      .set(as('scanA'))
+      .send({ marked: 'E' })
+      .expect(400);
     expect(bad.body.message).toContain('没有选项 E');
     await http().post(`/api/omr-review/${reviewId}/resolve`).set(as('scanA')).send({}).expect(400);
-    expect(await env.ds.getRepository(ObjectiveResponse).findOneBy({ studentId: student().id, itemId: item1().id })).toBeNull();
+    expect(
+      await env.ds.getRepository(ObjectiveResponse).findOneBy({ studentId: student().id, itemId: item1().id }),
+    ).toBeNull();
 
-    const ok = await http().post(`/api/omr-review/${reviewId}/resolve`).set(as('scanA')).send({ marked: 'b' }).expect(200);
+    const ok = await http()
+      .post(`/api/omr-review/${reviewId}/resolve`)
+      .set(as('scanA'))
+      .send({ marked: 'b' })
+      .expect(200);
     expect(ok.body).toMatchObject({ id: reviewId, status: 'resolved', resolvedMarked: 'B', score: 3 });
-    const response = await env.ds.getRepository(ObjectiveResponse).findOneByOrFail({ studentId: student().id, itemId: item1().id });
+    const response = await env.ds
+      .getRepository(ObjectiveResponse)
+      .findOneByOrFail({ studentId: student().id, itemId: item1().id });
     expect([response.marked, response.score, response.pageId]).toEqual(['B', 3, ambiguousPage.id]);
-    const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'resolve_omr_review', entityId: String(reviewId) });
+    const audit = await env.ds
+      .getRepository(AuditLog)
+      .findOneByOrFail({ action: 'resolve_omr_review', entityId: String(reviewId) });
     expect(audit.detail).toMatchObject({ itemId: item1().id, marked: 'B', score: 3, readMarked: '' });
 
     // blank is a valid decision too
-    const other = await env.ds.getRepository(OmrReview).findOneByOrFail({ studentId: student().id, itemId: fx.items[1].id });
-    const blank = await http().post(`/api/omr-review/${other.id}/resolve`).set(as('admin')).send({ marked: '' }).expect(200);
+    const other = await env.ds
+      .getRepository(OmrReview)
+      .findOneByOrFail({ studentId: student().id, itemId: fx.items[1].id });
+    const blank = await http()
+      .post(`/api/omr-review/${other.id}/resolve`)
+      .set(as('admin'))
+      .send({ marked: '' })
+      .expect(200);
     expect(blank.body).toMatchObject({ status: 'resolved', resolvedMarked: '', score: 0 });
-    const open = await http().get(`/api/exams/${fx.exam.id}/omr-review?schoolId=${fx.schoolA}`).set(as('scanA')).expect(200);
+    const open = await http()
+      .get(`/api/exams/${fx.exam.id}/omr-review?schoolId=${fx.schoolA}`)
+      .set(as('scanA'))
+      .expect(200);
     expect(open.body).toEqual({ open: 0, items: [] });
   });
 
   it('reading the page again changes nothing: the resolution stands, no review reopens', async () => {
-    const before = await env.ds.getRepository(ObjectiveResponse).find({ where: { studentId: student().id }, order: { itemId: 'ASC' } });
+    const before = await env.ds
+      .getRepository(ObjectiveResponse)
+      .find({ where: { studentId: student().id }, order: { itemId: 'ASC' } });
     await ingest.ingestPage(ambiguousPage.id);
-    expect(await env.ds.getRepository(ObjectiveResponse).find({ where: { studentId: student().id }, order: { itemId: 'ASC' } })).toEqual(before);
-    expect(await env.ds.getRepository(OmrReview).countBy({ studentId: student().id, status: OmrReviewStatus.Open })).toBe(0);
+    expect(
+      await env.ds
+        .getRepository(ObjectiveResponse)
+        .find({ where: { studentId: student().id }, order: { itemId: 'ASC' } }),
+    ).toEqual(before);
+    expect(
+      await env.ds.getRepository(OmrReview).countBy({ studentId: student().id, status: OmrReviewStatus.Open }),
+    ).toBe(0);
   });
 
   it('skips blank back pages (duplex scans) and still links page 2 to its page 1; reads pages turned by 10° and upside down', async () => {
     const s = fx.studentsA[1];
     const t = fx.studentsA[2];
     const white = await encodeGray({ width: 1240, height: 1754, data: new Uint8Array(1240 * 1754).fill(246) }, 'png');
-    const rotated = await sharp(await encodeGray(await sheetPage(t.examNo, 1), 'png')).rotate(-9.5, { background: '#f6f6f6' }).greyscale().png().toBuffer();
-    const upsideDown = await sharp(await encodeGray(await sheetPage(t.examNo, 2), 'png')).rotate(180).png().toBuffer();
-    const files = [await encodeGray(await sheetPage(s.examNo, 1), 'png'), white, await encodeGray(await sheetPage(s.examNo, 2), 'jpeg'), await encodeGray({ width: 1240, height: 1754, data: new Uint8Array(1240 * 1754).fill(250) }, 'png'), rotated, upsideDown];
+    const rotated = await sharp(await encodeGray(await sheetPage(t.examNo, 1), 'png'))
+      .rotate(-9.5, { background: '#f6f6f6' })
+      .greyscale()
+      .png()
+      .toBuffer();
+    const upsideDown = await sharp(await encodeGray(await sheetPage(t.examNo, 2), 'png'))
+      .rotate(180)
+      .png()
+      .toBuffer();
+    const files = [
+      await encodeGray(await sheetPage(s.examNo, 1), 'png'),
+      white,
+      await encodeGray(await sheetPage(s.examNo, 2), 'jpeg'),
+      await encodeGray({ width: 1240, height: 1754, data: new Uint8Array(1240 * 1754).fill(250) }, 'png'),
+      rotated,
+      upsideDown,
+    ];
     const pages = await batch(files);
     // pages in arrival order, as the worker would (page 2 may wait for its page 1)
     const outcomes = [];
     for (const p of pages) outcomes.push(await ingest.ingestPage(p.id));
-    expect(outcomes.map((o) => o.status)).toEqual(['processed', 'skipped', 'processed', 'skipped', 'processed', 'processed']);
-    const stored = await env.ds.getRepository(ScannedPage).find({ where: { batchId: pages[0].batchId }, order: { id: 'ASC' } });
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'processed',
+      'skipped',
+      'processed',
+      'skipped',
+      'processed',
+      'processed',
+    ]);
+    const stored = await env.ds
+      .getRepository(ScannedPage)
+      .find({ where: { batchId: pages[0].batchId }, order: { id: 'ASC' } });
     expect(stored.map((p) => [p.status, p.studentId, p.pageNo])).toEqual([
       ['processed', s.id, 1],
       ['skipped', null, null],
@@ -186,13 +294,18 @@ describe('OMR review queue, blank pages, turned pages', () => {
       ['processed', t.id, 2],
     ]);
     expect(stored[1].exceptionReason).toContain('空白页');
-    const st = await http().get(`/api/exams/${fx.exam.id}/scan-status?schoolId=${fx.schoolA}`).set(as('scanA')).expect(200);
+    const st = await http()
+      .get(`/api/exams/${fx.exam.id}/scan-status?schoolId=${fx.schoolA}`)
+      .set(as('scanA'))
+      .expect(200);
     expect(st.body).toMatchObject({ total: 7, processed: 5, skipped: 2, exception: 0, omrReview: 0 });
     expect(stored[4].alignment).toMatchObject({ upsideDown: false });
     expect(Math.abs((stored[4].alignment as { rotationDeg: number }).rotationDeg)).toBeGreaterThan(9);
     expect(stored[5].alignment).toMatchObject({ upsideDown: true });
     // the turned page was read right: items 1–6 as filled
-    const responses = await env.ds.getRepository(ObjectiveResponse).find({ where: { studentId: t.id }, order: { itemId: 'ASC' } });
+    const responses = await env.ds
+      .getRepository(ObjectiveResponse)
+      .find({ where: { studentId: t.id }, order: { itemId: 'ASC' } });
     expect(responses.map((r) => r.marked).join('')).toBe('ABCDAB');
   });
 });

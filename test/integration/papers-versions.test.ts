@@ -47,7 +47,14 @@ describe('paper versions and knowledge points on the database', () => {
       subject: '物理',
       title: '八年级物理',
       items: [
-        { label: '1', type: 'multiple_choice', maxScore: 4, answerKey: 'AB', partialCredit: 0.5, knowledgePoints: ['力学/牛顿第一定律'] },
+        {
+          label: '1',
+          type: 'multiple_choice',
+          maxScore: 4,
+          answerKey: 'AB',
+          partialCredit: 0.5,
+          knowledgePoints: ['力学/牛顿第一定律'],
+        },
         { label: '2(1)', type: 'subjective', maxScore: 6, knowledgePoints: ['牛顿第一定律'], cognitiveLevel: '运用' },
       ],
     });
@@ -67,7 +74,9 @@ describe('paper versions and knowledge points on the database', () => {
       ['1', null, 0.5, null, ['牛顿第一定律']],
       ['2(1)', '2', null, '运用', ['牛顿第一定律']],
     ]);
-    await expect(env.ds.getRepository(Paper).insert({ examId: exam.id, subject: '物理', title: 'dup', fullMarks: 1, version: 2 })).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    await expect(
+      env.ds.getRepository(Paper).insert({ examId: exam.id, subject: '物理', title: 'dup', fullMarks: 1, version: 2 }),
+    ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
   });
 
   it('adds knowledge-point paths idempotently, also when two requests race', async () => {
@@ -75,8 +84,17 @@ describe('paper versions and knowledge points on the database', () => {
     const body = { subject: '物理', paths: ['电学/欧姆定律', '电学/串联电路/电流'] };
     const [a, b] = await Promise.all([kps.addPaths(lead1, allianceId, body), kps.addPaths(lead2, allianceId, body)]);
     expect(a.added + b.added).toBe(4);
-    const rows = await env.ds.getRepository(KnowledgePoint).find({ where: { allianceId, subject: '物理' }, order: { path: 'ASC' } });
-    expect(rows.map((r) => r.path)).toEqual(['力学', '力学/牛顿第一定律', '电学', '电学/串联电路', '电学/串联电路/电流', '电学/欧姆定律']);
+    const rows = await env.ds
+      .getRepository(KnowledgePoint)
+      .find({ where: { allianceId, subject: '物理' }, order: { path: 'ASC' } });
+    expect(rows.map((r) => r.path)).toEqual([
+      '力学',
+      '力学/牛顿第一定律',
+      '电学',
+      '电学/串联电路',
+      '电学/串联电路/电流',
+      '电学/欧姆定律',
+    ]);
     const child = rows.find((r) => r.path === '电学/串联电路/电流')!;
     expect(rows.find((r) => r.id === child.parentId)!.path).toBe('电学/串联电路');
   });

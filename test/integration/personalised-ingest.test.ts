@@ -24,7 +24,8 @@ describe('personalised sheets at ingestion', () => {
   let uploaderId: number;
   const pages = () => env.ds.getRepository(ScannedPage);
 
-  const batchOf = (schoolId: number, files: { name: string; data: Buffer }[]) => storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId, uploadedBy: uploaderId, label: 'personal' }, files);
+  const batchOf = (schoolId: number, files: { name: string; data: Buffer }[]) =>
+    storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId, uploadedBy: uploaderId, label: 'personal' }, files);
 
   beforeAll(async () => {
     env = await createTestEnv('personal_ingest');
@@ -55,7 +56,11 @@ describe('personalised sheets at ingestion', () => {
     const shuffled = [gen.files[1], gen.files[3], gen.files[5], gen.files[4], gen.files[2], gen.files[0]];
     const owner = [s0, s1, s2, s2, s1, s0];
     const batch = await batchOf(fx.schoolA, shuffled);
-    for (const p of batch) expect(await ingest.ingestPage(p.id)).toEqual({ status: PageStatus.Processed, studentId: owner[batch.indexOf(p)].id });
+    for (const p of batch)
+      expect(await ingest.ingestPage(p.id)).toEqual({
+        status: PageStatus.Processed,
+        studentId: owner[batch.indexOf(p)].id,
+      });
     const read = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
     expect(read.map((p) => [p.status, p.studentId, p.pageNo, (p.alignment as { pageCode: string }).pageCode])).toEqual(
       owner.map((s, n) => [PageStatus.Processed, s.id, shuffled[n].pageNo, 'qr']),
@@ -72,17 +77,41 @@ describe('personalised sheets at ingestion', () => {
 
   it('turns disagreeing bubbles, a student of another school and a student not on the roster into exceptions', async () => {
     const [, , , s3, s4] = fx.studentsA;
-    const mismatch = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: s4.examNo, studentId: s3.id }], { seed: 12, dpi: 150 })).files[0];
-    const otherSchool = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '', studentId: fx.studentsB[0].id }], { seed: 13, dpi: 150 })).files[1];
-    const unknown = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '', studentId: 987654 }], { seed: 14, dpi: 150 })).files[0];
+    const mismatch = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: s4.examNo, studentId: s3.id }], {
+        seed: 12,
+        dpi: 150,
+      })
+    ).files[0];
+    const otherSchool = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '', studentId: fx.studentsB[0].id }], {
+        seed: 13,
+        dpi: 150,
+      })
+    ).files[1];
+    const unknown = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '', studentId: 987654 }], { seed: 14, dpi: 150 })
+    ).files[0];
     const batch = await batchOf(fx.schoolA, [mismatch, otherSchool, unknown]);
     const before = await env.ds.getRepository(ObjectiveResponse).count();
     const outcomes = [];
     for (const p of batch) outcomes.push(await ingest.ingestPage(p.id));
     expect(outcomes).toEqual([
-      { status: PageStatus.Exception, code: 'EXAMNO_MISMATCH', reason: `填涂的考号 ${s4.examNo} 与答题卡上印制的考生（${s3.name}，考号 ${s3.examNo}）不一致，请核对` },
-      { status: PageStatus.Exception, code: 'STUDENT_OTHER_SCHOOL', reason: `答题卡二维码中的考生（考号 ${fx.studentsB[0].examNo}）不是本校考生，请核对答题卡或交联盟管理员处理` },
-      { status: PageStatus.Exception, code: 'STUDENT_UNKNOWN', reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理' },
+      {
+        status: PageStatus.Exception,
+        code: 'EXAMNO_MISMATCH',
+        reason: `填涂的考号 ${s4.examNo} 与答题卡上印制的考生（${s3.name}，考号 ${s3.examNo}）不一致，请核对`,
+      },
+      {
+        status: PageStatus.Exception,
+        code: 'STUDENT_OTHER_SCHOOL',
+        reason: `答题卡二维码中的考生（考号 ${fx.studentsB[0].examNo}）不是本校考生，请核对答题卡或交联盟管理员处理`,
+      },
+      {
+        status: PageStatus.Exception,
+        code: 'STUDENT_UNKNOWN',
+        reason: '答题卡二维码中的考生不在名单中，请核对答题卡或交联盟管理员处理',
+      },
     ]);
     const stored = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
     expect(stored.map((p) => [p.status, p.studentId, p.pageNo])).toEqual([
@@ -95,13 +124,27 @@ describe('personalised sheets at ingestion', () => {
   }, 120_000);
 
   it('reads A3 sheets (two columns) of a second paper in the same batch as A4 sheets, each by its own frame', async () => {
-    const paper = await env.ds.getRepository(Paper).save({ examId: fx.exam.id, subject: '物理', title: '八年级物理', fullMarks: 60, status: PaperStatus.Locked });
+    const paper = await env.ds
+      .getRepository(Paper)
+      .save({ examId: fx.exam.id, subject: '物理', title: '八年级物理', fullMarks: 60, status: PaperStatus.Locked });
     const specs: Partial<Item>[] = [
-      ...['A', 'C', 'D', 'B'].map((k, n) => ({ label: String(n + 1), type: ItemType.SingleChoice, maxScore: 3, answerKey: k, optionCount: 4 })),
-      ...[60, 70, 80, 60, 70, 80, 60, 70].map((h, n) => ({ label: String(n + 5), type: ItemType.Subjective, maxScore: 8, boxHeightMm: h })),
+      ...['A', 'C', 'D', 'B'].map((k, n) => ({
+        label: String(n + 1),
+        type: ItemType.SingleChoice,
+        maxScore: 3,
+        answerKey: k,
+        optionCount: 4,
+      })),
+      ...[60, 70, 80, 60, 70, 80, 60, 70].map((h, n) => ({
+        label: String(n + 5),
+        type: ItemType.Subjective,
+        maxScore: 8,
+        boxHeightMm: h,
+      })),
     ];
     const items: Item[] = [];
-    for (const [n, spec] of specs.entries()) items.push(await env.ds.getRepository(Item).save({ paperId: paper.id, seq: n + 1, scoreStep: 1, ...spec }));
+    for (const [n, spec] of specs.entries())
+      items.push(await env.ds.getRepository(Item).save({ paperId: paper.id, seq: n + 1, scoreStep: 1, ...spec }));
     const layout = buildSheetLayout({
       paperSize: 'A3',
       examId: fx.exam.id,
@@ -109,19 +152,44 @@ describe('personalised sheets at ingestion', () => {
       title: paper.title,
       subject: paper.subject,
       examNoDigits: 8,
-      items: items.map((i) => ({ id: i.id, label: i.label, type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.boxHeightMm })),
+      items: items.map((i) => ({
+        id: i.id,
+        label: i.label,
+        type: i.type,
+        maxScore: i.maxScore,
+        optionCount: i.optionCount,
+        boxHeightMm: i.boxHeightMm,
+      })),
     });
     await env.ds.getRepository(Paper).update({ id: paper.id }, { layout: layout as never });
     expect(layout.pages).toHaveLength(2);
     // the right column of page 1 holds boxes
     expect(layout.pages[0].subjective.some((b) => b.box.x > layout.page.width / 2)).toBe(true);
 
-    const synthetic = items.map((i) => ({ id: i.id, type: i.type, maxScore: i.maxScore, scoreStep: i.scoreStep, answerKey: i.answerKey, optionCount: i.optionCount }));
+    const synthetic = items.map((i) => ({
+      id: i.id,
+      type: i.type,
+      maxScore: i.maxScore,
+      scoreStep: i.scoreStep,
+      answerKey: i.answerKey,
+      optionCount: i.optionCount,
+    }));
     const student = fx.studentsA[4];
-    const a3 = await generateSyntheticScans(layout, synthetic, [{ examNo: student.examNo }], { seed: 21, dpi: 150, distortion: 'slight', format: 'jpeg' });
-    const a4 = await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: student.examNo }], { seed: 22, dpi: 150, distortion: 'slight', format: 'jpeg' });
+    const a3 = await generateSyntheticScans(layout, synthetic, [{ examNo: student.examNo }], {
+      seed: 21,
+      dpi: 150,
+      distortion: 'slight',
+      format: 'jpeg',
+    });
+    const a4 = await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: student.examNo }], {
+      seed: 22,
+      dpi: 150,
+      distortion: 'slight',
+      format: 'jpeg',
+    });
     const batch = await batchOf(fx.schoolA, [...a3.files, ...a4.files]);
-    for (const p of batch) expect(await ingest.ingestPage(p.id)).toEqual({ status: PageStatus.Processed, studentId: student.id });
+    for (const p of batch)
+      expect(await ingest.ingestPage(p.id)).toEqual({ status: PageStatus.Processed, studentId: student.id });
     const read = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
     expect(read.map((p) => [p.paperId, p.pageNo, (p.alignment as { pageCode: string }).pageCode])).toEqual([
       [paper.id, 1, 'qr'],

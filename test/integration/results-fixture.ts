@@ -18,6 +18,7 @@ export const NAMES = { lead: '城关第一中学', member: '河口乡中学', co
 
 /** [q1, q2, q3] per student; null q3 = subjective marking not finished. q1/q2 objective (3 marks each, keys B and C), q3 subjective (14). */
 type Row = [number, number, number | null];
+// prettier-ignore
 const A_ROWS: Row[] = [
   [3, 3, 14], // 20
   [3, 3, 12], // 18
@@ -26,6 +27,7 @@ const A_ROWS: Row[] = [
   [3, 0, 8], // 11
   [0, 0, 6], // 6
 ];
+// prettier-ignore
 const B_ROWS: Row[] = [
   [3, 3, 10], // 16
   [3, 0, 9], // 12
@@ -35,6 +37,7 @@ const B_ROWS: Row[] = [
   [0, 0, 3], // 3
   [3, 3, null], // b7: incomplete, subjective not marked yet
 ];
+// prettier-ignore
 const C_ROWS: Row[] = [
   [3, 3, 10], // 16
   [3, 0, 10], // 13
@@ -50,7 +53,14 @@ export interface ResultsFixture {
   paperId: number;
   schools: { lead: number; member: number; comparison: number };
   itemIds: number[];
-  studentIds: { lead: number[]; member: number[]; comparison: number[]; absent: number; pendingException: number; otherGrade: number };
+  studentIds: {
+    lead: number[];
+    member: number[];
+    comparison: number[];
+    absent: number;
+    pendingException: number;
+    otherGrade: number;
+  };
   users: { admin: string; principalA: string; principalB: string; marker: string };
   password: string;
 }
@@ -59,29 +69,70 @@ export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<Re
   const alliance = await createAlliance(ds, '城南教联体', `CN${tag}${Date.now().toString(36)}`);
   const lead = await createSchool(ds, alliance.id, NAMES.lead, 'S01', SchoolKind.Lead, Locality.Urban);
   const member = await createSchool(ds, alliance.id, NAMES.member, 'S02', SchoolKind.Member, Locality.Rural);
-  const comparison = await createSchool(ds, alliance.id, NAMES.comparison, 'S99', SchoolKind.Comparison, Locality.Urban);
+  const comparison = await createSchool(
+    ds,
+    alliance.id,
+    NAMES.comparison,
+    'S99',
+    SchoolKind.Comparison,
+    Locality.Urban,
+  );
   const password = 'test-pass-123';
   const users = { admin: `adm_${tag}`, principalA: `pa_${tag}`, principalB: `pb_${tag}`, marker: `mk_${tag}` };
   const admin = await createUser(ds, users.admin, password, [{ role: Role.Admin, allianceId: alliance.id }]);
-  await createUser(ds, users.principalA, password, [{ role: Role.Principal, allianceId: alliance.id, schoolId: lead.id }]);
-  await createUser(ds, users.principalB, password, [{ role: Role.Principal, allianceId: alliance.id, schoolId: member.id }]);
+  await createUser(ds, users.principalA, password, [
+    { role: Role.Principal, allianceId: alliance.id, schoolId: lead.id },
+  ]);
+  await createUser(ds, users.principalB, password, [
+    { role: Role.Principal, allianceId: alliance.id, schoolId: member.id },
+  ]);
   await createUser(ds, users.marker, password, [{ role: Role.Marker, allianceId: alliance.id, subject: '数学' }]);
 
-  const exam = await ds.getRepository(Exam).save({ allianceId: alliance.id, name: '2025学年第一学期期中统考', grade: '七年级' });
-  const paper = await ds.getRepository(Paper).save({ examId: exam.id, subject: '数学', title: '七年级数学', fullMarks: 20, status: PaperStatus.Locked });
+  const exam = await ds
+    .getRepository(Exam)
+    .save({ allianceId: alliance.id, name: '2025学年第一学期期中统考', grade: '七年级' });
+  const paper = await ds
+    .getRepository(Paper)
+    .save({ examId: exam.id, subject: '数学', title: '七年级数学', fullMarks: 20, status: PaperStatus.Locked });
   const items = await ds.getRepository(Item).save([
-    { paperId: paper.id, seq: 1, label: '1', type: ItemType.SingleChoice, maxScore: 3, answerKey: 'B', knowledgePoints: ['有理数'] },
-    { paperId: paper.id, seq: 2, label: '2', type: ItemType.SingleChoice, maxScore: 3, answerKey: 'C', knowledgePoints: ['整式'] },
-    { paperId: paper.id, seq: 3, label: '3', type: ItemType.Subjective, maxScore: 14, answerKey: null, knowledgePoints: ['一元一次方程'] },
+    {
+      paperId: paper.id,
+      seq: 1,
+      label: '1',
+      type: ItemType.SingleChoice,
+      maxScore: 3,
+      answerKey: 'B',
+      knowledgePoints: ['有理数'],
+    },
+    {
+      paperId: paper.id,
+      seq: 2,
+      label: '2',
+      type: ItemType.SingleChoice,
+      maxScore: 3,
+      answerKey: 'C',
+      knowledgePoints: ['整式'],
+    },
+    {
+      paperId: paper.id,
+      seq: 3,
+      label: '3',
+      type: ItemType.Subjective,
+      maxScore: 14,
+      answerKey: null,
+      knowledgePoints: ['一元一次方程'],
+    },
   ]);
   const [q1, q2, q3] = items;
 
   let examNo = 20250001;
   let hash = 0;
-  const classOf = async (schoolId: number, name: string, grade: string) => ds.getRepository(SchoolClass).save({ schoolId, name, grade });
+  const classOf = async (schoolId: number, name: string, grade: string) =>
+    ds.getRepository(SchoolClass).save({ schoolId, name, grade });
   const student = async (schoolId: number, classId: number, name: string) =>
     ds.getRepository(Student).save({ allianceId: alliance.id, schoolId, classId, examNo: String(examNo++), name });
-  const batchOf = async (schoolId: number) => ds.getRepository(ScanBatch).save({ examId: exam.id, schoolId, uploadedBy: admin.id, originalName: 'batch.zip' });
+  const batchOf = async (schoolId: number) =>
+    ds.getRepository(ScanBatch).save({ examId: exam.id, schoolId, uploadedBy: admin.id, originalName: 'batch.zip' });
   const page = async (batchId: number, schoolId: number, studentId: number | null, status: PageStatus) =>
     ds.getRepository(ScannedPage).save({
       examId: exam.id,
@@ -109,7 +160,15 @@ export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<Re
         { examId: exam.id, pageId: p.id, studentId: st.id, itemId: q2.id, marked: s2 ? 'C' : '', score: s2 },
       ]);
       if (s3 !== null) {
-        await ds.getRepository(FinalItemScore).save({ examId: exam.id, paperId: paper.id, studentId: st.id, itemId: q3.id, score: s3, source: ScoreSource.Marking, ruleVersion: 'double-v1' });
+        await ds.getRepository(FinalItemScore).save({
+          examId: exam.id,
+          paperId: paper.id,
+          studentId: st.id,
+          itemId: q3.id,
+          score: s3,
+          source: ScoreSource.Marking,
+          ruleVersion: 'double-v1',
+        });
       }
     }
     return { ids, cls, batch };
@@ -125,7 +184,15 @@ export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<Re
   await page(b.batch.id, member.id, null, PageStatus.Exception); // unreadable, nobody known
   const c = await seed(comparison.id, '丙', C_ROWS);
   // A correction made through marking on an objective item must survive recomputation.
-  await ds.getRepository(FinalItemScore).save({ examId: exam.id, paperId: paper.id, studentId: c.ids[5], itemId: q1.id, score: 3, source: ScoreSource.Marking, ruleVersion: 'arbitration-v1' });
+  await ds.getRepository(FinalItemScore).save({
+    examId: exam.id,
+    paperId: paper.id,
+    studentId: c.ids[5],
+    itemId: q1.id,
+    score: 3,
+    source: ScoreSource.Marking,
+    ruleVersion: 'arbitration-v1',
+  });
 
   return {
     allianceId: alliance.id,
@@ -133,7 +200,14 @@ export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<Re
     paperId: paper.id,
     schools: { lead: lead.id, member: member.id, comparison: comparison.id },
     itemIds: items.map((i) => i.id),
-    studentIds: { lead: a.ids, member: b.ids, comparison: c.ids, absent: absent.id, pendingException: pending.id, otherGrade: otherGrade.id },
+    studentIds: {
+      lead: a.ids,
+      member: b.ids,
+      comparison: c.ids,
+      absent: absent.id,
+      pendingException: pending.id,
+      otherGrade: otherGrade.id,
+    },
     users,
     password,
   };

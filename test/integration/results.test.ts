@@ -30,13 +30,19 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
   const counts = async () => ({
     studentResults: await env.ds.getRepository(StudentResult).count({ where: { examId: fx.examId } }),
     finalScores: await env.ds.getRepository(FinalItemScore).count({ where: { examId: fx.examId } }),
-    objective: await env.ds.getRepository(FinalItemScore).count({ where: { examId: fx.examId, source: ScoreSource.Objective } }),
+    objective: await env.ds
+      .getRepository(FinalItemScore)
+      .count({ where: { examId: fx.examId, source: ScoreSource.Objective } }),
     analyses: await env.ds.getRepository(ExamAnalysis).count({ where: { examId: fx.examId } }),
     reports: await env.ds.getRepository(Report).count({ where: { examId: fx.examId } }),
   });
-  const analysis = async () => (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: fx.paperId })).data as ExamAnalysisData;
-  const principal = (schoolId: number) => new Actor(900, 'p', 'p', [{ role: Role.Principal, allianceId: fx.allianceId, schoolId, subject: null }]);
-  const admin = () => new Actor(901, 'a', 'a', [{ role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null }]);
+  const analysis = async () =>
+    (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: fx.paperId }))
+      .data as ExamAnalysisData;
+  const principal = (schoolId: number) =>
+    new Actor(900, 'p', 'p', [{ role: Role.Principal, allianceId: fx.allianceId, schoolId, subject: null }]);
+  const admin = () =>
+    new Actor(901, 'a', 'a', [{ role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null }]);
 
   beforeAll(async () => {
     env = await createTestEnv('results');
@@ -57,12 +63,21 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
 
     it('writes one result row per roster student of the exam grade, absent and incomplete included', async () => {
       // lead: 6 + absent; member: 7 + the one whose sheet is in the exceptions queue; comparison: 6. Not the 八年级 student.
-      expect(summary.papers).toEqual([{ paperId: fx.paperId, subject: '数学', roster: 21, absent: 1, incomplete: 2, included: 18 }]);
+      expect(summary.papers).toEqual([
+        { paperId: fx.paperId, subject: '数学', roster: 21, absent: 1, incomplete: 2, included: 18 },
+      ]);
       const rows = await env.ds.getRepository(StudentResult).find({ where: { examId: fx.examId } });
       expect(rows).toHaveLength(21);
       expect(rows.find((r) => r.studentId === fx.studentIds.otherGrade)).toBeUndefined();
-      expect(rows.find((r) => r.studentId === fx.studentIds.absent)).toMatchObject({ absent: true, total: null, schoolId: fx.schools.lead });
-      expect(rows.find((r) => r.studentId === fx.studentIds.pendingException)).toMatchObject({ absent: false, total: null });
+      expect(rows.find((r) => r.studentId === fx.studentIds.absent)).toMatchObject({
+        absent: true,
+        total: null,
+        schoolId: fx.schools.lead,
+      });
+      expect(rows.find((r) => r.studentId === fx.studentIds.pendingException)).toMatchObject({
+        absent: false,
+        total: null,
+      });
       expect(rows.find((r) => r.studentId === fx.studentIds.member[6])).toMatchObject({ absent: false, total: null }); // subjective not marked
       const totalOf = (ids: number[]) => ids.map((id) => rows.find((r) => r.studentId === id)!.total);
       expect(totalOf(fx.studentIds.lead)).toEqual([20, 18, 14, 13, 11, 6]);
@@ -72,14 +87,26 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
 
     it('takes objective final scores from OMR by the key without copying them, and lets a marking correction win', async () => {
       // OMR scores are read where ingestion wrote them (objective_response, rule key-v1): the job copies nothing.
-      expect(await env.ds.getRepository(FinalItemScore).count({ where: { examId: fx.examId, source: ScoreSource.Objective } })).toBe(0);
-      const fix = await env.ds.getRepository(FinalItemScore).findOneByOrFail({ studentId: fx.studentIds.comparison[5], itemId: fx.itemIds[0] });
+      expect(
+        await env.ds
+          .getRepository(FinalItemScore)
+          .count({ where: { examId: fx.examId, source: ScoreSource.Objective } }),
+      ).toBe(0);
+      const fix = await env.ds
+        .getRepository(FinalItemScore)
+        .findOneByOrFail({ studentId: fx.studentIds.comparison[5], itemId: fx.itemIds[0] });
       expect(fix).toMatchObject({ score: 3, source: ScoreSource.Marking, ruleVersion: 'arbitration-v1' });
-      const [omrFix] = await env.ds.query('SELECT score FROM objective_response WHERE student_id = ? AND item_id = ?', [fx.studentIds.comparison[5], fx.itemIds[0]]);
+      const [omrFix] = await env.ds.query('SELECT score FROM objective_response WHERE student_id = ? AND item_id = ?', [
+        fx.studentIds.comparison[5],
+        fx.itemIds[0],
+      ]);
       expect(Number(omrFix.score)).not.toBe(3); // the OMR reading differs: the total below counts the correction
       const rows = await env.ds.getRepository(StudentResult).find({ where: { examId: fx.examId } });
       expect(rows.find((r) => r.studentId === fx.studentIds.comparison[5])!.total).toBe(12);
-      const [omr] = await env.ds.query('SELECT score FROM objective_response WHERE student_id = ? AND item_id = ?', [fx.studentIds.lead[0], fx.itemIds[1]]);
+      const [omr] = await env.ds.query('SELECT score FROM objective_response WHERE student_id = ? AND item_id = ?', [
+        fx.studentIds.lead[0],
+        fx.itemIds[1],
+      ]);
       expect(Number(omr.score)).toBe(3);
     });
 
@@ -87,7 +114,14 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const d = await analysis();
       // alliance totals: 20 18 14 13 11 6 | 16 12 10 8 7 3 → sum 138, mean 11.5;
       // squared deviations from 11.5 sum to 281 → SD √(281/12) = 4.8391; median (11+12)/2 = 11.5
-      expect(d.alliance).toMatchObject({ roster: 15, absent: 1, incomplete: 2, n: 12, suppressed: false, unreliable: true });
+      expect(d.alliance).toMatchObject({
+        roster: 15,
+        absent: 1,
+        incomplete: 2,
+        n: 12,
+        suppressed: false,
+        unreliable: true,
+      });
       expect(d.alliance.summary).toEqual({
         n: 12,
         mean: 11.5,
@@ -110,13 +144,28 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const school = (id: number) => d.schools.find((s) => s.schoolId === id)!;
       const a = school(fx.schools.lead);
       // lead: mean 82/6 = 13.6667; 超均率 2.1667/11.5 = 0.1884; 比均率 118.8406; T = 50 + 21.667/4.8391 = 54.4774
-      expect(a.summary).toMatchObject({ n: 6, mean: 13.6667, sd: 4.5704, median: 13.5, excellentRate: 0.3333, passRate: 0.6667, lowRate: 0.1667 });
+      expect(a.summary).toMatchObject({
+        n: 6,
+        mean: 13.6667,
+        sd: 4.5704,
+        median: 13.5,
+        excellentRate: 0.3333,
+        passRate: 0.6667,
+        lowRate: 0.1667,
+      });
       expect(a.relative).toEqual({ aboveMeanRate: 0.1884, ratioToMean: 118.8406, tIndex: 54.4774 });
       expect(a.items!.map((i) => i.scoreRate)).toEqual([0.6667, 0.5, 0.7262]);
       const b = school(fx.schools.member);
       // member: mean 56/6 = 9.3333; T = 50 − 21.667/4.8391 = 45.5226
       expect(b).toMatchObject({ roster: 8, incomplete: 2, n: 6 });
-      expect(b.summary).toMatchObject({ mean: 9.3333, sd: 4.0689, median: 9, excellentRate: 0, passRate: 0.3333, lowRate: 0.3333 });
+      expect(b.summary).toMatchObject({
+        mean: 9.3333,
+        sd: 4.0689,
+        median: 9,
+        excellentRate: 0,
+        passRate: 0.3333,
+        lowRate: 0.3333,
+      });
       expect(b.relative).toEqual({ aboveMeanRate: -0.1884, ratioToMean: 81.1594, tIndex: 45.5226 });
       // comparison: 16 13 13 14 10 12 → 78/6 = 13 (the corrected 12 included); T = 50 + 15/4.8391 = 53.0998
       expect(d.comparison.summary).toMatchObject({ n: 6, mean: 13, sd: 1.8257 });
@@ -175,7 +224,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     });
 
     it('refuses a principal of another alliance', async () => {
-      const stranger = new Actor(902, 's', 's', [{ role: Role.Principal, allianceId: fx.allianceId + 999, schoolId: 1, subject: null }]);
+      const stranger = new Actor(902, 's', 's', [
+        { role: Role.Principal, allianceId: fx.allianceId + 999, schoolId: 1, subject: null },
+      ]);
       await expect(results.analysisFor(stranger, fx.examId)).rejects.toBeInstanceOf(ForbiddenException);
     });
 
@@ -183,13 +234,25 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const rows = await results.schoolStudents(principal(fx.schools.lead), fx.examId, fx.schools.lead);
       expect(rows).toHaveLength(7); // 七年级 only, one paper: the 八年级 student did not sit this exam
       const byId = new Map(rows.map((r) => [r.studentId, r]));
-      expect(byId.get(fx.studentIds.lead[0])).toMatchObject({ paperId: fx.paperId, subject: '数学', status: 'complete', absent: false, total: 20, name: '甲学生1', className: '七(1)班' });
+      expect(byId.get(fx.studentIds.lead[0])).toMatchObject({
+        paperId: fx.paperId,
+        subject: '数学',
+        status: 'complete',
+        absent: false,
+        total: 20,
+        name: '甲学生1',
+        className: '七(1)班',
+      });
       expect(byId.get(fx.studentIds.absent)).toMatchObject({ status: 'absent', absent: true, total: null });
       expect(byId.has(fx.studentIds.otherGrade)).toBe(false);
       expect(Object.keys(rows[0])).not.toContain('rank');
-      const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ action: 'results.students.view', entityId: String(fx.schools.lead) });
+      const audit = await env.ds
+        .getRepository(AuditLog)
+        .findOneByOrFail({ action: 'results.students.view', entityId: String(fx.schools.lead) });
       expect(audit).toMatchObject({ userId: 900, entity: 'school', detail: { examId: fx.examId, students: 7 } });
-      await expect(results.schoolStudents(principal(fx.schools.member), fx.examId, fx.schools.lead)).rejects.toThrow('无权查看其他学校的学生成绩');
+      await expect(results.schoolStudents(principal(fx.schools.member), fx.examId, fx.schools.lead)).rejects.toThrow(
+        '无权查看其他学校的学生成绩',
+      );
     });
   });
 
@@ -200,15 +263,22 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const repo = env.ds.getRepository(StudentResult);
       expect(await repo.count({ where: { examId: fx2.examId } })).toBe(21);
       const moved = fx2.studentIds.lead[5];
-      const other = await env.ds.query('SELECT class_id AS classId FROM student WHERE id = ?', [fx2.studentIds.otherGrade]);
+      const other = await env.ds.query('SELECT class_id AS classId FROM student WHERE id = ?', [
+        fx2.studentIds.otherGrade,
+      ]);
       await env.ds.query('UPDATE student SET class_id = ? WHERE id = ?', [other[0].classId, moved]);
       const again = await results.computeExam(fx2.examId);
       expect(await repo.count({ where: { examId: fx2.examId } })).toBe(20);
       expect(await repo.findOneBy({ paperId: fx2.paperId, studentId: moved })).toBeNull();
       expect(again.papers[0]).toMatchObject({ roster: 20, included: 17 });
       // lead without its 6: 20 18 14 13 11 → mean 15.2
-      const d = (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx2.examId })).data as ExamAnalysisData;
-      expect(d.schools.find((s) => s.schoolId === fx2.schools.lead)).toMatchObject({ n: 5, suppressed: true, summary: null });
+      const d = (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx2.examId }))
+        .data as ExamAnalysisData;
+      expect(d.schools.find((s) => s.schoolId === fx2.schools.lead)).toMatchObject({
+        n: 5,
+        suppressed: true,
+        summary: null,
+      });
       // the other exam is untouched
       expect(await repo.count({ where: { examId: fx.examId } })).toBe(21);
     });
@@ -222,9 +292,15 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const student = fx3.studentIds.lead[0];
       expect((await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).total).toBe(20);
       // what ingestion does when a page read again needs a person to decide an item: the response is removed
-      await env.ds.query('DELETE FROM objective_response WHERE student_id = ? AND item_id = ?', [student, fx3.itemIds[1]]);
+      await env.ds.query('DELETE FROM objective_response WHERE student_id = ? AND item_id = ?', [
+        student,
+        fx3.itemIds[1],
+      ]);
       const again = await results.computeExam(fx3.examId);
-      expect(await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).toMatchObject({ absent: false, total: null });
+      expect(await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).toMatchObject({
+        absent: false,
+        total: null,
+      });
       expect(again.papers[0]).toMatchObject({ incomplete: 3, included: 17 });
     });
   });
@@ -234,7 +310,11 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
 
     it("renders the lead school's PDF from the stored analysis, with its name, 平均分, and no other school's name", async () => {
       const out = await app.get(ReportsService).renderSchoolReport(fx.examId, fx.schools.lead);
-      expect(out).toEqual({ status: ReportStatus.Ready, blobKey: `reports/${fx.examId}/${fx.schools.lead}.pdf`, error: null });
+      expect(out).toEqual({
+        status: ReportStatus.Ready,
+        blobKey: `reports/${fx.examId}/${fx.schools.lead}.pdf`,
+        error: null,
+      });
       const blobs = app.get(BlobStore);
       const bytes = await blobs.get(out.blobKey!);
       expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -253,7 +333,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(fonts).toMatch(/[A-Z]{6}\+NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes yes/);
       expect(fonts).toMatch(/NotoSansSC-Bold/);
       expect(bytes.length).toBeLessThan(400_000);
-      expect(await env.ds.getRepository(Report).findOneByOrFail({ examId: fx.examId, schoolId: fx.schools.lead })).toMatchObject({ status: ReportStatus.Ready, error: null });
+      expect(
+        await env.ds.getRepository(Report).findOneByOrFail({ examId: fx.examId, schoolId: fx.schools.lead }),
+      ).toMatchObject({ status: ReportStatus.Ready, error: null });
     });
 
     it("names the member school's weak items in its findings", async () => {
@@ -270,7 +352,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const exam2 = await env.ds.getRepository(Exam).save({ allianceId: fx.allianceId, name: '未统计的考试' });
       const out = await app.get(ReportsService).renderSchoolReport(exam2.id, fx.schools.lead);
       expect(out).toEqual({ status: ReportStatus.Failed, blobKey: null, error: '该考试的成绩尚未统计，无法生成报告' });
-      expect(await env.ds.getRepository(Report).findOneByOrFail({ examId: exam2.id, schoolId: fx.schools.lead })).toMatchObject({ status: 'failed', error: '该考试的成绩尚未统计，无法生成报告', blobKey: null });
+      expect(
+        await env.ds.getRepository(Report).findOneByOrFail({ examId: exam2.id, schoolId: fx.schools.lead }),
+      ).toMatchObject({ status: 'failed', error: '该考试的成绩尚未统计，无法生成报告', blobKey: null });
       await expect(results.analysisFor(admin(), exam2.id)).rejects.toBeInstanceOf(NotFoundException);
     });
   });

@@ -39,7 +39,8 @@ describe('roster import', () => {
   let allianceId: number;
   const classIds: Record<string, number> = {};
 
-  const studentsOf = (schoolId: number) => env.ds.getRepository(Student).find({ where: { schoolId }, order: { examNo: 'ASC' } });
+  const studentsOf = (schoolId: number) =>
+    env.ds.getRepository(Student).find({ where: { schoolId }, order: { examNo: 'ASC' } });
   const countAll = () => env.ds.getRepository(Student).countBy({ allianceId });
 
   beforeAll(async () => {
@@ -60,7 +61,9 @@ describe('roster import', () => {
   });
 
   it('imports a UTF-8 CSV with BOM: names, quoted commas and full-width class brackets intact', async () => {
-    expect(await roster.importRoster(admin, schoolA, upload('名单.csv', fixture('good-utf8-bom.csv')))).toEqual({ imported: 4 });
+    expect(await roster.importRoster(admin, schoolA, upload('名单.csv', fixture('good-utf8-bom.csv')))).toEqual({
+      imported: 4,
+    });
     const students = await studentsOf(schoolA);
     expect(students.map((s) => [s.examNo, s.name, s.classId])).toEqual([
       ['20250101', '张三', classIds[`${schoolA}/七(1)班`]],
@@ -69,13 +72,17 @@ describe('roster import', () => {
       ['20250104', '王,小明', classIds[`${schoolA}/七(2)班`]],
     ]);
     expect(students.every((s) => s.allianceId === allianceId)).toBe(true);
-    expect(await env.ds.getRepository(AuditLog).countBy({ action: 'import', entity: 'roster', entityId: String(schoolA) })).toBe(1);
+    expect(
+      await env.ds.getRepository(AuditLog).countBy({ action: 'import', entity: 'roster', entityId: String(schoolA) }),
+    ).toBe(1);
   });
 
   it('imports a GB18030 CSV as saved by Excel in China', async () => {
     const bytes = fixture('good-gb18030.csv');
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow(); // the fixture really is not UTF-8
-    const scannerB = new Actor(2, 'scanb', '扫描员', [{ role: Role.Scanner, allianceId, schoolId: schoolB, subject: null }]);
+    const scannerB = new Actor(2, 'scanb', '扫描员', [
+      { role: Role.Scanner, allianceId, schoolId: schoolB, subject: null },
+    ]);
     expect(await roster.importRoster(scannerB, schoolB, upload('roster.csv', bytes))).toEqual({ imported: 3 });
     expect((await studentsOf(schoolB)).map((s) => s.name)).toEqual(['赵丽颖', '钱学森', '孙悟空']);
   });
@@ -85,7 +92,11 @@ describe('roster import', () => {
     const ws = wb.addWorksheet('名单');
     ws.addRow(['考号', '姓名', '班级']);
     ws.addRow([20250105, '刘一', '七(1)班']);
-    ws.addRow([20250106, { richText: [{ text: '陈' }, { text: '二', font: { bold: true } }] }, { formula: '"七(2)"&"班"', result: '七(2)班' }]);
+    ws.addRow([
+      20250106,
+      { richText: [{ text: '陈' }, { text: '二', font: { bold: true } }] },
+      { formula: '"七(2)"&"班"', result: '七(2)班' },
+    ]);
     ws.addRow(['20250107', '杨三', '七(2)班']);
     const buffer = Buffer.from(await wb.xlsx.writeBuffer());
     expect(await roster.importRoster(admin, schoolA, upload('roster.xlsx', buffer))).toEqual({ imported: 3 });
@@ -121,10 +132,26 @@ describe('roster import', () => {
 
   it('refuses wrong columns, an empty file and a bad XLSX row, storing nothing', async () => {
     const before = await countAll();
-    expect((await failure(roster.importRoster(admin, schoolA, upload('w.csv', fixture('wrong-columns.csv'))))).errors).toEqual(['缺少列：考号', '缺少列：姓名']);
-    expect((await failure(roster.importRoster(admin, schoolA, upload('empty.csv', Buffer.alloc(0))))).errors).toEqual(['文件为空']);
-    expect((await failure(roster.importRoster(admin, schoolA, upload('blank.csv', Buffer.from('\ufeff\r\n\r\n'))))).errors).toEqual(['文件为空：没有找到表头和学生数据']);
-    expect((await failure(roster.importRoster(admin, schoolA, upload('old.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]))))).errors[0]).toMatch(/不支持旧版 \.xls/);
+    expect(
+      (await failure(roster.importRoster(admin, schoolA, upload('w.csv', fixture('wrong-columns.csv'))))).errors,
+    ).toEqual(['缺少列：考号', '缺少列：姓名']);
+    expect((await failure(roster.importRoster(admin, schoolA, upload('empty.csv', Buffer.alloc(0))))).errors).toEqual([
+      '文件为空',
+    ]);
+    expect(
+      (await failure(roster.importRoster(admin, schoolA, upload('blank.csv', Buffer.from('\ufeff\r\n\r\n'))))).errors,
+    ).toEqual(['文件为空：没有找到表头和学生数据']);
+    expect(
+      (
+        await failure(
+          roster.importRoster(
+            admin,
+            schoolA,
+            upload('old.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0])),
+          ),
+        )
+      ).errors[0],
+    ).toMatch(/不支持旧版 \.xls/);
 
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Sheet1');
@@ -134,28 +161,53 @@ describe('roster import', () => {
     ws.addRow([]);
     ws.addRow([2025050, '何二', '七(1)班']); // a leading digit lost: wrong length
     ws.addRow([20250503, '何三', '八(1)班']);
-    const body = await failure(roster.importRoster(admin, schoolA, upload('b.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))));
-    expect(body.errors).toEqual([expect.stringMatching(/^第5行：考号 2025050 位数不对，应为 8 位/), '第6行：班级“八(1)班”不存在']);
+    const body = await failure(
+      roster.importRoster(admin, schoolA, upload('b.xlsx', Buffer.from(await wb.xlsx.writeBuffer()))),
+    );
+    expect(body.errors).toEqual([
+      expect.stringMatching(/^第5行：考号 2025050 位数不对，应为 8 位/),
+      '第6行：班级“八(1)班”不存在',
+    ]);
     expect(await countAll()).toBe(before);
   });
 
   it('refuses an XLSX that unpacks beyond 64 MB (a ZIP bomb) before the spreadsheet library inflates it, storing nothing', async () => {
     const before = await countAll();
-    const bomb = storedZip([{ name: '[Content_Types].xml', data: Buffer.from('<Types/>') }, { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(70 * 1024 * 1024, 0x20) }], { deflate: true });
+    const bomb = storedZip(
+      [
+        { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+        { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(70 * 1024 * 1024, 0x20) },
+      ],
+      { deflate: true },
+    );
     expect(bomb.length).toBeLessThan(200 * 1024); // small on the wire, 70 MB unpacked
-    expect((await failure(roster.importRoster(admin, schoolA, upload('bomb.xlsx', bomb)))).errors).toEqual(['Excel 文件解压后过大（超过 64 MB），不像是学生名单或成绩表，请检查文件或分批导入']);
+    expect((await failure(roster.importRoster(admin, schoolA, upload('bomb.xlsx', bomb)))).errors).toEqual([
+      'Excel 文件解压后过大（超过 64 MB），不像是学生名单或成绩表，请检查文件或分批导入',
+    ]);
     // The same content under the cap is read through to the spreadsheet library (and rejected there, as it is no workbook).
-    const small = storedZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(1024 * 1024, 0x20) }], { deflate: true });
-    expect((await failure(roster.importRoster(admin, schoolA, upload('small.xlsx', small)))).errors[0]).not.toMatch(/解压后过大/);
+    const small = storedZip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(1024 * 1024, 0x20) }], {
+      deflate: true,
+    });
+    expect((await failure(roster.importRoster(admin, schoolA, upload('small.xlsx', small)))).errors[0]).not.toMatch(
+      /解压后过大/,
+    );
     expect(await countAll()).toBe(before);
   });
 
   it("refuses another school's scanner and a principal", async () => {
-    const scannerB = new Actor(2, 'scanb', '扫描员', [{ role: Role.Scanner, allianceId, schoolId: schoolB, subject: null }]);
-    const principalA = new Actor(3, 'pa', '校长', [{ role: Role.Principal, allianceId, schoolId: schoolA, subject: null }]);
+    const scannerB = new Actor(2, 'scanb', '扫描员', [
+      { role: Role.Scanner, allianceId, schoolId: schoolB, subject: null },
+    ]);
+    const principalA = new Actor(3, 'pa', '校长', [
+      { role: Role.Principal, allianceId, schoolId: schoolA, subject: null },
+    ]);
     const csv = Buffer.from('考号,姓名,班级\n20250601,某某,七(1)班\n');
-    await expect(roster.importRoster(scannerB, schoolA, upload('x.csv', csv))).rejects.toBeInstanceOf(ForbiddenException);
-    await expect(roster.importRoster(principalA, schoolA, upload('x.csv', csv))).rejects.toBeInstanceOf(ForbiddenException);
+    await expect(roster.importRoster(scannerB, schoolA, upload('x.csv', csv))).rejects.toBeInstanceOf(
+      ForbiddenException,
+    );
+    await expect(roster.importRoster(principalA, schoolA, upload('x.csv', csv))).rejects.toBeInstanceOf(
+      ForbiddenException,
+    );
     expect(await env.ds.getRepository(Student).countBy({ examNo: '20250601' })).toBe(0);
   });
 });

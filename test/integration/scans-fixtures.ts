@@ -26,7 +26,10 @@ export interface ScanExam {
   studentsB: Student[];
 }
 
-export async function seedScanExam(ds: DataSource, opts: { studentsA?: number; studentsB?: number } = {}): Promise<ScanExam> {
+export async function seedScanExam(
+  ds: DataSource,
+  opts: { studentsA?: number; studentsB?: number } = {},
+): Promise<ScanExam> {
   const alliance = await createAlliance(ds, '城关教联体');
   const schoolA = (await createSchool(ds, alliance.id, '城关一中', 'CG1')).id;
   const schoolB = (await createSchool(ds, alliance.id, '河口中学', 'HK1')).id;
@@ -34,36 +37,77 @@ export async function seedScanExam(ds: DataSource, opts: { studentsA?: number; s
   const classB = await ds.getRepository(SchoolClass).save({ schoolId: schoolB, name: '七(1)班', grade: '七年级' });
   const roster = async (schoolId: number, classId: number, prefix: string, n: number) => {
     const out: Student[] = [];
-    for (let k = 1; k <= n; k++) out.push(await ds.getRepository(Student).save({ allianceId: alliance.id, schoolId, classId, examNo: `${prefix}${String(k).padStart(2, '0')}`, name: `学生${prefix}${k}` }));
+    for (let k = 1; k <= n; k++)
+      out.push(
+        await ds.getRepository(Student).save({
+          allianceId: alliance.id,
+          schoolId,
+          classId,
+          examNo: `${prefix}${String(k).padStart(2, '0')}`,
+          name: `学生${prefix}${k}`,
+        }),
+      );
     return out;
   };
   const studentsA = await roster(schoolA, classA.id, '202501', opts.studentsA ?? 6);
   const studentsB = await roster(schoolB, classB.id, '202502', opts.studentsB ?? 2);
 
-  const exam = await ds.getRepository(Exam).save({ allianceId: alliance.id, name: '2025学年七年级期中统考', grade: '七年级', status: ExamStatus.Scanning });
+  const exam = await ds
+    .getRepository(Exam)
+    .save({ allianceId: alliance.id, name: '2025学年七年级期中统考', grade: '七年级', status: ExamStatus.Scanning });
   const keys = ['B', 'D', 'A', 'C', 'C', 'A'];
   const specs: Partial<Item>[] = [
-    ...keys.map((k, n) => ({ label: String(n + 1), type: ItemType.SingleChoice, maxScore: 3, answerKey: k, optionCount: 4 })),
+    ...keys.map((k, n) => ({
+      label: String(n + 1),
+      type: ItemType.SingleChoice,
+      maxScore: 3,
+      answerKey: k,
+      optionCount: 4,
+    })),
     { label: '7', type: ItemType.FillIn, maxScore: 4, boxHeightMm: 40 },
-    { label: '8', type: ItemType.Subjective, maxScore: 8, boxHeightMm: 50, markingMode: MarkingMode.Double, tolerance: 2 },
+    {
+      label: '8',
+      type: ItemType.Subjective,
+      maxScore: 8,
+      boxHeightMm: 50,
+      markingMode: MarkingMode.Double,
+      tolerance: 2,
+    },
     { label: '9', type: ItemType.Subjective, maxScore: 10, boxHeightMm: 60 },
     { label: '10', type: ItemType.Subjective, maxScore: 12, boxHeightMm: 70 },
   ];
   const fullMarks = specs.reduce((s, i) => s + (i.maxScore ?? 0), 0);
-  const paper = await ds.getRepository(Paper).save({ examId: exam.id, subject: '数学', title: '七年级数学', fullMarks, status: PaperStatus.Locked });
+  const paper = await ds
+    .getRepository(Paper)
+    .save({ examId: exam.id, subject: '数学', title: '七年级数学', fullMarks, status: PaperStatus.Locked });
   const items: Item[] = [];
-  for (const [n, spec] of specs.entries()) items.push(await ds.getRepository(Item).save({ paperId: paper.id, seq: n + 1, scoreStep: 1, ...spec }));
+  for (const [n, spec] of specs.entries())
+    items.push(await ds.getRepository(Item).save({ paperId: paper.id, seq: n + 1, scoreStep: 1, ...spec }));
   const layout = buildSheetLayout({
     examId: exam.id,
     paperId: paper.id,
     title: paper.title,
     subject: paper.subject,
     examNoDigits: 8,
-    items: items.map((i) => ({ id: i.id, label: i.label, type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.boxHeightMm })),
+    items: items.map((i) => ({
+      id: i.id,
+      label: i.label,
+      type: i.type,
+      maxScore: i.maxScore,
+      optionCount: i.optionCount,
+      boxHeightMm: i.boxHeightMm,
+    })),
   });
   await ds.getRepository(Paper).update({ id: paper.id }, { layout: layout as never });
   paper.layout = layout;
-  const synthetic: SyntheticItem[] = items.map((i) => ({ id: i.id, type: i.type, maxScore: i.maxScore, scoreStep: i.scoreStep, answerKey: i.answerKey, optionCount: i.optionCount }));
+  const synthetic: SyntheticItem[] = items.map((i) => ({
+    id: i.id,
+    type: i.type,
+    maxScore: i.maxScore,
+    scoreStep: i.scoreStep,
+    answerKey: i.answerKey,
+    optionCount: i.optionCount,
+  }));
   return { allianceId: alliance.id, schoolA, schoolB, exam, paper, items, layout, synthetic, studentsA, studentsB };
 }
 
@@ -78,11 +122,27 @@ export async function storeBatch(
   files: { name: string; data: Buffer }[],
   ext = '.png',
 ): Promise<ScannedPage[]> {
-  const batch = await ds.getRepository(ScanBatch).save({ examId: at.examId, schoolId: at.schoolId, uploadedBy: at.uploadedBy, originalName: at.label ?? 'test', pageCount: files.length });
+  const batch = await ds.getRepository(ScanBatch).save({
+    examId: at.examId,
+    schoolId: at.schoolId,
+    uploadedBy: at.uploadedBy,
+    originalName: at.label ?? 'test',
+    pageCount: files.length,
+  });
   const out: ScannedPage[] = [];
   for (const f of files) {
     const { key, hash } = await blobs.putContentAddressed('scans', f.data, ext);
-    out.push(await ds.getRepository(ScannedPage).save({ examId: at.examId, batchId: batch.id, schoolId: at.schoolId, contentHash: hash, blobKey: key, originalName: f.name.replace('{batch}', String(batch.id)), status: PageStatus.Queued }));
+    out.push(
+      await ds.getRepository(ScannedPage).save({
+        examId: at.examId,
+        batchId: batch.id,
+        schoolId: at.schoolId,
+        contentHash: hash,
+        blobKey: key,
+        originalName: f.name.replace('{batch}', String(batch.id)),
+        status: PageStatus.Queued,
+      }),
+    );
   }
   return out;
 }

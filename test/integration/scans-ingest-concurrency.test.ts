@@ -25,7 +25,8 @@ describe('scan ingestion, pages of a batch at the same time', () => {
     await env.cleanup();
   });
 
-  const batchOf = (files: { name: string; data: Buffer }[]) => storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploaderId }, files, '.jpg');
+  const batchOf = (files: { name: string; data: Buffer }[]) =>
+    storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploaderId }, files, '.jpg');
 
   /** A service whose every reading (also the ones it starts itself) is counted by outcome. */
   function countingService(counts: Map<string, number>) {
@@ -41,13 +42,22 @@ describe('scan ingestion, pages of a batch at the same time', () => {
 
   async function expectAllRead(batch: ScannedPage[], files: { examNo?: string; pageNo: number }[]) {
     const byId = new Map(fx.studentsA.map((s) => [s.id, s.examNo]));
-    const read = await env.ds.getRepository(ScannedPage).find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
-    expect(read.map((p) => [p.status, p.pageNo, byId.get(p.studentId!)])).toEqual(files.map((f) => [PageStatus.Processed, f.pageNo, f.examNo]));
+    const read = await env.ds
+      .getRepository(ScannedPage)
+      .find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
+    expect(read.map((p) => [p.status, p.pageNo, byId.get(p.studentId!)])).toEqual(
+      files.map((f) => [PageStatus.Processed, f.pageNo, f.examNo]),
+    );
   }
 
   it('one worker reading every page of six sheets at once: page 2 waits for its page 1 instead of being read twice', async () => {
     const students = fx.studentsA.slice(0, 3);
-    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, students.map((s) => ({ examNo: s.examNo })), { seed: 31, dpi: 150, format: 'jpeg', distortion: 'slight' });
+    const gen = await generateSyntheticScans(
+      fx.layout,
+      fx.synthetic,
+      students.map((s) => ({ examNo: s.examNo })),
+      { seed: 31, dpi: 150, format: 'jpeg', distortion: 'slight' },
+    );
     const batch = await batchOf(gen.files);
     const counts = new Map<string, number>();
     const ingest = countingService(counts);
@@ -58,7 +68,12 @@ describe('scan ingestion, pages of a batch at the same time', () => {
 
   it('two workers, pages dealt alternately and started last page first: every page ends read, for its own student', async () => {
     const students = fx.studentsA.slice(3, 6);
-    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, students.map((s) => ({ examNo: s.examNo })), { seed: 32, dpi: 150, format: 'jpeg', distortion: 'slight' });
+    const gen = await generateSyntheticScans(
+      fx.layout,
+      fx.synthetic,
+      students.map((s) => ({ examNo: s.examNo })),
+      { seed: 32, dpi: 150, format: 'jpeg', distortion: 'slight' },
+    );
     const batch = await batchOf(gen.files);
     const counts = new Map<string, number>();
     const workers = [countingService(counts), countingService(counts)];
@@ -74,7 +89,9 @@ describe('scan ingestion, pages of a batch at the same time', () => {
     // reading is idempotent). The rows show each answer once.
     expect(counts.get(PageStatus.Processed)).toBeGreaterThanOrEqual(gen.files.length);
     const boxes = fx.items.filter((i) => !i.answerKey).length;
-    const [{ n }] = await env.ds.query('SELECT COUNT(*) AS n FROM answer_snippet WHERE student_id IN (?)', [students.map((s) => s.id)]);
+    const [{ n }] = await env.ds.query('SELECT COUNT(*) AS n FROM answer_snippet WHERE student_id IN (?)', [
+      students.map((s) => s.id),
+    ]);
     expect(Number(n)).toBe(students.length * boxes);
   });
 });

@@ -24,7 +24,8 @@ describe('scan ingestion', () => {
 
   const pages = () => env.ds.getRepository(ScannedPage);
 
-  const batchOf = (schoolId: number, files: { name: string; data: Buffer }[]) => storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId, uploadedBy: uploaderId }, files);
+  const batchOf = (schoolId: number, files: { name: string; data: Buffer }[]) =>
+    storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId, uploadedBy: uploaderId }, files);
 
   async function snapshot() {
     const [responses, snippets, tasks, scanned] = await Promise.all([
@@ -33,7 +34,12 @@ describe('scan ingestion', () => {
       env.ds.getRepository(MarkingTask).find({ order: { id: 'ASC' } }),
       pages().find({ order: { id: 'ASC' } }),
     ]);
-    return { responses, snippets, tasks: tasks.map(({ createdAt, ...t }) => t), scanned: scanned.map(({ updatedAt, ...p }) => p) };
+    return {
+      responses,
+      snippets,
+      tasks: tasks.map(({ createdAt, ...t }) => t),
+      scanned: scanned.map(({ updatedAt, ...p }) => p),
+    };
   }
 
   beforeAll(async () => {
@@ -52,7 +58,12 @@ describe('scan ingestion', () => {
 
   it('reads every page of six two-page sheets: exam numbers, objective scores, snippets and tasks', async () => {
     expect(fx.layout.pages).toHaveLength(2);
-    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, fx.studentsA.map((s) => ({ examNo: s.examNo })), { seed: 2025, dpi: 150, distortion: 'slight' });
+    const gen = await generateSyntheticScans(
+      fx.layout,
+      fx.synthetic,
+      fx.studentsA.map((s) => ({ examNo: s.examNo })),
+      { seed: 2025, dpi: 150, distortion: 'slight' },
+    );
     truth = gen.truth;
     expect(gen.files).toHaveLength(12);
     firstBatch = await batchOf(fx.schoolA, gen.files);
@@ -90,7 +101,9 @@ describe('scan ingestion', () => {
       const meta = await sharp(jpeg).metadata();
       expect(meta.format).toBe('jpeg');
       // the snippet shows this student's answer to this item: the generator's score tally in it reads back as the truth
-      expect(readTallyScore(await codec.decodeGray(jpeg), 1)).toBe(truth.get(byId.get(s.studentId)!.examNo)!.items[s.itemId]);
+      expect(readTallyScore(await codec.decodeGray(jpeg), 1)).toBe(
+        truth.get(byId.get(s.studentId)!.examNo)!.items[s.itemId],
+      );
       const box = fx.layout.pages.flatMap((p) => p.subjective).find((b) => b.itemId === s.itemId)!.box;
       // cut at the page's own resolution (150 dpi, ±1 % scanner scale here), box plus a 4 pt margin all round
       expect(meta.width! / (((box.w + 8) * 150) / 72)).toBeCloseTo(1, 1);
@@ -100,7 +113,12 @@ describe('scan ingestion', () => {
 
     const tasks = await env.ds.getRepository(MarkingTask).find();
     const double = fx.items.find((i) => i.markingMode === 'double')!;
-    expect(tasks.filter((t) => t.itemId === double.id).map((t) => t.round).sort()).toEqual([...Array(6).fill(1), ...Array(6).fill(2)]);
+    expect(
+      tasks
+        .filter((t) => t.itemId === double.id)
+        .map((t) => t.round)
+        .sort(),
+    ).toEqual([...Array(6).fill(1), ...Array(6).fill(2)]);
     expect(tasks).toHaveLength(fx.studentsA.length * (boxes.length + 1));
     expect(tasks.every((t) => t.status === 'pending')).toBe(true);
   });
@@ -113,7 +131,12 @@ describe('scan ingestion', () => {
   });
 
   it('reads page 2 for the right student even when it is ingested before its page 1', async () => {
-    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, fx.studentsB.map((s) => ({ examNo: s.examNo })), { seed: 7, dpi: 150, format: 'jpeg', distortion: 'slight' });
+    const gen = await generateSyntheticScans(
+      fx.layout,
+      fx.synthetic,
+      fx.studentsB.map((s) => ({ examNo: s.examNo })),
+      { seed: 7, dpi: 150, format: 'jpeg', distortion: 'slight' },
+    );
     const batch = await batchOf(fx.schoolB, gen.files);
     expect(await ingest.ingestPage(batch[3].id)).toEqual({ status: 'deferred' });
     expect(await ingest.ingestPage(batch[1].id)).toEqual({ status: 'deferred' });
@@ -129,10 +152,18 @@ describe('scan ingestion', () => {
   });
 
   it('turns a corrupt file, an unknown exam number, a student of another school and a second sheet into exceptions', async () => {
-    const [, strangerP2] = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '20259999' }], { seed: 3, dpi: 150 })).files;
-    const stranger = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '20259999' }], { seed: 3, dpi: 150 })).files[0];
-    const otherSchool = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsB[0].examNo }], { seed: 4, dpi: 150 })).files[0];
-    const again = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[2].examNo }], { seed: 5, dpi: 150 })).files[0];
+    const [, strangerP2] = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '20259999' }], { seed: 3, dpi: 150 })
+    ).files;
+    const stranger = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: '20259999' }], { seed: 3, dpi: 150 })
+    ).files[0];
+    const otherSchool = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsB[0].examNo }], { seed: 4, dpi: 150 })
+    ).files[0];
+    const again = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[2].examNo }], { seed: 5, dpi: 150 })
+    ).files[0];
     const good = await sharp(stranger.data).png().toBuffer();
     const corrupt = good.subarray(0, Math.floor(good.length / 3));
     const batch = await batchOf(fx.schoolA, [
@@ -148,13 +179,27 @@ describe('scan ingestion', () => {
     expect(outcomes).toEqual([
       { status: PageStatus.Exception, code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' },
       { status: PageStatus.Exception, code: 'STUDENT_UNKNOWN', reason: '考号 20259999 不在名单中' },
-      { status: PageStatus.Exception, code: 'PREVIOUS_PAGE_EXCEPTION', reason: '无法确定第2页所属考生：前一页（第1页）识别异常，请先处理前一页' },
+      {
+        status: PageStatus.Exception,
+        code: 'PREVIOUS_PAGE_EXCEPTION',
+        reason: '无法确定第2页所属考生：前一页（第1页）识别异常，请先处理前一页',
+      },
       // The reason does not name the other school: a scanner must not learn where another school's student is.
-      { status: PageStatus.Exception, code: 'STUDENT_OTHER_SCHOOL', reason: `考号 ${fx.studentsB[0].examNo} 不是本校考生，请核对答题卡或交联盟管理员处理` },
-      { status: PageStatus.Exception, code: 'DUPLICATE_SHEET', reason: expect.stringMatching(new RegExp(`^重复答题卡：考号 ${fx.studentsA[2].examNo} 的第1页已有扫描图像`)) },
+      {
+        status: PageStatus.Exception,
+        code: 'STUDENT_OTHER_SCHOOL',
+        reason: `考号 ${fx.studentsB[0].examNo} 不是本校考生，请核对答题卡或交联盟管理员处理`,
+      },
+      {
+        status: PageStatus.Exception,
+        code: 'DUPLICATE_SHEET',
+        reason: expect.stringMatching(new RegExp(`^重复答题卡：考号 ${fx.studentsA[2].examNo} 的第1页已有扫描图像`)),
+      },
     ]);
     const stored = await pages().find({ where: { batchId: batch[0].batchId }, order: { id: 'ASC' } });
-    expect(stored.map((p) => [p.status, p.exceptionCode, p.studentId])).toEqual(outcomes.map((o) => [PageStatus.Exception, (o as { code: string }).code, null]));
+    expect(stored.map((p) => [p.status, p.exceptionCode, p.studentId])).toEqual(
+      outcomes.map((o) => [PageStatus.Exception, (o as { code: string }).code, null]),
+    );
     expect(stored[1].examNoRead).toBe('20259999');
     // nothing was recorded for any of them, and the earlier sheet of the duplicated student is untouched
     expect(await env.ds.getRepository(ObjectiveResponse).count()).toBe(before);
@@ -165,14 +210,35 @@ describe('scan ingestion', () => {
   });
 
   it('does not read a sheet of a superseded paper version into the scores, and reads it again once that version is back in force', async () => {
-    const files = (await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[1].examNo }], { seed: 91, dpi: 150, distortion: 'none' })).files;
+    const files = (
+      await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[1].examNo }], {
+        seed: 91,
+        dpi: 150,
+        distortion: 'none',
+      })
+    ).files;
     // The subject group locked a second version of the paper after these sheets were printed from the first.
-    const v2 = await env.ds.getRepository(Paper).save({ examId: fx.exam.id, subject: fx.paper.subject, title: fx.paper.title, fullMarks: fx.paper.fullMarks, status: PaperStatus.Locked, version: 2, previousPaperId: fx.paper.id });
+    const v2 = await env.ds.getRepository(Paper).save({
+      examId: fx.exam.id,
+      subject: fx.paper.subject,
+      title: fx.paper.title,
+      fullMarks: fx.paper.fullMarks,
+      status: PaperStatus.Locked,
+      version: 2,
+      previousPaperId: fx.paper.id,
+    });
     const before = await snapshot();
-    const batch = await batchOf(fx.schoolA, files.slice(0, 1).map((f) => ({ name: 'old-version.png', data: f.data })));
+    const batch = await batchOf(
+      fx.schoolA,
+      files.slice(0, 1).map((f) => ({ name: 'old-version.png', data: f.data })),
+    );
     await ingest.ingestPage(batch[0].id);
     const page = await pages().findOneByOrFail({ id: batch[0].id });
-    expect([page.status, page.exceptionCode, page.exceptionReason]).toEqual([PageStatus.Exception, 'PAPER_SUPERSEDED', `这是数学第 1 版试卷的答题卡，该科已改用第 2 版，请交联盟管理员处理`]);
+    expect([page.status, page.exceptionCode, page.exceptionReason]).toEqual([
+      PageStatus.Exception,
+      'PAPER_SUPERSEDED',
+      `这是数学第 1 版试卷的答题卡，该科已改用第 2 版，请交联盟管理员处理`,
+    ]);
     const after = await snapshot();
     expect([after.responses, after.snippets, after.tasks]).toEqual([before.responses, before.snippets, before.tasks]);
     // While version 2 is only a draft, version 1 (locked) is the paper of record, and the same page reads.
@@ -182,7 +248,12 @@ describe('scan ingestion', () => {
   });
 
   it('reads with the layout the paper has now: one rewritten after pages were read is fetched again (its hash, a generated column, changed)', async () => {
-    const hashOf = async () => ((await env.ds.query('SELECT layout_hash AS h, SHA2(layout, 256) AS expected FROM paper WHERE id = ?', [fx.paper.id])) as { h: string; expected: string }[])[0];
+    const hashOf = async () =>
+      (
+        (await env.ds.query('SELECT layout_hash AS h, SHA2(layout, 256) AS expected FROM paper WHERE id = ?', [
+          fx.paper.id,
+        ])) as { h: string; expected: string }[]
+      )[0];
     const before = await hashOf();
     expect(before.h).toMatch(/^[0-9a-f]{64}$/);
     expect(before.h).toBe(before.expected);
@@ -198,7 +269,9 @@ describe('scan ingestion', () => {
       expect(after.h).toBe(after.expected);
       expect(await ingest.ingestPage(page.id)).toMatchObject({ status: PageStatus.Processed });
       const read = await pages().findOneByOrFail({ id: page.id });
-      const snippet = await env.ds.getRepository(AnswerSnippet).findOneByOrFail({ studentId: read.studentId!, itemId: item.itemId });
+      const snippet = await env.ds
+        .getRepository(AnswerSnippet)
+        .findOneByOrFail({ studentId: read.studentId!, itemId: item.itemId });
       const meta = await sharp(await blobs.get(snippet.blobKey)).metadata();
       // cut with the new box (20 pt shorter), not the one read before
       expect(meta.height! / (((item.box.h - 20 + 8) * 150) / 72)).toBeCloseTo(1, 1);

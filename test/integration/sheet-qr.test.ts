@@ -13,13 +13,30 @@ import { buildSheetLayout, type LayoutItem, type PaperSize, type SheetLayout } f
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 
 const ITEMS: LayoutItem[] = [
-  ...Array.from({ length: 15 }, (_, n) => ({ id: 500 + n, label: String(n + 1), type: 'single_choice' as const, maxScore: 3, optionCount: 4, boxHeightMm: 0 })),
-  ...Array.from({ length: 7 }, (_, n) => ({ id: 520 + n, label: String(16 + n), type: 'subjective' as const, maxScore: 10, optionCount: 0, boxHeightMm: 55 + 5 * n })),
+  ...Array.from({ length: 15 }, (_, n) => ({
+    id: 500 + n,
+    label: String(n + 1),
+    type: 'single_choice' as const,
+    maxScore: 3,
+    optionCount: 4,
+    boxHeightMm: 0,
+  })),
+  ...Array.from({ length: 7 }, (_, n) => ({
+    id: 520 + n,
+    label: String(16 + n),
+    type: 'subjective' as const,
+    maxScore: 10,
+    optionCount: 0,
+    boxHeightMm: 55 + 5 * n,
+  })),
 ];
 const EXAM_ID = 77;
 
 function readPgm(buf: Buffer): GrayImage {
-  const header = buf.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  const header = buf
+    .subarray(0, 64)
+    .toString('latin1')
+    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
   if (!header) throw new Error('not a binary PGM');
   const width = Number(header[1]);
   const height = Number(header[2]);
@@ -50,11 +67,28 @@ describe('printed sheets read back (QR and bubble page code)', () => {
   }
 
   const read = (img: GrayImage, layout: SheetLayout, withQr = true): PageReading =>
-    readPage(img, sheetFrame(layout), (paperId, pageNo) => (paperId === layout.paperId ? layout.pages.find((p) => p.pageNo === pageNo) ?? null : null), withQr ? { readQr: readQrAt, examId: EXAM_ID } : {});
+    readPage(
+      img,
+      sheetFrame(layout),
+      (paperId, pageNo) =>
+        paperId === layout.paperId ? (layout.pages.find((p) => p.pageNo === pageNo) ?? null) : null,
+      withQr ? { readQr: readQrAt, examId: EXAM_ID } : {},
+    );
 
-  for (const [size, paperId] of [['A4', 4101], ['A3', 4102]] as [PaperSize, number][]) {
+  for (const [size, paperId] of [
+    ['A4', 4101],
+    ['A3', 4102],
+  ] as [PaperSize, number][]) {
     it(`${size}: every page's QR decodes to its paper and page, and the bubble code says the same`, async () => {
-      const layout = buildSheetLayout({ paperSize: size, examId: EXAM_ID, paperId, title: '2025学年七年级期中联考', subject: '数学', examNoDigits: 8, items: ITEMS });
+      const layout = buildSheetLayout({
+        paperSize: size,
+        examId: EXAM_ID,
+        paperId,
+        title: '2025学年七年级期中联考',
+        subject: '数学',
+        examNoDigits: 8,
+        items: ITEMS,
+      });
       expect(layout.pages.length).toBeGreaterThan(1);
       const images = await rasterise(await new SheetPdf().render(layout), `any-${size}`, 150);
       expect(images).toHaveLength(layout.pages.length);
@@ -72,19 +106,35 @@ describe('printed sheets read back (QR and bubble page code)', () => {
         }
         if (viaQr.ok) expect(viaQr.pageCodeSource).toBe('qr');
         if (viaBubbles.ok) expect(viaBubbles.pageCodeSource).toBe('bubbles');
-        expect(readQrAt(img, viaQr.alignment!.transform, layout.pages[n].qr!)).toBe(`TK1|${EXAM_ID}|${paperId}|${n + 1}`);
+        expect(readQrAt(img, viaQr.alignment!.transform, layout.pages[n].qr!)).toBe(
+          `TK1|${EXAM_ID}|${paperId}|${n + 1}`,
+        );
         // and the fallback reader (jsQR, loaded on first use) reads it too
-        expect(readQrJsqr(img, viaQr.alignment!.transform, layout.pages[n].qr!)).toBe(`TK1|${EXAM_ID}|${paperId}|${n + 1}`);
+        expect(readQrJsqr(img, viaQr.alignment!.transform, layout.pages[n].qr!)).toBe(
+          `TK1|${EXAM_ID}|${paperId}|${n + 1}`,
+        );
       });
     }, 60_000);
 
     it(`${size}: a personalised sheet names its student on every page, upright or upside down`, async () => {
-      const layout = buildSheetLayout({ paperSize: size, examId: EXAM_ID, paperId, title: '2025学年七年级期中联考', subject: '数学', examNoDigits: 8, items: ITEMS });
+      const layout = buildSheetLayout({
+        paperSize: size,
+        examId: EXAM_ID,
+        paperId,
+        title: '2025学年七年级期中联考',
+        subject: '数学',
+        examNoDigits: 8,
+        items: ITEMS,
+      });
       const students = [
         { id: 31, name: '张小明', className: '七(1)班', examNo: '20250131' },
         { id: 4562, name: '欧阳慧敏', className: '七(12)班', examNo: '20254562' },
       ];
-      const images = await rasterise(await new SheetPdf().renderPersonalised(layout, students), `personal-${size}`, 150);
+      const images = await rasterise(
+        await new SheetPdf().renderPersonalised(layout, students),
+        `personal-${size}`,
+        150,
+      );
       expect(images).toHaveLength(students.length * layout.pages.length);
       images.forEach((img, n) => {
         const pageNo = (n % layout.pages.length) + 1;
@@ -92,7 +142,13 @@ describe('printed sheets read back (QR and bubble page code)', () => {
         // the second student's pages fed upside down
         const r = read(n >= layout.pages.length ? rotate180(img) : img, layout);
         if (!r.ok) throw new Error(`page ${n}: ${r.code} ${r.reason}`);
-        expect([r.paperId, r.pageNo, r.studentId, r.pageCodeSource, r.alignment.upsideDown]).toEqual([paperId, pageNo, student.id, 'qr', n >= layout.pages.length]);
+        expect([r.paperId, r.pageNo, r.studentId, r.pageCodeSource, r.alignment.upsideDown]).toEqual([
+          paperId,
+          pageNo,
+          student.id,
+          'qr',
+          n >= layout.pages.length,
+        ]);
         // exam-number bubbles left blank on a personalised sheet: nothing to check against
         expect(r.examNo).toBeNull();
       });
@@ -100,12 +156,36 @@ describe('printed sheets read back (QR and bubble page code)', () => {
   }
 
   it('A3 fed short edge first (a portrait image) is turned a quarter and read, whichever way it was turned', async () => {
-    const layout = buildSheetLayout({ paperSize: 'A3', examId: EXAM_ID, paperId: 4104, title: '期中', subject: '数学', examNoDigits: 8, items: ITEMS });
-    const a4 = buildSheetLayout({ examId: EXAM_ID, paperId: 4105, title: '期中', subject: '数学', examNoDigits: 8, items: ITEMS });
-    const [img] = await rasterise(await new SheetPdf().renderPersonalised(layout, [{ id: 5, name: '王五', className: '七(3)班', examNo: '20250005' }]), 'a3turn', 150);
+    const layout = buildSheetLayout({
+      paperSize: 'A3',
+      examId: EXAM_ID,
+      paperId: 4104,
+      title: '期中',
+      subject: '数学',
+      examNoDigits: 8,
+      items: ITEMS,
+    });
+    const a4 = buildSheetLayout({
+      examId: EXAM_ID,
+      paperId: 4105,
+      title: '期中',
+      subject: '数学',
+      examNoDigits: 8,
+      items: ITEMS,
+    });
+    const [img] = await rasterise(
+      await new SheetPdf().renderPersonalised(layout, [
+        { id: 5, name: '王五', className: '七(3)班', examNo: '20250005' },
+      ]),
+      'a3turn',
+      150,
+    );
     const cw = rotateQuarter(img);
     const ccw = rotateQuarter(rotateQuarter(cw));
-    for (const [portrait, upsideDown] of [[cw, true], [ccw, false]] as const) {
+    for (const [portrait, upsideDown] of [
+      [cw, true],
+      [ccw, false],
+    ] as const) {
       expect(portrait.height > portrait.width).toBe(true);
       // an exam with A3 sheets only: the portrait image is turned; with A4 sheets too, a portrait image is an A4 one
       const turned = turnToFrames(portrait, [sheetFrame(layout)]);
@@ -117,8 +197,21 @@ describe('printed sheets read back (QR and bubble page code)', () => {
   }, 30_000);
 
   it('reads the QR at 100 dpi, and a page of another exam is refused by its QR', async () => {
-    const layout = buildSheetLayout({ examId: EXAM_ID, paperId: 4103, title: '期中', subject: '数学', examNoDigits: 8, items: ITEMS });
-    const [img] = await rasterise(await new SheetPdf().renderPersonalised(layout, [{ id: 9, name: '李四', className: '七(2)班', examNo: '20250009' }]), 'low', 100);
+    const layout = buildSheetLayout({
+      examId: EXAM_ID,
+      paperId: 4103,
+      title: '期中',
+      subject: '数学',
+      examNoDigits: 8,
+      items: ITEMS,
+    });
+    const [img] = await rasterise(
+      await new SheetPdf().renderPersonalised(layout, [
+        { id: 9, name: '李四', className: '七(2)班', examNo: '20250009' },
+      ]),
+      'low',
+      100,
+    );
     const r = read(img, layout);
     expect(r.ok && [r.studentId, r.pageCodeSource]).toEqual([9, 'qr']);
     const foreign = readPage(img, sheetFrame(layout), () => layout.pages[0], { readQr: readQrAt, examId: EXAM_ID + 1 });

@@ -10,7 +10,9 @@ describe('SqlPool', () => {
   beforeAll(async () => {
     env = await createTestEnv('sql_pool');
     pool = new SqlPool(env.ds);
-    await env.ds.query('CREATE TABLE sql_pool_probe (id int PRIMARY KEY, d decimal(7,2) NULL, at datetime NULL, s varchar(80) NULL)');
+    await env.ds.query(
+      'CREATE TABLE sql_pool_probe (id int PRIMARY KEY, d decimal(7,2) NULL, at datetime NULL, s varchar(80) NULL)',
+    );
   });
   afterAll(async () => {
     await pool?.end();
@@ -19,7 +21,9 @@ describe('SqlPool', () => {
 
   it('runs every transaction READ COMMITTED, without touching the isolation of TypeORM’s connections', async () => {
     const levels = await Promise.all(
-      Array.from({ length: 4 }, () => pool.transaction(async (q) => (await q.query<{ l: string }[]>('SELECT @@tx_isolation AS l'))[0].l)),
+      Array.from({ length: 4 }, () =>
+        pool.transaction(async (q) => (await q.query<{ l: string }[]>('SELECT @@tx_isolation AS l'))[0].l),
+      ),
     );
     expect(levels).toEqual(['READ-COMMITTED', 'READ-COMMITTED', 'READ-COMMITTED', 'READ-COMMITTED']);
     const [server] = await env.ds.query('SELECT @@global.tx_isolation AS g, @@tx_isolation AS s');
@@ -35,7 +39,9 @@ describe('SqlPool', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    await expect(pool.query('INSERT INTO sql_pool_probe (id) VALUES (1)')).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    await expect(pool.query('INSERT INTO sql_pool_probe (id) VALUES (1)')).rejects.toMatchObject({
+      code: 'ER_DUP_ENTRY',
+    });
     const mine = await pool.query('SELECT id, d, at, COUNT(*) OVER () AS n FROM sql_pool_probe ORDER BY id');
     const theirs = await env.ds.query('SELECT id, d, at, COUNT(*) OVER () AS n FROM sql_pool_probe ORDER BY id');
     expect(mine).toEqual(theirs);
@@ -51,7 +57,11 @@ describe('SqlPool', () => {
       return row;
     });
     expect(seen).toEqual({ d: '2.00', s: "x'; DROP TABLE sql_pool_probe; --" }); // the quote was escaped, not executed
-    expect((await pool.query('SELECT id FROM sql_pool_probe WHERE id IN (10, 11) ORDER BY id')).map((r: { id: number }) => r.id)).toEqual([10, 11]);
+    expect(
+      (await pool.query('SELECT id FROM sql_pool_probe WHERE id IN (10, 11) ORDER BY id')).map(
+        (r: { id: number }) => r.id,
+      ),
+    ).toEqual([10, 11]);
     await expect(
       pool.transaction(async (q) => {
         q.later('INSERT INTO sql_pool_probe (id) VALUES (12)');
@@ -65,10 +75,16 @@ describe('SqlPool', () => {
     const got: unknown[] = [];
     let after: unknown = null;
     const last = await pool.transaction(async (q) => {
-      q.later('INSERT INTO sql_pool_probe (id, d) VALUES (?, ?)', [20, 5], (ok: { affectedRows: number }) => got.push(ok.affectedRows));
+      q.later('INSERT INTO sql_pool_probe (id, d) VALUES (?, ?)', [20, 5], (ok: { affectedRows: number }) =>
+        got.push(ok.affectedRows),
+      );
       q.later('SELECT d FROM sql_pool_probe WHERE id = ?', [20], (rows: { d: string }[]) => got.push(rows));
       const rows = await q.query('SELECT COUNT(*) AS n FROM sql_pool_probe WHERE id = ?', [20]);
-      q.afterCommit('SELECT @@in_transaction AS t, COUNT(*) AS n FROM sql_pool_probe WHERE id = ?', [20], (r: unknown) => (after = r));
+      q.afterCommit(
+        'SELECT @@in_transaction AS t, COUNT(*) AS n FROM sql_pool_probe WHERE id = ?',
+        [20],
+        (r: unknown) => (after = r),
+      );
       return rows;
     });
     expect(got).toEqual([1, [{ d: '5.00' }]]);

@@ -7,15 +7,21 @@ const base = loadConfig({ NODE_ENV: 'test' });
 
 describe('start-up stops with a message naming what is unreachable', () => {
   it('names MySQL when the database server does not answer', async () => {
-    await expect(createApiApp({ ...base, db: { ...base.db, port: 3399 } }, { logger: false })).rejects.toThrow(/MySQL 127\.0\.0\.1:3399.*DB_PORT/);
+    await expect(createApiApp({ ...base, db: { ...base.db, port: 3399 } }, { logger: false })).rejects.toThrow(
+      /MySQL 127\.0\.0\.1:3399.*DB_PORT/,
+    );
   });
 
   it('names the socket when MySQL is configured through one that does not answer', async () => {
-    await expect(createApiApp({ ...base, db: { ...base.db, socket: '/tmp/tk-no-such-mysqld.sock' } }, { logger: false })).rejects.toThrow(/MySQL \/tmp\/tk-no-such-mysqld\.sock.*DB_SOCKET/);
+    await expect(
+      createApiApp({ ...base, db: { ...base.db, socket: '/tmp/tk-no-such-mysqld.sock' } }, { logger: false }),
+    ).rejects.toThrow(/MySQL \/tmp\/tk-no-such-mysqld\.sock.*DB_SOCKET/);
   });
 
   it('tells how to create a database that does not exist', async () => {
-    await expect(startWorkers({ ...base, db: { ...base.db, name: 'tk_missing_db_x' } }, { logger: false })).rejects.toThrow(/tk_missing_db_x.*migration:run/);
+    await expect(
+      startWorkers({ ...base, db: { ...base.db, name: 'tk_missing_db_x' } }, { logger: false }),
+    ).rejects.toThrow(/tk_missing_db_x.*migration:run/);
   });
 
   it('names Redis when it does not answer', async () => {

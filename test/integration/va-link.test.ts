@@ -28,7 +28,12 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
   const tokens: Record<string, string> = {};
   const http = () => request(app.getHttpServer());
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
-  const stored = async (examId: number) => ((await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId })).data as { longitudinal: StoredLongitudinal | null }).longitudinal;
+  const stored = async (examId: number) =>
+    (
+      (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId })).data as {
+        longitudinal: StoredLongitudinal | null;
+      }
+    ).longitudinal;
 
   beforeAll(async () => {
     env = await createTestEnv('va_link');
@@ -38,7 +43,9 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     const other = await createAlliance(env.ds, '别的教联体', 'OTHER1');
     otherAllianceExam = (await env.ds.getRepository(Exam).save({ allianceId: other.id, name: '别的考试' })).id;
     await createUser(env.ds, 'va_admin', 'pw-123456', [{ role: Role.Admin, allianceId: db.allianceId }]);
-    await createUser(env.ds, 'va_principal', 'pw-123456', [{ role: Role.Principal, allianceId: db.allianceId, schoolId: db.schoolIds[3] }]);
+    await createUser(env.ds, 'va_principal', 'pw-123456', [
+      { role: Role.Principal, allianceId: db.allianceId, schoolId: db.schoolIds[3] },
+    ]);
     app = await createApiApp(env.config, { logger: false });
     await app.init();
     for (const who of ['va_admin', 'va_principal']) {
@@ -67,19 +74,33 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
 
     const ok = await http().patch(url).set(as('va_admin')).send({ priorExamId: db.priorExamId });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ id: db.currentExamId, priorExamId: db.priorExamId, improvementFormula: 'va_over_se' });
+    expect(ok.body).toMatchObject({
+      id: db.currentExamId,
+      priorExamId: db.priorExamId,
+      improvementFormula: 'va_over_se',
+    });
     // The prior exam now may not point back at the current one.
-    const cycle = await http().patch(`/api/exams/${db.priorExamId}/longitudinal`).set(as('va_admin')).send({ priorExamId: db.currentExamId });
+    const cycle = await http()
+      .patch(`/api/exams/${db.priorExamId}/longitudinal`)
+      .set(as('va_admin'))
+      .send({ priorExamId: db.currentExamId });
     expect(cycle.status).toBe(400);
     expect(cycle.body.message).toContain('循环');
-    expect(await env.ds.getRepository(AuditLog).countBy({ action: 'update', entity: 'exam', entityId: String(db.currentExamId) })).toBe(1);
+    expect(
+      await env.ds
+        .getRepository(AuditLog)
+        .countBy({ action: 'update', entity: 'exam', entityId: String(db.currentExamId) }),
+    ).toBe(1);
   });
 
   it('says so in the stored analysis when the prior exam has no results yet', async () => {
     const results = app.get(ResultsService);
     await results.computeExam(db.currentExamId);
     const l = await stored(db.currentExamId);
-    expect(l).toMatchObject({ priorExamId: db.priorExamId, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' });
+    expect(l).toMatchObject({
+      priorExamId: db.priorExamId,
+      unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩',
+    });
   });
 
   it('stores the same value-added as the pure engine on the generator totals, and recovers the planted order', async () => {
@@ -96,15 +117,27 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     const k = cohort.prior.items.length;
     const alpha = analyseItems({
       items: cohort.prior.items.map((it, j) => ({ itemId: j + 1, maxScore: it.maxScore })),
-      scores: cohort.students.filter((s) => !s.absentPrior).map((s) => Array.from(cohort.prior.scores.subarray(s.index * k, (s.index + 1) * k))),
+      scores: cohort.students
+        .filter((s) => !s.absentPrior)
+        .map((s) => Array.from(cohort.prior.scores.subarray(s.index * k, (s.index + 1) * k))),
     }).alpha!;
     expect(alpha).toBeGreaterThanOrEqual(RELIABILITY_CORRECTION_MIN);
     expect(l.reliabilityCorrection).toMatchObject({ applied: true, priorReliability: Math.round(alpha * 1e4) / 1e4 });
     const expected = longitudinal({
       priorReliability: Math.round(alpha * 1e4) / 1e4, // as stored with the prior exam's analysis
       schools: db.schoolIds.map((schoolId) => ({ schoolId })),
-      current: cohort.students.filter((s) => !s.absentNow).map((s) => ({ studentId: db.studentIds[s.index], schoolId: db.schoolIds[s.school], total: cohort.current.totals[s.index] })),
-      prior: new Map(cohort.students.filter((s) => !s.absentPrior).map((s) => [db.studentIds[s.index], cohort.prior.totals[s.index]])),
+      current: cohort.students
+        .filter((s) => !s.absentNow)
+        .map((s) => ({
+          studentId: db.studentIds[s.index],
+          schoolId: db.schoolIds[s.school],
+          total: cohort.current.totals[s.index],
+        })),
+      prior: new Map(
+        cohort.students
+          .filter((s) => !s.absentPrior)
+          .map((s) => [db.studentIds[s.index], cohort.prior.totals[s.index]]),
+      ),
     });
     expect(l.priorPaperId).toBe(db.priorPaperId);
     expect(l.matched).toBe(expected.matched);
@@ -113,18 +146,32 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     expect(l.reliabilityCorrection).toEqual(expected.reliabilityCorrection);
     expect(l.regression!.slope).toBeGreaterThan((l.reliabilityCorrection as { olsSlope: number }).olsSlope);
     expect(l.schools).toEqual(expected.schools);
-    const rho = spearman(l.schools.map((s) => cohort.schools[schoolIdx.get(s.schoolId)!].plantedVa), l.schools.map((s) => s.va!));
+    const rho = spearman(
+      l.schools.map((s) => cohort.schools[schoolIdx.get(s.schoolId)!].plantedVa),
+      l.schools.map((s) => s.va!),
+    );
     expect(rho).toBeGreaterThan(0.8);
     expect(l.improvementFormula.name).toBe('va_over_se');
   });
 
   it('switches 提升系数 to 比均率ₜ/比均率ₜ₋₁ when the exam asks for it, and the output names the formula', async () => {
-    await http().patch(`/api/exams/${db.currentExamId}/longitudinal`).set(as('va_admin')).send({ improvementFormula: 'ratio_change' }).expect(200);
+    await http()
+      .patch(`/api/exams/${db.currentExamId}/longitudinal`)
+      .set(as('va_admin'))
+      .send({ improvementFormula: 'ratio_change' })
+      .expect(200);
     await app.get(ResultsService).computeExam(db.currentExamId);
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
-    expect(l.improvementFormula).toEqual({ name: 'ratio_change', description: '提升系数 = 本次比均率 ÷ 上次比均率（比均率ₜ/比均率ₜ₋₁）' });
+    expect(l.improvementFormula).toEqual({
+      name: 'ratio_change',
+      description: '提升系数 = 本次比均率 ÷ 上次比均率（比均率ₜ/比均率ₜ₋₁）',
+    });
     for (const s of l.schools) expect(s.improvement!).toBeCloseTo(s.ratioNow! / s.ratioPrior!, 3);
-    await http().patch(`/api/exams/${db.currentExamId}/longitudinal`).set(as('va_admin')).send({ improvementFormula: 'va_over_se' }).expect(200);
+    await http()
+      .patch(`/api/exams/${db.currentExamId}/longitudinal`)
+      .set(as('va_admin'))
+      .send({ improvementFormula: 'va_over_se' })
+      .expect(200);
     await app.get(ResultsService).computeExam(db.currentExamId);
   });
 
@@ -149,7 +196,9 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     const schoolId = db.schoolIds[3];
     const out = await app.get(ReportsService).renderSchoolReport(db.currentExamId, schoolId);
     expect(out.status).toBe('ready');
-    const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], {
+      encoding: 'utf8',
+    }).replace(/\s+/g, '');
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
     const own = l.schools.find((s) => s.schoolId === schoolId)!;
     const sign = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(2)}`;
@@ -161,11 +210,16 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     expect(text).toContain(`匹配人数/本次参考人数${own.matched}/${own.nCurrent}`);
     expect(text).toContain(`提升系数${own.improvement!.toFixed(2)}`);
     expect(text).toContain('提升系数：提升系数=增值÷增值标准误（VA/SE）');
-    expect(text).toContain(`联盟回归：本次成绩=${l.regression!.intercept.toFixed(2)}+${l.regression!.slope.toFixed(4)}×上次成绩`);
+    expect(text).toContain(
+      `联盟回归：本次成绩=${l.regression!.intercept.toFixed(2)}+${l.regression!.slope.toFixed(4)}×上次成绩`,
+    );
     expect(text).toMatch(/本校增值的95%置信区间(整体在0以上|整体在0以下|包含0)/);
     // other schools only by letter
     expect(text).toContain('学校A');
-    const names: { name: string }[] = await env.ds.query('SELECT name FROM school WHERE alliance_id = ? AND id <> ?', [db.allianceId, schoolId]);
+    const names: { name: string }[] = await env.ds.query('SELECT name FROM school WHERE alliance_id = ? AND id <> ?', [
+      db.allianceId,
+      schoolId,
+    ]);
     for (const n of names) expect(text).not.toContain(n.name);
   });
 });

@@ -23,12 +23,23 @@ export function describeInBrowser(name: string, fn: () => void): void {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** The API and its pages on a free port of 127.0.0.1, for a browser to visit; `close` also empties the queues it used. */
-export async function servePages(env: TestEnv): Promise<{ app: INestApplication; base: string; close: () => Promise<void> }> {
+export async function servePages(
+  env: TestEnv,
+): Promise<{ app: INestApplication; base: string; close: () => Promise<void> }> {
   const app = await createApiApp(env.config, { logger: false });
   await app.listen(0, '127.0.0.1');
   return {

@@ -10,7 +10,14 @@ export async function createAlliance(ds: DataSource, name = '测试教联体', c
   return ds.getRepository(Alliance).save({ name, code });
 }
 
-export async function createSchool(ds: DataSource, allianceId: number, name: string, code: string, kind = SchoolKind.Member, locality = Locality.Rural) {
+export async function createSchool(
+  ds: DataSource,
+  allianceId: number,
+  name: string,
+  code: string,
+  kind = SchoolKind.Member,
+  locality = Locality.Rural,
+) {
   return ds.getRepository(School).save({ allianceId, name, code, kind, locality });
 }
 
@@ -21,7 +28,20 @@ export async function createUser(
   grants: { role: Role; allianceId: number; schoolId?: number | null; subject?: string | null }[],
   allianceId: number | null = grants[0]?.allianceId ?? null,
 ) {
-  const user = await ds.getRepository(User).save({ username, displayName: username, passwordHash: await AuthService.hashPassword(password), allianceId, active: true });
-  for (const g of grants) await ds.getRepository(UserRole).save({ userId: user.id, role: g.role, allianceId: g.allianceId, schoolId: g.schoolId ?? null, subject: g.subject ?? null });
+  const user = await ds.getRepository(User).save({
+    username,
+    displayName: username,
+    passwordHash: await AuthService.hashPassword(password),
+    allianceId,
+    active: true,
+  });
+  for (const g of grants)
+    await ds.getRepository(UserRole).save({
+      userId: user.id,
+      role: g.role,
+      allianceId: g.allianceId,
+      schoolId: g.schoolId ?? null,
+      subject: g.subject ?? null,
+    });
   return user;
 }

@@ -10,7 +10,16 @@ import sharp, { type Sharp } from 'sharp';
 import type { GrayImage } from '../../src/scans/domain/gray-image.js';
 import { readPage, sheetFrame, type PageReading, type SheetFrame } from '../../src/scans/domain/read-page.js';
 import { readQrAt } from '../../src/scans/qr-reader.js';
-import { buildSheetLayout, QR_MODULE_PT, type Box, type Circle, type LayoutItem, type PageLayout, type PaperSize, type SheetLayout } from '../../src/sheets/domain/layout.js';
+import {
+  buildSheetLayout,
+  QR_MODULE_PT,
+  type Box,
+  type Circle,
+  type LayoutItem,
+  type PageLayout,
+  type PaperSize,
+  type SheetLayout,
+} from '../../src/sheets/domain/layout.js';
 import { mulberry32 } from '../../src/sheets/domain/synthetic-scan.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 
@@ -20,12 +29,41 @@ export const CORPUS_EXAM_ID = 1;
 /** 20 single choices (A–D), 4 multiple choices (A–E), 2 true/false, one answer box: objective block and exam number on page 1. */
 export function corpusLayout(paperSize: PaperSize = 'A4'): SheetLayout {
   const items: LayoutItem[] = [
-    ...Array.from({ length: 20 }, (_, n) => ({ id: 100 + n, label: String(n + 1), type: 'single_choice' as const, maxScore: 3, optionCount: 4, boxHeightMm: 0 })),
-    ...Array.from({ length: 4 }, (_, n) => ({ id: 120 + n, label: String(21 + n), type: 'multiple_choice' as const, maxScore: 5, optionCount: 5, boxHeightMm: 0 })),
-    ...Array.from({ length: 2 }, (_, n) => ({ id: 124 + n, label: String(25 + n), type: 'true_false' as const, maxScore: 2, optionCount: 2, boxHeightMm: 0 })),
+    ...Array.from({ length: 20 }, (_, n) => ({
+      id: 100 + n,
+      label: String(n + 1),
+      type: 'single_choice' as const,
+      maxScore: 3,
+      optionCount: 4,
+      boxHeightMm: 0,
+    })),
+    ...Array.from({ length: 4 }, (_, n) => ({
+      id: 120 + n,
+      label: String(21 + n),
+      type: 'multiple_choice' as const,
+      maxScore: 5,
+      optionCount: 5,
+      boxHeightMm: 0,
+    })),
+    ...Array.from({ length: 2 }, (_, n) => ({
+      id: 124 + n,
+      label: String(25 + n),
+      type: 'true_false' as const,
+      maxScore: 2,
+      optionCount: 2,
+      boxHeightMm: 0,
+    })),
     { id: 130, label: '27', type: 'subjective', maxScore: 12, optionCount: 0, boxHeightMm: 60 },
   ];
-  return buildSheetLayout({ paperSize, examId: CORPUS_EXAM_ID, paperId: CORPUS_PAPER_ID, title: '七年级数学', subject: '数学', examNoDigits: 8, items });
+  return buildSheetLayout({
+    paperSize,
+    examId: CORPUS_EXAM_ID,
+    paperId: CORPUS_PAPER_ID,
+    title: '七年级数学',
+    subject: '数学',
+    examNoDigits: 8,
+    items,
+  });
 }
 
 /** Page 1 of the printed sheet at each dpi, as grey pixels (pdftoppm -gray). */
@@ -54,7 +92,10 @@ function readdirPgm(dir: string, prefix: string): string {
 }
 
 function readPgm(buf: Buffer): GrayImage {
-  const header = buf.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  const header = buf
+    .subarray(0, 64)
+    .toString('latin1')
+    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
   if (!header) throw new Error('not a binary PGM');
   const width = Number(header[1]);
   const height = Number(header[2]);
@@ -76,7 +117,13 @@ export interface SheetTruth {
 }
 
 /** Pencil darkens what is under it: out = under × (1 − cover·(1 − ink/255)), cover by 4×4 supersampling. */
-function paintShape(img: GrayImage, k: number, bbox: [number, number, number, number], inside: (x: number, y: number) => boolean, ink: () => number) {
+function paintShape(
+  img: GrayImage,
+  k: number,
+  bbox: [number, number, number, number],
+  inside: (x: number, y: number) => boolean,
+  ink: () => number,
+) {
   const [bx0, by0, bx1, by1] = bbox;
   const i0 = Math.max(0, Math.floor(bx0 * k));
   const j0 = Math.max(0, Math.floor(by0 * k));
@@ -85,7 +132,8 @@ function paintShape(img: GrayImage, k: number, bbox: [number, number, number, nu
   for (let j = j0; j < j1; j++) {
     for (let i = i0; i < i1; i++) {
       let cover = 0;
-      for (let sj = 0; sj < 4; sj++) for (let si = 0; si < 4; si++) if (inside((i + (si + 0.5) / 4) / k, (j + (sj + 0.5) / 4) / k)) cover++;
+      for (let sj = 0; sj < 4; sj++)
+        for (let si = 0; si < 4; si++) if (inside((i + (si + 0.5) / 4) / k, (j + (sj + 0.5) / 4) / k)) cover++;
       if (!cover) continue;
       const c = cover / 16;
       const o = j * img.width + i;
@@ -109,22 +157,52 @@ export function drawMark(img: GrayImage, k: number, b: Circle, style: MarkStyle,
   const jx = (rng() - 0.5) * 0.6;
   const jy = (rng() - 0.5) * 0.6;
   const fr = r * (0.82 + rng() * 0.12);
-  if (style === 'fill') paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(45 + rng() * 30, 18));
-  else if (style === 'faint') paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(112 + rng() * 10, 12));
-  else if (style === 'erased') paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(212 + rng() * 14, 10));
+  if (style === 'fill')
+    paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(45 + rng() * 30, 18));
+  else if (style === 'faint')
+    paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(112 + rng() * 10, 12));
+  else if (style === 'erased')
+    paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(212 + rng() * 14, 10));
   else if (style === 'half') {
     // exactly half the bubble, solidly: neither a mark nor not a mark
     const a = rng() * Math.PI * 2;
     const [ux, uy] = [Math.cos(a), Math.sin(a)];
-    paintShape(img, k, box, (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= fr * fr && (x - cx) * ux + (y - cy) * uy < 0, pencil(55, 15));
+    paintShape(
+      img,
+      k,
+      box,
+      (x, y) => (x - cx) ** 2 + (y - cy) ** 2 <= fr * fr && (x - cx) * ux + (y - cy) * uy < 0,
+      pencil(55, 15),
+    );
   } else if (style === 'tick') {
     const w = 0.55 + rng() * 0.15;
-    const p = [cx - 0.6 * r + jx, cy - 0.05 * r + jy, cx - 0.15 * r + jx, cy + 0.55 * r + jy, cx + 0.75 * r + jx, cy - 0.7 * r + jy];
-    paintShape(img, k, box, (x, y) => segDist(x, y, p[0], p[1], p[2], p[3]) <= w || segDist(x, y, p[2], p[3], p[4], p[5]) <= w, pencil(55, 15));
+    const p = [
+      cx - 0.6 * r + jx,
+      cy - 0.05 * r + jy,
+      cx - 0.15 * r + jx,
+      cy + 0.55 * r + jy,
+      cx + 0.75 * r + jx,
+      cy - 0.7 * r + jy,
+    ];
+    paintShape(
+      img,
+      k,
+      box,
+      (x, y) => segDist(x, y, p[0], p[1], p[2], p[3]) <= w || segDist(x, y, p[2], p[3], p[4], p[5]) <= w,
+      pencil(55, 15),
+    );
   } else {
     const w = 0.5 + rng() * 0.15;
     const d = 0.6 * r;
-    paintShape(img, k, box, (x, y) => segDist(x, y, cx - d + jx, cy - d + jy, cx + d + jx, cy + d + jy) <= w || segDist(x, y, cx - d + jx, cy + d + jy, cx + d + jx, cy - d + jy) <= w, pencil(55, 15));
+    paintShape(
+      img,
+      k,
+      box,
+      (x, y) =>
+        segDist(x, y, cx - d + jx, cy - d + jy, cx + d + jx, cy + d + jy) <= w ||
+        segDist(x, y, cx - d + jx, cy + d + jy, cx + d + jx, cy - d + jy) <= w,
+      pencil(55, 15),
+    );
   }
 }
 
@@ -135,7 +213,11 @@ export function drawMark(img: GrayImage, k: number, b: Circle, style: MarkStyle,
  */
 export function damageQr(img: GrayImage, k: number, box: Box, rng: () => number) {
   const m = QR_MODULE_PT;
-  for (const [fx, fy] of [[box.x, box.y], [box.x + box.w - 8 * m, box.y], [box.x, box.y + box.h - 8 * m]]) {
+  for (const [fx, fy] of [
+    [box.x, box.y],
+    [box.x + box.w - 8 * m, box.y],
+    [box.x, box.y + box.h - 8 * m],
+  ]) {
     const i0 = Math.max(0, Math.floor((fx - 0.5 * m) * k));
     const j0 = Math.max(0, Math.floor((fy - 0.5 * m) * k));
     const i1 = Math.min(img.width, Math.ceil((fx + 8.5 * m) * k));
@@ -143,7 +225,13 @@ export function damageQr(img: GrayImage, k: number, box: Box, rng: () => number)
     for (let j = j0; j < j1; j++) img.data.fill(235 + Math.floor(rng() * 10), j * img.width + i0, j * img.width + i1);
   }
   const y0 = box.y + box.h * (0.3 + 0.4 * rng());
-  paintShape(img, k, [box.x - 4, y0 - 6, box.x + box.w + 4, y0 + 6], (x, y) => segDist(x, y, box.x - 3, y0 - 4, box.x + box.w + 3, y0 + 4) <= 0.7, () => 70);
+  paintShape(
+    img,
+    k,
+    [box.x - 4, y0 - 6, box.x + box.w + 4, y0 + 6],
+    (x, y) => segDist(x, y, box.x - 3, y0 - 4, box.x + box.w + 3, y0 + 4) <= 0.7,
+    () => 70,
+  );
 }
 
 export interface MarkMix {
@@ -155,7 +243,11 @@ export interface MarkMix {
   half: number;
 }
 
-export const STANDARD_MIX: MarkMix = { marked: { fill: 0.55, faint: 0.15, tick: 0.15, cross: 0.15 }, erased: 0.06, half: 0.04 };
+export const STANDARD_MIX: MarkMix = {
+  marked: { fill: 0.55, faint: 0.15, tick: 0.15, cross: 0.15 },
+  erased: 0.06,
+  half: 0.04,
+};
 
 function pickStyle(mix: MarkMix, rng: () => number): MarkStyle {
   const entries = Object.entries(mix.marked) as [MarkStyle, number][];
@@ -165,7 +257,13 @@ function pickStyle(mix: MarkMix, rng: () => number): MarkStyle {
 }
 
 /** Fills page 1 of a sheet: random exam number and answers, drawn in the mix's styles. */
-export function fillSheet(clean: GrayImage, page: PageLayout, dpi: number, mix: MarkMix, rng: () => number): { image: GrayImage; truth: SheetTruth } {
+export function fillSheet(
+  clean: GrayImage,
+  page: PageLayout,
+  dpi: number,
+  mix: MarkMix,
+  rng: () => number,
+): { image: GrayImage; truth: SheetTruth } {
   const img: GrayImage = { width: clean.width, height: clean.height, data: clean.data.slice() };
   const k = dpi / 72;
   let examNo = '';
@@ -230,17 +328,32 @@ export function conditions(rng: () => number): Distortion[] {
     { name: '模糊 blur', blur: 1.2 },
     { name: 'JPEG q50', jpeg: 50 },
     { name: '透视 perspective', perspective: 0.004 },
-    { name: '综合 combined', rotateDeg: sign() * (2 + rng() * 6), scale: 0.97 + rng() * 0.06, shift: [Math.round(sign() * rng() * 25), Math.round(sign() * rng() * 25)], noise: 8, blur: 0.8, jpeg: 50 },
+    {
+      name: '综合 combined',
+      rotateDeg: sign() * (2 + rng() * 6),
+      scale: 0.97 + rng() * 0.06,
+      shift: [Math.round(sign() * rng() * 25), Math.round(sign() * rng() * 25)],
+      noise: 8,
+      blur: 0.8,
+      jpeg: 50,
+    },
     { name: '二维码污损 QR spoilt', qrDamaged: true, rotateDeg: sign() * rng() * 3, noise: 8 },
   ];
 }
 
-const raw = (img: GrayImage) => sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } });
+const raw = (img: GrayImage) =>
+  sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), {
+    raw: { width: img.width, height: img.height, channels: 1 },
+  });
 
 async function toGray(s: Sharp): Promise<GrayImage> {
   const { data, info } = await s.greyscale().raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 1) throw new Error(`expected 1 channel, got ${info.channels}`);
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }
 
 /** A keystone warp: the top edge narrower by `f` of the width on each side (bilinear; outside is paper). */
@@ -276,7 +389,8 @@ function normalTable(): Float64Array {
   if (normals) return normals;
   const rng = mulberry32(12345);
   normals = new Float64Array(65536);
-  for (let n = 0; n < normals.length; n++) normals[n] = Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
+  for (let n = 0; n < normals.length; n++)
+    normals[n] = Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
   return normals;
 }
 
@@ -293,16 +407,37 @@ export async function distort(img: GrayImage, d: Distortion, rng: () => number):
     const scaled = await toGray(raw(cur).resize(w, h, { kernel: 'linear' }));
     cur = await toGray(
       d.scale > 1
-        ? raw(scaled).extract({ left: Math.floor((w - cur.width) / 2), top: Math.floor((h - cur.height) / 2), width: cur.width, height: cur.height })
-        : raw(scaled).extend({ left: Math.floor((cur.width - w) / 2), right: Math.ceil((cur.width - w) / 2), top: Math.floor((cur.height - h) / 2), bottom: Math.ceil((cur.height - h) / 2), background: { r: paper, g: paper, b: paper } }),
+        ? raw(scaled).extract({
+            left: Math.floor((w - cur.width) / 2),
+            top: Math.floor((h - cur.height) / 2),
+            width: cur.width,
+            height: cur.height,
+          })
+        : raw(scaled).extend({
+            left: Math.floor((cur.width - w) / 2),
+            right: Math.ceil((cur.width - w) / 2),
+            top: Math.floor((cur.height - h) / 2),
+            bottom: Math.ceil((cur.height - h) / 2),
+            background: { r: paper, g: paper, b: paper },
+          }),
     );
   }
   if (d.rotateDeg) cur = await toGray(raw(cur).rotate(d.rotateDeg, { background: { r: paper, g: paper, b: paper } }));
   if (d.shift) {
     const [dx, dy] = d.shift;
     const bg = { r: paper, g: paper, b: paper };
-    const ext = await toGray(raw(cur).extend({ left: Math.max(dx, 0), right: Math.max(-dx, 0), top: Math.max(dy, 0), bottom: Math.max(-dy, 0), background: bg }));
-    cur = await toGray(raw(ext).extract({ left: Math.max(-dx, 0), top: Math.max(-dy, 0), width: cur.width, height: cur.height }));
+    const ext = await toGray(
+      raw(cur).extend({
+        left: Math.max(dx, 0),
+        right: Math.max(-dx, 0),
+        top: Math.max(dy, 0),
+        bottom: Math.max(-dy, 0),
+        background: bg,
+      }),
+    );
+    cur = await toGray(
+      raw(ext).extract({ left: Math.max(-dx, 0), top: Math.max(-dy, 0), width: cur.width, height: cur.height }),
+    );
   }
   if (d.turn180) cur = await toGray(raw(cur).rotate(180));
   if (d.perspective) cur = perspective(cur, d.perspective, paper);
@@ -349,7 +484,27 @@ export interface ConditionTally {
 }
 
 export function emptyTally(condition: string, dpi: number): ConditionTally {
-  return { condition, dpi, pages: 0, pageExceptions: 0, bubbles: 0, correct: 0, wrong: 0, reviewed: 0, ambiguousItems: 0, ambiguousReviewed: 0, examNoRead: 0, examNoWrong: 0, examNoException: 0, ambiguousExamNo: 0, ambiguousExamNoCaught: 0, qrRead: 0, codeSourceWrong: 0, wrongDetails: [], reviewDetails: [] };
+  return {
+    condition,
+    dpi,
+    pages: 0,
+    pageExceptions: 0,
+    bubbles: 0,
+    correct: 0,
+    wrong: 0,
+    reviewed: 0,
+    ambiguousItems: 0,
+    ambiguousReviewed: 0,
+    examNoRead: 0,
+    examNoWrong: 0,
+    examNoException: 0,
+    ambiguousExamNo: 0,
+    ambiguousExamNoCaught: 0,
+    qrRead: 0,
+    codeSourceWrong: 0,
+    wrongDetails: [],
+    reviewDetails: [],
+  };
 }
 
 export function corpusFrame(layout: SheetLayout): SheetFrame {
@@ -357,8 +512,19 @@ export function corpusFrame(layout: SheetLayout): SheetFrame {
 }
 
 /** Reads a page as ingestion does (QR code first, bubble page code as fallback) and scores it; `expectQr`: the QR is intact. */
-export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTruth, t: ConditionTally, expectQr = true): PageReading {
-  const reading = readPage(img, corpusFrame(layout), (paperId, pageNo) => (paperId === layout.paperId ? layout.pages.find((p) => p.pageNo === pageNo) ?? null : null), { readQr: readQrAt, examId: CORPUS_EXAM_ID });
+export function readAndScore(
+  img: GrayImage,
+  layout: SheetLayout,
+  truth: SheetTruth,
+  t: ConditionTally,
+  expectQr = true,
+): PageReading {
+  const reading = readPage(
+    img,
+    corpusFrame(layout),
+    (paperId, pageNo) => (paperId === layout.paperId ? (layout.pages.find((p) => p.pageNo === pageNo) ?? null) : null),
+    { readQr: readQrAt, examId: CORPUS_EXAM_ID },
+  );
   t.pages++;
   if (truth.ambiguousDigit !== null) t.ambiguousExamNo++;
   if (!reading.ok) {
@@ -380,7 +546,9 @@ export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTr
   }
   if (reading.examNo?.examNo !== truth.examNo || truth.ambiguousDigit !== null) {
     t.examNoWrong++;
-    t.wrongDetails.push(`exam number read ${reading.examNo?.examNo} for ${truth.examNo}${truth.ambiguousDigit !== null ? ` (column ${truth.ambiguousDigit + 1} ambiguous)` : ''}`);
+    t.wrongDetails.push(
+      `exam number read ${reading.examNo?.examNo} for ${truth.examNo}${truth.ambiguousDigit !== null ? ` (column ${truth.ambiguousDigit + 1} ambiguous)` : ''}`,
+    );
   }
   const byItem = new Map(reading.choices.map((c) => [c.itemId, c]));
   for (const item of truth.items) {
@@ -390,10 +558,16 @@ export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTr
       noteRange('half', r.fills[o], r.inks[o], r.cores[o]);
       t.ambiguousItems++;
       if (r.needsReview) t.ambiguousReviewed++;
-      else t.wrongDetails.push(`item ${item.itemId} half fill decided as "${r.marked}" (fills ${r.fills.join(',')}, inks ${r.inks.join(',')}, cores ${r.cores.join(',')})`);
+      else
+        t.wrongDetails.push(
+          `item ${item.itemId} half fill decided as "${r.marked}" (fills ${r.fills.join(',')}, inks ${r.inks.join(',')}, cores ${r.cores.join(',')})`,
+        );
       continue;
     }
-    if (r.needsReview) t.reviewDetails.push(`item ${item.itemId} [${item.styles.map((x) => x || '-').join(',')}] fills ${r.fills.join(',')} inks ${r.inks.join(',')} cores ${r.cores.join(',')} conf ${r.confidence}`);
+    if (r.needsReview)
+      t.reviewDetails.push(
+        `item ${item.itemId} [${item.styles.map((x) => x || '-').join(',')}] fills ${r.fills.join(',')} inks ${r.inks.join(',')} cores ${r.cores.join(',')} conf ${r.confidence}`,
+      );
     item.options.forEach((opt, o) => {
       noteRange(item.styles[o] || 'empty', r.fills[o], r.inks[o], r.cores[o]);
       t.bubbles++;
@@ -405,7 +579,9 @@ export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTr
       if (r.marked.includes(opt) === expected) t.correct++;
       else {
         t.wrong++;
-        t.wrongDetails.push(`item ${item.itemId} option ${opt} (${item.styles[o] || 'empty'}) read ${expected ? 'empty' : 'marked'}: fill ${r.fills[o]} ink ${r.inks[o]} core ${r.cores[o]}`);
+        t.wrongDetails.push(
+          `item ${item.itemId} option ${opt} (${item.styles[o] || 'empty'}) read ${expected ? 'empty' : 'marked'}: fill ${r.fills[o]} ink ${r.inks[o]} core ${r.cores[o]}`,
+        );
       }
     });
   }
@@ -413,7 +589,10 @@ export function readAndScore(img: GrayImage, layout: SheetLayout, truth: SheetTr
 }
 
 /** Per mark style: the range of the measures seen (fill, ink, core), to show the margins to the thresholds. */
-export const STYLE_RANGES = new Map<string, { n: number; fill: [number, number]; ink: [number, number]; core: [number, number] }>();
+export const STYLE_RANGES = new Map<
+  string,
+  { n: number; fill: [number, number]; ink: [number, number]; core: [number, number] }
+>();
 function noteRange(style: string, fill: number, ink: number, core: number) {
   const r = STYLE_RANGES.get(style) ?? { n: 0, fill: [1, 0], ink: [1, 0], core: [1, 0] };
   r.n++;
@@ -423,12 +602,30 @@ function noteRange(style: string, fill: number, ink: number, core: number) {
   STYLE_RANGES.set(style, r);
 }
 export function formatRanges(): string {
-  return [...STYLE_RANGES.entries()].map(([s, r]) => `${s.padEnd(6)} n=${String(r.n).padEnd(6)} fill ${r.fill.join('–')}  ink ${r.ink.join('–')}  core ${r.core.join('–')}`).join('\n');
+  return [...STYLE_RANGES.entries()]
+    .map(
+      ([s, r]) =>
+        `${s.padEnd(6)} n=${String(r.n).padEnd(6)} fill ${r.fill.join('–')}  ink ${r.ink.join('–')}  core ${r.core.join('–')}`,
+    )
+    .join('\n');
 }
 
 export function formatTable(rows: ConditionTally[]): string {
   const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(2) + '%' : '—');
-  const head = ['condition', 'dpi', 'pages', 'page exc.', 'via QR', 'bubbles', 'accuracy', 'wrong', 'to review', 'ambig. items→review', 'exam no. read/wrong/exc.', 'ambig. exam no.→exc.'];
+  const head = [
+    'condition',
+    'dpi',
+    'pages',
+    'page exc.',
+    'via QR',
+    'bubbles',
+    'accuracy',
+    'wrong',
+    'to review',
+    'ambig. items→review',
+    'exam no. read/wrong/exc.',
+    'ambig. exam no.→exc.',
+  ];
   const lines = rows.map((r) => [
     r.condition,
     String(r.dpi),
@@ -443,11 +640,44 @@ export function formatTable(rows: ConditionTally[]): string {
     `${r.examNoRead}/${r.examNoWrong}/${r.examNoException}`,
     `${r.ambiguousExamNoCaught}/${r.ambiguousExamNo}`,
   ]);
-  const total = rows.reduce((s, r) => {
-    for (const k of ['pages', 'pageExceptions', 'qrRead', 'codeSourceWrong', 'bubbles', 'correct', 'wrong', 'reviewed', 'ambiguousItems', 'ambiguousReviewed', 'examNoRead', 'examNoWrong', 'examNoException', 'ambiguousExamNo', 'ambiguousExamNoCaught'] as const) s[k] += r[k];
-    return s;
-  }, emptyTally('TOTAL', 0));
-  lines.push(['TOTAL', '', String(total.pages), String(total.pageExceptions), String(total.qrRead), String(total.bubbles), pct(total.correct, total.bubbles), String(total.wrong), String(total.reviewed), `${total.ambiguousReviewed}/${total.ambiguousItems}`, `${total.examNoRead}/${total.examNoWrong}/${total.examNoException}`, `${total.ambiguousExamNoCaught}/${total.ambiguousExamNo}`]);
+  const total = rows.reduce(
+    (s, r) => {
+      for (const k of [
+        'pages',
+        'pageExceptions',
+        'qrRead',
+        'codeSourceWrong',
+        'bubbles',
+        'correct',
+        'wrong',
+        'reviewed',
+        'ambiguousItems',
+        'ambiguousReviewed',
+        'examNoRead',
+        'examNoWrong',
+        'examNoException',
+        'ambiguousExamNo',
+        'ambiguousExamNoCaught',
+      ] as const)
+        s[k] += r[k];
+      return s;
+    },
+    emptyTally('TOTAL', 0),
+  );
+  lines.push([
+    'TOTAL',
+    '',
+    String(total.pages),
+    String(total.pageExceptions),
+    String(total.qrRead),
+    String(total.bubbles),
+    pct(total.correct, total.bubbles),
+    String(total.wrong),
+    String(total.reviewed),
+    `${total.ambiguousReviewed}/${total.ambiguousItems}`,
+    `${total.examNoRead}/${total.examNoWrong}/${total.examNoException}`,
+    `${total.ambiguousExamNoCaught}/${total.ambiguousExamNo}`,
+  ]);
   const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c].length)));
   const fmt = (l: string[]) => l.map((v, c) => v.padEnd(widths[c])).join(' | ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
@@ -460,7 +690,14 @@ export const A3_CONDITIONS = ['无变形 clean', '旋转 ±3° rotate', '倒置 
  * Runs the corpus: for each paper size, dpi and condition, `sheets` filled sheets. A4 goes through every condition,
  * A3 (landscape, two columns) through A3_CONDITIONS; condition names of A3 rows start with "A3 ".
  */
-export async function runCorpus(opts: { dpis: number[]; sheets: number; seed: number; mix?: MarkMix; sizes?: PaperSize[]; only?: (condition: string, dpi: number) => boolean }): Promise<ConditionTally[]> {
+export async function runCorpus(opts: {
+  dpis: number[];
+  sheets: number;
+  seed: number;
+  mix?: MarkMix;
+  sizes?: PaperSize[];
+  only?: (condition: string, dpi: number) => boolean;
+}): Promise<ConditionTally[]> {
   const rows: ConditionTally[] = [];
   for (const size of opts.sizes ?? ['A4', 'A3']) {
     const layout = corpusLayout(size);

@@ -24,7 +24,12 @@ export async function createTestEnv(label = 't'): Promise<TestEnv> {
   const suffix = `${label}_${process.pid}_${Date.now().toString(36)}_${counter++}`.replace(/[^A-Za-z0-9_]/g, '_');
   const dataDir = mkdtempSync(join(tmpdir(), 'tongkao-test-'));
   const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
-  const config: AppConfig = { ...base, db: { ...base.db, name: `tk_test_${suffix}`.slice(0, 64) }, redis: { ...base.redis, prefix: `tkt_${suffix}` }, dataDir };
+  const config: AppConfig = {
+    ...base,
+    db: { ...base.db, name: `tk_test_${suffix}`.slice(0, 64) },
+    redis: { ...base.redis, prefix: `tkt_${suffix}` },
+    dataDir,
+  };
   await migrate(config);
   const ds = createDataSource(config);
   await ds.initialize();

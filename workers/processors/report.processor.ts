@@ -7,5 +7,7 @@ import type { Processor } from '../processor.js';
 export const reportProcessor: Processor<typeof JOBS.renderReport> = {
   job: JOBS.renderReport,
   run: async (app, payload) =>
-    (await app.get(JobProducer).isLatest(JOBS.renderReport, payload)) ? app.get(ReportsService).renderSchoolReport(payload.examId, payload.schoolId) : { superseded: true },
+    (await app.get(JobProducer).isLatest(JOBS.renderReport, payload))
+      ? app.get(ReportsService).renderSchoolReport(payload.examId, payload.schoolId)
+      : { superseded: true },
 };

@@ -7,5 +7,7 @@ import type { Processor } from '../processor.js';
 export const resultsProcessor: Processor<typeof JOBS.computeResults> = {
   job: JOBS.computeResults,
   run: async (app, payload) =>
-    (await app.get(JobProducer).isLatest(JOBS.computeResults, payload)) ? app.get(ResultsService).computeExam(payload.examId) : { superseded: true },
+    (await app.get(JobProducer).isLatest(JOBS.computeResults, payload))
+      ? app.get(ResultsService).computeExam(payload.examId)
+      : { superseded: true },
 };

@@ -11,5 +11,5 @@ export class AuditLog {
   @Column({ length: 60 }) entity: string;
   @Column({ type: 'varchar', length: 60, nullable: true }) entityId: string | null;
   @JsonColumn({ nullable: true }) detail: unknown;
-  @CreateDateColumn({ precision: 3, default: () => "CURRENT_TIMESTAMP(3)" }) at: Date;
+  @CreateDateColumn({ precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' }) at: Date;
 }

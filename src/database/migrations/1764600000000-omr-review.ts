@@ -16,8 +16,12 @@ export class OmrReview1764600000000 implements MigrationInterface {
         '`created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), ' +
         'UNIQUE INDEX `uq_omr_review_student_item` (`student_id`, `item_id`), INDEX `idx_omr_review_exam_school` (`exam_id`, `school_id`, `status`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
     );
-    await q.query('ALTER TABLE `omr_review` ADD CONSTRAINT `fk_omr_review_item` FOREIGN KEY (`item_id`) REFERENCES `item`(`id`) ON DELETE RESTRICT');
-    await q.query('ALTER TABLE `omr_review` ADD CONSTRAINT `fk_omr_review_page` FOREIGN KEY (`page_id`) REFERENCES `scanned_page`(`id`) ON DELETE CASCADE');
+    await q.query(
+      'ALTER TABLE `omr_review` ADD CONSTRAINT `fk_omr_review_item` FOREIGN KEY (`item_id`) REFERENCES `item`(`id`) ON DELETE RESTRICT',
+    );
+    await q.query(
+      'ALTER TABLE `omr_review` ADD CONSTRAINT `fk_omr_review_page` FOREIGN KEY (`page_id`) REFERENCES `scanned_page`(`id`) ON DELETE CASCADE',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -16,7 +16,9 @@ export class PaperWorkflow1764700000000 implements MigrationInterface {
     );
     await q.query('CREATE UNIQUE INDEX `uq_paper_exam_subject_version` ON `paper` (`exam_id`, `subject`, `version`)');
     await q.query('DROP INDEX `IDX_fe9a9fd7727e9769b8ea986fda` ON `paper`');
-    await q.query('ALTER TABLE `paper` ADD CONSTRAINT `fk_paper_previous_paper_id` FOREIGN KEY (`previous_paper_id`) REFERENCES `paper`(`id`) ON DELETE RESTRICT');
+    await q.query(
+      'ALTER TABLE `paper` ADD CONSTRAINT `fk_paper_previous_paper_id` FOREIGN KEY (`previous_paper_id`) REFERENCES `paper`(`id`) ON DELETE RESTRICT',
+    );
     await q.query(
       'ALTER TABLE `item` ADD `parent_label` varchar(20) NULL, ADD `cognitive_level` varchar(20) NULL, ADD `partial_credit` decimal(4,3) NULL, ADD `knowledge_point_ids` longtext NULL',
     );
@@ -25,13 +27,19 @@ export class PaperWorkflow1764700000000 implements MigrationInterface {
         '`name` varchar(60) NOT NULL, `path` varchar(300) NOT NULL, `created_at` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), ' +
         'UNIQUE INDEX `uq_knowledge_point_path` (`alliance_id`, `subject`, `path`), PRIMARY KEY (`id`)) ENGINE=InnoDB',
     );
-    await q.query('ALTER TABLE `knowledge_point` ADD CONSTRAINT `fk_knowledge_point_alliance_id` FOREIGN KEY (`alliance_id`) REFERENCES `alliance`(`id`) ON DELETE RESTRICT');
-    await q.query('ALTER TABLE `knowledge_point` ADD CONSTRAINT `fk_knowledge_point_parent_id` FOREIGN KEY (`parent_id`) REFERENCES `knowledge_point`(`id`) ON DELETE RESTRICT');
+    await q.query(
+      'ALTER TABLE `knowledge_point` ADD CONSTRAINT `fk_knowledge_point_alliance_id` FOREIGN KEY (`alliance_id`) REFERENCES `alliance`(`id`) ON DELETE RESTRICT',
+    );
+    await q.query(
+      'ALTER TABLE `knowledge_point` ADD CONSTRAINT `fk_knowledge_point_parent_id` FOREIGN KEY (`parent_id`) REFERENCES `knowledge_point`(`id`) ON DELETE RESTRICT',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE `knowledge_point`');
-    await q.query('ALTER TABLE `item` DROP COLUMN `knowledge_point_ids`, DROP COLUMN `partial_credit`, DROP COLUMN `cognitive_level`, DROP COLUMN `parent_label`');
+    await q.query(
+      'ALTER TABLE `item` DROP COLUMN `knowledge_point_ids`, DROP COLUMN `partial_credit`, DROP COLUMN `cognitive_level`, DROP COLUMN `parent_label`',
+    );
     await q.query('ALTER TABLE `paper` DROP FOREIGN KEY `fk_paper_previous_paper_id`');
     await q.query('CREATE UNIQUE INDEX `IDX_fe9a9fd7727e9769b8ea986fda` ON `paper` (`exam_id`, `subject`)');
     await q.query('DROP INDEX `uq_paper_exam_subject_version` ON `paper`');

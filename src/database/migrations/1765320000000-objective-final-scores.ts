@@ -17,7 +17,7 @@ export class ObjectiveFinalScores1765320000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     // The previous layout: every OMR score copied, a marking row left as it is.
     await q.query(
-      "INSERT IGNORE INTO `final_item_score` (`exam_id`, `paper_id`, `student_id`, `item_id`, `score`, `source`, `rule_version`) " +
+      'INSERT IGNORE INTO `final_item_score` (`exam_id`, `paper_id`, `student_id`, `item_id`, `score`, `source`, `rule_version`) ' +
         "SELECT o.`exam_id`, i.`paper_id`, o.`student_id`, o.`item_id`, o.`score`, 'objective', 'key-v1' FROM `objective_response` o JOIN `item` i ON i.`id` = o.`item_id`",
     );
   }

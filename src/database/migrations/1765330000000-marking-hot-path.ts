@@ -22,6 +22,8 @@ export class MarkingHotPath1765330000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE `mark_event` DROP INDEX `idx_mark_event_snippet_marker`');
     await q.query('ALTER TABLE `marking_task` ADD INDEX `IDX_c4beae4287072228ff341868ed` (`item_id`, `status`)');
-    await q.query('ALTER TABLE `marking_task` DROP INDEX `idx_marking_task_leased_by`, DROP INDEX `idx_marking_task_item_lease`, DROP INDEX `idx_marking_task_item_pool`');
+    await q.query(
+      'ALTER TABLE `marking_task` DROP INDEX `idx_marking_task_leased_by`, DROP INDEX `idx_marking_task_item_lease`, DROP INDEX `idx_marking_task_item_pool`',
+    );
   }
 }

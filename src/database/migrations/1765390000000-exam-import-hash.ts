@@ -8,7 +8,9 @@ export class ExamImportHash1765390000000 implements MigrationInterface {
   name = 'ExamImportHash1765390000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE `exam` ADD `import_hash` char(64) NULL, ADD UNIQUE KEY `uq_exam_import_hash` (`alliance_id`, `import_hash`)');
+    await q.query(
+      'ALTER TABLE `exam` ADD `import_hash` char(64) NULL, ADD UNIQUE KEY `uq_exam_import_hash` (`alliance_id`, `import_hash`)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -10,7 +10,9 @@ export class PaperLayoutHash1765410000000 implements MigrationInterface {
   name = 'PaperLayoutHash1765410000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE `paper` ADD COLUMN `layout_hash` CHAR(64) GENERATED ALWAYS AS (SHA2(`layout`, 256)) STORED');
+    await q.query(
+      'ALTER TABLE `paper` ADD COLUMN `layout_hash` CHAR(64) GENERATED ALWAYS AS (SHA2(`layout`, 256)) STORED',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

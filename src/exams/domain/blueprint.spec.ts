@@ -1,9 +1,18 @@
-import { blueprintHeader, blueprintMatrix, blueprintRow, cellText, parseBlueprint, type BlueprintItem, type Cell } from './blueprint.js';
+import {
+  blueprintHeader,
+  blueprintMatrix,
+  blueprintRow,
+  cellText,
+  parseBlueprint,
+  type BlueprintItem,
+  type Cell,
+} from './blueprint.js';
 
 const H = ['题号', '题型', '分值', '答案', '知识点', '认知层次', '评分方式', '误差阈值'];
 
 describe('parseBlueprint', () => {
   it('reads Chinese words for types, modes and levels; skips empty rows; derives sub-item headings', () => {
+    // prettier-ignore
     const rows: Cell[][] = [
       [],
       H,
@@ -18,7 +27,9 @@ describe('parseBlueprint', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.fullMarks).toBe(23);
-    expect(r.items.map((i) => [i.label, i.type, i.answerKey, i.parentLabel, i.cognitiveLevel, i.markingMode, i.tolerance])).toEqual([
+    expect(
+      r.items.map((i) => [i.label, i.type, i.answerKey, i.parentLabel, i.cognitiveLevel, i.markingMode, i.tolerance]),
+    ).toEqual([
       ['1', 'single_choice', 'B', null, '了解', 'single', 0],
       ['2', 'multiple_choice', 'AC', null, '理解', 'single', 0],
       ['3', 'true_false', 'F', null, null, 'single', 0],
@@ -30,6 +41,7 @@ describe('parseBlueprint', () => {
   });
 
   it('reports every problem of the file in one go, words and item rules, by spreadsheet row, and returns nothing', () => {
+    // prettier-ignore
     const rows: Cell[][] = [
       H,
       ['1', '单选', 3, 'B', '', '了解', '', ''],
@@ -53,8 +65,18 @@ describe('parseBlueprint', () => {
   });
 
   it('checks item rules once the words are understood, naming the row', () => {
-    const r = parseBlueprint([H, ['1', '单选', 3, 'E'], ['1', '填空', 4], ['6', '主观', 10, '', '', '', '双评', ''], ['7', '多选', 5, 'ABC']]);
-    expect(!r.ok && r.errors).toEqual(['第2行：答案 E 超出选项范围 A–D', '第3行：题号重复（与第1个题目相同）', '第4行：双评需要设置误差阈值（tolerance ≥ 0）']);
+    const r = parseBlueprint([
+      H,
+      ['1', '单选', 3, 'E'],
+      ['1', '填空', 4],
+      ['6', '主观', 10, '', '', '', '双评', ''],
+      ['7', '多选', 5, 'ABC'],
+    ]);
+    expect(!r.ok && r.errors).toEqual([
+      '第2行：答案 E 超出选项范围 A–D',
+      '第3行：题号重复（与第1个题目相同）',
+      '第4行：双评需要设置误差阈值（tolerance ≥ 0）',
+    ]);
   });
 
   it('needs the key columns in the header and at least one item', () => {
@@ -65,9 +87,20 @@ describe('parseBlueprint', () => {
 
   it('reads partial credit as a fraction, percentage or ratio; only on multiple choice', () => {
     const h = ['题号', '题型', '分值', '答案', '部分得分比例'];
-    const r = parseBlueprint([h, ['1', '多选', 6, 'ACD', '50%'], ['2', '多选', 6, 'AB', '1/4'], ['3', '多选', 5, 'AB', 0.4], ['4', '多选', 5, 'AB', '']]);
+    const r = parseBlueprint([
+      h,
+      ['1', '多选', 6, 'ACD', '50%'],
+      ['2', '多选', 6, 'AB', '1/4'],
+      ['3', '多选', 5, 'AB', 0.4],
+      ['4', '多选', 5, 'AB', ''],
+    ]);
     expect(r.ok && r.items.map((i) => i.partialCredit)).toEqual([0.5, 0.25, 0.4, null]);
-    const bad = parseBlueprint([h, ['1', '单选', 6, 'A', '0.5'], ['2', '多选', 5, 'AB', '1/3'], ['3', '多选', 5, 'AB', '1.5']]);
+    const bad = parseBlueprint([
+      h,
+      ['1', '单选', 6, 'A', '0.5'],
+      ['2', '多选', 5, 'AB', '1/3'],
+      ['3', '多选', 5, 'AB', '1.5'],
+    ]);
     expect(!bad.ok && bad.errors).toEqual([
       '第2行：只有多选题可以设置部分得分',
       '第3行：多选题部分得分比例应为 0 到 1 之间（不含 1）的小数，最多三位小数，如 0.5',
@@ -76,6 +109,7 @@ describe('parseBlueprint', () => {
   });
 
   it('round-trips: export rows parse back to the same items', () => {
+    // prettier-ignore
     const items: BlueprintItem[] = [
       { label: '1', parentLabel: null, type: 'single_choice', maxScore: 3, optionCount: 4, answerKey: 'B', partialCredit: null, knowledgePoints: ['数与代数/有理数'], cognitiveLevel: '了解', markingMode: 'single', tolerance: 0, scoreStep: 1, roundingMode: 'half_up', boxHeightMm: 40 },
       { label: '2', parentLabel: null, type: 'multiple_choice', maxScore: 6, optionCount: 5, answerKey: 'ACE', partialCredit: 0.5, knowledgePoints: ['整式', '方程'], cognitiveLevel: '理解', markingMode: 'single', tolerance: 0, scoreStep: 1, roundingMode: 'half_up', boxHeightMm: 40 },
@@ -89,7 +123,18 @@ describe('parseBlueprint', () => {
   });
 
   it('builds the two-way table of scores per knowledge point and level', () => {
-    const base = { parentLabel: null, optionCount: 4, answerKey: null, partialCredit: null, markingMode: 'single' as const, tolerance: 0, scoreStep: 0.5, roundingMode: 'half_up' as const, boxHeightMm: 40, type: 'subjective' as const };
+    const base = {
+      parentLabel: null,
+      optionCount: 4,
+      answerKey: null,
+      partialCredit: null,
+      markingMode: 'single' as const,
+      tolerance: 0,
+      scoreStep: 0.5,
+      roundingMode: 'half_up' as const,
+      boxHeightMm: 40,
+      type: 'subjective' as const,
+    };
     const m = blueprintMatrix([
       { ...base, label: '1', maxScore: 3, knowledgePoints: ['有理数'], cognitiveLevel: '了解' },
       { ...base, label: '2', maxScore: 4.5, knowledgePoints: ['有理数'], cognitiveLevel: '运用' },

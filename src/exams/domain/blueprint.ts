@@ -2,7 +2,16 @@
 // reader hands them over), items or row-level Chinese errors ("第5行：题型“问答”无法识别") out; and the reverse
 // for export. The spreadsheet I/O itself lives in the service.
 
-import { DEFAULT_COGNITIVE_LEVELS, validateItems, type ItemInput, type ItemTypeName, type MarkingModeName, type RoundingModeName, type ValidItem, type ValidationOptions } from './paper-validation.js';
+import {
+  DEFAULT_COGNITIVE_LEVELS,
+  validateItems,
+  type ItemInput,
+  type ItemTypeName,
+  type MarkingModeName,
+  type RoundingModeName,
+  type ValidItem,
+  type ValidationOptions,
+} from './paper-validation.js';
 
 export type Cell = string | number | boolean | Date | null | undefined | { [k: string]: unknown };
 
@@ -27,22 +36,72 @@ export const BLUEPRINT_COLUMNS: { field: Field; names: string[]; required?: bool
 ];
 
 const TYPE_WORDS: Record<string, ItemTypeName> = {
-  单选: 'single_choice', 单选题: 'single_choice', 单项选择: 'single_choice', 单项选择题: 'single_choice', 选择题: 'single_choice',
-  多选: 'multiple_choice', 多选题: 'multiple_choice', 多项选择: 'multiple_choice', 多项选择题: 'multiple_choice', 不定项选择题: 'multiple_choice',
-  判断: 'true_false', 判断题: 'true_false',
-  填空: 'fill_in', 填空题: 'fill_in',
-  主观: 'subjective', 主观题: 'subjective', 解答: 'subjective', 解答题: 'subjective', 简答题: 'subjective', 计算题: 'subjective', 作文: 'subjective', 论述题: 'subjective',
-  single_choice: 'single_choice', multiple_choice: 'multiple_choice', true_false: 'true_false', fill_in: 'fill_in', subjective: 'subjective',
+  单选: 'single_choice',
+  单选题: 'single_choice',
+  单项选择: 'single_choice',
+  单项选择题: 'single_choice',
+  选择题: 'single_choice',
+  多选: 'multiple_choice',
+  多选题: 'multiple_choice',
+  多项选择: 'multiple_choice',
+  多项选择题: 'multiple_choice',
+  不定项选择题: 'multiple_choice',
+  判断: 'true_false',
+  判断题: 'true_false',
+  填空: 'fill_in',
+  填空题: 'fill_in',
+  主观: 'subjective',
+  主观题: 'subjective',
+  解答: 'subjective',
+  解答题: 'subjective',
+  简答题: 'subjective',
+  计算题: 'subjective',
+  作文: 'subjective',
+  论述题: 'subjective',
+  single_choice: 'single_choice',
+  multiple_choice: 'multiple_choice',
+  true_false: 'true_false',
+  fill_in: 'fill_in',
+  subjective: 'subjective',
 };
-const TYPE_EXPORT: Record<ItemTypeName, string> = { single_choice: '单选', multiple_choice: '多选', true_false: '判断', fill_in: '填空', subjective: '主观' };
+const TYPE_EXPORT: Record<ItemTypeName, string> = {
+  single_choice: '单选',
+  multiple_choice: '多选',
+  true_false: '判断',
+  fill_in: '填空',
+  subjective: '主观',
+};
 
 const MODE_WORDS: Record<string, MarkingModeName> = {
-  单评: 'single', 一评: 'single', 机评: 'single', 双评: 'double', '双评+仲裁': 'double_arbitration', '双评＋仲裁': 'double_arbitration', 双评仲裁: 'double_arbitration', '2+1+仲裁': 'double_arbitration', 三评仲裁: 'double_arbitration',
-  single: 'single', double: 'double', double_arbitration: 'double_arbitration',
+  单评: 'single',
+  一评: 'single',
+  机评: 'single',
+  双评: 'double',
+  '双评+仲裁': 'double_arbitration',
+  '双评＋仲裁': 'double_arbitration',
+  双评仲裁: 'double_arbitration',
+  '2+1+仲裁': 'double_arbitration',
+  三评仲裁: 'double_arbitration',
+  single: 'single',
+  double: 'double',
+  double_arbitration: 'double_arbitration',
 };
-const MODE_EXPORT: Record<MarkingModeName, string> = { single: '单评', double: '双评', double_arbitration: '双评+仲裁' };
+const MODE_EXPORT: Record<MarkingModeName, string> = {
+  single: '单评',
+  double: '双评',
+  double_arbitration: '双评+仲裁',
+};
 
-const ROUNDING_WORDS: Record<string, RoundingModeName> = { 四舍五入: 'half_up', 去尾: 'down', 向下: 'down', 进一: 'up', 向上: 'up', half_up: 'half_up', down: 'down', up: 'up' };
+const ROUNDING_WORDS: Record<string, RoundingModeName> = {
+  四舍五入: 'half_up',
+  去尾: 'down',
+  向下: 'down',
+  进一: 'up',
+  向上: 'up',
+  half_up: 'half_up',
+  down: 'down',
+  up: 'up',
+};
 const ROUNDING_EXPORT: Record<RoundingModeName, string> = { half_up: '四舍五入', down: '去尾', up: '进一' };
 
 /** Plain text of a spreadsheet cell (rich text, formula results and hyperlinks included); '' when empty. */
@@ -51,7 +110,11 @@ export function cellText(v: Cell): string {
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (Array.isArray((v as { richText?: unknown }).richText)) return ((v as { richText: { text: string }[] }).richText.map((r) => r.text).join('')).trim();
+  if (Array.isArray((v as { richText?: unknown }).richText))
+    return (v as { richText: { text: string }[] }).richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
   if ('result' in v) return cellText((v as { result: Cell }).result);
   if ('text' in v) return cellText((v as { text: Cell }).text);
   return String(v).trim();
@@ -70,7 +133,8 @@ function fraction(s: string): unknown {
 }
 
 /** `rows`: the spreadsheet row number of each item, to name later problems (e.g. knowledge points) by row. */
-export type BlueprintParse = { ok: true; items: ValidItem[]; fullMarks: number; rows: number[] } | { ok: false; errors: string[] };
+export type BlueprintParse =
+  { ok: true; items: ValidItem[]; fullMarks: number; rows: number[] } | { ok: false; errors: string[] };
 
 /**
  * `rows[0]` is spreadsheet row 1. The header is the first non-empty row; empty rows are skipped; every problem
@@ -129,7 +193,12 @@ export function parseBlueprint(rows: Cell[][], options: ValidationOptions = {}):
       optionCount: get('optionCount') || undefined,
       answerKey: get('answerKey') || undefined,
       partialCredit: fraction(get('partialCredit')),
-      knowledgePoints: kp ? kp.split(/[；;、,，\n]+/).map((k) => k.trim()).filter(Boolean) : undefined,
+      knowledgePoints: kp
+        ? kp
+            .split(/[；;、,，\n]+/)
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : undefined,
       cognitiveLevel: level || undefined,
       markingMode: mode,
       tolerance: get('tolerance') || undefined,
@@ -176,7 +245,8 @@ export function blueprintHeader(): string[] {
 export function blueprintRow(it: BlueprintItem): (string | number)[] {
   const choice = it.type === 'single_choice' || it.type === 'multiple_choice';
   const objective = choice || it.type === 'true_false';
-  const key = it.type === 'true_false' ? (it.answerKey === 'T' ? '对' : it.answerKey === 'F' ? '错' : '') : (it.answerKey ?? '');
+  const key =
+    it.type === 'true_false' ? (it.answerKey === 'T' ? '对' : it.answerKey === 'F' ? '错' : '') : (it.answerKey ?? '');
   const cells: Record<Field, string | number> = {
     label: it.label,
     parentLabel: it.parentLabel ?? '',
@@ -200,14 +270,20 @@ export function blueprintRow(it: BlueprintItem): (string | number)[] {
 export function blueprintMatrix(
   items: BlueprintItem[],
   levels: readonly string[] = DEFAULT_COGNITIVE_LEVELS,
-): { levels: string[]; rows: { knowledgePoint: string; scores: number[]; total: number }[]; levelTotals: number[]; total: number } {
+): {
+  levels: string[];
+  rows: { knowledgePoint: string; scores: number[]; total: number }[];
+  levelTotals: number[];
+  total: number;
+} {
   const cols = [...levels, '未标注'];
   const byKp = new Map<string, number[]>();
   // Column totals count each item once, whatever its number of knowledge points: they add up to full marks.
   const levelCents = cols.map(() => 0);
   for (const it of items) {
     const kps = it.knowledgePoints?.length ? it.knowledgePoints : ['未标注'];
-    const col = it.cognitiveLevel && levels.includes(it.cognitiveLevel) ? levels.indexOf(it.cognitiveLevel) : cols.length - 1;
+    const col =
+      it.cognitiveLevel && levels.includes(it.cognitiveLevel) ? levels.indexOf(it.cognitiveLevel) : cols.length - 1;
     levelCents[col] += Math.round(it.maxScore * 100);
     // An item on several knowledge points counts fully under each: the table shows coverage, not a partition.
     for (const kp of kps) {
@@ -218,7 +294,11 @@ export function blueprintMatrix(
   }
   return {
     levels: cols,
-    rows: [...byKp].map(([knowledgePoint, scores]) => ({ knowledgePoint, scores, total: Math.round(scores.reduce((a, b) => a + b, 0) * 100) / 100 })),
+    rows: [...byKp].map(([knowledgePoint, scores]) => ({
+      knowledgePoint,
+      scores,
+      total: Math.round(scores.reduce((a, b) => a + b, 0) * 100) / 100,
+    })),
     levelTotals: levelCents.map((c) => c / 100),
     total: levelCents.reduce((a, b) => a + b, 0) / 100,
   };

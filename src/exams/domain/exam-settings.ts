@@ -39,7 +39,12 @@ export function validateExam(input: ExamInput): ExamResult {
   if (!name) errors.push('考试名称不能为空');
   else if (name.length > 100) errors.push('考试名称最多 100 个字');
   if (grade.length > 20) errors.push('年级最多 20 个字');
-  if (input.examDate !== undefined && input.examDate !== null && input.examDate !== '' && (examDate === null || !validDate(examDate))) {
+  if (
+    input.examDate !== undefined &&
+    input.examDate !== null &&
+    input.examDate !== '' &&
+    (examDate === null || !validDate(examDate))
+  ) {
     errors.push('考试日期应为 YYYY-MM-DD 格式的有效日期');
   }
 
@@ -56,7 +61,9 @@ export function validateExam(input: ExamInput): ExamResult {
     } else ratios[key] = n;
   }
   if (ratiosOk && !(ratios.excellentRatio > ratios.passRatio && ratios.passRatio > ratios.lowRatio)) {
-    errors.push(`应满足 优秀线 > 及格线 > 低分线，现为 ${ratios.excellentRatio} / ${ratios.passRatio} / ${ratios.lowRatio}`);
+    errors.push(
+      `应满足 优秀线 > 及格线 > 低分线，现为 ${ratios.excellentRatio} / ${ratios.passRatio} / ${ratios.lowRatio}`,
+    );
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, exam: { name, grade, examDate, ...ratios } };

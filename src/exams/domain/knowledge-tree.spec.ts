@@ -19,9 +19,14 @@ describe('knowledge tree', () => {
   });
 
   it('resolves bare names to their one node, adds missing paths with ancestors, refuses ambiguous names', () => {
-    const r = resolveKnowledgePoints([['有理数'], ['数与代数/整式/单项式', ' 统计 '], null, ['概念'], ['图形与几何 / 概念']], tree);
+    const r = resolveKnowledgePoints(
+      [['有理数'], ['数与代数/整式/单项式', ' 统计 '], null, ['概念'], ['图形与几何 / 概念']],
+      tree,
+    );
     expect(r.paths).toEqual([['数与代数/有理数'], ['数与代数/整式/单项式', '统计'], null, [], ['图形与几何/概念']]);
     expect(r.toCreate).toEqual(['统计', '数与代数/整式', '数与代数/整式/单项式']);
-    expect(r.errors).toEqual([{ index: 3, message: '知识点“概念”在知识点树中有 2 处（图形与几何/概念，数与代数/概念），请写完整路径' }]);
+    expect(r.errors).toEqual([
+      { index: 3, message: '知识点“概念”在知识点树中有 2 处（图形与几何/概念，数与代数/概念），请写完整路径' },
+    ]);
   });
 });

@@ -48,10 +48,11 @@ export function resolveKnowledgePoints(itemKps: (string[] | null)[], tree: Knowl
   const existing = new Set(tree.map((n) => n.path));
   // Bare names match nodes of the tree and nodes that paths elsewhere in the same paper are about to add.
   const known = new Set(existing);
-  for (const kps of itemKps) for (const raw of kps ?? []) {
-    const p = normaliseKnowledgePath(raw);
-    if (p?.includes(KP_SEPARATOR)) for (const prefix of pathPrefixes(p)) known.add(prefix);
-  }
+  for (const kps of itemKps)
+    for (const raw of kps ?? []) {
+      const p = normaliseKnowledgePath(raw);
+      if (p?.includes(KP_SEPARATOR)) for (const prefix of pathPrefixes(p)) known.add(prefix);
+    }
   const byName = new Map<string, string[]>();
   for (const path of known) byName.set(leafName(path), [...(byName.get(leafName(path)) ?? []), path]);
   const create = new Set<string>();
@@ -69,7 +70,10 @@ export function resolveKnowledgePoints(itemKps: (string[] | null)[], tree: Knowl
       if (!path.includes(KP_SEPARATOR)) {
         const found = byName.get(path) ?? [];
         if (found.length > 1) {
-          errors.push({ index, message: `知识点“${path}”在知识点树中有 ${found.length} 处（${[...found].sort().join('，')}），请写完整路径` });
+          errors.push({
+            index,
+            message: `知识点“${path}”在知识点树中有 ${found.length} 处（${[...found].sort().join('，')}），请写完整路径`,
+          });
           continue;
         }
         if (found.length === 1) full = found[0];
@@ -79,6 +83,8 @@ export function resolveKnowledgePoints(itemKps: (string[] | null)[], tree: Knowl
     }
     return out;
   });
-  const toCreate = [...create].sort((a, b) => a.split(KP_SEPARATOR).length - b.split(KP_SEPARATOR).length || a.localeCompare(b));
+  const toCreate = [...create].sort(
+    (a, b) => a.split(KP_SEPARATOR).length - b.split(KP_SEPARATOR).length || a.localeCompare(b),
+  );
   return { paths, toCreate, errors };
 }

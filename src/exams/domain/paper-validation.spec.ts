@@ -11,7 +11,16 @@ describe('validatePaper', () => {
         { label: '2', type: 'multiple_choice', maxScore: 4, answerKey: 'DA', optionCount: 5, scoreStep: 2 },
         { label: '3', type: 'true_false', maxScore: 2, answerKey: '√' },
         { label: '4', type: 'fill_in', maxScore: 4.5, scoreStep: 0.5 },
-        { label: '17(1)', type: 'subjective', maxScore: 12.5, scoreStep: 0.5, markingMode: 'double_arbitration', tolerance: 2, knowledgePoints: ['函数', ' 函数 ', '方程'], boxHeightMm: 80 },
+        {
+          label: '17(1)',
+          type: 'subjective',
+          maxScore: 12.5,
+          scoreStep: 0.5,
+          markingMode: 'double_arbitration',
+          tolerance: 2,
+          knowledgePoints: ['函数', ' 函数 ', '方程'],
+          boxHeightMm: 80,
+        },
         { label: '17(2)', type: 'subjective', maxScore: 0.1, scoreStep: 0.05 },
       ]),
     );
@@ -29,7 +38,13 @@ describe('validatePaper', () => {
     ]);
     expect(r.paper.items[1]).toMatchObject({ optionCount: 5, scoreStep: 2, markingMode: 'single', tolerance: 0 });
     expect(r.paper.items[2].optionCount).toBe(2);
-    expect(r.paper.items[4]).toMatchObject({ markingMode: 'double_arbitration', tolerance: 2, knowledgePoints: ['函数', '方程'], boxHeightMm: 80, roundingMode: 'half_up' });
+    expect(r.paper.items[4]).toMatchObject({
+      markingMode: 'double_arbitration',
+      tolerance: 2,
+      knowledgePoints: ['函数', '方程'],
+      boxHeightMm: 80,
+      roundingMode: 'half_up',
+    });
     expect(r.paper.items[0].boxHeightMm).toBe(40);
   });
 
@@ -77,13 +92,23 @@ describe('validatePaper', () => {
   });
 
   it('allows a zero tolerance for double marking and reads numeric strings', () => {
-    const r = validatePaper(paper([{ label: '1', type: 'subjective', maxScore: '8', scoreStep: '0.5', markingMode: 'double', tolerance: 0 }]));
+    const r = validatePaper(
+      paper([{ label: '1', type: 'subjective', maxScore: '8', scoreStep: '0.5', markingMode: 'double', tolerance: 0 }]),
+    );
     expect(r.ok && r.paper.items[0]).toMatchObject({ maxScore: 8, scoreStep: 0.5, tolerance: 0 });
   });
 
   it('refuses a tolerance above full marks, an empty paper and missing subject/title', () => {
-    expect(errorsOf(validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 5, markingMode: 'double', tolerance: 6 }])))).toEqual(['第1题：误差阈值 6 不能大于满分 5']);
-    expect(errorsOf(validatePaper({ subject: '', title: ' ', items: [] }))).toEqual(['学科不能为空', '试卷标题不能为空', '试卷至少需要一道题']);
+    expect(
+      errorsOf(
+        validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 5, markingMode: 'double', tolerance: 6 }])),
+      ),
+    ).toEqual(['第1题：误差阈值 6 不能大于满分 5']);
+    expect(errorsOf(validatePaper({ subject: '', title: ' ', items: [] }))).toEqual([
+      '学科不能为空',
+      '试卷标题不能为空',
+      '试卷至少需要一道题',
+    ]);
   });
 });
 
@@ -98,23 +123,41 @@ describe('validatePaper: sub-items and cognitive levels', () => {
       ]),
     );
     expect(r.ok && r.paper.items.map((i) => i.parentLabel)).toEqual(['17', '17', '18', null]);
-    const bad = validatePaper(paper([{ label: '17', type: 'subjective', maxScore: 4 }, { label: '17(1)', type: 'subjective', maxScore: 4 }, { label: '20', parentLabel: '20', type: 'subjective', maxScore: 4 }]));
-    expect(errorsOf(bad)).toEqual(['第17(1)题：所属大题“17”本身也是一道计分的题；分数只能设在小题上', '第20题：所属大题不能是本题自己']);
+    const bad = validatePaper(
+      paper([
+        { label: '17', type: 'subjective', maxScore: 4 },
+        { label: '17(1)', type: 'subjective', maxScore: 4 },
+        { label: '20', parentLabel: '20', type: 'subjective', maxScore: 4 },
+      ]),
+    );
+    expect(errorsOf(bad)).toEqual([
+      '第17(1)题：所属大题“17”本身也是一道计分的题；分数只能设在小题上',
+      '第20题：所属大题不能是本题自己',
+    ]);
   });
 
   it('accepts the configured cognitive levels only', () => {
-    const items = [{ label: '1', type: 'subjective', maxScore: 4, cognitiveLevel: '掌握' }, { label: '2', type: 'subjective', maxScore: 4, cognitiveLevel: '创造' }];
-    expect(errorsOf(validatePaper(paper(items)))).toEqual(['第2题：认知层次“创造”无效，应为 了解 / 理解 / 掌握 / 运用']);
+    const items = [
+      { label: '1', type: 'subjective', maxScore: 4, cognitiveLevel: '掌握' },
+      { label: '2', type: 'subjective', maxScore: 4, cognitiveLevel: '创造' },
+    ];
+    expect(errorsOf(validatePaper(paper(items)))).toEqual([
+      '第2题：认知层次“创造”无效，应为 了解 / 理解 / 掌握 / 运用',
+    ]);
     const bloom = ['记忆', '理解', '应用', '分析', '评价', '创造'];
     const r = validatePaper(paper([{ ...items[1] }]), { cognitiveLevels: bloom });
     expect(r.ok && r.paper.items[0].cognitiveLevel).toBe('创造');
   });
 
   it('accepts knowledge points as tree paths', () => {
-    const r = validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 4, knowledgePoints: ['数与代数 / 有理数', '有理数'] }]));
+    const r = validatePaper(
+      paper([{ label: '1', type: 'subjective', maxScore: 4, knowledgePoints: ['数与代数 / 有理数', '有理数'] }]),
+    );
     expect(r.ok && r.paper.items[0].knowledgePoints).toEqual(['数与代数/有理数', '有理数']);
-    expect(errorsOf(validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 4, knowledgePoints: ['数与代数//有理数'] }])))).toEqual([
-      '第1题：知识点应为非空文字的列表（每级最多 60 个字，可写成“章/节/知识点”的路径）',
-    ]);
+    expect(
+      errorsOf(
+        validatePaper(paper([{ label: '1', type: 'subjective', maxScore: 4, knowledgePoints: ['数与代数//有理数'] }])),
+      ),
+    ).toEqual(['第1题：知识点应为非空文字的列表（每级最多 60 个字，可写成“章/节/知识点”的路径）']);
   });
 });

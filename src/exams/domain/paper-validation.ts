@@ -134,7 +134,16 @@ function cents(v: number): number | null {
 }
 
 const letter = (k: number) => String.fromCharCode(65 + k);
-const TRUE_FALSE: Record<string, 'T' | 'F'> = { T: 'T', F: 'F', '√': 'T', '×': 'F', '对': 'T', '错': 'F', '正确': 'T', '错误': 'F' };
+const TRUE_FALSE: Record<string, 'T' | 'F'> = {
+  T: 'T',
+  F: 'F',
+  '√': 'T',
+  '×': 'F',
+  对: 'T',
+  错: 'F',
+  正确: 'T',
+  错误: 'F',
+};
 
 export function validatePaper(input: PaperInput, options: ValidationOptions = {}): PaperResult {
   const errors: string[] = [];
@@ -190,7 +199,8 @@ export function validateItems(rawItems: ItemInput[], options: ValidationOptions 
     const max = num(it.maxScore);
     const maxC = max !== undefined && Number.isFinite(max) && max > 0 ? cents(max) : null;
     if (max === undefined) err('缺少满分（maxScore）');
-    else if (maxC === null || max > MAX_ITEM_SCORE) err(`满分应为大于 0 的数（最多两位小数，不超过 ${MAX_ITEM_SCORE}）`);
+    else if (maxC === null || max > MAX_ITEM_SCORE)
+      err(`满分应为大于 0 的数（最多两位小数，不超过 ${MAX_ITEM_SCORE}）`);
     else if (stepC && maxC % stepC !== 0) err(`满分应为步长 ${step} 的整数倍`);
 
     const roundingMode = (it.roundingMode ?? 'half_up') as RoundingModeName;
@@ -199,19 +209,24 @@ export function validateItems(rawItems: ItemInput[], options: ValidationOptions 
     let optionCount = type === 'true_false' ? 2 : 4;
     if (type === 'single_choice' || type === 'multiple_choice') {
       const oc = num(it.optionCount) ?? 4;
-      if (!Number.isInteger(oc) || oc < MIN_OPTIONS || oc > MAX_OPTIONS) err(`选项个数应为 ${MIN_OPTIONS}–${MAX_OPTIONS} 之间的整数`);
+      if (!Number.isInteger(oc) || oc < MIN_OPTIONS || oc > MAX_OPTIONS)
+        err(`选项个数应为 ${MIN_OPTIONS}–${MAX_OPTIONS} 之间的整数`);
       else optionCount = oc;
     }
 
     let answerKey: string | null = null;
-    const rawKey = typeof it.answerKey === 'string' ? it.answerKey.trim() : it.answerKey == null ? '' : String(it.answerKey);
+    const rawKey =
+      typeof it.answerKey === 'string' ? it.answerKey.trim() : it.answerKey == null ? '' : String(it.answerKey);
     if (objective) {
       if (!rawKey) err(`${ITEM_TYPES[type]}必须设置答案`);
       else if (type === 'true_false') {
         answerKey = TRUE_FALSE[rawKey.toUpperCase()] ?? null;
         if (!answerKey) err(`判断题答案应为 T（对）或 F（错），收到“${rawKey}”`);
       } else {
-        const letters = rawKey.toUpperCase().replace(/[\s,，、]/g, '').split('');
+        const letters = rawKey
+          .toUpperCase()
+          .replace(/[\s,，、]/g, '')
+          .split('');
         const range = `A–${letter(optionCount - 1)}`;
         const bad = letters.filter((l) => !/^[A-Z]$/.test(l) || l.charCodeAt(0) - 65 >= optionCount);
         if (bad.length) err(`答案 ${bad.join('')} 超出选项范围 ${range}`);
@@ -238,15 +253,19 @@ export function validateItems(rawItems: ItemInput[], options: ValidationOptions 
     let knowledgePoints: string[] | null = null;
     if (it.knowledgePoints !== undefined && it.knowledgePoints !== null) {
       const kp = it.knowledgePoints;
-      const paths = Array.isArray(kp) ? kp.map((k) => (typeof k === 'string' ? normaliseKnowledgePath(k) : null)) : [null];
-      if (paths.some((p) => p === null)) err(`知识点应为非空文字的列表（每级最多 ${KP_NAME_MAX} 个字，可写成“章/节/知识点”的路径）`);
+      const paths = Array.isArray(kp)
+        ? kp.map((k) => (typeof k === 'string' ? normaliseKnowledgePath(k) : null))
+        : [null];
+      if (paths.some((p) => p === null))
+        err(`知识点应为非空文字的列表（每级最多 ${KP_NAME_MAX} 个字，可写成“章/节/知识点”的路径）`);
       else knowledgePoints = [...new Set(paths as string[])];
     }
 
     let boxHeightMm = BOX_MM.default;
     if (!objective && it.boxHeightMm !== undefined && it.boxHeightMm !== null) {
       const h = num(it.boxHeightMm);
-      if (h === undefined || !Number.isInteger(h) || h < BOX_MM.min || h > BOX_MM.max) err(`答题框高度应为 ${BOX_MM.min}–${BOX_MM.max} 毫米之间的整数`);
+      if (h === undefined || !Number.isInteger(h) || h < BOX_MM.min || h > BOX_MM.max)
+        err(`答题框高度应为 ${BOX_MM.min}–${BOX_MM.max} 毫米之间的整数`);
       else boxHeightMm = h;
     }
 
@@ -274,14 +293,31 @@ export function validateItems(rawItems: ItemInput[], options: ValidationOptions 
       } else if (!Number.isFinite(pc) || pc < 0 || pc >= 1 || Math.abs(Math.round(pc * 1000) - pc * 1000) > 1e-6) {
         err('多选题部分得分比例应为 0 到 1 之间（不含 1）的小数，最多三位小数，如 0.5');
       } else if (pc > 0) {
-        if (maxC !== null && Math.abs(Math.round(maxC * pc) - maxC * pc) > 1e-6) err(`满分 ${max} 乘以部分得分比例 ${pc} 应为最多两位小数的分数`);
+        if (maxC !== null && Math.abs(Math.round(maxC * pc) - maxC * pc) > 1e-6)
+          err(`满分 ${max} 乘以部分得分比例 ${pc} 应为最多两位小数的分数`);
         else partialCredit = pc;
       }
     }
 
     if (issues.length === before) {
       totalCents += maxC!;
-      items.push({ seq, label, type, maxScore: maxC! / 100, scoreStep: stepC! / 100, roundingMode, answerKey, optionCount, markingMode, tolerance, knowledgePoints, boxHeightMm, parentLabel, cognitiveLevel, partialCredit });
+      items.push({
+        seq,
+        label,
+        type,
+        maxScore: maxC! / 100,
+        scoreStep: stepC! / 100,
+        roundingMode,
+        answerKey,
+        optionCount,
+        markingMode,
+        tolerance,
+        knowledgePoints,
+        boxHeightMm,
+        parentLabel,
+        cognitiveLevel,
+        partialCredit,
+      });
     }
   });
 
@@ -289,7 +325,11 @@ export function validateItems(rawItems: ItemInput[], options: ValidationOptions 
   rawItems.forEach((_raw, i) => {
     const item = items.find((v) => v.seq === i + 1);
     if (item?.parentLabel && seenLabels.has(item.parentLabel)) {
-      issues.push({ index: i, name: `第${item.label}题`, message: `所属大题“${item.parentLabel}”本身也是一道计分的题；分数只能设在小题上` });
+      issues.push({
+        index: i,
+        name: `第${item.label}题`,
+        message: `所属大题“${item.parentLabel}”本身也是一道计分的题；分数只能设在小题上`,
+      });
     }
   });
   issues.sort((x, y) => x.index - y.index);

@@ -1,6 +1,20 @@
-import { decideTransition, papersOfRecord, supersededBy, type PaperState, type WorkflowAction, type WorkflowContext } from './paper-workflow.js';
+import {
+  decideTransition,
+  papersOfRecord,
+  supersededBy,
+  type PaperState,
+  type WorkflowAction,
+  type WorkflowContext,
+} from './paper-workflow.js';
 
-const lead = (over: Partial<WorkflowContext> = {}): WorkflowContext => ({ actorId: 2, isAdmin: false, isLeadOfSubject: true, submittedBy: 1, otherLeads: 1, ...over });
+const lead = (over: Partial<WorkflowContext> = {}): WorkflowContext => ({
+  actorId: 2,
+  isAdmin: false,
+  isLeadOfSubject: true,
+  submittedBy: 1,
+  otherLeads: 1,
+  ...over,
+});
 const next = (s: PaperState, a: WorkflowAction, c: WorkflowContext) => {
   const d = decideTransition(s, a, c);
   return d.ok ? d.next : `${d.status} ${d.message}`;
@@ -53,7 +67,9 @@ describe('decideTransition', () => {
   });
 
   it('keeps other roles and other subjects out', () => {
-    expect(next('draft', 'submit', lead({ isLeadOfSubject: false }))).toBe('403 只有本学科组长或联盟管理员可以操作该试卷');
+    expect(next('draft', 'submit', lead({ isLeadOfSubject: false }))).toBe(
+      '403 只有本学科组长或联盟管理员可以操作该试卷',
+    );
   });
 });
 
@@ -61,7 +77,14 @@ describe('papersOfRecord', () => {
   const p = (id: number, subject: string, version: number, status: string) => ({ id, subject, version, status });
 
   it('takes per subject the newest locked version, else the newest version, keeping the input order', () => {
-    const papers = [p(1, '数学', 1, 'locked'), p(2, '语文', 1, 'draft'), p(3, '数学', 2, 'draft'), p(4, '语文', 2, 'in_review'), p(5, '英语', 1, 'locked'), p(6, '英语', 2, 'locked')];
+    const papers = [
+      p(1, '数学', 1, 'locked'),
+      p(2, '语文', 1, 'draft'),
+      p(3, '数学', 2, 'draft'),
+      p(4, '语文', 2, 'in_review'),
+      p(5, '英语', 1, 'locked'),
+      p(6, '英语', 2, 'locked'),
+    ];
     expect(papersOfRecord(papers).map((x) => x.id)).toEqual([1, 4, 6]);
   });
 

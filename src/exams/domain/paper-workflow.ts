@@ -26,7 +26,8 @@ export interface WorkflowContext {
   comment?: unknown;
 }
 
-export type Decision = { ok: true; next: PaperState; comment: string | null } | { ok: false; status: 400 | 403 | 409; message: string };
+export type Decision =
+  { ok: true; next: PaperState; comment: string | null } | { ok: false; status: 400 | 403 | 409; message: string };
 
 export const COMMENT_MAX = 500;
 
@@ -54,13 +55,15 @@ export function decideTransition(state: PaperState, action: WorkflowAction, ctx:
     case 'reject': {
       if (state === 'locked') return refuse(409, '试卷已锁定');
       if (state === 'draft') return refuse(409, '试卷尚未提交审核');
-      if (ctx.submittedBy === ctx.actorId) return refuse(403, '不能审核自己提交的试卷，须由本学科另一位组长或联盟管理员审核');
+      if (ctx.submittedBy === ctx.actorId)
+        return refuse(403, '不能审核自己提交的试卷，须由本学科另一位组长或联盟管理员审核');
       if (action === 'reject' && !comment) return refuse(400, '退回试卷时请填写审核意见');
       return { ok: true, next: action === 'approve' ? 'locked' : 'draft', comment };
     }
     case 'lock':
       if (state === 'locked') return refuse(409, '试卷已锁定');
-      if (!ctx.isAdmin && ctx.otherLeads > 0) return refuse(403, '本学科有多位组长：请提交审核，由另一位组长或联盟管理员批准后锁定');
+      if (!ctx.isAdmin && ctx.otherLeads > 0)
+        return refuse(403, '本学科有多位组长：请提交审核，由另一位组长或联盟管理员批准后锁定');
       return { ok: true, next: 'locked', comment };
     case 'new_version':
       if (state !== 'locked') return refuse(409, '只有已锁定的试卷可以创建新版本');
@@ -74,7 +77,9 @@ export function decideTransition(state: PaperState, action: WorkflowAction, ctx:
  * and a newer version exists only because the subject group replaced the older one); while no version of a subject
  * is locked, its newest version. Results, exports and ingestion count these papers only. Order of the input is kept.
  */
-export function papersOfRecord<P extends { id: number; subject: string; version: number; status: string }>(papers: readonly P[]): P[] {
+export function papersOfRecord<P extends { id: number; subject: string; version: number; status: string }>(
+  papers: readonly P[],
+): P[] {
   const best = new Map<string, P>();
   for (const p of papers) {
     const cur = best.get(p.subject);
@@ -90,7 +95,10 @@ export function papersOfRecord<P extends { id: number; subject: string; version:
 }
 
 /** The paper of record that replaces a superseded one, or null when the paper is itself of record. */
-export function supersededBy<P extends { id: number; subject: string; version: number; status: string }>(paper: P, papers: readonly P[]): P | null {
+export function supersededBy<P extends { id: number; subject: string; version: number; status: string }>(
+  paper: P,
+  papers: readonly P[],
+): P | null {
   const record = papersOfRecord(papers).find((p) => p.subject === paper.subject);
   return record && record.id !== paper.id ? record : null;
 }

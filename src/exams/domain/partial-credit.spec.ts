@@ -21,7 +21,9 @@ describe('multiple-choice partial credit', () => {
   });
 
   it('rounds the partial score to hundredths', () => {
-    expect(scoreObjective({ type: 'multiple_choice', maxScore: 3, answerKey: 'AB', partialCredit: 0.333 }, 'A')).toBe(1);
+    expect(scoreObjective({ type: 'multiple_choice', maxScore: 3, answerKey: 'AB', partialCredit: 0.333 }, 'A')).toBe(
+      1,
+    );
   });
 
   it('is validated on the paper: multiple choice only, 0 < f < 1, a partial score in hundredths', () => {

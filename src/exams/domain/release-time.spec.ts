@@ -10,7 +10,8 @@ describe('parseReleaseAt', () => {
   });
 
   it('refuses what it cannot read', () => {
-    for (const v of ['明天', '2026-13-40 09:00', '2026-06-20', 20260620, '', undefined]) expect(parseReleaseAt(v)).toBeUndefined();
+    for (const v of ['明天', '2026-13-40 09:00', '2026-06-20', 20260620, '', undefined])
+      expect(parseReleaseAt(v)).toBeUndefined();
   });
 
   it('prints Beijing time', () => {

@@ -1,5 +1,12 @@
 import type { SheetRow } from '../../org/domain/roster.js';
-import { parseFullMarksField, parseScore, parseSubjectHeader, resultsFingerprint, validateResultsImport, type ResultsImportContext } from './results-import.js';
+import {
+  parseFullMarksField,
+  parseScore,
+  parseSubjectHeader,
+  resultsFingerprint,
+  validateResultsImport,
+  type ResultsImportContext,
+} from './results-import.js';
 
 const rows = (...lines: string[][]): SheetRow[] => lines.map((cells, i) => ({ rowNo: i + 1, cells }));
 const ctx = (over: Partial<ResultsImportContext> = {}): ResultsImportContext => ({
@@ -14,6 +21,7 @@ const ctx = (over: Partial<ResultsImportContext> = {}): ResultsImportContext => 
 const errorsOf = (r: ReturnType<typeof validateResultsImport>) => (r.ok ? [] : r.errors);
 
 describe('parseSubjectHeader', () => {
+  // prettier-ignore
   it.each([
     ['数学(100)', '数学', 100],
     ['数学（120）', '数学', 120],
@@ -39,7 +47,13 @@ describe('parseFullMarksField', () => {
   it('reads one number for every subject, pairs, or a JSON object', () => {
     expect(parseFullMarksField('100')).toEqual(new Map([['*', 100]]));
     expect(parseFullMarksField(120)).toEqual(new Map([['*', 120]]));
-    expect(parseFullMarksField('数学=100；语文：150, 英语:120')).toEqual(new Map([['数学', 100], ['语文', 150], ['英语', 120]]));
+    expect(parseFullMarksField('数学=100；语文：150, 英语:120')).toEqual(
+      new Map([
+        ['数学', 100],
+        ['语文', 150],
+        ['英语', 120],
+      ]),
+    );
     expect(parseFullMarksField('{"数学":100}')).toEqual(new Map([['数学', 100]]));
     expect(parseFullMarksField(undefined)).toEqual(new Map());
     expect(parseFullMarksField('')).toEqual(new Map());
@@ -56,7 +70,12 @@ describe('parseFullMarksField', () => {
 describe('validateResultsImport', () => {
   it('maps rows to students and totals per subject; blank or 缺考 is absent', () => {
     const r = validateResultsImport(
-      rows(['考号', '姓名', '数学(100)', '语文（120）'], ['20260101', '张三', '87.5', ''], ['20260201', '王五', '缺考', '101'], ['20260102', '', '60', '90']),
+      rows(
+        ['考号', '姓名', '数学(100)', '语文（120）'],
+        ['20260101', '张三', '87.5', ''],
+        ['20260201', '王五', '缺考', '101'],
+        ['20260102', '', '60', '90'],
+      ),
       ctx(),
     );
     expect(r).toEqual({
@@ -75,10 +94,19 @@ describe('validateResultsImport', () => {
 
   it('skips a title row and blank lines, ignores 学校/班级/总分 columns, takes full marks from the form field', () => {
     const r = validateResultsImport(
-      rows(['2026年春季六年级期末成绩'], ['学校', '班级', '准考证号', '数学', '总分'], [], ['某校', '六(1)班', '20260101', '77', '77']),
+      rows(
+        ['2026年春季六年级期末成绩'],
+        ['学校', '班级', '准考证号', '数学', '总分'],
+        [],
+        ['某校', '六(1)班', '20260101', '77', '77'],
+      ),
       ctx({ fullMarks: new Map([['*', 100]]) }),
     );
-    expect(r).toEqual({ ok: true, subjects: [{ subject: '数学', fullMarks: 100 }], rows: [{ rowNo: 4, studentId: 1, schoolId: 10, totals: [77] }] });
+    expect(r).toEqual({
+      ok: true,
+      subjects: [{ subject: '数学', fullMarks: 100 }],
+      rows: [{ rowNo: 4, studentId: 1, schoolId: 10, totals: [77] }],
+    });
   });
 
   it('reports every bad row at once, with row numbers, and stores nothing', () => {
@@ -111,18 +139,33 @@ describe('validateResultsImport', () => {
   });
 
   it('refuses a header without 考号, without subjects, with a subject twice or without full marks', () => {
-    expect(errorsOf(validateResultsImport(rows(['姓名', '数学(100)'], ['张三', '1']), ctx()))[0]).toMatch(/^缺少列：考号/);
-    expect(errorsOf(validateResultsImport(rows(['考号', '姓名'], ['20260101', '张三']), ctx()))).toEqual(['没有科目列：考号、姓名之后应有每个科目一列，如“数学(100)”']);
-    expect(errorsOf(validateResultsImport(rows(['考号', '数学(100)', '数学（100）'], ['20260101', '1', '1']), ctx()))).toEqual(['第1行：科目“数学”出现了两次']);
-    expect(errorsOf(validateResultsImport(rows(['考号', '数学'], ['20260101', '1']), ctx()))).toEqual(['科目“数学”缺少满分：请把表头写成“数学(100)”，或在表单字段 fullMarks 中填写']);
-    expect(errorsOf(validateResultsImport(rows(['考号', '数学(100)'], ['20260101', '1']), ctx({ fullMarks: new Map([['物理', 100]]) })))).toEqual([
-      '满分（fullMarks）中的科目“物理”不在文件中',
+    expect(errorsOf(validateResultsImport(rows(['姓名', '数学(100)'], ['张三', '1']), ctx()))[0]).toMatch(
+      /^缺少列：考号/,
+    );
+    expect(errorsOf(validateResultsImport(rows(['考号', '姓名'], ['20260101', '张三']), ctx()))).toEqual([
+      '没有科目列：考号、姓名之后应有每个科目一列，如“数学(100)”',
     ]);
+    expect(
+      errorsOf(validateResultsImport(rows(['考号', '数学(100)', '数学（100）'], ['20260101', '1', '1']), ctx())),
+    ).toEqual(['第1行：科目“数学”出现了两次']);
+    expect(errorsOf(validateResultsImport(rows(['考号', '数学'], ['20260101', '1']), ctx()))).toEqual([
+      '科目“数学”缺少满分：请把表头写成“数学(100)”，或在表单字段 fullMarks 中填写',
+    ]);
+    expect(
+      errorsOf(
+        validateResultsImport(
+          rows(['考号', '数学(100)'], ['20260101', '1']),
+          ctx({ fullMarks: new Map([['物理', 100]]) }),
+        ),
+      ),
+    ).toEqual(['满分（fullMarks）中的科目“物理”不在文件中']);
   });
 
   it('refuses an empty file or one with only a header', () => {
     expect(errorsOf(validateResultsImport([], ctx()))).toEqual(['文件为空：没有找到表头和成绩数据']);
-    expect(errorsOf(validateResultsImport(rows(['考号', '数学(100)']), ctx()))).toEqual(['文件中只有表头，没有成绩数据']);
+    expect(errorsOf(validateResultsImport(rows(['考号', '数学(100)']), ctx()))).toEqual([
+      '文件中只有表头，没有成绩数据',
+    ]);
   });
 
   it('caps the error list of a wrong file', () => {
@@ -138,6 +181,7 @@ describe('resultsFingerprint', () => {
     { subject: '数学', fullMarks: 100 },
     { subject: '语文', fullMarks: 120 },
   ];
+  // prettier-ignore
   const rows = [
     { studentId: 7, totals: [88, null] },
     { studentId: 3, totals: [61.5, 99] },

@@ -33,7 +33,8 @@ export interface ImportedRow {
   totals: (number | null)[];
 }
 
-export type ResultsImportResult = { ok: true; subjects: ImportedSubject[]; rows: ImportedRow[] } | { ok: false; errors: string[] };
+export type ResultsImportResult =
+  { ok: true; subjects: ImportedSubject[]; rows: ImportedRow[] } | { ok: false; errors: string[] };
 
 export const SUBJECT_MAX = 40;
 /** Paper full marks are DECIMAL(7,2); no real exam is out of more than this. */
@@ -46,7 +47,22 @@ const MAX_ERRORS = 200;
 const EXAM_NO_HEADERS = ['考号', '准考证号', 'examno', 'exam_no', 'exam no'];
 const NAME_HEADERS = ['姓名', '学生姓名', 'name'];
 /** Columns a bureau's export often carries that are not subjects. */
-const IGNORED_HEADERS = ['学校', '校名', '班级', '序号', '总分', '名次', '排名', '性别', '学号', '备注', 'school', 'class', 'total', 'rank'];
+const IGNORED_HEADERS = [
+  '学校',
+  '校名',
+  '班级',
+  '序号',
+  '总分',
+  '名次',
+  '排名',
+  '性别',
+  '学号',
+  '备注',
+  'school',
+  'class',
+  'total',
+  'rank',
+];
 const ABSENT_WORDS = ['缺考', '缺', '-', '—', '/'];
 
 const normalize = (s: string) => (s ?? '').normalize('NFKC').trim();
@@ -79,7 +95,8 @@ export function parseFullMarksField(raw: unknown): Map<string, number> | string 
   const bad = '满分（fullMarks）格式不对：应为一个数（所有科目），或“数学=100；语文=120”';
   const put = (subject: string, value: unknown): string | null => {
     const n = typeof value === 'number' ? value : typeof value === 'string' ? parseScore(value) : null;
-    if (n === null || !(n > 0) || n > FULL_MARKS_MAX) return `满分（fullMarks）中“${subject === '*' ? '满分' : subject}”的值应为大于 0、不超过 ${FULL_MARKS_MAX} 的数`;
+    if (n === null || !(n > 0) || n > FULL_MARKS_MAX)
+      return `满分（fullMarks）中“${subject === '*' ? '满分' : subject}”的值应为大于 0、不超过 ${FULL_MARKS_MAX} 的数`;
     out.set(subject, n);
     return null;
   };
@@ -101,7 +118,10 @@ export function parseFullMarksField(raw: unknown): Map<string, number> | string 
     }
   }
   if (parseScore(text) !== null) return put('*', text) ?? out;
-  for (const part of text.split(/[,，;；\n]+/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(/[,，;；\n]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(.+?)\s*[=:：]\s*(.+)$/.exec(normalize(part));
     if (!m) return bad;
     const err = put(m[1].trim(), m[2].trim());
@@ -116,8 +136,11 @@ export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContex
   const filled = rows.filter((r) => !isBlankRow(r));
   if (filled.length === 0) return { ok: false, errors: ['文件为空：没有找到表头和成绩数据'] };
 
-  const headerIdx = filled.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => EXAM_NO_HEADERS.includes(headerKey(c ?? ''))));
-  if (headerIdx < 0) return { ok: false, errors: ['缺少列：考号（表头应为 考号、姓名，然后每个科目一列，如“数学(100)”）'] };
+  const headerIdx = filled
+    .slice(0, HEADER_SEARCH_ROWS)
+    .findIndex((r) => r.cells.some((c) => EXAM_NO_HEADERS.includes(headerKey(c ?? ''))));
+  if (headerIdx < 0)
+    return { ok: false, errors: ['缺少列：考号（表头应为 考号、姓名，然后每个科目一列，如“数学(100)”）'] };
   const header = filled[headerIdx];
 
   const errors: string[] = [];
@@ -140,19 +163,26 @@ export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContex
     }
     if (IGNORED_HEADERS.includes(key)) return;
     const { subject, fullMarks: inHeader } = parseSubjectHeader(raw);
-    if (subject.length > SUBJECT_MAX) return void errors.push(`第${header.rowNo}行：科目名“${subject}”过长（最多${SUBJECT_MAX}个字）`);
-    if (subjects.some((s) => s.subject === subject)) return void errors.push(`第${header.rowNo}行：科目“${subject}”出现了两次`);
+    if (subject.length > SUBJECT_MAX)
+      return void errors.push(`第${header.rowNo}行：科目名“${subject}”过长（最多${SUBJECT_MAX}个字）`);
+    if (subjects.some((s) => s.subject === subject))
+      return void errors.push(`第${header.rowNo}行：科目“${subject}”出现了两次`);
     const fullMarks = inHeader ?? ctx.fullMarks.get(subject) ?? ctx.fullMarks.get('*') ?? null;
-    if (fullMarks === null) return void errors.push(`科目“${subject}”缺少满分：请把表头写成“${subject}(100)”，或在表单字段 fullMarks 中填写`);
+    if (fullMarks === null)
+      return void errors.push(`科目“${subject}”缺少满分：请把表头写成“${subject}(100)”，或在表单字段 fullMarks 中填写`);
     if (!(fullMarks > 0) || fullMarks > FULL_MARKS_MAX || parseScore(String(fullMarks)) === null) {
-      return void errors.push(`科目“${subject}”的满分 ${fullMarks} 不对：应为大于 0、不超过 ${FULL_MARKS_MAX} 的数，最多两位小数`);
+      return void errors.push(
+        `科目“${subject}”的满分 ${fullMarks} 不对：应为大于 0、不超过 ${FULL_MARKS_MAX} 的数，最多两位小数`,
+      );
     }
     subjects.push({ subject, fullMarks });
     subjectCols.push(i);
   });
-  if (subjects.length === 0 && errors.length === 0) errors.push('没有科目列：考号、姓名之后应有每个科目一列，如“数学(100)”');
+  if (subjects.length === 0 && errors.length === 0)
+    errors.push('没有科目列：考号、姓名之后应有每个科目一列，如“数学(100)”');
   for (const [subject, n] of ctx.fullMarks) {
-    if (subject !== '*' && !subjects.some((s) => s.subject === subject) && n > 0) errors.push(`满分（fullMarks）中的科目“${subject}”不在文件中`);
+    if (subject !== '*' && !subjects.some((s) => s.subject === subject) && n > 0)
+      errors.push(`满分（fullMarks）中的科目“${subject}”不在文件中`);
   }
   if (errors.length) return { ok: false, errors };
 
@@ -182,14 +212,16 @@ export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContex
     }
     if (student && nameCol >= 0) {
       const name = cell(row, nameCol);
-      if (name !== '' && normalizePersonName(name) !== normalizePersonName(student.name)) fail(`考号 ${examNo} 的姓名“${name}”与名单不符（名单为“${student.name}”）`);
+      if (name !== '' && normalizePersonName(name) !== normalizePersonName(student.name))
+        fail(`考号 ${examNo} 的姓名“${name}”与名单不符（名单为“${student.name}”）`);
     }
     const totals: (number | null)[] = [];
     subjects.forEach((s, j) => {
       const text = cell(row, subjectCols[j]);
       if (text === '' || ABSENT_WORDS.includes(text)) return void totals.push(null);
       const score = parseScore(text);
-      if (score === null) fail(`${s.subject}成绩“${text}”不是有效分数（应为不小于 0 的数，最多两位小数；缺考请留空或填“缺考”）`);
+      if (score === null)
+        fail(`${s.subject}成绩“${text}”不是有效分数（应为不小于 0 的数，最多两位小数；缺考请留空或填“缺考”）`);
       else if (score > s.fullMarks) fail(`${s.subject}成绩 ${text} 超过满分 ${s.fullMarks}`);
       totals.push(score);
     });
@@ -204,7 +236,10 @@ export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContex
  * The same results give the same fingerprint whatever the file (CSV or XLSX, row order, title rows, 姓名 column), so
  * importing them a second time is recognised; any changed score gives another fingerprint.
  */
-export function resultsFingerprint(subjects: readonly ImportedSubject[], rows: readonly Pick<ImportedRow, 'studentId' | 'totals'>[]): string {
+export function resultsFingerprint(
+  subjects: readonly ImportedSubject[],
+  rows: readonly Pick<ImportedRow, 'studentId' | 'totals'>[],
+): string {
   const canonical = {
     subjects: subjects.map((s) => [s.subject, s.fullMarks]),
     rows: [...rows].sort((a, b) => a.studentId - b.studentId).map((r) => [r.studentId, ...r.totals]),

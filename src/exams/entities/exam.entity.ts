@@ -19,7 +19,8 @@ export class Exam {
   @Column({ type: 'date', nullable: true }) examDate: string | null;
   @Column({ type: 'varchar', length: 16, default: ExamStatus.Draft }) status: ExamStatus;
   /** 三率 thresholds as fractions of full marks (DESIGN §5 defaults 0.85 / 0.60 / 0.40). */
-  @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.85, transformer: decimalTransformer }) excellentRatio: number;
+  @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.85, transformer: decimalTransformer })
+  excellentRatio: number;
   @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.6, transformer: decimalTransformer }) passRatio: number;
   @Column({ type: 'decimal', precision: 4, scale: 3, default: 0.4, transformer: decimalTransformer }) lowRatio: number;
   /** Before this moment the paper PDF is confidential (subject leads of the subject and admins only); null = not released. */

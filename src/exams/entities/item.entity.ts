@@ -19,7 +19,11 @@ export enum RoundingMode {
   Up = 'up',
 }
 
-export const OBJECTIVE_TYPES: readonly ItemType[] = [ItemType.SingleChoice, ItemType.MultipleChoice, ItemType.TrueFalse];
+export const OBJECTIVE_TYPES: readonly ItemType[] = [
+  ItemType.SingleChoice,
+  ItemType.MultipleChoice,
+  ItemType.TrueFalse,
+];
 
 @Entity('item')
 @Index(['paperId', 'seq'], { unique: true })
@@ -49,7 +53,8 @@ export class Item {
   /** 认知层次: 了解 / 理解 / 掌握 / 运用 by default. */
   @Column({ type: 'varchar', length: 20, nullable: true }) cognitiveLevel: string | null;
   /** Multiple choice: fraction of full marks for a correct subset with no wrong option; null = all-or-nothing. */
-  @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true, transformer: decimalTransformer }) partialCredit: number | null;
+  @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true, transformer: decimalTransformer }) partialCredit:
+    number | null;
   /** Height of the answer box for subjective items, in millimetres on the sheet. */
   @Column({ type: 'smallint', default: 40 }) boxHeightMm: number;
 }

@@ -2,6 +2,7 @@ import { agrees, capReached, drawQc, marksToRequeue, shouldSuspend, trialVerdict
 import { estimateMinutesLeft, markerFigures, meanSd, median } from './marker-stats.js';
 
 describe('agrees (seed, trial, self re-marking)', () => {
+  // prettier-ignore
   it.each([
     [6, 6, 0, true],
     [6.5, 6, 0.5, true],
@@ -16,6 +17,7 @@ describe('agrees (seed, trial, self re-marking)', () => {
 
 describe('shouldSuspend', () => {
   const rule = { misses: 2, window: 4 };
+  // prettier-ignore
   it.each([
     [[], false],
     [[false], false],
@@ -35,7 +37,14 @@ describe('shouldSuspend', () => {
 describe('marksToRequeue', () => {
   const live = [{ id: 3 }, { id: 5 }, { id: 8 }, { id: 12 }];
   it('takes the live marks after the last good seed', () => {
-    expect(marksToRequeue(live, [{ id: 4, agreed: true }, { id: 6, agreed: true }, { id: 9, agreed: false }, { id: 13, agreed: false }])).toEqual([8, 12]);
+    expect(
+      marksToRequeue(live, [
+        { id: 4, agreed: true },
+        { id: 6, agreed: true },
+        { id: 9, agreed: false },
+        { id: 13, agreed: false },
+      ]),
+    ).toEqual([8, 12]);
   });
   it('takes every live mark when no seed was good', () => {
     expect(marksToRequeue(live, [{ id: 4, agreed: false }])).toEqual([3, 5, 8, 12]);
@@ -47,6 +56,7 @@ describe('marksToRequeue', () => {
 });
 
 describe('trialVerdict', () => {
+  // prettier-ignore
   it.each([
     [[], 0, 0.8, 'no_trial'],
     [[true], 3, 0.8, 'incomplete'],
@@ -62,6 +72,7 @@ describe('trialVerdict', () => {
 describe('drawQc', () => {
   const rates = { seedRate: 0.1, selfRate: 0.05 };
   const both = { seed: true, self: true };
+  // prettier-ignore
   it.each([
     [0, both, 'seed'],
     [0.0999, both, 'seed'],
@@ -79,6 +90,7 @@ describe('drawQc', () => {
 });
 
 describe('capReached', () => {
+  // prettier-ignore
   it.each([
     [0, null, false],
     [999, null, false],
@@ -99,6 +111,7 @@ describe('marker figures', () => {
   });
 
   it('per marker against the group', () => {
+    // prettier-ignore
     const marks = [
       { markerId: 1, snippetId: 10, round: 1, score: 4, secondsSpent: 10 },
       { markerId: 2, snippetId: 10, round: 2, score: 8, secondsSpent: 20 },
@@ -106,12 +119,36 @@ describe('marker figures', () => {
       { markerId: 2, snippetId: 11, round: 2, score: 6, secondsSpent: 40 },
       { markerId: 3, snippetId: 10, round: 3, score: 6, secondsSpent: 5 },
     ];
-    const outcomes = new Map([[10, { third: true, arbitration: false }], [11, { third: false, arbitration: false }]]);
+    const outcomes = new Map([
+      [10, { third: true, arbitration: false }],
+      [11, { third: false, arbitration: false }],
+    ]);
     const qc = new Map([[2, { seeds: [true, false, false, true], selfChecks: [true] }]]);
     const [m1, m2, m3] = markerFigures(marks, outcomes, qc);
-    expect(m1).toMatchObject({ markerId: 1, count: 2, mean: 5, sd: 1, meanVsGroup: -1, thirdRate: 0.5, medianSeconds: 20, seeds: 0, seedAgreement: null });
-    expect(m1.distribution).toEqual([{ score: 4, count: 1 }, { score: 6, count: 1 }]);
-    expect(m2).toMatchObject({ count: 2, mean: 7, meanVsGroup: 1, seedAgreement: 0.5, seeds: 4, selfConsistency: 1, selfChecks: 1 });
+    expect(m1).toMatchObject({
+      markerId: 1,
+      count: 2,
+      mean: 5,
+      sd: 1,
+      meanVsGroup: -1,
+      thirdRate: 0.5,
+      medianSeconds: 20,
+      seeds: 0,
+      seedAgreement: null,
+    });
+    expect(m1.distribution).toEqual([
+      { score: 4, count: 1 },
+      { score: 6, count: 1 },
+    ]);
+    expect(m2).toMatchObject({
+      count: 2,
+      mean: 7,
+      meanVsGroup: 1,
+      seedAgreement: 0.5,
+      seeds: 4,
+      selfConsistency: 1,
+      selfChecks: 1,
+    });
     // Group: 4, 8, 6, 6, 6 → mean 6, SD √(8/5); marker 1 SD 1.
     expect(m1.sdVsGroup).toBeCloseTo(1 / Math.sqrt(8 / 5), 3);
     expect(m3.thirdRate).toBeNull(); // a third marker's marks are not rounds 1–2

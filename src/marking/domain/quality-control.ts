@@ -35,7 +35,10 @@ export interface SeedRef extends EventRef {
  */
 export function marksToRequeue(liveMarks: EventRef[], seeds: SeedRef[]): number[] {
   const lastGood = seeds.filter((s) => s.agreed).reduce((max, s) => Math.max(max, s.id), 0);
-  return liveMarks.filter((m) => m.id > lastGood).map((m) => m.id).sort((a, b) => a - b);
+  return liveMarks
+    .filter((m) => m.id > lastGood)
+    .map((m) => m.id)
+    .sort((a, b) => a - b);
 }
 
 export type TrialVerdict = 'no_trial' | 'incomplete' | 'pass' | 'await_lead' | 'fail';
@@ -58,7 +61,11 @@ export type QcDraw = 'live' | 'seed' | 'self';
  * What the next answer is, from one uniform draw r in [0, 1): a seed with probability seedRate, a self re-mark with
  * probability selfRate, otherwise live. Falls back to live when nothing of the drawn kind is available.
  */
-export function drawQc(r: number, rates: { seedRate: number; selfRate: number }, available: { seed: boolean; self: boolean }): QcDraw {
+export function drawQc(
+  r: number,
+  rates: { seedRate: number; selfRate: number },
+  available: { seed: boolean; self: boolean },
+): QcDraw {
   const seedRate = clamp01(rates.seedRate);
   const selfRate = clamp01(rates.selfRate);
   if (r < seedRate) return available.seed ? 'seed' : 'live';

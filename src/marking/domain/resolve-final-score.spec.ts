@@ -1,12 +1,34 @@
-import { FinalBasis, isValidScore, MarkInput, MarkingRule, resolveFinalScore, Resolution } from './resolve-final-score.js';
+import {
+  FinalBasis,
+  isValidScore,
+  MarkInput,
+  MarkingRule,
+  resolveFinalScore,
+  Resolution,
+} from './resolve-final-score.js';
 
-const rule = (mode: MarkingRule['mode'], tolerance = 2, step = 1, rounding: MarkingRule['rounding'] = 'half_up'): MarkingRule => ({ mode, tolerance, step, rounding });
+const rule = (
+  mode: MarkingRule['mode'],
+  tolerance = 2,
+  step = 1,
+  rounding: MarkingRule['rounding'] = 'half_up',
+): MarkingRule => ({ mode, tolerance, step, rounding });
 /** Marks from scores by round (null = not marked yet); markers 11, 12, 13. */
 const marks = (...scores: (number | null | 'P')[]): MarkInput[] =>
-  scores.flatMap((s, i) => (s === null ? [] : [{ round: i + 1, score: s === 'P' ? null : s, problem: s === 'P' ? 'illegible' : null, markerId: 11 + i }]));
-const fin = (score: number, basis: FinalBasis, ruleVersion: string): Resolution => ({ state: 'final', score, basis, ruleVersion });
+  scores.flatMap((s, i) =>
+    s === null
+      ? []
+      : [{ round: i + 1, score: s === 'P' ? null : s, problem: s === 'P' ? 'illegible' : null, markerId: 11 + i }],
+  );
+const fin = (score: number, basis: FinalBasis, ruleVersion: string): Resolution => ({
+  state: 'final',
+  score,
+  basis,
+  ruleVersion,
+});
 
 describe('resolveFinalScore', () => {
+  // prettier-ignore
   const cases: [string, MarkingRule, MarkInput[], number | undefined, Resolution][] = [
     // single
     ['single: no mark yet', rule('single'), [], undefined, { state: 'pending' }],
@@ -53,7 +75,9 @@ describe('resolveFinalScore', () => {
 
   it('never depends on the order of the marks for distinct rounds', () => {
     const m = marks(2, 6, 5);
-    expect(resolveFinalScore(rule('double_arbitration', 3), [...m].reverse())).toEqual(resolveFinalScore(rule('double_arbitration', 3), m));
+    expect(resolveFinalScore(rule('double_arbitration', 3), [...m].reverse())).toEqual(
+      resolveFinalScore(rule('double_arbitration', 3), m),
+    );
   });
 
   it('rejects a non-positive step', () => {
@@ -62,6 +86,7 @@ describe('resolveFinalScore', () => {
 });
 
 describe('isValidScore', () => {
+  // prettier-ignore
   it.each([
     [0, 10, 0.5, true],
     [10, 10, 0.5, true],

@@ -80,7 +80,12 @@ export function resolveFinalScore(rule: MarkingRule, marks: MarkInput[], arbitra
 
   // The subject lead's arbitration is final and overrides every mark (including problem flags).
   if (arbitration !== undefined && arbitration !== null) {
-    return { state: 'final', score: toCents(arbitration) / 100, ruleVersion: ruleVersionOf('arbitration'), basis: 'arbitration' };
+    return {
+      state: 'final',
+      score: toCents(arbitration) / 100,
+      ruleVersion: ruleVersionOf('arbitration'),
+      basis: 'arbitration',
+    };
   }
 
   // One mark per round; if a round was re-marked, the latest mark (last in the list) counts.

@@ -58,25 +58,38 @@ export function requiredId(v: unknown, label: string): number {
 
 export function parseNextTask(body: unknown): NextTaskBody {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return { examId: optionalId(b.examId, '考试编号'), itemId: optionalId(b.itemId, '题目编号'), exceptTaskId: optionalId(b.exceptTaskId, '任务编号') };
+  return {
+    examId: optionalId(b.examId, '考试编号'),
+    itemId: optionalId(b.itemId, '题目编号'),
+    exceptTaskId: optionalId(b.exceptTaskId, '任务编号'),
+  };
 }
 
 export function parseSubmit(body: unknown): SubmitMarkBody {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const clientId = b.clientId;
-  if (typeof clientId !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(clientId)) throw new BadRequestException('提交缺少有效的 clientId（8–64 位字母、数字或连字符）');
+  if (typeof clientId !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(clientId))
+    throw new BadRequestException('提交缺少有效的 clientId（8–64 位字母、数字或连字符）');
   const hasScore = b.score !== undefined && b.score !== null && b.score !== '';
   const hasProblem = b.problem !== undefined && b.problem !== null && b.problem !== '';
   if (!hasScore && !hasProblem) throw new BadRequestException('请输入分数，或标记为问题卷');
   if (hasScore && hasProblem) throw new BadRequestException('问题卷不能同时给分');
-  if (hasProblem && !PROBLEM_REASONS.includes(b.problem as ProblemReason)) throw new BadRequestException('问题卷原因应为：空白、字迹无法辨认、答错位置或疑似雷同');
-  if (hasScore && (typeof b.score !== 'number' || !Number.isFinite(b.score))) throw new BadRequestException('分数必须是数字');
+  if (hasProblem && !PROBLEM_REASONS.includes(b.problem as ProblemReason))
+    throw new BadRequestException('问题卷原因应为：空白、字迹无法辨认、答错位置或疑似雷同');
+  if (hasScore && (typeof b.score !== 'number' || !Number.isFinite(b.score)))
+    throw new BadRequestException('分数必须是数字');
   let secondsSpent = 0;
   if (b.secondsSpent !== undefined && b.secondsSpent !== null) {
-    if (typeof b.secondsSpent !== 'number' || !Number.isFinite(b.secondsSpent) || b.secondsSpent < 0) throw new BadRequestException('用时格式不正确');
+    if (typeof b.secondsSpent !== 'number' || !Number.isFinite(b.secondsSpent) || b.secondsSpent < 0)
+      throw new BadRequestException('用时格式不正确');
     secondsSpent = Math.min(Math.round(b.secondsSpent), 24 * 3600);
   }
-  return { clientId, score: hasScore ? (b.score as number) : undefined, problem: hasProblem ? (b.problem as ProblemReason) : undefined, secondsSpent };
+  return {
+    clientId,
+    score: hasScore ? (b.score as number) : undefined,
+    problem: hasProblem ? (b.problem as ProblemReason) : undefined,
+    secondsSpent,
+  };
 }
 
 export function parseArbitrate(body: unknown): ArbitrateBody {
@@ -84,5 +97,9 @@ export function parseArbitrate(body: unknown): ArbitrateBody {
   if (typeof b.score !== 'number' || !Number.isFinite(b.score)) throw new BadRequestException('请填写仲裁分数');
   if (b.reason !== undefined && typeof b.reason !== 'string') throw new BadRequestException('仲裁说明格式不正确');
   if (b.override !== undefined && typeof b.override !== 'boolean') throw new BadRequestException('改判标记格式不正确');
-  return { score: b.score, reason: typeof b.reason === 'string' ? b.reason.slice(0, 200) : undefined, override: b.override === true };
+  return {
+    score: b.score,
+    reason: typeof b.reason === 'string' ? b.reason.slice(0, 200) : undefined,
+    override: b.override === true,
+  };
 }

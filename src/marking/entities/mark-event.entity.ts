@@ -20,7 +20,7 @@ export class MarkEvent {
   @Column({ type: 'int', default: 0 }) secondsSpent: number;
   /** Client-generated id: a submit repeated by a flaky network never creates a second mark. */
   @Column({ length: 64, unique: true }) clientId: string;
-  @CreateDateColumn({ precision: 3, default: () => "CURRENT_TIMESTAMP(3)" }) createdAt: Date;
+  @CreateDateColumn({ precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' }) createdAt: Date;
   /** live (scores the answer), trial, seed or self (quality control, never scored). */
   @Column({ type: 'varchar', length: 8, default: 'live' }) kind: string;
   /** 回评: the event this one replaces; self re-marking: the marker's earlier mark. */

@@ -1,5 +1,13 @@
 // Quality-control tables of marking (migration 1764800000000-marking-qc).
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { decimalTransformer, ScoreColumn } from '../../database/columns.js';
 
 /** A mark event that no longer counts: changed through 回评, or re-queued after its marker was suspended. */

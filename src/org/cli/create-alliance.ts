@@ -8,7 +8,8 @@ import { loadConfig } from '../../config/config.js';
 import { createDataSource } from '../../database/data-source.js';
 import { OrgService } from '../org.service.js';
 
-const USAGE = '用法：create-alliance --name <联盟名称> --code <联盟代码> --admin <管理员用户名> --password <密码(至少8位)> [--display-name <管理员姓名>]';
+const USAGE =
+  '用法：create-alliance --name <联盟名称> --code <联盟代码> --admin <管理员用户名> --password <密码(至少8位)> [--display-name <管理员姓名>]';
 
 function messageOf(err: unknown): string {
   if (err instanceof HttpException) {
@@ -23,7 +24,13 @@ async function main(): Promise<number> {
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { name: { type: 'string' }, code: { type: 'string' }, admin: { type: 'string' }, password: { type: 'string' }, 'display-name': { type: 'string' } },
+      options: {
+        name: { type: 'string' },
+        code: { type: 'string' },
+        admin: { type: 'string' },
+        password: { type: 'string' },
+        'display-name': { type: 'string' },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -47,11 +54,14 @@ async function main(): Promise<number> {
       adminPassword: values.password!,
       adminDisplayName: values['display-name'],
     });
-    console.log(`已创建联盟“${alliance.name}”（代码 ${alliance.code}，编号 ${alliance.id}），管理员账号：${admin.username}`);
+    console.log(
+      `已创建联盟“${alliance.name}”（代码 ${alliance.code}，编号 ${alliance.id}），管理员账号：${admin.username}`,
+    );
     return 0;
   } catch (err) {
     const e = err as { code?: string };
-    if (e?.code === 'ER_NO_SUCH_TABLE' || e?.code === 'ER_BAD_DB_ERROR') console.error('数据库尚未初始化，请先运行 npm run migration:run');
+    if (e?.code === 'ER_NO_SUCH_TABLE' || e?.code === 'ER_BAD_DB_ERROR')
+      console.error('数据库尚未初始化，请先运行 npm run migration:run');
     else console.error(`创建失败：${messageOf(err)}`);
     return 1;
   } finally {

@@ -14,7 +14,10 @@ const errorsOf = (r: ReturnType<typeof validateRoster>) => (r.ok ? [] : r.errors
 
 describe('validateRoster', () => {
   it('maps good rows to students with class ids, whatever the column order', () => {
-    const r = validateRoster(rows(['姓名', '班级', '考号'], ['张三', '七(1)班', '20240001'], ['李四', '七(2)班', '20240002']), ctx());
+    const r = validateRoster(
+      rows(['姓名', '班级', '考号'], ['张三', '七(1)班', '20240001'], ['李四', '七(2)班', '20240002']),
+      ctx(),
+    );
     expect(r).toEqual({
       ok: true,
       students: [
@@ -30,7 +33,16 @@ describe('validateRoster', () => {
   });
 
   it('finds the header under a title row and keeps the sheet row numbers, skipping blank rows', () => {
-    const r = validateRoster(rows(['七年级学生名单', '', ''], ['考号', '姓名', '班级'], ['', '', ''], ['20240001', '张三', '七(1)班'], ['20240001', '李四', '七(1)班']), ctx());
+    const r = validateRoster(
+      rows(
+        ['七年级学生名单', '', ''],
+        ['考号', '姓名', '班级'],
+        ['', '', ''],
+        ['20240001', '张三', '七(1)班'],
+        ['20240001', '李四', '七(1)班'],
+      ),
+      ctx(),
+    );
     expect(errorsOf(r)).toEqual(['第5行：考号 20240001 重复（与第4行相同）']);
   });
 
@@ -63,7 +75,15 @@ describe('validateRoster', () => {
   });
 
   it("holds exam numbers to the alliance's length and hints at lost leading zeros", () => {
-    const r = validateRoster(rows(['考号', '姓名', '班级'], ['0240001', '张三', '七(1)班'], ['202400011', '李四', '七(1)班'], ['20240003', '王五', '七(1)班']), ctx({ examNoLength: 8 }));
+    const r = validateRoster(
+      rows(
+        ['考号', '姓名', '班级'],
+        ['0240001', '张三', '七(1)班'],
+        ['202400011', '李四', '七(1)班'],
+        ['20240003', '王五', '七(1)班'],
+      ),
+      ctx({ examNoLength: 8 }),
+    );
     const errors = errorsOf(r);
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^第2行：考号 0240001 位数不对，应为 8 位.*开头的 0/);
@@ -72,13 +92,26 @@ describe('validateRoster', () => {
   });
 
   it('without existing students, the most common length in the file wins', () => {
-    const r = validateRoster(rows(['考号', '姓名', '班级'], ['100001', 'A', '七(1)班'], ['100002', 'B', '七(1)班'], ['1000003', 'C', '七(1)班']), ctx());
+    const r = validateRoster(
+      rows(
+        ['考号', '姓名', '班级'],
+        ['100001', 'A', '七(1)班'],
+        ['100002', 'B', '七(1)班'],
+        ['1000003', 'C', '七(1)班'],
+      ),
+      ctx(),
+    );
     expect(errorsOf(r)).toEqual(['第4行：考号 1000003 位数不对，应为 6 位（与本联盟其他考号一致）']);
   });
 
   it('names each missing column and a doubled one', () => {
-    expect(errorsOf(validateRoster(rows(['学号', '姓名'], ['1', '张三']), ctx()))).toEqual(['缺少列：考号', '缺少列：班级']);
-    expect(errorsOf(validateRoster(rows(['考号', '姓名', '班级', '考号'], ['20240001', '张三', '七(1)班', '1']), ctx()))).toEqual(['第1行：列“考号”出现了两次']);
+    expect(errorsOf(validateRoster(rows(['学号', '姓名'], ['1', '张三']), ctx()))).toEqual([
+      '缺少列：考号',
+      '缺少列：班级',
+    ]);
+    expect(
+      errorsOf(validateRoster(rows(['考号', '姓名', '班级', '考号'], ['20240001', '张三', '七(1)班', '1']), ctx())),
+    ).toEqual(['第1行：列“考号”出现了两次']);
   });
 
   it('refuses an empty file and a header without data', () => {

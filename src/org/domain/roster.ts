@@ -74,7 +74,10 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
   if (filled.length === 0) return { ok: false, errors: ['文件为空：没有找到表头和学生数据'] };
 
   // Header: the first row naming a known column, within the first few non-empty rows.
-  const headerIdx = Math.max(0, filled.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => columnOf(c ?? '') !== null)));
+  const headerIdx = Math.max(
+    0,
+    filled.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => columnOf(c ?? '') !== null)),
+  );
   const header = filled[headerIdx];
   const positions: Partial<Record<Column, number>> = {};
   const errors: string[] = [];
@@ -93,12 +96,20 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
   if (data.length === 0) return { ok: false, errors: ['文件中只有表头，没有学生数据'] };
 
   const classByName = new Map<string, number>();
-  for (const c of ctx.classes) if (!classByName.has(normalizeClassName(c.name))) classByName.set(normalizeClassName(c.name), c.id);
+  for (const c of ctx.classes)
+    if (!classByName.has(normalizeClassName(c.name))) classByName.set(normalizeClassName(c.name), c.id);
 
   const cell = (row: SheetRow, col: Column) => (row.cells[positions[col]!] ?? '').trim();
   const wellFormed = (s: string) => /^\d+$/.test(s) && s.length >= EXAM_NO_MIN_DIGITS && s.length <= EXAM_NO_MAX_DIGITS;
   // Every exam number of an alliance has one length: the sheet's 考号 grid has a fixed number of columns.
-  const expectedLength = ctx.examNoLength ?? mode(data.map((r) => cell(r, 'examNo')).filter(wellFormed).map((s) => s.length));
+  const expectedLength =
+    ctx.examNoLength ??
+    mode(
+      data
+        .map((r) => cell(r, 'examNo'))
+        .filter(wellFormed)
+        .map((s) => s.length),
+    );
 
   const firstRowOf = new Map<string, number>();
   const students: RosterStudent[] = [];
@@ -115,7 +126,8 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
 
     if (examNo === '') fail('考号为空');
     else if (!/^\d+$/.test(examNo)) fail(`考号 ${examNo} 应只含数字`);
-    else if (examNo.length < EXAM_NO_MIN_DIGITS || examNo.length > EXAM_NO_MAX_DIGITS) fail(`考号 ${examNo} 位数不对，应为 ${EXAM_NO_MIN_DIGITS}–${EXAM_NO_MAX_DIGITS} 位数字`);
+    else if (examNo.length < EXAM_NO_MIN_DIGITS || examNo.length > EXAM_NO_MAX_DIGITS)
+      fail(`考号 ${examNo} 位数不对，应为 ${EXAM_NO_MIN_DIGITS}–${EXAM_NO_MAX_DIGITS} 位数字`);
     else if (expectedLength !== null && examNo.length !== expectedLength) {
       const hint = examNo.length < expectedLength ? '；若开头的 0 被表格软件去掉了，请把考号列设为文本格式' : '';
       fail(`考号 ${examNo} 位数不对，应为 ${expectedLength} 位（与本联盟其他考号一致）${hint}`);

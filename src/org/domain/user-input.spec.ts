@@ -28,7 +28,10 @@ describe('validateNewUser', () => {
         ],
       },
     });
-    expect(validateNewUser({ ...base, roles: [{ role: 'marker' }] }, schools)).toMatchObject({ ok: false, errors: ['第1个角色：阅卷教师必须指定学科'] });
+    expect(validateNewUser({ ...base, roles: [{ role: 'marker' }] }, schools)).toMatchObject({
+      ok: false,
+      errors: ['第1个角色：阅卷教师必须指定学科'],
+    });
   });
 
   it('lists every problem in Chinese', () => {
@@ -37,7 +40,14 @@ describe('validateNewUser', () => {
         username: 'a b',
         displayName: ' ',
         password: 'short',
-        roles: [{ role: 'scanner' }, { role: 'principal', schoolId: 99 }, { role: 'subject_lead' }, { role: 'boss' }, { role: 'admin', schoolId: 7 }, { role: 'scanner', schoolId: 8, subject: '数学' }],
+        roles: [
+          { role: 'scanner' },
+          { role: 'principal', schoolId: 99 },
+          { role: 'subject_lead' },
+          { role: 'boss' },
+          { role: 'admin', schoolId: 7 },
+          { role: 'scanner', schoolId: 8, subject: '数学' },
+        ],
       },
       schools,
     );

@@ -59,15 +59,18 @@ export function validateNewUser(input: NewUserInput, schoolIds: ReadonlySet<numb
       const subject = str(r.subject) || null;
       if (SCHOOL_ROLES.includes(role)) {
         if (schoolId === null) return void errors.push(`${at}${label}必须指定所属学校`);
-        if (!Number.isInteger(schoolId) || !schoolIds.has(schoolId)) return void errors.push(`${at}学校 ${String(r.schoolId)} 不属于本联盟`);
+        if (!Number.isInteger(schoolId) || !schoolIds.has(schoolId))
+          return void errors.push(`${at}学校 ${String(r.schoolId)} 不属于本联盟`);
       } else if (hasSchool) return void errors.push(`${at}${label}不按学校分配，请不要指定学校`);
       if (role === 'subject_lead' && !subject) return void errors.push(`${at}学科组长必须指定学科`);
       // Least privilege: a marker without a subject would see the answers of every subject of the alliance.
       if (role === 'marker' && !subject) return void errors.push(`${at}阅卷教师必须指定学科`);
-      if (subject && role !== 'subject_lead' && role !== 'marker') return void errors.push(`${at}${label}不按学科分配，请不要指定学科`);
+      if (subject && role !== 'subject_lead' && role !== 'marker')
+        return void errors.push(`${at}${label}不按学科分配，请不要指定学科`);
       if (subject && subject.length > 40) return void errors.push(`${at}学科名称过长`);
       const grant = { role, schoolId, subject };
-      if (!roles.some((g) => g.role === grant.role && g.schoolId === grant.schoolId && g.subject === grant.subject)) roles.push(grant);
+      if (!roles.some((g) => g.role === grant.role && g.schoolId === grant.schoolId && g.subject === grant.subject))
+        roles.push(grant);
     });
   }
   return errors.length ? { ok: false, errors } : { ok: true, user: { username, displayName, password, roles } };

@@ -11,13 +11,30 @@ const unit = (rates: number[], over: Partial<UnitAnalysis> = {}): UnitAnalysis =
   suppressed: false,
   unreliable: false,
   schoolIds: [],
-  summary: { n: 40, mean: 60, sd: 10, median: 60, min: 30, max: 90, scoreRate: 0.6, excellentRate: 0.1, passRate: 0.5, lowRate: 0.1 },
+  summary: {
+    n: 40,
+    mean: 60,
+    sd: 10,
+    median: 60,
+    min: 30,
+    max: 90,
+    scoreRate: 0.6,
+    excellentRate: 0.1,
+    passRate: 0.5,
+    lowRate: 0.1,
+  },
   relative: { aboveMeanRate: 0, ratioToMean: 100, tIndex: 50 },
   bands: null,
   items: rates.map((r, i) => ({ itemId: i + 1, mean: r * 10, scoreRate: r })),
   ...over,
 });
-const items: ItemInfo[] = [1, 2, 3, 4].map((i) => ({ itemId: i, seq: i, label: String(i), maxScore: 10, knowledgePoints: i === 1 ? ['一元一次方程', '移项'] : [] }));
+const items: ItemInfo[] = [1, 2, 3, 4].map((i) => ({
+  itemId: i,
+  seq: i,
+  label: String(i),
+  maxScore: 10,
+  knowledgePoints: i === 1 ? ['一元一次方程', '移项'] : [],
+}));
 
 describe('itemGaps', () => {
   it('takes a gap of exactly 10 points as a weakness and 9 as none, whatever the float noise', () => {
@@ -37,13 +54,23 @@ describe('itemGaps', () => {
   });
 
   it('finds nothing for a suppressed school', () => {
-    expect(itemGaps(items, unit([0.1], { items: null, suppressed: true }), unit([0.9]))).toEqual({ weaker: [], stronger: [] });
+    expect(itemGaps(items, unit([0.1], { items: null, suppressed: true }), unit([0.9]))).toEqual({
+      weaker: [],
+      stronger: [],
+    });
   });
 });
 
 describe('findings', () => {
   it('names weak items with their knowledge points and the gap', () => {
-    const f = findings(items, unit([0.45, 0.6, 0.6, 0.6], { summary: { ...unit([]).summary!, mean: 55 }, relative: { aboveMeanRate: -0.0833, ratioToMean: 91.67, tIndex: 45 } }), unit([0.6, 0.6, 0.6, 0.6]));
+    const f = findings(
+      items,
+      unit([0.45, 0.6, 0.6, 0.6], {
+        summary: { ...unit([]).summary!, mean: 55 },
+        relative: { aboveMeanRate: -0.0833, ratioToMean: 91.67, tIndex: 45 },
+      }),
+      unit([0.6, 0.6, 0.6, 0.6]),
+    );
     expect(f).toContain('本校平均分55.00分，联盟平均分60.00分，低于联盟5.00分（超均率-8.3%）。');
     expect(f).toContain('需要补短板：第1题（一元一次方程、移项）本校得分率45.0%，低于联盟15.0个百分点。');
     expect(f.some((x) => x.startsWith('优势题目'))).toBe(false);
@@ -63,7 +90,9 @@ describe('findings', () => {
     expect(f[0]).toMatch(/^小样本提示：本校计入统计的学生只有6人/);
     expect(f).toContain('本校有1人缺考，未计入统计。');
     // 0.75 vs 0.56 → +19.0; 0.65 vs 0.52 → +13.0
-    expect(f).toContain('优势题目：第1题（有理数）本校得分率75.0%，高于联盟19.0个百分点；第2题本校得分率65.0%，高于联盟13.0个百分点。');
+    expect(f).toContain(
+      '优势题目：第1题（有理数）本校得分率75.0%，高于联盟19.0个百分点；第2题本校得分率65.0%，高于联盟13.0个百分点。',
+    );
     expect(f).toContain('本校平均分20.50分，联盟平均分16.00分，高于联盟4.50分（超均率+28.1%）。');
   });
 
@@ -72,7 +101,9 @@ describe('findings', () => {
     const m = data.schools.find((s) => s.schoolId === M)!;
     const f = findings(data.items, m, data.alliance);
     // item 1: 0.40 vs 0.56 → −16.0; item 2: 0.40 vs 0.52 → −12.0
-    expect(f).toContain('需要补短板：第1题（有理数）本校得分率40.0%，低于联盟16.0个百分点；第2题本校得分率40.0%，低于联盟12.0个百分点。');
+    expect(f).toContain(
+      '需要补短板：第1题（有理数）本校得分率40.0%，低于联盟16.0个百分点；第2题本校得分率40.0%，低于联盟12.0个百分点。',
+    );
     expect(f).toContain('本校有1人成绩尚未评完，未计入统计。');
   });
 
@@ -80,7 +111,9 @@ describe('findings', () => {
     const data = analysePaper(sampleInput());
     const s = data.schools.find((x) => x.schoolId === S)!;
     const f = findings(data.items, s, data.alliance);
-    expect(f).toEqual(['本校计入统计的学生为3人（不超过5人），为保护学生个人信息并避免偶然性，本报告不公布本校的统计数据。']);
+    expect(f).toEqual([
+      '本校计入统计的学生为3人（不超过5人），为保护学生个人信息并避免偶然性，本报告不公布本校的统计数据。',
+    ]);
   });
 });
 

@@ -4,7 +4,8 @@ import { buildSchoolReport } from './school-report.js';
 
 describe('buildSchoolReport', () => {
   const data = analysePaper(sampleInput());
-  const forSchool = (schoolId: number, schoolName: string) => buildSchoolReport({ examName: '2025学年第一学期期中统考', schoolId, schoolName, analyses: [data] });
+  const forSchool = (schoolId: number, schoolName: string) =>
+    buildSchoolReport({ examName: '2025学年第一学期期中统考', schoolId, schoolName, analyses: [data] });
 
   it('titles each section with exam and subject and tabulates school against alliance', () => {
     const r = forSchool(L, '城关中学');
@@ -13,7 +14,18 @@ describe('buildSchoolReport', () => {
     expect(s.heading).toBe('2025学年第一学期期中统考 · 数学 学校质量诊断报告');
     expect(s.mainTable.header).toEqual(['指标', '本校', '联盟']);
     const row = (label: string) => s.mainTable.rows.find((x) => x[0] === label)!.slice(1);
-    expect(s.mainTable.rows.map((x) => x[0])).toEqual(['参考人数', '平均分', '标准差', '得分率', '优秀率', '及格率', '低分率', '超均率', '比均率', 'T指数']);
+    expect(s.mainTable.rows.map((x) => x[0])).toEqual([
+      '参考人数',
+      '平均分',
+      '标准差',
+      '得分率',
+      '优秀率',
+      '及格率',
+      '低分率',
+      '超均率',
+      '比均率',
+      'T指数',
+    ]);
     expect(row('参考人数')).toEqual(['6', '15']);
     expect(row('平均分')).toEqual(['20.50', '16.00']);
     expect(row('标准差')).toEqual(['6.10', '5.90']);

@@ -51,7 +51,10 @@ export interface SchoolReportModel {
 }
 
 /** A stored analysis as the report reads it: 纵看 and, for 总分, the rule that says who counts sit beside it. */
-export type StoredAnalysis = ExamAnalysisData & { longitudinal?: StoredLongitudinal | null; subjectTotal?: { rule: string } };
+export type StoredAnalysis = ExamAnalysisData & {
+  longitudinal?: StoredLongitudinal | null;
+  subjectTotal?: { rule: string };
+};
 
 export interface SchoolReportInput {
   examName: string;
@@ -99,7 +102,12 @@ function bandTable(school: UnitAnalysis, alliance: AggregateView): ReportTable |
     .map((b, i) => {
       const a = alliance.bands![i];
       const last = i === school.bands!.length - 1;
-      return [`${formatNumber(b.from, 1)}–${formatNumber(b.to, 1)}${last ? '' : '（不含）'}`, String(b.count), formatPercent(b.count / school.n), formatPercent(a.count / alliance.n)];
+      return [
+        `${formatNumber(b.from, 1)}–${formatNumber(b.to, 1)}${last ? '' : '（不含）'}`,
+        String(b.count),
+        formatPercent(b.count / school.n),
+        formatPercent(a.count / alliance.n),
+      ];
     })
     .reverse();
   return { header: ['分数段', '本校人数', '本校占比', '联盟占比'], rows };
@@ -129,8 +137,14 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
           title: isTotal ? '各科得分率：本校与联盟（总分统计的学生）' : '各题得分率：本校与联盟',
           categories: data.items.map((i) => i.label),
           series: [
-            { name: '本校', values: data.items.map((i) => school.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null) },
-            { name: '联盟', values: data.items.map((i) => alliance.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null) },
+            {
+              name: '本校',
+              values: data.items.map((i) => school.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null),
+            },
+            {
+              name: '联盟',
+              values: data.items.map((i) => alliance.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null),
+            },
           ],
           yMax: 1,
           yLabel: '得分率',
@@ -138,7 +152,15 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
         }
       : null;
 
-  const peerRow = (label: string, u: { n?: number; suppressed: boolean; summary: { mean: number; scoreRate: number; excellentRate: number; passRate: number } | null; relative: UnitAnalysis['relative'] }) => [
+  const peerRow = (
+    label: string,
+    u: {
+      n?: number;
+      suppressed: boolean;
+      summary: { mean: number; scoreRate: number; excellentRate: number; passRate: number } | null;
+      relative: UnitAnalysis['relative'];
+    },
+  ) => [
     label,
     u.n === undefined ? DASH : String(u.n),
     formatNumber(u.summary?.mean),
@@ -161,7 +183,9 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
   ];
   const peerNotes = [
     '其他学校以字母代称（学校A、学校B……），不显示校名和人数；字母顺序与成绩无关。',
-    ...view.hidden.map((h) => `${h.unit === 'urban' ? '城区学校' : h.unit === 'rural' ? '乡村学校' : '联盟外对照校'}：${h.reason}。`),
+    ...view.hidden.map(
+      (h) => `${h.unit === 'urban' ? '城区学校' : h.unit === 'rural' ? '乡村学校' : '联盟外对照校'}：${h.reason}。`,
+    ),
   ];
   if (view.otherSchools.some((o) => o.suppressed)) peerNotes.push('“—”表示该单位参考人数不超过5人，不公布数据。');
 
@@ -175,7 +199,10 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
     chart,
     chartNote: chart ? null : `本校或联盟参考人数过少，不绘制${isTotal ? '各科' : '各题'}得分率图。`,
     bandTable: bandTable(school, alliance),
-    peerTable: { header: ['单位', '参考人数', '平均分', '得分率', '优秀率', '及格率', '超均率', 'T指数'], rows: peerRows },
+    peerTable: {
+      header: ['单位', '参考人数', '平均分', '得分率', '优秀率', '及格率', '超均率', 'T指数'],
+      rows: peerRows,
+    },
     peerNotes,
     findings: findings(data.items, school, { ...alliance, schoolIds: [] }, isTotal ? 'subject' : 'item'),
     valueAdded: valueAddedSection(data, input.schoolId),
@@ -183,7 +210,19 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
 }
 
 function emptyUnit(): UnitAnalysis {
-  return { roster: 0, absent: 0, incomplete: 0, n: 0, suppressed: true, unreliable: false, schoolIds: [], summary: null, relative: null, bands: null, items: null };
+  return {
+    roster: 0,
+    absent: 0,
+    incomplete: 0,
+    n: 0,
+    suppressed: true,
+    unreliable: false,
+    schoolIds: [],
+    summary: null,
+    relative: null,
+    bands: null,
+    items: null,
+  };
 }
 
 export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
@@ -194,7 +233,11 @@ export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
     schoolName: input.schoolName,
     // Papers in id order, 总分 (paper id 0) last.
     sections: [...input.analyses]
-      .sort((a, b) => (a.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) - (b.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) || a.paper.paperId - b.paper.paperId)
+      .sort(
+        (a, b) =>
+          (a.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) - (b.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) ||
+          a.paper.paperId - b.paper.paperId,
+      )
       .map((d) => section(input, d)),
   };
 }

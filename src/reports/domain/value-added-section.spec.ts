@@ -10,13 +10,21 @@ import { valueAddedSection } from './value-added-section.js';
 function linked(formula: 'va_over_se' | 'ratio_change' = 'va_over_se', priorReliability?: number): StoredAnalysis {
   const input = sampleInput();
   const data = analysePaper(input);
-  const current = input.outcomes.filter((o) => o.status === 'complete' && o.schoolId !== 4).map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number }));
+  const current = input.outcomes
+    .filter((o) => o.status === 'complete' && o.schoolId !== 4)
+    .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number }));
   const prior = new Map<number, number>();
   current.forEach((c, i) => {
     const shift = c.schoolId === L ? -3 : c.schoolId === M ? 2 : 0;
     prior.set(c.studentId, c.total + shift + (i % 3) - 1);
   });
-  const l = longitudinal({ schools: [{ schoolId: L }, { schoolId: M }, { schoolId: S }], current, prior, formula, priorReliability });
+  const l = longitudinal({
+    schools: [{ schoolId: L }, { schoolId: M }, { schoolId: S }],
+    current,
+    prior,
+    formula,
+    priorReliability,
+  });
   const stored: StoredLongitudinal = { priorExamId: 6, priorExamName: '上学期期末统考', priorPaperId: 60, ...l };
   return { ...data, anonymisationKey: 'k', longitudinal: stored };
 }
@@ -25,7 +33,18 @@ describe('valueAddedSection (纵看 in the school report)', () => {
   it('is left out when the exam has no prior exam, and says why when the prior exam has no results', () => {
     const data = analysePaper(sampleInput());
     expect(valueAddedSection({ ...data, longitudinal: null }, L)).toBeNull();
-    const v = valueAddedSection({ ...data, longitudinal: { priorExamId: 6, priorExamName: '上学期期末统考', priorPaperId: 60, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' } }, L)!;
+    const v = valueAddedSection(
+      {
+        ...data,
+        longitudinal: {
+          priorExamId: 6,
+          priorExamName: '上学期期末统考',
+          priorPaperId: 60,
+          unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩',
+        },
+      },
+      L,
+    )!;
     expect(v.table).toBeNull();
     expect(v.warnings).toEqual(['上次考试尚未统计成绩，请先计算上次考试的成绩。']);
     expect(v.intro[0]).toContain('上次考试：上学期期末统考');
@@ -39,7 +58,9 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     const row = (label: string) => v.table!.rows.find((r) => r[0] === label)![1];
     expect(own.va!).toBeGreaterThan(0);
     expect(row('增值（分）')).toBe(`+${own.va!.toFixed(2)}`);
-    expect(row('增值95%置信区间')).toBe(`[${own.ciLow! > 0 ? '+' : ''}${own.ciLow!.toFixed(2)}, +${own.ciHigh!.toFixed(2)}]`);
+    expect(row('增值95%置信区间')).toBe(
+      `[${own.ciLow! > 0 ? '+' : ''}${own.ciLow!.toFixed(2)}, +${own.ciHigh!.toFixed(2)}]`,
+    );
     expect(row('收缩后增值（分）')).toBe(`+${own.vaShrunk!.toFixed(2)}`);
     expect(row('收缩系数 λ')).toBe(own.shrinkage!.toFixed(2));
     expect(row('匹配率')).toBe('100.0%');
@@ -61,7 +82,9 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     const l = d.longitudinal as Exclude<StoredLongitudinal, { unavailable: string }>;
     const v = valueAddedSection(d, L)!;
     expect(l.reliabilityCorrection).toMatchObject({ applied: true, priorReliability: 0.8 });
-    expect(v.intro.join('')).toContain(`斜率已按上次考试信度 α = 0.800 校正测量误差（普通 OLS 斜率 ${(l.reliabilityCorrection as { olsSlope: number }).olsSlope.toFixed(4)}）`);
+    expect(v.intro.join('')).toContain(
+      `斜率已按上次考试信度 α = 0.800 校正测量误差（普通 OLS 斜率 ${(l.reliabilityCorrection as { olsSlope: number }).olsSlope.toFixed(4)}）`,
+    );
     expect(v.warnings.some((w) => w.includes('斜率已校正上次成绩的测量误差'))).toBe(true);
     // an analysis stored before the correction existed reads as before
     const { reliabilityCorrection: _gone, ...old } = l;
@@ -77,7 +100,9 @@ describe('valueAddedSection (纵看 in the school report)', () => {
   it('suppresses a school with 5 or fewer matched students, and shows it as dashes to the others', () => {
     const v = valueAddedSection(linked(), S)!;
     expect(v.table).toBeNull();
-    expect(v.warnings[0]).toBe('本校两次都参考的学生为3人（不超过5人），为保护学生个人信息并避免偶然性，不公布本校的增值数据。');
+    expect(v.warnings[0]).toBe(
+      '本校两次都参考的学生为3人（不超过5人），为保护学生个人信息并避免偶然性，不公布本校的增值数据。',
+    );
     const fromL = valueAddedSection(linked(), L)!;
     const dashed = fromL.peerTable!.rows.filter((r) => r.slice(1).every((c) => c === '—'));
     expect(dashed).toHaveLength(1); // S, under a letter
@@ -92,7 +117,9 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     const m = l.schools.find((s) => s.schoolId === M)!;
     Object.assign(m, { nCurrent: 10, matched: 7, matchRate: 0.7 });
     const v = valueAddedSection(d, M)!;
-    expect(v.warnings).toContain('本校匹配率为70.0%，低于80.0%：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。');
+    expect(v.warnings).toContain(
+      '本校匹配率为70.0%，低于80.0%：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。',
+    );
     expect(v.table!.rows[0]).toEqual(['匹配人数 / 本次参考人数', '7 / 10']);
     expect(valueAddedSection(linked(), M)!.warnings.some((w) => w.includes('匹配率为'))).toBe(false);
   });

@@ -29,37 +29,58 @@ const signed = (x: number | null | undefined, digits = 2) => {
   const text = formatNumber(x, digits);
   return Number(text) > 0 ? `+${text}` : Number(text) === 0 ? formatNumber(0, digits) : text;
 };
-const interval = (lo: number | null | undefined, hi: number | null | undefined) => (lo === null || lo === undefined || hi === null || hi === undefined ? DASH : `[${signed(lo)}, ${signed(hi)}]`);
+const interval = (lo: number | null | undefined, hi: number | null | undefined) =>
+  lo === null || lo === undefined || hi === null || hi === undefined ? DASH : `[${signed(lo)}, ${signed(hi)}]`;
 
 /** null when the exam is not linked to a prior exam (no 纵看 at all). */
-export function valueAddedSection(data: ExamAnalysisData & { longitudinal?: StoredLongitudinal | null }, schoolId: number): ValueAddedSection | null {
+export function valueAddedSection(
+  data: ExamAnalysisData & { longitudinal?: StoredLongitudinal | null },
+  schoolId: number,
+): ValueAddedSection | null {
   const l = data.longitudinal;
   if (!l) return null;
   const head = `上次考试：${l.priorExamName}。两次考试按学生匹配，只比较两次都计入统计的本联盟学生。`;
-  if ('unavailable' in l) return { intro: [head], warnings: [`${l.unavailable}。`], table: null, peerTable: null, notes: [] };
+  if ('unavailable' in l)
+    return { intro: [head], warnings: [`${l.unavailable}。`], table: null, peerTable: null, notes: [] };
   const pl = principalLongitudinalOf(data, l, [schoolId]);
   if (!pl || 'unavailable' in pl) return { intro: [head], warnings: [], table: null, peerTable: null, notes: [] };
   const own: SchoolLongitudinal | undefined = pl.ownSchools[0];
 
   const intro = [head];
-  if (own) intro.push(`本校本次计入统计${own.nCurrent}人，其中${own.matched}人有上次成绩，匹配率${formatPercent(own.matchRate)}；联盟匹配${pl.matched}/${pl.nCurrent}人，匹配率${formatPercent(pl.matchRate)}。`);
+  if (own)
+    intro.push(
+      `本校本次计入统计${own.nCurrent}人，其中${own.matched}人有上次成绩，匹配率${formatPercent(own.matchRate)}；联盟匹配${pl.matched}/${pl.nCurrent}人，匹配率${formatPercent(pl.matchRate)}。`,
+    );
   const g = pl.regression;
   const rc = pl.reliabilityCorrection;
   const corrected = rc?.applied === true;
-  const howFitted = rc?.applied ? `，斜率已按上次考试信度 α = ${formatNumber(rc.priorReliability, 3)} 校正测量误差（普通 OLS 斜率 ${formatNumber(rc.olsSlope, 4)}）` : '';
-  if (g) intro.push(`联盟回归：本次成绩 = ${formatNumber(g.intercept)} + ${formatNumber(g.slope, 4)} × 上次成绩（n = ${g.n}，R² = ${formatNumber(g.r2, 3)}，残差标准差 ${formatNumber(g.residualSd)}${howFitted}）。`);
+  const howFitted = rc?.applied
+    ? `，斜率已按上次考试信度 α = ${formatNumber(rc.priorReliability, 3)} 校正测量误差（普通 OLS 斜率 ${formatNumber(rc.olsSlope, 4)}）`
+    : '';
+  if (g)
+    intro.push(
+      `联盟回归：本次成绩 = ${formatNumber(g.intercept)} + ${formatNumber(g.slope, 4)} × 上次成绩（n = ${g.n}，R² = ${formatNumber(g.r2, 3)}，残差标准差 ${formatNumber(g.residualSd)}${howFitted}）。`,
+    );
 
   const warnings: string[] = [];
   if (!own || own.suppressed) {
-    warnings.push(`本校两次都参考的学生为${own?.matched ?? 0}人（不超过${SUPPRESS_AT_OR_BELOW}人），为保护学生个人信息并避免偶然性，不公布本校的增值数据。`);
+    warnings.push(
+      `本校两次都参考的学生为${own?.matched ?? 0}人（不超过${SUPPRESS_AT_OR_BELOW}人），为保护学生个人信息并避免偶然性，不公布本校的增值数据。`,
+    );
   } else {
-    if (own.unreliable) warnings.push(`小样本提示：本校两次都参考的学生只有${own.matched}人（少于${UNRELIABLE_BELOW}人），增值的置信区间很宽，请以收缩后增值为主，谨慎解读。`);
+    if (own.unreliable)
+      warnings.push(
+        `小样本提示：本校两次都参考的学生只有${own.matched}人（少于${UNRELIABLE_BELOW}人），增值的置信区间很宽，请以收缩后增值为主，谨慎解读。`,
+      );
     if (own.matchRate !== null && own.matchRate < LOW_MATCH_RATE) {
-      warnings.push(`本校匹配率为${formatPercent(own.matchRate)}，低于${formatPercent(LOW_MATCH_RATE)}：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。`);
+      warnings.push(
+        `本校匹配率为${formatPercent(own.matchRate)}，低于${formatPercent(LOW_MATCH_RATE)}：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。`,
+      );
     }
     if (own.ciLow !== null && own.ciHigh !== null) {
       if (own.ciLow > 0) warnings.push('本校增值的95%置信区间整体在0以上：本次成绩高于按上次成绩预期的联盟水平。');
-      else if (own.ciHigh < 0) warnings.push('本校增值的95%置信区间整体在0以下：本次成绩低于按上次成绩预期的联盟水平。');
+      else if (own.ciHigh < 0)
+        warnings.push('本校增值的95%置信区间整体在0以下：本次成绩低于按上次成绩预期的联盟水平。');
       else warnings.push('本校增值的95%置信区间包含0：与联盟平均进步幅度没有可靠差异，不宜据此排先后。');
     }
     if (own.shrinkage === null && own.va !== null) warnings.push('参与比较的学校不足2所，未作收缩估计。');
@@ -91,8 +112,28 @@ export function valueAddedSection(data: ExamAnalysisData & { longitudinal?: Stor
         }
       : null;
 
-  const peerRow = (label: string, s: { suppressed: boolean; deltaTIndex: number | null; va: number | null; ciLow: number | null; ciHigh: number | null; vaShrunk: number | null; improvement: number | null }) =>
-    s.suppressed ? [label, DASH, DASH, DASH, DASH, DASH] : [label, signed(s.deltaTIndex, 1), signed(s.va), interval(s.ciLow, s.ciHigh), signed(s.vaShrunk), formatNumber(s.improvement)];
+  const peerRow = (
+    label: string,
+    s: {
+      suppressed: boolean;
+      deltaTIndex: number | null;
+      va: number | null;
+      ciLow: number | null;
+      ciHigh: number | null;
+      vaShrunk: number | null;
+      improvement: number | null;
+    },
+  ) =>
+    s.suppressed
+      ? [label, DASH, DASH, DASH, DASH, DASH]
+      : [
+          label,
+          signed(s.deltaTIndex, 1),
+          signed(s.va),
+          interval(s.ciLow, s.ciHigh),
+          signed(s.vaShrunk),
+          formatNumber(s.improvement),
+        ];
   const peerTable: ReportTable | null = pl.otherSchools.length
     ? {
         header: ['单位', 'ΔT', '增值', '95%置信区间', '收缩后增值', '提升系数'],

@@ -7,7 +7,6 @@ import type { BarChart, ReportSection, ReportTable, SchoolReportModel } from '..
 
 type Doc = PDFKit.PDFDocument;
 
-
 const MARGIN = 50;
 const INK = '#222222';
 const MUTED = '#666666';
@@ -56,7 +55,11 @@ export class SchoolReportPdf {
   }
 
   private section(doc: Doc, s: ReportSection) {
-    doc.fillColor(INK).font('bold').fontSize(16).text(s.heading, MARGIN, MARGIN, { width: this.width, align: 'center' });
+    doc
+      .fillColor(INK)
+      .font('bold')
+      .fontSize(16)
+      .text(s.heading, MARGIN, MARGIN, { width: this.width, align: 'center' });
     doc.moveDown(0.3);
     doc.font('bold').fontSize(13).text(s.schoolName, { width: this.width, align: 'center' });
     doc.moveDown(0.8);
@@ -87,7 +90,11 @@ export class SchoolReportPdf {
 
     this.heading(doc, title(s.chartHeading), s.chart ? 270 : 70);
     if (s.chart) this.barChart(doc, s.chart);
-    else doc.font('regular').fontSize(10).text(s.chartNote ?? '', MARGIN, doc.y, { width: this.width });
+    else
+      doc
+        .font('regular')
+        .fontSize(10)
+        .text(s.chartNote ?? '', MARGIN, doc.y, { width: this.width });
 
     if (s.bandTable) {
       this.heading(doc, title('分数段分布'));
@@ -125,7 +132,11 @@ export class SchoolReportPdf {
         const w = this.width;
         this.table(doc, va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], 8.5);
         doc.moveDown(0.2);
-        doc.font('regular').fontSize(7.5).fillColor(MUTED).text('其他学校以字母代称，字母与前文横向比较一致。', MARGIN, doc.y, { width: this.width });
+        doc
+          .font('regular')
+          .fontSize(7.5)
+          .fillColor(MUTED)
+          .text('其他学校以字母代称，字母与前文横向比较一致。', MARGIN, doc.y, { width: this.width });
       }
       if (va.notes.length) {
         doc.moveDown(0.4);
@@ -155,12 +166,25 @@ export class SchoolReportPdf {
       const y = doc.y;
       if (header) doc.rect(MARGIN, y, this.width, rowH).fill(HEAD_FILL);
       let x = MARGIN;
-      doc.font(header ? 'bold' : 'regular').fontSize(fontSize).fillColor(INK);
+      doc
+        .font(header ? 'bold' : 'regular')
+        .fontSize(fontSize)
+        .fillColor(INK);
       cells.forEach((c, i) => {
-        doc.text(c, x + 4, y + (rowH - fontSize) / 2 - 1, { width: widths[i] - 8, align: i === 0 ? 'left' : 'right', lineBreak: false, ellipsis: true });
+        doc.text(c, x + 4, y + (rowH - fontSize) / 2 - 1, {
+          width: widths[i] - 8,
+          align: i === 0 ? 'left' : 'right',
+          lineBreak: false,
+          ellipsis: true,
+        });
         x += widths[i];
       });
-      doc.moveTo(MARGIN, y + rowH).lineTo(MARGIN + this.width, y + rowH).lineWidth(0.5).strokeColor(RULE).stroke();
+      doc
+        .moveTo(MARGIN, y + rowH)
+        .lineTo(MARGIN + this.width, y + rowH)
+        .lineWidth(0.5)
+        .strokeColor(RULE)
+        .stroke();
       doc.x = MARGIN;
       doc.y = y + rowH;
     };
@@ -199,8 +223,16 @@ export class SchoolReportPdf {
     for (let k = 0; k <= 5; k++) {
       const v = (c.yMax * k) / 5;
       const y = base - (plotH * k) / 5;
-      doc.moveTo(left, y).lineTo(left + plotW, y).lineWidth(k === 0 ? 0.8 : 0.4).strokeColor(k === 0 ? INK : RULE).stroke();
-      doc.fillColor(MUTED).fontSize(7.5).text(`${Math.round(v * 100)}`, MARGIN, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
+      doc
+        .moveTo(left, y)
+        .lineTo(left + plotW, y)
+        .lineWidth(k === 0 ? 0.8 : 0.4)
+        .strokeColor(k === 0 ? INK : RULE)
+        .stroke();
+      doc
+        .fillColor(MUTED)
+        .fontSize(7.5)
+        .text(`${Math.round(v * 100)}`, MARGIN, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
     }
     doc.moveTo(left, top).lineTo(left, base).lineWidth(0.8).strokeColor(INK).stroke();
 
@@ -217,9 +249,15 @@ export class SchoolReportPdf {
         const h = (Math.max(0, Math.min(c.yMax, v)) / c.yMax) * plotH;
         doc.rect(gx + j * barW, base - h, barW - 0.5, h).fill(SERIES_COLORS[j % SERIES_COLORS.length]);
       });
-      doc.fillColor(INK).fontSize(labelSize).text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
+      doc
+        .fillColor(INK)
+        .fontSize(labelSize)
+        .text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
     });
-    doc.fillColor(MUTED).fontSize(7.5).text(c.xLabel ?? '题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
+    doc
+      .fillColor(MUTED)
+      .fontSize(7.5)
+      .text(c.xLabel ?? '题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
     doc.fillColor(INK);
     doc.x = MARGIN;
     doc.y = base + labelH + 12;
@@ -233,7 +271,15 @@ export class SchoolReportPdf {
       const bottomMargin = doc.page.margins.bottom;
       doc.page.margins.bottom = 0;
       const y = doc.page.height - MARGIN + 10;
-      doc.font('regular').fontSize(8).fillColor(MUTED).text(`第 ${i + 1} 页 / 共 ${range.count} 页　·　本报告不含学生个人成绩与排名`, MARGIN, y, { width: this.width, align: 'center', lineBreak: false });
+      doc
+        .font('regular')
+        .fontSize(8)
+        .fillColor(MUTED)
+        .text(`第 ${i + 1} 页 / 共 ${range.count} 页　·　本报告不含学生个人成绩与排名`, MARGIN, y, {
+          width: this.width,
+          align: 'center',
+          lineBreak: false,
+        });
       doc.page.margins.bottom = bottomMargin;
     }
   }

@@ -8,7 +8,15 @@ describe('analysePaper', () => {
   it('builds the alliance from lead and member schools only', () => {
     // alliance totals (15): 30 24 24 18 15 12 | 14 17 14 9 6 12 | 15 15 15; sum 240, mean 16
     // squared deviations sum to 522 → variance 34.8 → SD 5.8992
-    expect(data.alliance).toMatchObject({ roster: 17, absent: 1, incomplete: 1, n: 15, suppressed: false, unreliable: false, schoolIds: [L, M, S] });
+    expect(data.alliance).toMatchObject({
+      roster: 17,
+      absent: 1,
+      incomplete: 1,
+      n: 15,
+      suppressed: false,
+      unreliable: false,
+      schoolIds: [L, M, S],
+    });
     expect(data.alliance.summary).toEqual({
       n: 15,
       mean: 16,
@@ -31,9 +39,28 @@ describe('analysePaper', () => {
 
   it('gives each school its figures against the alliance', () => {
     const l = school(L);
-    expect(l).toMatchObject({ name: '城关中学', kind: 'lead', roster: 7, absent: 1, n: 6, unreliable: true, suppressed: false });
+    expect(l).toMatchObject({
+      name: '城关中学',
+      kind: 'lead',
+      roster: 7,
+      absent: 1,
+      n: 6,
+      unreliable: true,
+      suppressed: false,
+    });
     // SD: squared deviations from 20.5 sum to 223.5 → √(223.5/6) = 6.1033
-    expect(l.summary).toEqual({ n: 6, mean: 20.5, sd: 6.1033, median: 21, min: 12, max: 30, scoreRate: 0.6833, excellentRate: 0.1667, passRate: 0.6667, lowRate: 0 });
+    expect(l.summary).toEqual({
+      n: 6,
+      mean: 20.5,
+      sd: 6.1033,
+      median: 21,
+      min: 12,
+      max: 30,
+      scoreRate: 0.6833,
+      excellentRate: 0.1667,
+      passRate: 0.6667,
+      lowRate: 0,
+    });
     // 超均率 4.5/16 = 0.28125; 比均率 128.125; T = 50 + 45/5.89915 = 57.6282
     expect(l.relative).toEqual({ aboveMeanRate: 0.2813, ratioToMean: 128.125, tIndex: 57.6282 });
     expect(l.items).toEqual([
@@ -46,12 +73,27 @@ describe('analysePaper', () => {
     const m = school(M);
     expect(m).toMatchObject({ roster: 7, incomplete: 1, n: 6 });
     // mean 12, squared deviations 78 → √13 = 3.6056; median (12+14)/2
-    expect(m.summary).toMatchObject({ mean: 12, sd: 3.6056, median: 13, excellentRate: 0, passRate: 0, lowRate: 0.3333 });
+    expect(m.summary).toMatchObject({
+      mean: 12,
+      sd: 3.6056,
+      median: 13,
+      excellentRate: 0,
+      passRate: 0,
+      lowRate: 0.3333,
+    });
     expect(m.relative).toEqual({ aboveMeanRate: -0.25, ratioToMean: 75, tIndex: 43.2194 });
   });
 
   it('suppresses the figures of a school with 5 or fewer students but keeps its counts', () => {
-    expect(school(S)).toMatchObject({ n: 3, suppressed: true, summary: null, relative: null, bands: null, items: null, roster: 3 });
+    expect(school(S)).toMatchObject({
+      n: 3,
+      suppressed: true,
+      summary: null,
+      relative: null,
+      bands: null,
+      items: null,
+      roster: 3,
+    });
   });
 
   it('keeps comparison schools out of the alliance and in their own group', () => {

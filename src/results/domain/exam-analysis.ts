@@ -42,7 +42,11 @@ export interface ItemInfo {
 }
 
 /** The choice description of an item from its type, key and option count; null for other items or without a key. */
-export function choiceOf(item: { type: string; answerKey: string | null; optionCount: number }): ItemAnalysisItem['choice'] {
+export function choiceOf(item: {
+  type: string;
+  answerKey: string | null;
+  optionCount: number;
+}): ItemAnalysisItem['choice'] {
   const type = item.type;
   if (type !== 'single_choice' && type !== 'multiple_choice' && type !== 'true_false') return null;
   const key = normaliseAnswer(type, item.answerKey);
@@ -196,7 +200,10 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput): RawUn
   unit.bands = scoreBands(totals, input.paper.fullMarks);
   const itemMeans: number[] = [];
   unit.items = input.items.map((it) => {
-    const f = itemFigures(complete.map((o) => o.itemScores[it.itemId]), it.maxScore);
+    const f = itemFigures(
+      complete.map((o) => o.itemScores[it.itemId]),
+      it.maxScore,
+    );
     itemMeans.push(f.mean);
     return { itemId: it.itemId, mean: r4(f.mean), scoreRate: r4(f.scoreRate) };
   });
@@ -240,8 +247,14 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
         return input.items.map((it) => (it.choice && m ? m[it.itemId] : undefined));
       }),
   );
-  const urban = buildUnit(inUnit((s) => inAlliance(s) && s.locality === 'urban'), input);
-  const rural = buildUnit(inUnit((s) => inAlliance(s) && s.locality === 'rural'), input);
+  const urban = buildUnit(
+    inUnit((s) => inAlliance(s) && s.locality === 'urban'),
+    input,
+  );
+  const rural = buildUnit(
+    inUnit((s) => inAlliance(s) && s.locality === 'rural'),
+    input,
+  );
   const totalsBySchool = new Map<number, number[]>();
   for (const o of allianceComplete) {
     const list = totalsBySchool.get(o.schoolId);
@@ -249,14 +262,19 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     else totalsBySchool.set(o.schoolId, [o.total as number]);
   }
   const balance = allianceBalance(
-    input.schools.filter(inAlliance).map((s) => ({ schoolId: s.schoolId, totals: totalsBySchool.get(s.schoolId) ?? [] })),
+    input.schools
+      .filter(inAlliance)
+      .map((s) => ({ schoolId: s.schoolId, totals: totalsBySchool.get(s.schoolId) ?? [] })),
     { n: urban.unit.n, mean: urban.mean },
     { n: rural.unit.n, mean: rural.mean },
     input.paper.fullMarks,
     alliance.sd,
   );
   const topN = topNBySchool(allianceComplete.map((o) => ({ schoolId: o.schoolId, total: o.total as number })));
-  const withTopN = (s: SchoolAnalysis): SchoolAnalysis => ({ ...s, topN: s.kind === 'comparison' || s.suppressed ? null : (topN.get(s.schoolId) ?? null) });
+  const withTopN = (s: SchoolAnalysis): SchoolAnalysis => ({
+    ...s,
+    topN: s.kind === 'comparison' || s.suppressed ? null : (topN.get(s.schoolId) ?? null),
+  });
 
   return {
     version: 1,
@@ -265,12 +283,30 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     thresholds: input.thresholds,
     items: input.items,
     alliance: withRelative(alliance),
-    comparison: withRelative(buildUnit(inUnit((s) => s.kind === 'comparison'), input)),
+    comparison: withRelative(
+      buildUnit(
+        inUnit((s) => s.kind === 'comparison'),
+        input,
+      ),
+    ),
     urban: withRelative(urban),
     rural: withRelative(rural),
     schools: [...input.schools]
       .sort((a, b) => a.schoolId - b.schoolId)
-      .map((s) => withTopN({ schoolId: s.schoolId, name: s.name, kind: s.kind, locality: s.locality, ...withRelative(buildUnit(inUnit((x) => x.schoolId === s.schoolId), input)) })),
+      .map((s) =>
+        withTopN({
+          schoolId: s.schoolId,
+          name: s.name,
+          kind: s.kind,
+          locality: s.locality,
+          ...withRelative(
+            buildUnit(
+              inUnit((x) => x.schoolId === s.schoolId),
+              input,
+            ),
+          ),
+        }),
+      ),
     itemAnalysis,
     balance,
     methods: STATISTICS_METHOD,

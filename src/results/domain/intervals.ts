@@ -15,7 +15,8 @@ export interface Interval {
  */
 export function wilsonInterval(successes: number, n: number, z = Z95): Interval {
   if (!Number.isInteger(n) || n <= 0) throw new Error('Wilson interval needs a positive whole n');
-  if (!Number.isInteger(successes) || successes < 0 || successes > n) throw new Error('Wilson interval needs 0 ≤ successes ≤ n');
+  if (!Number.isInteger(successes) || successes < 0 || successes > n)
+    throw new Error('Wilson interval needs 0 ≤ successes ≤ n');
   const p = successes / n;
   const z2 = z * z;
   const denom = 1 + z2 / n;

@@ -2,6 +2,7 @@ import { analyseItems, ebelRating, extremeGroupWeights } from './item-analysis.j
 
 // Six students, three 0/1 items (hand-worked figures in the comments).
 //   s1 1 1 1 → 3 | s2 1 1 0 → 2 | s3 1 0 1 → 2 | s4 0 1 0 → 1 | s5 1 0 0 → 1 | s6 0 0 0 → 0
+// prettier-ignore
 const SCORES = [
   [1, 1, 1],
   [1, 1, 0],
@@ -11,6 +12,7 @@ const SCORES = [
   [0, 0, 0],
 ];
 const MARKS = [['A'], ['A'], ['A'], ['B'], ['A'], ['']].map(([m]) => [m, null, null]);
+// prettier-ignore
 const ITEMS = [
   { itemId: 1, maxScore: 1, choice: { optionCount: 4, key: 'A', multiple: false } },
   { itemId: 2, maxScore: 1 },
@@ -33,7 +35,14 @@ describe('analyseItems on a hand-worked 0/1 paper', () => {
   it('computes P and D with ties at the group edges sharing the places', () => {
     // top: s1 (1) + s2, s3 tied at 2 sharing one place (½ each); bottom: s6 (1) + s4, s5 tied at 1 (½ each)
     const [i1, i2, i3] = a.items;
-    expect(i1).toMatchObject({ p: 4 / 6, topMean: 1, bottomMean: 0.25, d: 0.75, ebel: 'very_good', possibleWrongKey: false });
+    expect(i1).toMatchObject({
+      p: 4 / 6,
+      topMean: 1,
+      bottomMean: 0.25,
+      d: 0.75,
+      ebel: 'very_good',
+      possibleWrongKey: false,
+    });
     expect(i2).toMatchObject({ p: 0.5, topMean: 0.75, bottomMean: 0.25, d: 0.5 });
     expect(i3).toMatchObject({ topMean: 0.75, bottomMean: 0, d: 0.75 });
     expect(i3.p).toBeCloseTo(2 / 6, 12);
@@ -49,7 +58,12 @@ describe('analyseItems on a hand-worked 0/1 paper', () => {
   it('gives option shares overall and in the top and bottom groups', () => {
     const c = a.items[0].choice!;
     expect(c.n).toBe(6);
-    expect(c.options.map((o) => [o.option, o.isKey])).toEqual([['A', true], ['B', false], ['C', false], ['D', false]]);
+    expect(c.options.map((o) => [o.option, o.isKey])).toEqual([
+      ['A', true],
+      ['B', false],
+      ['C', false],
+      ['D', false],
+    ]);
     expect(c.options[0]).toMatchObject({ top: 1, bottom: 0.25 });
     expect(c.options[0].all).toBeCloseTo(4 / 6, 12);
     expect(c.options[1]).toMatchObject({ top: 0, bottom: 0.25 });
@@ -82,7 +96,15 @@ describe('flags', () => {
 
   it("uses Ebel's bands with .40 / .30 / .20 as inclusive lower bounds", () => {
     expect([0.9, 0.4, 0.39999, 0.3, 0.2999, 0.2, 0.19, 0, -0.3].map(ebelRating)).toEqual([
-      'very_good', 'very_good', 'good', 'good', 'marginal', 'marginal', 'poor', 'poor', 'poor',
+      'very_good',
+      'very_good',
+      'good',
+      'good',
+      'marginal',
+      'marginal',
+      'poor',
+      'poor',
+      'poor',
     ]);
     // 0.1 + 0.2 + 0.1 = 0.4000000000000001 and 0.7 − 0.4 = 0.29999999999999993 must not slip a band
     expect(ebelRating(0.7 - 0.4)).toBe('good');
@@ -92,28 +114,63 @@ describe('flags', () => {
 describe('Cronbach α on polytomous items', () => {
   it('labels the method cronbach when any item is not 0/1, and leaves figures without variance null', () => {
     // two items (max 2) that agree perfectly: var each 2/3 over 0,1,2; total 0,2,4 → var 8/3; α = 2(1 − (4/3)/(8/3)) = 1
-    const a = analyseItems({ items: [{ itemId: 1, maxScore: 2 }, { itemId: 2, maxScore: 2 }], scores: [[0, 0], [1, 1], [2, 2]] });
+    const a = analyseItems({
+      items: [
+        { itemId: 1, maxScore: 2 },
+        { itemId: 2, maxScore: 2 },
+      ],
+      scores: [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+      ],
+    });
     expect(a.reliabilityMethod).toBe('cronbach');
     expect(a.alpha).toBeCloseTo(1, 12);
     expect(a.sem).toBeCloseTo(0, 6);
     expect(a.items[0].rDrop).toBeCloseTo(1, 12);
     expect(a.items[0].alphaIfDeleted).toBeNull(); // one item left
-    const flat = analyseItems({ items: [{ itemId: 1, maxScore: 2 }, { itemId: 2, maxScore: 2 }], scores: [[1, 1], [1, 1]] });
+    const flat = analyseItems({
+      items: [
+        { itemId: 1, maxScore: 2 },
+        { itemId: 2, maxScore: 2 },
+      ],
+      scores: [
+        [1, 1],
+        [1, 1],
+      ],
+    });
     expect(flat.alpha).toBeNull();
     expect(flat.items[0].rDrop).toBeNull();
   });
 
   it('gives no D for a single student and refuses ragged rows', () => {
     expect(analyseItems({ items: [{ itemId: 1, maxScore: 1 }], scores: [[1]] }).items[0].d).toBeNull();
-    expect(() => analyseItems({ items: [{ itemId: 1, maxScore: 1 }, { itemId: 2, maxScore: 1 }], scores: [[1]] })).toThrow();
+    expect(() =>
+      analyseItems({
+        items: [
+          { itemId: 1, maxScore: 1 },
+          { itemId: 2, maxScore: 1 },
+        ],
+        scores: [[1]],
+      }),
+    ).toThrow();
     expect(() => analyseItems({ items: [], scores: [] })).toThrow();
   });
 
   it('counts a multiple-choice mark for each option it contains', () => {
     const marked = [['ACD'], ['AC'], ['B'], ['']];
     const a = analyseItems({
-      items: [{ itemId: 1, maxScore: 3, choice: { optionCount: 4, key: 'ACD', multiple: true } }, { itemId: 2, maxScore: 1 }],
-      scores: [[3, 1], [1.5, 1], [0, 0], [0, 1]],
+      items: [
+        { itemId: 1, maxScore: 3, choice: { optionCount: 4, key: 'ACD', multiple: true } },
+        { itemId: 2, maxScore: 1 },
+      ],
+      scores: [
+        [3, 1],
+        [1.5, 1],
+        [0, 0],
+        [0, 1],
+      ],
       marked: marked.map(([m]) => [m, null]),
     });
     const c = a.items[0].choice!;

@@ -164,7 +164,11 @@ function choiceAnalysis(
     for (let o = 0; o < L; o++) if (m.includes(letters[o])) add(o, i);
   }
   if (!known) return null;
-  const share = (slot: number) => ({ all: all[slot] / known, top: wTop > 0 ? inTop[slot] / wTop : 0, bottom: wBottom > 0 ? inBottom[slot] / wBottom : 0 });
+  const share = (slot: number) => ({
+    all: all[slot] / known,
+    top: wTop > 0 ? inTop[slot] / wTop : 0,
+    bottom: wBottom > 0 ? inBottom[slot] / wBottom : 0,
+  });
   const key = item.choice.key.toUpperCase();
   return {
     n: known,
@@ -225,7 +229,8 @@ export function analyseItems(input: ItemAnalysisInput): ItemAnalysis {
   });
   const sumItemVar = itemVar.reduce((s, v) => s + v, 0);
 
-  const alphaOf = (k: number, sumVar: number, varTotal: number) => (k >= 2 && varTotal > EPS ? (k / (k - 1)) * (1 - sumVar / varTotal) : null);
+  const alphaOf = (k: number, sumVar: number, varTotal: number) =>
+    k >= 2 && varTotal > EPS ? (k / (k - 1)) * (1 - sumVar / varTotal) : null;
   const alpha = alphaOf(K, sumItemVar, totalVar);
   const dichotomous = items.every((it, j) => it.maxScore === 1 && cols[j].every((x) => x === 0 || x === 1));
 
@@ -266,7 +271,10 @@ export function analyseItems(input: ItemAnalysisInput): ItemAnalysis {
       possibleWrongKey: d !== null && d < -EPS,
       rDrop,
       alphaIfDeleted: alphaOf(K - 1, sumItemVar - itemVar[j], restVar),
-      choice: it.choice && marks && groups ? choiceAnalysis({ ...it, choice: it.choice }, marks, groups.top, groups.bottom) : null,
+      choice:
+        it.choice && marks && groups
+          ? choiceAnalysis({ ...it, choice: it.choice }, marks, groups.top, groups.bottom)
+          : null,
     };
   });
 

@@ -1,10 +1,27 @@
 import { analysePaper } from './exam-analysis.js';
 import { L, M, S, sampleInput } from './__fixtures__/sample-analysis.js';
-import { anonymousLabels, HIDDEN_AGGREGATE_REASON, letters, principalTopN, principalView, TOP_N_WITHHELD_REASON } from './principal-view.js';
+import {
+  anonymousLabels,
+  HIDDEN_AGGREGATE_REASON,
+  letters,
+  principalTopN,
+  principalView,
+  TOP_N_WITHHELD_REASON,
+} from './principal-view.js';
 
 describe('anonymous letters', () => {
   it('counts A…Z, AA…', () => {
-    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(letters)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA']);
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(letters)).toEqual([
+      'A',
+      'B',
+      'Z',
+      'AA',
+      'AB',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+    ]);
   });
 
   it('gives the same letters for the same exam whatever the input order, skipping the viewer', () => {
@@ -50,13 +67,25 @@ describe('principalView', () => {
 
   it('withholds top-N counts of 1 to 5 from the principal (they would point at individual students), shows 0 and 6+', () => {
     // the admin's analysis: 城关中学 has 5 students in the alliance top 10 and 6 in the top 50 and 100
-    expect(data.schools.find((s) => s.schoolId === L)!.topN).toEqual([{ topN: 10, count: 5 }, { topN: 50, count: 6 }, { topN: 100, count: 6 }]);
+    expect(data.schools.find((s) => s.schoolId === L)!.topN).toEqual([
+      { topN: 10, count: 5 },
+      { topN: 50, count: 6 },
+      { topN: 100, count: 6 },
+    ]);
     expect(principalView(data, [L]).ownSchools[0].topN).toEqual([
       { topN: 10, count: null, withheld: true, reason: TOP_N_WITHHELD_REASON },
       { topN: 50, count: 6, withheld: false },
       { topN: 100, count: 6, withheld: false },
     ]);
-    expect(principalTopN([{ topN: 10, count: 0 }, { topN: 50, count: 1 }])).toEqual([{ topN: 10, count: 0, withheld: false }, { topN: 50, count: null, withheld: true, reason: TOP_N_WITHHELD_REASON }]);
+    expect(
+      principalTopN([
+        { topN: 10, count: 0 },
+        { topN: 50, count: 1 },
+      ]),
+    ).toEqual([
+      { topN: 10, count: 0, withheld: false },
+      { topN: 50, count: null, withheld: true, reason: TOP_N_WITHHELD_REASON },
+    ]);
     expect(principalTopN(null)).toBeNull();
     expect(TOP_N_WITHHELD_REASON).toContain('不予显示');
   });

@@ -25,7 +25,12 @@ export function letters(index: number): string {
  * (exam, school), not from ids, names or results, so 学校A is neither "the first registered" (usually the
  * lead school) nor "the best".
  */
-export function anonymousLabels(examId: number, schoolIds: readonly number[], ownSchoolIds: readonly number[], key: string): Map<number, string> {
+export function anonymousLabels(
+  examId: number,
+  schoolIds: readonly number[],
+  ownSchoolIds: readonly number[],
+  key: string,
+): Map<number, string> {
   const own = new Set(ownSchoolIds);
   const others = [...new Set(schoolIds)].filter((id) => !own.has(id));
   const rank = new Map(others.map((id) => [id, keyedRank(key, `${examId}:${id}`)]));
@@ -61,9 +66,15 @@ export interface PrincipalTopN {
 export const TOP_N_WITHHELD_MAX = 5;
 export const TOP_N_WITHHELD_REASON = `人数在 1～${TOP_N_WITHHELD_MAX} 人之间不予显示，以免据此推断具体学生的联盟排名`;
 
-export function principalTopN(list: readonly { topN: number; count: number }[] | null | undefined): PrincipalTopN[] | null {
+export function principalTopN(
+  list: readonly { topN: number; count: number }[] | null | undefined,
+): PrincipalTopN[] | null {
   if (!list) return null;
-  return list.map(({ topN, count }) => (count >= 1 && count <= TOP_N_WITHHELD_MAX ? { topN, count: null, withheld: true, reason: TOP_N_WITHHELD_REASON } : { topN, count, withheld: false }));
+  return list.map(({ topN, count }) =>
+    count >= 1 && count <= TOP_N_WITHHELD_MAX
+      ? { topN, count: null, withheld: true, reason: TOP_N_WITHHELD_REASON }
+      : { topN, count, withheld: false },
+  );
 }
 
 export type PrincipalOwnSchool = Omit<SchoolAnalysis, 'schoolIds' | 'topN'> & { topN: PrincipalTopN[] | null };
@@ -138,7 +149,9 @@ export function principalView(data: ExamAnalysisData, ownSchoolIds: readonly num
     urban: aggregate('urban'),
     rural: aggregate('rural'),
     hidden,
-    ownSchools: data.schools.filter((s) => own.has(s.schoolId)).map((s) => ({ ...stripIds(s), topN: principalTopN(s.topN) })),
+    ownSchools: data.schools
+      .filter((s) => own.has(s.schoolId))
+      .map((s) => ({ ...stripIds(s), topN: principalTopN(s.topN) })),
     otherSchools,
   };
 }

@@ -28,7 +28,13 @@ interface RDataset {
   thresholds: { excellent: number; pass: number; low: number };
   fullMarks: number;
   items: (ItemAnalysisItem & { knowledgePoints: string[] })[];
-  students: { studentId: number; schoolId: number; absent: boolean; scores: number[] | null; marked: (string | null)[] | null }[];
+  students: {
+    studentId: number;
+    schoolId: number;
+    absent: boolean;
+    scores: number[] | null;
+    marked: (string | null)[] | null;
+  }[];
   expected: {
     n: number;
     roster: number;
@@ -43,10 +49,37 @@ interface RDataset {
     alpha: number;
     sem: number;
     groupSize: number;
-    items: { itemId: number; mean: number; sd: number; p: number; topMean: number; bottomMean: number; d: number; rDrop: number; alphaIfDeleted: number }[];
-    options: { itemId: number; options: ({ option: string; isKey: boolean } & RShare)[]; blank: RShare; multiple: RShare | null }[];
-    balance: { msBetween: number; msWithin: number; ssBetween: number; ssWithin: number; n0: number; icc1: number; eta2: number; cvOfMeans: number };
-    knowledgePoints: { alliance: { knowledgePoint: string; scoreRate: number }[]; bySchool: { schoolId: number; rates: { knowledgePoint: string; scoreRate: number }[] }[] };
+    items: {
+      itemId: number;
+      mean: number;
+      sd: number;
+      p: number;
+      topMean: number;
+      bottomMean: number;
+      d: number;
+      rDrop: number;
+      alphaIfDeleted: number;
+    }[];
+    options: {
+      itemId: number;
+      options: ({ option: string; isKey: boolean } & RShare)[];
+      blank: RShare;
+      multiple: RShare | null;
+    }[];
+    balance: {
+      msBetween: number;
+      msWithin: number;
+      ssBetween: number;
+      ssWithin: number;
+      n0: number;
+      icc1: number;
+      eta2: number;
+      cvOfMeans: number;
+    };
+    knowledgePoints: {
+      alliance: { knowledgePoint: string; scoreRate: number }[];
+      bySchool: { schoolId: number; rates: { knowledgePoint: string; scoreRate: number }[] }[];
+    };
   };
 }
 
@@ -56,7 +89,8 @@ const close = (actual: number | null | undefined, expected: number, what: string
     throw new Error(`${what}: got ${actual}, R gives ${expected}`);
   }
 };
-const load = (name: string): RDataset => JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/r', `${name}.json`), 'utf8'));
+const load = (name: string): RDataset =>
+  JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/r', `${name}.json`), 'utf8'));
 
 describe.each(['dichotomous', 'polytomous', 'with-absent'])('against R: %s', (name) => {
   const ds = load(name);
@@ -104,11 +138,14 @@ describe.each(['dichotomous', 'polytomous', 'with-absent'])('against R: %s', (na
       close(v!.t, e.t[i], `t[${i}]`);
     });
     expect(competitionRanks(totals)).toEqual(e.ranks);
-    const top = topNCounts(present.map((s, i) => ({ schoolId: s.schoolId, total: totals[i] })), 10);
+    const top = topNCounts(
+      present.map((s, i) => ({ schoolId: s.schoolId, total: totals[i] })),
+      10,
+    );
     for (const { schoolId, count } of e.top10BySchool) expect(top.bySchool.get(schoolId) ?? 0).toBe(count);
   });
 
-  it("matches psych::alpha: raw alpha, r.drop and alpha if an item is dropped; and SEM", () => {
+  it('matches psych::alpha: raw alpha, r.drop and alpha if an item is dropped; and SEM', () => {
     expect(analysis.reliabilityMethod).toBe(name === 'dichotomous' ? 'kr20' : 'cronbach');
     close(analysis.alpha, e.alpha, 'alpha');
     close(analysis.sem, e.sem, 'SEM');
@@ -140,7 +177,8 @@ describe.each(['dichotomous', 'polytomous', 'with-absent'])('against R: %s', (na
       const got = analysis.items.find((x) => x.itemId === o.itemId)!.choice!;
       expect(got.options.map((x) => [x.option, x.isKey])).toEqual(o.options.map((x) => [x.option, x.isKey]));
       o.options.forEach((x, k) => {
-        for (const g of ['all', 'top', 'bottom'] as const) close(got.options[k][g], x[g], `${o.itemId} option ${x.option} ${g}`);
+        for (const g of ['all', 'top', 'bottom'] as const)
+          close(got.options[k][g], x[g], `${o.itemId} option ${x.option} ${g}`);
       });
       for (const g of ['all', 'top', 'bottom'] as const) {
         close(got.blank[g], o.blank[g], `${o.itemId} blank ${g}`);
@@ -166,14 +204,33 @@ describe.each(['dichotomous', 'polytomous', 'with-absent'])('against R: %s', (na
 
   it('matches knowledge-point score rates for the alliance and each school', () => {
     const rates = (rows: number[][]) =>
-      knowledgePointRates(ds.items.map((it, j) => ({ maxScore: it.maxScore, knowledgePoints: it.knowledgePoints, mean: mean(rows.map((r) => r[j])) })));
-    const check = (got: ReturnType<typeof rates>, want: { knowledgePoint: string; scoreRate: number }[], where: string) => {
+      knowledgePointRates(
+        ds.items.map((it, j) => ({
+          maxScore: it.maxScore,
+          knowledgePoints: it.knowledgePoints,
+          mean: mean(rows.map((r) => r[j])),
+        })),
+      );
+    const check = (
+      got: ReturnType<typeof rates>,
+      want: { knowledgePoint: string; scoreRate: number }[],
+      where: string,
+    ) => {
       expect(got.map((x) => x.knowledgePoint).sort()).toEqual(want.map((x) => x.knowledgePoint).sort());
-      for (const w of want) close(got.find((x) => x.knowledgePoint === w.knowledgePoint)!.scoreRate, w.scoreRate, `${where} ${w.knowledgePoint}`);
+      for (const w of want)
+        close(
+          got.find((x) => x.knowledgePoint === w.knowledgePoint)!.scoreRate,
+          w.scoreRate,
+          `${where} ${w.knowledgePoint}`,
+        );
     };
     check(rates(scores), e.knowledgePoints.alliance, 'alliance');
     for (const s of e.knowledgePoints.bySchool) {
-      check(rates(present.filter((p) => p.schoolId === s.schoolId).map((p) => p.scores!)), s.rates, `school ${s.schoolId}`);
+      check(
+        rates(present.filter((p) => p.schoolId === s.schoolId).map((p) => p.scores!)),
+        s.rates,
+        `school ${s.schoolId}`,
+      );
     }
   });
 });
@@ -184,7 +241,10 @@ describe('the R datasets exercise what they claim', () => {
     expect(d.expected.items.find((x) => x.itemId === 109)!.d).toBeLessThan(0);
     const w = load('with-absent');
     // fractional group weights matter only when the k-th and (k+1)-th totals tie
-    const tot = w.students.filter((s) => !s.absent).map((s) => s.scores!.reduce((a, b) => a + b, 0)).sort((a, b) => b - a);
+    const tot = w.students
+      .filter((s) => !s.absent)
+      .map((s) => s.scores!.reduce((a, b) => a + b, 0))
+      .sort((a, b) => b - a);
     const k = w.expected.groupSize;
     expect(tot[k - 1]).toBe(tot[k]);
     const p = load('polytomous');

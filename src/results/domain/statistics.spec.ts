@@ -122,7 +122,15 @@ describe('score bands', () => {
 
 describe('group size rules (DESIGN §5)', () => {
   it('suppresses 5 or fewer and flags fewer than 15 as unreliable', () => {
-    expect([0, 1, 5, 6, 14, 15, 300].map(groupReliability)).toEqual(['suppressed', 'suppressed', 'suppressed', 'unreliable', 'unreliable', 'ok', 'ok']);
+    expect([0, 1, 5, 6, 14, 15, 300].map(groupReliability)).toEqual([
+      'suppressed',
+      'suppressed',
+      'suppressed',
+      'unreliable',
+      'unreliable',
+      'ok',
+      'ok',
+    ]);
   });
 });
 
@@ -143,7 +151,12 @@ describe('item figures and rounding', () => {
 
 describe('extended figures (issue 5)', () => {
   it('counts the heads behind the three rates', () => {
-    expect(rateCounts([127.5, 127.49, 90, 89.5, 60, 59.99, 150, 0], 150, T)).toEqual({ n: 8, excellent: 2, pass: 4, low: 2 });
+    expect(rateCounts([127.5, 127.49, 90, 89.5, 60, 59.99, 150, 0], 150, T)).toEqual({
+      n: 8,
+      excellent: 2,
+      pass: 4,
+      low: 2,
+    });
   });
 
   it('adds a band of its own for full marks', () => {
@@ -168,15 +181,21 @@ describe('extended figures (issue 5)', () => {
   });
 
   it("counts each school's students in the alliance top N, ties at the edge included", () => {
-    const r = topNCounts([
-      { schoolId: 1, total: 95 },
-      { schoolId: 1, total: 90 },
-      { schoolId: 2, total: 95 },
-      { schoolId: 2, total: 90 },
-      { schoolId: 2, total: 80 },
-    ], 3);
+    const r = topNCounts(
+      [
+        { schoolId: 1, total: 95 },
+        { schoolId: 1, total: 90 },
+        { schoolId: 2, total: 95 },
+        { schoolId: 2, total: 90 },
+        { schoolId: 2, total: 80 },
+      ],
+      3,
+    );
     expect(r.included).toBe(4);
-    expect([...r.bySchool.entries()].sort()).toEqual([[1, 2], [2, 2]]);
+    expect([...r.bySchool.entries()].sort()).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
     expect(() => topNCounts([], 0)).toThrow();
   });
 
@@ -187,22 +206,32 @@ describe('extended figures (issue 5)', () => {
       { maxScore: 5, knowledgePoints: [], mean: 1 },
     ]);
     // 函数: (5 + 16)/(10 + 20) = 0.7 (not the plain mean of 0.5 and 0.8); 几何: 16/20
-    expect(r).toEqual([
-      { knowledgePoint: '几何', itemCount: 1, maxScore: 20, scoreRate: 0.8 },
-      { knowledgePoint: '函数', itemCount: 2, maxScore: 30, scoreRate: 0.7 },
-    ].sort((a, b) => (a.knowledgePoint < b.knowledgePoint ? -1 : 1)));
+    expect(r).toEqual(
+      [
+        { knowledgePoint: '几何', itemCount: 1, maxScore: 20, scoreRate: 0.8 },
+        { knowledgePoint: '函数', itemCount: 2, maxScore: 30, scoreRate: 0.7 },
+      ].sort((a, b) => (a.knowledgePoint < b.knowledgePoint ? -1 : 1)),
+    );
   });
 
   it('computes ICC(1) from the one-way ANOVA and the CV of school means', () => {
     // means 2 and 5, grand 3.5: SSB = 3·2.25·2 = 13.5, SSW = 2 + 2 = 4, MSB 13.5, MSW 1, n0 = (6 − 18/6)/1 = 3
     // ICC(1) = (13.5 − 1)/(13.5 + 2·1) = 12.5/15.5; η² = 13.5/17.5; CV = 1.5/3.5
-    const b = schoolBalance([[1, 2, 3], [4, 5, 6]])!;
+    const b = schoolBalance([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])!;
     expect(b).toMatchObject({ schools: 2, n: 6, ssBetween: 13.5, ssWithin: 4, msBetween: 13.5, msWithin: 1, n0: 3 });
     expect(b.icc1).toBeCloseTo(12.5 / 15.5, 12);
     expect(b.eta2).toBeCloseTo(13.5 / 17.5, 12);
     expect(b.cvOfMeans).toBeCloseTo(1.5 / 3.5, 12);
     // identical schools: MSB = 0 → ICC(1) = −MSW/((n0 − 1)·MSW) = −0.5, reported, not truncated
-    expect(schoolBalance([[1, 2, 3], [1, 2, 3]])!.icc1).toBeCloseTo(-0.5, 12);
+    expect(
+      schoolBalance([
+        [1, 2, 3],
+        [1, 2, 3],
+      ])!.icc1,
+    ).toBeCloseTo(-0.5, 12);
     expect(schoolBalance([[1, 2, 3]])).toBeNull();
     expect(schoolBalance([[1], [2]])).toBeNull(); // no within-school degrees of freedom
   });
@@ -226,7 +255,7 @@ describe('stratified α (reliability of 总分 from the subjects)', () => {
   // Two "subjects" of 0/1 items driven by one ability each, correlated between subjects.
   const rand = (() => {
     let s = 7;
-    return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   })();
   const students = 300;
   const items = [8, 12];
@@ -235,7 +264,9 @@ describe('stratified α (reliability of 总分 from the subjects)', () => {
     const g = rand() * 4 - 2;
     items.forEach((k, subject) => {
       const theta = g + (rand() - 0.5) * (subject ? 1.5 : 0.5);
-      scores[subject].push(Array.from({ length: k }, (_, j) => (rand() < 1 / (1 + Math.exp(-(theta - (j / k) * 3 + 1.5))) ? 1 : 0)));
+      scores[subject].push(
+        Array.from({ length: k }, (_, j) => (rand() < 1 / (1 + Math.exp(-(theta - (j / k) * 3 + 1.5))) ? 1 : 0)),
+      );
     });
   }
   const meta = (k: number) => Array.from({ length: k }, (_, j) => ({ itemId: j + 1, maxScore: 1 }));
@@ -245,7 +276,10 @@ describe('stratified α (reliability of 总分 from the subjects)', () => {
   it('follows 1 − Σσ²ᵢ(1 − αᵢ)/σ²ₓ and is at least the α of all items pooled', () => {
     const rho = stratifiedAlpha(totals, alphas)!;
     const sum = totals[0].map((x, s) => x + totals[1][s]);
-    const manual = 1 - (populationSd(totals[0]) ** 2 * (1 - alphas[0]) + populationSd(totals[1]) ** 2 * (1 - alphas[1])) / populationSd(sum) ** 2;
+    const manual =
+      1 -
+      (populationSd(totals[0]) ** 2 * (1 - alphas[0]) + populationSd(totals[1]) ** 2 * (1 - alphas[1])) /
+        populationSd(sum) ** 2;
     expect(rho).toBeCloseTo(manual, 12);
     const pooled = analyseItems({ items: meta(20), scores: scores[0].map((r, s) => [...r, ...scores[1][s]]) }).alpha!;
     expect(rho).toBeGreaterThanOrEqual(pooled - 1e-9);
@@ -257,6 +291,14 @@ describe('stratified α (reliability of 总分 from the subjects)', () => {
     expect(stratifiedAlpha(totals, [alphas[0], null])).toBeNull();
     expect(stratifiedAlpha(totals, [alphas[0]])).toBeNull();
     expect(stratifiedAlpha([totals[0], totals[1].slice(1)], alphas)).toBeNull();
-    expect(stratifiedAlpha([[3, 3, 3], [1, 1, 1]], [0.8, 0.8])).toBeNull();
+    expect(
+      stratifiedAlpha(
+        [
+          [3, 3, 3],
+          [1, 1, 1],
+        ],
+        [0.8, 0.8],
+      ),
+    ).toBeNull();
   });
 });

@@ -114,7 +114,11 @@ export function relativeFigures(unitMean: number, allianceMean: number, alliance
 /** Ten bands of 10% of full marks each: [0,10%), [10%,20%), …, [90%,100%]. */
 export function scoreBands(totals: readonly number[], fullMarks: number): ScoreBand[] {
   const full = cents(fullMarks);
-  const bands: ScoreBand[] = Array.from({ length: 10 }, (_, i) => ({ from: (full * i) / 1000, to: (full * (i + 1)) / 1000, count: 0 }));
+  const bands: ScoreBand[] = Array.from({ length: 10 }, (_, i) => ({
+    from: (full * i) / 1000,
+    to: (full * (i + 1)) / 1000,
+    count: 0,
+  }));
   for (const x of totals) {
     const idx = Math.min(9, Math.max(0, Math.floor((cents(x) * 10) / full)));
     bands[idx].count++;
@@ -141,7 +145,9 @@ export function itemFigures(scores: readonly number[], maxScore: number): { mean
 export function round(x: number, digits = 4): number {
   const a = Math.abs(x);
   const s = String(a);
-  const r = s.includes('e') ? Math.round(a * 10 ** digits) / 10 ** digits : Number(`${Math.round(Number(`${s}e${digits}`))}e-${digits}`);
+  const r = s.includes('e')
+    ? Math.round(a * 10 ** digits) / 10 ** digits
+    : Number(`${Math.round(Number(`${s}e${digits}`))}e-${digits}`);
   return x < 0 && r !== 0 ? -r : r;
 }
 
@@ -223,7 +229,10 @@ export function competitionRanks(totals: readonly number[]): number[] {
  * Students of each school in the alliance top N: everyone whose competition rank is ≤ N, so a tie at the
  * boundary brings all the tied students in (the counts may add up to more than N; `included` says how many).
  */
-export function topNCounts(students: readonly { schoolId: number; total: number }[], topN: number): { topN: number; included: number; bySchool: Map<number, number> } {
+export function topNCounts(
+  students: readonly { schoolId: number; total: number }[],
+  topN: number,
+): { topN: number; included: number; bySchool: Map<number, number> } {
   if (!Number.isInteger(topN) || topN < 1) throw new Error('top N must be a positive whole number');
   const ranks = competitionRanks(students.map((s) => s.total));
   const bySchool = new Map<number, number>();
@@ -256,7 +265,12 @@ export function knowledgePointRates(
   }
   return [...acc.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([knowledgePoint, a]) => ({ knowledgePoint, itemCount: a.itemCount, maxScore: a.maxC / 100, scoreRate: a.maxC > 0 ? (a.meanSum * 100) / a.maxC : 0 }));
+    .map(([knowledgePoint, a]) => ({
+      knowledgePoint,
+      itemCount: a.itemCount,
+      maxScore: a.maxC / 100,
+      scoreRate: a.maxC > 0 ? (a.meanSum * 100) / a.maxC : 0,
+    }));
 }
 
 /**
@@ -319,7 +333,12 @@ export function schoolBalance(groups: readonly (readonly number[])[]): BalanceFi
 }
 
 /** Urban minus rural: the gap in mean, in score rate, and in alliance SDs (an effect size). */
-export function urbanRuralGap(urbanMean: number, ruralMean: number, fullMarks: number, allianceSd: number): { meanGap: number; scoreRateGap: number; sdUnits: number | null } {
+export function urbanRuralGap(
+  urbanMean: number,
+  ruralMean: number,
+  fullMarks: number,
+  allianceSd: number,
+): { meanGap: number; scoreRateGap: number; sdUnits: number | null } {
   const gap = urbanMean - ruralMean;
   return { meanGap: gap, scoreRateGap: gap / fullMarks, sdUnits: allianceSd > 0 ? gap / allianceSd : null };
 }
@@ -329,8 +348,12 @@ export function urbanRuralGap(urbanMean: number, ruralMean: number, fullMarks: n
  * ρ = 1 − Σ σ²ᵢ(1 − αᵢ) / σ²ₓ, population variances over the students who have every part. Null when a part's α is
  * unknown, there are fewer than 2 students, or the sum does not vary.
  */
-export function stratifiedAlpha(parts: readonly (readonly number[])[], alphas: readonly (number | null)[]): number | null {
-  if (!parts.length || parts.length !== alphas.length || alphas.some((a) => a === null || !Number.isFinite(a))) return null;
+export function stratifiedAlpha(
+  parts: readonly (readonly number[])[],
+  alphas: readonly (number | null)[],
+): number | null {
+  if (!parts.length || parts.length !== alphas.length || alphas.some((a) => a === null || !Number.isFinite(a)))
+    return null;
   const n = parts[0].length;
   if (n < 2 || parts.some((p) => p.length !== n)) return null;
   const sums = new Array<number>(n).fill(0);

@@ -14,7 +14,11 @@ export type PrincipalStoredLongitudinal =
   | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
 /** A principal's share of the stored 纵看 section, with the same letters as the rest of the principal view. */
-export function principalLongitudinalOf(data: ExamAnalysisData, l: StoredLongitudinal | null, own: number[]): PrincipalStoredLongitudinal | null {
+export function principalLongitudinalOf(
+  data: ExamAnalysisData,
+  l: StoredLongitudinal | null,
+  own: number[],
+): PrincipalStoredLongitudinal | null {
   if (!l || 'unavailable' in l) return l;
   const labels = anonymousLabels(
     data.examId,
@@ -25,4 +29,3 @@ export function principalLongitudinalOf(data: ExamAnalysisData, l: StoredLongitu
   const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
   return { priorExamId, priorExamName, priorPaperId, ...principalLongitudinal(analysis, own, labels) };
 }
-

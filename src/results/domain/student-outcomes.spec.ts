@@ -1,6 +1,7 @@
 import { resolveOutcomes } from './student-outcomes.js';
 
 describe('resolveOutcomes', () => {
+  // prettier-ignore
   const roster = [
     { studentId: 1, schoolId: 10 },
     { studentId: 2, schoolId: 10 },
@@ -8,6 +9,7 @@ describe('resolveOutcomes', () => {
     { studentId: 4, schoolId: 11 },
     { studentId: 5, schoolId: 11 },
   ];
+  // prettier-ignore
   const scores = [
     { studentId: 1, itemId: 100, score: 2.5 },
     { studentId: 1, itemId: 101, score: 0.1 },
@@ -19,11 +21,23 @@ describe('resolveOutcomes', () => {
     { studentId: 4, itemId: 101, score: 1 },
     { studentId: 4, itemId: 102, score: 1 },
   ];
-  const out = resolveOutcomes({ roster, processed: new Set([1, 3, 4]), pending: new Set([5]), itemIds: [100, 101, 102], scores });
+  const out = resolveOutcomes({
+    roster,
+    processed: new Set([1, 3, 4]),
+    pending: new Set([5]),
+    itemIds: [100, 101, 102],
+    scores,
+  });
   const by = new Map(out.map((o) => [o.studentId, o]));
 
   it('sums the final item scores exactly for complete students', () => {
-    expect(by.get(1)).toEqual({ studentId: 1, schoolId: 10, status: 'complete', total: 2.8, itemScores: { 100: 2.5, 101: 0.1, 102: 0.2 } });
+    expect(by.get(1)).toEqual({
+      studentId: 1,
+      schoolId: 10,
+      status: 'complete',
+      total: 2.8,
+      itemScores: { 100: 2.5, 101: 0.1, 102: 0.2 },
+    });
     expect(by.get(4)!.total).toBe(3);
   });
 
@@ -40,8 +54,19 @@ describe('resolveOutcomes', () => {
   });
 
   it('counts a student marked 缺考 by the scanner as absent even with a page still waiting; a read page outweighs the mark', () => {
-    const roster = [{ studentId: 5, schoolId: 1 }, { studentId: 6, schoolId: 1 }, { studentId: 7, schoolId: 1 }];
-    const r = resolveOutcomes({ roster, processed: new Set([7]), pending: new Set([5]), markedAbsent: new Set([5, 6, 7]), itemIds: [1], scores: [{ studentId: 7, itemId: 1, score: 2 }] });
+    const roster = [
+      { studentId: 5, schoolId: 1 },
+      { studentId: 6, schoolId: 1 },
+      { studentId: 7, schoolId: 1 },
+    ];
+    const r = resolveOutcomes({
+      roster,
+      processed: new Set([7]),
+      pending: new Set([5]),
+      markedAbsent: new Set([5, 6, 7]),
+      itemIds: [1],
+      scores: [{ studentId: 7, itemId: 1, score: 2 }],
+    });
     expect(r.map((o) => o.status)).toEqual(['absent', 'absent', 'complete']);
   });
 
@@ -50,7 +75,13 @@ describe('resolveOutcomes', () => {
   });
 
   it('ignores scores of students who have no processed page (absent wins)', () => {
-    const r = resolveOutcomes({ roster: [{ studentId: 9, schoolId: 1 }], processed: new Set(), pending: new Set(), itemIds: [1], scores: [{ studentId: 9, itemId: 1, score: 5 }] });
+    const r = resolveOutcomes({
+      roster: [{ studentId: 9, schoolId: 1 }],
+      processed: new Set(),
+      pending: new Set(),
+      itemIds: [1],
+      scores: [{ studentId: 9, itemId: 1, score: 5 }],
+    });
     expect(r[0].status).toBe('absent');
   });
 });

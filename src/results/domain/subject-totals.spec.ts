@@ -2,11 +2,30 @@ import { analysePaper } from './exam-analysis.js';
 import type { StudentOutcome } from './student-outcomes.js';
 import { subjectTotalOutcomes, TOTAL_PAPER_ID, totalPaper } from './subject-totals.js';
 
-const complete = (studentId: number, schoolId: number, total: number): StudentOutcome => ({ studentId, schoolId, status: 'complete', total, itemScores: {} });
-const absent = (studentId: number, schoolId: number): StudentOutcome => ({ studentId, schoolId, status: 'absent', total: null, itemScores: {} });
-const incomplete = (studentId: number, schoolId: number): StudentOutcome => ({ studentId, schoolId, status: 'incomplete', total: null, itemScores: {} });
+const complete = (studentId: number, schoolId: number, total: number): StudentOutcome => ({
+  studentId,
+  schoolId,
+  status: 'complete',
+  total,
+  itemScores: {},
+});
+const absent = (studentId: number, schoolId: number): StudentOutcome => ({
+  studentId,
+  schoolId,
+  status: 'absent',
+  total: null,
+  itemScores: {},
+});
+const incomplete = (studentId: number, schoolId: number): StudentOutcome => ({
+  studentId,
+  schoolId,
+  status: 'incomplete',
+  total: null,
+  itemScores: {},
+});
 
 describe('subjectTotalOutcomes (总分)', () => {
+  // prettier-ignore
   const papers = [
     { paperId: 11, subject: '语文', fullMarks: 120 },
     { paperId: 12, subject: '数学', fullMarks: 120.5 },
@@ -14,7 +33,9 @@ describe('subjectTotalOutcomes (总分)', () => {
 
   it('adds exact totals for students complete in every subject and keeps the subject totals as items', () => {
     const out = subjectTotalOutcomes(papers, [[complete(1, 7, 88.5)], [complete(1, 7, 0.3)]]);
-    expect(out).toEqual([{ studentId: 1, schoolId: 7, status: 'complete', total: 88.8, itemScores: { 11: 88.5, 12: 0.3 } }]);
+    expect(out).toEqual([
+      { studentId: 1, schoolId: 7, status: 'complete', total: 88.8, itemScores: { 11: 88.5, 12: 0.3 } },
+    ]);
   });
 
   it('counts a student absent from any subject as 缺考 for 总分, and one with a subject unmarked as incomplete', () => {

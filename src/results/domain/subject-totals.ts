@@ -23,11 +23,15 @@ export interface SubjectPaper {
  * Combines the outcomes of several papers (each over the same roster) into 总分 outcomes. itemScores holds the
  * paper totals keyed by paper id, so the subjects play the part of items (per-subject means of the 总分 cohort).
  */
-export function subjectTotalOutcomes(papers: readonly SubjectPaper[], outcomesByPaper: readonly (readonly StudentOutcome[])[]): StudentOutcome[] {
+export function subjectTotalOutcomes(
+  papers: readonly SubjectPaper[],
+  outcomesByPaper: readonly (readonly StudentOutcome[])[],
+): StudentOutcome[] {
   if (papers.length !== outcomesByPaper.length) throw new Error('one outcome list per paper');
   const byPaper = outcomesByPaper.map((list) => new Map(list.map((o) => [o.studentId, o])));
   const roster = new Map<number, number>();
-  for (const list of outcomesByPaper) for (const o of list) if (!roster.has(o.studentId)) roster.set(o.studentId, o.schoolId);
+  for (const list of outcomesByPaper)
+    for (const o of list) if (!roster.has(o.studentId)) roster.set(o.studentId, o.schoolId);
   const out: StudentOutcome[] = [];
   for (const [studentId, schoolId] of roster) {
     const mine = byPaper.map((m) => m.get(studentId));
@@ -57,6 +61,13 @@ export function totalPaper(papers: readonly SubjectPaper[]) {
   const fullCents = papers.reduce((a, p) => a + Math.round(p.fullMarks * 100), 0);
   return {
     paper: { paperId: TOTAL_PAPER_ID, subject: TOTAL_SUBJECT, fullMarks: fullCents / 100 },
-    items: papers.map((p, i) => ({ itemId: p.paperId, seq: i + 1, label: p.subject, maxScore: p.fullMarks, knowledgePoints: [] as string[], choice: null })),
+    items: papers.map((p, i) => ({
+      itemId: p.paperId,
+      seq: i + 1,
+      label: p.subject,
+      maxScore: p.fullMarks,
+      knowledgePoints: [] as string[],
+      choice: null,
+    })),
   };
 }

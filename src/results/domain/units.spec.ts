@@ -23,7 +23,9 @@ describe('stored analysis: issue 5 figures', () => {
     expect(school(L).participationRate).toBe(0.8571);
     expect(school(S).participationRate).toBe(1);
     // only item 101 (max 10) carries 有理数: alliance mean 5.6 → 0.56; 城关 7.5 → 0.75
-    expect(data.alliance.knowledgePoints).toEqual([{ knowledgePoint: '有理数', itemCount: 1, maxScore: 10, scoreRate: 0.56 }]);
+    expect(data.alliance.knowledgePoints).toEqual([
+      { knowledgePoint: '有理数', itemCount: 1, maxScore: 10, scoreRate: 0.56 },
+    ]);
     expect(school(L).knowledgePoints![0].scoreRate).toBe(0.75);
     expect(school(M).fullMarkCount).toBe(0);
     expect(school(S)).toMatchObject({ rateIntervals: null, fullMarkCount: null, knowledgePoints: null });
@@ -34,7 +36,14 @@ describe('stored analysis: issue 5 figures', () => {
     // k = round(0.27 × 15) = 4. Top: totals 30, 24, 24, 18 → item 1 (10+9+8+7)/4 = 8.5, item 2 (20+15+16+11)/4 = 15.5
     // bottom: 6, 9, 12, 12 → item 1 (2+3+5+4)/4 = 3.5, item 2 (4+6+7+8)/4 = 6.25
     expect(ia).toMatchObject({ n: 15, groupSize: 4, reliabilityMethod: 'cronbach' });
-    expect(ia.items[0]).toMatchObject({ itemId: 101, p: 0.56, d: 0.5, ebel: 'very_good', possibleWrongKey: false, choice: null });
+    expect(ia.items[0]).toMatchObject({
+      itemId: 101,
+      p: 0.56,
+      d: 0.5,
+      ebel: 'very_good',
+      possibleWrongKey: false,
+      choice: null,
+    });
     expect(ia.items[1]).toMatchObject({ itemId: 102, p: 0.52, d: 0.4625, ebel: 'very_good' });
     // item variances 4.373333 and 15.573333, total 34.8 → α = 2 × (1 − 19.946667/34.8) = 0.853640; SEM = √34.8 × √(1 − α)
     expect(ia.alpha).toBe(0.8536);
@@ -48,7 +57,16 @@ describe('stored analysis: issue 5 figures', () => {
     // ICC(1) = (216.75 − 30.15)/(216.75 + 5 × 30.15) = 0.507755; η² = 216.75/518.25; CV = 4.25/16.25
     expect(data.balance!.schoolIds).toEqual([L, M]);
     expect(data.balance!.between).toEqual({
-      schools: 2, n: 12, meanOfMeans: 16.25, sdOfMeans: 4.25, cvOfMeans: 0.2615, msBetween: 216.75, msWithin: 30.15, n0: 6, icc1: 0.5078, eta2: 0.4182,
+      schools: 2,
+      n: 12,
+      meanOfMeans: 16.25,
+      sdOfMeans: 4.25,
+      cvOfMeans: 0.2615,
+      msBetween: 216.75,
+      msWithin: 30.15,
+      n0: 6,
+      icc1: 0.5078,
+      eta2: 0.4182,
     });
     // urban (L) 20.5 − rural (M + S) 13 = 7.5 marks = 0.25 of full marks = 7.5/5.89915 alliance SDs
     expect(data.balance!.urbanRural).toEqual({ meanGap: 7.5, scoreRateGap: 0.25, sdUnits: 1.2714 });
@@ -57,18 +75,30 @@ describe('stored analysis: issue 5 figures', () => {
 
   it("counts each school's students in the alliance top 10/50/100, ties at the edge included", () => {
     // sorted: 30 24 24 18 17 15 15 15 15 14 14 …: both 14s rank 10, so 11 students are in the top 10
-    expect(school(L).topN).toEqual([{ topN: 10, count: 5 }, { topN: 50, count: 6 }, { topN: 100, count: 6 }]);
-    expect(school(M).topN).toEqual([{ topN: 10, count: 3 }, { topN: 50, count: 6 }, { topN: 100, count: 6 }]);
+    expect(school(L).topN).toEqual([
+      { topN: 10, count: 5 },
+      { topN: 50, count: 6 },
+      { topN: 100, count: 6 },
+    ]);
+    expect(school(M).topN).toEqual([
+      { topN: 10, count: 3 },
+      { topN: 50, count: 6 },
+      { topN: 100, count: 6 },
+    ]);
     expect(school(S).topN).toBeNull(); // suppressed
     expect(school(C).topN).toBeNull(); // outside the alliance
   });
 
   it('takes option shares from the marks when items are choice items', () => {
     const input = sampleInput();
-    input.items = input.items.map((it) => (it.itemId === 101 ? { ...it, choice: { optionCount: 4, key: 'A', multiple: false } } : it));
+    input.items = input.items.map((it) =>
+      it.itemId === 101 ? { ...it, choice: { optionCount: 4, key: 'A', multiple: false } } : it,
+    );
     const complete = input.outcomes.filter((o) => o.status === 'complete');
     // students scoring ≥ 7 on item 101 marked the key A; the others B; one leaves it blank
-    input.marked = new Map(complete.map((o, i) => [o.studentId, { 101: i === 13 ? '' : o.itemScores[101] >= 7 ? 'A' : 'B' }]));
+    input.marked = new Map(
+      complete.map((o, i) => [o.studentId, { 101: i === 13 ? '' : o.itemScores[101] >= 7 ? 'A' : 'B' }]),
+    );
     const ia = analysePaper(input).itemAnalysis!;
     const c = ia.items[0].choice!;
     // alliance students with item 101 ≥ 7: 10, 9, 8, 7 → 4 of 15 chose A; the top 4 (totals 30, 24, 24, 18) are exactly them
@@ -99,21 +129,69 @@ describe('stored analysis: issue 5 figures', () => {
 
 describe('unit helpers', () => {
   it('describes choice items from type, key and option count', () => {
-    expect(choiceOf({ type: 'single_choice', answerKey: 'b', optionCount: 4 })).toEqual({ optionCount: 4, key: 'B', multiple: false });
-    expect(choiceOf({ type: 'multiple_choice', answerKey: 'D,A', optionCount: 5 })).toEqual({ optionCount: 5, key: 'AD', multiple: true });
-    expect(choiceOf({ type: 'true_false', answerKey: '对', optionCount: 4 })).toEqual({ optionCount: 2, options: ['T', 'F'], key: 'T', multiple: false });
+    expect(choiceOf({ type: 'single_choice', answerKey: 'b', optionCount: 4 })).toEqual({
+      optionCount: 4,
+      key: 'B',
+      multiple: false,
+    });
+    expect(choiceOf({ type: 'multiple_choice', answerKey: 'D,A', optionCount: 5 })).toEqual({
+      optionCount: 5,
+      key: 'AD',
+      multiple: true,
+    });
+    expect(choiceOf({ type: 'true_false', answerKey: '对', optionCount: 4 })).toEqual({
+      optionCount: 2,
+      options: ['T', 'F'],
+      key: 'T',
+      multiple: false,
+    });
     expect(choiceOf({ type: 'single_choice', answerKey: null, optionCount: 4 })).toBeNull();
     expect(choiceOf({ type: 'subjective', answerKey: null, optionCount: 0 })).toBeNull();
   });
 
   it('gives no item analysis for 5 students or fewer', () => {
-    expect(storedItemAnalysis([{ itemId: 1, maxScore: 1 }, { itemId: 2, maxScore: 1 }], [[1, 1], [0, 1], [1, 0], [0, 0], [1, 1]])).toBeNull();
-    expect(storedItemAnalysis([{ itemId: 1, maxScore: 1 }, { itemId: 2, maxScore: 1 }], [[1, 1], [0, 1], [1, 0], [0, 0], [1, 1], [0, 0]])).not.toBeNull();
+    expect(
+      storedItemAnalysis(
+        [
+          { itemId: 1, maxScore: 1 },
+          { itemId: 2, maxScore: 1 },
+        ],
+        [
+          [1, 1],
+          [0, 1],
+          [1, 0],
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toBeNull();
+    expect(
+      storedItemAnalysis(
+        [
+          { itemId: 1, maxScore: 1 },
+          { itemId: 2, maxScore: 1 },
+        ],
+        [
+          [1, 1],
+          [0, 1],
+          [1, 0],
+          [0, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ),
+    ).not.toBeNull();
     expect(storedItemAnalysis([], [[], [], [], [], [], []])).toBeNull(); // a paper without items must not break the results job
   });
 
   it('leaves the urban–rural gap out when one side has 5 students or fewer', () => {
-    const b = allianceBalance([{ schoolId: 1, totals: [1, 2, 3, 4, 5, 6] }], { n: 6, mean: 3.5 }, { n: 5, mean: 3 }, 10, 1.7);
+    const b = allianceBalance(
+      [{ schoolId: 1, totals: [1, 2, 3, 4, 5, 6] }],
+      { n: 6, mean: 3.5 },
+      { n: 5, mean: 3 },
+      10,
+      1.7,
+    );
     expect(b.urbanRural).toBeNull();
     expect(b.between).toBeNull(); // one school: no between-school figures
   });

@@ -27,7 +27,8 @@ export const STATISTICS_METHOD = {
   discrimination: '区分度 D = (总分前 27% 学生该题均分 − 后 27% 学生该题均分) ÷ 该题满分；组边界同分者平分剩余名额',
   reliability: "信度为 Cronbach's α（各题均为 0/1 计分时即 KR-20）；测量标准误 SEM = 总分总体标准差 × √(1 − α)",
   ebel: 'Ebel 标准：D ≥ 0.40 很好，0.30–0.39 良好，0.20–0.29 尚可，< 0.20 差；D < 0 疑似答案有误',
-  balance: '校际均衡：校均分变异系数 = 校均分总体标准差 ÷ 校均分平均（各校等权，仅 n > 5 的学校）；组内相关 ICC(1) 由单因素方差分析 (MSB − MSW)/(MSB + (n₀ − 1)·MSW) 求得，可为负，不截断',
+  balance:
+    '校际均衡：校均分变异系数 = 校均分总体标准差 ÷ 校均分平均（各校等权，仅 n > 5 的学校）；组内相关 ICC(1) 由单因素方差分析 (MSB − MSW)/(MSB + (n₀ − 1)·MSW) 求得，可为负，不截断',
   knowledgePoints: '知识点得分率 = 该知识点各题均分之和 ÷ 各题满分之和（按满分加权）',
   topN: '联盟前 N 名按并列排名（1224）计，边界同分者全部计入',
 } as const;
@@ -92,7 +93,11 @@ export interface StoredItemAnalysis {
   items: StoredItemStatistics[];
 }
 
-const rShare = (s: { all: number; top: number; bottom: number }) => ({ all: r4(s.all), top: r4(s.top), bottom: r4(s.bottom) });
+const rShare = (s: { all: number; top: number; bottom: number }) => ({
+  all: r4(s.all),
+  top: r4(s.top),
+  bottom: r4(s.bottom),
+});
 
 /** Item analysis of one unit, rounded to 4 decimals for storage; null when the unit is suppressed (n ≤ 5) or the paper has no items. */
 export function storedItemAnalysis(
@@ -131,7 +136,10 @@ export function storedItemAnalysis(
 export interface StoredBalance {
   /** Alliance schools with n > 5 that enter the figures. */
   schoolIds: number[];
-  between: (Pick<BalanceFigures, 'schools' | 'n' | 'meanOfMeans' | 'sdOfMeans' | 'cvOfMeans' | 'msBetween' | 'msWithin' | 'n0' | 'icc1' | 'eta2'>) | null;
+  between: Pick<
+    BalanceFigures,
+    'schools' | 'n' | 'meanOfMeans' | 'sdOfMeans' | 'cvOfMeans' | 'msBetween' | 'msWithin' | 'n0' | 'icc1' | 'eta2'
+  > | null;
   /** Urban minus rural alliance schools; null unless both sides have more than 5 students. */
   urbanRural: { meanGap: number; scoreRateGap: number; sdUnits: number | null } | null;
 }
@@ -146,7 +154,11 @@ export function allianceBalance(
 ): StoredBalance {
   const used = schools.filter((s) => groupReliability(s.totals.length) !== 'suppressed');
   const b = schoolBalance(used.map((s) => s.totals));
-  const gapOk = urban.mean !== null && rural.mean !== null && groupReliability(urban.n) !== 'suppressed' && groupReliability(rural.n) !== 'suppressed';
+  const gapOk =
+    urban.mean !== null &&
+    rural.mean !== null &&
+    groupReliability(urban.n) !== 'suppressed' &&
+    groupReliability(rural.n) !== 'suppressed';
   const gap = gapOk ? urbanRuralGap(urban.mean as number, rural.mean as number, fullMarks, allianceSd ?? 0) : null;
   return {
     schoolIds: used.map((s) => s.schoolId).sort((x, y) => x - y),
@@ -167,7 +179,9 @@ export function allianceBalance(
 }
 
 /** Per school, its students among the alliance top N for each cut-off in TOP_N. */
-export function topNBySchool(students: readonly { schoolId: number; total: number }[]): Map<number, { topN: number; count: number }[]> {
+export function topNBySchool(
+  students: readonly { schoolId: number; total: number }[],
+): Map<number, { topN: number; count: number }[]> {
   const out = new Map<number, { topN: number; count: number }[]>();
   for (const s of students) out.set(s.schoolId, []);
   if (!students.length) return out;

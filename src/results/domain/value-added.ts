@@ -38,7 +38,8 @@ export const VA_METHOD = {
   reliability:
     '上次成绩有测量误差，普通回归的斜率偏小，会使上次成绩高的学校增值偏高、低的学校偏低。上次考试若在本系统评阅、信度 α ≥ 0.6（总分用各科 α 合成的分层 α），斜率除以 α 予以校正（截距使残差之和仍为 0）；导入的历史成绩没有逐题数据、无法计算 α，按普通 OLS',
   schoolVa: '学校增值 = 本校匹配学生残差均值；标准误 = 各校合并的校内残差标准差 ÷ √本校匹配人数；95%置信区间用 t 分布',
-  shrinkage: '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 各校增值平方的均值 − SE²均值)（围绕联盟平均 0 计算，与收缩目标一致）',
+  shrinkage:
+    '经验贝叶斯收缩：λ = τ²/(τ² + SE²)，τ² 用矩估计 max(0, 各校增值平方的均值 − SE²均值)（围绕联盟平均 0 计算，与收缩目标一致）',
   deltas: 'ΔZ、Δ比均率、ΔT 指数只按两次都参考的匹配学生计算',
 };
 
@@ -61,7 +62,9 @@ export interface LinkInput {
 export const RELIABILITY_CORRECTION_MIN = 0.6;
 
 /** The slope correction that was applied, or why none was. */
-export type ReliabilityCorrection = { applied: true; priorReliability: number; olsSlope: number } | { applied: false; priorReliability: number | null; reason: string };
+export type ReliabilityCorrection =
+  | { applied: true; priorReliability: number; olsSlope: number }
+  | { applied: false; priorReliability: number | null; reason: string };
 
 export interface Regression {
   n: number;
@@ -180,10 +183,29 @@ export function correctForReliability(
   y: readonly number[],
   reliability: number | null,
 ): { fit: Regression | null; correction: ReliabilityCorrection } {
-  if (reliability === null || !Number.isFinite(reliability)) return { fit: ols, correction: { applied: false, priorReliability: null, reason: '上次考试的信度未知（如导入的历史成绩），按普通 OLS' } };
-  if (!ols) return { fit: ols, correction: { applied: false, priorReliability: reliability, reason: '匹配学生太少，无法回归' } };
+  if (reliability === null || !Number.isFinite(reliability))
+    return {
+      fit: ols,
+      correction: {
+        applied: false,
+        priorReliability: null,
+        reason: '上次考试的信度未知（如导入的历史成绩），按普通 OLS',
+      },
+    };
+  if (!ols)
+    return {
+      fit: ols,
+      correction: { applied: false, priorReliability: reliability, reason: '匹配学生太少，无法回归' },
+    };
   if (reliability < RELIABILITY_CORRECTION_MIN || reliability >= 1) {
-    return { fit: ols, correction: { applied: false, priorReliability: reliability, reason: `上次考试信度 α = ${reliability.toFixed(2)}，不在可校正范围 [${RELIABILITY_CORRECTION_MIN}, 1) 内，按普通 OLS` } };
+    return {
+      fit: ols,
+      correction: {
+        applied: false,
+        priorReliability: reliability,
+        reason: `上次考试信度 α = ${reliability.toFixed(2)}，不在可校正范围 [${RELIABILITY_CORRECTION_MIN}, 1) 内，按普通 OLS`,
+      },
+    };
   }
   const n = x.length;
   const avg = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / n;
@@ -207,7 +229,7 @@ export function spearman(a: readonly number[], b: readonly number[]): number {
   const rank = (v: readonly number[]) => {
     const idx = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
     const r = new Array<number>(v.length);
-    for (let i = 0; i < idx.length; ) {
+    for (let i = 0; i < idx.length;) {
       let j = i;
       while (j + 1 < idx.length && idx[j + 1][0] === idx[i][0]) j++;
       for (let k = i; k <= j; k++) r[idx[k][1]] = (i + j) / 2 + 1;
@@ -374,7 +396,9 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
   }
   for (const r of rows) {
     if (formula === 'va_over_se') r.improvement = r.va !== null && r.se !== null && r.se > 0 ? r.va / r.se : null;
-    else r.improvement = r.ratioNow !== null && r.ratioPrior !== null && r.ratioPrior !== 0 ? r.ratioNow / r.ratioPrior : null;
+    else
+      r.improvement =
+        r.ratioNow !== null && r.ratioPrior !== null && r.ratioPrior !== 0 ? r.ratioNow / r.ratioPrior : null;
   }
 
   const round = (r: SchoolLongitudinal): SchoolLongitudinal => {
@@ -392,8 +416,16 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     nCurrent,
     matched: xs.length,
     matchRate: nCurrent ? r4(xs.length / nCurrent) : null,
-    regression: fit && { n: fit.n, intercept: r4(fit.intercept)!, slope: r4(fit.slope)!, residualSd: r4(fit.residualSd)!, r2: r4(fit.r2)! },
-    reliabilityCorrection: correction.applied ? { ...correction, priorReliability: r4(correction.priorReliability)!, olsSlope: r4(correction.olsSlope)! } : correction,
+    regression: fit && {
+      n: fit.n,
+      intercept: r4(fit.intercept)!,
+      slope: r4(fit.slope)!,
+      residualSd: r4(fit.residualSd)!,
+      r2: r4(fit.r2)!,
+    },
+    reliabilityCorrection: correction.applied
+      ? { ...correction, priorReliability: r4(correction.priorReliability)!, olsSlope: r4(correction.olsSlope)! }
+      : correction,
     tau2: tau2 === null ? null : r4(tau2),
     schools: rows.map(round),
   };
@@ -420,7 +452,11 @@ export interface PrincipalLongitudinal extends Omit<LongitudinalAnalysis, 'schoo
 }
 
 /** The principal's share: own school(s) in full, others only under a letter and without counts. */
-export function principalLongitudinal(l: LongitudinalAnalysis, own: readonly number[], labels: ReadonlyMap<number, string>): PrincipalLongitudinal {
+export function principalLongitudinal(
+  l: LongitudinalAnalysis,
+  own: readonly number[],
+  labels: ReadonlyMap<number, string>,
+): PrincipalLongitudinal {
   const mine = new Set(own);
   const { schools, ...rest } = l;
   return {

@@ -23,7 +23,10 @@ export interface XlsxFile {
   data: Buffer;
 }
 
-type Stored = ExamAnalysisData & { longitudinal?: StoredLongitudinal | null; itemAnalysis?: { items?: Record<string, unknown>[]; alpha?: number | null; sem?: number | null } };
+type Stored = ExamAnalysisData & {
+  longitudinal?: StoredLongitudinal | null;
+  itemAnalysis?: { items?: Record<string, unknown>[]; alpha?: number | null; sem?: number | null };
+};
 
 const KIND = { lead: '龙头校', member: '成员校', comparison: '对照校' } as const;
 const LOCALITY = { urban: '城区', rural: '乡村' } as const;
@@ -71,7 +74,9 @@ export class ExportsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = principalSchools(actor, exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学生成绩');
-    const schools = await this.ds.getRepository(School).find({ where: isAdmin ? { allianceId: exam.allianceId } : { allianceId: exam.allianceId, id: In(own) } });
+    const schools = await this.ds
+      .getRepository(School)
+      .find({ where: isAdmin ? { allianceId: exam.allianceId } : { allianceId: exam.allianceId, id: In(own) } });
     const schoolIds = schools.map((s) => s.id);
     const schoolName = new Map(schools.map((s) => [s.id, s.name]));
     const papers = papersOfRecord(await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } }));
@@ -80,7 +85,15 @@ export class ExportsService {
     let rowsWritten = 0;
     for (const paper of papers) {
       const items = await this.ds.getRepository(Item).find({ where: { paperId: paper.id }, order: { seq: 'ASC' } });
-      const results: { studentId: number; schoolId: number; total: string | null; absent: number; examNo: string; name: string; className: string }[] = schoolIds.length
+      const results: {
+        studentId: number;
+        schoolId: number;
+        total: string | null;
+        absent: number;
+        examNo: string;
+        name: string;
+        className: string;
+      }[] = schoolIds.length
         ? await this.ds.query(
             `SELECT r.student_id AS studentId, r.school_id AS schoolId, r.total AS total, r.absent AS absent, st.exam_no AS examNo, st.name AS name, c.name AS className
              FROM student_result r JOIN student st ON st.id = r.student_id JOIN school_class c ON c.id = st.class_id
@@ -217,7 +230,9 @@ export class ExportsService {
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
     for (const { paperId, data } of await this.analyses(examId)) {
-      const ws = wb.addWorksheet(sheetName(paperId === TOTAL_PAPER_ID ? TOTAL_SUBJECT : (papers.get(paperId)?.subject ?? String(paperId)), used));
+      const ws = wb.addWorksheet(
+        sheetName(paperId === TOTAL_PAPER_ID ? TOTAL_SUBJECT : (papers.get(paperId)?.subject ?? String(paperId)), used),
+      );
       ws.columns = [
         { header: '学校', key: 'name' },
         { header: '类型', key: 'kind' },
@@ -243,7 +258,8 @@ export class ExportsService {
         { header: '提升系数', key: 'imp' },
         { header: '说明', key: 'note' },
       ];
-      const note = (u: { suppressed: boolean; unreliable: boolean }) => (u.suppressed ? '人数≤5，不显示' : u.unreliable ? '人数<15，仅供参考' : '');
+      const note = (u: { suppressed: boolean; unreliable: boolean }) =>
+        u.suppressed ? '人数≤5，不显示' : u.unreliable ? '人数<15，仅供参考' : '';
       const unitRow = (name: string, u: Omit<UnitAnalysis, 'schoolIds'> | null, extra: Record<string, unknown> = {}) =>
         u && {
           name,
@@ -260,20 +276,62 @@ export class ExportsService {
           note: note(u),
           ...extra,
         };
-      const vaCols = (v: { matchRate?: number | null; deltaZ: number | null; deltaRatio: number | null; deltaTIndex: number | null; va: number | null; ciLow: number | null; ciHigh: number | null; vaShrunk: number | null; improvement: number | null } | undefined) =>
-        v ? { matchRate: pct(v.matchRate ?? null), dz: v.deltaZ, dRatio: v.deltaRatio, dt: v.deltaTIndex, va: v.va, lo: v.ciLow, hi: v.ciHigh, eb: v.vaShrunk, imp: v.improvement } : {};
+      const vaCols = (
+        v:
+          | {
+              matchRate?: number | null;
+              deltaZ: number | null;
+              deltaRatio: number | null;
+              deltaTIndex: number | null;
+              va: number | null;
+              ciLow: number | null;
+              ciHigh: number | null;
+              vaShrunk: number | null;
+              improvement: number | null;
+            }
+          | undefined,
+      ) =>
+        v
+          ? {
+              matchRate: pct(v.matchRate ?? null),
+              dz: v.deltaZ,
+              dRatio: v.deltaRatio,
+              dt: v.deltaTIndex,
+              va: v.va,
+              lo: v.ciLow,
+              hi: v.ciHigh,
+              eb: v.vaShrunk,
+              imp: v.improvement,
+            }
+          : {};
       const l = data.longitudinal ?? null;
       if (isAdmin) {
         const va = new Map(l && !('unavailable' in l) ? l.schools.map((s) => [s.schoolId, s]) : []);
-        for (const s of data.schools) ws.addRow(unitRow(s.name, s, { kind: KIND[s.kind], locality: LOCALITY[s.locality], ...vaCols(va.get(s.schoolId)) }));
-        for (const [name, u] of [['联盟', data.alliance], ['城区学校', data.urban], ['乡村学校', data.rural], ['联盟外对照校', data.comparison]] as const) ws.addRow(unitRow(name, u));
+        for (const s of data.schools)
+          ws.addRow(
+            unitRow(s.name, s, { kind: KIND[s.kind], locality: LOCALITY[s.locality], ...vaCols(va.get(s.schoolId)) }),
+          );
+        for (const [name, u] of [
+          ['联盟', data.alliance],
+          ['城区学校', data.urban],
+          ['乡村学校', data.rural],
+          ['联盟外对照校', data.comparison],
+        ] as const)
+          ws.addRow(unitRow(name, u));
       } else {
         const { longitudinal: _l, itemAnalysis: _i, ...plain } = data;
         const view = principalView(plain as ExamAnalysisData, own);
         const pl = principalLongitudinalOf(plain as ExamAnalysisData, l, own);
         const ownVa = new Map(pl && !('unavailable' in pl) ? pl.ownSchools.map((s) => [s.schoolId, s]) : []);
         const otherVa = new Map(pl && !('unavailable' in pl) ? pl.otherSchools.map((s) => [s.label, s]) : []);
-        for (const s of view.ownSchools) ws.addRow(unitRow(`${s.name}（本校）`, s, { kind: KIND[s.kind], locality: LOCALITY[s.locality], ...vaCols(ownVa.get(s.schoolId)) }));
+        for (const s of view.ownSchools)
+          ws.addRow(
+            unitRow(`${s.name}（本校）`, s, {
+              kind: KIND[s.kind],
+              locality: LOCALITY[s.locality],
+              ...vaCols(ownVa.get(s.schoolId)),
+            }),
+          );
         for (const o of view.otherSchools) {
           // No head count, no type or locality: they would give the letter away.
           ws.addRow({
@@ -292,7 +350,12 @@ export class ExportsService {
           });
         }
         ws.addRow(unitRow('联盟', view.alliance));
-        for (const [name, u] of [['城区学校', view.urban], ['乡村学校', view.rural], ['联盟外对照校', view.comparison]] as const) if (u) ws.addRow(unitRow(name, u));
+        for (const [name, u] of [
+          ['城区学校', view.urban],
+          ['乡村学校', view.rural],
+          ['联盟外对照校', view.comparison],
+        ] as const)
+          if (u) ws.addRow(unitRow(name, u));
       }
       if (l) {
         ws.addRow({});
@@ -305,7 +368,13 @@ export class ExportsService {
       }
       styleHeader(ws);
     }
-    await this.ds.getRepository(AuditLog).insert({ userId: actor.userId, action: 'results.export.schools', entity: 'exam', entityId: String(examId), detail: { scope: isAdmin ? 'alliance' : 'school', own } });
+    await this.ds.getRepository(AuditLog).insert({
+      userId: actor.userId,
+      action: 'results.export.schools',
+      entity: 'exam',
+      entityId: String(examId),
+      detail: { scope: isAdmin ? 'alliance' : 'school', own },
+    });
     return this.write(wb, `${exam.name}-学校对比.xlsx`);
   }
 }

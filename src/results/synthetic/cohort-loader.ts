@@ -47,7 +47,13 @@ export interface LoadOptions {
 }
 
 /** INSERT of many rows of numbers and pre-escaped literals, in batches. */
-async function insertRows(m: EntityManager | DataSource, head: string, rows: Iterable<string>, batch: number, onBatch?: (n: number) => void): Promise<number> {
+async function insertRows(
+  m: EntityManager | DataSource,
+  head: string,
+  rows: Iterable<string>,
+  batch: number,
+  onBatch?: (n: number) => void,
+): Promise<number> {
   let buf: string[] = [];
   let n = 0;
   for (const r of rows) {
@@ -81,8 +87,16 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
       locality: s.locality === 'urban' ? Locality.Urban : Locality.Rural,
     })),
   );
-  const classes = await ds.getRepository(SchoolClass).save(schools.map((s) => ({ schoolId: s.id, name: '七年级(1)班', grade: '七年级' })));
-  const uploader = await ds.getRepository(User).save({ username: `syn_${code}`.slice(0, 60), displayName: '模拟扫描员', passwordHash: '-', allianceId: alliance.id, active: true });
+  const classes = await ds
+    .getRepository(SchoolClass)
+    .save(schools.map((s) => ({ schoolId: s.id, name: '七年级(1)班', grade: '七年级' })));
+  const uploader = await ds.getRepository(User).save({
+    username: `syn_${code}`.slice(0, 60),
+    displayName: '模拟扫描员',
+    passwordHash: '-',
+    allianceId: alliance.id,
+    active: true,
+  });
 
   // Students: ids are allocated consecutively by the multi-row insert; read them back by exam number.
   const examNo = (i: number) => `${9000000 + i}`;
@@ -90,17 +104,29 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
     ds,
     'INSERT INTO student (alliance_id, school_id, class_id, exam_no, name)',
     (function* () {
-      for (const st of c.students) yield `(${alliance.id},${schools[st.school].id},${classes[st.school].id},'${examNo(st.index)}','学生${st.index + 1}')`;
+      for (const st of c.students)
+        yield `(${alliance.id},${schools[st.school].id},${classes[st.school].id},'${examNo(st.index)}','学生${st.index + 1}')`;
     })(),
     batch,
   );
-  const idRows: { id: number; examNo: string }[] = await ds.query('SELECT id, exam_no AS examNo FROM student WHERE alliance_id = ?', [alliance.id]);
+  const idRows: { id: number; examNo: string }[] = await ds.query(
+    'SELECT id, exam_no AS examNo FROM student WHERE alliance_id = ?',
+    [alliance.id],
+  );
   const byNo = new Map(idRows.map((r) => [r.examNo, Number(r.id)]));
   const studentIds = c.students.map((st) => byNo.get(examNo(st.index))!);
 
   const makeExam = async (name: string, e: SyntheticExam, priorExamId: number | null) => {
-    const exam = await ds.getRepository(Exam).save({ allianceId: alliance.id, name, grade: '七年级', status: ExamStatus.Marking, priorExamId });
-    const paper = await ds.getRepository(Paper).save({ examId: exam.id, subject, title: `七年级${subject}`, fullMarks: e.fullMarks, status: PaperStatus.Locked });
+    const exam = await ds
+      .getRepository(Exam)
+      .save({ allianceId: alliance.id, name, grade: '七年级', status: ExamStatus.Marking, priorExamId });
+    const paper = await ds.getRepository(Paper).save({
+      examId: exam.id,
+      subject,
+      title: `七年级${subject}`,
+      fullMarks: e.fullMarks,
+      status: PaperStatus.Locked,
+    });
     const items = await ds.getRepository(Item).save(
       e.items.map((it) => ({
         paperId: paper.id,
@@ -116,7 +142,9 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
   };
 
   const writeSheets = async (examId: number, paperId: number, itemIds: number[], e: SyntheticExam) => {
-    const batches = await ds.getRepository(ScanBatch).save(schools.map((s) => ({ examId, schoolId: s.id, uploadedBy: uploader.id, originalName: 'synthetic.zip' })));
+    const batches = await ds
+      .getRepository(ScanBatch)
+      .save(schools.map((s) => ({ examId, schoolId: s.id, uploadedBy: uploader.id, originalName: 'synthetic.zip' })));
     await insertRows(
       ds,
       'INSERT INTO scanned_page (exam_id, batch_id, school_id, paper_id, content_hash, blob_key, status, student_id, page_no)',
@@ -139,14 +167,19 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
         for (const st of c.students) {
           if (!Number.isFinite(e.totals[st.index])) continue;
           const sid = studentIds[st.index];
-          for (let j = 0; j < k; j++) if (!omr(j)) yield `(${examId},${paperId},${sid},${itemIds[j]},${e.scores[st.index * k + j]},'${ScoreSource.Marking}','synthetic')`;
+          for (let j = 0; j < k; j++)
+            if (!omr(j))
+              yield `(${examId},${paperId},${sid},${itemIds[j]},${e.scores[st.index * k + j]},'${ScoreSource.Marking}','synthetic')`;
         }
       })(),
       batch,
       progress,
     );
     if (!e.items.some((_, j) => omr(j))) return;
-    const pageRows: { id: number; studentId: number }[] = await ds.query('SELECT id, student_id AS studentId FROM scanned_page WHERE exam_id = ? AND paper_id = ?', [examId, paperId]);
+    const pageRows: { id: number; studentId: number }[] = await ds.query(
+      'SELECT id, student_id AS studentId FROM scanned_page WHERE exam_id = ? AND paper_id = ?',
+      [examId, paperId],
+    );
     const pageOf = new Map(pageRows.map((r) => [Number(r.studentId), Number(r.id)]));
     await insertRows(
       ds,

@@ -2,6 +2,7 @@ import { describeTransform, findFiducials, fitTransform, turnedHalf } from './al
 import { applyAffine, type Affine, type GrayImage } from './gray-image.js';
 
 const PAGE = { width: 595.28, height: 841.89 };
+// prettier-ignore
 const SPECS = [
   { cx: 28, cy: 28, size: 16 },
   { cx: PAGE.width - 28, cy: 28, size: 16 },
@@ -17,12 +18,26 @@ function similarity(k: number, deg: number, s = 1, dx = 0, dy = 0): Affine {
   const cx = (PAGE.width * k) / 2;
   const cy = (PAGE.height * k) / 2;
   // x' = cx + cos·(x − W/2) − sin·(y − H/2) + dx
-  return { a: cos, b: -sin, c: cx - cos * (PAGE.width / 2) + sin * (PAGE.height / 2) + dx, d: sin, e: cos, f: cy - sin * (PAGE.width / 2) - cos * (PAGE.height / 2) + dy };
+  return {
+    a: cos,
+    b: -sin,
+    c: cx - cos * (PAGE.width / 2) + sin * (PAGE.height / 2) + dx,
+    d: sin,
+    e: cos,
+    f: cy - sin * (PAGE.width / 2) - cos * (PAGE.height / 2) + dy,
+  };
 }
 
 function invert(t: Affine): Affine {
   const det = t.a * t.e - t.b * t.d;
-  return { a: t.e / det, b: -t.b / det, c: (t.b * t.f - t.e * t.c) / det, d: -t.d / det, e: t.a / det, f: (t.d * t.c - t.a * t.f) / det };
+  return {
+    a: t.e / det,
+    b: -t.b / det,
+    c: (t.b * t.f - t.e * t.c) / det,
+    d: -t.d / det,
+    e: t.a / det,
+    f: (t.d * t.c - t.a * t.f) / det,
+  };
 }
 
 /** Paints every pixel whose centre, mapped back to the sheet, satisfies `inside`. */
@@ -54,7 +69,8 @@ describe('findFiducials + fitTransform', () => {
     const k = 1.5;
     const truth = similarity(k, 1.2, 1.008, 0, -9);
     const img = paper(k);
-    for (const f of SPECS) paint(img, truth, (x, y) => Math.abs(x - f.cx) <= f.size / 2 && Math.abs(y - f.cy) <= f.size / 2, 15);
+    for (const f of SPECS)
+      paint(img, truth, (x, y) => Math.abs(x - f.cx) <= f.size / 2 && Math.abs(y - f.cy) <= f.size / 2, 15);
     // distractors near the corners: a page-code sized cell, a pencil-filled bubble, a long bar, a square cut by the edge
     paint(img, truth, (x, y) => Math.abs(x - 545) <= 4.5 && Math.abs(y - 44) <= 4.5, 15);
     paint(img, truth, (x, y) => (x - 60) ** 2 + (y - 60) ** 2 <= 5.5 ** 2, 50);
@@ -68,7 +84,10 @@ describe('findFiducials + fitTransform', () => {
       const want = applyAffine(truth, SPECS[n].cx, SPECS[n].cy);
       expect(Math.hypot(p!.x - want.x, p!.y - want.y)).toBeLessThan(0.35);
     });
-    const fit = fitTransform(SPECS.map((f) => ({ x: f.cx, y: f.cy })), found as { x: number; y: number }[]);
+    const fit = fitTransform(
+      SPECS.map((f) => ({ x: f.cx, y: f.cy })),
+      found as { x: number; y: number }[],
+    );
     expect(fit.rmsPx).toBeLessThan(0.4);
     const shape = describeTransform(fit.transform);
     expect(shape.rotationDeg).toBeCloseTo(1.2, 1);
@@ -83,7 +102,8 @@ describe('findFiducials + fitTransform', () => {
     const k = 1.5;
     const truth = similarity(k, 0, 1);
     const img = paper(k);
-    for (const f of SPECS.slice(0, 3)) paint(img, truth, (x, y) => Math.abs(x - f.cx) <= f.size / 2 && Math.abs(y - f.cy) <= f.size / 2, 15);
+    for (const f of SPECS.slice(0, 3))
+      paint(img, truth, (x, y) => Math.abs(x - f.cx) <= f.size / 2 && Math.abs(y - f.cy) <= f.size / 2, 15);
     // a round blot of the same area where the fourth should be: solid and of the right size, but not a square
     paint(img, truth, (x, y) => (x - (PAGE.width - 28)) ** 2 + (y - (PAGE.height - 28)) ** 2 <= 16 ** 2 / Math.PI, 15);
     const found = findFiducials(img, SPECS, k);
@@ -96,7 +116,8 @@ describe('findFiducials + fitTransform', () => {
     // shifted 21 pt left: the left fiducials (outer edge at 20 pt) lose 1 pt, about 6 % of their width
     const truth = similarity(k, 0.6, 1, -21 * k, 0);
     const img = paper(k);
-    for (const f of SPECS) paint(img, truth, (x, y) => Math.abs(x - f.cx) <= f.size / 2 && Math.abs(y - f.cy) <= f.size / 2, 15);
+    for (const f of SPECS)
+      paint(img, truth, (x, y) => Math.abs(x - f.cx) <= f.size / 2 && Math.abs(y - f.cy) <= f.size / 2, 15);
     addNoise(img, 8);
     const found = findFiducials(img, SPECS, k);
     found.forEach((p, n) => {
@@ -116,7 +137,20 @@ describe('findFiducials + fitTransform', () => {
     to[2] = { x: to[2].x + 8, y: to[2].y };
     const moved = fitTransform(from, to);
     expect(moved.maxPx).toBeGreaterThan(1.5);
-    expect(() => fitTransform([{ x: 0, y: 0 }, { x: 1, y: 1 }, { x: 2, y: 2 }], [{ x: 0, y: 0 }, { x: 1, y: 1 }, { x: 2, y: 2 }])).toThrow();
+    expect(() =>
+      fitTransform(
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+          { x: 2, y: 2 },
+        ],
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+          { x: 2, y: 2 },
+        ],
+      ),
+    ).toThrow();
   });
 
   it('turnedHalf maps a point where a 180° turned sheet has it', () => {

@@ -1,5 +1,13 @@
 // Finding the four fiducial squares and fitting the sheet → image transform. Pure.
-import { affineScale, type Affine, type GrayImage, type Point, histogramPercentile, paperSampleStep, regionHistogram } from './gray-image.js';
+import {
+  affineScale,
+  type Affine,
+  type GrayImage,
+  type Point,
+  histogramPercentile,
+  paperSampleStep,
+  regionHistogram,
+} from './gray-image.js';
 
 export interface FiducialSpec {
   cx: number;
@@ -30,7 +38,15 @@ function findOneFiducial(img: GrayImage, f: FiducialSpec, k: number): Point | nu
   const ex = f.cx * k;
   const ey = f.cy * k;
   const rad = Math.max(SEARCH_RADIUS_PT, f.size * 2) * k;
-  const found = fiducialBlobs(img, f, k, Math.floor(ex - rad), Math.floor(ey - rad), Math.ceil(ex + rad), Math.ceil(ey + rad));
+  const found = fiducialBlobs(
+    img,
+    f,
+    k,
+    Math.floor(ex - rad),
+    Math.floor(ey - rad),
+    Math.ceil(ex + rad),
+    Math.ceil(ey + rad),
+  );
   let best: { p: Point; dist: number } | null = null;
   for (const p of found) {
     const dist = Math.hypot(p.x - ex, p.y - ey);
@@ -49,7 +65,8 @@ let scratch = { label: new Int32Array(0), stack: new Int32Array(0), members: new
  * the stamp, so the labels need no clearing per window (that was megabytes of writes per page).
  */
 function scratchFor(n: number) {
-  if (scratch.label.length < n) scratch = { label: new Int32Array(n), stack: new Int32Array(n), members: new Int32Array(n), stamp: 0 };
+  if (scratch.label.length < n)
+    scratch = { label: new Int32Array(n), stack: new Int32Array(n), members: new Int32Array(n), stamp: 0 };
   if (scratch.stamp === 0x7fffffff) {
     scratch.label.fill(0);
     scratch.stamp = 0;
@@ -59,7 +76,15 @@ function scratchFor(n: number) {
 }
 
 /** Every dark, solid, square blob of about the fiducial's size inside the pixel window (clipped to the image). */
-function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, wy0: number, wx1: number, wy1: number): Point[] {
+function fiducialBlobs(
+  img: GrayImage,
+  f: FiducialSpec,
+  k: number,
+  wx0: number,
+  wy0: number,
+  wx1: number,
+  wy1: number,
+): Point[] {
   const x0 = Math.max(0, wx0);
   const y0 = Math.max(0, wy0);
   const x1 = Math.min(img.width, wx1);
@@ -128,10 +153,10 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
         if (cj > maxJ) maxJ = cj;
         // Touching the window's edge means the blob runs on beyond what we looked at; touching the scan's edge means
         // the page sat a little off the scanner and the square is clipped, which we can still measure.
-        if (ci === 0) (x0 === 0 ? (clipLeft = true) : (touchesWindow = true));
-        if (ci === w - 1) (x1 === img.width ? (clipRight = true) : (touchesWindow = true));
-        if (cj === 0) (y0 === 0 ? (clipTop = true) : (touchesWindow = true));
-        if (cj === h - 1) (y1 === img.height ? (clipBottom = true) : (touchesWindow = true));
+        if (ci === 0) x0 === 0 ? (clipLeft = true) : (touchesWindow = true);
+        if (ci === w - 1) x1 === img.width ? (clipRight = true) : (touchesWindow = true);
+        if (cj === 0) y0 === 0 ? (clipTop = true) : (touchesWindow = true);
+        if (cj === h - 1) y1 === img.height ? (clipBottom = true) : (touchesWindow = true);
         // the four neighbours, written out: a closure here was allocated per pixel and kept `sp` off the registers
         const at = (y0 + cj) * iw + x0 + ci; // image index of (ci, cj)
         if (ci > 0 && label[cur - 1] !== stamp && px[at - 1] < threshold) {
@@ -162,7 +187,8 @@ function fiducialBlobs(img: GrayImage, f: FiducialSpec, k: number, wx0: number, 
         if ((clippedX && clippedY) || (clipLeft && clipRight) || (clipTop && clipBottom)) continue;
         const side = clippedX ? bh : bw;
         const seen = clippedX ? bw : bh;
-        if (seen < 0.6 * side || side < 0.7 * f.size * k || side > 1.6 * f.size * k || area / (bw * bh) < 0.55) continue;
+        if (seen < 0.6 * side || side < 0.7 * f.size * k || side > 1.6 * f.size * k || area / (bw * bh) < 0.55)
+          continue;
         const cx = clipLeft ? maxI + 1 - side / 2 : clipRight ? minI + side / 2 : (minI + maxI + 1) / 2;
         const cy = clipTop ? maxJ + 1 - side / 2 : clipBottom ? minJ + side / 2 : (minJ + maxJ + 1) / 2;
         p = { x: x0 + cx, y: y0 + cy };
@@ -198,7 +224,13 @@ export const MAX_ROTATION_DEG = 12;
  * else three) that an affine map of the printed fiducials fits best with a plausible shape (a rotation and a scale).
  * Returns the chosen points in the order of `specs`, null where none fits.
  */
-export function findFiducialsWide(img: GrayImage, specs: FiducialSpec[], page: { width: number; height: number }, pxPerPt: number, maxResidualPt: number): (Point | null)[] {
+export function findFiducialsWide(
+  img: GrayImage,
+  specs: FiducialSpec[],
+  page: { width: number; height: number },
+  pxPerPt: number,
+  maxResidualPt: number,
+): (Point | null)[] {
   const perCorner = specs.map((f) => {
     const left = f.cx < page.width / 2;
     const top = f.cy < page.height / 2;
@@ -221,14 +253,24 @@ export function findFiducialsWide(img: GrayImage, specs: FiducialSpec[], page: {
       if (idx.length < 3 || (best && idx.length < best.count)) return;
       let fit: Fit;
       try {
-        fit = fitTransform(idx.map((m) => ({ x: specs[m].cx, y: specs[m].cy })), idx.map((m) => pick[m]!));
+        fit = fitTransform(
+          idx.map((m) => ({ x: specs[m].cx, y: specs[m].cy })),
+          idx.map((m) => pick[m]!),
+        );
       } catch {
         return;
       }
       const shape = describeTransform(fit.transform);
-      if (fit.maxPx > maxResidualPt * shape.scale || shape.anisotropy > 0.05 || shape.shear > 0.05 || Math.abs(shape.rotationDeg) > MAX_ROTATION_DEG) return;
+      if (
+        fit.maxPx > maxResidualPt * shape.scale ||
+        shape.anisotropy > 0.05 ||
+        shape.shear > 0.05 ||
+        Math.abs(shape.rotationDeg) > MAX_ROTATION_DEG
+      )
+        return;
       if (Math.abs(shape.scale / pxPerPt - 1) > 0.35) return;
-      if (!best || idx.length > best.count || fit.maxPx < best.maxPx) best = { pts: pick.slice(), count: idx.length, maxPx: fit.maxPx };
+      if (!best || idx.length > best.count || fit.maxPx < best.maxPx)
+        best = { pts: pick.slice(), count: idx.length, maxPx: fit.maxPx };
       return;
     }
     for (const c of perCorner[n]) {
@@ -273,7 +315,8 @@ export function fitTransform(from: Point[], to: Point[]): Fit {
 }
 
 function solve3(m: number[], r: number[]): [number, number, number] {
-  const det = (q: number[]) => q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6]) + q[2] * (q[3] * q[7] - q[4] * q[6]);
+  const det = (q: number[]) =>
+    q[0] * (q[4] * q[8] - q[5] * q[7]) - q[1] * (q[3] * q[8] - q[5] * q[6]) + q[2] * (q[3] * q[7] - q[4] * q[6]);
   const d = det(m);
   if (Math.abs(d) < 1e-9) throw new Error('fitTransform: points are collinear');
   const col = (k: number) => {
@@ -308,10 +351,22 @@ export function describeTransform(t: Affine): TransformShape {
 
 /** A sheet fed upside down: the same fiducials (they are point-symmetric) with the page turned by 180°. */
 export function turnedHalf(t: Affine, page: { width: number; height: number }): Affine {
-  return { a: -t.a, b: -t.b, c: t.a * page.width + t.b * page.height + t.c, d: -t.d, e: -t.e, f: t.d * page.width + t.e * page.height + t.f };
+  return {
+    a: -t.a,
+    b: -t.b,
+    c: t.a * page.width + t.b * page.height + t.c,
+    d: -t.d,
+    e: -t.e,
+    f: t.d * page.width + t.e * page.height + t.f,
+  };
 }
 
 /** True if the fiducials are placed point-symmetrically about the page centre (so a 180° turn maps them onto each other). */
 export function fiducialsSymmetric(specs: FiducialSpec[], page: { width: number; height: number }): boolean {
-  return specs.every((f) => specs.some((g) => Math.abs(g.cx - (page.width - f.cx)) < 0.5 && Math.abs(g.cy - (page.height - f.cy)) < 0.5 && g.size === f.size));
+  return specs.every((f) =>
+    specs.some(
+      (g) =>
+        Math.abs(g.cx - (page.width - f.cx)) < 0.5 && Math.abs(g.cy - (page.height - f.cy)) < 0.5 && g.size === f.size,
+    ),
+  );
 }

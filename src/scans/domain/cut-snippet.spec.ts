@@ -5,7 +5,14 @@ describe('cutBox', () => {
   it('cuts a rotated box out upright: a bar along the box top stays in the top rows across the whole width', () => {
     const k = 2;
     const th = (2.5 * Math.PI) / 180;
-    const t: Affine = { a: k * Math.cos(th), b: -k * Math.sin(th), c: 40, d: k * Math.sin(th), e: k * Math.cos(th), f: 15 };
+    const t: Affine = {
+      a: k * Math.cos(th),
+      b: -k * Math.sin(th),
+      c: 40,
+      d: k * Math.sin(th),
+      e: k * Math.cos(th),
+      f: 15,
+    };
     const det = t.a * t.e - t.b * t.d;
     const img: GrayImage = { width: 500, height: 300, data: new Uint8Array(500 * 300).fill(230) };
     const box = { x: 20, y: 30, w: 180, h: 60 };
@@ -42,7 +49,7 @@ describe('normaliseContrast', () => {
     expect(out.data[0]).toBeLessThan(10);
   });
 
-  it('does not blow a blank snippet\'s noise up into marks', () => {
+  it("does not blow a blank snippet's noise up into marks", () => {
     const img: GrayImage = { width: 100, height: 100, data: new Uint8Array(10000) };
     for (let n = 0; n < img.data.length; n++) img.data[n] = 232 + ((n * 7919) % 17) - 8;
     const out = normaliseContrast(img);
@@ -54,11 +61,19 @@ describe('cutBoxNormalised', () => {
   it('gives exactly the snippet of cutBox then normaliseContrast', () => {
     const k = 2.5;
     const th = (1.2 * Math.PI) / 180;
-    const t: Affine = { a: k * Math.cos(th), b: -k * Math.sin(th), c: 30, d: k * Math.sin(th), e: k * Math.cos(th), f: 20 };
+    const t: Affine = {
+      a: k * Math.cos(th),
+      b: -k * Math.sin(th),
+      c: 30,
+      d: k * Math.sin(th),
+      e: k * Math.cos(th),
+      f: 20,
+    };
     const img: GrayImage = { width: 700, height: 400, data: new Uint8Array(700 * 400) };
     // paper with grain, pencil strokes of several greys
     for (let n = 0; n < img.data.length; n++) img.data[n] = 215 + ((n * 2654435761) >>> 27);
-    for (let j = 100; j < 300; j += 9) for (let i = 80; i < 600; i++) if ((i + j) % 37 < 20) img.data[j * 700 + i] = 40 + ((i * 13) % 90);
+    for (let j = 100; j < 300; j += 9)
+      for (let i = 80; i < 600; i++) if ((i + j) % 37 < 20) img.data[j * 700 + i] = 40 + ((i * 13) % 90);
     const box = { x: 10, y: 20, w: 220, h: 100 };
     const two = normaliseContrast(cutBox(img, t, box, 4, k));
     const one = cutBoxNormalised(img, t, box, 4, k);

@@ -11,7 +11,14 @@ export function cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, px
 }
 
 /** cutBox, also counting the snippet's grey levels into `hist` (when given) as it writes them: one pass fewer. */
-function cutInto(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number, hist: Uint32Array | null): GrayImage {
+function cutInto(
+  img: GrayImage,
+  t: Affine,
+  box: Box,
+  marginPt: number,
+  pxPerPt: number,
+  hist: Uint32Array | null,
+): GrayImage {
   const x0 = box.x - marginPt;
   const y0 = box.y - marginPt;
   const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
@@ -54,7 +61,8 @@ function cutInto(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt:
         u += du;
         v += dv;
       }
-      for (let i = Math.max(iEnd, iStart); i < width; i++) hist[(data[row + i] = Math.round(bilinearAt(img, u0 + i * du + 0.5, v0 + i * dv + 0.5)))]++;
+      for (let i = Math.max(iEnd, iStart); i < width; i++)
+        hist[(data[row + i] = Math.round(bilinearAt(img, u0 + i * du + 0.5, v0 + i * dv + 0.5)))]++;
       continue;
     }
     for (let i = iStart; i < iEnd; i++) {
@@ -73,13 +81,22 @@ function cutInto(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt:
       u += du;
       v += dv;
     }
-    for (let i = Math.max(iEnd, iStart); i < width; i++) data[row + i] = Math.round(bilinearAt(img, u0 + i * du + 0.5, v0 + i * dv + 0.5));
+    for (let i = Math.max(iEnd, iStart); i < width; i++)
+      data[row + i] = Math.round(bilinearAt(img, u0 + i * du + 0.5, v0 + i * dv + 0.5));
   }
   return { width, height, data };
 }
 
 /** Columns i in [0, n) with 0 ≤ u0 + i·du < size − 1 for both axes (a margin of one column either side for rounding). */
-function insideSpan(u0: number, du: number, uSize: number, n: number, v0: number, dv: number, vSize: number): [number, number] {
+function insideSpan(
+  u0: number,
+  du: number,
+  uSize: number,
+  n: number,
+  v0: number,
+  dv: number,
+  vSize: number,
+): [number, number] {
   let lo = 0;
   let hi = n;
   for (const [p0, dp, size] of [

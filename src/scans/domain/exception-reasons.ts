@@ -44,8 +44,19 @@ export function reasonInfo(code: string | null): ReasonInfo & { code: string } {
  * A page whose only fault is its exam number, read again for a student a person has named: the alignment and page
  * code were certain, so the bubbles are read as usual. Other failures stay failures (null).
  */
-export function readingForKnownStudent(img: GrayImage, failed: PageReading, layoutOf: (paperId: number, pageNo: number) => PageLayout | null): PageReading | null {
-  if (failed.ok || !failed.code.startsWith('EXAMNO_') || !failed.alignment || failed.paperId === undefined || failed.pageNo === undefined) return null;
+export function readingForKnownStudent(
+  img: GrayImage,
+  failed: PageReading,
+  layoutOf: (paperId: number, pageNo: number) => PageLayout | null,
+): PageReading | null {
+  if (
+    failed.ok ||
+    !failed.code.startsWith('EXAMNO_') ||
+    !failed.alignment ||
+    failed.paperId === undefined ||
+    failed.pageNo === undefined
+  )
+    return null;
   const page = layoutOf(failed.paperId, failed.pageNo);
   if (!page) return null;
   return {

@@ -4,7 +4,11 @@ import { regionHistogram, type GrayImage } from './gray-image.js';
 describe('regionHistogram', () => {
   it('counts every pixel of the rectangle, clipped to the image, whatever its width', () => {
     const rng = mulberry32(5);
-    const img: GrayImage = { width: 37, height: 23, data: Uint8Array.from({ length: 37 * 23 }, () => (rng() < 0.7 ? 240 : Math.floor(rng() * 256))) };
+    const img: GrayImage = {
+      width: 37,
+      height: 23,
+      data: Uint8Array.from({ length: 37 * 23 }, () => (rng() < 0.7 ? 240 : Math.floor(rng() * 256))),
+    };
     for (let n = 0; n < 300; n++) {
       const x0 = Math.floor(rng() * 50) - 8;
       const y0 = Math.floor(rng() * 30) - 5;
@@ -26,7 +30,11 @@ describe('regionHistogram', () => {
 
   it('with a step, counts every step-th pixel of every step-th row from the top left one', () => {
     const rng = mulberry32(9);
-    const img: GrayImage = { width: 41, height: 29, data: Uint8Array.from({ length: 41 * 29 }, () => Math.floor(rng() * 256)) };
+    const img: GrayImage = {
+      width: 41,
+      height: 29,
+      data: Uint8Array.from({ length: 41 * 29 }, () => Math.floor(rng() * 256)),
+    };
     for (let n = 0; n < 300; n++) {
       const step = 2 + Math.floor(rng() * 4);
       const x0 = Math.floor(rng() * 50) - 8;

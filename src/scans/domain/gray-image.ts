@@ -50,7 +50,8 @@ export function bilinearAt(img: GrayImage, u: number, v: number): number {
   const j = Math.floor(y);
   const fx = x - i;
   const fy = y - j;
-  const p = (ii: number, jj: number) => (ii < 0 || jj < 0 || ii >= img.width || jj >= img.height ? 255 : img.data[jj * img.width + ii]);
+  const p = (ii: number, jj: number) =>
+    ii < 0 || jj < 0 || ii >= img.width || jj >= img.height ? 255 : img.data[jj * img.width + ii];
   const top = p(i, j) * (1 - fx) + p(i + 1, j) * fx;
   const bottom = p(i, j + 1) * (1 - fx) + p(i + 1, j + 1) * fx;
   return top * (1 - fy) + bottom * fy;
@@ -75,7 +76,14 @@ const histogramParts = new Uint32Array(1024);
  * Histogram of the pixels of an axis-aligned pixel rectangle (clipped to the image); with `step` > 1 of every step-th
  * pixel of every step-th row only, from the top left one (a paper level needs a few hundred samples, not thousands).
  */
-export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: number, y1: number, step = 1): { hist: Uint32Array; total: number } {
+export function regionHistogram(
+  img: GrayImage,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  step = 1,
+): { hist: Uint32Array; total: number } {
   if (step > 1) return sampledHistogram(img, x0, y0, x1, y1, Math.floor(step));
   const i0 = Math.max(0, Math.floor(x0));
   const j0 = Math.max(0, Math.floor(y0));
@@ -104,7 +112,14 @@ export function regionHistogram(img: GrayImage, x0: number, y0: number, x1: numb
   return { hist, total };
 }
 
-function sampledHistogram(img: GrayImage, x0: number, y0: number, x1: number, y1: number, step: number): { hist: Uint32Array; total: number } {
+function sampledHistogram(
+  img: GrayImage,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  step: number,
+): { hist: Uint32Array; total: number } {
   const i0 = Math.max(0, Math.floor(x0));
   const j0 = Math.max(0, Math.floor(y0));
   const i1 = Math.min(img.width, Math.ceil(x1));

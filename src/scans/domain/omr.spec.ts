@@ -1,5 +1,16 @@
 import type { Affine, GrayImage } from './gray-image.js';
-import { BLANK, bubbleFill, bubbleMeasure, cellFill, classifyBubble, MARKED, readChoices, readDigitColumn, readExamNumber, readPageCode } from './omr.js';
+import {
+  BLANK,
+  bubbleFill,
+  bubbleMeasure,
+  cellFill,
+  classifyBubble,
+  MARKED,
+  readChoices,
+  readDigitColumn,
+  readExamNumber,
+  readPageCode,
+} from './omr.js';
 
 // A small patch of sheet at 3 px/pt, slightly rotated, drawn by testing each pixel centre against sheet-space shapes.
 const K = 3;
@@ -18,14 +29,24 @@ function sheet(wPt: number, hPt: number, paper = 232): GrayImage {
   return { width, height, data: new Uint8Array(width * height).fill(paper) };
 }
 /** Paints every pixel whose centre, mapped back to the sheet, is inside the shape; `near` (sheet x, y, radius) bounds the search. */
-function paint(img: GrayImage, inside: (x: number, y: number) => boolean, level: number, near?: [number, number, number]) {
+function paint(
+  img: GrayImage,
+  inside: (x: number, y: number) => boolean,
+  level: number,
+  near?: [number, number, number],
+) {
   let [i0, j0, i1, j1] = [0, 0, img.width, img.height];
   if (near) {
     const [x, y, r] = near;
     const u = T.a * x + T.b * y + T.c;
     const v = T.d * x + T.e * y + T.f;
     const pad = (r + 1) * K;
-    [i0, j0, i1, j1] = [Math.max(0, Math.floor(u - pad)), Math.max(0, Math.floor(v - pad)), Math.min(img.width, Math.ceil(u + pad)), Math.min(img.height, Math.ceil(v + pad))];
+    [i0, j0, i1, j1] = [
+      Math.max(0, Math.floor(u - pad)),
+      Math.max(0, Math.floor(v - pad)),
+      Math.min(img.width, Math.ceil(u + pad)),
+      Math.min(img.height, Math.ceil(v + pad)),
+    ];
   }
   for (let j = j0; j < j1; j++)
     for (let i = i0; i < i1; i++) {
@@ -34,7 +55,8 @@ function paint(img: GrayImage, inside: (x: number, y: number) => boolean, level:
     }
 }
 const disc = (cx: number, cy: number, r: number) => (x: number, y: number) => (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-const ring = (cx: number, cy: number, r: number) => (x: number, y: number) => Math.abs(Math.hypot(x - cx, y - cy) - r) <= 0.35;
+const ring = (cx: number, cy: number, r: number) => (x: number, y: number) =>
+  Math.abs(Math.hypot(x - cx, y - cy) - r) <= 0.35;
 /** A printed empty bubble: grey ring, light letter strokes inside. */
 function printedBubble(img: GrayImage, cx: number, cy: number, r = 5.5) {
   paint(img, ring(cx, cy, r), 135, [cx, cy, r]);
@@ -89,6 +111,7 @@ describe('readPageCode', () => {
 
 describe('readDigitColumn', () => {
   const col = (marks: Record<number, number>) => Array.from({ length: 10 }, (_, v) => marks[v] ?? 0.05);
+  // prettier-ignore
   it.each([
     [{ 3: 0.8 }, 3, 'ok'],
     [{ 0: 0.62 }, 0, 'ok'],
@@ -103,13 +126,16 @@ describe('readDigitColumn', () => {
 });
 
 describe('readExamNumber and readChoices', () => {
-  const grid = Array.from({ length: 6 }, (_, d) => Array.from({ length: 10 }, (_, v) => ({ cx: 10 + d * 17, cy: 10 + v * 15, r: 5.5 })));
+  const grid = Array.from({ length: 6 }, (_, d) =>
+    Array.from({ length: 10 }, (_, v) => ({ cx: 10 + d * 17, cy: 10 + v * 15, r: 5.5 })),
+  );
 
   function examSheet(digits: (number | number[] | null)[]) {
     const img = sheet(120, 165);
     grid.flat().forEach((b) => printedBubble(img, b.cx, b.cy));
     digits.forEach((d, col) => {
-      for (const v of d === null ? [] : Array.isArray(d) ? d : [d]) paint(img, disc(grid[col][v].cx, grid[col][v].cy, 5.3), 60, [grid[col][v].cx, grid[col][v].cy, 5.3]);
+      for (const v of d === null ? [] : Array.isArray(d) ? d : [d])
+        paint(img, disc(grid[col][v].cx, grid[col][v].cy, 5.3), 60, [grid[col][v].cx, grid[col][v].cy, 5.3]);
     });
     return img;
   }
@@ -132,9 +158,19 @@ describe('readExamNumber and readChoices', () => {
 
   it('reads single, multiple and blank choices with their fills', () => {
     const img = sheet(90, 60);
-    const blocks = [0, 1, 2].map((row) => ({ itemId: 100 + row, label: String(row + 1), options: ['A', 'B', 'C', 'D'], bubbles: [0, 1, 2, 3].map((o) => ({ cx: 10 + o * 19, cy: 10 + row * 18, r: 5.5 })) }));
+    const blocks = [0, 1, 2].map((row) => ({
+      itemId: 100 + row,
+      label: String(row + 1),
+      options: ['A', 'B', 'C', 'D'],
+      bubbles: [0, 1, 2, 3].map((o) => ({ cx: 10 + o * 19, cy: 10 + row * 18, r: 5.5 })),
+    }));
     blocks.flatMap((b) => b.bubbles).forEach((b) => printedBubble(img, b.cx, b.cy));
-    const fill = (row: number, o: number) => paint(img, disc(blocks[row].bubbles[o].cx, blocks[row].bubbles[o].cy, 5.2), 50, [blocks[row].bubbles[o].cx, blocks[row].bubbles[o].cy, 5.2]);
+    const fill = (row: number, o: number) =>
+      paint(img, disc(blocks[row].bubbles[o].cx, blocks[row].bubbles[o].cy, 5.2), 50, [
+        blocks[row].bubbles[o].cx,
+        blocks[row].bubbles[o].cy,
+        5.2,
+      ]);
     fill(0, 1);
     fill(1, 0);
     fill(1, 3);
@@ -162,7 +198,10 @@ describe('bubble verdicts with confidence: ticks, crosses, half fills, erasure r
     for (const cx of xs) printedBubble(img, cx, 10);
     const tick = [seg(30 - 3, 10, 30 - 0.8, 13, 0.6), seg(30 - 0.8, 13, 30 + 4, 6, 0.6)];
     paint(img, (x, y) => tick.some((f) => f(x, y)), 60, [30, 10, 6]);
-    const cross = [seg(50 - 3.3, 10 - 3.3, 50 + 3.3, 10 + 3.3, 0.55), seg(50 - 3.3, 10 + 3.3, 50 + 3.3, 10 - 3.3, 0.55)];
+    const cross = [
+      seg(50 - 3.3, 10 - 3.3, 50 + 3.3, 10 + 3.3, 0.55),
+      seg(50 - 3.3, 10 + 3.3, 50 + 3.3, 10 - 3.3, 0.55),
+    ];
     paint(img, (x, y) => cross.some((f) => f(x, y)), 60, [50, 10, 6]);
     paint(img, (x, y) => disc(70, 10, 5)(x, y) && y < 10, 50, [70, 10, 6]); // upper half, solid
     paint(img, disc(90, 10, 5), 205, [90, 10, 6]); // erased: a light grey film
@@ -173,7 +212,14 @@ describe('bubble verdicts with confidence: ticks, crosses, half fills, erasure r
     expect(m.evenness).toBeLessThan(0.3);
     expect(bubbleMeasure(img, T, { cx: 110, cy: 10, r: 5.5 }).evenness).toBeGreaterThan(0.8);
 
-    const blocks = [{ itemId: 1, label: '1', options: ['A', 'B', 'C', 'D', 'E', 'F'], bubbles: xs.map((cx) => ({ cx, cy: 10, r: 5.5 })) }];
+    const blocks = [
+      {
+        itemId: 1,
+        label: '1',
+        options: ['A', 'B', 'C', 'D', 'E', 'F'],
+        bubbles: xs.map((cx) => ({ cx, cy: 10, r: 5.5 })),
+      },
+    ];
     const [read] = readChoices(img, T, blocks);
     expect(read).toMatchObject({ verdict: 'ambiguous', needsReview: true, confidence: 0, marked: 'BCF' });
     // without the half fill the same item is decided, with confidence

@@ -1,6 +1,15 @@
 // Optical mark reading: how dark a bubble or cell is, and what the marks on a page say. Pure.
 import type { Box, Circle, ObjectiveBlock } from '../../sheets/domain/layout.js';
-import { affineScale, applyAffine, type Affine, type GrayImage, histogramPercentile, paperSampleStep, pixelAt, regionHistogram } from './gray-image.js';
+import {
+  affineScale,
+  applyAffine,
+  type Affine,
+  type GrayImage,
+  histogramPercentile,
+  paperSampleStep,
+  pixelAt,
+  regionHistogram,
+} from './gray-image.js';
 
 /** A bubble at or above this fill is marked. Pencil fills read about 0.7–0.9, a printed letter inside an empty bubble under 0.15. */
 export const MARKED = 0.45;
@@ -9,20 +18,40 @@ export const BLANK = 0.25;
 
 /** Paper level near a point: the 90th percentile of a square around it (most of any neighbourhood is paper). */
 function localPaper(img: GrayImage, t: Affine, cx: number, cy: number, halfPt: number): number {
-  const corners = [applyAffine(t, cx - halfPt, cy - halfPt), applyAffine(t, cx + halfPt, cy - halfPt), applyAffine(t, cx - halfPt, cy + halfPt), applyAffine(t, cx + halfPt, cy + halfPt)];
+  const corners = [
+    applyAffine(t, cx - halfPt, cy - halfPt),
+    applyAffine(t, cx + halfPt, cy - halfPt),
+    applyAffine(t, cx - halfPt, cy + halfPt),
+    applyAffine(t, cx + halfPt, cy + halfPt),
+  ];
   const xs = corners.map((c) => c.x);
   const ys = corners.map((c) => c.y);
   const x0 = Math.min(...xs);
   const y0 = Math.min(...ys);
   // Every second pixel or so is plenty (30 or more a side): at 200 dpi the exam-number grid's squares alone were 0.4 M
   // pixels a page, overlapping each other.
-  const { hist, total } = regionHistogram(img, x0, y0, Math.max(...xs), Math.max(...ys), paperSampleStep(Math.max(...xs) - x0, 30));
+  const { hist, total } = regionHistogram(
+    img,
+    x0,
+    y0,
+    Math.max(...xs),
+    Math.max(...ys),
+    paperSampleStep(Math.max(...xs) - x0, 30),
+  );
   // A neighbourhood that is nearly all dark (a blot) has no paper to compare with: assume mid-grey paper so the blot reads as filled.
   return Math.max(histogramPercentile(hist, total, 0.9), 100);
 }
 
 /** Mean grey of the sheet-space region `inside` (within its bounding box), sampled about once per image pixel. */
-function meanInside(img: GrayImage, t: Affine, x0: number, y0: number, x1: number, y1: number, inside: (x: number, y: number) => boolean): number {
+function meanInside(
+  img: GrayImage,
+  t: Affine,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  inside: (x: number, y: number) => boolean,
+): number {
   const step = 1 / Math.max(affineScale(t), 0.5);
   let sum = 0;
   let n = 0;
@@ -87,7 +116,12 @@ export function bubbleMeasure(img: GrayImage, t: Affine, c: Circle): BubbleMeasu
   const mean = n ? sum / n : 255;
   const fill = clamp01((paper - mean) / paper);
   const quadFill = quad.map((q, k) => (quadN[k] ? clamp01((paper - q / quadN[k]) / paper) : 0));
-  return { fill, ink: n ? ink / n : 0, core: n ? core / n : 0, evenness: fill > 0 ? Math.min(1, Math.min(...quadFill) / fill) : 1 };
+  return {
+    fill,
+    ink: n ? ink / n : 0,
+    core: n ? core / n : 0,
+    evenness: fill > 0 ? Math.min(1, Math.min(...quadFill) / fill) : 1,
+  };
 }
 
 /** Half the width of a solid patch that no pencil stroke reaches (strokes are 0.5–1.3 pt wide). */
@@ -110,7 +144,10 @@ export type BubbleState = 'marked' | 'empty' | 'unsure';
  * One bubble: marked (a fill, or a tick/cross of solid strokes), empty (white or a light erasure residue), or unsure
  * (a uniform grey between the two, a partial solid fill). Confidence 0–1: how far the measure is from the unsure band.
  */
-export function classifyBubble(m: Pick<BubbleMeasure, 'fill' | 'ink'> & { core?: number; evenness?: number }): { state: BubbleState; confidence: number } {
+export function classifyBubble(m: Pick<BubbleMeasure, 'fill' | 'ink'> & { core?: number; evenness?: number }): {
+  state: BubbleState;
+  confidence: number;
+} {
   if (m.fill >= MARKED) {
     // Dark enough, but only on one side (half filled, or a blot beside the bubble): not a mark we take.
     const even = m.evenness ?? 1;
@@ -122,7 +159,8 @@ export function classifyBubble(m: Pick<BubbleMeasure, 'fill' | 'ink'> & { core?:
     if (core >= STROKE_CORE) return { state: 'unsure', confidence: 0 };
     return { state: 'marked', confidence: clamp01(Math.min((m.ink - STROKE_INK) / 0.05, (STROKE_CORE - core) / 0.02)) };
   }
-  if (m.fill <= BLANK) return { state: 'empty', confidence: clamp01(Math.min((BLANK - m.fill) / 0.1, (STROKE_INK - m.ink) / 0.04)) };
+  if (m.fill <= BLANK)
+    return { state: 'empty', confidence: clamp01(Math.min((BLANK - m.fill) / 0.1, (STROKE_INK - m.ink) / 0.04)) };
   return { state: 'unsure', confidence: 0 };
 }
 
@@ -165,14 +203,28 @@ export interface ExamNumberReading {
 }
 
 /** One column of ten bubbles → the single clearly filled digit, or why there is none. Never a guess. */
-export function readDigitColumn(fills: number[], shapes?: { ink: number; core: number; evenness: number }[]): { digit: number | null; verdict: DigitVerdict } {
-  const states = fills.map((f, v) => classifyBubble({ fill: f, ink: shapes?.[v]?.ink ?? 0, core: shapes?.[v]?.core ?? 0, evenness: shapes?.[v]?.evenness ?? 1 }));
+export function readDigitColumn(
+  fills: number[],
+  shapes?: { ink: number; core: number; evenness: number }[],
+): { digit: number | null; verdict: DigitVerdict } {
+  const states = fills.map((f, v) =>
+    classifyBubble({
+      fill: f,
+      ink: shapes?.[v]?.ink ?? 0,
+      core: shapes?.[v]?.core ?? 0,
+      evenness: shapes?.[v]?.evenness ?? 1,
+    }),
+  );
   // The exam number decides who the sheet belongs to: a low-confidence bubble is never taken either way.
   const strong = states.map((s, v) => ({ s, v })).filter((x) => x.s.state === 'marked');
   if (strong.length > 1) return { digit: null, verdict: 'multiple' };
   // A faint mark next to a clear one (an erasure) is tolerated only if it is much lighter.
   const top = strong.length ? fills[strong[0].v] : null;
-  const unsure = states.some((s, v) => (s.state === 'unsure' && (top === null || fills[v] > top - 0.3)) || (s.confidence < REVIEW_BELOW && s.state !== 'unsure'));
+  const unsure = states.some(
+    (s, v) =>
+      (s.state === 'unsure' && (top === null || fills[v] > top - 0.3)) ||
+      (s.confidence < REVIEW_BELOW && s.state !== 'unsure'),
+  );
   if (unsure) return { digit: null, verdict: 'ambiguous' };
   if (strong.length === 1) return { digit: strong[0].v, verdict: 'ok' };
   return { digit: null, verdict: 'blank' };
@@ -219,13 +271,27 @@ export interface ChoiceReading {
 }
 
 /** Verdict of one objective item from its bubbles' measures. */
-export function judgeChoice(options: string[], measures: BubbleMeasure[]): Pick<ChoiceReading, 'marked' | 'verdict' | 'confidence' | 'needsReview'> {
+export function judgeChoice(
+  options: string[],
+  measures: BubbleMeasure[],
+): Pick<ChoiceReading, 'marked' | 'verdict' | 'confidence' | 'needsReview'> {
   const states = measures.map(classifyBubble);
   const marked = options.filter((_, o) => states[o].state === 'marked').join('');
   const confidence = states.length ? Math.min(...states.map((s) => s.confidence)) : 1;
   const ambiguous = states.some((s) => s.state === 'unsure');
-  const verdict: ChoiceVerdict = ambiguous ? 'ambiguous' : marked.length === 0 ? 'blank' : marked.length === 1 ? 'single' : 'multiple';
-  return { marked, verdict, confidence: Math.round(confidence * 1000) / 1000, needsReview: ambiguous || confidence < REVIEW_BELOW };
+  const verdict: ChoiceVerdict = ambiguous
+    ? 'ambiguous'
+    : marked.length === 0
+      ? 'blank'
+      : marked.length === 1
+        ? 'single'
+        : 'multiple';
+  return {
+    marked,
+    verdict,
+    confidence: Math.round(confidence * 1000) / 1000,
+    needsReview: ambiguous || confidence < REVIEW_BELOW,
+  };
 }
 
 /** Per objective item: which options are marked, the verdict and its confidence. */
@@ -233,6 +299,12 @@ export function readChoices(img: GrayImage, t: Affine, blocks: ObjectiveBlock[])
   return blocks.map((b) => {
     const measures = b.bubbles.map((c) => bubbleMeasure(img, t, c));
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
-    return { itemId: b.itemId, ...judgeChoice(b.options, measures), fills: measures.map((m) => r3(m.fill)), inks: measures.map((m) => r3(m.ink)), cores: measures.map((m) => r3(m.core)) };
+    return {
+      itemId: b.itemId,
+      ...judgeChoice(b.options, measures),
+      fills: measures.map((m) => r3(m.fill)),
+      inks: measures.map((m) => r3(m.ink)),
+      cores: measures.map((m) => r3(m.core)),
+    };
   });
 }

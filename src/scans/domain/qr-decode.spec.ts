@@ -13,7 +13,12 @@ const ids = (rng: () => number, personalised: boolean) => ({
 
 /** Module positions (row-major index) of each of the 70 codewords, in the symbol's zigzag order (as ISO 18004 places them). */
 function codewordModules(): number[][] {
-  const fn = (r: number, c: number) => (r <= 8 && (c <= 8 || c >= 21)) || (r >= 21 && c <= 8) || r === 6 || c === 6 || (r >= 20 && r <= 24 && c >= 20 && c <= 24);
+  const fn = (r: number, c: number) =>
+    (r <= 8 && (c <= 8 || c >= 21)) ||
+    (r >= 21 && c <= 8) ||
+    r === 6 ||
+    c === 6 ||
+    (r >= 20 && r <= 24 && c >= 20 && c <= 24);
   const order: number[] = [];
   let up = true;
   for (let c = 28; c > 0; c -= 2) {
@@ -37,7 +42,12 @@ describe('decodeQrV3M (version 3, level M module matrices)', () => {
   });
 
   it('reads numeric, alphanumeric and byte segments', () => {
-    for (const text of ['0123456789012345678901234567', 'HELLO WORLD 2025 $%*+-./:', 'TK1|12|34|5', 'mixed Case ~ text 12345678 ABC']) {
+    for (const text of [
+      '0123456789012345678901234567',
+      'HELLO WORLD 2025 $%*+-./:',
+      'TK1|12|34|5',
+      'mixed Case ~ text 12345678 ABC',
+    ]) {
       expect(decodeQrV3M(qrModules(text).data)).toBe(text);
     }
   });
@@ -71,7 +81,8 @@ describe('decodeQrV3M (version 3, level M module matrices)', () => {
       else expect(got).toBe(text); // a spoilt codeword can come out intact by chance
     }
     expect(nulls).toBeGreaterThan(350);
-    for (let n = 0; n < 200; n++) expect(decodeQrV3M(Uint8Array.from({ length: 841 }, () => (rng() < 0.5 ? 1 : 0)))).toBeNull();
+    for (let n = 0; n < 200; n++)
+      expect(decodeQrV3M(Uint8Array.from({ length: 841 }, () => (rng() < 0.5 ? 1 : 0)))).toBeNull();
   });
 
   it('reads through a few wrong format-information modules, and refuses other levels and sizes', () => {

@@ -89,7 +89,10 @@ function isFunction(r: number, c: number): boolean {
 }
 
 /** The 70 codewords in the order of the symbol's zigzag (pairs of columns from the right, up then down). */
-function readCodewords(dark: (row: number, col: number) => number, mask: (r: number, c: number) => boolean): Uint8Array | null {
+function readCodewords(
+  dark: (row: number, col: number) => number,
+  mask: (r: number, c: number) => boolean,
+): Uint8Array | null {
   const out = new Uint8Array(TOTAL_CODEWORDS);
   let n = 0;
   let byte = 0;

@@ -120,7 +120,8 @@ function finderCore(img: GrayImage, p: Point, m: number, threshold: number): Poi
 export function sampleQrModules(img: GrayImage, t: Affine, box: Box): Uint8Array | null {
   const m = QR_MODULE_PT * affineScale(t);
   if (m < MIN_MODULE_PX) return null;
-  const at = (col: number, row: number) => applyAffine(t, box.x + (col + 0.5) * QR_MODULE_PT, box.y + (row + 0.5) * QR_MODULE_PT);
+  const at = (col: number, row: number) =>
+    applyAffine(t, box.x + (col + 0.5) * QR_MODULE_PT, box.y + (row + 0.5) * QR_MODULE_PT);
   // ink and paper levels from the symbol's area (about half its modules are dark)
   const corners = [at(-0.5, -0.5), at(N - 0.5, -0.5), at(-0.5, N - 0.5), at(N - 0.5, N - 0.5)];
   const x0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c.x))));
@@ -160,7 +161,10 @@ export function sampleQrModules(img: GrayImage, t: Affine, box: Box): Uint8Array
   if (Math.abs(lu / m - 1) > 0.12 || Math.abs(lv / m - 1) > 0.12) return null;
   if (Math.abs(u.x * v.x + u.y * v.y) / (lu * lv) > 0.1) return null;
   if ((u.x * ex.x + u.y * ex.y) / (lu * Math.hypot(ex.x, ex.y)) < 0.97) return null;
-  const grid = (col: number, row: number): Point => ({ x: f0.x + (col - FINDER_LO) * u.x + (row - FINDER_LO) * v.x, y: f0.y + (col - FINDER_LO) * u.y + (row - FINDER_LO) * v.y });
+  const grid = (col: number, row: number): Point => ({
+    x: f0.x + (col - FINDER_LO) * u.x + (row - FINDER_LO) * v.x,
+    y: f0.y + (col - FINDER_LO) * u.y + (row - FINDER_LO) * v.y,
+  });
   // the alignment pattern's dark centre module: where the three finders' parallelogram misses it is perspective
   const expected = grid(ALIGN, ALIGN);
   const dot = blobNear(img, expected, threshold, 0.8 * m, 1.6 * m);

@@ -1,9 +1,15 @@
 import { buildSheetLayout, type LayoutItem, type PageLayout, type SheetLayout } from '../../sheets/domain/layout.js';
-import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage } from '../../sheets/domain/synthetic-scan.js';
+import {
+  mulberry32,
+  NO_DISTORTION,
+  randomDistortion,
+  renderSyntheticPage,
+} from '../../sheets/domain/synthetic-scan.js';
 import { findFiducials } from './align.js';
 import type { GrayImage } from './gray-image.js';
 import { readPage, type SheetFrame } from './read-page.js';
 
+// prettier-ignore
 const ITEMS: LayoutItem[] = [
   ...Array.from({ length: 6 }, (_, n) => ({ id: 11 + n, label: String(n + 1), type: 'single_choice' as const, maxScore: 3, optionCount: 4, boxHeightMm: 0 })),
   { id: 17, label: '7', type: 'multiple_choice', maxScore: 5, optionCount: 5, boxHeightMm: 0 },
@@ -11,32 +17,56 @@ const ITEMS: LayoutItem[] = [
   { id: 19, label: '9', type: 'subjective', maxScore: 10, optionCount: 0, boxHeightMm: 80 },
   { id: 20, label: '10', type: 'subjective', maxScore: 12, optionCount: 0, boxHeightMm: 90 },
 ];
-const LAYOUT: SheetLayout = buildSheetLayout({ examId: 3, paperId: 42, title: '数学', subject: '数学', examNoDigits: 8, items: ITEMS });
-const FRAME: SheetFrame = { page: LAYOUT.page, fiducials: LAYOUT.pages[0].fiducials, pageCodeCells: LAYOUT.pages[0].pageCode.cells };
-const resolve = (paperId: number, pageNo: number): PageLayout | null => (paperId === 42 ? LAYOUT.pages.find((p) => p.pageNo === pageNo) ?? null : null);
+const LAYOUT: SheetLayout = buildSheetLayout({
+  examId: 3,
+  paperId: 42,
+  title: '数学',
+  subject: '数学',
+  examNoDigits: 8,
+  items: ITEMS,
+});
+const FRAME: SheetFrame = {
+  page: LAYOUT.page,
+  fiducials: LAYOUT.pages[0].fiducials,
+  pageCodeCells: LAYOUT.pages[0].pageCode.cells,
+};
+const resolve = (paperId: number, pageNo: number): PageLayout | null =>
+  paperId === 42 ? (LAYOUT.pages.find((p) => p.pageNo === pageNo) ?? null) : null;
 
 const CHOICES = { 11: 'A', 12: 'B', 13: '', 14: 'D', 15: 'C', 16: 'A', 17: 'ACE', 18: 'F' };
 
-function scan(examNo: string, seed: number, opts: { dpi?: number; slight?: boolean; layout?: SheetLayout; pageNo?: number } = {}): GrayImage {
+function scan(
+  examNo: string,
+  seed: number,
+  opts: { dpi?: number; slight?: boolean; layout?: SheetLayout; pageNo?: number } = {},
+): GrayImage {
   const rng = mulberry32(seed);
-  return renderSyntheticPage(opts.layout ?? LAYOUT, opts.pageNo ?? 1, { examNo, choices: CHOICES, subjective: {} }, {
-    dpi: opts.dpi ?? 150,
-    distortion: opts.slight === false ? NO_DISTORTION : randomDistortion(rng),
-    seed,
-  });
+  return renderSyntheticPage(
+    opts.layout ?? LAYOUT,
+    opts.pageNo ?? 1,
+    { examNo, choices: CHOICES, subjective: {} },
+    {
+      dpi: opts.dpi ?? 150,
+      distortion: opts.slight === false ? NO_DISTORTION : randomDistortion(rng),
+      seed,
+    },
+  );
 }
 
 describe('readPage on synthetic scans', () => {
-  it.each([1, 2, 3, 4, 5])('reads page code, exam number and every choice of a slightly distorted page (seed %i)', (seed) => {
-    const r = readPage(scan('20240123', seed), FRAME, resolve);
-    if (!r.ok) throw new Error(`${r.code}: ${r.reason}`);
-    expect([r.paperId, r.pageNo, r.alignment.upsideDown]).toEqual([42, 1, false]);
-    expect(r.alignment.rmsPx).toBeLessThan(1);
-    expect(r.examNo?.examNo).toBe('20240123');
-    expect(Object.fromEntries(r.choices.map((c) => [c.itemId, c.marked]))).toEqual(CHOICES);
-    expect(r.choices.find((c) => c.itemId === 13)?.verdict).toBe('blank');
-    expect(r.choices.find((c) => c.itemId === 17)?.verdict).toBe('multiple');
-  });
+  it.each([1, 2, 3, 4, 5])(
+    'reads page code, exam number and every choice of a slightly distorted page (seed %i)',
+    (seed) => {
+      const r = readPage(scan('20240123', seed), FRAME, resolve);
+      if (!r.ok) throw new Error(`${r.code}: ${r.reason}`);
+      expect([r.paperId, r.pageNo, r.alignment.upsideDown]).toEqual([42, 1, false]);
+      expect(r.alignment.rmsPx).toBeLessThan(1);
+      expect(r.examNo?.examNo).toBe('20240123');
+      expect(Object.fromEntries(r.choices.map((c) => [c.itemId, c.marked]))).toEqual(CHOICES);
+      expect(r.choices.find((c) => c.itemId === 13)?.verdict).toBe('blank');
+      expect(r.choices.find((c) => c.itemId === 17)?.verdict).toBe('multiple');
+    },
+  );
 
   it('reads at 100 dpi too', () => {
     const r = readPage(scan('99887766', 9, { dpi: 100 }), FRAME, resolve);
@@ -63,12 +93,29 @@ describe('readPage on synthetic scans', () => {
 
   it('names the column of an incompletely filled exam number and never guesses it', () => {
     const r = readPage(scan('2024 123', 8), FRAME, resolve);
-    expect(r).toMatchObject({ ok: false, code: 'EXAMNO_BLANK', reason: '考号填涂不完整（第5位）', examNoPartial: '2024?123', paperId: 42, pageNo: 1 });
+    expect(r).toMatchObject({
+      ok: false,
+      code: 'EXAMNO_BLANK',
+      reason: '考号填涂不完整（第5位）',
+      examNoPartial: '2024?123',
+      paperId: 42,
+      pageNo: 1,
+    });
   });
 
   it('turns away a sheet of another exam, a blank page, a landscape and a tiny image', () => {
-    const other = buildSheetLayout({ examId: 4, paperId: 77, title: '语文', subject: '语文', examNoDigits: 8, items: ITEMS });
-    expect(readPage(scan('20240123', 10, { layout: other }), FRAME, resolve)).toMatchObject({ ok: false, code: 'PAPER_NOT_IN_EXAM' });
+    const other = buildSheetLayout({
+      examId: 4,
+      paperId: 77,
+      title: '语文',
+      subject: '语文',
+      examNoDigits: 8,
+      items: ITEMS,
+    });
+    expect(readPage(scan('20240123', 10, { layout: other }), FRAME, resolve)).toMatchObject({
+      ok: false,
+      code: 'PAPER_NOT_IN_EXAM',
+    });
     const white: GrayImage = { width: 1240, height: 1754, data: new Uint8Array(1240 * 1754).fill(240) };
     // A blank page (the back of a sheet scanned duplex) is recognised as such and skipped, not an exception.
     expect(readPage(white, FRAME, resolve)).toMatchObject({ ok: false, code: 'BLANK_PAGE' });
@@ -84,9 +131,19 @@ describe('readPage on synthetic scans', () => {
     // A page with some marks but no fiducials is still an exception.
     const smudged: GrayImage = { width: 1240, height: 1754, data: white.data.slice() };
     for (let j = 600; j < 900; j++) smudged.data.fill(30, j * 1240 + 300, j * 1240 + 900);
-    expect(readPage(smudged, FRAME, resolve)).toMatchObject({ ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: expect.stringContaining('找不到定位点') });
-    expect(readPage({ width: 1754, height: 1240, data: white.data }, FRAME, resolve)).toMatchObject({ ok: false, code: 'IMAGE_ORIENTATION' });
-    expect(readPage({ width: 400, height: 566, data: new Uint8Array(400 * 566) }, FRAME, resolve)).toMatchObject({ ok: false, code: 'LOW_RESOLUTION' });
+    expect(readPage(smudged, FRAME, resolve)).toMatchObject({
+      ok: false,
+      code: 'FIDUCIALS_NOT_FOUND',
+      reason: expect.stringContaining('找不到定位点'),
+    });
+    expect(readPage({ width: 1754, height: 1240, data: white.data }, FRAME, resolve)).toMatchObject({
+      ok: false,
+      code: 'IMAGE_ORIENTATION',
+    });
+    expect(readPage({ width: 400, height: 566, data: new Uint8Array(400 * 566) }, FRAME, resolve)).toMatchObject({
+      ok: false,
+      code: 'LOW_RESOLUTION',
+    });
   });
 
   it('does not read a page whose page-code cells have been scribbled over', () => {
@@ -96,6 +153,10 @@ describe('readPage on synthetic scans', () => {
     for (const c of LAYOUT.pages[0].pageCode.cells)
       for (let j = Math.floor(c.y * k); j < Math.ceil((c.y + c.h) * k); j++)
         for (let i = Math.floor(c.x * k); i < Math.ceil((c.x + c.w) * k); i++) img.data[j * img.width + i] = 150;
-    expect(readPage(img, FRAME, resolve)).toMatchObject({ ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码' });
+    expect(readPage(img, FRAME, resolve)).toMatchObject({
+      ok: false,
+      code: 'PAGE_CODE_UNREADABLE',
+      reason: '无法识别页码',
+    });
   });
 });

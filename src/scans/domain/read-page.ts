@@ -2,10 +2,26 @@
 import type { Box, PageLayout, SheetLayout } from '../../sheets/domain/layout.js';
 import { decodePageCode } from '../../sheets/domain/layout.js';
 import { parsePageQr } from '../../sheets/domain/page-qr.js';
-import { describeTransform, fiducialsSymmetric, findFiducials, findFiducialsWide, fitTransform, MAX_ROTATION_DEG, turnedHalf, type FiducialSpec } from './align.js';
+import {
+  describeTransform,
+  fiducialsSymmetric,
+  findFiducials,
+  findFiducialsWide,
+  fitTransform,
+  MAX_ROTATION_DEG,
+  turnedHalf,
+  type FiducialSpec,
+} from './align.js';
 import { histogramPercentile, rotateQuarter, type Affine, type GrayImage, type Point } from './gray-image.js';
 import { readQrGrid } from './qr-sample.js';
-import { examNumberProblemText, readChoices, readExamNumber, readPageCode, type ChoiceReading, type ExamNumberReading } from './omr.js';
+import {
+  examNumberProblemText,
+  readChoices,
+  readExamNumber,
+  readPageCode,
+  type ChoiceReading,
+  type ExamNumberReading,
+} from './omr.js';
 
 /** What every sheet of a paper size shares, whatever the paper: the fiducials, the page-code cells and the QR box. */
 export interface SheetFrame {
@@ -18,7 +34,12 @@ export interface SheetFrame {
 
 export function sheetFrame(layout: SheetLayout): SheetFrame {
   const first = layout.pages[0];
-  return { page: layout.page, fiducials: first.fiducials, pageCodeCells: first.pageCode.cells, ...(first.qr ? { qr: first.qr } : {}) };
+  return {
+    page: layout.page,
+    fiducials: first.fiducials,
+    pageCodeCells: first.pageCode.cells,
+    ...(first.qr ? { qr: first.qr } : {}),
+  };
 }
 
 const landscape = (s: { width: number; height: number }) => s.width > s.height * 1.05;
@@ -115,10 +136,19 @@ export function readPage(
   opts: { readQr?: QrReader; examId?: number } = {},
 ): PageReading {
   if (landscape(img) !== landscape(frame.page)) {
-    return { ok: false, code: 'IMAGE_ORIENTATION', reason: landscape(frame.page) ? '图片为纵向，请按横向 A3 重新扫描' : '图片为横向，请按纵向 A4 重新扫描' };
+    return {
+      ok: false,
+      code: 'IMAGE_ORIENTATION',
+      reason: landscape(frame.page) ? '图片为纵向，请按横向 A3 重新扫描' : '图片为横向，请按纵向 A4 重新扫描',
+    };
   }
   const k = img.width / frame.page.width;
-  if (k * 72 < MIN_DPI) return { ok: false, code: 'LOW_RESOLUTION', reason: `图片分辨率过低（约 ${Math.round(k * 72)} dpi，至少需要 ${MIN_DPI} dpi）` };
+  if (k * 72 < MIN_DPI)
+    return {
+      ok: false,
+      code: 'LOW_RESOLUTION',
+      reason: `图片分辨率过低（约 ${Math.round(k * 72)} dpi，至少需要 ${MIN_DPI} dpi）`,
+    };
 
   // A blank page (the back of a duplex scan) is told only where the page does not read: one that reads has fiducials, a
   // page code and bubbles, far above isBlankPage's threshold, so looking at every page first was work thrown away
@@ -147,11 +177,21 @@ function readAligned(
   blank: () => boolean,
 ): PageReading {
   const fitOf = (found: (Point | null)[]) => {
-    const pairs = found.map((p, n) => ({ from: { x: frame.fiducials[n].cx, y: frame.fiducials[n].cy }, to: p })).filter((q): q is { from: Point; to: Point } => q.to !== null);
+    const pairs = found
+      .map((p, n) => ({ from: { x: frame.fiducials[n].cx, y: frame.fiducials[n].cy }, to: p }))
+      .filter((q): q is { from: Point; to: Point } => q.to !== null);
     if (pairs.length < 3) return { pairs, fit: null, shape: null, good: false };
-    const fit = fitTransform(pairs.map((q) => q.from), pairs.map((q) => q.to));
+    const fit = fitTransform(
+      pairs.map((q) => q.from),
+      pairs.map((q) => q.to),
+    );
     const shape = describeTransform(fit.transform);
-    const good = fit.maxPx <= MAX_RESIDUAL_PT * shape.scale && shape.anisotropy <= 0.05 && shape.shear <= 0.05 && Math.abs(shape.rotationDeg) <= MAX_ROTATION_DEG && Math.abs(shape.scale / k - 1) <= 0.35;
+    const good =
+      fit.maxPx <= MAX_RESIDUAL_PT * shape.scale &&
+      shape.anisotropy <= 0.05 &&
+      shape.shear <= 0.05 &&
+      Math.abs(shape.rotationDeg) <= MAX_ROTATION_DEG &&
+      Math.abs(shape.scale / k - 1) <= 0.35;
     return { pairs, fit, shape, good };
   };
   // Near the printed places first (fast, the usual case); a page turned or shifted further is searched for widely.
@@ -162,14 +202,38 @@ function readAligned(
     if (wide.good && (!found.good || wide.pairs.length > found.pairs.length)) found = wide;
   }
   const { pairs, fit, shape } = found;
-  if (!fit || !shape) return { ok: false, code: 'FIDUCIALS_NOT_FOUND', reason: `找不到定位点（只找到 ${pairs.length} 个，需要至少 3 个）` };
-  const base: Alignment = { transform: fit.transform, rmsPx: fit.rmsPx, maxPx: fit.maxPx, fiducialsFound: pairs.length, scale: shape.scale, rotationDeg: shape.rotationDeg, upsideDown: false };
+  if (!fit || !shape)
+    return {
+      ok: false,
+      code: 'FIDUCIALS_NOT_FOUND',
+      reason: `找不到定位点（只找到 ${pairs.length} 个，需要至少 3 个）`,
+    };
+  const base: Alignment = {
+    transform: fit.transform,
+    rmsPx: fit.rmsPx,
+    maxPx: fit.maxPx,
+    fiducialsFound: pairs.length,
+    scale: shape.scale,
+    rotationDeg: shape.rotationDeg,
+    upsideDown: false,
+  };
   if (!found.good) {
-    return { ok: false, code: 'ALIGNMENT_POOR', reason: '定位点位置异常：图片可能变形、歪斜过大或不完整', alignment: base };
+    return {
+      ok: false,
+      code: 'ALIGNMENT_POOR',
+      reason: '定位点位置异常：图片可能变形、歪斜过大或不完整',
+      alignment: base,
+    };
   }
 
   let attempts: Alignment[] = [base];
-  if (fiducialsSymmetric(frame.fiducials, frame.page)) attempts.push({ ...base, transform: turnedHalf(base.transform, frame.page), rotationDeg: base.rotationDeg + 180, upsideDown: true });
+  if (fiducialsSymmetric(frame.fiducials, frame.page))
+    attempts.push({
+      ...base,
+      transform: turnedHalf(base.transform, frame.page),
+      rotationDeg: base.rotationDeg + 180,
+      upsideDown: true,
+    });
   // The QR code's module grid read where each attempt puts it (cheap), until one reads: that way goes first, so an
   // upside-down page does not send the general reader searching the empty corner the upright attempt points at.
   const qrBox = opts.readQr ? frame.qr : undefined;
@@ -185,7 +249,10 @@ function readAligned(
   let certainButForeign: string | null = null;
   for (const alignment of attempts) {
     // The QR code first (error-corrected, carries the student on a personalised sheet); the bubble code as fallback.
-    const qr = qrBox && opts.readQr ? parsePageQr(gridTexts.get(alignment) ?? opts.readQr(img, alignment.transform, qrBox)) : null;
+    const qr =
+      qrBox && opts.readQr
+        ? parsePageQr(gridTexts.get(alignment) ?? opts.readQr(img, alignment.transform, qrBox))
+        : null;
     let paperId: number;
     let pageNo: number;
     if (qr) {
@@ -209,13 +276,43 @@ function readAligned(
     // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
     if (examNo && studentId !== null && examNo.columns.every((c) => c.verdict === 'blank')) examNo = null;
     if (examNo?.problem) {
-      const code = examNo.problem.verdict === 'blank' ? 'EXAMNO_BLANK' : examNo.problem.verdict === 'multiple' ? 'EXAMNO_MULTIPLE' : 'EXAMNO_AMBIGUOUS';
-      return { ok: false, code, reason: examNumberProblemText(examNo.problem), alignment, paperId, pageNo, examNoPartial: examNo.partial, studentId, pageCodeSource: qr ? 'qr' : 'bubbles' };
+      const code =
+        examNo.problem.verdict === 'blank'
+          ? 'EXAMNO_BLANK'
+          : examNo.problem.verdict === 'multiple'
+            ? 'EXAMNO_MULTIPLE'
+            : 'EXAMNO_AMBIGUOUS';
+      return {
+        ok: false,
+        code,
+        reason: examNumberProblemText(examNo.problem),
+        alignment,
+        paperId,
+        pageNo,
+        examNoPartial: examNo.partial,
+        studentId,
+        pageCodeSource: qr ? 'qr' : 'bubbles',
+      };
     }
-    return { ok: true, alignment, paperId, pageNo, page, examNo, studentId, pageCodeSource: qr ? 'qr' : 'bubbles', choices: readChoices(img, alignment.transform, page.objective) };
+    return {
+      ok: true,
+      alignment,
+      paperId,
+      pageNo,
+      page,
+      examNo,
+      studentId,
+      pageCodeSource: qr ? 'qr' : 'bubbles',
+      choices: readChoices(img, alignment.transform, page.objective),
+    };
   }
   if (certainButForeign !== null) {
-    return { ok: false, code: 'PAPER_NOT_IN_EXAM', reason: `答题卡不属于本次考试（页码 ${certainButForeign}）`, alignment: base };
+    return {
+      ok: false,
+      code: 'PAPER_NOT_IN_EXAM',
+      reason: `答题卡不属于本次考试（页码 ${certainButForeign}）`,
+      alignment: base,
+    };
   }
   return { ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码', alignment: base };
 }

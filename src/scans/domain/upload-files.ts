@@ -20,7 +20,13 @@ const IMAGE_NAME = /\.(png|jpe?g|tiff?)$/i;
 /** Why a ZIP entry is not taken as a page image, or null if it should be tried. Folders and system litter are ignored silently (''). */
 export function zipEntrySkipReason(name: string, uncompressedSize: number, maxBytes: number): string | null {
   const base = name.split('/').pop() ?? name;
-  if (name.endsWith('/') || name.startsWith('__MACOSX/') || base.startsWith('.') || /^(thumbs\.db|desktop\.ini)$/i.test(base)) return '';
+  if (
+    name.endsWith('/') ||
+    name.startsWith('__MACOSX/') ||
+    base.startsWith('.') ||
+    /^(thumbs\.db|desktop\.ini)$/i.test(base)
+  )
+    return '';
   if (!IMAGE_NAME.test(base)) return '不是图片文件（仅支持 PNG、JPEG、TIFF）';
   if (uncompressedSize > maxBytes) return `图片过大（单张最多 ${Math.round(maxBytes / 1024 / 1024)} MB）`;
   return null;

@@ -116,7 +116,8 @@ export const MAX_BOX_MM = Math.floor((A4.height - BOTTOM_MARGIN - CONTENT_TOP) /
 
 /** 24-bit page code: paper id in the high 20 bits, page number (1–15) in the low 4. */
 export function encodePageCode(paperId: number, pageNo: number): number {
-  if (paperId < 1 || paperId >= 1 << 20 || pageNo < 1 || pageNo > 15) throw new Error(`page code out of range: paper ${paperId}, page ${pageNo}`);
+  if (paperId < 1 || paperId >= 1 << 20 || pageNo < 1 || pageNo > 15)
+    throw new Error(`page code out of range: paper ${paperId}, page ${pageNo}`);
   return paperId * 16 + pageNo;
 }
 export function decodePageCode(value: number): { paperId: number; pageNo: number } {
@@ -183,7 +184,15 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
   const pages: PageLayout[] = [];
   const newPage = (): PageLayout => {
     const pageNo = pages.length + 1;
-    const p: PageLayout = { pageNo, fiducials: fiducials(size), pageCode: pageCodeCells(encodePageCode(input.paperId, pageNo), size.width), qr: qrBox(), examNo: null, objective: [], subjective: [] };
+    const p: PageLayout = {
+      pageNo,
+      fiducials: fiducials(size),
+      pageCode: pageCodeCells(encodePageCode(input.paperId, pageNo), size.width),
+      qr: qrBox(),
+      examNo: null,
+      objective: [],
+      subjective: [],
+    };
     pages.push(p);
     return p;
   };
@@ -204,7 +213,8 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
   const objective = input.items.filter((i) => isObjective(i.type));
   if (objective.length) {
     for (const item of objective) {
-      if (item.type !== 'true_false' && (item.optionCount < 2 || item.optionCount > 8)) throw new Error(`第${item.label}题选项个数应在 2–8 之间`);
+      if (item.type !== 'true_false' && (item.optionCount < 2 || item.optionCount > 8))
+        throw new Error(`第${item.label}题选项个数应在 2–8 之间`);
     }
     y += 14; // block title
     // Four columns fit up to five options (A–E); items with more options get three wider columns.
@@ -219,7 +229,12 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
       const x = columns[0].x + c * colWidth + 30;
       const cy = y + row * rowH + rowH / 2;
       const options = optionLetters(item);
-      page.objective.push({ itemId: item.id, label: item.label, options, bubbles: options.map((_, o) => ({ cx: x + o * 19, cy, r: BUBBLE_R })) });
+      page.objective.push({
+        itemId: item.id,
+        label: item.label,
+        options,
+        bubbles: options.map((_, o) => ({ cx: x + o * 19, cy, r: BUBBLE_R })),
+      });
     });
     y += rows * rowH + 16;
   }
@@ -237,9 +252,25 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
       }
       y = CONTENT_TOP;
     }
-    page.subjective.push({ itemId: item.id, label: item.label, maxScore: item.maxScore, box: { x: columns[col].x, y, w: columns[col].w, h } });
+    page.subjective.push({
+      itemId: item.id,
+      label: item.label,
+      maxScore: item.maxScore,
+      box: { x: columns[col].x, y, w: columns[col].w, h },
+    });
     y += h + 10;
   }
 
-  return { version: 2, examId: input.examId, paperId: input.paperId, title: input.title, subject: input.subject, paperSize, page: { ...size }, columns, examNoDigits: input.examNoDigits, pages };
+  return {
+    version: 2,
+    examId: input.examId,
+    paperId: input.paperId,
+    title: input.title,
+    subject: input.subject,
+    paperSize,
+    page: { ...size },
+    columns,
+    examNoDigits: input.examNoDigits,
+    pages,
+  };
 }

@@ -11,7 +11,18 @@ describe('page QR text', () => {
   });
 
   it('ignores any other QR text', () => {
-    for (const t of ['', 'https://example.org', 'TK2|1|2|3', 'TK1|1|2', 'TK1|1|2|3|4|5', 'TK1|0|2|3', 'TK1|01|2|3', 'TK1|a|2|3', 'TK1|1|2|3|']) expect(parsePageQr(t)).toBeNull();
+    for (const t of [
+      '',
+      'https://example.org',
+      'TK2|1|2|3',
+      'TK1|1|2',
+      'TK1|1|2|3|4|5',
+      'TK1|0|2|3',
+      'TK1|01|2|3',
+      'TK1|a|2|3',
+      'TK1|1|2|3|',
+    ])
+      expect(parsePageQr(t)).toBeNull();
     expect(parsePageQr(null)).toBeNull();
   });
 

@@ -30,7 +30,14 @@ function optionsOf(layout: SheetLayout, item: SyntheticItem): string[] {
     const block = p.objective.find((b) => b.itemId === item.id);
     if (block) return block.options;
   }
-  return optionLetters({ id: item.id, label: '', type: item.type, maxScore: item.maxScore, optionCount: item.optionCount, boxHeightMm: 0 });
+  return optionLetters({
+    id: item.id,
+    label: '',
+    type: item.type,
+    maxScore: item.maxScore,
+    optionCount: item.optionCount,
+    boxHeightMm: 0,
+  });
 }
 
 const normalise = (s: string) => [...new Set(s.toUpperCase().replace(/[^A-Z]/g, ''))].sort().join('');

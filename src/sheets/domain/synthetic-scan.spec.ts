@@ -1,16 +1,41 @@
 import { buildSheetLayout, MM, type LayoutItem } from './layout.js';
 import { randomStudentAnswers, type SyntheticItem } from './synthetic-answers.js';
-import { cropGray, mulberry32, NO_DISTORTION, pagePointToPixel, randomDistortion, renderSyntheticPage, tallySquares, type GrayImage, type ScanDistortion } from './synthetic-scan.js';
+import {
+  cropGray,
+  mulberry32,
+  NO_DISTORTION,
+  pagePointToPixel,
+  randomDistortion,
+  renderSyntheticPage,
+  tallySquares,
+  type GrayImage,
+  type ScanDistortion,
+} from './synthetic-scan.js';
 import { readTallyScore } from './synthetic-tally.js';
 
+// prettier-ignore
 const paperItems: SyntheticItem[] = [
   ...Array.from({ length: 8 }, (_, k): SyntheticItem => ({ id: k + 1, type: k === 6 ? 'multiple_choice' : k === 7 ? 'true_false' : 'single_choice', maxScore: 3, scoreStep: 1, answerKey: k === 6 ? 'ACD' : k === 7 ? 'T' : 'ABCD'[k % 4], optionCount: 4 })),
   { id: 9, type: 'subjective', maxScore: 10, scoreStep: 1, answerKey: null, optionCount: 0 },
   { id: 10, type: 'subjective', maxScore: 20, scoreStep: 0.5, answerKey: null, optionCount: 0 },
   { id: 11, type: 'fill_in', maxScore: 4, scoreStep: 2, answerKey: null, optionCount: 0 },
 ];
-const layoutItems: LayoutItem[] = paperItems.map((i) => ({ id: i.id, label: String(i.id), type: i.type, maxScore: i.maxScore, optionCount: i.optionCount, boxHeightMm: i.id === 11 ? 15 : 40 }));
-const layout = buildSheetLayout({ examId: 1, paperId: 9, title: '联考', subject: '数学', examNoDigits: 8, items: layoutItems });
+const layoutItems: LayoutItem[] = paperItems.map((i) => ({
+  id: i.id,
+  label: String(i.id),
+  type: i.type,
+  maxScore: i.maxScore,
+  optionCount: i.optionCount,
+  boxHeightMm: i.id === 11 ? 15 : 40,
+}));
+const layout = buildSheetLayout({
+  examId: 1,
+  paperId: 9,
+  title: '联考',
+  subject: '数学',
+  examNoDigits: 8,
+  items: layoutItems,
+});
 
 const px = (img: GrayImage, x: number, y: number) => img.data[Math.floor(y) * img.width + Math.floor(x)];
 /** Mean grey of a small square around a pixel coordinate. */
@@ -22,20 +47,36 @@ function meanAround(img: GrayImage, x: number, y: number, half = 2): number {
 }
 
 describe('renderSyntheticPage', () => {
-  const answers = { examNo: '20250317', choices: { 1: 'A', 2: '', 7: 'AC', 8: 'F' } as Record<number, string>, subjective: { 9: 7, 10: 12.5, 11: 4 } as Record<number, number> };
+  const answers = {
+    examNo: '20250317',
+    choices: { 1: 'A', 2: '', 7: 'AC', 8: 'F' } as Record<number, string>,
+    subjective: { 9: 7, 10: 12.5, 11: 4 } as Record<number, number>,
+  };
 
   // Speed is the benchmarks' business (bench:ingest renders 500+ pages), not a test's: no timing asserted here.
   it('is A4 at the dpi and deterministic for a seed', () => {
-    const a = renderSyntheticPage(layout, 1, answers, { dpi: 200, distortion: randomDistortion(mulberry32(1)), seed: 3 });
+    const a = renderSyntheticPage(layout, 1, answers, {
+      dpi: 200,
+      distortion: randomDistortion(mulberry32(1)),
+      seed: 3,
+    });
     expect([a.width, a.height, a.data.length]).toEqual([1654, 2339, 1654 * 2339]);
-    const b = renderSyntheticPage(layout, 1, answers, { dpi: 200, distortion: randomDistortion(mulberry32(1)), seed: 3 });
+    const b = renderSyntheticPage(layout, 1, answers, {
+      dpi: 200,
+      distortion: randomDistortion(mulberry32(1)),
+      seed: 3,
+    });
     expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);
     const c = renderSyntheticPage(layout, 1, answers, { dpi: 100, distortion: NO_DISTORTION, seed: 3 });
     expect([c.width, c.height]).toEqual([827, 1169]);
   });
 
   it('without distortion shows filled bubbles dark, empty ones light, fiducials and page-code bits black', () => {
-    const img = renderSyntheticPage(layout, 1, answers, { dpi: 200, distortion: { ...NO_DISTORTION, noise: 8 }, seed: 5 });
+    const img = renderSyntheticPage(layout, 1, answers, {
+      dpi: 200,
+      distortion: { ...NO_DISTORTION, noise: 8 },
+      seed: 5,
+    });
     const k = 200 / 72;
     const block = (id: number) => layout.pages[0].objective.find((o) => o.itemId === id)!;
     const at = (c: { cx: number; cy: number }) => meanAround(img, c.cx * k, c.cy * k);
@@ -45,10 +86,14 @@ describe('renderSyntheticPage', () => {
     expect(block(7).bubbles.map((b) => at(b) < 90)).toEqual([true, false, true, false]);
     expect(block(8).bubbles.map((b) => at(b) < 90)).toEqual([false, true]); // T, F → F
     // exam number 20250317: digit d filled in column d only
-    layout.pages[0].examNo!.forEach((col, d) => col.forEach((b, v) => expect([d, v, at(b) < 90]).toEqual([d, v, Number(answers.examNo[d]) === v])));
+    layout.pages[0].examNo!.forEach((col, d) =>
+      col.forEach((b, v) => expect([d, v, at(b) < 90]).toEqual([d, v, Number(answers.examNo[d]) === v])),
+    );
     for (const f of layout.pages[0].fiducials) expect(at({ cx: f.cx, cy: f.cy })).toBeLessThan(40);
     const code = layout.pages[0].pageCode;
-    const bits = code.cells.map((c) => (meanAround(img, (c.x + c.w / 2) * k, (c.y + c.h / 2) * k) < 100 ? '1' : '0')).join('');
+    const bits = code.cells
+      .map((c) => (meanAround(img, (c.x + c.w / 2) * k, (c.y + c.h / 2) * k) < 100 ? '1' : '0'))
+      .join('');
     expect(parseInt(bits, 2)).toBe(code.value);
   });
 
@@ -79,12 +124,18 @@ describe('score tally', () => {
     ].map(([x, y]) => pagePointToPixel(x, y, 200, d));
     const x0 = Math.min(...corners.map((c) => c.x)) - marginPx;
     const y0 = Math.min(...corners.map((c) => c.y)) - marginPx;
-    return cropGray(img, x0, y0, Math.max(...corners.map((c) => c.x)) + marginPx - x0, Math.max(...corners.map((c) => c.y)) + marginPx - y0);
+    return cropGray(
+      img,
+      x0,
+      y0,
+      Math.max(...corners.map((c) => c.x)) + marginPx - x0,
+      Math.max(...corners.map((c) => c.y)) + marginPx - y0,
+    );
   }
   const normalise = (img: GrayImage): GrayImage => {
     let lo = 255;
     let hi = 0;
-    for (const v of img.data) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    for (const v of img.data) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
     return { ...img, data: img.data.map((v) => Math.round(((v - lo) * 255) / Math.max(1, hi - lo))) };
   };
 
@@ -110,7 +161,12 @@ describe('score tally', () => {
         [7, 12.5, 4],
         [10, 20, 0],
       ]) {
-        const img = renderSyntheticPage(layout, 1, { examNo: '1', choices: {}, subjective: { 9: s9, 10: s10, 11: s11 } }, { dpi: 200, distortion: d, seed: s9 * 31 + s10, scoreSteps: { 9: 1, 10: 0.5, 11: 2 } });
+        const img = renderSyntheticPage(
+          layout,
+          1,
+          { examNo: '1', choices: {}, subjective: { 9: s9, 10: s10, 11: s11 } },
+          { dpi: 200, distortion: d, seed: s9 * 31 + s10, scoreSteps: { 9: 1, 10: 0.5, 11: 2 } },
+        );
         const page = (id: number) => layout.pages.find((p) => p.subjective.some((s) => s.itemId === id))!.pageNo;
         expect(page(9)).toBe(1);
         const read = (id: number, step: number) => {

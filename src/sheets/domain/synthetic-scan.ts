@@ -45,23 +45,41 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** A "slight" scanner distortion: by default ±1.5°, ±25 px, scale 0.99–1.01, noise SD 8. */
-export function randomDistortion(rng: () => number, max: { rotationDeg?: number; shiftPx?: number; scale?: number; noise?: number } = {}): ScanDistortion {
+export function randomDistortion(
+  rng: () => number,
+  max: { rotationDeg?: number; shiftPx?: number; scale?: number; noise?: number } = {},
+): ScanDistortion {
   const rot = max.rotationDeg ?? 1.5;
   const shift = max.shiftPx ?? 25;
   const scale = max.scale ?? 0.01;
   const sym = (m: number) => (rng() * 2 - 1) * m;
-  return { rotationDeg: sym(rot), shiftXPx: sym(shift), shiftYPx: sym(shift), scale: 1 + sym(scale), noise: max.noise ?? 8 };
+  return {
+    rotationDeg: sym(rot),
+    shiftXPx: sym(shift),
+    shiftYPx: sym(shift),
+    scale: 1 + sym(scale),
+    noise: max.noise ?? 8,
+  };
 }
 
 /** Where a page point lands in the synthetic image (continuous pixel coordinates), for tests that check positions. */
-export function pagePointToPixel(x: number, y: number, dpi: number, d: ScanDistortion, page: PageSize = A4): { x: number; y: number } {
+export function pagePointToPixel(
+  x: number,
+  y: number,
+  dpi: number,
+  d: ScanDistortion,
+  page: PageSize = A4,
+): { x: number; y: number } {
   const k = dpi / 72;
   const cx = (page.width * k) / 2;
   const cy = (page.height * k) / 2;
   const th = (d.rotationDeg * PI) / 180;
   const px = x * k - cx;
   const py = y * k - cy;
-  return { x: cx + d.scale * (cos(th) * px - sin(th) * py) + d.shiftXPx, y: cy + d.scale * (sin(th) * px + cos(th) * py) + d.shiftYPx };
+  return {
+    x: cx + d.scale * (cos(th) * px - sin(th) * py) + d.shiftXPx,
+    y: cy + d.scale * (sin(th) * px + cos(th) * py) + d.shiftYPx,
+  };
 }
 
 /** A rectangle of an image (clipped to it), as a new image. */
@@ -71,7 +89,8 @@ export function cropGray(img: GrayImage, x: number, y: number, w: number, h: num
   const x1 = min(img.width, ceil(x + w));
   const y1 = min(img.height, ceil(y + h));
   const out = new Uint8Array(max(0, x1 - x0) * max(0, y1 - y0));
-  for (let j = y0; j < y1; j++) out.set(img.data.subarray(j * img.width + x0, j * img.width + x1), (j - y0) * (x1 - x0));
+  for (let j = y0; j < y1; j++)
+    out.set(img.data.subarray(j * img.width + x0, j * img.width + x1), (j - y0) * (x1 - x0));
   return { width: max(0, x1 - x0), height: max(0, y1 - y0), data: out };
 }
 
@@ -87,7 +106,12 @@ export function tallySquares(box: Box, count: number): Box[] {
   for (let k = 0; k < count; k++) {
     const row = floor(k / perRow);
     const col = k % perRow;
-    out.push({ x: box.x + TALLY.inset + col * pitch, y: box.y + TALLY.inset + row * pitch, w: TALLY.side, h: TALLY.side });
+    out.push({
+      x: box.x + TALLY.inset + col * pitch,
+      y: box.y + TALLY.inset + row * pitch,
+      w: TALLY.side,
+      h: TALLY.side,
+    });
   }
   return out;
 }
@@ -159,16 +183,32 @@ class Canvas {
   forward(x: number, y: number): [number, number] {
     const px = x * this.k - this.cx;
     const py = y * this.k - this.cy;
-    return [this.cx + this.s * (this.cos * px - this.sin * py) + this.tx, this.cy + this.s * (this.sin * px + this.cos * py) + this.ty];
+    return [
+      this.cx + this.s * (this.cos * px - this.sin * py) + this.tx,
+      this.cy + this.s * (this.sin * px + this.cos * py) + this.ty,
+    ];
   }
 
   /**
    * Blends `ink` into every pixel the shape covers. The shape is given by its bounding box in page points and a
    * signed distance in points; coverage is anti-aliased over one pixel. `shade` may vary the ink per pixel.
    */
-  draw(bx0: number, by0: number, bx1: number, by1: number, sdf: Sdf, ink: number, shade?: (x: number, y: number) => number): void {
+  draw(
+    bx0: number,
+    by0: number,
+    bx1: number,
+    by1: number,
+    sdf: Sdf,
+    ink: number,
+    shade?: (x: number, y: number) => number,
+  ): void {
     const pad = 2 / this.k;
-    const corners = [this.forward(bx0 - pad, by0 - pad), this.forward(bx1 + pad, by0 - pad), this.forward(bx0 - pad, by1 + pad), this.forward(bx1 + pad, by1 + pad)];
+    const corners = [
+      this.forward(bx0 - pad, by0 - pad),
+      this.forward(bx1 + pad, by0 - pad),
+      this.forward(bx0 - pad, by1 + pad),
+      this.forward(bx1 + pad, by1 + pad),
+    ];
     const i0 = max(0, floor(min(...corners.map((c) => c[0]))));
     const i1 = min(this.w - 1, ceil(max(...corners.map((c) => c[0]))));
     const j0 = max(0, floor(min(...corners.map((c) => c[1]))));
@@ -197,15 +237,29 @@ class Canvas {
     const my = b.y + b.h / 2;
     const hw = b.w / 2;
     const hh = b.h / 2;
-    this.draw(b.x, b.y, b.x + b.w, b.y + b.h, (x, y) => {
-      const dx = abs(x - mx) - hw;
-      const dy = abs(y - my) - hh;
-      return dx > 0 || dy > 0 ? hypot(max(dx, 0), max(dy, 0)) : max(dx, dy);
-    }, ink);
+    this.draw(
+      b.x,
+      b.y,
+      b.x + b.w,
+      b.y + b.h,
+      (x, y) => {
+        const dx = abs(x - mx) - hw;
+        const dy = abs(y - my) - hh;
+        return dx > 0 || dy > 0 ? hypot(max(dx, 0), max(dy, 0)) : max(dx, dy);
+      },
+      ink,
+    );
   }
 
   ring(cx: number, cy: number, r: number, width: number, ink: number): void {
-    this.draw(cx - r - width, cy - r - width, cx + r + width, cy + r + width, (x, y) => abs(hypot(x - cx, y - cy) - r) - width / 2, ink);
+    this.draw(
+      cx - r - width,
+      cy - r - width,
+      cx + r + width,
+      cy + r + width,
+      (x, y) => abs(hypot(x - cx, y - cy) - r) - width / 2,
+      ink,
+    );
   }
 
   /** Outline of a box (a printed frame). */
@@ -223,10 +277,17 @@ class Canvas {
     const dy = y1 - y0;
     const len2 = dx * dx + dy * dy || 1e-9;
     const hw = width / 2;
-    this.draw(min(x0, x1) - hw, min(y0, y1) - hw, max(x0, x1) + hw, max(y0, y1) + hw, (x, y) => {
-      const t = max(0, min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
-      return hypot(x - x0 - t * dx, y - y0 - t * dy) - hw;
-    }, ink);
+    this.draw(
+      min(x0, x1) - hw,
+      min(y0, y1) - hw,
+      max(x0, x1) + hw,
+      max(y0, y1) + hw,
+      (x, y) => {
+        const t = max(0, min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
+        return hypot(x - x0 - t * dx, y - y0 - t * dy) - hw;
+      },
+      ink,
+    );
   }
 
   glyph(ch: string, cx: number, cy: number, height: number, ink: number): void {
@@ -236,7 +297,12 @@ class Canvas {
     const x0 = cx - 2.5 * cell;
     const y0 = cy - 3.5 * cell;
     rows.forEach((row, r) => {
-      for (let c = 0; c < 5; c++) if (row[c] === '1') this.rect({ x: x0 + c * cell + cell * 0.1, y: y0 + r * cell + cell * 0.1, w: cell * 0.8, h: cell * 0.8 }, ink);
+      for (let c = 0; c < 5; c++)
+        if (row[c] === '1')
+          this.rect(
+            { x: x0 + c * cell + cell * 0.1, y: y0 + r * cell + cell * 0.1, w: cell * 0.8, h: cell * 0.8 },
+            ink,
+          );
     });
   }
 
@@ -251,12 +317,20 @@ class Canvas {
     const p2 = rng() * 2 * PI;
     const base = 0.95 * r;
     const seed = floor(rng() * 1e9);
-    this.draw(cx - r * 1.1, cy - r * 1.1, cx + r * 1.1, cy + r * 1.1, (x, y) => {
-      const dx = x - cx - ox;
-      const dy = y - cy - oy;
-      const t = atan2(dy, dx);
-      return hypot(dx, dy) - base * (1 + a1 * sin(3 * t + p1) + a2 * sin(7 * t + p2));
-    }, ink, (x, y) => ink + (hash2(floor(x * 4), floor(y * 4), seed) - 0.5) * 24);
+    this.draw(
+      cx - r * 1.1,
+      cy - r * 1.1,
+      cx + r * 1.1,
+      cy + r * 1.1,
+      (x, y) => {
+        const dx = x - cx - ox;
+        const dy = y - cy - oy;
+        const t = atan2(dy, dx);
+        return hypot(dx, dy) - base * (1 + a1 * sin(3 * t + p1) + a2 * sin(7 * t + p2));
+      },
+      ink,
+      (x, y) => ink + (hash2(floor(x * 4), floor(y * 4), seed) - 0.5) * 24,
+    );
   }
 
   toImage(noise: number, rng: () => number): GrayImage {
@@ -309,11 +383,17 @@ function scribble(c: Canvas, region: Box, rng: () => number): void {
         const p0 = [ox + rng() * charW * 0.7, oy + rng() * lineH * 0.6];
         const p2 = [ox + rng() * charW * 0.7, oy + rng() * lineH * 0.6];
         if (hypot(p2[0] - p0[0], p2[1] - p0[1]) < 2 * MM) p2[0] = p0[0] + (p2[0] >= p0[0] ? 2 * MM : -2 * MM);
-        const p1 = [(p0[0] + p2[0]) / 2 + (rng() - 0.5) * charW * 0.6, (p0[1] + p2[1]) / 2 + (rng() - 0.5) * lineH * 0.4];
+        const p1 = [
+          (p0[0] + p2[0]) / 2 + (rng() - 0.5) * charW * 0.6,
+          (p0[1] + p2[1]) / 2 + (rng() - 0.5) * lineH * 0.4,
+        ];
         let prev = p0;
         for (let t = 1; t <= 5; t++) {
           const u = t / 5;
-          const q = [(1 - u) * (1 - u) * p0[0] + 2 * (1 - u) * u * p1[0] + u * u * p2[0], (1 - u) * (1 - u) * p0[1] + 2 * (1 - u) * u * p1[1] + u * u * p2[1]];
+          const q = [
+            (1 - u) * (1 - u) * p0[0] + 2 * (1 - u) * u * p1[0] + u * u * p2[0],
+            (1 - u) * (1 - u) * p0[1] + 2 * (1 - u) * u * p1[1] + u * u * p2[1],
+          ];
           c.segment(prev[0], prev[1], q[0], q[1], width, ink);
           prev = q;
         }
@@ -332,7 +412,13 @@ export function renderSyntheticPage(
   layout: SheetLayout,
   pageNo: number,
   answers: SyntheticSheetAnswers,
-  opts: { dpi: number; distortion: ScanDistortion; seed: number; scoreSteps?: Record<number, number>; qr?: { size: number; data: Uint8Array } },
+  opts: {
+    dpi: number;
+    distortion: ScanDistortion;
+    seed: number;
+    scoreSteps?: Record<number, number>;
+    qr?: { size: number; data: Uint8Array };
+  },
 ): GrayImage {
   const page = layout.pages.find((p) => p.pageNo === pageNo);
   if (!page) throw new Error(`layout has no page ${pageNo}`);
@@ -348,7 +434,9 @@ export function renderSyntheticPage(
   if (page.qr && opts.qr) {
     const m = page.qr.w / opts.qr.size;
     for (let r = 0; r < opts.qr.size; r++) {
-      for (let q = 0; q < opts.qr.size; q++) if (opts.qr.data[r * opts.qr.size + q]) c.rect({ x: page.qr.x + q * m, y: page.qr.y + r * m, w: m, h: m }, BLACK);
+      for (let q = 0; q < opts.qr.size; q++)
+        if (opts.qr.data[r * opts.qr.size + q])
+          c.rect({ x: page.qr.x + q * m, y: page.qr.y + r * m, w: m, h: m }, BLACK);
     }
   }
 
@@ -384,7 +472,11 @@ export function renderSyntheticPage(
     for (const sq of squares) c.rect(sq, TALLY_INK);
     // handwriting goes below the tally rows so the two never touch
     const tallyBottom = squares.length ? max(...squares.map((s) => s.y + s.h)) + TALLY.gap : box.y + TALLY.inset;
-    scribble(c, { x: box.x + TALLY.inset, y: tallyBottom, w: box.w - 2 * TALLY.inset, h: box.y + box.h - 3 * MM - tallyBottom }, rng);
+    scribble(
+      c,
+      { x: box.x + TALLY.inset, y: tallyBottom, w: box.w - 2 * TALLY.inset, h: box.y + box.h - 3 * MM - tallyBottom },
+      rng,
+    );
   }
 
   return c.toImage(opts.distortion.noise, rng);

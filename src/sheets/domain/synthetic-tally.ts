@@ -73,10 +73,11 @@ function solidCore(ink: Uint8Array, w: number, b: Blob): boolean {
   const y1 = b.maxY - Math.floor(bh / 4);
   let on = 0;
   let all = 0;
-  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
-    all++;
-    on += ink[y * w + x];
-  }
+  for (let y = y0; y <= y1; y++)
+    for (let x = x0; x <= x1; x++) {
+      all++;
+      on += ink[y * w + x];
+    }
   return on >= 0.95 * all;
 }
 

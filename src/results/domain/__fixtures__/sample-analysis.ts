@@ -15,18 +15,42 @@ const complete = (schoolId: number, i1: number, i2: number): StudentOutcome => (
   total: i1 + i2,
   itemScores: { 101: i1, 102: i2 },
 });
-const other = (schoolId: number, status: 'absent' | 'incomplete'): StudentOutcome => ({ studentId: nextId++, schoolId, status, total: null, itemScores: {} });
+const other = (schoolId: number, status: 'absent' | 'incomplete'): StudentOutcome => ({
+  studentId: nextId++,
+  schoolId,
+  status,
+  total: null,
+  itemScores: {},
+});
 
 export function sampleInput(): PaperAnalysisInput {
   const outcomes: StudentOutcome[] = [
     // L totals 30, 24, 24, 18, 15, 12 (sum 123, mean 20.5); item means 7.5 and 13
-    ...[[10, 20], [9, 15], [8, 16], [7, 11], [6, 9], [5, 7]].map(([a, b]) => complete(L, a, b)),
+    ...[
+      [10, 20],
+      [9, 15],
+      [8, 16],
+      [7, 11],
+      [6, 9],
+      [5, 7],
+    ].map(([a, b]) => complete(L, a, b)),
     other(L, 'absent'),
     // M totals 14, 17, 14, 9, 6, 12 (sum 72, mean 12); item means 4 and 8
-    ...[[4, 10], [5, 12], [6, 8], [3, 6], [2, 4], [4, 8]].map(([a, b]) => complete(M, a, b)),
+    ...[
+      [4, 10],
+      [5, 12],
+      [6, 8],
+      [3, 6],
+      [2, 4],
+      [4, 8],
+    ].map(([a, b]) => complete(M, a, b)),
     other(M, 'incomplete'),
     // S totals 15, 15, 15
-    ...[[5, 10], [5, 10], [5, 10]].map(([a, b]) => complete(S, a, b)),
+    ...[
+      [5, 10],
+      [5, 10],
+      [5, 10],
+    ].map(([a, b]) => complete(S, a, b)),
     // C totals 24 × 6
     ...Array.from({ length: 6 }, () => complete(C, 9, 15)),
   ];

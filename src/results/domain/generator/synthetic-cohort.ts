@@ -123,7 +123,12 @@ function makeItems(count: number, polyShare: number, rand: () => number, normal:
   return items;
 }
 
-function administer(items: SyntheticItem[], thetas: Float64Array, absent: Uint8Array, rand: () => number): SyntheticExam {
+function administer(
+  items: SyntheticItem[],
+  thetas: Float64Array,
+  absent: Uint8Array,
+  rand: () => number,
+): SyntheticExam {
   const n = thetas.length;
   const k = items.length;
   const scores = new Uint8Array(n * k);
@@ -195,7 +200,14 @@ export function generateCohort(opts: CohortOptions): SyntheticCohort {
       thetaNow[idx] = thetaPrior[idx] + sc.plantedVa + normal() * o.growthSd;
       absentPrior[idx] = rand() < o.absentRate ? 1 : 0;
       absentNow[idx] = rand() < o.absentRate ? 1 : 0;
-      students.push({ index: idx, school: sc.index, thetaPrior: thetaPrior[idx], thetaNow: thetaNow[idx], absentPrior: absentPrior[idx] === 1, absentNow: absentNow[idx] === 1 });
+      students.push({
+        index: idx,
+        school: sc.index,
+        thetaPrior: thetaPrior[idx],
+        thetaNow: thetaNow[idx],
+        absentPrior: absentPrior[idx] === 1,
+        absentNow: absentNow[idx] === 1,
+      });
     }
   }
   const prior = administer(makeItems(o.items, o.polytomousShare, rand, normal), thetaPrior, absentPrior, rand);
