@@ -10,11 +10,11 @@
 import { NestFactory } from '@nestjs/core';
 import { WorkerModule } from '../../src/app.module.js';
 import { analysePaper } from '../../src/results/domain/exam-analysis.js';
-import { generateCohort } from '../../src/results/domain/generator/synthetic-cohort.js';
+import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
 import { resolveOutcomes } from '../../src/results/domain/student-outcomes.js';
 import { longitudinal } from '../../src/results/domain/value-added.js';
 import { ResultsService } from '../../src/results/results.service.js';
-import { loadCohort } from '../../src/results/synthetic/cohort-loader.js';
+import { loadCohort } from '../support/synthetic/cohort-loader.js';
 import { createTestEnv } from '../support/test-env.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);

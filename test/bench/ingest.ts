@@ -21,7 +21,7 @@ import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.e
 import { defaultScanThreads, PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
-import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { seedScanExam } from '../integration/scans-fixtures.js';
 import { createUser } from '../support/fixtures.js';

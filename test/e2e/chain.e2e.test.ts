@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import sharp from 'sharp';
 import { createApiApp } from '../../src/app.factory.js';
-import { HttpClient, ApiError } from '../../src/demo/http-client.js';
+import { HttpClient, ApiError } from '../../tools/demo/http-client.js';
 import { OrgService } from '../../src/org/org.service.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
-import { readTallyScore } from '../../src/sheets/domain/synthetic-tally.js';
-import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { readTallyScore } from '../support/synthetic/synthetic-tally.js';
+import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 

@@ -24,8 +24,8 @@ import { ObjectiveResponse } from '../../src/scans/entities/objective-response.e
 import { OmrReview } from '../../src/scans/entities/omr-review.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
-import { mulberry32, NO_DISTORTION, renderSyntheticPage } from '../../src/sheets/domain/synthetic-scan.js';
-import { encodeGray } from '../../src/sheets/synthetic-scans.js';
+import { mulberry32, NO_DISTORTION, renderSyntheticPage } from '../support/synthetic/synthetic-scan.js';
+import { encodeGray } from '../support/synthetic/synthetic-scans.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createUser } from '../support/fixtures.js';
 import { drawMark } from '../support/omr-corpus.js';

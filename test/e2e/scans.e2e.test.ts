@@ -11,7 +11,7 @@ import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/entities/user-role.entity.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
-import { generateSyntheticScans, type SyntheticScanFile } from '../../src/sheets/synthetic-scans.js';
+import { generateSyntheticScans, type SyntheticScanFile } from '../support/synthetic/synthetic-scans.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { storedZip } from '../support/zip.js';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSheetLayout } from '../../src/sheets/domain/layout.js';
-import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { scanPage, type PageScanInput } from '../../src/scans/page-scan.js';
 import { MAX_LAYOUTS_PER_THREAD, PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';

@@ -7,7 +7,7 @@ import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { buildSheetLayout, type SheetLayout } from '../../src/sheets/domain/layout.js';
-import type { SyntheticItem } from '../../src/sheets/domain/synthetic-answers.js';
+import type { SyntheticItem } from '../support/synthetic/synthetic-answers.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';

@@ -3,7 +3,7 @@
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestService, type IngestOutcome } from '../../src/scans/scan-ingest.service.js';
-import { generateSyntheticScans } from '../../src/sheets/synthetic-scans.js';
+import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';

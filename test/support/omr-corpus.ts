@@ -20,7 +20,7 @@ import {
   type PaperSize,
   type SheetLayout,
 } from '../../src/sheets/domain/layout.js';
-import { mulberry32 } from '../../src/sheets/domain/synthetic-scan.js';
+import { mulberry32 } from './synthetic/synthetic-scan.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 
 export const CORPUS_PAPER_ID = 4242;

@@ -1,4 +1,4 @@
-import { generateCohort, SyntheticCohort } from './generator/synthetic-cohort.js';
+import { generateCohort, SyntheticCohort } from '../../../test/support/synthetic/synthetic-cohort.js';
 import { analyseItems } from './item-analysis.js';
 import { correctForReliability, longitudinal, olsFit, principalLongitudinal, spearman, t975 } from './value-added.js';
 

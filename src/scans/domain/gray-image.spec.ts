@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../sheets/domain/synthetic-scan.js';
+import { mulberry32 } from '../../../test/support/synthetic/synthetic-scan.js';
 import { regionHistogram, type GrayImage } from './gray-image.js';
 
 describe('regionHistogram', () => {

@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { qrModules } from '../../sheets/qr-symbol.js';
 import { pageQrText } from '../../sheets/domain/page-qr.js';
-import { mulberry32 } from '../../sheets/domain/synthetic-scan.js';
+import { mulberry32 } from '../../../test/support/synthetic/synthetic-scan.js';
 import { decodeQrV3M, QR_MAX_CORRECTIONS } from './qr-decode.js';
 
 const ids = (rng: () => number, personalised: boolean) => ({

@@ -2,7 +2,11 @@ import { jest } from '@jest/globals';
 import { buildSheetLayout, QR_MODULE_PT, type LayoutItem, type PageLayout } from '../../sheets/domain/layout.js';
 import { pageQrText } from '../../sheets/domain/page-qr.js';
 import { A4 } from '../../sheets/domain/layout.js';
-import { pagePointToPixel, renderSyntheticPage, type ScanDistortion } from '../../sheets/domain/synthetic-scan.js';
+import {
+  pagePointToPixel,
+  renderSyntheticPage,
+  type ScanDistortion,
+} from '../../../test/support/synthetic/synthetic-scan.js';
 import { qrModules } from '../../sheets/qr-symbol.js';
 import type { Affine, GrayImage } from './gray-image.js';
 import { readQrGrid, sampleQrModules } from './qr-sample.js';

@@ -4,7 +4,7 @@ import {
   NO_DISTORTION,
   randomDistortion,
   renderSyntheticPage,
-} from '../../sheets/domain/synthetic-scan.js';
+} from '../../../test/support/synthetic/synthetic-scan.js';
 import { findFiducials } from './align.js';
 import type { GrayImage } from './gray-image.js';
 import { readPage, type SheetFrame } from './read-page.js';

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
-import { buildSheetLayout } from './domain/layout.js';
-import type { SyntheticItem } from './domain/synthetic-answers.js';
-import { cropGray, type GrayImage } from './domain/synthetic-scan.js';
-import { readTallyScore } from './domain/synthetic-tally.js';
+import { buildSheetLayout } from '../../../src/sheets/domain/layout.js';
+import type { SyntheticItem } from './synthetic-answers.js';
+import { cropGray, type GrayImage } from './synthetic-scan.js';
+import { readTallyScore } from './synthetic-tally.js';
 import { generateSyntheticScans } from './synthetic-scans.js';
 
 // prettier-ignore

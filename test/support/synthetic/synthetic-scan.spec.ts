@@ -1,4 +1,4 @@
-import { buildSheetLayout, MM, type LayoutItem } from './layout.js';
+import { buildSheetLayout, MM, type LayoutItem } from '../../../src/sheets/domain/layout.js';
 import { randomStudentAnswers, type SyntheticItem } from './synthetic-answers.js';
 import {
   cropGray,

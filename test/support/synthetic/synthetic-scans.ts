@@ -1,16 +1,10 @@
 // Adapter around the pure synthetic-scan generator: encodes pages as PNG/JPEG files, one per student per sheet page.
 import sharp from 'sharp';
-import type { SheetLayout } from './domain/layout.js';
-import { randomStudentAnswers, type SyntheticItem, type SyntheticTruth } from './domain/synthetic-answers.js';
-import { pageQrText } from './domain/page-qr.js';
-import {
-  mulberry32,
-  NO_DISTORTION,
-  randomDistortion,
-  renderSyntheticPage,
-  type GrayImage,
-} from './domain/synthetic-scan.js';
-import { qrModules } from './qr-symbol.js';
+import type { SheetLayout } from '../../../src/sheets/domain/layout.js';
+import { randomStudentAnswers, type SyntheticItem, type SyntheticTruth } from './synthetic-answers.js';
+import { pageQrText } from '../../../src/sheets/domain/page-qr.js';
+import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage, type GrayImage } from './synthetic-scan.js';
+import { qrModules } from '../../../src/sheets/qr-symbol.js';
 
 export interface SyntheticScanFile {
   name: string;

@@ -8,17 +8,17 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../app.factory.js';
-import { describeStartupError } from '../common/startup-checks.js';
-import { loadConfig, mysqlEndpoint, type AppConfig } from '../config/config.js';
-import { migrate } from '../database/data-source.js';
-import { ItemType, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
-import { spearman } from '../results/domain/value-added.js';
-import { OrgService } from '../org/org.service.js';
-import type { SheetLayout } from '../sheets/domain/layout.js';
-import { readTallyScore } from '../sheets/domain/synthetic-tally.js';
-import { mulberry32 } from '../sheets/domain/synthetic-scan.js';
-import { generateSyntheticScans } from '../sheets/synthetic-scans.js';
+import { createApiApp } from '../../src/app.factory.js';
+import { describeStartupError } from '../../src/common/startup-checks.js';
+import { loadConfig, mysqlEndpoint, type AppConfig } from '../../src/config/config.js';
+import { migrate } from '../../src/database/data-source.js';
+import { ItemType, OBJECTIVE_TYPES } from '../../src/exams/entities/item.entity.js';
+import { spearman } from '../../src/results/domain/value-added.js';
+import { OrgService } from '../../src/org/org.service.js';
+import type { SheetLayout } from '../../src/sheets/domain/layout.js';
+import { readTallyScore } from '../../test/support/synthetic/synthetic-tally.js';
+import { mulberry32 } from '../../test/support/synthetic/synthetic-scan.js';
+import { generateSyntheticScans } from '../../test/support/synthetic/synthetic-scans.js';
 import {
   DEMO_ALLIANCE,
   DEMO_CLASSES,
@@ -105,7 +105,7 @@ async function main() {
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   // Clear what an earlier demo run left in its queues.
-  const { JobProducer } = await import('../queue/job-producer.js');
+  const { JobProducer } = await import('../../src/queue/job-producer.js');
   const producer = app.get(JobProducer);
   for (const q of ['scan-ingest', 'results', 'reports'] as const) await producer.queue(q).obliterate({ force: true });
   const worker = startWorkerProcess(config);

@@ -3,17 +3,17 @@
 // one processed page per present student and paper, and final item scores. Used by tests, the demo and
 // bench:analysis. Inserts are multi-row and batched: 3 million item scores must load in minutes, not hours.
 import { DataSource, EntityManager } from 'typeorm';
-import { User } from '../../auth/entities/user.entity.js';
-import { Exam, ExamStatus } from '../../exams/entities/exam.entity.js';
-import { Item, ItemType } from '../../exams/entities/item.entity.js';
-import { Paper, PaperStatus } from '../../exams/entities/paper.entity.js';
-import { Alliance } from '../../org/entities/alliance.entity.js';
-import { SchoolClass } from '../../org/entities/school-class.entity.js';
-import { Locality, School, SchoolKind } from '../../org/entities/school.entity.js';
-import { ScanBatch } from '../../scans/entities/scan-batch.entity.js';
-import { PageStatus } from '../../scans/entities/scanned-page.entity.js';
-import type { SyntheticCohort, SyntheticExam } from '../domain/generator/synthetic-cohort.js';
-import { ScoreSource } from '../entities/final-item-score.entity.js';
+import { User } from '../../../src/auth/entities/user.entity.js';
+import { Exam, ExamStatus } from '../../../src/exams/entities/exam.entity.js';
+import { Item, ItemType } from '../../../src/exams/entities/item.entity.js';
+import { Paper, PaperStatus } from '../../../src/exams/entities/paper.entity.js';
+import { Alliance } from '../../../src/org/entities/alliance.entity.js';
+import { SchoolClass } from '../../../src/org/entities/school-class.entity.js';
+import { Locality, School, SchoolKind } from '../../../src/org/entities/school.entity.js';
+import { ScanBatch } from '../../../src/scans/entities/scan-batch.entity.js';
+import { PageStatus } from '../../../src/scans/entities/scanned-page.entity.js';
+import type { SyntheticCohort, SyntheticExam } from './synthetic-cohort.js';
+import { ScoreSource } from '../../../src/results/entities/final-item-score.entity.js';
 
 export interface LoadedCohort {
   allianceId: number;

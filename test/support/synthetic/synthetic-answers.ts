@@ -1,5 +1,5 @@
 // Random but plausible answers of one student, with the scores they deserve (the "truth" a test checks against).
-import { optionLetters, type SheetLayout } from './layout.js';
+import { optionLetters, type SheetLayout } from '../../../src/sheets/domain/layout.js';
 import type { SyntheticSheetAnswers } from './synthetic-scan.js';
 
 export interface SyntheticItem {

@@ -2,7 +2,7 @@
 //
 // Pixel convention (shared with the reader): a layout point (x, y) lands at the continuous pixel coordinate
 // (x·dpi/72, y·dpi/72) before distortion; pixel (i, j) covers [i, i+1) × [j, j+1), so its centre is (i+0.5, j+0.5).
-import { A4, MM, type Box, type SheetLayout } from './layout.js';
+import { A4, MM, type Box, type SheetLayout } from '../../../src/sheets/domain/layout.js';
 
 type PageSize = { width: number; height: number };
 
