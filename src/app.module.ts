@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
-import { DatabaseModule } from './common/database.module.js';
+import { AuditModule } from './common/audit.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { ENTITIES } from './entities.js';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExamsModule } from './exams/exams.module.js';
@@ -28,7 +30,7 @@ export const FEATURE_MODULES = [
 
 /** Infrastructure shared by both process roles. */
 export function coreModules(config?: AppConfig) {
-  return [ConfigModule.forRoot(config), DatabaseModule, StorageModule, QueueModule];
+  return [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), AuditModule, StorageModule, QueueModule];
 }
 
 @Module({})

@@ -1,4 +1,4 @@
-import { Role } from './entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { ACTOR_CACHE_MS, ActorCache } from './actor-cache.js';
 

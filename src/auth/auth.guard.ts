@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from '../common/roles.decorator.js';
 import { AuthService, SESSION_COOKIE } from './auth.service.js';
-import type { Role } from './entities/user-role.entity.js';
+import type { Role } from '../common/role.js';
 
 /**
  * The one guard on every route. Authenticates by bearer token (API) or the HttpOnly session cookie

@@ -8,7 +8,8 @@ import { Actor } from '../common/actor.js';
 import { ActorCache } from './actor-cache.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { User } from './entities/user.entity.js';
-import { Role, UserRole } from './entities/user-role.entity.js';
+import { Role } from '../common/role.js';
+import { UserRole } from './entities/user-role.entity.js';
 import { LoginThrottle } from './login-throttle.js';
 
 export const SESSION_COOKIE = 'tk_session';

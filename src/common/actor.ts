@@ -1,5 +1,5 @@
 import { ForbiddenException } from '@nestjs/common';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from './role.js';
 
 export interface RoleGrant {
   role: Role;
@@ -52,6 +52,14 @@ export class Actor {
         g.allianceId === allianceId &&
         (g.subject === null || subject === undefined || g.subject === subject),
     );
+  }
+
+  /** Schools of the alliance for which the actor holds the principal role (the principal's school scope). */
+  principalSchools(allianceId: number): number[] {
+    const ids = this.grants
+      .filter((g) => g.role === Role.Principal && g.allianceId === allianceId && g.schoolId !== null)
+      .map((g) => g.schoolId as number);
+    return [...new Set(ids)];
   }
 
   /** Any role at all in the alliance. */

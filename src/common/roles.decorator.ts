@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '../auth/entities/user-role.entity.js';
+import type { Role } from './role.js';
 import type { Actor as ActorType } from './actor.js';
 
 export const ROLES_KEY = 'tongkao:roles';

@@ -1,12 +1,19 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { mysqlEndpoint, type AppConfig } from '../config/config.js';
-import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
+/** What a data source maps: the entities (src/entities.ts assembles every feature's; none for migrations alone). */
+export interface DataSourceOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: Function[];
+  database?: string;
+}
+
 /** The one TypeORM data source definition. Schema changes come from migrations only. */
-export function createDataSource(config: AppConfig, databaseName = config.db.name): DataSource {
+export function createDataSource(config: AppConfig, opts: DataSourceOptions = {}): DataSource {
+  const { entities = [], database: databaseName = config.db.name } = opts;
   return new DataSource({
     type: 'mysql',
     ...mysqlEndpoint(config.db),
@@ -15,7 +22,7 @@ export function createDataSource(config: AppConfig, databaseName = config.db.nam
     database: databaseName,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
@@ -30,7 +37,7 @@ export function createDataSource(config: AppConfig, databaseName = config.db.nam
 /** Creates the database if needed (utf8mb4), then runs pending migrations. Returns the names it applied. */
 export async function migrate(config: AppConfig, databaseName = config.db.name): Promise<string[]> {
   await ensureDatabase(config, databaseName);
-  const ds = createDataSource(config, databaseName);
+  const ds = createDataSource(config, { database: databaseName });
   await ds.initialize();
   try {
     const done = await ds.runMigrations({ transaction: 'each' });

@@ -1,3 +1,6 @@
+import { ExamAccess } from './exam-access.js';
+import { ExamRepository } from './exam.repository.js';
+import { PaperRepository } from './paper.repository.js';
 import { Module } from '@nestjs/common';
 import { OrgModule } from '../org/org.module.js';
 import { BlueprintService } from './blueprint.service.js';
@@ -21,7 +24,10 @@ import { ResultsImportService } from './results-import.service.js';
     PaperDocumentService,
     PaperStamper,
     ResultsImportService,
+    ExamRepository,
+    PaperRepository,
+    ExamAccess,
   ],
-  exports: [ExamsService, KnowledgePointsService, PaperWorkflowService],
+  exports: [ExamsService, KnowledgePointsService, PaperWorkflowService, ExamRepository, PaperRepository, ExamAccess],
 })
 export class ExamsModule {}

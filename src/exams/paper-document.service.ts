@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { School } from '../org/entities/school.entity.js';

@@ -7,7 +7,8 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { DataSource, EntityManager, MoreThan } from 'typeorm';
-import { Role, UserRole } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
+import { UserRole } from '../auth/entities/user-role.entity.js';
 import { User } from '../auth/entities/user.entity.js';
 import { Actor } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';

@@ -13,7 +13,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdPipe } from '../org/id-param.pipe.js';

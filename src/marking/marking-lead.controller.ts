@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { parseAssignments, parseQcSettings, parseReason, parseReference } from './dto/marking-lead.dto.js';

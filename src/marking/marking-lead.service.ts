@@ -2,7 +2,7 @@
 // and the console figures. Scope: the subject lead of the item's subject in its alliance, or the alliance's admin.
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { User } from '../auth/entities/user.entity.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { Exam } from '../exams/entities/exam.entity.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { parseArbitrate, parseNextTask, parseSubmit } from './dto/marking.dto.js';

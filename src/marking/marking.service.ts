@@ -8,14 +8,14 @@ import {
 } from '@nestjs/common';
 import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { Exam } from '../exams/entities/exam.entity.js';
 import { Item, OBJECTIVE_TYPES } from '../exams/entities/item.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
-import { JobProducer } from '../queue/job-producer.js';
-import { FinalItemScore, ScoreSource } from '../results/entities/final-item-score.entity.js';
+import { Pipeline } from '../queue/pipeline.js';
+import { FinalItemScore, ScoreSource } from './entities/final-item-score.entity.js';
 import { AnswerSnippet } from '../scans/entities/answer-snippet.entity.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { type Sql, SqlPool, type SqlTx, writeLater } from '../database/sql-pool.js';
@@ -101,7 +101,7 @@ export class MarkingService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(BlobStore) private readonly blobs: BlobStore,
-    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(Pipeline) private readonly pipeline: Pipeline,
     @Inject(QcRandom) private readonly random: QcRandom,
     @Inject(ItemFactsCache) private readonly items: ItemFactsCache,
     @Inject(SqlPool) private readonly sql: SqlPool,
@@ -1140,7 +1140,7 @@ export class MarkingService {
       [examId, examId, examId],
     );
     if (num(row.open_tasks) > 0 || num(row.unresolved) > 0 || num(row.snippets) === 0) return false;
-    await this.jobs.computeResults(examId);
+    await this.pipeline.scoresChanged(examId);
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
 import type { CreateSchoolBody, CreateUserBody } from './dto/org.dto.js';

@@ -1,3 +1,4 @@
+import { SchoolRepository } from './school.repository.js';
 import { Module } from '@nestjs/common';
 import { AlliancesController } from './alliances.controller.js';
 import { OrgService } from './org.service.js';
@@ -6,7 +7,7 @@ import { SchoolsController } from './schools.controller.js';
 
 @Module({
   controllers: [AlliancesController, SchoolsController],
-  providers: [OrgService, RosterService],
-  exports: [OrgService, RosterService],
+  providers: [OrgService, RosterService, SchoolRepository],
+  exports: [OrgService, RosterService, SchoolRepository],
 })
 export class OrgModule {}

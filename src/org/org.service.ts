@@ -2,7 +2,8 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import { DataSource, In } from 'typeorm';
 import { AuthService } from '../auth/auth.service.js';
 import { User } from '../auth/entities/user.entity.js';
-import { Role, UserRole } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
+import { UserRole } from '../auth/entities/user-role.entity.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { normalizeClassName } from './domain/roster.js';

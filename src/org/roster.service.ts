@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { validateRoster } from './domain/roster.js';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import type { CreateClassesBody, UploadedRosterFile } from './dto/org.dto.js';

@@ -8,7 +8,10 @@ import { JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from
 /** Triggers that arrive within this window collapse into one results computation. */
 const RESULTS_DEBOUNCE_MS = 1500;
 
-/** The one place that enqueues jobs. Ids come from jobIds, so enqueueing the same work twice is a no-op. */
+/**
+ * Puts jobs on BullMQ's queues. Ids come from jobIds, so enqueueing the same work twice is a no-op. Only the Pipeline
+ * (pipeline.ts) calls it: what follows what is said there.
+ */
 @Injectable()
 export class JobProducer implements OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
@@ -30,14 +33,15 @@ export class JobProducer implements OnApplicationShutdown {
     return this.redis;
   }
 
-  private generationKey(kind: 'results' | 'report', key: string) {
+  private generationKey(kind: 'results' | 'report' | 'reread', key: string) {
     return `${this.config.redis.prefix}:generation:${kind}:${key}`;
   }
 
-  private add<J extends JobName>(job: J, payload: JobPayloads[J], id: string, delay?: number) {
+  private add<J extends JobName>(job: J, payload: JobPayloads[J], id: string, delay?: number, lifo?: boolean) {
     return this.queue(JOB_QUEUE[job]).add(job, payload, {
       jobId: id,
       delay,
+      lifo,
       attempts: 3,
       backoff: { type: 'exponential', delay: 1000 },
       removeOnComplete: { count: 1000 },
@@ -54,6 +58,12 @@ export class JobProducer implements OnApplicationShutdown {
       return existing;
     }
     return this.add(JOBS.ingestPage, { pageId }, id);
+  }
+
+  /** A person's fix: the page is read again next, ahead of the uploads waiting (every request is a new job). */
+  async rereadPage(pageId: number, userId: number | null) {
+    const generation = await this.counters().incr(this.generationKey('reread', String(pageId)));
+    return this.add(JOBS.rereadPage, { pageId, userId }, jobIds.rereadPage(pageId, generation), undefined, true);
   }
 
   /** Debounced and never lost: see ComputeResultsPayload. */

@@ -10,6 +10,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
   ingestPage: 'ingest-page',
+  rereadPage: 'reread-page',
   computeResults: 'compute-results',
   renderReport: 'render-report',
 } as const;
@@ -18,6 +19,15 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 /** One page image; job id = content hash (plus exam), so uploading the same page twice enqueues nothing new. */
 export interface IngestPagePayload {
   pageId: number;
+}
+/**
+ * One page read again after a person fixed it (assigned a student, turned it, restored it, withdrew a 缺考 mark):
+ * queued ahead of the uploads waiting (LIFO), read by the worker, never inside the HTTP request.
+ */
+export interface RereadPagePayload {
+  pageId: number;
+  /** Who asked, for the audit rows of the pages read after it (later pages of the sheet that waited for it). */
+  userId: number | null;
 }
 /**
  * One exam. Every trigger bumps the exam's generation; a job whose generation is no longer the latest
@@ -36,12 +46,14 @@ export interface RenderReportPayload {
 
 export interface JobPayloads {
   [JOBS.ingestPage]: IngestPagePayload;
+  [JOBS.rereadPage]: RereadPagePayload;
   [JOBS.computeResults]: ComputeResultsPayload;
   [JOBS.renderReport]: RenderReportPayload;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.ingestPage]: QUEUES.ingest,
+  [JOBS.rereadPage]: QUEUES.ingest,
   [JOBS.computeResults]: QUEUES.results,
   [JOBS.renderReport]: QUEUES.reports,
 };
@@ -49,6 +61,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 /** Job ids derived from what a job works on: adding the same work twice adds nothing. */
 export const jobIds = {
   ingestPage: (examId: number, contentHash: string) => `page-${examId}-${contentHash}`,
+  rereadPage: (pageId: number, generation: number) => `reread-${pageId}-${generation}`,
   computeResults: (examId: number, generation: number) => `results-${examId}-${generation}`,
   renderReport: (examId: number, schoolId: number, generation: number) => `report-${examId}-${schoolId}-${generation}`,
 };

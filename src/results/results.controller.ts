@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Patch, Post, StreamableFile } from '@nestjs/common';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdParam } from './dto/id-param.pipe.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
@@ -10,8 +10,8 @@ import { Item } from '../exams/entities/item.entity.js';
 import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { School, SchoolKind } from '../org/entities/school.entity.js';
-import { JobProducer } from '../queue/job-producer.js';
-import { ReportStatus } from '../reports/entities/report.entity.js';
+import { Pipeline } from '../queue/pipeline.js';
+import { ReportRepository } from '../reports/report.repository.js';
 import { PageStatus } from '../scans/entities/scanned-page.entity.js';
 import { analysePaper, choiceOf, ExamAnalysisData, LocalityName, SchoolKindName } from './domain/exam-analysis.js';
 import { anonymousLabels, principalView, PrincipalAnalysisView } from './domain/principal-view.js';
@@ -110,7 +110,8 @@ export class ResultsService {
 
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(Pipeline) private readonly pipeline: Pipeline,
+    @Inject(ReportRepository) private readonly reports: ReportRepository,
   ) {}
 
   private async examOrThrow(examId: number): Promise<Exam> {
@@ -125,7 +126,7 @@ export class ResultsService {
     assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟的管理员可以计算成绩');
     if (exam.status === ExamStatus.Imported)
       throw new BadRequestException(`${IMPORTED_EXAM_REFUSAL}：成绩已随导入保存，无需计算`);
-    await this.jobs.computeResults(examId);
+    await this.pipeline.scoresChanged(examId);
     return { examId, status: 'queued' as const };
   }
 
@@ -287,17 +288,10 @@ export class ResultsService {
 
     // One diagnostic report per alliance school; comparison schools are outside the alliance and get none.
     if (papers.length) {
-      const targets = schools.filter((x) => x.kind !== SchoolKind.Comparison);
-      for (const part of chunks(targets)) {
-        await this.ds.query(
-          `INSERT INTO report (exam_id, school_id, status) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE status = VALUES(status), error = NULL`,
-          part.flatMap((s) => [examId, s.id, ReportStatus.Queued]),
-        );
-      }
-      for (const s of targets) {
-        await this.jobs.renderReport(examId, s.id);
-        summary.reportsQueued.push(s.id);
-      }
+      const targets = schools.filter((x) => x.kind !== SchoolKind.Comparison).map((x) => x.id);
+      await this.reports.markQueued(examId, targets);
+      await this.pipeline.resultsComputed(examId, targets);
+      summary.reportsQueued.push(...targets);
       lap('queue_reports');
     }
     summary.timingsMs = timings;
@@ -586,7 +580,7 @@ export class ResultsService {
   async analysisFor(actor: Actor, examId: number): Promise<AnalysisResponse> {
     const exam = await this.examOrThrow(examId);
     const isAdmin = actor.isAdminOf(exam.allianceId);
-    const own = principalSchools(actor, exam.allianceId);
+    const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
     const rows = totalLast(
       await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } }),
@@ -673,15 +667,4 @@ export function totalLast<T extends { paperId: number }>(rows: T[]): T[] {
 /** Restricts a roster query (class alias c) to the exam's grade, if it names one. */
 function gradeClause(exam: Exam): { sql: string; params: string[] } {
   return exam.grade ? { sql: " AND (c.grade = ? OR c.grade = '')", params: [exam.grade] } : { sql: '', params: [] };
-}
-
-/** Schools of the alliance for which the actor holds the principal role. */
-export function principalSchools(actor: Actor, allianceId: number): number[] {
-  return [
-    ...new Set(
-      actor.grants
-        .filter((g) => g.role === Role.Principal && g.allianceId === allianceId && g.schoolId !== null)
-        .map((g) => g.schoolId as number),
-    ),
-  ];
 }

@@ -3,7 +3,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { parseOptionalId } from '../common/parse-id.js';
 import { DataSource } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';

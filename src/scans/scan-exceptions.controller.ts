@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdPipe } from '../org/id-param.pipe.js';

@@ -9,10 +9,10 @@ import {
   NotFoundException,
   StreamableFile,
 } from '@nestjs/common';
-import { JobProducer } from '../queue/job-producer.js';
+import { Pipeline } from '../queue/pipeline.js';
 import { parseOptionalId } from '../common/parse-id.js';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
@@ -20,7 +20,7 @@ import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
 import { School } from '../org/entities/school.entity.js';
 import { Student } from '../org/entities/student.entity.js';
-import { ScoreSource } from '../results/entities/final-item-score.entity.js';
+import { ScoreSource } from '../marking/entities/final-item-score.entity.js';
 import { reasonInfo } from './domain/exception-reasons.js';
 import { isQuarterTurn } from './domain/rotate-gray.js';
 import { ExamAbsence } from './entities/exam-absence.entity.js';
@@ -69,7 +69,7 @@ export class ScanExceptionsService {
     @Inject(ScanIngestService) private readonly ingest: ScanIngestService,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
-    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(Pipeline) private readonly pipeline: Pipeline,
   ) {}
 
   /**
@@ -78,7 +78,7 @@ export class ScanExceptionsService {
    */
   private async refreshResults(examId: number): Promise<void> {
     const [row] = await this.ds.query('SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1', [examId]);
-    if (row) await this.jobs.computeResults(examId);
+    if (row) await this.pipeline.scoresChanged(examId);
   }
 
   /**

@@ -4,14 +4,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { type Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { School } from '../org/entities/school.entity.js';
-import { JobProducer } from '../queue/job-producer.js';
+import { Pipeline } from '../queue/pipeline.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { IMAGE_EXT, sniffKind, zipEntrySkipReason, type UploadKind } from './domain/upload-files.js';
 import { ScanBatch } from './entities/scan-batch.entity.js';
@@ -58,7 +58,7 @@ export class ScansService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(BlobStore) private readonly blobs: BlobStore,
-    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(Pipeline) private readonly pipeline: Pipeline,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -116,7 +116,7 @@ export class ScansService {
           });
       }
       await this.ds.getRepository(ScanBatch).update({ id: batch.id }, { pageCount: ctx.accepted.length });
-      for (const p of [...ctx.accepted, ...ctx.requeue]) await this.jobs.ingestPage(p.id, p.examId, p.contentHash);
+      await this.pipeline.pagesStored([...ctx.accepted, ...ctx.requeue]);
       return { batchId: batch.id, accepted: ctx.accepted.length, duplicates: ctx.duplicates, skipped: ctx.skipped };
     } finally {
       for (const z of zips.values()) z.close();

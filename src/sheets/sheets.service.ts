@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Role } from '../auth/entities/user-role.entity.js';
+import { Role } from '../common/role.js';
 import { assertScope, type Actor } from '../common/actor.js';
 import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';

@@ -13,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { mysqlEndpoint } from '../../src/config/config.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
 import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';

@@ -33,7 +33,7 @@ import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
 import { SqlConnection } from '../../src/database/sql-pool.js';

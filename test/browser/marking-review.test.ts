@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { MarkingMode } from '../../src/exams/entities/item.entity.js';
 import { MarkEvent } from '../../src/marking/entities/mark-event.entity.js';
 import { MarkSupersession } from '../../src/marking/entities/qc.entities.js';

@@ -4,7 +4,7 @@
 // audit log show exactly that.
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item } from '../../src/exams/entities/item.entity.js';

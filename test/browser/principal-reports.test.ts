@@ -2,7 +2,7 @@
 // own school's report and downloads it with the session cookie; another school's PDF is refused.
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
-import { ReportsService } from '../../src/reports/reports.service.js';
+import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
 import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
@@ -24,7 +24,7 @@ describeInBrowser('principal reports page in a browser', () => {
     // The jobs' services, called directly: this test is about the pages, the queue path has its own tests.
     await app.get(ResultsService).computeExam(fx.examId);
     for (const id of [fx.schools.lead, fx.schools.member])
-      await app.get(ReportsService).renderSchoolReport(fx.examId, id);
+      await app.get(ReportRenderService).renderSchoolReport(fx.examId, id);
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
   });

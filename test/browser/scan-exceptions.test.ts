@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';

@@ -3,7 +3,7 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApiApp, KEEP_ALIVE_MS } from '../../src/app.factory.js';
 import { ACTOR_CACHE_MS, ActorCache } from '../../src/auth/actor-cache.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 

@@ -1,14 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { MarkingMode } from '../../src/exams/entities/item.entity.js';
 import { MarkEvent } from '../../src/marking/entities/mark-event.entity.js';
 import { MarkingTask, TaskStatus } from '../../src/marking/entities/marking-task.entity.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
-import { FinalItemScore } from '../../src/results/entities/final-item-score.entity.js';
+import { FinalItemScore } from '../../src/marking/entities/final-item-score.entity.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';

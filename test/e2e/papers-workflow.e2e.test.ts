@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import PDFKit from 'pdfkit';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { OrgService } from '../../src/org/org.service.js';
 import { createSchool, createUser } from '../support/fixtures.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Paper } from '../../src/exams/entities/paper.entity.js';

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { generateSyntheticScans, type SyntheticScanFile } from '../support/synthetic/synthetic-scans.js';

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import { createUser } from '../support/fixtures.js';

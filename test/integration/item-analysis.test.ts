@@ -2,7 +2,7 @@
 // and the admin's analysis API returns it. Real MariaDB and Redis; figures worked out by hand below.
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { WorkerModule } from '../../src/app.module.js';
 import { Actor } from '../../src/common/actor.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';

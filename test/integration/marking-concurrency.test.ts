@@ -2,12 +2,12 @@
 // answer submitted at the same moment (whichever commits second must see both marks and resolve the score).
 import type { INestApplication } from '@nestjs/common';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
 import { MarkingMode } from '../../src/exams/entities/item.entity.js';
 import { MarkingTask, TaskStatus } from '../../src/marking/entities/marking-task.entity.js';
 import { MarkingService } from '../../src/marking/marking.service.js';
-import { FinalItemScore } from '../../src/results/entities/final-item-score.entity.js';
+import { FinalItemScore } from '../../src/marking/entities/final-item-score.entity.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { seedMarkingExam } from '../e2e/marking-fixtures.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { In } from 'typeorm';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { MarkingMode } from '../../src/exams/entities/item.entity.js';
 import { MarkEvent } from '../../src/marking/entities/mark-event.entity.js';
@@ -15,7 +15,7 @@ import { MarkerItemState, MarkSupersession } from '../../src/marking/entities/qc
 import { QcRandom } from '../../src/marking/qc-random.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
-import { FinalItemScore } from '../../src/results/entities/final-item-score.entity.js';
+import { FinalItemScore } from '../../src/marking/entities/final-item-score.entity.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { seedMarkingExam, SeededExam } from '../e2e/marking-fixtures.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';

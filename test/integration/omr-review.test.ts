@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import sharp from 'sharp';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { OmrReview, OmrReviewStatus } from '../../src/scans/entities/omr-review.entity.js';

@@ -2,7 +2,7 @@
 // ask at once; the schema refuses a duplicate version; knowledge points added concurrently are not duplicated.
 import type { INestApplication } from '@nestjs/common';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
 import { Item } from '../../src/exams/entities/item.entity.js';
 import { KnowledgePoint } from '../../src/exams/entities/knowledge-point.entity.js';

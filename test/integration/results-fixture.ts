@@ -1,14 +1,14 @@
 // A small exam written straight to the database, shared by the results and reports tests.
 // Figures expected from it are worked out by hand in the tests.
 import { DataSource } from 'typeorm';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Locality, SchoolKind } from '../../src/org/entities/school.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
-import { FinalItemScore, ScoreSource } from '../../src/results/entities/final-item-score.entity.js';
+import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { WorkerModule } from '../../src/app.module.js';
 import { Actor } from '../../src/common/actor.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
@@ -10,11 +10,11 @@ import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { Report, ReportStatus } from '../../src/reports/entities/report.entity.js';
-import { ReportsService } from '../../src/reports/reports.service.js';
+import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import type { PrincipalAnalysisView } from '../../src/results/domain/principal-view.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
-import { FinalItemScore, ScoreSource } from '../../src/results/entities/final-item-score.entity.js';
+import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
@@ -309,7 +309,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     const pdfText = (path: string) => execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' });
 
     it("renders the lead school's PDF from the stored analysis, with its name, 平均分, and no other school's name", async () => {
-      const out = await app.get(ReportsService).renderSchoolReport(fx.examId, fx.schools.lead);
+      const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.lead);
       expect(out).toEqual({
         status: ReportStatus.Ready,
         blobKey: `reports/${fx.examId}/${fx.schools.lead}.pdf`,
@@ -339,7 +339,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     });
 
     it("names the member school's weak items in its findings", async () => {
-      const out = await app.get(ReportsService).renderSchoolReport(fx.examId, fx.schools.member);
+      const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.member);
       const text = pdfText(app.get(BlobStore).localPath(out.blobKey!)!).replace(/\s+/g, '');
       expect(text).toContain(NAMES.member.replace(/\s+/g, ''));
       // q3: 41/84 = 48.8% vs 60.7% → 11.9 points below; q1: 50.0% vs 58.3% is only 8.3 below
@@ -350,7 +350,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
 
     it('marks the report failed with a Chinese reason when the exam has no analysis yet', async () => {
       const exam2 = await env.ds.getRepository(Exam).save({ allianceId: fx.allianceId, name: '未统计的考试' });
-      const out = await app.get(ReportsService).renderSchoolReport(exam2.id, fx.schools.lead);
+      const out = await app.get(ReportRenderService).renderSchoolReport(exam2.id, fx.schools.lead);
       expect(out).toEqual({ status: ReportStatus.Failed, blobKey: null, error: '该考试的成绩尚未统计，无法生成报告' });
       expect(
         await env.ds.getRepository(Report).findOneByOrFail({ examId: exam2.id, schoolId: fx.schools.lead }),

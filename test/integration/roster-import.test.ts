@@ -6,7 +6,7 @@ import { storedZip } from '../support/zip.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';

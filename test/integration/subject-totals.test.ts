@@ -3,17 +3,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { WorkerModule } from '../../src/app.module.js';
 import { Actor } from '../../src/common/actor.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
-import { ReportsService } from '../../src/reports/reports.service.js';
+import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import { stratifiedAlpha } from '../../src/results/domain/statistics.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
-import { FinalItemScore, ScoreSource } from '../../src/results/entities/final-item-score.entity.js';
+import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
@@ -149,7 +149,7 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
   });
 
   it('prints a 总分 section in the school PDF with the subjects and the rule', async () => {
-    const out = await app.get(ReportsService).renderSchoolReport(fx.examId, fx.schools.lead);
+    const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.lead);
     const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], {
       encoding: 'utf8',
     }).replace(/\s+/g, '');

@@ -5,13 +5,13 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { execFileSync } from 'node:child_process';
 import { createApiApp } from '../../src/app.factory.js';
-import { Role } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
 import { analyseItems } from '../../src/results/domain/item-analysis.js';
 import { longitudinal, RELIABILITY_CORRECTION_MIN, spearman } from '../../src/results/domain/value-added.js';
-import { ReportsService } from '../../src/reports/reports.service.js';
+import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { ResultsService, StoredLongitudinal } from '../../src/results/results.service.js';
 import { loadCohort, LoadedCohort } from '../support/synthetic/cohort-loader.js';
@@ -194,7 +194,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
 
   it("prints the school's value-added in its PDF: VA with 95% CI, shrunken VA, match rate, 提升系数 with its formula", async () => {
     const schoolId = db.schoolIds[3];
-    const out = await app.get(ReportsService).renderSchoolReport(db.currentExamId, schoolId);
+    const out = await app.get(ReportRenderService).renderSchoolReport(db.currentExamId, schoolId);
     expect(out.status).toBe('ready');
     const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], {
       encoding: 'utf8',

@@ -2,7 +2,8 @@
 import { DataSource } from 'typeorm';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { User } from '../../src/auth/entities/user.entity.js';
-import { Role, UserRole } from '../../src/auth/entities/user-role.entity.js';
+import { Role } from '../../src/common/role.js';
+import { UserRole } from '../../src/auth/entities/user-role.entity.js';
 import { Alliance } from '../../src/org/entities/alliance.entity.js';
 import { Locality, School, SchoolKind } from '../../src/org/entities/school.entity.js';
 

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../../src/config/config.js';
 import { createDataSource, migrate } from '../../src/database/data-source.js';
+import { ENTITIES } from '../../src/entities.js';
 import { SqlPool } from '../../src/database/sql-pool.js';
 
 let counter = 0;
@@ -31,7 +32,7 @@ export async function createTestEnv(label = 't'): Promise<TestEnv> {
     dataDir,
   };
   await migrate(config);
-  const ds = createDataSource(config);
+  const ds = createDataSource(config, { entities: ENTITIES });
   await ds.initialize();
   const sql = new SqlPool(ds);
   return {

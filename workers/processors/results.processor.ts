@@ -1,4 +1,4 @@
-import { JobProducer } from '../../src/queue/job-producer.js';
+import { Pipeline } from '../../src/queue/pipeline.js';
 import { JOBS } from '../../src/queue/jobs.js';
 import { ResultsService } from '../../src/results/results.service.js';
 import type { Processor } from '../processor.js';
@@ -7,7 +7,7 @@ import type { Processor } from '../processor.js';
 export const resultsProcessor: Processor<typeof JOBS.computeResults> = {
   job: JOBS.computeResults,
   run: async (app, payload) =>
-    (await app.get(JobProducer).isLatest(JOBS.computeResults, payload))
+    (await app.get(Pipeline).isLatest(JOBS.computeResults, payload))
       ? app.get(ResultsService).computeExam(payload.examId)
       : { superseded: true },
 };

@@ -1,12 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export enum Role {
-  Admin = 'admin',
-  SubjectLead = 'subject_lead',
-  Marker = 'marker',
-  Scanner = 'scanner',
-  Principal = 'principal',
-}
+import { Role } from '../../common/role.js';
 
 /**
  * One role of a user with its scope. A user may hold several. The scope columns that apply:

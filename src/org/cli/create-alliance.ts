@@ -6,6 +6,7 @@ import { HttpException } from '@nestjs/common';
 import { describeStartupError } from '../../common/startup-checks.js';
 import { loadConfig } from '../../config/config.js';
 import { createDataSource } from '../../database/data-source.js';
+import { ENTITIES } from '../../entities.js';
 import { OrgService } from '../org.service.js';
 
 const USAGE =
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
   let ds;
   try {
     const config = loadConfig();
-    ds = createDataSource(config);
+    ds = createDataSource(config, { entities: ENTITIES });
     await ds.initialize();
     const { alliance, admin } = await new OrgService(ds).bootstrapAlliance({
       name: values.name!,

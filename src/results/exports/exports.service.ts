@@ -15,7 +15,7 @@ import type { ExamAnalysisData, UnitAnalysis } from '../domain/exam-analysis.js'
 import { EBEL_LABELS, type EbelRating } from '../domain/item-analysis.js';
 import { principalView } from '../domain/principal-view.js';
 import { ExamAnalysis } from '../entities/exam-analysis.entity.js';
-import { principalLongitudinalOf, principalSchools, StoredLongitudinal, totalLast } from '../results.service.js';
+import { principalLongitudinalOf, StoredLongitudinal, totalLast } from '../results.service.js';
 import { TOTAL_PAPER_ID, TOTAL_SUBJECT } from '../domain/subject-totals.js';
 
 export interface XlsxFile {
@@ -72,7 +72,7 @@ export class ExportsService {
   async students(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.examOrThrow(examId);
     const isAdmin = actor.isAdminOf(exam.allianceId);
-    const own = principalSchools(actor, exam.allianceId);
+    const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学生成绩');
     const schools = await this.ds
       .getRepository(School)
@@ -224,7 +224,7 @@ export class ExportsService {
   async schools(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.examOrThrow(examId);
     const isAdmin = actor.isAdminOf(exam.allianceId);
-    const own = principalSchools(actor, exam.allianceId);
+    const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学校对比');
     const papers = new Map((await this.ds.getRepository(Paper).find({ where: { examId } })).map((p) => [p.id, p]));
     const wb = new ExcelJS.Workbook();

@@ -13,7 +13,7 @@ import { Locality, School, SchoolKind } from '../../../src/org/entities/school.e
 import { ScanBatch } from '../../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus } from '../../../src/scans/entities/scanned-page.entity.js';
 import type { SyntheticCohort, SyntheticExam } from './synthetic-cohort.js';
-import { ScoreSource } from '../../../src/results/entities/final-item-score.entity.js';
+import { ScoreSource } from '../../../src/marking/entities/final-item-score.entity.js';
 
 export interface LoadedCohort {
   allianceId: number;

@@ -1,0 +1,22 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { managerOr, type Tx } from '../database/unit-of-work.js';
+import { School } from './entities/school.entity.js';
+
+/** The school table's statements. */
+@Injectable()
+export class SchoolRepository {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+
+  /** The school if it belongs to the alliance, else null. */
+  findInAlliance(id: number, allianceId: number, tx?: Tx): Promise<School | null> {
+    return managerOr(tx, this.ds).getRepository(School).findOneBy({ id, allianceId });
+  }
+
+  /** The alliance's schools (all, or those of `ids`), by id. */
+  ofAlliance(allianceId: number, ids?: number[], tx?: Tx): Promise<School[]> {
+    return managerOr(tx, this.ds)
+      .getRepository(School)
+      .find({ where: ids ? { allianceId, id: In(ids) } : { allianceId }, order: { id: 'ASC' } });
+  }
+}

@@ -1,0 +1,52 @@
+// What follows what: every step from a stored page to a school's report, in one place.
+//
+//   step done                           what follows                                how
+//   ─────────────────────────────────   ─────────────────────────────────────────   ─────────────────────────────────
+//   scans stored (upload)               each page is read                           ingest-page job (scan-ingest queue)
+//   page read and recorded              its answers' marking tasks                  in the page's own transaction
+//                                                                                   (MarkingTaskRepository, called by
+//                                                                                   ingestion: a page and its tasks
+//                                                                                   commit together)
+//   a person fixed a page               the page is read again, in the worker       reread-page job, ahead of uploads
+//   scores changed (the exam's last     the exam's results and analysis             compute-results job, debounced:
+//   answer settled, arbitration, a                                                  a burst computes once
+//   fix after results, admin request)
+//   results computed                    one diagnostic report per alliance school   render-report job per school
+//
+// Only this file (through the JobProducer) puts jobs on queues: tools/check-architecture.mjs, rule "pipeline".
+import { Inject, Injectable } from '@nestjs/common';
+import { JobProducer } from './job-producer.js';
+import { JOBS } from './jobs.js';
+
+@Injectable()
+export class Pipeline {
+  constructor(@Inject(JobProducer) private readonly jobs: JobProducer) {}
+
+  /** Uploaded pages (new, or retried after a failure) are read by the worker. */
+  async pagesStored(pages: { id: number; examId: number; contentHash: string }[]): Promise<void> {
+    for (const p of pages) await this.jobs.ingestPage(p.id, p.examId, p.contentHash);
+  }
+
+  /** A person changed a page (student, rotation, restore, 缺考 withdrawn): it is read again next, in the worker. */
+  async pageFixed(pageId: number, userId: number | null): Promise<void> {
+    await this.jobs.rereadPage(pageId, userId);
+  }
+
+  /** Scores or who sat changed: the exam's results are computed again (debounced, idempotent). */
+  async scoresChanged(examId: number): Promise<void> {
+    await this.jobs.computeResults(examId);
+  }
+
+  /** The results of an exam are stored: each school's report is rendered from them. */
+  async resultsComputed(examId: number, schoolIds: number[]): Promise<void> {
+    for (const schoolId of schoolIds) await this.jobs.renderReport(examId, schoolId);
+  }
+
+  /** False when a later trigger of the same work exists: the job may skip itself, the later one will run. */
+  isLatest(
+    job: typeof JOBS.computeResults | typeof JOBS.renderReport,
+    payload: { examId: number; schoolId?: number; generation: number },
+  ): Promise<boolean> {
+    return this.jobs.isLatest(job, payload);
+  }
+}

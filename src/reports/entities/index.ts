@@ -1,0 +1,4 @@
+// The tables this feature owns: only its repositories write them (tools/check-architecture.mjs, rule "owner").
+import { Report } from './report.entity.js';
+
+export const REPORTS_ENTITIES = [Report];

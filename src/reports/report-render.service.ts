@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
+import { ExamRepository } from '../exams/exam.repository.js';
+import { PaperRepository } from '../exams/paper.repository.js';
+import { SchoolRepository } from '../org/school.repository.js';
+import { TOTAL_PAPER_ID } from '../results/domain/subject-totals.js';
+import { BlobStore } from '../storage/blob-store.js';
+import { buildSchoolReport, type StoredAnalysis } from './domain/school-report.js';
+import { ReportStatus } from './entities/report.entity.js';
+import { SchoolReportPdf } from './pdf/school-report.pdf.js';
+import { ReportRepository } from './report.repository.js';
+
+/** A failure worth telling the admin about in Chinese; rendering again will not help until the cause is fixed. */
+export class ReportInputError extends Error {}
+
+export const reportBlobKey = (examId: number, schoolId: number) => `reports/${examId}/${schoolId}.pdf`;
+
+export interface RenderOutcome {
+  status: ReportStatus;
+  blobKey: string | null;
+  error: string | null;
+}
+
+/** The report job: one school's diagnostic PDF from the stored analysis (stored analysis → view model → PDF). */
+@Injectable()
+export class ReportRenderService {
+  private readonly logger = new Logger('ReportRender');
+
+  constructor(
+    @Inject(ReportRepository) private readonly reports: ReportRepository,
+    @Inject(ExamRepository) private readonly exams: ExamRepository,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(SchoolRepository) private readonly schools: SchoolRepository,
+    @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(SchoolReportPdf) private readonly pdf: SchoolReportPdf,
+  ) {}
+
+  /**
+   * Reads the stored analysis (never recomputes), renders the PDF, stores it under reports/<examId>/<schoolId>.pdf and
+   * marks the report ready, or failed with the reason. Known input problems are recorded and returned; unexpected
+   * errors are recorded and rethrown so the queue retries them.
+   */
+  async renderSchoolReport(examId: number, schoolId: number): Promise<RenderOutcome> {
+    try {
+      const key = await this.render(examId, schoolId);
+      await this.reports.markReady(examId, schoolId, key);
+      return { status: ReportStatus.Ready, blobKey: key, error: null };
+    } catch (err) {
+      const known = err instanceof ReportInputError;
+      const reason = known ? err.message : `报告生成失败：${String((err as Error)?.message ?? err).slice(0, 250)}`;
+      // A report row needs an existing exam and school (foreign keys); without them there is nothing to mark.
+      if (!(known && /考试不存在|学校不属于/.test(reason))) await this.reports.markFailed(examId, schoolId, reason);
+      this.logger.warn(`report ${examId}/${schoolId} failed: ${reason}`);
+      if (!known) throw err;
+      return { status: ReportStatus.Failed, blobKey: null, error: reason };
+    }
+  }
+
+  /** Renders and stores the PDF; its blob key. */
+  private async render(examId: number, schoolId: number): Promise<string> {
+    const exam = await this.exams.findById(examId);
+    if (!exam) throw new ReportInputError('考试不存在');
+    const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
+    if (!school) throw new ReportInputError('学校不属于该考试所在的联盟');
+    const papers = papersOfRecord(await this.papers.ofExam(examId));
+    // The papers' analyses and, for a several-subject exam, the 总分 analysis (paper id 0).
+    const analyses = papers.length
+      ? await this.reports.analysesOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID])
+      : [];
+    if (!analyses.length) throw new ReportInputError('该考试的成绩尚未统计，无法生成报告');
+    const model = buildSchoolReport({
+      examName: exam.name,
+      schoolId,
+      schoolName: school.name,
+      analyses: analyses as StoredAnalysis[],
+    });
+    const key = reportBlobKey(examId, schoolId);
+    await this.blobs.put(key, await this.pdf.render(model));
+    return key;
+  }
+}

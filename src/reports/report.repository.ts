@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { ExamAnalysis } from '../results/entities/exam-analysis.entity.js';
+import { Report, ReportStatus } from './entities/report.entity.js';
+
+/** Rows per multi-row statement. */
+const CHUNK = 500;
+
+/** The report table's statements, and the read of the stored analyses a report is rendered from. */
+@Injectable()
+export class ReportRepository {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+
+  /** Results computed: these schools' reports are being rendered again (errors of earlier runs cleared). */
+  async markQueued(examId: number, schoolIds: number[]): Promise<void> {
+    for (let i = 0; i < schoolIds.length; i += CHUNK) {
+      const part = schoolIds.slice(i, i + CHUNK);
+      await this.ds.query(
+        `INSERT INTO report (exam_id, school_id, status) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE status = VALUES(status), error = NULL`,
+        part.flatMap((schoolId) => [examId, schoolId, ReportStatus.Queued]),
+      );
+    }
+  }
+
+  /** Rendered and stored under `blobKey`. */
+  async markReady(examId: number, schoolId: number, blobKey: string): Promise<void> {
+    await this.ds.query(
+      'INSERT INTO report (exam_id, school_id, status, blob_key, error) VALUES (?, ?, ?, ?, NULL) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL',
+      [examId, schoolId, ReportStatus.Ready, blobKey],
+    );
+  }
+
+  /** Not rendered, for `reason`; the last good PDF's key is kept. */
+  async markFailed(examId: number, schoolId: number, reason: string): Promise<void> {
+    await this.ds.query(
+      'INSERT INTO report (exam_id, school_id, status, error) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), error = VALUES(error)',
+      [examId, schoolId, ReportStatus.Failed, reason],
+    );
+  }
+
+  ofExam(examId: number): Promise<Report[]> {
+    return this.ds.getRepository(Report).find({ where: { examId } });
+  }
+
+  find(examId: number, schoolId: number): Promise<Report | null> {
+    return this.ds.getRepository(Report).findOneBy({ examId, schoolId });
+  }
+
+  /** The stored analyses (results/) of these papers of the exam, as the results job wrote them. */
+  async analysesOf(examId: number, paperIds: number[]): Promise<unknown[]> {
+    if (!paperIds.length) return [];
+    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In(paperIds) } });
+    return rows.map((r) => r.data);
+  }
+}
