@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
-import { AuditModule } from './common/audit.module.js';
+import { DataModule } from './data.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ENTITIES } from './entities.js';
 import { AppConfig } from './config/config.js';
@@ -30,7 +30,7 @@ export const FEATURE_MODULES = [
 
 /** Infrastructure shared by both process roles. */
 export function coreModules(config?: AppConfig) {
-  return [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), AuditModule, StorageModule, QueueModule];
+  return [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), DataModule, StorageModule, QueueModule];
 }
 
 @Module({})

@@ -1,6 +1,3 @@
-import { ExamAccess } from './exam-access.js';
-import { ExamRepository } from './exam.repository.js';
-import { PaperRepository } from './paper.repository.js';
 import { Module } from '@nestjs/common';
 import { OrgModule } from '../org/org.module.js';
 import { BlueprintService } from './blueprint.service.js';
@@ -24,10 +21,7 @@ import { ResultsImportService } from './results-import.service.js';
     PaperDocumentService,
     PaperStamper,
     ResultsImportService,
-    ExamRepository,
-    PaperRepository,
-    ExamAccess,
   ],
-  exports: [ExamsService, KnowledgePointsService, PaperWorkflowService, ExamRepository, PaperRepository, ExamAccess],
+  exports: [ExamsService, KnowledgePointsService, PaperWorkflowService],
 })
 export class ExamsModule {}

@@ -1,5 +1,3 @@
-import { FinalScoreRepository } from './final-score.repository.js';
-import { MarkingTaskRepository } from './marking-task.repository.js';
 import { Module } from '@nestjs/common';
 import { MarkingController } from './marking.controller.js';
 import { MarkingLeadController } from './marking-lead.controller.js';
@@ -10,14 +8,7 @@ import { ItemFactsCache } from './item-facts.cache.js';
 
 @Module({
   controllers: [MarkingController, MarkingLeadController],
-  providers: [
-    MarkingService,
-    MarkingLeadService,
-    QcRandom,
-    ItemFactsCache,
-    MarkingTaskRepository,
-    FinalScoreRepository,
-  ],
-  exports: [MarkingService, MarkingLeadService, ItemFactsCache, MarkingTaskRepository, FinalScoreRepository],
+  providers: [MarkingService, MarkingLeadService, QcRandom, ItemFactsCache],
+  exports: [MarkingService, MarkingLeadService, ItemFactsCache],
 })
 export class MarkingModule {}

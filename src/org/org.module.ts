@@ -1,4 +1,3 @@
-import { SchoolRepository } from './school.repository.js';
 import { Module } from '@nestjs/common';
 import { AlliancesController } from './alliances.controller.js';
 import { OrgService } from './org.service.js';
@@ -7,7 +6,7 @@ import { SchoolsController } from './schools.controller.js';
 
 @Module({
   controllers: [AlliancesController, SchoolsController],
-  providers: [OrgService, RosterService, SchoolRepository],
-  exports: [OrgService, RosterService, SchoolRepository],
+  providers: [OrgService, RosterService],
+  exports: [OrgService, RosterService],
 })
 export class OrgModule {}

@@ -1,11 +1,9 @@
-import { ReportsModule } from '../reports/reports.module.js';
 import { Module } from '@nestjs/common';
 import { ExportsService } from './exports/exports.service.js';
 import { ResultsController } from './results.controller.js';
 import { ResultsService } from './results.service.js';
 
 @Module({
-  imports: [ReportsModule],
   controllers: [ResultsController],
   providers: [ResultsService, ExportsService],
   exports: [ResultsService],

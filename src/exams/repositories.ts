@@ -1,0 +1,6 @@
+// The repositories this feature owns, for the data module (src/data.module.ts): every feature may call them.
+import { ExamAccess } from './exam-access.js';
+import { ExamRepository } from './exam.repository.js';
+import { PaperRepository } from './paper.repository.js';
+
+export const EXAMS_REPOSITORIES = [ExamRepository, PaperRepository, ExamAccess];
