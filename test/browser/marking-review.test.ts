@@ -168,6 +168,8 @@ describeInBrowser('回评 on the marker page in a browser', () => {
     await lead.goto(`${base}/lead?examId=${seeded.exam.id}`);
     const row = lead.locator(`tr.marker-${markerId}`);
     await row.waitFor();
+    // The per-item progress chart is drawn (ECharts renders into a canvas), above the table of figures.
+    await lead.locator('#console .tk-chart canvas').waitFor();
     // Five counting marks (the changed one replaces the 3), one of them a problem flag: four scores 7, 8.5, 4.5, 9.
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('5');
     await expect(row.locator('td').nth(3).textContent()).resolves.toBe('7.25');
