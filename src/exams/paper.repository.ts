@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { managerOr, type Tx } from '../database/unit-of-work.js';
 import type { SheetLayout } from '../sheets/domain/layout.js';
+import { Item } from './entities/item.entity.js';
 import { Paper } from './entities/paper.entity.js';
 
 /** The paper table's statements. */
@@ -23,5 +24,12 @@ export class PaperRepository {
   /** The answer sheet's layout, set when the sheet is generated. */
   async saveLayout(id: number, layout: SheetLayout): Promise<void> {
     await this.ds.getRepository(Paper).update({ id }, { layout });
+  }
+
+  /** The paper's items in print order (seq). */
+  itemsOf(paperId: number, tx?: Tx): Promise<Item[]> {
+    return managerOr(tx, this.ds)
+      .getRepository(Item)
+      .find({ where: { paperId }, order: { seq: 'ASC' } });
   }
 }
