@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { OrgModule } from '../org/org.module.js';
 import { BlueprintService } from './blueprint.service.js';
 import { ExamsController } from './exams.controller.js';
 import { ExamsService } from './exams.service.js';
@@ -11,7 +10,6 @@ import { PapersController } from './papers.controller.js';
 import { ResultsImportService } from './results-import.service.js';
 
 @Module({
-  imports: [OrgModule],
   controllers: [ExamsController, PapersController],
   providers: [
     ExamsService,

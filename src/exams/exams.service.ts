@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { Role } from '../common/role.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { isDuplicateKey, OrgService } from '../org/org.service.js';
+import { isDuplicateKey } from '../database/errors.js';
+import { OrgAccess } from '../org/org-access.js';
 import { validateExam } from './domain/exam-settings.js';
 import { IMPORTED_EXAM_REFUSAL } from './domain/results-import.js';
 import { parseReleaseAt, RELEASE_AT_ERROR } from './domain/release-time.js';
@@ -58,7 +59,7 @@ const paperSummary = (p: Paper) => ({
 export class ExamsService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(OrgAccess) private readonly org: OrgAccess,
     @Inject(KnowledgePointsService) private readonly kps: KnowledgePointsService,
     @Inject(PaperWorkflowService) private readonly workflow: PaperWorkflowService,
   ) {}
@@ -82,7 +83,7 @@ export class ExamsService {
 
   async createExam(actor: Actor, allianceId: number, body: CreateExamBody) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以创建考试');
-    await this.org.allianceOrThrow(allianceId);
+    await this.org.alliance(allianceId);
     const v = validateExam(body ?? {});
     const releaseAt = body?.releaseAt === undefined || body.releaseAt === '' ? null : parseReleaseAt(body.releaseAt);
     const prior = await this.priorExamOf(allianceId, body?.priorExamId);

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { OrgService } from '../org/org.service.js';
+import { OrgAccess } from '../org/org-access.js';
 import { buildTree, leafName, pathPrefixes, resolveKnowledgePoints } from './domain/knowledge-tree.js';
 import { KP_SEPARATOR, normaliseKnowledgePath, type ValidItem } from './domain/paper-validation.js';
 import { KnowledgePoint } from './entities/knowledge-point.entity.js';
@@ -19,7 +19,7 @@ export interface ResolvedKnowledge {
 export class KnowledgePointsService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(OrgAccess) private readonly org: OrgAccess,
   ) {}
 
   private nodes(m: EntityManager, allianceId: number, subject: string) {
@@ -41,7 +41,7 @@ export class KnowledgePointsService {
       actor.isSubjectLeadOf(allianceId, subject),
       `只有“${subject}”学科组长或联盟管理员可以维护该学科的知识点`,
     );
-    await this.org.allianceOrThrow(allianceId);
+    await this.org.alliance(allianceId);
     const raw = Array.isArray(body.paths) ? body.paths : [];
     if (!raw.length || raw.length > 2000) throw new BadRequestException('请提供 1–2000 条知识点路径（paths）');
     const errors: string[] = [];

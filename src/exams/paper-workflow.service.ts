@@ -12,7 +12,7 @@ import { UserRole } from '../auth/entities/user-role.entity.js';
 import { User } from '../auth/entities/user.entity.js';
 import { Actor } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { isDuplicateKey } from '../org/org.service.js';
+import { isDuplicateKey } from '../database/errors.js';
 import { decideTransition, type Decision, type PaperState, type WorkflowAction } from './domain/paper-workflow.js';
 import { validatePaper, type ValidItem } from './domain/paper-validation.js';
 import { IMPORTED_EXAM_REFUSAL } from './domain/results-import.js';

@@ -4,7 +4,7 @@ import { Actor, assertScope } from '../common/actor.js';
 import { AuditLog } from '../common/entities/audit-log.entity.js';
 import type { UploadedRosterFile } from '../org/dto/org.dto.js';
 import { Student } from '../org/entities/student.entity.js';
-import { OrgService } from '../org/org.service.js';
+import { OrgAccess } from '../org/org-access.js';
 import { readRosterFile, RosterFileError } from '../org/roster-file.js';
 import { StudentResult } from '../results/entities/student-result.entity.js';
 import { validateExam } from './domain/exam-settings.js';
@@ -41,7 +41,7 @@ function importFailed(errors: string[]): never {
 export class ResultsImportService {
   constructor(
     @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(OrgAccess) private readonly org: OrgAccess,
   ) {}
 
   async importResults(
@@ -51,7 +51,7 @@ export class ResultsImportService {
     file: UploadedRosterFile | undefined,
   ) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以导入历史成绩');
-    await this.org.allianceOrThrow(allianceId);
+    await this.org.alliance(allianceId);
     const settings = validateExam({ name: body?.name, grade: body?.grade, examDate: body?.examDate });
     const fullMarks = parseFullMarksField(body?.fullMarks);
     const early = [...(settings.ok ? [] : settings.errors), ...(typeof fullMarks === 'string' ? [fullMarks] : [])];
