@@ -4,6 +4,7 @@ import { ExamsController } from './exams.controller.js';
 import { ExamsService } from './exams.service.js';
 import { KnowledgePointsService } from './knowledge-points.service.js';
 import { PaperDocumentService } from './paper-document.service.js';
+import { PaperEditingService } from './paper-editing.service.js';
 import { PaperStamper } from './paper-stamp.js';
 import { PaperWorkflowService } from './paper-workflow.service.js';
 import { PapersController } from './papers.controller.js';
@@ -15,6 +16,7 @@ import { ResultsImportService } from './results-import.service.js';
     ExamsService,
     KnowledgePointsService,
     PaperWorkflowService,
+    PaperEditingService,
     BlueprintService,
     PaperDocumentService,
     PaperStamper,
