@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tx } from '../database/unit-of-work.js';
 import type { Item } from '../exams/entities/item.entity.js';
-import { PaperRepository } from '../exams/paper.repository.js';
+import { ItemRepository } from '../exams/item.repository.js';
 import { FinalScoreRepository } from '../marking/final-score.repository.js';
 import { PaperInputsRepository } from './paper-inputs.repository.js';
 
@@ -24,13 +24,13 @@ export interface PaperInputs {
 @Injectable()
 export class PaperInputsService {
   constructor(
-    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ItemRepository) private readonly items: ItemRepository,
     @Inject(PaperInputsRepository) private readonly inputs: PaperInputsRepository,
     @Inject(FinalScoreRepository) private readonly finalScores: FinalScoreRepository,
   ) {}
 
   async read(tx: Tx, examId: number, paperId: number): Promise<PaperInputs> {
-    const items = await this.papers.itemsOf(paperId, tx);
+    const items = await this.items.ofPaper(paperId, tx);
     const { processed, pending } = await this.inputs.pageStates(tx, examId, paperId);
     const scores = await this.scores(
       tx,

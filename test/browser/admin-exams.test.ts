@@ -102,6 +102,8 @@ describeInBrowser('admin exams page in a browser', () => {
     await row('上学期期末').locator('button', { hasText: '删除' }).click();
     await answerMessageBox(page, '删除');
     await page.locator('#msg', { hasText: '已删除“上学期期末”（6 条成绩）' }).waitFor();
+    // The page says so before it reloads the list: the row goes once the reload lands.
+    await row('上学期期末').waitFor({ state: 'detached' });
     expect(await row('上学期期末').count()).toBe(0);
     expect(await env.ds.getRepository(Exam).existsBy({ id: imported.id })).toBe(false);
     expect(await env.ds.getRepository(StudentResult).countBy({ examId: imported.id })).toBe(0);

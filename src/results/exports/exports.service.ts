@@ -8,6 +8,7 @@ import { AuditLogRepository } from '../../common/audit-log.repository.js';
 import { papersOfRecord } from '../../exams/domain/paper-workflow.js';
 import type { Paper } from '../../exams/entities/paper.entity.js';
 import { ExamAccess } from '../../exams/exam-access.js';
+import { ItemRepository } from '../../exams/item.repository.js';
 import { PaperRepository } from '../../exams/paper.repository.js';
 import type { School } from '../../org/entities/school.entity.js';
 import { SchoolRepository } from '../../org/school.repository.js';
@@ -27,6 +28,7 @@ export class ExportsService {
   constructor(
     @Inject(ExamAccess) private readonly exams: ExamAccess,
     @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ItemRepository) private readonly itemRepo: ItemRepository,
     @Inject(SchoolRepository) private readonly schoolRepository: SchoolRepository,
     @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(ExportRowsRepository) private readonly rows: ExportRowsRepository,
@@ -97,7 +99,7 @@ export class ExportsService {
   /** The paper's items, its results of these schools' students and their item scores. */
   private async studentSheetOf(examId: number, paper: Paper, schools: School[]) {
     const schoolIds = schools.map((s) => s.id);
-    const items = await this.papers.itemsOf(paper.id);
+    const items = await this.itemRepo.ofPaper(paper.id);
     const results = await this.rows.results(paper.id, schoolIds);
     // Final item scores: OMR by the key for objective items, then marking rows, which win (a correction).
     const scores =
