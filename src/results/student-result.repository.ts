@@ -33,4 +33,10 @@ export class StudentResultRepository {
   async deleteForExam(tx: Tx, examId: number): Promise<void> {
     await managerOf(tx).getRepository(StudentResult).delete({ examId });
   }
+
+  /** Whether the exam's results have been computed (the results job stores an analysis per paper with them). */
+  async computedFor(examId: number): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query('SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1', [examId]);
+    return rows.length > 0;
+  }
 }
