@@ -1,12 +1,18 @@
 import { Module } from '@nestjs/common';
 import { IngestPapersCache } from './ingest-papers.cache.js';
 import { PageAnswersService } from './page-answers.service.js';
+import { PageFixLog } from './page-fix-log.js';
+import { PageRereadService } from './page-reread.service.js';
 import { PageScanner } from './page-scan.pool.js';
 import { PageStudentService } from './page-student.service.js';
+import { ResultsRefreshService } from './results-refresh.service.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 import { ScanIngestService } from './scan-ingest.service.js';
 
-/** Reading pages: uploaded ones (ingest-page jobs) and ones a person fixed (reread-page jobs). */
+/**
+ * Reading pages: uploaded ones (ingest-page jobs) and ones a person fixed (reread-page jobs). Only the worker process
+ * imports this module; the API reads no page, so it starts no scan thread and assembles no snippet cutter.
+ */
 @Module({
   providers: [
     ScanImageCodec,
@@ -16,7 +22,10 @@ import { ScanIngestService } from './scan-ingest.service.js';
     PageStudentService,
     PageAnswersService,
     ScanIngestService,
+    PageFixLog,
+    ResultsRefreshService,
+    PageRereadService,
   ],
-  exports: [ScanIngestService, PageScanner],
+  exports: [ScanIngestService, PageRereadService, PageScanner],
 })
 export class ScanIngestModule {}

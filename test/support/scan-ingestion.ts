@@ -9,6 +9,7 @@ import { DataModule } from '../../src/data.module.js';
 import { SqlPool } from '../../src/database/sql-pool.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';
 import { QueueModule } from '../../src/queue/queue.module.js';
+import { PageRereadService } from '../../src/scans/page-reread.service.js';
 import { PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import { ScanIngestModule } from '../../src/scans/scan-ingest.module.js';
@@ -19,6 +20,7 @@ import type { TestEnv } from './test-env.js';
 
 export interface Ingestion {
   ingest: ScanIngestService;
+  reread: PageRereadService;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function scanIngestion(
     .compile();
   return {
     ingest: moduleRef.get(ScanIngestService),
+    reread: moduleRef.get(PageRereadService),
     close: () => moduleRef.close(),
   };
 }
