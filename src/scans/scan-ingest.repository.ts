@@ -14,7 +14,7 @@ export type PaperHead = Pick<Paper, 'id' | 'subject' | 'version' | 'status'> & {
 export type StudentRow = Pick<Student, 'id' | 'allianceId' | 'schoolId' | 'classId' | 'examNo' | 'name'>;
 export type ItemRow = Pick<Item, 'id' | 'type' | 'maxScore' | 'answerKey' | 'partialCredit' | 'markingMode'>;
 
-/** What must be known before a read page is recorded for its student (RecordingCheck). */
+/** What must be known before a read page is recorded for its student. */
 export interface RecordingCheck {
   /** The student is marked 缺考 for the paper. */
   absent: boolean;

@@ -158,7 +158,7 @@ async function main() {
     // End to end.
     const blobs = new LocalBlobStore(env.config.dataDir);
     // Where the time goes: scanning (decode, read, cut, encode) and the recording transactions are timed by wrapping
-    // them (summed over workers). Pages are scanned on worker threads, as the worker process's ScansModule does.
+    // them (summed over workers). Pages are scanned on worker threads, as the worker process's ScanIngestModule does.
     const spent = { scan: 0, transactions: 0 };
     const codec = new ScanImageCodec();
     const scanner = new PageScanner(codec, Number(process.env.BENCH_SCAN_THREADS ?? defaultScanThreads()));
