@@ -6,6 +6,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY workers ./workers
 COPY test/support ./test/support
+COPY web ./web
+# The API's code in dist/src and dist/workers, the pages in dist/web (Vite); then the build tools go.
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -14,7 +16,6 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
-COPY templates ./templates
 RUN mkdir -p /data && chown node /data
 USER node
 EXPOSE 3000

@@ -2,6 +2,7 @@
 // calls another's repository without importing its module, so no two feature modules depend on each other. Which
 // feature owns which table is said by where its entities and repositories live (tools/check-architecture.mjs).
 import { Global, Module } from '@nestjs/common';
+import { AUTH_REPOSITORIES } from './auth/repositories.js';
 import { COMMON_REPOSITORIES } from './common/repositories.js';
 import { EXAMS_REPOSITORIES } from './exams/repositories.js';
 import { MARKING_REPOSITORIES } from './marking/repositories.js';
@@ -12,6 +13,7 @@ import { SCANS_REPOSITORIES } from './scans/repositories.js';
 
 const REPOSITORIES = [
   ...COMMON_REPOSITORIES,
+  ...AUTH_REPOSITORIES,
   ...ORG_REPOSITORIES,
   ...EXAMS_REPOSITORIES,
   ...SCANS_REPOSITORIES,

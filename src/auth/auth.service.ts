@@ -2,15 +2,11 @@ import { BadRequestException, Inject, Injectable, UnauthorizedException } from '
 import bcrypt from 'bcryptjs';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { DataSource } from 'typeorm';
-import { SqlPool } from '../database/sql-pool.js';
 import { Actor } from '../common/actor.js';
 import { ActorCache } from './actor-cache.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { User } from './entities/user.entity.js';
-import { Role } from '../common/role.js';
-import { UserRole } from './entities/user-role.entity.js';
 import { LoginThrottle } from './login-throttle.js';
+import { UserRepository } from './user.repository.js';
 
 export const SESSION_COOKIE = 'tk_session';
 
@@ -27,11 +23,10 @@ interface TokenClaims {
 @Injectable()
 export class AuthService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
     @Inject(ActorCache) private readonly actors: ActorCache,
-    @Inject(SqlPool) private readonly sql: SqlPool,
   ) {
     this.verifyKey = createSecretKey(Buffer.from(config.jwtSecret));
   }
@@ -50,7 +45,7 @@ export class AuthService {
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password)
       throw new BadRequestException('请输入用户名和密码');
     await this.throttle.check(username, address);
-    const user = await this.ds.getRepository(User).findOneBy({ username });
+    const user = await this.users.findByUsername(username);
     // Same message, and the same bcrypt work, whether the user exists or not, so names cannot be probed.
     const ok = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.active || !ok) {
@@ -63,7 +58,7 @@ export class AuthService {
       this.config.jwtSecret,
       { expiresIn: this.config.jwtTtlSeconds, algorithm: 'HS256' },
     );
-    return { token, actor: await this.actorFor(user) };
+    return { token, actor: new Actor(user.id, user.username, user.displayName, await this.users.grantsOf(user.id)) };
   }
 
   /**
@@ -76,10 +71,7 @@ export class AuthService {
       const claims = jwt.verify(token, this.verifyKey, { algorithms: ['HS256'] }) as unknown as TokenClaims;
       if (!Number.isInteger(claims?.sub) || claims.sub <= 0) return;
       // Only a current token may end the sessions; a replayed old one changes nothing.
-      await this.ds.query(
-        'UPDATE `user` SET `session_epoch` = `session_epoch` + 1 WHERE `id` = ? AND `session_epoch` = ?',
-        [claims.sub, claims.e ?? 0],
-      );
+      await this.users.endSessions(claims.sub, claims.e ?? 0);
       // This instance refuses the old tokens at once; other instances once their cached Actor is older than ACTOR_CACHE_MS.
       this.actors.forget(claims.sub);
     } catch {
@@ -103,43 +95,11 @@ export class AuthService {
     if (!Number.isInteger(claims?.sub) || claims.sub <= 0) throw new UnauthorizedException('登录已过期，请重新登录');
     // One round trip per token per ACTOR_CACHE_MS: the user and every role it holds. On SqlPool, as the marking calls
     // it guards (at city load a marker's token is read again about once per mark).
-    const rows: {
-      id: number;
-      username: string;
-      display_name: string;
-      active: number;
-      session_epoch: number;
-      role: Role | null;
-      alliance_id: number | null;
-      school_id: number | null;
-      subject: string | null;
-    }[] = await this.sql.query(
-      'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
-      [claims.sub],
-    );
-    if (!rows.length || !Number(rows[0].active)) throw new UnauthorizedException('账号不存在或已停用');
-    const u = rows[0];
-    if ((claims.e ?? 0) !== Number(u.session_epoch)) throw new UnauthorizedException('已退出登录，请重新登录');
-    const grants = rows
-      .filter((r) => r.role !== null)
-      .map((r) => ({
-        role: r.role!,
-        allianceId: Number(r.alliance_id),
-        schoolId: r.school_id === null ? null : Number(r.school_id),
-        subject: r.subject,
-      }));
-    const actor = new Actor(Number(u.id), u.username, u.display_name, grants);
+    const u = await this.users.sessionOf(claims.sub);
+    if (!u || !u.active) throw new UnauthorizedException('账号不存在或已停用');
+    if ((claims.e ?? 0) !== u.sessionEpoch) throw new UnauthorizedException('已退出登录，请重新登录');
+    const actor = new Actor(u.id, u.username, u.displayName, u.grants);
     this.actors.set(token, actor, typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY);
     return actor;
-  }
-
-  private async actorFor(user: User): Promise<Actor> {
-    const roles = await this.ds.getRepository(UserRole).findBy({ userId: user.id });
-    return new Actor(
-      user.id,
-      user.username,
-      user.displayName,
-      roles.map((r) => ({ role: r.role, allianceId: r.allianceId, schoolId: r.schoolId, subject: r.subject })),
-    );
   }
 }

@@ -1,7 +1,9 @@
-// Start-up checks: an unreachable MySQL or Redis stops the process with a message that names it.
+// Start-up checks: an unreachable MySQL or Redis stops the process with a message that names it. The MySQL probe is
+// the data layer's (src/database/mysql-probe.ts); Redis is checked here.
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/config.js';
-import { ConfigError, mysqlEndpoint, mysqlWhere } from '../config/config.js';
+import { ConfigError } from '../config/config.js';
+import { probeMysql } from '../database/mysql-probe.js';
 
 export function describeStartupError(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
@@ -35,30 +37,8 @@ export async function checkRedis(config: AppConfig): Promise<void> {
   }
 }
 
-export async function checkMysql(config: AppConfig, probe: () => Promise<unknown>): Promise<void> {
-  try {
-    await probe();
-  } catch (err) {
-    const e = err as { code?: string; message: string };
-    const hint = e.code === 'ER_BAD_DB_ERROR' ? '；请先运行 npm run migration:run 创建数据库' : '';
-    throw new Error(
-      `无法连接 MySQL ${mysqlWhere(config.db)} 数据库 ${config.db.name} (${config.db.socket ? 'DB_SOCKET' : 'DB_HOST/DB_PORT'}/DB_NAME): ${e.message}${hint}`,
-    );
-  }
-}
-
 /** Both servers answer, checked before the application is assembled so a failure reads as one clear line. */
 export async function checkServices(config: AppConfig): Promise<void> {
-  const { createConnection } = await import('mysql2/promise');
-  await checkMysql(config, async () => {
-    const c = await createConnection({
-      ...mysqlEndpoint(config.db),
-      user: config.db.user,
-      password: config.db.password,
-      database: config.db.name,
-      connectTimeout: 5000,
-    });
-    await c.end();
-  });
+  await probeMysql(config);
   await checkRedis(config);
 }

@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { checkMysql } from '../common/startup-checks.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { createDataSource, type DataSourceOptions } from './data-source.js';
+import { checkMysql } from './mysql-probe.js';
 import { SqlPool } from './sql-pool.js';
 import { UnitOfWork } from './unit-of-work.js';
 

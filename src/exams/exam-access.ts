@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type Actor, assertScope } from '../common/actor.js';
+import type { Tx } from '../database/unit-of-work.js';
 import type { Exam } from './entities/exam.entity.js';
 import { ExamRepository } from './exam.repository.js';
 
@@ -18,9 +19,9 @@ export const examChecks = {
 export class ExamAccess {
   constructor(@Inject(ExamRepository) private readonly exams: ExamRepository) {}
 
-  /** The exam, or 404 考试不存在 (for jobs and checks that are not an actor's). */
-  async get(examId: number): Promise<Exam> {
-    const exam = await this.exams.findById(examId);
+  /** The exam, or 404 考试不存在 (for jobs and checks that are not an actor's); inside `tx` when one is given. */
+  async get(examId: number, tx?: Tx): Promise<Exam> {
+    const exam = await this.exams.findById(examId, tx);
     if (!exam) throw new NotFoundException('考试不存在');
     return exam;
   }

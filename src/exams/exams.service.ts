@@ -1,19 +1,24 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Role } from '../common/role.js';
 import { Actor, assertScope } from '../common/actor.js';
-import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { isDuplicateKey, OrgService } from '../org/org.service.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
+import { isDuplicateKey } from '../database/errors.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { OrgAccess } from '../org/org-access.js';
 import { validateExam } from './domain/exam-settings.js';
 import { IMPORTED_EXAM_REFUSAL } from './domain/results-import.js';
 import { parseReleaseAt, RELEASE_AT_ERROR } from './domain/release-time.js';
-import { validatePaper } from './domain/paper-validation.js';
+import { validatePaper, type ValidPaper } from './domain/paper-validation.js';
 import type { CreateExamBody, CreatePaperBody } from './dto/exams.dto.js';
 import { Exam, ExamStatus } from './entities/exam.entity.js';
 import { Item } from './entities/item.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
+import { ExamAccess, examChecks } from './exam-access.js';
+import { ExamRepository } from './exam.repository.js';
+import { ItemRepository } from './item.repository.js';
 import { KnowledgePointsService } from './knowledge-points.service.js';
-import { itemRow, PaperWorkflowService } from './paper-workflow.service.js';
+import { PaperRepository } from './paper.repository.js';
+import { PaperWorkflowService } from './paper-workflow.service.js';
 
 export interface PaperWithItems {
   paper: Paper;
@@ -53,36 +58,52 @@ const paperSummary = (p: Paper) => ({
   hasSheet: !!p.layout,
 });
 
+const itemView = (i: Item, showKeys: boolean) => ({
+  id: i.id,
+  seq: i.seq,
+  label: i.label,
+  type: i.type,
+  maxScore: i.maxScore,
+  scoreStep: i.scoreStep,
+  roundingMode: i.roundingMode,
+  optionCount: i.optionCount,
+  markingMode: i.markingMode,
+  tolerance: i.tolerance,
+  knowledgePoints: i.knowledgePoints,
+  boxHeightMm: i.boxHeightMm,
+  parentLabel: i.parentLabel,
+  cognitiveLevel: i.cognitiveLevel,
+  partialCredit: i.partialCredit,
+  knowledgePointIds: i.knowledgePointIds,
+  ...(showKeys ? { answerKey: i.answerKey } : {}),
+});
+
 /** Exams and their papers (统一命题): creation, reading with scope, locking. */
 @Injectable()
 export class ExamsService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @Inject(ExamAccess) private readonly access: ExamAccess,
+    @Inject(ExamRepository) private readonly exams: ExamRepository,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ItemRepository) private readonly items: ItemRepository,
+    @Inject(OrgAccess) private readonly org: OrgAccess,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(KnowledgePointsService) private readonly kps: KnowledgePointsService,
     @Inject(PaperWorkflowService) private readonly workflow: PaperWorkflowService,
   ) {}
 
-  async examOrThrow(examId: number): Promise<Exam> {
-    const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
-    if (!exam) throw new NotFoundException('考试不存在');
-    return exam;
-  }
-
   /** A paper with its exam and items (ordered by seq), answer keys included: callers decide what to show. */
   async paperWithItems(paperId: number): Promise<PaperWithItems> {
-    const paper = await this.ds.getRepository(Paper).findOneBy({ id: paperId });
+    const paper = await this.papers.findById(paperId);
     if (!paper) throw new NotFoundException('试卷不存在');
-    const [exam, items] = await Promise.all([
-      this.examOrThrow(paper.examId),
-      this.ds.getRepository(Item).find({ where: { paperId }, order: { seq: 'ASC' } }),
-    ]);
+    const [exam, items] = await Promise.all([this.access.get(paper.examId), this.items.ofPaper(paperId)]);
     return { paper, exam, items };
   }
 
   async createExam(actor: Actor, allianceId: number, body: CreateExamBody) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以创建考试');
-    await this.org.allianceOrThrow(allianceId);
+    await this.org.alliance(allianceId);
     const v = validateExam(body ?? {});
     const releaseAt = body?.releaseAt === undefined || body.releaseAt === '' ? null : parseReleaseAt(body.releaseAt);
     const prior = await this.priorExamOf(allianceId, body?.priorExamId);
@@ -93,18 +114,21 @@ export class ExamsService {
         ...(typeof prior === 'string' ? [prior] : []),
       ]);
     }
-    const exam = await this.ds.transaction(async (m) => {
-      const e = await m.getRepository(Exam).save({ allianceId, ...v.exam, releaseAt, priorExamId: prior });
-      await m.getRepository(AuditLog).insert({
-        userId: actor.userId,
-        action: 'create',
-        entity: 'exam',
-        entityId: String(e.id),
-        detail: { name: e.name, priorExamId: prior },
-      });
+    const exam = await this.uow.runOrm(async (tx) => {
+      const e = await this.exams.create(tx, { allianceId, ...v.exam, releaseAt, priorExamId: prior });
+      await this.audit.record(
+        {
+          userId: actor.userId,
+          action: 'create',
+          entity: 'exam',
+          entityId: String(e.id),
+          detail: { name: e.name, priorExamId: prior },
+        },
+        tx,
+      );
       return e;
     });
-    return examView(await this.examOrThrow(exam.id));
+    return examView(await this.access.get(exam.id));
   }
 
   /**
@@ -115,31 +139,31 @@ export class ExamsService {
     if (raw === undefined || raw === null || raw === '') return null;
     const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     if (!Number.isInteger(id) || id <= 0) return '上次考试（priorExamId）应为考试编号';
-    const prior = await this.ds.getRepository(Exam).findOneBy({ id });
+    const prior = await this.exams.findById(id);
     if (!prior || prior.allianceId !== allianceId) return '上次考试不存在或不属于本联盟';
     return id;
   }
 
   async listExams(actor: Actor, allianceId: number) {
     assertScope(actor.belongsTo(allianceId), '无权查看该联盟的考试');
-    const exams = await this.ds.getRepository(Exam).find({ where: { allianceId }, order: { id: 'DESC' } });
-    return exams.map(examView);
+    return (await this.exams.ofAlliance(allianceId)).map(examView);
   }
 
   async getExam(actor: Actor, examId: number) {
-    const exam = await this.examOrThrow(examId);
-    assertScope(actor.belongsTo(exam.allianceId), '无权查看该考试');
-    const papers = await this.ds.getRepository(Paper).find({ where: { examId }, order: { id: 'ASC' } });
+    const exam = await this.access.forActor(actor, examId, examChecks.member, '无权查看该考试');
+    const papers = await this.papers.ofExam(examId);
     return { ...examView(exam), papers: papers.map(paperSummary) };
   }
 
   /** Admin of the alliance, or the subject lead of the paper's subject there. */
   async createPaper(actor: Actor, examId: number, body: CreatePaperBody) {
-    const exam = await this.examOrThrow(examId);
-    const mayAuthor =
-      actor.isAdminOf(exam.allianceId) ||
-      actor.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === exam.allianceId);
-    assertScope(mayAuthor, '只有本联盟管理员或学科组长可以创建试卷');
+    const exam = await this.access.forActor(
+      actor,
+      examId,
+      (a, e) =>
+        a.isAdminOf(e.allianceId) || a.grants.some((g) => g.role === Role.SubjectLead && g.allianceId === e.allianceId),
+      '只有本联盟管理员或学科组长可以创建试卷',
+    );
     if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     const v = validatePaper(body ?? {});
     if (!v.ok) invalid(`试卷有${v.errors.length}处错误`, v.errors);
@@ -148,40 +172,46 @@ export class ExamsService {
       actor.isSubjectLeadOf(exam.allianceId, input.subject),
       `只有“${input.subject}”学科组长或联盟管理员可以创建该学科试卷`,
     );
-    if (await this.ds.getRepository(Paper).existsBy({ examId, subject: input.subject }))
+    if (await this.papers.subjectTaken(examId, input.subject))
       throw new ConflictException(`本次考试已有“${input.subject}”试卷`);
     let paperId: number;
     try {
-      paperId = await this.ds.transaction(async (m) => {
-        const p = await m.getRepository(Paper).save({
-          examId,
-          subject: input.subject,
-          title: input.title,
-          fullMarks: input.fullMarks,
-          status: PaperStatus.Draft,
-          layout: null,
-        });
-        const kp = await this.kps.resolveForItems(m, exam.allianceId, input.subject, input.items);
-        if (kp.errors.length)
-          invalid(
-            `试卷有${kp.errors.length}处错误`,
-            kp.errors.map((e) => `第${input.items[e.index].label}题：${e.message}`),
-          );
-        await m.getRepository(Item).insert(input.items.map((it, i) => itemRow(p.id, it, kp.names[i], kp.ids[i])));
-        await m.getRepository(AuditLog).insert({
-          userId: actor.userId,
-          action: 'create',
-          entity: 'paper',
-          entityId: String(p.id),
-          detail: { examId, subject: p.subject, items: input.items.length },
-        });
-        return p.id;
-      });
+      paperId = await this.uow.runOrm((tx) => this.insertPaper(tx, actor, exam, input));
     } catch (err) {
       if (isDuplicateKey(err)) throw new ConflictException(`本次考试已有“${input.subject}”试卷`);
       throw err;
     }
     return this.getPaper(actor, paperId);
+  }
+
+  /** A new draft with its items (knowledge points resolved against the tree, which grows with new paths). */
+  private async insertPaper(tx: Tx, actor: Actor, exam: Exam, input: ValidPaper): Promise<number> {
+    const p = await this.papers.create(tx, {
+      examId: exam.id,
+      subject: input.subject,
+      title: input.title,
+      fullMarks: input.fullMarks,
+      status: PaperStatus.Draft,
+      layout: null,
+    });
+    const kp = await this.kps.resolveForItems(tx, exam.allianceId, input.subject, input.items);
+    if (kp.errors.length)
+      invalid(
+        `试卷有${kp.errors.length}处错误`,
+        kp.errors.map((e) => `第${input.items[e.index].label}题：${e.message}`),
+      );
+    await this.items.insertForPaper(tx, p.id, input.items, kp);
+    await this.audit.record(
+      {
+        userId: actor.userId,
+        action: 'create',
+        entity: 'paper',
+        entityId: String(p.id),
+        detail: { examId: exam.id, subject: p.subject, items: input.items.length },
+      },
+      tx,
+    );
+    return p.id;
   }
 
   /** Any role in the alliance may read a paper; answer keys only for the admin and that subject's lead. */
@@ -199,25 +229,7 @@ export class ExamsService {
       reviewedBy: paper.reviewedBy,
       reviewComment: paper.reviewComment,
       hasDocument: paper.documentKey !== null,
-      items: items.map((i) => ({
-        id: i.id,
-        seq: i.seq,
-        label: i.label,
-        type: i.type,
-        maxScore: i.maxScore,
-        scoreStep: i.scoreStep,
-        roundingMode: i.roundingMode,
-        optionCount: i.optionCount,
-        markingMode: i.markingMode,
-        tolerance: i.tolerance,
-        knowledgePoints: i.knowledgePoints,
-        boxHeightMm: i.boxHeightMm,
-        parentLabel: i.parentLabel,
-        cognitiveLevel: i.cognitiveLevel,
-        partialCredit: i.partialCredit,
-        knowledgePointIds: i.knowledgePointIds,
-        ...(showKeys ? { answerKey: i.answerKey } : {}),
-      })),
+      items: items.map((i) => itemView(i, showKeys)),
     };
   }
 
@@ -233,18 +245,17 @@ export class ExamsService {
 
   /** The moment the paper PDFs of the exam stop being confidential (null: not released). Admin of the alliance. */
   async setReleaseAt(actor: Actor, examId: number, body: { releaseAt?: unknown }) {
-    const exam = await this.examOrThrow(examId);
-    assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟管理员可以设置试卷公开时间');
+    await this.access.forActor(actor, examId, examChecks.admin, '只有本联盟管理员可以设置试卷公开时间');
     const releaseAt = parseReleaseAt(body?.releaseAt);
     if (releaseAt === undefined) throw new BadRequestException(RELEASE_AT_ERROR);
-    await this.ds.getRepository(Exam).update({ id: examId }, { releaseAt });
-    await this.ds.getRepository(AuditLog).insert({
+    await this.exams.setReleaseAt(examId, releaseAt);
+    await this.audit.record({
       userId: actor.userId,
       action: 'set_release_at',
       entity: 'exam',
       entityId: String(examId),
       detail: { releaseAt },
     });
-    return examView(await this.examOrThrow(examId));
+    return examView(await this.access.get(examId));
   }
 }

@@ -1,17 +1,20 @@
 import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
-import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { School } from '../org/entities/school.entity.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
+import { OrgAccess } from '../org/org-access.js';
 import { BlobStore } from '../storage/blob-store.js';
-import type { UploadedSheetFile } from './blueprint.service.js';
+import type { UploadedSheetFile } from './blueprint-workbook.js';
 import { beijingTime } from './domain/release-time.js';
 import { uploadedFileName } from './domain/upload-name.js';
-import { Paper } from './entities/paper.entity.js';
+import type { Exam } from './entities/exam.entity.js';
 import { ExamsService } from './exams.service.js';
 import { PaperStamper, pdfPageCount } from './paper-stamp.js';
+import { PaperRepository } from './paper.repository.js';
 import { PaperWorkflowService } from './paper-workflow.service.js';
+
+/** Records one download of the paper document, or one refused attempt. */
+type AuditDownload = (action: string, detail: object) => Promise<void>;
 
 /**
  * The paper PDF under confidentiality: before the exam's release time only the subject's leads and the alliance's
@@ -21,7 +24,9 @@ import { PaperWorkflowService } from './paper-workflow.service.js';
 @Injectable()
 export class PaperDocumentService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(OrgAccess) private readonly org: OrgAccess,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(ExamsService) private readonly exams: ExamsService,
     @Inject(PaperWorkflowService) private readonly workflow: PaperWorkflowService,
@@ -31,29 +36,32 @@ export class PaperDocumentService {
   /** A draft's PDF (uploading is a change of the paper: refused once it is in review or locked). */
   async upload(actor: Actor, paperId: number, file: UploadedSheetFile | undefined) {
     await this.exams.paperWithItems(paperId);
-    return this.workflow.withEditablePaper(actor, paperId, async (m, paper) => {
+    return this.workflow.withEditablePaper(actor, paperId, async (tx, paper) => {
       if (!file?.buffer?.length) throw new BadRequestException('请用表单字段 file 上传试卷 PDF');
       const name = uploadedFileName(file.originalname);
       const pages = await pdfPageCount(file.buffer);
       if (!pages) throw new BadRequestException(`“${name}”不是可读取的 PDF 文件（加密或损坏的 PDF 也无法使用）`);
       const { key, hash } = await this.blobs.putContentAddressed('papers', file.buffer, '.pdf');
       const documentName = name.slice(0, 200);
-      await m.getRepository(Paper).update({ id: paper.id }, { documentKey: key, documentName });
-      await m.getRepository(AuditLog).insert({
-        userId: actor.userId,
-        action: 'upload_document',
-        entity: 'paper',
-        entityId: String(paper.id),
-        detail: { hash, pages, name: documentName, bytes: file.size },
-      });
+      await this.papers.setDocument(tx, paper.id, key, documentName);
+      await this.audit.record(
+        {
+          userId: actor.userId,
+          action: 'upload_document',
+          entity: 'paper',
+          entityId: String(paper.id),
+          detail: { hash, pages, name: documentName, bytes: file.size },
+        },
+        tx,
+      );
       return { paperId: paper.id, pages, name: documentName };
     });
   }
 
   async download(actor: Actor, paperId: number, schoolIdParam: unknown): Promise<{ data: Buffer; fileName: string }> {
     const { paper, exam } = await this.exams.paperWithItems(paperId);
-    const audit = (action: string, detail: object) =>
-      this.ds.getRepository(AuditLog).insert({
+    const audit: AuditDownload = (action, detail) =>
+      this.audit.record({
         userId: actor.userId,
         action,
         entity: 'paper_document',
@@ -80,6 +88,18 @@ export class PaperDocumentService {
           : '试卷尚未公开，只有本学科组长和联盟管理员可以查看',
       );
     }
+    const school = await this.org.school(await this.schoolOfCopy(actor, exam, schoolIdParam, audit));
+    const data = await this.stamper.stamp(
+      await this.blobs.get(paper.documentKey),
+      school.name,
+      `${exam.name} 本校专用 · 严禁外传`,
+    );
+    await audit('download', { stamped: true, schoolId: school.id, schoolName: school.name });
+    return { data, fileName: `${baseName}-${school.name}.pdf` };
+  }
+
+  /** The school whose stamped copy a principal or scanner gets: the one asked for, or their only school. */
+  private async schoolOfCopy(actor: Actor, exam: Exam, schoolIdParam: unknown, audit: AuditDownload): Promise<number> {
     const schoolIds = [
       ...new Set(
         actor.grants
@@ -96,22 +116,15 @@ export class PaperDocumentService {
       await audit('download_denied', { reason: 'no_school_role' });
       throw new ForbiddenException('只有学校的校长或扫描员可以下载公开后的试卷');
     }
-    let schoolId: number;
     if (schoolIdParam !== undefined && schoolIdParam !== '') {
-      schoolId = Number(schoolIdParam);
+      const schoolId = Number(schoolIdParam);
       if (!schoolIds.includes(schoolId)) {
         await audit('download_denied', { reason: 'other_school', schoolId: String(schoolIdParam).slice(0, 20) });
         throw new ForbiddenException('只能下载本校的试卷副本');
       }
-    } else if (schoolIds.length === 1) schoolId = schoolIds[0];
-    else throw new BadRequestException('您在多所学校有角色，请指定学校（schoolId）');
-    const school = await this.ds.getRepository(School).findOneByOrFail({ id: schoolId });
-    const data = await this.stamper.stamp(
-      await this.blobs.get(paper.documentKey),
-      school.name,
-      `${exam.name} 本校专用 · 严禁外传`,
-    );
-    await audit('download', { stamped: true, schoolId, schoolName: school.name });
-    return { data, fileName: `${baseName}-${school.name}.pdf` };
+      return schoolId;
+    }
+    if (schoolIds.length === 1) return schoolIds[0];
+    throw new BadRequestException('您在多所学校有角色，请指定学校（schoolId）');
   }
 }

@@ -6,25 +6,18 @@ import {
   Inject,
   Injectable,
 } from '@nestjs/common';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
-import { Role } from '../common/role.js';
-import { UserRole } from '../auth/entities/user-role.entity.js';
-import { User } from '../auth/entities/user.entity.js';
+import { UserRepository } from '../auth/user.repository.js';
 import { Actor } from '../common/actor.js';
-import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { isDuplicateKey } from '../org/org.service.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
+import { isDuplicateKey } from '../database/errors.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { decideTransition, type Decision, type PaperState, type WorkflowAction } from './domain/paper-workflow.js';
-import { validatePaper, type ValidItem } from './domain/paper-validation.js';
 import { IMPORTED_EXAM_REFUSAL } from './domain/results-import.js';
 import { Exam, ExamStatus } from './entities/exam.entity.js';
-import { Item, ItemType, MarkingMode, RoundingMode } from './entities/item.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
-import { KnowledgePointsService } from './knowledge-points.service.js';
-
-export interface EditPaperBody {
-  title?: unknown;
-  items?: unknown;
-}
+import { ExamAccess } from './exam-access.js';
+import { ItemRepository } from './item.repository.js';
+import { PaperRepository, type PaperReview } from './paper.repository.js';
 
 /** What a workflow step answers: the paper's state after it. */
 export const paperState = (p: Paper) => ({
@@ -41,70 +34,46 @@ export const paperState = (p: Paper) => ({
   reviewComment: p.reviewComment,
 });
 
-/** How item-level errors are named: by item label over JSON, by spreadsheet row for a blueprint. */
-export type IssueNamer = (index: number, item: ValidItem) => string;
-const byLabel: IssueNamer = (_i, item) => `第${item.label}题`;
-
 function refusal(d: Extract<Decision, { ok: false }>): never {
   if (d.status === 403) throw new ForbiddenException(d.message);
   if (d.status === 409) throw new ConflictException(d.message);
   throw new BadRequestException(d.message);
 }
 
-export function itemRow(
-  paperId: number,
-  it: ValidItem,
-  kpNames: string[] | null,
-  kpIds: number[] | null,
-): Partial<Item> {
-  return {
-    paperId,
-    seq: it.seq,
-    label: it.label,
-    type: it.type as ItemType,
-    maxScore: it.maxScore,
-    scoreStep: it.scoreStep,
-    roundingMode: it.roundingMode as RoundingMode,
-    answerKey: it.answerKey,
-    optionCount: it.optionCount,
-    markingMode: it.markingMode as MarkingMode,
-    tolerance: it.tolerance,
-    knowledgePoints: kpNames,
-    knowledgePointIds: kpIds,
-    boxHeightMm: it.boxHeightMm,
-    parentLabel: it.parentLabel,
-    cognitiveLevel: it.cognitiveLevel,
-    partialCredit: it.partialCredit,
-  };
+/** What the reviewer's step records besides the status. */
+function reviewOf(actor: Actor, action: 'submit' | 'approve' | 'reject' | 'lock', comment: string | null): PaperReview {
+  if (action === 'submit') return { submittedBy: actor.userId, reviewedBy: null, reviewComment: null };
+  if (action === 'lock') return { reviewedBy: actor.userId };
+  return { reviewedBy: actor.userId, reviewComment: comment };
 }
 
 /**
- * The subject group's workflow on a paper: edit a draft, submit, approve or reject, lock, new version.
- * The rules are in domain/paper-workflow.ts; here they meet the database, under a row lock or a conditional
- * update so that two people acting at once cannot both succeed.
+ * The subject group's workflow on a paper: submit, approve or reject, lock, new version, and the gate every edit of a
+ * draft passes (PaperEditingService). The rules are in domain/paper-workflow.ts; here they meet the database, under a
+ * row lock or a conditional update so that two people acting at once cannot both succeed.
  */
 @Injectable()
 export class PaperWorkflowService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(KnowledgePointsService) private readonly kps: KnowledgePointsService,
+    @Inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ItemRepository) private readonly items: ItemRepository,
+    @Inject(ExamAccess) private readonly exams: ExamAccess,
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
   ) {}
 
   private async decide(
-    m: EntityManager,
+    tx: Tx,
     actor: Actor,
     paper: Paper,
     exam: Exam,
     action: WorkflowAction,
     comment?: unknown,
   ): Promise<Extract<Decision, { ok: true }>> {
-    const otherLeads = action === 'lock' ? await this.otherLeads(m, exam.allianceId, paper.subject, actor.userId) : 0;
-    const hasNewerVersion =
-      action === 'new_version'
-        ? await m
-            .getRepository(Paper)
-            .existsBy({ examId: paper.examId, subject: paper.subject, version: MoreThan(paper.version) })
-        : false;
+    const otherLeads =
+      action === 'lock' ? await this.users.countActiveLeads(exam.allianceId, paper.subject, actor.userId, tx) : 0;
+    const hasNewerVersion = action === 'new_version' ? await this.papers.hasNewerVersion(tx, paper) : false;
     const d = decideTransition(paper.status as PaperState, action, {
       actorId: actor.userId,
       isAdmin: actor.isAdminOf(exam.allianceId),
@@ -118,24 +87,11 @@ export class PaperWorkflowService {
     return d;
   }
 
-  /** Active subject leads of the subject in the alliance, the actor excepted. */
-  private async otherLeads(m: EntityManager, allianceId: number, subject: string, actorId: number): Promise<number> {
-    return m
-      .getRepository(UserRole)
-      .createQueryBuilder('r')
-      .innerJoin(User, 'u', 'u.id = r.user_id')
-      .where(
-        'r.role = :role AND r.alliance_id = :allianceId AND r.subject = :subject AND r.user_id <> :actorId AND u.active = 1',
-        { role: Role.SubjectLead, allianceId, subject, actorId },
-      )
-      .getCount();
-  }
-
   /** The paper locked for update, with its exam. */
-  private async lockedRow(m: EntityManager, paperId: number): Promise<{ paper: Paper; exam: Exam }> {
-    const paper = await m.getRepository(Paper).findOne({ where: { id: paperId }, lock: { mode: 'pessimistic_write' } });
+  private async lockedRow(tx: Tx, paperId: number): Promise<{ paper: Paper; exam: Exam }> {
+    const paper = await this.papers.lockForUpdate(tx, paperId);
     if (!paper) throw new HttpException('试卷不存在', 404);
-    const exam = await m.getRepository(Exam).findOneByOrFail({ id: paper.examId });
+    const exam = await this.exams.get(paper.examId, tx);
     if (exam.status === ExamStatus.Imported) throw new HttpException(IMPORTED_EXAM_REFUSAL, 400);
     return { paper, exam };
   }
@@ -147,90 +103,12 @@ export class PaperWorkflowService {
   async withEditablePaper<T>(
     actor: Actor,
     paperId: number,
-    write: (m: EntityManager, paper: Paper, exam: Exam) => Promise<T>,
+    write: (tx: Tx, paper: Paper, exam: Exam) => Promise<T>,
   ): Promise<T> {
-    return this.ds.transaction(async (m) => {
-      const { paper, exam } = await this.lockedRow(m, paperId);
-      await this.decide(m, actor, paper, exam, 'edit');
-      return write(m, paper, exam);
-    });
-  }
-
-  /** Replaces every item of a draft paper (all or nothing) and recomputes full marks; the sheet layout is dropped. */
-  async replaceItems(
-    m: EntityManager,
-    actor: Actor,
-    paper: Paper,
-    exam: Exam,
-    items: ValidItem[],
-    fullMarks: number,
-    nameOf: IssueNamer = byLabel,
-    source = 'json',
-  ) {
-    const kp = await this.kps.resolveForItems(m, exam.allianceId, paper.subject, items);
-    if (kp.errors.length) {
-      const errors = kp.errors.map((e) => `${nameOf(e.index, items[e.index])}：${e.message}`);
-      throw new BadRequestException({
-        statusCode: 400,
-        message: `试卷有${errors.length}处错误：${errors.join('；')}`,
-        errors,
-      });
-    }
-    await m.getRepository(Item).delete({ paperId: paper.id });
-    await m.getRepository(Item).insert(items.map((it, i) => itemRow(paper.id, it, kp.names[i], kp.ids[i])));
-    await m.getRepository(Paper).update({ id: paper.id }, { fullMarks, layout: null });
-    await m.getRepository(AuditLog).insert({
-      userId: actor.userId,
-      action: 'replace_items',
-      entity: 'paper',
-      entityId: String(paper.id),
-      detail: { source, items: items.length, fullMarks },
-    });
-  }
-
-  async editPaper(actor: Actor, paperId: number, body: EditPaperBody) {
-    await this.withEditablePaper(actor, paperId, async (m, paper, exam) => {
-      const title = body?.title === undefined ? paper.title : body.title;
-      if (body?.items === undefined) {
-        const v = validatePaper({
-          subject: paper.subject,
-          title,
-          items: [{ label: '1', type: 'fill_in', maxScore: 1 }],
-        });
-        if (!v.ok)
-          throw new BadRequestException({
-            statusCode: 400,
-            message: `试卷有误：${v.errors.join('；')}`,
-            errors: v.errors,
-          });
-        await m.getRepository(Paper).update({ id: paper.id }, { title: v.paper.title });
-        await m.getRepository(AuditLog).insert({
-          userId: actor.userId,
-          action: 'update',
-          entity: 'paper',
-          entityId: String(paper.id),
-          detail: { title: v.paper.title },
-        });
-        return;
-      }
-      const v = validatePaper({ subject: paper.subject, title, items: body.items });
-      if (!v.ok)
-        throw new BadRequestException({
-          statusCode: 400,
-          message: `试卷有${v.errors.length}处错误：${v.errors.join('；')}`,
-          errors: v.errors,
-        });
-      if (v.paper.title !== paper.title) {
-        await m.getRepository(Paper).update({ id: paper.id }, { title: v.paper.title });
-        await m.getRepository(AuditLog).insert({
-          userId: actor.userId,
-          action: 'update',
-          entity: 'paper',
-          entityId: String(paper.id),
-          detail: { title: v.paper.title },
-        });
-      }
-      await this.replaceItems(m, actor, paper, exam, v.paper.items, v.paper.fullMarks);
+    return this.uow.runOrm(async (tx) => {
+      const { paper, exam } = await this.lockedRow(tx, paperId);
+      await this.decide(tx, actor, paper, exam, 'edit');
+      return write(tx, paper, exam);
     });
   }
 
@@ -241,24 +119,24 @@ export class PaperWorkflowService {
     action: 'submit' | 'approve' | 'reject' | 'lock',
     comment?: unknown,
   ) {
-    return this.ds.transaction(async (m) => {
-      const { paper, exam } = await this.lockedRow(m, paperId);
-      const d = await this.decide(m, actor, paper, exam, action, comment);
-      const set: Partial<Paper> = { status: d.next as PaperStatus };
-      if (action === 'submit') Object.assign(set, { submittedBy: actor.userId, reviewedBy: null, reviewComment: null });
-      if (action === 'approve' || action === 'reject')
-        Object.assign(set, { reviewedBy: actor.userId, reviewComment: d.comment });
-      if (action === 'lock') Object.assign(set, { reviewedBy: actor.userId });
-      const res = await m.getRepository(Paper).update({ id: paperId, status: paper.status }, set);
-      if (!res.affected) throw new ConflictException('试卷状态已变化，请刷新后重试');
-      await m.getRepository(AuditLog).insert({
-        userId: actor.userId,
-        action,
-        entity: 'paper',
-        entityId: String(paperId),
-        detail: { from: paper.status, to: d.next, comment: d.comment },
-      });
-      return paperState({ ...paper, ...set } as Paper);
+    return this.uow.runOrm(async (tx) => {
+      const { paper, exam } = await this.lockedRow(tx, paperId);
+      const d = await this.decide(tx, actor, paper, exam, action, comment);
+      const next = d.next as PaperStatus;
+      const review = reviewOf(actor, action, d.comment);
+      if (!(await this.papers.transition(tx, paperId, paper.status, next, review)))
+        throw new ConflictException('试卷状态已变化，请刷新后重试');
+      await this.audit.record(
+        {
+          userId: actor.userId,
+          action,
+          entity: 'paper',
+          entityId: String(paperId),
+          detail: { from: paper.status, to: d.next, comment: d.comment },
+        },
+        tx,
+      );
+      return paperState({ ...paper, status: next, ...review } as Paper);
     });
   }
 
@@ -278,10 +156,10 @@ export class PaperWorkflowService {
   /** Copies a locked paper (items, document) into a new draft: version + 1, previousPaperId set. */
   async newVersion(actor: Actor, paperId: number) {
     try {
-      return await this.ds.transaction(async (m) => {
-        const { paper, exam } = await this.lockedRow(m, paperId);
-        await this.decide(m, actor, paper, exam, 'new_version');
-        const copy = await m.getRepository(Paper).save({
+      return await this.uow.runOrm(async (tx) => {
+        const { paper, exam } = await this.lockedRow(tx, paperId);
+        await this.decide(tx, actor, paper, exam, 'new_version');
+        const copy = await this.papers.create(tx, {
           examId: paper.examId,
           subject: paper.subject,
           title: paper.title,
@@ -296,16 +174,17 @@ export class PaperWorkflowService {
           documentKey: paper.documentKey,
           documentName: paper.documentName,
         });
-        const items = await m.getRepository(Item).find({ where: { paperId: paper.id }, order: { seq: 'ASC' } });
-        if (items.length)
-          await m.getRepository(Item).insert(items.map(({ id: _id, ...rest }) => ({ ...rest, paperId: copy.id })));
-        await m.getRepository(AuditLog).insert({
-          userId: actor.userId,
-          action: 'new_version',
-          entity: 'paper',
-          entityId: String(copy.id),
-          detail: { from: paper.id, version: copy.version },
-        });
+        await this.items.copy(tx, paper.id, copy.id);
+        await this.audit.record(
+          {
+            userId: actor.userId,
+            action: 'new_version',
+            entity: 'paper',
+            entityId: String(copy.id),
+            detail: { from: paper.id, version: copy.version },
+          },
+          tx,
+        );
         return paperState(copy);
       });
     } catch (err) {

@@ -18,11 +18,13 @@ import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdPipe } from '../org/id-param.pipe.js';
 import { UPLOAD_MAX_BYTES, UploadErrorsInterceptor } from '../org/upload-errors.interceptor.js';
-import { BlueprintService, type UploadedSheetFile } from './blueprint.service.js';
+import type { UploadedSheetFile } from './blueprint-workbook.js';
+import { BlueprintService } from './blueprint.service.js';
 import { ExamsService } from './exams.service.js';
 import { KnowledgePointsService } from './knowledge-points.service.js';
 import { PaperDocumentService } from './paper-document.service.js';
-import { PaperWorkflowService, type EditPaperBody } from './paper-workflow.service.js';
+import { PaperEditingService, type EditPaperBody } from './paper-editing.service.js';
+import { PaperWorkflowService } from './paper-workflow.service.js';
 
 const attachment = (fileName: string, fallback: string) =>
   `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
@@ -34,6 +36,7 @@ export class PapersController {
   constructor(
     @Inject(ExamsService) private readonly exams: ExamsService,
     @Inject(PaperWorkflowService) private readonly workflow: PaperWorkflowService,
+    @Inject(PaperEditingService) private readonly editing: PaperEditingService,
     @Inject(BlueprintService) private readonly blueprint: BlueprintService,
     @Inject(PaperDocumentService) private readonly documents: PaperDocumentService,
     @Inject(KnowledgePointsService) private readonly knowledge: KnowledgePointsService,
@@ -42,7 +45,7 @@ export class PapersController {
   @Roles(Role.Admin, Role.SubjectLead)
   @Patch('papers/:id')
   async edit(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: EditPaperBody) {
-    await this.workflow.editPaper(actor, id, body);
+    await this.editing.editPaper(actor, id, body);
     return this.exams.getPaper(actor, id);
   }
 

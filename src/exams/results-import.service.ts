@@ -1,15 +1,18 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { Actor, assertScope } from '../common/actor.js';
-import { AuditLog } from '../common/entities/audit-log.entity.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
+import { isDuplicateKey } from '../database/errors.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import type { UploadedRosterFile } from '../org/dto/org.dto.js';
-import { Student } from '../org/entities/student.entity.js';
-import { OrgService } from '../org/org.service.js';
+import { OrgAccess } from '../org/org-access.js';
 import { readRosterFile, RosterFileError } from '../org/roster-file.js';
-import { StudentResult } from '../results/entities/student-result.entity.js';
-import { validateExam } from './domain/exam-settings.js';
+import { StudentRepository } from '../org/student.repository.js';
+import { StudentResultRepository } from '../results/student-result.repository.js';
+import { validateExam, type ValidExam } from './domain/exam-settings.js';
 import { uploadedFileName } from './domain/upload-name.js';
 import {
+  type ImportedRow,
+  type ImportedSubject,
   parseFullMarksField,
   resultsFingerprint,
   validateResultsImport,
@@ -17,8 +20,9 @@ import {
 } from './domain/results-import.js';
 import { Exam, ExamStatus } from './entities/exam.entity.js';
 import { Paper, PaperStatus } from './entities/paper.entity.js';
-
-const CHUNK = 500;
+import { ExamAccess, examChecks } from './exam-access.js';
+import { ExamRepository } from './exam.repository.js';
+import { PaperRepository } from './paper.repository.js';
 
 export interface ImportResultsBody {
   name?: unknown;
@@ -26,6 +30,14 @@ export interface ImportResultsBody {
   examDate?: unknown;
   /** Full marks of subjects whose header does not give them: "100" or "数学=100；语文=120". */
   fullMarks?: unknown;
+}
+
+/** A results file read and checked against the roster: what is stored, all of it or nothing. */
+interface ValidImport {
+  exam: ValidExam;
+  fileName: string;
+  subjects: ImportedSubject[];
+  rows: ImportedRow[];
 }
 
 function importFailed(errors: string[]): never {
@@ -40,8 +52,14 @@ function importFailed(errors: string[]): never {
 @Injectable()
 export class ResultsImportService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
-    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @Inject(ExamAccess) private readonly access: ExamAccess,
+    @Inject(ExamRepository) private readonly exams: ExamRepository,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
+    @Inject(StudentRepository) private readonly students: StudentRepository,
+    @Inject(OrgAccess) private readonly org: OrgAccess,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
   ) {}
 
   async importResults(
@@ -51,7 +69,46 @@ export class ResultsImportService {
     file: UploadedRosterFile | undefined,
   ) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以导入历史成绩');
-    await this.org.allianceOrThrow(allianceId);
+    await this.org.alliance(allianceId);
+    const input = await this.readImport(allianceId, body, file);
+
+    // The same results imported twice would make two prior exams to choose from: refused, naming the first one.
+    const importHash = resultsFingerprint(input.subjects, input.rows);
+    const already = () => this.exams.findImported(allianceId, importHash);
+    const refuseDuplicate = (e: Exam): never => {
+      throw new ConflictException(
+        `这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`,
+      );
+    };
+    const earlier = await already();
+    if (earlier) refuseDuplicate(earlier);
+
+    const saved = await this.uow
+      .runOrm((tx) => this.store(tx, actor, allianceId, input, importHash))
+      .catch(async (err: unknown) => {
+        // two identical imports at once: the unique key lets one through
+        const dup = isDuplicateKey(err) ? await already() : null;
+        if (dup) refuseDuplicate(dup);
+        throw err;
+      });
+    return {
+      examId: saved.exam.id,
+      name: saved.exam.name,
+      grade: saved.exam.grade,
+      examDate: saved.exam.examDate,
+      status: ExamStatus.Imported,
+      students: input.rows.length,
+      absent: saved.absent,
+      papers: saved.papers.map((p) => ({ id: p.id, subject: p.subject, fullMarks: p.fullMarks })),
+    };
+  }
+
+  /** The exam's settings and the file's rows, checked against the alliance's roster; a 400 naming every error. */
+  private async readImport(
+    allianceId: number,
+    body: ImportResultsBody | undefined,
+    file: UploadedRosterFile | undefined,
+  ): Promise<ValidImport> {
     const settings = validateExam({ name: body?.name, grade: body?.grade, examDate: body?.examDate });
     const fullMarks = parseFullMarksField(body?.fullMarks);
     const early = [...(settings.ok ? [] : settings.errors), ...(typeof fullMarks === 'string' ? [fullMarks] : [])];
@@ -73,84 +130,57 @@ export class ResultsImportService {
         rows.flatMap((r) => r.cells.map((c) => (c ?? '').normalize('NFKC').trim()).filter((c) => /^\d{4,12}$/.test(c))),
       ),
     ];
-    const studentsByExamNo = new Map<string, RosterEntry>();
-    for (let i = 0; i < candidates.length; i += CHUNK) {
-      const found = await this.ds.getRepository(Student).find({
-        where: { allianceId, examNo: In(candidates.slice(i, i + CHUNK)) },
-        select: { id: true, examNo: true, name: true, schoolId: true },
-      });
-      for (const s of found) studentsByExamNo.set(s.examNo, { id: s.id, name: s.name, schoolId: s.schoolId });
-    }
+    const studentsByExamNo = new Map<string, RosterEntry>(
+      (await this.students.findByExamNos(allianceId, candidates)).map((s) => [
+        s.examNo,
+        { id: s.id, name: s.name, schoolId: s.schoolId },
+      ]),
+    );
     const result = validateResultsImport(rows, { studentsByExamNo, fullMarks: fullMarks as Map<string, number> });
     if (!result.ok) importFailed(result.errors);
-    const exam = settings.ok ? settings.exam : null!;
+    return { exam: settings.ok ? settings.exam : null!, fileName, subjects: result.subjects, rows: result.rows };
+  }
 
-    // The same results imported twice would make two prior exams to choose from: refused, naming the first one.
-    const importHash = resultsFingerprint(result.subjects, result.rows);
-    const already = () => this.ds.getRepository(Exam).findOneBy({ allianceId, importHash });
-    const refuseDuplicate = (e: Exam): never => {
-      throw new ConflictException(
-        `这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`,
+  /** The imported exam, a locked paper per subject, every total (blank = 缺考), and the audit row. */
+  private async store(tx: Tx, actor: Actor, allianceId: number, input: ValidImport, importHash: string) {
+    const { exam, subjects, rows } = input;
+    const e = await this.exams.create(tx, { allianceId, ...exam, status: ExamStatus.Imported, importHash });
+    const papers: Paper[] = [];
+    for (const s of subjects) {
+      papers.push(
+        await this.papers.create(tx, {
+          examId: e.id,
+          subject: s.subject,
+          title: `${exam.name}（${s.subject}）`,
+          fullMarks: s.fullMarks,
+          status: PaperStatus.Locked,
+          layout: null,
+        }),
       );
-    };
-    const earlier = await already();
-    if (earlier) refuseDuplicate(earlier);
-
-    const saved = await this.ds
-      .transaction(async (m) => {
-        const e = await m.getRepository(Exam).save({ allianceId, ...exam, status: ExamStatus.Imported, importHash });
-        const papers: Paper[] = [];
-        for (const s of result.subjects) {
-          papers.push(
-            await m.getRepository(Paper).save({
-              examId: e.id,
-              subject: s.subject,
-              title: `${exam.name}（${s.subject}）`,
-              fullMarks: s.fullMarks,
-              status: PaperStatus.Locked,
-              layout: null,
-            }),
-          );
-        }
-        const resultRows = result.rows.flatMap((r) =>
-          papers.map((p, j) => ({
-            examId: e.id,
-            paperId: p.id,
-            studentId: r.studentId,
-            schoolId: r.schoolId,
-            total: r.totals[j],
-            absent: r.totals[j] === null,
-          })),
-        );
-        for (let i = 0; i < resultRows.length; i += CHUNK)
-          await m.getRepository(StudentResult).insert(resultRows.slice(i, i + CHUNK));
-        const absent = resultRows.filter((r) => r.absent).length;
-        await m.getRepository(AuditLog).insert({
-          userId: actor.userId,
-          action: 'import',
-          entity: 'exam_results',
-          entityId: String(e.id),
-          detail: { name: exam.name, file: fileName, students: result.rows.length, subjects: result.subjects, absent },
-        });
-        return { exam: e, papers, absent };
-      })
-      .catch(async (err: unknown) => {
-        // two identical imports at once: the unique key lets one through
-        const dup =
-          (err as { driverError?: { code?: string } }).driverError?.code === 'ER_DUP_ENTRY' ? await already() : null;
-        if (dup) refuseDuplicate(dup);
-        throw err;
-      });
-    return {
-      examId: saved.exam.id,
-      name: saved.exam.name,
-      grade: saved.exam.grade,
-      examDate: saved.exam.examDate,
-      status: ExamStatus.Imported,
-      students: result.rows.length,
-      absent: saved.absent,
-      papers: saved.papers.map((p) => ({ id: p.id, subject: p.subject, fullMarks: p.fullMarks })),
-    };
+    }
+    const resultRows = rows.flatMap((r) =>
+      papers.map((p, j) => ({
+        examId: e.id,
+        paperId: p.id,
+        studentId: r.studentId,
+        schoolId: r.schoolId,
+        total: r.totals[j],
+        absent: r.totals[j] === null,
+      })),
+    );
+    await this.results.insertImported(tx, resultRows);
+    const absent = resultRows.filter((r) => r.absent).length;
+    await this.audit.record(
+      {
+        userId: actor.userId,
+        action: 'import',
+        entity: 'exam_results',
+        entityId: String(e.id),
+        detail: { name: exam.name, file: input.fileName, students: rows.length, subjects, absent },
+      },
+      tx,
+    );
+    return { exam: e, papers, absent };
   }
 
   /**
@@ -159,47 +189,42 @@ export class ResultsImportService {
    * baseline unseen. Scanned exams are never deleted this way.
    */
   async deleteImported(actor: Actor, examId: number) {
-    const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
-    if (!exam) throw new NotFoundException('考试不存在');
-    assertScope(actor.isAdminOf(exam.allianceId), '只有本联盟管理员可以删除导入的历史成绩');
+    const exam = await this.access.forActor(actor, examId, examChecks.admin, '只有本联盟管理员可以删除导入的历史成绩');
     if (exam.status !== ExamStatus.Imported)
       throw new BadRequestException('只能删除“历史成绩导入”形成的考试；正式考试的数据不能删除');
-    return this.ds.transaction(async (m) => {
+    return this.uow.runOrm(async (tx) => {
       // locked, so that no exam can be linked to it between the check and the delete
-      await m
-        .getRepository(Exam)
-        .createQueryBuilder('e')
-        .setLock('pessimistic_write')
-        .where('e.id = :id', { id: exam.id })
-        .getOne();
-      const linked = await m
-        .getRepository(Exam)
-        .find({ where: { priorExamId: exam.id }, select: { id: true, name: true }, order: { id: 'ASC' } });
+      await this.exams.lockExclusive(tx, exam.id);
+      const linked = await this.exams.linkedAsPrior(tx, exam.id);
       if (linked.length) {
         throw new ConflictException(
           `考试${linked.map((e) => `“${e.name}”（编号 ${e.id}）`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`,
         );
       }
-      const papers = await m
-        .getRepository(Paper)
-        .find({ where: { examId: exam.id }, select: { id: true, subject: true } });
-      const results = await m.getRepository(StudentResult).countBy({ examId: exam.id });
-      await m.getRepository(StudentResult).delete({ examId: exam.id });
-      if (papers.length) await m.getRepository(Paper).delete({ id: In(papers.map((p) => p.id)) });
-      await m.getRepository(Exam).delete({ id: exam.id });
-      await m.getRepository(AuditLog).insert({
-        userId: actor.userId,
-        action: 'delete',
-        entity: 'exam_results',
-        entityId: String(exam.id),
-        detail: {
-          name: exam.name,
-          grade: exam.grade,
-          examDate: exam.examDate,
-          subjects: papers.map((p) => p.subject),
-          results,
+      const papers = await this.papers.subjectsOf(tx, exam.id);
+      const results = await this.results.countForExam(tx, exam.id);
+      await this.results.deleteForExam(tx, exam.id);
+      await this.papers.deleteMany(
+        tx,
+        papers.map((p) => p.id),
+      );
+      await this.exams.delete(tx, exam.id);
+      await this.audit.record(
+        {
+          userId: actor.userId,
+          action: 'delete',
+          entity: 'exam_results',
+          entityId: String(exam.id),
+          detail: {
+            name: exam.name,
+            grade: exam.grade,
+            examDate: exam.examDate,
+            subjects: papers.map((p) => p.subject),
+            results,
+          },
         },
-      });
+        tx,
+      );
       return { examId: exam.id, name: exam.name, deleted: true, results };
     });
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { eachRow } from '../database/stream-rows.js';
-import { managerOf, queryOf, type Tx } from '../database/unit-of-work.js';
+import { managerOf, queryOf, type Tx, writeWith } from '../database/unit-of-work.js';
 import { ScoreSource } from './entities/final-item-score.entity.js';
 
 /** The statements, checked in as text (queries/final-score.repository.sql): a change shows in review. */
@@ -10,6 +10,13 @@ export const SQL = {
   countFor: 'SELECT COUNT(*) AS n FROM final_item_score WHERE student_id = ? AND item_id IN (?)',
   streamForItems:
     'SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?)',
+  updateMarking:
+    'UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?',
+  insertMarking:
+    'INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  withdrawMarking: 'DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?',
+  ofSnippet: `SELECT f.score, f.rule_version FROM answer_snippet s
+    JOIN final_item_score f ON f.student_id = s.student_id AND f.item_id = s.item_id WHERE s.id = ?`,
 };
 
 /** The final_item_score table's statements: a final score per student and item, derived from marks by a rule. */
@@ -44,5 +51,53 @@ export class FinalScoreRepository {
     return eachRow<{ s: number; i: number; v: string }>(managerOf(tx), SQL.streamForItems, [examId, itemIds], (r) =>
       onRow(Number(r.s), Number(r.i), Number(r.v)),
     );
+  }
+
+  /**
+   * The answer's score from marking. Update, else insert: not INSERT … ON DUPLICATE KEY UPDATE, whose next-key locks
+   * on the unique index make concurrent submits of neighbouring answers deadlock. `mayExist` false (a new mark on an
+   * answer that was not final before: there is no row to update) sends the insert alone, with the transaction's next
+   * round trip.
+   */
+  async settle(
+    tx: Tx,
+    examId: number,
+    paperId: number,
+    studentId: number,
+    itemId: number,
+    score: number,
+    ruleVersion: string,
+    mayExist: boolean,
+  ): Promise<void> {
+    if (mayExist) {
+      const ok: { affectedRows: number } = await queryOf(tx).query(SQL.updateMarking, [
+        score,
+        ScoreSource.Marking,
+        ruleVersion,
+        studentId,
+        itemId,
+      ]);
+      if (Number(ok.affectedRows)) return;
+    }
+    void writeWith(tx, SQL.insertMarking, [
+      examId,
+      paperId,
+      studentId,
+      itemId,
+      score,
+      ScoreSource.Marking,
+      ruleVersion,
+    ]);
+  }
+
+  /** The answer's score from marking is withdrawn (until it is re-marked): rides with the next round trip. */
+  withdrawMarking(tx: Tx, studentId: number, itemId: number): void {
+    void writeWith(tx, SQL.withdrawMarking, [studentId, itemId, ScoreSource.Marking]);
+  }
+
+  /** The final score of the snippet's answer, if it has one. */
+  async ofSnippet(tx: Tx, snippetId: number): Promise<{ score: number; ruleVersion: string } | null> {
+    const [row]: { score: string; rule_version: string }[] = await queryOf(tx).query(SQL.ofSnippet, [snippetId]);
+    return row ? { score: Number(row.score), ruleVersion: row.rule_version } : null;
   }
 }

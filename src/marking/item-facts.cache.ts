@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { Exam } from '../exams/entities/exam.entity.js';
-import { Item } from '../exams/entities/item.entity.js';
-import { Paper } from '../exams/entities/paper.entity.js';
-import { ItemQcSetting } from './entities/qc.entities.js';
+import type { Exam } from '../exams/entities/exam.entity.js';
+import type { Item } from '../exams/entities/item.entity.js';
+import type { Paper } from '../exams/entities/paper.entity.js';
+import type { ItemQcSetting } from './entities/qc.entities.js';
+import { ItemFactsRepository } from './item-facts.repository.js';
+import { ItemQcSettingRepository } from './item-qc-setting.repository.js';
 
 /** What next and submit need to know about an item on every call: its rule and scope, and its QC settings. */
 export interface ItemFacts {
@@ -29,17 +30,21 @@ export const ITEM_FACTS_TTL_MS = 5_000;
 export class ItemFactsCache {
   private readonly entries = new Map<number, { facts: ItemFacts; at: number }>();
 
-  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+  constructor(
+    @Inject(ItemFactsRepository) private readonly facts: ItemFactsRepository,
+    @Inject(ItemQcSettingRepository) private readonly settings: ItemQcSettingRepository,
+  ) {}
 
   protected clock(): number {
     return Date.now();
   }
 
   /**
-   * Facts of the items that exist among `ids` (unknown ids are left out). Inside a transaction pass its manager:
-   * a miss is then read on the transaction's own connection, never waiting for a second one from the pool.
+   * Facts of the items that exist among `ids` (unknown ids are left out). A miss is read on TypeORM's pool, never on
+   * the SqlPool: a marking transaction calls this while it holds a SqlPool connection, and must never wait for a
+   * second one of the same pool.
    */
-  async get(ids: Iterable<number>, m: EntityManager = this.ds.manager): Promise<Map<number, ItemFacts>> {
+  async get(ids: Iterable<number>): Promise<Map<number, ItemFacts>> {
     const now = this.clock();
     const out = new Map<number, ItemFacts>();
     const missing: number[] = [];
@@ -49,22 +54,13 @@ export class ItemFactsCache {
       else missing.push(id);
     }
     if (!missing.length) return out;
-    const items = await m.getRepository(Item).findBy({ id: In(missing) });
+    const items = await this.facts.items(missing);
     if (!items.length) return out;
-    const papers = new Map(
-      (await m.getRepository(Paper).findBy({ id: In([...new Set(items.map((i) => i.paperId))]) })).map((p) => [
-        p.id,
-        p,
-      ]),
-    );
+    const papers = new Map((await this.facts.papers([...new Set(items.map((i) => i.paperId))])).map((p) => [p.id, p]));
     const exams = new Map(
-      (await m.getRepository(Exam).findBy({ id: In([...new Set([...papers.values()].map((p) => p.examId))]) })).map(
-        (e) => [e.id, e],
-      ),
+      (await this.facts.exams([...new Set([...papers.values()].map((p) => p.examId))])).map((e) => [e.id, e]),
     );
-    const qc = new Map(
-      (await m.getRepository(ItemQcSetting).findBy({ itemId: In(items.map((i) => i.id)) })).map((s) => [s.itemId, s]),
-    );
+    const qc = new Map((await this.settings.ofItems(items.map((i) => i.id))).map((s) => [s.itemId, s]));
     for (const item of items) {
       const paper = papers.get(item.paperId);
       const exam = paper && exams.get(paper.examId);
@@ -76,8 +72,8 @@ export class ItemFactsCache {
     return out;
   }
 
-  async one(id: number, m?: EntityManager): Promise<ItemFacts | undefined> {
-    return (await this.get([id], m)).get(id);
+  async one(id: number): Promise<ItemFacts | undefined> {
+    return (await this.get([id])).get(id);
   }
 
   /** After the lead changes an item's QC settings (or anything else about it). */

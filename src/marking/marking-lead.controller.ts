@@ -3,17 +3,21 @@ import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { parseAssignments, parseQcSettings, parseReason, parseReference } from './dto/marking-lead.dto.js';
+import { MarkingConsoleService } from './marking-console.service.js';
 import { MarkingLeadService } from './marking-lead.service.js';
 
 /** The subject lead's (题组长) marking routes: assignments, QC, marker standing, the console. */
 @Controller('api/marking')
 export class MarkingLeadController {
-  constructor(@Inject(MarkingLeadService) private readonly lead: MarkingLeadService) {}
+  constructor(
+    @Inject(MarkingLeadService) private readonly lead: MarkingLeadService,
+    @Inject(MarkingConsoleService) private readonly consoleView: MarkingConsoleService,
+  ) {}
 
   @Get('console')
   @Roles(Role.SubjectLead, Role.Admin)
   console(@CurrentActor() actor: Actor, @Query('examId') examId: string) {
-    return this.lead.console(actor, examId);
+    return this.consoleView.console(actor, examId);
   }
 
   @Get('items/:itemId/assignments')

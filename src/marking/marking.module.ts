@@ -1,14 +1,40 @@
 import { Module } from '@nestjs/common';
-import { MarkingController } from './marking.controller.js';
+import { ArbitrationService } from './arbitration.service.js';
+import { ItemFactsCache } from './item-facts.cache.js';
+import { MarkResolutionService } from './mark-resolution.service.js';
+import { MarkerStandingService } from './marker-standing.service.js';
+import { MarkingConsoleService } from './marking-console.service.js';
 import { MarkingLeadController } from './marking-lead.controller.js';
 import { MarkingLeadService } from './marking-lead.service.js';
-import { MarkingService } from './marking.service.js';
+import { MarkingLeaseService } from './marking-lease.service.js';
+import { MarkingProgressService } from './marking-progress.service.js';
+import { MarkingReviewService } from './marking-review.service.js';
+import { MarkingController } from './marking.controller.js';
 import { QcRandom } from './qc-random.js';
-import { ItemFactsCache } from './item-facts.cache.js';
+import { QualityControlService } from './quality-control.service.js';
+import { RequeueService } from './requeue.service.js';
+import { SnippetService } from './snippet.service.js';
+
+/** Marking's services (its repositories are provided by the data module: src/marking/repositories.ts). */
+const SERVICES = [
+  MarkingLeaseService,
+  MarkResolutionService,
+  QualityControlService,
+  MarkerStandingService,
+  RequeueService,
+  MarkingReviewService,
+  ArbitrationService,
+  SnippetService,
+  MarkingProgressService,
+  MarkingConsoleService,
+  MarkingLeadService,
+  QcRandom,
+  ItemFactsCache,
+];
 
 @Module({
   controllers: [MarkingController, MarkingLeadController],
-  providers: [MarkingService, MarkingLeadService, QcRandom, ItemFactsCache],
-  exports: [MarkingService, MarkingLeadService, ItemFactsCache],
+  providers: SERVICES,
+  exports: [MarkingLeaseService, MarkingLeadService, ItemFactsCache],
 })
 export class MarkingModule {}

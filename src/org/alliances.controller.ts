@@ -3,12 +3,16 @@ import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
 import type { CreateSchoolBody, CreateUserBody } from './dto/org.dto.js';
+import { AccountsService } from './accounts.service.js';
 import { IdPipe } from './id-param.pipe.js';
 import { OrgService } from './org.service.js';
 
 @Controller('api/alliances')
 export class AlliancesController {
-  constructor(@Inject(OrgService) private readonly org: OrgService) {}
+  constructor(
+    @Inject(OrgService) private readonly org: OrgService,
+    @Inject(AccountsService) private readonly accounts: AccountsService,
+  ) {}
 
   @Authenticated()
   @Get(':id')
@@ -31,12 +35,12 @@ export class AlliancesController {
   @Roles(Role.Admin)
   @Post(':id/users')
   createUser(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: CreateUserBody) {
-    return this.org.createUser(actor, id, body);
+    return this.accounts.createUser(actor, id, body);
   }
 
   @Roles(Role.Admin)
   @Get(':id/users')
   listUsers(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
-    return this.org.listUsers(actor, id);
+    return this.accounts.listUsers(actor, id);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsService } from './accounts.service.js';
 import { AlliancesController } from './alliances.controller.js';
 import { OrgService } from './org.service.js';
 import { RosterService } from './roster.service.js';
@@ -6,7 +7,7 @@ import { SchoolsController } from './schools.controller.js';
 
 @Module({
   controllers: [AlliancesController, SchoolsController],
-  providers: [OrgService, RosterService],
-  exports: [OrgService, RosterService],
+  providers: [OrgService, AccountsService, RosterService],
+  exports: [OrgService, AccountsService, RosterService],
 })
 export class OrgModule {}

@@ -19,4 +19,22 @@ export class SchoolRepository {
       .getRepository(School)
       .find({ where: ids ? { allianceId, id: In(ids) } : { allianceId }, order: { id: 'ASC' } });
   }
+
+  findById(id: number): Promise<School | null> {
+    return this.ds.getRepository(School).findOneBy({ id });
+  }
+
+  codeTaken(allianceId: number, code: string): Promise<boolean> {
+    return this.ds.getRepository(School).existsBy({ allianceId, code });
+  }
+
+  create(school: Omit<School, 'id'>): Promise<School> {
+    return this.ds.getRepository(School).save(school);
+  }
+
+  /** The ids of the alliance's schools. */
+  async idsInAlliance(allianceId: number): Promise<number[]> {
+    const rows = await this.ds.getRepository(School).find({ where: { allianceId }, select: { id: true } });
+    return rows.map((s) => s.id);
+  }
 }

@@ -1,10 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { managerOr, type Tx } from '../database/unit-of-work.js';
+import { managerOf, managerOr, type Tx } from '../database/unit-of-work.js';
 import { Student } from './entities/student.entity.js';
 
-/** A student of a school's roster with the name of their class. */
-export interface RosterStudent {
+/** Exam numbers per lookup, and rows per multi-row INSERT. */
+const CHUNK = 500;
+
+/** A student as spreadsheets name one: by exam number (unique in the alliance). */
+export type StudentByExamNo = Pick<Student, 'id' | 'examNo' | 'name' | 'schoolId'>;
+
+/** A row of a school's student list. */
+export interface StudentListing {
   id: number;
   examNo: string;
   name: string;
@@ -19,11 +25,59 @@ const ROSTER =
 export class StudentRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
+  /** The alliance's students among these exam numbers (only what a file mentions is looked up, in chunks). */
+  async findByExamNos(allianceId: number, examNos: string[]): Promise<StudentByExamNo[]> {
+    const found: StudentByExamNo[] = [];
+    for (let i = 0; i < examNos.length; i += CHUNK) {
+      found.push(
+        ...(await this.ds.getRepository(Student).find({
+          where: { allianceId, examNo: In(examNos.slice(i, i + CHUNK)) },
+          select: { id: true, examNo: true, name: true, schoolId: true },
+        })),
+      );
+    }
+    return found;
+  }
+
+  /** The most common length of the alliance's exam numbers, null when it has no students yet. */
+  async commonExamNoLength(allianceId: number): Promise<number | null> {
+    const [row]: { len: number | string }[] = await this.ds.query(
+      'SELECT CHAR_LENGTH(exam_no) AS len, COUNT(*) AS n FROM student WHERE alliance_id = ? GROUP BY CHAR_LENGTH(exam_no) ORDER BY n DESC LIMIT 1',
+      [allianceId],
+    );
+    return row ? Number(row.len) : null;
+  }
+
+  /** A roster's students, in chunks, in the caller's transaction (all or nothing). */
+  async insertMany(tx: Tx, students: Omit<Student, 'id'>[]): Promise<void> {
+    const repo = managerOf(tx).getRepository(Student);
+    for (let i = 0; i < students.length; i += CHUNK) await repo.insert(students.slice(i, i + CHUNK));
+  }
+
+  /** The school's students with their class names (unsorted). */
+  async listOfSchool(schoolId: number): Promise<StudentListing[]> {
+    const rows: StudentListing[] = await this.ds.query(
+      'SELECT s.id, s.exam_no AS examNo, s.name, c.name AS className FROM student s JOIN school_class c ON c.id = s.class_id WHERE s.school_id = ?',
+      [schoolId],
+    );
+    return rows.map((r) => ({ id: Number(r.id), examNo: r.examNo, name: r.name, className: r.className }));
+  }
+
+  /** The students of these classes of the school. */
+  ofClasses(schoolId: number, classIds: number[]): Promise<Student[]> {
+    if (!classIds.length) return Promise.resolve([]);
+    return this.ds
+      .getRepository(Student)
+      .createQueryBuilder('s')
+      .where('s.schoolId = :schoolId AND s.classId IN (:...classIds)', { schoolId, classIds })
+      .getMany();
+  }
+
   findById(id: number, tx?: Tx): Promise<Student | null> {
     return managerOr(tx, this.ds).getRepository(Student).findOneBy({ id });
   }
 
-  /** The student with this exam number (考号) in the alliance, if any: exam numbers are unique there. */
+  /** The student with this exam number (考号) in the alliance, if any (scans: a fix naming the student). */
   findByExamNo(allianceId: number, examNo: string, tx?: Tx): Promise<Student | null> {
     return managerOr(tx, this.ds).getRepository(Student).findOneBy({ allianceId, examNo });
   }
@@ -37,11 +91,11 @@ export class StudentRepository {
   }
 
   /**
-   * A school's students by exam number, with their class; only the classes of `grade` (and classes with no grade)
-   * when one is given.
+   * The school's students by exam number, with their class; only the classes of `grade` (and classes with no grade)
+   * when one is given (scans: the roster a scanner works from).
    */
-  async rosterOf(schoolId: number, grade: string | null): Promise<RosterStudent[]> {
-    const rows: RosterStudent[] = grade
+  async rosterOf(schoolId: number, grade: string | null): Promise<StudentListing[]> {
+    const rows: StudentListing[] = grade
       ? await this.ds.query(`${ROSTER} WHERE st.school_id = ? AND (c.grade = ? OR c.grade = '') ORDER BY st.exam_no`, [
           schoolId,
           grade,

@@ -4,7 +4,9 @@ import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdParam } from './dto/id-param.pipe.js';
 import { ExportsService, XlsxFile } from './exports/exports.service.js';
-import { ResultsService } from './results.service.js';
+import { LongitudinalSettingsService } from './longitudinal-settings.service.js';
+import { ResultsJobService } from './results-job.service.js';
+import { ResultsQueriesService } from './results-queries.service.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const xlsx = (f: XlsxFile) =>
@@ -16,7 +18,9 @@ const xlsx = (f: XlsxFile) =>
 @Controller('api/exams')
 export class ResultsController {
   constructor(
-    @Inject(ResultsService) private readonly results: ResultsService,
+    @Inject(ResultsJobService) private readonly job: ResultsJobService,
+    @Inject(ResultsQueriesService) private readonly results: ResultsQueriesService,
+    @Inject(LongitudinalSettingsService) private readonly longitudinal: LongitudinalSettingsService,
     @Inject(ExportsService) private readonly exportsService: ExportsService,
   ) {}
 
@@ -24,7 +28,7 @@ export class ResultsController {
   @HttpCode(202)
   @Roles(Role.Admin)
   compute(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
-    return this.results.requestCompute(actor, id);
+    return this.job.request(actor, id);
   }
 
   /**
@@ -38,7 +42,7 @@ export class ResultsController {
     @Param('id', IdParam) id: number,
     @Body() body: { priorExamId?: unknown; improvementFormula?: unknown },
   ) {
-    return this.results.updateLongitudinalSettings(actor, id, body);
+    return this.longitudinal.update(actor, id, body);
   }
 
   @Get(':id/analysis')

@@ -8,7 +8,7 @@ import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { ExamStatus } from '../exams/entities/exam.entity.js';
 import type { Item } from '../exams/entities/item.entity.js';
 import { ExamAccess } from '../exams/exam-access.js';
-import { PaperRepository } from '../exams/paper.repository.js';
+import { ItemRepository } from '../exams/item.repository.js';
 import { StudentRepository } from '../org/student.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { normaliseAnswer, scoreObjective } from './domain/score-objective.js';
@@ -51,7 +51,7 @@ export class OmrReviewService {
     @Inject(ScanAccess) private readonly access: ScanAccess,
     @Inject(OmrReviewRepository) private readonly reviews: OmrReviewRepository,
     @Inject(ObjectiveResponseRepository) private readonly responses: ObjectiveResponseRepository,
-    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ItemRepository) private readonly items: ItemRepository,
     @Inject(StudentRepository) private readonly students: StudentRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
@@ -103,7 +103,7 @@ export class OmrReviewService {
     const raw = body?.marked;
     if (typeof raw !== 'string')
       throw new BadRequestException('请给出填涂结果 marked（如 "B"，多选如 "AC"，未作答为 ""）');
-    const [item] = await this.papers.itemsByIds([review.itemId]);
+    const [item] = await this.items.byIds([review.itemId]);
     if (!item) throw new NotFoundException('该复核项不存在');
     const letters = markedLetters(item, review, raw);
     // A single choice filled twice is recorded as it is ("AB") and scores 0 by the key rule.
@@ -169,7 +169,7 @@ export class OmrReviewService {
 
   private async views(rows: OmrReview[]): Promise<OmrReviewView[]> {
     if (!rows.length) return [];
-    const items = new Map((await this.papers.itemsByIds(rows.map((r) => r.itemId))).map((i) => [i.id, i]));
+    const items = new Map((await this.items.byIds(rows.map((r) => r.itemId))).map((i) => [i.id, i]));
     const students = new Map((await this.students.byIds(rows.map((r) => r.studentId))).map((s) => [s.id, s]));
     return rows.map((r) => ({
       id: r.id,

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pipeline } from '../queue/pipeline.js';
-import { StudentResultRepository } from '../results/student-result.repository.js';
+import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 
 @Injectable()
 export class ResultsRefreshService {
   constructor(
-    @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(Pipeline) private readonly pipeline: Pipeline,
   ) {}
 
@@ -14,6 +14,6 @@ export class ResultsRefreshService {
    * the results job runs again (debounced, idempotent), so pages and reports never show figures from before a fix.
    */
   async afterFix(examId: number): Promise<void> {
-    if (await this.results.computedFor(examId)) await this.pipeline.scoresChanged(examId);
+    if (await this.analyses.computedFor(examId)) await this.pipeline.scoresChanged(examId);
   }
 }

@@ -4,18 +4,9 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../common/cjk-fonts.js';
-import {
-  layoutColumns,
-  type Box,
-  type Circle,
-  type Column,
-  type PageLayout,
-  type SheetLayout,
-} from './domain/layout.js';
+import { layoutColumns, type Circle, type Column, type PageLayout, type SheetLayout } from './domain/layout.js';
 import { pageQrText } from './domain/page-qr.js';
-import { qrModules } from './qr-symbol.js';
-
-type Doc = PDFKit.PDFDocument;
+import { bubble, type Doc, drawQr, FRAME, INK, LIGHT_FRAME, RING, text, TEXT } from './sheet-pdf-draw.js';
 
 /** The student a personalised sheet is printed for. */
 export interface SheetStudent {
@@ -26,13 +17,6 @@ export interface SheetStudent {
 }
 
 const MARGIN_X = 50;
-const INK = '#000000';
-const TEXT = '#222222';
-// Rings and the letters inside them are printed light, so that an unfilled bubble stays far from a pencil mark.
-const RING = '#7a7a7a';
-const RING_LETTER = '#9a9a9a';
-const FRAME = '#555555';
-const LIGHT_FRAME = '#b4b4b4';
 
 const fmtScore = (n: number) => String(Number(n.toFixed(2)));
 
@@ -134,6 +118,35 @@ export class SheetPdf {
 
   /** Page 1: exam-number grid with its write-in row, name and class boxes, filling instructions. */
   private header(doc: Doc, layout: SheetLayout, col0: Column, grid: Circle[][], student: SheetStudent | null) {
+    const { writeTop, gridBottom } = this.examNoBlock(doc, col0, grid, student);
+    // Right panel: name, class (printed on a personalised sheet), instructions.
+    const last = grid[grid.length - 1][0];
+    const x0 = Math.max(last.cx + last.r + 25, col0.x + 240);
+    const x1 = col0.x + col0.w;
+    let y = writeTop - 2;
+    for (const [label, value] of [
+      ['姓　名', student?.name],
+      ['班　级', student?.className],
+    ] as const) {
+      text(doc, label, x0, y + 12, { size: 9 });
+      doc
+        .lineWidth(0.6)
+        .rect(x0 + 36, y, x1 - x0 - 36, 17)
+        .stroke(FRAME);
+      if (value) text(doc, value, x0 + 42, y + 12.5, { font: 'bold', size: 10, maxWidth: x1 - x0 - 48, color: INK });
+      y += 25;
+    }
+    y += 4;
+    const panelTop = y;
+    y = this.instructions(doc, x0, x1, y, student);
+    doc
+      .lineWidth(0.5)
+      .rect(x0, panelTop, x1 - x0, Math.max(y, gridBottom + 5) - panelTop)
+      .stroke(LIGHT_FRAME);
+  }
+
+  /** The exam-number grid with its write-in row (printed on a personalised sheet), framed; where it starts and ends. */
+  private examNoBlock(doc: Doc, col0: Column, grid: Circle[][], student: SheetStudent | null) {
     const first = grid[0][0];
     const last = grid[grid.length - 1][0];
     const pitch = grid.length > 1 ? grid[1][0].cx - first.cx : 17;
@@ -167,25 +180,12 @@ export class SheetPdf {
       .lineWidth(0.5)
       .rect(col0.x - 4, writeTop - 12, last.cx + last.r + 6 - (col0.x - 4), gridBottom + 5 - (writeTop - 12))
       .stroke(LIGHT_FRAME);
+    return { writeTop, gridBottom };
+  }
 
-    // Right panel: name, class (printed on a personalised sheet), instructions.
-    const x0 = Math.max(last.cx + last.r + 25, col0.x + 240);
-    const x1 = col0.x + col0.w;
-    let y = writeTop - 2;
-    for (const [label, value] of [
-      ['姓　名', student?.name],
-      ['班　级', student?.className],
-    ] as const) {
-      text(doc, label, x0, y + 12, { size: 9 });
-      doc
-        .lineWidth(0.6)
-        .rect(x0 + 36, y, x1 - x0 - 36, 17)
-        .stroke(FRAME);
-      if (value) text(doc, value, x0 + 42, y + 12.5, { font: 'bold', size: 10, maxWidth: x1 - x0 - 48, color: INK });
-      y += 25;
-    }
-    y += 4;
-    const panelTop = y;
+  /** The filling instructions between x0 and x1 from y, with examples of right and wrong marks; where they end. */
+  private instructions(doc: Doc, x0: number, x1: number, top: number, student: SheetStudent | null): number {
+    let y = top;
     text(doc, '填涂说明', x0 + 6, y + 12, { font: 'bold', size: 8 });
     y += 16;
     const lines = [
@@ -226,11 +226,7 @@ export class SheetPdf {
       .moveTo(wrong[2] - 3.5, y)
       .lineTo(wrong[2] + 3.5, y)
       .stroke();
-    y += r + 6;
-    doc
-      .lineWidth(0.5)
-      .rect(x0, panelTop, x1 - x0, Math.max(y, gridBottom + 5) - panelTop)
-      .stroke(LIGHT_FRAME);
+    return y + r + 6;
   }
 
   private objective(doc: Doc, layout: SheetLayout, page: PageLayout) {
@@ -248,59 +244,4 @@ export class SheetPdf {
       o.bubbles.forEach((b, k) => bubble(doc, b, o.options[k]));
     }
   }
-}
-
-/** The QR symbol, one filled rectangle per run of dark modules in a row (vector: sharp at any print resolution). */
-function drawQr(doc: Doc, box: Box, payload: string) {
-  const { size, data } = qrModules(payload);
-  const m = box.w / size;
-  for (let r = 0; r < size; r++) {
-    let c = 0;
-    while (c < size) {
-      if (!data[r * size + c]) {
-        c++;
-        continue;
-      }
-      const start = c;
-      while (c < size && data[r * size + c]) c++;
-      doc.rect(box.x + start * m, box.y + r * m, (c - start) * m, m);
-    }
-  }
-  doc.fill(INK);
-}
-
-/** A printed bubble: thin light ring with its letter or digit inside. */
-function bubble(doc: Doc, b: Circle, label: string) {
-  doc.lineWidth(0.7).circle(b.cx, b.cy, b.r).stroke(RING);
-  text(doc, label, b.cx, b.cy, { size: 6, anchor: 'middle', middle: true, color: RING_LETTER });
-}
-
-/**
- * One line of text positioned by its baseline (or, with `middle`, by the middle of its capitals), anchored at its
- * start, middle or end; shrunk to maxWidth when given.
- */
-function text(
-  doc: Doc,
-  s: string,
-  x: number,
-  y: number,
-  o: {
-    font?: 'regular' | 'bold';
-    size: number;
-    anchor?: 'start' | 'middle' | 'end';
-    middle?: boolean;
-    color?: string;
-    maxWidth?: number;
-  },
-) {
-  let size = o.size;
-  doc.font(o.font ?? 'regular').fontSize(size);
-  if (o.maxWidth) {
-    while (size > 4 && doc.widthOfString(s) > o.maxWidth) doc.fontSize((size -= 0.5));
-  }
-  const w = doc.widthOfString(s);
-  const left = o.anchor === 'middle' ? x - w / 2 : o.anchor === 'end' ? x - w : x;
-  const capHeight = ((doc as unknown as { _font: { capHeight: number } })._font.capHeight || 730) / 1000;
-  const baseline = o.middle ? y + (capHeight * size) / 2 : y;
-  doc.fillColor(o.color ?? TEXT).text(s, left, baseline, { lineBreak: false, baseline: 'alphabetic' });
 }

@@ -1,16 +1,19 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Role } from '../common/role.js';
 import { assertScope, type Actor } from '../common/actor.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
 import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
-import { Item } from '../exams/entities/item.entity.js';
+import type { Item } from '../exams/entities/item.entity.js';
 import { Paper } from '../exams/entities/paper.entity.js';
-import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { SchoolClass } from '../org/entities/school-class.entity.js';
-import { School } from '../org/entities/school.entity.js';
-import { Student } from '../org/entities/student.entity.js';
-import { ScannedPage } from '../scans/entities/scanned-page.entity.js';
+import { ExamAccess } from '../exams/exam-access.js';
+import { ItemRepository } from '../exams/item.repository.js';
+import { PaperRepository } from '../exams/paper.repository.js';
+import type { SchoolClass } from '../org/entities/school-class.entity.js';
+import type { School } from '../org/entities/school.entity.js';
+import { SchoolClassRepository } from '../org/school-class.repository.js';
+import { SchoolRepository } from '../org/school.repository.js';
+import { StudentRepository } from '../org/student.repository.js';
 import { buildSheetLayout, type SheetLayout } from './domain/layout.js';
 import type { GenerateSheetBody, PersonalisedSheetQuery } from './dto/sheets.dto.js';
 import { SheetPdf, type SheetStudent } from './sheet-pdf.js';
@@ -23,7 +26,13 @@ const PDF_ROLES: readonly Role[] = [Role.Admin, Role.SubjectLead, Role.Scanner, 
 @Injectable()
 export class SheetsService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ItemRepository) private readonly items: ItemRepository,
+    @Inject(ExamAccess) private readonly exams: ExamAccess,
+    @Inject(SchoolRepository) private readonly schools: SchoolRepository,
+    @Inject(SchoolClassRepository) private readonly classes: SchoolClassRepository,
+    @Inject(StudentRepository) private readonly students: StudentRepository,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(SheetPdf) private readonly pdf: SheetPdf,
   ) {}
 
@@ -40,36 +49,16 @@ export class SheetsService {
     const paperSize = body?.paperSize ?? 'A4';
     if (paperSize !== 'A4' && paperSize !== 'A3') throw new BadRequestException('纸张规格只能是 A4 或 A3');
 
-    const items = await this.ds.getRepository(Item).find({ where: { paperId }, order: { seq: 'ASC' } });
+    const items = await this.items.ofPaper(paperId);
     if (!items.length) throw new BadRequestException('该试卷还没有题目，请先录入题目再生成答题卡');
-    let layout: SheetLayout;
-    try {
-      layout = buildSheetLayout({
-        examId: exam.id,
-        paperId: paper.id,
-        title: paper.title,
-        subject: paper.subject,
-        examNoDigits: digits,
-        paperSize,
-        items: items.map((i) => ({
-          id: i.id,
-          label: i.label,
-          type: i.type,
-          maxScore: i.maxScore,
-          optionCount: i.optionCount,
-          boxHeightMm: i.boxHeightMm,
-        })),
-      });
-    } catch (e) {
-      throw new BadRequestException(`无法生成答题卡：${(e as Error).message}`);
-    }
+    const layout = laidOut(paper, exam, items, digits, paperSize);
 
     // Pages already read were located with the stored layout; moving any coordinate now would misread them.
     if (paper.layout && JSON.stringify(paper.layout) !== JSON.stringify(layout)) {
-      const scanned = await this.ds.getRepository(ScannedPage).count({ where: { paperId } });
+      const scanned = await this.papers.scannedPageCount(paperId);
       if (scanned > 0) throw new BadRequestException(`该科已有 ${scanned} 张答题卡扫描入库，不能再更改答题卡版式`);
     }
-    await this.ds.getRepository(Paper).update({ id: paper.id }, { layout });
+    await this.papers.saveLayout(paper.id, layout);
     return layout;
   }
 
@@ -94,70 +83,83 @@ export class SheetsService {
     q: PersonalisedSheetQuery,
   ): Promise<{ data: Buffer; fileName: string; count: number }> {
     const { paper, exam } = await this.load(paperId);
-    const school = await this.ds.getRepository(School).findOne({ where: { id: q.schoolId } });
     // Same answer for a school of another alliance as for one that does not exist: ids reveal nothing.
-    if (!school || school.allianceId !== exam.allianceId) throw new NotFoundException('学校不存在');
+    const school = await this.schools.findInAlliance(q.schoolId, exam.allianceId);
+    if (!school) throw new NotFoundException('学校不存在');
     assertScope(
       actor.canActForSchool(Role.Scanner, exam.allianceId, school.id),
       '只有联盟管理员或本校扫描员可以打印本校的个性化答题卡',
     );
     if (!paper.layout) throw new NotFoundException('该试卷尚未生成答题卡');
 
-    const classes = await this.ds
-      .getRepository(SchoolClass)
-      .find({ where: { schoolId: school.id }, order: { name: 'ASC' } });
-    let chosen: SchoolClass[];
-    if (q.classId !== null) {
-      const one = classes.find((c) => c.id === q.classId);
-      if (!one) throw new NotFoundException('该校没有这个班级');
-      chosen = [one];
-    } else {
-      // The classes of the exam's grade (classes with no grade recorded are kept: we cannot tell).
-      chosen = classes.filter((c) => !exam.grade || !c.grade || c.grade === exam.grade);
-    }
-    const className = new Map(chosen.map((c) => [c.id, c.name]));
-    const students = chosen.length
-      ? await this.ds
-          .getRepository(Student)
-          .createQueryBuilder('s')
-          .where('s.schoolId = :schoolId AND s.classId IN (:...classIds)', {
-            schoolId: school.id,
-            classIds: chosen.map((c) => c.id),
-          })
-          .getMany()
-      : [];
-    if (!students.length) throw new BadRequestException('所选班级没有学生名单，请先导入名单');
-    if (students.length > MAX_PERSONALISED_SHEETS)
-      throw new BadRequestException(`一次最多打印 ${MAX_PERSONALISED_SHEETS} 份，请按班级分别打印`);
-    // In class order, then by exam number: the pile comes out of the printer ready to hand out class by class.
-    const order = new Map(chosen.map((c, n) => [c.id, n]));
-    students.sort((a, b) => order.get(a.classId)! - order.get(b.classId)! || a.examNo.localeCompare(b.examNo));
-    const sheets: SheetStudent[] = students.map((s) => ({
-      id: s.id,
-      name: s.name,
-      className: className.get(s.classId)!,
-      examNo: s.examNo,
-    }));
-
+    const chosen = await this.chosenClasses(school, exam, q.classId);
+    const sheets = await this.sheetStudents(school, chosen);
     const data = await this.pdf.renderPersonalised(paper.layout, sheets);
     // Names and exam numbers of children left the system on paper: recorded, as every read of student data is.
-    await this.ds.getRepository(AuditLog).insert({
+    await this.audit.record({
       userId: actor.userId,
       action: 'print_personalised_sheets',
       entity: 'paper',
       entityId: String(paper.id),
       detail: { schoolId: school.id, classId: q.classId, students: sheets.length },
     });
-    const scope = q.classId !== null ? `${school.name}-${className.get(q.classId)}` : school.name;
+    const scope = q.classId !== null ? `${school.name}-${chosen[0].name}` : school.name;
     return { data, fileName: `${paper.title}-${paper.subject}-答题卡-${scope}.pdf`, count: sheets.length };
   }
 
+  /** The class asked for, or the classes of the exam's grade (classes with no grade recorded are kept: we cannot tell). */
+  private async chosenClasses(school: School, exam: Exam, classId: number | null): Promise<SchoolClass[]> {
+    const classes = await this.classes.ofSchool(school.id);
+    if (classId === null) return classes.filter((c) => !exam.grade || !c.grade || c.grade === exam.grade);
+    const one = classes.find((c) => c.id === classId);
+    if (!one) throw new NotFoundException('该校没有这个班级');
+    return [one];
+  }
+
+  /** The students of the classes, in class order, then by exam number: the pile comes out ready to hand out. */
+  private async sheetStudents(school: School, chosen: SchoolClass[]): Promise<SheetStudent[]> {
+    const students = await this.students.ofClasses(
+      school.id,
+      chosen.map((c) => c.id),
+    );
+    if (!students.length) throw new BadRequestException('所选班级没有学生名单，请先导入名单');
+    if (students.length > MAX_PERSONALISED_SHEETS)
+      throw new BadRequestException(`一次最多打印 ${MAX_PERSONALISED_SHEETS} 份，请按班级分别打印`);
+    const order = new Map(chosen.map((c, n) => [c.id, n]));
+    const className = new Map(chosen.map((c) => [c.id, c.name]));
+    students.sort((a, b) => order.get(a.classId)! - order.get(b.classId)! || a.examNo.localeCompare(b.examNo));
+    return students.map((s) => ({ id: s.id, name: s.name, className: className.get(s.classId)!, examNo: s.examNo }));
+  }
+
   private async load(paperId: number): Promise<{ paper: Paper; exam: Exam }> {
-    const paper = await this.ds.getRepository(Paper).findOne({ where: { id: paperId } });
+    const paper = await this.papers.findById(paperId);
     if (!paper) throw new NotFoundException('试卷不存在');
-    const exam = await this.ds.getRepository(Exam).findOne({ where: { id: paper.examId } });
-    if (!exam) throw new NotFoundException('考试不存在');
+    const exam = await this.exams.get(paper.examId);
     if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     return { paper, exam };
+  }
+}
+
+/** The answer sheet laid out from the paper's items (in seq order); a layout that cannot be made is a 400. */
+function laidOut(paper: Paper, exam: Exam, items: Item[], examNoDigits: number, paperSize: 'A4' | 'A3'): SheetLayout {
+  try {
+    return buildSheetLayout({
+      examId: exam.id,
+      paperId: paper.id,
+      title: paper.title,
+      subject: paper.subject,
+      examNoDigits,
+      paperSize,
+      items: items.map((i) => ({
+        id: i.id,
+        label: i.label,
+        type: i.type,
+        maxScore: i.maxScore,
+        optionCount: i.optionCount,
+        boxHeightMm: i.boxHeightMm,
+      })),
+    });
+  } catch (e) {
+    throw new BadRequestException(`无法生成答题卡：${(e as Error).message}`);
   }
 }

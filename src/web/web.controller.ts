@@ -1,68 +1,77 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { Public } from '../common/roles.decorator.js';
-import { PageRenderer } from './page-renderer.js';
+import { WebPages } from './web-pages.js';
 
 /**
  * Page shells. They are public because they contain no data: each page's script calls the API, which
  * enforces roles and scopes, and sends the person to /login when the session is missing.
+ * `no-cache`: a browser asks again for the shell after a deployment, and so finds the new hashed assets.
  */
 @Controller()
 export class WebController {
-  constructor(@Inject(PageRenderer) private readonly pages: PageRenderer) {}
+  constructor(@Inject(WebPages) private readonly pages: WebPages) {}
 
   @Public()
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   home() {
-    return this.pages.render('home', '统考 · 首页');
+    return this.pages.html('index');
   }
 
   @Public()
   @Get('login')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   login() {
-    return this.pages.render('login', '统考 · 登录');
+    return this.pages.html('login');
   }
 
   @Public()
   @Get('mark')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   mark() {
-    return this.pages.render('marker', '统考 · 网上阅卷');
+    return this.pages.html('mark');
   }
 
   @Public()
   @Get('scans')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   scans() {
-    return this.pages.render('scans', '统考 · 扫描上传');
+    return this.pages.html('scans');
   }
 
   @Public()
   @Get('lead')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   lead() {
-    return this.pages.render('lead-console', '统考 · 阅卷管理');
+    return this.pages.html('lead');
   }
 
   @Public()
   @Get('papers')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   papers() {
-    return this.pages.render('papers', '统考 · 统一命题');
+    return this.pages.html('papers');
   }
 
   @Public()
   @Get('exams')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   exams() {
-    return this.pages.render('exams', '统考 · 考试管理');
+    return this.pages.html('exams');
   }
 
   @Public()
   @Get('reports')
   @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
   reports() {
-    return this.pages.render('reports', '统考 · 学校诊断报告');
+    return this.pages.html('reports');
   }
 }

@@ -1,7 +1,7 @@
 // bench:analysis — the results job at scale: 100,000 students × 30 items across 200 schools, with a prior exam
 // of the same cohort (value-added). A generated cohort is loaded into MariaDB with batched multi-row INSERTs
 // (not timed): 0/1 items as OMR readings (objective_response), polytomous items as marked final scores, the
-// prior exam as computed results. Then ResultsService.computeExam is timed end to end (read OMR and marking
+// prior exam as computed results. Then ResultsJobService.computeExam is timed end to end (read OMR and marking
 // final scores from MySQL, compute, write; the first run is the reported figure, a recompute is printed too), and the pure part alone (resolveOutcomes + analysePaper + longitudinal + serialising the stored JSON) on the same data.
 //
 // Env: BENCH_STUDENTS (default 100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30), BENCH_SEED (1), BENCH_RECOMPUTE=1 to
@@ -13,7 +13,7 @@ import { analysePaper } from '../../src/results/domain/exam-analysis.js';
 import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
 import { resolveOutcomes } from '../../src/results/domain/student-outcomes.js';
 import { longitudinal } from '../../src/results/domain/value-added.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { loadCohort } from '../support/synthetic/cohort-loader.js';
 import { createTestEnv } from '../support/test-env.js';
 
@@ -56,7 +56,7 @@ async function main() {
 
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
     try {
-      const results = app.get(ResultsService);
+      const results = app.get(ResultsJobService);
       t = process.hrtime.bigint();
       const summary = await results.computeExam(db.currentExamId);
       const endToEnd = secs(t);

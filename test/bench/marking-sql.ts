@@ -14,7 +14,7 @@ import { mysqlEndpoint } from '../../src/config/config.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/common/role.js';
-import { MarkingService } from '../../src/marking/marking.service.js';
+import { MarkingLeaseService } from '../../src/marking/marking-lease.service.js';
 import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -117,7 +117,7 @@ async function main() {
 
     const app = await createApiApp(env.config, { logger: false });
     await app.init();
-    const svc = app.get(MarkingService);
+    const svc = app.get(MarkingLeaseService);
     const auth = app.get(AuthService);
     const actorOf = (id: number) => auth.actorFromToken(tokens.get(id)!);
     // Leases held by markers who are reading (as at city load).

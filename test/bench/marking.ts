@@ -4,7 +4,7 @@
 //               leasing an answer, pausing a random 5–15 s (reading it), submitting; ~MARKERS/10 marks/s offered.
 //               Prints achieved marks/s and p50/p95/p99 of next and submit.
 //   saturation: a closed loop of BENCH_SAT_CONCURRENCY markers with no pauses: the most marks/s the API sustains,
-//               beside the same lease + submit (MarkingService.next / submit: the same SQL) called without HTTP.
+//               beside the same lease + submit (MarkingLeaseService.next / submit: the same SQL) called without HTTP.
 //   Each phase then drains its pool (closed loop, until no task is open) and checks: zero tasks held by two markers at
 //   once, zero lost or duplicated marks, every task final. Loads only 127.0.0.1; bounded in time (phase seconds +
 //   BENCH_DRAIN_MAX, a safety limit: a run that hits it says so and fails).
@@ -35,7 +35,7 @@ import { createApiApp } from '../../src/app.factory.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
-import { MarkingService } from '../../src/marking/marking.service.js';
+import { MarkingLeaseService } from '../../src/marking/marking-lease.service.js';
 import { SqlConnection } from '../../src/database/sql-pool.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
@@ -348,7 +348,7 @@ async function check(env: TestEnv, pool: Pool, t: Tally) {
  * Statements and time of one next and one submit, measured sequentially (no contention): every query of TypeORM's and SqlPool's
  * query runner is counted, BEGIN and COMMIT included. The request's own auth query (one) is not in it.
  */
-async function profile(ds: DataSource, svc: MarkingService, actors: Actor[], pool: Pool, n: number) {
+async function profile(ds: DataSource, svc: MarkingLeaseService, actors: Actor[], pool: Pool, n: number) {
   const runner = ds.createQueryRunner();
   type Query = (...args: unknown[]) => Promise<unknown>;
   // TypeORM's query runner, and SqlPool's connections (the marking hot path).
@@ -503,7 +503,7 @@ async function main() {
     console.log(
       `API ${API_IN_PROCESS ? 'in the bench thread' : `in ${API_THREADS} worker thread${API_THREADS > 1 ? 's' : ''} of its own`} at ${bases.join(', ')}`,
     );
-    const svc = app.get(MarkingService);
+    const svc = app.get(MarkingLeaseService);
 
     // ── city load ──
     const benchLoop = monitorEventLoopDelay({ resolution: 10 });

@@ -7,7 +7,7 @@ import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
-import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
+import { answerMessageBox, chooseOption, describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describeInBrowser('admin exams page in a browser', () => {
@@ -87,20 +87,23 @@ describeInBrowser('admin exams page in a browser', () => {
     expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(2);
 
     // Link this term's exam to it.
-    await row('2025学年第一学期期中统考').locator('select').selectOption(String(imported.id));
+    await chooseOption(row('2025学年第一学期期中统考').locator('.el-select'), '上学期期末（导入）');
     await page.locator('#msg', { hasText: '已保存纵看设置' }).waitFor();
     expect((await env.ds.getRepository(Exam).findOneByOrFail({ id: fx.examId })).priorExamId).toBe(imported.id);
 
-    // Deleting it while linked is refused; after unlinking it goes (the confirmation dialog accepted).
-    page.on('dialog', (d) => void d.accept());
+    // Deleting it while linked is refused; after unlinking it goes (the confirmation accepted).
     await row('上学期期末').locator('button', { hasText: '删除' }).click();
+    await answerMessageBox(page, '删除');
     await page.locator('#err', { hasText: '请先在这些考试的纵看设置中改选或取消' }).waitFor();
     expect(await env.ds.getRepository(Exam).existsBy({ id: imported.id })).toBe(true);
-    await row('2025学年第一学期期中统考').locator('select').selectOption('');
+    await chooseOption(row('2025学年第一学期期中统考').locator('.el-select'), '（不做纵向比较）');
     await page.locator('#msg', { hasText: '已保存纵看设置' }).waitFor();
     expect((await env.ds.getRepository(Exam).findOneByOrFail({ id: fx.examId })).priorExamId).toBeNull();
     await row('上学期期末').locator('button', { hasText: '删除' }).click();
+    await answerMessageBox(page, '删除');
     await page.locator('#msg', { hasText: '已删除“上学期期末”（6 条成绩）' }).waitFor();
+    // The page says so before it reloads the list: the row goes once the reload lands.
+    await row('上学期期末').waitFor({ state: 'detached' });
     expect(await row('上学期期末').count()).toBe(0);
     expect(await env.ds.getRepository(Exam).existsBy({ id: imported.id })).toBe(false);
     expect(await env.ds.getRepository(StudentResult).countBy({ examId: imported.id })).toBe(0);

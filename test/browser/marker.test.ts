@@ -93,17 +93,73 @@ describeInBrowser('marker page in a browser', () => {
   }
 
   it('marks answers with the keyboard only: scores, a refused score, a problem answer, then "all done"', async () => {
+    // Every HTTP request the page makes, in the order it makes them, and the pictures it has received.
+    const requests: string[] = [];
+    let picturesReceived = 0;
+    page.on('request', (r) => {
+      if (/^https?:/.test(r.url())) requests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    page.on('requestfinished', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/marking/snippets/')) picturesReceived++;
+    });
     await page.goto(`${base}/mark?examId=${seeded.exam.id}`);
     await nextAnswerShown(null);
     await expect(page.locator('#item').textContent()).resolves.toBe('第18题 满分10分 步长0.5');
-    // The next answer is fetched before this one is submitted: the marker holds two leases.
+    // The next answer is fetched before this one is submitted: the marker holds two leases, and the page has both
+    // pictures (the one shown and the next one) before Enter is pressed.
     await until(async () => (await leasesHeld()) === 2, 'the prefetch lease');
+    await until(async () => picturesReceived === 2, 'the prefetched picture');
 
+    // Between the Enter key and the next answer on screen the page sends exactly one request: the submit of the mark
+    // that Enter makes. Timed in the page, on its one clock: the Enter keydown, the load of the new picture in
+    // #snippet (a capture listener, so it runs before the page's own), and the start of every HTTP request (Resource
+    // Timing). Pictures shown from memory (blob: URLs) are not network requests and Resource Timing has none.
+    await page.evaluate(() => {
+      const w = globalThis as unknown as Record<string, any>;
+      w.performance.clearResourceTimings();
+      w.enterAt = w.shownAt = null;
+      w.document.addEventListener(
+        'keydown',
+        (e: { key: string }) => e.key === 'Enter' && w.enterAt === null && (w.enterAt = w.performance.now()),
+        true,
+      );
+      w.document.addEventListener(
+        'load',
+        (e: { target: { id?: string } }) =>
+          e.target.id === 'snippet' && w.shownAt === null && (w.shownAt = w.performance.now()),
+        true,
+      );
+    });
+    const before = requests.length;
     let src = await snippetSrc();
     await page.keyboard.type('7.5');
     await page.keyboard.press('Enter');
     await nextAnswerShown(src);
     await expect(page.locator('#msg').textContent()).resolves.toBe('已提交：7.5分');
+    // Then the answer after it is leased and its picture fetched.
+    await until(async () => (await leasesHeld()) === 2 && picturesReceived === 3, 'the next prefetch');
+    const timeline = await page.evaluate(() => {
+      const w = globalThis as unknown as Record<string, any>;
+      return {
+        enterAt: w.enterAt as number,
+        shownAt: w.shownAt as number,
+        started: (w.performance.getEntriesByType('resource') as { name: string; startTime: number }[])
+          .filter((e) => /^https?:/.test(e.name))
+          .map((e) => ({ path: new URL(e.name).pathname, at: e.startTime })),
+      };
+    });
+    expect(timeline.enterAt).not.toBeNull();
+    expect(timeline.shownAt).toBeGreaterThan(timeline.enterAt);
+    const duringSwitch = timeline.started.filter((r) => r.at >= timeline.enterAt && r.at <= timeline.shownAt);
+    expect(duringSwitch.map((r) => r.path)).toEqual([expect.stringMatching(/^\/api\/marking\/tasks\/\d+\/submit$/)]);
+    const afterShown = timeline.started.filter((r) => r.at > timeline.shownAt).map((r) => r.path);
+    expect(afterShown).toEqual(
+      expect.arrayContaining(['/api/marking/next', expect.stringMatching(/^\/api\/marking\/snippets\//)]),
+    );
+    // Seen from outside the page: the first request after Enter is that submit, the next lease comes after it.
+    const sinceEnter = requests.slice(before);
+    expect(sinceEnter[0]).toMatch(/^POST \/api\/marking\/tasks\/\d+\/submit$/);
+    expect(sinceEnter.indexOf('POST /api/marking/next')).toBeGreaterThan(0);
 
     // A score off the step is refused on the page; nothing is sent.
     src = await snippetSrc();

@@ -166,15 +166,16 @@ describeInBrowser('回评 on the marker page in a browser', () => {
     const errors: string[] = [];
     lead.on('pageerror', (e) => errors.push(e.message));
     await lead.goto(`${base}/lead?examId=${seeded.exam.id}`);
-    const row = lead.locator(`tr[data-marker="${markerId}"]`);
+    const row = lead.locator(`tr.marker-${markerId}`);
     await row.waitFor();
+    // The per-item progress chart is drawn (ECharts renders into a canvas), above the table of figures.
+    await lead.locator('#console .tk-chart canvas').waitFor();
     // Five counting marks (the changed one replaces the 3), one of them a problem flag: four scores 7, 8.5, 4.5, 9.
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('5');
     await expect(row.locator('td').nth(3).textContent()).resolves.toBe('7.25');
-    lead.on('dialog', (d) => d.accept());
     await row.locator('button[data-act="suspend"]').click();
     await lead.locator('#ok', { hasText: '已暂停' }).waitFor();
-    await lead.locator(`tr[data-marker="${markerId}"] .bad`, { hasText: '已暂停' }).waitFor();
+    await lead.locator(`tr.marker-${markerId} .bad`, { hasText: '已暂停' }).waitFor();
     const state = await env.ds.query('SELECT suspended FROM marker_item_state WHERE marker_id = ? AND item_id = ?', [
       markerId,
       seeded.items[0].id,

@@ -9,7 +9,7 @@ import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
-import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
+import { answerMessageBox, describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
@@ -112,25 +112,25 @@ describeInBrowser('统一命题 page in a browser', () => {
     ]);
 
     // Submit; approving one's own paper is refused.
-    await a.locator(`tr[data-paper="${p.id}"] button`, { hasText: '提交审核' }).click();
+    await a.locator(`tr.paper-${p.id} button`, { hasText: '提交审核' }).click();
     await a.locator('#msg', { hasText: '已提交审核' }).waitFor();
-    a.on('dialog', (d) => void d.accept('同意'));
-    await a.locator(`tr[data-paper="${p.id}"] button`, { hasText: '审核通过' }).click();
+    await a.locator(`tr.paper-${p.id} button`, { hasText: '审核通过' }).click();
+    await answerMessageBox(a, '确定', '同意');
     await a.locator('#err', { hasText: '不能审核自己提交的试卷' }).waitFor();
     expect((await paper()).status).toBe(PaperStatus.InReview);
 
     const { page: b } = await loggedIn('lead_b');
-    b.on('dialog', (d) => void d.accept('同意，可以锁定'));
-    await b.locator(`tr[data-paper="${p.id}"] button`, { hasText: '审核通过' }).click();
+    await b.locator(`tr.paper-${p.id} button`, { hasText: '审核通过' }).click();
+    await answerMessageBox(b, '确定', '同意，可以锁定');
     await b.locator('#msg', { hasText: '审核通过，试卷已锁定' }).waitFor();
     expect((await paper()).status).toBe(PaperStatus.Locked);
-    await b.locator(`tr[data-paper="${p.id}"]`, { hasText: '已锁定' }).waitFor();
+    await b.locator(`tr.paper-${p.id}`, { hasText: '已锁定' }).waitFor();
 
     // The first lead generates the A4 sheet and downloads it.
     await a.reload();
-    await a.locator(`tr[data-paper="${p.id}"] button`, { hasText: '生成答题卡' }).click();
+    await a.locator(`tr.paper-${p.id} button`, { hasText: '生成答题卡' }).click();
     await a.locator('#msg', { hasText: '答题卡已生成' }).waitFor();
-    const link = a.locator(`tr[data-paper="${p.id}"] a`, { hasText: '下载答题卡' });
+    const link = a.locator(`tr.paper-${p.id} a`, { hasText: '下载答题卡' });
     await link.waitFor();
     const pdf = await a.evaluate(
       async (url) => {

@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
 import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -22,7 +22,7 @@ describeInBrowser('principal reports page in a browser', () => {
     fx = await buildResultsFixture(env.ds, 'pb');
     ({ app, base, close: closePages } = await servePages(env));
     // The jobs' services, called directly: this test is about the pages, the queue path has its own tests.
-    await app.get(ResultsService).computeExam(fx.examId);
+    await app.get(ResultsJobService).computeExam(fx.examId);
     for (const id of [fx.schools.lead, fx.schools.member])
       await app.get(ReportRenderService).renderSchoolReport(fx.examId, id);
     browser = await launchBrowser();

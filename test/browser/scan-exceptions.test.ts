@@ -1,7 +1,7 @@
 // The exceptions workflow in a real Chromium: a scanner uploads sheets through /scans (read by the real worker),
 // sees the sheet whose exam number is not on the roster, assigns it to the right student (the page says it is queued
-// for reading again) and watches it turn read (the page after it with it); confirms a half-filled bubble in the OMR review; marks a student 缺考. The database
-// then holds exactly that.
+// for reading again) and watches it turn read (the page after it with it); confirms a half-filled bubble in the OMR
+// review; marks a student 缺考. The database then holds exactly that.
 import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +21,7 @@ import { rereadProcessor } from '../../workers/processors/reread.processor.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
-import { describeInBrowser, launchBrowser } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, openSelect, selectById } from '../support/browser.js';
 import { createUser } from '../support/fixtures.js';
 import { drawMark } from '../support/omr-corpus.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -100,7 +100,8 @@ describeInBrowser('scan exceptions in a browser', () => {
     await page.fill('input[name=password]', 'pass-scan-a');
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/scans`);
-    await page.locator('#school option').first().waitFor({ state: 'attached' });
+    await openSelect(selectById(page, 'school')); // the schools are there: the page has loaded
+    await page.keyboard.press('Escape');
     await page.setInputFiles('#files', paths);
     await page.click('#send');
     await page.locator('#status', { hasText: /共 4 页.*排队中 0/ }).waitFor({ timeout: 60_000 });
@@ -139,9 +140,9 @@ describeInBrowser('scan exceptions in a browser', () => {
 
     // 缺考: A2 has no sheet.
     await page.locator('#rcounts', { hasText: '名单 3 人：已扫描 2，缺页 0，缺考 0，未扫描 1' }).waitFor();
-    await page.locator(`#roster tr[data-student="${a2.id}"] button[data-act=absent]`).click();
+    await page.locator(`#roster tr.student-${a2.id} button[data-act=absent]`).click();
     await page.locator('#rcounts', { hasText: '缺考 1，未扫描 0' }).waitFor();
-    expect(await page.locator(`#roster tr[data-student="${a2.id}"]`).innerText()).toContain('缺考');
+    expect(await page.locator(`#roster tr.student-${a2.id}`).innerText()).toContain('缺考');
 
     // The database holds exactly that.
     const pages = await env.ds.getRepository(ScannedPage).find({ order: { id: 'ASC' } });

@@ -13,7 +13,7 @@ import { scanIngestProcessor } from '../../workers/processors/scan-ingest.proces
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
 import { createUser } from '../support/fixtures.js';
-import { describeInBrowser, launchBrowser } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, optionTexts, selectById } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describeInBrowser('scanner page in a browser', () => {
@@ -67,8 +67,7 @@ describeInBrowser('scanner page in a browser', () => {
     await page.click('button[type=submit]');
     await page.waitForURL(`${base}/scans`);
     // Only the scanner's own school is offered.
-    await page.locator('#school option').first().waitFor({ state: 'attached' });
-    expect(await page.locator('#school option').allTextContents()).toEqual(['城关一中']);
+    expect(await optionTexts(selectById(page, 'school'))).toEqual(['城关一中']);
     // The sheets of the exam, for anyone and personalised for this school: the personalised PDF downloads in the page's session.
     const personal = page.locator('#sheets a.personal');
     await personal.waitFor();

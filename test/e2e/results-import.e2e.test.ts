@@ -14,7 +14,7 @@ import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Paper } from '../../src/exams/entities/paper.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { reportProcessor } from '../../workers/processors/report.processor.js';
 import { resultsProcessor } from '../../workers/processors/results.processor.js';
@@ -235,7 +235,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     const before = await env.ds
       .getRepository(StudentResult)
       .find({ where: { examId: importedExamId }, order: { id: 'ASC' } });
-    expect((await app.get(ResultsService).computeExam(importedExamId)).papers).toEqual([]);
+    expect((await app.get(ResultsJobService).computeExam(importedExamId)).papers).toEqual([]);
     expect(
       await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId }, order: { id: 'ASC' } }),
     ).toEqual(before);

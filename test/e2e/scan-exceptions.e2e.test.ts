@@ -18,7 +18,7 @@ import { MarkingTask } from '../../src/marking/entities/marking-task.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { FinalItemScore } from '../../src/marking/entities/final-item-score.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
@@ -595,7 +595,7 @@ describe('scan exceptions workflow', () => {
 
     // A(0) is marked absent: the results count them absent (out of the statistics, in the 参考率 denominator).
     await post('scanA', `/api/exams/${fx.exam.id}/absences`, { studentId: A(0).id });
-    const summary = await app.get(ResultsService).computeExam(fx.exam.id);
+    const summary = await app.get(ResultsJobService).computeExam(fx.exam.id);
     const result = await env.ds
       .getRepository(StudentResult)
       .findOneByOrFail({ paperId: fx.paper.id, studentId: A(0).id });

@@ -6,7 +6,7 @@ import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { buildResultsFixture, NAMES, ResultsFixture } from './results-fixture.js';
@@ -71,7 +71,7 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
       .set({ Authorization: `Bearer ${tokens[fx.users.admin]}` });
     expect(res.status).toBe(404);
     expect(res.body.message).toBe('该考试的成绩尚未统计，请先计算成绩');
-    await app.get(ResultsService).computeExam(fx.examId);
+    await app.get(ResultsJobService).computeExam(fx.examId);
   });
 
   it('gives the admin every roster student, absent and incomplete marked, with item scores and Chinese headers', async () => {

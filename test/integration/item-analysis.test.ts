@@ -7,7 +7,8 @@ import { WorkerModule } from '../../src/app.module.js';
 import { Actor } from '../../src/common/actor.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { ResultsQueriesService } from '../../src/results/results-queries.service.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { buildResultsFixture, ResultsFixture } from './results-fixture.js';
 
@@ -15,7 +16,8 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
   let env: TestEnv;
   let app: INestApplicationContext;
   let fx: ResultsFixture;
-  let results: ResultsService;
+  let job: ResultsJobService;
+  let results: ResultsQueriesService;
   const stored = async () =>
     (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: fx.paperId }))
       .data as ExamAnalysisData;
@@ -24,8 +26,9 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
     env = await createTestEnv('itemanalysis');
     fx = await buildResultsFixture(env.ds, 'ia');
     app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
-    results = app.get(ResultsService);
-    await results.computeExam(fx.examId);
+    job = app.get(ResultsJobService);
+    results = app.get(ResultsQueriesService);
+    await job.computeExam(fx.examId);
   });
   afterAll(async () => {
     await app?.close();
@@ -78,7 +81,7 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
 
   it('returns the same on a second run (idempotent) and through the admin API', async () => {
     const before = await stored();
-    await results.computeExam(fx.examId);
+    await job.computeExam(fx.examId);
     expect(await stored()).toEqual(before);
     const admin = new Actor(901, 'a', 'a', [
       { role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null },

@@ -1,4 +1,4 @@
-// MarkingService under concurrency, on the real MariaDB: leasing with SKIP LOCKED, and the two rounds of one
+// MarkingLeaseService under concurrency, on the real MariaDB: leasing with SKIP LOCKED, and the two rounds of one
 // answer submitted at the same moment (whichever commits second must see both marks and resolve the score).
 import type { INestApplication } from '@nestjs/common';
 import { createApiApp } from '../../src/app.factory.js';
@@ -6,17 +6,17 @@ import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
 import { MarkingMode } from '../../src/exams/entities/item.entity.js';
 import { MarkingTask, TaskStatus } from '../../src/marking/entities/marking-task.entity.js';
-import { MarkingService } from '../../src/marking/marking.service.js';
+import { MarkingLeaseService } from '../../src/marking/marking-lease.service.js';
 import { FinalItemScore } from '../../src/marking/entities/final-item-score.entity.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { seedMarkingExam } from '../e2e/marking-fixtures.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
-describe('MarkingService under concurrency', () => {
+describe('MarkingLeaseService under concurrency', () => {
   let env: TestEnv;
   let app: INestApplication;
-  let svc: MarkingService;
+  let svc: MarkingLeaseService;
   let allianceId: number;
   let schoolIds: number[];
   let uploaderId: number;
@@ -42,7 +42,7 @@ describe('MarkingService under concurrency', () => {
     }
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    svc = app.get(MarkingService);
+    svc = app.get(MarkingLeaseService);
   });
   afterAll(async () => {
     await app?.close();

@@ -469,8 +469,13 @@ describe('marking quality control with three markers, one lenient', () => {
   it('serves the subject-lead console page, and refuses the console API to markers and other subjects', async () => {
     const page = await http().get('/lead');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('阅卷管理（学科组长）');
-    expect(page.text).toContain('/api/marking/console?examId=');
+    // The page is a built shell: its heading and its call of the console API are in the script it loads.
+    const entry = /<script type="module"[^>]* src="([^"]+)"/.exec(page.text)?.[1];
+    expect(entry).toMatch(/^\/assets\/lead-[\w-]+\.js$/);
+    const script = await http().get(entry!);
+    expect(script.status).toBe(200);
+    expect(script.text).toContain('阅卷管理（学科组长）');
+    expect(script.text).toContain('/api/marking/console?examId=');
     const s = await seedExam(MarkingMode.Double, 1);
     expect((await as('A').get(`/api/marking/console?examId=${s.exam.id}`)).status).toBe(403);
     const cn = await as('lead_cn').get(`/api/marking/console?examId=${s.exam.id}`);

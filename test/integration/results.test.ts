@@ -16,7 +16,8 @@ import type { PrincipalAnalysisView } from '../../src/results/domain/principal-v
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { ResultsQueriesService } from '../../src/results/results-queries.service.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { buildResultsFixture, NAMES, ResultsFixture } from './results-fixture.js';
@@ -25,7 +26,8 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
   let env: TestEnv;
   let app: INestApplicationContext;
   let fx: ResultsFixture;
-  let results: ResultsService;
+  let job: ResultsJobService;
+  let results: ResultsQueriesService;
 
   const counts = async () => ({
     studentResults: await env.ds.getRepository(StudentResult).count({ where: { examId: fx.examId } }),
@@ -48,7 +50,8 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     env = await createTestEnv('results');
     fx = await buildResultsFixture(env.ds);
     app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
-    results = app.get(ResultsService);
+    job = app.get(ResultsJobService);
+    results = app.get(ResultsQueriesService);
   });
   afterAll(async () => {
     await app?.close();
@@ -56,9 +59,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
   });
 
   describe('computeExam', () => {
-    let summary: Awaited<ReturnType<ResultsService['computeExam']>>;
+    let summary: Awaited<ReturnType<ResultsJobService['computeExam']>>;
     beforeAll(async () => {
-      summary = await results.computeExam(fx.examId);
+      summary = await job.computeExam(fx.examId);
     });
 
     it('writes one result row per roster student of the exam grade, absent and incomplete included', async () => {
@@ -188,7 +191,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     it('is idempotent: a second run gives the same rows and the same figures', async () => {
       const before = await counts();
       const dataBefore = await analysis();
-      const again = await results.computeExam(fx.examId);
+      const again = await job.computeExam(fx.examId);
       expect(await counts()).toEqual(before);
       expect(before).toMatchObject({ studentResults: 21, objective: 0, analyses: 1, reports: 2 });
       expect(await analysis()).toEqual(dataBefore);
@@ -259,7 +262,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
   describe('recomputing after the roster changed', () => {
     it('drops the row of a student who left the exam grade and keeps everything else', async () => {
       const fx2 = await buildResultsFixture(env.ds, 'moved');
-      await results.computeExam(fx2.examId);
+      await job.computeExam(fx2.examId);
       const repo = env.ds.getRepository(StudentResult);
       expect(await repo.count({ where: { examId: fx2.examId } })).toBe(21);
       const moved = fx2.studentIds.lead[5];
@@ -267,7 +270,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
         fx2.studentIds.otherGrade,
       ]);
       await env.ds.query('UPDATE student SET class_id = ? WHERE id = ?', [other[0].classId, moved]);
-      const again = await results.computeExam(fx2.examId);
+      const again = await job.computeExam(fx2.examId);
       expect(await repo.count({ where: { examId: fx2.examId } })).toBe(20);
       expect(await repo.findOneBy({ paperId: fx2.paperId, studentId: moved })).toBeNull();
       expect(again.papers[0]).toMatchObject({ roster: 20, included: 17 });
@@ -287,7 +290,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
   describe('recomputing after an OMR reading was withdrawn', () => {
     it('makes the student incomplete when a re-read sends an objective item to review (no stale copy stays final)', async () => {
       const fx3 = await buildResultsFixture(env.ds, 'reread');
-      await results.computeExam(fx3.examId);
+      await job.computeExam(fx3.examId);
       const repo = env.ds.getRepository(StudentResult);
       const student = fx3.studentIds.lead[0];
       expect((await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).total).toBe(20);
@@ -296,7 +299,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
         student,
         fx3.itemIds[1],
       ]);
-      const again = await results.computeExam(fx3.examId);
+      const again = await job.computeExam(fx3.examId);
       expect(await repo.findOneByOrFail({ paperId: fx3.paperId, studentId: student })).toMatchObject({
         absent: false,
         total: null,

@@ -14,6 +14,7 @@ import { Student } from '../../src/org/entities/student.entity.js';
 import { OrgService } from '../../src/org/org.service.js';
 import { RosterService } from '../../src/org/roster.service.js';
 import { createAlliance, createSchool } from '../support/fixtures.js';
+import { createServiceModule } from '../support/service-module.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/roster');
@@ -45,8 +46,9 @@ describe('roster import', () => {
 
   beforeAll(async () => {
     env = await createTestEnv('roster');
-    const org = new OrgService(env.ds);
-    roster = new RosterService(env.ds, org);
+    const services = await createServiceModule(env, [OrgService, RosterService]);
+    const org = services.get(OrgService);
+    roster = services.get(RosterService);
     const a = await createAlliance(env.ds);
     allianceId = a.id;
     schoolA = (await createSchool(env.ds, a.id, '城关一中', 'CG1')).id;

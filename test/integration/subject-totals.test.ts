@@ -1,4 +1,4 @@
-// 总分 of a two-subject exam through ResultsService and the school report: the results fixture's 数学 paper plus a
+// 总分 of a two-subject exam through ResultsJobService and the school report: the results fixture's 数学 paper plus a
 // 语文 paper, with students absent from one subject only. Expected figures are worked out by hand below.
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,7 +14,8 @@ import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js
 import { stratifiedAlpha } from '../../src/results/domain/statistics.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
-import { ResultsService } from '../../src/results/results.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { ResultsQueriesService } from '../../src/results/results-queries.service.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
@@ -25,9 +26,10 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
   let env: TestEnv;
   let app: INestApplicationContext;
   let fx: ResultsFixture;
-  let results: ResultsService;
+  let job: ResultsJobService;
+  let results: ResultsQueriesService;
   let chinese: Paper;
-  let summary: Awaited<ReturnType<ResultsService['computeExam']>>;
+  let summary: Awaited<ReturnType<ResultsJobService['computeExam']>>;
   const total = async () =>
     (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: 0 }))
       .data as ExamAnalysisData & { subjectTotal: { rule: string }; itemAnalysis: unknown };
@@ -36,7 +38,8 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
     env = await createTestEnv('subject_totals');
     fx = await buildResultsFixture(env.ds, 'tot');
     app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
-    results = app.get(ResultsService);
+    job = app.get(ResultsJobService);
+    results = app.get(ResultsQueriesService);
     // 语文 (10 marks, one marked item). Lead: all six sit it (9 8 7 6 5 4), and so does the student absent from 数学 (8).
     // Member: b1–b5 score 5, b6 is absent from 语文 only, b7 (数学 not fully marked) scores 10; the student whose
     // 数学 sheet is in the exceptions queue has no 语文 sheet. Comparison: 6 each.
@@ -84,7 +87,7 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
     for (const [i, id] of fx.studentIds.member.entries())
       if (i !== 5) await sit(fx.schools.member, id, i === 6 ? 10 : 5);
     for (const id of fx.studentIds.comparison) await sit(fx.schools.comparison, id, 6);
-    summary = await results.computeExam(fx.examId);
+    summary = await job.computeExam(fx.examId);
   });
   afterAll(async () => {
     await app?.close();
@@ -142,7 +145,7 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
 
   it('is idempotent', async () => {
     const before = await total();
-    const again = await results.computeExam(fx.examId);
+    const again = await job.computeExam(fx.examId);
     expect(again.papers).toEqual(summary.papers);
     expect(await total()).toEqual(before);
     expect(await env.ds.getRepository(ExamAnalysis).count({ where: { examId: fx.examId } })).toBe(3);
@@ -245,7 +248,7 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
         }
       }
     }
-    await results.computeExam(next.id);
+    await job.computeExam(next.id);
     const l = (
       (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: next.id, paperId: 0 })).data as {
         longitudinal: { priorPaperId: number; reliabilityCorrection: { applied: boolean; priorReliability: number } };

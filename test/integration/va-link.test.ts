@@ -1,5 +1,5 @@
 // 纵看 and value-added through the real stack: a generated cohort loaded into MariaDB, the prior exam linked
-// through PATCH /api/exams/:id/longitudinal, both exams computed by ResultsService, the stored longitudinal section
+// through PATCH /api/exams/:id/longitudinal, both exams computed by ResultsJobService, the stored longitudinal section
 // checked against the pure engine on the generator's own totals, and the principal's scoped view.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -13,7 +13,8 @@ import { analyseItems } from '../../src/results/domain/item-analysis.js';
 import { longitudinal, RELIABILITY_CORRECTION_MIN, spearman } from '../../src/results/domain/value-added.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
-import { ResultsService, StoredLongitudinal } from '../../src/results/results.service.js';
+import type { StoredLongitudinal } from '../../src/results/domain/stored-longitudinal.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { loadCohort, LoadedCohort } from '../support/synthetic/cohort-loader.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
@@ -94,7 +95,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
   });
 
   it('says so in the stored analysis when the prior exam has no results yet', async () => {
-    const results = app.get(ResultsService);
+    const results = app.get(ResultsJobService);
     await results.computeExam(db.currentExamId);
     const l = await stored(db.currentExamId);
     expect(l).toMatchObject({
@@ -104,7 +105,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
   });
 
   it('stores the same value-added as the pure engine on the generator totals, and recovers the planted order', async () => {
-    const results = app.get(ResultsService);
+    const results = app.get(ResultsJobService);
     await results.computeExam(db.priorExamId);
     await results.computeExam(db.currentExamId);
     const first = JSON.stringify(await stored(db.currentExamId));
@@ -160,7 +161,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
       .set(as('va_admin'))
       .send({ improvementFormula: 'ratio_change' })
       .expect(200);
-    await app.get(ResultsService).computeExam(db.currentExamId);
+    await app.get(ResultsJobService).computeExam(db.currentExamId);
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
     expect(l.improvementFormula).toEqual({
       name: 'ratio_change',
@@ -172,7 +173,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
       .set(as('va_admin'))
       .send({ improvementFormula: 'va_over_se' })
       .expect(200);
-    await app.get(ResultsService).computeExam(db.currentExamId);
+    await app.get(ResultsJobService).computeExam(db.currentExamId);
   });
 
   it('gives the admin every school and the principal only the own school by name, others by letter', async () => {

@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { createApiApp } from '../../src/app.factory.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
@@ -51,3 +51,41 @@ export async function servePages(
     },
   };
 }
+
+/**
+ * The options of an Element Plus select (`select`: its `.el-select` element), opened. The select renders them in a
+ * list outside itself, which its combobox names in aria-controls.
+ */
+export async function openSelect(select: Locator): Promise<Locator> {
+  await select.locator('.el-select__wrapper').click();
+  const list = await select.locator('[role=combobox]').getAttribute('aria-controls');
+  const options = select.page().locator(`[id="${list}"] [role=option]`);
+  await options.first().waitFor();
+  return options;
+}
+
+/** The option texts of an Element Plus select (opened to read them, then closed). */
+export async function optionTexts(select: Locator): Promise<string[]> {
+  const texts = (await (await openSelect(select)).allInnerTexts()).map((t) => t.trim());
+  await select.page().keyboard.press('Escape');
+  return texts;
+}
+
+/** Picks the option with exactly this text in an Element Plus select. */
+export async function chooseOption(select: Locator, text: string): Promise<void> {
+  const options = await openSelect(select);
+  await options.filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).click();
+}
+
+/** Answers the page's message box (Element Plus): types `input` into it when given, then clicks `button`. */
+export async function answerMessageBox(page: Page, button: string, input?: string): Promise<void> {
+  const box = page.locator('.el-message-box:visible');
+  await box.waitFor();
+  if (input !== undefined) await box.locator('input').fill(input);
+  await box.locator('button', { hasText: button }).click();
+  await box.waitFor({ state: 'detached' });
+}
+
+/** The `.el-select` element around the control with this id (Element Plus puts the id on its inner input). */
+export const selectById = (page: Page, id: string): Locator =>
+  page.locator('.el-select', { has: page.locator(`#${id}`) });

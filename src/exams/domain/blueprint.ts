@@ -1,6 +1,6 @@
 // The blueprint (双向细目表) as a table: one row per item. Pure: rows of plain cell values in (as a spreadsheet
 // reader hands them over), items or row-level Chinese errors ("第5行：题型“问答”无法识别") out; and the reverse
-// for export. The spreadsheet I/O itself lives in the service.
+// for export. The spreadsheet I/O itself lives in blueprint-workbook.ts.
 
 import {
   DEFAULT_COGNITIVE_LEVELS,
@@ -12,6 +12,8 @@ import {
   type ValidItem,
   type ValidationOptions,
 } from './paper-validation.js';
+
+export { blueprintMatrix } from './blueprint-matrix.js';
 
 export type Cell = string | number | boolean | Date | null | undefined | { [k: string]: unknown };
 
@@ -136,6 +138,67 @@ function fraction(s: string): unknown {
 export type BlueprintParse =
   { ok: true; items: ValidItem[]; fullMarks: number; rows: number[] } | { ok: false; errors: string[] };
 
+/** Where each field's column is in the header row; a required column that is missing is an error. */
+function headerColumns(header: string[], headerRowNo: number): { columnOf: Map<Field, number>; errors: string[] } {
+  const keys = header.map(headerKey);
+  const columnOf = new Map<Field, number>();
+  const errors: string[] = [];
+  for (const col of BLUEPRINT_COLUMNS) {
+    const idx = keys.findIndex((h) => col.names.some((n) => headerKey(n) === h));
+    if (idx >= 0) columnOf.set(col.field, idx);
+    else if (col.required) errors.push(`第${headerRowNo}行：表头缺少“${col.names[0]}”列`);
+  }
+  return { columnOf, errors };
+}
+
+/**
+ * One row as item input: the words a teacher writes (题型, 评分方式, 舍入方式, 认知层次) read into field values, each
+ * unreadable word reported through `rowErr` and left blank. `typeKnown` is false when the type was not understood.
+ */
+function rowInput(
+  get: (f: Field) => string,
+  hasParentColumn: boolean,
+  levels: readonly string[],
+  rowErr: (message: string) => void,
+): { input: ItemInput; typeKnown: boolean } {
+  const typeText = get('type');
+  const type = TYPE_WORDS[typeText.replace(/\s+/g, '')];
+  if (!typeText) rowErr('题型不能为空');
+  else if (!type) rowErr(`题型“${typeText}”无法识别（可填：单选、多选、判断、填空、主观）`);
+  const modeText = get('markingMode');
+  const mode = modeText ? MODE_WORDS[modeText.replace(/\s+/g, '')] : undefined;
+  if (modeText && !mode) rowErr(`评分方式“${modeText}”无法识别（可填：单评、双评、双评+仲裁）`);
+  const roundText = get('roundingMode');
+  const rounding = roundText ? ROUNDING_WORDS[roundText] : undefined;
+  if (roundText && !rounding) rowErr(`舍入方式“${roundText}”无法识别（可填：四舍五入、去尾、进一）`);
+  const levelText = get('cognitiveLevel');
+  const level = levelText && levels.includes(levelText) ? levelText : '';
+  if (levelText && !level) rowErr(`认知层次“${levelText}”无法识别（可填：${levels.join('、')}）`);
+  const kp = get('knowledgePoints');
+  const input: ItemInput = {
+    label: get('label'),
+    parentLabel: hasParentColumn ? get('parentLabel') : undefined,
+    type,
+    maxScore: get('maxScore'),
+    optionCount: get('optionCount') || undefined,
+    answerKey: get('answerKey') || undefined,
+    partialCredit: fraction(get('partialCredit')),
+    knowledgePoints: kp
+      ? kp
+          .split(/[；;、,，\n]+/)
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : undefined,
+    cognitiveLevel: level || undefined,
+    markingMode: mode,
+    tolerance: get('tolerance') || undefined,
+    scoreStep: get('scoreStep') || undefined,
+    roundingMode: rounding,
+    boxHeightMm: get('boxHeightMm') || undefined,
+  };
+  return { input, typeKnown: !!type };
+}
+
 /**
  * `rows[0]` is spreadsheet row 1. The header is the first non-empty row; empty rows are skipped; every problem
  * is reported with its spreadsheet row number, and nothing is returned unless every row is good.
@@ -145,14 +208,7 @@ export function parseBlueprint(rows: Cell[][], options: ValidationOptions = {}):
   const text = rows.map((r) => (r ?? []).map(cellText));
   const headerAt = text.findIndex((r) => r.some((c) => c !== ''));
   if (headerAt < 0) return { ok: false, errors: ['表格是空的：第一行应为表头（题号、题型、分值 …）'] };
-  const header = text[headerAt].map(headerKey);
-  const columnOf = new Map<Field, number>();
-  const errors: string[] = [];
-  for (const col of BLUEPRINT_COLUMNS) {
-    const idx = header.findIndex((h) => col.names.some((n) => headerKey(n) === h));
-    if (idx >= 0) columnOf.set(col.field, idx);
-    else if (col.required) errors.push(`第${headerAt + 1}行：表头缺少“${col.names[0]}”列`);
-  }
+  const { columnOf, errors } = headerColumns(text[headerAt], headerAt + 1);
   if (errors.length) return { ok: false, errors };
 
   // Every row goes to the item checks, also one whose words (题型, 评分方式 …) were not understood: the author gets
@@ -161,51 +217,16 @@ export function parseBlueprint(rows: Cell[][], options: ValidationOptions = {}):
   const inputs: ItemInput[] = [];
   const rowNumbers: number[] = [];
   const unknownType = new Set<number>();
-  const rowErrors: { row: number; message: string }[] = errors.map((message) => ({ row: headerAt + 1, message }));
+  const rowErrors: { row: number; message: string }[] = [];
   for (let r = headerAt + 1; r < text.length; r++) {
     const cells = text[r];
     if (!cells.some((c) => c !== '')) continue;
     const get = (f: Field) => (columnOf.has(f) ? (cells[columnOf.get(f)!] ?? '') : '');
     const rowNo = r + 1;
     const rowErr = (message: string) => rowErrors.push({ row: rowNo, message: `第${rowNo}行：${message}` });
-
-    const typeText = get('type');
-    const type = TYPE_WORDS[typeText.replace(/\s+/g, '')];
-    if (!typeText) rowErr('题型不能为空');
-    else if (!type) rowErr(`题型“${typeText}”无法识别（可填：单选、多选、判断、填空、主观）`);
-    if (!type) unknownType.add(inputs.length);
-    const modeText = get('markingMode');
-    const mode = modeText ? MODE_WORDS[modeText.replace(/\s+/g, '')] : undefined;
-    if (modeText && !mode) rowErr(`评分方式“${modeText}”无法识别（可填：单评、双评、双评+仲裁）`);
-    const roundText = get('roundingMode');
-    const rounding = roundText ? ROUNDING_WORDS[roundText] : undefined;
-    if (roundText && !rounding) rowErr(`舍入方式“${roundText}”无法识别（可填：四舍五入、去尾、进一）`);
-    const levelText = get('cognitiveLevel');
-    const level = levelText && levels.includes(levelText) ? levelText : '';
-    if (levelText && !level) rowErr(`认知层次“${levelText}”无法识别（可填：${levels.join('、')}）`);
-    const kp = get('knowledgePoints');
-
-    inputs.push({
-      label: get('label'),
-      parentLabel: columnOf.has('parentLabel') ? get('parentLabel') : undefined,
-      type,
-      maxScore: get('maxScore'),
-      optionCount: get('optionCount') || undefined,
-      answerKey: get('answerKey') || undefined,
-      partialCredit: fraction(get('partialCredit')),
-      knowledgePoints: kp
-        ? kp
-            .split(/[；;、,，\n]+/)
-            .map((k) => k.trim())
-            .filter(Boolean)
-        : undefined,
-      cognitiveLevel: level || undefined,
-      markingMode: mode,
-      tolerance: get('tolerance') || undefined,
-      scoreStep: get('scoreStep') || undefined,
-      roundingMode: rounding,
-      boxHeightMm: get('boxHeightMm') || undefined,
-    });
+    const { input, typeKnown } = rowInput(get, columnOf.has('parentLabel'), levels, rowErr);
+    if (!typeKnown) unknownType.add(inputs.length);
+    inputs.push(input);
     rowNumbers.push(rowNo);
   }
   if (!inputs.length && !rowErrors.length) return { ok: false, errors: ['表格中没有题目：表头下面每行写一道题'] };
@@ -264,42 +285,4 @@ export function blueprintRow(it: BlueprintItem): (string | number)[] {
     boxHeightMm: objective ? '' : it.boxHeightMm,
   };
   return BLUEPRINT_COLUMNS.map((c) => cells[c.field]);
-}
-
-/** The two-way table itself: score per knowledge point × cognitive level (items without either under “未标注”). */
-export function blueprintMatrix(
-  items: BlueprintItem[],
-  levels: readonly string[] = DEFAULT_COGNITIVE_LEVELS,
-): {
-  levels: string[];
-  rows: { knowledgePoint: string; scores: number[]; total: number }[];
-  levelTotals: number[];
-  total: number;
-} {
-  const cols = [...levels, '未标注'];
-  const byKp = new Map<string, number[]>();
-  // Column totals count each item once, whatever its number of knowledge points: they add up to full marks.
-  const levelCents = cols.map(() => 0);
-  for (const it of items) {
-    const kps = it.knowledgePoints?.length ? it.knowledgePoints : ['未标注'];
-    const col =
-      it.cognitiveLevel && levels.includes(it.cognitiveLevel) ? levels.indexOf(it.cognitiveLevel) : cols.length - 1;
-    levelCents[col] += Math.round(it.maxScore * 100);
-    // An item on several knowledge points counts fully under each: the table shows coverage, not a partition.
-    for (const kp of kps) {
-      const row = byKp.get(kp) ?? cols.map(() => 0);
-      row[col] = Math.round((row[col] + it.maxScore) * 100) / 100;
-      byKp.set(kp, row);
-    }
-  }
-  return {
-    levels: cols,
-    rows: [...byKp].map(([knowledgePoint, scores]) => ({
-      knowledgePoint,
-      scores,
-      total: Math.round(scores.reduce((a, b) => a + b, 0) * 100) / 100,
-    })),
-    levelTotals: levelCents.map((c) => c / 100),
-    total: levelCents.reduce((a, b) => a + b, 0) / 100,
-  };
 }

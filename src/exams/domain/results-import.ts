@@ -132,6 +132,111 @@ export function parseFullMarksField(raw: unknown): Map<string, number> | string 
 
 const isBlankRow = (row: SheetRow) => row.cells.every((c) => (c ?? '').trim() === '');
 
+/** Where the header found each column: -1 for a column that is not there. */
+interface ResultsColumns {
+  examNoCol: number;
+  nameCol: number;
+  subjects: ImportedSubject[];
+  /** Column of each subject, in subject order. */
+  subjectCols: number[];
+}
+
+/** A subject column's header: the subject with its full marks (from the header or the form), or why not. */
+function subjectOf(
+  raw: string,
+  at: string,
+  known: ImportedSubject[],
+  ctx: ResultsImportContext,
+): ImportedSubject | string {
+  const { subject, fullMarks: inHeader } = parseSubjectHeader(raw);
+  if (subject.length > SUBJECT_MAX) return `${at}科目名“${subject}”过长（最多${SUBJECT_MAX}个字）`;
+  if (known.some((s) => s.subject === subject)) return `${at}科目“${subject}”出现了两次`;
+  const fullMarks = inHeader ?? ctx.fullMarks.get(subject) ?? ctx.fullMarks.get('*') ?? null;
+  if (fullMarks === null)
+    return `科目“${subject}”缺少满分：请把表头写成“${subject}(100)”，或在表单字段 fullMarks 中填写`;
+  if (!(fullMarks > 0) || fullMarks > FULL_MARKS_MAX || parseScore(String(fullMarks)) === null)
+    return `科目“${subject}”的满分 ${fullMarks} 不对：应为大于 0、不超过 ${FULL_MARKS_MAX} 的数，最多两位小数`;
+  return { subject, fullMarks };
+}
+
+/** The header row's columns: 考号, 姓名 and one per subject (known extra columns ignored); problems go to `errors`. */
+function readColumns(header: SheetRow, ctx: ResultsImportContext, errors: string[]): ResultsColumns {
+  const at = `第${header.rowNo}行：`;
+  const cols: ResultsColumns = { examNoCol: -1, nameCol: -1, subjects: [], subjectCols: [] };
+  header.cells.forEach((raw, i) => {
+    const key = headerKey(raw ?? '');
+    if (key === '') return;
+    if (EXAM_NO_HEADERS.includes(key)) {
+      if (cols.examNoCol >= 0) errors.push(`${at}列“考号”出现了两次`);
+      else cols.examNoCol = i;
+      return;
+    }
+    if (NAME_HEADERS.includes(key)) {
+      if (cols.nameCol >= 0) errors.push(`${at}列“姓名”出现了两次`);
+      else cols.nameCol = i;
+      return;
+    }
+    if (IGNORED_HEADERS.includes(key)) return;
+    const subject = subjectOf(raw, at, cols.subjects, ctx);
+    if (typeof subject === 'string') return void errors.push(subject);
+    cols.subjects.push(subject);
+    cols.subjectCols.push(i);
+  });
+  if (cols.subjects.length === 0 && errors.length === 0)
+    errors.push('没有科目列：考号、姓名之后应有每个科目一列，如“数学(100)”');
+  for (const [subject, n] of ctx.fullMarks) {
+    if (subject !== '*' && !cols.subjects.some((s) => s.subject === subject) && n > 0)
+      errors.push(`满分（fullMarks）中的科目“${subject}”不在文件中`);
+  }
+  return cols;
+}
+
+const cellOf = (row: SheetRow, col: number) => normalize(row.cells[col] ?? '');
+
+/**
+ * One data row: the student (by exam number, never guessed; the name, if given, must agree) and a total per subject
+ * (null = 缺考). Every problem goes to `fail`; null when there was one.
+ */
+function readRow(
+  row: SheetRow,
+  cols: ResultsColumns,
+  ctx: ResultsImportContext,
+  firstRowOf: Map<string, number>,
+  fail: (message: string) => void,
+): ImportedRow | null {
+  let rowOk = true;
+  const problem = (message: string) => {
+    fail(message);
+    rowOk = false;
+  };
+  const examNo = cellOf(row, cols.examNoCol);
+  let student: RosterEntry | undefined;
+  if (examNo === '') problem('考号为空');
+  else if (firstRowOf.has(examNo)) problem(`考号 ${examNo} 重复（与第${firstRowOf.get(examNo)}行相同）`);
+  else {
+    firstRowOf.set(examNo, row.rowNo);
+    student = ctx.studentsByExamNo.get(examNo);
+    // Never guessed: a number the roster does not know may be a typo, or a student who left.
+    if (!student) problem(`考号 ${examNo} 不在本联盟学生名单中`);
+  }
+  if (student && cols.nameCol >= 0) {
+    const name = cellOf(row, cols.nameCol);
+    if (name !== '' && normalizePersonName(name) !== normalizePersonName(student.name))
+      problem(`考号 ${examNo} 的姓名“${name}”与名单不符（名单为“${student.name}”）`);
+  }
+  const totals: (number | null)[] = [];
+  cols.subjects.forEach((s, j) => {
+    const text = cellOf(row, cols.subjectCols[j]);
+    if (text === '' || ABSENT_WORDS.includes(text)) return void totals.push(null);
+    const score = parseScore(text);
+    if (score === null)
+      problem(`${s.subject}成绩“${text}”不是有效分数（应为不小于 0 的数，最多两位小数；缺考请留空或填“缺考”）`);
+    else if (score > s.fullMarks) problem(`${s.subject}成绩 ${text} 超过满分 ${s.fullMarks}`);
+    totals.push(score);
+  });
+  return rowOk && student ? { rowNo: row.rowNo, studentId: student.id, schoolId: student.schoolId, totals } : null;
+}
+
 export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContext): ResultsImportResult {
   const filled = rows.filter((r) => !isBlankRow(r));
   if (filled.length === 0) return { ok: false, errors: ['文件为空：没有找到表头和成绩数据'] };
@@ -141,94 +246,26 @@ export function validateResultsImport(rows: SheetRow[], ctx: ResultsImportContex
     .findIndex((r) => r.cells.some((c) => EXAM_NO_HEADERS.includes(headerKey(c ?? ''))));
   if (headerIdx < 0)
     return { ok: false, errors: ['缺少列：考号（表头应为 考号、姓名，然后每个科目一列，如“数学(100)”）'] };
-  const header = filled[headerIdx];
 
   const errors: string[] = [];
-  let examNoCol = -1;
-  let nameCol = -1;
-  const subjects: ImportedSubject[] = [];
-  const subjectCols: number[] = [];
-  header.cells.forEach((raw, i) => {
-    const key = headerKey(raw ?? '');
-    if (key === '') return;
-    if (EXAM_NO_HEADERS.includes(key)) {
-      if (examNoCol >= 0) errors.push(`第${header.rowNo}行：列“考号”出现了两次`);
-      else examNoCol = i;
-      return;
-    }
-    if (NAME_HEADERS.includes(key)) {
-      if (nameCol >= 0) errors.push(`第${header.rowNo}行：列“姓名”出现了两次`);
-      else nameCol = i;
-      return;
-    }
-    if (IGNORED_HEADERS.includes(key)) return;
-    const { subject, fullMarks: inHeader } = parseSubjectHeader(raw);
-    if (subject.length > SUBJECT_MAX)
-      return void errors.push(`第${header.rowNo}行：科目名“${subject}”过长（最多${SUBJECT_MAX}个字）`);
-    if (subjects.some((s) => s.subject === subject))
-      return void errors.push(`第${header.rowNo}行：科目“${subject}”出现了两次`);
-    const fullMarks = inHeader ?? ctx.fullMarks.get(subject) ?? ctx.fullMarks.get('*') ?? null;
-    if (fullMarks === null)
-      return void errors.push(`科目“${subject}”缺少满分：请把表头写成“${subject}(100)”，或在表单字段 fullMarks 中填写`);
-    if (!(fullMarks > 0) || fullMarks > FULL_MARKS_MAX || parseScore(String(fullMarks)) === null) {
-      return void errors.push(
-        `科目“${subject}”的满分 ${fullMarks} 不对：应为大于 0、不超过 ${FULL_MARKS_MAX} 的数，最多两位小数`,
-      );
-    }
-    subjects.push({ subject, fullMarks });
-    subjectCols.push(i);
-  });
-  if (subjects.length === 0 && errors.length === 0)
-    errors.push('没有科目列：考号、姓名之后应有每个科目一列，如“数学(100)”');
-  for (const [subject, n] of ctx.fullMarks) {
-    if (subject !== '*' && !subjects.some((s) => s.subject === subject) && n > 0)
-      errors.push(`满分（fullMarks）中的科目“${subject}”不在文件中`);
-  }
+  const cols = readColumns(filled[headerIdx], ctx, errors);
   if (errors.length) return { ok: false, errors };
 
   const data = filled.slice(headerIdx + 1);
   if (data.length === 0) return { ok: false, errors: ['文件中只有表头，没有成绩数据'] };
 
-  const cell = (row: SheetRow, col: number) => normalize(row.cells[col] ?? '');
   const firstRowOf = new Map<string, number>();
   const out: ImportedRow[] = [];
   let listed = 0;
   for (const row of data) {
-    const at = `第${row.rowNo}行：`;
-    let rowOk = true;
     const fail = (msg: string) => {
-      if (listed++ < MAX_ERRORS) errors.push(at + msg);
-      rowOk = false;
+      if (listed++ < MAX_ERRORS) errors.push(`第${row.rowNo}行：${msg}`);
     };
-    const examNo = cell(row, examNoCol);
-    let student: RosterEntry | undefined;
-    if (examNo === '') fail('考号为空');
-    else if (firstRowOf.has(examNo)) fail(`考号 ${examNo} 重复（与第${firstRowOf.get(examNo)}行相同）`);
-    else {
-      firstRowOf.set(examNo, row.rowNo);
-      student = ctx.studentsByExamNo.get(examNo);
-      // Never guessed: a number the roster does not know may be a typo, or a student who left.
-      if (!student) fail(`考号 ${examNo} 不在本联盟学生名单中`);
-    }
-    if (student && nameCol >= 0) {
-      const name = cell(row, nameCol);
-      if (name !== '' && normalizePersonName(name) !== normalizePersonName(student.name))
-        fail(`考号 ${examNo} 的姓名“${name}”与名单不符（名单为“${student.name}”）`);
-    }
-    const totals: (number | null)[] = [];
-    subjects.forEach((s, j) => {
-      const text = cell(row, subjectCols[j]);
-      if (text === '' || ABSENT_WORDS.includes(text)) return void totals.push(null);
-      const score = parseScore(text);
-      if (score === null)
-        fail(`${s.subject}成绩“${text}”不是有效分数（应为不小于 0 的数，最多两位小数；缺考请留空或填“缺考”）`);
-      else if (score > s.fullMarks) fail(`${s.subject}成绩 ${text} 超过满分 ${s.fullMarks}`);
-      totals.push(score);
-    });
-    if (rowOk && student) out.push({ rowNo: row.rowNo, studentId: student.id, schoolId: student.schoolId, totals });
+    const imported = readRow(row, cols, ctx, firstRowOf, fail);
+    if (imported) out.push(imported);
   }
   if (listed > MAX_ERRORS) errors.push(`另有 ${listed - MAX_ERRORS} 处错误未列出`);
-  return errors.length ? { ok: false, errors } : { ok: true, subjects, rows: out };
+  return errors.length ? { ok: false, errors } : { ok: true, subjects: cols.subjects, rows: out };
 }
 
 /**

@@ -11,3 +11,16 @@ SELECT COUNT(*) AS n FROM final_item_score WHERE student_id = ? AND item_id IN (
 
 -- streamForItems
 SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?);
+
+-- updateMarking
+UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?;
+
+-- insertMarking
+INSERT INTO final_item_score (exam_id, paper_id, student_id, item_id, score, source, rule_version) VALUES (?, ?, ?, ?, ?, ?, ?);
+
+-- withdrawMarking
+DELETE FROM final_item_score WHERE student_id = ? AND item_id = ? AND source = ?;
+
+-- ofSnippet
+SELECT f.score, f.rule_version FROM answer_snippet s
+JOIN final_item_score f ON f.student_id = s.student_id AND f.item_id = s.item_id WHERE s.id = ?;

@@ -2,12 +2,27 @@
 //   node dist/src/org/cli/create-alliance.js --name 城关教联体 --code CG01 --admin cg_admin --password '至少8位的密码' [--display-name 王主任]
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { HttpException } from '@nestjs/common';
+import { type DynamicModule, HttpException, type INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { describeStartupError } from '../../common/startup-checks.js';
-import { loadConfig } from '../../config/config.js';
-import { createDataSource } from '../../database/data-source.js';
+import { ConfigModule } from '../../config/config.module.js';
+import { type AppConfig, loadConfig } from '../../config/config.js';
+import { DataModule } from '../../data.module.js';
+import { DatabaseModule } from '../../database/database.module.js';
 import { ENTITIES } from '../../entities.js';
+import { OrgModule } from '../org.module.js';
 import { OrgService } from '../org.service.js';
+
+/** Just what creating an alliance needs: the database, the repositories and the org services (no queues, no HTTP). */
+@Module({})
+class CreateAllianceModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CreateAllianceModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), DataModule, OrgModule],
+    };
+  }
+}
 
 const USAGE =
   '用法：create-alliance --name <联盟名称> --code <联盟代码> --admin <管理员用户名> --password <密码(至少8位)> [--display-name <管理员姓名>]';
@@ -43,12 +58,13 @@ async function main(): Promise<number> {
     console.error(`缺少参数：${missing.map((k) => `--${k}`).join(' ')}\n${USAGE}`);
     return 2;
   }
-  let ds;
+  let app: INestApplicationContext | undefined;
   try {
-    const config = loadConfig();
-    ds = createDataSource(config, { entities: ENTITIES });
-    await ds.initialize();
-    const { alliance, admin } = await new OrgService(ds).bootstrapAlliance({
+    app = await NestFactory.createApplicationContext(CreateAllianceModule.forRoot(loadConfig()), {
+      logger: false,
+      abortOnError: false,
+    });
+    const { alliance, admin } = await app.get(OrgService).bootstrapAlliance({
       name: values.name!,
       code: values.code!,
       adminUsername: values.admin!,
@@ -60,13 +76,14 @@ async function main(): Promise<number> {
     );
     return 0;
   } catch (err) {
-    const e = err as { code?: string };
+    // A failure to connect comes wrapped by the start-up check (database/mysql-probe.ts): the driver's error is its cause.
+    const e = ((err as { cause?: unknown })?.cause ?? err) as { code?: string };
     if (e?.code === 'ER_NO_SUCH_TABLE' || e?.code === 'ER_BAD_DB_ERROR')
       console.error('数据库尚未初始化，请先运行 npm run migration:run');
-    else console.error(`创建失败：${messageOf(err)}`);
+    else console.error(`创建失败：${messageOf(e)}`);
     return 1;
   } finally {
-    if (ds?.isInitialized) await ds.destroy();
+    await app?.close();
   }
 }
 

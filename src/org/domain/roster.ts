@@ -69,16 +69,8 @@ function mode(values: number[]): number | null {
   return best;
 }
 
-export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResult {
-  const filled = rows.filter((r) => !isBlank(r));
-  if (filled.length === 0) return { ok: false, errors: ['文件为空：没有找到表头和学生数据'] };
-
-  // Header: the first row naming a known column, within the first few non-empty rows.
-  const headerIdx = Math.max(
-    0,
-    filled.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => columnOf(c ?? '') !== null)),
-  );
-  const header = filled[headerIdx];
+/** Where the header row has each column; a column named twice or missing is an error. */
+function headerPositions(header: SheetRow): { positions: Partial<Record<Column, number>>; errors: string[] } {
   const positions: Partial<Record<Column, number>> = {};
   const errors: string[] = [];
   header.cells.forEach((cell, i) => {
@@ -90,6 +82,41 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
   for (const col of Object.keys(COLUMN_LABEL) as Column[]) {
     if (positions[col] === undefined) errors.push(`缺少列：${COLUMN_LABEL[col]}`);
   }
+  return { positions, errors };
+}
+
+const wellFormed = (s: string) => /^\d+$/.test(s) && s.length >= EXAM_NO_MIN_DIGITS && s.length <= EXAM_NO_MAX_DIGITS;
+
+/** What is wrong with a row's exam number (null: nothing); `firstRowOf` holds the file's numbers seen so far. */
+function examNoProblem(
+  examNo: string,
+  expectedLength: number | null,
+  firstRowOf: Map<string, number>,
+  existing: ReadonlySet<string>,
+): string | null {
+  if (examNo === '') return '考号为空';
+  if (!/^\d+$/.test(examNo)) return `考号 ${examNo} 应只含数字`;
+  if (examNo.length < EXAM_NO_MIN_DIGITS || examNo.length > EXAM_NO_MAX_DIGITS)
+    return `考号 ${examNo} 位数不对，应为 ${EXAM_NO_MIN_DIGITS}–${EXAM_NO_MAX_DIGITS} 位数字`;
+  if (expectedLength !== null && examNo.length !== expectedLength) {
+    const hint = examNo.length < expectedLength ? '；若开头的 0 被表格软件去掉了，请把考号列设为文本格式' : '';
+    return `考号 ${examNo} 位数不对，应为 ${expectedLength} 位（与本联盟其他考号一致）${hint}`;
+  }
+  if (firstRowOf.has(examNo)) return `考号 ${examNo} 重复（与第${firstRowOf.get(examNo)}行相同）`;
+  if (existing.has(examNo)) return `考号 ${examNo} 重复（本联盟已有学生使用此考号）`;
+  return null;
+}
+
+export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResult {
+  const filled = rows.filter((r) => !isBlank(r));
+  if (filled.length === 0) return { ok: false, errors: ['文件为空：没有找到表头和学生数据'] };
+
+  // Header: the first row naming a known column, within the first few non-empty rows.
+  const headerIdx = Math.max(
+    0,
+    filled.slice(0, HEADER_SEARCH_ROWS).findIndex((r) => r.cells.some((c) => columnOf(c ?? '') !== null)),
+  );
+  const { positions, errors } = headerPositions(filled[headerIdx]);
   if (errors.length) return { ok: false, errors };
 
   const data = filled.slice(headerIdx + 1);
@@ -100,7 +127,6 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
     if (!classByName.has(normalizeClassName(c.name))) classByName.set(normalizeClassName(c.name), c.id);
 
   const cell = (row: SheetRow, col: Column) => (row.cells[positions[col]!] ?? '').trim();
-  const wellFormed = (s: string) => /^\d+$/.test(s) && s.length >= EXAM_NO_MIN_DIGITS && s.length <= EXAM_NO_MAX_DIGITS;
   // Every exam number of an alliance has one length: the sheet's 考号 grid has a fixed number of columns.
   const expectedLength =
     ctx.examNoLength ??
@@ -114,25 +140,14 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
   const firstRowOf = new Map<string, number>();
   const students: RosterStudent[] = [];
   for (const row of data) {
-    const at = `第${row.rowNo}行：`;
+    const before = errors.length;
+    const fail = (msg: string) => errors.push(`第${row.rowNo}行：${msg}`);
     const examNo = cell(row, 'examNo');
     const name = cell(row, 'name');
     const className = cell(row, 'className');
-    let rowOk = true;
-    const fail = (msg: string) => {
-      errors.push(at + msg);
-      rowOk = false;
-    };
 
-    if (examNo === '') fail('考号为空');
-    else if (!/^\d+$/.test(examNo)) fail(`考号 ${examNo} 应只含数字`);
-    else if (examNo.length < EXAM_NO_MIN_DIGITS || examNo.length > EXAM_NO_MAX_DIGITS)
-      fail(`考号 ${examNo} 位数不对，应为 ${EXAM_NO_MIN_DIGITS}–${EXAM_NO_MAX_DIGITS} 位数字`);
-    else if (expectedLength !== null && examNo.length !== expectedLength) {
-      const hint = examNo.length < expectedLength ? '；若开头的 0 被表格软件去掉了，请把考号列设为文本格式' : '';
-      fail(`考号 ${examNo} 位数不对，应为 ${expectedLength} 位（与本联盟其他考号一致）${hint}`);
-    } else if (firstRowOf.has(examNo)) fail(`考号 ${examNo} 重复（与第${firstRowOf.get(examNo)}行相同）`);
-    else if (ctx.existingExamNos.has(examNo)) fail(`考号 ${examNo} 重复（本联盟已有学生使用此考号）`);
+    const problem = examNoProblem(examNo, expectedLength, firstRowOf, ctx.existingExamNos);
+    if (problem) fail(problem);
     if (/^\d+$/.test(examNo) && !firstRowOf.has(examNo)) firstRowOf.set(examNo, row.rowNo);
 
     if (name === '') fail('姓名为空');
@@ -142,7 +157,7 @@ export function validateRoster(rows: SheetRow[], ctx: RosterContext): RosterResu
     if (className === '') fail('班级为空');
     else if (classId === undefined) fail(`班级“${className}”不存在`);
 
-    if (rowOk) students.push({ rowNo: row.rowNo, examNo, name, classId: classId! });
+    if (errors.length === before) students.push({ rowNo: row.rowNo, examNo, name, classId: classId! });
   }
   return errors.length ? { ok: false, errors } : { ok: true, students };
 }

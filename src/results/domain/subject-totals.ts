@@ -71,3 +71,8 @@ export function totalPaper(papers: readonly SubjectPaper[]) {
     })),
   };
 }
+
+/** Paper analyses in paper order, then the 总分 analysis (paper id 0) of a several-subject exam. */
+export function totalLast<T extends { paperId: number }>(rows: readonly T[]): T[] {
+  return [...rows.filter((r) => r.paperId !== TOTAL_PAPER_ID), ...rows.filter((r) => r.paperId === TOTAL_PAPER_ID)];
+}

@@ -170,6 +170,91 @@ function columnsFor(size: PaperSize): Column[] {
 
 const isObjective = (t: LayoutItem['type']) => t === 'single_choice' || t === 'multiple_choice' || t === 'true_false';
 
+/** Exam-number grid: one column per digit, values 0–9 downwards. Header text and the QR code sit above it. */
+const EXAM_NO_GRID = { colPitch: 17, rowPitch: 15, y: 140 };
+/** Where the content below the exam-number grid starts. */
+const BELOW_EXAM_NO = EXAM_NO_GRID.y + 10 * EXAM_NO_GRID.rowPitch + 22;
+
+function examNoGrid(x: number, digits: number): Circle[][] {
+  const { colPitch, rowPitch, y } = EXAM_NO_GRID;
+  return Array.from({ length: digits }, (_, d) =>
+    Array.from({ length: 10 }, (_, v) => ({ cx: x + d * colPitch, cy: y + v * rowPitch, r: BUBBLE_R })),
+  );
+}
+
+/**
+ * Objective items on the page from `top`: four (or three) columns, rows of 18pt, options 19pt apart. Returns where the
+ * content below the block starts.
+ */
+function placeObjective(
+  page: PageLayout,
+  objective: LayoutItem[],
+  column: Column,
+  top: number,
+  bottom: number,
+): number {
+  if (!objective.length) return top;
+  for (const item of objective) {
+    if (item.type !== 'true_false' && (item.optionCount < 2 || item.optionCount > 8))
+      throw new Error(`第${item.label}题选项个数应在 2–8 之间`);
+  }
+  const y = top + 14; // block title
+  // Four columns fit up to five options (A–E); items with more options get three wider columns.
+  const cols = Math.max(...objective.map((i) => optionLetters(i).length)) > 5 ? 3 : 4;
+  const colWidth = column.w / cols;
+  const rows = Math.ceil(objective.length / cols);
+  const rowH = 18;
+  if (y + rows * rowH > bottom) throw new Error(`客观题过多（${objective.length}题），一页放不下`);
+  objective.forEach((item, k) => {
+    const x = column.x + Math.floor(k / rows) * colWidth + 30;
+    const cy = y + (k % rows) * rowH + rowH / 2;
+    const options = optionLetters(item);
+    page.objective.push({
+      itemId: item.id,
+      label: item.label,
+      options,
+      bubbles: options.map((_, o) => ({ cx: x + o * 19, cy, r: BUBBLE_R })),
+    });
+  });
+  return y + rows * rowH + 16;
+}
+
+/**
+ * Subjective (and fill-in) boxes, column width, height per item, from `top` of the first page's first column; a box
+ * that does not fit goes to the next column, after the last column to the next page (`newPage`).
+ */
+function placeSubjective(
+  items: LayoutItem[],
+  columns: Column[],
+  bottom: number,
+  first: PageLayout,
+  top: number,
+  newPage: () => PageLayout,
+): void {
+  let page = first;
+  let col = 0;
+  let y = top;
+  for (const item of items) {
+    const h = Math.max(15, item.boxHeightMm) * MM;
+    if (h > bottom - CONTENT_TOP) throw new Error(`第${item.label}题答题框过高，一页放不下`);
+    if (y + h > bottom) {
+      if (col + 1 < columns.length) col++;
+      else {
+        page = newPage();
+        col = 0;
+      }
+      y = CONTENT_TOP;
+    }
+    page.subjective.push({
+      itemId: item.id,
+      label: item.label,
+      maxScore: item.maxScore,
+      box: { x: columns[col].x, y, w: columns[col].w, h },
+    });
+    y += h + 10;
+  }
+}
+
 /**
  * Lays out a paper: header, QR code and exam-number bubbles on page 1, then the objective block (four columns of
  * items), then one box per subjective item, flowing down the page's columns (one on A4, two on A3) onto further pages.
@@ -196,70 +281,12 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
     pages.push(p);
     return p;
   };
-  let page = newPage();
-  let col = 0;
-
-  // Exam-number grid: one column per digit, values 0–9 downwards. Header text and the QR code sit above it.
-  const colPitch = 17;
-  const rowPitch = 15;
-  const gridX = columns[0].x + 10;
-  const gridY = 140;
-  page.examNo = Array.from({ length: input.examNoDigits }, (_, d) =>
-    Array.from({ length: 10 }, (_, v) => ({ cx: gridX + d * colPitch, cy: gridY + v * rowPitch, r: BUBBLE_R })),
-  );
-  let y = gridY + 10 * rowPitch + 22; // below the grid
-
-  // Objective items: four (or three) columns, rows of 18pt, options 19pt apart.
+  const first = newPage();
+  first.examNo = examNoGrid(columns[0].x + 10, input.examNoDigits);
   const objective = input.items.filter((i) => isObjective(i.type));
-  if (objective.length) {
-    for (const item of objective) {
-      if (item.type !== 'true_false' && (item.optionCount < 2 || item.optionCount > 8))
-        throw new Error(`第${item.label}题选项个数应在 2–8 之间`);
-    }
-    y += 14; // block title
-    // Four columns fit up to five options (A–E); items with more options get three wider columns.
-    const cols = Math.max(...objective.map((i) => optionLetters(i).length)) > 5 ? 3 : 4;
-    const colWidth = columns[0].w / cols;
-    const rows = Math.ceil(objective.length / cols);
-    const rowH = 18;
-    if (y + rows * rowH > bottom) throw new Error(`客观题过多（${objective.length}题），一页放不下`);
-    objective.forEach((item, k) => {
-      const c = Math.floor(k / rows);
-      const row = k % rows;
-      const x = columns[0].x + c * colWidth + 30;
-      const cy = y + row * rowH + rowH / 2;
-      const options = optionLetters(item);
-      page.objective.push({
-        itemId: item.id,
-        label: item.label,
-        options,
-        bubbles: options.map((_, o) => ({ cx: x + o * 19, cy, r: BUBBLE_R })),
-      });
-    });
-    y += rows * rowH + 16;
-  }
-
-  // Subjective (and fill-in) boxes, column width, height per item; a box that does not fit goes to the next column,
-  // after the last column to the next page.
-  for (const item of input.items.filter((i) => !isObjective(i.type))) {
-    const h = Math.max(15, item.boxHeightMm) * MM;
-    if (h > bottom - CONTENT_TOP) throw new Error(`第${item.label}题答题框过高，一页放不下`);
-    if (y + h > bottom) {
-      if (col + 1 < columns.length) col++;
-      else {
-        page = newPage();
-        col = 0;
-      }
-      y = CONTENT_TOP;
-    }
-    page.subjective.push({
-      itemId: item.id,
-      label: item.label,
-      maxScore: item.maxScore,
-      box: { x: columns[col].x, y, w: columns[col].w, h },
-    });
-    y += h + 10;
-  }
+  const y = placeObjective(first, objective, columns[0], BELOW_EXAM_NO, bottom);
+  const subjective = input.items.filter((i) => !isObjective(i.type));
+  placeSubjective(subjective, columns, bottom, first, y, newPage);
 
   return {
     version: 2,

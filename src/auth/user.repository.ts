@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import type { RoleGrant } from '../common/actor.js';
+import { Role } from '../common/role.js';
+import { SqlPool } from '../database/sql-pool.js';
+import { managerOf, managerOr, type Tx } from '../database/unit-of-work.js';
+import { UserRole } from './entities/user-role.entity.js';
+import { User } from './entities/user.entity.js';
+
+/** The statements, checked in as text (queries/user.repository.sql): a change shows in review. */
+export const SQL = {
+  /** The user and every role it holds, in one round trip (read for every token at most once per ACTOR_CACHE_MS). */
+  sessionOf:
+    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
+  /** Only a current token may end the sessions: the epoch moves on only from the one the token carries. */
+  endSessions: 'UPDATE `user` SET `session_epoch` = `session_epoch` + 1 WHERE `id` = ? AND `session_epoch` = ?',
+};
+
+/** A user as a token is checked against: who, whether active, the session epoch, and every grant. */
+export interface UserSession {
+  id: number;
+  username: string;
+  displayName: string;
+  active: boolean;
+  sessionEpoch: number;
+  grants: RoleGrant[];
+}
+
+/** A new account (the password already hashed). */
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  allianceId: number | null;
+}
+
+/** An account as the alliance's admin lists it: never the password hash. */
+export type UserListing = Pick<User, 'id' | 'username' | 'displayName' | 'active' | 'createdAt'>;
+
+interface SessionRow {
+  id: number;
+  username: string;
+  display_name: string;
+  active: number;
+  session_epoch: number;
+  role: Role | null;
+  alliance_id: number | null;
+  school_id: number | null;
+  subject: string | null;
+}
+
+/** The user and user_role tables' statements: accounts and the roles they hold (one aggregate, written together). */
+@Injectable()
+export class UserRepository {
+  constructor(
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(SqlPool) private readonly sql: SqlPool,
+  ) {}
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.ds.getRepository(User).findOneBy({ username });
+  }
+
+  usernameTaken(username: string): Promise<boolean> {
+    return this.ds.getRepository(User).existsBy({ username });
+  }
+
+  /** The user's grants, in the shape an Actor holds them. */
+  async grantsOf(userId: number): Promise<RoleGrant[]> {
+    const roles = await this.ds.getRepository(UserRole).findBy({ userId });
+    return roles.map((r) => ({ role: r.role, allianceId: r.allianceId, schoolId: r.schoolId, subject: r.subject }));
+  }
+
+  /**
+   * The user with every role, or null when there is no such user. On SqlPool: the marking calls it guards read a
+   * marker's token about once per mark at city load.
+   */
+  async sessionOf(userId: number): Promise<UserSession | null> {
+    const rows: SessionRow[] = await this.sql.query(SQL.sessionOf, [userId]);
+    if (!rows.length) return null;
+    const u = rows[0];
+    return {
+      id: Number(u.id),
+      username: u.username,
+      displayName: u.display_name,
+      active: !!Number(u.active),
+      sessionEpoch: Number(u.session_epoch),
+      grants: rows
+        .filter((r) => r.role !== null)
+        .map((r) => ({
+          role: r.role!,
+          allianceId: Number(r.alliance_id),
+          schoolId: r.school_id === null ? null : Number(r.school_id),
+          subject: r.subject,
+        })),
+    };
+  }
+
+  /** Ends every session of the user issued at `epoch` (a logout); a token of an earlier epoch changes nothing. */
+  async endSessions(userId: number, epoch: number): Promise<void> {
+    await this.ds.query(SQL.endSessions, [userId, epoch]);
+  }
+
+  /** A new active account. */
+  create(tx: Tx, user: NewUser): Promise<User> {
+    return managerOf(tx)
+      .getRepository(User)
+      .save({ ...user, active: true });
+  }
+
+  async grantRoles(tx: Tx, userId: number, grants: RoleGrant[]): Promise<void> {
+    if (!grants.length) return;
+    await managerOf(tx)
+      .getRepository(UserRole)
+      .insert(grants.map((g) => ({ userId, ...g })));
+  }
+
+  /** Every grant held in the alliance. */
+  grantsInAlliance(allianceId: number): Promise<UserRole[]> {
+    return this.ds.getRepository(UserRole).findBy({ allianceId });
+  }
+
+  /** Accounts registered to the alliance or among `ids`, by id. */
+  listing(allianceId: number, ids: number[]): Promise<UserListing[]> {
+    return this.ds.getRepository(User).find({
+      where: [{ allianceId }, ...(ids.length ? [{ id: In(ids) }] : [])],
+      select: { id: true, username: true, displayName: true, active: true, createdAt: true },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** Active subject leads of the subject in the alliance, `exceptUserId` excepted (a lone lead may lock alone). */
+  countActiveLeads(allianceId: number, subject: string, exceptUserId: number, tx?: Tx): Promise<number> {
+    return managerOr(tx, this.ds)
+      .getRepository(UserRole)
+      .createQueryBuilder('r')
+      .innerJoin(User, 'u', 'u.id = r.user_id')
+      .where(
+        'r.role = :role AND r.alliance_id = :allianceId AND r.subject = :subject AND r.user_id <> :actorId AND u.active = 1',
+        { role: Role.SubjectLead, allianceId, subject, actorId: exceptUserId },
+      )
+      .getCount();
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { managerOf, queryOf, type Tx } from '../database/unit-of-work.js';
+import { ExamAnalysis } from './entities/exam-analysis.entity.js';
+
+/** The statements, checked in as text (queries/exam-analysis.repository.sql): a change shows in review. */
+export const SQL = {
+  save: 'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
+  anonymisationKey:
+    "SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND paper_id = ?",
+  deleteOthers: 'DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (?)',
+  delete: 'DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id = ?',
+};
+
+/** The exam_analysis table's statements: the stored analysis of each paper of an exam (and of its 总分). */
+@Injectable()
+export class ExamAnalysisRepository {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+
+  /** Stores (or replaces) the paper's analysis; computed_at says when. */
+  async save(tx: Tx, examId: number, paperId: number, data: unknown): Promise<void> {
+    await queryOf(tx).query(SQL.save, [examId, paperId, JSON.stringify(data)]);
+  }
+
+  /** The anonymisation key stored with the paper's analysis, or null when there is none yet. */
+  async anonymisationKey(tx: Tx, examId: number, paperId: number): Promise<string | null> {
+    const rows: { k: string | null }[] = await queryOf(tx).query(SQL.anonymisationKey, [examId, paperId]);
+    const key = rows[0]?.k;
+    return key && key !== 'null' ? key : null;
+  }
+
+  /** Deletes the exam's analyses of every paper but these (a superseded version's analysis is no longer the exam's). */
+  async deleteOthers(examId: number, keepPaperIds: number[]): Promise<void> {
+    await this.ds.query(SQL.deleteOthers, [examId, keepPaperIds]);
+  }
+
+  async delete(tx: Tx, examId: number, paperId: number): Promise<void> {
+    await queryOf(tx).query(SQL.delete, [examId, paperId]);
+  }
+
+  /** Every stored analysis of the exam, by paper id. */
+  ofExam(examId: number): Promise<ExamAnalysis[]> {
+    return this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } });
+  }
+
+  /** The stored analyses of these papers of the exam. */
+  ofPapers(tx: Tx, examId: number, paperIds: number[]): Promise<ExamAnalysis[]> {
+    return managerOf(tx)
+      .getRepository(ExamAnalysis)
+      .find({ where: { examId, paperId: In(paperIds) } });
+  }
+
+  /** Whether the exam's results have been computed (scans: a fix then asks for them again). */
+  async computedFor(examId: number): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query('SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1', [examId]);
+    return rows.length > 0;
+  }
+}

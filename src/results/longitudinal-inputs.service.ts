@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Tx } from '../database/unit-of-work.js';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
+import type { Exam } from '../exams/entities/exam.entity.js';
+import type { Paper } from '../exams/entities/paper.entity.js';
+import { ExamRepository } from '../exams/exam.repository.js';
+import { PaperRepository } from '../exams/paper.repository.js';
+import { type School, SchoolKind } from '../org/entities/school.entity.js';
+import type { ExamAnalysisData } from './domain/exam-analysis.js';
+import { stratifiedAlpha } from './domain/statistics.js';
+import type { StoredLongitudinal } from './domain/stored-longitudinal.js';
+import type { StudentOutcome } from './domain/student-outcomes.js';
+import { TOTAL_PAPER_ID } from './domain/subject-totals.js';
+import { IMPROVEMENT_FORMULAS, type ImprovementFormulaName, longitudinal } from './domain/value-added.js';
+import { ExamAnalysisRepository } from './exam-analysis.repository.js';
+import { StudentResultRepository } from './student-result.repository.js';
+
+/** The results job's 纵看 step: the prior exam's totals and reliability, and the value-added they give. */
+@Injectable()
+export class LongitudinalInputsService {
+  constructor(
+    @Inject(ExamRepository) private readonly exams: ExamRepository,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
+  ) {}
+
+  /**
+   * Value-added and 纵看 of one paper (or of 总分: several papers) against the prior exam's papers of the same
+   * subjects (or the only paper when both exams have one). Students are linked by student id; prior totals come
+   * from its results, summed over the subjects for 总分 (students with a total in every one of them).
+   */
+  async of(
+    tx: Tx,
+    exam: Exam,
+    current: Paper[],
+    paperCount: number,
+    schools: School[],
+    outcomes: StudentOutcome[],
+  ): Promise<StoredLongitudinal | null> {
+    if (!exam.priorExamId) return null;
+    const prior = await this.exams.findById(exam.priorExamId, tx);
+    if (!prior) return null;
+    const matches = priorMatches(current, papersOfRecord(await this.papers.ofExam(prior.id, tx)), paperCount);
+    const head = { priorExamId: prior.id, priorExamName: prior.name };
+    const missing = current.filter((_, j) => !matches[j]).map((p) => p.subject);
+    if (missing.length)
+      return { ...head, priorPaperId: null, unavailable: `上次考试没有“${missing.join('、')}”试卷，无法纵向比较` };
+    const priorIds = matches.map((p) => p!.id);
+    // One paper: its own id; 总分: TOTAL_PAPER_ID, like the stored analysis it sits beside.
+    const priorPaperId = priorIds.length === 1 ? priorIds[0] : TOTAL_PAPER_ID;
+    const priorTotals = await this.results.priorTotals(tx, priorIds);
+    if (!priorTotals.size)
+      return { ...head, priorPaperId, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' };
+    const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
+    const inAlliance = new Set(alliance.map((s) => s.id));
+    const formula = (
+      exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se'
+    ) as ImprovementFormulaName;
+    const priorReliability = await this.priorReliability(tx, prior.id, priorIds, new Set(priorTotals.keys()));
+    const l = longitudinal({
+      priorReliability,
+      schools: alliance.map((s) => ({ schoolId: s.id })),
+      current: outcomes
+        .filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId))
+        .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
+      prior: priorTotals,
+      formula,
+    });
+    return { ...head, priorPaperId, ...l };
+  }
+
+  /**
+   * Reliability of the prior exam's totals, which corrects the VA slope for the prior's measurement error: the α /
+   * KR-20 of its paper's stored item analysis (alliance students), or for 总分 the stratified α of its subjects over
+   * the students who have every subject. Null when any paper has no α (imported results have no items): plain OLS.
+   */
+  private async priorReliability(
+    tx: Tx,
+    priorExamId: number,
+    paperIds: number[],
+    students: ReadonlySet<number>,
+  ): Promise<number | null> {
+    const analyses = await this.analyses.ofPapers(tx, priorExamId, paperIds);
+    const alphaOf = (paperId: number) =>
+      (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
+    const alphas = paperIds.map(alphaOf);
+    if (alphas.some((a) => a === null)) return null;
+    if (paperIds.length === 1) return alphas[0];
+    const byStudent = new Map<number, number[]>();
+    for (const r of await this.results.presentTotals(tx, paperIds)) {
+      if (!students.has(r.studentId)) continue;
+      let row = byStudent.get(r.studentId);
+      if (!row) byStudent.set(r.studentId, (row = new Array<number>(paperIds.length).fill(NaN)));
+      row[paperIds.indexOf(r.paperId)] = r.total;
+    }
+    const complete = [...byStudent.values()].filter((row) => row.every(Number.isFinite));
+    return stratifiedAlpha(
+      paperIds.map((_, i) => complete.map((row) => row[i])),
+      alphas,
+    );
+  }
+}
+
+/** The prior exam's paper of each current paper: the latest of the same subject, or the only one of a one-paper pair. */
+function priorMatches(current: Paper[], priorPapers: Paper[], paperCount: number): (Paper | undefined)[] {
+  return current.map(
+    (paper) =>
+      [...priorPapers].reverse().find((p) => p.subject === paper.subject) ??
+      (priorPapers.length === 1 && paperCount === 1 ? priorPapers[0] : undefined),
+  );
+}

@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto';
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import type { Actor } from '../common/actor.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { IMPORTED_EXAM_REFUSAL } from '../exams/domain/results-import.js';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
+import { type Exam, ExamStatus } from '../exams/entities/exam.entity.js';
+import type { Item } from '../exams/entities/item.entity.js';
+import type { Paper } from '../exams/entities/paper.entity.js';
+import { ExamAccess, examChecks } from '../exams/exam-access.js';
+import { PaperRepository } from '../exams/paper.repository.js';
+import { type School, SchoolKind } from '../org/entities/school.entity.js';
+import { SchoolRepository } from '../org/school.repository.js';
+import { Pipeline } from '../queue/pipeline.js';
+import { ReportRepository } from '../reports/report.repository.js';
+import {
+  analysePaper,
+  choiceOf,
+  type ItemInfo,
+  type LocalityName,
+  type PaperAnalysisInput,
+  type SchoolKindName,
+} from './domain/exam-analysis.js';
+import { resolveOutcomes, type OutcomeStatus, type StudentOutcome } from './domain/student-outcomes.js';
+import {
+  subjectTotalOutcomes,
+  TOTAL_PAPER_ID,
+  TOTAL_RULE,
+  TOTAL_SUBJECT,
+  totalPaper,
+} from './domain/subject-totals.js';
+import { totalChanges } from './domain/total-changes.js';
+import { ExamAnalysisRepository } from './exam-analysis.repository.js';
+import { ExamRosterRepository, type RosterStudent } from './exam-roster.repository.js';
+import { LongitudinalInputsService } from './longitudinal-inputs.service.js';
+import { PaperInputsService } from './paper-inputs.service.js';
+import { StudentResultRepository } from './student-result.repository.js';
+
+export interface PaperSummary {
+  paperId: number;
+  subject: string;
+  roster: number;
+  absent: number;
+  incomplete: number;
+  included: number;
+}
+
+export interface ComputeSummary {
+  examId: number;
+  papers: PaperSummary[];
+  reportsQueued: number[];
+  /** Milliseconds per phase, summed over papers. */
+  timingsMs?: Record<string, number>;
+}
+
+/** Where the time goes, summed over papers (bench:analysis prints it). */
+class PhaseTimings {
+  readonly ms: Record<string, number> = {};
+  private t0 = Date.now();
+
+  /** The time since the last lap, added to `phase`. */
+  lap(phase: string): void {
+    const now = Date.now();
+    this.ms[phase] = (this.ms[phase] ?? 0) + now - this.t0;
+    this.t0 = now;
+  }
+}
+
+/** What every step of one run of the job shares. */
+interface Run {
+  exam: Exam;
+  papers: Paper[];
+  schools: School[];
+  roster: RosterStudent[];
+  timings: PhaseTimings;
+}
+
+/**
+ * The results job of an exam: final item scores, student totals and the analysis of each paper, the 总分 of a
+ * several-subject exam, then one report job per alliance school.
+ */
+@Injectable()
+export class ResultsJobService {
+  private readonly logger = new Logger('ResultsJob');
+
+  constructor(
+    @Inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @Inject(ExamAccess) private readonly exams: ExamAccess,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(SchoolRepository) private readonly schools: SchoolRepository,
+    @Inject(ExamRosterRepository) private readonly rosters: ExamRosterRepository,
+    @Inject(PaperInputsService) private readonly inputs: PaperInputsService,
+    @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
+    @Inject(LongitudinalInputsService) private readonly longitudinal: LongitudinalInputsService,
+    @Inject(ReportRepository) private readonly reports: ReportRepository,
+    @Inject(Pipeline) private readonly pipeline: Pipeline,
+  ) {}
+
+  /** POST /api/exams/:id/results/compute: enqueue (debounced by the producer; the job itself is idempotent). */
+  async request(actor: Actor, examId: number) {
+    const exam = await this.exams.forActor(actor, examId, examChecks.admin, '只有本联盟的管理员可以计算成绩');
+    if (exam.status === ExamStatus.Imported)
+      throw new BadRequestException(`${IMPORTED_EXAM_REFUSAL}：成绩已随导入保存，无需计算`);
+    await this.pipeline.scoresChanged(examId);
+    return { examId, status: 'queued' as const };
+  }
+
+  /**
+   * The results job. Idempotent: every write is an upsert on a natural key, so running it twice gives
+   * the same rows. Per paper: final item scores (OMR by the key for objective items, marking for the others),
+   * student totals, the analysis; then one report job per alliance school.
+   */
+  async computeExam(examId: number): Promise<ComputeSummary> {
+    const exam = await this.exams.get(examId);
+    // An imported exam's totals are the file's: recomputing from (no) scans would turn every student into 缺考.
+    if (exam.status === ExamStatus.Imported) {
+      this.logger.warn(`exam ${examId} is imported: results job skipped`);
+      return { examId, papers: [], reportsQueued: [] };
+    }
+    const papers = papersOfRecord(await this.papers.ofExam(examId));
+    const schools = await this.schools.ofAlliance(exam.allianceId);
+    const timings = new PhaseTimings();
+    const roster = await this.rosters.ofAlliance(exam.allianceId, exam.grade || null);
+    timings.lap('roster');
+    const run: Run = { exam, papers, schools, roster, timings };
+    const summary: ComputeSummary = { examId, papers: [], reportsQueued: [] };
+
+    const outcomesByPaper: StudentOutcome[][] = [];
+    for (const paper of papers) {
+      const outcomes = await this.computePaper(run, paper);
+      summary.papers.push(paperSummary(paper.id, paper.subject, outcomes));
+      outcomesByPaper.push(outcomes);
+    }
+    // A superseded version's analysis (from before a newer version was locked) is no longer the exam's.
+    await this.analyses.deleteOthers(examId, [TOTAL_PAPER_ID, ...papers.map((p) => p.id)]);
+    const total = await this.computeSubjectTotal(run, outcomesByPaper);
+    if (total) summary.papers.push(total);
+    timings.lap('subject_total');
+
+    if (papers.length) {
+      summary.reportsQueued.push(...(await this.queueReports(run)));
+      timings.lap('queue_reports');
+    }
+    summary.timingsMs = timings.ms;
+    this.logger.log(`results of exam ${examId}: ${JSON.stringify(summary.papers)} in ${JSON.stringify(timings.ms)} ms`);
+    return summary;
+  }
+
+  /** One paper in one transaction: its inputs, each student's outcome and total, the analysis and its 纵看. */
+  private computePaper(run: Run, paper: Paper): Promise<StudentOutcome[]> {
+    const { exam, timings } = run;
+    return this.uow.runOrm(async (tx) => {
+      const inputs = await this.inputs.read(tx, exam.id, paper.id);
+      timings.lap('read');
+      const outcomes = resolveOutcomes({
+        roster: run.roster,
+        processed: inputs.processed,
+        pending: inputs.pending,
+        itemIds: inputs.items.map((i) => i.id),
+        markedAbsent: inputs.markedAbsent,
+        byStudent: inputs.byStudent,
+      });
+      await this.writeTotals(tx, exam.id, paper.id, outcomes);
+      timings.lap('write_results');
+
+      const data = analysePaper({
+        ...analysisContext(run),
+        paper: { paperId: paper.id, subject: paper.subject, fullMarks: paper.fullMarks },
+        items: inputs.items.map(itemInfo),
+        outcomes,
+        marked: inputs.marked,
+      });
+      timings.lap('analyse');
+      // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
+      const stored = {
+        ...data,
+        anonymisationKey: await this.anonymisationKey(tx, exam.id, paper.id),
+        longitudinal: await this.longitudinal.of(tx, exam, [paper], run.papers.length, run.schools, outcomes),
+      };
+      timings.lap('value_added');
+      await this.analyses.save(tx, exam.id, paper.id, stored);
+      timings.lap('write_analysis');
+      return outcomes;
+    });
+  }
+
+  /** Writes the paper totals that differ from the stored ones, and drops students no longer on the roster. */
+  private async writeTotals(tx: Tx, examId: number, paperId: number, outcomes: StudentOutcome[]): Promise<void> {
+    const { changed, stale } = totalChanges(await this.results.storedTotals(tx, paperId), outcomes);
+    await this.results.upsertTotals(
+      tx,
+      changed.map((o) => ({
+        examId,
+        paperId,
+        studentId: o.studentId,
+        schoolId: o.schoolId,
+        total: o.total,
+        absent: o.status === 'absent',
+      })),
+    );
+    await this.results.deleteStudents(tx, paperId, stale);
+  }
+
+  /** 总分 of a several-subject exam, stored under paper id 0 (see domain/subject-totals.ts for who counts). */
+  private computeSubjectTotal(run: Run, outcomesByPaper: StudentOutcome[][]): Promise<PaperSummary | null> {
+    const { exam, papers } = run;
+    return this.uow.runOrm(async (tx) => {
+      if (papers.length < 2) {
+        await this.analyses.delete(tx, exam.id, TOTAL_PAPER_ID);
+        return null;
+      }
+      const subjects = papers.map((p) => ({ paperId: p.id, subject: p.subject, fullMarks: p.fullMarks }));
+      const outcomes = subjectTotalOutcomes(subjects, outcomesByPaper);
+      const data = analysePaper({ ...analysisContext(run), ...totalPaper(subjects), outcomes });
+      const stored = {
+        ...data,
+        // Subjects are not items of one test: α, D and option shares across subjects would mislead.
+        itemAnalysis: null,
+        subjectTotal: { papers: subjects, rule: TOTAL_RULE },
+        anonymisationKey: await this.anonymisationKey(tx, exam.id, TOTAL_PAPER_ID),
+        longitudinal: await this.longitudinal.of(tx, exam, papers, papers.length, run.schools, outcomes),
+      };
+      await this.analyses.save(tx, exam.id, TOTAL_PAPER_ID, stored);
+      return paperSummary(TOTAL_PAPER_ID, TOTAL_SUBJECT, outcomes);
+    });
+  }
+
+  /** One diagnostic report per alliance school; comparison schools are outside the alliance and get none. */
+  private async queueReports(run: Run): Promise<number[]> {
+    const targets = run.schools.filter((x) => x.kind !== SchoolKind.Comparison).map((x) => x.id);
+    await this.reports.markQueued(run.exam.id, targets);
+    await this.pipeline.resultsComputed(run.exam.id, targets);
+    return targets;
+  }
+
+  /**
+   * The secret that orders the 学校A/B/… letters of this analysis. Kept across recomputations so letters stay
+   * stable; random so a principal cannot recompute the order from ids (which every member of an alliance sees).
+   */
+  private async anonymisationKey(tx: Tx, examId: number, paperId: number): Promise<string> {
+    return (await this.analyses.anonymisationKey(tx, examId, paperId)) ?? randomBytes(16).toString('hex');
+  }
+}
+
+/** The parts of an analysis input every paper of the run shares: the exam, its thresholds, the alliance's schools. */
+function analysisContext(run: Run): Pick<PaperAnalysisInput, 'examId' | 'thresholds' | 'schools'> {
+  const { exam } = run;
+  return {
+    examId: exam.id,
+    thresholds: { excellent: exam.excellentRatio, pass: exam.passRatio, low: exam.lowRatio },
+    schools: run.schools.map((s) => ({
+      schoolId: s.id,
+      name: s.name,
+      kind: s.kind as SchoolKindName,
+      locality: s.locality as LocalityName,
+    })),
+  };
+}
+
+function itemInfo(i: Item): ItemInfo {
+  return {
+    itemId: i.id,
+    seq: i.seq,
+    label: i.label,
+    maxScore: i.maxScore,
+    knowledgePoints: i.knowledgePoints ?? [],
+    choice: choiceOf(i),
+  };
+}
+
+function paperSummary(paperId: number, subject: string, outcomes: StudentOutcome[]): PaperSummary {
+  const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+  return {
+    paperId,
+    subject,
+    roster: outcomes.length,
+    absent: count('absent'),
+    incomplete: count('incomplete'),
+    included: count('complete'),
+  };
+}

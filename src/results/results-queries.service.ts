@@ -1,0 +1,137 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { type Actor, assertScope } from '../common/actor.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
+import { Role } from '../common/role.js';
+import { papersOfRecord } from '../exams/domain/paper-workflow.js';
+import { ExamStatus } from '../exams/entities/exam.entity.js';
+import { ExamAccess } from '../exams/exam-access.js';
+import { PaperRepository } from '../exams/paper.repository.js';
+import { SchoolRepository } from '../org/school.repository.js';
+import type { ExamAnalysisData } from './domain/exam-analysis.js';
+import { principalView, type PrincipalAnalysisView } from './domain/principal-view.js';
+import {
+  principalLongitudinalOf,
+  type PrincipalStoredLongitudinal,
+  type StoredLongitudinal,
+} from './domain/stored-longitudinal.js';
+import type { OutcomeStatus } from './domain/student-outcomes.js';
+import { totalLast } from './domain/subject-totals.js';
+import type { StudentResult } from './entities/student-result.entity.js';
+import { ExamAnalysisRepository } from './exam-analysis.repository.js';
+import { ExamRosterRepository } from './exam-roster.repository.js';
+import { StudentResultRepository } from './student-result.repository.js';
+
+export interface AnalysisResponse {
+  examId: number;
+  examName: string;
+  /** 'admin': every unit with school names; 'principal': own school(s) + aggregates + others anonymised. */
+  view: 'admin' | 'principal';
+  papers: ((ExamAnalysisData | PrincipalAnalysisView) & {
+    computedAt: Date;
+    longitudinal: StoredLongitudinal | PrincipalStoredLongitudinal | null;
+  })[];
+}
+
+/** One row per student × paper of the school (one row per student for a one-paper exam). No ranks. */
+export interface SchoolStudentRow {
+  studentId: number;
+  examNo: string;
+  name: string;
+  className: string;
+  paperId: number;
+  subject: string;
+  /** 'not_computed' until the results job has run for the paper. */
+  status: OutcomeStatus | 'not_computed';
+  absent: boolean;
+  total: number | null;
+}
+
+/** The computed results as people read them: the analysis of an exam, and a school's own students. */
+@Injectable()
+export class ResultsQueriesService {
+  constructor(
+    @Inject(ExamAccess) private readonly exams: ExamAccess,
+    @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(SchoolRepository) private readonly schools: SchoolRepository,
+    @Inject(ExamRosterRepository) private readonly rosters: ExamRosterRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
+    @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+  ) {}
+
+  /** GET /api/exams/:id/analysis. Admin: everything. Principal: own school + aggregates + others anonymised. */
+  async analysisFor(actor: Actor, examId: number): Promise<AnalysisResponse> {
+    const exam = await this.exams.get(examId);
+    const isAdmin = actor.isAdminOf(exam.allianceId);
+    const own = actor.principalSchools(exam.allianceId);
+    assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
+    const rows = totalLast(await this.analyses.ofExam(examId));
+    if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
+    return {
+      examId,
+      examName: exam.name,
+      view: isAdmin ? 'admin' : 'principal',
+      papers: rows.map((r) => {
+        const { longitudinal: l = null, ...data } = r.data as ExamAnalysisData & {
+          longitudinal?: StoredLongitudinal | null;
+        };
+        if (isAdmin) return { ...data, computedAt: r.computedAt, longitudinal: l };
+        return {
+          ...principalView(data, own),
+          computedAt: r.computedAt,
+          longitudinal: principalLongitudinalOf(data, l, own),
+        };
+      }),
+    };
+  }
+
+  /** GET /api/exams/:id/schools/:schoolId/students: one school's own students (no ranks). Every access is audited. */
+  async schoolStudents(actor: Actor, examId: number, schoolId: number): Promise<SchoolStudentRow[]> {
+    const exam = await this.exams.forActor(
+      actor,
+      examId,
+      (a, e) => a.canActForSchool(Role.Principal, e.allianceId, schoolId),
+      '无权查看其他学校的学生成绩',
+    );
+    const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
+    if (!school) throw new NotFoundException('学校不存在');
+    const papers = papersOfRecord(await this.papers.ofExam(examId));
+    // An imported exam's students are those of the file: last term's grade is not the class's grade today.
+    const students =
+      exam.status === ExamStatus.Imported
+        ? await this.rosters.ofSchoolWithResults(schoolId, examId)
+        : await this.rosters.ofSchool(schoolId, exam.grade || null);
+    const results = await this.results.ofSchool(
+      examId,
+      schoolId,
+      papers.map((p) => p.id),
+    );
+    const byKey = new Map(results.map((r) => [`${r.paperId}:${r.studentId}`, r]));
+    await this.audit.record({
+      userId: actor.userId,
+      action: 'results.students.view',
+      entity: 'school',
+      entityId: String(schoolId),
+      detail: { examId, students: students.length },
+    });
+    return students.flatMap((st) =>
+      papers.map((p) => {
+        const r = byKey.get(`${p.id}:${st.studentId}`);
+        return {
+          ...st,
+          paperId: p.id,
+          subject: p.subject,
+          status: statusOf(r),
+          absent: r?.absent ?? false,
+          total: r?.total ?? null,
+        };
+      }),
+    );
+  }
+}
+
+function statusOf(r: StudentResult | undefined): SchoolStudentRow['status'] {
+  if (!r) return 'not_computed';
+  if (r.absent) return 'absent';
+  return r.total === null ? 'incomplete' : 'complete';
+}

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import ExamsPage from '../pages/ExamsPage.vue';
+
+mountPage(ExamsPage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import HomePage from '../pages/HomePage.vue';
+
+mountPage(HomePage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import LeadPage from '../pages/LeadPage.vue';
+
+mountPage(LeadPage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import LoginPage from '../pages/LoginPage.vue';
+
+mountPage(LoginPage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import MarkPage from '../pages/MarkPage.vue';
+
+mountPage(MarkPage);

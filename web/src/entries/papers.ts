@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import PapersPage from '../pages/PapersPage.vue';
+
+mountPage(PapersPage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import ReportsPage from '../pages/ReportsPage.vue';
+
+mountPage(ReportsPage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import ScansPage from '../pages/ScansPage.vue';
+
+mountPage(ScansPage);

@@ -1,0 +1,59 @@
+// Who is logged in (GET /api/auth/me), asked once per page load and shared by the layout and the page.
+import { api } from './api';
+
+export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal';
+
+export interface RoleGrant {
+  role: Role;
+  allianceId: number;
+  schoolId: number | null;
+  subject: string | null;
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  displayName: string;
+  roles: RoleGrant[];
+}
+
+export const ROLE_NAMES: Record<Role, string> = {
+  admin: '联盟管理员',
+  subject_lead: '学科组长',
+  marker: '阅卷教师',
+  scanner: '扫描员',
+  principal: '校长',
+};
+
+let me: Promise<Me> | null = null;
+
+export function loadMe(): Promise<Me> {
+  me ??= api<Me>('/api/auth/me');
+  return me;
+}
+
+export const hasRole = (m: Me, ...roles: Role[]): boolean => m.roles.some((g) => roles.includes(g.role));
+
+export interface PageLink {
+  href: string;
+  /** In the header's navigation. */
+  short: string;
+  /** On the home page. */
+  long: string;
+}
+
+/** The pages a person's roles open, in the home page's order (the lead console, new in the list, before the reports). */
+export function pagesFor(m: Me): PageLink[] {
+  const links: PageLink[] = [];
+  if (hasRole(m, 'admin'))
+    links.push({ href: '/exams', short: '考试管理', long: '考试管理（新建考试、纵看设置、导入历史成绩）' });
+  if (hasRole(m, 'subject_lead', 'admin'))
+    links.push({ href: '/papers', short: '统一命题', long: '统一命题（建卷、审核、答题卡）' });
+  if (hasRole(m, 'marker')) links.push({ href: '/mark', short: '网上阅卷', long: '进入网上阅卷' });
+  if (hasRole(m, 'scanner', 'admin'))
+    links.push({ href: '/scans', short: '扫描上传', long: '答题卡扫描上传与异常处理' });
+  if (hasRole(m, 'subject_lead', 'admin'))
+    links.push({ href: '/lead', short: '阅卷管理', long: '阅卷管理（进度、阅卷质量、仲裁与问题卷）' });
+  if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
+  return links;
+}
