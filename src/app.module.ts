@@ -11,6 +11,7 @@ import { OrgModule } from './org/org.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { ResultsModule } from './results/results.module.js';
+import { ScanIngestModule } from './scans/scan-ingest.module.js';
 import { ScansModule } from './scans/scans.module.js';
 import { SheetsModule } from './sheets/sheets.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -40,10 +41,10 @@ export class AppModule {
   }
 }
 
-/** The worker process: same services, no HTTP. */
+/** The worker process: same services, no HTTP; and it alone reads pages (ScanIngestModule). */
 @Module({})
 export class WorkerModule {
   static forRoot(config?: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [...coreModules(config), ...FEATURE_MODULES] };
+    return { module: WorkerModule, imports: [...coreModules(config), ...FEATURE_MODULES, ScanIngestModule] };
   }
 }

@@ -9,12 +9,14 @@ import { MARKING_REPOSITORIES } from './marking/repositories.js';
 import { ORG_REPOSITORIES } from './org/repositories.js';
 import { REPORTS_REPOSITORIES } from './reports/repositories.js';
 import { RESULTS_REPOSITORIES } from './results/repositories.js';
+import { SCANS_REPOSITORIES } from './scans/repositories.js';
 
 const REPOSITORIES = [
   ...COMMON_REPOSITORIES,
   ...AUTH_REPOSITORIES,
   ...ORG_REPOSITORIES,
   ...EXAMS_REPOSITORIES,
+  ...SCANS_REPOSITORIES,
   ...MARKING_REPOSITORIES,
   ...RESULTS_REPOSITORIES,
   ...REPORTS_REPOSITORIES,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { managerOf, managerOr, type Tx } from '../database/unit-of-work.js';
 import type { ValidItem } from './domain/paper-validation.js';
 import { Item, type ItemType, type MarkingMode, type RoundingMode } from './entities/item.entity.js';
@@ -64,5 +64,13 @@ export class ItemRepository {
       await managerOf(tx)
         .getRepository(Item)
         .insert(items.map(({ id: _id, ...rest }) => ({ ...rest, paperId: toPaperId })));
+  }
+
+  /** These items (those that exist), of whatever paper, in no particular order (scans: the OMR review's items). */
+  async byIds(ids: number[], tx?: Tx): Promise<Item[]> {
+    if (!ids.length) return [];
+    return managerOr(tx, this.ds)
+      .getRepository(Item)
+      .findBy({ id: In([...new Set(ids)]) });
   }
 }

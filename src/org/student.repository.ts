@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { managerOf, type Tx } from '../database/unit-of-work.js';
+import { managerOf, managerOr, type Tx } from '../database/unit-of-work.js';
 import { Student } from './entities/student.entity.js';
 
 /** Exam numbers per lookup, and rows per multi-row INSERT. */
@@ -16,6 +16,9 @@ export interface StudentListing {
   name: string;
   className: string;
 }
+
+const ROSTER =
+  'SELECT st.id AS id, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id';
 
 /** The student table's statements. */
 @Injectable()
@@ -68,5 +71,36 @@ export class StudentRepository {
       .createQueryBuilder('s')
       .where('s.schoolId = :schoolId AND s.classId IN (:...classIds)', { schoolId, classIds })
       .getMany();
+  }
+
+  findById(id: number, tx?: Tx): Promise<Student | null> {
+    return managerOr(tx, this.ds).getRepository(Student).findOneBy({ id });
+  }
+
+  /** The student with this exam number (考号) in the alliance, if any (scans: a fix naming the student). */
+  findByExamNo(allianceId: number, examNo: string, tx?: Tx): Promise<Student | null> {
+    return managerOr(tx, this.ds).getRepository(Student).findOneBy({ allianceId, examNo });
+  }
+
+  /** These students (those that exist), in no particular order. */
+  async byIds(ids: number[], tx?: Tx): Promise<Student[]> {
+    if (!ids.length) return [];
+    return managerOr(tx, this.ds)
+      .getRepository(Student)
+      .findBy({ id: In([...new Set(ids)]) });
+  }
+
+  /**
+   * The school's students by exam number, with their class; only the classes of `grade` (and classes with no grade)
+   * when one is given (scans: the roster a scanner works from).
+   */
+  async rosterOf(schoolId: number, grade: string | null): Promise<StudentListing[]> {
+    const rows: StudentListing[] = grade
+      ? await this.ds.query(`${ROSTER} WHERE st.school_id = ? AND (c.grade = ? OR c.grade = '') ORDER BY st.exam_no`, [
+          schoolId,
+          grade,
+        ])
+      : await this.ds.query(`${ROSTER} WHERE st.school_id = ? ORDER BY st.exam_no`, [schoolId]);
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 }

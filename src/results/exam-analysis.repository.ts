@@ -49,4 +49,10 @@ export class ExamAnalysisRepository {
       .getRepository(ExamAnalysis)
       .find({ where: { examId, paperId: In(paperIds) } });
   }
+
+  /** Whether the exam's results have been computed (scans: a fix then asks for them again). */
+  async computedFor(examId: number): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query('SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1', [examId]);
+    return rows.length > 0;
+  }
 }

@@ -1,18 +1,21 @@
 // The OMR review queue: objective items the scan could not decide with confidence, listed for the scanner of the
 // school (or an admin) with a crop of the bubbles and their measures; resolving one scores it. Scope checked here.
 import { BadRequestException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
-import { parseOptionalId } from '../common/parse-id.js';
-import { DataSource } from 'typeorm';
-import { Role } from '../common/role.js';
 import { assertScope, type Actor } from '../common/actor.js';
-import { AuditLog } from '../common/entities/audit-log.entity.js';
-import { Exam, ExamStatus } from '../exams/entities/exam.entity.js';
-import { Item } from '../exams/entities/item.entity.js';
-import { School } from '../org/entities/school.entity.js';
-import { Student } from '../org/entities/student.entity.js';
+import { AuditLogRepository } from '../common/audit-log.repository.js';
+import { Role } from '../common/role.js';
+import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
+import { ExamStatus } from '../exams/entities/exam.entity.js';
+import type { Item } from '../exams/entities/item.entity.js';
+import { ExamAccess } from '../exams/exam-access.js';
+import { ItemRepository } from '../exams/item.repository.js';
+import { StudentRepository } from '../org/student.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { normaliseAnswer, scoreObjective } from './domain/score-objective.js';
-import { OmrReview, OmrReviewStatus } from './entities/omr-review.entity.js';
+import { type OmrReview, OmrReviewStatus } from './entities/omr-review.entity.js';
+import { ObjectiveResponseRepository } from './objective-response.repository.js';
+import { OmrReviewRepository } from './omr-review.repository.js';
+import { ScanAccess } from './scan-access.js';
 
 export interface OmrReviewView {
   id: number;
@@ -44,7 +47,14 @@ const VERDICT_TEXT: Record<string, string> = {
 @Injectable()
 export class OmrReviewService {
   constructor(
-    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(ExamAccess) private readonly exams: ExamAccess,
+    @Inject(ScanAccess) private readonly access: ScanAccess,
+    @Inject(OmrReviewRepository) private readonly reviews: OmrReviewRepository,
+    @Inject(ObjectiveResponseRepository) private readonly responses: ObjectiveResponseRepository,
+    @Inject(ItemRepository) private readonly items: ItemRepository,
+    @Inject(StudentRepository) private readonly students: StudentRepository,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(BlobStore) private readonly blobs: BlobStore,
   ) {}
 
@@ -54,24 +64,17 @@ export class OmrReviewService {
     rawSchoolId: unknown,
     rawStatus: unknown,
   ): Promise<{ open: number; items: (OmrReviewView & { reason: string })[] }> {
-    const exam = await this.examOrFail(examId, actor);
-    const schoolId = parseOptionalId(rawSchoolId, '学校编号');
-    if (schoolId === null) {
-      if (!actor.isAdminOf(exam.allianceId)) throw new BadRequestException('请指定学校（schoolId）');
-    } else {
-      const school = await this.ds.getRepository(School).findOneBy({ id: schoolId });
-      if (!school || school.allianceId !== exam.allianceId) throw new NotFoundException('该学校不在本次考试的联盟中');
-      assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, schoolId), '无权查看该学校的填涂复核');
-    }
+    const { schoolId } = await this.access.school(actor, examId, rawSchoolId, {
+      adminMayOmit: true,
+      message: '无权查看该学校的填涂复核',
+    });
     const status = rawStatus === undefined || rawStatus === '' ? OmrReviewStatus.Open : String(rawStatus);
     if (![OmrReviewStatus.Open, OmrReviewStatus.Resolved, 'all'].includes(status))
       throw new BadRequestException('状态应为 open、resolved 或 all');
-    const where: { examId: number; schoolId?: number } = { examId };
-    if (schoolId !== null) where.schoolId = schoolId;
-    const all = await this.ds.getRepository(OmrReview).find({ where, order: { id: 'ASC' } });
+    const all = await this.reviews.ofExam(examId, schoolId);
     const rows = status === 'all' ? all : all.filter((r) => r.status === status);
     const items = await this.views(rows);
-    await this.ds.getRepository(AuditLog).insert({
+    await this.audit.record({
       userId: actor.userId,
       action: 'view_omr_review',
       entity: 'exam',
@@ -100,46 +103,44 @@ export class OmrReviewService {
     const raw = body?.marked;
     if (typeof raw !== 'string')
       throw new BadRequestException('请给出填涂结果 marked（如 "B"，多选如 "AC"，未作答为 ""）');
-    const item = await this.ds.getRepository(Item).findOneByOrFail({ id: review.itemId });
-    const type = item.type as 'single_choice' | 'multiple_choice' | 'true_false';
-    const marked = normaliseAnswer(type, raw);
-    const options = review.options.split('');
-    const letters = raw.trim() === '' ? '' : marked;
-    if (raw.trim() !== '' && !letters)
-      throw new BadRequestException(`填涂结果“${raw}”无效，可选项为 ${options.join('、')}`);
-    const bad = letters.split('').filter((l) => l && !options.includes(l));
-    if (bad.length)
-      throw new BadRequestException(`第${item.label}题没有选项 ${bad.join('、')}，可选项为 ${options.join('、')}`);
+    const [item] = await this.items.byIds([review.itemId]);
+    if (!item) throw new NotFoundException('该复核项不存在');
+    const letters = markedLetters(item, review, raw);
     // A single choice filled twice is recorded as it is ("AB") and scores 0 by the key rule.
-    const exam = await this.ds.getRepository(Exam).findOneByOrFail({ id: review.examId });
+    const exam = await this.exams.get(review.examId);
     if (exam.status === ExamStatus.Published) throw new BadRequestException('该考试成绩已发布，不能再修改填涂结果');
 
     const score = scoreObjective(
-      { type, maxScore: item.maxScore, answerKey: item.answerKey, partialCredit: item.partialCredit },
+      {
+        type: objectiveType(item),
+        maxScore: item.maxScore,
+        answerKey: item.answerKey,
+        partialCredit: item.partialCredit,
+      },
       letters,
     );
-    await this.ds.transaction(async (m) => {
-      const locked = await m.query('SELECT status FROM omr_review WHERE id = ? FOR UPDATE', [review.id]);
-      const before = locked[0]?.status;
-      await m.query(
-        'INSERT INTO objective_response (exam_id, page_id, student_id, item_id, marked, score, fills) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-          'ON DUPLICATE KEY UPDATE page_id = VALUES(page_id), marked = VALUES(marked), score = VALUES(score), fills = VALUES(fills)',
-        [
-          review.examId,
-          review.pageId,
-          review.studentId,
-          review.itemId,
-          letters,
-          score.toFixed(2),
-          JSON.stringify(review.fills),
-        ],
-      );
-      await m.update(
-        OmrReview,
-        { id: review.id },
-        { status: OmrReviewStatus.Resolved, resolvedMarked: letters, resolvedBy: actor.userId, resolvedAt: new Date() },
-      );
-      await m.getRepository(AuditLog).insert({
+    await this.uow.runOrm((tx) => this.recordResolution(tx, actor, review, letters, score));
+    const [view] = await this.views([(await this.reviews.findById(review.id))!]);
+    return { ...view, score };
+  }
+
+  /** The item scored as the person decided, the review closed and the decision audited, in one transaction. */
+  private async recordResolution(tx: Tx, actor: Actor, review: OmrReview, letters: string, score: number) {
+    const before = await this.reviews.lockStatus(tx, review.id);
+    await this.responses.recordScores(tx, [
+      {
+        examId: review.examId,
+        pageId: review.pageId,
+        studentId: review.studentId,
+        itemId: review.itemId,
+        marked: letters,
+        score,
+        fills: review.fills,
+      },
+    ]);
+    await this.reviews.markResolved(tx, review.id, letters, actor.userId);
+    await this.audit.record(
+      {
         userId: actor.userId,
         action: 'resolve_omr_review',
         entity: 'omr_review',
@@ -153,28 +154,23 @@ export class OmrReviewService {
           marked: letters,
           score,
         },
-      });
-    });
-    const [view] = await this.views([await this.ds.getRepository(OmrReview).findOneByOrFail({ id: review.id })]);
-    return { ...view, score };
+      },
+      tx,
+    );
   }
 
   private async reviewInScope(actor: Actor, id: number): Promise<OmrReview> {
-    const review = await this.ds.getRepository(OmrReview).findOneBy({ id });
+    const review = await this.reviews.findById(id);
     if (!review) throw new NotFoundException('该复核项不存在');
-    const exam = await this.examOrFail(review.examId, actor);
+    const exam = await this.exams.forActor(actor, review.examId);
     assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, review.schoolId), '无权处理该学校的填涂复核');
     return review;
   }
 
   private async views(rows: OmrReview[]): Promise<OmrReviewView[]> {
     if (!rows.length) return [];
-    const items = new Map(
-      (await this.ds.getRepository(Item).findBy(rows.map((r) => ({ id: r.itemId })))).map((i) => [i.id, i]),
-    );
-    const students = new Map(
-      (await this.ds.getRepository(Student).findBy(rows.map((r) => ({ id: r.studentId })))).map((s) => [s.id, s]),
-    );
+    const items = new Map((await this.items.byIds(rows.map((r) => r.itemId))).map((i) => [i.id, i]));
+    const students = new Map((await this.students.byIds(rows.map((r) => r.studentId))).map((s) => [s.id, s]));
     return rows.map((r) => ({
       id: r.id,
       status: r.status,
@@ -194,11 +190,19 @@ export class OmrReviewService {
       resolvedMarked: r.resolvedMarked,
     }));
   }
+}
 
-  private async examOrFail(examId: number, actor: Actor): Promise<Exam> {
-    const exam = await this.ds.getRepository(Exam).findOneBy({ id: examId });
-    if (!exam) throw new NotFoundException('考试不存在');
-    assertScope(actor.belongsTo(exam.allianceId), '无权访问该考试');
-    return exam;
-  }
+const objectiveType = (item: Item) => item.type as 'single_choice' | 'multiple_choice' | 'true_false';
+
+/** The letters a person says are marked, checked against the item's options ('' for blank); 400 in Chinese if not. */
+function markedLetters(item: Item, review: OmrReview, raw: string): string {
+  const marked = normaliseAnswer(objectiveType(item), raw);
+  const options = review.options.split('');
+  const letters = raw.trim() === '' ? '' : marked;
+  if (raw.trim() !== '' && !letters)
+    throw new BadRequestException(`填涂结果“${raw}”无效，可选项为 ${options.join('、')}`);
+  const bad = letters.split('').filter((l) => l && !options.includes(l));
+  if (bad.length)
+    throw new BadRequestException(`第${item.label}题没有选项 ${bad.join('、')}，可选项为 ${options.join('、')}`);
+  return letters;
 }

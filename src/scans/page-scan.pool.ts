@@ -62,7 +62,7 @@ export function defaultScanThreads(): number {
   return Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
 }
 
-/** Provided by ScansModule through a factory (its constructor takes more than injectables). */
+/** Provided by ScanIngestModule (the worker's) through a factory (its constructor takes more than injectables). */
 export class PageScanner implements OnModuleDestroy {
   private readonly logger = new Logger('PageScanner');
   private readonly threads: (Thread | null)[];

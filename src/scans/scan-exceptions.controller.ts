@@ -3,12 +3,18 @@ import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdPipe } from '../org/id-param.pipe.js';
-import { ScanExceptionsService } from './scan-exceptions.service.js';
+import { ExamAbsencesService } from './exam-absences.service.js';
+import { ScanExceptionViewsService } from './scan-exception-views.service.js';
+import { ScanFixesService } from './scan-fixes.service.js';
 
 /** The exceptions workflow for the scanner of a school (and the alliance's admin). */
 @Controller('api')
 export class ScanExceptionsController {
-  constructor(@Inject(ScanExceptionsService) private readonly exceptions: ScanExceptionsService) {}
+  constructor(
+    @Inject(ScanExceptionViewsService) private readonly views: ScanExceptionViewsService,
+    @Inject(ScanFixesService) private readonly fixes: ScanFixesService,
+    @Inject(ExamAbsencesService) private readonly absences: ExamAbsencesService,
+  ) {}
 
   /** `?schoolId=&code=&status=exception|discarded`: pages with counts per reason code. */
   @Roles(Role.Scanner, Role.Admin)
@@ -20,7 +26,7 @@ export class ScanExceptionsController {
     @Query('code') code: string | undefined,
     @Query('status') status: string | undefined,
   ) {
-    return this.exceptions.queue(actor, examId, schoolId, code, status);
+    return this.views.queue(actor, examId, schoolId, code, status);
   }
 
   /** `?schoolId=&paperId=&q=`: the school's roster with each student's read pages and 缺考 mark. */
@@ -33,16 +39,19 @@ export class ScanExceptionsController {
     @Query('paperId') paperId: string | undefined,
     @Query('q') q: string | undefined,
   ) {
-    return this.exceptions.roster(actor, examId, schoolId, paperId, q);
+    return this.views.roster(actor, examId, schoolId, paperId, q);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Get('scans/pages/:pageId/thumbnail')
   thumbnail(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
-    return this.exceptions.thumbnail(actor, pageId);
+    return this.views.thumbnail(actor, pageId);
   }
 
-  /** `{ studentId }` or `{ examNo }`: an unread page is read for that student; a read page is re-matched to them. */
+  /**
+   * `{ studentId }` or `{ examNo }`: an unread page is queued to be read for that student; a read page is re-matched
+   * to them (and queued to be read again). Fixes that read a page again answer with status `queued`.
+   */
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/assign')
   @HttpCode(200)
@@ -51,7 +60,7 @@ export class ScanExceptionsController {
     @Param('pageId', IdPipe) pageId: number,
     @Body() body: { studentId?: unknown; examNo?: unknown } | undefined,
   ) {
-    return this.exceptions.assign(actor, pageId, body);
+    return this.fixes.assign(actor, pageId, body);
   }
 
   /** `{ rotation: 0 | 90 | 180 | 270 }`, clockwise from the image as uploaded. */
@@ -63,28 +72,28 @@ export class ScanExceptionsController {
     @Param('pageId', IdPipe) pageId: number,
     @Body() body: { rotation?: unknown } | undefined,
   ) {
-    return this.exceptions.rotate(actor, pageId, body);
+    return this.fixes.rotate(actor, pageId, body);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/reingest')
   @HttpCode(200)
   reingest(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
-    return this.exceptions.reingest(actor, pageId);
+    return this.fixes.reingest(actor, pageId);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/discard')
   @HttpCode(200)
   discard(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
-    return this.exceptions.discard(actor, pageId);
+    return this.fixes.discard(actor, pageId);
   }
 
   @Roles(Role.Scanner, Role.Admin)
   @Post('scans/pages/:pageId/restore')
   @HttpCode(200)
   restore(@CurrentActor() actor: Actor, @Param('pageId', IdPipe) pageId: number) {
-    return this.exceptions.restore(actor, pageId);
+    return this.fixes.restore(actor, pageId);
   }
 
   /** `{ studentId, paperId? }` (paperId may be left out when the exam has one paper). */
@@ -96,7 +105,7 @@ export class ScanExceptionsController {
     @Param('examId', IdPipe) examId: number,
     @Body() body: { studentId?: unknown; paperId?: unknown } | undefined,
   ) {
-    return this.exceptions.markAbsent(actor, examId, body);
+    return this.absences.markAbsent(actor, examId, body);
   }
 
   @Roles(Role.Scanner, Role.Admin)
@@ -107,6 +116,6 @@ export class ScanExceptionsController {
     @Param('studentId', IdPipe) studentId: number,
     @Query('paperId') paperId: string | undefined,
   ) {
-    return this.exceptions.unmarkAbsent(actor, examId, studentId, paperId);
+    return this.absences.unmarkAbsent(actor, examId, studentId, paperId);
   }
 }

@@ -4,11 +4,15 @@ import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdPipe } from '../org/id-param.pipe.js';
 import { ScanUploadInterceptor, type ReceivedFile } from './scan-upload.interceptor.js';
+import { ScanUploadService } from './scan-upload.service.js';
 import { ScansService } from './scans.service.js';
 
 @Controller('api')
 export class ScansController {
-  constructor(@Inject(ScansService) private readonly scans: ScansService) {}
+  constructor(
+    @Inject(ScansService) private readonly scans: ScansService,
+    @Inject(ScanUploadService) private readonly uploads: ScanUploadService,
+  ) {}
 
   /** multipart: files (one or many PNG/JPEG/TIFF images or ZIPs of them), schoolId. */
   @Roles(Role.Scanner, Role.Admin)
@@ -21,7 +25,7 @@ export class ScansController {
     @Query('schoolId') querySchoolId: string | undefined,
     @UploadedFiles() files: ReceivedFile[] | undefined,
   ) {
-    return this.scans.upload(actor, examId, body?.schoolId ?? querySchoolId, files ?? []);
+    return this.uploads.upload(actor, examId, body?.schoolId ?? querySchoolId, files ?? []);
   }
 
   @Roles(Role.Scanner, Role.Admin)

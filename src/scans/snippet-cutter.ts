@@ -113,6 +113,45 @@ export function orJavaScript(
   });
 }
 
+/**
+ * The snippet's size and sampling grid, as in cut-snippet.ts, and the rectangle of the page its samples can reach;
+ * null where the fast path cannot cut it.
+ */
+function samplingGrid(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number) {
+  const x0 = box.x - marginPt;
+  const y0 = box.y - marginPt;
+  const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
+  const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+  const inv = 1 / pxPerPt;
+  const sw = img.width;
+  const sh = img.height;
+  // positions are 16.16 fixed point in the fast path
+  if (sw > MAX_SIDE || sh > MAX_SIDE) return null;
+  // The page pixels the samples can reach: the grid is affine, so its corners bound it (a sample at u reads columns
+  // floor(u) to floor(u) + 2 at most; two more either side cover the rounding of the stepped positions).
+  let uMin = Infinity;
+  let uMax = -Infinity;
+  let vMin = Infinity;
+  let vMax = -Infinity;
+  for (const i of [0, width - 1])
+    for (const j of [0, height - 1]) {
+      const x = x0 + (i + 0.5) * inv;
+      const y = y0 + (j + 0.5) * inv;
+      const u = t.a * x + t.b * y + t.c - 0.5;
+      const v = t.d * x + t.e * y + t.f - 0.5;
+      uMin = Math.min(uMin, u);
+      uMax = Math.max(uMax, u);
+      vMin = Math.min(vMin, v);
+      vMax = Math.max(vMax, v);
+    }
+  if (!Number.isFinite(uMin + uMax + vMin + vMax)) return null;
+  const rx = Math.min(sw, Math.max(0, Math.floor(uMin) - 2));
+  const ry = Math.min(sh, Math.max(0, Math.floor(vMin) - 2));
+  const rw = Math.max(0, Math.min(sw, Math.floor(uMax) + 5) - rx);
+  const rh = rw > 0 ? Math.max(0, Math.min(sh, Math.floor(vMax) + 5) - ry) : 0;
+  return { x0, y0, width, height, inv, rx, ry, rw, rh };
+}
+
 function wasmCutter(wasm: CutExports): SnippetCutter {
   let bytes = new Uint8Array(wasm.memory.buffer);
 
@@ -124,38 +163,11 @@ function wasmCutter(wasm: CutExports): SnippetCutter {
     marginPt: number,
     pxPerPt: number,
   ): { width: number; height: number } | null {
-    // the snippet's size and sampling grid, as in cut-snippet.ts
-    const x0 = box.x - marginPt;
-    const y0 = box.y - marginPt;
-    const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
-    const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
-    const inv = 1 / pxPerPt;
+    const grid = samplingGrid(img, t, box, marginPt, pxPerPt);
+    if (!grid) return null;
+    const { x0, y0, width, height, inv, rx, ry, rw, rh } = grid;
     const sw = img.width;
     const sh = img.height;
-    // positions are 16.16 fixed point in the fast path
-    if (sw > MAX_SIDE || sh > MAX_SIDE) return null;
-    // The page pixels the samples can reach: the grid is affine, so its corners bound it (a sample at u reads columns
-    // floor(u) to floor(u) + 2 at most; two more either side cover the rounding of the stepped positions).
-    let uMin = Infinity;
-    let uMax = -Infinity;
-    let vMin = Infinity;
-    let vMax = -Infinity;
-    for (const i of [0, width - 1])
-      for (const j of [0, height - 1]) {
-        const x = x0 + (i + 0.5) * inv;
-        const y = y0 + (j + 0.5) * inv;
-        const u = t.a * x + t.b * y + t.c - 0.5;
-        const v = t.d * x + t.e * y + t.f - 0.5;
-        uMin = Math.min(uMin, u);
-        uMax = Math.max(uMax, u);
-        vMin = Math.min(vMin, v);
-        vMax = Math.max(vMax, v);
-      }
-    if (!Number.isFinite(uMin + uMax + vMin + vMax)) return null;
-    const rx = Math.min(sw, Math.max(0, Math.floor(uMin) - 2));
-    const ry = Math.min(sh, Math.max(0, Math.floor(vMin) - 2));
-    const rw = Math.max(0, Math.min(sw, Math.floor(uMax) + 5) - rx);
-    const rh = rw > 0 ? Math.max(0, Math.min(sh, Math.floor(vMax) + 5) - ry) : 0;
     const n = width * height;
     const srcAt = (SNIPPET_AT + n + 15) & ~15;
     // (a sample on the page's last row or column reads the pixel beyond it with no weight: a row more of memory)

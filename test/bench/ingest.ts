@@ -1,8 +1,9 @@
 // bench:ingest — pages per second through the real ingestion path (decode → align → read → cut → store → tasks) on
 // MariaDB and the local blob store, beside the decode-only rate of the same JPEG files with sharp.
 //
-// The pages go through ScanIngestService.ingestPage directly (no HTTP, no BullMQ), run by a pool of the worker's
-// configured concurrency (INGEST_CONCURRENCY, default 8): the same call the scan-ingest processor makes per job.
+// The pages go through ScanIngestService.ingestPage directly (no HTTP, no BullMQ; wired as the worker's
+// ScanIngestModule wires it), run by a pool of the worker's configured concurrency (INGEST_CONCURRENCY, default 8):
+// the same call the scan-ingest processor makes per job.
 // Synthetic pages are cached under $TMPDIR/tongkao-bench-ingest so that re-runs skip the slow generator.
 //
 // Env: BENCH_PAGES (default 512, even), BENCH_CONCURRENCY (default: config.ingestConcurrency).
@@ -20,11 +21,11 @@ import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { defaultScanThreads, PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
-import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { seedScanExam } from '../integration/scans-fixtures.js';
 import { createUser } from '../support/fixtures.js';
+import { scanIngestion } from '../support/scan-ingestion.js';
 import { createTestEnv } from '../support/test-env.js';
 
 const PAGES = Math.max(2, Number(process.env.BENCH_PAGES ?? 512));
@@ -157,7 +158,7 @@ async function main() {
     // End to end.
     const blobs = new LocalBlobStore(env.config.dataDir);
     // Where the time goes: scanning (decode, read, cut, encode) and the recording transactions are timed by wrapping
-    // them (summed over workers). Pages are scanned on worker threads, as the worker process's ScansModule does.
+    // them (summed over workers). Pages are scanned on worker threads, as the worker process's ScanIngestModule does.
     const spent = { scan: 0, transactions: 0 };
     const codec = new ScanImageCodec();
     const scanner = new PageScanner(codec, Number(process.env.BENCH_SCAN_THREADS ?? defaultScanThreads()));
@@ -177,7 +178,7 @@ async function main() {
       'transactions',
       (f: (m: unknown) => Promise<unknown>) => transaction(f),
     );
-    const ingest = new ScanIngestService(env.ds, env.sql, blobs, codec, scanner);
+    const { ingest } = await scanIngestion(env, { blobs, scanner });
     // Every reading of a page, also the ones the service starts itself (a deferred page read again when its previous
     // page is done): a page read twice is work thrown away.
     const outcomes = new Map<string, number>();

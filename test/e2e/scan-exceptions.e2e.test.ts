@@ -1,12 +1,13 @@
 // The scan exceptions workflow over HTTP, on real MariaDB, blob store and sharp, pages read by the real ingestion:
 // the queue by reason; each fix (assign, rotate, discard/restore, read again) scoped to the page's school, audited
 // with before/after, idempotent; re-matching a read page moves its answers with the marks already made; 缺考 marks
-// are refused for read students, stop that student's pages being read, and reach the results.
+// are refused for read students, stop that student's pages being read, and reach the results. A fix that reads a
+// page again answers at once that the page is queued; a worker (as in production) reads it, and the test waits.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { assignMarkers } from './marking-fixtures.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
-import { JOB_QUEUE, JOBS } from '../../src/queue/jobs.js';
+import { JOB_QUEUE, JOBS, QUEUES } from '../../src/queue/jobs.js';
 import sharp from 'sharp';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
@@ -30,6 +31,9 @@ import { BlobStore } from '../../src/storage/blob-store.js';
 import { createUser } from '../support/fixtures.js';
 import { drawMark } from '../support/omr-corpus.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { rereadProcessor } from '../../workers/processors/reread.processor.js';
+import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam, storeBatch } from '../integration/scans-fixtures.js';
 
 const DPI = 150;
@@ -37,6 +41,7 @@ const DPI = 150;
 describe('scan exceptions workflow', () => {
   let env: TestEnv;
   let app: INestApplication;
+  let worker: WorkerHost;
   let fx: ScanExam;
   let ingest: ScanIngestService;
   let blobs: BlobStore;
@@ -74,15 +79,30 @@ describe('scan exceptions workflow', () => {
     ); // 题块: a marker with no assignment gets nothing
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    ingest = app.get(ScanIngestService);
     blobs = app.get(BlobStore);
+    // The worker reads the pages a fix queues; the test reads its uploads with the worker's ingestion, in order.
+    worker = await startWorkers(env.config, { processors: [scanIngestProcessor, rereadProcessor], logger: false });
+    ingest = worker.app.get(ScanIngestService);
     for (const u of ['scanA', 'scanB', 'admin', 'marker'])
       tokens[u] = (await http().post('/api/auth/login').send({ username: u, password: pw })).body.token;
   }, 60_000);
   afterAll(async () => {
+    await worker?.close();
     await app?.close();
     await env?.cleanup();
   });
+
+  /** Waits until the worker has read every page a fix queued (and the pages read again after them). */
+  async function pagesRead() {
+    const queue = app.get(JobProducer).queue(QUEUES.ingest);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+      if (Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > deadline) throw new Error(`pages not read again: ${JSON.stringify(counts)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   /** Page `pageNo` of a sheet with this exam number (items 1–6 answered A, B, C, D, A, B). */
   async function sheetPage(examNo: string, pageNo: number, seed = 5, halfB = false) {
@@ -205,14 +225,20 @@ describe('scan exceptions workflow', () => {
 
     const res = await post('scanA', `/api/scans/pages/${unknown[0].id}/assign`, { examNo: A(1).examNo });
     expect(res.status).toBe(200);
+    // Queued for the worker to read again, with the student it is assigned to.
     expect(res.body).toMatchObject({
       pageId: unknown[0].id,
       changed: true,
-      status: PageStatus.Processed,
-      studentId: A(1).id,
+      status: PageStatus.Queued,
+      studentId: null,
       examNo: A(1).examNo,
+      followers: [],
     });
-    expect(res.body.followers).toEqual([{ pageId: unknown[1].id, status: PageStatus.Processed, reason: null }]);
+    await pagesRead();
+    expect([(await pageRow(unknown[1].id)).status, (await pageRow(unknown[1].id)).exceptionReason]).toEqual([
+      PageStatus.Processed,
+      null,
+    ]);
     const [p1, p2] = [await pageRow(unknown[0].id), await pageRow(unknown[1].id)];
     expect([p1.studentId, p1.forcedStudentId, p1.examNoRead, p2.studentId, p2.forcedStudentId]).toEqual([
       A(1).id,
@@ -229,8 +255,9 @@ describe('scan exceptions workflow', () => {
     expect(a1.detail).toMatchObject({
       pageId: unknown[0].id,
       before: { status: 'exception', exceptionCode: 'STUDENT_UNKNOWN', studentId: null },
-      after: { status: 'processed', studentId: A(1).id },
+      after: { status: 'queued', exceptionCode: null, forcedStudentId: A(1).id },
       examNo: A(1).examNo,
+      outcome: 'queued',
     });
     expect((await audits(unknown[1].id)).map((a) => a.action)).toEqual(['reingest_scan_page']);
 
@@ -247,11 +274,12 @@ describe('scan exceptions workflow', () => {
     const refused = await post('scanA', `/api/scans/pages/${p.id}/assign`, { examNo: b0.examNo });
     expect(refused.status).toBe(403);
     const res = await post('admin', `/api/scans/pages/${p.id}/assign`, { examNo: b0.examNo });
-    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Processed, studentId: b0.id });
-    expect((await pageRow(p.id)).schoolId).toBe(fx.schoolB);
+    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Queued, examNo: b0.examNo });
+    await pagesRead();
+    expect(await pageRow(p.id)).toMatchObject({ schoolId: fx.schoolB, status: PageStatus.Processed, studentId: b0.id });
     expect((await audits(p.id))[0].detail).toMatchObject({
       before: { schoolId: fx.schoolA },
-      after: { schoolId: fx.schoolB, studentId: b0.id },
+      after: { schoolId: fx.schoolB, forcedStudentId: b0.id },
     });
     // Now it is school B's page: its scanner may act on it, school A's may not.
     expect((await post('scanA', `/api/scans/pages/${p.id}/discard`)).status).toBe(403);
@@ -264,7 +292,9 @@ describe('scan exceptions workflow', () => {
     const [p] = await readBatch([await sheetPage('', 1)]);
     expect(p.exceptionCode).toBe('EXAMNO_BLANK');
     const res = await post('scanA', `/api/scans/pages/${p.id}/assign`, { studentId: A(3).id });
-    expect(res.body).toMatchObject({ status: PageStatus.Processed, studentId: A(3).id });
+    expect(res.body).toMatchObject({ status: PageStatus.Queued, examNo: A(3).examNo });
+    await pagesRead();
+    expect(await pageRow(p.id)).toMatchObject({ status: PageStatus.Processed, studentId: A(3).id });
     const marked = await env.ds
       .getRepository(ObjectiveResponse)
       .find({ where: { studentId: A(3).id }, order: { itemId: 'ASC' } });
@@ -303,14 +333,16 @@ describe('scan exceptions workflow', () => {
     expect(await thumb()).toEqual([360, 'portrait']);
     expect((await http().get(`/api/scans/pages/${p.id}/thumbnail`).set(as('scanB'))).status).toBe(403);
     const res = await post('scanA', `/api/scans/pages/${p.id}/rotate`, { rotation: 90 });
-    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Exception, code: 'STUDENT_UNKNOWN' });
+    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Queued });
+    await pagesRead();
+    expect(await pageRow(p.id)).toMatchObject({ status: PageStatus.Exception, exceptionCode: 'STUDENT_UNKNOWN' });
     expect(await thumb()).toEqual([360, 'landscape']);
     expect((await pageRow(p.id)).rotation).toBe(90);
     const [audit] = await audits(p.id);
     expect(audit).toMatchObject({ action: 'rotate_scan_page' });
     expect(audit.detail).toMatchObject({
       before: { rotation: 0, status: 'exception' },
-      after: { rotation: 90, status: 'exception' },
+      after: { rotation: 90, status: 'queued' },
     });
     const before = await snapshot();
     const again = await post('scanA', `/api/scans/pages/${p.id}/rotate`, { rotation: 90 });
@@ -350,7 +382,9 @@ describe('scan exceptions workflow', () => {
     expect(await snapshot()).toEqual(before);
 
     const restored = await post('scanA', `/api/scans/pages/${dup.id}/restore`);
-    expect(restored.body).toMatchObject({ changed: true, status: PageStatus.Exception, code: 'DUPLICATE_SHEET' });
+    expect(restored.body).toMatchObject({ changed: true, status: PageStatus.Queued });
+    await pagesRead();
+    expect(await pageRow(dup.id)).toMatchObject({ status: PageStatus.Exception, exceptionCode: 'DUPLICATE_SHEET' });
     await post('scanA', `/api/scans/pages/${dup.id}/discard`);
     expect((await audits(dup.id)).map((a) => a.action)).toEqual([
       'discard_scan_page',
@@ -376,10 +410,12 @@ describe('scan exceptions workflow', () => {
       name: '补录学生',
     });
     const res = await post('scanA', `/api/scans/pages/${p.id}/reingest`);
-    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Processed, studentId: late.id });
+    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Queued });
+    await pagesRead();
+    expect(await pageRow(p.id)).toMatchObject({ status: PageStatus.Processed, studentId: late.id });
     expect((await audits(p.id))[0].detail).toMatchObject({
       before: { status: 'exception' },
-      after: { status: 'processed', studentId: late.id },
+      after: { status: 'queued' },
     });
     const again = await post('scanA', `/api/scans/pages/${p.id}/reingest`);
     expect([again.status, again.body.message]).toEqual([400, '该页已识别成功；如归属有误，请改派考生']);
@@ -433,9 +469,12 @@ describe('scan exceptions workflow', () => {
 
     const res = await post('scanA', `/api/scans/pages/${sheet[0].id}/assign`, { studentId: A(5).id });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Processed, studentId: A(5).id });
+    // The answers moved at once; the page is read again for its new student by the worker.
+    expect(res.body).toMatchObject({ changed: true, status: PageStatus.Queued, studentId: A(5).id });
     expect(res.body.followers).toEqual([{ pageId: sheet[1].id, status: PageStatus.Processed, reason: null }]);
     expect((await pageRow(sheet[1].id)).studentId).toBe(A(5).id);
+    await pagesRead();
+    expect(await pageRow(sheet[0].id)).toMatchObject({ status: PageStatus.Processed, studentId: A(5).id });
 
     // The answer moved (same snippet id, same token), its tasks and marks with it; the final score follows the answer.
     const moved = await env.ds.getRepository(AnswerSnippet).findOneByOrFail({ id: snippet.id });
@@ -549,9 +588,10 @@ describe('scan exceptions workflow', () => {
     expect(undo.body).toMatchObject({
       absent: false,
       changed: true,
-      reread: [{ pageId: late.id, status: PageStatus.Processed }],
+      reread: [{ pageId: late.id, status: PageStatus.Queued }],
     });
-    expect((await pageRow(late.id)).studentId).toBe(A(2).id);
+    await pagesRead();
+    expect(await pageRow(late.id)).toMatchObject({ status: PageStatus.Processed, studentId: A(2).id });
 
     // A(0) is marked absent: the results count them absent (out of the statistics, in the 参考率 denominator).
     await post('scanA', `/api/exams/${fx.exam.id}/absences`, { studentId: A(0).id });
@@ -593,10 +633,14 @@ describe('scan exceptions workflow', () => {
     const both = await Promise.all(
       [1, 2].map(() => post('scanA', `/api/scans/pages/${p.id}/assign`, { studentId: s1.id })),
     );
-    expect(both.map((r) => [r.status, r.body.status, r.body.studentId])).toEqual([
-      [200, PageStatus.Processed, s1.id],
-      [200, PageStatus.Processed, s1.id],
+    expect(both.map((r) => [r.status, r.body.examNo])).toEqual([
+      [200, s1.examNo],
+      [200, s1.examNo],
     ]);
+    // (the later of the two may find the page already read by the worker)
+    for (const r of both) expect([PageStatus.Queued, PageStatus.Processed]).toContain(r.body.status);
+    await pagesRead();
+    expect(await pageRow(p.id)).toMatchObject({ status: PageStatus.Processed, studentId: s1.id });
     const counts = async (id: number) => [
       await env.ds.getRepository(ObjectiveResponse).countBy({ studentId: id }),
       await env.ds.getRepository(AnswerSnippet).countBy({ studentId: id }),
@@ -609,6 +653,7 @@ describe('scan exceptions workflow', () => {
     );
     expect(moves.map((r) => r.status)).toEqual([200, 200]);
     expect(moves.map((r) => r.body.changed).sort()).toEqual([false, true]);
+    await pagesRead();
     expect([await counts(s1.id), await counts(s2.id)]).toEqual([
       [0, 0],
       [6, 2],

@@ -11,6 +11,8 @@ import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { PageScanner } from '../../src/scans/page-scan.pool.js';
+import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans, type SyntheticScanFile } from '../support/synthetic/synthetic-scans.js';
 import { createUser } from '../support/fixtures.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -73,6 +75,12 @@ describe('scan upload and ingestion over HTTP', () => {
     await worker?.close();
     await app?.close();
     await env.cleanup();
+  });
+
+  it('reads pages in the worker only: the API process has no page scanner (no scan threads, no snippet cutter)', () => {
+    expect(() => app.get(PageScanner)).toThrow();
+    expect(() => app.get(ScanIngestService)).toThrow();
+    expect(worker.app.get(PageScanner)).toBeInstanceOf(PageScanner);
   });
 
   it('takes a ZIP of sheets, skips what is not an image, and the worker reads every page', async () => {

@@ -12,12 +12,13 @@ import { ObjectiveResponse } from '../../src/scans/entities/objective-response.e
 import { OmrReview, OmrReviewStatus } from '../../src/scans/entities/omr-review.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
-import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
+import type { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { mulberry32, NO_DISTORTION, renderSyntheticPage } from '../support/synthetic/synthetic-scan.js';
 import { encodeGray } from '../support/synthetic/synthetic-scans.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createUser } from '../support/fixtures.js';
 import { drawMark } from '../support/omr-corpus.js';
+import { scanIngestion } from '../support/scan-ingestion.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedScanExam, type ScanExam } from './scans-fixtures.js';
 
@@ -46,8 +47,9 @@ describe('OMR review queue, blank pages, turned pages', () => {
     await createUser(env.ds, 'marker', pw, [{ role: Role.Marker, allianceId: fx.allianceId, subject: '数学' }]);
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    ingest = app.get(ScanIngestService);
     blobs = app.get(BlobStore);
+    // pages are read in this process, as the worker reads them (the API reads none)
+    ingest = (await scanIngestion(env, { blobs })).ingest;
     for (const u of ['scanA', 'scanB', 'admin', 'marker'])
       tokens[u] = (await http().post('/api/auth/login').send({ username: u, password: pw })).body.token;
   }, 60_000);

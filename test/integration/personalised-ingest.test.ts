@@ -8,11 +8,11 @@ import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { buildSheetLayout } from '../../src/sheets/domain/layout.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
-import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
-import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
+import type { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { createUser } from '../support/fixtures.js';
+import { scanIngestion } from '../support/scan-ingestion.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedScanExam, type ScanExam, storeBatch } from './scans-fixtures.js';
 
@@ -30,7 +30,7 @@ describe('personalised sheets at ingestion', () => {
   beforeAll(async () => {
     env = await createTestEnv('personal_ingest');
     blobs = new LocalBlobStore(env.config.dataDir);
-    ingest = new ScanIngestService(env.ds, env.sql, blobs, new ScanImageCodec());
+    ingest = (await scanIngestion(env, { blobs })).ingest;
     fx = await seedScanExam(env.ds, { studentsA: 5, studentsB: 1 });
     uploaderId = (await createUser(env.ds, 'scan-p', 'pw-12345678', [])).id;
   });

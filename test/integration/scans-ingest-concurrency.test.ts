@@ -1,11 +1,11 @@
 // Pages of one batch read at the same time, by one worker process and by two: page 2 takes its student from page 1,
 // and no page may end up waiting for ever (deferred with nobody left to resume it) or read for the wrong student.
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
-import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
-import { ScanIngestService, type IngestOutcome } from '../../src/scans/scan-ingest.service.js';
+import type { IngestOutcome } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { createUser } from '../support/fixtures.js';
+import { scanIngestion } from '../support/scan-ingestion.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedScanExam, type ScanExam, storeBatch } from './scans-fixtures.js';
 
@@ -29,8 +29,8 @@ describe('scan ingestion, pages of a batch at the same time', () => {
     storeBatch(env.ds, blobs, { examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploaderId }, files, '.jpg');
 
   /** A service whose every reading (also the ones it starts itself) is counted by outcome. */
-  function countingService(counts: Map<string, number>) {
-    const s = new ScanIngestService(env.ds, env.sql, blobs, new ScanImageCodec());
+  async function countingService(counts: Map<string, number>) {
+    const s = (await scanIngestion(env, { blobs })).ingest;
     const ingestPage = s.ingestPage.bind(s);
     s.ingestPage = async (id: number): Promise<IngestOutcome> => {
       const o = await ingestPage(id);
@@ -60,7 +60,7 @@ describe('scan ingestion, pages of a batch at the same time', () => {
     );
     const batch = await batchOf(gen.files);
     const counts = new Map<string, number>();
-    const ingest = countingService(counts);
+    const ingest = await countingService(counts);
     await Promise.all(batch.map((p) => ingest.ingestPage(p.id)));
     await expectAllRead(batch, gen.files);
     expect(Object.fromEntries(counts)).toEqual({ [PageStatus.Processed]: gen.files.length });
@@ -76,7 +76,7 @@ describe('scan ingestion, pages of a batch at the same time', () => {
     );
     const batch = await batchOf(gen.files);
     const counts = new Map<string, number>();
-    const workers = [countingService(counts), countingService(counts)];
+    const workers = [await countingService(counts), await countingService(counts)];
     // page 1 of each sheet goes to one worker, its page 2 to the other, which starts first
     await Promise.all(
       batch

@@ -7,11 +7,12 @@ import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
-import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
+import type { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { readTallyScore } from '../support/synthetic/synthetic-tally.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { createUser } from '../support/fixtures.js';
+import { scanIngestion } from '../support/scan-ingestion.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedScanExam, type ScanExam, storeBatch } from './scans-fixtures.js';
 
@@ -45,7 +46,7 @@ describe('scan ingestion', () => {
   beforeAll(async () => {
     env = await createTestEnv('scans_ingest');
     blobs = new LocalBlobStore(env.config.dataDir);
-    ingest = new ScanIngestService(env.ds, env.sql, blobs, new ScanImageCodec());
+    ingest = (await scanIngestion(env, { blobs })).ingest;
     fx = await seedScanExam(env.ds);
     uploaderId = (await createUser(env.ds, 'scan-a', 'pw-12345678', [])).id;
   });

@@ -129,12 +129,7 @@ const MAX_RESIDUAL_PT = 2.5;
  * Reads a page. `resolve` gives the layout of a (paper, page) of this exam, or null if the code is not one of
  * this exam's pages. A page fed upside down is read turned by 180°.
  */
-export function readPage(
-  img: GrayImage,
-  frame: SheetFrame,
-  resolve: (paperId: number, pageNo: number) => PageLayout | null,
-  opts: { readQr?: QrReader; examId?: number } = {},
-): PageReading {
+export function readPage(img: GrayImage, frame: SheetFrame, resolve: Resolve, opts: ReadOptions = {}): PageReading {
   if (landscape(img) !== landscape(frame.page)) {
     return {
       ok: false,
@@ -165,17 +160,75 @@ export function readPage(
   return reading;
 }
 
-const BLANK_PAGE_READING: PageReading = { ok: false, code: 'BLANK_PAGE', reason: '空白页（如双面扫描的背面），已跳过' };
+const BLANK_PAGE_READING: Extract<PageReading, { ok: false }> = {
+  ok: false,
+  code: 'BLANK_PAGE',
+  reason: '空白页（如双面扫描的背面），已跳过',
+};
+
+type Resolve = (paperId: number, pageNo: number) => PageLayout | null;
+type ReadOptions = { readQr?: QrReader; examId?: number };
 
 /** readPage once the image's orientation and resolution are fine: fiducials, page code, exam number, bubbles. */
 function readAligned(
   img: GrayImage,
   frame: SheetFrame,
   k: number,
-  resolve: (paperId: number, pageNo: number) => PageLayout | null,
-  opts: { readQr?: QrReader; examId?: number },
+  resolve: Resolve,
+  opts: ReadOptions,
   blank: () => boolean,
 ): PageReading {
+  const aligned = alignToFiducials(img, frame, k, blank);
+  if (!('transform' in aligned)) return aligned;
+  const base = aligned;
+  let attempts: Alignment[] = [base];
+  if (fiducialsSymmetric(frame.fiducials, frame.page))
+    attempts.push({
+      ...base,
+      transform: turnedHalf(base.transform, frame.page),
+      rotationDeg: base.rotationDeg + 180,
+      upsideDown: true,
+    });
+  // The QR code's module grid read where each attempt puts it (cheap), until one reads: that way goes first, so an
+  // upside-down page does not send the general reader searching the empty corner the upright attempt points at.
+  const qrBox = opts.readQr ? frame.qr : undefined;
+  const gridTexts = new Map<Alignment, string | null>();
+  if (qrBox) {
+    for (const a of attempts) {
+      const text = readQrGrid(img, a.transform, qrBox);
+      gridTexts.set(a, text);
+      if (text) break;
+    }
+  }
+  attempts = [...attempts.filter((a) => gridTexts.get(a)), ...attempts.filter((a) => !gridTexts.get(a))];
+  let certainButForeign: string | null = null;
+  for (const alignment of attempts) {
+    const read = readAttempt(img, frame, alignment, resolve, opts, gridTexts.get(alignment));
+    if (read === null) continue;
+    if ('foreign' in read) {
+      certainButForeign ??= read.foreign;
+      continue;
+    }
+    return read;
+  }
+  if (certainButForeign !== null) {
+    return {
+      ok: false,
+      code: 'PAPER_NOT_IN_EXAM',
+      reason: `答题卡不属于本次考试（页码 ${certainButForeign}）`,
+      alignment: base,
+    };
+  }
+  return { ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码', alignment: base };
+}
+
+/** The page's alignment from its fiducials, or the reading that says why there is none. */
+function alignToFiducials(
+  img: GrayImage,
+  frame: SheetFrame,
+  k: number,
+  blank: () => boolean,
+): Alignment | Extract<PageReading, { ok: false }> {
   const fitOf = (found: (Point | null)[]) => {
     const pairs = found
       .map((p, n) => ({ from: { x: frame.fiducials[n].cx, y: frame.fiducials[n].cy }, to: p }))
@@ -225,96 +278,71 @@ function readAligned(
       alignment: base,
     };
   }
+  return base;
+}
 
-  let attempts: Alignment[] = [base];
-  if (fiducialsSymmetric(frame.fiducials, frame.page))
-    attempts.push({
-      ...base,
-      transform: turnedHalf(base.transform, frame.page),
-      rotationDeg: base.rotationDeg + 180,
-      upsideDown: true,
-    });
-  // The QR code's module grid read where each attempt puts it (cheap), until one reads: that way goes first, so an
-  // upside-down page does not send the general reader searching the empty corner the upright attempt points at.
+/**
+ * The page read with one alignment: null when its page code does not read this way, `foreign` when it reads
+ * certainly but names no page of this exam.
+ */
+function readAttempt(
+  img: GrayImage,
+  frame: SheetFrame,
+  alignment: Alignment,
+  resolve: Resolve,
+  opts: ReadOptions,
+  gridText: string | null | undefined,
+): PageReading | { foreign: string } | null {
   const qrBox = opts.readQr ? frame.qr : undefined;
-  const gridTexts = new Map<Alignment, string | null>();
-  if (qrBox) {
-    for (const a of attempts) {
-      const text = readQrGrid(img, a.transform, qrBox);
-      gridTexts.set(a, text);
-      if (text) break;
-    }
+  // The QR code first (error-corrected, carries the student on a personalised sheet); the bubble code as fallback.
+  const qr = qrBox && opts.readQr ? parsePageQr(gridText ?? opts.readQr(img, alignment.transform, qrBox)) : null;
+  let paperId: number;
+  let pageNo: number;
+  if (qr) {
+    ({ paperId, pageNo } = qr);
+    if (opts.examId !== undefined && qr.examId !== opts.examId) return { foreign: `${qr.examId}-${paperId}-${pageNo}` };
+  } else {
+    const code = readPageCode(img, alignment.transform, frame.pageCodeCells);
+    if (!code.certain || code.value === 0) return null;
+    ({ paperId, pageNo } = decodePageCode(code.value));
   }
-  attempts = [...attempts.filter((a) => gridTexts.get(a)), ...attempts.filter((a) => !gridTexts.get(a))];
-  let certainButForeign: string | null = null;
-  for (const alignment of attempts) {
-    // The QR code first (error-corrected, carries the student on a personalised sheet); the bubble code as fallback.
-    const qr =
-      qrBox && opts.readQr
-        ? parsePageQr(gridTexts.get(alignment) ?? opts.readQr(img, alignment.transform, qrBox))
-        : null;
-    let paperId: number;
-    let pageNo: number;
-    if (qr) {
-      ({ paperId, pageNo } = qr);
-      if (opts.examId !== undefined && qr.examId !== opts.examId) {
-        certainButForeign ??= `${qr.examId}-${paperId}-${pageNo}`;
-        continue;
-      }
-    } else {
-      const code = readPageCode(img, alignment.transform, frame.pageCodeCells);
-      if (!code.certain || code.value === 0) continue;
-      ({ paperId, pageNo } = decodePageCode(code.value));
-    }
-    const page = pageNo > 0 ? resolve(paperId, pageNo) : null;
-    if (!page) {
-      certainButForeign ??= `${paperId}-${pageNo}`;
-      continue;
-    }
-    const studentId = qr?.studentId ?? null;
-    let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
-    // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
-    if (examNo && studentId !== null && examNo.columns.every((c) => c.verdict === 'blank')) examNo = null;
-    if (examNo?.problem) {
-      const code =
-        examNo.problem.verdict === 'blank'
-          ? 'EXAMNO_BLANK'
-          : examNo.problem.verdict === 'multiple'
-            ? 'EXAMNO_MULTIPLE'
-            : 'EXAMNO_AMBIGUOUS';
-      return {
-        ok: false,
-        code,
-        reason: examNumberProblemText(examNo.problem),
-        alignment,
-        paperId,
-        pageNo,
-        examNoPartial: examNo.partial,
-        studentId,
-        pageCodeSource: qr ? 'qr' : 'bubbles',
-      };
-    }
+  const page = pageNo > 0 ? resolve(paperId, pageNo) : null;
+  if (!page) return { foreign: `${paperId}-${pageNo}` };
+  const studentId = qr?.studentId ?? null;
+  const pageCodeSource = qr ? 'qr' : 'bubbles';
+  let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
+  // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
+  if (examNo && studentId !== null && examNo.columns.every((c) => c.verdict === 'blank')) examNo = null;
+  if (examNo?.problem) {
+    const code =
+      examNo.problem.verdict === 'blank'
+        ? 'EXAMNO_BLANK'
+        : examNo.problem.verdict === 'multiple'
+          ? 'EXAMNO_MULTIPLE'
+          : 'EXAMNO_AMBIGUOUS';
     return {
-      ok: true,
+      ok: false,
+      code,
+      reason: examNumberProblemText(examNo.problem),
       alignment,
       paperId,
       pageNo,
-      page,
-      examNo,
+      examNoPartial: examNo.partial,
       studentId,
-      pageCodeSource: qr ? 'qr' : 'bubbles',
-      choices: readChoices(img, alignment.transform, page.objective),
+      pageCodeSource,
     };
   }
-  if (certainButForeign !== null) {
-    return {
-      ok: false,
-      code: 'PAPER_NOT_IN_EXAM',
-      reason: `答题卡不属于本次考试（页码 ${certainButForeign}）`,
-      alignment: base,
-    };
-  }
-  return { ok: false, code: 'PAGE_CODE_UNREADABLE', reason: '无法识别页码', alignment: base };
+  return {
+    ok: true,
+    alignment,
+    paperId,
+    pageNo,
+    page,
+    examNo,
+    studentId,
+    pageCodeSource,
+    choices: readChoices(img, alignment.transform, page.objective),
+  };
 }
 
 /**

@@ -1,0 +1,267 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { SqlPool } from '../database/sql-pool.js';
+import { managerOr, queryOf, sqlOf, type Tx } from '../database/unit-of-work.js';
+import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
+
+/** The columns of a page's row that ingestion reads, under their entity names. */
+const PAGE_COLUMNS =
+  'id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation';
+
+/** A page's row as ingestion reads it. */
+export type PageRow = Pick<
+  ScannedPage,
+  | 'id'
+  | 'examId'
+  | 'batchId'
+  | 'schoolId'
+  | 'paperId'
+  | 'blobKey'
+  | 'originalName'
+  | 'status'
+  | 'studentId'
+  | 'pageNo'
+  | 'forcedStudentId'
+  | 'rotation'
+>;
+
+/** What a reading found on the page (paper, page number, exam number, alignment), kept whatever its outcome. */
+export interface PageSeen {
+  paperId: number | null;
+  pageNo: number | null;
+  examNoRead: string | null;
+  alignment: unknown;
+}
+
+/**
+ * Ingestion's statements on the SqlPool, checked in as text (queries/scanned-page.repository.sql). A page's outcome is
+ * one plain UPDATE of its row, with its columns in the order each outcome has always written them.
+ */
+export const SQL = {
+  readPage: `SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE id = ?`,
+  previousInBatch: `SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1`,
+  previousStatus:
+    'SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1',
+  nextInBatch:
+    'SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1',
+  nameOf: 'SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?',
+  recordReadPage:
+    'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  recordSeen:
+    'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  recordUnread:
+    'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  recordSkipped:
+    'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, paper_id = ?, page_no = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  itemsOnPage:
+    'SELECT item_id AS itemId FROM objective_response WHERE page_id = ? UNION SELECT item_id FROM omr_review WHERE page_id = ? UNION SELECT item_id FROM answer_snippet WHERE page_id = ?',
+};
+
+/** `alignment` is stored as JSON. */
+const seenParams = (s: PageSeen) => [
+  s.paperId,
+  s.pageNo,
+  s.examNoRead,
+  s.alignment === null ? null : JSON.stringify(s.alignment),
+];
+
+/** The scanned_page table's statements: one uploaded page image, its reading and its outcome. */
+@Injectable()
+export class ScannedPageRepository {
+  constructor(
+    @Inject(DataSource) private readonly ds: DataSource,
+    /** Ingestion's statements go through SqlPool (see ScanIngestService). */
+    @Inject(SqlPool) private readonly sql: SqlPool,
+  ) {}
+
+  // ── Ingestion (SqlPool) ──────────────────────────────────────────────────────────────────────────────────────────
+
+  async readPage(id: number): Promise<PageRow | undefined> {
+    const [page] = (await this.sql.query(SQL.readPage, [id])) as PageRow[];
+    return page;
+  }
+
+  /** The page scanned just before this one in its batch, blank and discarded pages aside. */
+  async previousInBatch(tx: Tx, page: PageRow): Promise<PageRow | undefined> {
+    const [prev] = (await sqlOf(tx).query(SQL.previousInBatch, [
+      page.batchId,
+      page.id,
+      PageStatus.Skipped,
+      PageStatus.Discarded,
+    ])) as PageRow[];
+    return prev;
+  }
+
+  /** The status of the page before this one in its batch (blank pages aside), if there is one. */
+  async previousStatus(page: PageRow): Promise<string | undefined> {
+    const [prev] = (await this.sql.query(SQL.previousStatus, [page.batchId, page.id, PageStatus.Skipped])) as {
+      status: string;
+    }[];
+    return prev?.status;
+  }
+
+  /** The next image of the batch, blank and discarded pages aside. */
+  async nextInBatch(page: PageRow): Promise<{ id: number; status: string; pageNo: number | null } | undefined> {
+    const [next] = (await this.sql.query(SQL.nextInBatch, [
+      page.batchId,
+      page.id,
+      PageStatus.Skipped,
+      PageStatus.Discarded,
+    ])) as { id: number; status: string; pageNo: number | null }[];
+    return next;
+  }
+
+  async nameOf(tx: Tx, id: number): Promise<{ id: number; originalName: string } | undefined> {
+    const [page] = (await sqlOf(tx).query(SQL.nameOf, [id])) as { id: number; originalName: string }[];
+    return page;
+  }
+
+  /** The page read for its student (sent with the transaction's COMMIT). */
+  recordReadPage(tx: Tx, id: number, seen: PageSeen, studentId: number): void {
+    sqlOf(tx).later(SQL.recordReadPage, [...seenParams(seen), studentId, PageStatus.Processed, null, null, id]);
+  }
+
+  /** The page waits for the page before it, which is not read yet (sent with the transaction's COMMIT). */
+  recordDeferred(tx: Tx, id: number, seen: PageSeen): void {
+    sqlOf(tx).later(SQL.recordSeen, [...seenParams(seen), PageStatus.Queued, null, null, null, id]);
+  }
+
+  /** An exception for the scanner, with its reason in Chinese and what the reading found, if it found anything. */
+  async recordException(id: number, code: string, reason: string, seen?: PageSeen): Promise<void> {
+    const verdict = [PageStatus.Exception, code, reason.slice(0, 300), null];
+    if (seen) await this.sql.query(SQL.recordSeen, [...seenParams(seen), ...verdict, id]);
+    else await this.sql.query(SQL.recordUnread, [...verdict, id]);
+  }
+
+  /** A blank page (the back of a duplex scan): left out, not an exception. */
+  async recordSkipped(id: number, reason: string): Promise<void> {
+    await this.sql.query(SQL.recordSkipped, [PageStatus.Skipped, null, reason, null, null, null, id]);
+  }
+
+  // ── Uploads, views and a person's fixes ──────────────────────────────────────────────────────────────────────────
+
+  findById(id: number, tx?: Tx): Promise<ScannedPage | null> {
+    return managerOr(tx, this.ds).getRepository(ScannedPage).findOneBy({ id });
+  }
+
+  /** The exam's page with this image, if it was uploaded before. */
+  findByContentHash(examId: number, contentHash: string): Promise<ScannedPage | null> {
+    return this.ds.getRepository(ScannedPage).findOneBy({ examId, contentHash });
+  }
+
+  /** A newly uploaded page, queued for reading. Throws ER_DUP_ENTRY if the same image arrived meanwhile. */
+  insertUploaded(
+    page: Pick<ScannedPage, 'examId' | 'batchId' | 'schoolId' | 'contentHash' | 'blobKey' | 'originalName'>,
+  ): Promise<ScannedPage> {
+    return this.ds.getRepository(ScannedPage).save({ ...page, status: PageStatus.Queued });
+  }
+
+  /** The exam's pages in one status (of one school, or all), by id. */
+  inStatus(examId: number, status: PageStatus, schoolId: number | null): Promise<ScannedPage[]> {
+    return this.ds.getRepository(ScannedPage).find({
+      where: { examId, status, ...(schoolId !== null ? { schoolId } : {}) },
+      order: { id: 'ASC' },
+    });
+  }
+
+  /** Pages of the exam by status (of one school, or all). */
+  async countByStatus(examId: number, schoolId: number | null): Promise<Map<string, number>> {
+    const qb = this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .select('p.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .where('p.examId = :examId', { examId });
+    if (schoolId !== null) qb.andWhere('p.schoolId = :schoolId', { schoolId });
+    const rows: { status: string; n: string }[] = await qb.groupBy('p.status').getRawMany();
+    return new Map(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** A school's pages of one paper that are read or waiting to be read, by page number. */
+  readOrQueued(examId: number, paperId: number, schoolId: number): Promise<ScannedPage[]> {
+    return this.ds.getRepository(ScannedPage).find({
+      where: { examId, paperId, schoolId, status: In([PageStatus.Processed, PageStatus.Queued]) },
+      order: { pageNo: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** A page of the paper read for the student (page `pageNo`, or any), if there is one. */
+  findRead(
+    where: { examId: number; paperId: number; studentId: number; pageNo?: number },
+    tx?: Tx,
+  ): Promise<ScannedPage | null> {
+    return managerOr(tx, this.ds)
+      .getRepository(ScannedPage)
+      .findOneBy({ ...where, status: PageStatus.Processed });
+  }
+
+  /** The next image of the page's batch, blank and discarded pages aside. */
+  nextAfter(page: Pick<ScannedPage, 'id' | 'batchId'>, tx?: Tx): Promise<ScannedPage | null> {
+    return managerOr(tx, this.ds)
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .where('p.batchId = :batchId AND p.id > :id AND p.status NOT IN (:...gone)', {
+        batchId: page.batchId,
+        id: page.id,
+        gone: [PageStatus.Skipped, PageStatus.Discarded],
+      })
+      .orderBy('p.id', 'ASC')
+      .getOne();
+  }
+
+  /** Pages refused because the student was marked 缺考 (assigned to them, or with their exam number read). */
+  refusedAsAbsent(examId: number, student: { id: number; examNo: string }): Promise<ScannedPage[]> {
+    return this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .where(
+        'p.examId = :examId AND p.status = :exception AND p.exceptionCode = :code AND (p.forcedStudentId = :id OR p.examNoRead = :examNo)',
+        {
+          examId,
+          exception: PageStatus.Exception,
+          code: 'STUDENT_MARKED_ABSENT',
+          id: student.id,
+          examNo: student.examNo,
+        },
+      )
+      .orderBy('p.id', 'ASC')
+      .getMany();
+  }
+
+  /** Items the page's answers were recorded for (objective responses, OMR reviews, snippets). */
+  async itemsOnPage(tx: Tx, pageId: number): Promise<number[]> {
+    const rows: { itemId: number }[] = await queryOf(tx).query(SQL.itemsOnPage, [pageId, pageId, pageId]);
+    return rows.map((r) => Number(r.itemId));
+  }
+
+  /**
+   * A person changed the pages (student, rotation, restored): they wait to be read again, with no verdict until then.
+   * `changes` are written with it.
+   */
+  async queueForReread(
+    ids: number[],
+    changes: Partial<Pick<ScannedPage, 'forcedStudentId' | 'schoolId' | 'rotation'>> = {},
+    tx?: Tx,
+  ): Promise<void> {
+    if (!ids.length) return;
+    await managerOr(tx, this.ds)
+      .getRepository(ScannedPage)
+      .update({ id: In(ids) }, { ...changes, status: PageStatus.Queued, exceptionCode: null, exceptionReason: null });
+  }
+
+  /** Set aside by a person: read and counted by nothing until restored. */
+  async discard(tx: Tx, id: number): Promise<void> {
+    await managerOr(tx, this.ds)
+      .getRepository(ScannedPage)
+      .update({ id }, { status: PageStatus.Discarded, studentId: null });
+  }
+
+  /** The page's answers moved to another student (re-matched): the page goes with them (queued to be read again, or not). */
+  async moveToStudent(
+    tx: Tx,
+    id: number,
+    patch: Pick<ScannedPage, 'studentId' | 'schoolId'> & Partial<Pick<ScannedPage, 'forcedStudentId' | 'status'>>,
+  ): Promise<void> {
+    await managerOr(tx, this.ds).getRepository(ScannedPage).update({ id }, patch);
+  }
+}
