@@ -186,36 +186,9 @@ for (const [file, text] of texts) {
   }
 }
 
-// Known violations being worked off (tools/architecture-baseline.txt, one "rule file message" a line): listed,
-// not failed. A new violation fails; a baseline line that no longer occurs is reported so it can be removed.
-const baselineFile = join(root, 'tools', 'architecture-baseline.txt');
-const baseline = new Set(
-  existsSync(baselineFile)
-    ? readFileSync(baselineFile, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'))
-    : [],
-);
-const keyOf = (v) => `${v.rule} ${v.where.replace(/:\d+$/, '')} ${v.message}`;
-const fresh = violations.filter((v) => !baseline.has(keyOf(v)));
-const known = violations.length - fresh.length;
-const stale = [...baseline].filter((k) => !violations.some((v) => keyOf(v) === k));
-
-if (process.argv.includes('--print-baseline')) {
-  for (const k of [...new Set(violations.map(keyOf))].sort()) console.log(k);
-  process.exit(0);
-}
-if (stale.length) {
-  console.log(`${stale.length} baseline line(s) no longer occur; remove them from tools/architecture-baseline.txt:`);
-  for (const k of stale) console.log('  ' + k);
-}
-if (fresh.length) {
-  console.log(`${fresh.length} architecture violation(s):`);
-  for (const v of fresh) console.log(`  ${v.where}  [${v.rule}] ${v.message}`);
+if (violations.length) {
+  console.log(`${violations.length} architecture violation(s):`);
+  for (const v of violations) console.log(`  ${v.where}  [${v.rule}] ${v.message}`);
   process.exit(1);
 }
-console.log(
-  `architecture: ${files.length} files checked, no violations` +
-    (known ? ` (${known} known, listed in tools/architecture-baseline.txt)` : ''),
-);
+console.log(`architecture: ${files.length} files checked, no violations`);
