@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readlinkSync } from 'node:fs';
 import { createApiApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/config.js';
+import { recordApiThread } from './marking-timeline.js';
 
 const app = await createApiApp(workerData.config as AppConfig, { logger: false });
 await app.init();
@@ -20,11 +21,32 @@ try {
 } catch {
   /* not Linux */
 }
+// The API's own view of each request (arrival to the response's last byte handed to the socket), beside the markers'
+// view: the difference is the load generator's own delay (its event loop, shared by thousands of simulated markers).
+const served: { at: number; ms: number; kind: 'next' | 'submit' }[] = [];
+app.getHttpServer().on('request', (req: { url?: string }, res: { on(e: string, f: () => void): void }) => {
+  const kind = req.url === '/api/marking/next' ? 'next' : req.url?.endsWith('/submit') ? 'submit' : null;
+  if (!kind) return;
+  const t0 = performance.now();
+  res.on('finish', () => served.push({ at: performance.timeOrigin + t0, ms: performance.now() - t0, kind }));
+});
 parentPort!.postMessage({ port: (app.getHttpServer().address() as AddressInfo).port, tid });
 // How late this thread's event loop runs (a stall delays every request it holds): asked for at the end of a phase.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
-parentPort!.on('message', async (msg: string) => {
+// BENCH_TIMELINE=1: GC pauses and event-loop delay per window, for the bench's timeline (marking-timeline.ts).
+const takeTimeline = process.env.BENCH_TIMELINE === '1' ? recordApiThread() : null;
+parentPort!.on('message', async (msg: unknown) => {
+  if (typeof msg === 'object' && msg !== null && 'served' in msg) {
+    const { from, until } = (msg as { served: { from: number; until: number } }).served;
+    parentPort!.postMessage({ servedMs: served.filter((r) => r.at >= from && r.at < until) });
+    served.length = 0;
+    return;
+  }
+  if (msg === 'timeline') {
+    parentPort!.postMessage({ timeline: takeTimeline ? takeTimeline() : { gcs: [], loop: [] } });
+    return;
+  }
   if (msg === 'loop-delay') {
     parentPort!.postMessage({ loopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
     loopDelay.reset();

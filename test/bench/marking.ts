@@ -20,14 +20,18 @@
 // Env: BENCH_MARKERS (5000), BENCH_CITY_SECONDS (60: the timed window, after BENCH_CITY_WARMUP_SECONDS, 25), BENCH_SAT_SECONDS (60), BENCH_SAT_CONCURRENCY (32),
 //      BENCH_ITEMS (4), BENCH_DRAIN_MAX (900), BENCH_SOCKETS (128: client keep-alive connections), BENCH_PROFILE (200),
 //      BENCH_SAT_RATE_GUESS (900: marks/s the saturation pool is sized for; above what this machine sustains, so it does not run dry).
-//      The last line is one JSON object.
-// The machine running this also runs the database: figures are of one box, noisy when it is shared.
+//      BENCH_DB_TCP (1: reach MariaDB over TCP even when its socket is here), BENCH_TIMELINE (1: the tail window by
+//      window), BENCH_TAIL_MS (50: what the timeline counts as the tail). The last line is one JSON object.
+// The machine running this also runs the database: figures are of one box, noisy when it is shared. MariaDB is reached
+// through its Unix socket when it is on this machine (see chooseDbTransport). Beside the markers' latencies it prints
+// the API's own (request arrival to response), and with BENCH_TIMELINE=1 where the tail comes from, window by window
+// (marking-timeline.ts).
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
@@ -41,6 +45,7 @@ import { createAlliance, createSchool } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { BenchHttpClient } from './bench-http-client.js';
 import { Pool, seedPool, SUBJECT } from './marking-pool.js';
+import { type ApiThreadTimeline, type Call, printTimeline, startSampler } from './marking-timeline.js';
 
 const MARKERS = Number(process.env.BENCH_MARKERS ?? 5000);
 const CITY_SECONDS = Number(process.env.BENCH_CITY_SECONDS ?? 60);
@@ -58,6 +63,11 @@ const PROFILE = Number(process.env.BENCH_PROFILE ?? 200);
 /** Marks/s the saturation pool is sized for (it must not run dry within the phase; what is left is drained after). */
 const SAT_RATE_GUESS = Number(process.env.BENCH_SAT_RATE_GUESS ?? 900);
 const API_IN_PROCESS = process.env.BENCH_API_IN_PROCESS === '1';
+/** BENCH_TIMELINE=1: the city load's tail set beside GC, event-loop delay and MariaDB's work, window by window. */
+const TIMELINE = process.env.BENCH_TIMELINE === '1';
+/** A call slower than this is "in the tail" for the timeline. */
+const TAIL_MS = Number(process.env.BENCH_TAIL_MS ?? 50);
+const calls: Call[] = [];
 const API_THREADS = API_IN_PROCESS ? 1 : Math.max(1, Number(process.env.BENCH_API_THREADS ?? 1));
 /** The API instance a marker calls (sticky). */
 const baseOf = (bases: string[], markerId: number) => bases[markerId % bases.length];
@@ -90,6 +100,50 @@ async function printLoopDelay(
     `  event-loop delay (${phase}): ${api.map((d, i) => `API thread ${i + 1} ${f(d)}`).join('; ') || 'API in this thread'}; simulated markers' thread ${f({ p99: benchLoop.percentile(99) / 1e6, max: benchLoop.max / 1e6 })}`,
   );
   benchLoop.reset();
+}
+
+/**
+ * The API threads' own latencies of the calls that arrived in [from, until) (epoch ms): from the request's arrival to
+ * its response handed to the socket, without the simulated markers' own delays.
+ */
+async function printServedLatency(apiWorkers: Worker[], from: number, until: number) {
+  if (!apiWorkers.length) return;
+  const all = (
+    await Promise.all(
+      apiWorkers.map(
+        (w) =>
+          new Promise<{ ms: number; kind: string }[]>((resolve) => {
+            const on = (msg: { servedMs?: { ms: number; kind: string }[] }) => {
+              if (!msg.servedMs) return;
+              w.off('message', on);
+              resolve(msg.servedMs);
+            };
+            w.on('message', on);
+            w.postMessage({ served: { from, until } });
+          }),
+      ),
+    )
+  ).flat();
+  for (const kind of ['next', 'submit']) {
+    const ms = all.filter((r) => r.kind === kind).map((r) => r.ms);
+    console.log(
+      `  ${kind.padEnd(6)} as the API served it: p50 ${pct(ms, 50)} ms  p95 ${pct(ms, 95)} ms  p99 ${pct(ms, 99)} ms (${ms.length} calls)`,
+    );
+  }
+}
+
+/** The API thread's GC pauses and event-loop delay per window (BENCH_TIMELINE); none when the API runs here. */
+function askTimeline(w: Worker | undefined): Promise<ApiThreadTimeline> {
+  if (!w) return Promise.resolve({ gcs: [], loop: [] });
+  return new Promise((resolve) => {
+    const on = (msg: { timeline?: ApiThreadTimeline }) => {
+      if (!msg.timeline) return;
+      w.off('message', on);
+      resolve(msg.timeline);
+    };
+    w.on('message', on);
+    w.postMessage('timeline');
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -165,7 +219,10 @@ async function httpStep(
   const inWindow = (at: number) => at >= recordFrom && at < recordUntil;
   let t0 = performance.now();
   const res = await post(base, '/api/marking/next', token, { examId: pool.examId });
-  if (inWindow(t0)) t.nextMs.push(performance.now() - t0);
+  if (inWindow(t0)) {
+    t.nextMs.push(performance.now() - t0);
+    if (TIMELINE) calls.push({ at: performance.timeOrigin + t0, ms: performance.now() - t0, kind: 'next' });
+  }
   if (res.status === 204) {
     if (inWindow(t0)) t.empty++;
     return false;
@@ -187,7 +244,10 @@ async function httpStep(
     clientId: `b${markerId}-${randomBytes(8).toString('hex')}`,
     secondsSpent: Math.round(pauseMs / 1000),
   });
-  if (inWindow(t0)) t.submitMs.push(performance.now() - t0);
+  if (inWindow(t0)) {
+    t.submitMs.push(performance.now() - t0);
+    if (TIMELINE) calls.push({ at: performance.timeOrigin + t0, ms: performance.now() - t0, kind: 'submit' });
+  }
   t.holding.delete(task.taskId);
   if (sub.status !== 200) {
     t.errors++;
@@ -413,8 +473,28 @@ async function profile(ds: DataSource, svc: MarkingLeaseService, actors: Actor[]
   }
 }
 
+/**
+ * MariaDB through its Unix socket when it runs on this machine (DB_SOCKET, as the README recommends for a server that
+ * holds both): what a one-box deployment uses. BENCH_DB_TCP=1 keeps TCP (the figures of earlier sessions).
+ */
+async function chooseDbTransport(): Promise<string> {
+  if (process.env.DB_SOCKET) return `Unix socket ${process.env.DB_SOCKET} (DB_SOCKET)`;
+  if (process.env.BENCH_DB_TCP === '1') return 'TCP (BENCH_DB_TCP=1)';
+  const probe = await createTestEnv('bench_marking_probe');
+  try {
+    const [{ socket }] = (await probe.ds.query('SELECT @@socket AS socket')) as { socket: string }[];
+    if (!socket || !existsSync(socket)) return 'TCP (no server socket on this machine)';
+    process.env.DB_SOCKET = socket;
+    return `Unix socket ${socket} (found; BENCH_DB_TCP=1 for TCP)`;
+  } finally {
+    await probe.cleanup();
+  }
+}
+
 async function main() {
+  const transport = await chooseDbTransport();
   const env = await createTestEnv('bench_marking');
+  console.log(`MariaDB: ${transport}`);
   envRef = env;
   let app: INestApplication | undefined;
   const apiWorkers: Worker[] = [];
@@ -513,6 +593,7 @@ async function main() {
     const ct = newTally();
     const cityMarkers = users.slice(0, MARKERS);
     const cityCpu = cpuMeter(apiWorkers);
+    const sampler = TIMELINE ? startSampler(env.ds, dbCpuMs) : null;
     const cityStart = performance.now() + CITY_WARMUP_SECONDS * 1000;
     const cityEnd = cityStart + CITY_SECONDS * 1000;
     await Promise.all(
@@ -529,6 +610,12 @@ async function main() {
     );
     cityCpu(ct.marks, 'city load');
     await printLoopDelay(apiWorkers, benchLoop, 'city load');
+    await printServedLatency(apiWorkers, performance.timeOrigin + cityStart, performance.timeOrigin + cityEnd);
+    if (sampler) {
+      const samples = sampler.stop();
+      const api = await askTimeline(apiWorkers[0]);
+      printTimeline(calls, samples, api, TAIL_MS);
+    }
     // the rate of the timed window; the answers leased in it and submitted after it are in the CPU figure above
     const cityElapsed = (cityEnd - cityStart) / 1000;
     const cityRate = ct.windowMarks / cityElapsed;
@@ -652,6 +739,7 @@ async function main() {
         double_assigned: cityCheck.doubleAssigned + satCheck.doubleAssigned,
         lost: cityCheck.lost + satCheck.lost,
         duplicated: cityCheck.duplicated + satCheck.duplicated,
+        db: process.env.DB_SOCKET ? 'socket' : 'tcp',
       }),
     );
     process.exitCode = ok && finalOk ? 0 : 1;
