@@ -10,6 +10,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (err instanceof HttpException) {
       const body = err.getResponse();
+      // A 429 or 503 that knows when to come back says so (Retry-After, in seconds).
+      const retryAfter = (err as HttpException & { retryAfter?: number }).retryAfter;
+      if (typeof retryAfter === 'number' && retryAfter > 0) res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
       res
         .status(err.getStatus())
         .json(typeof body === 'string' ? { statusCode: err.getStatus(), message: body } : body);
