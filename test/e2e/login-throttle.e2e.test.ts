@@ -2,43 +2,17 @@
 // admin's unlock, and with its Redis taken away: a guessing attack never locks the account's owner out for long,
 // and a Redis outage never stops logins. This test starts its own Redis on another port and kills it.
 import type { INestApplication } from '@nestjs/common';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
+import { startOwnRedis, type OwnRedis } from '../support/redis-server.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const c = createServer();
-      c.once('error', () => resolve(true)); // the port is taken: Redis listens
-      c.listen(port, '127.0.0.1', () => c.close(() => resolve(false)));
-    });
-    if (up) return p;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('redis-server did not start');
-}
 
 describe('login throttle: places, unlock, and Redis away', () => {
   let env: TestEnv;
   let app: INestApplication;
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let adminToken: string;
   let allianceId: number;
   let victimId: number;
@@ -51,8 +25,8 @@ describe('login throttle: places, unlock, and Redis away', () => {
 
   beforeAll(async () => {
     env = await createTestEnv('throttle');
-    const port = await freePort();
-    redis = await startRedis(port);
+    redis = await startOwnRedis();
+    const port = redis.port;
     allianceId = (await createAlliance(env.ds)).id;
     await createUser(env.ds, 'th_admin', 'admin-pass', [{ role: Role.Admin, allianceId }]);
     victimId = (
@@ -67,7 +41,7 @@ describe('login throttle: places, unlock, and Redis away', () => {
   });
   afterAll(async () => {
     await app.close();
-    redis.kill('SIGKILL');
+    redis.stop();
     await env.cleanup();
   });
 
@@ -102,7 +76,7 @@ describe('login throttle: places, unlock, and Redis away', () => {
   });
 
   it('logs in without Redis (the throttle degrades, it does not block) and answers quickly', async () => {
-    redis.kill('SIGKILL');
+    redis.process.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
     const r = await login('th_victim', 'right-pass', '10.0.0.77');
