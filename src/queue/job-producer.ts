@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { redisConnection } from './connection.js';
+import { producerConnection } from './connection.js';
 import { JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
 /** Triggers that arrive within this window collapse into one results computation. */
@@ -22,14 +22,21 @@ export class JobProducer implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: redisConnection(this.config), prefix: this.config.redis.prefix });
+      q = new Queue(name, { connection: producerConnection(this.config), prefix: this.config.redis.prefix });
       this.queues.set(name, q);
     }
     return q;
   }
 
   private counters(): Redis {
-    this.redis ??= new Redis({ host: this.config.redis.host, port: this.config.redis.port, maxRetriesPerRequest: 3 });
+    // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
+    this.redis ??= new Redis({
+      host: this.config.redis.host,
+      port: this.config.redis.port,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+    });
+    this.redis.on('error', () => undefined); // reported where a command fails
     return this.redis;
   }
 
