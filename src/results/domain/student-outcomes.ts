@@ -52,7 +52,8 @@ export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
       return { ...who, status: waiting ? 'incomplete' : 'absent', total: null, itemScores: {} };
     }
     const mine = byStudent.get(studentId);
-    if (!mine || input.itemIds.some((id) => !mine.has(id))) return { ...who, status: 'incomplete', total: null, itemScores: {} };
+    if (!mine || input.itemIds.some((id) => !mine.has(id)))
+      return { ...who, status: 'incomplete', total: null, itemScores: {} };
     let c = 0;
     const itemScores: Record<number, number> = {};
     for (const id of input.itemIds) {
