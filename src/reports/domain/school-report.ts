@@ -163,7 +163,9 @@ function itemBars(
 ): BarsChart | null {
   if (!school.items || !alliance.items) return null;
   const flaggedIds = new Set(
-    found.filter((f) => f.kind === 'weakness' && f.certainty !== 'possible').flatMap((f) => f.itemIds),
+    found
+      .filter((f) => f.kind === 'weakness' && f.certainty !== 'possible' && f.target !== 'cognitive_level')
+      .flatMap((f) => f.itemIds),
   );
   return {
     kind: 'bars',
