@@ -73,9 +73,26 @@ export class ReportRenderService {
       schoolId,
       schoolName: school.name,
       analyses: analyses as StoredAnalysis[],
+      prior: await this.priorAnalyses(exam.priorExamId),
     });
     const key = reportBlobKey(examId, schoolId);
     await this.blobs.put(key, await this.pdf.render(model));
     return key;
+  }
+
+  /** The linked prior exam's stored analyses, so the report can revisit the knowledge points it flagged. */
+  private async priorAnalyses(
+    priorExamId: number | null,
+  ): Promise<{ examName: string; analyses: StoredAnalysis[] } | null> {
+    if (!priorExamId) return null;
+    const prior = await this.exams.findById(priorExamId);
+    if (!prior) return null;
+    const papers = papersOfRecord(await this.papers.ofExam(prior.id));
+    if (!papers.length) return { examName: prior.name, analyses: [] };
+    const analyses = await this.reports.analysesOf(
+      prior.id,
+      papers.map((p) => p.id),
+    );
+    return { examName: prior.name, analyses: analyses as StoredAnalysis[] };
   }
 }
