@@ -47,7 +47,7 @@ export function validateFields(raw: RawFields): { fields: SuggestionFields | nul
   if (!text) errors.push('建议内容不能为空');
   else if (text.length > TEXT_MAX) errors.push(`建议内容最多 ${TEXT_MAX} 个字`);
   if (!subject && (kpText || cognitiveLevel)) errors.push('针对知识点或认知层次的建议必须填写学科');
-  if (!subject && !kindText) errors.push('通用建议（不填学科）必须填写发现类型');
+  if (!subject && !kindText && !kpText && !cognitiveLevel) errors.push('通用建议（不填学科）必须填写发现类型');
   if (subject && !kindText && !kpText && !cognitiveLevel)
     errors.push('请至少填写发现类型、知识点或认知层次之一，说明建议针对什么');
   if (errors.length) return { fields: null, errors };
