@@ -62,18 +62,43 @@ describe('planImport', () => {
     ['an unknown kind', [null, '数学', '知识点很差', '', '', '文本', ''], mathLead, '发现类型“知识点很差”无法识别'],
     ['no text', [null, '数学', 'weak_kp', '', '', '  ', ''], mathLead, '建议内容不能为空'],
     ['a text too long', [null, '数学', 'weak_kp', '', '', '长'.repeat(1001), ''], mathLead, '建议内容最多 1000 个字'],
-    ['a bad knowledge-point path', [null, '数学', '', '数与代数//方程', '', '文本', ''], mathLead, '知识点“数与代数//方程”格式有误'],
+    [
+      'a bad knowledge-point path',
+      [null, '数学', '', '数与代数//方程', '', '文本', ''],
+      mathLead,
+      '知识点“数与代数//方程”格式有误',
+    ],
     ['a KP without a subject', [null, '', '', '方程', '', '文本', ''], admin, '针对知识点或认知层次的建议必须填写学科'],
     ['a generic row without a kind', [null, '', '', '', '', '文本', ''], admin, '通用建议（不填学科）必须填写发现类型'],
-    ['a subject row with no key at all', [null, '数学', '', '', '', '文本', ''], mathLead, '请至少填写发现类型、知识点或认知层次之一'],
+    [
+      'a subject row with no key at all',
+      [null, '数学', '', '', '', '文本', ''],
+      mathLead,
+      '请至少填写发现类型、知识点或认知层次之一',
+    ],
     ['another subject', [null, '语文', 'weak_kp', '', '', '文本', ''], mathLead, '您不是“语文”学科组长'],
     ['another subject by its id', [2, '语文', 'weak_kp', '', '', '改', ''], mathLead, '您不是“语文”学科组长'],
     ['a generic row by a lead', [4, '', 'near_pass', '', '', '改', ''], mathLead, '只有联盟管理员可以修改通用建议'],
     ['an unknown id', [99, '数学', 'weak_kp', '', '', '文本', ''], admin, '编号“99”不是本联盟建议库中的建议'],
-    ['an id that is no number', ['A1', '数学', 'weak_kp', '', '', '文本', ''], admin, '编号“A1”不是本联盟建议库中的建议'],
-    ['moving a suggestion to another subject', [1, '物理', '', '一元一次方程', '', '文本', ''], admin, '编号 1 的学科是“数学”，不能改为“物理”'],
+    [
+      'an id that is no number',
+      ['A1', '数学', 'weak_kp', '', '', '文本', ''],
+      admin,
+      '编号“A1”不是本联盟建议库中的建议',
+    ],
+    [
+      'moving a suggestion to another subject',
+      [1, '物理', '', '一元一次方程', '', '文本', ''],
+      admin,
+      '编号 1 的学科是“数学”，不能改为“物理”',
+    ],
     ['an unknown status', [1, '数学', '', '一元一次方程', '', '文本', '作废'], admin, '状态“作废”无法识别'],
-    ['a new row marked retired', [null, '数学', 'weak_kp', '', '', '文本', '停用'], admin, '新增的建议（编号为空）不能标为停用'],
+    [
+      'a new row marked retired',
+      [null, '数学', 'weak_kp', '', '', '文本', '停用'],
+      admin,
+      '新增的建议（编号为空）不能标为停用',
+    ],
   ])('refuses %s, naming the row', (_name, row, canWrite, reason) => {
     const r = planImport([HEADER, [null, '数学', 'near_excellent', '', '', '前一行', ''], row], LIB, canWrite);
     expect(r.plan).toBeNull();
@@ -110,7 +135,14 @@ describe('planImport', () => {
   });
 
   it('reads columns by their header, in any order, with the extra export columns ignored', () => {
-    const r = planImport([['建议', '知识点', '学科', '版本'], ['多做变式题。', '有理数的运算', '数学', 7]], [], mathLead);
+    const r = planImport(
+      [
+        ['建议', '知识点', '学科', '版本'],
+        ['多做变式题。', '有理数的运算', '数学', 7],
+      ],
+      [],
+      mathLead,
+    );
     expect(r.plan!.added[0].fields).toEqual({
       subject: '数学',
       kind: null,

@@ -26,7 +26,13 @@ const LIB: LibraryEntry[] = [
   entry({ id: 7, subject: '数学', kind: 'near_pass', text: '数学：及格临界生' }),
   entry({ id: 8, kind: 'near_pass', text: '通用：及格临界生' }),
   entry({ id: 9, subject: '数学', knowledgePoint: '数与代数', text: '数与代数（上位）' }),
-  entry({ id: 10, subject: '数学', kind: 'typical_error', knowledgePoint: '数与代数/一元一次方程', text: '方程·典型错误' }),
+  entry({
+    id: 10,
+    subject: '数学',
+    kind: 'typical_error',
+    knowledgePoint: '数与代数/一元一次方程',
+    text: '方程·典型错误',
+  }),
   entry({ id: 11, subject: '数学', knowledgePoint: '整式的加减', text: '整式（只写名称）' }),
 ];
 
@@ -80,7 +86,10 @@ describe('matchSuggestions: most specific first', () => {
   });
 
   it('breaks ties by age (the older suggestion first), whatever the library order', () => {
-    const lib = [entry({ id: 21, subject: '数学', kind: 'weak_kp', text: 'b' }), entry({ id: 20, subject: '数学', kind: 'weak_kp', text: 'a' })];
+    const lib = [
+      entry({ id: 21, subject: '数学', kind: 'weak_kp', text: 'b' }),
+      entry({ id: 20, subject: '数学', kind: 'weak_kp', text: 'a' }),
+    ];
     expect(matchSuggestions(key({}), lib).map((m) => m.entry.id)).toEqual([20, 21]);
   });
 

@@ -36,8 +36,7 @@ export function validateFields(raw: RawFields): { fields: SuggestionFields | nul
   if (subject && subject.length > SUBJECT_MAX) errors.push(`学科最多 ${SUBJECT_MAX} 个字`);
   const kindText = str(raw.kind);
   const kind = kindText ? kindFromText(kindText) : null;
-  if (kindText && !kind)
-    errors.push(`发现类型“${kindText}”无法识别，应为：${Object.values(FINDING_KINDS).join('、')}`);
+  if (kindText && !kind) errors.push(`发现类型“${kindText}”无法识别，应为：${Object.values(FINDING_KINDS).join('、')}`);
   const kpText = str(raw.knowledgePoint);
   const knowledgePoint = kpText ? normaliseKnowledgePath(kpText) : null;
   if (kpText && !knowledgePoint) errors.push(`知识点“${kpText}”格式有误（每级 1–60 个字，用 / 分隔）`);
