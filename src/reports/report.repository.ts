@@ -22,11 +22,11 @@ export class ReportRepository {
     }
   }
 
-  /** Rendered and stored under `blobKey`. */
-  async markReady(examId: number, schoolId: number, blobKey: string): Promise<void> {
+  /** Rendered and stored under `blobKey`, printing these suggestion versions. */
+  async markReady(examId: number, schoolId: number, blobKey: string, suggestionVersions: number[] = []): Promise<void> {
     await this.ds.query(
-      'INSERT INTO report (exam_id, school_id, status, blob_key, error) VALUES (?, ?, ?, ?, NULL) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL',
-      [examId, schoolId, ReportStatus.Ready, blobKey],
+      'INSERT INTO report (exam_id, school_id, status, blob_key, error, suggestion_versions) VALUES (?, ?, ?, ?, NULL, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL, suggestion_versions = VALUES(suggestion_versions)',
+      [examId, schoolId, ReportStatus.Ready, blobKey, JSON.stringify(suggestionVersions)],
     );
   }
 

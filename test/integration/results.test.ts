@@ -10,6 +10,7 @@ import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { Report, ReportStatus } from '../../src/reports/entities/report.entity.js';
+import { loadSeedLibrary } from '../../src/suggestions/seed-library.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import type { PrincipalAnalysisView } from '../../src/results/domain/principal-view.js';
@@ -350,6 +351,21 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(text).toContain('没有超出偶然波动的短板或长项');
       expect(text).not.toContain('是短板');
       expect(text).not.toContain(NAMES.lead);
+    });
+
+    it("prints the subject group's suggestions under page 1's levers and records the versions it printed", async () => {
+      const [admin] = await env.ds.query('SELECT id FROM `user` WHERE username = ?', [fx.users.admin]);
+      await loadSeedLibrary(app, fx.allianceId, admin.id);
+      const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.lead);
+      const text = pdfText(app.get(BlobStore).localPath(out.blobKey!)!).replace(/\s+/g, '');
+      expect(text).toContain('五、学科组建议的做法（来自联盟补短板建议库）');
+      const row = await env.ds.getRepository(Report).findOneByOrFail({ examId: fx.examId, schoolId: fx.schools.lead });
+      expect(row.suggestionVersions!.length).toBeGreaterThan(0);
+      const printed: { text: string }[] = await env.ds.query(
+        `SELECT text FROM suggestion_version WHERE id IN (${row.suggestionVersions!.map(() => '?').join(',')})`,
+        row.suggestionVersions,
+      );
+      for (const p of printed) expect(text).toContain(p.text.replace(/\s+/g, '').slice(0, 30));
     });
 
     it('marks the report failed with a Chinese reason when the exam has no analysis yet', async () => {

@@ -26,6 +26,8 @@ import { closingTheLoop, type LoopSection } from './closing-loop.js';
 import { methodsAppendix } from './methods.js';
 import { valueAddedSection, type ValueAddedSection } from './value-added-section.js';
 import { buildVerdict, type Verdict } from './verdict.js';
+import { measuresFor, type Measures } from './measures.js';
+import type { LibraryEntry } from '../../suggestions/domain/match.js';
 
 export type { ReportTable } from './diagnosis-tables.js';
 
@@ -68,6 +70,8 @@ export interface SchoolReportModel {
   appendix: { heading: string; lines: string[] }[];
   /** Every finding of every section, for the suggestion library (kind, subject, knowledgePoint, cognitiveLevel, itemIds). */
   findings: Finding[];
+  /** 补短板措施: the library's suggestions for page 1's levers, and the versions printed. */
+  measures: Measures;
 }
 
 /** A stored analysis as the report reads it: 纵看 and, for 总分, the rule that says who counts sit beside it. */
@@ -87,6 +91,8 @@ export interface SchoolReportInput {
   borderlineMargin?: number;
   /** When the report is made (printed on every page); defaults to now. */
   date?: Date;
+  /** The alliance's suggestion library (current entries): measures for the levers of page 1. */
+  library?: LibraryEntry[];
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -425,14 +431,17 @@ export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
   );
   const built = ordered.map((d) => section(input, d));
   const sections = built.map((b) => b.section);
+  const verdict = verdictOf(input, built);
+  const findings = sections.flatMap((s) => s.findingList);
   return {
     documentTitle: `${input.examName} 学校质量诊断报告 · ${input.schoolName}`,
     examName: input.examName,
     schoolName: input.schoolName,
     dateText: dateText(input.date ?? new Date()),
-    verdict: verdictOf(input, built),
+    verdict,
     sections,
     appendix: methodsAppendix(ordered[0].thresholds, input.borderlineMargin),
-    findings: sections.flatMap((s) => s.findingList),
+    findings,
+    measures: measuresFor(verdict.leverKeys, findings, input.library ?? []),
   };
 }

@@ -48,13 +48,33 @@ export interface Verdict {
   standing: string[];
   findings: string[];
   levers: string[];
+  /** The same levers as keys for the suggestion library, with the lever's text. */
+  leverKeys: (LeverKey & { about: string })[];
 }
 
 export interface Lever {
   text: string;
   /** Percentage points of a rate of the school (及格率, 优秀率 or 得分率) it is worth. */
   worth: number;
+  /** What the subject group's suggestion library is asked about this lever (see suggestions/domain/match.ts). */
+  key: LeverKey;
 }
+
+/** A lever as the suggestion library's finding key: kind codes of suggestions/domain/kinds.ts. */
+export interface LeverKey {
+  kind: 'near_pass' | 'near_excellent' | 'weak_kp' | 'weak_level' | 'weak_item' | 'subject_lag';
+  subject: string | null;
+  knowledgePoint: string | null;
+  cognitiveLevel: string | null;
+}
+
+const WEAKNESS_KIND: Record<Finding['target'], LeverKey['kind']> = {
+  knowledge_point: 'weak_kp',
+  cognitive_level: 'weak_level',
+  item: 'weak_item',
+  subject: 'subject_lag',
+  overall: 'weak_item',
+};
 
 function movementLines(v: VerdictInput): { lines: string[]; verdict: ReturnType<typeof vaVerdict> } {
   const m = v.movement;
@@ -118,6 +138,12 @@ export function levers(v: VerdictInput): Lever[] {
     const worth = (b.rateIf - b.rateNow) * 100;
     out.push({
       worth,
+      key: {
+        kind: b.threshold === 'pass' ? 'near_pass' : 'near_excellent',
+        subject: v.subject === '总分' ? null : v.subject,
+        knowledgePoint: null,
+        cognitiveLevel: null,
+      },
       text: `${v.subject}${b.name}线下${b.margin}分以内的${b.count}名临界生：都达到${b.name}线，${b.name}率可提高${Math.round(worth)}个百分点（${wholePercent(b.rateNow)}→${wholePercent(b.rateIf)}）。`,
     });
   }
@@ -127,6 +153,12 @@ export function levers(v: VerdictInput): Lever[] {
     const worth = full > 0 ? (f.points / full) * 100 : 0;
     out.push({
       worth,
+      key: {
+        kind: WEAKNESS_KIND[f.target],
+        subject: f.target === 'subject' ? f.label : f.subject,
+        knowledgePoint: f.knowledgePoint,
+        cognitiveLevel: f.cognitiveLevel,
+      },
       text: `补${f.subject === f.label ? '' : f.subject}${f.label}：达到本校自身水平应有的得分率，平均分可提高约${plainPoints(f.points)}分（得分率约${Math.max(0.1, Math.round(worth * 10) / 10)}个百分点）。`,
     });
   }
@@ -149,6 +181,9 @@ export function buildVerdict(v: VerdictInput): Verdict {
     levers: levers(v)
       .slice(0, MAX_LEVERS)
       .map((l) => l.text),
+    leverKeys: levers(v)
+      .slice(0, MAX_LEVERS)
+      .map((l) => ({ ...l.key, about: l.text })),
   };
 }
 

@@ -108,6 +108,7 @@ export class SchoolReportPdf {
     this.paragraphs(doc, v.findings.length ? v.findings : ['没有超出偶然波动的短板或长项。'], { bullet: '1.' });
     this.heading(doc, '四、可以抓的措施（按能带来的提高排序）');
     this.paragraphs(doc, v.levers.length ? v.levers : ['本次没有明显的临界生群体或短板知识点。'], { bullet: '1.' });
+    this.measures(doc, m);
     doc.moveDown(0.5);
     this.paragraphs(
       doc,
@@ -116,6 +117,21 @@ export class SchoolReportPdf {
       ],
       { size: 8, color: MUTED },
     );
+  }
+
+  /** The subject group's suggestions under each lever (补短板措施), when the library has some. */
+  private measures(doc: Doc, m: SchoolReportModel) {
+    if (!m.measures.measures.length) return;
+    this.heading(doc, '五、学科组建议的做法（来自联盟补短板建议库）');
+    for (const x of m.measures.measures) {
+      this.ensureSpace(doc, 40);
+      doc.font('bold').fontSize(9.5).fillColor(INK).text(x.about, MARGIN, doc.y, { width: this.width });
+      this.paragraphs(
+        doc,
+        x.suggestions.map((s) => s.text),
+        { size: 9, bullet: '·' },
+      );
+    }
   }
 
   private section(doc: Doc, s: ReportSection, part: number) {
