@@ -363,7 +363,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(row.suggestionVersions!.length).toBeGreaterThan(0);
       const printed: { text: string }[] = await env.ds.query(
         `SELECT text FROM suggestion_version WHERE id IN (${row.suggestionVersions!.map(() => '?').join(',')})`,
-        row.suggestionVersions,
+        row.suggestionVersions!,
       );
       for (const p of printed) expect(text).toContain(p.text.replace(/\s+/g, '').slice(0, 30));
     });
