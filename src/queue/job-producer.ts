@@ -56,7 +56,10 @@ export class JobProducer implements OnApplicationShutdown {
     });
   }
 
-  /** Same page image, same job; a job that had used up its retries is retried rather than left failed for good. */
+  /**
+   * Same page image, same job; a job that had used up its retries is retried rather than left failed for good, and
+   * one that completed while its page is queued again (a re-upload, a reconciliation) is replaced by a new run.
+   */
   async ingestPage(pageId: number, examId: number, contentHash: string) {
     const id = jobIds.ingestPage(examId, contentHash);
     const existing = await this.queue(QUEUES.ingest).getJob(id);
@@ -64,7 +67,20 @@ export class JobProducer implements OnApplicationShutdown {
       await existing.retry('failed');
       return existing;
     }
+    if (existing && (await existing.isCompleted())) await existing.remove();
     return this.add(JOBS.ingestPage, { pageId }, id);
+  }
+
+  /** True when the latest render of this school's report is waiting, delayed or running. */
+  async reportPending(examId: number, schoolId: number): Promise<boolean> {
+    const generation = Number(await this.counters().get(this.generationKey('report', `${examId}-${schoolId}`)));
+    if (!generation) return false;
+    const job = await this.queue(JOB_QUEUE[JOBS.renderReport]).getJob(
+      jobIds.renderReport(examId, schoolId, generation),
+    );
+    if (!job) return false;
+    const state = await job.getState();
+    return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized';
   }
 
   /** A person's fix: the page is read again next, ahead of the uploads waiting (every request is a new job). */

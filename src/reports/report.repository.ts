@@ -38,6 +38,14 @@ export class ReportRepository {
     );
   }
 
+  /** Reports marked queued a while ago and not rendered since: their jobs may have been lost. */
+  async stuckQueued(olderThanSeconds: number): Promise<{ examId: number; schoolId: number }[]> {
+    return this.ds.query(
+      'SELECT exam_id AS examId, school_id AS schoolId FROM report WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id',
+      [ReportStatus.Queued, olderThanSeconds],
+    );
+  }
+
   ofExam(examId: number): Promise<Report[]> {
     return this.ds.getRepository(Report).find({ where: { examId } });
   }

@@ -53,6 +53,8 @@ export const SQL = {
     'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordSkipped:
     'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, paper_id = ?, page_no = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  stuckQueued:
+    'SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?',
   itemsOnPage:
     'SELECT item_id AS itemId FROM objective_response WHERE page_id = ? UNION SELECT item_id FROM omr_review WHERE page_id = ? UNION SELECT item_id FROM answer_snippet WHERE page_id = ?',
 };
@@ -90,6 +92,21 @@ export class ScannedPageRepository {
       PageStatus.Discarded,
     ])) as PageRow[];
     return prev;
+  }
+
+  /**
+   * Pages still waiting to be read a while after their last change: their jobs may have been lost (Redis restarted
+   * without persistence, a job's retries spent while MySQL was away). The reconciliation queues them again.
+   */
+  async stuckQueued(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<{ id: number; examId: number; contentHash: string }[]> {
+    return (await this.sql.query(SQL.stuckQueued, [PageStatus.Queued, olderThanSeconds, limit])) as {
+      id: number;
+      examId: number;
+      contentHash: string;
+    }[];
   }
 
   /** The status of the page before this one in its batch (blank pages aside), if there is one. */

@@ -9,6 +9,8 @@ export interface OwnRedis {
   port: number;
   process: ChildProcess;
   stop(): void;
+  /** Kills it (SIGKILL: no persistence means everything it held is gone) and starts a new one on the same port. */
+  restart(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -31,17 +33,37 @@ const listening = (port: number) =>
 export async function startOwnRedis(args: string[] = ['--save', '', '--appendonly', 'no']): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tk-redis-'));
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args], {
-    stdio: 'ignore',
-  });
-  const stop = () => {
-    p.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+  const spawnIt = () =>
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args], { stdio: 'ignore' });
+  const waitUp = async () => {
+    for (let i = 0; i < 100; i++) {
+      if (await listening(port)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('redis-server did not start');
   };
-  for (let i = 0; i < 100; i++) {
-    if (await listening(port)) return { port, process: p, stop };
-    await new Promise((r) => setTimeout(r, 50));
+  const own: OwnRedis = {
+    port,
+    process: spawnIt(),
+    stop() {
+      own.process.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      const old = own.process;
+      await new Promise<void>((resolve) => {
+        old.once('exit', () => resolve());
+        old.kill('SIGKILL');
+      });
+      own.process = spawnIt();
+      await waitUp();
+    },
+  };
+  try {
+    await waitUp();
+  } catch (err) {
+    own.stop();
+    throw err;
   }
-  stop();
-  throw new Error('redis-server did not start');
+  return own;
 }
