@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -13,11 +13,20 @@ const RESULTS_DEBOUNCE_MS = 1500;
  * (pipeline.ts) calls it: what follows what is said there.
  */
 @Injectable()
-export class JobProducer implements OnApplicationShutdown {
+export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
   private redis: Redis | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /**
+   * Every queue is made at start, while Redis answers (start-up checks it): a BullMQ queue without an offline queue
+   * that is first made while Redis is away waits for it forever; made before, its commands fail at once instead.
+   */
+  async onModuleInit(): Promise<void> {
+    await Promise.all(Object.values(QUEUES).map((name) => this.queue(name).waitUntilReady()));
+    this.counters();
+  }
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { SqlPool } from '../database/sql-pool.js';
-import { managerOr, queryOf, sqlOf, type Tx } from '../database/unit-of-work.js';
+import { managerOf, managerOr, queryOf, sqlOf, type Tx } from '../database/unit-of-work.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
 
 /** The columns of a page's row that ingestion reads, under their entity names. */
@@ -171,6 +171,37 @@ export class ScannedPageRepository {
     page: Pick<ScannedPage, 'examId' | 'batchId' | 'schoolId' | 'contentHash' | 'blobKey' | 'originalName'>,
   ): Promise<ScannedPage> {
     return this.ds.getRepository(ScannedPage).save({ ...page, status: PageStatus.Queued });
+  }
+
+  /**
+   * An upload's new pages, all in the transaction that creates their batch. The same image stored meanwhile by a
+   * concurrent upload is left out (INSERT IGNORE on the exam's content hash); the rows this batch got are returned.
+   */
+  async insertUploadedMany(
+    tx: Tx,
+    at: { examId: number; batchId: number; schoolId: number },
+    pages: { contentHash: string; blobKey: string; originalName: string }[],
+  ): Promise<{ id: number; examId: number; contentHash: string }[]> {
+    const m = managerOf(tx);
+    for (let i = 0; i < pages.length; i += 500) {
+      const part = pages.slice(i, i + 500);
+      await m.query(
+        `INSERT IGNORE INTO scanned_page (exam_id, batch_id, school_id, content_hash, blob_key, original_name, status) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        part.flatMap((p) => [
+          at.examId,
+          at.batchId,
+          at.schoolId,
+          p.contentHash,
+          p.blobKey,
+          p.originalName,
+          PageStatus.Queued,
+        ]),
+      );
+    }
+    return m.query(
+      'SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE batch_id = ? ORDER BY id',
+      [at.batchId],
+    );
   }
 
   /** The exam's pages in one status (of one school, or all), by id. */

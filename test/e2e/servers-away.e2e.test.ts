@@ -9,6 +9,11 @@ import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STALE_UPLOAD_MS, sweepStaleUploads } from '../../src/scans/scan-upload.interceptor.js';
+import { seedScanExam } from '../integration/scans-fixtures.js';
+import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 
 describe('a server away', () => {
   let env: TestEnv;
@@ -40,6 +45,38 @@ describe('a server away', () => {
 
   it('queues the results while Redis answers', async () => {
     expect((await compute()).status).toBe(202);
+  });
+
+  it('stores an upload whole while the queue is away and says its pages will be queued; a temp file of a cut-off upload is swept', async () => {
+    const fx = await seedScanExam(env.ds, { studentsA: 1 });
+    await createUser(env.ds, 'aw_scanner', 'scan-pass', [
+      { role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA },
+    ]);
+    const scanToken = (
+      await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'aw_scanner', password: 'scan-pass' })
+    ).body.token;
+    const gen = await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[0].examNo }], {
+      seed: 11,
+      dpi: 150,
+    });
+    const stale = join(env.config.dataDir, 'tmp', 'upload-cut-off');
+    writeFileSync(stale, 'half an upload');
+    utimesSync(stale, new Date(Date.now() - 2 * STALE_UPLOAD_MS), new Date(Date.now() - 2 * STALE_UPLOAD_MS));
+    expect(await sweepStaleUploads(join(env.config.dataDir, 'tmp'), STALE_UPLOAD_MS)).toBe(1);
+    expect(existsSync(stale)).toBe(false);
+
+    redis.process.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    let upload = request(app.getHttpServer())
+      .post(`/api/exams/${fx.exam.id}/scans`)
+      .set('Authorization', `Bearer ${scanToken}`)
+      .field('schoolId', String(fx.schoolA));
+    for (const f of gen.files) upload = upload.attach('files', f.data, f.name);
+    const res = await upload;
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ accepted: gen.files.length, queueDelayed: true });
+    const rows = await env.ds.query('SELECT status FROM scanned_page WHERE batch_id = ?', [res.body.batchId]);
+    expect(rows.map((r: { status: string }) => r.status)).toEqual(gen.files.map(() => 'queued'));
   });
 
   it('answers 503 naming the queue, with Retry-After, within seconds, once Redis is gone; MySQL-only reads go on', async () => {
