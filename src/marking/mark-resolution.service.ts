@@ -168,7 +168,6 @@ export class MarkResolutionService {
     // Cheap first: while any live task is open (nearly always, during marking) the exam cannot be complete.
     if (await this.tasks.examOpen(examId)) return false;
     if (!(await this.overview.examSettled(examId))) return false;
-    await this.pipeline.scoresChanged(examId);
-    return true;
+    return this.pipeline.scoresChangedAfterCommit(examId);
   }
 }

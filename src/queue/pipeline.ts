@@ -17,12 +17,15 @@
 //   (Redis restarted, retries spent)    still 'queued', a report still 'queued', a while after their last change
 //
 // Only this file (through the JobProducer) puts jobs on queues: tools/check-architecture.mjs, rule "pipeline".
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { unavailableOf } from '../common/domain/unavailable.js';
 import { JobProducer } from './job-producer.js';
 import { JOBS } from './jobs.js';
 
 @Injectable()
 export class Pipeline {
+  private readonly logger = new Logger('Pipeline');
+
   constructor(@Inject(JobProducer) private readonly jobs: JobProducer) {}
 
   /** Uploaded pages (new, or retried after a failure) are read by the worker. */
@@ -38,6 +41,21 @@ export class Pipeline {
   /** Scores or who sat changed: the exam's results are computed again (debounced, idempotent). */
   async scoresChanged(examId: number): Promise<void> {
     await this.jobs.computeResults(examId);
+  }
+
+  /**
+   * The same, after a write the client has been told is stored (the mark that settled the exam's last answer, a
+   * fix): a queue away is logged, not thrown, so the stored write is never answered with an error. False then.
+   */
+  async scoresChangedAfterCommit(examId: number): Promise<boolean> {
+    try {
+      await this.jobs.computeResults(examId);
+      return true;
+    } catch (err) {
+      if (!unavailableOf(err)) throw err;
+      this.logger.warn(`results of exam ${examId} not queued (queue away): ${(err as Error).message}`);
+      return false;
+    }
   }
 
   /** The results of an exam are stored: each school's report is rendered from them. */

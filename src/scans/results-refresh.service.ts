@@ -14,6 +14,6 @@ export class ResultsRefreshService {
    * the results job runs again (debounced, idempotent), so pages and reports never show figures from before a fix.
    */
   async afterFix(examId: number): Promise<void> {
-    if (await this.analyses.computedFor(examId)) await this.pipeline.scoresChanged(examId);
+    if (await this.analyses.computedFor(examId)) await this.pipeline.scoresChangedAfterCommit(examId);
   }
 }

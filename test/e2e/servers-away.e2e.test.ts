@@ -4,6 +4,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
+import { Pipeline } from '../../src/queue/pipeline.js';
 import { Role } from '../../src/common/role.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
@@ -90,5 +91,9 @@ describe('a server away', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const exam = await request(app.getHttpServer()).get(`/api/exams/${examId}`).set('Authorization', `Bearer ${token}`);
     expect(exam.status).toBe(200);
+    // After a write the client was told is stored (the mark that settles the exam's last answer), the results
+    // trigger does not turn a queue outage into an error for that write.
+    await expect(app.get(Pipeline).scoresChangedAfterCommit(examId)).resolves.toBe(false);
+    await expect(app.get(Pipeline).scoresChanged(examId)).rejects.toThrow();
   });
 });
