@@ -2,7 +2,7 @@
 // grows with them (domain/login-delay.ts): an attacker is slowed, the account's owner is never locked out for long,
 // and an admin can clear the counters. When Redis is away, logins go on unthrottled (a warning is logged): the
 // throttle must not turn a queue outage into a login outage.
-import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -20,7 +20,7 @@ export const LOGIN_WINDOW_SECONDS = 15 * 60;
 type Hash = Record<string, string>;
 
 @Injectable()
-export class LoginThrottle implements OnModuleDestroy {
+export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('LoginThrottle');
   private redis?: Redis;
 
@@ -29,16 +29,32 @@ export class LoginThrottle implements OnModuleDestroy {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
   ) {}
 
+  /** Connected at start (Redis answers then: start-up checks it), so the first login is throttled too. */
+  async onModuleInit(): Promise<void> {
+    const r = this.client();
+    // Bounded: a Redis that went away just after the start-up check must not hold the API's start.
+    if (r.status !== 'ready')
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 3000);
+        r.once('ready', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+  }
+
   private client(): Redis {
-    // No offline queue and a short timeout: with Redis away a command fails at once instead of holding the login.
-    this.redis ??= new Redis({
-      host: this.config.redis.host,
-      port: this.config.redis.port,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      commandTimeout: 1000,
-    });
-    this.redis.on('error', () => undefined); // reported where a command fails
+    if (!this.redis) {
+      // No offline queue and a short timeout: with Redis away a command fails at once instead of holding the login.
+      this.redis = new Redis({
+        host: this.config.redis.host,
+        port: this.config.redis.port,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: 1000,
+      });
+      this.redis.on('error', () => undefined); // reported where a command fails
+    }
     return this.redis;
   }
 

@@ -38,14 +38,16 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private counters(): Redis {
-    // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
-    this.redis ??= new Redis({
-      host: this.config.redis.host,
-      port: this.config.redis.port,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 2000,
-    });
-    this.redis.on('error', () => undefined); // reported where a command fails
+    if (!this.redis) {
+      // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
+      this.redis = new Redis({
+        host: this.config.redis.host,
+        port: this.config.redis.port,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 2000,
+      });
+      this.redis.on('error', () => undefined); // reported where a command fails
+    }
     return this.redis;
   }
 
