@@ -2,7 +2,8 @@
 // prior as a contextual predictor), and its pieces by hand. CI has no R: these tests read only the committed JSON.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitMultilevel, mixtureQuantile, type MultilevelSchool, normalCdf } from './multilevel.js';
+import { fitMultilevel, type MultilevelSchool } from './multilevel.js';
+import { mixtureQuantile, normalCdf } from './normal-mixture.js';
 
 interface Fixture {
   name: string;
@@ -37,7 +38,7 @@ const close = (got: number, want: number, rel = 1e-6) =>
   expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
 
 describe.each(fixtures.map((f) => [f.name, f] as const))('the value-added model against lme4: %s', (_, f) => {
-  const out = fitMultilevel(schoolsOf(f), f.contextual)!;
+  const out = fitMultilevel(schoolsOf(f), { contextual: f.contextual, phi: 1 })!;
 
   it('gives the same fixed effects, σ², τ² and REML criterion', () => {
     expect(out.fit.contextual).toBe(f.contextual);
@@ -50,7 +51,7 @@ describe.each(fixtures.map((f) => [f.name, f] as const))('the value-added model 
 
   it('gives the same covariance of the slopes and the same BLUPs', () => {
     out.fit.slopeCov.forEach((row, i) => row.forEach((v, j) => close(v, f.expected.slopeCov[i][j])));
-    out.effects.forEach((e, j) => close(e.shrunk, f.expected.blup[j]));
+    out.effects.forEach((e, j) => close(e.blup, f.expected.blup[j]));
   });
 });
 
@@ -81,16 +82,28 @@ describe('value-added model pieces', () => {
     expect(fitMultilevel([school(0, 20), school(5, 15), school(-5, 12), school(9, 9)])!.fit.contextual).toBe(true);
   });
 
-  it('widens the shrunk interval beyond the plug-in one when τ² is uncertain, and keeps raw ones at least σ/√n wide', () => {
-    const out = fitMultilevel(schoolsOf(fixtures[0]), true)!;
+  it('puts each estimate inside its interval, shrinks small schools more, and narrows their intervals by shrinking', () => {
+    const out = fitMultilevel(schoolsOf(fixtures[0]), { contextual: true })!;
     for (const e of out.effects) {
-      expect(e.shrunkHigh - e.shrunkLow).toBeGreaterThan(2 * 1.959 * e.shrunkSe * 0.99);
       expect(e.rawLow).toBeLessThan(e.raw);
       expect(e.rawHigh).toBeGreaterThan(e.raw);
+      expect(e.shrunkLow).toBeLessThan(e.shrunk);
+      expect(e.shrunkHigh).toBeGreaterThan(e.shrunk);
+      if (e.lambda < 0.5) expect(e.shrunkHigh - e.shrunkLow).toBeLessThan(e.rawHigh - e.rawLow);
       expect(e.lambda).toBeGreaterThan(0);
       expect(e.lambda).toBeLessThan(1);
     }
-    // A bigger school is shrunk less.
     expect(out.effects[39].lambda).toBeGreaterThan(out.effects[0].lambda);
+    // Relative to the alliance: the student-weighted mean of the raw effects is 0.
+    const n = out.effects.reduce((a, e) => a + e.n, 0);
+    expect(Math.abs(out.effects.reduce((a, e) => a + e.n * e.raw, 0) / n)).toBeLessThan(1e-9);
+  });
+
+  it('integrates over φ: a fixed φ = 1 gives narrower raw intervals for small schools than a free one', () => {
+    const free = fitMultilevel(schoolsOf(fixtures[0]), { contextual: true })!;
+    const one = fitMultilevel(schoolsOf(fixtures[0]), { contextual: true, phi: 1 })!;
+    const width = (e: { rawLow: number; rawHigh: number }) => e.rawHigh - e.rawLow;
+    expect(free.fit.tau2).toBeCloseTo(one.fit.tau2, 9); // the reported fit is lme4's either way
+    expect(width(free.effects[0])).not.toBeCloseTo(width(one.effects[0]), 3);
   });
 });

@@ -24,13 +24,23 @@
 //  - A random school effect (not fixed school dummies) lets the contextual coefficient be estimated at all (dummies
 //    would absorb it), and gives the shrunken estimates (BLUPs) and their errors from one model. REML, not ML, so τ²
 //    is not biased down by the fixed effects estimated; the fit equals lme4::lmer(REML = TRUE) (r-reference test).
-//  - Intervals carry the uncertainty of τ² and of the fixed effects: conditional on θ = τ²/σ², u_j and the raw
-//    school residual are normal with the Henderson prediction-error variances (fixed effects' uncertainty included);
-//    over θ we integrate the restricted likelihood (σ² integrated with prior 1/σ², a uniform prior on τ, Gelman
-//    2006), on a grid of log θ. The 95% intervals are quantiles of that normal mixture, which stays honest with few
-//    schools and when τ² is near 0, where plug-in intervals collapse.
+//  - The school mean of a prior measured with error carries noise that the within-school residuals do not show, so
+//    the school-mean noise per student is φσ² rather than σ² (φ > 1 with measurement error; unequal spreads move it
+//    either way). φ is not identifiable from one prior total (issue 15) and only weakly from the data, so it is
+//    integrated over with a log-uniform prior on [1/2, 3]; φ = 1 is lme4's model. Without φ, a prior of reliability
+//    .5–.65 gave raw intervals that covered .89–.93.
+//  - Intervals carry the uncertainty of τ², of φ and of the fixed effects: conditional on (θ = τ²/σ², φ), u_j and
+//    the raw school residual are normal with Henderson's prediction-error variances (fixed effects' uncertainty
+//    included); over (θ, φ) we integrate the restricted likelihood (σ² profiled: N is large; a uniform prior on τ,
+//    Gelman 2006) on a grid. The 95% intervals are quantiles of that normal mixture, which stays honest with few
+//    schools and when τ² is near 0, where plug-in intervals collapse (Kackar–Harville would need τ̂² > 0).
+//  - Every figure is relative to the alliance: a school's effect minus the student-weighted mean of all schools'
+//    effects ("above the alliance average" means what it says), with the variance of that contrast.
 //  - Without enough schools to estimate the contextual term (fewer than K + 3 schools with matched students) it is
 //    left out and the result says so.
+
+import { mixtureQuantile } from './normal-mixture.js';
+import { cholesky, dot, inverseFromCholesky, type Mat, mulVec, type Vec } from './small-matrix.js';
 
 export interface MultilevelSchool {
   /** Prior scores of the school's matched students: x[k][i] is prior k of student i. */
@@ -50,71 +60,31 @@ export interface MultilevelFit {
   slopeCov: number[][];
   sigma2: number;
   tau2: number;
+  /** Posterior mean of φ: school-mean noise per student is φσ² (φ = 1 in lme4's model). Weakly determined. */
+  phi: number;
   /** lme4's REML criterion (−2 × restricted log-likelihood) at the estimate. */
   remlCriterion: number;
 }
 
+/** A school's effect relative to the alliance: minus the student-weighted mean of the schools' effects. */
 export interface MultilevelSchoolEffect {
   n: number;
-  /** Raw school effect: mean residual of its students from the fixed part. */
+  /** Raw school effect: mean residual of its students from the fixed part, relative to the alliance. */
   raw: number;
-  /** Its standard error at the REML estimate (fixed effects' uncertainty included). */
+  /** Its standard error (posterior SD: fixed effects', τ²'s and φ's uncertainty included). */
   rawSe: number;
   rawLow: number;
   rawHigh: number;
-  /** λ_j = τ²/(τ² + σ²/n_j) at the REML estimate. */
+  /** λ_j = τ²/(τ² + φσ²/n_j), posterior mean. */
   lambda: number;
-  /** BLUP λ_j·raw: lme4's ranef. */
+  /** The model's BLUP of u_j (lme4's ranef), not centred. */
+  blup: number;
+  /** BLUP relative to the alliance. */
   shrunk: number;
   shrunkSe: number;
   shrunkLow: number;
   shrunkHigh: number;
 }
-
-type Vec = number[];
-type Mat = number[][];
-
-/** Cholesky of a symmetric positive-definite matrix; null when it is not (numerically) positive definite. */
-function cholesky(a: Mat): Mat | null {
-  const p = a.length;
-  const l = a.map(() => new Array<number>(p).fill(0));
-  for (let i = 0; i < p; i++)
-    for (let j = 0; j <= i; j++) {
-      let s = a[i][j];
-      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
-      if (i === j) {
-        if (!(s > 1e-10 * Math.abs(a[i][i]))) return null;
-        l[i][i] = Math.sqrt(s);
-      } else l[i][j] = s / l[j][j];
-    }
-  return l;
-}
-
-function inverseFromCholesky(l: Mat): Mat {
-  const p = l.length;
-  const inv = l.map(() => new Array<number>(p).fill(0));
-  for (let c = 0; c < p; c++) {
-    // solve L z = e_c, then Lᵀ w = z
-    const z = new Array<number>(p).fill(0);
-    for (let i = 0; i < p; i++) {
-      let s = i === c ? 1 : 0;
-      for (let k = 0; k < i; k++) s -= l[i][k] * z[k];
-      z[i] = s / l[i][i];
-    }
-    for (let i = p - 1; i >= 0; i--) {
-      let s = z[i];
-      for (let k = i + 1; k < p; k++) s -= l[k][i] * inv[k][c];
-      inv[i][c] = s / l[i][i];
-    }
-  }
-  return inv;
-}
-
-const quad = (a: Mat, u: Vec, v: Vec = u) => {
-  let s = 0;
-  for (let i = 0; i < u.length; i++) for (let j = 0; j < v.length; j++) s += u[i] * a[i][j] * v[j];
-  return s;
-};
 
 /** Per-school sufficient statistics of the design row z = [1, x − c, x̄_j − c] and of y − d. */
 interface SchoolStats {
@@ -176,7 +146,15 @@ function design(schools: readonly MultilevelSchool[], contextual: boolean): Desi
       }
     }
     for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) zz[a][b] = zz[b][a];
-    return { n: m, zbar: zsum.map((v) => v / m), zz, zy, sy, yy, ybar: sy / m };
+    return {
+      n: m,
+      zbar: zsum.map((v) => v / m),
+      zz,
+      zy,
+      sy,
+      yy,
+      ybar: sy / m,
+    };
   });
   return { p, n, contextual, k, xCentre, yCentre, stats };
 }
@@ -184,6 +162,7 @@ function design(schools: readonly MultilevelSchool[], contextual: boolean): Desi
 /** Everything the model gives at one θ = τ²/σ² (σ² profiled out). */
 interface AtTheta {
   theta: number;
+  phi: number;
   beta: Vec;
   sInv: Mat;
   sigma2: number;
@@ -191,21 +170,22 @@ interface AtTheta {
   crit: number;
 }
 
-function atTheta(d: Design, theta: number): AtTheta | null {
+function atTheta(d: Design, theta: number, phi = 1): AtTheta | null {
   const { p } = d;
   const s = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   const b = new Array<number>(p).fill(0);
   let c = 0;
   let logDetH = 0;
   for (const st of d.stats) {
-    const w = theta / (1 + st.n * theta);
+    // H_j = I + (φ_j − 1 + n·θ)·11ᵀ/n: school-mean noise φ_jσ²/n, within-school noise σ²; H_j⁻¹ = I − n·w·11ᵀ/n.
+    const w = (1 - 1 / (phi + st.n * theta)) / st.n;
     const n2w = st.n * st.n * w;
     for (let i = 0; i < p; i++) {
       b[i] += st.zy[i] - n2w * st.zbar[i] * st.ybar;
       for (let j = 0; j < p; j++) s[i][j] += st.zz[i][j] - n2w * st.zbar[i] * st.zbar[j];
     }
     c += st.yy - n2w * st.ybar * st.ybar;
-    logDetH += Math.log1p(st.n * theta);
+    logDetH += Math.log(phi + st.n * theta);
   }
   const l = cholesky(s);
   if (!l) return null;
@@ -215,24 +195,27 @@ function atTheta(d: Design, theta: number): AtTheta | null {
   const df = d.n - p;
   const logDetS = 2 * l.reduce((a, row, i) => a + Math.log(row[i]), 0);
   const crit = df * (1 + Math.log((2 * Math.PI * q) / df)) + logDetH + logDetS;
-  return { theta, beta, sInv, sigma2: q / df, crit };
+  return { theta, phi, beta, sInv, sigma2: q / df, crit };
 }
 
 /** log θ grid for the integration over τ²; also where the REML optimum is searched first. */
 const LOG_THETA_MIN = Math.log(1e-7);
 const LOG_THETA_MAX = Math.log(1e2);
-const GRID = 141;
+const COARSE = 41;
+const FINE = 48;
+/** Half-width of the golden-section bracket on log θ around the best grid point: one coarse step. */
+const BRACKET = (LOG_THETA_MAX - LOG_THETA_MIN) / (COARSE - 1);
 
 function remlOptimum(d: Design, grid: AtTheta[]): AtTheta {
   let best = grid.reduce((a, g) => (g.crit < a.crit ? g : a));
-  const at0 = atTheta(d, 0);
+  const at0 = atTheta(d, 0, best.phi);
   if (at0 && at0.crit <= best.crit) best = at0;
   // Golden-section on log θ around the best grid point (the criterion is smooth and, there, unimodal).
-  const h = (LOG_THETA_MAX - LOG_THETA_MIN) / (GRID - 1);
+  const h = BRACKET;
   const centre = best.theta > 0 ? Math.log(best.theta) : LOG_THETA_MIN;
   let lo = centre - h;
   let hi = centre + h;
-  const f = (t: number) => atTheta(d, Math.exp(t))?.crit ?? Infinity;
+  const f = (t: number) => atTheta(d, Math.exp(t), best.phi)?.crit ?? Infinity;
   const g = (Math.sqrt(5) - 1) / 2;
   let a = hi - g * (hi - lo);
   let b = lo + g * (hi - lo);
@@ -253,74 +236,62 @@ function remlOptimum(d: Design, grid: AtTheta[]): AtTheta {
       fb = f(b);
     }
   }
-  const refined = atTheta(d, Math.exp((lo + hi) / 2));
+  const refined = atTheta(d, Math.exp((lo + hi) / 2), best.phi);
   return refined && refined.crit < best.crit ? refined : best;
 }
 
-/** Standard normal CDF (erfc by Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * z);
-  const erfc =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
-
-/** Quantile of Σ w_g N(m_g, s_g²) (weights summing to 1), by safeguarded Newton steps. */
-export function mixtureQuantile(w: readonly number[], m: readonly number[], s: readonly number[], p: number): number {
-  let mean = 0;
-  let second = 0;
-  for (let g = 0; g < w.length; g++) {
-    mean += w[g] * m[g];
-    second += w[g] * (s[g] ** 2 + m[g] ** 2);
-  }
-  const sd = Math.sqrt(Math.max(0, second - mean * mean));
-  if (!(sd > 0)) return mean;
-  let lo = mean - 40 * sd;
-  let hi = mean + 40 * sd;
-  let q = mean + sd * (p < 0.5 ? -1.96 : 1.96);
-  for (let i = 0; i < 100; i++) {
-    let cdf = 0;
-    let pdf = 0;
-    for (let g = 0; g < w.length; g++) {
-      if (s[g] > 0) {
-        const z = (q - m[g]) / s[g];
-        cdf += w[g] * normalCdf(z);
-        pdf += (w[g] * Math.exp(-0.5 * z * z)) / (s[g] * Math.sqrt(2 * Math.PI));
-      } else cdf += q >= m[g] ? w[g] : 0;
+/**
+ * Every school's raw effect and BLUP at one (θ, φ), relative to the alliance (minus their student-weighted mean, so
+ * that "above the alliance average" means what it says), with the error variances of those contrasts. In σ² units,
+ * from Henderson's mixed-model equations (fixed effects' uncertainty included), e_j = raw_j − u_j:
+ *   Cov(e_j, e_k) = δ_jk·φ/n_j + (λ_j + λ_k − 1)·z̄_jᵀS⁻¹z̄_k   (a school's own students pull the line toward it)
+ *   Cov(û_j − u_j, û_k − u_k) = δ_jk·λ_j·φ/n_j + λ_j·λ_k·z̄_jᵀS⁻¹z̄_k
+ */
+function schoolsAt(d: Design, a: AtTheta) {
+  const N = d.n;
+  const rows = d.stats.map((st) => {
+    const phi = a.phi;
+    const lambda = (st.n * a.theta) / (phi + st.n * a.theta);
+    const raw = st.ybar - dot(st.zbar, a.beta);
+    return { st, phi, w: st.n / N, lambda, raw, sz: mulVec(a.sInv, st.zbar) };
+  });
+  const p = d.p;
+  const zw = new Array<number>(p).fill(0); // a = Σ w_k z̄_k
+  const zwl = new Array<number>(p).fill(0); // A = Σ w_k λ_k z̄_k
+  let rawMean = 0;
+  let shMean = 0;
+  let w2 = 0;
+  let w2l = 0;
+  for (const r of rows) {
+    for (let i = 0; i < p; i++) {
+      zw[i] += r.w * r.st.zbar[i];
+      zwl[i] += r.w * r.lambda * r.st.zbar[i];
     }
-    const err = cdf - p;
-    if (Math.abs(err) < 1e-9) break;
-    if (err > 0) hi = q;
-    else lo = q;
-    const step = pdf > 0 ? q - err / pdf : NaN;
-    q = step > lo && step < hi ? step : (lo + hi) / 2;
-    if (hi - lo < 1e-9 * (1 + Math.abs(q))) break;
+    rawMean += r.w * r.raw;
+    shMean += r.w * r.lambda * r.raw;
+    w2 += (r.w * r.w * r.phi) / r.st.n;
+    w2l += (r.w * r.w * r.lambda * r.phi) / r.st.n;
   }
-  return q;
-}
-
-/** School j's raw effect, BLUP and their error variances at one θ (Henderson's mixed-model equations). */
-function schoolAt(st: SchoolStats, a: AtTheta) {
-  const lambda = (st.n * a.theta) / (1 + st.n * a.theta);
-  const raw = st.ybar - st.zbar.reduce((s, v, i) => s + v * a.beta[i], 0);
-  const h = quad(a.sInv, st.zbar);
-  // Raw: Var(ē_j − z̄ᵀ(β̂ − β)) = σ²[1/n + h − 2(1 − λ)h]: the school's own students pull the fitted line toward it.
-  const rawVar = a.sigma2 * Math.max(1 / st.n + (2 * lambda - 1) * h, 1e-12 / st.n);
-  // BLUP: prediction-error variance σ²[λ/n + λ²h] (Henderson 1975), fixed effects' uncertainty included.
-  const shrunkVar = a.sigma2 * (lambda / st.n + lambda * lambda * h);
-  return { lambda, raw, rawVar, shrunk: lambda * raw, shrunkVar };
+  const sA = mulVec(a.sInv, zwl);
+  const aSa = dot(zw, mulVec(a.sInv, zw));
+  const aSA = dot(zw, sA);
+  const ASA = dot(zwl, sA);
+  return rows.map((r) => {
+    const h = dot(r.st.zbar, r.sz);
+    const zSa = dot(r.sz, zw);
+    const zSA = dot(r.sz, zwl);
+    const own = r.phi / r.st.n;
+    const rawVar = own + (2 * r.lambda - 1) * h - 2 * (r.w * own + (r.lambda - 1) * zSa + zSA) + (w2 + 2 * aSA - aSa);
+    const shVar = r.lambda * own + r.lambda ** 2 * h - 2 * (r.w * r.lambda * own + r.lambda * zSA) + (w2l + ASA);
+    return {
+      lambda: r.lambda,
+      blup: r.lambda * r.raw,
+      raw: r.raw - rawMean,
+      rawVar: a.sigma2 * Math.max(rawVar, 1e-12 * own),
+      shrunk: r.lambda * r.raw - shMean,
+      shrunkVar: a.sigma2 * Math.max(shVar, 1e-12 * own),
+    };
+  });
 }
 
 function toOriginalScale(d: Design, a: AtTheta): { beta: number[]; slopeCov: number[][] } {
@@ -340,44 +311,55 @@ function toOriginalScale(d: Design, a: AtTheta): { beta: number[]; slopeCov: num
  */
 export function fitMultilevel(
   schools: readonly MultilevelSchool[],
-  contextual: boolean | 'auto' = 'auto',
+  options: { contextual?: boolean | 'auto'; phi?: number | 'free' } = {},
 ): { fit: MultilevelFit; effects: MultilevelSchoolEffect[] } | null {
   const used = schools.filter((s) => s.y.length > 0);
   if (used.length < 2 || used.length !== schools.length) return null;
   const k = used[0].x.length;
   const n = used.reduce((a, s) => a + s.y.length, 0);
+  const { contextual = 'auto', phi = 'free' } = options;
   let d = design(used, contextual === 'auto' ? used.length >= k + 3 : contextual);
   if (n < d.p + 2) return null;
-  let grid = gridOf(d);
+  let grid = gridOf(d, phi);
   if (!grid.length && d.contextual) {
     // School means collinear (e.g. every school the same intake): the contextual term cannot be estimated.
     d = design(used, false);
-    grid = gridOf(d);
+    grid = gridOf(d, phi);
   }
   if (!grid.length) return null;
-  const best = remlOptimum(d, grid);
-  // Posterior weights over log θ: restricted likelihood × uniform prior on τ (density ∝ θ^½ on the log θ scale).
-  const logW = grid.map((g) => -g.crit / 2 + 0.5 * Math.log(g.theta));
+  // The reported fit (fixed effects, σ², τ², BLUPs) is the REML fit of lme4's model (φ = 1): stable, checkable.
+  const best = remlOptimum(d, phi === 'free' ? gridOf(d, 1) : grid);
+  // Posterior weights over (log θ, log φ): restricted likelihood × uniform prior on τ (∝ θ^½ on the log θ scale).
+  const logW = grid.map(logPosterior);
   const top = Math.max(...logW);
   const kept = grid.map((g, i) => ({ g, w: Math.exp(logW[i] - top) })).filter((e) => e.w > 1e-9);
   const total = kept.reduce((a, e) => a + e.w, 0);
   const w = kept.map((e) => e.w / total);
-  const effects = d.stats.map((st) => {
-    const at = schoolAt(st, best);
-    const per = kept.map((e) => schoolAt(st, e.g));
-    const rawM = per.map((q) => q.raw);
-    const rawS = per.map((q) => Math.sqrt(q.rawVar));
-    const shM = per.map((q) => q.shrunk);
-    const shS = per.map((q) => Math.sqrt(q.shrunkVar));
+  const at = schoolsAt(d, best);
+  const per = kept.map((e) => schoolsAt(d, e.g));
+  // Point estimates and SEs are the mixture's mean and SD, so each sits inside its own interval.
+  const moments = (m: number[], s: number[]) => {
+    const mean = w.reduce((a, wg, g) => a + wg * m[g], 0);
+    const second = w.reduce((a, wg, g) => a + wg * (s[g] ** 2 + m[g] ** 2), 0);
+    return { mean, sd: Math.sqrt(Math.max(0, second - mean * mean)) };
+  };
+  const effects = at.map((x, j) => {
+    const rawM = per.map((q) => q[j].raw);
+    const rawS = per.map((q) => Math.sqrt(q[j].rawVar));
+    const shM = per.map((q) => q[j].shrunk);
+    const shS = per.map((q) => Math.sqrt(q[j].shrunkVar));
+    const raw = moments(rawM, rawS);
+    const shrunk = moments(shM, shS);
     return {
-      n: st.n,
-      raw: at.raw,
-      rawSe: Math.sqrt(at.rawVar),
+      n: d.stats[j].n,
+      raw: raw.mean,
+      rawSe: raw.sd,
       rawLow: mixtureQuantile(w, rawM, rawS, 0.025),
       rawHigh: mixtureQuantile(w, rawM, rawS, 0.975),
-      lambda: at.lambda,
-      shrunk: at.shrunk,
-      shrunkSe: Math.sqrt(at.shrunkVar),
+      lambda: w.reduce((a, wg, g) => a + wg * per[g][j].lambda, 0),
+      blup: x.blup,
+      shrunk: shrunk.mean,
+      shrunkSe: shrunk.sd,
       shrunkLow: mixtureQuantile(w, shM, shS, 0.025),
       shrunkHigh: mixtureQuantile(w, shM, shS, 0.975),
     };
@@ -393,17 +375,54 @@ export function fitMultilevel(
       slopeCov,
       sigma2: best.sigma2,
       tau2: best.theta * best.sigma2,
+      phi: w.reduce((a, wg, g) => a + wg * kept[g].g.phi, 0),
       remlCriterion: best.crit,
     },
     effects,
   };
 }
 
-function gridOf(d: Design): AtTheta[] {
+/**
+ * φ grid, log-uniform prior on [1/2, 3]. φ is the school-mean noise per student relative to the within-school σ²:
+ * the prior's measurement error, averaged over a school's students, is noise in the school mean that the
+ * within-school residuals do not show (with slope b on true ability and error variance v, φ ≈ (b²v + σ_e²) /
+ * (b²v/(1 + v) + σ_e²) > 1), and unequal spreads between schools move it either way. It is not identifiable from the
+ * prior's totals alone (issue 15), and the data only weakly separate it from τ² (school sizes must differ); its
+ * REML estimate is unstable, so it is integrated over, never plugged in. Without it, the intervals of a low-
+ * reliability prior covered .89–.93. A fixed φ (φ = 1: lme4's model) gives a one-point grid.
+ */
+function phisOf(phi: number | 'free'): number[] {
+  if (phi !== 'free') return [phi];
+  return Array.from(
+    { length: PHI_GRID },
+    (_, i) => PHI_MIN * Math.exp((Math.log(PHI_MAX / PHI_MIN) * i) / (PHI_GRID - 1)),
+  );
+}
+const PHI_GRID = 12;
+const PHI_MIN = 0.5;
+const PHI_MAX = 3;
+
+const logPosterior = (g: AtTheta) => -g.crit / 2 + 0.5 * Math.log(g.theta);
+
+function thetaGrid(d: Design, phis: number[], lo: number, hi: number, points: number): AtTheta[] {
   const out: AtTheta[] = [];
-  for (let i = 0; i < GRID; i++) {
-    const a = atTheta(d, Math.exp(LOG_THETA_MIN + ((LOG_THETA_MAX - LOG_THETA_MIN) * i) / (GRID - 1)));
-    if (a) out.push(a);
-  }
+  for (const f of phis)
+    for (let i = 0; i < points; i++) {
+      const a = atTheta(d, Math.exp(lo + ((hi - lo) * i) / (points - 1)), f);
+      if (a) out.push(a);
+    }
   return out;
+}
+
+/** A coarse pass over log θ ∈ [ln 1e-7, ln 1e2] finds where the posterior lies; a fine pass covers that range. */
+function gridOf(d: Design, phi: number | 'free'): AtTheta[] {
+  const phis = phisOf(phi);
+  const coarse = thetaGrid(d, phis, LOG_THETA_MIN, LOG_THETA_MAX, COARSE);
+  if (!coarse.length) return coarse;
+  const top = Math.max(...coarse.map(logPosterior));
+  const alive = coarse.filter((g) => logPosterior(g) - top > -25).map((g) => Math.log(g.theta));
+  const step = (LOG_THETA_MAX - LOG_THETA_MIN) / (COARSE - 1);
+  const lo = Math.max(LOG_THETA_MIN, Math.min(...alive) - step);
+  const hi = Math.min(LOG_THETA_MAX, Math.max(...alive) + step);
+  return thetaGrid(d, phis, lo, hi, FINE);
 }

@@ -57,7 +57,7 @@ export function scenarioCoverage(sc: VaScenario, runs: number, firstSeed = 1): S
     const l = longitudinal({
       schools: a.schools.map((s) => ({ schoolId: s.schoolId })),
       current: a.current,
-      prior: new Map([...a.priors].map(([id, p]) => [id, p.reduce((x, y) => x + y, 0)])),
+      prior: a.priors,
       priorReliability: sc.alphaKnown ? a.alpha[0] : null,
     });
     const planted = new Map(a.schools.map((s) => [s.schoolId, s]));
