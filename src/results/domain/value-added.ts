@@ -19,7 +19,7 @@
 import { fitMultilevel, type MultilevelSchool } from './multilevel.js';
 import { groupReliability } from './statistics.js';
 import { IMPROVEMENT_FORMULAS, type ImprovementFormulaName, type VaMethodText, vaMethodText } from './va-method.js';
-import { type VaVerdict, vaVerdict } from './va-statement.js';
+import { type VaVerdict, vaVerdict, verdictOf } from './va-statement.js';
 
 export {
   IMPROVEMENT_FORMULAS,
@@ -346,6 +346,7 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
 export interface AnonymousLongitudinal {
   label: string;
   suppressed: boolean;
+  verdict: VaVerdict | null;
   unreliable: boolean;
   deltaZ: number | null;
   deltaRatio: number | null;
@@ -379,6 +380,7 @@ export function principalLongitudinal(
       .map((s) => ({
         label: labels.get(s.schoolId)!,
         suppressed: s.suppressed,
+        verdict: verdictOf(s),
         unreliable: s.unreliable,
         deltaZ: s.deltaZ,
         deltaRatio: s.deltaRatio,
