@@ -332,7 +332,7 @@ export function fitMultilevel(
   // Posterior weights over (log θ, log φ): restricted likelihood × uniform prior on τ (∝ θ^½ on the log θ scale).
   const logW = grid.map(logPosterior);
   const top = Math.max(...logW);
-  const kept = grid.map((g, i) => ({ g, w: Math.exp(logW[i] - top) })).filter((e) => e.w > 1e-9);
+  const kept = grid.map((g, i) => ({ g, w: Math.exp(logW[i] - top) })).filter((e) => e.w > 1e-8);
   const total = kept.reduce((a, e) => a + e.w, 0);
   const w = kept.map((e) => e.w / total);
   const at = schoolsAt(d, best);
@@ -417,7 +417,9 @@ function thetaGrid(d: Design, phis: number[], lo: number, hi: number, points: nu
 /** A coarse pass over log θ ∈ [ln 1e-7, ln 1e2] finds where the posterior lies; a fine pass covers that range. */
 function gridOf(d: Design, phi: number | 'free'): AtTheta[] {
   const phis = phisOf(phi);
-  const coarse = thetaGrid(d, phis, LOG_THETA_MIN, LOG_THETA_MAX, COARSE);
+  // The extreme φ bound where θ's posterior can lie (a larger φ moves it to a smaller θ, and back).
+  const edges = phis.length > 2 ? [phis[0], phis[phis.length - 1]] : phis;
+  const coarse = thetaGrid(d, edges, LOG_THETA_MIN, LOG_THETA_MAX, COARSE);
   if (!coarse.length) return coarse;
   const top = Math.max(...coarse.map(logPosterior));
   const alive = coarse.filter((g) => logPosterior(g) - top > -25).map((g) => Math.log(g.theta));
