@@ -2,7 +2,7 @@
 // prior as a contextual predictor), and its pieces by hand. CI has no R: these tests read only the committed JSON.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitMultilevel, type MultilevelSchool } from './multilevel.js';
+import { contextualMinSchools, fitMultilevel, type MultilevelSchool } from './multilevel.js';
 import { mixtureQuantile, normalCdf } from './normal-mixture.js';
 
 interface Fixture {
@@ -72,14 +72,22 @@ describe('value-added model pieces', () => {
     expect(0.3 * normalCdf((q + 1) / 1) + 0.7 * normalCdf((q - 2) / 0.5)).toBeCloseTo(0.025, 8);
   });
 
-  it('leaves the contextual term out with fewer than K + 3 schools, and refuses fewer than 2', () => {
+  it('leaves the contextual term out with fewer than max(10, K + 3) schools, and refuses fewer than 2', () => {
     const school = (shift: number, n: number): MultilevelSchool => {
       const x = Array.from({ length: n }, (_, i) => 40 + ((i * 13) % 37) + shift);
       return { x: [x], y: x.map((v, i) => 10 + 0.8 * v + shift / 2 + ((i * 7) % 11) - 5) };
     };
     expect(fitMultilevel([school(0, 20)])).toBeNull();
-    expect(fitMultilevel([school(0, 20), school(5, 15), school(-5, 12)])!.fit.contextual).toBe(false);
-    expect(fitMultilevel([school(0, 20), school(5, 15), school(-5, 12), school(9, 9)])!.fit.contextual).toBe(true);
+    const shifts = [0, 5, -5, 9, -8, 3, -2, 7, -6, 1, 4, -3, 6, -7];
+    const schools = (count: number) => shifts.slice(0, count).map((d, j) => school(d, 9 + ((j * 5) % 12)));
+    expect(contextualMinSchools(1)).toBe(10);
+    expect(contextualMinSchools(8)).toBe(11);
+    expect(fitMultilevel(schools(3))!.fit.contextual).toBe(false);
+    expect(fitMultilevel(schools(9))!.fit.contextual).toBe(false);
+    expect(fitMultilevel(schools(10))!.fit.contextual).toBe(true);
+    // Two prior columns: still 10.
+    const two = schools(10).map((s) => ({ x: [s.x[0], s.x[0].map((v, i) => v / 2 + (i % 3))], y: s.y }));
+    expect(fitMultilevel(two)!.fit.contextual).toBe(true);
   });
 
   it('puts each estimate inside its interval, shrinks small schools more, and narrows their intervals by shrinking', () => {

@@ -36,11 +36,19 @@
 //    schools and when τ² is near 0, where plug-in intervals collapse (Kackar–Harville would need τ̂² > 0).
 //  - Every figure is relative to the alliance: a school's effect minus the student-weighted mean of all schools'
 //    effects ("above the alliance average" means what it says), with the variance of that contrast.
-//  - Without enough schools to estimate the contextual term (fewer than K + 3 schools with matched students) it is
-//    left out and the result says so.
+//  - The contextual coefficient is a between-school regression, so it needs schools: with fewer than
+//    contextualMinSchools(K) = max(10, K + 3) schools with matched students it is left out (plain VA, with the
+//    measurement-error caveat in the method text). With few schools it mostly soaks up the schools' own effects when
+//    they happen to go with intake: on the demo's 6 schools it took the planted gains of the two rural schools for
+//    an intake effect (Spearman with the plant .31). Maas & Hox (2005) put the floor for level-2 coefficients near 10.
 
 import { mixtureQuantile } from './normal-mixture.js';
 import { cholesky, dot, inverseFromCholesky, type Mat, mulVec, type Vec } from './small-matrix.js';
+
+/** Schools with matched students needed for the contextual (intake) term with K prior columns. */
+export function contextualMinSchools(priors: number): number {
+  return Math.max(10, priors + 3);
+}
 
 export interface MultilevelSchool {
   /** Prior scores of the school's matched students: x[k][i] is prior k of student i. */
@@ -307,7 +315,7 @@ function toOriginalScale(d: Design, a: AtTheta): { beta: number[]; slopeCov: num
 /**
  * Fits the model and gives each school's raw effect and BLUP with 95% intervals that carry the uncertainty of τ²
  * and of the fixed effects. Null when it cannot be fitted (fewer than 2 schools, or too few students).
- * `contextual: 'auto'` includes the school-mean terms when there are at least K + 3 schools.
+ * `contextual: 'auto'` includes the school-mean terms when there are at least contextualMinSchools(K) schools.
  */
 export function fitMultilevel(
   schools: readonly MultilevelSchool[],
@@ -318,7 +326,7 @@ export function fitMultilevel(
   const k = used[0].x.length;
   const n = used.reduce((a, s) => a + s.y.length, 0);
   const { contextual = 'auto', phi = 'free' } = options;
-  let d = design(used, contextual === 'auto' ? used.length >= k + 3 : contextual);
+  let d = design(used, contextual === 'auto' ? used.length >= contextualMinSchools(k) : contextual);
   if (n < d.p + 2) return null;
   let grid = gridOf(d, phi);
   if (!grid.length && d.contextual) {

@@ -219,7 +219,7 @@ describe('longitudinal on a small hand-made cohort', () => {
     expect(s1.va! - s2.va!).toBeCloseTo(10, 3);
     expect(l.version).toBe(2);
     expect(l.model!.contextual).toBe(false); // 3 schools: too few for the intake term, and the method says so
-    expect(l.method.model).toContain('不足4所');
+    expect(l.method.model).toContain('不足10所');
     expect(l.improvementFormula.name).toBe('shrunk_over_sd');
     expect(l.improvementFormula.description).toContain('收缩后增值 ÷ 校内残差标准差');
     // Prior means: s1 = s2 = 70; alliance prior mean over 15 = (6·70 + 6·70 + 3·40)/15 = 64.
