@@ -104,7 +104,6 @@ export function valueAddedSection(
     label: string,
     s: {
       suppressed: boolean;
-      verdict?: VaVerdict | null;
       deltaTIndex: number | null;
       va: number | null;
       ciLow: number | null;
@@ -114,19 +113,20 @@ export function valueAddedSection(
     },
   ) =>
     s.suppressed
-      ? [label, DASH, DASH, DASH, DASH, DASH, DASH]
+      ? [label, DASH, DASH, DASH, DASH, DASH]
       : [
           label,
           signed(s.deltaTIndex, 1),
           signed(s.va),
           interval(s.ciLow, s.ciHigh),
-          statementOf(s),
           signed(s.vaShrunk),
           formatNumber(s.improvement),
         ];
   const peerTable: ReportTable | null = pl.otherSchools.length
     ? {
-        header: ['单位', 'ΔT', '增值', '95%置信区间', '结论', '收缩后增值', '提升系数'],
+        // Six columns: the PDF writer lays this table out in six (the statements live in the own table and in each
+        // row's `verdict`, for the forest plot and page 1).
+        header: ['单位', 'ΔT', '增值', '95%置信区间', '收缩后增值', '提升系数'],
         rows: [...(own ? [peerRow('本校', own)] : []), ...pl.otherSchools.map((o) => peerRow(o.label, o))],
       }
     : null;
