@@ -11,7 +11,7 @@ import { stratifiedAlpha } from './domain/statistics.js';
 import type { StoredLongitudinal } from './domain/stored-longitudinal.js';
 import type { StudentOutcome } from './domain/student-outcomes.js';
 import { TOTAL_PAPER_ID } from './domain/subject-totals.js';
-import { IMPROVEMENT_FORMULAS, type ImprovementFormulaName, longitudinal } from './domain/value-added.js';
+import { improvementFormulaOf, longitudinal } from './domain/value-added.js';
 import { ExamAnalysisRepository } from './exam-analysis.repository.js';
 import { StudentResultRepository } from './student-result.repository.js';
 
@@ -54,9 +54,7 @@ export class LongitudinalInputsService {
       return { ...head, priorPaperId, unavailable: '上次考试尚未统计成绩，请先计算上次考试的成绩' };
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
-    const formula = (
-      exam.improvementFormula in IMPROVEMENT_FORMULAS ? exam.improvementFormula : 'va_over_se'
-    ) as ImprovementFormulaName;
+    const formula = improvementFormulaOf(exam.improvementFormula);
     const priorReliability = await this.priorReliability(tx, prior.id, priorIds, new Set(priorTotals.keys()));
     const l = longitudinal({
       priorReliability,

@@ -5,7 +5,7 @@ import { UnitOfWork } from '../database/unit-of-work.js';
 import type { Exam } from '../exams/entities/exam.entity.js';
 import { ExamAccess, examChecks } from '../exams/exam-access.js';
 import { ExamRepository } from '../exams/exam.repository.js';
-import { IMPROVEMENT_FORMULAS, type ImprovementFormulaName } from './domain/value-added.js';
+import { IMPROVEMENT_FORMULAS, type ImprovementFormulaName, improvementFormulaOf } from './domain/value-added.js';
 
 type LongitudinalPatch = Partial<Pick<Exam, 'priorExamId' | 'improvementFormula'>>;
 
@@ -48,7 +48,8 @@ export class LongitudinalSettingsService {
       id: saved.id,
       priorExamId: saved.priorExamId,
       improvementFormula: saved.improvementFormula,
-      improvementFormulaDescription: IMPROVEMENT_FORMULAS[saved.improvementFormula as ImprovementFormulaName] ?? null,
+      // The formula the analysis will use: 'va_over_se' (the old default) now means the size-neutral one (issue 15).
+      improvementFormulaDescription: IMPROVEMENT_FORMULAS[improvementFormulaOf(saved.improvementFormula)],
     };
   }
 

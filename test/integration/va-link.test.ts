@@ -10,7 +10,7 @@ import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
 import { analyseItems } from '../../src/results/domain/item-analysis.js';
-import { longitudinal, RELIABILITY_CORRECTION_MIN, spearman } from '../../src/results/domain/value-added.js';
+import { longitudinal, spearman, vaStatement } from '../../src/results/domain/value-added.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import type { StoredLongitudinal } from '../../src/results/domain/stored-longitudinal.js';
@@ -114,7 +114,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
 
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
     const schoolIdx = new Map(db.schoolIds.map((id, i) => [id, i]));
-    // The prior paper's α over the alliance, recomputed from the generator's item scores, corrects the slope.
+    // The prior paper's α over the alliance, recomputed from the generator's item scores, is reported with the method.
     const k = cohort.prior.items.length;
     const alpha = analyseItems({
       items: cohort.prior.items.map((it, j) => ({ itemId: j + 1, maxScore: it.maxScore })),
@@ -122,8 +122,12 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
         .filter((s) => !s.absentPrior)
         .map((s) => Array.from(cohort.prior.scores.subarray(s.index * k, (s.index + 1) * k))),
     }).alpha!;
-    expect(alpha).toBeGreaterThanOrEqual(RELIABILITY_CORRECTION_MIN);
-    expect(l.reliabilityCorrection).toMatchObject({ applied: true, priorReliability: Math.round(alpha * 1e4) / 1e4 });
+    expect(l.version).toBe(2);
+    expect(l.model).toMatchObject({
+      kind: 'multilevel_reml',
+      contextual: true,
+      priorReliability: Math.round(alpha * 1e4) / 1e4,
+    });
     const expected = longitudinal({
       priorReliability: Math.round(alpha * 1e4) / 1e4, // as stored with the prior exam's analysis
       schools: db.schoolIds.map((schoolId) => ({ schoolId })),
@@ -143,16 +147,17 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     expect(l.priorPaperId).toBe(db.priorPaperId);
     expect(l.matched).toBe(expected.matched);
     expect(l.matched).toBeLessThan(l.nCurrent); // absent from the prior exam: not matched
-    expect(l.regression).toEqual(expected.regression);
-    expect(l.reliabilityCorrection).toEqual(expected.reliabilityCorrection);
-    expect(l.regression!.slope).toBeGreaterThan((l.reliabilityCorrection as { olsSlope: number }).olsSlope);
+    expect(l.model).toEqual(expected.model);
+    expect(l.method).toEqual(expected.method);
     expect(l.schools).toEqual(expected.schools);
+    for (const s of l.schools) expect(s.verdict).toMatch(/^(above|indistinguishable|below)$/);
     const rho = spearman(
       l.schools.map((s) => cohort.schools[schoolIdx.get(s.schoolId)!].plantedVa),
       l.schools.map((s) => s.va!),
     );
     expect(rho).toBeGreaterThan(0.8);
-    expect(l.improvementFormula.name).toBe('va_over_se');
+    // The exam's setting is still the old default 'va_over_se', which now means the size-neutral formula.
+    expect(l.improvementFormula.name).toBe('shrunk_over_sd');
   });
 
   it('switches 提升系数 to 比均率ₜ/比均率ₜ₋₁ when the exam asks for it, and the output names the formula', async () => {
@@ -210,11 +215,11 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     expect(text).toContain(`收缩后增值（分）${sign(own.vaShrunk!)}`);
     expect(text).toContain(`匹配人数/本次参考人数${own.matched}/${own.nCurrent}`);
     expect(text).toContain(`提升系数${own.improvement!.toFixed(2)}`);
-    expect(text).toContain('提升系数：提升系数=增值÷增值标准误（VA/SE）');
-    expect(text).toContain(
-      `联盟回归：本次成绩=${l.regression!.intercept.toFixed(2)}+${l.regression!.slope.toFixed(4)}×上次成绩`,
-    );
-    expect(text).toMatch(/本校增值的95%置信区间(整体在0以上|整体在0以下|包含0)/);
+    expect(text).toContain('提升系数：提升系数=收缩后增值÷校内残差标准差σ');
+    expect(text).toContain(`联盟模型：学生上次成绩每高1分，本次成绩预期高${l.model!.slopes[0].toFixed(4)}分`);
+    expect(text).toContain(`本校增值${vaStatement(own.verdict!)}：95%置信区间`);
+    expect(text).toContain(`结论${vaStatement(own.verdict!)}`);
+    expect(text).toContain('增值的含义：增值回答的问题是：上次成绩相同、生源整体水平也相同的学校相比');
     // other schools only by letter
     expect(text).toContain('学校A');
     const names: { name: string }[] = await env.ds.query('SELECT name FROM school WHERE alliance_id = ? AND id <> ?', [

@@ -2,12 +2,16 @@ import { analysePaper } from '../../results/domain/exam-analysis.js';
 import { L, M, S, sampleInput } from '../../results/domain/__fixtures__/sample-analysis.js';
 import type { StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
 import { longitudinal } from '../../results/domain/value-added.js';
+import { vaStatement, vaVerdict } from '../../results/domain/va-statement.js';
 import { buildSchoolReport, type StoredAnalysis } from './school-report.js';
 import { valueAddedSection } from './value-added-section.js';
 
 // A linked exam: the sample paper's students with a prior total; school L's students did better than their prior
 // predicts, M's worse, S has 3 students (suppressed). A deterministic pattern, so the figures can be checked.
-function linked(formula: 'va_over_se' | 'ratio_change' = 'va_over_se', priorReliability?: number): StoredAnalysis {
+function linked(
+  formula: 'shrunk_over_sd' | 'ratio_change' = 'shrunk_over_sd',
+  priorReliability?: number,
+): StoredAnalysis {
   const input = sampleInput();
   const data = analysePaper(input);
   const current = input.outcomes
@@ -65,31 +69,75 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     expect(row('收缩系数 λ')).toBe(own.shrinkage!.toFixed(2));
     expect(row('匹配率')).toBe('100%');
     expect(row('匹配人数 / 本次参考人数')).toBe('6 / 6');
-    expect(row('提升系数')).toBe((own.va! / own.se!).toFixed(2));
-    expect(v.notes[0]).toBe('提升系数：提升系数 = 增值 ÷ 增值标准误（VA/SE）。');
-    expect(v.intro.join('')).toMatch(/联盟回归：本次成绩 = -?\d+\.\d{2} \+ \d+\.\d{4} × 上次成绩/);
+    expect(row('提升系数')).toBe(own.improvement!.toFixed(2));
+    expect(own.improvement!).toBeCloseTo(own.vaShrunk! / l.model!.sigma, 3);
+    expect(v.notes[0]).toBe(
+      '提升系数：提升系数 = 收缩后增值 ÷ 校内残差标准差 σ（以一个学生标准差为单位的增值幅度，不因学校人数多少而变大或变小）。',
+    );
+    expect(v.intro.join('')).toMatch(/联盟模型：学生上次成绩每高1分，本次成绩预期高\d+\.\d{4}分；/);
     // 6 matched: figures given, flagged as a small group
     expect(v.warnings.some((w) => w.startsWith('小样本提示：本校两次都参考的学生只有6人'))).toBe(true);
-    expect(v.warnings.some((w) => w.includes('未调整生源构成'))).toBe(true);
+    // 3 schools: no intake term, and the reader is told what the figure then means
+    expect(v.warnings.some((w) => w.includes('因未含生源水平项'))).toBe(true);
+    expect(v.notes.some((n) => n.startsWith('增值的含义：'))).toBe(true);
+    expect(v.notes.some((n) => n.startsWith('模型：两层模型'))).toBe(true);
   });
 
-  it("says whether the slope was corrected by the prior exam's α, and why not", () => {
-    const plain = valueAddedSection(linked(), L)!;
-    expect(plain.warnings.some((w) => w.includes('也未校正上次成绩的测量误差（上次考试的信度未知'))).toBe(true);
-    expect(plain.intro.join('')).not.toContain('斜率已按上次考试信度');
-    expect(plain.notes.some((n) => n.startsWith('测量误差校正：'))).toBe(true);
-    const d = linked('va_over_se', 0.8);
+  it("says each school's result in one of the three statements, by whether its 95% interval excludes 0", () => {
+    const d = linked();
+    const l = d.longitudinal as Exclude<StoredLongitudinal, { unavailable: string }>;
+    for (const id of [L, M]) {
+      const own = l.schools.find((s) => s.schoolId === id)!;
+      const v = valueAddedSection(d, id)!;
+      const words = vaStatement(own.verdict!);
+      expect(own.verdict).toBe(vaVerdict(own.ciLow, own.ciHigh));
+      expect(v.table!.rows.find((r) => r[0] === '结论')![1]).toBe(words);
+      expect(v.warnings.some((w) => w.startsWith(`本校增值${words}：95%置信区间`))).toBe(true);
+      expect(v.peerTable!.header).toHaveLength(6); // the PDF writer's layout
+    }
+    // Forced cases: the sentence follows the interval.
+    const own = l.schools.find((s) => s.schoolId === L)!;
+    for (const [lo, hi, words] of [
+      [0.5, 3, '明显高于联盟平均'],
+      [-3, -0.5, '明显低于联盟平均'],
+      [-1, 1, '与联盟平均无可分辨差别'],
+    ] as const) {
+      Object.assign(own, { ciLow: lo, ciHigh: hi, verdict: vaVerdict(lo, hi) });
+      expect(valueAddedSection(d, L)!.warnings.some((w) => w.startsWith(`本校增值${words}`))).toBe(true);
+    }
+  });
+
+  it("reports the prior's α without a threshold, and reads a version 1 (OLS) analysis as it was stored", () => {
+    const d = linked('shrunk_over_sd', 0.55);
     const l = d.longitudinal as Exclude<StoredLongitudinal, { unavailable: string }>;
     const v = valueAddedSection(d, L)!;
-    expect(l.reliabilityCorrection).toMatchObject({ applied: true, priorReliability: 0.8 });
-    expect(v.intro.join('')).toContain(
-      `斜率已按上次考试信度 α = 0.800 校正测量误差（普通 OLS 斜率 ${(l.reliabilityCorrection as { olsSlope: number }).olsSlope.toFixed(4)}）`,
-    );
-    expect(v.warnings.some((w) => w.includes('斜率已校正上次成绩的测量误差'))).toBe(true);
-    // an analysis stored before the correction existed reads as before
-    const { reliabilityCorrection: _gone, ...old } = l;
-    const oldV = valueAddedSection({ ...d, longitudinal: old }, L)!;
-    expect(oldV.warnings.some((w) => w.includes('未调整生源构成：上次成绩高的学校'))).toBe(true);
+    expect(v.notes.some((n) => n.startsWith('上次成绩的信度：上次考试信度 α = 0.55'))).toBe(true);
+    expect(valueAddedSection(linked(), L)!.notes.some((n) => n.includes('导入的历史成绩或信度未知'))).toBe(true);
+    // As stored by version 1: OLS line, α correction, no verdict field, no model.
+    const v1: StoredLongitudinal = {
+      ...l,
+      version: 1,
+      model: undefined,
+      method: {
+        regression: 'OLS：本次总分对上次总分回归，联盟内全部匹配学生',
+        reliability: '上次考试信度 α ≥ 0.6 时斜率除以 α',
+        schoolVa: '学校增值 = 本校匹配学生残差均值',
+        shrinkage: '经验贝叶斯收缩',
+        deltas: 'ΔZ、Δ比均率、ΔT 指数只按两次都参考的匹配学生计算',
+      },
+      regression: { n: 12, intercept: 1.5, slope: 0.9, residualSd: 2, r2: 0.8 },
+      reliabilityCorrection: { applied: true, priorReliability: 0.8, olsSlope: 0.72 },
+      improvementFormula: { name: 'va_over_se', description: '提升系数 = 增值 ÷ 增值标准误（VA/SE）' },
+      schools: l.schools.map(({ verdict: _v, ...r }) => r),
+    };
+    const old = valueAddedSection({ ...d, longitudinal: v1 }, L)!;
+    expect(old.intro.join('')).toContain('联盟回归：本次成绩 = 1.50 + 0.9000 × 上次成绩');
+    expect(old.intro.join('')).toContain('斜率已按上次考试信度 α = 0.800 校正测量误差（普通 OLS 斜率 0.7200）');
+    expect(old.warnings.some((w) => w.includes('斜率已校正上次成绩的测量误差'))).toBe(true);
+    expect(old.notes).toContain('测量误差校正：上次考试信度 α ≥ 0.6 时斜率除以 α。');
+    expect(old.notes[0]).toBe('提升系数：提升系数 = 增值 ÷ 增值标准误（VA/SE）。');
+    const own = l.schools.find((s) => s.schoolId === L)!;
+    expect(old.table!.rows.find((r) => r[0] === '结论')![1]).toBe(vaStatement(vaVerdict(own.ciLow, own.ciHigh)!));
   });
 
   it('names the other formula when the exam uses 比均率ₜ/比均率ₜ₋₁', () => {

@@ -1,6 +1,7 @@
 // The school comparison export's sheet of one paper (or of 总分): 横比 and 纵看 per school. The admin sees every
 // school by name; a principal sees their own school named and the others by letter, without head counts.
 import type ExcelJS from 'exceljs';
+import { type VaVerdict, vaStatement, verdictOf } from '../domain/va-statement.js';
 import type { ExamAnalysisData, UnitAnalysis } from '../domain/exam-analysis.js';
 import { type AnonymousSchool, principalView } from '../domain/principal-view.js';
 import { principalLongitudinalOf, type StoredLongitudinal } from '../domain/stored-longitudinal.js';
@@ -31,6 +32,7 @@ const COLUMNS = [
   { header: '增值', key: 'va' },
   { header: '增值95%下限', key: 'lo' },
   { header: '增值95%上限', key: 'hi' },
+  { header: '结论', key: 'verdict' },
   { header: '收缩后增值', key: 'eb' },
   { header: '提升系数', key: 'imp' },
   { header: '说明', key: 'note' },
@@ -50,6 +52,7 @@ interface SchoolVa {
   va: number | null;
   ciLow: number | null;
   ciHigh: number | null;
+  verdict?: VaVerdict | null;
   vaShrunk: number | null;
   improvement: number | null;
 }
@@ -84,6 +87,7 @@ const vaCols = (v: SchoolVa | undefined): Row =>
         va: v.va,
         lo: v.ciLow,
         hi: v.ciHigh,
+        verdict: verdictOf(v) ? vaStatement(verdictOf(v)!) : null,
         eb: v.vaShrunk,
         imp: v.improvement,
       }
