@@ -1,7 +1,12 @@
 // Adapter around the pure synthetic-scan generator: encodes pages as PNG/JPEG files, one per student per sheet page.
 import sharp from 'sharp';
 import type { SheetLayout } from '../../../src/sheets/domain/layout.js';
-import { type AnswerProfile, randomStudentAnswers, type SyntheticItem, type SyntheticTruth } from './synthetic-answers.js';
+import {
+  type AnswerProfile,
+  randomStudentAnswers,
+  type SyntheticItem,
+  type SyntheticTruth,
+} from './synthetic-answers.js';
 import { pageQrText } from '../../../src/sheets/domain/page-qr.js';
 import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage, type GrayImage } from './synthetic-scan.js';
 import { qrModules } from '../../../src/sheets/qr-symbol.js';
