@@ -20,7 +20,6 @@ import { spearman } from '../../src/results/domain/value-added.js';
 import { OrgService } from '../../src/org/org.service.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
 import { readTallyScore } from '../../test/support/synthetic/synthetic-tally.js';
-import { mulberry32 } from '../../test/support/synthetic/synthetic-scan.js';
 import { generateSyntheticScans } from '../../test/support/synthetic/synthetic-scans.js';
 import type { AnswerProfile, SyntheticItem } from '../../test/support/synthetic/synthetic-answers.js';
 import {
@@ -36,7 +35,7 @@ import {
   demoClassOf,
   demoEnglishAbility,
   demoExamNo,
-  demoPriorScore,
+  demoPriorTotals,
   type DemoSchool,
 } from './demo-alliance.js';
 import { HttpClient } from './http-client.js';
@@ -224,20 +223,11 @@ async function createAlliance(app: INestApplication, baseUrl: string) {
 
 /** Last term's totals of both subjects, from the same latent abilities as this term's answers minus each school's gain. */
 async function importPriorExam(admin: HttpClient, allianceId: number, schools: DemoSchoolRow[]): Promise<number> {
-  const rng = mulberry32(20260626);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
   const header = DEMO_PRIOR_EXAM.subjects.map((sub) => `${sub}(${DEMO_PRIOR_EXAM.fullMarks})`);
   const lines = [['考号', '姓名', ...header].join(',')];
-  for (const s of schools) {
-    s.examNos.forEach((examNo, k) => {
-      // A few students missed last term's exam (blank = 缺考): they have no prior score to match.
-      const missed = rng() < 0.02;
-      const scores = PAPERS.map((p) => {
-        const score = demoPriorScore(p.ability(s.demo, k), s.demo, gauss());
-        return missed ? '' : String(score);
-      });
-      lines.push([examNo, s.names[k], ...scores].join(','));
-    });
+  for (const { school, k, scores } of demoPriorTotals(PAPERS.map((p) => p.ability))) {
+    const s = schools.find((x) => x.demo === school)!;
+    lines.push([s.examNos[k], s.names[k], ...scores.map((x) => (x === null ? '' : String(x)))].join(','));
   }
   const csv = Buffer.from('\ufeff' + lines.join('\r\n') + '\r\n', 'utf8');
   const { subjects: _subjects, fullMarks: _fullMarks, ...fields } = DEMO_PRIOR_EXAM;
