@@ -8,10 +8,11 @@
 // started. Printed: wall time, every PDF's size, the worker processes' peak RSS (VmHWM).
 //
 // Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
-// BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1).
+// BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1),
+// BENCH_CPU_PROF=dir to write each worker's V8 CPU profile there (node --cpu-prof) and print its heaviest functions.
 // The machine is shared: figures are noisy; run it twice before believing a change.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
@@ -65,7 +66,9 @@ async function loadExam(env: TestEnv) {
 /** A worker process as `npm run start:worker` runs it (this build's workers/main.js), on the bench's database. */
 function startWorker(env: TestEnv): Promise<ChildProcess> {
   const entry = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../workers/main.js');
-  const child = spawn(process.execPath, [entry], {
+  const prof = process.env.BENCH_CPU_PROF;
+  const args = prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`, entry] : [entry];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       DB_NAME: env.config.db.name,
@@ -99,6 +102,28 @@ async function waitForReports(env: TestEnv, examId: number, count: number): Prom
     const by = new Map(rows.map((r) => [r.status, Number(r.n)]));
     if ((by.get('ready') ?? 0) + (by.get('failed') ?? 0) >= count) return by;
     await sleep(200);
+  }
+}
+
+/** Self time by function (top 15) of the CPU profiles in a folder: where a report's time goes. */
+function printProfiles(dir: string): void {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byNode = new Map(p.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    p.samples.forEach((id, i) => {
+      const f = byNode.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    log(`CPU profile ${name}: ${(total / 1000).toFixed(1)} s sampled; heaviest self time:`);
+    for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      log(`  ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / 1000).toFixed(1).padStart(6)} s  ${k}`);
   }
 }
 
@@ -159,7 +184,8 @@ async function main() {
       }),
     );
   } finally {
-    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => new Promise((done) => (w.once('exit', done), w.kill('SIGTERM')))));
+    if (process.env.BENCH_CPU_PROF) printProfiles(resolve(process.env.BENCH_CPU_PROF));
     await reports.close();
     await env.cleanup();
   }
