@@ -17,6 +17,7 @@ import {
   demoAbility,
   demoClassOf,
   demoEnglishAbility,
+  demoMathsPriorAbility,
   demoPriorTotals,
 } from '../../tools/demo/demo-alliance.js';
 
@@ -108,19 +109,30 @@ describe('the demo paper', () => {
     }
     expect(new Set(items.map((i) => i.cognitiveLevel)).size).toBe(4);
   });
+
+  it('has one sheet page per subject: one scan per student and subject keeps the demo within its time', () => {
+    expect(maths.layout.pages).toHaveLength(1);
+    expect(english.layout.pages).toHaveLength(1);
+  });
 });
 
 describe('the demo schools carry their planted patterns', () => {
-  const va = (() => {
-    const prior = demoPriorTotals([demoAbility, demoEnglishAbility]);
+  /** The value-added engine's school VA (points) of one subject: 0 = 数学, 1 = 英语. */
+  const vaOf = (subject: 0 | 1) => {
+    const prior = demoPriorTotals([demoMathsPriorAbility, demoEnglishAbility]);
     const ids = new Map(DEMO_SCHOOLS.map((s, i) => [s.code, i + 1]));
+    const total = (s: Sat) => (subject === 0 ? s.mathsTotal : s.englishTotal);
     const l = longitudinal({
       schools: DEMO_SCHOOLS.map((s) => ({ schoolId: ids.get(s.code)! })),
-      current: students.map((s, i) => ({ studentId: i, schoolId: ids.get(s.school.code)!, total: s.mathsTotal })),
-      prior: new Map(prior.flatMap((p, i) => (p.scores[0] === null ? [] : [[i, p.scores[0]] as [number, number]]))),
+      current: students.map((s, i) => ({ studentId: i, schoolId: ids.get(s.school.code)!, total: total(s) })),
+      prior: new Map(
+        prior.flatMap((p, i) => (p.scores[subject] === null ? [] : [[i, p.scores[subject]] as [number, number]])),
+      ),
     });
     return (code: string) => l.schools.find((x) => x.schoolId === ids.get(code))!.va as number;
-  })();
+  };
+  const va = vaOf(0);
+  const vaEnglish = vaOf(1);
 
   it('S01, the lead school, is ahead in raw scores and slipped: negative value-added', () => {
     expect(mean(of('S01').map((s) => s.mathsTotal))).toBeGreaterThan(allMaths + 8);
@@ -130,6 +142,7 @@ describe('the demo schools carry their planted patterns', () => {
   it('S04, rural, is behind in raw scores and gaining: the largest value-added', () => {
     expect(mean(of('S04').map((s) => s.mathsTotal))).toBeLessThan(allMaths - 4);
     expect(va('S04')).toBeGreaterThan(4);
+    expect(vaEnglish('S04')).toBeGreaterThan(3);
     for (const s of DEMO_SCHOOLS.filter((x) => x.code !== 'S04')) expect(va('S04')).toBeGreaterThan(va(s.code));
   });
 
@@ -138,6 +151,7 @@ describe('the demo schools carry their planted patterns', () => {
     const weak = gap('一元一次方程');
     for (const kp of ['有理数', '整式的加减', '几何图形初步']) expect(weak).toBeLessThan(gap(kp) - 0.12);
     expect(Math.abs(va('S03'))).toBeLessThan(3);
+    expect(Math.abs(vaEnglish('S03'))).toBeLessThan(3);
   });
 
   it('S05 is uniformly lower: every knowledge point about as far below as its total', () => {

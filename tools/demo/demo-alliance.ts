@@ -11,8 +11,9 @@
 //                           (classes; 学科均衡)              英语 ability 0.10 below its own maths (≈8 points);
 //                                                          prior drawn from ability − 0.03 (a small gain)
 //   S03 曾都区南郊中学          知识点短板: 一元一次方程          items 5, 6 and 10 at ability − 0.25 (≈5.5 of the 24 points
-//                                                          of that knowledge point); its prior is planted as well so
-//                                                          that its value-added stays near 0: a weakness, not a slide
+//                                                          of that knowledge point); its maths prior is drawn 0.06
+//                                                          lower (the weakness was there last term too), so that its
+//                                                          value-added stays near 0: a weakness, not a slide
 //   S04 何店镇中心学校 (乡村)    落后但进步 (gaining from behind)  low ability, prior drawn from ability − 0.10: raw scores
 //                                                          below the alliance, value-added clearly positive
 //   S05 府河镇初级中学 (乡村)    整体偏低 (uniformly lower)       lowest ability, nothing else: the same gap on every item,
@@ -55,6 +56,8 @@ export interface DemoSchool {
   classShift?: number[];
   /** 英语 ability relative to the school's own maths ability: a subject that lags (学科均衡). */
   englishShift?: number;
+  /** Added to the ability the maths prior is drawn from: a weakness that was already there last term. */
+  mathsPriorShift?: number;
   /** Maths items (by label) answered at a lower ability: a knowledge-point weakness. */
   mathsItemShift?: Record<string, number>;
   /** Maths choice items (by label) whose wrong option lures the school's students: 典型错误. */
@@ -92,8 +95,9 @@ export const DEMO_SCHOOLS: DemoSchool[] = [
     students: 48,
     pattern: '知识点短板：一元一次方程（第5、6、10题）',
     ability: 0.6,
-    // The weakness costs about 5.5 marks of maths now; planting the same in the prior keeps its value-added near 0.
-    gain: 0.06,
+    gain: 0,
+    // The weakness costs about 5.5 marks of maths; it was there last term too, so its maths value-added stays near 0.
+    mathsPriorShift: -0.06,
     mathsItemShift: { '5': -0.25, '6': -0.25, '10': -0.25 },
   },
   {
@@ -153,7 +157,10 @@ const choice = (label: string, answerKey: string, kp: string, level: string, max
   cognitiveLevel: level,
 });
 
-/** Four knowledge points of 20–30 marks each, every one on choice and subjective items, every level present. */
+/**
+ * Four knowledge points of 20–30 marks each, every one on choice and subjective items, every level present. The
+ * boxes are sized so that the sheet is one A4 page: one scan per student and subject keeps the demo's time.
+ */
 export const DEMO_PAPER = {
   subject: '数学',
   title: '七年级数学期中统一检测',
@@ -189,7 +196,7 @@ export const DEMO_PAPER = {
       type: 'subjective',
       maxScore: 18,
       scoreStep: 1,
-      boxHeightMm: 35,
+      boxHeightMm: 34,
       knowledgePoints: ['整式的加减'],
       cognitiveLevel: '掌握',
     },
@@ -198,7 +205,7 @@ export const DEMO_PAPER = {
       type: 'subjective',
       maxScore: 22,
       scoreStep: 1,
-      boxHeightMm: 38,
+      boxHeightMm: 36,
       knowledgePoints: ['几何图形初步'],
       cognitiveLevel: '运用',
       markingMode: 'double',
@@ -260,6 +267,11 @@ export function demoAbility(school: DemoSchool, k: number): number {
   const j = Math.floor(k / 2);
   const spread = (school.spread ?? 0.34) * Math.sin(j * 2.399) * Math.cos(j * 0.7 + (k % 2) * 0.35);
   return clampAbility(school.ability + (school.classShift?.[demoClassOf(k)] ?? 0) + spread);
+}
+
+/** The ability last term's maths total is drawn from (before the school's gain). */
+export function demoMathsPriorAbility(school: DemoSchool, k: number): number {
+  return demoAbility(school, k) + (school.mathsPriorShift ?? 0);
 }
 
 /** 英语 ability: the maths ability, the school's subject lag and a personal difference between the subjects. */

@@ -35,6 +35,7 @@ import {
   demoClassOf,
   demoEnglishAbility,
   demoExamNo,
+  demoMathsPriorAbility,
   demoPriorTotals,
   type DemoSchool,
 } from './demo-alliance.js';
@@ -96,6 +97,8 @@ interface DemoPaperRun {
   lead: string;
   markers: string[];
   ability: (school: DemoSchool, k: number) => number;
+  /** The ability last term's total of this subject is drawn from (before the school's gain). */
+  priorAbility: (school: DemoSchool, k: number) => number;
   /** The school's planted departures, by item label (mapped to item ids once the paper exists). */
   profile: (school: DemoSchool) => {
     itemShift?: Record<string, number>;
@@ -116,6 +119,7 @@ const PAPERS: DemoPaperRun[] = [
     lead: 'mathlead',
     markers: ['marker1', 'marker2', 'marker3', 'marker4'],
     ability: demoAbility,
+    priorAbility: demoMathsPriorAbility,
     profile: (s) => ({ itemShift: s.mathsItemShift, lure: s.mathsLure }),
   },
   {
@@ -123,6 +127,7 @@ const PAPERS: DemoPaperRun[] = [
     lead: 'englishlead',
     markers: ['marker5', 'marker6'],
     ability: demoEnglishAbility,
+    priorAbility: demoEnglishAbility,
     profile: () => ({}),
   },
 ];
@@ -225,7 +230,7 @@ async function createAlliance(app: INestApplication, baseUrl: string) {
 async function importPriorExam(admin: HttpClient, allianceId: number, schools: DemoSchoolRow[]): Promise<number> {
   const header = DEMO_PRIOR_EXAM.subjects.map((sub) => `${sub}(${DEMO_PRIOR_EXAM.fullMarks})`);
   const lines = [['考号', '姓名', ...header].join(',')];
-  for (const { school, k, scores } of demoPriorTotals(PAPERS.map((p) => p.ability))) {
+  for (const { school, k, scores } of demoPriorTotals(PAPERS.map((p) => p.priorAbility))) {
     const s = schools.find((x) => x.demo === school)!;
     lines.push([s.examNos[k], s.names[k], ...scores.map((x) => (x === null ? '' : String(x)))].join(','));
   }
