@@ -476,6 +476,37 @@ async function main() {
   }
 }
 
+/** Waits until the worker has read every uploaded page. */
+async function waitForIngest(admin: HttpClient, examId: number): Promise<void> {
+  const status = await waitFor(
+    '扫描识别完成',
+    async () => {
+      const st = await admin.json('GET', `/api/exams/${examId}/scan-status`);
+      progress(`识别：已处理 ${st.processed ?? 0}，异常 ${st.exception ?? 0}，排队 ${st.queued ?? 0}`);
+      return (st.queued ?? 0) === 0 ? st : null;
+    },
+    20 * 60_000,
+  );
+  console.log(`\n      识别完成：${status.processed} 页成功，${status.exception ?? 0} 页进入异常队列`);
+}
+
+/** The admin asks for the results; the worker computes them and renders every school's report. */
+async function computeAndWaitForReports(admin: HttpClient, examId: number, schools: number): Promise<any[]> {
+  await admin.json('POST', `/api/exams/${examId}/results/compute`);
+  const reports = await waitFor(
+    '各校诊断报告生成',
+    async () => {
+      const list = await admin.json('GET', `/api/exams/${examId}/reports`);
+      const ready = list.filter((r: any) => r.status === 'ready').length;
+      progress(`报告：${ready}/${schools} 份已生成`);
+      return ready === schools ? list : null;
+    },
+    5 * 60_000,
+  );
+  console.log();
+  return reports;
+}
+
 async function runChain(app: INestApplication, baseUrl: string, config: AppConfig, outDir: string) {
   step(2, `创建教联体「${DEMO_ALLIANCE.name}」、${DEMO_SCHOOLS.length} 所学校、账号和学生名单`);
   const { allianceId, admin, schools, markerIds } = await createAlliance(app, baseUrl);
@@ -494,16 +525,7 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
 
   step(5, '各校扫描员上传两科答题卡的扫描图像（合成的 200dpi 灰度图，带轻微旋转、平移和噪点）');
   const truth = await uploadScans(baseUrl, exam.id, papers, schools);
-  const status = await waitFor(
-    '扫描识别完成',
-    async () => {
-      const st = await admin.json('GET', `/api/exams/${exam.id}/scan-status`);
-      progress(`识别：已处理 ${st.processed ?? 0}，异常 ${st.exception ?? 0}，排队 ${st.queued ?? 0}`);
-      return (st.queued ?? 0) === 0 ? st : null;
-    },
-    20 * 60_000,
-  );
-  console.log(`\n      识别完成：${status.processed} 页成功，${status.exception ?? 0} 页进入异常队列`);
+  await waitForIngest(admin, exam.id);
 
   const markers = PAPERS.flatMap((p) => p.markers);
   step(6, `${markers.length} 位阅卷教师通过 HTTP 接口在线评阅两科主观题（模拟教师只看得到切割后的答题区域图像）`);
@@ -511,18 +533,7 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   console.log(`\n      评阅完成：共 ${marked} 次评分`);
 
   step(7, '统计分析（结果任务：最终分、各科与总分、各校与联盟的平均分、标准差、三率、纵看增值）');
-  await admin.json('POST', `/api/exams/${exam.id}/results/compute`);
-  const reports = await waitFor(
-    '各校诊断报告生成',
-    async () => {
-      const list = await admin.json('GET', `/api/exams/${exam.id}/reports`);
-      const ready = list.filter((r: any) => r.status === 'ready').length;
-      progress(`报告：${ready}/${schools.length} 份已生成`);
-      return ready === schools.length ? list : null;
-    },
-    5 * 60_000,
-  );
-  console.log();
+  const reports = await computeAndWaitForReports(admin, exam.id, schools.length);
   const analysis = await admin.json('GET', `/api/exams/${exam.id}/analysis`);
   printValueAdded(analysis, schools);
 
