@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { apiNoStore, hsts, sameOriginWrites, securityHeaders } from './common/web-security.js';
 import { checkServices } from './common/startup-checks.js';
 import type { AppConfig } from './config/config.js';
 
@@ -21,14 +22,11 @@ export async function createApiApp(config: AppConfig, opts: { logger?: boolean }
   // Behind a load balancer the client's address (used to throttle failed logins) comes from X-Forwarded-For.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(cookieParser());
-  // No framing (clickjacking of the marker page), no MIME sniffing, no referrer leaking snippet tokens.
-  app.use((_req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => {
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    next();
-  });
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  if (config.cookieSecure) app.use(hsts());
+  app.use(apiNoStore());
+  app.use(sameOriginWrites(config.publicOrigins));
   app.useBodyParser('json', { limit: '5mb' });
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

@@ -15,6 +15,7 @@ import { ScanIngestModule } from './scans/scan-ingest.module.js';
 import { ScansModule } from './scans/scans.module.js';
 import { SheetsModule } from './sheets/sheets.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { SuggestionsModule } from './suggestions/suggestions.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** Feature modules: the same set serves the API process and the worker process. */
@@ -27,6 +28,7 @@ export const FEATURE_MODULES = [
   MarkingModule,
   ResultsModule,
   ReportsModule,
+  SuggestionsModule,
 ];
 
 /** Infrastructure shared by both process roles. */

@@ -10,6 +10,7 @@ import { ORG_REPOSITORIES } from './org/repositories.js';
 import { REPORTS_REPOSITORIES } from './reports/repositories.js';
 import { RESULTS_REPOSITORIES } from './results/repositories.js';
 import { SCANS_REPOSITORIES } from './scans/repositories.js';
+import { SUGGESTIONS_REPOSITORIES } from './suggestions/repositories.js';
 
 const REPOSITORIES = [
   ...COMMON_REPOSITORIES,
@@ -20,6 +21,7 @@ const REPOSITORIES = [
   ...MARKING_REPOSITORIES,
   ...RESULTS_REPOSITORIES,
   ...REPORTS_REPOSITORIES,
+  ...SUGGESTIONS_REPOSITORIES,
 ];
 
 @Global()

@@ -8,6 +8,7 @@ import { ORG_ENTITIES } from './org/entities/index.js';
 import { REPORTS_ENTITIES } from './reports/entities/index.js';
 import { RESULTS_ENTITIES } from './results/entities/index.js';
 import { SCANS_ENTITIES } from './scans/entities/index.js';
+import { SUGGESTIONS_ENTITIES } from './suggestions/entities/index.js';
 
 export const ENTITIES = [
   ...COMMON_ENTITIES,
@@ -18,4 +19,5 @@ export const ENTITIES = [
   ...MARKING_ENTITIES,
   ...RESULTS_ENTITIES,
   ...REPORTS_ENTITIES,
+  ...SUGGESTIONS_ENTITIES,
 ];

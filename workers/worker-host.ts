@@ -8,10 +8,13 @@ import { redisConnection } from '../src/queue/connection.js';
 import { JOB_QUEUE, JOBS, JobName, QueueName } from '../src/queue/jobs.js';
 import type { Processor } from './processor.js';
 import { PROCESSORS } from './processors.js';
+import { startReconciler } from './reconcile.js';
 
 export interface WorkerHost {
   app: INestApplicationContext;
   workers: Worker[];
+  /** The reconciliation (null when turned off): `pass()` runs one now. */
+  reconciler: ReturnType<typeof startReconciler> | null;
   close(): Promise<void>;
 }
 
@@ -30,7 +33,12 @@ export function processorTable(processors: Processor<any>[], requireAll = true):
 /** Starts one BullMQ worker per queue inside a Nest application context (no HTTP). */
 export async function startWorkers(
   config: AppConfig,
-  opts: { logger?: boolean; processors?: Processor<any>[] } = {},
+  opts: {
+    logger?: boolean;
+    processors?: Processor<any>[];
+    /** Queue owed work again at start and periodically (workers/reconcile.ts); false turns it off. */
+    reconcile?: { everyMs?: number; graceSeconds?: number } | false;
+  } = {},
 ): Promise<WorkerHost> {
   // Tests may run a subset of processors; the real worker must have them all.
   const table = processorTable(opts.processors ?? PROCESSORS, !opts.processors);
@@ -61,10 +69,13 @@ export async function startWorkers(
   );
   for (const w of workers)
     w.on('failed', (job, err) => console.error(`[worker] ${job?.name} ${job?.id} failed: ${err.message}`));
+  const reconciler = opts.reconcile === false ? null : startReconciler(app, opts.reconcile ?? {});
   return {
     app,
     workers,
+    reconciler,
     async close() {
+      reconciler?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await app.close();
     },

@@ -52,7 +52,7 @@ export class AuthService {
       await this.throttle.recordFailure(username, address);
       throw new UnauthorizedException('用户名或密码错误');
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(username, address);
     const token = jwt.sign(
       { sub: user.id, u: user.username, e: user.sessionEpoch } satisfies TokenClaims,
       this.config.jwtSecret,

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { probeMysql } from '../database/mysql-probe.js';
+import { persistenceWarning } from './domain/redis-persistence.js';
 
 export function describeStartupError(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
@@ -15,7 +16,8 @@ export function describeStartupError(err: unknown): string {
   return `启动失败 (start-up failed): ${e?.message ?? String(err)}`;
 }
 
-export async function checkRedis(config: AppConfig): Promise<void> {
+/** Connects and pings; answers a warning when the server keeps nothing on disk (queued work would not survive). */
+export async function checkRedis(config: AppConfig): Promise<string | null> {
   const r = new Redis({
     host: config.redis.host,
     port: config.redis.port,
@@ -29,16 +31,27 @@ export async function checkRedis(config: AppConfig): Promise<void> {
     await r.connect();
     await r.ping();
   } catch (err) {
+    r.disconnect();
     throw new Error(
       `无法连接 Redis ${config.redis.host}:${config.redis.port} (REDIS_HOST/REDIS_PORT): ${(err as Error).message}`,
     );
+  }
+  try {
+    const setting = async (name: string) => ((await r.config('GET', name)) as string[])[1] ?? null;
+    return persistenceWarning(await setting('appendonly'), await setting('save'));
+  } catch {
+    return null; // CONFIG refused (a managed Redis): nothing can be said
   } finally {
     r.disconnect();
   }
 }
 
-/** Both servers answer, checked before the application is assembled so a failure reads as one clear line. */
+/**
+ * Both servers answer, checked before the application is assembled so a failure reads as one clear line. A Redis
+ * without persistence is allowed (tests and a developer's machine run one) but said, once, on stderr.
+ */
 export async function checkServices(config: AppConfig): Promise<void> {
   await probeMysql(config);
-  await checkRedis(config);
+  const warning = await checkRedis(config);
+  if (warning && config.env !== 'test') process.emitWarning(warning, { code: 'TONGKAO_REDIS_PERSISTENCE' });
 }

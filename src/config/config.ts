@@ -18,6 +18,11 @@ export interface AppConfig {
   cookieSecure: boolean;
   /** Reverse proxies in front of the API whose X-Forwarded-For is trusted (0: none), for the client address. */
   trustProxyHops: number;
+  /**
+   * Origins (scheme://host[:port]) the pages are reached at besides the one a request names in its Host header, e.g.
+   * the address a reverse proxy serves: a write whose Origin is neither is refused (CSRF).
+   */
+  publicOrigins: string[];
   ingestConcurrency: number;
 }
 
@@ -81,7 +86,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 8, 1, 64),
     cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    publicOrigins: origins(env.PUBLIC_ORIGINS),
   };
+}
+
+function origins(text: string | undefined): string[] {
+  const list = (text ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const o of list) {
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o))
+      throw new ConfigError(
+        `配置错误：PUBLIC_ORIGINS 中的 ${o} 不是来源地址（应为 https://主机[:端口]，多个用逗号分隔） (config: PUBLIC_ORIGINS must be scheme://host[:port], comma-separated)`,
+      );
+  }
+  return list;
 }
 
 /** Where MySQL is reached, as mysql2 takes it: the socket when one is configured, else host and port. */

@@ -4,6 +4,7 @@ import { BadRequestException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { blueprintHeader, blueprintMatrix, blueprintRow, type BlueprintItem, type Cell } from './domain/blueprint.js';
 import type { MarkingModeName, RoundingModeName } from './domain/paper-validation.js';
+import { unpackedSizeWithin } from '../common/zip-limits.js';
 import { uploadedFileName } from './domain/upload-name.js';
 
 export interface UploadedSheetFile {
@@ -14,6 +15,8 @@ export interface UploadedSheetFile {
 
 const SHEET_NAME = '双向细目表';
 const MAX_ROWS = 1000;
+/** A blueprint of 1,000 rows unpacks to well under 1 MB; beyond this the file is not a blueprint (a ZIP bomb). */
+export const MAX_BLUEPRINT_UNPACKED_BYTES = 16 * 1024 * 1024;
 
 /** Cell values of the blueprint sheet (or the first sheet), rows[0] = spreadsheet row 1. */
 export async function readBlueprintRows(file: UploadedSheetFile | undefined): Promise<Cell[][]> {
@@ -22,6 +25,12 @@ export async function readBlueprintRows(file: UploadedSheetFile | undefined): Pr
     `无法读取“${uploadedFileName(file.originalname)}”：请上传 Excel（.xlsx）格式的双向细目表（.xls 请先另存为 .xlsx）`,
   );
   if (file.buffer.subarray(0, 2).toString('latin1') !== 'PK') throw unreadable;
+  const unpacked = await unpackedSizeWithin(file.buffer, MAX_BLUEPRINT_UNPACKED_BYTES);
+  if (unpacked === 'unreadable') throw unreadable;
+  if (unpacked === 'too_big')
+    throw new BadRequestException(
+      `“${uploadedFileName(file.originalname)}”解压后超过 ${MAX_BLUEPRINT_UNPACKED_BYTES / 1024 / 1024} MB，不像是双向细目表，请检查文件`,
+    );
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(file.buffer as unknown as ArrayBuffer);

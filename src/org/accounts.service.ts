@@ -1,5 +1,6 @@
-import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { AuthService } from '../auth/auth.service.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
 import { UserRepository } from '../auth/user.repository.js';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -20,6 +21,7 @@ export class AccountsService {
     @Inject(SchoolRepository) private readonly schools: SchoolRepository,
     @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
   ) {}
 
   async createUser(actor: Actor, allianceId: number, body: CreateUserBody) {
@@ -57,6 +59,19 @@ export class AccountsService {
       if (isDuplicateKey(err)) throw new ConflictException('用户名已存在');
       throw err;
     }
+  }
+
+  /** Clears an account's failed-login counters, so its owner logs in at once after a guessing attack. */
+  async unlockLogin(actor: Actor, allianceId: number, userId: number) {
+    assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以解除登录限制');
+    const inAlliance = new Set((await this.users.grantsInAlliance(allianceId)).map((r) => r.userId));
+    const user = (await this.users.listing(allianceId, inAlliance.has(userId) ? [userId] : [])).find(
+      (u) => u.id === userId,
+    );
+    if (!user) throw new NotFoundException('本联盟没有这个账号');
+    await this.throttle.unlock(user.username);
+    await this.audit.record({ userId: actor.userId, action: 'unlock_login', entity: 'user', entityId: String(userId) });
+    return { id: user.id, username: user.username, unlocked: true };
   }
 
   /** Accounts holding a role in the alliance (or registered to it), with those roles. */

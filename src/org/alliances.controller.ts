@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
@@ -36,6 +36,13 @@ export class AlliancesController {
   @Post(':id/users')
   createUser(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: CreateUserBody) {
     return this.accounts.createUser(actor, id, body);
+  }
+
+  @Roles(Role.Admin)
+  @Post(':id/users/:userId/unlock')
+  @HttpCode(200)
+  unlockLogin(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('userId', IdPipe) userId: number) {
+    return this.accounts.unlockLogin(actor, id, userId);
   }
 
   @Roles(Role.Admin)

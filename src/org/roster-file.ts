@@ -1,8 +1,7 @@
 // Reads an uploaded roster file (CSV or XLSX) into spreadsheet rows. Validation lives in domain/roster.ts.
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { promisify } from 'node:util';
-import yauzl from 'yauzl';
+import { unpackedSizeWithin } from '../common/zip-limits.js';
 import type { SheetRow } from './domain/roster.js';
 
 /** A file we cannot read at all; the message is shown to the teacher. */
@@ -59,60 +58,13 @@ function readCsv(data: Buffer): SheetRow[] {
   return records.map((cells, i) => ({ rowNo: i + 1, cells }));
 }
 
-/**
- * Inflates every entry of the ZIP once, counting, without keeping anything: the declared sizes are checked
- * first, and the actual bytes too (a ZIP may lie about its sizes), stopping at the cap.
- */
-async function assertUnpackedSizeWithin(data: Buffer, cap: number): Promise<void> {
-  const tooBig = () =>
-    new RosterFileError(
-      `Excel 文件解压后过大（超过 ${cap / 1024 / 1024} MB），不像是学生名单或成绩表，请检查文件或分批导入`,
-    );
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await promisify<Buffer, yauzl.Options, yauzl.ZipFile>(yauzl.fromBuffer)(data, {
-      lazyEntries: true,
-      validateEntrySizes: true,
-    });
-  } catch {
-    throw new RosterFileError('无法读取 .xlsx 文件，文件可能已损坏或不是 Excel 文件');
-  }
-  let total = 0;
-  await new Promise<void>((resolve, reject) => {
-    const fail = (err: Error) => {
-      zip.close();
-      reject(
-        err instanceof RosterFileError
-          ? err
-          : new RosterFileError('无法读取 .xlsx 文件，文件可能已损坏或不是 Excel 文件'),
-      );
-    };
-    zip.on('entry', (entry: yauzl.Entry) => {
-      total += entry.uncompressedSize;
-      if (total > cap) return fail(tooBig());
-      if (/\/$/.test(entry.fileName)) return zip.readEntry();
-      zip.openReadStream(entry, (err, stream) => {
-        if (err || !stream) return fail(err ?? new Error('no stream'));
-        let actual = 0;
-        stream.on('data', (c: Buffer) => {
-          actual += c.length;
-          if (actual > entry.uncompressedSize || total - entry.uncompressedSize + actual > cap) {
-            stream.destroy();
-            fail(tooBig());
-          }
-        });
-        stream.on('error', (e) => fail(e));
-        stream.on('end', () => zip.readEntry());
-      });
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', (e) => fail(e));
-    zip.readEntry();
-  });
-}
-
 async function readXlsx(data: Buffer): Promise<SheetRow[]> {
-  await assertUnpackedSizeWithin(data, MAX_XLSX_UNPACKED_BYTES);
+  const unpacked = await unpackedSizeWithin(data, MAX_XLSX_UNPACKED_BYTES);
+  if (unpacked === 'unreadable') throw new RosterFileError('无法读取 .xlsx 文件，文件可能已损坏或不是 Excel 文件');
+  if (unpacked === 'too_big')
+    throw new RosterFileError(
+      `Excel 文件解压后过大（超过 ${MAX_XLSX_UNPACKED_BYTES / 1024 / 1024} MB），不像是学生名单或成绩表，请检查文件或分批导入`,
+    );
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);

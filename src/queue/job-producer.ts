@@ -1,8 +1,8 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { redisConnection } from './connection.js';
+import { producerConnection } from './connection.js';
 import { JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
 /** Triggers that arrive within this window collapse into one results computation. */
@@ -13,23 +13,39 @@ const RESULTS_DEBOUNCE_MS = 1500;
  * (pipeline.ts) calls it: what follows what is said there.
  */
 @Injectable()
-export class JobProducer implements OnApplicationShutdown {
+export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
   private redis: Redis | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /**
+   * Every queue is made at start, while Redis answers (start-up checks it): a BullMQ queue without an offline queue
+   * that is first made while Redis is away waits for it forever; made before, its commands fail at once instead.
+   */
+  async onModuleInit(): Promise<void> {
+    await Promise.all(Object.values(QUEUES).map((name) => this.queue(name).waitUntilReady()));
+    this.counters();
+  }
+
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: redisConnection(this.config), prefix: this.config.redis.prefix });
+      q = new Queue(name, { connection: producerConnection(this.config), prefix: this.config.redis.prefix });
       this.queues.set(name, q);
     }
     return q;
   }
 
   private counters(): Redis {
-    this.redis ??= new Redis({ host: this.config.redis.host, port: this.config.redis.port, maxRetriesPerRequest: 3 });
+    // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
+    this.redis ??= new Redis({
+      host: this.config.redis.host,
+      port: this.config.redis.port,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+    });
+    this.redis.on('error', () => undefined); // reported where a command fails
     return this.redis;
   }
 
@@ -49,7 +65,10 @@ export class JobProducer implements OnApplicationShutdown {
     });
   }
 
-  /** Same page image, same job; a job that had used up its retries is retried rather than left failed for good. */
+  /**
+   * Same page image, same job; a job that had used up its retries is retried rather than left failed for good, and
+   * one that completed while its page is queued again (a re-upload, a reconciliation) is replaced by a new run.
+   */
   async ingestPage(pageId: number, examId: number, contentHash: string) {
     const id = jobIds.ingestPage(examId, contentHash);
     const existing = await this.queue(QUEUES.ingest).getJob(id);
@@ -57,7 +76,20 @@ export class JobProducer implements OnApplicationShutdown {
       await existing.retry('failed');
       return existing;
     }
+    if (existing && (await existing.isCompleted())) await existing.remove();
     return this.add(JOBS.ingestPage, { pageId }, id);
+  }
+
+  /** True when the latest render of this school's report is waiting, delayed or running. */
+  async reportPending(examId: number, schoolId: number): Promise<boolean> {
+    const generation = Number(await this.counters().get(this.generationKey('report', `${examId}-${schoolId}`)));
+    if (!generation) return false;
+    const job = await this.queue(JOB_QUEUE[JOBS.renderReport]).getJob(
+      jobIds.renderReport(examId, schoolId, generation),
+    );
+    if (!job) return false;
+    const state = await job.getState();
+    return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized';
   }
 
   /** A person's fix: the page is read again next, ahead of the uploads waiting (every request is a new job). */

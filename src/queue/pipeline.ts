@@ -13,6 +13,9 @@
 //   fix after results, admin request)
 //   results computed                    one diagnostic report per alliance school   render-report job per school
 //
+//   owed work whose job was lost        queued again by the worker's reconciliation (workers/reconcile.ts): a page
+//   (Redis restarted, retries spent)    still 'queued', a report still 'queued', a while after their last change
+//
 // Only this file (through the JobProducer) puts jobs on queues: tools/check-architecture.mjs, rule "pipeline".
 import { Inject, Injectable } from '@nestjs/common';
 import { JobProducer } from './job-producer.js';
@@ -40,6 +43,22 @@ export class Pipeline {
   /** The results of an exam are stored: each school's report is rendered from them. */
   async resultsComputed(examId: number, schoolIds: number[]): Promise<void> {
     for (const schoolId of schoolIds) await this.jobs.renderReport(examId, schoolId);
+  }
+
+  /** Pages still 'queued' long after their upload: queued again, idempotently (same page, same job id). */
+  async pagesOwed(pages: { id: number; examId: number; contentHash: string }[]): Promise<void> {
+    await this.pagesStored(pages);
+  }
+
+  /** Reports still 'queued' whose render job is gone: rendered again (a pending render is left to run). */
+  async reportsOwed(reports: { examId: number; schoolId: number }[]): Promise<number> {
+    let queued = 0;
+    for (const r of reports) {
+      if (await this.jobs.reportPending(r.examId, r.schoolId)) continue;
+      await this.jobs.renderReport(r.examId, r.schoolId);
+      queued++;
+    }
+    return queued;
   }
 
   /** False when a later trigger of the same work exists: the job may skip itself, the later one will run. */

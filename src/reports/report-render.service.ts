@@ -5,6 +5,7 @@ import { PaperRepository } from '../exams/paper.repository.js';
 import { SchoolRepository } from '../org/school.repository.js';
 import { TOTAL_PAPER_ID } from '../results/domain/subject-totals.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { SuggestionRepository } from '../suggestions/suggestion.repository.js';
 import { buildSchoolReport, type StoredAnalysis } from './domain/school-report.js';
 import { ReportStatus } from './entities/report.entity.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
@@ -33,6 +34,7 @@ export class ReportRenderService {
     @Inject(SchoolRepository) private readonly schools: SchoolRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(SchoolReportPdf) private readonly pdf: SchoolReportPdf,
+    @Inject(SuggestionRepository) private readonly suggestions: SuggestionRepository,
   ) {}
 
   /**
@@ -42,8 +44,8 @@ export class ReportRenderService {
    */
   async renderSchoolReport(examId: number, schoolId: number): Promise<RenderOutcome> {
     try {
-      const key = await this.render(examId, schoolId);
-      await this.reports.markReady(examId, schoolId, key);
+      const { key, suggestionVersions } = await this.render(examId, schoolId);
+      await this.reports.markReady(examId, schoolId, key, suggestionVersions);
       return { status: ReportStatus.Ready, blobKey: key, error: null };
     } catch (err) {
       const known = err instanceof ReportInputError;
@@ -56,8 +58,8 @@ export class ReportRenderService {
     }
   }
 
-  /** Renders and stores the PDF; its blob key. */
-  private async render(examId: number, schoolId: number): Promise<string> {
+  /** Renders and stores the PDF; its blob key and the suggestion versions it printed. */
+  private async render(examId: number, schoolId: number): Promise<{ key: string; suggestionVersions: number[] }> {
     const exam = await this.exams.findById(examId);
     if (!exam) throw new ReportInputError('考试不存在');
     const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
@@ -73,9 +75,27 @@ export class ReportRenderService {
       schoolId,
       schoolName: school.name,
       analyses: analyses as StoredAnalysis[],
+      prior: await this.priorAnalyses(exam.priorExamId),
+      library: (await this.suggestions.currentFor(exam.allianceId, [...new Set(papers.map((p) => p.subject))])).entries,
     });
     const key = reportBlobKey(examId, schoolId);
     await this.blobs.put(key, await this.pdf.render(model));
-    return key;
+    return { key, suggestionVersions: model.measures.versionIds };
+  }
+
+  /** The linked prior exam's stored analyses, so the report can revisit the knowledge points it flagged. */
+  private async priorAnalyses(
+    priorExamId: number | null,
+  ): Promise<{ examName: string; analyses: StoredAnalysis[] } | null> {
+    if (!priorExamId) return null;
+    const prior = await this.exams.findById(priorExamId);
+    if (!prior) return null;
+    const papers = papersOfRecord(await this.papers.ofExam(prior.id));
+    if (!papers.length) return { examName: prior.name, analyses: [] };
+    const analyses = await this.reports.analysesOf(
+      prior.id,
+      papers.map((p) => p.id),
+    );
+    return { examName: prior.name, analyses: analyses as StoredAnalysis[] };
   }
 }

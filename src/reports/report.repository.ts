@@ -22,11 +22,11 @@ export class ReportRepository {
     }
   }
 
-  /** Rendered and stored under `blobKey`. */
-  async markReady(examId: number, schoolId: number, blobKey: string): Promise<void> {
+  /** Rendered and stored under `blobKey`, printing these suggestion versions. */
+  async markReady(examId: number, schoolId: number, blobKey: string, suggestionVersions: number[] = []): Promise<void> {
     await this.ds.query(
-      'INSERT INTO report (exam_id, school_id, status, blob_key, error) VALUES (?, ?, ?, ?, NULL) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL',
-      [examId, schoolId, ReportStatus.Ready, blobKey],
+      'INSERT INTO report (exam_id, school_id, status, blob_key, error, suggestion_versions) VALUES (?, ?, ?, ?, NULL, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL, suggestion_versions = VALUES(suggestion_versions)',
+      [examId, schoolId, ReportStatus.Ready, blobKey, JSON.stringify(suggestionVersions)],
     );
   }
 
@@ -35,6 +35,14 @@ export class ReportRepository {
     await this.ds.query(
       'INSERT INTO report (exam_id, school_id, status, error) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), error = VALUES(error)',
       [examId, schoolId, ReportStatus.Failed, reason],
+    );
+  }
+
+  /** Reports marked queued a while ago and not rendered since: their jobs may have been lost. */
+  async stuckQueued(olderThanSeconds: number): Promise<{ examId: number; schoolId: number }[]> {
+    return this.ds.query(
+      'SELECT exam_id AS examId, school_id AS schoolId FROM report WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id',
+      [ReportStatus.Queued, olderThanSeconds],
     );
   }
 

@@ -8,9 +8,9 @@ import { DataSource } from 'typeorm';
  */
 export const SQL = {
   allianceRoster:
-    'SELECT st.id AS studentId, st.school_id AS schoolId FROM student st JOIN school sc ON sc.id = st.school_id JOIN school_class c ON c.id = st.class_id WHERE sc.alliance_id = ? ORDER BY st.id',
+    'SELECT st.id AS studentId, st.school_id AS schoolId, st.class_id AS classId, c.name AS className FROM student st JOIN school sc ON sc.id = st.school_id JOIN school_class c ON c.id = st.class_id WHERE sc.alliance_id = ? ORDER BY st.id',
   allianceRosterOfGrade:
-    "SELECT st.id AS studentId, st.school_id AS schoolId FROM student st JOIN school sc ON sc.id = st.school_id JOIN school_class c ON c.id = st.class_id WHERE sc.alliance_id = ? AND (c.grade = ? OR c.grade = '') ORDER BY st.id",
+    "SELECT st.id AS studentId, st.school_id AS schoolId, st.class_id AS classId, c.name AS className FROM student st JOIN school sc ON sc.id = st.school_id JOIN school_class c ON c.id = st.class_id WHERE sc.alliance_id = ? AND (c.grade = ? OR c.grade = '') ORDER BY st.id",
   schoolStudents:
     'SELECT st.id AS studentId, st.exam_no AS examNo, st.name AS name, c.name AS className FROM student st JOIN school_class c ON c.id = st.class_id WHERE st.school_id = ? ORDER BY c.name, st.exam_no',
   schoolStudentsOfGrade:
@@ -22,6 +22,9 @@ export const SQL = {
 export interface RosterStudent {
   studentId: number;
   schoolId: number;
+  /** The student's class: classes are units of the analysis, shown only in their own school's report. */
+  classId?: number;
+  className?: string;
 }
 
 export interface SchoolStudent {
@@ -38,10 +41,15 @@ export class ExamRosterRepository {
 
   /** Students of the alliance's schools (of the grade, if one is named), by id. */
   async ofAlliance(allianceId: number, grade: string | null): Promise<RosterStudent[]> {
-    const rows: { studentId: number; schoolId: number }[] = grade
+    const rows: { studentId: number; schoolId: number; classId: number; className: string }[] = grade
       ? await this.ds.query(SQL.allianceRosterOfGrade, [allianceId, grade])
       : await this.ds.query(SQL.allianceRoster, [allianceId]);
-    return rows.map((r) => ({ studentId: Number(r.studentId), schoolId: Number(r.schoolId) }));
+    return rows.map((r) => ({
+      studentId: Number(r.studentId),
+      schoolId: Number(r.schoolId),
+      classId: Number(r.classId),
+      className: r.className,
+    }));
   }
 
   /** The school's students (of the grade, if one is named), by class name and exam number. */

@@ -244,9 +244,12 @@ export class ResultsJobService {
 }
 
 /** The parts of an analysis input every paper of the run shares: the exam, its thresholds, the alliance's schools. */
-function analysisContext(run: Run): Pick<PaperAnalysisInput, 'examId' | 'thresholds' | 'schools'> {
+function analysisContext(run: Run): Pick<PaperAnalysisInput, 'examId' | 'thresholds' | 'schools' | 'classes'> {
   const { exam } = run;
+  const classes = new Map<number, string>();
+  for (const r of run.roster) if (r.classId !== undefined) classes.set(r.classId, r.className ?? String(r.classId));
   return {
+    classes,
     examId: exam.id,
     thresholds: { excellent: exam.excellentRatio, pass: exam.passRatio, low: exam.lowRatio },
     schools: run.schools.map((s) => ({
@@ -265,6 +268,8 @@ function itemInfo(i: Item): ItemInfo {
     label: i.label,
     maxScore: i.maxScore,
     knowledgePoints: i.knowledgePoints ?? [],
+    type: i.type,
+    cognitiveLevel: i.cognitiveLevel ?? null,
     choice: choiceOf(i),
   };
 }

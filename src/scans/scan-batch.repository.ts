@@ -13,12 +13,20 @@ export const SQL = {
 export class ScanBatchRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
-  create(batch: Pick<ScanBatch, 'examId' | 'schoolId' | 'uploadedBy' | 'originalName'>): Promise<ScanBatch> {
-    return this.ds.getRepository(ScanBatch).save({ ...batch, pageCount: 0 });
+  /** A batch with its page count, inside the transaction that stores its pages (they become visible together). */
+  async createWithin(
+    tx: Tx,
+    batch: Pick<ScanBatch, 'examId' | 'schoolId' | 'uploadedBy' | 'originalName' | 'pageCount'>,
+  ): Promise<number> {
+    const res = await managerOf(tx).query(
+      'INSERT INTO scan_batch (exam_id, school_id, uploaded_by, original_name, page_count) VALUES (?, ?, ?, ?, ?)',
+      [batch.examId, batch.schoolId, batch.uploadedBy, batch.originalName, batch.pageCount],
+    );
+    return (res as { insertId: number }).insertId;
   }
 
-  async setPageCount(id: number, pageCount: number): Promise<void> {
-    await this.ds.getRepository(ScanBatch).update({ id }, { pageCount });
+  async setPageCountWithin(tx: Tx, id: number, pageCount: number): Promise<void> {
+    await managerOf(tx).query('UPDATE scan_batch SET page_count = ? WHERE id = ?', [pageCount, id]);
   }
 
   /**

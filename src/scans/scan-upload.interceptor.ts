@@ -13,7 +13,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -107,6 +107,26 @@ const MULTER_MESSAGES: Record<string, string> = {
   LIMIT_PART_COUNT: `一次最多上传 ${MAX_UPLOAD_FILES} 个文件，请分批上传`,
 };
 
+/** A temp file this old belongs to no upload in progress (an upload of 2 GB takes minutes, not an hour). */
+export const STALE_UPLOAD_MS = 60 * 60 * 1000;
+
+/**
+ * Removes temp files of uploads cut off by a killed process (nothing else would: the request that owned them is
+ * gone). Run when the API starts; files younger than `olderThanMs` may belong to another instance's upload.
+ */
+export async function sweepStaleUploads(dir: string, olderThanMs: number): Promise<number> {
+  let removed = 0;
+  const now = Date.now();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile() || now - info.mtimeMs < olderThanMs) continue;
+    await rm(path, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
 @Injectable()
 export class ScanUploadInterceptor implements NestInterceptor {
   private readonly receive: RequestHandler;
@@ -114,6 +134,7 @@ export class ScanUploadInterceptor implements NestInterceptor {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const dir = join(config.dataDir, 'tmp');
     mkdirSync(dir, { recursive: true });
+    void sweepStaleUploads(dir, STALE_UPLOAD_MS);
     this.receive = multer({
       storage: new HashingDiskStorage(dir),
       limits: {

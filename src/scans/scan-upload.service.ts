@@ -1,5 +1,5 @@
 // Uploads of scans: images, multi-page TIFFs and ZIPs of them become one batch of pages, each queued for reading.
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,8 +13,9 @@ import { ExamAccess } from '../exams/exam-access.js';
 import { Pipeline } from '../queue/pipeline.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { IMAGE_EXT, sniffKind, zipEntrySkipReason, type UploadKind } from './domain/upload-files.js';
-import type { ScanBatch } from './entities/scan-batch.entity.js';
 import { PageStatus, type ScannedPage } from './entities/scanned-page.entity.js';
+import { unavailableOf } from '../common/domain/unavailable.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
 import { ScanAccess } from './scan-access.js';
 import { ScanBatchRepository } from './scan-batch.repository.js';
 import { ScanImageCodec } from './scan-image.codec.js';
@@ -28,10 +29,13 @@ export const MAX_IMAGE_BYTES = 60 * 1024 * 1024;
 export const MAX_PAGES_PER_UPLOAD = 20_000;
 
 export interface UploadResult {
-  batchId: number;
+  /** null when every image was already stored (nothing new, no batch). */
+  batchId: number | null;
   accepted: number;
   duplicates: number;
   skipped: { name: string; reason: string }[];
+  /** The pages are stored but the queue was away: the worker's reconciliation queues them within minutes. */
+  queueDelayed?: true;
 }
 
 interface PendingImage {
@@ -43,11 +47,17 @@ interface PendingImage {
   data?: Buffer;
 }
 
+/** A page image checked and its blob stored, not yet a row: rows are written together at the end. */
+interface StagedPage {
+  contentHash: string;
+  blobKey: string;
+  originalName: string;
+}
+
 interface BatchContext {
   exam: Exam;
   schoolId: number;
-  batch: ScanBatch;
-  accepted: ScannedPage[];
+  staged: Map<string, StagedPage>;
   requeue: ScannedPage[];
   duplicates: number;
   skipped: { name: string; reason: string }[];
@@ -66,7 +76,10 @@ export class ScanUploadService {
     @Inject(Pipeline) private readonly pipeline: Pipeline,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {}
+
+  private readonly logger = new Logger('ScanUpload');
 
   /**
    * Stores a school's uploaded scans (images, multi-page TIFFs, ZIPs of them) as one batch, one page per new image,
@@ -105,7 +118,13 @@ export class ScanUploadService {
     }
   }
 
-  /** The checked files as one batch: its pages stored, then queued for reading. */
+  /**
+   * The checked files as one batch, whole or absent: every image's blob is stored first (content-addressed, so a
+   * cut-off upload leaves at most blobs no row points at), then the batch and all its pages in one transaction, so
+   * they become visible together and a retry never finds half a sheet; then their jobs. An upload with nothing usable
+   * is refused and leaves no batch. The queue being away after the commit loses nothing: the pages are stored and
+   * the worker's reconciliation queues them (the answer says so).
+   */
   private async storeBatch(
     actor: Actor,
     exam: Exam,
@@ -114,13 +133,7 @@ export class ScanUploadService {
     kinds: UploadKind[],
     zips: Map<number, ZipReader>,
   ): Promise<UploadResult> {
-    const batch = await this.batches.create({
-      examId: exam.id,
-      schoolId,
-      uploadedBy: actor.userId,
-      originalName: clip(files.map((f) => f.originalname).join('、')),
-    });
-    const ctx: BatchContext = { exam, schoolId, batch, accepted: [], requeue: [], duplicates: 0, skipped: [] };
+    const ctx: BatchContext = { exam, schoolId, staged: new Map(), requeue: [], duplicates: 0, skipped: [] };
     for (let n = 0; n < files.length; n++) {
       const f = files[n];
       const zip = zips.get(n);
@@ -133,9 +146,45 @@ export class ScanUploadService {
           path: f.path,
         });
     }
-    await this.batches.setPageCount(batch.id, ctx.accepted.length);
-    await this.pipeline.pagesStored([...ctx.accepted, ...ctx.requeue]);
-    return { batchId: batch.id, accepted: ctx.accepted.length, duplicates: ctx.duplicates, skipped: ctx.skipped };
+    if (!ctx.staged.size && !ctx.duplicates) throw nothingUsable(ctx.skipped);
+    const stored = ctx.staged.size ? await this.commitBatch(actor, ctx, files) : { batchId: null, pages: [] };
+    const queued = await this.queue([...stored.pages, ...ctx.requeue]);
+    return {
+      batchId: stored.batchId,
+      accepted: stored.pages.length,
+      duplicates: ctx.duplicates + ctx.staged.size - stored.pages.length,
+      skipped: ctx.skipped,
+      ...(queued ? {} : { queueDelayed: true }),
+    };
+  }
+
+  private async commitBatch(actor: Actor, ctx: BatchContext, files: ReceivedFile[]) {
+    return this.uow.runOrm(async (tx) => {
+      const batchId = await this.batches.createWithin(tx, {
+        examId: ctx.exam.id,
+        schoolId: ctx.schoolId,
+        uploadedBy: actor.userId,
+        originalName: clip(files.map((f) => f.originalname).join('、')),
+        pageCount: ctx.staged.size,
+      });
+      const at = { examId: ctx.exam.id, batchId, schoolId: ctx.schoolId };
+      const pages = await this.pages.insertUploadedMany(tx, at, [...ctx.staged.values()]);
+      // Pages a concurrent upload stored first are that upload's: the count says what this batch holds.
+      if (pages.length !== ctx.staged.size) await this.batches.setPageCountWithin(tx, batchId, pages.length);
+      return { batchId, pages };
+    });
+  }
+
+  /** Queues the pages; false when the queue is away (the reconciliation will queue them). */
+  private async queue(pages: { id: number; examId: number; contentHash: string }[]): Promise<boolean> {
+    try {
+      await this.pipeline.pagesStored(pages);
+      return true;
+    } catch (err) {
+      if (!unavailableOf(err)) throw err;
+      this.logger.warn(`pages stored, queue away: ${(err as Error).message}`);
+      return false;
+    }
   }
 
   private async addZip(ctx: BatchContext, zipName: string, zip: ZipReader) {
@@ -205,6 +254,10 @@ export class ScanUploadService {
   }
 
   private async addOne(ctx: BatchContext, img: PendingImage) {
+    if (ctx.staged.has(img.sha256)) {
+      ctx.duplicates++; // the same image twice in this upload
+      return;
+    }
     const existing = await this.pages.findByContentHash(ctx.exam.id, img.sha256);
     if (existing) {
       ctx.duplicates++;
@@ -216,19 +269,16 @@ export class ScanUploadService {
     const blobKey = `scans/${img.sha256.slice(0, 2)}/${img.sha256}${IMAGE_EXT[img.kind]}`;
     if (img.path) await this.blobs.putFile(blobKey, img.path);
     else await this.blobs.put(blobKey, img.data!);
-    try {
-      const page = await this.pages.insertUploaded({
-        examId: ctx.exam.id,
-        batchId: ctx.batch.id,
-        schoolId: ctx.schoolId,
-        contentHash: img.sha256,
-        blobKey,
-        originalName: clip(img.name),
-      });
-      ctx.accepted.push(page);
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ER_DUP_ENTRY') throw err;
-      ctx.duplicates++; // the same image arrived in a concurrent upload
-    }
+    ctx.staged.set(img.sha256, { contentHash: img.sha256, blobKey, originalName: clip(img.name) });
   }
+}
+
+/** Every file refused: nothing is stored, and each reason is said. */
+function nothingUsable(skipped: { name: string; reason: string }[]): BadRequestException {
+  const reasons = skipped.slice(0, 20).map((x) => `${x.name}：${x.reason}`);
+  return new BadRequestException({
+    statusCode: 400,
+    message: `上传的文件中没有可用的扫描图像，未保存任何内容${reasons.length ? `（${reasons.join('；')}${skipped.length > 20 ? '…' : ''}）` : ''}`,
+    skipped,
+  });
 }

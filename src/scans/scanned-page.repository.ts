@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { SqlPool } from '../database/sql-pool.js';
-import { managerOr, queryOf, sqlOf, type Tx } from '../database/unit-of-work.js';
+import { managerOf, managerOr, queryOf, sqlOf, type Tx } from '../database/unit-of-work.js';
 import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
 
 /** The columns of a page's row that ingestion reads, under their entity names. */
@@ -53,6 +53,8 @@ export const SQL = {
     'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordSkipped:
     'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, paper_id = ?, page_no = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  stuckQueued:
+    'SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?',
   itemsOnPage:
     'SELECT item_id AS itemId FROM objective_response WHERE page_id = ? UNION SELECT item_id FROM omr_review WHERE page_id = ? UNION SELECT item_id FROM answer_snippet WHERE page_id = ?',
 };
@@ -90,6 +92,21 @@ export class ScannedPageRepository {
       PageStatus.Discarded,
     ])) as PageRow[];
     return prev;
+  }
+
+  /**
+   * Pages still waiting to be read a while after their last change: their jobs may have been lost (Redis restarted
+   * without persistence, a job's retries spent while MySQL was away). The reconciliation queues them again.
+   */
+  async stuckQueued(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<{ id: number; examId: number; contentHash: string }[]> {
+    return (await this.sql.query(SQL.stuckQueued, [PageStatus.Queued, olderThanSeconds, limit])) as {
+      id: number;
+      examId: number;
+      contentHash: string;
+    }[];
   }
 
   /** The status of the page before this one in its batch (blank pages aside), if there is one. */
@@ -154,6 +171,37 @@ export class ScannedPageRepository {
     page: Pick<ScannedPage, 'examId' | 'batchId' | 'schoolId' | 'contentHash' | 'blobKey' | 'originalName'>,
   ): Promise<ScannedPage> {
     return this.ds.getRepository(ScannedPage).save({ ...page, status: PageStatus.Queued });
+  }
+
+  /**
+   * An upload's new pages, all in the transaction that creates their batch. The same image stored meanwhile by a
+   * concurrent upload is left out (INSERT IGNORE on the exam's content hash); the rows this batch got are returned.
+   */
+  async insertUploadedMany(
+    tx: Tx,
+    at: { examId: number; batchId: number; schoolId: number },
+    pages: { contentHash: string; blobKey: string; originalName: string }[],
+  ): Promise<{ id: number; examId: number; contentHash: string }[]> {
+    const m = managerOf(tx);
+    for (let i = 0; i < pages.length; i += 500) {
+      const part = pages.slice(i, i + 500);
+      await m.query(
+        `INSERT IGNORE INTO scanned_page (exam_id, batch_id, school_id, content_hash, blob_key, original_name, status) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        part.flatMap((p) => [
+          at.examId,
+          at.batchId,
+          at.schoolId,
+          p.contentHash,
+          p.blobKey,
+          p.originalName,
+          PageStatus.Queued,
+        ]),
+      );
+    }
+    return m.query(
+      'SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE batch_id = ? ORDER BY id',
+      [at.batchId],
+    );
   }
 
   /** The exam's pages in one status (of one school, or all), by id. */

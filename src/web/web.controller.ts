@@ -74,4 +74,12 @@ export class WebController {
   reports() {
     return this.pages.html('reports');
   }
+
+  @Public()
+  @Get('suggestions')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  suggestions() {
+    return this.pages.html('suggestions');
+  }
 }

@@ -14,6 +14,7 @@ const PAGES: [string, string][] = [
   ['/papers', '统考 · 统一命题'],
   ['/exams', '统考 · 考试管理'],
   ['/reports', '统考 · 学校诊断报告'],
+  ['/suggestions', '统考 · 补短板建议库'],
 ];
 
 describe('pages and their assets', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import PDFKit from 'pdfkit';
 import request from 'supertest';
+import { storedZip } from '../support/zip.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
@@ -347,6 +348,20 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     expect(notXlsx.body.message).toBe(
       '无法读取“细目表.xls”：请上传 Excel（.xlsx）格式的双向细目表（.xls 请先另存为 .xlsx）',
     );
+
+    // A ZIP bomb: 40 KB on the wire, 40 MB of zeros unpacked; refused before the spreadsheet library inflates it.
+    const bomb = storedZip(
+      [
+        { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+        { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(40 * 1024 * 1024, 0x20) },
+      ],
+      { deflate: true },
+    );
+    expect(bomb.length).toBeLessThan(200 * 1024);
+    const bombed = await as('lead1').upload(`/api/papers/${ids.v2}/blueprint`, '细目表.xlsx', bomb);
+    expect(bombed.status).toBe(400);
+    expect(bombed.body.message).toBe('“细目表.xlsx”解压后超过 16 MB，不像是双向细目表，请检查文件');
+    expect(strip((await as('lead1').get(`/api/papers/${ids.v2}`)).body.items)).toEqual(strip(before.items));
     expect(await audits('export_blueprint')).toHaveLength(1);
   });
 

@@ -306,7 +306,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
         /\s+/g,
         '',
       );
-      expect(text).toContain('纵向比较与增值评价（纵看）');
+      expect(text).toContain('进退步（增值评价）');
       expect(text).toContain('上次考试：2025年春季六年级数学期末（历史成绩导入）');
       expect(text).toContain('增值95%置信区间');
       expect(text).toContain('提升系数');

@@ -162,6 +162,19 @@ describe('scan upload and ingestion over HTTP', () => {
     expect(tooBig.status).toBe(400);
     expect(tooBig.body.message).toBe('图片「big.png」过大（单张最多 60 MB）');
     expect((await status()).body.total).toBe(6);
+    // A ZIP whose every entry is refused: 400 with the reasons, and no batch left behind.
+    const batches = async () => Number((await env.ds.query('SELECT COUNT(*) AS n FROM scan_batch'))[0].n);
+    const batchesBefore = await batches();
+    const useless = await http()
+      .post(`/api/exams/${fx.exam.id}/scans`)
+      .set(as('scanA'))
+      .field('schoolId', String(fx.schoolA))
+      .attach('files', storedZip([{ name: '说明.txt', data: Buffer.from('扫描说明') }]), '空包.zip');
+    expect(useless.status).toBe(400);
+    expect(useless.body.message).toBe(
+      '上传的文件中没有可用的扫描图像，未保存任何内容（空包.zip/说明.txt：不是图片文件（仅支持 PNG、JPEG、TIFF））',
+    );
+    expect(await batches()).toBe(batchesBefore);
   });
 
   it('refuses an upload announced above 2 GB before storing anything, and one that unpacks into too many pages', async () => {

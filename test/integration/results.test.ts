@@ -10,6 +10,7 @@ import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { Report, ReportStatus } from '../../src/reports/entities/report.entity.js';
+import { loadSeedLibrary } from '../../src/suggestions/seed-library.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import type { PrincipalAnalysisView } from '../../src/results/domain/principal-view.js';
@@ -324,7 +325,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const text = pdfText(blobs.localPath(out.blobKey!)!);
       expect(text).toContain(NAMES.lead);
       expect(text).toContain('平均分');
-      expect(text).toContain('2025学年第一学期期中统考 · 数学 学校质量诊断报告');
+      expect(text).toContain('2025学年第一学期期中统考 学校质量诊断报告');
       expect(text).toContain('T指数');
       expect(text).toContain('13.67'); // own mean
       expect(text).toContain('11.50'); // alliance mean
@@ -341,14 +342,30 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       ).toMatchObject({ status: ReportStatus.Ready, error: null });
     });
 
-    it("names the member school's weak items in its findings", async () => {
+    it("judges the member school's items against its own level: six students and a 12-point gap are no finding", async () => {
       const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.member);
       const text = pdfText(app.get(BlobStore).localPath(out.blobKey!)!).replace(/\s+/g, '');
       expect(text).toContain(NAMES.member.replace(/\s+/g, ''));
-      // q3: 41/84 = 48.8% vs 60.7% → 11.9 points below; q1: 50.0% vs 58.3% is only 8.3 below
-      expect(text).toContain('第3题（一元一次方程）本校得分率48.8%，低于联盟11.9个百分点');
-      expect(text).not.toContain('第1题（有理数）本校得分率50.0%，低于');
+      // q3: 41/84 = 48.8% vs 60.7% (11.9 points below the alliance) but 50% expected at the school's own level, n = 6
+      expect(text).toContain('一元一次方程（3题）1449%50%61%−0.1相称');
+      expect(text).toContain('没有超出偶然波动的短板或长项');
+      expect(text).not.toContain('是短板');
       expect(text).not.toContain(NAMES.lead);
+    });
+
+    it("prints the subject group's suggestions under page 1's levers and records the versions it printed", async () => {
+      const [admin] = await env.ds.query('SELECT id FROM `user` WHERE username = ?', [fx.users.admin]);
+      await loadSeedLibrary(app, fx.allianceId, admin.id);
+      const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.lead);
+      const text = pdfText(app.get(BlobStore).localPath(out.blobKey!)!).replace(/\s+/g, '');
+      expect(text).toContain('五、学科组建议的做法（来自联盟补短板建议库）');
+      const row = await env.ds.getRepository(Report).findOneByOrFail({ examId: fx.examId, schoolId: fx.schools.lead });
+      expect(row.suggestionVersions!.length).toBeGreaterThan(0);
+      const printed: { text: string }[] = await env.ds.query(
+        `SELECT text FROM suggestion_version WHERE id IN (${row.suggestionVersions!.map(() => '?').join(',')})`,
+        row.suggestionVersions!,
+      );
+      for (const p of printed) expect(text).toContain(p.text.replace(/\s+/g, '').slice(0, 30));
     });
 
     it('marks the report failed with a Chinese reason when the exam has no analysis yet', async () => {

@@ -1,6 +1,8 @@
 import { createApiApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
+import { checkRedis } from '../../src/common/startup-checks.js';
 import { startWorkers } from '../../workers/worker-host.js';
+import { startOwnRedis } from '../support/redis-server.js';
 
 // Ports on the loopback interface that nothing listens on.
 const base = loadConfig({ NODE_ENV: 'test' });
@@ -27,5 +29,21 @@ describe('start-up stops with a message naming what is unreachable', () => {
   it('names Redis when it does not answer', async () => {
     const config = { ...base, db: { ...base.db, name: 'mysql' }, redis: { ...base.redis, port: 6390 } };
     await expect(createApiApp(config, { logger: false })).rejects.toThrow(/Redis 127\.0\.0\.1:6390.*REDIS_PORT/);
+  });
+
+  it('warns when Redis keeps nothing on disk, and not when AOF is on', async () => {
+    for (const [args, warns] of [
+      [['--save', '', '--appendonly', 'no'], /既没有开启 AOF/],
+      [['--save', '', '--appendonly', 'yes'], null],
+    ] as const) {
+      const redis = await startOwnRedis([...args]);
+      try {
+        const warning = await checkRedis({ ...base, redis: { ...base.redis, port: redis.port } });
+        if (warns) expect(warning).toMatch(warns);
+        else expect(warning).toBeNull();
+      } finally {
+        redis.stop();
+      }
+    }
   });
 });

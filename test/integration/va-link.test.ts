@@ -203,7 +203,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
     const own = l.schools.find((s) => s.schoolId === schoolId)!;
     const sign = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(2)}`;
-    expect(text).toContain('纵向比较与增值评价（纵看）');
+    expect(text).toContain('进退步（增值评价）');
     expect(text).toContain('上次考试：上学期期末统考（模拟）');
     expect(text).toContain(`增值（分）${sign(own.va!)}`);
     expect(text).toContain(`增值95%置信区间[${sign(own.ciLow!)},${sign(own.ciHigh!)}]`);

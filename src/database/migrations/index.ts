@@ -13,6 +13,8 @@ import { UserRoleUnique1765350000100 } from './1765350000100-user-role-unique.js
 import { ExamImportHash1765390000000 } from './1765390000000-exam-import-hash.js';
 import { DropTaskQcForIndex1765400000000 } from './1765400000000-drop-task-qc-for-index.js';
 import { PaperLayoutHash1765410000000 } from './1765410000000-paper-layout-hash.js';
+import { SuggestionLibrary1765470000000 } from './1765470000000-suggestion-library.js';
+import { ReportSuggestions1765480000000 } from './1765480000000-report-suggestions.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -28,4 +30,6 @@ export const MIGRATIONS: Function[] = [
   ExamImportHash1765390000000,
   DropTaskQcForIndex1765400000000,
   PaperLayoutHash1765410000000,
+  SuggestionLibrary1765470000000,
+  ReportSuggestions1765480000000,
 ];

@@ -1,83 +1,124 @@
 import { analysePaper } from '../../results/domain/exam-analysis.js';
 import { L, M, S, sampleInput } from '../../results/domain/__fixtures__/sample-analysis.js';
-import { buildSchoolReport } from './school-report.js';
+import { buildSchoolReport, dateText } from './school-report.js';
 
 describe('buildSchoolReport', () => {
-  const data = analysePaper(sampleInput());
+  const input = sampleInput();
+  // Two classes in the lead school, one in each other school.
+  input.outcomes = input.outcomes.map((o, i) => ({ ...o, classId: o.schoolId * 10 + (o.schoolId === L ? i % 2 : 0) }));
+  input.classes = new Map([
+    [10, '七(1)班'],
+    [11, '七(2)班'],
+    [20, '河口七(1)班'],
+    [30, '山背七(1)班'],
+    [40, '对照七(1)班'],
+  ]);
+  const data = analysePaper(input);
   const forSchool = (schoolId: number, schoolName: string) =>
-    buildSchoolReport({ examName: '2025学年第一学期期中统考', schoolId, schoolName, analyses: [data] });
+    buildSchoolReport({
+      examName: '2025学年第一学期期中统考',
+      schoolId,
+      schoolName,
+      analyses: [data],
+      date: new Date('2026-01-15T02:00:00Z'),
+    });
 
-  it('titles each section with exam and subject and tabulates school against alliance', () => {
+  it('titles the report, dates it and tabulates school against alliance with whole numbers bare', () => {
     const r = forSchool(L, '城关中学');
     expect(r.documentTitle).toBe('2025学年第一学期期中统考 学校质量诊断报告 · 城关中学');
+    expect(r.dateText).toBe('2026年1月15日');
     const s = r.sections[0];
-    expect(s.heading).toBe('2025学年第一学期期中统考 · 数学 学校质量诊断报告');
-    expect(s.mainTable.header).toEqual(['指标', '本校', '联盟']);
+    expect(s.heading).toBe('数学');
     const row = (label: string) => s.mainTable.rows.find((x) => x[0] === label)!.slice(1);
-    expect(s.mainTable.rows.map((x) => x[0])).toEqual([
-      '参考人数',
-      '平均分',
-      '标准差',
-      '得分率',
-      '优秀率',
-      '及格率',
-      '低分率',
-      '超均率',
-      '比均率',
-      'T指数',
-    ]);
     expect(row('参考人数')).toEqual(['6', '15']);
-    expect(row('平均分')).toEqual(['20.50', '16.00']);
+    expect(row('平均分')).toEqual(['20.50', '16']);
     expect(row('标准差')).toEqual(['6.10', '5.90']);
     expect(row('得分率')).toEqual(['68.3%', '53.3%']);
-    expect(row('超均率')).toEqual(['+28.1%', '0.0%']);
-    expect(row('比均率')).toEqual(['128.1', '100.0']);
-    expect(row('T指数')).toEqual(['57.6', '50.0']);
-    expect(s.formulas.join('')).toContain('T指数 = 50 + 10 × (本校平均分 − 联盟平均分) ÷ 联盟学生成绩的标准差');
-    expect(s.formulas.join('')).toContain('总分 ≥ 满分×85%');
+    expect(row('超均率')).toEqual(['+28.1%', '0%']);
+    expect(row('T指数')).toEqual(['57.6', '50']);
+    expect(JSON.stringify(r)).not.toMatch(/\d\.0(?!\d)/);
   });
 
-  it('charts the score rate per item for school and alliance', () => {
+  it('page 1 has the verdict in order: movement, standing, findings, levers', () => {
+    const v = forSchool(M, '河口中学').verdict;
+    expect(v.movement[0]).toContain('无法判断进退');
+    expect(v.standing[0]).toBe('数学平均分12分（联盟16分），低于联盟4分；及格率0%（联盟27%），优秀率0%（联盟7%）。');
+    expect(v.headline).toContain('本校成绩低于联盟平均');
+  });
+
+  it('charts the item rates with flags, the knowledge points and the histogram as plain data', () => {
     const s = forSchool(L, '城关中学').sections[0];
-    expect(s.chart).toEqual({
-      title: '各题得分率：本校与联盟',
+    const bars = s.charts.find((c) => c.kind === 'bars')!;
+    expect(bars).toMatchObject({
       categories: ['1', '2'],
       series: [
         { name: '本校', values: [0.75, 0.65] },
         { name: '联盟', values: [0.56, 0.52] },
       ],
-      yMax: 1,
-      yLabel: '得分率',
+      flagged: [false, false],
     });
+    const hist = s.charts.find((c) => c.kind === 'histogram');
+    expect(hist && hist.kind === 'histogram' && hist.school.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
   });
 
-  it('shows other schools only by letter, never by name', () => {
-    const s = forSchool(M, '河口中学').sections[0];
-    const labels = s.peerTable.rows.map((r) => r[0]);
+  it('the item without a knowledge point is listed by its label, never dropped', () => {
+    const s = forSchool(L, '城关中学').sections[0];
+    expect(s.knowledgeTable!.rows.map((r) => r[0])).toEqual(['有理数（1题）', '第2题（无知识点）']);
+  });
+
+  it('shows classes only in their own school, and other schools only by letter', () => {
+    const own = forSchool(L, '城关中学').sections[0];
+    expect(own.classTable!.rows.map((r) => r[0])).toEqual(['七(1)班', '七(2)班']);
+    expect(own.classTable!.rows.every((r) => r[7] === '人数≤5，不公布')).toBe(true);
+    const m = forSchool(M, '河口中学');
+    const text = JSON.stringify(m);
+    for (const name of ['城关中学', '山背小学', '对照中学', '七(1)班', '七(2)班']) expect(text).not.toContain(name);
+    const labels = m.sections[0].peerTable.rows.map((r) => r[0]);
     expect(labels[0]).toBe('本校（河口中学）');
     expect(labels).toContain('学校A');
-    expect(labels).toContain('学校B');
-    const text = JSON.stringify(s);
-    for (const name of ['城关中学', '山背小学', '对照中学']) expect(text).not.toContain(name);
-    // urban (= the lead school alone) and rural (= M + S) would reveal one school each: left out, with a note
     expect(labels).not.toContain('城区学校');
-    expect(labels).not.toContain('乡村学校');
-    expect(s.peerNotes.some((n) => n.startsWith('城区学校：'))).toBe(true);
   });
 
-  it('gives a suppressed school no figures and no chart', () => {
-    const s = forSchool(S, '山背小学').sections[0];
-    expect(s.chart).toBeNull();
-    expect(s.chartNote).toContain('人数过少');
-    expect(s.mainTable.rows.find((r) => r[0] === '平均分')!.slice(1)).toEqual(['—', '16.00']);
+  it('gives a suppressed school no figures, no charts and no findings', () => {
+    const r = forSchool(S, '山背小学');
+    const s = r.sections[0];
+    expect(s.charts).toEqual([]);
+    expect(s.mainTable.rows.find((x) => x[0] === '平均分')!.slice(1)).toEqual(['—', '16']);
     expect(s.bandTable).toBeNull();
     expect(s.findings[0]).toContain('不公布本校的统计数据');
+    expect(r.findings).toEqual([]);
+    expect(r.verdict.headline).toContain('过少');
   });
 
-  it('lists score bands from the top, school counts against alliance shares', () => {
+  it('lists score bands from the top and counts 临界生 within the margin', () => {
     const s = forSchool(L, '城关中学').sections[0];
-    expect(s.bandTable!.rows[0]).toEqual(['27.0–30.0', '1', '16.7%', '6.7%']);
-    expect(s.bandTable!.rows[1]).toEqual(['24.0–27.0（不含）', '2', '33.3%', '13.3%']);
-    expect(s.bandTable!.rows).toHaveLength(10);
+    expect(s.bandTable!.rows[0]).toEqual(['27–30', '1', '16.7%', '6.7%']);
+    // L's totals 30, 24, 24, 18, 15, 12 of 30: 及格 18 (none within 2 points below), 优秀 25.5 (two at 24).
+    const r = buildSchoolReport({
+      examName: 'x',
+      schoolId: L,
+      schoolName: '城关中学',
+      analyses: [data],
+      borderlineMargin: 0.07,
+    });
+    expect(r.sections[0].borderline).toEqual([
+      '及格线（18分）下2分以内有0人。',
+      '优秀线（25.50分）下2分以内有2人：若他们都达到优秀线，本校优秀率将从17%升到50%（+33个百分点）。',
+    ]);
+  });
+
+  it('ends with a methods appendix that explains the rule in plain Chinese', () => {
+    const r = forSchool(L, '城关中学');
+    expect(r.appendix.map((a) => a.heading)).toEqual([
+      '基本指标',
+      '短板与长项怎样判断',
+      '典型错误、临界生与班级',
+      '进退步（增值）',
+    ]);
+    expect(r.appendix[1].lines.join('')).toContain('本校自己的整体水平应有的得分率');
+  });
+
+  it('dates in China Standard Time', () => {
+    expect(dateText(new Date('2026-01-14T17:00:00Z'))).toBe('2026年1月15日');
   });
 });

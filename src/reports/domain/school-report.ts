@@ -1,53 +1,77 @@
 // What a school's diagnostic report says, as plain data: the PDF renderer only lays it out.
-// Built from the stored analysis through the principal's view, so other schools appear only by letter.
-import type { ExamAnalysisData, UnitAnalysis } from '../../results/domain/exam-analysis.js';
+// Built from the stored analysis through the principal's view, so other schools appear only by letter and classes
+// only in their own school's report. Page 1 is the verdict; one section per subject, then 总分 and 学科均衡; a methods
+// appendix in plain Chinese closes it.
+import type { ClassAnalysis, ExamAnalysisData, ItemInfo, UnitAnalysis } from '../../results/domain/exam-analysis.js';
 import { principalView, type AggregateView } from '../../results/domain/principal-view.js';
 import type { Thresholds } from '../../results/domain/statistics.js';
-import type { StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
+import { principalLongitudinalOf, type StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
 import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
-import { findings } from './findings.js';
+import type { BarsChart, ForestChart, HistogramChart, ReportChart, TrendChart } from './chart-spec.js';
+import {
+  borderline,
+  borderlineLines,
+  classKnowledgeTable,
+  classNotes,
+  classTable,
+  groupTable,
+  typicalErrors,
+  type ReportTable,
+  type TypicalErrors,
+} from './diagnosis-tables.js';
+import type { Finding } from './expectation.js';
+import { expectationInput, findingLines, paperFindings } from './findings.js';
 import { DASH, formatNumber, formatPercent } from './format.js';
+import { closingTheLoop, type LoopSection } from './closing-loop.js';
+import { methodsAppendix } from './methods.js';
 import { valueAddedSection, type ValueAddedSection } from './value-added-section.js';
+import { buildVerdict, type Verdict } from './verdict.js';
+import { measuresFor, type Measures } from './measures.js';
+import type { LibraryEntry } from '../../suggestions/domain/match.js';
 
-export interface ReportTable {
-  header: string[];
-  rows: string[][];
-}
-
-export interface BarChart {
-  title: string;
-  categories: string[];
-  series: { name: string; values: (number | null)[] }[];
-  /** Values are fractions; the axis runs 0..yMax and is printed in percent. */
-  yMax: number;
-  yLabel: string;
-  /** Axis title under the categories; '题号' when absent. */
-  xLabel?: string;
-}
+export type { ReportTable } from './diagnosis-tables.js';
 
 export interface ReportSection {
+  /** '数学', or '总分与学科均衡'. */
   heading: string;
-  schoolName: string;
+  subject: string;
+  isTotal: boolean;
   intro: string[];
   mainTable: ReportTable;
-  formulas: string[];
-  /** '各题得分率', or '各科得分率' for 总分. */
-  chartHeading: string;
-  chart: BarChart | null;
+  /** Findings in sentences (notes first); findingList the same as data for the suggestion library. */
+  findings: string[];
+  findingList: Finding[];
+  charts: ReportChart[];
   chartNote: string | null;
+  knowledgeTable: ReportTable | null;
+  levelTable: ReportTable | null;
+  errors: TypicalErrors;
+  borderline: string[];
   bandTable: ReportTable | null;
+  classTable: ReportTable | null;
+  classKnowledgeTable: ReportTable | null;
+  classNotes: string[];
   peerTable: ReportTable;
   peerNotes: string[];
-  findings: string[];
   /** 纵看 and value-added; null when the exam is not linked to a prior exam. */
   valueAdded: ValueAddedSection | null;
+  /** Prior report's flagged knowledge points revisited; null without a prior exam with item data. */
+  loop: LoopSection | null;
 }
 
 export interface SchoolReportModel {
   documentTitle: string;
   examName: string;
   schoolName: string;
+  /** Printed on every page with the exam's name, e.g. '2026年1月15日'. */
+  dateText: string;
+  verdict: Verdict;
   sections: ReportSection[];
+  appendix: { heading: string; lines: string[] }[];
+  /** Every finding of every section, for the suggestion library (kind, subject, knowledgePoint, cognitiveLevel, itemIds). */
+  findings: Finding[];
+  /** 补短板措施: the library's suggestions for page 1's levers, and the versions printed. */
+  measures: Measures;
 }
 
 /** A stored analysis as the report reads it: 纵看 and, for 总分, the rule that says who counts sit beside it. */
@@ -61,22 +85,26 @@ export interface SchoolReportInput {
   schoolId: number;
   schoolName: string;
   analyses: StoredAnalysis[];
+  /** The linked prior exam's analyses, for closing the loop on its flagged knowledge points. */
+  prior?: { examName: string; analyses: StoredAnalysis[] } | null;
+  /** 临界生 margin as a share of full marks (default 5%). */
+  borderlineMargin?: number;
+  /** When the report is made (printed on every page); defaults to now. */
+  date?: Date;
+  /** The alliance's suggestion library (current entries): measures for the levers of page 1. */
+  library?: LibraryEntry[];
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function formulaNotes(t: Thresholds): string[] {
   return [
-    '参考人数：计入统计的学生，不含缺考和尚未评完的学生。联盟 = 龙头校 + 成员校，不含联盟外对照校。',
-    '得分率 = 平均分 ÷ 满分；标准差为总体标准差（除以人数 N）。',
-    `优秀率 = 总分 ≥ 满分×${pct(t.excellent)} 的人数 ÷ 参考人数；及格率（含优秀）= 总分 ≥ 满分×${pct(t.pass)} 的人数 ÷ 参考人数；低分率 = 总分 < 满分×${pct(t.low)} 的人数 ÷ 参考人数。`,
-    '超均率 = (本校平均分 − 联盟平均分) ÷ 联盟平均分；比均率 = 本校平均分 ÷ 联盟平均分 × 100。',
-    'T指数 = 50 + 10 × (本校平均分 − 联盟平均分) ÷ 联盟学生成绩的标准差（不是各校平均分的标准差，所以各校T指数多在50附近）。',
-    '参考人数不超过5人的单位不公布统计数据；少于15人的单位为小样本，仅供参考。',
+    `优秀 ≥ 满分×${pct(t.excellent)}，及格 ≥ 满分×${pct(t.pass)}，低分 < 满分×${pct(t.low)}；及格率含优秀。得分率 = 平均分 ÷ 满分。`,
+    '超均率 = (本校平均分 − 联盟平均分) ÷ 联盟平均分；T指数 = 50 + 10 × (本校平均分 − 联盟平均分) ÷ 联盟学生成绩的标准差。',
   ];
 }
 
-function mainTable(school: UnitAnalysis, alliance: AggregateView): ReportTable {
+function mainTable(school: UnitAnalysis | AggregateView, alliance: AggregateView): ReportTable {
   const row = (label: string, f: (u: UnitAnalysis | AggregateView) => string) => [label, f(school), f(alliance)];
   const sm = (u: UnitAnalysis | AggregateView) => u.summary;
   return {
@@ -90,13 +118,12 @@ function mainTable(school: UnitAnalysis, alliance: AggregateView): ReportTable {
       row('及格率', (u) => formatPercent(sm(u)?.passRate)),
       row('低分率', (u) => formatPercent(sm(u)?.lowRate)),
       row('超均率', (u) => formatPercent(u.relative?.aboveMeanRate, true)),
-      row('比均率', (u) => formatNumber(u.relative?.ratioToMean, 1)),
       row('T指数', (u) => formatNumber(u.relative?.tIndex, 1)),
     ],
   };
 }
 
-function bandTable(school: UnitAnalysis, alliance: AggregateView): ReportTable | null {
+function bandTable(school: UnitAnalysis | AggregateView, alliance: AggregateView): ReportTable | null {
   if (!school.bands || !alliance.bands) return null;
   const rows = school.bands
     .map((b, i) => {
@@ -113,50 +140,91 @@ function bandTable(school: UnitAnalysis, alliance: AggregateView): ReportTable |
   return { header: ['分数段', '本校人数', '本校占比', '联盟占比'], rows };
 }
 
-function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection {
-  const isTotal = data.paper.paperId === TOTAL_PAPER_ID;
-  const view = principalView(data, [input.schoolId]);
-  const own = view.ownSchools[0];
-  const school: UnitAnalysis = own ? { ...own, schoolIds: [input.schoolId] } : emptyUnit();
-  const alliance = view.alliance;
-  const t = data.thresholds;
+function histogram(
+  school: UnitAnalysis | AggregateView,
+  alliance: AggregateView,
+  t: Thresholds,
+): HistogramChart | null {
+  if (!school.bands || !alliance.bands || !school.n || !alliance.n) return null;
+  const at = (ratio: number) => Math.min(9, Math.round(ratio * 10));
+  return {
+    kind: 'histogram',
+    title: '分数分布：本校与联盟（占本单位人数的比例）',
+    bands: school.bands.map((b) => `${formatNumber(b.from, 0)}–${formatNumber(b.to, 0)}`),
+    school: school.bands.map((b) => b.count / school.n),
+    alliance: alliance.bands.map((b) => b.count / alliance.n),
+    thresholds: [
+      { label: '及格线', atBand: at(t.pass) },
+      { label: '优秀线', atBand: at(t.excellent) },
+    ],
+  };
+}
 
-  const intro = [
-    `学校：${input.schoolName}`,
-    isTotal
-      ? `总分：${data.items.map((i) => i.label).join('、')}共${data.items.length}科　满分：${formatNumber(data.paper.fullMarks, 1)}分`
-      : `学科：${data.paper.subject}　满分：${formatNumber(data.paper.fullMarks, 1)}分　题目数：${data.items.length}`,
-    `本校名单${school.roster}人，计入统计${school.n}人，缺考${school.absent}人，尚未评完${school.incomplete}人。`,
-    `三率标准：优秀 ≥ ${pct(t.excellent)}，及格 ≥ ${pct(t.pass)}，低分 < ${pct(t.low)}（占满分）。`,
-    ...(isTotal && data.subjectTotal ? [data.subjectTotal.rule] : []),
-  ];
+function itemBars(
+  data: StoredAnalysis,
+  school: UnitAnalysis | AggregateView,
+  alliance: AggregateView,
+  found: Finding[],
+  isTotal: boolean,
+): BarsChart | null {
+  if (!school.items || !alliance.items) return null;
+  const flaggedIds = new Set(
+    found
+      .filter((f) => f.kind === 'weakness' && f.certainty !== 'possible' && f.target !== 'cognitive_level')
+      .flatMap((f) => f.itemIds),
+  );
+  return {
+    kind: 'bars',
+    title: isTotal ? '各科得分率：本校与联盟（总分统计的学生）' : '各题得分率：本校与联盟（红色为短板所在题目）',
+    categories: data.items.map((i) => i.label),
+    series: [
+      {
+        name: '本校',
+        values: data.items.map((i) => school.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null),
+      },
+      {
+        name: '联盟',
+        values: data.items.map((i) => alliance.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null),
+      },
+    ],
+    yMax: 1,
+    yLabel: '得分率',
+    ...(isTotal ? { xLabel: '科目' } : {}),
+    flagged: data.items.map((i) => flaggedIds.has(i.itemId)),
+  };
+}
 
-  const chart: BarChart | null =
-    school.items && alliance.items
-      ? {
-          title: isTotal ? '各科得分率：本校与联盟（总分统计的学生）' : '各题得分率：本校与联盟',
-          categories: data.items.map((i) => i.label),
-          series: [
-            {
-              name: '本校',
-              values: data.items.map((i) => school.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null),
-            },
-            {
-              name: '联盟',
-              values: data.items.map((i) => alliance.items!.find((x) => x.itemId === i.itemId)?.scoreRate ?? null),
-            },
-          ],
-          yMax: 1,
-          yLabel: '得分率',
-          ...(isTotal ? { xLabel: '科目' } : {}),
-        }
-      : null;
+function knowledgeBars(table: ReportTable | null, found: Finding[]): BarsChart | null {
+  if (!table || table.rows.length < 2) return null;
+  const rate = (s: string) => (s === DASH ? null : Number(s.replace('%', '')) / 100);
+  const weak = new Set(
+    found.filter((f) => f.target === 'knowledge_point' && f.kind === 'weakness').map((f) => f.knowledgePoint),
+  );
+  return {
+    kind: 'bars',
+    title: '各知识点得分率：本校、按本校水平的预期与联盟',
+    categories: table.rows.map((r) => r[0].replace(/（.*$/, '')),
+    series: [
+      { name: '本校', values: table.rows.map((r) => rate(r[2])) },
+      { name: '本校预期', values: table.rows.map((r) => rate(r[3])) },
+      { name: '联盟', values: table.rows.map((r) => rate(r[4])) },
+    ],
+    yMax: 1,
+    yLabel: '得分率',
+    xLabel: '知识点',
+    flagged: table.rows.map((r) => weak.has(r[0].replace(/（.*$/, ''))),
+  };
+}
 
+function peerTable(
+  input: SchoolReportInput,
+  view: ReturnType<typeof principalView>,
+  school: UnitAnalysis | AggregateView,
+): { table: ReportTable; notes: string[] } {
   const peerRow = (
     label: string,
     u: {
       n?: number;
-      suppressed: boolean;
       summary: { mean: number; scoreRate: number; excellentRate: number; passRate: number } | null;
       relative: UnitAnalysis['relative'];
     },
@@ -167,7 +235,6 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
     formatPercent(u.summary?.scoreRate),
     formatPercent(u.summary?.excellentRate),
     formatPercent(u.summary?.passRate),
-    formatPercent(u.relative?.aboveMeanRate, true),
     formatNumber(u.relative?.tIndex, 1),
   ];
   const aggregates: [string, AggregateView | null][] = [
@@ -175,37 +242,120 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
     ['乡村学校', view.rural],
     ['联盟外对照校', view.comparison],
   ];
-  const peerRows = [
+  const rows = [
     peerRow(`本校（${input.schoolName}）`, school),
-    peerRow('联盟', alliance),
+    peerRow('联盟', view.alliance),
     ...aggregates.filter(([, u]) => u !== null && u.n > 0).map(([label, u]) => peerRow(label, u!)),
     ...view.otherSchools.map((o) => peerRow(o.label, o)),
   ];
-  const peerNotes = [
-    '其他学校以字母代称（学校A、学校B……），不显示校名和人数；字母顺序与成绩无关。',
+  const notes = [
+    '其他学校以字母代称，不显示校名和人数；字母顺序与成绩无关。',
     ...view.hidden.map(
       (h) => `${h.unit === 'urban' ? '城区学校' : h.unit === 'rural' ? '乡村学校' : '联盟外对照校'}：${h.reason}。`,
     ),
   ];
-  if (view.otherSchools.some((o) => o.suppressed)) peerNotes.push('“—”表示该单位参考人数不超过5人，不公布数据。');
-
+  if (view.otherSchools.some((o) => o.suppressed)) notes.push('“—”表示该单位参考人数不超过5人，不公布数据。');
   return {
-    heading: `${input.examName} · ${data.paper.subject} 学校质量诊断报告`,
-    schoolName: input.schoolName,
-    intro,
-    mainTable: mainTable(school, alliance),
-    formulas: formulaNotes(t),
-    chartHeading: isTotal ? '各科得分率' : '各题得分率',
-    chart,
-    chartNote: chart ? null : `本校或联盟参考人数过少，不绘制${isTotal ? '各科' : '各题'}得分率图。`,
-    bandTable: bandTable(school, alliance),
-    peerTable: {
-      header: ['单位', '参考人数', '平均分', '得分率', '优秀率', '及格率', '超均率', 'T指数'],
-      rows: peerRows,
+    table: { header: ['单位', '参考人数', '平均分', '得分率', '优秀率', '及格率', 'T指数'], rows },
+    notes,
+  };
+}
+
+function vaCharts(data: StoredAnalysis, schoolId: number, examName: string): ReportChart[] {
+  const pl = principalLongitudinalOf(data, data.longitudinal ?? null, [schoolId]);
+  if (!pl || 'unavailable' in pl) return [];
+  const own = pl.ownSchools[0];
+  const rows: ForestChart['rows'] = [];
+  if (own && !own.suppressed && own.va !== null && own.ciLow !== null && own.ciHigh !== null)
+    rows.push({ label: '本校', own: true, estimate: own.va, low: own.ciLow, high: own.ciHigh });
+  for (const o of pl.otherSchools)
+    if (!o.suppressed && o.va !== null && o.ciLow !== null && o.ciHigh !== null)
+      rows.push({ label: o.label, own: false, estimate: o.va, low: o.ciLow, high: o.ciHigh });
+  const out: ReportChart[] = [];
+  if (rows.length >= 2)
+    out.push({ kind: 'forest', title: '各校增值及其95%区间（0为联盟平均）', rows, xLabel: '增值（分）' });
+  if (own && own.tIndexPrior !== null && own.tIndexNow !== null) {
+    const trend: TrendChart = {
+      kind: 'trend',
+      title: '本校T指数的变化（联盟平均为50）',
+      exams: [pl.priorExamName, examName],
+      series: [
+        { name: '本校', values: [own.tIndexPrior, own.tIndexNow] },
+        { name: '联盟平均', values: [50, 50] },
+      ],
+      yLabel: 'T指数',
+    };
+    out.push(trend);
+  }
+  return out;
+}
+
+interface Built {
+  section: ReportSection;
+  school: UnitAnalysis | AggregateView;
+  alliance: AggregateView;
+  data: StoredAnalysis;
+}
+
+function section(input: SchoolReportInput, data: StoredAnalysis): Built {
+  const isTotal = data.paper.paperId === TOTAL_PAPER_ID;
+  const unit = isTotal ? 'subject' : 'item';
+  const view = principalView(data, [input.schoolId]);
+  const own = view.ownSchools[0];
+  const school: UnitAnalysis | AggregateView = own ?? emptyUnit();
+  const classes: ClassAnalysis[] = own?.classes ?? [];
+  const alliance = view.alliance;
+  const items = new Map<number, ItemInfo>(data.items.map((i) => [i.itemId, i]));
+  const found = school.suppressed
+    ? []
+    : paperFindings(data.paper.subject, data.paper.fullMarks, data.items, school, alliance, unit);
+  const exp = expectationInput(data.paper.subject, data.paper.fullMarks, data.items, school, alliance, unit);
+  const knowledgeTable = exp && !isTotal ? groupTable(exp, 'knowledge_point', data.items) : null;
+  const levelTable = exp && !isTotal ? groupTable(exp, 'cognitive_level', data.items) : null;
+  const bars = itemBars(data, school, alliance, found, isTotal);
+  const charts = [
+    bars,
+    knowledgeBars(knowledgeTable, found),
+    histogram(school, alliance, data.thresholds),
+    ...vaCharts(data, input.schoolId, input.examName),
+  ].filter((c): c is ReportChart => c !== null);
+  const peers = peerTable(input, view, school);
+  const intro = [
+    isTotal
+      ? `总分：${data.items.map((i) => i.label).join('、')}共${data.items.length}科，满分${formatNumber(data.paper.fullMarks)}分。`
+      : `满分${formatNumber(data.paper.fullMarks)}分，共${data.items.length}题。`,
+    `本校名单${school.roster}人，计入统计${school.n}人，缺考${school.absent}人，尚未评完${school.incomplete}人。`,
+    ...(isTotal && data.subjectTotal ? [data.subjectTotal.rule] : []),
+  ];
+  const list = borderline(school, data.paper.fullMarks, data.thresholds, input.borderlineMargin);
+  return {
+    school,
+    alliance,
+    data,
+    section: {
+      heading: isTotal ? '总分与学科均衡' : data.paper.subject,
+      subject: data.paper.subject,
+      isTotal,
+      intro,
+      mainTable: mainTable(school, alliance),
+      findings: findingLines(school, found, items, unit),
+      findingList: found,
+      charts: school.suppressed ? [] : charts,
+      chartNote:
+        bars && !school.suppressed ? null : `本校或联盟参考人数过少，不绘制${isTotal ? '各科' : '各题'}得分率图。`,
+      knowledgeTable,
+      levelTable,
+      errors: isTotal ? { choice: null, subjective: null, notes: [] } : typicalErrors(data.items, school, alliance),
+      borderline: borderlineLines(list),
+      bandTable: bandTable(school, alliance),
+      classTable: classTable(classes, school),
+      classKnowledgeTable: isTotal ? null : classKnowledgeTable(classes, school),
+      classNotes: classNotes(classes, data.paper.fullMarks),
+      peerTable: peers.table,
+      peerNotes: peers.notes,
+      valueAdded: valueAddedSection(data, input.schoolId),
+      loop: isTotal ? null : closingTheLoop(input, data, school, alliance),
     },
-    peerNotes,
-    findings: findings(data.items, school, { ...alliance, schoolIds: [] }, isTotal ? 'subject' : 'item'),
-    valueAdded: valueAddedSection(data, input.schoolId),
   };
 }
 
@@ -225,19 +375,73 @@ function emptyUnit(): UnitAnalysis {
   };
 }
 
+/** '2026年1月15日' (China Standard Time). */
+export function dateText(d: Date): string {
+  const cst = new Date(d.getTime() + 8 * 3600 * 1000);
+  return `${cst.getUTCFullYear()}年${cst.getUTCMonth() + 1}月${cst.getUTCDate()}日`;
+}
+
+function verdictOf(input: SchoolReportInput, built: Built[]): Verdict {
+  // The standing and movement are those of 总分 for a several-subject exam, else of the one paper.
+  const main = built.find((b) => b.section.isTotal) ?? built[0];
+  const { data, school, alliance } = main;
+  const pl = principalLongitudinalOf(data, data.longitudinal ?? null, [input.schoolId]);
+  const own = pl && !('unavailable' in pl) ? pl.ownSchools[0] : undefined;
+  const fullOf = new Map(built.map((b) => [b.data.paper.subject, b.data.paper.fullMarks]));
+  const findings = built.filter((b) => !b.section.isTotal || built.length === 1).flatMap((b) => b.section.findingList);
+  const balance = built
+    .filter((b) => b.section.isTotal)
+    .flatMap((b) => b.section.findingList.filter((f) => f.target === 'subject'));
+  return buildVerdict({
+    schoolName: input.schoolName,
+    subject: data.paper.subject,
+    fullMarks: data.paper.fullMarks,
+    n: school.n,
+    suppressed: school.suppressed,
+    school: school.summary,
+    alliance: alliance.summary,
+    movement: own
+      ? {
+          priorExamName: pl!.priorExamName,
+          suppressed: own.suppressed,
+          matched: own.matched,
+          va: own.va,
+          ciLow: own.ciLow,
+          ciHigh: own.ciHigh,
+          deltaTIndex: own.deltaTIndex,
+          tIndexPrior: own.tIndexPrior,
+          tIndexNow: own.tIndexNow,
+        }
+      : null,
+    movementMissing:
+      pl && 'unavailable' in pl ? `${pl.unavailable}，无法判断进退。` : data.longitudinal ? undefined : undefined,
+    findings: [...findings, ...balance],
+    borderline: borderline(school, data.paper.fullMarks, data.thresholds, input.borderlineMargin),
+    fullMarksOf: (s) => fullOf.get(s) ?? data.paper.fullMarks,
+  });
+}
+
 export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
   if (!input.analyses.length) throw new Error('no analysis to report');
+  // Papers in id order, 总分 (paper id 0) last.
+  const ordered = [...input.analyses].sort(
+    (a, b) =>
+      (a.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) - (b.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) ||
+      a.paper.paperId - b.paper.paperId,
+  );
+  const built = ordered.map((d) => section(input, d));
+  const sections = built.map((b) => b.section);
+  const verdict = verdictOf(input, built);
+  const findings = sections.flatMap((s) => s.findingList);
   return {
     documentTitle: `${input.examName} 学校质量诊断报告 · ${input.schoolName}`,
     examName: input.examName,
     schoolName: input.schoolName,
-    // Papers in id order, 总分 (paper id 0) last.
-    sections: [...input.analyses]
-      .sort(
-        (a, b) =>
-          (a.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) - (b.paper.paperId === TOTAL_PAPER_ID ? 1 : 0) ||
-          a.paper.paperId - b.paper.paperId,
-      )
-      .map((d) => section(input, d)),
+    dateText: dateText(input.date ?? new Date()),
+    verdict,
+    sections,
+    appendix: methodsAppendix(ordered[0].thresholds, input.borderlineMargin),
+    findings,
+    measures: measuresFor(verdict.leverKeys, findings, input.library ?? []),
   };
 }

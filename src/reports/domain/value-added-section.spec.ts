@@ -63,7 +63,7 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     );
     expect(row('收缩后增值（分）')).toBe(`+${own.vaShrunk!.toFixed(2)}`);
     expect(row('收缩系数 λ')).toBe(own.shrinkage!.toFixed(2));
-    expect(row('匹配率')).toBe('100.0%');
+    expect(row('匹配率')).toBe('100%');
     expect(row('匹配人数 / 本次参考人数')).toBe('6 / 6');
     expect(row('提升系数')).toBe((own.va! / own.se!).toFixed(2));
     expect(v.notes[0]).toBe('提升系数：提升系数 = 增值 ÷ 增值标准误（VA/SE）。');
@@ -118,7 +118,7 @@ describe('valueAddedSection (纵看 in the school report)', () => {
     Object.assign(m, { nCurrent: 10, matched: 7, matchRate: 0.7 });
     const v = valueAddedSection(d, M)!;
     expect(v.warnings).toContain(
-      '本校匹配率为70.0%，低于80.0%：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。',
+      '本校匹配率为70%，低于80%：转入、上次缺考等未匹配学生不在增值计算内，结果未必代表全校。',
     );
     expect(v.table!.rows[0]).toEqual(['匹配人数 / 本次参考人数', '7 / 10']);
     expect(valueAddedSection(linked(), M)!.warnings.some((w) => w.includes('匹配率为'))).toBe(false);

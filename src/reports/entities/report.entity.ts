@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { JsonColumn } from '../../database/columns.js';
 
 export enum ReportStatus {
   Queued = 'queued',
@@ -16,5 +17,7 @@ export class Report {
   @Column({ type: 'varchar', length: 12, default: ReportStatus.Queued }) status: ReportStatus;
   @Column({ type: 'varchar', length: 200, nullable: true }) blobKey: string | null;
   @Column({ type: 'varchar', length: 300, nullable: true }) error: string | null;
+  /** suggestion_version ids the PDF printed under its levers (null before the library existed or when none fit). */
+  @JsonColumn({ nullable: true }) suggestionVersions: number[] | null;
   @UpdateDateColumn() updatedAt: Date;
 }

@@ -3,7 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../../common/cjk-fonts.js';
-import type { BarChart, ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
+import type { BarsChart } from '../domain/chart-spec.js';
+import type { ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -12,6 +13,8 @@ const INK = '#222222';
 const MUTED = '#666666';
 const RULE = '#c8ccd2';
 const HEAD_FILL = '#eef1f5';
+const VERDICT_FILL = '#fdf3e1';
+const FLAG = '#c0392b';
 const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
 
 @Injectable()
@@ -33,11 +36,11 @@ export class SchoolReportPdf {
     doc.registerFont('regular', f.regular);
     doc.registerFont('bold', f.bold);
 
-    model.sections.forEach((s, i) => {
-      if (i > 0) doc.addPage();
-      this.section(doc, s);
-    });
-    this.pageNumbers(doc);
+    this.verdictPage(doc, model);
+    let part = 0;
+    model.sections.forEach((s) => this.section(doc, s, ++part));
+    this.appendix(doc, model);
+    this.footers(doc, model);
     doc.end();
     return done;
   }
@@ -54,98 +57,216 @@ export class SchoolReportPdf {
     if (doc.y + height > this.bottom(doc)) doc.addPage();
   }
 
-  private section(doc: Doc, s: ReportSection) {
-    doc
-      .fillColor(INK)
-      .font('bold')
-      .fontSize(16)
-      .text(s.heading, MARGIN, MARGIN, { width: this.width, align: 'center' });
-    doc.moveDown(0.3);
-    doc.font('bold').fontSize(13).text(s.schoolName, { width: this.width, align: 'center' });
-    doc.moveDown(0.8);
-    doc.font('regular').fontSize(10);
-    for (const line of s.intro) doc.text(line, MARGIN, doc.y, { width: this.width });
+  /** One line at the largest size (≤ `size`) that fits the width: a title is never wrapped mid-word. */
+  private fittedLine(doc: Doc, text: string, size: number, font = 'bold') {
+    let fs = size;
+    doc.font(font).fontSize(fs);
+    while (fs > 9 && doc.widthOfString(text) > this.width) doc.fontSize((fs -= 0.5));
+    doc.text(text, MARGIN, doc.y, { width: this.width, align: 'center', lineBreak: false });
+    doc.y += fs * 1.4;
+  }
 
-    const numerals = ['一', '二', '三', '四', '五', '六', '七', '八'];
-    let part = 0;
-    const title = (t: string) => `${numerals[part++]}、${t}`;
+  private paragraphs(doc: Doc, lines: string[], opts: { size?: number; bullet?: string; color?: string } = {}) {
+    doc
+      .font('regular')
+      .fontSize(opts.size ?? 10)
+      .fillColor(opts.color ?? INK);
+    lines.forEach((line, i) => {
+      const text = opts.bullet === '1.' ? `${i + 1}. ${line}` : opts.bullet ? `${opts.bullet} ${line}` : line;
+      const indent = opts.bullet ? 5 : 0;
+      this.ensureSpace(doc, doc.heightOfString(text, { width: this.width - indent }) + 3);
+      doc.text(text, MARGIN + indent, doc.y, { width: this.width - indent });
+      doc.moveDown(0.2);
+    });
+    doc.fillColor(INK);
+  }
+
+  private verdictPage(doc: Doc, m: SchoolReportModel) {
+    doc.fillColor(INK);
+    doc.y = MARGIN;
+    this.fittedLine(doc, `${m.examName} 学校质量诊断报告`, 17);
+    this.fittedLine(doc, m.schoolName, 14);
+    doc
+      .font('regular')
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(m.dateText, MARGIN, doc.y, { width: this.width, align: 'center' });
+    doc.moveDown(0.8);
+    // The headline in a tinted box: the one sentence to remember.
+    doc.font('bold').fontSize(11.5);
+    const h = doc.heightOfString(m.verdict.headline, { width: this.width - 20 });
+    const y0 = doc.y;
+    doc.rect(MARGIN, y0, this.width, h + 16).fill(VERDICT_FILL);
+    doc.fillColor(INK).text(m.verdict.headline, MARGIN + 10, y0 + 8, { width: this.width - 20 });
+    doc.y = y0 + h + 16;
+    const v = m.verdict;
+    this.heading(doc, '一、进退步');
+    this.paragraphs(doc, v.movement);
+    this.heading(doc, '二、现状');
+    this.paragraphs(doc, v.standing);
+    this.heading(doc, '三、最重要的发现');
+    this.paragraphs(doc, v.findings.length ? v.findings : ['没有超出偶然波动的短板或长项。'], { bullet: '1.' });
+    this.heading(doc, '四、可以抓的措施（按能带来的提高排序）');
+    this.paragraphs(doc, v.levers.length ? v.levers : ['本次没有明显的临界生群体或短板知识点。'], { bullet: '1.' });
+    this.measures(doc, m);
+    doc.moveDown(0.5);
+    this.paragraphs(
+      doc,
+      [
+        '“按本校水平预期”指本校按自身整体成绩应有的得分率，不是联盟平均；“把握”说明结论受偶然因素影响的程度。各项计算方法见书末“方法说明”。',
+      ],
+      { size: 8, color: MUTED },
+    );
+  }
+
+  /** The subject group's suggestions under each lever (补短板措施), when the library has some. */
+  private measures(doc: Doc, m: SchoolReportModel) {
+    if (!m.measures.measures.length) return;
+    this.heading(doc, '五、学科组建议的做法（来自联盟补短板建议库）');
+    for (const x of m.measures.measures) {
+      this.ensureSpace(doc, 40);
+      doc.font('bold').fontSize(9.5).fillColor(INK).text(x.about, MARGIN, doc.y, { width: this.width });
+      this.paragraphs(
+        doc,
+        x.suggestions.map((s) => s.text),
+        { size: 9, bullet: '·' },
+      );
+    }
+  }
+
+  private section(doc: Doc, s: ReportSection, part: number) {
+    const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三'];
+    let k = 0;
+    const title = (t: string) => `${numerals[k++] ?? k}、${t}`;
+    doc.addPage();
+    doc.fillColor(INK);
+    this.fittedLine(doc, `第${numerals[part - 1] ?? part}部分　${s.heading}`, 15);
+    this.paragraphs(doc, s.intro, { size: 9, color: MUTED });
+
+    this.heading(doc, title('诊断发现'));
+    this.paragraphs(doc, s.findings, { bullet: '1.' });
 
     this.heading(doc, title('核心指标（本校与联盟）'));
-    this.table(doc, s.mainTable, [this.width * 0.4, this.width * 0.3, this.width * 0.3]);
-    doc.moveDown(0.4);
-    doc.font('regular').fontSize(7.5).fillColor(MUTED);
-    doc.text('注：', MARGIN, doc.y, { width: this.width });
-    for (const line of s.formulas) doc.text(`· ${line}`, MARGIN, doc.y, { width: this.width });
-    doc.fillColor(INK);
+    this.table(doc, s.mainTable, [this.width * 0.4, this.width * 0.3, this.width * 0.3], 9);
 
-    // Findings come first after the key figures: they are what a principal acts on (找差距、补短板).
-    this.heading(doc, title('诊断发现'));
-    doc.font('regular').fontSize(10);
-    s.findings.forEach((line, i) => {
-      const text = `${i + 1}. ${line}`;
-      this.ensureSpace(doc, doc.heightOfString(text, { width: this.width - 10 }) + 4);
-      doc.text(text, MARGIN + 5, doc.y, { width: this.width - 10 });
-      doc.moveDown(0.25);
-    });
-
-    this.heading(doc, title(s.chartHeading), s.chart ? 270 : 70);
-    if (s.chart) this.barChart(doc, s.chart);
-    else
-      doc
-        .font('regular')
-        .fontSize(10)
-        .text(s.chartNote ?? '', MARGIN, doc.y, { width: this.width });
-
-    if (s.bandTable) {
-      this.heading(doc, title('分数段分布'));
-      this.table(doc, s.bandTable, [this.width * 0.34, this.width * 0.22, this.width * 0.22, this.width * 0.22], 8.5);
-    }
-
-    this.heading(doc, title('横向比较'));
     const w = this.width;
-    this.table(doc, s.peerTable, [w * 0.22, w * 0.1, w * 0.11, w * 0.11, w * 0.11, w * 0.11, w * 0.13, w * 0.11], 8.5);
+    const bars = s.charts.filter((c) => c.kind === 'bars');
+    if (bars.length || s.chartNote) {
+      this.heading(doc, title(s.isTotal ? '各科得分率' : '各题得分率'), bars.length ? 250 : 60);
+      if (bars[0]) this.barChart(doc, bars[0] as BarsChart);
+      else this.paragraphs(doc, [s.chartNote ?? '']);
+    }
+    if (s.knowledgeTable) {
+      this.heading(doc, title('知识点：本校、按本校水平的预期与联盟'));
+      this.table(doc, s.knowledgeTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], 8.5);
+      if (bars[1]) {
+        doc.moveDown(0.6);
+        this.barChart(doc, bars[1] as BarsChart);
+      }
+    }
+    if (s.levelTable) {
+      this.heading(doc, title('认知层次'));
+      this.table(doc, s.levelTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], 8.5);
+    }
+    if (s.errors.choice || s.errors.subjective) {
+      this.heading(doc, title('典型错误'));
+      if (s.errors.notes.length) this.paragraphs(doc, s.errors.notes, { bullet: '·' });
+      if (s.errors.choice) {
+        doc.moveDown(0.3);
+        this.table(doc, s.errors.choice, [w * 0.26, w * 0.1, w * 0.15, w * 0.13, w * 0.2, w * 0.16], 8.5);
+      }
+      if (s.errors.subjective) {
+        doc.moveDown(0.5);
+        this.table(
+          doc,
+          s.errors.subjective,
+          [w * 0.25, w * 0.08, w * 0.14, w * 0.14, w * 0.12, w * 0.14, w * 0.13],
+          8.5,
+        );
+      }
+    }
+    if (s.borderline.length || s.bandTable) {
+      this.heading(doc, title('临界生与分数段'));
+      this.paragraphs(doc, s.borderline, { bullet: '·' });
+      const hist = s.charts.find((c) => c.kind === 'histogram');
+      if (hist) this.placeholder(doc, hist.title, 120);
+      if (s.bandTable) this.table(doc, s.bandTable, [w * 0.34, w * 0.22, w * 0.22, w * 0.22], 8);
+    }
+    if (s.classTable) {
+      this.heading(doc, title('班级对比（仅本校可见）'));
+      this.paragraphs(doc, s.classNotes, { bullet: '·' });
+      this.table(
+        doc,
+        s.classTable,
+        [w * 0.16, w * 0.08, w * 0.11, w * 0.12, w * 0.11, w * 0.11, w * 0.11, w * 0.2],
+        8.5,
+      );
+      if (s.classKnowledgeTable) {
+        doc.moveDown(0.5);
+        const cols = s.classKnowledgeTable.header.length;
+        const first = w * 0.3;
+        this.table(doc, s.classKnowledgeTable, [first, ...Array(cols - 1).fill((w - first) / (cols - 1))], 8.5);
+      }
+    }
+    this.heading(doc, title('横向比较'));
+    this.table(doc, s.peerTable, [w * 0.25, w * 0.11, w * 0.12, w * 0.13, w * 0.13, w * 0.13, w * 0.13], 8.5);
     doc.moveDown(0.3);
-    doc.font('regular').fontSize(7.5).fillColor(MUTED);
-    for (const line of s.peerNotes) doc.text(line, MARGIN, doc.y, { width: this.width });
-    doc.fillColor(INK);
+    this.paragraphs(doc, s.peerNotes, { size: 7.5, color: MUTED });
 
     const va = s.valueAdded;
     if (va) {
-      this.heading(doc, title('纵向比较与增值评价（纵看）'));
-      doc.font('regular').fontSize(10).fillColor(INK);
-      for (const line of va.intro) doc.text(line, MARGIN, doc.y, { width: this.width });
-      if (va.warnings.length) {
-        doc.moveDown(0.3);
-        doc.font('bold').fontSize(9.5).text('阅读提示：', MARGIN, doc.y, { width: this.width });
-        doc.font('regular');
-        for (const line of va.warnings) {
-          this.ensureSpace(doc, doc.heightOfString(`· ${line}`, { width: this.width - 10 }) + 2);
-          doc.text(`· ${line}`, MARGIN + 5, doc.y, { width: this.width - 10 });
-        }
-      }
+      this.heading(doc, title('进退步（增值评价）'));
+      this.paragraphs(doc, va.intro, { size: 9.5 });
+      if (va.warnings.length) this.paragraphs(doc, va.warnings, { size: 9.5, bullet: '·' });
+      for (const c of s.charts.filter((x) => x.kind === 'forest' || x.kind === 'trend'))
+        this.placeholder(doc, c.title, 110);
       if (va.table) {
         doc.moveDown(0.4);
-        this.table(doc, va.table, [this.width * 0.6, this.width * 0.4]);
+        this.table(doc, va.table, [this.width * 0.6, this.width * 0.4], 9);
       }
       if (va.peerTable) {
         doc.moveDown(0.6);
-        const w = this.width;
         this.table(doc, va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], 8.5);
-        doc.moveDown(0.2);
-        doc
-          .font('regular')
-          .fontSize(7.5)
-          .fillColor(MUTED)
-          .text('其他学校以字母代称，字母与前文横向比较一致。', MARGIN, doc.y, { width: this.width });
       }
       if (va.notes.length) {
         doc.moveDown(0.4);
-        doc.font('regular').fontSize(7.5).fillColor(MUTED);
-        doc.text('方法与公式：', MARGIN, doc.y, { width: this.width });
-        for (const line of va.notes) doc.text(`· ${line}`, MARGIN, doc.y, { width: this.width });
+        this.paragraphs(doc, va.notes, { size: 7.5, color: MUTED, bullet: '·' });
       }
-      doc.fillColor(INK);
     }
+    if (s.loop) {
+      this.heading(doc, title('回看上次的短板'));
+      this.paragraphs(doc, s.loop.lines);
+      if (s.loop.table) this.table(doc, s.loop.table, [w * 0.28, w * 0.18, w * 0.18, w * 0.16, w * 0.2], 8.5);
+    }
+  }
+
+  private appendix(doc: Doc, m: SchoolReportModel) {
+    this.heading(doc, '方法说明', 140);
+    for (const part of m.appendix) {
+      this.ensureSpace(doc, 50);
+      doc.font('bold').fontSize(9.5).fillColor(INK).text(part.heading, MARGIN, doc.y, { width: this.width });
+      doc.moveDown(0.2);
+      this.paragraphs(doc, part.lines, { size: 8.5, bullet: '·' });
+      doc.moveDown(0.3);
+    }
+  }
+
+  /** Charts other than bars wait for the chart renderer: a box with the title keeps the layout honest meanwhile. */
+  private placeholder(doc: Doc, title: string, height: number) {
+    this.ensureSpace(doc, height + 10);
+    const y = doc.y + 4;
+    doc.rect(MARGIN, y, this.width, height).lineWidth(0.6).strokeColor(RULE).stroke();
+    doc
+      .font('regular')
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(`［图］${title}`, MARGIN, y + height / 2 - 6, {
+        width: this.width,
+        align: 'center',
+      });
+    doc.fillColor(INK);
+    doc.x = MARGIN;
+    doc.y = y + height + 8;
   }
 
   /** `need`: room for the heading and the start of what follows, so a heading never ends a page alone. */
@@ -194,7 +315,7 @@ export class SchoolReportPdf {
   }
 
   /** Grouped bars with a percent axis, grid lines, category labels and a legend, from pdfkit primitives. */
-  private barChart(doc: Doc, c: BarChart) {
+  private barChart(doc: Doc, c: BarsChart) {
     const height = 190;
     const axisW = 34;
     const labelH = 16;
@@ -250,7 +371,7 @@ export class SchoolReportPdf {
         doc.rect(gx + j * barW, base - h, barW - 0.5, h).fill(SERIES_COLORS[j % SERIES_COLORS.length]);
       });
       doc
-        .fillColor(INK)
+        .fillColor(c.flagged?.[i] ? FLAG : INK)
         .fontSize(labelSize)
         .text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
     });
@@ -263,7 +384,7 @@ export class SchoolReportPdf {
     doc.y = base + labelH + 12;
   }
 
-  private pageNumbers(doc: Doc) {
+  private footers(doc: Doc, m: SchoolReportModel) {
     const range = doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
@@ -273,13 +394,18 @@ export class SchoolReportPdf {
       const y = doc.page.height - MARGIN + 10;
       doc
         .font('regular')
-        .fontSize(8)
+        .fontSize(7.5)
         .fillColor(MUTED)
-        .text(`第 ${i + 1} 页 / 共 ${range.count} 页　·　本报告不含学生个人成绩与排名`, MARGIN, y, {
-          width: this.width,
-          align: 'center',
-          lineBreak: false,
-        });
+        .text(
+          `${m.examName}　·　${m.schoolName}　·　${m.dateText}　·　第 ${i + 1} 页 / 共 ${range.count} 页　·　不含学生个人成绩与排名`,
+          MARGIN,
+          y,
+          {
+            width: this.width,
+            align: 'center',
+            lineBreak: false,
+          },
+        );
       doc.page.margins.bottom = bottomMargin;
     }
   }

@@ -2,6 +2,7 @@
 import { normaliseAnswer } from '../../scans/domain/score-objective.js';
 import type { ItemAnalysisItem } from './item-analysis.js';
 import type { StudentOutcome } from './student-outcomes.js';
+import { unitDetail, type UnitDetail } from './unit-detail.js';
 import {
   groupReliability,
   itemFigures,
@@ -37,6 +38,10 @@ export interface ItemInfo {
   label: string;
   maxScore: number;
   knowledgePoints: string[];
+  /** Item type (single_choice, fill_blank, short_answer, …); absent from analyses stored before issue 14. */
+  type?: string;
+  /** 认知层次 of the 双向细目表 (了解, 理解, 掌握, 运用…), when the paper states it. */
+  cognitiveLevel?: string | null;
   /** Choice items (single, multiple, true-false) with a key: options and key, for option shares. */
   choice?: ItemAnalysisItem['choice'];
 }
@@ -96,6 +101,14 @@ export interface UnitAnalysis {
   fullMarkCount?: number | null;
   /** Score rate per knowledge point, weighted by item max scores. */
   knowledgePoints?: UnitExtras['knowledgePoints'] | null;
+  /** Diagnosis figures (item spread, zero/full shares, option shares, group subtotals); null when suppressed. */
+  detail?: UnitDetail | null;
+}
+
+/** A class of a school as a unit of the analysis: shown only in its own school's report. */
+export interface ClassAnalysis extends UnitAnalysis {
+  classId: number;
+  name: string;
 }
 
 export interface SchoolAnalysis extends UnitAnalysis {
@@ -105,6 +118,8 @@ export interface SchoolAnalysis extends UnitAnalysis {
   locality: LocalityName;
   /** Students of the school among the alliance top N (competition ranks, ties included); null when suppressed or outside the alliance. */
   topN?: { topN: number; count: number }[] | null;
+  /** The school's classes (those with students on the roster), by name; absent from analyses stored before issue 14. */
+  classes?: ClassAnalysis[];
 }
 
 export interface ExamAnalysisData {
@@ -141,6 +156,8 @@ export interface PaperAnalysisInput {
   outcomes: StudentOutcome[];
   /** What each student marked on choice items: studentId → itemId → marks ("" blank). Optional. */
   marked?: ReadonlyMap<number, Readonly<Record<number, string>>>;
+  /** Class names by class id (outcomes carry the class id). */
+  classes?: ReadonlyMap<number, string>;
 }
 
 const r4 = (x: number) => round(x, 4);
@@ -169,7 +186,8 @@ interface RawUnit {
   sd: number | null;
 }
 
-function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput): RawUnit {
+/** `counts`: store the whole-point counts of the totals (schools and classes; not aggregates of several schools). */
+function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput, counts = false): RawUnit {
   const complete = outcomes.filter((o) => o.status === 'complete');
   const n = complete.length;
   const reliability = groupReliability(n);
@@ -192,6 +210,7 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput): RawUn
     rateIntervals: null,
     fullMarkCount: null,
     knowledgePoints: null,
+    detail: null,
   };
   if (suppressed) return { unit, mean: null, sd: null };
   const totals = complete.map((o) => o.total as number);
@@ -216,6 +235,17 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput): RawUn
   unit.rateIntervals = extras.rateIntervals;
   unit.fullMarkCount = extras.fullMarkCount;
   unit.knowledgePoints = extras.knowledgePoints;
+  const ids = input.items.map((it) => it.itemId);
+  unit.detail = unitDetail(
+    input.items,
+    complete.map((o) => ids.map((id) => o.itemScores[id])),
+    input.marked &&
+      complete.map((o) => {
+        const m = input.marked!.get(o.studentId);
+        return input.items.map((it) => (it.choice && m ? m[it.itemId] : undefined));
+      }),
+    counts ? input.paper.fullMarks : null,
+  );
   return { unit, mean: s.mean, sd: s.sd };
 }
 
@@ -303,7 +333,13 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
             buildUnit(
               inUnit((x) => x.schoolId === s.schoolId),
               input,
+              true,
             ),
+          ),
+          classes: classUnits(
+            input.outcomes.filter((o) => o.schoolId === s.schoolId),
+            input,
+            withRelative,
           ),
         }),
       ),
@@ -311,4 +347,27 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     balance,
     methods: STATISTICS_METHOD,
   };
+}
+
+/** The classes of one school's outcomes, by class name; none when the roster gives no classes. */
+function classUnits(
+  outcomes: StudentOutcome[],
+  input: PaperAnalysisInput,
+  withRelative: (raw: RawUnit) => UnitAnalysis,
+): ClassAnalysis[] {
+  if (!input.classes) return [];
+  const byClass = new Map<number, StudentOutcome[]>();
+  for (const o of outcomes) {
+    if (o.classId === undefined) continue;
+    const list = byClass.get(o.classId);
+    if (list) list.push(o);
+    else byClass.set(o.classId, [o]);
+  }
+  return [...byClass.entries()]
+    .map(([classId, list]) => ({
+      classId,
+      name: input.classes!.get(classId) ?? `${classId}`,
+      ...withRelative(buildUnit(list, input, true)),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.classId - b.classId);
 }

@@ -5,6 +5,8 @@ export type OutcomeStatus = 'absent' | 'incomplete' | 'complete';
 export interface StudentOutcome {
   studentId: number;
   schoolId: number;
+  /** The student's class, when the roster gives it. */
+  classId?: number;
   status: OutcomeStatus;
   /** Sum of the final item scores; null unless complete. */
   total: number | null;
@@ -13,7 +15,7 @@ export interface StudentOutcome {
 }
 
 export interface OutcomeInput {
-  roster: readonly { studentId: number; schoolId: number }[];
+  roster: readonly { studentId: number; schoolId: number; classId?: number }[];
   /** Students with at least one processed page of the paper. */
   processed: ReadonlySet<number>;
   /** Students whose pages of the paper all still wait (queued or in the exceptions queue). */
@@ -43,14 +45,15 @@ export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
     }
     byStudent = built;
   }
-  return input.roster.map(({ studentId, schoolId }) => {
+  return input.roster.map(({ studentId, schoolId, classId }) => {
+    const who = classId === undefined ? { studentId, schoolId } : { studentId, schoolId, classId };
     if (!input.processed.has(studentId)) {
       const waiting = input.pending.has(studentId) && !input.markedAbsent?.has(studentId);
-      return { studentId, schoolId, status: waiting ? 'incomplete' : 'absent', total: null, itemScores: {} };
+      return { ...who, status: waiting ? 'incomplete' : 'absent', total: null, itemScores: {} };
     }
     const mine = byStudent.get(studentId);
     if (!mine || input.itemIds.some((id) => !mine.has(id)))
-      return { studentId, schoolId, status: 'incomplete', total: null, itemScores: {} };
+      return { ...who, status: 'incomplete', total: null, itemScores: {} };
     let c = 0;
     const itemScores: Record<number, number> = {};
     for (const id of input.itemIds) {
@@ -58,6 +61,6 @@ export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
       itemScores[id] = v;
       c += Math.round(v * 100);
     }
-    return { studentId, schoolId, status: 'complete', total: c / 100, itemScores };
+    return { ...who, status: 'complete', total: c / 100, itemScores };
   });
 }

@@ -29,19 +29,26 @@ export function subjectTotalOutcomes(
 ): StudentOutcome[] {
   if (papers.length !== outcomesByPaper.length) throw new Error('one outcome list per paper');
   const byPaper = outcomesByPaper.map((list) => new Map(list.map((o) => [o.studentId, o])));
-  const roster = new Map<number, number>();
+  const roster = new Map<number, { studentId: number; schoolId: number; classId?: number }>();
   for (const list of outcomesByPaper)
-    for (const o of list) if (!roster.has(o.studentId)) roster.set(o.studentId, o.schoolId);
+    for (const o of list)
+      if (!roster.has(o.studentId))
+        roster.set(
+          o.studentId,
+          o.classId === undefined
+            ? { studentId: o.studentId, schoolId: o.schoolId }
+            : { studentId: o.studentId, schoolId: o.schoolId, classId: o.classId },
+        );
   const out: StudentOutcome[] = [];
-  for (const [studentId, schoolId] of roster) {
+  for (const [studentId, who] of roster) {
     const mine = byPaper.map((m) => m.get(studentId));
     // Not on a paper's roster at all counts as not having sat it.
     if (mine.some((o) => !o || o.status === 'absent')) {
-      out.push({ studentId, schoolId, status: 'absent', total: null, itemScores: {} });
+      out.push({ ...who, status: 'absent', total: null, itemScores: {} });
       continue;
     }
     if (mine.some((o) => o!.status !== 'complete')) {
-      out.push({ studentId, schoolId, status: 'incomplete', total: null, itemScores: {} });
+      out.push({ ...who, status: 'incomplete', total: null, itemScores: {} });
       continue;
     }
     let cents = 0;
@@ -51,7 +58,7 @@ export function subjectTotalOutcomes(
       itemScores[p.paperId] = t;
       cents += Math.round(t * 100);
     });
-    out.push({ studentId, schoolId, status: 'complete', total: cents / 100, itemScores });
+    out.push({ ...who, status: 'complete', total: cents / 100, itemScores });
   }
   return out;
 }

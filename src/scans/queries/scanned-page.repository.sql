@@ -27,5 +27,8 @@ UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, st
 -- recordSkipped
 UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, paper_id = ?, page_no = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
 
+-- stuckQueued
+SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?;
+
 -- itemsOnPage
 SELECT item_id AS itemId FROM objective_response WHERE page_id = ? UNION SELECT item_id FROM omr_review WHERE page_id = ? UNION SELECT item_id FROM answer_snippet WHERE page_id = ?;

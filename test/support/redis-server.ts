@@ -1,0 +1,69 @@
+// A redis-server of a test's own, on a free port, for tests that kill it or need other settings than the shared one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface OwnRedis {
+  port: number;
+  process: ChildProcess;
+  stop(): void;
+  /** Kills it (SIGKILL: no persistence means everything it held is gone) and starts a new one on the same port. */
+  restart(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const c = createServer();
+    c.once('error', () => resolve(true)); // the port is taken: Redis listens
+    c.listen(port, '127.0.0.1', () => c.close(() => resolve(false)));
+  });
+
+/** Starts redis-server with the given extra arguments (default: no persistence) in a temporary directory. */
+export async function startOwnRedis(args: string[] = ['--save', '', '--appendonly', 'no']): Promise<OwnRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tk-redis-'));
+  const spawnIt = () =>
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args], { stdio: 'ignore' });
+  const waitUp = async () => {
+    for (let i = 0; i < 100; i++) {
+      if (await listening(port)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('redis-server did not start');
+  };
+  const own: OwnRedis = {
+    port,
+    process: spawnIt(),
+    stop() {
+      own.process.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      const old = own.process;
+      await new Promise<void>((resolve) => {
+        old.once('exit', () => resolve());
+        old.kill('SIGKILL');
+      });
+      own.process = spawnIt();
+      await waitUp();
+    },
+  };
+  try {
+    await waitUp();
+  } catch (err) {
+    own.stop();
+    throw err;
+  }
+  return own;
+}

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import SuggestionsPage from '../pages/SuggestionsPage.vue';
+
+mountPage(SuggestionsPage);
