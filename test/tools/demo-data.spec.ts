@@ -3,6 +3,7 @@
 // the value-added of the product's own engine finds the planted gains. Pure: no scans, no server.
 import { buildSheetLayout, type LayoutItem } from '../../src/sheets/domain/layout.js';
 import { longitudinal } from '../../src/results/domain/value-added.js';
+import { SEED_LIBRARY } from '../../src/suggestions/seed-library.js';
 import { mulberry32 } from '../support/synthetic/synthetic-scan.js';
 import {
   type AnswerProfile,
@@ -110,6 +111,11 @@ describe('the demo paper', () => {
     expect(new Set(items.map((i) => i.cognitiveLevel)).size).toBe(4);
   });
 
+  it('数学: the seed 补短板建议库 the demo loads has suggestions for every knowledge point of the paper', () => {
+    const covered = new Set(SEED_LIBRARY.filter((x) => x.subject === '数学').map((x) => x.knowledgePoint));
+    for (const kp of new Set(maths.items.flatMap((i) => i.knowledgePoints))) expect(covered).toContain(kp);
+  });
+
   it('has one sheet page per subject: one scan per student and subject keeps the demo within its time', () => {
     expect(maths.layout.pages).toHaveLength(1);
     expect(english.layout.pages).toHaveLength(1);
@@ -149,7 +155,7 @@ describe('the demo schools carry their planted patterns', () => {
   it('S03 is weak on 一元一次方程 beyond its overall level, and its value-added stays small', () => {
     const gap = (kp: string) => kpRate(of('S03'), kp) - kpRate(others('S03'), kp);
     const weak = gap('一元一次方程');
-    for (const kp of ['有理数', '整式的加减', '几何图形初步']) expect(weak).toBeLessThan(gap(kp) - 0.12);
+    for (const kp of ['有理数的运算', '整式的加减', '几何图形初步']) expect(weak).toBeLessThan(gap(kp) - 0.12);
     expect(Math.abs(va('S03'))).toBeLessThan(3);
     expect(Math.abs(vaEnglish('S03'))).toBeLessThan(3);
   });
@@ -157,7 +163,7 @@ describe('the demo schools carry their planted patterns', () => {
   it('S05 is uniformly lower: every knowledge point about as far below as its total', () => {
     const overall = mean(of('S05').map((s) => s.mathsTotal)) / 100 - mean(others('S05').map((s) => s.mathsTotal)) / 100;
     expect(overall).toBeLessThan(-0.1);
-    for (const kp of ['有理数', '整式的加减', '一元一次方程', '几何图形初步'])
+    for (const kp of ['有理数的运算', '整式的加减', '一元一次方程', '几何图形初步'])
       expect(Math.abs(kpRate(of('S05'), kp) - kpRate(others('S05'), kp) - overall)).toBeLessThan(0.06);
   });
 

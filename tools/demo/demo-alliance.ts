@@ -165,8 +165,8 @@ export const DEMO_PAPER = {
   subject: '数学',
   title: '七年级数学期中统一检测',
   items: [
-    choice('1', 'C', '有理数', '了解'),
-    choice('2', 'A', '有理数', '理解'),
+    choice('1', 'C', '有理数的运算', '了解'),
+    choice('2', 'A', '有理数的运算', '理解'),
     choice('3', 'D', '整式的加减', '了解'),
     choice('4', 'B', '整式的加减', '理解'),
     choice('5', 'B', '一元一次方程', '理解'),
@@ -179,7 +179,7 @@ export const DEMO_PAPER = {
       maxScore: 12,
       scoreStep: 1,
       boxHeightMm: 30,
-      knowledgePoints: ['有理数'],
+      knowledgePoints: ['有理数的运算'],
       cognitiveLevel: '掌握',
     },
     {

@@ -18,6 +18,7 @@ import { migrate } from '../../src/database/data-source.js';
 import { ItemType, OBJECTIVE_TYPES } from '../../src/exams/entities/item.entity.js';
 import { spearman } from '../../src/results/domain/value-added.js';
 import { OrgService } from '../../src/org/org.service.js';
+import { loadSeedLibrary } from '../../src/suggestions/seed-library.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
 import { readTallyScore } from '../../test/support/synthetic/synthetic-tally.js';
 import { generateSyntheticScans } from '../../test/support/synthetic/synthetic-scans.js';
@@ -201,7 +202,7 @@ async function createSchool(admin: HttpClient, allianceId: number, si: number, s
 }
 
 async function createAlliance(app: INestApplication, baseUrl: string) {
-  const { alliance } = await app.get(OrgService).bootstrapAlliance({
+  const { alliance, admin: adminUser } = await app.get(OrgService).bootstrapAlliance({
     name: DEMO_ALLIANCE.name,
     code: DEMO_ALLIANCE.code,
     adminUsername: 'admin',
@@ -223,6 +224,9 @@ async function createAlliance(app: INestApplication, baseUrl: string) {
       );
     markerIds.set(subject, ids);
   }
+  // The subject group's 补短板建议库 for the demo paper's knowledge points, as a spreadsheet import would load it.
+  const library = await loadSeedLibrary(app, alliance.id, adminUser.id);
+  console.log(`      补短板建议库：导入 ${library.added.length} 条建议（数学各知识点与各类发现的通用建议）`);
   return { allianceId: alliance.id as number, admin, schools, markerIds };
 }
 
