@@ -1,6 +1,7 @@
 // Writes a generated cohort (domain/generator) into the database as if it had been scanned and marked:
-// alliance, schools, one class per school, students, a prior and a current exam (linked), papers, items,
-// one processed page per present student and paper, and final item scores. Used by tests, the demo and
+// alliance, schools, one class per school, students, a prior and a current exam (linked), papers (one per
+// subject: the cohort's own and any further ones, see addSubject), items, one processed page per present
+// student and paper, and final item scores. Used by tests, the demo and
 // bench:analysis. Inserts are multi-row and batched: 3 million item scores must load in minutes, not hours.
 import { DataSource, EntityManager } from 'typeorm';
 import { User } from '../../../src/auth/entities/user.entity.js';
@@ -26,6 +27,15 @@ export interface LoadedCohort {
   currentPaperId: number;
   priorItemIds: number[];
   currentItemIds: number[];
+  /** Every subject's papers, the cohort's own first. */
+  papers: { subject: string; priorPaperId: number; currentPaperId: number; currentItemIds: number[] }[];
+}
+
+/** A further subject of the cohort (from addSubject), loaded as a second paper of both exams. */
+export interface ExtraSubject {
+  subject: string;
+  prior: SyntheticExam;
+  current: SyntheticExam;
 }
 
 export interface LoadOptions {
@@ -44,7 +54,11 @@ export interface LoadOptions {
   objective?: 'responses' | 'final';
   /** Called after each batch of item scores with rows written so far. */
   progress?: (rows: number) => void;
+  /** Further subjects of the same students: one more paper per subject in each exam. */
+  extraSubjects?: ExtraSubject[];
 }
+
+const COGNITIVE_LEVELS = ['了解', '理解', '掌握', '运用'];
 
 /** INSERT of many rows of numbers and pre-escaped literals, in batches. */
 async function insertRows(
@@ -116,14 +130,15 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
   const byNo = new Map(idRows.map((r) => [r.examNo, Number(r.id)]));
   const studentIds = c.students.map((st) => byNo.get(examNo(st.index))!);
 
-  const makeExam = async (name: string, e: SyntheticExam, priorExamId: number | null) => {
-    const exam = await ds
+  const makeExam = async (name: string, priorExamId: number | null) =>
+    ds
       .getRepository(Exam)
       .save({ allianceId: alliance.id, name, grade: '七年级', status: ExamStatus.Marking, priorExamId });
+  const makePaper = async (examId: number, paperSubject: string, e: SyntheticExam) => {
     const paper = await ds.getRepository(Paper).save({
-      examId: exam.id,
-      subject,
-      title: `七年级${subject}`,
+      examId,
+      subject: paperSubject,
+      title: `七年级${paperSubject}`,
       fullMarks: e.fullMarks,
       status: PaperStatus.Locked,
     });
@@ -136,9 +151,10 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
         maxScore: it.maxScore,
         answerKey: it.maxScore === 1 ? 'A' : null,
         knowledgePoints: [`知识点${1 + (it.seq % 6)}`],
+        cognitiveLevel: COGNITIVE_LEVELS[it.seq % COGNITIVE_LEVELS.length],
       })),
     );
-    return { exam, paper, itemIds: items.map((i) => i.id) };
+    return { paper, itemIds: items.map((i) => i.id) };
   };
 
   const writeSheets = async (examId: number, paperId: number, itemIds: number[], e: SyntheticExam) => {
@@ -200,32 +216,58 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
     );
   };
 
-  const prior = await makeExam('上学期期末统考（模拟）', c.prior, null);
-  if ((opts.prior ?? 'items') === 'items') await writeSheets(prior.exam.id, prior.paper.id, prior.itemIds, c.prior);
-  else {
-    await insertRows(
-      ds,
-      'INSERT INTO student_result (exam_id, paper_id, student_id, school_id, total, absent)',
-      (function* () {
-        for (const st of c.students) {
-          const t = c.prior.totals[st.index];
-          yield `(${prior.exam.id},${prior.paper.id},${studentIds[st.index]},${schools[st.school].id},${Number.isFinite(t) ? t : 'NULL'},${Number.isFinite(t) ? 0 : 1})`;
-        }
-      })(),
-      batch,
-    );
+  const subjects = [{ subject, prior: c.prior, current: c.current }, ...(opts.extraSubjects ?? [])];
+  const priorExam = await makeExam('上学期期末统考（模拟）', null);
+  const currentExam = await makeExam('本学期期中统考（模拟）', priorExam.id);
+  const papers: (LoadedCohort['papers'][number] & { priorItemIds: number[] })[] = [];
+  for (const sub of subjects) {
+    const prior = await makePaper(priorExam.id, sub.subject, sub.prior);
+    if ((opts.prior ?? 'items') === 'items') await writeSheets(priorExam.id, prior.paper.id, prior.itemIds, sub.prior);
+    else await writePriorResults(ds, priorExam.id, prior.paper.id, sub.prior, c, studentIds, schools, batch);
+    const current = await makePaper(currentExam.id, sub.subject, sub.current);
+    await writeSheets(currentExam.id, current.paper.id, current.itemIds, sub.current);
+    papers.push({
+      subject: sub.subject,
+      priorPaperId: prior.paper.id,
+      currentPaperId: current.paper.id,
+      currentItemIds: current.itemIds,
+      priorItemIds: prior.itemIds,
+    });
   }
-  const current = await makeExam('本学期期中统考（模拟）', c.current, prior.exam.id);
-  await writeSheets(current.exam.id, current.paper.id, current.itemIds, c.current);
   return {
     allianceId: alliance.id,
     schoolIds: schools.map((s) => s.id),
     studentIds,
-    priorExamId: prior.exam.id,
-    currentExamId: current.exam.id,
-    priorPaperId: prior.paper.id,
-    currentPaperId: current.paper.id,
-    priorItemIds: prior.itemIds,
-    currentItemIds: current.itemIds,
+    priorExamId: priorExam.id,
+    currentExamId: currentExam.id,
+    priorPaperId: papers[0].priorPaperId,
+    currentPaperId: papers[0].currentPaperId,
+    priorItemIds: papers[0].priorItemIds,
+    currentItemIds: papers[0].currentItemIds,
+    papers: papers.map(({ priorItemIds: _p, ...rest }) => rest),
   };
+}
+
+/** The prior exam as if computed long ago: only its student_result rows (faster than pages and item scores). */
+async function writePriorResults(
+  ds: DataSource,
+  examId: number,
+  paperId: number,
+  e: SyntheticExam,
+  c: SyntheticCohort,
+  studentIds: number[],
+  schools: School[],
+  batch: number,
+): Promise<void> {
+  await insertRows(
+    ds,
+    'INSERT INTO student_result (exam_id, paper_id, student_id, school_id, total, absent)',
+    (function* () {
+      for (const st of c.students) {
+        const t = e.totals[st.index];
+        yield `(${examId},${paperId},${studentIds[st.index]},${schools[st.school].id},${Number.isFinite(t) ? t : 'NULL'},${Number.isFinite(t) ? 0 : 1})`;
+      }
+    })(),
+    batch,
+  );
 }

@@ -11,6 +11,17 @@ export interface SyntheticItem {
   optionCount: number;
 }
 
+/**
+ * How a student departs from answering every item at one ability: the patterns the demo plants in a school.
+ * Items are named by id. Without a profile the random stream is exactly that of a plain student.
+ */
+export interface AnswerProfile {
+  /** Added to the ability on these items: e.g. a knowledge point the school taught less well (negative). */
+  itemShift?: Record<number, number>;
+  /** On these choice items, the chance of picking this wrong option outright: a misconception (典型错误). */
+  lure?: Record<number, { option: string; p: number }>;
+}
+
 export interface SyntheticTruth {
   items: Record<number, number>;
   total: number;
@@ -59,7 +70,8 @@ function wrongChoice(options: string[], key: string, multiple: boolean, rng: () 
 /**
  * A student of the given ability (0–1): the chance of a correct choice grows with ability; subjective scores are
  * multiples of the item's step in [0, max] drawn around ability × max. About 3 % of choices are left blank.
- * Objective truth: full marks when the filled letters equal the key exactly, else 0.
+ * Objective truth: full marks when the filled letters equal the key exactly, else 0. A profile shifts the ability
+ * on some items and lures choices to a wrong option (the truth still scores what was filled).
  */
 export function randomStudentAnswers(
   layout: SheetLayout,
@@ -67,11 +79,13 @@ export function randomStudentAnswers(
   examNo: string,
   rng: () => number,
   ability: number,
+  profile: AnswerProfile = {},
 ): { answers: SyntheticSheetAnswers; truth: SyntheticTruth } {
-  const a = Math.min(1, Math.max(0, ability));
   const answers: SyntheticSheetAnswers = { examNo, choices: {}, subjective: {} };
   const truth: SyntheticTruth = { items: {}, total: 0 };
   for (const item of items) {
+    const a = Math.min(1, Math.max(0, ability + (profile.itemShift?.[item.id] ?? 0)));
+    const lure = profile.lure?.[item.id];
     let score: number;
     if (item.type === 'single_choice' || item.type === 'multiple_choice' || item.type === 'true_false') {
       const options = optionsOf(layout, item);
@@ -79,6 +93,7 @@ export function randomStudentAnswers(
       const pCorrect = 0.2 + 0.75 * a;
       let choice: string;
       if (rng() < BLANK_RATE) choice = '';
+      else if (lure && rng() < lure.p) choice = lure.option;
       else if (key && rng() < pCorrect) choice = key;
       else choice = wrongChoice(options, key, item.type === 'multiple_choice', rng);
       answers.choices[item.id] = choice;

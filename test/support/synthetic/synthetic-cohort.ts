@@ -214,3 +214,41 @@ export function generateCohort(opts: CohortOptions): SyntheticCohort {
   const current = administer(makeItems(o.items, o.polytomousShare, rand, normal), thetaNow, absentNow, rand);
   return { options: o, schools, students, prior, current };
 }
+
+export interface SubjectOptions {
+  seed: number;
+  items: number;
+  polytomousShare?: number;
+  /**
+   * SD of each student's lasting difference between this subject and the cohort's (θ units): students are not
+   * equally good at every subject, so 总分 is not one subject twice.
+   */
+  subjectSd?: number;
+}
+
+/**
+ * A further subject of the same cohort: the same students, absences and school effects (planted value-added
+ * included), each student's own subject difference added to both exams, new items. Same inputs → same output.
+ */
+export function addSubject(c: SyntheticCohort, opts: SubjectOptions): { prior: SyntheticExam; current: SyntheticExam } {
+  const rand = seededRandom(opts.seed);
+  const normal = normalSampler(rand);
+  const sd = opts.subjectSd ?? 0.5;
+  const n = c.students.length;
+  const prior = new Float64Array(n);
+  const now = new Float64Array(n);
+  const absentPrior = new Uint8Array(n);
+  const absentNow = new Uint8Array(n);
+  for (const st of c.students) {
+    const own = normal() * sd;
+    prior[st.index] = st.thetaPrior + own;
+    now[st.index] = st.thetaNow + own;
+    absentPrior[st.index] = st.absentPrior ? 1 : 0;
+    absentNow[st.index] = st.absentNow ? 1 : 0;
+  }
+  const share = opts.polytomousShare ?? c.options.polytomousShare;
+  return {
+    prior: administer(makeItems(opts.items, share, rand, normal), prior, absentPrior, rand),
+    current: administer(makeItems(opts.items, share, rand, normal), now, absentNow, rand),
+  };
+}

@@ -211,6 +211,39 @@ describe('randomStudentAnswers', () => {
     expect(high).toBeGreaterThan(low + 15);
   });
 
+  it('a profile lowers the shifted items only, and a lure draws choices to its wrong option', () => {
+    // Item 1 (single choice, key A), item 9 (subjective) shifted down; item 2 (key B) lured to C.
+    const profile = { itemShift: { 1: -0.4, 9: -0.4 }, lure: { 2: { option: 'C', p: 0.4 } } };
+    const mean = (withProfile: boolean) => {
+      const rng = mulberry32(11);
+      const sums: Record<number, number> = {};
+      let choseC = 0;
+      const n = 400;
+      for (let s = 0; s < n; s++) {
+        const { answers, truth } = randomStudentAnswers(
+          layout,
+          paperItems,
+          String(s),
+          rng,
+          0.7,
+          withProfile ? profile : undefined,
+        );
+        for (const it of paperItems) sums[it.id] = (sums[it.id] ?? 0) + truth.items[it.id] / it.maxScore / n;
+        if (answers.choices[2] === 'C') choseC++;
+      }
+      return { rate: sums, choseC: choseC / n };
+    };
+    const plain = mean(false);
+    const planted = mean(true);
+    expect(planted.rate[1]).toBeLessThan(plain.rate[1] - 0.15);
+    expect(planted.rate[9]).toBeLessThan(plain.rate[9] - 0.25);
+    expect(planted.rate[2]).toBeLessThan(plain.rate[2] - 0.2);
+    // Items the profile does not name stay within sampling noise of the plain student's rates.
+    for (const id of [3, 4, 5, 6, 10]) expect(Math.abs(planted.rate[id] - plain.rate[id])).toBeLessThan(0.08);
+    expect(plain.choseC).toBeLessThan(0.12);
+    expect(planted.choseC).toBeGreaterThan(0.35);
+  });
+
   it('leaves about 3 % of choices blank', () => {
     const rng = mulberry32(4);
     let blank = 0;

@@ -1,7 +1,12 @@
 // Adapter around the pure synthetic-scan generator: encodes pages as PNG/JPEG files, one per student per sheet page.
 import sharp from 'sharp';
 import type { SheetLayout } from '../../../src/sheets/domain/layout.js';
-import { randomStudentAnswers, type SyntheticItem, type SyntheticTruth } from './synthetic-answers.js';
+import {
+  type AnswerProfile,
+  randomStudentAnswers,
+  type SyntheticItem,
+  type SyntheticTruth,
+} from './synthetic-answers.js';
 import { pageQrText } from '../../../src/sheets/domain/page-qr.js';
 import { mulberry32, NO_DISTORTION, randomDistortion, renderSyntheticPage, type GrayImage } from './synthetic-scan.js';
 import { qrModules } from '../../../src/sheets/qr-symbol.js';
@@ -34,8 +39,11 @@ function hashString(s: string): number {
 export async function generateSyntheticScans(
   layout: SheetLayout,
   items: SyntheticItem[],
-  /** studentId: print a personalised sheet (the QR code carries the student); examNo '' leaves the bubbles blank. */
-  students: { examNo: string; ability?: number; studentId?: number }[],
+  /**
+   * studentId: print a personalised sheet (the QR code carries the student); examNo '' leaves the bubbles blank;
+   * profile: planted departures from the student's ability (see AnswerProfile).
+   */
+  students: { examNo: string; ability?: number; studentId?: number; profile?: AnswerProfile }[],
   opts: { dpi?: number; seed: number; format?: 'png' | 'jpeg'; distortion?: 'none' | 'slight' },
 ): Promise<{ files: SyntheticScanFile[]; truth: Map<string, SyntheticTruth> }> {
   const dpi = opts.dpi ?? 200;
@@ -48,7 +56,7 @@ export async function generateSyntheticScans(
   for (const st of students) {
     const rng = mulberry32((opts.seed ^ hashString(st.examNo)) >>> 0);
     const ability = st.ability ?? 0.15 + 0.8 * rng();
-    const { answers, truth: t } = randomStudentAnswers(layout, items, st.examNo, rng, ability);
+    const { answers, truth: t } = randomStudentAnswers(layout, items, st.examNo, rng, ability, st.profile);
     truth.set(st.examNo, t);
     for (const page of layout.pages) {
       const distortion = opts.distortion === 'none' ? NO_DISTORTION : randomDistortion(rng);

@@ -1,0 +1,197 @@
+// bench:reports — every school's diagnostic PDF of one large exam, rendered as the product renders them: by the
+// report jobs of the real queue, in separate worker processes, from the stored analysis. 200 schools, 100,000
+// students, two subjects (数学, 英语: two papers and 总分) and a prior exam of both (value-added, 纵看).
+//
+// Not timed: generating the cohort, loading it into MariaDB (bench:analysis's loader), the results job (run here,
+// in-process, while the reports queue is paused, so the analyses are stored and the 200 report jobs queued).
+// Timed: from resuming the reports queue to the last report marked ready, with the worker processes already
+// started. Printed: wall time, every PDF's size, the worker processes' peak RSS (VmHWM).
+//
+// Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
+// BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1),
+// BENCH_CPU_PROF=dir to write each worker's V8 CPU profile there (node --cpu-prof) and print its heaviest functions.
+// The machine is shared: figures are noisy; run it twice before believing a change.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NestFactory } from '@nestjs/core';
+import { Queue } from 'bullmq';
+import { WorkerModule } from '../../src/app.module.js';
+import { redisConnection } from '../../src/queue/connection.js';
+import { QUEUES } from '../../src/queue/jobs.js';
+import { reportBlobKey } from '../../src/reports/report-render.service.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { loadCohort } from '../support/synthetic/cohort-loader.js';
+import { addSubject, generateCohort } from '../support/synthetic/synthetic-cohort.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);
+const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 200);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 30);
+const SEED = Number(process.env.BENCH_SEED ?? 1);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+/** The issue's goal: every PDF within this many seconds, each at most this many MB. */
+const GOAL_S = 60;
+const GOAL_MB = 1.5;
+
+const secs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+const log = (s: string) => process.stdout.write(`${s}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Generates and loads the cohort: two subjects, prior results of both. */
+async function loadExam(env: TestEnv) {
+  const avg = STUDENTS / SCHOOLS;
+  let t = process.hrtime.bigint();
+  const cohort = generateCohort({
+    seed: SEED,
+    schools: SCHOOLS,
+    schoolSize: { min: Math.round(avg * 0.5), max: Math.round(avg * 1.5) },
+    items: ITEMS,
+  });
+  const english = addSubject(cohort, { seed: SEED + 1000, items: ITEMS });
+  log(
+    `generated ${cohort.students.length} students × 2 subjects × ${ITEMS} items in ${SCHOOLS} schools (${secs(t).toFixed(1)} s)`,
+  );
+  t = process.hrtime.bigint();
+  const db = await loadCohort(env.ds, cohort, {
+    prior: 'results',
+    batchRows: 10_000,
+    extraSubjects: [{ subject: '英语', ...english }],
+  });
+  log(`loaded into MariaDB in ${secs(t).toFixed(1)} s (not timed)`);
+  return db;
+}
+
+/** A worker process as `npm run start:worker` runs it (this build's workers/main.js), on the bench's database. */
+function startWorker(env: TestEnv): Promise<ChildProcess> {
+  const entry = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../workers/main.js');
+  const prof = process.env.BENCH_CPU_PROF;
+  const args = prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`, entry] : [entry];
+  const child = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      DB_NAME: env.config.db.name,
+      QUEUE_PREFIX: env.config.redis.prefix,
+      DATA_DIR: env.config.dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (b: Buffer) => process.stderr.write(`[worker ${child.pid}] ${b}`));
+  return new Promise((ok, fail) => {
+    child.stdout!.on('data', (b: Buffer) => {
+      if (b.toString().includes('worker started')) ok(child);
+    });
+    child.once('exit', (code) => fail(new Error(`worker exited with ${code} before starting`)));
+  });
+}
+
+/** Peak resident set of a live process, in MB (Linux: VmHWM). */
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+/** Polls the report rows until every school's report is ready or failed. */
+async function waitForReports(env: TestEnv, examId: number, count: number): Promise<Map<string, number>> {
+  for (;;) {
+    const rows: { status: string; n: number }[] = await env.ds.query(
+      'SELECT status, COUNT(*) AS n FROM report WHERE exam_id = ? GROUP BY status',
+      [examId],
+    );
+    const by = new Map(rows.map((r) => [r.status, Number(r.n)]));
+    if ((by.get('ready') ?? 0) + (by.get('failed') ?? 0) >= count) return by;
+    await sleep(200);
+  }
+}
+
+/** Self time by function (top 15) of the CPU profiles in a folder: where a report's time goes. */
+function printProfiles(dir: string): void {
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const p = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byNode = new Map(p.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    p.samples.forEach((id, i) => {
+      const f = byNode.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    log(`CPU profile ${name}: ${(total / 1000).toFixed(1)} s sampled; heaviest self time:`);
+    for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      log(`  ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(ms / 1000).toFixed(1).padStart(6)} s  ${k}`);
+  }
+}
+
+async function main() {
+  const env = await createTestEnv('bench_reports');
+  const workers: ChildProcess[] = [];
+  const reports = new Queue(QUEUES.reports, {
+    connection: redisConnection(env.config),
+    prefix: env.config.redis.prefix,
+  });
+  try {
+    const db = await loadExam(env);
+    // The results job stores the analyses and queues one report job per school; paused, they wait for the timing.
+    await reports.pause();
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
+    let t = process.hrtime.bigint();
+    const summary = await app.get(ResultsJobService).computeExam(db.currentExamId);
+    await app.close();
+    log(`results job: ${secs(t).toFixed(1)} s, ${summary.reportsQueued.length} report jobs queued (not timed)`);
+    for (let i = 0; i < WORKERS; i++) workers.push(await startWorker(env));
+    log(`${WORKERS} worker process(es) started: ${workers.map((w) => w.pid).join(', ')}`);
+
+    t = process.hrtime.bigint();
+    await reports.resume();
+    const by = await waitForReports(env, db.currentExamId, summary.reportsQueued.length);
+    const wall = secs(t);
+    const rss = workers.map((w) => peakRssMb(w.pid!));
+
+    const failed: { schoolId: number; error: string }[] = await env.ds.query(
+      "SELECT school_id AS schoolId, error FROM report WHERE exam_id = ? AND status = 'failed'",
+      [db.currentExamId],
+    );
+    for (const f of failed.slice(0, 5)) log(`FAILED school ${f.schoolId}: ${f.error}`);
+    const sizes = summary.reportsQueued
+      .filter((id) => !failed.some((f) => Number(f.schoolId) === id))
+      .map((id) => statSync(join(env.config.dataDir, reportBlobKey(db.currentExamId, id))).size / 1048576);
+    const sorted = [...sizes].sort((a, b) => a - b);
+    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+    log(`PDF sizes (KB, every school, in school order): ${sizes.map((s) => Math.round(s * 1024)).join(' ')}`);
+    log(`PDF size (MB): min ${q(0).toFixed(3)}, median ${q(0.5).toFixed(3)}, max ${q(1 - 1e-9).toFixed(3)}`);
+    log(
+      `rendered ${by.get('ready') ?? 0} ready / ${by.get('failed') ?? 0} failed in ${wall.toFixed(1)} s ` +
+        `(${((wall / Math.max(1, sizes.length)) * 1000).toFixed(0)} ms a report, ${WORKERS} worker(s)); worker peak RSS (MB): ${rss.join(', ')}`,
+    );
+    const maxMb = sorted.length ? sorted[sorted.length - 1] : NaN;
+    log(
+      `goal: all within ${GOAL_S} s ${wall <= GOAL_S ? 'met' : 'NOT met'}; each ≤ ${GOAL_MB} MB ${maxMb <= GOAL_MB ? 'met' : 'NOT met'}`,
+    );
+    if (failed.length) process.exitCode = 1;
+    log(
+      JSON.stringify({
+        bench: 'reports',
+        value: Number(wall.toFixed(2)),
+        unit: 's',
+        schools: sizes.length,
+        max_mb: Number(maxMb.toFixed(3)),
+        peak_rss_mb: Math.max(...rss),
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => new Promise((done) => (w.once('exit', done), w.kill('SIGTERM')))));
+    if (process.env.BENCH_CPU_PROF) printProfiles(resolve(process.env.BENCH_CPU_PROF));
+    await reports.close();
+    await env.cleanup();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
