@@ -27,6 +27,7 @@ import { methodsAppendix } from './methods.js';
 import { valueAddedSection, type ValueAddedSection } from './value-added-section.js';
 import { buildVerdict, type Verdict } from './verdict.js';
 import { measuresFor, type Measures } from './measures.js';
+import { verdictOf as vaVerdictOf } from '../../results/domain/va-statement.js';
 import type { LibraryEntry } from '../../suggestions/domain/match.js';
 
 export type { ReportTable } from './diagnosis-tables.js';
@@ -408,6 +409,7 @@ function verdictOf(input: SchoolReportInput, built: Built[]): Verdict {
           va: own.va,
           ciLow: own.ciLow,
           ciHigh: own.ciHigh,
+          verdict: vaVerdictOf(own),
           deltaTIndex: own.deltaTIndex,
           tIndexPrior: own.tIndexPrior,
           tIndexNow: own.tIndexNow,

@@ -4,7 +4,7 @@
 // No statistical jargon here: the methods appendix explains the figures. Pure.
 import type { Finding } from './expectation.js';
 import { formatNumber, plainPoints, signedPoints, wholePercent } from './format.js';
-import { VA_STATEMENTS, vaVerdict } from './va-statement.js';
+import { VA_STATEMENTS, vaVerdict, type VaVerdict } from '../../results/domain/va-statement.js';
 import type { Borderline } from './diagnosis-tables.js';
 
 /** A T-index drop of this much or more is a slip worth telling a school that leads. */
@@ -28,6 +28,8 @@ export interface VerdictInput {
     matched: number;
     va: number | null;
     ciLow: number | null;
+    /** The stored verdict (by the raw 95% interval), when the analysis has one. */
+    verdict?: VaVerdict | null;
     ciHigh: number | null;
     deltaTIndex: number | null;
     tIndexPrior: number | null;
@@ -84,7 +86,7 @@ function movementLines(v: VerdictInput): { lines: string[]; verdict: ReturnType<
       lines: [`两次考试都参加的本校学生只有${m.matched}人，人数太少，不判断进退。`],
       verdict: null,
     };
-  const verdict = vaVerdict(m.ciLow, m.ciHigh);
+  const verdict = m.verdict !== undefined ? m.verdict : vaVerdict(m.ciLow, m.ciHigh);
   const lines = [
     `与上次考试（${m.priorExamName}）成绩相近的联盟学生相比，本校学生这次平均${m.va >= 0 ? '多得' : '少得'}${plainPoints(m.va)}分` +
       (m.ciLow !== null && m.ciHigh !== null
