@@ -3,7 +3,9 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../../common/cjk-fonts.js';
-import type { BarChart, ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
+import type { ReportChart } from '../domain/chart-spec.js';
+import type { ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
+import { drawChart } from './charts.js';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -12,7 +14,7 @@ const INK = '#222222';
 const MUTED = '#666666';
 const RULE = '#c8ccd2';
 const HEAD_FILL = '#eef1f5';
-const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
+const CHART_HEIGHT = 230;
 
 @Injectable()
 export class SchoolReportPdf {
@@ -88,8 +90,8 @@ export class SchoolReportPdf {
       doc.moveDown(0.25);
     });
 
-    this.heading(doc, title(s.chartHeading), s.chart ? 270 : 70);
-    if (s.chart) this.barChart(doc, s.chart);
+    this.heading(doc, title(s.chartHeading), s.chart ? CHART_HEIGHT + 40 : 70);
+    if (s.chart) this.chart(doc, { kind: 'bars', ...s.chart });
     else
       doc
         .font('regular')
@@ -193,74 +195,12 @@ export class SchoolReportPdf {
     for (const r of t.rows) drawRow(r, false);
   }
 
-  /** Grouped bars with a percent axis, grid lines, category labels and a legend, from pdfkit primitives. */
-  private barChart(doc: Doc, c: BarChart) {
-    const height = 190;
-    const axisW = 34;
-    const labelH = 16;
-    const legendH = 16;
-    this.ensureSpace(doc, height + labelH + legendH + 20);
-    const top = doc.y + legendH;
-    const left = MARGIN + axisW;
-    const plotW = this.width - axisW;
-    const plotH = height - labelH;
-    const base = top + plotH;
-
-    // legend, top right
-    doc.font('regular').fontSize(8).fillColor(INK);
-    let lx = MARGIN + this.width;
-    for (let i = c.series.length - 1; i >= 0; i--) {
-      const name = c.series[i].name;
-      const tw = doc.widthOfString(name);
-      lx -= tw + 16;
-      doc.rect(lx, top - legendH + 2, 9, 9).fill(SERIES_COLORS[i % SERIES_COLORS.length]);
-      doc.fillColor(INK).text(name, lx + 12, top - legendH + 1, { lineBreak: false });
-      lx -= 8;
-    }
-    doc.fillColor(MUTED).text(`${c.yLabel}（%）`, MARGIN, top - legendH + 1, { lineBreak: false });
-
-    // grid and axis labels every 20%
-    for (let k = 0; k <= 5; k++) {
-      const v = (c.yMax * k) / 5;
-      const y = base - (plotH * k) / 5;
-      doc
-        .moveTo(left, y)
-        .lineTo(left + plotW, y)
-        .lineWidth(k === 0 ? 0.8 : 0.4)
-        .strokeColor(k === 0 ? INK : RULE)
-        .stroke();
-      doc
-        .fillColor(MUTED)
-        .fontSize(7.5)
-        .text(`${Math.round(v * 100)}`, MARGIN, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
-    }
-    doc.moveTo(left, top).lineTo(left, base).lineWidth(0.8).strokeColor(INK).stroke();
-
-    // bars
-    const n = Math.max(1, c.categories.length);
-    const groupW = plotW / n;
-    const barW = Math.min(14, (groupW * 0.75) / c.series.length);
-    const labelSize = n > 30 ? 5.5 : n > 20 ? 6.5 : 7.5;
-    c.categories.forEach((cat, i) => {
-      const gx = left + groupW * i + (groupW - barW * c.series.length) / 2;
-      c.series.forEach((s, j) => {
-        const v = s.values[i];
-        if (v === null || v === undefined) return;
-        const h = (Math.max(0, Math.min(c.yMax, v)) / c.yMax) * plotH;
-        doc.rect(gx + j * barW, base - h, barW - 0.5, h).fill(SERIES_COLORS[j % SERIES_COLORS.length]);
-      });
-      doc
-        .fillColor(INK)
-        .fontSize(labelSize)
-        .text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
-    });
-    doc
-      .fillColor(MUTED)
-      .fontSize(7.5)
-      .text(c.xLabel ?? '题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
-    doc.fillColor(INK);
+  /** A chart of the model (chart-spec.ts) as vectors, drawn by ECharts through charts.ts, full width. */
+  private chart(doc: Doc, c: ReportChart, height = CHART_HEIGHT) {
+    this.ensureSpace(doc, height + 8);
+    drawChart(doc, c, { x: MARGIN, y: doc.y, width: this.width, height });
     doc.x = MARGIN;
-    doc.y = base + labelH + 12;
+    doc.y += height + 8;
   }
 
   private pageNumbers(doc: Doc) {
