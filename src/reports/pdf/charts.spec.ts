@@ -146,9 +146,15 @@ describe('drawChart (ECharts SVG into pdfkit)', () => {
     expect((svg.match(/<path d="M[\d.]+ [\d.]+L[\d.]+ [\d.]+"[^>]*stroke-width="1.2"/g) ?? []).length).toBe(12);
   });
 
-  it('renders a chart in well under 100 ms once warm', () => {
+  it('renders a chart, once warm, in a median well under 100 ms (ECharts SVG + svg-to-pdfkit)', async () => {
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) runs.push(...(await renderCharts(SAMPLE_CHARTS)).ms);
+    runs.sort((a, b) => a - b);
+    const median = runs[Math.floor(runs.length / 2)];
     // eslint-disable-next-line no-console
-    console.log(`chart render ms: ${ms.map((x) => x.toFixed(1)).join(', ')} (pdf ${pdf.length} bytes, ${dir})`);
-    expect(Math.max(...ms)).toBeLessThan(100);
+    console.log(
+      `chart render ms: first pass ${ms.map((x) => x.toFixed(1)).join(', ')}; warm median ${median.toFixed(1)}, p90 ${runs[Math.floor(runs.length * 0.9)].toFixed(1)} (pdf ${pdf.length} bytes, ${dir})`,
+    );
+    expect(median).toBeLessThan(100);
   });
 });
