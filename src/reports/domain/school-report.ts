@@ -98,15 +98,21 @@ function mainTable(school: UnitAnalysis, alliance: AggregateView): ReportTable {
 
 function bandTable(school: UnitAnalysis, alliance: AggregateView): ReportTable | null {
   if (!school.bands || !alliance.bands) return null;
+  // The alliance's bands reach principals merged where a band holds too few students of other schools
+  // (principal-privacy.ts): a merged band's share is printed once, on its top row.
+  const groupOf = (from: number) => alliance.bands!.find((g) => g.from <= from + 1e-9 && from < g.to - 1e-9)!;
   const rows = school.bands
     .map((b, i) => {
-      const a = alliance.bands![i];
       const last = i === school.bands!.length - 1;
+      const g = groupOf(b.from) ?? alliance.bands![alliance.bands!.length - 1];
+      const single = Math.abs(g.from - b.from) < 1e-9 && Math.abs(g.to - b.to) < 1e-9;
+      const top = Math.abs(g.to - b.to) < 1e-9;
+      const share = formatPercent(g.count / alliance.n);
       return [
         `${formatNumber(b.from, 1)}–${formatNumber(b.to, 1)}${last ? '' : '（不含）'}`,
         String(b.count),
         formatPercent(b.count / school.n),
-        formatPercent(a.count / alliance.n),
+        single ? share : top ? `${share}（${formatNumber(g.from, 1)}–${formatNumber(g.to, 1)}合计）` : '同上',
       ];
     })
     .reverse();
@@ -157,7 +163,7 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
     u: {
       n?: number;
       suppressed: boolean;
-      summary: { mean: number; scoreRate: number; excellentRate: number; passRate: number } | null;
+      summary: { mean: number; scoreRate: number; excellentRate: number | null; passRate: number | null } | null;
       relative: UnitAnalysis['relative'];
     },
   ) => [
@@ -204,7 +210,13 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
       rows: peerRows,
     },
     peerNotes,
-    findings: findings(data.items, school, { ...alliance, schoolIds: [] }, isTotal ? 'subject' : 'item'),
+    // findings read the alliance's items and mean, never its min/max/median (withheld from principals)
+    findings: findings(
+      data.items,
+      school,
+      { ...alliance, schoolIds: [] } as unknown as UnitAnalysis,
+      isTotal ? 'subject' : 'item',
+    ),
     valueAdded: valueAddedSection(data, input.schoolId),
   };
 }
