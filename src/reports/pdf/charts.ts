@@ -15,20 +15,18 @@ export interface ChartBox {
   height: number;
 }
 
-// One ECharts instance per size, reused (setOption with notMerge replaces the whole chart): creating and disposing an
-// instance per chart cost about as much again as drawing it.
-const instances = new Map<string, echarts.ECharts>();
-
-/** The chart as an SVG document of width × height (1 SVG pixel = 1 PDF point). */
+/**
+ * The chart as an SVG document of width × height (1 SVG pixel = 1 PDF point). A fresh instance each time, disposed
+ * at once: a kept instance runs zrender's animation loop (a 16 ms timer) for ever once an option is set.
+ */
 export function chartSvg(chart: ReportChart, width: number, height: number): string {
-  const key = `${width}x${height}`;
-  let instance = instances.get(key);
-  if (!instance) {
-    instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-    instances.set(key, instance);
+  const instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    instance.setOption(chartOption(chart));
+    return instance.renderToSVGString();
+  } finally {
+    instance.dispose();
   }
-  instance.setOption(chartOption(chart), { notMerge: true });
-  return instance.renderToSVGString();
 }
 
 /**
