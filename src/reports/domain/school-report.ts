@@ -2,10 +2,13 @@
 // Built from the stored analysis through the principal's view, so other schools appear only by letter.
 import type { ExamAnalysisData, UnitAnalysis } from '../../results/domain/exam-analysis.js';
 import { principalView, type AggregateView } from '../../results/domain/principal-view.js';
+import { principalLongitudinalOf } from '../../results/domain/stored-longitudinal.js';
 import type { Thresholds } from '../../results/domain/statistics.js';
 import type { StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
 import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
+import type { ReportChart } from './chart-spec.js';
 import { findings } from './findings.js';
+import { scoreHistogram, valueAddedForest } from './report-charts.js';
 import { DASH, formatNumber, formatPercent } from './format.js';
 import { valueAddedSection, type ValueAddedSection } from './value-added-section.js';
 
@@ -41,6 +44,8 @@ export interface ReportSection {
   findings: string[];
   /** 纵看 and value-added; null when the exam is not linked to a prior exam. */
   valueAdded: ValueAddedSection | null;
+  /** Charts drawn from the principal's view only (report-charts.ts): score histogram, value-added forest plot. */
+  charts?: ReportChart[];
 }
 
 export interface SchoolReportModel {
@@ -218,6 +223,12 @@ function section(input: SchoolReportInput, data: StoredAnalysis): ReportSection 
       isTotal ? 'subject' : 'item',
     ),
     valueAdded: valueAddedSection(data, input.schoolId),
+    charts: (
+      [
+        own ? scoreHistogram(own, alliance, data.paper.fullMarks, t) : null,
+        valueAddedForest(principalLongitudinalOf(data, data.longitudinal ?? null, [input.schoolId])),
+      ] as (ReportChart | null)[]
+    ).filter((c): c is ReportChart => c !== null),
   };
 }
 

@@ -148,6 +148,10 @@ export class SchoolReportPdf {
       }
       doc.fillColor(INK);
     }
+    for (const c of s.charts ?? []) {
+      doc.moveDown(0.8);
+      this.chart(doc, c);
+    }
   }
 
   /** `need`: room for the heading and the start of what follows, so a heading never ends a page alone. */
