@@ -6,8 +6,9 @@ import { ExamAnalysis } from './entities/exam-analysis.entity.js';
 /** The statements, checked in as text (queries/exam-analysis.repository.sql): a change shows in review. */
 export const SQL = {
   save: 'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
+  // One key per exam (the lowest paper id's, 总分 = 0 first): every paper's analysis then orders the letters alike.
   anonymisationKey:
-    "SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND paper_id = ?",
+    "SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND JSON_TYPE(JSON_EXTRACT(data, '$.anonymisationKey')) = 'STRING' ORDER BY paper_id LIMIT 1",
   deleteOthers: 'DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (?)',
   delete: 'DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id = ?',
 };
@@ -22,9 +23,9 @@ export class ExamAnalysisRepository {
     await queryOf(tx).query(SQL.save, [examId, paperId, JSON.stringify(data)]);
   }
 
-  /** The anonymisation key stored with the paper's analysis, or null when there is none yet. */
-  async anonymisationKey(tx: Tx, examId: number, paperId: number): Promise<string | null> {
-    const rows: { k: string | null }[] = await queryOf(tx).query(SQL.anonymisationKey, [examId, paperId]);
+  /** The exam's anonymisation key, stored with its analyses, or null when there is none yet. */
+  async anonymisationKey(tx: Tx, examId: number): Promise<string | null> {
+    const rows: { k: string | null }[] = await queryOf(tx).query(SQL.anonymisationKey, [examId]);
     const key = rows[0]?.k;
     return key && key !== 'null' ? key : null;
   }

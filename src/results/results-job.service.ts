@@ -175,7 +175,7 @@ export class ResultsJobService {
       // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
       const stored = {
         ...data,
-        anonymisationKey: await this.anonymisationKey(tx, exam.id, paper.id),
+        anonymisationKey: await this.anonymisationKey(tx, exam.id),
         longitudinal: await this.longitudinal.of(tx, exam, [paper], run.papers.length, run.schools, outcomes),
       };
       timings.lap('value_added');
@@ -218,7 +218,7 @@ export class ResultsJobService {
         // Subjects are not items of one test: α, D and option shares across subjects would mislead.
         itemAnalysis: null,
         subjectTotal: { papers: subjects, rule: TOTAL_RULE },
-        anonymisationKey: await this.anonymisationKey(tx, exam.id, TOTAL_PAPER_ID),
+        anonymisationKey: await this.anonymisationKey(tx, exam.id),
         longitudinal: await this.longitudinal.of(tx, exam, papers, papers.length, run.schools, outcomes),
       };
       await this.analyses.save(tx, exam.id, TOTAL_PAPER_ID, stored);
@@ -235,11 +235,14 @@ export class ResultsJobService {
   }
 
   /**
-   * The secret that orders the 学校A/B/… letters of this analysis. Kept across recomputations so letters stay
-   * stable; random so a principal cannot recompute the order from ids (which every member of an alliance sees).
+   * The secret that orders the 学校A/B/… letters of the exam: one per exam, so a school has the same letter in every
+   * subject, report, page and export of it (papers are computed one after the other, so the first one's key is read
+   * by the rest). Kept across recomputations so letters stay stable; random so a principal cannot recompute the order
+   * from ids (which every member of an alliance sees). An exam stored with one key per paper converges on the lowest
+   * paper id's key at its next computation.
    */
-  private async anonymisationKey(tx: Tx, examId: number, paperId: number): Promise<string> {
-    return (await this.analyses.anonymisationKey(tx, examId, paperId)) ?? randomBytes(16).toString('hex');
+  private async anonymisationKey(tx: Tx, examId: number): Promise<string> {
+    return (await this.analyses.anonymisationKey(tx, examId)) ?? randomBytes(16).toString('hex');
   }
 }
 

@@ -2,7 +2,7 @@
 // same, or worse, judged like the findings (against the school's own level), so a school that rose overall is not
 // praised for a point that merely rose with it. Pure.
 import type { UnitAnalysis } from '../../results/domain/exam-analysis.js';
-import { principalView, type AggregateView } from '../../results/domain/principal-view.js';
+import { principalView, type AggregateView, type ViewedUnit } from '../../results/domain/principal-view.js';
 import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
 import type { ReportTable } from './diagnosis-tables.js';
 import { judgeGroups } from './expectation.js';
@@ -46,7 +46,7 @@ function priorOf(prior: StoredAnalysis[], data: StoredAnalysis): StoredAnalysis 
 export function closingTheLoop(
   input: Pick<SchoolReportInput, 'prior' | 'schoolId'>,
   data: StoredAnalysis,
-  school: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
   alliance: AggregateView,
 ): LoopSection | null {
   if (!input.prior) return null;

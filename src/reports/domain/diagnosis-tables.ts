@@ -1,7 +1,7 @@
 // The tables of a paper's diagnosis (issue 14 §3–6): knowledge points and cognitive levels against the school's own
 // expectation, 典型错误, 临界生, 班级对比. Pure: the stored analysis (through the principal's view) in, tables out.
 import type { ClassAnalysis, ItemInfo, UnitAnalysis } from '../../results/domain/exam-analysis.js';
-import type { AggregateView } from '../../results/domain/principal-view.js';
+import type { AggregateView, ViewedUnit } from '../../results/domain/principal-view.js';
 import type { Thresholds } from '../../results/domain/statistics.js';
 import { CERTAINTY_WORDS, judgeGroups, type ExpectationInput } from './expectation.js';
 import { itemName } from './findings.js';
@@ -12,7 +12,7 @@ export interface ReportTable {
   rows: string[][];
 }
 
-type Unit = UnitAnalysis | AggregateView;
+type Unit = ViewedUnit;
 
 const verdictWord = (gap: number, certainty: string | null) =>
   certainty === null || certainty === 'possible'

@@ -2,7 +2,7 @@
 // with how sure it is, and the notes on what the figures cannot say (suppressed, small group, students not counted).
 import { ITEM_TYPES, type ItemTypeName } from '../../exams/domain/item-fields.js';
 import type { ItemInfo, UnitAnalysis } from '../../results/domain/exam-analysis.js';
-import type { AggregateView } from '../../results/domain/principal-view.js';
+import type { AggregateView, ViewedUnit } from '../../results/domain/principal-view.js';
 import { SUPPRESS_AT_OR_BELOW, UNRELIABLE_BELOW } from '../../results/domain/statistics.js';
 import { CERTAINTY_WORDS, judgeFindings, type ExpectationInput, type Finding } from './expectation.js';
 import { plainPoints, wholePercent } from './format.js';
@@ -18,8 +18,8 @@ export function expectationInput(
   subject: string,
   fullMarks: number,
   items: ItemInfo[],
-  school: UnitAnalysis | AggregateView,
-  alliance: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
+  alliance: ViewedUnit,
   unit: 'item' | 'subject',
 ): ExpectationInput | null {
   const s = school.summary;
@@ -72,8 +72,8 @@ export function paperFindings(
   subject: string,
   fullMarks: number,
   items: ItemInfo[],
-  school: UnitAnalysis | AggregateView,
-  alliance: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
+  alliance: ViewedUnit,
   unit: 'item' | 'subject' = 'item',
 ): Finding[] {
   const input = expectationInput(subject, fullMarks, items, school, alliance, unit);
@@ -129,7 +129,7 @@ export function schoolNotes(
 
 /** The findings block of a section: notes, then each finding; a sentence when nothing stands out. */
 export function findingLines(
-  school: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
   found: Finding[],
   items: ReadonlyMap<number, ItemInfo>,
   unit: 'item' | 'subject',

@@ -92,7 +92,10 @@ describe('buildSchoolReport', () => {
 
   it('lists score bands from the top and counts 临界生 within the margin', () => {
     const s = forSchool(L, '城关中学').sections[0];
-    expect(s.bandTable!.rows[0]).toEqual(['27–30', '1', '16.7%', '6.7%']);
+    // The alliance's bands reach a principal merged until each holds 6 or more students of other schools
+    // (principal-privacy.ts): in this small alliance that is one band, printed once on the top row.
+    expect(s.bandTable!.rows[0]).toEqual(['27–30', '1', '16.7%', '100%（0–30合计）']);
+    expect(s.bandTable!.rows[1]).toEqual(['24–27（不含）', '2', '33.3%', '同上']);
     // L's totals 30, 24, 24, 18, 15, 12 of 30: 及格 18 (none within 2 points below), 优秀 25.5 (two at 24).
     const r = buildSchoolReport({
       examName: 'x',

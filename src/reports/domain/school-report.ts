@@ -3,7 +3,7 @@
 // only in their own school's report. Page 1 is the verdict; one section per subject, then 总分 and 学科均衡; a methods
 // appendix in plain Chinese closes it.
 import type { ClassAnalysis, ExamAnalysisData, ItemInfo, UnitAnalysis } from '../../results/domain/exam-analysis.js';
-import { principalView, type AggregateView } from '../../results/domain/principal-view.js';
+import { principalView, type AggregateView, type ViewedUnit } from '../../results/domain/principal-view.js';
 import type { Thresholds } from '../../results/domain/statistics.js';
 import { principalLongitudinalOf, type StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
 import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
@@ -22,6 +22,7 @@ import {
 import type { Finding } from './expectation.js';
 import { expectationInput, findingLines, paperFindings } from './findings.js';
 import { DASH, formatNumber, formatPercent } from './format.js';
+import { scoreHistogram } from './report-charts.js';
 import { closingTheLoop, type LoopSection } from './closing-loop.js';
 import { methodsAppendix } from './methods.js';
 import { valueAddedSection, type ValueAddedSection } from './value-added-section.js';
@@ -105,9 +106,9 @@ export function formulaNotes(t: Thresholds): string[] {
   ];
 }
 
-function mainTable(school: UnitAnalysis | AggregateView, alliance: AggregateView): ReportTable {
-  const row = (label: string, f: (u: UnitAnalysis | AggregateView) => string) => [label, f(school), f(alliance)];
-  const sm = (u: UnitAnalysis | AggregateView) => u.summary;
+function mainTable(school: ViewedUnit, alliance: AggregateView): ReportTable {
+  const row = (label: string, f: (u: ViewedUnit) => string) => [label, f(school), f(alliance)];
+  const sm = (u: ViewedUnit) => u.summary;
   return {
     header: ['指标', '本校', '联盟'],
     rows: [
@@ -124,17 +125,23 @@ function mainTable(school: UnitAnalysis | AggregateView, alliance: AggregateView
   };
 }
 
-function bandTable(school: UnitAnalysis | AggregateView, alliance: AggregateView): ReportTable | null {
+function bandTable(school: ViewedUnit, alliance: AggregateView): ReportTable | null {
   if (!school.bands || !alliance.bands) return null;
+  // The alliance's bands reach principals merged where a band holds too few students of other schools
+  // (principal-privacy.ts): a merged band's share is printed once, on its top row.
+  const groupOf = (from: number) => alliance.bands!.find((g) => g.from <= from + 1e-9 && from < g.to - 1e-9)!;
   const rows = school.bands
     .map((b, i) => {
-      const a = alliance.bands![i];
       const last = i === school.bands!.length - 1;
+      const g = groupOf(b.from) ?? alliance.bands![alliance.bands!.length - 1];
+      const single = Math.abs(g.from - b.from) < 1e-9 && Math.abs(g.to - b.to) < 1e-9;
+      const top = Math.abs(g.to - b.to) < 1e-9;
+      const share = formatPercent(g.count / alliance.n);
       return [
         `${formatNumber(b.from, 1)}–${formatNumber(b.to, 1)}${last ? '' : '（不含）'}`,
         String(b.count),
         formatPercent(b.count / school.n),
-        formatPercent(a.count / alliance.n),
+        single ? share : top ? `${share}（${formatNumber(g.from, 1)}–${formatNumber(g.to, 1)}合计）` : '同上',
       ];
     })
     .reverse();
@@ -142,28 +149,17 @@ function bandTable(school: UnitAnalysis | AggregateView, alliance: AggregateView
 }
 
 function histogram(
-  school: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
   alliance: AggregateView,
   t: Thresholds,
+  fullMarks: number,
 ): HistogramChart | null {
-  if (!school.bands || !alliance.bands || !school.n || !alliance.n) return null;
-  const at = (ratio: number) => Math.min(9, Math.round(ratio * 10));
-  return {
-    kind: 'histogram',
-    title: '分数分布：本校与联盟（占本单位人数的比例）',
-    bands: school.bands.map((b) => `${formatNumber(b.from, 0)}–${formatNumber(b.to, 0)}`),
-    school: school.bands.map((b) => b.count / school.n),
-    alliance: alliance.bands.map((b) => b.count / alliance.n),
-    thresholds: [
-      { label: '及格线', atBand: at(t.pass) },
-      { label: '优秀线', atBand: at(t.excellent) },
-    ],
-  };
+  return scoreHistogram(school, alliance, fullMarks, t);
 }
 
 function itemBars(
   data: StoredAnalysis,
-  school: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
   alliance: AggregateView,
   found: Finding[],
   isTotal: boolean,
@@ -220,13 +216,13 @@ function knowledgeBars(table: ReportTable | null, found: Finding[]): BarsChart |
 function peerTable(
   input: SchoolReportInput,
   view: ReturnType<typeof principalView>,
-  school: UnitAnalysis | AggregateView,
+  school: ViewedUnit,
 ): { table: ReportTable; notes: string[] } {
   const peerRow = (
     label: string,
     u: {
       n?: number;
-      summary: { mean: number; scoreRate: number; excellentRate: number; passRate: number } | null;
+      summary: { mean: number; scoreRate: number; excellentRate: number | null; passRate: number | null } | null;
       relative: UnitAnalysis['relative'];
     },
   ) => [
@@ -293,7 +289,7 @@ function vaCharts(data: StoredAnalysis, schoolId: number, examName: string): Rep
 
 interface Built {
   section: ReportSection;
-  school: UnitAnalysis | AggregateView;
+  school: ViewedUnit;
   alliance: AggregateView;
   data: StoredAnalysis;
 }
@@ -303,7 +299,7 @@ function section(input: SchoolReportInput, data: StoredAnalysis): Built {
   const unit = isTotal ? 'subject' : 'item';
   const view = principalView(data, [input.schoolId]);
   const own = view.ownSchools[0];
-  const school: UnitAnalysis | AggregateView = own ?? emptyUnit();
+  const school: ViewedUnit = own ?? emptyUnit();
   const classes: ClassAnalysis[] = own?.classes ?? [];
   const alliance = view.alliance;
   const items = new Map<number, ItemInfo>(data.items.map((i) => [i.itemId, i]));
@@ -317,7 +313,7 @@ function section(input: SchoolReportInput, data: StoredAnalysis): Built {
   const charts = [
     bars,
     knowledgeBars(knowledgeTable, found),
-    histogram(school, alliance, data.thresholds),
+    histogram(school, alliance, data.thresholds, data.paper.fullMarks),
     ...vaCharts(data, input.schoolId, input.examName),
   ].filter((c): c is ReportChart => c !== null);
   const peers = peerTable(input, view, school);

@@ -3,7 +3,8 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../../common/cjk-fonts.js';
-import type { BarsChart } from '../domain/chart-spec.js';
+import type { ReportChart } from '../domain/chart-spec.js';
+import { drawChart } from './charts.js';
 import type { ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
 
 type Doc = PDFKit.PDFDocument;
@@ -14,6 +15,7 @@ const MUTED = '#666666';
 const RULE = '#c8ccd2';
 const HEAD_FILL = '#eef1f5';
 const VERDICT_FILL = '#fdf3e1';
+const CHART_HEIGHT = 230;
 const FLAG = '#c0392b';
 const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
 
@@ -153,7 +155,7 @@ export class SchoolReportPdf {
     const bars = s.charts.filter((c) => c.kind === 'bars');
     if (bars.length || s.chartNote) {
       this.heading(doc, title(s.isTotal ? '各科得分率' : '各题得分率'), bars.length ? 250 : 60);
-      if (bars[0]) this.barChart(doc, bars[0] as BarsChart);
+      if (bars[0]) this.chart(doc, bars[0]);
       else this.paragraphs(doc, [s.chartNote ?? '']);
     }
     if (s.knowledgeTable) {
@@ -161,7 +163,7 @@ export class SchoolReportPdf {
       this.table(doc, s.knowledgeTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], 8.5);
       if (bars[1]) {
         doc.moveDown(0.6);
-        this.barChart(doc, bars[1] as BarsChart);
+        this.chart(doc, bars[1]);
       }
     }
     if (s.levelTable) {
@@ -189,7 +191,7 @@ export class SchoolReportPdf {
       this.heading(doc, title('临界生与分数段'));
       this.paragraphs(doc, s.borderline, { bullet: '·' });
       const hist = s.charts.find((c) => c.kind === 'histogram');
-      if (hist) this.placeholder(doc, hist.title, 120);
+      if (hist) this.chart(doc, hist, 200);
       if (s.bandTable) this.table(doc, s.bandTable, [w * 0.34, w * 0.22, w * 0.22, w * 0.22], 8);
     }
     if (s.classTable) {
@@ -219,7 +221,7 @@ export class SchoolReportPdf {
       this.paragraphs(doc, va.intro, { size: 9.5 });
       if (va.warnings.length) this.paragraphs(doc, va.warnings, { size: 9.5, bullet: '·' });
       for (const c of s.charts.filter((x) => x.kind === 'forest' || x.kind === 'trend'))
-        this.placeholder(doc, c.title, 110);
+        this.chart(doc, c, c.kind === 'forest' ? 60 + 22 * c.rows.length : 180);
       if (va.table) {
         doc.moveDown(0.4);
         this.table(doc, va.table, [this.width * 0.6, this.width * 0.4], 9);
@@ -251,25 +253,14 @@ export class SchoolReportPdf {
     }
   }
 
-  /** Charts other than bars wait for the chart renderer: a box with the title keeps the layout honest meanwhile. */
-  private placeholder(doc: Doc, title: string, height: number) {
-    this.ensureSpace(doc, height + 10);
-    const y = doc.y + 4;
-    doc.rect(MARGIN, y, this.width, height).lineWidth(0.6).strokeColor(RULE).stroke();
-    doc
-      .font('regular')
-      .fontSize(9)
-      .fillColor(MUTED)
-      .text(`［图］${title}`, MARGIN, y + height / 2 - 6, {
-        width: this.width,
-        align: 'center',
-      });
-    doc.fillColor(INK);
+  /** A chart of the report (ECharts, as vectors: charts.ts), the full width, below what came before. */
+  private chart(doc: Doc, c: ReportChart, height = CHART_HEIGHT) {
+    this.ensureSpace(doc, height + 8);
+    drawChart(doc, c, { x: MARGIN, y: doc.y, width: this.width, height });
     doc.x = MARGIN;
-    doc.y = y + height + 8;
+    doc.y += height + 8;
   }
 
-  /** `need`: room for the heading and the start of what follows, so a heading never ends a page alone. */
   private heading(doc: Doc, text: string, need = 70) {
     doc.moveDown(0.8);
     this.ensureSpace(doc, need);
@@ -312,76 +303,6 @@ export class SchoolReportPdf {
     this.ensureSpace(doc, rowH * Math.min(t.rows.length + 1, 4));
     drawRow(t.header, true);
     for (const r of t.rows) drawRow(r, false);
-  }
-
-  /** Grouped bars with a percent axis, grid lines, category labels and a legend, from pdfkit primitives. */
-  private barChart(doc: Doc, c: BarsChart) {
-    const height = 190;
-    const axisW = 34;
-    const labelH = 16;
-    const legendH = 16;
-    this.ensureSpace(doc, height + labelH + legendH + 20);
-    const top = doc.y + legendH;
-    const left = MARGIN + axisW;
-    const plotW = this.width - axisW;
-    const plotH = height - labelH;
-    const base = top + plotH;
-
-    // legend, top right
-    doc.font('regular').fontSize(8).fillColor(INK);
-    let lx = MARGIN + this.width;
-    for (let i = c.series.length - 1; i >= 0; i--) {
-      const name = c.series[i].name;
-      const tw = doc.widthOfString(name);
-      lx -= tw + 16;
-      doc.rect(lx, top - legendH + 2, 9, 9).fill(SERIES_COLORS[i % SERIES_COLORS.length]);
-      doc.fillColor(INK).text(name, lx + 12, top - legendH + 1, { lineBreak: false });
-      lx -= 8;
-    }
-    doc.fillColor(MUTED).text(`${c.yLabel}（%）`, MARGIN, top - legendH + 1, { lineBreak: false });
-
-    // grid and axis labels every 20%
-    for (let k = 0; k <= 5; k++) {
-      const v = (c.yMax * k) / 5;
-      const y = base - (plotH * k) / 5;
-      doc
-        .moveTo(left, y)
-        .lineTo(left + plotW, y)
-        .lineWidth(k === 0 ? 0.8 : 0.4)
-        .strokeColor(k === 0 ? INK : RULE)
-        .stroke();
-      doc
-        .fillColor(MUTED)
-        .fontSize(7.5)
-        .text(`${Math.round(v * 100)}`, MARGIN, y - 4, { width: axisW - 4, align: 'right', lineBreak: false });
-    }
-    doc.moveTo(left, top).lineTo(left, base).lineWidth(0.8).strokeColor(INK).stroke();
-
-    // bars
-    const n = Math.max(1, c.categories.length);
-    const groupW = plotW / n;
-    const barW = Math.min(14, (groupW * 0.75) / c.series.length);
-    const labelSize = n > 30 ? 5.5 : n > 20 ? 6.5 : 7.5;
-    c.categories.forEach((cat, i) => {
-      const gx = left + groupW * i + (groupW - barW * c.series.length) / 2;
-      c.series.forEach((s, j) => {
-        const v = s.values[i];
-        if (v === null || v === undefined) return;
-        const h = (Math.max(0, Math.min(c.yMax, v)) / c.yMax) * plotH;
-        doc.rect(gx + j * barW, base - h, barW - 0.5, h).fill(SERIES_COLORS[j % SERIES_COLORS.length]);
-      });
-      doc
-        .fillColor(c.flagged?.[i] ? FLAG : INK)
-        .fontSize(labelSize)
-        .text(cat, left + groupW * i, base + 3, { width: groupW, align: 'center', lineBreak: false, ellipsis: true });
-    });
-    doc
-      .fillColor(MUTED)
-      .fontSize(7.5)
-      .text(c.xLabel ?? '题号', left, base + labelH - 2, { width: plotW, align: 'center', lineBreak: false });
-    doc.fillColor(INK);
-    doc.x = MARGIN;
-    doc.y = base + labelH + 12;
   }
 
   private footers(doc: Doc, m: SchoolReportModel) {

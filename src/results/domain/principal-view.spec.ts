@@ -4,6 +4,7 @@ import {
   anonymousLabels,
   HIDDEN_AGGREGATE_REASON,
   letters,
+  ownLabels,
   principalTopN,
   principalView,
   TOP_N_WITHHELD_REASON,
@@ -29,7 +30,18 @@ describe('anonymous letters', () => {
     const b = anonymousLabels(5, [15, 14, 12, 11, 13, 12], [13], 'k1');
     expect([...a.entries()].sort()).toEqual([...b.entries()].sort());
     expect(a.has(13)).toBe(false);
-    expect([...a.values()].sort()).toEqual(['学校A', '学校B', '学校C', '学校D']);
+    expect(a.size).toBe(4);
+  });
+
+  it('deals one letter per school for everyone: every viewer sees a school under the letter it reads as its own', () => {
+    const ids = [11, 12, 13, 14, 15, 16];
+    const everyone = anonymousLabels(5, ids, [], 'k1');
+    expect([...everyone.values()].sort()).toEqual(['学校A', '学校B', '学校C', '学校D', '学校E', '学校F']);
+    for (const viewer of ids) {
+      const seen = anonymousLabels(5, ids, [viewer], 'k1');
+      for (const [id, label] of seen) expect(label).toBe(everyone.get(id));
+      expect(ownLabels(5, ids, [viewer], 'k1').get(viewer)).toBe(everyone.get(viewer));
+    }
   });
 
   it('does not simply follow the school ids (the lead school is usually registered first)', () => {
@@ -108,13 +120,16 @@ describe('principalView', () => {
     expect(v.otherSchools.find((s) => s.summary === null)!.suppressed).toBe(true);
   });
 
-  it('keeps the alliance aggregate and hides aggregates that would reveal a single other school', () => {
+  it('keeps the alliance aggregate and hides aggregates of fewer than three other schools', () => {
     const v = principalView(data, [L]);
     expect(v.alliance.summary!.mean).toBe(16);
     expect(v.urban!.summary!.mean).toBe(20.5); // only the own school in it
-    expect(v.rural!.summary!.mean).toBe(13); // two other schools
+    expect(v.rural).toBeNull(); // two other schools: their n and mean with their rounded means solve for both n
     expect(v.comparison).toBeNull(); // one comparison school
-    expect(v.hidden).toEqual([{ unit: 'comparison', reason: HIDDEN_AGGREGATE_REASON }]);
+    expect(v.hidden).toEqual([
+      { unit: 'comparison', reason: HIDDEN_AGGREGATE_REASON },
+      { unit: 'rural', reason: HIDDEN_AGGREGATE_REASON },
+    ]);
 
     const fromM = principalView(data, [M]);
     expect(fromM.urban).toBeNull(); // would be the lead school's figures
@@ -126,9 +141,24 @@ describe('principalView', () => {
     const a = principalView(data, [M]).otherSchools;
     const b = principalView(data, [M]).otherSchools;
     expect(a).toEqual(b);
-    // the letters of the others when S views are a permutation not including S
+    // S sees L and M under the letters M and L see them under, and its own letter is the one the others miss
     const fromS = principalView(data, [S]);
-    expect(fromS.otherSchools.map((s) => s.label)).toEqual(['学校A', '学校B']);
+    const fromL = principalView(data, [L]);
+    const fromM = principalView(data, [M]);
+    expect(fromS.otherSchools.map((s) => s.label).sort()).toEqual(
+      [fromM.ownSchools[0].label, fromL.ownSchools[0].label].sort(),
+    );
+    expect(fromL.otherSchools.map((s) => s.label)).toContain(fromS.ownSchools[0].label);
     expect(fromS.ownSchools[0].suppressed).toBe(true);
+  });
+
+  it("withholds the alliance's minimum, maximum and median, and rounds other schools' figures", () => {
+    const v = principalView(data, [L]);
+    expect(v.alliance.summary).toMatchObject({ min: null, max: null, median: null });
+    expect(data.alliance.summary!.max).not.toBeNull();
+    const m = v.otherSchools.find((o) => o.summary)!;
+    // M has 9 students: its three rates are withheld (under 20), its mean and SD have one decimal
+    expect(m.summary).toMatchObject({ excellentRate: null, passRate: null, lowRate: null });
+    expect(m.summary!.sd).toBe(Math.round(m.summary!.sd * 10) / 10);
   });
 });

@@ -1,6 +1,7 @@
 // The 纵看 section as stored beside a paper's analysis (ExamAnalysis.data.longitudinal), and a principal's share
 // of it. Pure: read by the results API, the exports and the school report.
 import type { ExamAnalysisData } from './exam-analysis.js';
+import { otherSchoolVa, type VaVerdict } from './principal-privacy.js';
 import { anonymousLabels } from './principal-view.js';
 import { principalLongitudinal, type LongitudinalAnalysis, type PrincipalLongitudinal } from './value-added.js';
 
@@ -9,8 +10,16 @@ export type StoredLongitudinal =
   | (LongitudinalAnalysis & { priorExamId: number; priorExamName: string; priorPaperId: number })
   | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
+/** Other schools' figures rounded (principal-privacy.ts, rule 3), with the verdict taken on the exact interval. */
+export type PrincipalOtherLongitudinal = PrincipalLongitudinal['otherSchools'][number] & { verdict: VaVerdict | null };
+
 export type PrincipalStoredLongitudinal =
-  | (PrincipalLongitudinal & { priorExamId: number; priorExamName: string; priorPaperId: number })
+  | (Omit<PrincipalLongitudinal, 'otherSchools'> & {
+      otherSchools: PrincipalOtherLongitudinal[];
+      priorExamId: number;
+      priorExamName: string;
+      priorPaperId: number;
+    })
   | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
 /** A principal's share of the stored 纵看 section, with the same letters as the rest of the principal view. */
@@ -27,5 +36,14 @@ export function principalLongitudinalOf(
     data.anonymisationKey ?? '',
   );
   const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
-  return { priorExamId, priorExamName, priorPaperId, ...principalLongitudinal(analysis, own, labels) };
+  const share = principalLongitudinal(analysis, own, labels);
+  // VA/SE grows with √n: for another school it would give the head count away.
+  const carriesN = analysis.improvementFormula.name === 'va_over_se';
+  return {
+    priorExamId,
+    priorExamName,
+    priorPaperId,
+    ...share,
+    otherSchools: share.otherSchools.map((o) => otherSchoolVa(o, carriesN)),
+  };
 }

@@ -74,7 +74,7 @@ const figures = (u: Figures): Row => ({
   note: note(u),
 });
 
-const unitRow = (name: string, u: Omit<UnitAnalysis, 'schoolIds'> | null, extra: Row = {}) =>
+const unitRow = (name: string, u: (Figures & { n: number }) | null, extra: Row = {}) =>
   u && { name, n: u.n, ...figures(u), ...extra };
 
 const vaCols = (v: SchoolVa | undefined): Row =>

@@ -4,7 +4,7 @@
 INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6);
 
 -- anonymisationKey
-SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND paper_id = ?;
+SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND JSON_TYPE(JSON_EXTRACT(data, '$.anonymisationKey')) = 'STRING' ORDER BY paper_id LIMIT 1;
 
 -- deleteOthers
 DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (?);

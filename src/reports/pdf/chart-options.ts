@@ -1,0 +1,248 @@
+// One ECharts option builder per chart kind of the report (chart-spec.ts). Plain data in, an ECharts option out: the
+// same options draw the PDF's vectors (charts.ts, server-side SVG) and could draw a page's canvas. The figures come
+// from the report model as they are; for other schools they are already the principal's rounded or banded ones, and
+// nothing here adds precision (a PDF's vector paths keep whatever the option holds).
+import type { EChartsOption } from 'echarts';
+import type { BarsChart, ForestChart, HistogramChart, ReportChart, TrendChart } from '../domain/chart-spec.js';
+
+export const CHART_FONT = 'NotoSansSC';
+export const INK = '#222222';
+export const MUTED = '#666666';
+export const GRID = '#dde1e7';
+export const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c', '#5b9b5b'];
+export const FLAG_COLOR = '#c0392b';
+
+const FONT = 8;
+/** Percent with at most one decimal; the axis labels of shares. */
+const percent = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+
+const base = (title: string): EChartsOption => ({
+  animation: false,
+  textStyle: { fontFamily: CHART_FONT, fontSize: FONT, color: INK },
+  title: { text: title, left: 0, top: 0, textStyle: { fontFamily: CHART_FONT, fontSize: 10, fontWeight: 'bold' } },
+});
+
+const axisName = (name: string) => ({
+  name,
+  nameTextStyle: { color: MUTED, fontSize: FONT },
+  axisLabel: { color: MUTED, fontSize: FONT },
+  axisLine: { lineStyle: { color: MUTED } },
+  splitLine: { lineStyle: { color: GRID, width: 0.5 } },
+});
+
+const legend = { top: 0, right: 0, itemWidth: 10, itemHeight: 7, textStyle: { fontSize: FONT } };
+
+/** Grouped bars in percent; a flagged category gets a red label and the first series' bar outlined in red. */
+export function barsOption(c: BarsChart): EChartsOption {
+  const flagged = (i: number) => c.flagged?.[i] === true;
+  const labelSize = c.categories.length > 30 ? 5.5 : c.categories.length > 20 ? 6.5 : FONT;
+  return {
+    ...base(c.title),
+    legend,
+    grid: { left: 34, right: 8, top: 30, bottom: 30 },
+    xAxis: {
+      type: 'category',
+      data: c.categories.map((label, i) => ({
+        value: label,
+        textStyle: flagged(i) ? { color: FLAG_COLOR, fontWeight: 'bold' } : {},
+      })),
+      ...axisName(c.xLabel ?? '题号'),
+      nameLocation: 'middle',
+      nameGap: 18,
+      axisLabel: { color: INK, fontSize: labelSize, interval: 0 },
+      axisTick: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: Math.round(c.yMax * 100),
+      ...axisName(`${c.yLabel}（%）`),
+      nameLocation: 'end',
+      nameGap: 6,
+      nameTextStyle: { color: MUTED, fontSize: FONT, align: 'left' },
+    },
+    series: c.series.map((s, j) => ({
+      type: 'bar',
+      name: s.name,
+      barMaxWidth: 14,
+      barGap: '10%',
+      itemStyle: { color: SERIES_COLORS[j % SERIES_COLORS.length] },
+      data: s.values.map((v, i) =>
+        j === 0 && flagged(i) ? { value: percent(v), itemStyle: { color: FLAG_COLOR } } : { value: percent(v) },
+      ),
+    })),
+  };
+}
+
+/**
+ * The school's share per band as bars, the alliance's as a step outline over the same bands, and a vertical line at
+ * each threshold. The outline and the lines sit on a hidden value axis 0..bands, so band boundaries are exact.
+ */
+export function histogramOption(c: HistogramChart): EChartsOption {
+  const n = c.bands.length;
+  const outline: [number, number][] = [];
+  c.alliance.forEach((a, i) => outline.push([i, percent(a)!], [i + 1, percent(a)!]));
+  const top = Math.max(...c.school.map((x) => percent(x)!), ...c.alliance.map((x) => percent(x)!), 1);
+  return {
+    ...base(c.title),
+    legend: { ...legend, data: ['本校', '联盟'] },
+    grid: { left: 34, right: 8, top: 30, bottom: 30 },
+    xAxis: [
+      {
+        type: 'category',
+        data: c.bands,
+        ...axisName('分数段'),
+        nameLocation: 'middle',
+        nameGap: 18,
+        axisTick: { show: false },
+      },
+      { type: 'value', min: 0, max: n, show: false },
+    ],
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: Math.ceil(top / 10) * 10,
+      ...axisName('人数占比（%）'),
+      nameLocation: 'end',
+      nameGap: 6,
+      nameTextStyle: { color: MUTED, fontSize: FONT, align: 'left' },
+    },
+    series: [
+      {
+        type: 'bar',
+        name: '本校',
+        barCategoryGap: '15%',
+        itemStyle: { color: SERIES_COLORS[0] },
+        data: c.school.map(percent),
+      },
+      {
+        type: 'line',
+        name: '联盟',
+        xAxisIndex: 1,
+        symbol: 'none',
+        lineStyle: { color: SERIES_COLORS[2], width: 1.5 },
+        itemStyle: { color: SERIES_COLORS[2] },
+        data: outline,
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          label: { formatter: '{b}', fontSize: FONT, color: FLAG_COLOR, position: 'end' },
+          lineStyle: { color: FLAG_COLOR, type: 'dashed', width: 1 },
+          data: (c.thresholds ?? []).map((t) => ({ name: t.label, xAxis: t.atBand })),
+        },
+      },
+    ],
+  };
+}
+
+/** Estimates as points with their 95% intervals as whiskers, a line at 0; the own school in colour and bold. */
+export function forestOption(c: ForestChart): EChartsOption {
+  // Category axes run bottom-up: reverse, so the first row is drawn at the top.
+  const rows = [...c.rows].reverse();
+  const lo = Math.min(0, ...rows.map((r) => r.low));
+  const hi = Math.max(0, ...rows.map((r) => r.high));
+  const pad = Math.max(1, (hi - lo) * 0.08);
+  const color = (own: boolean) => (own ? SERIES_COLORS[0] : MUTED);
+  return {
+    ...base(c.title),
+    grid: { left: 70, right: 16, top: 26, bottom: 30 },
+    yAxis: {
+      type: 'category',
+      data: rows.map((r) => ({
+        value: r.label,
+        textStyle: r.own ? { fontWeight: 'bold', color: SERIES_COLORS[0] } : {},
+      })),
+      axisLabel: { color: INK, fontSize: FONT },
+      axisTick: { show: false },
+      axisLine: { show: false },
+    },
+    xAxis: {
+      type: 'value',
+      min: Math.floor(lo - pad),
+      max: Math.ceil(hi + pad),
+      ...axisName(c.xLabel),
+      nameLocation: 'middle',
+      nameGap: 18,
+    },
+    series: [
+      {
+        type: 'custom',
+        name: '95%区间',
+        data: rows.map((r, i) => [i, r.low, r.high, r.own ? 1 : 0]),
+        renderItem: (_params, api) => {
+          const y = api.value(0) as number;
+          const a = api.coord([api.value(1), y]);
+          const b = api.coord([api.value(2), y]);
+          const stroke = color(api.value(3) === 1);
+          const cap = 3;
+          const style = { stroke, lineWidth: 1.2 };
+          return {
+            type: 'group',
+            children: [
+              { type: 'line', shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style },
+              { type: 'line', shape: { x1: a[0], y1: a[1] - cap, x2: a[0], y2: a[1] + cap }, style },
+              { type: 'line', shape: { x1: b[0], y1: b[1] - cap, x2: b[0], y2: b[1] + cap }, style },
+            ],
+          };
+        },
+        encode: { x: [1, 2], y: 0 },
+        z: 2,
+      },
+      {
+        type: 'scatter',
+        name: '估计值',
+        symbolSize: 6,
+        data: rows.map((r) => ({ value: [r.estimate, r.label], itemStyle: { color: color(r.own) } })),
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          label: { show: false },
+          lineStyle: { color: INK, type: 'solid', width: 0.8 },
+          data: [{ xAxis: 0 }],
+        },
+        z: 3,
+      },
+    ],
+  };
+}
+
+/** One line per series over the linked exams, oldest first. */
+export function trendOption(c: TrendChart): EChartsOption {
+  return {
+    ...base(c.title),
+    legend,
+    grid: { left: 34, right: 12, top: 30, bottom: 24 },
+    xAxis: { type: 'category', data: c.exams, ...axisName(''), axisTick: { show: false }, boundaryGap: true },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      ...axisName(c.yLabel),
+      nameLocation: 'end',
+      nameGap: 6,
+      nameTextStyle: { color: MUTED, fontSize: FONT, align: 'left' },
+    },
+    series: c.series.map((s, j) => ({
+      type: 'line',
+      name: s.name,
+      connectNulls: false,
+      symbolSize: 5,
+      lineStyle: { width: j === 0 ? 2 : 1.2, color: SERIES_COLORS[j % SERIES_COLORS.length] },
+      itemStyle: { color: SERIES_COLORS[j % SERIES_COLORS.length] },
+      label: { show: true, fontSize: 7, color: MUTED, position: 'top' },
+      data: s.values,
+    })),
+  };
+}
+
+export function chartOption(c: ReportChart): EChartsOption {
+  switch (c.kind) {
+    case 'bars':
+      return barsOption(c);
+    case 'histogram':
+      return histogramOption(c);
+    case 'forest':
+      return forestOption(c);
+    case 'trend':
+      return trendOption(c);
+  }
+}

@@ -1,0 +1,288 @@
+// Issue 14 §11's adversary: from everything a principal can fetch over HTTP (the analysis JSON, schools.xlsx, its
+// school's PDF with the vector paths of its charts), recover other schools' head counts and the own students'
+// alliance ranks. Every attack must fail on what is served; the same attacks on the exact figures (the admin's JSON,
+// which is what principals were served before, and a chart drawn from them) succeed, so the attacks are real.
+import type { INestApplication } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { createApiApp } from '../../src/app.factory.js';
+import { Role } from '../../src/common/role.js';
+import { Exam } from '../../src/exams/entities/exam.entity.js';
+import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
+import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
+import { Locality, SchoolKind } from '../../src/org/entities/school.entity.js';
+import { ReportRenderService } from '../../src/reports/report-render.service.js';
+import { ReportRepository } from '../../src/reports/report.repository.js';
+import { analysePaper } from '../../src/results/domain/exam-analysis.js';
+import type { StudentOutcome } from '../../src/results/domain/student-outcomes.js';
+import { longitudinal } from '../../src/results/domain/value-added.js';
+import { binaryBody } from '../support/binary-body.js';
+import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
+import {
+  denominatorAttack,
+  forestWhiskers,
+  pdfContent,
+  rankAttack,
+  shrinkageAttack,
+  widthAttack,
+} from '../support/privacy-attacks.js';
+import { createTestEnv, TestEnv } from '../support/test-env.js';
+
+const SIZES = { own: 48, others: [37, 52, 61, 83, 120] };
+const FULL = 100;
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('privacy adversary: what a principal can fetch does not give head counts or ranks away', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let examId: number;
+  let ownId: number;
+  const otherIds: number[] = [];
+  const trueN = new Map<number, number>();
+  const ownTotals: number[] = [];
+  let token = '';
+  let adminToken = '';
+  let principal: any;
+  let admin: any;
+  let xlsx: ExcelJS.Workbook;
+  let pdf: Buffer;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    env = await createTestEnv('privacy_adv');
+    const ds = env.ds;
+    const alliance = await createAlliance(ds, '隐私测试教联体', `PV${Date.now().toString(36)}`);
+    const own = await createSchool(ds, alliance.id, '本校中学', 'P00', SchoolKind.Member, Locality.Rural);
+    ownId = own.id;
+    trueN.set(own.id, SIZES.own);
+    for (const [i, n] of SIZES.others.entries()) {
+      const s = await createSchool(
+        ds,
+        alliance.id,
+        `他校${i}`,
+        `P0${i + 1}`,
+        i === 4 ? SchoolKind.Lead : SchoolKind.Member,
+        i % 2 ? Locality.Urban : Locality.Rural,
+      );
+      otherIds.push(s.id);
+      trueN.set(s.id, n);
+    }
+    const password = 'test-pass-123';
+    await createUser(ds, 'pv_principal', password, [
+      { role: Role.Principal, allianceId: alliance.id, schoolId: own.id },
+    ]);
+    await createUser(ds, 'pv_admin', password, [{ role: Role.Admin, allianceId: alliance.id }]);
+    const prior = await ds.getRepository(Exam).save({ allianceId: alliance.id, name: '上学期期末', grade: '七年级' });
+    const exam = await ds.getRepository(Exam).save({ allianceId: alliance.id, name: '期中统考', grade: '七年级' });
+    examId = exam.id;
+    const paper = await ds
+      .getRepository(Paper)
+      .save({ examId, subject: '数学', title: '数学', fullMarks: FULL, status: PaperStatus.Locked });
+    const items = await ds.getRepository(Item).save(
+      [1, 2, 3, 4].map((seq) => ({
+        paperId: paper.id,
+        seq,
+        label: String(seq),
+        type: ItemType.Subjective,
+        maxScore: 25,
+        answerKey: null,
+        knowledgePoints: [`知识点${seq}`],
+      })),
+    );
+
+    // Students: school effects on ability, a prior total, this total with a school value-added; the own school holds
+    // the alliance's three best (100, 99, 98), everyone else stays at or below 89.
+    const rand = rng(14);
+    const outcomes: StudentOutcome[] = [];
+    const current: { studentId: number; schoolId: number; total: number }[] = [];
+    const priorTotals = new Map<number, number>();
+    let sid = 1;
+    const schools = [own.id, ...otherIds];
+    schools.forEach((schoolId, j) => {
+      const effect = [-6, 8, -3, 2, -9, 10][j];
+      const va = [4, -2, 0, 3, -3, 1][j];
+      for (let i = 0; i < trueN.get(schoolId)!; i++) {
+        const ability = 62 + effect + 14 * (rand() + rand() + rand() - 1.5) * 2;
+        let total = Math.round(Math.min(89, Math.max(0, ability + va + 6 * (rand() - 0.5))));
+        if (schoolId === own.id && i < 3) total = 100 - i;
+        const parts = [0, 0, 0, 0];
+        let left = total;
+        for (let k = 0; k < 4; k++) {
+          parts[k] =
+            k === 3 ? left : Math.min(25, Math.max(0, Math.min(left, Math.round(total / 4 + 4 * (rand() - 0.5)))));
+          left -= parts[k];
+        }
+        if (left !== 0 || parts.some((p) => p > 25 || p < 0)) parts.splice(0, 4, ...spread(total));
+        const itemScores = Object.fromEntries(items.map((it, k) => [it.id, parts[k]]));
+        outcomes.push({ studentId: sid, schoolId, status: 'complete', total, itemScores });
+        current.push({ studentId: sid, schoolId, total });
+        priorTotals.set(sid, Math.round(Math.min(100, Math.max(0, ability + 8 * (rand() - 0.5)))));
+        if (schoolId === own.id) ownTotals.push(total);
+        sid++;
+      }
+    });
+    const schoolRows = [
+      { schoolId: own.id, name: own.name, kind: 'member' as const, locality: 'rural' as const },
+      ...otherIds.map((id, i) => ({
+        schoolId: id,
+        name: `他校${i}`,
+        kind: (i === 4 ? 'lead' : 'member') as 'lead' | 'member',
+        locality: (i % 2 ? 'urban' : 'rural') as 'urban' | 'rural',
+      })),
+    ];
+    const data = analysePaper({
+      examId,
+      paper: { paperId: paper.id, subject: '数学', fullMarks: FULL },
+      thresholds: { excellent: 0.85, pass: 0.6, low: 0.4 },
+      items: items.map((it) => ({
+        itemId: it.id,
+        seq: it.seq,
+        label: it.label,
+        maxScore: 25,
+        knowledgePoints: it.knowledgePoints,
+      })),
+      schools: schoolRows,
+      outcomes,
+    });
+    const l = longitudinal({ schools: schoolRows, current, prior: priorTotals });
+    const stored = {
+      ...data,
+      anonymisationKey: 'adversary-test-key',
+      longitudinal: { ...l, priorExamId: prior.id, priorExamName: prior.name, priorPaperId: 1 },
+    };
+    await ds.query('INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?)', [
+      examId,
+      paper.id,
+      JSON.stringify(stored),
+    ]);
+
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    await app.get(ReportRepository).markQueued(examId, [own.id]);
+    expect((await app.get(ReportRenderService).renderSchoolReport(examId, own.id)).status).toBe('ready');
+
+    const login = async (u: string) =>
+      (await http().post('/api/auth/login').send({ username: u, password })).body.token;
+    token = await login('pv_principal');
+    adminToken = await login('pv_admin');
+    const get = (url: string, t = token) => http().get(url).set('Authorization', `Bearer ${t}`);
+    principal = (await get(`/api/exams/${examId}/analysis`).expect(200)).body;
+    admin = (await get(`/api/exams/${examId}/analysis`, adminToken).expect(200)).body;
+    const x = await get(`/api/exams/${examId}/exports/schools.xlsx`).buffer(true).parse(binaryBody).expect(200);
+    xlsx = new ExcelJS.Workbook();
+    await xlsx.xlsx.load(x.body as unknown as ArrayBuffer);
+    pdf = (await get(`/api/reports/${examId}/${own.id}.pdf`).buffer(true).parse(binaryBody).expect(200)).body as Buffer;
+  }, 240_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  const allianceN = () => SIZES.own + SIZES.others.reduce((a, b) => a + b, 0);
+
+  it('common denominator of the rates (and mean) in the JSON and in schools.xlsx pins no head count', () => {
+    const p = principal.papers[0];
+    expect(p.otherSchools).toHaveLength(5);
+    for (const o of p.otherSchools) {
+      const s = o.summary;
+      const rates = [s.excellentRate, s.passRate, s.lowRate].filter((r: number | null) => r !== null);
+      expect(SIZES.others).not.toContain(denominatorAttack(rates, s.mean, 0.05, 0.1, allianceN()).pinned);
+    }
+    const ws = xlsx.worksheets[0];
+    const head = (ws.getRow(1).values as string[]).slice(1);
+    const col = (name: string) => head.indexOf(name) + 1;
+    let rows = 0;
+    ws.eachRow((row, i) => {
+      const name = String(row.getCell(1).value ?? '');
+      if (i === 1 || !/^学校[A-Z]$/.test(name)) return;
+      rows++;
+      expect(row.getCell(col('参考人数')).value ?? null).toBeNull();
+      const rates = ['优秀率(%)', '及格率(%)', '低分率(%)']
+        .map((h) => row.getCell(col(h)).value as number | null)
+        .filter((v) => v !== null)
+        .map((v) => v! / 100);
+      // served at 2 decimals of a percent: what an attacker can use is that precision
+      // taken at face value (2 decimals of a percent), 5% steps "pin" multiples of 20: never a true head count
+      const pinned = denominatorAttack(
+        rates,
+        row.getCell(col('平均分')).value as number,
+        1e-4,
+        1e-4,
+        allianceN(),
+      ).pinned;
+      expect(SIZES.others).not.toContain(pinned);
+    });
+    expect(rows).toBe(5);
+  });
+
+  it('the same attack on the exact figures (admin JSON = what principals were served before) pins every head count', () => {
+    for (const s of admin.papers[0].schools.filter((x: any) => x.schoolId !== ownId)) {
+      const rates = [s.summary.excellentRate, s.summary.passRate, s.summary.lowRate];
+      expect(denominatorAttack(rates, s.summary.mean, 1e-4, 1e-4, allianceN()).pinned).toBe(trueN.get(s.schoolId));
+    }
+  });
+
+  it('interval widths and shrinkage ratios of the served value-added pin no head count (and did before)', () => {
+    const l = principal.papers[0].longitudinal;
+    const own = l.ownSchools[0];
+    const ownW = own.ciHigh - own.ciLow;
+    for (const o of l.otherSchools) {
+      expect(widthAttack(ownW, own.matched, o.ciHigh - o.ciLow, 1, allianceN()).pinned).toBeNull();
+      expect(shrinkageAttack(l.tau2, own.se, own.matched, o.va, o.vaShrunk, 0.5, allianceN()).pinned).toBeNull();
+      expect(o.improvement).toBeNull(); // VA/SE = VA·√n/s is withheld
+    }
+    const exact = admin.papers[0].longitudinal;
+    for (const s of exact.schools.filter((x: any) => x.schoolId !== ownId)) {
+      expect(widthAttack(ownW, own.matched, s.ciHigh - s.ciLow, 2e-4, allianceN()).pinned).toBe(trueN.get(s.schoolId));
+    }
+  });
+
+  it("the PDF's vector paths carry only the rounded intervals: whisker widths pin no head count", () => {
+    const whiskers = forestWhiskers(pdfContent(pdf));
+    const l = principal.papers[0].longitudinal;
+    const own = l.ownSchools[0];
+    const mine = whiskers.filter((w) => w.own);
+    const others = whiskers.filter((w) => !w.own);
+    expect(mine).toHaveLength(1);
+    expect(others).toHaveLength(5);
+    // the own whisker has the own school's exact interval: its length sets the scale (points per score point)
+    const ownW = own.ciHigh - own.ciLow;
+    const perPoint = (mine[0].x2 - mine[0].x1) / ownW;
+    let tried = 0;
+    for (const w of others) {
+      tried++;
+      // coordinates are written to 0.1 pt: the width is read to ±0.1 pt
+      const width = (w.x2 - w.x1) / perPoint;
+      const pinned = widthAttack(ownW, own.matched, width, 0.1 / perPoint, allianceN()).pinned;
+      expect(SIZES.others).not.toContain(pinned);
+      // what the whisker shows is the served, whole-point interval, nothing finer
+      expect(Math.abs(width - Math.round(width))).toBeLessThan(0.15);
+    }
+    expect(tried).toBe(5);
+  });
+
+  it('alliance bands, maximum and own totals pin no rank of an own student (they did from the exact figures)', () => {
+    const p = principal.papers[0];
+    expect(rankAttack(p.alliance.bands, p.alliance.summary.max, ownTotals)).toEqual([]);
+    const a = admin.papers[0].alliance;
+    expect(rankAttack(a.bands, a.summary.max, ownTotals)).toEqual([1, 2, 3]);
+  });
+});
+
+function spread(total: number): number[] {
+  const base = Math.floor(total / 4);
+  const parts = [base, base, base, base];
+  for (let k = 0; k < total - base * 4; k++) parts[k]++;
+  return parts;
+}
