@@ -226,7 +226,11 @@ export function trendOption(c: TrendChart): EChartsOption {
       name: s.name,
       connectNulls: false,
       symbolSize: 5,
-      lineStyle: { width: j === 0 ? 2 : 1.2, color: SERIES_COLORS[j % SERIES_COLORS.length] },
+      lineStyle: {
+        width: j === 0 ? 2 : 1,
+        type: j === 0 ? 'solid' : 'dashed',
+        color: SERIES_COLORS[j % SERIES_COLORS.length],
+      },
       itemStyle: { color: SERIES_COLORS[j % SERIES_COLORS.length] },
       label: { show: true, fontSize: 7, color: MUTED, position: 'top' },
       data: s.values,

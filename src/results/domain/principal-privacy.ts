@@ -28,6 +28,7 @@
 //    head counts (n₁ = N·(m₂ − M)/(m₂ − m₁)).
 //
 // The verdict words (明显高于联盟平均…) of every school are decided on the exact figures before any rounding.
+import { type VaVerdict, verdictOf } from './va-statement.js';
 import type { ScoreBand } from './statistics.js';
 
 export const OTHER_RATE_STEP = 0.05;
@@ -107,14 +108,6 @@ export function principalFullMarkCount(group: number | null | undefined, own: nu
   return group === 0 || group - own >= MIN_OTHERS_PER_BAND ? group : null;
 }
 
-export type VaVerdict = 'above' | 'indistinguishable' | 'below';
-
-/** Whether the exact 95% interval excludes 0 (DESIGN §5's three statements); decided before any rounding. */
-export function vaVerdict(ciLow: number | null, ciHigh: number | null): VaVerdict | null {
-  if (ciLow === null || ciHigh === null) return null;
-  return ciLow > 0 ? 'above' : ciHigh < 0 ? 'below' : 'indistinguishable';
-}
-
 /** Other schools' 纵看 figures, rounded as rule 3 says; the improvement only when it carries no head count. */
 export function otherSchoolVa<
   T extends {
@@ -130,7 +123,8 @@ export function otherSchoolVa<
 >(s: T, improvementCarriesN: boolean): T & { verdict: VaVerdict | null } {
   return {
     ...s,
-    verdict: vaVerdict(s.ciLow, s.ciHigh),
+    // decided on the exact interval (or the stored verdict), before any rounding
+    verdict: verdictOf({ verdict: (s as { verdict?: VaVerdict | null }).verdict, ciLow: s.ciLow, ciHigh: s.ciHigh }),
     deltaZ: roundOrNull(s.deltaZ, 2),
     deltaRatio: roundOrNull(s.deltaRatio, 1),
     deltaTIndex: roundOrNull(s.deltaTIndex, 1),

@@ -1,7 +1,8 @@
 // The 纵看 section as stored beside a paper's analysis (ExamAnalysis.data.longitudinal), and a principal's share
 // of it. Pure: read by the results API, the exports and the school report.
 import type { ExamAnalysisData } from './exam-analysis.js';
-import { otherSchoolVa, type VaVerdict } from './principal-privacy.js';
+import { otherSchoolVa } from './principal-privacy.js';
+import type { VaVerdict } from './va-statement.js';
 import { anonymousLabels } from './principal-view.js';
 import { principalLongitudinal, type LongitudinalAnalysis, type PrincipalLongitudinal } from './value-added.js';
 
@@ -37,8 +38,9 @@ export function principalLongitudinalOf(
   );
   const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
   const share = principalLongitudinal(analysis, own, labels);
-  // VA/SE grows with √n: for another school it would give the head count away.
-  const carriesN = analysis.improvementFormula.name === 'va_over_se';
+  // VA/SE grows with √n; the shrunken VA over σ, beside the rounded raw VA, gives the shrinkage factor and so n.
+  // Only the ratio of 比均率 (means alone) carries no head count.
+  const carriesN = analysis.improvementFormula.name !== 'ratio_change';
   return {
     priorExamId,
     priorExamName,
