@@ -82,4 +82,11 @@ describe('measuresFor', () => {
     );
     expect(m).toEqual({ measures: [], versionIds: [] });
   });
+
+  it('prints a text once: a lever whose only suggestion was printed under an earlier one is left out', () => {
+    const total = { ...lowFinding('certain'), subject: '总分', label: '总分' };
+    const m = measuresFor([], [lowFinding('certain'), total], library);
+    expect(m.measures.map((x) => x.about)).toEqual(['数学整体偏低']);
+    expect(m.versionIds).toEqual([104]);
+  });
 });

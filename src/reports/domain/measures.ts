@@ -41,7 +41,10 @@ export function measuresFor(
   const measures: Measure[] = [];
   const used = new Set<number>();
   for (const key of [...overallKeys(findings), ...levers]) {
-    const matched = matchSuggestions(key, library, SUGGESTIONS_PER_MEASURE);
+    // A text already printed under an earlier lever is not printed again (the generic ones fit many levers).
+    const matched = matchSuggestions(key, library)
+      .filter((m) => !used.has(m.entry.versionId))
+      .slice(0, SUGGESTIONS_PER_MEASURE);
     if (!matched.length) continue;
     const suggestions = matched.map((m) => ({ text: m.entry.text, versionId: m.entry.versionId }));
     suggestions.forEach((x) => used.add(x.versionId));

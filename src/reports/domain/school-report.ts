@@ -438,7 +438,14 @@ export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
     dateText: dateText(input.date ?? new Date()),
     verdict,
     sections,
-    appendix: methodsAppendix(ordered[0].thresholds, input.borderlineMargin),
+    // The value-added method (model, shrinkage, variances: the words a statistician checks) goes to the appendix, one
+    // part per subject, so the sections speak plain Chinese.
+    appendix: [
+      ...methodsAppendix(ordered[0].thresholds, input.borderlineMargin),
+      ...sections
+        .filter((x) => x.valueAdded?.notes.length)
+        .map((x) => ({ heading: `增值评价的方法（${x.heading}）`, lines: x.valueAdded!.notes })),
+    ],
     findings,
     measures: measuresFor(verdict.leverKeys, findings, input.library ?? []),
   };

@@ -66,7 +66,7 @@ describe('valueAddedSection (纵看 in the school report)', () => {
       `[${own.ciLow! > 0 ? '+' : ''}${own.ciLow!.toFixed(2)}, +${own.ciHigh!.toFixed(2)}]`,
     );
     expect(row('收缩后增值（分）')).toBe(`+${own.vaShrunk!.toFixed(2)}`);
-    expect(row('收缩系数 λ')).toBe(own.shrinkage!.toFixed(2));
+    expect(row('收缩系数（保留的比例）')).toBe(own.shrinkage!.toFixed(2));
     expect(row('匹配率')).toBe('100%');
     expect(row('匹配人数 / 本次参考人数')).toBe('6 / 6');
     expect(row('提升系数')).toBe(own.improvement!.toFixed(2));

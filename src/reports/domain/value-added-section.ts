@@ -92,7 +92,7 @@ export function valueAddedSection(
             ['增值（分）', signed(own.va)],
             ['增值标准误', formatNumber(own.se)],
             ['增值95%置信区间', interval(own.ciLow, own.ciHigh)],
-            ['收缩系数 λ', formatNumber(own.shrinkage)],
+            ['收缩系数（保留的比例）', formatNumber(own.shrinkage)],
             ['收缩后增值（分）', signed(own.vaShrunk)],
             ['收缩后95%区间', interval(own.shrunkLow, own.shrunkHigh)],
             ['提升系数', formatNumber(own.improvement)],

@@ -158,8 +158,9 @@ export function forestOption(c: ForestChart): EChartsOption {
     },
     xAxis: {
       type: 'value',
-      min: Math.floor(lo - pad),
-      max: Math.ceil(hi + pad),
+      // Bounds on the tick grid (multiples of 5), so the end labels never crowd the nearest tick's.
+      min: Math.floor((lo - pad) / 5) * 5,
+      max: Math.ceil((hi + pad) / 5) * 5,
       ...axisName(c.xLabel),
       nameLocation: 'middle',
       nameGap: 18,
@@ -232,7 +233,14 @@ export function trendOption(c: TrendChart): EChartsOption {
         color: SERIES_COLORS[j % SERIES_COLORS.length],
       },
       itemStyle: { color: SERIES_COLORS[j % SERIES_COLORS.length] },
-      label: { show: true, fontSize: 7, color: MUTED, position: 'top' },
+      label: {
+        show: true,
+        fontSize: 7,
+        color: MUTED,
+        position: 'top',
+        formatter: (p: { value: unknown }) =>
+          typeof p.value === 'number' ? String(Math.round(p.value * 10) / 10) : '',
+      },
       data: s.values,
     })),
   };

@@ -231,8 +231,8 @@ export class SchoolReportPdf {
         this.table(doc, va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], 8.5);
       }
       if (va.notes.length) {
-        doc.moveDown(0.4);
-        this.paragraphs(doc, va.notes, { size: 7.5, color: MUTED, bullet: '·' });
+        doc.moveDown(0.3);
+        this.paragraphs(doc, ['增值的计算方法、收缩和各项参数见书末“方法说明”。'], { size: 7.5, color: MUTED });
       }
     }
     if (s.loop) {
