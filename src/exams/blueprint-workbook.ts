@@ -1,17 +1,11 @@
 // The blueprint (双向细目表) as an Excel workbook (exceljs): reading an upload's cells, writing the sheet, its summary
 // matrix and the template. What the cells mean is domain/blueprint.ts's.
-import { BadRequestException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { blueprintHeader, blueprintMatrix, blueprintRow, type BlueprintItem, type Cell } from './domain/blueprint.js';
 import type { MarkingModeName, RoundingModeName } from './domain/paper-validation.js';
-import { unpackedSizeWithin } from '../common/zip-limits.js';
-import { uploadedFileName } from './domain/upload-name.js';
+import { readSheetRows, type UploadedSheetFile } from './sheet-upload.js';
 
-export interface UploadedSheetFile {
-  originalname: string;
-  buffer: Buffer;
-  size: number;
-}
+export type { UploadedSheetFile };
 
 const SHEET_NAME = '双向细目表';
 const MAX_ROWS = 1000;
@@ -19,34 +13,13 @@ const MAX_ROWS = 1000;
 export const MAX_BLUEPRINT_UNPACKED_BYTES = 16 * 1024 * 1024;
 
 /** Cell values of the blueprint sheet (or the first sheet), rows[0] = spreadsheet row 1. */
-export async function readBlueprintRows(file: UploadedSheetFile | undefined): Promise<Cell[][]> {
-  if (!file?.buffer?.length) throw new BadRequestException('请用表单字段 file 上传 Excel（.xlsx）格式的双向细目表');
-  const unreadable = new BadRequestException(
-    `无法读取“${uploadedFileName(file.originalname)}”：请上传 Excel（.xlsx）格式的双向细目表（.xls 请先另存为 .xlsx）`,
-  );
-  if (file.buffer.subarray(0, 2).toString('latin1') !== 'PK') throw unreadable;
-  const unpacked = await unpackedSizeWithin(file.buffer, MAX_BLUEPRINT_UNPACKED_BYTES);
-  if (unpacked === 'unreadable') throw unreadable;
-  if (unpacked === 'too_big')
-    throw new BadRequestException(
-      `“${uploadedFileName(file.originalname)}”解压后超过 ${MAX_BLUEPRINT_UNPACKED_BYTES / 1024 / 1024} MB，不像是双向细目表，请检查文件`,
-    );
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(file.buffer as unknown as ArrayBuffer);
-  } catch {
-    throw unreadable;
-  }
-  const ws = wb.getWorksheet(SHEET_NAME) ?? wb.worksheets[0];
-  if (!ws) throw unreadable;
-  if (ws.rowCount > MAX_ROWS) throw new BadRequestException(`细目表最多 ${MAX_ROWS} 行`);
-  const rows: Cell[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    const values = row.values as Cell[];
-    rows[n - 1] = Array.isArray(values) ? values.slice(1) : [];
+export function readBlueprintRows(file: UploadedSheetFile | undefined): Promise<Cell[][]> {
+  return readSheetRows(file, {
+    what: '双向细目表',
+    sheetName: SHEET_NAME,
+    maxRows: MAX_ROWS,
+    maxUnpackedBytes: MAX_BLUEPRINT_UNPACKED_BYTES,
   });
-  for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-  return rows;
 }
 
 /** The blueprint sheet (one row per item). */

@@ -1,44 +1,26 @@
 // The suggestion library as an Excel workbook (exceljs): reading an upload's cells and writing the export. What the
 // cells mean is domain/import-plan.ts's.
-import { BadRequestException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Cell } from '../exams/domain/blueprint.js';
-import { uploadedFileName } from '../exams/domain/upload-name.js';
+import { readSheetRows, type UploadedSheetFile } from '../exams/sheet-upload.js';
 import { exportHeader, exportRow, type CurrentSuggestion } from './domain/import-plan.js';
 import { FINDING_KINDS } from './domain/kinds.js';
 
-export interface UploadedSheetFile {
-  originalname: string;
-  buffer: Buffer;
-  size: number;
-}
+export type { UploadedSheetFile };
 
 export const SHEET_NAME = '补短板建议库';
 const MAX_ROWS = 5000;
+/** 5,000 suggestions of a few hundred characters unpack to a few MB; beyond this the file is not a library. */
+const MAX_LIBRARY_UNPACKED_BYTES = 32 * 1024 * 1024;
 
 /** Cell values of the library sheet (or the first sheet), rows[0] = spreadsheet row 1. */
-export async function readSuggestionRows(file: UploadedSheetFile | undefined): Promise<Cell[][]> {
-  if (!file?.buffer?.length) throw new BadRequestException('请用表单字段 file 上传 Excel（.xlsx）格式的建议库');
-  const unreadable = new BadRequestException(
-    `无法读取“${uploadedFileName(file.originalname)}”：请上传 Excel（.xlsx）格式的建议库（.xls 请先另存为 .xlsx）`,
-  );
-  if (file.buffer.subarray(0, 2).toString('latin1') !== 'PK') throw unreadable;
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(file.buffer as unknown as ArrayBuffer);
-  } catch {
-    throw unreadable;
-  }
-  const ws = wb.getWorksheet(SHEET_NAME) ?? wb.worksheets[0];
-  if (!ws) throw unreadable;
-  if (ws.rowCount > MAX_ROWS) throw new BadRequestException(`建议库最多 ${MAX_ROWS} 行`);
-  const rows: Cell[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    const values = row.values as Cell[];
-    rows[n - 1] = Array.isArray(values) ? values.slice(1) : [];
+export function readSuggestionRows(file: UploadedSheetFile | undefined): Promise<Cell[][]> {
+  return readSheetRows(file, {
+    what: '建议库',
+    sheetName: SHEET_NAME,
+    maxRows: MAX_ROWS,
+    maxUnpackedBytes: MAX_LIBRARY_UNPACKED_BYTES,
   });
-  for (let i = 0; i < rows.length; i++) rows[i] ??= [];
-  return rows;
 }
 
 export interface ExportedSuggestion extends CurrentSuggestion {
