@@ -9,6 +9,9 @@ export type NewExam = Pick<Exam, 'allianceId' | 'name'> &
     Pick<
       Exam,
       | 'grade'
+      | 'gradeYear'
+      | 'kind'
+      | 'gradeBandCutoffs'
       | 'examDate'
       | 'status'
       | 'excellentRatio'

@@ -57,6 +57,13 @@ export class ExamsController {
     return this.imports.deleteImported(actor, id);
   }
 
+  /** Grades, the exam kinds each allows and what follows for 成绩 (the rule of domain/exam-disclosure.ts, in words). */
+  @Authenticated()
+  @Get('exam-rules')
+  examRules() {
+    return this.exams.examRules();
+  }
+
   @Authenticated()
   @Get('alliances/:id/exams')
   listExams(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {

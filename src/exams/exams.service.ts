@@ -5,6 +5,20 @@ import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { isDuplicateKey } from '../database/errors.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { OrgAccess } from '../org/org-access.js';
+import {
+  DEFAULT_BAND_CUTOFFS,
+  describeBands,
+  EXAM_KINDS,
+  explainDisclosure,
+  explainGrade,
+  GRADE_YEARS,
+  gradeLabel,
+  KIND_LABEL,
+  kindsAllowed,
+  levelOf,
+  stageOf,
+  STAGE_LABEL,
+} from './domain/exam-disclosure.js';
 import { validateExam } from './domain/exam-settings.js';
 import { IMPORTED_EXAM_REFUSAL } from './domain/results-import.js';
 import { parseReleaseAt, RELEASE_AT_ERROR } from './domain/release-time.js';
@@ -37,6 +51,13 @@ const examView = (e: Exam) => ({
   allianceId: e.allianceId,
   name: e.name,
   grade: e.grade,
+  gradeYear: e.gradeYear,
+  stage: e.gradeYear ? stageOf(e.gradeYear) : null,
+  kind: e.kind,
+  kindLabel: KIND_LABEL[e.kind],
+  gradeBandCutoffs: e.gradeBandCutoffs,
+  /** Who gets what of its results (domain/exam-disclosure.ts), in words. */
+  disclosure: explainDisclosure(levelOf(e), e.gradeBandCutoffs),
   examDate: e.examDate,
   status: e.status,
   excellentRatio: e.excellentRatio,
@@ -122,7 +143,7 @@ export class ExamsService {
           action: 'create',
           entity: 'exam',
           entityId: String(e.id),
-          detail: { name: e.name, priorExamId: prior },
+          detail: { name: e.name, grade: e.grade, kind: e.kind, priorExamId: prior },
         },
         tx,
       );
@@ -142,6 +163,26 @@ export class ExamsService {
     const prior = await this.exams.findById(id);
     if (!prior || prior.allianceId !== allianceId) return '上次考试不存在或不属于本联盟';
     return id;
+  }
+
+  /** The rule as the exam pages show it: per grade, the kinds allowed and what each means for 成绩 (in Chinese). */
+  examRules() {
+    return {
+      kinds: EXAM_KINDS.map((k) => ({ kind: k, label: KIND_LABEL[k] })),
+      defaultBandCutoffs: DEFAULT_BAND_CUTOFFS,
+      defaultBands: describeBands(DEFAULT_BAND_CUTOFFS),
+      grades: GRADE_YEARS.map((y) => ({
+        gradeYear: y,
+        label: gradeLabel(y),
+        stage: STAGE_LABEL[stageOf(y)],
+        explanation: explainGrade(y),
+        kinds: kindsAllowed(y).map((kind) => ({
+          kind,
+          label: KIND_LABEL[kind],
+          disclosure: explainDisclosure({ kind, gradeYear: y }),
+        })),
+      })),
+    };
   }
 
   async listExams(actor: Actor, allianceId: number) {

@@ -109,7 +109,11 @@ export class ResultsImportService {
     body: ImportResultsBody | undefined,
     file: UploadedRosterFile | undefined,
   ): Promise<ValidImport> {
-    const settings = validateExam({ name: body?.name, grade: body?.grade, examDate: body?.examDate });
+    // Earlier exams' grade may be missing or written any way: kept as written, the year read where it can be.
+    const settings = validateExam(
+      { name: body?.name, grade: body?.grade, examDate: body?.examDate },
+      { requireGrade: false },
+    );
     const fullMarks = parseFullMarksField(body?.fullMarks);
     const early = [...(settings.ok ? [] : settings.errors), ...(typeof fullMarks === 'string' ? [fullMarks] : [])];
     if (!file?.buffer) early.push('请选择要上传的成绩文件（表单字段 file，.csv 或 .xlsx）');

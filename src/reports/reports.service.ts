@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/c
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { ExamAccess } from '../exams/exam-access.js';
+import { disclosureFor } from '../exams/exam-disclosure.guard.js';
 import { SchoolKind } from '../org/entities/school.entity.js';
 import { SchoolRepository } from '../org/school.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -37,6 +38,7 @@ export class ReportsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的报告');
+    disclosureFor(actor, exam).assertAny(['school_stats']);
     const schools = await this.schools.ofAlliance(exam.allianceId, isAdmin ? undefined : own);
     const bySchool = new Map((await this.reports.ofExam(examId)).map((r) => [r.schoolId, r]));
     return schools
@@ -62,6 +64,7 @@ export class ReportsService {
       (a, e) => a.isAdminOf(e.allianceId) || a.principalSchools(e.allianceId).includes(schoolId),
       '无权查看其他学校的报告',
     );
+    disclosureFor(actor, exam).assertAny(['school_stats']);
     const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
     if (!school) throw new NotFoundException('学校不存在');
     const report = await this.reports.find(examId, schoolId);

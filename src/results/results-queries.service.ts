@@ -5,6 +5,7 @@ import { Role } from '../common/role.js';
 import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import { ExamStatus } from '../exams/entities/exam.entity.js';
 import { ExamAccess } from '../exams/exam-access.js';
+import { disclosureFor } from '../exams/exam-disclosure.guard.js';
 import { PaperRepository } from '../exams/paper.repository.js';
 import { SchoolRepository } from '../org/school.repository.js';
 import type { ExamAnalysisData } from './domain/exam-analysis.js';
@@ -43,7 +44,10 @@ export interface SchoolStudentRow {
   /** 'not_computed' until the results job has run for the paper. */
   status: OutcomeStatus | 'not_computed';
   absent: boolean;
+  /** null also when the exam's kind gives this reader 等级 only (学业质量监测: no score lists). */
   total: number | null;
+  /** 等级 by the exam's cut-offs (null without a total). */
+  band: string | null;
 }
 
 /** The computed results as people read them: the analysis of an exam, and a school's own students. */
@@ -65,6 +69,8 @@ export class ResultsQueriesService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
+    const rule = disclosureFor(actor, exam);
+    rule.assertAny(['school_stats']);
     const rows = totalLast(await this.analyses.ofExam(examId));
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return {
@@ -72,9 +78,11 @@ export class ResultsQueriesService {
       examName: exam.name,
       view: isAdmin ? 'admin' : 'principal',
       papers: rows.map((r) => {
-        const { longitudinal: l = null, ...data } = r.data as ExamAnalysisData & {
+        const { longitudinal: l = null, ...stored } = r.data as ExamAnalysisData & {
           longitudinal?: StoredLongitudinal | null;
         };
+        // 学业质量监测: no top-N counts for anyone (they are ranks in aggregate).
+        const data = rule.may('top_counts') ? stored : withoutTopN(stored);
         if (isAdmin) return { ...data, computedAt: r.computedAt, longitudinal: l };
         return {
           ...principalView(data, own),
@@ -93,6 +101,9 @@ export class ResultsQueriesService {
       (a, e) => a.canActForSchool(Role.Principal, e.allianceId, schoolId),
       '无权查看其他学校的学生成绩',
     );
+    const rule = disclosureFor(actor, exam);
+    rule.assertAny(['score_list', 'grade_band']);
+    const scores = rule.may('score_list');
     const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
     if (!school) throw new NotFoundException('学校不存在');
     const papers = papersOfRecord(await this.papers.ofExam(examId));
@@ -112,7 +123,7 @@ export class ResultsQueriesService {
       action: 'results.students.view',
       entity: 'school',
       entityId: String(schoolId),
-      detail: { examId, students: students.length },
+      detail: { examId, students: students.length, shown: scores ? 'score_list' : 'grade_band' },
     });
     return students.flatMap((st) =>
       papers.map((p) => {
@@ -123,11 +134,16 @@ export class ResultsQueriesService {
           subject: p.subject,
           status: statusOf(r),
           absent: r?.absent ?? false,
-          total: r?.total ?? null,
+          total: scores ? (r?.total ?? null) : null,
+          band: rule.bandOf(r?.total ?? null, p.fullMarks),
         };
       }),
     );
   }
+}
+
+function withoutTopN(data: ExamAnalysisData): ExamAnalysisData {
+  return { ...data, schools: data.schools.map((s) => ({ ...s, topN: null })) };
 }
 
 function statusOf(r: StudentResult | undefined): SchoolStudentRow['status'] {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, Patch, Post, St
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
+import { Discloses } from '../exams/exam-disclosure.guard.js';
 import { IdParam } from './dto/id-param.pipe.js';
 import { ExportsService, XlsxFile } from './exports/exports.service.js';
 import { LongitudinalSettingsService } from './longitudinal-settings.service.js';
@@ -47,12 +48,15 @@ export class ResultsController {
 
   @Get(':id/analysis')
   @Roles(Role.Admin, Role.Principal)
+  @Discloses(['school_stats'])
   analysis(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return this.results.analysisFor(actor, id);
   }
 
+  /** Scores where the exam's kind allows them to the reader, else 等级 only (total null, band set). */
   @Get(':id/schools/:schoolId/students')
   @Roles(Role.Admin, Role.Principal)
+  @Discloses(['score_list', 'grade_band'])
   students(
     @CurrentActor() actor: Actor,
     @Param('id', IdParam) id: number,
@@ -63,6 +67,7 @@ export class ResultsController {
 
   @Get(':id/exports/students.xlsx')
   @Roles(Role.Admin, Role.Principal)
+  @Discloses(['score_list', 'grade_band'])
   @Header('Cache-Control', 'private, no-store')
   async exportStudents(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return xlsx(await this.exportsService.students(actor, id));
@@ -70,6 +75,7 @@ export class ResultsController {
 
   @Get(':id/exports/items.xlsx')
   @Roles(Role.Admin, Role.SubjectLead)
+  @Discloses(['item_analysis'])
   @Header('Cache-Control', 'private, no-store')
   async exportItems(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return xlsx(await this.exportsService.items(actor, id));
@@ -77,6 +83,7 @@ export class ResultsController {
 
   @Get(':id/exports/schools.xlsx')
   @Roles(Role.Admin, Role.Principal)
+  @Discloses(['school_comparison', 'anonymous_comparison'])
   @Header('Cache-Control', 'private, no-store')
   async exportSchools(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return xlsx(await this.exportsService.schools(actor, id));

@@ -14,6 +14,7 @@ import { ExamImportHash1765390000000 } from './1765390000000-exam-import-hash.js
 import { DropTaskQcForIndex1765400000000 } from './1765400000000-drop-task-qc-for-index.js';
 import { PaperLayoutHash1765410000000 } from './1765410000000-paper-layout-hash.js';
 import { SuggestionLibrary1765470000000 } from './1765470000000-suggestion-library.js';
+import { ExamKindGrade1765520000000 } from './1765520000000-exam-kind-grade.js';
 import { ReportSuggestions1765480000000 } from './1765480000000-report-suggestions.js';
 
 export const MIGRATIONS: Function[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: Function[] = [
   PaperLayoutHash1765410000000,
   SuggestionLibrary1765470000000,
   ReportSuggestions1765480000000,
+  ExamKindGrade1765520000000,
 ];

@@ -1,10 +1,27 @@
-// Validation of a new exam's settings: name, grade, date and the 三率 thresholds (DESIGN §5).
+// Validation of a new exam's settings: name, grade and kind (exam-disclosure.ts), date, the 三率 thresholds (DESIGN §5)
+// and the 等级 cut-offs.
+import {
+  EXAM_KINDS,
+  ExamKind,
+  GRADE_YEARS,
+  gradeLabel,
+  KIND_LABEL,
+  kindRefusal,
+  kindsAllowed,
+  parseGrade,
+  validateCutoffs,
+} from './exam-disclosure.js';
 
 export const DEFAULT_RATIOS = { excellentRatio: 0.85, passRatio: 0.6, lowRatio: 0.4 };
 
 export interface ExamInput {
   name?: unknown;
   grade?: unknown;
+  /** 1–12; when absent, read from grade (七年级, 高一…). */
+  gradeYear?: unknown;
+  kind?: unknown;
+  /** 等级 cut-offs, e.g. [0.85, 0.7, 0.6] or "0.85,0.7,0.6". */
+  gradeBandCutoffs?: unknown;
   examDate?: unknown;
   excellentRatio?: unknown;
   passRatio?: unknown;
@@ -14,6 +31,9 @@ export interface ExamInput {
 export interface ValidExam {
   name: string;
   grade: string;
+  gradeYear: number | null;
+  kind: ExamKind;
+  gradeBandCutoffs: number[];
   examDate: string | null;
   excellentRatio: number;
   passRatio: number;
@@ -31,7 +51,53 @@ function validDate(s: string): boolean {
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
-export function validateExam(input: ExamInput): ExamResult {
+type Level = Pick<ValidExam, 'grade' | 'gradeYear' | 'kind'>;
+
+/** The year from gradeYear, else from the grade text; undefined when neither can be read. */
+function yearOf(input: ExamInput, grade: string, errors: string[], strict: boolean): number | null | undefined {
+  const raw = input.gradeYear;
+  if (raw !== undefined && raw !== null && raw !== '') {
+    const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
+    if (GRADE_YEARS.includes(n)) return n;
+    errors.push('年级（gradeYear）应为 1～12 的整数（1～6 小学，7～9 初中，10～12 高中）');
+    return undefined;
+  }
+  if (!grade) return null;
+  const year = parseGrade(grade);
+  if (year !== null || !strict) return year;
+  errors.push(`无法识别年级“${grade}”：请写一年级至九年级、高一至高三`);
+  return undefined;
+}
+
+/**
+ * Grade and kind: a grade is required for a new exam (optional for imported results); the kind defaults to the only
+ * one the grade allows (学业质量监测 for 1–8) or, for imports, to 校际联考 (学业质量监测 when the grade is unknown).
+ */
+function levelOf(input: ExamInput, errors: string[], opts: { requireGrade: boolean }): Level | null {
+  const text = typeof input.grade === 'string' ? input.grade.trim() : '';
+  const n = errors.length;
+  const year = yearOf(input, text, errors, opts.requireGrade);
+  if (year === null && opts.requireGrade) errors.push('请选择年级');
+  let kind: ExamKind | undefined;
+  if (input.kind !== undefined && input.kind !== null && input.kind !== '') {
+    if (EXAM_KINDS.includes(input.kind as ExamKind)) kind = input.kind as ExamKind;
+    else errors.push(`考试类型（kind）应为 ${EXAM_KINDS.map((k) => `${k}（${KIND_LABEL[k]}）`).join('、')} 之一`);
+  } else if (typeof year === 'number' && kindsAllowed(year).length === 1) kind = kindsAllowed(year)[0];
+  else if (opts.requireGrade && typeof year === 'number')
+    errors.push(
+      `请选择考试类型：${gradeLabel(year)}可选 ${kindsAllowed(year)
+        .map((k) => KIND_LABEL[k])
+        .join('、')}`,
+    );
+  else kind = typeof year === 'number' ? ExamKind.Joint : ExamKind.QualityMonitoring;
+  const refused = kind && typeof year === 'number' ? kindRefusal(year, kind) : null;
+  if (refused) errors.push(refused);
+  if (errors.length > n || !kind || year === undefined) return null;
+  const grade = text && text.length <= 20 ? text : year ? gradeLabel(year) : '';
+  return { grade, gradeYear: year, kind };
+}
+
+export function validateExam(input: ExamInput, opts: { requireGrade: boolean } = { requireGrade: true }): ExamResult {
   const errors: string[] = [];
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   const grade = typeof input.grade === 'string' ? input.grade.trim() : '';
@@ -65,6 +131,9 @@ export function validateExam(input: ExamInput): ExamResult {
       `应满足 优秀线 > 及格线 > 低分线，现为 ${ratios.excellentRatio} / ${ratios.passRatio} / ${ratios.lowRatio}`,
     );
   }
-  if (errors.length) return { ok: false, errors };
-  return { ok: true, exam: { name, grade, examDate, ...ratios } };
+  const level = levelOf(input, errors, opts);
+  const cutoffs = validateCutoffs(input.gradeBandCutoffs);
+  if (!cutoffs.ok) errors.push(cutoffs.error);
+  if (errors.length || !level || !cutoffs.ok) return { ok: false, errors };
+  return { ok: true, exam: { name, ...level, examDate, ...ratios, gradeBandCutoffs: cutoffs.cutoffs } };
 }

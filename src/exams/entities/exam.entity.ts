@@ -1,5 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, type ValueTransformer } from 'typeorm';
 import { decimalTransformer } from '../../database/columns.js';
+import { ExamKind } from '../domain/exam-disclosure.js';
+
+/** "0.85,0.7,0.6" in the database, [0.85, 0.7, 0.6] in code. */
+const cutoffsTransformer: ValueTransformer = {
+  to: (v: number[] | undefined) => (v === undefined ? undefined : v.join(',')),
+  from: (v: string) => v.split(',').map(Number),
+};
 
 export enum ExamStatus {
   Draft = 'draft',
@@ -15,7 +22,15 @@ export class Exam {
   @PrimaryGeneratedColumn() id: number;
   @Column() allianceId: number;
   @Column({ length: 100 }) name: string;
+  /** The grade as people read it (七年级, 高一); school_class.grade is matched on it. */
   @Column({ length: 20, default: '' }) grade: string;
+  /** 1–12 (1–6 小学, 7–9 初中, 10–12 高中); null when the grade could not be read (older or imported exams). */
+  @Column({ type: 'tinyint', nullable: true }) gradeYear: number | null;
+  /** What the exam is; with the grade it decides who may see what (domain/exam-disclosure.ts). */
+  @Column({ type: 'varchar', length: 24, default: ExamKind.QualityMonitoring }) kind: ExamKind;
+  /** 等级 cut-offs as fractions of full marks, highest first: 3 or 4 of them (4 or 5 levels). */
+  @Column({ type: 'varchar', length: 40, default: '0.85,0.7,0.6', transformer: cutoffsTransformer })
+  gradeBandCutoffs: number[];
   @Column({ type: 'date', nullable: true }) examDate: string | null;
   @Column({ type: 'varchar', length: 16, default: ExamStatus.Draft }) status: ExamStatus;
   /** 三率 thresholds as fractions of full marks (DESIGN §5 defaults 0.85 / 0.60 / 0.40). */

@@ -7,7 +7,9 @@ import { type Actor, assertScope } from '../../common/actor.js';
 import { AuditLogRepository } from '../../common/audit-log.repository.js';
 import { papersOfRecord } from '../../exams/domain/paper-workflow.js';
 import type { Paper } from '../../exams/entities/paper.entity.js';
+import { explainDisclosure } from '../../exams/domain/exam-disclosure.js';
 import { ExamAccess } from '../../exams/exam-access.js';
+import { type Disclosure, disclosureFor } from '../../exams/exam-disclosure.guard.js';
 import { ItemRepository } from '../../exams/item.repository.js';
 import { PaperRepository } from '../../exams/paper.repository.js';
 import type { School } from '../../org/entities/school.entity.js';
@@ -35,12 +37,18 @@ export class ExportsService {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
   ) {}
 
-  /** GET /api/exams/:id/exports/students.xlsx: one sheet per paper, one row per roster student in scope. No ranks. */
+  /**
+   * GET /api/exams/:id/exports/students.xlsx: one sheet per paper, one row per roster student in scope. No ranks.
+   * Scores where the exam's kind allows a score list to the reader, else 等级 only and a 说明 sheet saying why.
+   */
   async students(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.exams.get(examId);
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学生成绩');
+    const rule = disclosureFor(actor, exam);
+    rule.assertAny(['score_list', 'grade_band']);
+    const shows = rule.may('score_list') ? 'score_list' : 'grade_band';
     const schools = await this.schoolRepository.ofAlliance(exam.allianceId, isAdmin ? undefined : own);
     const schoolIds = schools.map((s) => s.id);
     const papers = papersOfRecord(await this.papers.ofExam(examId));
@@ -48,14 +56,15 @@ export class ExportsService {
     const used = new Set<string>();
     let rowsWritten = 0;
     for (const paper of papers)
-      rowsWritten += addStudentSheet(wb, used, await this.studentSheetOf(examId, paper, schools));
+      rowsWritten += addStudentSheet(wb, used, await this.studentSheetOf(examId, paper, schools, rule, shows));
     if (!papers.length) wb.addWorksheet('无试卷');
+    if (shows === 'grade_band') addRuleSheet(wb, rule);
     await this.audit.record({
       userId: actor.userId,
       action: 'results.export.students',
       entity: 'exam',
       entityId: String(examId),
-      detail: { schools: schoolIds, rows: rowsWritten, scope: isAdmin ? 'alliance' : 'school' },
+      detail: { schools: schoolIds, rows: rowsWritten, scope: isAdmin ? 'alliance' : 'school', shows },
     });
     return xlsxFile(wb, `${exam.name}-学生成绩.xlsx`);
   }
@@ -66,6 +75,7 @@ export class ExportsService {
     const papers = papersOfRecord(await this.papers.ofExam(examId));
     const mine = papers.filter((p) => actor.isSubjectLeadOf(exam.allianceId, p.subject));
     assertScope(mine.length > 0, '只有联盟管理员或本学科组长可以导出试题分析');
+    disclosureFor(actor, exam).assertAny(['item_analysis']);
     const analyses = new Map((await this.storedAnalyses(examId)).map((a) => [a.paperId, a.data]));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
@@ -79,12 +89,16 @@ export class ExportsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学校对比');
+    const rule = disclosureFor(actor, exam);
+    rule.assertAny(['school_comparison', 'anonymous_comparison']);
+    // Other schools by name only where the rule allows it (the admin); everyone else reads them by letter.
+    const named = isAdmin && rule.may('school_comparison');
     const papers = new Map((await this.papers.ofExam(examId)).map((p) => [p.id, p]));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
     for (const { paperId, data } of await this.storedAnalyses(examId)) {
       const title = paperId === TOTAL_PAPER_ID ? TOTAL_SUBJECT : (papers.get(paperId)?.subject ?? String(paperId));
-      addSchoolSheet(wb, used, title, data, isAdmin ? { admin: true } : { admin: false, own });
+      addSchoolSheet(wb, used, title, data, named ? { admin: true } : { admin: false, own });
     }
     await this.audit.record({
       userId: actor.userId,
@@ -97,13 +111,19 @@ export class ExportsService {
   }
 
   /** The paper's items, its results of these schools' students and their item scores. */
-  private async studentSheetOf(examId: number, paper: Paper, schools: School[]) {
+  private async studentSheetOf(
+    examId: number,
+    paper: Paper,
+    schools: School[],
+    rule: Disclosure,
+    shows: 'score_list' | 'grade_band',
+  ) {
     const schoolIds = schools.map((s) => s.id);
     const items = await this.itemRepo.ofPaper(paper.id);
     const results = await this.rows.results(paper.id, schoolIds);
     // Final item scores: OMR by the key for objective items, then marking rows, which win (a correction).
     const scores =
-      schoolIds.length && items.length
+      shows === 'score_list' && schoolIds.length && items.length
         ? [
             ...(await this.rows.objectiveScores(
               examId,
@@ -113,7 +133,8 @@ export class ExportsService {
             ...(await this.rows.finalScores(paper.id, schoolIds)),
           ]
         : [];
-    return { paper, items, results, scores, schoolName: new Map(schools.map((s) => [s.id, s.name])) };
+    const bandOf = (total: number | null) => rule.bandOf(total, paper.fullMarks);
+    return { paper, items, results, scores, schoolName: new Map(schools.map((s) => [s.id, s.name])), shows, bandOf };
   }
 
   private async storedAnalyses(examId: number): Promise<{ paperId: number; data: StoredAnalysis }[]> {
@@ -121,4 +142,12 @@ export class ExportsService {
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return totalLast(rows).map((r) => ({ paperId: r.paperId, data: r.data as StoredAnalysis }));
   }
+}
+
+/** Why a students export holds 等级 and no scores: the rule in words, and the cut-offs. */
+function addRuleSheet(wb: ExcelJS.Workbook, rule: Disclosure): void {
+  const ws = wb.addWorksheet('说明');
+  ws.columns = [{ header: '说明', key: 'text', width: 100 }];
+  ws.addRow({ text: explainDisclosure(rule.level, rule.exam.gradeBandCutoffs) });
+  ws.getRow(1).font = { bold: true };
 }

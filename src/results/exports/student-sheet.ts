@@ -14,6 +14,10 @@ export interface StudentSheetInput {
   /** Final item scores, later entries winning: OMR by the key first, then marking rows (a correction). */
   scores: ExportScore[];
   schoolName: ReadonlyMap<number, string>;
+  /** 'score_list': totals and item scores (and 等级 last); 'grade_band': 等级 only (学业质量监测, domain/exam-disclosure.ts). */
+  shows: 'score_list' | 'grade_band';
+  /** The 等级 of a total on this paper. */
+  bandOf: (total: number | null) => string | null;
 }
 
 /** Adds the paper's sheet; returns the number of student rows written. */
@@ -26,14 +30,20 @@ export function addStudentSheet(wb: ExcelJS.Workbook, used: Set<string>, input: 
     m.set(s.itemId, s.score);
   }
   const ws = wb.addWorksheet(sheetName(paper.subject, used));
+  const scores = input.shows === 'score_list';
   ws.columns = [
     { header: '学校', key: 'school' },
     { header: '班级', key: 'className' },
     { header: '考号', key: 'examNo' },
     { header: '姓名', key: 'name' },
     { header: '状态', key: 'status' },
-    { header: `总分（满分${paper.fullMarks}）`, key: 'total' },
-    ...items.map((it) => ({ header: `第${it.label}题（${it.maxScore}分）`, key: `i${it.id}` })),
+    ...(scores
+      ? [
+          { header: `总分（满分${paper.fullMarks}）`, key: 'total' },
+          ...items.map((it) => ({ header: `第${it.label}题（${it.maxScore}分）`, key: `i${it.id}` })),
+        ]
+      : []),
+    { header: '等级', key: 'band' },
   ];
   for (const r of input.results) {
     const status = r.absent ? STATUS.absent : r.total === null ? STATUS.incomplete : STATUS.complete;
@@ -44,9 +54,10 @@ export function addStudentSheet(wb: ExcelJS.Workbook, used: Set<string>, input: 
       examNo: r.examNo,
       name: r.name,
       status,
-      total: r.total,
+      band: input.bandOf(r.total),
+      ...(scores ? { total: r.total } : {}),
     };
-    if (!r.absent) for (const it of items) row[`i${it.id}`] = mine?.get(it.id) ?? null;
+    if (scores && !r.absent) for (const it of items) row[`i${it.id}`] = mine?.get(it.id) ?? null;
     ws.addRow(row);
   }
   styleHeader(ws);
