@@ -5,7 +5,8 @@ import { ExamKind } from '../domain/exam-disclosure.js';
 /** "0.85,0.7,0.6" in the database, [0.85, 0.7, 0.6] in code. */
 const cutoffsTransformer: ValueTransformer = {
   to: (v: number[] | undefined) => (v === undefined ? undefined : v.join(',')),
-  from: (v: string) => v.split(',').map(Number),
+  // After an insert TypeORM hands back the column default as written in the metadata (a string) or what was saved.
+  from: (v: string | number[] | null) => (Array.isArray(v) ? v : String(v ?? '0.85,0.7,0.6').split(',').map(Number)),
 };
 
 export enum ExamStatus {
