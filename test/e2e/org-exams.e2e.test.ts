@@ -283,6 +283,7 @@ describe('org and exams over HTTP', () => {
     expect(later.body).toMatchObject({ name: '2025春七年级期末', priorExamId: ids.exam });
     const foreign = await as('hx_admin').post(`/api/alliances/${ids.otherAlliance}/exams`, {
       name: '河西期末',
+      grade: '七年级',
       priorExamId: ids.exam,
     });
     expect(foreign.status).toBe(400);

@@ -387,6 +387,7 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     expect((await as('cg_admin').patch(`/api/exams/${ids.exam}`, { releaseAt: '明天' })).status).toBe(400);
     const badExam = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
       name: '期末',
+      grade: '七年级',
       releaseAt: '明天',
     });
     expect(badExam.status).toBe(400);
@@ -395,6 +396,7 @@ describe('papers: workflow, versions, blueprint and confidential PDF over HTTP',
     ]);
     const withRelease = await as('cg_admin').post(`/api/alliances/${allianceId}/exams`, {
       name: '期末',
+      grade: '七年级',
       releaseAt: '2026-07-01T08:00:00+08:00',
     });
     expect(withRelease.body.releaseAt).toBe('2026-07-01T00:00:00.000Z');

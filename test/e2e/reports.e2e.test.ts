@@ -3,6 +3,8 @@ import request from 'supertest';
 import { binaryBody } from '../support/binary-body.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
+import { ExamKind } from '../../src/exams/domain/exam-disclosure.js';
+import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { reportProcessor } from '../../workers/processors/report.processor.js';
 import { resultsProcessor } from '../../workers/processors/results.processor.js';
 import { startWorkers, WorkerHost } from '../../workers/worker-host.js';
@@ -85,10 +87,15 @@ describe('results and reports over HTTP with a real worker', () => {
 
   it("refuses school B's principal and a marker A's report with 403 in Chinese, and records nothing", async () => {
     const url = `/api/reports/${fx.examId}/${fx.schools.lead}.pdf`;
+    const refused = {
+      principalB: '无权查看其他学校的报告',
+      // a marker sees no results of any exam (the rule of exams/domain/exam-disclosure.ts)
+      marker: '按本次考试（学业质量监测·七年级）的成绩使用规定，当前账号不能查看本校统计',
+    };
     for (const who of ['principalB', 'marker'] as const) {
       const res = await http().get(url).set(as(who));
       expect(res.status).toBe(403);
-      expect(res.body.message).toBe('无权查看其他学校的报告');
+      expect(res.body.message).toBe(refused[who]);
     }
     expect((await http().get(url)).status).toBe(401);
     expect(await env.ds.getRepository(AuditLog).count({ where: { action: 'report.download' } })).toBe(1);
@@ -118,15 +125,23 @@ describe('results and reports over HTTP with a real worker', () => {
     expect((await http().get(`/api/exams/${fx.examId}/analysis`).set(as('marker'))).status).toBe(403);
   });
 
-  it("gives a school's student totals to its principal only", async () => {
-    const ok = await http().get(`/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`).set(as('principalA'));
+  it("gives a school's students to its principal only: 等级 for a 学业质量监测, totals for a 九年级 联考", async () => {
+    const url = `/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`;
+    const first = (body: { studentId: number }[]) => body.find((s) => s.studentId === fx.studentIds.lead[0]);
+    const ok = await http().get(url).set(as('principalA'));
     expect(ok.status).toBe(200);
     expect(ok.body).toHaveLength(7);
-    expect(ok.body.find((s: { studentId: number }) => s.studentId === fx.studentIds.lead[0])).toMatchObject({
-      examNo: expect.any(String),
-      total: 20,
-      absent: false,
-    });
+    // the fixture's exam is 七年级: 学业质量监测, no score list for the school (20 of 20 → A)
+    expect(first(ok.body)).toMatchObject({ examNo: expect.any(String), total: null, band: 'A', absent: false });
+    expect(ok.body.every((s: { total: number | null }) => s.total === null)).toBe(true);
+    expect(first((await http().get(url).set(as('admin'))).body)).toMatchObject({ total: 20, band: 'A' });
+    // the same students in a 九年级 校际联考: the principal reads their totals
+    await env.ds.getRepository(Exam).update({ id: fx.examId }, { gradeYear: 9, kind: ExamKind.Joint });
+    try {
+      expect(first((await http().get(url).set(as('principalA'))).body)).toMatchObject({ total: 20, band: 'A' });
+    } finally {
+      await env.ds.getRepository(Exam).update({ id: fx.examId }, { gradeYear: 7, kind: ExamKind.QualityMonitoring });
+    }
     const no = await http().get(`/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`).set(as('principalB'));
     expect(no.status).toBe(403);
     expect(no.body.message).toBe('无权查看其他学校的学生成绩');

@@ -164,6 +164,8 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     expect(exam).toMatchObject({
       status: ExamStatus.Imported,
       grade: '六年级',
+      gradeYear: 6,
+      kind: 'quality_monitoring', // the only kind a cross-school exam of 六年级 may be
       examDate: '2025-06-26',
       allianceId: fx.allianceId,
     });
@@ -239,15 +241,20 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     expect(
       await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId }, order: { id: 'ASC' } }),
     ).toEqual(before);
-    // The school's own list shows the imported totals.
+    // The school's own list shows the imported results: as 等级 to the principal (学业质量监测), totals to the admin.
     const list = await http()
       .get(`/api/exams/${importedExamId}/schools/${fx.schools.lead}/students`)
       .set(as(fx.users.principalA));
     expect(list.status).toBe(200);
     expect(list.body.find((r: { name: string }) => r.name === '甲学生1')).toMatchObject({
-      total: 95,
+      total: null,
+      band: 'A',
       status: 'complete',
     });
+    const full = await http()
+      .get(`/api/exams/${importedExamId}/schools/${fx.schools.lead}/students`)
+      .set(as(fx.users.admin));
+    expect(full.body.find((r: { name: string }) => r.name === '甲学生1')).toMatchObject({ total: 95, band: 'A' });
   });
 
   it('serves as the prior exam: value-added in the analysis and the 纵看 section in the school PDF', async () => {

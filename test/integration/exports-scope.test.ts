@@ -88,23 +88,32 @@ describe('scoped XLSX exports (real MariaDB, exceljs)', () => {
     expect(new Set(body.map((r) => r[0]))).toEqual(new Set([NAMES.lead, NAMES.member, NAMES.comparison]));
     const first = body.find((r) => r[3] === '甲学生1')!;
     expect(first.slice(4, 9)).toEqual(['已完成', '20', '3', '3', '14']);
+    expect(rows[0].at(-1)).toBe('等级');
+    expect(first.at(-1)).toBe('A');
     expect(body.find((r) => r[3] === '甲缺考')![4]).toBe('缺考');
     expect(body.find((r) => r[3] === '乙学生7')!.slice(4, 6)).toEqual(['未完成评阅', '']);
     // q1 of 丙学生6: OMR read 0, a marking correction says 3; the export shows the final score
     expect(body.find((r) => r[3] === '丙学生6')!.slice(4, 9)).toEqual(['已完成', '12', '3', '0', '9']);
   });
 
-  it("gives a principal the own school's students only, and audits every student export", async () => {
+  it("gives a principal the own school's students only, as 等级 (学业质量监测), and audits every student export", async () => {
     const res = await get('students.xlsx', fx.users.principalA);
     expect(res.status).toBe(200);
-    const body = (await sheets(res.body)).get('数学')!.slice(1);
+    const book = await sheets(res.body);
+    const [head, ...body] = book.get('数学')!;
     expect(body).toHaveLength(7);
     expect(body.every((r) => r[0] === NAMES.lead)).toBe(true);
+    // The fixture's exam is 七年级, so 学业质量监测: the school gets its students' 等级, no totals, no item scores.
+    expect(head).toEqual(['学校', '班级', '考号', '姓名', '状态', '等级']);
+    expect(body.find((r) => r[3] === '甲学生1')!.slice(4)).toEqual(['已完成', 'A']);
+    expect(book.get('说明')![1][0]).toContain('不提供学生分数名单');
+    expect(body.find((r) => r[3] === '甲缺考')!.slice(4)).toEqual(['缺考', '']);
     const logs = await env.ds
       .getRepository(AuditLog)
       .find({ where: { action: 'results.export.students', entityId: String(fx.examId) }, order: { id: 'ASC' } });
     expect(logs).toHaveLength(2);
-    expect(logs[1].detail).toMatchObject({ schools: [fx.schools.lead], rows: 7, scope: 'school' });
+    expect(logs[1].detail).toMatchObject({ schools: [fx.schools.lead], rows: 7, scope: 'school', shows: 'grade_band' });
+    expect(logs[0].detail).toMatchObject({ scope: 'alliance', shows: 'score_list' });
     expect((await get('students.xlsx', fx.users.marker)).status).toBe(403);
   });
 

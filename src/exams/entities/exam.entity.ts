@@ -6,7 +6,12 @@ import { ExamKind } from '../domain/exam-disclosure.js';
 const cutoffsTransformer: ValueTransformer = {
   to: (v: number[] | undefined) => (v === undefined ? undefined : v.join(',')),
   // After an insert TypeORM hands back the column default as written in the metadata (a string) or what was saved.
-  from: (v: string | number[] | null) => (Array.isArray(v) ? v : String(v ?? '0.85,0.7,0.6').split(',').map(Number)),
+  from: (v: string | number[] | null) =>
+    Array.isArray(v)
+      ? v
+      : String(v ?? '0.85,0.7,0.6')
+          .split(',')
+          .map(Number),
 };
 
 export enum ExamStatus {
