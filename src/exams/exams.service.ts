@@ -179,7 +179,7 @@ export class ExamsService {
         kinds: kindsAllowed(y).map((kind) => ({
           kind,
           label: KIND_LABEL[kind],
-          disclosure: explainDisclosure({ kind, gradeYear: y }),
+          disclosure: explainDisclosure({ kind, gradeYear: y }, null),
         })),
       })),
     };

@@ -7,7 +7,15 @@ import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
-import { answerMessageBox, chooseOption, describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
+import {
+  answerMessageBox,
+  chooseOption,
+  describeInBrowser,
+  launchBrowser,
+  optionTexts,
+  selectById,
+  servePages,
+} from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describeInBrowser('admin exams page in a browser', () => {
@@ -111,17 +119,42 @@ describeInBrowser('admin exams page in a browser', () => {
       await env.ds.getRepository(AuditLog).countBy({ entity: 'exam_results', entityId: String(imported.id) }),
     ).toBe(2); // import, delete
 
-    // A new exam.
+    // A new exam: 九年级 allows three kinds; 七年级 only 学业质量监测, which the page takes and explains.
     const form = page.locator('#create');
     await form.locator('input[name=name]').fill('2025学年第一学期期末统考');
-    await form.locator('input[name=grade]').fill('七年级');
+    await chooseOption(selectById(page, 'gradeYear'), '九年级');
+    await page.locator('#rule', { hasText: '初中九年级的联盟统一考试可以是' }).waitFor(); // the kind select is enabled
+    expect(await optionTexts(selectById(page, 'kind'))).toEqual([
+      '学业质量监测',
+      '毕业年级统一考试',
+      '校际联考（学校自主考试）',
+    ]);
+    await chooseOption(selectById(page, 'kind'), '毕业年级统一考试');
+    await page.locator('#rule', { hasText: '义务教育阶段考试：学生和家长只得到等级' }).waitFor();
+    await chooseOption(selectById(page, 'gradeYear'), '七年级');
+    expect(await optionTexts(selectById(page, 'kind'))).toEqual(['学业质量监测']);
+    await page.locator('#rule', { hasText: '七年级属于义务教育非毕业年级' }).waitFor();
+    await page.locator('#rule', { hasText: '学生和家长只得到各科等级' }).waitFor();
+    await form.locator('input[name=gradeBandCutoffs]').fill('0.9, 0.75, 0.6');
     await form.locator('input[name=examDate]').fill('2026-01-15');
+    await form.locator('input[name=examDate]').press('Enter'); // takes the date and closes the picker's panel
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await form.scrollIntoViewIfNeeded();
+    if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/exams-create.png` });
     await form.locator('button[type=submit]').click();
-    await page.locator('#cmsg', { hasText: '已新建“2025学年第一学期期末统考”' }).waitFor();
-    await row('2025学年第一学期期末统考').waitFor();
+    await page.locator('#cmsg', { hasText: '已新建“2025学年第一学期期末统考”（七年级·学业质量监测）' }).waitFor();
+    await row('2025学年第一学期期末统考').locator('.ex-kind', { hasText: '学业质量监测' }).waitFor();
+    if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/exams-list.png`, fullPage: true });
     expect(
       await env.ds.getRepository(Exam).findOneByOrFail({ allianceId: fx.allianceId, name: '2025学年第一学期期末统考' }),
-    ).toMatchObject({ grade: '七年级', examDate: '2026-01-15', status: ExamStatus.Draft });
+    ).toMatchObject({
+      grade: '七年级',
+      gradeYear: 7,
+      kind: 'quality_monitoring',
+      gradeBandCutoffs: [0.9, 0.75, 0.6],
+      examDate: '2026-01-15',
+      status: ExamStatus.Draft,
+    });
   });
 
   it('tells a principal the page is for alliance admins', async () => {

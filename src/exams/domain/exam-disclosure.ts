@@ -345,8 +345,8 @@ export function explainGrade(year: number): string {
 }
 
 /** What follows for 成绩 from the kind and grade: who gets what. */
-export function explainDisclosure(exam: ExamLevel, cutoffs: readonly number[] = DEFAULT_BAND_CUTOFFS): string {
-  const bands = `等级：${describeBands(cutoffs)}`;
+export function explainDisclosure(exam: ExamLevel, cutoffs: readonly number[] | null = DEFAULT_BAND_CUTOFFS): string {
+  const bands = cutoffs ? `等级：${describeBands(cutoffs)}` : '等级分界见下';
   const tail = '成绩只发给有权查看的人，不张榜、不公布分数和排名。';
   switch (regimeOf(exam)) {
     case 'monitoring':
