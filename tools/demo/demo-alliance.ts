@@ -145,7 +145,17 @@ export const DEMO_PRIOR_EXAM = {
   fullMarks: 100,
 };
 
-export const DEMO_EXAM = { name: '2026年秋季七年级期中统一检测', grade: '七年级', examDate: '2026-11-10' };
+/**
+ * 七年级 is a compulsory, non-graduating grade: a cross-school exam of it can only be 学业质量监测 (《教育部办公厅关于加强
+ * 义务教育学校考试管理的通知》2021; src/exams/domain/exam-disclosure.ts), so students get 等级 and schools no score lists.
+ */
+export const DEMO_EXAM = {
+  name: '2026年秋季七年级期中学业质量监测',
+  grade: '七年级',
+  gradeYear: 7,
+  kind: 'quality_monitoring',
+  examDate: '2026-11-10',
+};
 
 const choice = (label: string, answerKey: string, kp: string, level: string, maxScore = 4) => ({
   label,
@@ -163,7 +173,7 @@ const choice = (label: string, answerKey: string, kp: string, level: string, max
  */
 export const DEMO_PAPER = {
   subject: '数学',
-  title: '七年级数学期中统一检测',
+  title: '七年级数学期中学业质量监测',
   items: [
     choice('1', 'C', '有理数的运算', '了解'),
     choice('2', 'A', '有理数的运算', '理解'),
@@ -220,7 +230,7 @@ export const DEMO_PAPER = {
  */
 export const DEMO_ENGLISH_PAPER = {
   subject: '英语',
-  title: '七年级英语期中统一检测',
+  title: '七年级英语期中学业质量监测',
   items: [
     ...'BADCABDC'
       .split('')

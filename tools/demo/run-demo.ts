@@ -511,6 +511,24 @@ async function computeAndWaitForReports(admin: HttpClient, examId: number, schoo
   return reports;
 }
 
+/** What the rule gives a principal of a 学业质量监测: the own students' 等级, no scores (their list and their export). */
+async function principalExport(baseUrl: string, examId: number, school: DemoSchoolRow, outDir: string) {
+  const principal = await new HttpClient(baseUrl).login('principal1', DEMO_PASSWORD);
+  const rows: any[] = await principal.json('GET', `/api/exams/${examId}/schools/${school.id}/students`);
+  const file = join(outDir, `${school.name}-学生等级（校长导出）.xlsx`);
+  await writeFile(file, await principal.bytes(`/api/exams/${examId}/exports/students.xlsx`));
+  const withScores = rows.filter((r) => r.total !== null).length;
+  for (const run of PAPERS) {
+    const bands = new Map<string, number>();
+    for (const r of rows.filter((x) => x.subject === run.def.subject && x.band)) {
+      bands.set(r.band, (bands.get(r.band) ?? 0) + 1);
+    }
+    const counts = [...bands].sort(([a], [b]) => a.localeCompare(b)).map(([b, n]) => `${b} ${n}人`);
+    console.log(`      ${school.name}校长看到的${run.def.subject}：${counts.join('，')}；带分数的行 ${withScores} 行`);
+  }
+  console.log(`      ${file}（学业质量监测：校长导出的名单只有等级，没有分数和排名）`);
+}
+
 async function runChain(app: INestApplication, baseUrl: string, config: AppConfig, outDir: string) {
   step(2, `创建教联体「${DEMO_ALLIANCE.name}」、${DEMO_SCHOOLS.length} 所学校、账号和学生名单`);
   const { allianceId, admin, schools, markerIds } = await createAlliance(app, baseUrl);
@@ -523,6 +541,7 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
     `学科组命题：${DEMO_EXAM.name}，${PAPERS.map((p) => `${p.def.subject} ${p.def.items.length} 道题`).join('、')}`,
   );
   const exam = await admin.json('POST', `/api/alliances/${allianceId}/exams`, { ...DEMO_EXAM, priorExamId });
+  console.log(`      考试类型：${exam.kindLabel}·${exam.grade}。${exam.disclosure}`);
   const papers: AuthoredPaper[] = [];
   for (const run of PAPERS)
     papers.push(await authorPaper(baseUrl, exam.id, run, markerIds.get(run.def.subject)!, outDir));
@@ -553,12 +572,13 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   step(9, '预设模式在统计结果中的样子（各科平均分与联盟之差、数学两班均分、扣除整体差距后的最弱知识点）');
   printPatterns(analysis, schools, rowsOf);
 
-  step(10, '下载各校诊断报告');
+  step(10, '下载各校诊断报告；校长按考试类型只能导出本校学生等级');
   for (const r of reports) {
     const file = join(outDir, `${r.schoolName}-诊断报告.pdf`);
     await writeFile(file, await admin.bytes(r.url));
     console.log(`      ${file}`);
   }
+  await principalExport(baseUrl, exam.id, schools[0], outDir);
   console.log(`\n完成，用时 ${elapsed()}。`);
   console.log(
     `浏览页面：DB_NAME=${config.db.name} QUEUE_PREFIX=${config.redis.prefix} DATA_DIR=${config.dataDir} npm start，然后打开 http://127.0.0.1:3000/login`,
