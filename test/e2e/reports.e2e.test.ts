@@ -136,9 +136,16 @@ describe('results and reports over HTTP with a real worker', () => {
     expect(ok.body.every((s: { total: number | null }) => s.total === null)).toBe(true);
     expect(first((await http().get(url).set(as('admin'))).body)).toMatchObject({ total: 20, band: 'A' });
     // the same students in a 九年级 校际联考: the principal reads their totals
+    const topN = async () =>
+      (await http().get(`/api/exams/${fx.examId}/analysis`).set(as('admin'))).body.papers[0].schools.map(
+        (s: { topN: unknown }) => s.topN,
+      );
+    // 学业质量监测: no top-N counts for anyone
+    expect((await topN()).every((t: unknown) => t === null)).toBe(true);
     await env.ds.getRepository(Exam).update({ id: fx.examId }, { gradeYear: 9, kind: ExamKind.Joint });
     try {
       expect(first((await http().get(url).set(as('principalA'))).body)).toMatchObject({ total: 20, band: 'A' });
+      expect((await topN()).some((t: unknown) => Array.isArray(t))).toBe(true);
     } finally {
       await env.ds.getRepository(Exam).update({ id: fx.examId }, { gradeYear: 7, kind: ExamKind.QualityMonitoring });
     }
