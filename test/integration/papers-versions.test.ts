@@ -42,7 +42,7 @@ describe('paper versions and knowledge points on the database', () => {
   it('makes exactly one new version when two leads ask at once', async () => {
     const exams = app.get(ExamsService);
     const wf = app.get(PaperWorkflowService);
-    const exam = await exams.createExam(admin, allianceId, { name: '八年级物理联考' });
+    const exam = await exams.createExam(admin, allianceId, { name: '八年级物理联考', grade: '八年级' });
     const paper = await exams.createPaper(lead1, exam.id, {
       subject: '物理',
       title: '八年级物理',

@@ -235,10 +235,16 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       await expect(results.analysisFor(stranger, fx.examId)).rejects.toBeInstanceOf(ForbiddenException);
     });
 
-    it("lists a school's students with totals for its principal, audited; refuses another school's principal", async () => {
+    it("lists a school's students for its principal (as 等级: a 七年级 exam is 学业质量监测) and with totals for the admin, audited; refuses another school's principal", async () => {
       const rows = await results.schoolStudents(principal(fx.schools.lead), fx.examId, fx.schools.lead);
+      expect(rows.every((r) => r.total === null)).toBe(true);
+      expect(rows.find((r) => r.studentId === fx.studentIds.lead[0])).toMatchObject({ band: 'A', status: 'complete' });
+      const admin = new Actor(903, 'a', 'a', [
+        { role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null },
+      ]);
+      const full = await results.schoolStudents(admin, fx.examId, fx.schools.lead);
       expect(rows).toHaveLength(7); // 七年级 only, one paper: the 八年级 student did not sit this exam
-      const byId = new Map(rows.map((r) => [r.studentId, r]));
+      const byId = new Map(full.map((r) => [r.studentId, r]));
       expect(byId.get(fx.studentIds.lead[0])).toMatchObject({
         paperId: fx.paperId,
         subject: '数学',
@@ -254,7 +260,11 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const audit = await env.ds
         .getRepository(AuditLog)
         .findOneByOrFail({ action: 'results.students.view', entityId: String(fx.schools.lead) });
-      expect(audit).toMatchObject({ userId: 900, entity: 'school', detail: { examId: fx.examId, students: 7 } });
+      expect(audit).toMatchObject({
+        userId: 900,
+        entity: 'school',
+        detail: { examId: fx.examId, students: 7, shown: 'grade_band' },
+      });
       await expect(results.schoolStudents(principal(fx.schools.member), fx.examId, fx.schools.lead)).rejects.toThrow(
         '无权查看其他学校的学生成绩',
       );
