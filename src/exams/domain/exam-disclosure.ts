@@ -1,6 +1,6 @@
 // What an exam may be and who may see what of its results: the exam's kind × grade × the reader's role, as data.
 //
-// Source: 《教育部办公厅关于加强义务教育学校考试管理的通知》(教基厅函〔2021〕34号), read in substance:
+// Source: 《教育部办公厅关于加强义务教育学校考试管理的通知》(August 2021), read in substance (paraphrased, not quoted):
 // - the function of an exam is to diagnose learning and teaching and to improve them, not to sort pupils;
 // - no 区域性或跨校际 exam may be set for 小学各年级 or 初中非毕业年级; what a region does across schools for those
 //   grades is 学业质量监测 (sampled or census monitoring whose results go to schools to improve teaching);
