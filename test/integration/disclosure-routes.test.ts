@@ -18,11 +18,14 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
 const RESULT_MODULES = ['ResultsModule', 'ReportsModule'];
 /** Path words that say a route serves results, exports or reports, whichever feature holds it. */
 const RESULT_WORDS =
-  /(^|\/)(analysis|results?|exports?|reports?|notices?|scores?|ranks?|ranking|grade-bands?|overview|class-reports?)(\/|\.|$)|\.xlsx$|\.pdf$/;
+  /(^|\/)(analysis|results?|exports?|reports?|notices?|scores?|ranks?|ranking|grade-bands?|overview|class-reports?)(\/|\.|$)/;
 /** Words that make even a write a results route (it hands results out: an export, a report, a notice). */
 const HANDS_OUT = /(^|\/)(exports?|reports?|notices?)(\/|\.|$)/;
-/** Files that are not results: a paper's blueprint and template, the answer sheet, the suggestion library, the paper. */
-const NOT_RESULTS = /blueprint|sheet\.pdf$|suggestions|\/document$/;
+/**
+ * Not results: a paper's blueprint and template, the answer sheet, the suggestion library, the paper; marking and
+ * scanning progress (counts of work done, no scores of students).
+ */
+const NOT_RESULTS = /blueprint|sheet\.pdf$|suggestions|\/document$|\/marking(\/|$)|scan/;
 
 /** Does the route serve results, exports or reports? Only /api/ routes carry data (pages are empty shells). */
 export function servesResults(r: Pick<AppRoute, 'method' | 'path' | 'module'>): boolean {
@@ -47,6 +50,10 @@ describe('the classifier of results routes', () => {
     [route('GET', '/api/papers/:paperId/sheet.pdf', 'SheetsModule'), false],
     [route('GET', '/api/exams/:examId/scan-status', 'ScansModule'), false],
     [route('GET', '/reports', 'WebModule'), false],
+    [route('GET', '/api/exams/:id/marking/overview', 'MarkingModule'), false],
+    // 考务 prints are not results
+    [route('GET', '/api/exams/:id/admission-tickets.pdf', 'ExamsModule'), false],
+    [route('GET', '/api/exams/:id/rooms/:roomId/seating.pdf', 'ExamsModule'), false],
   ])('%j → %s', (r, serves) => expect(servesResults(r)).toBe(serves));
 });
 
