@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { Public } from '../common/roles.decorator.js';
 import { WebPages } from './web-pages.js';
@@ -7,6 +8,8 @@ import { WebPages } from './web-pages.js';
  * enforces roles and scopes, and sends the person to /login when the session is missing.
  * `no-cache`: a browser asks again for the shell after a deployment, and so finds the new hashed assets.
  */
+/** The pages' HTML shells: not part of the API document (ApiExcludeController). */
+@ApiExcludeController()
 @Controller()
 export class WebController {
   constructor(@Inject(WebPages) private readonly pages: WebPages) {}
