@@ -8,6 +8,7 @@ import { requiredId } from './dto/marking.dto.js';
 import { leadSubjects } from './lead-scope.js';
 import { MarkEventRepository } from './mark-event.repository.js';
 import { MarkingProgressService } from './marking-progress.service.js';
+import { MarkingSetupRepository } from './marking-setup.repository.js';
 
 @Injectable()
 export class MarkingMonitorService {
@@ -15,6 +16,7 @@ export class MarkingMonitorService {
     @Inject(ExamAccess) private readonly exams: ExamAccess,
     @Inject(MarkingProgressService) private readonly progress: MarkingProgressService,
     @Inject(MarkEventRepository) private readonly events: MarkEventRepository,
+    @Inject(MarkingSetupRepository) private readonly setup: MarkingSetupRepository,
   ) {}
 
   protected now(): Date {
@@ -27,6 +29,7 @@ export class MarkingMonitorService {
     assertScope(leadOf !== null, '只有联盟管理员或学科组长可以查看阅卷进度');
     const p = await this.progress.progressOf(actor, exam);
     const since = new Date(this.now().getTime() - MONITOR_WINDOW_MINUTES * 60_000);
+    const assigned = await this.setup.assignmentsOfExam(exam.id);
     const items = [];
     for (const it of p.items.filter((i) => leadOf === 'all' || leadOf!.includes(i.subject))) {
       const pace: ItemPace = {

@@ -269,6 +269,7 @@ function workloadOf(
   views: {
     itemId: number;
     label: string;
+    subject: string;
     markingMode: string;
     answers: number;
     tasks: number;
@@ -277,10 +278,12 @@ function workloadOf(
   }[],
   blocks: { id: number; name: string; itemIds: number[] }[],
 ) {
+  const subjects = new Set(views.map((v) => v.subject)).size;
   const load = workload(
     views.map((v) => ({
       itemId: v.itemId,
       label: v.label,
+      subject: subjects > 1 ? v.subject : undefined,
       mode: v.markingMode as MarkingModeName,
       answers: v.answers,
       openTasks: v.tasks ? v.openTasks : null,

@@ -151,6 +151,11 @@ describe('workload', () => {
     ]);
     expect(w.items.map((i) => i.perMarker)).toEqual([null, 120, null]);
   });
+
+  it('names the subject when the set-up spans several', () => {
+    const w = workload([{ ...item(1, 'single', []), subject: '语文' }], [], 0);
+    expect(w.warnings).toEqual(['语文第1题不在任何题块中，也没有阅卷教师']);
+  });
 });
 
 describe('idleReason: why a marker has nothing to mark on an item', () => {

@@ -108,6 +108,8 @@ export function trialPassCount(share: number | null, of: number): number | null 
 export interface WorkloadItem {
   itemId: number;
   label: string;
+  /** Said before the item's number when the set-up spans several subjects (数学第17题). */
+  subject?: string;
   mode: MarkingModeName;
   /** Answers of the item (scanned so far, or expected). */
   answers: number;
@@ -149,9 +151,10 @@ export function workload(items: WorkloadItem[], blocks: WorkloadBlock[], thirdRa
     const third = it.mode === 'double_arbitration' ? Math.max(0, Math.min(1, thirdRate)) : 0;
     const expected = Math.round(it.answers * (BASE_ROUNDS[it.mode] + third));
     const n = it.markerIds.length;
+    const name = `${it.subject ?? ''}第${it.label}题`;
     out.items.push({ itemId: it.itemId, expected, perMarker: n ? Math.ceil(expected / n) : null });
-    if (!n && !blockOf.has(it.itemId)) out.warnings.push(`第${it.label}题不在任何题块中，也没有阅卷教师`);
-    else if (!n) out.warnings.push(`第${it.label}题没有阅卷教师`);
+    if (!n && !blockOf.has(it.itemId)) out.warnings.push(`${name}不在任何题块中，也没有阅卷教师`);
+    else if (!n) out.warnings.push(`${name}没有阅卷教师`);
     else if (BASE_ROUNDS[it.mode] === 2 && n < 2)
       out.warnings.push(
         `第${it.label}题为${MODE_NAMES[it.mode]}，至少需要 2 位阅卷教师（同一教师不评同一份答卷的两评）`,
