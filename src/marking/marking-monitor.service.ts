@@ -45,7 +45,7 @@ export class MarkingMonitorService {
         ...pace,
         label: it.label,
         markingMode: it.markingMode,
-        pending: it.tasks.pending,
+        markers: assigned.filter((a) => a.itemId === it.itemId).length,
         ...itemPace(pace),
       });
     }

@@ -184,6 +184,9 @@ describeInBrowser('阅卷设置 and 进度监控 in a browser', () => {
       await expect(r.locator('.c-open').textContent()).resolves.toBe(String(open));
     }
     await expect(page.locator('#marking .mo-items tr.item-' + i17.id + ' .c-rate').textContent()).resolves.toBe('1');
+    await expect(page.locator(`#marking .mo-items tr.item-${i18.id} .c-eta`).textContent()).resolves.toBe(
+      '未分配阅卷教师',
+    );
     for (const schoolId of schoolIds) {
       const r = page.locator(`#scanning tr.school-${schoolId}`);
       await expect(r.locator('.c-expected').textContent()).resolves.toBe('3');

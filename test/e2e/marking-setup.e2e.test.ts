@@ -247,6 +247,7 @@ describe('marking set-up over HTTP', () => {
     expect(m.body.items.find((i: { itemId: number }) => i.itemId === i18.id)).toMatchObject({
       final: 0,
       open: 6,
+      markers: 0,
       minutesLeft: null,
     });
     expect(m.body.subjects).toEqual([
