@@ -7,6 +7,8 @@ import {
   parseMarkerIds,
   parseNewBlock,
   parseRules,
+  parseKind,
+  parseToken,
   parseTrialRule,
 } from './dto/marking-setup.dto.js';
 import { MarkingIdleService } from './marking-idle.service.js';
@@ -62,6 +64,18 @@ export class MarkingSetupController {
   @Roles(Role.SubjectLead, Role.Admin)
   setTrial(@CurrentActor() actor: Actor, @Param('itemId') itemId: string, @Body() body: unknown) {
     return this.setupView.setTrialRule(actor, itemId, parseTrialRule(body));
+  }
+
+  /** `?kind=trial|seed`: the answer is no longer a trial answer (or seed) of the item. */
+  @Delete('items/:itemId/references/:token')
+  @Roles(Role.SubjectLead, Role.Admin)
+  removeReference(
+    @CurrentActor() actor: Actor,
+    @Param('itemId') itemId: string,
+    @Param('token') token: string,
+    @Query('kind') kind: string,
+  ) {
+    return this.setupView.removeReference(actor, itemId, parseToken(token), parseKind(kind));
   }
 
   @Get('items/:itemId/answers')

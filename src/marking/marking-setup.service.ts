@@ -30,6 +30,8 @@ import { MarkingBlockRepository } from './marking-block.repository.js';
 import { MarkingLeadService } from './marking-lead.service.js';
 import { MarkingSetupRepository } from './marking-setup.repository.js';
 import { ReferenceAnswerRepository } from './reference-answer.repository.js';
+import { MarkingSnippetRepository } from './marking-snippet.repository.js';
+import { ReferenceKind } from './entities/qc.entities.js';
 
 /** 双评+三评+仲裁: the share of answers expected to need a third marking, for the workload before any is known. */
 export const ASSUMED_THIRD_RATE = 0.1;
@@ -56,6 +58,7 @@ export class MarkingSetupService {
     @Inject(MarkerDirectoryRepository) private readonly directory: MarkerDirectoryRepository,
     @Inject(ItemQcSettingRepository) private readonly settings: ItemQcSettingRepository,
     @Inject(ReferenceAnswerRepository) private readonly references: ReferenceAnswerRepository,
+    @Inject(MarkingSnippetRepository) private readonly snippets: MarkingSnippetRepository,
     @Inject(ItemFactsCache) private readonly facts: ItemFactsCache,
     @Inject(MarkingLeadService) private readonly lead: MarkingLeadService,
   ) {}
@@ -114,6 +117,7 @@ export class MarkingSetupService {
           seedAnswers: refs.length - trials,
           seedRate: s?.seedRate ?? 0,
           dailyCap: s?.dailyCap ?? null,
+          seedTolerance: s?.seedTolerance ?? null,
         },
       });
     }
@@ -243,6 +247,16 @@ export class MarkingSetupService {
       share = s;
     }
     await this.lead.setQcSettings(actor, item.id, { trialRequired: body.required, trialPassRate: share });
+    return this.setup(actor, exam.id);
+  }
+
+  /** An answer taken out of the item's trial answers or seeds. */
+  async removeReference(actor: Actor, itemIdRaw: unknown, token: string, kind: ReferenceKind) {
+    const { item, exam } = await this.lead.leadItem(actor, itemIdRaw);
+    const snippet = await this.snippets.byToken(token);
+    if (!snippet || snippet.itemId !== item.id) throw new BadRequestException('该答卷不属于本题');
+    if (!(await this.references.remove(item.id, snippet.id, kind)))
+      throw new NotFoundException(`该答卷不是本题的${kind === ReferenceKind.Trial ? '试评卷' : '测评卷'}`);
     return this.setup(actor, exam.id);
   }
 

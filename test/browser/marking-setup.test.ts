@@ -120,6 +120,13 @@ describeInBrowser('阅卷设置 and 进度监控 in a browser', () => {
     await first.locator('.ref-score').fill('6');
     await first.locator('[data-act=trial]').click();
     await page.locator('#ok', { hasText: '已设为试评卷，标准分 6 分' }).waitFor();
+    // The second answer becomes a seed, mixed in at 10 % with its own tolerance of 1.
+    const second = drawer.locator('.ms-answer').nth(1);
+    await second.locator('.ref-score').fill('5');
+    await second.locator('[data-act=seed]').click();
+    await page.locator('#ok', { hasText: '已设为测评卷，标准分 5 分' }).waitFor();
+    await drawer.locator('#seed-rate').fill('10');
+    await drawer.locator('#seed-tolerance').fill('1');
     await drawer.locator('#trial-required').check();
     await drawer.locator('#trial-needed').fill('1');
     await shot(page, 'marking-setup-trial');
@@ -127,6 +134,9 @@ describeInBrowser('阅卷设置 and 进度监控 in a browser', () => {
     await page.locator('#ok', { hasText: '第18题的试评与测评卷设置已保存' }).waitFor();
     expect(await env.ds.getRepository(ReferenceAnswer).countBy({ itemId: i18.id, kind: 'trial' as never })).toBe(1);
     await expect(row(page, i18.id).locator('.ms-qc').textContent()).resolves.toContain('≥1 份在误差内自动上岗');
+    await expect(row(page, i18.id).locator('.ms-qc').textContent()).resolves.toContain('测评卷 1 份，比例 10');
+    const qc18 = await env.ds.getRepository(ItemQcSetting).findOneByOrFail({ itemId: i18.id });
+    expect([qc18.trialRequired, qc18.trialPassRate, qc18.seedRate, qc18.seedTolerance]).toEqual([true, 1, 0.1, 1]);
     await context.close();
 
     // The assigned marker gets answers; the unassigned one reads why it has none (not "全部评完", not in green).

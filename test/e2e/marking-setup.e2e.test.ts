@@ -229,6 +229,24 @@ describe('marking set-up over HTTP', () => {
     expect((await get('lead', `/api/marking/items/${i17.id}/answers`)).body.answers[0].references).toEqual([
       { kind: 'trial', score: 4 },
     ]);
+    // One trial answer taken out again: 2 remain; the share kept (2 of 3) now asks for both.
+    const token = answers.body.answers[0].token;
+    const del = () =>
+      http().delete(`/api/marking/items/${i17.id}/references/${token}?kind=trial`).set('Authorization', auth('lead'));
+    const removed = await del();
+    expect(removed.status).toBe(200);
+    expect(removed.body.items.find((i: { itemId: number }) => i.itemId === i17.id).qc).toMatchObject({
+      trialAnswers: 2,
+      trialPassNeeded: 2,
+    });
+    expect((await del()).status).toBe(404);
+    expect(
+      (
+        await http()
+          .delete(`/api/marking/items/${i17.id}/references/${token}?kind=x`)
+          .set('Authorization', auth('lead'))
+      ).status,
+    ).toBe(400);
   });
 
   it('shows the admin marking progress and scanning progress that match the database', async () => {

@@ -1,6 +1,7 @@
 // Request bodies of marking set-up (题块, per-item rules, the trial pass rule). Chinese messages.
 import { BadRequestException } from '@nestjs/common';
 import type { MarkingModeName } from '../domain/marking-rounds.js';
+import { ReferenceKind } from '../entities/qc.entities.js';
 
 const obj = (body: unknown) =>
   (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
@@ -78,4 +79,15 @@ export function parseTrialRule(body: unknown): { required: boolean; passNeeded: 
   if (p !== null && p !== undefined && (typeof p !== 'number' || !Number.isInteger(p)))
     throw new BadRequestException('通过标准应为整数份数');
   return { required: b.required, passNeeded: (p as number | null | undefined) ?? null };
+}
+
+export function parseToken(v: unknown): string {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(v)) throw new BadRequestException('请指定答卷');
+  return v;
+}
+
+export function parseKind(v: unknown): ReferenceKind {
+  if (v !== ReferenceKind.Trial && v !== ReferenceKind.Seed)
+    throw new BadRequestException('样卷类型应为 trial（试评卷）或 seed（测评卷）');
+  return v;
 }
