@@ -85,4 +85,20 @@ export class WebController {
   suggestions() {
     return this.pages.html('suggestions');
   }
+
+  @Public()
+  @Get('marking-setup')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  markingSetup() {
+    return this.pages.html('marking-setup');
+  }
+
+  @Public()
+  @Get('monitor')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  monitor() {
+    return this.pages.html('monitor');
+  }
 }

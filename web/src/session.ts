@@ -53,7 +53,15 @@ export function pagesFor(m: Me): PageLink[] {
   if (hasRole(m, 'scanner', 'admin'))
     links.push({ href: '/scans', short: '扫描上传', long: '答题卡扫描上传与异常处理' });
   if (hasRole(m, 'subject_lead', 'admin'))
+    links.push({
+      href: '/marking-setup',
+      short: '阅卷设置',
+      long: '阅卷设置（题块分配、评卷规则、试评与测评卷、每日上限）',
+    });
+  if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/lead', short: '阅卷管理', long: '阅卷管理（进度、阅卷质量、仲裁与问题卷）' });
+  if (hasRole(m, 'subject_lead', 'admin'))
+    links.push({ href: '/monitor', short: '进度监控', long: '进度监控（各科各题阅卷进度、各校扫描进度、剩余时间）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/suggestions', short: '建议库', long: '补短板建议库（按学科、知识点维护教学建议）' });
   if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
