@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module.js';
-import { HttpErrorFilter } from './common/http-error.filter.js';
+import { expressErrorHandler, HttpErrorFilter } from './common/http-error.filter.js';
 import { apiNoStore, hsts, sameOriginWrites, securityHeaders } from './common/web-security.js';
 import { checkServices } from './common/startup-checks.js';
 import type { AppConfig } from './config/config.js';
@@ -28,6 +28,8 @@ export async function createApiApp(config: AppConfig, opts: { logger?: boolean }
   app.use(apiNoStore());
   app.use(sameOriginWrites(config.publicOrigins));
   app.useBodyParser('json', { limit: '5mb' });
+  // The body parser's errors (malformed JSON, too large) are answered before routing: in Chinese too.
+  app.use(expressErrorHandler());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   // Markers pause 5–15 s between answers: keep their connections (and a load balancer's, whose idle timeout is
