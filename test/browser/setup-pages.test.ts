@@ -76,6 +76,13 @@ describeInBrowser('setup pages: from an empty alliance to schools, rosters and a
   const canLogIn = async (username: string, password: string) =>
     (await request(http).post('/api/auth/login').send({ username, password })).status === 200;
 
+  it('an unknown address shows a Chinese 404 page with a way home', async () => {
+    const res = await page.goto(`${base}/no-such-page`);
+    expect(res?.status()).toBe(404);
+    await page.locator('#not-found h1', { hasText: '页面不存在' }).waitFor();
+    await shot('00-not-found');
+  });
+
   it('the admin arrives at an empty alliance and is led to the schools page', async () => {
     await page.goto(`${base}/login`);
     await page.fill('input[name=username]', ADMIN.username);
@@ -278,6 +285,7 @@ describeInBrowser('setup pages: from an empty alliance to schools, rosters and a
     await page.locator('#edit-add-role').click();
     await chooseOption(selectById(page, 'edit-role-1'), '扫描员');
     await chooseOption(selectById(page, 'edit-school-1'), '城关第一中学');
+    await shot('07a-users-edit');
     await page.locator('#save-user').click();
     await page.locator('#msg', { hasText: '已保存 cg_principal 的姓名和角色' }).waitFor();
     await page.locator('#users tr', { hasText: 'cg_principal' }).locator('text=扫描员 · 城关第一中学').waitFor();
