@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { HttpErrorFilter } from './common/http-error.filter.js';
+import { expressErrorHandler, HttpErrorFilter } from './common/http-error.filter.js';
 import { apiNoStore, hsts, sameOriginWrites, securityHeaders } from './common/web-security.js';
 import { checkServices } from './common/startup-checks.js';
 import { httpMetrics } from './ops/http-metrics.js';
@@ -36,6 +36,8 @@ export async function createApiApp(config: AppConfig, opts: { logger?: boolean }
   app.use(apiNoStore());
   app.use(sameOriginWrites(config.publicOrigins));
   app.useBodyParser('json', { limit: '5mb' });
+  // The body parser's errors (malformed JSON, too large) are answered before routing: in Chinese too.
+  app.use(expressErrorHandler());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   serveOpenApi(app);

@@ -20,6 +20,9 @@ export const PAGES = [
   'suggestions',
   'marking-setup',
   'monitor',
+  'schools',
+  'roster',
+  'users',
 ];
 
 export default defineConfig({

@@ -46,6 +46,10 @@ export interface PageLink {
 export function pagesFor(m: Me): PageLink[] {
   const links: PageLink[] = [];
   if (hasRole(m, 'admin'))
+    links.push({ href: '/schools', short: '联盟设置', long: '联盟设置（学校、班级、学生名单、用户与权限）' });
+  else if (hasRole(m, 'scanner'))
+    links.push({ href: '/roster', short: '学生名单', long: '本校学生名单（导入与补录）' });
+  if (hasRole(m, 'admin'))
     links.push({ href: '/exams', short: '考试管理', long: '考试管理（新建考试、纵看设置、导入历史成绩）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/papers', short: '统一命题', long: '统一命题（建卷、审核、答题卡）' });
