@@ -38,7 +38,7 @@ describeInBrowser('成绩发布 on the exams page in a browser', () => {
     await env?.cleanup();
   });
 
-  const login = async (username: string, next: string): Promise<Page> => {
+  const loginAs = async (username: string, next: string): Promise<Page> => {
     const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
     await page.fill('input[name=username]', username);
@@ -51,7 +51,7 @@ describeInBrowser('成绩发布 on the exams page in a browser', () => {
   const examRow = (page: Page) => page.locator('#exams tbody tr', { hasText: EXAM });
 
   it('a principal is told the results are not released yet', async () => {
-    const page = await login(fx.users.principalA, '/reports');
+    const page = await loginAs(fx.users.principalA, '/reports');
     await page.locator('.rp-held', { hasText: '成绩尚未发布' }).waitFor();
     expect(await page.locator('.es-steps li.current').innerText()).toBe('扫描');
     await shot(page, 'reports-principal-before');
@@ -59,7 +59,7 @@ describeInBrowser('成绩发布 on the exams page in a browser', () => {
   });
 
   it('the admin sets the timetable, computes after a question, and releases with a reason', async () => {
-    const page = await login(fx.users.admin, '/exams');
+    const page = await loginAs(fx.users.admin, '/exams');
     const row = examRow(page);
     await row.locator('.es-tag', { hasText: '扫描' }).waitFor();
     await shot(page, 'exams-admin');
@@ -114,7 +114,7 @@ describeInBrowser('成绩发布 on the exams page in a browser', () => {
   });
 
   it('the principal then sees the report', async () => {
-    const page = await login(fx.users.principalA, '/reports');
+    const page = await loginAs(fx.users.principalA, '/reports');
     await page.locator('.rp-exam .el-table').waitFor();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !(await page.locator('text=下载 PDF').count())) {
@@ -125,5 +125,43 @@ describeInBrowser('成绩发布 on the exams page in a browser', () => {
     expect(await page.locator('.es-steps li.current').innerText()).toBe('已发布');
     await shot(page, 'reports-principal-after');
     await page.context().close();
+  });
+
+  it('shows the stage and what is left on the scans and lead pages too', async () => {
+    for (const path of ['/scans', '/lead']) {
+      const page = await loginAs(fx.users.admin, path);
+      await page.locator('.es-steps li.current', { hasText: '已发布' }).waitFor();
+      expect(await page.locator('.es-todo li').first().innerText()).toContain('未扫描或未识别');
+      await shot(page, `state${path.replace('/', '-')}`);
+      await page.context().close();
+    }
+  });
+
+  it('a later change of scores shows the released results as outdated on both sides', async () => {
+    // the school marks its missing student 缺考 (as the scans page would, through the API)
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: fx.users.admin, password: fx.password }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const res = await fetch(`${base}/api/exams/${fx.examId}/absences`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ studentId: fx.studentIds.pendingException, paperId: fx.paperId }),
+    });
+    expect(res.status).toBe(200);
+
+    const admin = await loginAs(fx.users.admin, '/exams');
+    await examRow(admin).locator('.es-tag', { hasText: '已发布（已过时）' }).waitFor();
+    await examRow(admin).locator('.es-tag').hover();
+    await admin.locator('.es-tip', { hasText: '发布后成绩有变动' }).waitFor();
+    await shot(admin, 'exams-outdated');
+    await admin.context().close();
+
+    const principal = await loginAs(fx.users.principalA, '/reports');
+    await principal.locator('.rp-outdated', { hasText: '已过时' }).waitFor();
+    await shot(principal, 'reports-principal-outdated');
+    await principal.context().close();
   });
 });
