@@ -397,6 +397,7 @@ function verdictOf(input: SchoolReportInput, built: Built[]): Verdict {
     fullMarks: data.paper.fullMarks,
     n: school.n,
     suppressed: school.suppressed,
+    unscanned: school.unscanned ?? 0,
     school: school.summary,
     alliance: alliance.summary,
     movement: own
