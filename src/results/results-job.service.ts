@@ -204,6 +204,7 @@ export class ResultsJobService {
         schoolId: o.schoolId,
         total: o.total,
         absent: o.status === 'absent',
+        unscanned: o.status === 'unscanned',
       })),
     );
     await this.results.deleteStudents(tx, paperId, stale);

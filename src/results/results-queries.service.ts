@@ -140,5 +140,6 @@ export class ResultsQueriesService {
 function statusOf(r: StudentResult | undefined): SchoolStudentRow['status'] {
   if (!r) return 'not_computed';
   if (r.absent) return 'absent';
+  if (r.unscanned) return 'unscanned';
   return r.total === null ? 'incomplete' : 'complete';
 }

@@ -212,4 +212,33 @@ describe('成绩发布: state, gate, score version, outdated and re-issue', () =
       http().post(`/api/scans/pages/${read.id}/assign`).set(as('admin')).send({ examNo: free.exam_no }).expect(200),
     );
   });
+
+  it('counts a roster student with no sheet and no 缺考 mark as 未扫描, never as 缺考', async () => {
+    const [{ school_id: schoolId, class_id: classId, alliance_id: allianceId }] = await env.ds.query(
+      'SELECT school_id, class_id, alliance_id FROM student WHERE id = ?',
+      [fx.studentIds.lead[1]],
+    );
+    const { insertId } = await env.ds.query(
+      'INSERT INTO student (alliance_id, school_id, class_id, exam_no, name) VALUES (?, ?, ?, ?, ?)',
+      [allianceId, schoolId, classId, '20259998', '甲未扫'],
+    );
+    await http().post(`/api/exams/${fx.examId}/results/compute`).set(as('admin')).expect(202);
+    const deadline = Date.now() + 60_000;
+    let mine: { status: string; absent: boolean } | undefined;
+    while (Date.now() < deadline && !mine) {
+      const rows = (await http().get(`/api/exams/${fx.examId}/schools/${schoolId}/students`).set(as('admin'))).body;
+      mine = rows.find(
+        (r: { studentId: number; status: string }) => r.studentId === insertId && r.status !== 'not_computed',
+      );
+      if (!mine) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(mine).toMatchObject({ status: 'unscanned', absent: false, total: null });
+    const analysis = (await http().get(`/api/exams/${fx.examId}/analysis`).set(as('admin')).expect(200)).body;
+    const lead = analysis.papers[0].schools.find((x: { schoolId: number }) => x.schoolId === schoolId);
+    // 甲缺考 is marked 缺考; 甲未扫 has nothing, nor has 甲学生1 since the re-match above moved its page away (to
+    // 甲补录, whose page waits to be read again: incomplete, not unscanned)
+    expect(lead).toMatchObject({ absent: 1, unscanned: 2 });
+    // the state counts sheets not read: the waiting page's too
+    expect((await state()).unfinished.unscannedBySchool).toContainEqual({ name: '城关第一中学', unscanned: 3 });
+  });
 });
