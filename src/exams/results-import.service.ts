@@ -1,3 +1,4 @@
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -60,6 +61,7 @@ export class ResultsImportService {
     @Inject(StudentRepository) private readonly students: StudentRepository,
     @Inject(OrgAccess) private readonly org: OrgAccess,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   async importResults(
@@ -143,6 +145,7 @@ export class ResultsImportService {
   private async store(tx: Tx, actor: Actor, allianceId: number, input: ValidImport, importHash: string) {
     const { exam, subjects, rows } = input;
     const e = await this.exams.create(tx, { allianceId, ...exam, status: ExamStatus.Imported, importHash });
+    await this.versions.bump(tx, e.id);
     const papers: Paper[] = [];
     for (const s of subjects) {
       papers.push(

@@ -6,6 +6,8 @@ import { ExamAbsence } from './entities/exam-absence.entity.js';
 /** The statements, checked in as text (queries/exam-absence.repository.sql). */
 export const SQL = {
   mark: 'INSERT IGNORE INTO exam_absence (exam_id, paper_id, school_id, student_id, marked_by) VALUES (?, ?, ?, ?, ?)',
+  countBySchool:
+    'SELECT school_id AS schoolId, COUNT(*) AS n FROM exam_absence WHERE exam_id = ? AND paper_id IN (?) GROUP BY school_id',
 };
 
 /** The exam_absence table's statements: 缺考 marks, one per paper and student. */
@@ -21,6 +23,13 @@ export class ExamAbsenceRepository {
   async studentsOf(paperId: number, schoolId: number): Promise<Set<number>> {
     const rows = await this.ds.getRepository(ExamAbsence).findBy({ paperId, schoolId });
     return new Set(rows.map((a) => a.studentId));
+  }
+
+  /** 缺考 marks of these papers of the exam (student × paper), by school. */
+  async countBySchool(examId: number, paperIds: number[]): Promise<Map<number, number>> {
+    if (!paperIds.length) return new Map();
+    const rows: { schoolId: number; n: number | string }[] = await this.ds.query(SQL.countBySchool, [examId, paperIds]);
+    return new Map(rows.map((r) => [Number(r.schoolId), Number(r.n)]));
   }
 
   /** Marks the student absent; false if they already were. */

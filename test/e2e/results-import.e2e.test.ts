@@ -160,6 +160,9 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       papers: [{ subject: '数学', fullMarks: 100 }],
     });
 
+    // the import is a change of scores: the new exam's score version is 1
+    const [v] = await env.ds.query('SELECT version FROM score_version WHERE exam_id = ?', [importedExamId]);
+    expect(Number(v.version)).toBe(1);
     const exam = await env.ds.getRepository(Exam).findOneByOrFail({ id: importedExamId });
     expect(exam).toMatchObject({
       status: ExamStatus.Imported,

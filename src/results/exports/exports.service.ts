@@ -1,6 +1,7 @@
 // XLSX exports of results (issue 5 §5), scoped like the JSON API: student scores (admin: all schools;
 // principal: own school; every export audited), item analysis (admin, subject lead of the subject) and the
 // school comparison (admin: names; principal: own school named, others 学校A…, no head counts).
+import { ReleaseGate } from '../release-gate.js';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { type Actor, assertScope } from '../../common/actor.js';
@@ -33,6 +34,7 @@ export class ExportsService {
     @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(ExportRowsRepository) private readonly rows: ExportRowsRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(ReleaseGate) private readonly gate: ReleaseGate,
   ) {}
 
   /** GET /api/exams/:id/exports/students.xlsx: one sheet per paper, one row per roster student in scope. No ranks. */
@@ -41,6 +43,7 @@ export class ExportsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学生成绩');
+    await this.gate.assertVisible(actor, exam);
     const schools = await this.schoolRepository.ofAlliance(exam.allianceId, isAdmin ? undefined : own);
     const schoolIds = schools.map((s) => s.id);
     const papers = papersOfRecord(await this.papers.ofExam(examId));
@@ -79,6 +82,7 @@ export class ExportsService {
     const isAdmin = actor.isAdminOf(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学校对比');
+    await this.gate.assertVisible(actor, exam);
     const papers = new Map((await this.papers.ofExam(examId)).map((p) => [p.id, p]));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
