@@ -9,9 +9,11 @@ import { PaperStamper } from './paper-stamp.js';
 import { PaperWorkflowService } from './paper-workflow.service.js';
 import { PapersController } from './papers.controller.js';
 import { ResultsImportService } from './results-import.service.js';
+import { TimetableController } from './timetable.controller.js';
+import { TimetableService } from './timetable.service.js';
 
 @Module({
-  controllers: [ExamsController, PapersController],
+  controllers: [ExamsController, PapersController, TimetableController],
   providers: [
     ExamsService,
     KnowledgePointsService,
@@ -21,6 +23,7 @@ import { ResultsImportService } from './results-import.service.js';
     PaperDocumentService,
     PaperStamper,
     ResultsImportService,
+    TimetableService,
   ],
   exports: [ExamsService, KnowledgePointsService, PaperWorkflowService],
 })

@@ -1,3 +1,4 @@
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { Role } from '../common/role.js';
 import { Actor, assertScope } from '../common/actor.js';
@@ -112,6 +113,7 @@ export class ExamsService {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(KnowledgePointsService) private readonly kps: KnowledgePointsService,
     @Inject(PaperWorkflowService) private readonly workflow: PaperWorkflowService,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   /** A paper with its exam and items (ordered by seq), answer keys included: callers decide what to show. */
@@ -137,6 +139,7 @@ export class ExamsService {
     }
     const exam = await this.uow.runOrm(async (tx) => {
       const e = await this.exams.create(tx, { allianceId, ...v.exam, releaseAt, priorExamId: prior });
+      await this.versions.ensure(tx, e.id);
       await this.audit.record(
         {
           userId: actor.userId,

@@ -1,3 +1,4 @@
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -60,6 +61,7 @@ export class ResultsImportService {
     @Inject(StudentRepository) private readonly students: StudentRepository,
     @Inject(OrgAccess) private readonly org: OrgAccess,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   async importResults(
@@ -76,9 +78,7 @@ export class ResultsImportService {
     const importHash = resultsFingerprint(input.subjects, input.rows);
     const already = () => this.exams.findImported(allianceId, importHash);
     const refuseDuplicate = (e: Exam): never => {
-      throw new ConflictException(
-        `这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`,
-      );
+      throw new ConflictException(`这份成绩已经导入过：考试“${e.name}”，无需重复导入；如需更正，请修改成绩后再导入`);
     };
     const earlier = await already();
     if (earlier) refuseDuplicate(earlier);
@@ -149,6 +149,7 @@ export class ResultsImportService {
   private async store(tx: Tx, actor: Actor, allianceId: number, input: ValidImport, importHash: string) {
     const { exam, subjects, rows } = input;
     const e = await this.exams.create(tx, { allianceId, ...exam, status: ExamStatus.Imported, importHash });
+    await this.versions.bump(tx, e.id);
     const papers: Paper[] = [];
     for (const s of subjects) {
       papers.push(
@@ -202,7 +203,7 @@ export class ResultsImportService {
       const linked = await this.exams.linkedAsPrior(tx, exam.id);
       if (linked.length) {
         throw new ConflictException(
-          `考试${linked.map((e) => `“${e.name}”（编号 ${e.id}）`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`,
+          `考试${linked.map((e) => `“${e.name}”`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`,
         );
       }
       const papers = await this.papers.subjectsOf(tx, exam.id);

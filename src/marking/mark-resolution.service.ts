@@ -11,6 +11,7 @@ import { type ItemFacts, ItemFactsCache } from './item-facts.cache.js';
 import { MarkEventRepository, type NewMark } from './mark-event.repository.js';
 import { MarkingOverviewRepository } from './marking-overview.repository.js';
 import { MarkingTaskRepository, type TaskRow } from './marking-task.repository.js';
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 
 const num = (v: unknown) => Number(v ?? 0);
 
@@ -40,6 +41,7 @@ export class MarkResolutionService {
     @Inject(MarkingOverviewRepository) private readonly overview: MarkingOverviewRepository,
     @Inject(ItemFactsCache) private readonly items: ItemFactsCache,
     @Inject(Pipeline) private readonly pipeline: Pipeline,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   /**
@@ -99,7 +101,7 @@ export class MarkResolutionService {
             marks.filter((e) => e.id !== added.eventId),
           );
     if (resolution.state === 'final') await this.settle(tx, answer, f.item.paperId, resolution, before, all);
-    else this.unsettle(tx, answer, snippetId, resolution, before, all);
+    else await this.unsettle(tx, answer, snippetId, resolution, before, all);
     return resolution;
   }
 
@@ -125,6 +127,7 @@ export class MarkResolutionService {
       resolution.ruleVersion,
       mayExist,
     );
+    await this.versions.bump(tx, examId);
     // Open rounds no longer needed: a third round once the first two agree (e.g. after a re-queue), and every
     // open round once the subject lead's score is final.
     if (resolution.basis === 'arbitration') this.voidTasks(tx, openLive(tasks));
@@ -132,17 +135,20 @@ export class MarkResolutionService {
   }
 
   /** Not final (any more): the score withdrawn where one can exist; a third round added or voided as the rule says. */
-  private unsettle(
+  private async unsettle(
     tx: Tx,
     answer: Answer,
     snippetId: number,
     resolution: Resolution,
     before: Resolution | null,
     tasks: TaskRow[],
-  ): void {
+  ): Promise<void> {
     // A score resting on superseded marks is withdrawn until the answer is re-marked. After a new mark on an answer
     // that was not final before, there is none to withdraw.
-    if (!before || before.state === 'final') this.scores.withdrawMarking(tx, answer.studentId, answer.itemId);
+    if (!before || before.state === 'final') {
+      this.scores.withdrawMarking(tx, answer.studentId, answer.itemId);
+      await this.versions.bump(tx, answer.examId);
+    }
     // Rounds 1 and 2 incomplete again (a re-queued mark): a third round waits until they are both in and disagree.
     if (resolution.state === 'pending') this.voidTasks(tx, openLive(tasks, 3));
     if (resolution.state === 'need_third') {

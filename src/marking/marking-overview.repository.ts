@@ -77,6 +77,12 @@ export class MarkingOverviewRepository {
     return Number(row.open_tasks) === 0 && Number(row.unresolved) === 0 && Number(row.snippets) !== 0;
   }
 
+  /** Answers of the exam still without a final score, and all its answers (exam state, release gate). */
+  async answerCounts(examId: number): Promise<{ unresolved: number; snippets: number; openTasks: number }> {
+    const [row]: Record<string, string | number>[] = await this.ds.query(SQL.examCounts, [examId, examId, examId]);
+    return { unresolved: Number(row.unresolved), snippets: Number(row.snippets), openTasks: Number(row.open_tasks) };
+  }
+
   /** Answers of the item that needed a third round. */
   async thirdRounds(itemId: number): Promise<Set<number>> {
     const rows: { snippet_id: number }[] = await this.ds.query(SQL.thirdRounds, [itemId]);

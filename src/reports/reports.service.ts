@@ -1,3 +1,4 @@
+import { ReleaseGate } from '../results/release-gate.js';
 import { Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -19,6 +20,9 @@ export interface ReportListEntry {
   url: string | null;
   error: string | null;
   updatedAt: Date | null;
+  /** 成绩发布 done; outdated: scores changed since (the report is re-issued with the results). */
+  released: boolean;
+  releaseOutdated: boolean;
 }
 
 /** The reports as people reach them: the list of an exam's reports and the download of one. */
@@ -30,6 +34,7 @@ export class ReportsService {
     @Inject(SchoolRepository) private readonly schools: SchoolRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(ReleaseGate) private readonly gate: ReleaseGate,
   ) {}
 
   /** GET /api/exams/:id/reports: admin sees every alliance school, a principal only their own. */
@@ -39,6 +44,8 @@ export class ReportsService {
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的报告');
     disclosureFor(actor, exam).assertAny(['school_stats']);
+    await this.gate.assertVisible(actor, exam);
+    const release = await this.gate.markOf(examId);
     const schools = await this.schools.ofAlliance(exam.allianceId, isAdmin ? undefined : own);
     const bySchool = new Map((await this.reports.ofExam(examId)).map((r) => [r.schoolId, r]));
     return schools
@@ -52,6 +59,8 @@ export class ReportsService {
           url: r?.blobKey ? reportUrl(examId, s.id) : null,
           error: r?.error ?? null,
           updatedAt: r?.updatedAt ?? null,
+          released: release.released,
+          releaseOutdated: release.outdated,
         };
       });
   }
@@ -65,6 +74,7 @@ export class ReportsService {
       '无权查看其他学校的报告',
     );
     disclosureFor(actor, exam).assertAny(['school_stats']);
+    await this.gate.assertVisible(actor, exam);
     const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
     if (!school) throw new NotFoundException('学校不存在');
     const report = await this.reports.find(examId, schoolId);

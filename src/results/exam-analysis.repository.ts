@@ -5,7 +5,9 @@ import { ExamAnalysis } from './entities/exam-analysis.entity.js';
 
 /** The statements, checked in as text (queries/exam-analysis.repository.sql): a change shows in review. */
 export const SQL = {
-  save: 'INSERT INTO exam_analysis (exam_id, paper_id, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), computed_at = CURRENT_TIMESTAMP(6)',
+  save: 'INSERT INTO exam_analysis (exam_id, paper_id, data, score_version) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE data = VALUES(data), score_version = VALUES(score_version), computed_at = CURRENT_TIMESTAMP(6)',
+  // The version every stored analysis of the exam is at least as new as (null: never computed).
+  computedVersion: 'SELECT MIN(score_version) AS v, MAX(computed_at) AS at FROM exam_analysis WHERE exam_id = ?',
   // One key per exam (the lowest paper id's, 总分 = 0 first): every paper's analysis then orders the letters alike.
   anonymisationKey:
     "SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND JSON_TYPE(JSON_EXTRACT(data, '$.anonymisationKey')) = 'STRING' ORDER BY paper_id LIMIT 1",
@@ -18,9 +20,15 @@ export const SQL = {
 export class ExamAnalysisRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
-  /** Stores (or replaces) the paper's analysis; computed_at says when. */
-  async save(tx: Tx, examId: number, paperId: number, data: unknown): Promise<void> {
-    await queryOf(tx).query(SQL.save, [examId, paperId, JSON.stringify(data)]);
+  /** Stores (or replaces) the paper's analysis, computed from the exam's score version `scoreVersion`. */
+  async save(tx: Tx, examId: number, paperId: number, data: unknown, scoreVersion = 0): Promise<void> {
+    await queryOf(tx).query(SQL.save, [examId, paperId, JSON.stringify(data), scoreVersion]);
+  }
+
+  /** The score version the exam's stored results were computed from, and when (null: never computed). */
+  async computedVersion(examId: number): Promise<{ version: number; at: Date } | null> {
+    const [row]: { v: number | string | null; at: Date | null }[] = await this.ds.query(SQL.computedVersion, [examId]);
+    return row && row.v !== null ? { version: Number(row.v), at: new Date(row.at!) } : null;
   }
 
   /** The exam's anonymisation key, stored with its analyses, or null when there is none yet. */

@@ -3,6 +3,9 @@ import { ExamAnalysisRepository } from './exam-analysis.repository.js';
 import { ExamRosterRepository } from './exam-roster.repository.js';
 import { ExportRowsRepository } from './exports/export-rows.repository.js';
 import { PaperInputsRepository } from './paper-inputs.repository.js';
+import { ReleaseGate } from './release-gate.js';
+import { ResultsReleaseRepository } from './results-release.repository.js';
+import { ScoreVersionRepository } from './score-version.repository.js';
 import { StudentResultRepository } from './student-result.repository.js';
 
 export const RESULTS_REPOSITORIES = [
@@ -11,4 +14,7 @@ export const RESULTS_REPOSITORIES = [
   PaperInputsRepository,
   ExamRosterRepository,
   ExportRowsRepository,
+  ScoreVersionRepository,
+  ResultsReleaseRepository,
+  ReleaseGate,
 ];

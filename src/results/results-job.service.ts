@@ -34,6 +34,7 @@ import { ExamAnalysisRepository } from './exam-analysis.repository.js';
 import { ExamRosterRepository, type RosterStudent } from './exam-roster.repository.js';
 import { LongitudinalInputsService } from './longitudinal-inputs.service.js';
 import { PaperInputsService } from './paper-inputs.service.js';
+import { ScoreVersionRepository } from './score-version.repository.js';
 import { StudentResultRepository } from './student-result.repository.js';
 
 export interface PaperSummary {
@@ -41,6 +42,8 @@ export interface PaperSummary {
   subject: string;
   roster: number;
   absent: number;
+  /** 未扫描: no sheet and no 缺考 mark. */
+  unscanned: number;
   incomplete: number;
   included: number;
 }
@@ -73,6 +76,8 @@ interface Run {
   schools: School[];
   roster: RosterStudent[];
   timings: PhaseTimings;
+  /** The exam's score version read before any input: the results are at least as new as it. */
+  scoreVersion: number;
 }
 
 /**
@@ -95,6 +100,7 @@ export class ResultsJobService {
     @Inject(LongitudinalInputsService) private readonly longitudinal: LongitudinalInputsService,
     @Inject(ReportRepository) private readonly reports: ReportRepository,
     @Inject(Pipeline) private readonly pipeline: Pipeline,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   /** POST /api/exams/:id/results/compute: enqueue (debounced by the producer; the job itself is idempotent). */
@@ -121,9 +127,10 @@ export class ResultsJobService {
     const papers = papersOfRecord(await this.papers.ofExam(examId));
     const schools = await this.schools.ofAlliance(exam.allianceId);
     const timings = new PhaseTimings();
+    const scoreVersion = await this.versions.current(examId);
     const roster = await this.rosters.ofAlliance(exam.allianceId, exam.grade || null);
     timings.lap('roster');
-    const run: Run = { exam, papers, schools, roster, timings };
+    const run: Run = { exam, papers, schools, roster, timings, scoreVersion };
     const summary: ComputeSummary = { examId, papers: [], reportsQueued: [] };
 
     const outcomesByPaper: StudentOutcome[][] = [];
@@ -179,7 +186,7 @@ export class ResultsJobService {
         longitudinal: await this.longitudinal.of(tx, exam, [paper], run.papers.length, run.schools, outcomes),
       };
       timings.lap('value_added');
-      await this.analyses.save(tx, exam.id, paper.id, stored);
+      await this.analyses.save(tx, exam.id, paper.id, stored, run.scoreVersion);
       timings.lap('write_analysis');
       return outcomes;
     });
@@ -197,6 +204,7 @@ export class ResultsJobService {
         schoolId: o.schoolId,
         total: o.total,
         absent: o.status === 'absent',
+        unscanned: o.status === 'unscanned',
       })),
     );
     await this.results.deleteStudents(tx, paperId, stale);
@@ -221,7 +229,7 @@ export class ResultsJobService {
         anonymisationKey: await this.anonymisationKey(tx, exam.id),
         longitudinal: await this.longitudinal.of(tx, exam, papers, papers.length, run.schools, outcomes),
       };
-      await this.analyses.save(tx, exam.id, TOTAL_PAPER_ID, stored);
+      await this.analyses.save(tx, exam.id, TOTAL_PAPER_ID, stored, run.scoreVersion);
       return paperSummary(TOTAL_PAPER_ID, TOTAL_SUBJECT, outcomes);
     });
   }
@@ -284,6 +292,7 @@ function paperSummary(paperId: number, subject: string, outcomes: StudentOutcome
     subject,
     roster: outcomes.length,
     absent: count('absent'),
+    unscanned: count('unscanned'),
     incomplete: count('incomplete'),
     included: count('complete'),
   };

@@ -1,3 +1,4 @@
+import { ReleaseGate, type ReleaseMark } from './release-gate.js';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -27,6 +28,8 @@ export interface AnalysisResponse {
   examName: string;
   /** 'admin': every unit with school names; 'principal': own school(s) + aggregates + others anonymised. */
   view: 'admin' | 'principal';
+  /** 成绩发布: released or not, and outdated by a later change of scores. */
+  release: ReleaseMark;
   papers: ((ExamAnalysisData | PrincipalAnalysisView) & {
     computedAt: Date;
     longitudinal: StoredLongitudinal | PrincipalStoredLongitudinal | null;
@@ -61,6 +64,7 @@ export class ResultsQueriesService {
     @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(ReleaseGate) private readonly gate: ReleaseGate,
   ) {}
 
   /** GET /api/exams/:id/analysis. Admin: everything. Principal: own school + aggregates + others anonymised. */
@@ -71,11 +75,13 @@ export class ResultsQueriesService {
     assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
     const rule = disclosureFor(actor, exam);
     rule.assertAny(['school_stats']);
+    await this.gate.assertVisible(actor, exam);
     const rows = totalLast(await this.analyses.ofExam(examId));
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return {
       examId,
       examName: exam.name,
+      release: await this.gate.markOf(examId),
       view: isAdmin ? 'admin' : 'principal',
       papers: rows.map((r) => {
         const { longitudinal: l = null, ...stored } = r.data as ExamAnalysisData & {
@@ -104,6 +110,7 @@ export class ResultsQueriesService {
     const rule = disclosureFor(actor, exam);
     rule.assertAny(['score_list', 'grade_band']);
     const scores = rule.may('score_list');
+    await this.gate.assertVisible(actor, exam);
     const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
     if (!school) throw new NotFoundException('学校不存在');
     const papers = papersOfRecord(await this.papers.ofExam(examId));
@@ -149,5 +156,6 @@ function withoutTopN(data: ExamAnalysisData): ExamAnalysisData {
 function statusOf(r: StudentResult | undefined): SchoolStudentRow['status'] {
   if (!r) return 'not_computed';
   if (r.absent) return 'absent';
+  if (r.unscanned) return 'unscanned';
   return r.total === null ? 'incomplete' : 'complete';
 }

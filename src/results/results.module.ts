@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ExamStateController } from './exam-state.controller.js';
+import { ExamStateService } from './exam-state.service.js';
 import { ExportsService } from './exports/exports.service.js';
 import { LongitudinalInputsService } from './longitudinal-inputs.service.js';
 import { LongitudinalSettingsService } from './longitudinal-settings.service.js';
@@ -6,9 +8,10 @@ import { PaperInputsService } from './paper-inputs.service.js';
 import { ResultsController } from './results.controller.js';
 import { ResultsJobService } from './results-job.service.js';
 import { ResultsQueriesService } from './results-queries.service.js';
+import { ResultsReleaseService } from './results-release.service.js';
 
 @Module({
-  controllers: [ResultsController],
+  controllers: [ResultsController, ExamStateController],
   providers: [
     ResultsJobService,
     PaperInputsService,
@@ -16,6 +19,8 @@ import { ResultsQueriesService } from './results-queries.service.js';
     ResultsQueriesService,
     LongitudinalSettingsService,
     ExportsService,
+    ExamStateService,
+    ResultsReleaseService,
   ],
   exports: [ResultsJobService],
 })

@@ -16,9 +16,9 @@ const DELETE_CHUNK = 500;
  */
 export const SQL = {
   storedTotals:
-    'SELECT student_id AS s, school_id AS c, total AS t, absent AS a FROM student_result WHERE paper_id = ?',
-  upsertTotals: `INSERT INTO student_result (exam_id, paper_id, student_id, school_id, total, absent) VALUES ?
-         ON DUPLICATE KEY UPDATE exam_id = VALUES(exam_id), school_id = VALUES(school_id), total = VALUES(total), absent = VALUES(absent)`,
+    'SELECT student_id AS s, school_id AS c, total AS t, absent AS a, unscanned AS u FROM student_result WHERE paper_id = ?',
+  upsertTotals: `INSERT INTO student_result (exam_id, paper_id, student_id, school_id, total, absent, unscanned) VALUES ?
+         ON DUPLICATE KEY UPDATE exam_id = VALUES(exam_id), school_id = VALUES(school_id), total = VALUES(total), absent = VALUES(absent), unscanned = VALUES(unscanned)`,
   priorTotals: `SELECT student_id AS studentId, SUM(total) AS total FROM student_result WHERE paper_id IN (?) AND absent = 0 AND total IS NOT NULL
        GROUP BY student_id HAVING COUNT(*) = ?`,
   presentTotals:
@@ -32,6 +32,7 @@ export interface ResultRow {
   schoolId: number;
   total: number | null;
   absent: boolean;
+  unscanned?: boolean;
 }
 
 /** The student_result table's statements: a student's paper total (or 缺考). */
@@ -55,14 +56,16 @@ export class StudentResultRepository {
 
   /** Every stored total of the paper (results job: only the rows that differ are written again). */
   async storedTotals(tx: Tx, paperId: number): Promise<StoredTotal[]> {
-    const rows: { s: number; c: number; t: string | null; a: number }[] = await queryOf(tx).query(SQL.storedTotals, [
-      paperId,
-    ]);
+    const rows: { s: number; c: number; t: string | null; a: number; u: number }[] = await queryOf(tx).query(
+      SQL.storedTotals,
+      [paperId],
+    );
     return rows.map((r) => ({
       studentId: Number(r.s),
       schoolId: Number(r.c),
       total: r.t === null ? null : Number(r.t),
       absent: Number(r.a) === 1,
+      unscanned: Number(r.u) === 1,
     }));
   }
 
@@ -70,7 +73,15 @@ export class StudentResultRepository {
   async upsertTotals(tx: Tx, rows: ResultRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
-      const values = part.map((r) => [r.examId, r.paperId, r.studentId, r.schoolId, r.total, r.absent ? 1 : 0]);
+      const values = part.map((r) => [
+        r.examId,
+        r.paperId,
+        r.studentId,
+        r.schoolId,
+        r.total,
+        r.absent ? 1 : 0,
+        r.unscanned ? 1 : 0,
+      ]);
       await queryOf(tx).query(SQL.upsertTotals, [values]);
     }
   }
@@ -106,5 +117,17 @@ export class StudentResultRepository {
   ofSchool(examId: number, schoolId: number, paperIds: number[]): Promise<StudentResult[]> {
     if (!paperIds.length) return Promise.resolve([]);
     return this.ds.getRepository(StudentResult).find({ where: { examId, schoolId, paperId: In(paperIds) } });
+  }
+
+  /** Those of these students with a result of any exam, imported ones included (the roster may not remove them). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows = await this.ds
+      .getRepository(StudentResult)
+      .createQueryBuilder('r')
+      .select('DISTINCT r.studentId', 'studentId')
+      .where('r.studentId IN (:...ids)', { ids: studentIds })
+      .getRawMany<{ studentId: number }>();
+    return rows.map((r) => Number(r.studentId));
   }
 }

@@ -6,6 +6,8 @@ import { ExamAbsence } from './entities/exam-absence.entity.js';
 /** The statements, checked in as text (queries/exam-absence.repository.sql). */
 export const SQL = {
   mark: 'INSERT IGNORE INTO exam_absence (exam_id, paper_id, school_id, student_id, marked_by) VALUES (?, ?, ?, ?, ?)',
+  countBySchool:
+    'SELECT school_id AS schoolId, COUNT(*) AS n FROM exam_absence WHERE exam_id = ? AND paper_id IN (?) GROUP BY school_id',
 };
 
 /** The exam_absence table's statements: 缺考 marks, one per paper and student. */
@@ -23,6 +25,13 @@ export class ExamAbsenceRepository {
     return new Set(rows.map((a) => a.studentId));
   }
 
+  /** 缺考 marks of these papers of the exam (student × paper), by school. */
+  async countBySchool(examId: number, paperIds: number[]): Promise<Map<number, number>> {
+    if (!paperIds.length) return new Map();
+    const rows: { schoolId: number; n: number | string }[] = await this.ds.query(SQL.countBySchool, [examId, paperIds]);
+    return new Map(rows.map((r) => [Number(r.schoolId), Number(r.n)]));
+  }
+
   /** Marks the student absent; false if they already were. */
   async mark(
     tx: Tx,
@@ -36,5 +45,17 @@ export class ExamAbsenceRepository {
   async unmark(tx: Tx, paperId: number, studentId: number): Promise<boolean> {
     const res = await managerOf(tx).getRepository(ExamAbsence).delete({ paperId, studentId });
     return !!res.affected;
+  }
+
+  /** Those of these students marked absent in any exam (the roster may not remove them). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows = await this.ds
+      .getRepository(ExamAbsence)
+      .createQueryBuilder('a')
+      .select('DISTINCT a.studentId', 'studentId')
+      .where('a.studentId IN (:...ids)', { ids: studentIds })
+      .getRawMany<{ studentId: number }>();
+    return rows.map((r) => Number(r.studentId));
   }
 }

@@ -1,5 +1,6 @@
 // 缺考 marks by the scanner of the student's school: refused for a student with a read sheet; a page of a student
 // marked absent is not read until the mark is withdrawn, and then it is read again (in the worker).
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -37,6 +38,7 @@ export class ExamAbsencesService {
     @Inject(ResultsRefreshService) private readonly results: ResultsRefreshService,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(Pipeline) private readonly pipeline: Pipeline,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   /** 缺考: the student did not sit the paper. Refused while a page of the paper is read for them. */
@@ -45,7 +47,7 @@ export class ExamAbsencesService {
     const read = await this.pages.findRead({ examId: exam.id, paperId: paper.id, studentId: student.id });
     if (read)
       throw new ConflictException(
-        `考号 ${student.examNo} 已有识别成功的答卷（${read.originalName || `#${read.id}`}），不能标记缺考`,
+        `考号 ${student.examNo} 已有识别成功的答卷（${read.originalName || '另一张扫描图像'}），不能标记缺考`,
       );
     const changed = await this.uow.runOrm(async (tx) => {
       const marked = await this.absences.mark(tx, {
@@ -56,6 +58,7 @@ export class ExamAbsencesService {
         markedBy: actor.userId,
       });
       if (marked) await this.audit.record(this.entry(actor, 'mark_absent', { exam, paper, student }, true), tx);
+      if (marked) await this.versions.bump(tx, exam.id);
       return marked;
     });
     if (changed) await this.results.afterFix(exam.id);
@@ -68,6 +71,7 @@ export class ExamAbsencesService {
     const changed = await this.uow.runOrm(async (tx) => {
       const unmarked = await this.absences.unmark(tx, paper.id, student.id);
       if (unmarked) await this.audit.record(this.entry(actor, 'unmark_absent', { exam, paper, student }, false), tx);
+      if (unmarked) await this.versions.bump(tx, exam.id);
       return unmarked;
     });
     const refused = (await this.pages.refusedAsAbsent(exam.id, student)).map((p) => p.id);

@@ -1,5 +1,6 @@
 // The OMR review queue: objective items the scan could not decide with confidence, listed for the scanner of the
 // school (or an admin) with a crop of the bubbles and their measures; resolving one scores it. Scope checked here.
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { BadRequestException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -56,6 +57,7 @@ export class OmrReviewService {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   async list(
@@ -139,6 +141,7 @@ export class OmrReviewService {
       },
     ]);
     await this.reviews.markResolved(tx, review.id, letters, actor.userId);
+    await this.versions.bump(tx, review.examId);
     await this.audit.record(
       {
         userId: actor.userId,

@@ -1,4 +1,5 @@
 // Re-matching a read sheet to the right student without a rescan: its answers move to them with the marks made.
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -29,6 +30,7 @@ export class PageRematchService {
     @Inject(FixResults) private readonly answers: FixResults,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(Pipeline) private readonly pipeline: Pipeline,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   /**
@@ -49,6 +51,7 @@ export class PageRematchService {
       await this.refuseClashes(tx, chain, target);
       const out: ScannedPage[] = [];
       for (const p of chain) out.push(await this.movePage(tx, actor, p, current, target));
+      await this.versions.bump(tx, page.examId);
       return out;
     });
     if (!moved) return this.answers.of((await this.pages.findById(page.id))!, false);
@@ -86,7 +89,7 @@ export class PageRematchService {
       );
       if (clash)
         throw new ConflictException(
-          `考号 ${target.examNo} 的第${p.pageNo}页已有答卷（${clash.originalName || `#${clash.id}`}），请先处理该页`,
+          `考号 ${target.examNo} 的第${p.pageNo}页已有答卷（${clash.originalName || '另一张扫描图像'}），请先处理该页`,
         );
     }
   }

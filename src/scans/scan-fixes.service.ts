@@ -2,6 +2,7 @@
 // aside and restore it. Every fix is scoped to the page's school and audited with the page's state before and after;
 // a fix that needs the page read again leaves it queued for the worker (a reread-page job, ahead of uploads), never
 // reads it inside the request.
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { assertScope } from '../common/actor.js';
@@ -34,6 +35,7 @@ export class ScanFixesService {
     @Inject(ResultsRefreshService) private readonly results: ResultsRefreshService,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(Pipeline) private readonly pipeline: Pipeline,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
   /**
@@ -107,6 +109,7 @@ export class ScanFixesService {
     await this.uow.runOrm(async (tx) => {
       await this.batches.lock(tx, page.batchId);
       await this.pages.discard(tx, page.id);
+      await this.versions.bump(tx, page.examId);
       const after = { ...before, status: PageStatus.Discarded, studentId: null };
       await this.log.record(actor.userId, 'discard_scan_page', page, { before, after }, {}, tx);
     });

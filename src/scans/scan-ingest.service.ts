@@ -1,4 +1,5 @@
 // Ingestion of one page image: read it, then record what it says in one transaction. Idempotent.
+import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { supersededBy } from '../exams/domain/paper-workflow.js';
@@ -45,6 +46,7 @@ export class ScanIngestService {
      * so each check after the student's row lock sees what was committed up to then.
      */
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     /** Decoding, reading and cutting, on worker threads where the module provides them; in this thread otherwise. */
     @Inject(PageScanner) private readonly scanner: PageScanner,
@@ -206,7 +208,7 @@ export class ScanIngestService {
     if (other) {
       throw new PageException({
         code: 'DUPLICATE_SHEET',
-        reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）`,
+        reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || '另一张扫描图像'}）`,
       });
     }
     await this.answers.record(tx, page, student.id, {
@@ -221,6 +223,8 @@ export class ScanIngestService {
       { ...seen, examNoRead: reading.examNo?.examNo ?? student.examNo },
       student.id,
     );
+    // A page read changes who sat and their objective scores: the exam's score version moves with it.
+    await this.versions.bump(tx, page.examId);
     return { status: PageStatus.Processed as const, studentId: student.id };
   }
 

@@ -38,6 +38,9 @@ export interface PageSeen {
  * one plain UPDATE of its row, with its columns in the order each outcome has always written them.
  */
 export const SQL = {
+  readSheetsBySchool: `SELECT st.school_id AS schoolId, COUNT(DISTINCT p.student_id, p.paper_id) AS n FROM scanned_page p
+    JOIN student st ON st.id = p.student_id
+    WHERE p.exam_id = ? AND p.status = 'processed' AND p.paper_id IN (?) GROUP BY st.school_id`,
   readPage: `SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE id = ?`,
   previousInBatch: `SELECT ${PAGE_COLUMNS} FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1`,
   previousStatus:
@@ -212,6 +215,19 @@ export class ScannedPageRepository {
     });
   }
 
+  /**
+   * Sheets read (student × paper with a read page) of these papers of the exam, by the student's school (a sheet
+   * read for a student of another school counts where the student is on the roster).
+   */
+  async readSheetsBySchool(examId: number, paperIds: number[]): Promise<Map<number, number>> {
+    if (!paperIds.length) return new Map();
+    const rows: { schoolId: number; n: number | string }[] = await this.ds.query(SQL.readSheetsBySchool, [
+      examId,
+      paperIds,
+    ]);
+    return new Map(rows.map((r) => [Number(r.schoolId), Number(r.n)]));
+  }
+
   /** Pages of the exam by status (of one school, or all). */
   async countByStatus(examId: number, schoolId: number | null): Promise<Map<string, number>> {
     const qb = this.ds
@@ -311,5 +327,17 @@ export class ScannedPageRepository {
     patch: Pick<ScannedPage, 'studentId' | 'schoolId'> & Partial<Pick<ScannedPage, 'forcedStudentId' | 'status'>>,
   ): Promise<void> {
     await managerOr(tx, this.ds).getRepository(ScannedPage).update({ id }, patch);
+  }
+
+  /** Those of these students with a scanned page in any exam (the roster may not remove them). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows = await this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .select('DISTINCT p.studentId', 'studentId')
+      .where('p.studentId IN (:...ids)', { ids: studentIds })
+      .getRawMany<{ studentId: number }>();
+    return rows.map((r) => Number(r.studentId));
   }
 }

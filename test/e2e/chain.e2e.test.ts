@@ -212,6 +212,9 @@ describe('the whole chain, end to end', () => {
     const [a, b] = schools;
     const reportA = reports.find((r: any) => r.schoolId === a.id);
     const principalA = await new HttpClient(base).login('principalA', PASSWORD);
+    // Nothing reaches a principal before 成绩发布; every sheet is read and marked, so no reason is needed.
+    await expect(principalA.bytes(reportA.url)).rejects.toMatchObject({ status: 403 } satisfies Partial<ApiError>);
+    expect(await admin.json('POST', `/api/exams/${exam.id}/release`, {})).toMatchObject({ released: true });
     const pdf = await principalA.bytes(reportA.url);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const dir = mkdtempSync(join(tmpdir(), 'chain-'));

@@ -183,9 +183,14 @@ describe('online marking over HTTP', () => {
     expect((await taskRow(t.taskId)).status).toBe(TaskStatus.Leased);
 
     const id = clientId();
+    const version = async () =>
+      Number((await env.ds.query('SELECT version FROM score_version WHERE exam_id = ?', [s.exam.id]))[0]?.version ?? 0);
+    const v0 = await version();
     const [a, b, c] = await Promise.all(
       [1, 2, 3].map(() => submit('m1', t.taskId, { score: 7.5, clientId: id, secondsSpent: 12 })),
     );
+    // the mark that settled the answer moved the score version once (the repeats stored nothing)
+    expect(await version()).toBe(v0 + 1);
     expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
     expect(b.body).toEqual(a.body);
     expect(c.body).toEqual(a.body);

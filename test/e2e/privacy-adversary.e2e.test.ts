@@ -27,6 +27,7 @@ import {
   widthAttack,
 } from '../support/privacy-attacks.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
+import { releaseResults } from '../support/release.js';
 
 const SIZES = { own: 48, others: [37, 52, 61, 83, 120] };
 const FULL = 100;
@@ -173,6 +174,7 @@ describe('privacy adversary: what a principal can fetch does not give head count
 
     const login = async (u: string) =>
       (await http().post('/api/auth/login').send({ username: u, password })).body.token;
+    await releaseResults(ds, examId);
     token = await login('pv_principal');
     adminToken = await login('pv_admin');
     const get = (url: string, t = token) => http().get(url).set('Authorization', `Bearer ${t}`);

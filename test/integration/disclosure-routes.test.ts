@@ -27,9 +27,16 @@ const HANDS_OUT = /(^|\/)(exports?|reports?|notices?)(\/|\.|$)/;
  */
 const NOT_RESULTS = /blueprint|sheet\.pdf$|suggestions|\/document$|\/marking(\/|$)|scan/;
 
+/** Routes of the results feature that serve no results, each with the reason. Keep this list short and argued. */
+const NOT_RESULT_ROUTES: Record<string, string> = {
+  'GET /api/exams/:id/state': 'the lifecycle stage and what is left to do (counts of work), for every member',
+  'GET /api/exams/:id/release': "the admin's 成绩发布 preview: what is unfinished (counts), no scores",
+};
+
 /** Does the route serve results, exports or reports? Only /api/ routes carry data (pages are empty shells). */
 export function servesResults(r: Pick<AppRoute, 'method' | 'path' | 'module'>): boolean {
   if (!r.path.startsWith('/api/') || NOT_RESULTS.test(r.path)) return false;
+  if (`${r.method} ${r.path}` in NOT_RESULT_ROUTES) return false;
   if (HANDS_OUT.test(r.path)) return true;
   return r.method === 'GET' && (RESULT_MODULES.includes(r.module) || RESULT_WORDS.test(r.path));
 }

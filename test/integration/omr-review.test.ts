@@ -204,12 +204,18 @@ describe('OMR review queue, blank pages, turned pages', () => {
       await env.ds.getRepository(ObjectiveResponse).findOneBy({ studentId: student().id, itemId: item1().id }),
     ).toBeNull();
 
+    const version = async () =>
+      Number(
+        (await env.ds.query('SELECT version FROM score_version WHERE exam_id = ?', [fx.exam.id]))[0]?.version ?? 0,
+      );
+    const v0 = await version();
     const ok = await http()
       .post(`/api/omr-review/${reviewId}/resolve`)
       .set(as('scanA'))
       .send({ marked: 'b' })
       .expect(200);
     expect(ok.body).toMatchObject({ id: reviewId, status: 'resolved', resolvedMarked: 'B', score: 3 });
+    expect(await version()).toBe(v0 + 1);
     const response = await env.ds
       .getRepository(ObjectiveResponse)
       .findOneByOrFail({ studentId: student().id, itemId: item1().id });

@@ -9,10 +9,12 @@ import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Locality, SchoolKind } from '../../src/org/entities/school.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
+import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
+import { releaseResults } from '../support/release.js';
 
 export const NAMES = { lead: '城关第一中学', member: '河口乡中学', comparison: '县实验中学' };
 
@@ -65,7 +67,8 @@ export interface ResultsFixture {
   password: string;
 }
 
-export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<ResultsFixture> {
+/** `released` false: the results are not released to principals (成绩发布) until a test does it. */
+export async function buildResultsFixture(ds: DataSource, tag = 'r', released = true): Promise<ResultsFixture> {
   const alliance = await createAlliance(ds, '城南教联体', `CN${tag}${Date.now().toString(36)}`);
   const lead = await createSchool(ds, alliance.id, NAMES.lead, 'S01', SchoolKind.Lead, Locality.Urban);
   const member = await createSchool(ds, alliance.id, NAMES.member, 'S02', SchoolKind.Member, Locality.Rural);
@@ -175,7 +178,14 @@ export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<Re
   };
 
   const a = await seed(lead.id, '甲', A_ROWS);
-  const absent = await student(lead.id, a.cls.id, '甲缺考'); // no page at all
+  const absent = await student(lead.id, a.cls.id, '甲缺考'); // no page at all, marked 缺考 by the school
+  await ds.getRepository(ExamAbsence).save({
+    examId: exam.id,
+    paperId: paper.id,
+    schoolId: lead.id,
+    studentId: absent.id,
+    markedBy: admin.id,
+  });
   const other = await classOf(lead.id, '八(1)班', '八年级');
   const otherGrade = await student(lead.id, other.id, '八年级学生'); // not in this exam's roster
   const b = await seed(member.id, '乙', B_ROWS);
@@ -194,6 +204,7 @@ export async function buildResultsFixture(ds: DataSource, tag = 'r'): Promise<Re
     ruleVersion: 'arbitration-v1',
   });
 
+  if (released) await releaseResults(ds, exam.id, admin.id);
   return {
     allianceId: alliance.id,
     examId: exam.id,

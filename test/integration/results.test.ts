@@ -68,7 +68,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     it('writes one result row per roster student of the exam grade, absent and incomplete included', async () => {
       // lead: 6 + absent; member: 7 + the one whose sheet is in the exceptions queue; comparison: 6. Not the 八年级 student.
       expect(summary.papers).toEqual([
-        { paperId: fx.paperId, subject: '数学', roster: 21, absent: 1, incomplete: 2, included: 18 },
+        { paperId: fx.paperId, subject: '数学', roster: 21, absent: 1, unscanned: 0, incomplete: 2, included: 18 },
       ]);
       const rows = await env.ds.getRepository(StudentResult).find({ where: { examId: fx.examId } });
       expect(rows).toHaveLength(21);

@@ -69,6 +69,12 @@ describe('scan ingestion', () => {
     expect(gen.files).toHaveLength(12);
     firstBatch = await batchOf(fx.schoolA, gen.files);
     for (const p of firstBatch) expect(await ingest.ingestPage(p.id)).toMatchObject({ status: PageStatus.Processed });
+    // each page read moves the exam's score version, in the page's own transaction
+    expect(
+      Number(
+        (await env.ds.query('SELECT version FROM score_version WHERE exam_id = ?', [fx.exam.id]))[0]?.version ?? 0,
+      ),
+    ).toBe(12);
 
     const byId = new Map(fx.studentsA.map((s) => [s.id, s]));
     const read = await pages().find({ where: { batchId: firstBatch[0].batchId }, order: { id: 'ASC' } });

@@ -17,6 +17,7 @@ import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-it
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { ResultsQueriesService } from '../../src/results/results-queries.service.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
@@ -87,6 +88,15 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
     for (const [i, id] of fx.studentIds.member.entries())
       if (i !== 5) await sit(fx.schools.member, id, i === 6 ? 10 : 5);
     for (const id of fx.studentIds.comparison) await sit(fx.schools.comparison, id, 6);
+    // b6 and the exceptions-queue student are marked 缺考 on 语文 by their school (no mark: 未扫描, not 缺考)
+    for (const studentId of [fx.studentIds.member[5], fx.studentIds.pendingException])
+      await env.ds.getRepository(ExamAbsence).save({
+        examId: fx.examId,
+        paperId: chinese.id,
+        schoolId: fx.schools.member,
+        studentId,
+        markedBy: uploader,
+      });
     summary = await job.computeExam(fx.examId);
   });
   afterAll(async () => {
@@ -102,6 +112,7 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
       subject: '总分',
       roster: 21,
       absent: 3,
+      unscanned: 0,
       incomplete: 1,
       included: 17,
     });

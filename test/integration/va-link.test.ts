@@ -19,6 +19,7 @@ import { loadCohort, LoadedCohort } from '../support/synthetic/cohort-loader.js'
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
+import { releaseResults } from '../support/release.js';
 
 describe('value-added on a generated cohort (MariaDB, API)', () => {
   let env: TestEnv;
@@ -47,6 +48,7 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     await createUser(env.ds, 'va_principal', 'pw-123456', [
       { role: Role.Principal, allianceId: db.allianceId, schoolId: db.schoolIds[3] },
     ]);
+    await releaseResults(env.ds, db.currentExamId);
     app = await createApiApp(env.config, { logger: false });
     await app.init();
     for (const who of ['va_admin', 'va_principal']) {

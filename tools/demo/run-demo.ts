@@ -453,6 +453,12 @@ async function main() {
     redis: { ...base.redis, prefix: process.env.QUEUE_PREFIX ? base.redis.prefix : 'tongkao-demo' },
     dataDir: resolve(process.env.DEMO_DATA_DIR ?? join(base.dataDir, 'demo')),
     port: 0,
+    // No operators' ports unless asked (OPS_PORT): a demo beside a running service must not take its ports.
+    ops: {
+      ...base.ops,
+      port: process.env.OPS_PORT ? base.ops.port : 0,
+      workerPort: process.env.WORKER_OPS_PORT ? base.ops.workerPort : 0,
+    },
   };
   const outDir = join(config.dataDir, 'out');
 
@@ -508,6 +514,14 @@ async function computeAndWaitForReports(admin: HttpClient, examId: number, schoo
     5 * 60_000,
   );
   console.log();
+  // 成绩发布: principals see results and reports only once the admin releases them (with a reason while any sheet is
+  // unscanned, any answer unmarked or any exception open: the demo leaves its planted exceptions for the pages).
+  const preview = await admin.json('GET', `/api/exams/${examId}/release`);
+  const reason = preview.needsReason ? '演示：有意保留的扫描异常留给页面演示处理，先发布其余成绩' : '';
+  await admin.json('POST', `/api/exams/${examId}/release`, { reason });
+  console.log(
+    `      成绩已发布${preview.unfinishedLines.length ? `（未完成：${preview.unfinishedLines.join('；')}）` : ''}`,
+  );
   return reports;
 }
 

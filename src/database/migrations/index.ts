@@ -16,6 +16,8 @@ import { PaperLayoutHash1765410000000 } from './1765410000000-paper-layout-hash.
 import { SuggestionLibrary1765470000000 } from './1765470000000-suggestion-library.js';
 import { ExamKindGrade1765520000000 } from './1765520000000-exam-kind-grade.js';
 import { ReportSuggestions1765480000000 } from './1765480000000-report-suggestions.js';
+import { ScoreVersionRelease1765530000000 } from './1765530000000-score-version-release.js';
+import { MarkingBlocks1765560000000 } from './1765560000000-marking-blocks.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -34,4 +36,6 @@ export const MIGRATIONS: Function[] = [
   SuggestionLibrary1765470000000,
   ReportSuggestions1765480000000,
   ExamKindGrade1765520000000,
+  ScoreVersionRelease1765530000000,
+  MarkingBlocks1765560000000,
 ];

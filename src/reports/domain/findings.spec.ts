@@ -70,6 +70,14 @@ describe('schoolNotes and findingLines', () => {
     expect(schoolNotes(view(M).ownSchools[0]).join('')).toContain('1人成绩尚未评完');
   });
 
+  it('says 未扫描 apart from 缺考, and a school that scanned nothing is not called absent', () => {
+    const none = { n: 0, suppressed: true, unreliable: false, absent: 0, incomplete: 0, unscanned: 52 };
+    const text = schoolNotes(none).join('');
+    expect(text).toContain('本校有52人未扫描（既无答题卡也未登记缺考），未计入统计');
+    expect(text).not.toContain('缺考5');
+    expect(schoolNotes({ ...none, absent: 1, unscanned: 32 }).join('')).toContain('本校有1人缺考、32人未扫描');
+  });
+
   it('six students against fifteen are no ground for a certain finding; the lines say nothing stands out', () => {
     const v = view(L);
     const found = paperFindings('数学', 30, data.items, v.ownSchools[0], v.alliance);

@@ -108,11 +108,12 @@ export function findingSentence(f: Finding, items: ReadonlyMap<number, ItemInfo>
 
 /** What the figures cannot say about this school: suppressed, small group, students not counted. Empty when none. */
 export function schoolNotes(
-  school: Pick<UnitAnalysis, 'n' | 'suppressed' | 'unreliable' | 'absent' | 'incomplete'>,
+  school: Pick<UnitAnalysis, 'n' | 'suppressed' | 'unreliable' | 'absent' | 'incomplete' | 'unscanned'>,
 ): string[] {
   const out: string[] = [];
   const notCounted: string[] = [];
   if (school.absent) notCounted.push(`${school.absent}人缺考`);
+  if (school.unscanned) notCounted.push(`${school.unscanned}人未扫描（既无答题卡也未登记缺考）`);
   if (school.incomplete) notCounted.push(`${school.incomplete}人成绩尚未评完`);
   if (school.suppressed) {
     out.push(

@@ -121,6 +121,25 @@ describe('buildSchoolReport', () => {
     expect(r.appendix[1].lines.join('')).toContain('本校自己的整体水平应有的得分率');
   });
 
+  it('a school that scanned nothing is 未扫描, not 缺考, in its report', () => {
+    const none = sampleInput();
+    none.outcomes = none.outcomes.map((o) =>
+      o.schoolId === M ? { ...o, status: 'unscanned' as const, total: null, itemScores: {} } : o,
+    );
+    const roster = none.outcomes.filter((o) => o.schoolId === M).length;
+    const r = buildSchoolReport({
+      examName: '期中',
+      schoolId: M,
+      schoolName: '河口中学',
+      analyses: [analysePaper(none)],
+      date: new Date('2026-01-15T02:00:00Z'),
+    });
+    const intro = r.sections[0].intro.join('');
+    expect(intro).toContain(`本校名单${roster}人，计入统计0人，缺考0人，未扫描${roster}人，`);
+    expect(JSON.stringify(r)).not.toContain(`缺考${roster}人`);
+    expect(r.verdict.standing.join('')).toContain(`本校有${roster}名学生既无识别成功的答题卡也未登记缺考（未扫描）`);
+  });
+
   it('dates in China Standard Time', () => {
     expect(dateText(new Date('2026-01-14T17:00:00Z'))).toBe('2026年1月15日');
   });

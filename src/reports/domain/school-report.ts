@@ -321,7 +321,9 @@ function section(input: SchoolReportInput, data: StoredAnalysis): Built {
     isTotal
       ? `总分：${data.items.map((i) => i.label).join('、')}共${data.items.length}科，满分${formatNumber(data.paper.fullMarks)}分。`
       : `满分${formatNumber(data.paper.fullMarks)}分，共${data.items.length}题。`,
-    `本校名单${school.roster}人，计入统计${school.n}人，缺考${school.absent}人，尚未评完${school.incomplete}人。`,
+    `本校名单${school.roster}人，计入统计${school.n}人，缺考${school.absent}人，` +
+      (school.unscanned ? `未扫描${school.unscanned}人，` : '') +
+      `尚未评完${school.incomplete}人。`,
     ...(isTotal && data.subjectTotal ? [data.subjectTotal.rule] : []),
   ];
   const list = borderline(school, data.paper.fullMarks, data.thresholds, input.borderlineMargin);
@@ -395,6 +397,7 @@ function verdictOf(input: SchoolReportInput, built: Built[]): Verdict {
     fullMarks: data.paper.fullMarks,
     n: school.n,
     suppressed: school.suppressed,
+    unscanned: school.unscanned ?? 0,
     school: school.summary,
     alliance: alliance.summary,
     movement: own

@@ -19,6 +19,8 @@ export interface VerdictInput {
   fullMarks: number;
   n: number;
   suppressed: boolean;
+  /** Students with no sheet read and no 缺考 mark (未扫描): said on page 1, never counted as 缺考. */
+  unscanned?: number;
   school: { mean: number; passRate: number; excellentRate: number } | null;
   alliance: { mean: number; passRate: number; excellentRate: number } | null;
   /** Own school's 纵看; null without a linked prior exam (or when withheld). */
@@ -122,13 +124,18 @@ function headline(v: VerdictInput, verdict: ReturnType<typeof vaVerdict>): strin
 }
 
 function standingLines(v: VerdictInput): string[] {
+  // A school's sheets not scanned is not the same as its students absent: page 1 says which it is.
+  const unscanned = v.unscanned
+    ? [`本校有${v.unscanned}名学生既无识别成功的答题卡也未登记缺考（未扫描），不计为缺考，也未计入统计。`]
+    : [];
   if (v.suppressed || !v.school || !v.alliance)
-    return ['本校计入统计的学生不超过5人，为保护学生个人信息并避免偶然性，不公布本校的统计数据。'];
+    return ['本校计入统计的学生不超过5人，为保护学生个人信息并避免偶然性，不公布本校的统计数据。', ...unscanned];
   const d = v.school.mean - v.alliance.mean;
   const where = Math.abs(d) < 0.005 ? '与联盟持平' : `${d > 0 ? '高于' : '低于'}联盟${plainPoints(d)}分`;
   return [
     `${v.subject}平均分${formatNumber(v.school.mean, 1)}分（联盟${formatNumber(v.alliance.mean, 1)}分），${where}；` +
       `及格率${wholePercent(v.school.passRate)}（联盟${wholePercent(v.alliance.passRate)}），优秀率${wholePercent(v.school.excellentRate)}（联盟${wholePercent(v.alliance.excellentRate)}）。`,
+    ...unscanned,
   ];
 }
 

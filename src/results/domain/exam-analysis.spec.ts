@@ -133,4 +133,23 @@ describe('analysePaper', () => {
     input.outcomes = input.outcomes.filter((o) => o.schoolId !== C);
     expect(analysePaper(input).comparison).toMatchObject({ roster: 0, n: 0, suppressed: true, summary: null });
   });
+
+  it('counts 未扫描 apart from 缺考: not in the figures, not in 参考率', () => {
+    const input = sampleInput();
+    // the lead school's students: 3 marked absent or complete → 2 of the complete ones become unscanned
+    const lead = input.outcomes.filter((o) => o.schoolId === L && o.status === 'complete').slice(0, 2);
+    const changed = {
+      ...input,
+      outcomes: input.outcomes.map((o) =>
+        lead.includes(o) ? { ...o, status: 'unscanned' as const, total: null, itemScores: {} } : o,
+      ),
+    };
+    const before = analysePaper(input).schools.find((s) => s.schoolId === L)!;
+    const after = analysePaper(changed).schools.find((s) => s.schoolId === L)!;
+    expect(after.unscanned).toBe(2);
+    expect(after.absent).toBe(before.absent);
+    expect(after.n).toBe(before.n - 2);
+    // 参考率 over the students whose attendance is known: (7 − 2 − 1) / (7 − 2)
+    expect(after.participationRate).toBeCloseTo((after.roster - 2 - after.absent) / (after.roster - 2), 4);
+  });
 });

@@ -77,6 +77,8 @@ export interface UnitAnalysis {
   /** Roster students of the unit (those of the exam's grade). */
   roster: number;
   absent: number;
+  /** 未扫描: no sheet read and no 缺考 mark (attendance unknown); excluded from the figures and from 参考率. */
+  unscanned?: number;
   /** Present but with some item not finally scored yet; excluded from the figures. */
   incomplete: number;
   /** Students counted in the figures. */
@@ -93,7 +95,7 @@ export interface UnitAnalysis {
   bands: ScoreBand[] | null;
   /** Same order as ExamAnalysisData.items. */
   items: UnitItemFigures[] | null;
-  /** 参考率 = (roster − absent)/roster; given even when the figures are suppressed (counts are). */
+  /** 参考率 = (known − absent)/known, known = roster − unscanned; given even when the figures are suppressed. */
   participationRate?: number | null;
   /** Wilson 95% intervals of the three rates (null when suppressed). Absent from analyses stored before issue 5. */
   rateIntervals?: RateIntervals | null;
@@ -193,10 +195,13 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput, counts
   const reliability = groupReliability(n);
   const suppressed = reliability === 'suppressed';
   const absent = outcomes.filter((o) => o.status === 'absent').length;
-  const participation = participationRate(outcomes.length, absent);
+  const unscanned = outcomes.filter((o) => o.status === 'unscanned').length;
+  // Whether an unscanned student sat is not known: 参考率 is taken over the students whose attendance is known.
+  const participation = participationRate(outcomes.length - unscanned, absent);
   const unit: UnitAnalysis = {
     roster: outcomes.length,
     absent,
+    unscanned,
     incomplete: outcomes.filter((o) => o.status === 'incomplete').length,
     n,
     suppressed,

@@ -41,8 +41,24 @@ describe('resolveOutcomes', () => {
     expect(by.get(4)!.total).toBe(3);
   });
 
-  it('marks a student without any page as absent, with no total', () => {
-    expect(by.get(2)).toMatchObject({ status: 'absent', total: null });
+  it('calls a student with no page and no 缺考 mark 未扫描 (unscanned), never absent', () => {
+    expect(by.get(2)).toMatchObject({ status: 'unscanned', total: null });
+  });
+
+  it.each([
+    ['no page, no mark', false, false, 'unscanned'],
+    ['no page, marked 缺考', false, true, 'absent'],
+    ['a page waiting, no mark', true, false, 'incomplete'],
+    ['a page waiting, marked 缺考', true, true, 'absent'],
+  ])('%s → %s', (_name, waiting, marked, status) => {
+    const r = resolveOutcomes({
+      roster: [{ studentId: 1, schoolId: 1 }],
+      processed: new Set(),
+      pending: new Set(waiting ? [1] : []),
+      markedAbsent: new Set(marked ? [1] : []),
+      itemIds: [1],
+    });
+    expect(r[0].status).toBe(status);
   });
 
   it('marks a student with a missing item score as incomplete', () => {
@@ -74,7 +90,7 @@ describe('resolveOutcomes', () => {
     expect(out.map((o) => o.studentId)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('ignores scores of students who have no processed page (absent wins)', () => {
+  it('ignores scores of students who have no processed page (unscanned wins)', () => {
     const r = resolveOutcomes({
       roster: [{ studentId: 9, schoolId: 1 }],
       processed: new Set(),
@@ -82,6 +98,6 @@ describe('resolveOutcomes', () => {
       itemIds: [1],
       scores: [{ studentId: 9, itemId: 1, score: 5 }],
     });
-    expect(r[0].status).toBe('absent');
+    expect(r[0].status).toBe('unscanned');
   });
 });

@@ -1,6 +1,6 @@
 // A student's standing on one paper, from which pages were read and which final item scores exist.
 
-export type OutcomeStatus = 'absent' | 'incomplete' | 'complete';
+export type OutcomeStatus = 'absent' | 'unscanned' | 'incomplete' | 'complete';
 
 export interface StudentOutcome {
   studentId: number;
@@ -29,9 +29,10 @@ export interface OutcomeInput {
 }
 
 /**
- * 缺考 (absent): no page of the paper at all. A student whose only pages are still queued or in the
- * exceptions queue is not absent but incomplete: the sheet exists and will be read once fixed, unless the scanner
- * marked the student absent (a confirmed 缺考 outweighs a page still waiting).
+ * 缺考 (absent): marked absent by the school (a confirmed 缺考 outweighs a page still waiting). 未扫描 (unscanned): no
+ * page of the paper and no 缺考 mark: whether the student sat is not known, so it is never counted as 缺考. A student
+ * whose only pages are still queued or in the exceptions queue is incomplete: the sheet exists and will be read once
+ * fixed.
  * Incomplete: some item has no final score yet (marking not finished); excluded from every figure.
  */
 export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
@@ -48,8 +49,12 @@ export function resolveOutcomes(input: OutcomeInput): StudentOutcome[] {
   return input.roster.map(({ studentId, schoolId, classId }) => {
     const who = classId === undefined ? { studentId, schoolId } : { studentId, schoolId, classId };
     if (!input.processed.has(studentId)) {
-      const waiting = input.pending.has(studentId) && !input.markedAbsent?.has(studentId);
-      return { ...who, status: waiting ? 'incomplete' : 'absent', total: null, itemScores: {} };
+      const status: OutcomeStatus = input.markedAbsent?.has(studentId)
+        ? 'absent'
+        : input.pending.has(studentId)
+          ? 'incomplete'
+          : 'unscanned';
+      return { ...who, status, total: null, itemScores: {} };
     }
     const mine = byStudent.get(studentId);
     if (!mine || input.itemIds.some((id) => !mine.has(id)))

@@ -24,6 +24,14 @@ const incomplete = (studentId: number, schoolId: number): StudentOutcome => ({
   itemScores: {},
 });
 
+const unscanned = (studentId: number, schoolId: number): StudentOutcome => ({
+  studentId,
+  schoolId,
+  status: 'unscanned',
+  total: null,
+  itemScores: {},
+});
+
 describe('subjectTotalOutcomes (总分)', () => {
   // prettier-ignore
   const papers = [
@@ -48,6 +56,18 @@ describe('subjectTotalOutcomes (总分)', () => {
       [2, 'absent', null],
       [3, 'incomplete', null],
       [4, 'absent', null],
+    ]);
+  });
+
+  it('calls a student 未扫描 on a subject (and absent from none) unscanned for 总分; absent wins over unscanned', () => {
+    const out = subjectTotalOutcomes(papers, [
+      [unscanned(1, 7), unscanned(2, 7), complete(3, 7, 50)],
+      [complete(1, 7, 60), absent(2, 7), unscanned(3, 7)],
+    ]);
+    expect(out.map((o) => [o.studentId, o.status])).toEqual([
+      [1, 'unscanned'],
+      [2, 'absent'],
+      [3, 'unscanned'],
     ]);
   });
 

@@ -4,6 +4,7 @@
 // Who counts (common practice in Chinese unified exams, stated in every output as TOTAL_RULE):
 //  - complete: complete on every paper; total = sum of the paper totals (exact, in cents);
 //  - absent (缺考): absent from at least one paper, so 参考率 of 总分 is the share who sat every subject;
+//  - unscanned (未扫描): no sheet and no 缺考 mark on some paper (and absent from none);
 //  - incomplete: sat every paper but some paper is not fully marked yet (or still in the exceptions queue).
 import type { StudentOutcome } from './student-outcomes.js';
 
@@ -45,6 +46,10 @@ export function subjectTotalOutcomes(
     // Not on a paper's roster at all counts as not having sat it.
     if (mine.some((o) => !o || o.status === 'absent')) {
       out.push({ ...who, status: 'absent', total: null, itemScores: {} });
+      continue;
+    }
+    if (mine.some((o) => o!.status === 'unscanned')) {
+      out.push({ ...who, status: 'unscanned', total: null, itemScores: {} });
       continue;
     }
     if (mine.some((o) => o!.status !== 'complete')) {

@@ -8,6 +8,7 @@ export interface StoredTotal {
   schoolId: number;
   total: number | null;
   absent: boolean;
+  unscanned?: boolean;
 }
 
 export interface TotalChanges {
@@ -21,7 +22,13 @@ export function totalChanges(stored: readonly StoredTotal[], outcomes: readonly 
   const byStudent = new Map(stored.map((s) => [s.studentId, s]));
   const changed = outcomes.filter((o) => {
     const s = byStudent.get(o.studentId);
-    return !s || s.schoolId !== o.schoolId || s.total !== o.total || s.absent !== (o.status === 'absent');
+    return (
+      !s ||
+      s.schoolId !== o.schoolId ||
+      s.total !== o.total ||
+      s.absent !== (o.status === 'absent') ||
+      (s.unscanned ?? false) !== (o.status === 'unscanned')
+    );
   });
   const keep = new Set(outcomes.map((o) => o.studentId));
   const stale = [...byStudent.keys()].filter((id) => !keep.has(id));

@@ -9,5 +9,7 @@ export class ExamAnalysis {
   @Column() examId: number;
   @Column() paperId: number;
   @JsonColumn() data: unknown;
+  /** The exam's score version the analysis was computed from. */
+  @Column({ default: 0 }) scoreVersion: number;
   @UpdateDateColumn() computedAt: Date;
 }

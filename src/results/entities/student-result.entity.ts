@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { ScoreColumn } from '../../database/columns.js';
 
-/** A student's paper total. Absent students (缺考) have a row with absent = true and no total. */
+/** A student's paper total. Absent students (缺考) have a row with absent = true and no total; 未扫描 ones unscanned = true. */
 @Entity('student_result')
 @Index(['paperId', 'studentId'], { unique: true })
 export class StudentResult {
@@ -12,4 +12,6 @@ export class StudentResult {
   @Column() schoolId: number;
   @ScoreColumn({ nullable: true }) total: number | null;
   @Column({ default: false }) absent: boolean;
+  /** 未扫描: no sheet read and no 缺考 mark (not absent, not counted); false for imported results. */
+  @Column({ default: false }) unscanned: boolean;
 }

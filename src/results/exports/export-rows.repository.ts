@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
  * for the students export: results, OMR and marking scores of the students of some schools, with their names.
  */
 export const SQL = {
-  results: `SELECT r.student_id AS studentId, r.school_id AS schoolId, r.total AS total, r.absent AS absent, st.exam_no AS examNo, st.name AS name, c.name AS className
+  results: `SELECT r.student_id AS studentId, r.school_id AS schoolId, r.total AS total, r.absent AS absent, r.unscanned AS unscanned, st.exam_no AS examNo, st.name AS name, c.name AS className
              FROM student_result r JOIN student st ON st.id = r.student_id JOIN school_class c ON c.id = st.class_id
              WHERE r.paper_id = ? AND r.school_id IN (?) ORDER BY r.school_id, c.name, st.exam_no`,
   objectiveScores:
@@ -21,6 +21,7 @@ export interface ExportResultRow {
   schoolId: number;
   total: number | null;
   absent: boolean;
+  unscanned: boolean;
   examNo: string;
   name: string;
   className: string;
@@ -47,14 +48,18 @@ export class ExportRowsRepository {
   /** The paper's results of these schools' students, by school, class name and exam number. */
   async results(paperId: number, schoolIds: number[]): Promise<ExportResultRow[]> {
     if (!schoolIds.length) return [];
-    const rows: (Omit<ExportResultRow, 'total' | 'absent'> & { total: string | null; absent: number })[] =
-      await this.ds.query(SQL.results, [paperId, schoolIds]);
+    const rows: (Omit<ExportResultRow, 'total' | 'absent' | 'unscanned'> & {
+      total: string | null;
+      absent: number;
+      unscanned: number;
+    })[] = await this.ds.query(SQL.results, [paperId, schoolIds]);
     return rows.map((r) => ({
       ...r,
       studentId: Number(r.studentId),
       schoolId: Number(r.schoolId),
       total: r.total === null ? null : Number(r.total),
       absent: Number(r.absent) !== 0,
+      unscanned: Number(r.unscanned) !== 0,
     }));
   }
 

@@ -1,6 +1,7 @@
 // XLSX exports of results (issue 5 §5), scoped like the JSON API: student scores (admin: all schools;
 // principal: own school; every export audited), item analysis (admin, subject lead of the subject) and the
 // school comparison (admin: names; principal: own school named, others 学校A…, no head counts).
+import { ReleaseGate } from '../release-gate.js';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { type Actor, assertScope } from '../../common/actor.js';
@@ -35,6 +36,7 @@ export class ExportsService {
     @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(ExportRowsRepository) private readonly rows: ExportRowsRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(ReleaseGate) private readonly gate: ReleaseGate,
   ) {}
 
   /**
@@ -49,6 +51,7 @@ export class ExportsService {
     const rule = disclosureFor(actor, exam);
     rule.assertAny(['score_list', 'grade_band']);
     const shows = rule.may('score_list') ? 'score_list' : 'grade_band';
+    await this.gate.assertVisible(actor, exam);
     const schools = await this.schoolRepository.ofAlliance(exam.allianceId, isAdmin ? undefined : own);
     const schoolIds = schools.map((s) => s.id);
     const papers = papersOfRecord(await this.papers.ofExam(examId));
@@ -93,6 +96,7 @@ export class ExportsService {
     rule.assertAny(['school_comparison', 'anonymous_comparison']);
     // Other schools by name only where the rule allows it (the admin); everyone else reads them by letter.
     const named = isAdmin && rule.may('school_comparison');
+    await this.gate.assertVisible(actor, exam);
     const papers = new Map((await this.papers.ofExam(examId)).map((p) => [p.id, p]));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();

@@ -5,7 +5,7 @@ import type { Paper } from '../../exams/entities/paper.entity.js';
 import type { ExportResultRow, ExportScore } from './export-rows.repository.js';
 import { sheetName, styleHeader } from './workbook.js';
 
-const STATUS = { complete: '已完成', absent: '缺考', incomplete: '未完成评阅' } as const;
+const STATUS = { complete: '已完成', absent: '缺考', unscanned: '未扫描', incomplete: '未完成评阅' } as const;
 
 export interface StudentSheetInput {
   paper: Paper;
@@ -46,7 +46,13 @@ export function addStudentSheet(wb: ExcelJS.Workbook, used: Set<string>, input: 
     { header: '等级', key: 'band' },
   ];
   for (const r of input.results) {
-    const status = r.absent ? STATUS.absent : r.total === null ? STATUS.incomplete : STATUS.complete;
+    const status = r.absent
+      ? STATUS.absent
+      : r.unscanned
+        ? STATUS.unscanned
+        : r.total === null
+          ? STATUS.incomplete
+          : STATUS.complete;
     const mine = byStudent.get(r.studentId);
     const row: Record<string, unknown> = {
       school: input.schoolName.get(r.schoolId) ?? '',

@@ -2,3 +2,6 @@
 
 -- mark
 INSERT IGNORE INTO exam_absence (exam_id, paper_id, school_id, student_id, marked_by) VALUES (?, ?, ?, ?, ?);
+
+-- countBySchool
+SELECT school_id AS schoolId, COUNT(*) AS n FROM exam_absence WHERE exam_id = ? AND paper_id IN (?) GROUP BY school_id;
