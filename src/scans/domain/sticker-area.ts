@@ -1,7 +1,7 @@
 // The barcode sticker area of a read page: is anything stuck there, and its pixels cut upright for a barcode decoder.
 // Pure: the decoder itself is an adapter (scans/sticker-reader.ts).
 import type { Box } from '../../sheets/domain/layout.js';
-import { applyAffine, bilinearAt, pixelAt, type Affine, type GrayImage } from './gray-image.js';
+import { applyAffine, bilinearAt, histogramPercentile, pixelAt, type Affine, type GrayImage } from './gray-image.js';
 import { stickerFromText, type StickerReading } from './page-identity.js';
 
 /** Decodes the Code 128 barcode stuck in the sticker area at `box` (sheet points), or null. */
@@ -20,20 +20,20 @@ const INKED_SHARE = 0.01;
  * level (the 90th percentile of the samples, or 255 if the area is all dark).
  */
 export function stickerAreaInked(img: GrayImage, t: Affine, box: Box): boolean {
-  const samples: number[] = [];
+  const hist = new Uint32Array(256);
+  let total = 0;
   for (let y = box.y + FRAME_INSET_PT; y < box.y + box.h - FRAME_INSET_PT; y += 1) {
     for (let x = box.x + FRAME_INSET_PT; x < box.x + box.w - FRAME_INSET_PT; x += 1) {
       const p = applyAffine(t, x, y);
-      samples.push(pixelAt(img, p.x, p.y));
+      hist[pixelAt(img, p.x, p.y)]++;
+      total++;
     }
   }
-  if (!samples.length) return false;
-  const sorted = Int32Array.from(samples).sort();
-  const paper = sorted[Math.floor(sorted.length * 0.9)];
-  const dark = paper * 0.5;
+  if (!total) return false;
+  const dark = histogramPercentile(hist, total, 0.9) * 0.5;
   let n = 0;
-  for (const s of samples) if (s < dark) n++;
-  return n / samples.length >= INKED_SHARE;
+  for (let g = 0; g < dark; g++) n += hist[g];
+  return n / total >= INKED_SHARE;
 }
 
 /** What the sticker area shows: the decoder's text if it finds a barcode, else whether anything is stuck there. */
