@@ -7,6 +7,8 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExamsModule } from './exams/exams.module.js';
 import { MarkingModule } from './marking/marking.module.js';
+import { LoggingModule } from './ops/logging.js';
+import { OpsModule } from './ops/ops.module.js';
 import { OrgModule } from './org/org.module.js';
 import { QueueModule } from './queue/queue.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -39,7 +41,10 @@ export function coreModules(config?: AppConfig) {
 @Module({})
 export class AppModule {
   static forRoot(config?: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [...coreModules(config), ...FEATURE_MODULES, WebModule] };
+    return {
+      module: AppModule,
+      imports: [...coreModules(config), LoggingModule, ...FEATURE_MODULES, OpsModule, WebModule],
+    };
   }
 }
 

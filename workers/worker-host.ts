@@ -9,12 +9,18 @@ import { JOB_QUEUE, JOBS, JobName, QueueName } from '../src/queue/jobs.js';
 import type { Processor } from './processor.js';
 import { PROCESSORS } from './processors.js';
 import { startReconciler } from './reconcile.js';
+import { observeWorker, workerLogger } from './observe.js';
+import { OpsMetrics } from '../src/ops/ops-metrics.js';
+import { startOpsServer } from '../src/ops/ops-server.js';
 
 export interface WorkerHost {
   app: INestApplicationContext;
   workers: Worker[];
   /** The reconciliation (null when turned off): `pass()` runs one now. */
   reconciler: ReturnType<typeof startReconciler> | null;
+  /** This worker's metrics (job durations, pages read), served on WORKER_OPS_PORT when set. */
+  metrics: OpsMetrics;
+  opsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -67,15 +73,22 @@ export async function startWorkers(
         { connection: redisConnection(config), prefix: config.redis.prefix, concurrency: concurrency[queue] ?? 1 },
       ),
   );
-  for (const w of workers)
-    w.on('failed', (job, err) => console.error(`[worker] ${job?.name} ${job?.id} failed: ${err.message}`));
+  const log = workerLogger(opts.logger === false ? 'silent' : config.logLevel);
+  const metrics = new OpsMetrics('worker');
+  for (const w of workers) observeWorker(w, log, metrics);
+  const ops = config.ops.workerPort
+    ? await startOpsServer({ port: config.ops.workerPort, host: config.ops.host, token: config.ops.token, metrics })
+    : null;
   const reconciler = opts.reconcile === false ? null : startReconciler(app, opts.reconcile ?? {});
   return {
     app,
     workers,
     reconciler,
+    metrics,
+    opsPort: ops?.port ?? null,
     async close() {
       reconciler?.stop();
+      ops?.server.close();
       await Promise.all(workers.map((w) => w.close()));
       await app.close();
     },

@@ -10,6 +10,6 @@ import { LoginThrottle } from './login-throttle.js';
 @Module({
   controllers: [AuthController],
   providers: [AuthService, ActorCache, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, LoginThrottle],
+  exports: [AuthService, LoginThrottle, ActorCache],
 })
 export class AuthModule {}

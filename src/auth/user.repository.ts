@@ -141,4 +141,44 @@ export class UserRepository {
       )
       .getCount();
   }
+
+  /** A new password; the epoch moves on, so every session the account had ends. */
+  async setPassword(tx: Tx, userId: number, passwordHash: string): Promise<void> {
+    await managerOf(tx)
+      .getRepository(User)
+      .update({ id: userId }, { passwordHash, sessionEpoch: () => 'session_epoch + 1' });
+  }
+
+  /** Deactivates or reactivates the account; the epoch moves on, so its sessions end either way. */
+  async setActive(tx: Tx, userId: number, active: boolean): Promise<void> {
+    await managerOf(tx)
+      .getRepository(User)
+      .update({ id: userId }, { active, sessionEpoch: () => 'session_epoch + 1' });
+  }
+
+  async setDisplayName(tx: Tx, userId: number, displayName: string): Promise<void> {
+    await managerOf(tx).getRepository(User).update({ id: userId }, { displayName });
+  }
+
+  /** The user's grants in this alliance become `grants` (those of other alliances stay). */
+  async replaceGrantsInAlliance(tx: Tx, userId: number, allianceId: number, grants: RoleGrant[]): Promise<void> {
+    await managerOf(tx).getRepository(UserRole).delete({ userId, allianceId });
+    await this.grantRoles(tx, userId, grants);
+  }
+
+  /** Active holders of the admin role in the alliance, `exceptUserId` excepted. */
+  countActiveAdmins(allianceId: number, exceptUserId: number): Promise<number> {
+    return this.ds
+      .getRepository(UserRole)
+      .createQueryBuilder('r')
+      .innerJoin(User, 'u', 'u.id = r.user_id')
+      .where('r.role = :role AND r.alliance_id = :allianceId AND r.user_id <> :exceptUserId AND u.active = 1', {
+        role: Role.Admin,
+        allianceId,
+        exceptUserId,
+      })
+      .select('COUNT(DISTINCT r.user_id)', 'n')
+      .getRawOne<{ n: string }>()
+      .then((r) => Number(r?.n ?? 0));
+  }
 }

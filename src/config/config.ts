@@ -24,6 +24,13 @@ export interface AppConfig {
    */
   publicOrigins: string[];
   ingestConcurrency: number;
+  /**
+   * The operators' port (county IT staff, every alliance): /metrics and the queue view /queues. 0 turns it off. It
+   * listens on `opsHost`, loopback by default, never on the pages' port: an alliance admin never reaches it.
+   */
+  ops: { port: number; workerPort: number; host: string; token: string | null };
+  /** pino level of the JSON logs (LOG_LEVEL); tests default to silent. */
+  logLevel: string;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +94,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     publicOrigins: origins(env.PUBLIC_ORIGINS),
+    ops: {
+      port: int(env, 'OPS_PORT', nodeEnv === 'test' ? 0 : 9464, 0, 65535),
+      workerPort: int(env, 'WORKER_OPS_PORT', nodeEnv === 'test' ? 0 : 9465, 0, 65535),
+      host: str(env, 'OPS_HOST', '127.0.0.1'),
+      token: str(env, 'OPS_TOKEN', '', /^[A-Za-z0-9._~-]{16,200}$/) || null,
+    },
+    logLevel: str(
+      env,
+      'LOG_LEVEL',
+      nodeEnv === 'test' ? 'silent' : 'info',
+      /^(fatal|error|warn|info|debug|trace|silent)$/,
+    ),
   };
 }
 

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { createDataSource, type DataSourceOptions } from './data-source.js';
+import { DatabaseHealth } from './database-health.js';
 import { checkMysql } from './mysql-probe.js';
 import { SqlPool } from './sql-pool.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -32,8 +33,9 @@ export class DatabaseModule implements OnApplicationShutdown {
         // The marking hot path's own connections (READ COMMITTED sessions, no TypeORM per statement): see SqlPool.
         { provide: SqlPool, inject: [DataSource], useFactory: (ds: DataSource) => new SqlPool(ds) },
         UnitOfWork,
+        DatabaseHealth,
       ],
-      exports: [DataSource, SqlPool, UnitOfWork],
+      exports: [DataSource, SqlPool, UnitOfWork, DatabaseHealth],
     };
   }
 

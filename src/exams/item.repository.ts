@@ -73,4 +73,12 @@ export class ItemRepository {
       .getRepository(Item)
       .findBy({ id: In([...new Set(ids)]) });
   }
+
+  /** An item's marking rules changed by its subject lead (marking checks first that marking has not started). */
+  async setMarkingRules(
+    itemId: number,
+    rules: { markingMode: MarkingMode; tolerance: number; scoreStep: number },
+  ): Promise<void> {
+    await this.ds.getRepository(Item).update({ id: itemId }, rules);
+  }
 }

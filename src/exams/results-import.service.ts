@@ -76,9 +76,7 @@ export class ResultsImportService {
     const importHash = resultsFingerprint(input.subjects, input.rows);
     const already = () => this.exams.findImported(allianceId, importHash);
     const refuseDuplicate = (e: Exam): never => {
-      throw new ConflictException(
-        `这份成绩已经导入过：考试“${e.name}”（编号 ${e.id}），无需重复导入；如需更正，请修改成绩后再导入`,
-      );
+      throw new ConflictException(`这份成绩已经导入过：考试“${e.name}”，无需重复导入；如需更正，请修改成绩后再导入`);
     };
     const earlier = await already();
     if (earlier) refuseDuplicate(earlier);
@@ -198,7 +196,7 @@ export class ResultsImportService {
       const linked = await this.exams.linkedAsPrior(tx, exam.id);
       if (linked.length) {
         throw new ConflictException(
-          `考试${linked.map((e) => `“${e.name}”（编号 ${e.id}）`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`,
+          `考试${linked.map((e) => `“${e.name}”`).join('、')}以它作为纵向比较的上次考试，请先在这些考试的纵看设置中改选或取消，再删除`,
         );
       }
       const papers = await this.papers.subjectsOf(tx, exam.id);

@@ -16,8 +16,8 @@ export interface ItemFacts {
 }
 
 /**
- * How long an item's facts are reused before they are read again. The item's rule and scope are fixed once its
- * paper is locked; QC settings change when the lead edits them: this instance forgets them at once (invalidate),
+ * How long an item's facts are reused before they are read again. The item's scope is fixed once its paper is locked,
+ * its rule (mode, tolerance, step) once its marking started (marking-setup); QC settings change when the lead edits them: this instance forgets them at once (invalidate),
  * other API instances within this many milliseconds.
  */
 export const ITEM_FACTS_TTL_MS = 5_000;

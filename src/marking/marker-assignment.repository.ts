@@ -24,6 +24,11 @@ export class MarkerAssignmentRepository {
     sqlOf(tx).later(SQL.withStanding, [markerId], onRows);
   }
 
+  /** The marker's assignments and standing on each, outside any transaction (why the marker has nothing to mark). */
+  withStanding(markerId: number): Promise<Assignment[]> {
+    return this.ds.query(SQL.withStanding, [markerId]);
+  }
+
   /** The item's markers, by marker id. */
   ofItem(itemId: number): Promise<MarkerAssignment[]> {
     return this.ds.getRepository(MarkerAssignment).find({ where: { itemId }, order: { markerId: 'ASC' } });

@@ -25,7 +25,7 @@ import { MarkingSnippetRepository } from './marking-snippet.repository.js';
 import { ReferenceAnswerRepository } from './reference-answer.repository.js';
 import { RequeueService } from './requeue.service.js';
 
-interface ItemContext {
+export interface ItemContext {
   item: Item;
   paper: Paper;
   exam: Exam;
@@ -50,7 +50,8 @@ export class MarkingLeadService {
     @Inject(RequeueService) private readonly requeue: RequeueService,
   ) {}
 
-  private async leadItem(actor: Actor, itemIdRaw: unknown): Promise<ItemContext> {
+  /** The item (subjective) with its paper and exam, when the caller leads its subject (or is the admin). */
+  async leadItem(actor: Actor, itemIdRaw: unknown): Promise<ItemContext> {
     const item = await this.itemReads.item(requiredId(itemIdRaw, '题目编号'));
     if (!item) throw new NotFoundException('题目不存在');
     const paper = await this.papers.findById(item.paperId);

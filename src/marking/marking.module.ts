@@ -6,6 +6,10 @@ import { MarkerStandingService } from './marker-standing.service.js';
 import { MarkingConsoleService } from './marking-console.service.js';
 import { MarkingLeadController } from './marking-lead.controller.js';
 import { MarkingLeadService } from './marking-lead.service.js';
+import { MarkingIdleService } from './marking-idle.service.js';
+import { MarkingMonitorService } from './marking-monitor.service.js';
+import { MarkingSetupController } from './marking-setup.controller.js';
+import { MarkingSetupService } from './marking-setup.service.js';
 import { MarkingLeaseService } from './marking-lease.service.js';
 import { MarkingProgressService } from './marking-progress.service.js';
 import { MarkingReviewService } from './marking-review.service.js';
@@ -28,12 +32,15 @@ const SERVICES = [
   MarkingProgressService,
   MarkingConsoleService,
   MarkingLeadService,
+  MarkingSetupService,
+  MarkingMonitorService,
+  MarkingIdleService,
   QcRandom,
   ItemFactsCache,
 ];
 
 @Module({
-  controllers: [MarkingController, MarkingLeadController],
+  controllers: [MarkingController, MarkingLeadController, MarkingSetupController],
   providers: SERVICES,
   exports: [MarkingLeaseService, MarkingLeadService, ItemFactsCache],
 })

@@ -62,4 +62,10 @@ export class ReferenceAnswerRepository {
   async save(reference: Pick<ReferenceAnswer, 'itemId' | 'snippetId' | 'kind' | 'score' | 'createdBy'>): Promise<void> {
     await this.ds.getRepository(ReferenceAnswer).upsert(reference, ['snippetId', 'kind']);
   }
+
+  /** The answer is no longer a reference of this kind (its marks by markers stay, as QC history). */
+  async remove(itemId: number, snippetId: number, kind: ReferenceKind): Promise<boolean> {
+    const r = await this.ds.getRepository(ReferenceAnswer).delete({ itemId, snippetId, kind });
+    return (r.affected ?? 0) > 0;
+  }
 }

@@ -7,7 +7,9 @@ import { MarkSupersessionRepository } from './mark-supersession.repository.js';
 import { MarkerAssignmentRepository } from './marker-assignment.repository.js';
 import { MarkerDirectoryRepository } from './marker-directory.repository.js';
 import { MarkerItemStateRepository } from './marker-item-state.repository.js';
+import { MarkingBlockRepository } from './marking-block.repository.js';
 import { MarkingOverviewRepository } from './marking-overview.repository.js';
+import { MarkingSetupRepository } from './marking-setup.repository.js';
 import { MarkingSnippetRepository } from './marking-snippet.repository.js';
 import { MarkingTaskRepository } from './marking-task.repository.js';
 import { ReferenceAnswerRepository } from './reference-answer.repository.js';
@@ -25,4 +27,6 @@ export const MARKING_REPOSITORIES = [
   MarkingOverviewRepository,
   ItemFactsRepository,
   MarkerDirectoryRepository,
+  MarkingBlockRepository,
+  MarkingSetupRepository,
 ];

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, Not } from 'typeorm';
 import { managerOf, type Tx } from '../database/unit-of-work.js';
 import { Alliance } from './entities/alliance.entity.js';
 
@@ -18,5 +18,14 @@ export class AllianceRepository {
 
   create(tx: Tx, alliance: Pick<Alliance, 'name' | 'code'>): Promise<Alliance> {
     return managerOf(tx).getRepository(Alliance).save(alliance);
+  }
+
+  /** Another alliance holds this code. */
+  codeTakenByOther(code: string, exceptId: number): Promise<boolean> {
+    return this.ds.getRepository(Alliance).existsBy({ code, id: Not(exceptId) });
+  }
+
+  async update(id: number, fields: Pick<Alliance, 'name' | 'code'>): Promise<void> {
+    await this.ds.getRepository(Alliance).update({ id }, fields);
   }
 }

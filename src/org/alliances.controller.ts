@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
-import type { CreateSchoolBody, CreateUserBody } from './dto/org.dto.js';
+import type { AllianceBody, CreateSchoolBody, CreateUserBody, PasswordBody, UpdateUserBody } from './dto/org.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { IdPipe } from './id-param.pipe.js';
 import { OrgService } from './org.service.js';
@@ -49,5 +49,54 @@ export class AlliancesController {
   @Get(':id/users')
   listUsers(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
     return this.accounts.listUsers(actor, id);
+  }
+
+  @Roles(Role.Admin)
+  @Patch(':id')
+  update(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Body() body: AllianceBody) {
+    return this.org.updateAlliance(actor, id, body);
+  }
+
+  @Roles(Role.Admin)
+  @Get(':id/setup-status')
+  setupStatus(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
+    return this.org.setupStatus(actor, id);
+  }
+
+  @Roles(Role.Admin)
+  @Patch(':id/users/:userId')
+  updateUser(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('userId', IdPipe) userId: number,
+    @Body() body: UpdateUserBody,
+  ) {
+    return this.accounts.updateUser(actor, id, userId, body);
+  }
+
+  @Roles(Role.Admin)
+  @Post(':id/users/:userId/password')
+  @HttpCode(200)
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdPipe) id: number,
+    @Param('userId', IdPipe) userId: number,
+    @Body() body: PasswordBody,
+  ) {
+    return this.accounts.resetPassword(actor, id, userId, body);
+  }
+
+  @Roles(Role.Admin)
+  @Post(':id/users/:userId/deactivate')
+  @HttpCode(200)
+  deactivate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('userId', IdPipe) userId: number) {
+    return this.accounts.setActive(actor, id, userId, false);
+  }
+
+  @Roles(Role.Admin)
+  @Post(':id/users/:userId/reactivate')
+  @HttpCode(200)
+  reactivate(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number, @Param('userId', IdPipe) userId: number) {
+    return this.accounts.setActive(actor, id, userId, true);
   }
 }

@@ -9,14 +9,18 @@ import { UnitOfWork } from '../database/unit-of-work.js';
 import { AllianceRepository } from './alliance.repository.js';
 import { normalizeClassName } from './domain/roster.js';
 import { validateNewUser } from './domain/user-input.js';
-import type { BootstrapAllianceInput, CreateClassesBody, CreateSchoolBody } from './dto/org.dto.js';
+import { validateAllianceFields, validateSchoolFields } from './domain/org-input.js';
+import { setupSteps } from './domain/setup-steps.js';
+import type { AllianceBody, BootstrapAllianceInput, CreateClassesBody, CreateSchoolBody } from './dto/org.dto.js';
 import { Alliance } from './entities/alliance.entity.js';
 import { Locality, SchoolKind } from './entities/school.entity.js';
 import { OrgAccess } from './org-access.js';
 import { SchoolClassRepository } from './school-class.repository.js';
 import { SchoolRepository } from './school.repository.js';
+import { StudentRepository } from './student.repository.js';
+import { ExamRepository } from '../exams/exam.repository.js';
+import { ExamStatus } from '../exams/entities/exam.entity.js';
 
-const CODE_RE = /^[A-Za-z0-9_-]{1,40}$/;
 const collator = new Intl.Collator('zh-CN', { numeric: true });
 
 function invalid(errors: string[]): never {
@@ -36,17 +40,17 @@ export class OrgService {
     @Inject(SchoolClassRepository) private readonly classes: SchoolClassRepository,
     @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(StudentRepository) private readonly students: StudentRepository,
+    @Inject(ExamRepository) private readonly exams: ExamRepository,
   ) {}
 
   /** Creates an alliance and its first admin, without HTTP (CLI and demo). */
   async bootstrapAlliance(
     input: BootstrapAllianceInput,
   ): Promise<{ alliance: Alliance; admin: { id: number; username: string } }> {
-    const name = text(input.name);
-    const code = text(input.code);
-    const errors: string[] = [];
-    if (!name || name.length > 100) errors.push('联盟名称不能为空，最多 100 个字');
-    if (!CODE_RE.test(code)) errors.push('联盟代码应为 1–40 个字母、数字、_ 或 -');
+    const fields = validateAllianceFields(input);
+    const errors: string[] = fields.ok ? [] : [...fields.errors];
+    const { name, code } = fields.ok ? fields.value : { name: '', code: '' };
     const user = validateNewUser(
       {
         username: input.adminUsername,
@@ -88,33 +92,108 @@ export class OrgService {
     return { id: a.id, name: a.name, code: a.code, createdAt: a.createdAt };
   }
 
+  /** The admin renames the alliance or changes its code. */
+  async updateAlliance(actor: Actor, id: number, body: AllianceBody) {
+    assertScope(actor.isAdminOf(id), '只有本联盟管理员可以修改联盟信息');
+    await this.access.alliance(id);
+    const v = validateAllianceFields(body ?? {});
+    if (!v.ok) invalid(v.errors);
+    if (await this.alliances.codeTakenByOther(v.value.code, id))
+      throw new ConflictException(`联盟代码 ${v.value.code} 已被其他联盟使用`);
+    await this.alliances.update(id, v.value);
+    await this.audit.record({
+      userId: actor.userId,
+      action: 'update',
+      entity: 'alliance',
+      entityId: String(id),
+      detail: v.value,
+    });
+    return this.getAlliance(actor, id);
+  }
+
   async createSchool(actor: Actor, allianceId: number, body: CreateSchoolBody) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以添加学校');
     await this.access.alliance(allianceId);
-    const name = text(body?.name);
-    const code = text(body?.code);
-    const errors: string[] = [];
-    if (!name || name.length > 100) errors.push('学校名称不能为空，最多 100 个字');
-    if (!CODE_RE.test(code)) errors.push('学校代码应为 1–40 个字母、数字、_ 或 -');
-    if (!Object.values(SchoolKind).includes(body?.kind as SchoolKind))
-      errors.push('学校类型应为 lead（龙头校）、member（成员校）或 comparison（对照校）');
-    if (!Object.values(Locality).includes(body?.locality as Locality))
-      errors.push('学校所在地应为 urban（城区）或 rural（乡村）');
-    if (errors.length) invalid(errors);
+    const v = validateSchoolFields(body ?? {});
+    if (!v.ok) invalid(v.errors);
+    const { name, code, kind, locality } = v.value;
     if (await this.schools.codeTaken(allianceId, code)) throw new ConflictException(`学校代码 ${code} 已存在`);
     try {
       const s = await this.schools.create({
         allianceId,
         name,
         code,
-        kind: body.kind as SchoolKind,
-        locality: body.locality as Locality,
+        kind: kind as SchoolKind,
+        locality: locality as Locality,
+      });
+      await this.audit.record({
+        userId: actor.userId,
+        action: 'create',
+        entity: 'school',
+        entityId: String(s.id),
+        detail: v.value,
       });
       return { id: s.id, allianceId, name, code, kind: s.kind, locality: s.locality };
     } catch (err) {
       if (isDuplicateKey(err)) throw new ConflictException(`学校代码 ${code} 已存在`);
       throw err;
     }
+  }
+
+  /** The admin edits a school's name, code, kind (龙头校/成员校/对照校) or locality (城区/乡村). */
+  async updateSchool(actor: Actor, schoolId: number, body: CreateSchoolBody) {
+    const school = await this.access.school(schoolId);
+    assertScope(actor.isAdminOf(school.allianceId), '只有本联盟管理员可以修改学校');
+    const v = validateSchoolFields(body ?? {});
+    if (!v.ok) invalid(v.errors);
+    const { name, code, kind, locality } = v.value;
+    if (await this.schools.codeTakenByOther(school.allianceId, code, schoolId))
+      throw new ConflictException(`学校代码 ${code} 已存在`);
+    try {
+      await this.schools.update(schoolId, { name, code, kind: kind as SchoolKind, locality: locality as Locality });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new ConflictException(`学校代码 ${code} 已存在`);
+      throw err;
+    }
+    const detail = {
+      before: { name: school.name, code: school.code, kind: school.kind, locality: school.locality },
+      after: v.value,
+    };
+    await this.audit.record({
+      userId: actor.userId,
+      action: 'update',
+      entity: 'school',
+      entityId: String(schoolId),
+      detail,
+    });
+    return { id: schoolId, allianceId: school.allianceId, name, code, kind, locality };
+  }
+
+  /** The admin's setup checklist, computed from what the alliance holds (domain/setup-steps.ts). */
+  async setupStatus(actor: Actor, allianceId: number) {
+    assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以查看设置进度');
+    await this.access.alliance(allianceId);
+    const [schools, classes, students, grants, exams] = await Promise.all([
+      this.schools.ofAlliance(allianceId),
+      this.classes.countsBySchool(allianceId),
+      this.students.countsBySchool(allianceId),
+      this.users.grantsInAlliance(allianceId),
+      this.exams.ofAlliance(allianceId),
+    ]);
+    const admins = new Set(grants.filter((g) => g.role === Role.Admin).map((g) => g.userId));
+    const staffUsers = new Set(grants.filter((g) => !admins.has(g.userId)).map((g) => g.userId)).size;
+    const counts = schools.map((s) => ({
+      id: s.id,
+      name: s.name,
+      classes: classes.get(s.id) ?? 0,
+      students: students.get(s.id) ?? 0,
+    }));
+    const steps = setupSteps({
+      schools: counts,
+      staffUsers,
+      exams: exams.filter((e) => e.status !== ExamStatus.Imported).length,
+    });
+    return { steps, schools: counts };
   }
 
   /** Admins see every field; other members of the alliance see names and kinds (no student data here). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SchoolClass } from './entities/school-class.entity.js';
+import { School } from './entities/school.entity.js';
 
 /** A class with its number of students on the roster. */
 export interface ClassHeadCount {
@@ -40,5 +41,19 @@ export class SchoolClassRepository {
       [schoolId],
     );
     return rows.map((r) => ({ id: Number(r.id), name: r.name, grade: r.grade, studentCount: Number(r.studentCount) }));
+  }
+
+  /** Number of classes per school of the alliance (schools without classes are absent). */
+  async countsBySchool(allianceId: number): Promise<Map<number, number>> {
+    const rows: { schoolId: number; n: string }[] = await this.ds
+      .getRepository(SchoolClass)
+      .createQueryBuilder('c')
+      .innerJoin(School, 's', 's.id = c.schoolId')
+      .select('c.schoolId', 'schoolId')
+      .addSelect('COUNT(*)', 'n')
+      .where('s.allianceId = :allianceId', { allianceId })
+      .groupBy('c.schoolId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.schoolId), Number(r.n)]));
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import { managerOr, type Tx } from '../database/unit-of-work.js';
 import { School } from './entities/school.entity.js';
 
@@ -36,5 +36,14 @@ export class SchoolRepository {
   async idsInAlliance(allianceId: number): Promise<number[]> {
     const rows = await this.ds.getRepository(School).find({ where: { allianceId }, select: { id: true } });
     return rows.map((s) => s.id);
+  }
+
+  /** Another school of the alliance holds this code. */
+  codeTakenByOther(allianceId: number, code: string, exceptId: number): Promise<boolean> {
+    return this.ds.getRepository(School).existsBy({ allianceId, code, id: Not(exceptId) });
+  }
+
+  async update(id: number, fields: Pick<School, 'name' | 'code' | 'kind' | 'locality'>): Promise<void> {
+    await this.ds.getRepository(School).update({ id }, fields);
   }
 }

@@ -103,4 +103,39 @@ export class StudentRepository {
       : await this.ds.query(`${ROSTER} WHERE st.school_id = ? ORDER BY st.exam_no`, [schoolId]);
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
+
+  /** Number of students per school of the alliance (schools without students are absent). */
+  async countsBySchool(allianceId: number): Promise<Map<number, number>> {
+    const rows: { schoolId: number; n: string }[] = await this.ds
+      .getRepository(Student)
+      .createQueryBuilder('s')
+      .select('s.schoolId', 'schoolId')
+      .addSelect('COUNT(*)', 'n')
+      .where('s.allianceId = :allianceId', { allianceId })
+      .groupBy('s.schoolId')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.schoolId), Number(r.n)]));
+  }
+
+  /** The school's students as a roster compares them: exam number, name, class. */
+  async ofSchool(schoolId: number, tx?: Tx): Promise<Pick<Student, 'id' | 'examNo' | 'name' | 'classId'>[]> {
+    return managerOr(tx, this.ds)
+      .getRepository(Student)
+      .find({ where: { schoolId }, select: { id: true, examNo: true, name: true, classId: true } });
+  }
+
+  /** New names and classes of existing students, in the caller's transaction. */
+  async updateMany(tx: Tx, changes: Pick<Student, 'id' | 'name' | 'classId'>[]): Promise<void> {
+    const repo = managerOf(tx).getRepository(Student);
+    for (const c of changes) await repo.update({ id: c.id }, { name: c.name, classId: c.classId });
+  }
+
+  /**
+   * Deletes these students of the school, in the caller's transaction. A student whom a sheet, an absence or a score
+   * names cannot go: the foreign keys (ON DELETE RESTRICT) refuse it, and the transaction with it.
+   */
+  async deleteMany(tx: Tx, schoolId: number, ids: number[]): Promise<void> {
+    const repo = managerOf(tx).getRepository(Student);
+    for (let i = 0; i < ids.length; i += CHUNK) await repo.delete({ schoolId, id: In(ids.slice(i, i + CHUNK)) });
+  }
 }

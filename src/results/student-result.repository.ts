@@ -107,4 +107,16 @@ export class StudentResultRepository {
     if (!paperIds.length) return Promise.resolve([]);
     return this.ds.getRepository(StudentResult).find({ where: { examId, schoolId, paperId: In(paperIds) } });
   }
+
+  /** Those of these students with a result of any exam, imported ones included (the roster may not remove them). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows = await this.ds
+      .getRepository(StudentResult)
+      .createQueryBuilder('r')
+      .select('DISTINCT r.studentId', 'studentId')
+      .where('r.studentId IN (:...ids)', { ids: studentIds })
+      .getRawMany<{ studentId: number }>();
+    return rows.map((r) => Number(r.studentId));
+  }
 }

@@ -37,4 +37,16 @@ export class ExamAbsenceRepository {
     const res = await managerOf(tx).getRepository(ExamAbsence).delete({ paperId, studentId });
     return !!res.affected;
   }
+
+  /** Those of these students marked absent in any exam (the roster may not remove them). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows = await this.ds
+      .getRepository(ExamAbsence)
+      .createQueryBuilder('a')
+      .select('DISTINCT a.studentId', 'studentId')
+      .where('a.studentId IN (:...ids)', { ids: studentIds })
+      .getRawMany<{ studentId: number }>();
+    return rows.map((r) => Number(r.studentId));
+  }
 }

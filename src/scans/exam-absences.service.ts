@@ -45,7 +45,7 @@ export class ExamAbsencesService {
     const read = await this.pages.findRead({ examId: exam.id, paperId: paper.id, studentId: student.id });
     if (read)
       throw new ConflictException(
-        `考号 ${student.examNo} 已有识别成功的答卷（${read.originalName || `#${read.id}`}），不能标记缺考`,
+        `考号 ${student.examNo} 已有识别成功的答卷（${read.originalName || '另一张扫描图像'}），不能标记缺考`,
       );
     const changed = await this.uow.runOrm(async (tx) => {
       const marked = await this.absences.mark(tx, {

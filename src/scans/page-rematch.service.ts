@@ -86,7 +86,7 @@ export class PageRematchService {
       );
       if (clash)
         throw new ConflictException(
-          `考号 ${target.examNo} 的第${p.pageNo}页已有答卷（${clash.originalName || `#${clash.id}`}），请先处理该页`,
+          `考号 ${target.examNo} 的第${p.pageNo}页已有答卷（${clash.originalName || '另一张扫描图像'}），请先处理该页`,
         );
     }
   }

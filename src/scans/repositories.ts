@@ -6,6 +6,7 @@ import { OmrReviewRepository } from './omr-review.repository.js';
 import { ScanBatchRepository } from './scan-batch.repository.js';
 import { ScanIngestRepository } from './scan-ingest.repository.js';
 import { ScannedPageRepository } from './scanned-page.repository.js';
+import { ScanProgressRepository } from './scan-progress.repository.js';
 
 export const SCANS_REPOSITORIES = [
   ScanBatchRepository,
@@ -15,4 +16,5 @@ export const SCANS_REPOSITORIES = [
   OmrReviewRepository,
   ExamAbsenceRepository,
   ScanIngestRepository,
+  ScanProgressRepository,
 ];

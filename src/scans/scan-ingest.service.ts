@@ -212,7 +212,7 @@ export class ScanIngestService {
     if (other) {
       throw new PageException({
         code: 'DUPLICATE_SHEET',
-        reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || `#${other.id}`}）`,
+        reason: `重复答题卡：考号 ${student.examNo} 的第${reading.pageNo}页已有扫描图像（${other.originalName || '另一张扫描图像'}）`,
       });
     }
     await this.answers.record(tx, page, student.id, {

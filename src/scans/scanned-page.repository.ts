@@ -312,4 +312,16 @@ export class ScannedPageRepository {
   ): Promise<void> {
     await managerOr(tx, this.ds).getRepository(ScannedPage).update({ id }, patch);
   }
+
+  /** Those of these students with a scanned page in any exam (the roster may not remove them). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows = await this.ds
+      .getRepository(ScannedPage)
+      .createQueryBuilder('p')
+      .select('DISTINCT p.studentId', 'studentId')
+      .where('p.studentId IN (:...ids)', { ids: studentIds })
+      .getRawMany<{ studentId: number }>();
+    return rows.map((r) => Number(r.studentId));
+  }
 }

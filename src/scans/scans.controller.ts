@@ -5,6 +5,7 @@ import { CurrentActor, Roles } from '../common/roles.decorator.js';
 import { IdPipe } from '../org/id-param.pipe.js';
 import { ScanUploadInterceptor, type ReceivedFile } from './scan-upload.interceptor.js';
 import { ScanUploadService } from './scan-upload.service.js';
+import { ScanProgressService } from './scan-progress.service.js';
 import { ScansService } from './scans.service.js';
 
 @Controller('api')
@@ -12,6 +13,7 @@ export class ScansController {
   constructor(
     @Inject(ScansService) private readonly scans: ScansService,
     @Inject(ScanUploadService) private readonly uploads: ScanUploadService,
+    @Inject(ScanProgressService) private readonly progressView: ScanProgressService,
   ) {}
 
   /** multipart: files (one or many PNG/JPEG/TIFF images or ZIPs of them), schoolId. */
@@ -36,6 +38,13 @@ export class ScansController {
     @Query('schoolId') schoolId: string | undefined,
   ) {
     return this.scans.status(actor, examId, schoolId);
+  }
+
+  /** The admin's monitoring: per school, students expected, pages read, exceptions open, 缺考, what is left. */
+  @Roles(Role.Admin)
+  @Get('exams/:examId/scan-progress')
+  progress(@CurrentActor() actor: Actor, @Param('examId', IdPipe) examId: number) {
+    return this.progressView.progress(actor, examId);
   }
 
   @Roles(Role.Scanner, Role.Admin)

@@ -15,6 +15,7 @@ import { ScanUploadInterceptor } from './scan-upload.interceptor.js';
 import { ScanUploadService } from './scan-upload.service.js';
 import { ScansController } from './scans.controller.js';
 import { ScansService } from './scans.service.js';
+import { ScanProgressService } from './scan-progress.service.js';
 
 /**
  * Scans over HTTP: uploads, progress, page images, the OMR review and the exceptions workflow. Reading pages is the
@@ -29,6 +30,7 @@ import { ScansService } from './scans.service.js';
     ScanUploadInterceptor,
     ScanUploadService,
     ScansService,
+    ScanProgressService,
     OmrReviewService,
     FixResults,
     PageFixLog,

@@ -13,4 +13,6 @@ export abstract class BlobStore {
   abstract exists(key: string): Promise<boolean>;
   /** A local path for tools that need one (reports for the demo's summary); null when the store is remote. */
   abstract localPath(key: string): string | null;
+  /** Readiness (GET /ready): the store takes a write and gives it back now; throws when it cannot. */
+  abstract probe(): Promise<void>;
 }

@@ -71,4 +71,15 @@ export class LocalBlobStore extends BlobStore {
   localPath(key: string) {
     return this.pathOf(key);
   }
+
+  /** Writes, reads and removes a small file in the folder itself: a missing, read-only or full folder fails here. */
+  async probe() {
+    const p = join(this.root, `.ready-${randomUUID()}`);
+    try {
+      await writeFile(p, 'ok');
+      if ((await readFile(p, 'utf8')) !== 'ok') throw new Error(`blob folder ${this.root} gave back other bytes`);
+    } finally {
+      await rm(p, { force: true });
+    }
+  }
 }

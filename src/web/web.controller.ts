@@ -1,12 +1,20 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { Public } from '../common/roles.decorator.js';
 import { WebPages } from './web-pages.js';
+
+/** The tab icon: 统 on the product's blue, as SVG (every browser the schools use draws it; no binary to keep). */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#409eff"/>' +
+  '<text x="32" y="46" font-size="40" text-anchor="middle" fill="#fff" font-family="Noto Sans SC,Microsoft YaHei,sans-serif">统</text></svg>';
 
 /**
  * Page shells. They are public because they contain no data: each page's script calls the API, which
  * enforces roles and scopes, and sends the person to /login when the session is missing.
  * `no-cache`: a browser asks again for the shell after a deployment, and so finds the new hashed assets.
  */
+/** The pages' HTML shells: not part of the API document (ApiExcludeController). */
+@ApiExcludeController()
 @Controller()
 export class WebController {
   constructor(@Inject(WebPages) private readonly pages: WebPages) {}
@@ -81,5 +89,54 @@ export class WebController {
   @Header('Cache-Control', 'no-cache')
   suggestions() {
     return this.pages.html('suggestions');
+  }
+
+  @Public()
+  @Get('marking-setup')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  markingSetup() {
+    return this.pages.html('marking-setup');
+  }
+
+  @Public()
+  @Get('monitor')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  monitor() {
+    return this.pages.html('monitor');
+  }
+
+  /** Asked for by every browser (also on a PDF or a JSON answer), whatever the page's own link says. */
+  @Public()
+  @Get(['favicon.ico', 'favicon.svg'])
+  @Header('Content-Type', 'image/svg+xml')
+  @Header('Cache-Control', 'public, max-age=86400')
+  favicon() {
+    return FAVICON_SVG;
+  }
+
+  @Public()
+  @Get('schools')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  schools() {
+    return this.pages.html('schools');
+  }
+
+  @Public()
+  @Get('roster')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  roster() {
+    return this.pages.html('roster');
+  }
+
+  @Public()
+  @Get('users')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  users() {
+    return this.pages.html('users');
   }
 }

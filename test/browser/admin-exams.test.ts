@@ -83,7 +83,7 @@ describeInBrowser('admin exams page in a browser', () => {
       .locator('input[name=file]')
       .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await imp.locator('button[type=submit]').click();
-    await page.locator('#ierr', { hasText: `编号 ${imported.id}` }).waitFor();
+    await page.locator('#ierr', { hasText: '这份成绩已经导入过：考试“上学期期末”' }).waitFor();
     expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(2);
 
     // Link this term's exam to it.

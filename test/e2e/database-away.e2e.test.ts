@@ -50,6 +50,12 @@ describe('the database away', () => {
     expect(away.status).toBe(503);
     expect(away.body.message).toBe('数据库暂时无法连接，请稍后重试（已保存的数据不受影响）');
     expect(Number(away.headers['retry-after'])).toBeGreaterThan(0);
+    // The load balancer's probe says the same: not ready, the database named in the same words; alive all the same.
+    const ready = await request(app.getHttpServer()).get('/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.details.database).toMatchObject({ status: 'down', message: away.body.message });
+    expect(ready.body.details.queue.status).toBe('up');
+    expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
     await db.start();
     let back = await schools();
     for (let i = 0; i < 50 && back.status !== 200; i++) {
@@ -57,5 +63,6 @@ describe('the database away', () => {
       back = await schools();
     }
     expect(back.status).toBe(200);
+    expect((await request(app.getHttpServer()).get('/ready')).status).toBe(200);
   });
 });

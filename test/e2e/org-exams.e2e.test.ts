@@ -169,7 +169,7 @@ describe('org and exams over HTTP', () => {
       roles: [{ role: 'principal', schoolId: ids.schoolA }],
     });
     expect(otherSchool.status).toBe(400);
-    expect(otherSchool.body.errors).toEqual([`第1个角色：学校 ${ids.schoolA} 不属于本联盟`]);
+    expect(otherSchool.body.errors).toEqual(['第1个角色：所选学校不属于本联盟']);
 
     const list = await as('cg_admin').get(`/api/alliances/${allianceId}/users`);
     expect(list.status).toBe(200);

@@ -15,6 +15,8 @@ const PAGES: [string, string][] = [
   ['/exams', '统考 · 考试管理'],
   ['/reports', '统考 · 学校诊断报告'],
   ['/suggestions', '统考 · 补短板建议库'],
+  ['/marking-setup', '统考 · 阅卷设置'],
+  ['/monitor', '统考 · 进度监控'],
 ];
 
 describe('pages and their assets', () => {

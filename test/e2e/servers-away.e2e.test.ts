@@ -91,6 +91,11 @@ describe('a server away', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const exam = await request(app.getHttpServer()).get(`/api/exams/${examId}`).set('Authorization', `Bearer ${token}`);
     expect(exam.status).toBe(200);
+    // The load balancer's probe: not ready, the queue named in the API's words; the database still up.
+    const ready = await request(app.getHttpServer()).get('/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.details.queue).toMatchObject({ status: 'down', message: res.body.message });
+    expect(ready.body.details.database.status).toBe('up');
     // After a write the client was told is stored (the mark that settles the exam's last answer), the results
     // trigger does not turn a queue outage into an error for that write.
     await expect(app.get(Pipeline).scoresChangedAfterCommit(examId)).resolves.toBe(false);

@@ -453,6 +453,12 @@ async function main() {
     redis: { ...base.redis, prefix: process.env.QUEUE_PREFIX ? base.redis.prefix : 'tongkao-demo' },
     dataDir: resolve(process.env.DEMO_DATA_DIR ?? join(base.dataDir, 'demo')),
     port: 0,
+    // No operators' ports unless asked (OPS_PORT): a demo beside a running service must not take its ports.
+    ops: {
+      ...base.ops,
+      port: process.env.OPS_PORT ? base.ops.port : 0,
+      workerPort: process.env.WORKER_OPS_PORT ? base.ops.workerPort : 0,
+    },
   };
   const outDir = join(config.dataDir, 'out');
 

@@ -46,6 +46,10 @@ export interface PageLink {
 export function pagesFor(m: Me): PageLink[] {
   const links: PageLink[] = [];
   if (hasRole(m, 'admin'))
+    links.push({ href: '/schools', short: '联盟设置', long: '联盟设置（学校、班级、学生名单、用户与权限）' });
+  else if (hasRole(m, 'scanner'))
+    links.push({ href: '/roster', short: '学生名单', long: '本校学生名单（导入与补录）' });
+  if (hasRole(m, 'admin'))
     links.push({ href: '/exams', short: '考试管理', long: '考试管理（新建考试、纵看设置、导入历史成绩）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/papers', short: '统一命题', long: '统一命题（建卷、审核、答题卡）' });
@@ -53,7 +57,15 @@ export function pagesFor(m: Me): PageLink[] {
   if (hasRole(m, 'scanner', 'admin'))
     links.push({ href: '/scans', short: '扫描上传', long: '答题卡扫描上传与异常处理' });
   if (hasRole(m, 'subject_lead', 'admin'))
+    links.push({
+      href: '/marking-setup',
+      short: '阅卷设置',
+      long: '阅卷设置（题块分配、评卷规则、试评与测评卷、每日上限）',
+    });
+  if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/lead', short: '阅卷管理', long: '阅卷管理（进度、阅卷质量、仲裁与问题卷）' });
+  if (hasRole(m, 'subject_lead', 'admin'))
+    links.push({ href: '/monitor', short: '进度监控', long: '进度监控（各科各题阅卷进度、各校扫描进度、剩余时间）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/suggestions', short: '建议库', long: '补短板建议库（按学科、知识点维护教学建议）' });
   if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });

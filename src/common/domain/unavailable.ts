@@ -58,3 +58,8 @@ export function unavailableOf(err: unknown): Unavailable | null {
   if (isMysqlAway(e) || (e.driverError && isMysqlAway(e.driverError))) return DATABASE;
   return null;
 }
+
+/** The message of a server away, by what it is (GET /ready says the same as a 503). */
+export function unavailableMessage(what: Unavailable['what']): string {
+  return what === 'database' ? DATABASE.message : QUEUE.message;
+}

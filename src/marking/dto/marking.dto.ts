@@ -43,7 +43,7 @@ export interface SubmitMarkResponse {
   problem: string | null;
 }
 
-function optionalId(v: unknown, label: string): number | undefined {
+export function optionalId(v: unknown, label: string): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'string' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new BadRequestException(`${label}格式不正确`);

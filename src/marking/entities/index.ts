@@ -1,6 +1,7 @@
 // The tables this feature owns: only its repositories write them (tools/check-architecture.mjs, rule "owner").
 import { FinalItemScore } from './final-item-score.entity.js';
 import { MarkEvent } from './mark-event.entity.js';
+import { MarkingBlock, MarkingBlockItem } from './marking-block.entity.js';
 import { MarkingTask } from './marking-task.entity.js';
 import { ItemQcSetting, MarkerAssignment, MarkerItemState, MarkSupersession, ReferenceAnswer } from './qc.entities.js';
 
@@ -13,4 +14,6 @@ export const MARKING_ENTITIES = [
   ItemQcSetting,
   ReferenceAnswer,
   FinalItemScore,
+  MarkingBlock,
+  MarkingBlockItem,
 ];

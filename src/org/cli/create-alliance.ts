@@ -10,16 +10,19 @@ import { type AppConfig, loadConfig } from '../../config/config.js';
 import { DataModule } from '../../data.module.js';
 import { DatabaseModule } from '../../database/database.module.js';
 import { ENTITIES } from '../../entities.js';
-import { OrgModule } from '../org.module.js';
 import { OrgService } from '../org.service.js';
 
-/** Just what creating an alliance needs: the database, the repositories and the org services (no queues, no HTTP). */
+/**
+ * Just what creating an alliance needs: the database, the repositories and OrgService (no queues, no HTTP, no Redis:
+ * the whole OrgModule would also want the login throttle and the session cache of the API).
+ */
 @Module({})
 class CreateAllianceModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CreateAllianceModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), DataModule, OrgModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), DataModule],
+      providers: [OrgService],
     };
   }
 }
@@ -87,4 +90,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly: a start that failed half-way may leave a database pool open that would keep the process alive.
+process.exit(await main());

@@ -8,6 +8,11 @@ export interface BootstrapAllianceInput {
   adminDisplayName?: string;
 }
 
+export interface AllianceBody {
+  name?: string;
+  code?: string;
+}
+
 export interface CreateSchoolBody {
   name?: string;
   code?: string;
@@ -25,6 +30,15 @@ export interface CreateUserBody {
   displayName?: string;
   password?: string;
   roles?: { role: string; schoolId?: number; subject?: string }[];
+}
+
+export interface UpdateUserBody {
+  displayName?: string;
+  roles?: { role: string; schoolId?: number; subject?: string }[];
+}
+
+export interface PasswordBody {
+  password?: string;
 }
 
 /** An uploaded file as multer (memory storage) hands it over. */

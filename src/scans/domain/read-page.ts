@@ -225,7 +225,7 @@ function readAligned(
     return {
       ok: false,
       code: 'PAPER_NOT_IN_EXAM',
-      reason: `答题卡不属于本次考试（页码 ${certainButForeign}）`,
+      reason: '答题卡不属于本次考试（可能是其他考试或其他科目的答题卡）',
       alignment: base,
     };
   }

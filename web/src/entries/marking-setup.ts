@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import MarkingSetupPage from '../pages/MarkingSetupPage.vue';
+
+mountPage(MarkingSetupPage);

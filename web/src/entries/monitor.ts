@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import MonitorPage from '../pages/MonitorPage.vue';
+
+mountPage(MonitorPage);

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import RosterPage from '../pages/RosterPage.vue';
+
+mountPage(RosterPage);

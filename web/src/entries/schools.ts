@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import SchoolsPage from '../pages/SchoolsPage.vue';
+
+mountPage(SchoolsPage);

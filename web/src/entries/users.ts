@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import UsersPage from '../pages/UsersPage.vue';
+
+mountPage(UsersPage);
