@@ -11,6 +11,7 @@ import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
 import { readQrAt } from './qr-reader.js';
 import type { ScanImageCodec } from './scan-image.codec.js';
 import { snippetCutter, type SnippetCutter } from './snippet-cutter.js';
+import { readStickerAt } from './sticker-reader.js';
 
 /** Snippets keep a little of the page round the box, so writing over the frame is not lost. */
 const SNIPPET_MARGIN_PT = 4;
@@ -71,7 +72,7 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
     const byId = new Map(input.papers.map((p) => [p.id, p.layout]));
     const layoutOf = (paperId: number, pageNo: number) =>
       byId.get(paperId)?.pages.find((p) => p.pageNo === pageNo) ?? null;
-    reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: input.examId });
+    reading = readPage(image, frame, layoutOf, { readQr: readQrAt, examId: input.examId, readSticker: readStickerAt });
     if (!reading.ok && input.studentKnown) reading = readingForKnownStudent(image, reading, layoutOf) ?? reading;
   } catch (err) {
     return { kind: 'unreadable', message: (err as Error).stack ?? String(err) };

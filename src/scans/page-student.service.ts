@@ -1,8 +1,16 @@
-// Whose answers a read page holds: the student a person assigned, the one its QR code or exam number names, or the
-// student of the page before it. The student's row is locked: one student's pages are recorded one at a time.
+// Whose answers a read page holds: the student a person assigned, the one its barcode sticker, QR code or exam number
+// names (domain/page-identity.ts decides which, and when they disagree), or the student of the page before it. The student's row is locked: one student's pages are recorded one at a time.
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tx } from '../database/unit-of-work.js';
-import type { ExamNumberReading } from './domain/omr.js';
+import {
+  identityConflict,
+  identityCluesOf,
+  identitySource,
+  stickerExamNo,
+  type IdentityClues,
+  type ReadClues,
+  type StickerReading,
+} from './domain/page-identity.js';
 import { PageException } from './domain/page-verdict.js';
 import { PageStatus } from './entities/scanned-page.entity.js';
 import type { ExamRef } from './ingest-papers.cache.js';
@@ -15,8 +23,10 @@ export interface StudentClues {
   pageNo: number;
   /** From a personalised sheet's QR code. */
   studentId: number | null;
-  /** From the exam-number bubbles (page 1 of a sheet for anyone). */
-  examNo: Pick<ExamNumberReading, 'examNo'> | null;
+  /** From the exam-number bubbles (page 1 of a sheet for anyone); `partial` counts only beside a readable sticker. */
+  examNo: ReadClues['examNo'];
+  /** From the barcode sticker area (page 1 of a sheet laid out with one); null without the area. */
+  sticker: StickerReading | null;
 }
 
 @Injectable()
@@ -32,9 +42,30 @@ export class PageStudentService {
    */
   resolve(tx: Tx, exam: ExamRef, page: PageRow, clues: StudentClues): Promise<StudentRow | 'deferred'> {
     if (page.forcedStudentId !== null) return this.assigned(tx, exam, page, page.forcedStudentId);
-    if (clues.studentId !== null) return this.byQr(tx, exam, page, clues.studentId, clues.examNo?.examNo ?? null);
-    if (clues.examNo) return this.byExamNo(tx, exam, page, clues.examNo.examNo!);
-    return this.ofPreviousPage(tx, page, clues.paperId, clues.pageNo);
+    const c = identityCluesOf(clues);
+    const source = identitySource(c);
+    if (source === 'previous') return this.ofPreviousPage(tx, page, clues.paperId, clues.pageNo);
+    return this.byClue(tx, exam, page, c, source);
+  }
+
+  /**
+   * The student the winning clue names (a readable sticker, else the QR code, else the bubbles), locked; the other
+   * readable clues must name the same student: a disagreement is for a person to settle, never a guess either way.
+   */
+  private async byClue(
+    tx: Tx,
+    exam: ExamRef,
+    page: PageRow,
+    c: IdentityClues,
+    source: 'sticker' | 'qr' | 'bubbles',
+  ): Promise<StudentRow> {
+    const student =
+      source === 'qr'
+        ? await this.byQr(tx, exam, page, c.qrStudentId!)
+        : await this.byExamNo(tx, exam, page, source === 'sticker' ? stickerExamNo(c)! : c.bubbles!);
+    const conflict = identityConflict(c, source, student);
+    if (conflict) throw new PageException(conflict);
+    return student;
   }
 
   private async byExamNo(tx: Tx, exam: ExamRef, page: PageRow, examNo: string): Promise<StudentRow> {
@@ -62,17 +93,8 @@ export class PageStudentService {
     return student;
   }
 
-  /**
-   * A personalised sheet names its student in the QR code on every page. Exam-number bubbles, if filled too, must
-   * name the same student: a disagreement is for a person to settle, never a guess either way.
-   */
-  private async byQr(
-    tx: Tx,
-    exam: ExamRef,
-    page: PageRow,
-    studentId: number,
-    examNoRead: string | null,
-  ): Promise<StudentRow> {
+  /** A personalised sheet names its student in the QR code on every page. */
+  private async byQr(tx: Tx, exam: ExamRef, page: PageRow, studentId: number): Promise<StudentRow> {
     const student = await this.repo.lockStudentInAlliance(tx, studentId, exam.allianceId);
     if (!student)
       throw new PageException({
@@ -83,12 +105,6 @@ export class PageStudentService {
       throw new PageException({
         code: 'STUDENT_OTHER_SCHOOL',
         reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理`,
-      });
-    }
-    if (examNoRead !== null && examNoRead !== student.examNo) {
-      throw new PageException({
-        code: 'EXAMNO_MISMATCH',
-        reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${student.examNo}）不一致，请核对`,
       });
     }
     return student;

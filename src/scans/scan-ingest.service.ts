@@ -5,6 +5,7 @@ import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
 import { supersededBy } from '../exams/domain/paper-workflow.js';
 import type { SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { identityCluesOf, identityNote, identitySource } from './domain/page-identity.js';
 import { alignmentJson, PageException, type Verdict } from './domain/page-verdict.js';
 import type { PageReading } from './domain/read-page.js';
 import { PageStatus } from './entities/scanned-page.entity.js';
@@ -159,12 +160,17 @@ export class ScanIngestService {
       paperId: reading.paperId,
       pageNo: reading.pageNo,
       examNoRead: reading.examNo?.examNo ?? null,
-      alignment: { ...alignmentJson(reading.alignment), pageCode: reading.pageCodeSource },
+      // how the page was identified (a fallback from a spoilt sticker is silent, but recorded here)
+      alignment: {
+        ...alignmentJson(reading.alignment),
+        pageCode: reading.pageCodeSource,
+        ...identityNote(identityCluesOf(reading)),
+      },
     };
     // A page that names no student (no assignment, no personal QR, no exam number) takes its student from the page
     // before it: wait for that one if it is being read here (after cutting this page's snippets, which need no
     // student), so that it need not be deferred and read again.
-    const fromPreviousPage = page.forcedStudentId === null && reading.studentId === null && !reading.examNo;
+    const fromPreviousPage = page.forcedStudentId === null && identitySource(identityCluesOf(reading)) === 'previous';
     if (fromPreviousPage) await this.earlierPagesRecorded(page);
 
     try {

@@ -4,7 +4,17 @@
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../common/cjk-fonts.js';
-import { layoutColumns, type Circle, type Column, type PageLayout, type SheetLayout } from './domain/layout.js';
+import {
+  examNoWriteTop,
+  headerPanelX,
+  layoutColumns,
+  STICKER_AREA_SHIFT,
+  type Box,
+  type Circle,
+  type Column,
+  type PageLayout,
+  type SheetLayout,
+} from './domain/layout.js';
 import { pageQrText } from './domain/page-qr.js';
 import { bubble, type Doc, drawQr, FRAME, INK, LIGHT_FRAME, RING, text, TEXT } from './sheet-pdf-draw.js';
 
@@ -98,7 +108,7 @@ export class SheetPdf {
           maxWidth: 180,
         });
     }
-    if (page.examNo) this.header(doc, layout, col0, page.examNo, student);
+    if (page.examNo) this.header(doc, col0, page.examNo, page.sticker, student);
 
     if (page.objective.length) this.objective(doc, layout, page);
 
@@ -116,14 +126,16 @@ export class SheetPdf {
     });
   }
 
-  /** Page 1: exam-number grid with its write-in row, name and class boxes, filling instructions. */
-  private header(doc: Doc, layout: SheetLayout, col0: Column, grid: Circle[][], student: SheetStudent | null) {
-    const { writeTop, gridBottom } = this.examNoBlock(doc, col0, grid, student);
-    // Right panel: name, class (printed on a personalised sheet), instructions.
-    const last = grid[grid.length - 1][0];
-    const x0 = Math.max(last.cx + last.r + 25, col0.x + 240);
-    const x1 = col0.x + col0.w;
-    let y = writeTop - 2;
+  /** Page 1: exam-number grid with its write-in row, the sticker area if any, name and class boxes, filling instructions. */
+  private header(doc: Doc, col0: Column, grid: Circle[][], sticker: Box | undefined, student: SheetStudent | null) {
+    const { gridBottom } = this.examNoBlock(doc, col0, grid, student);
+    // Right panel: the sticker area, name, class (printed on a personalised sheet), instructions.
+    const { x0, x1 } = headerPanelX(col0, grid);
+    let y = examNoWriteTop(grid) - 2;
+    if (sticker) {
+      stickerArea(doc, sticker);
+      y += STICKER_AREA_SHIFT;
+    }
     for (const [label, value] of [
       ['姓　名', student?.name],
       ['班　级', student?.className],
@@ -151,7 +163,7 @@ export class SheetPdf {
     const last = grid[grid.length - 1][0];
     const pitch = grid.length > 1 ? grid[1][0].cx - first.cx : 17;
     const boxW = pitch - 2;
-    const writeTop = first.cy - first.r - 15;
+    const writeTop = examNoWriteTop(grid);
     text(
       doc,
       student ? '考号（已印制；如填涂须与印制考号一致）' : '考号（先写数字，再用2B铅笔涂黑对应数字）',
@@ -244,4 +256,27 @@ export class SheetPdf {
       o.bubbles.forEach((b, k) => bubble(doc, b, o.options[k]));
     }
   }
+}
+
+/**
+ * The barcode sticker area: a dashed frame and its name in light grey (covered by the sticker; too light to be taken
+ * for bars by the reader).
+ */
+function stickerArea(doc: Doc, box: Box) {
+  doc.save();
+  doc.lineWidth(0.8).dash(4, { space: 3 }).rect(box.x, box.y, box.w, box.h).stroke(FRAME);
+  doc.restore();
+  const cx = box.x + box.w / 2;
+  text(doc, '条形码粘贴区', cx, box.y + box.h / 2 - 2, {
+    font: 'bold',
+    size: 13,
+    anchor: 'middle',
+    color: LIGHT_FRAME,
+  });
+  text(doc, '（由监考员核对考号后粘贴，请勿贴出框外）', cx, box.y + box.h / 2 + 14, {
+    size: 7,
+    anchor: 'middle',
+    color: LIGHT_FRAME,
+    maxWidth: box.w - 10,
+  });
 }

@@ -48,10 +48,12 @@ export class SheetsService {
       throw new BadRequestException('考号位数应为 4–12 之间的整数');
     const paperSize = body?.paperSize ?? 'A4';
     if (paperSize !== 'A4' && paperSize !== 'A3') throw new BadRequestException('纸张规格只能是 A4 或 A3');
+    const barcodeArea = body?.barcodeArea ?? false;
+    if (typeof barcodeArea !== 'boolean') throw new BadRequestException('条形码粘贴区选项只能是“是”或“否”');
 
     const items = await this.items.ofPaper(paperId);
     if (!items.length) throw new BadRequestException('该试卷还没有题目，请先录入题目再生成答题卡');
-    const layout = laidOut(paper, exam, items, digits, paperSize);
+    const layout = laidOut(paper, exam, items, { examNoDigits: digits, paperSize, barcodeArea });
 
     // Pages already read were located with the stored layout; moving any coordinate now would misread them.
     if (paper.layout && JSON.stringify(paper.layout) !== JSON.stringify(layout)) {
@@ -141,15 +143,19 @@ export class SheetsService {
 }
 
 /** The answer sheet laid out from the paper's items (in seq order); a layout that cannot be made is a 400. */
-function laidOut(paper: Paper, exam: Exam, items: Item[], examNoDigits: number, paperSize: 'A4' | 'A3'): SheetLayout {
+function laidOut(
+  paper: Paper,
+  exam: Exam,
+  items: Item[],
+  options: { examNoDigits: number; paperSize: 'A4' | 'A3'; barcodeArea: boolean },
+): SheetLayout {
   try {
     return buildSheetLayout({
       examId: exam.id,
       paperId: paper.id,
       title: paper.title,
       subject: paper.subject,
-      examNoDigits,
-      paperSize,
+      ...options,
       items: items.map((i) => ({
         id: i.id,
         label: i.label,

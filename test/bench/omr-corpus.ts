@@ -1,8 +1,11 @@
 // bench:omr — the full OMR robustness corpus (the test samples it): every condition at 150, 200 and 300 dpi with
 // BENCH_SHEETS (default 8) filled sheets each; prints the per-condition accuracy table and the measure ranges per mark style.
 import { formatRanges, formatTable, runCorpus } from '../support/omr-corpus.js';
+import { formatStickerTable, runStickerCorpus, type StickerTally } from '../support/sticker-corpus.js';
 
 const SHEETS = Number(process.env.BENCH_SHEETS ?? 8);
+/** Sheets per dpi, condition and sticker case of the sticker variant (7 conditions × 7 cases each). */
+const STICKER_SHEETS = Number(process.env.BENCH_STICKER_SHEETS ?? 1);
 
 async function main() {
   const t0 = performance.now();
@@ -31,6 +34,38 @@ async function main() {
       ambiguous_to_review: `${sum('ambiguousReviewed')}/${sum('ambiguousItems')}`,
       exam_no_wrong: sum('examNoWrong'),
       page_exceptions: sum('pageExceptions'),
+    }),
+  );
+  await stickers();
+}
+
+/** The corpus with barcode stickers: read rate of readable ones, wrong reads (must be 0), fallbacks of spoilt ones. */
+async function stickers() {
+  const t0 = performance.now();
+  const rows = await runStickerCorpus({
+    dpis: [150, 200, 300],
+    sheets: STICKER_SHEETS,
+    seed: Number(process.env.BENCH_SEED ?? 11),
+  });
+  console.log(
+    `\nsticker corpus, ${STICKER_SHEETS} sheet(s) per dpi, condition and sticker, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
+  console.log(formatStickerTable(rows));
+  const details = rows.flatMap((r) => r.details);
+  if (details.length) console.log(`\n${details.join('\n')}`);
+  const sum = (k: keyof StickerTally, f: (r: StickerTally) => boolean = () => true) =>
+    rows.filter(f).reduce((s, r) => s + (r[k] as number), 0);
+  const readable = (r: StickerTally) => ['clean', 'askew', 'scuffed', 'foreign'].includes(r.sticker);
+  const spoilt = (r: StickerTally) => !readable(r);
+  console.log(
+    JSON.stringify({
+      bench: 'omr-stickers',
+      value: Math.round((10000 * sum('read', readable)) / sum('pages', readable)) / 100,
+      unit: '% readable stickers read',
+      wrong: sum('wrong'),
+      spoilt_fallback: `${sum('fallback', spoilt) + sum('fallbackException', spoilt)}/${sum('pages', spoilt)}`,
+      mismatch_caught: `${sum('mismatchCaught')}/${sum('pages', (r) => r.sticker === 'foreign')}`,
+      cpu_ms_per_decode: Math.round((10 * sum('decodeMs')) / sum('decodes')) / 10,
     }),
   );
 }

@@ -126,8 +126,11 @@ describeInBrowser('统一命题 page in a browser', () => {
     expect((await paper()).status).toBe(PaperStatus.Locked);
     await b.locator(`tr.paper-${p.id}`, { hasText: '已锁定' }).waitFor();
 
-    // The first lead generates the A4 sheet and downloads it.
+    // The first lead generates the A4 sheet, with the barcode sticker area, and downloads it.
     await a.reload();
+    await a.locator(`tr.paper-${p.id} .el-checkbox`, { hasText: '条形码粘贴区' }).click();
+    if (process.env.SCREENSHOT_DIR)
+      await a.screenshot({ path: `${process.env.SCREENSHOT_DIR}/papers-sheet-options.png` });
     await a.locator(`tr.paper-${p.id} button`, { hasText: '生成答题卡' }).click();
     await a.locator('#msg', { hasText: '答题卡已生成' }).waitFor();
     const link = a.locator(`tr.paper-${p.id} a`, { hasText: '下载答题卡' });
@@ -144,7 +147,7 @@ describeInBrowser('统一命题 page in a browser', () => {
       await link.getAttribute('href'),
     );
     expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
-    expect((await paper()).layout).not.toBeNull();
+    expect((await paper()).layout?.pages[0].sticker).toBeDefined();
 
     const audit = await env.ds
       .getRepository(AuditLog)

@@ -26,8 +26,11 @@ import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 export const CORPUS_PAPER_ID = 4242;
 export const CORPUS_EXAM_ID = 1;
 
-/** 20 single choices (A–D), 4 multiple choices (A–E), 2 true/false, one answer box: objective block and exam number on page 1. */
-export function corpusLayout(paperSize: PaperSize = 'A4'): SheetLayout {
+/**
+ * 20 single choices (A–D), 4 multiple choices (A–E), 2 true/false, one answer box: objective block and exam number on
+ * page 1 (and the barcode sticker area, with `barcodeArea`).
+ */
+export function corpusLayout(paperSize: PaperSize = 'A4', barcodeArea = false): SheetLayout {
   const items: LayoutItem[] = [
     ...Array.from({ length: 20 }, (_, n) => ({
       id: 100 + n,
@@ -63,6 +66,7 @@ export function corpusLayout(paperSize: PaperSize = 'A4'): SheetLayout {
     subject: '数学',
     examNoDigits: 8,
     items,
+    barcodeArea,
   });
 }
 

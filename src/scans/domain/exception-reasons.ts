@@ -20,6 +20,9 @@ const REASONS: Record<string, ReasonInfo> = {
   EXAMNO_BLANK: { label: '考号未填涂', suggested: ['assign'] },
   EXAMNO_MULTIPLE: { label: '考号填涂有误', suggested: ['assign'] },
   EXAMNO_AMBIGUOUS: { label: '考号填涂不清', suggested: ['assign'] },
+  EXAMNO_MISMATCH: { label: '填涂考号与二维码考生不一致', suggested: ['assign'] },
+  STICKER_EXAMNO_MISMATCH: { label: '条形码与填涂考号不一致', suggested: ['assign'] },
+  STICKER_QR_MISMATCH: { label: '条形码与二维码考生不一致', suggested: ['assign'] },
   DUPLICATE_SHEET: { label: '重复答题卡', suggested: ['discard', 'assign'] },
   PAGE_ORDER: { label: '页序有误，无法确定考生', suggested: ['assign', 'reingest'] },
   PREVIOUS_PAGE_EXCEPTION: { label: '前一页异常，无法确定考生', suggested: ['reingest', 'assign'] },
@@ -68,6 +71,7 @@ export function readingForKnownStudent(
     examNo: null,
     studentId: failed.studentId ?? null,
     pageCodeSource: failed.pageCodeSource ?? 'bubbles',
+    sticker: failed.sticker ?? null,
     choices: readChoices(img, failed.alignment.transform, page.objective),
   };
 }

@@ -13,7 +13,9 @@ import {
   type FiducialSpec,
 } from './align.js';
 import { histogramPercentile, rotateQuarter, type Affine, type GrayImage, type Point } from './gray-image.js';
+import type { StickerReading } from './page-identity.js';
 import { readQrGrid } from './qr-sample.js';
+import { readStickerArea, type StickerDecoder } from './sticker-area.js';
 import {
   examNumberProblemText,
   readChoices,
@@ -104,6 +106,8 @@ export type PageReading =
       /** Set when the page was identified but its exam number could not be read. */
       studentId?: number | null;
       pageCodeSource?: 'qr' | 'bubbles';
+      /** The sticker area's reading, when the page has one and its exam number could not be read. */
+      sticker?: StickerReading | null;
     }
   | {
       ok: true;
@@ -111,12 +115,18 @@ export type PageReading =
       paperId: number;
       pageNo: number;
       page: PageLayout;
-      /** Read on the page that carries the exam-number grid (page 1); null on the others, and when left blank on a personalised sheet. */
+      /**
+       * Read on the page that carries the exam-number grid (page 1); null on the others, and when left blank on a
+       * personalised sheet or a sheet with a readable sticker. With a readable sticker it may not read whole (a
+       * `problem`): its `partial` digits are then checked against the sticker.
+       */
       examNo: ExamNumberReading | null;
       /** The student a personalised sheet was printed for, from its QR code; null on a sheet for anyone. */
       studentId: number | null;
       /** Which code identified the page: the QR code, or the bubble page code (older sheets, a damaged QR). */
       pageCodeSource: 'qr' | 'bubbles';
+      /** The barcode sticker area's reading; null on a page without the area (or when no decoder was given). */
+      sticker: StickerReading | null;
       choices: ChoiceReading[];
     };
 
@@ -167,7 +177,7 @@ const BLANK_PAGE_READING: Extract<PageReading, { ok: false }> = {
 };
 
 type Resolve = (paperId: number, pageNo: number) => PageLayout | null;
-type ReadOptions = { readQr?: QrReader; examId?: number };
+type ReadOptions = { readQr?: QrReader; examId?: number; readSticker?: StickerDecoder };
 
 /** readPage once the image's orientation and resolution are fine: fiducials, page code, exam number, bubbles. */
 function readAligned(
@@ -310,10 +320,16 @@ function readAttempt(
   if (!page) return { foreign: `${paperId}-${pageNo}` };
   const studentId = qr?.studentId ?? null;
   const pageCodeSource = qr ? 'qr' : 'bubbles';
+  // The sticker beats the bubbles: with a readable one, blank or badly filled bubbles no longer matter (filled ones
+  // that read must agree, checked with the roster).
+  const sticker =
+    page.sticker && opts.readSticker ? readStickerArea(img, alignment.transform, page.sticker, opts.readSticker) : null;
   let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
   // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
-  if (examNo && studentId !== null && examNo.columns.every((c) => c.verdict === 'blank')) examNo = null;
-  if (examNo?.problem) {
+  if (examNo && (studentId !== null || sticker?.state === 'read') && examNo.columns.every((c) => c.verdict === 'blank'))
+    examNo = null;
+  // Bubbles that do not read whole are kept with a readable sticker: the digits they do show must agree with it.
+  if (examNo?.problem && sticker?.state !== 'read') {
     const code =
       examNo.problem.verdict === 'blank'
         ? 'EXAMNO_BLANK'
@@ -323,13 +339,14 @@ function readAttempt(
     return {
       ok: false,
       code,
-      reason: examNumberProblemText(examNo.problem),
+      reason: stickerPrefix(sticker) + examNumberProblemText(examNo.problem),
       alignment,
       paperId,
       pageNo,
       examNoPartial: examNo.partial,
       studentId,
       pageCodeSource,
+      sticker,
     };
   }
   return {
@@ -341,8 +358,16 @@ function readAttempt(
     examNo,
     studentId,
     pageCodeSource,
+    sticker,
     choices: readChoices(img, alignment.transform, page.objective),
   };
+}
+
+/** Why the sticker did not settle the student, before what is wrong with the bubbles. */
+function stickerPrefix(sticker: StickerReading | null): string {
+  if (sticker?.state === 'empty') return '未贴条形码，';
+  if (sticker?.state === 'unreadable') return '条形码无法识别，';
+  return '';
 }
 
 /**

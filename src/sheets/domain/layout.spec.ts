@@ -4,7 +4,9 @@ import {
   buildSheetLayout,
   decodePageCode,
   MAX_BOX_MM,
+  MM,
   QR_QUIET_PT,
+  STICKER_AREA_SHIFT,
   type Box,
   type LayoutItem,
   type SheetLayout,
@@ -63,6 +65,7 @@ function elements(layout: SheetLayout, pageNo: number): { name: string; box: Box
     o.bubbles.forEach((c, k) => out.push({ name: `item ${o.label} ${o.options[k]}`, box: circle(c) })),
   );
   p.subjective.forEach((s) => out.push({ name: `box ${s.label}`, box: s.box }));
+  if (p.sticker) out.push({ name: 'sticker area', box: p.sticker });
   return out;
 }
 
@@ -106,6 +109,39 @@ describe('buildSheetLayout', () => {
       }
       expect(layout.pages[0].examNo).toHaveLength(digits);
       expect(layout.pages.slice(1).every((p) => p.examNo === null)).toBe(true);
+    });
+  }
+
+  for (const [paperSize, digits] of [
+    ['A4', 4],
+    ['A4', 8],
+    ['A4', 12],
+    ['A3', 8],
+  ] as const) {
+    it(`prints the barcode sticker area on page 1 only, apart from everything read (${paperSize}, ${digits} digits)`, () => {
+      const input = { paperSize, examId: 1, paperId: 42, title: '期中联考', subject: '数学', examNoDigits: digits };
+      const layout = buildSheetLayout({ ...input, items: items(30, 6), barcodeArea: true });
+      const area = layout.pages[0].sticker!;
+      // room for a 50 × 20 mm label, right of the exam-number grid
+      expect(area.w).toBeGreaterThan(50 * MM);
+      expect(area.h).toBeGreaterThan(20 * MM);
+      const lastDigit = layout.pages[0].examNo![digits - 1][0];
+      expect(area.x).toBeGreaterThan(lastDigit.cx + lastDigit.r);
+      expect(layout.pages.slice(1).every((p) => p.sticker === undefined)).toBe(true);
+      for (const page of layout.pages) {
+        const els = elements(layout, page.pageNo);
+        for (let a = 0; a < els.length; a++)
+          for (let b = a + 1; b < els.length; b++) {
+            if (overlaps(els[a].box, els[b].box))
+              throw new Error(`page ${page.pageNo}: ${els[a].name} overlaps ${els[b].name}`);
+          }
+      }
+      // the panel under the area (name, class, instructions) moves down, and the objective block with it
+      const plain = buildSheetLayout({ ...input, items: items(30, 6) });
+      const firstRow = (l: SheetLayout) => l.pages[0].objective[0].bubbles[0].cy;
+      expect(firstRow(layout) - firstRow(plain)).toBeCloseTo(STICKER_AREA_SHIFT, 6);
+      // a sheet without the area keeps the layout (and so the stored layout's hash) it always had
+      expect('sticker' in plain.pages[0]).toBe(false);
     });
   }
 

@@ -40,6 +40,11 @@ export interface PageLayout {
   pageCode: { value: number; cells: Box[] };
   /** Exam-number bubbles (page 1 only): examNo[d][v] is the bubble of value v in digit column d. */
   examNo: Circle[][] | null;
+  /**
+   * The barcode sticker area (条形码粘贴区, page 1 of a sheet laid out with one): the framed box where a Code 128 sticker of
+   * the exam number is stuck, and where the reader looks for it. Absent on sheets without the area.
+   */
+  sticker?: Box;
   objective: ObjectiveBlock[];
   subjective: SubjectiveBlock[];
 }
@@ -85,6 +90,8 @@ export interface LayoutInput {
   subject: string;
   examNoDigits: number;
   items: LayoutItem[];
+  /** Print a barcode sticker area (条形码粘贴区) on page 1, at the top of the panel right of the exam-number grid. */
+  barcodeArea?: boolean;
 }
 
 export const A4 = { width: 595.28, height: 841.89 };
@@ -174,6 +181,28 @@ const isObjective = (t: LayoutItem['type']) => t === 'single_choice' || t === 'm
 const EXAM_NO_GRID = { colPitch: 17, rowPitch: 15, y: 140 };
 /** Where the content below the exam-number grid starts. */
 const BELOW_EXAM_NO = EXAM_NO_GRID.y + 10 * EXAM_NO_GRID.rowPitch + 22;
+
+/**
+ * The sticker area: 24 mm high, as wide as the panel right of the exam-number grid (90 mm on A4). A label of 50 × 20 mm
+ * (the usual 考务 sticker: Code 128 of up to 12 digits at 0.33 mm a module is 40 mm) fits with room to stick it askew.
+ */
+export const STICKER_AREA_H = 24 * MM;
+/** The panel right of the exam-number grid: name, class, instructions, and the sticker area on top when there is one. */
+export function headerPanelX(col0: Column, grid: Circle[][]): { x0: number; x1: number } {
+  const last = grid[grid.length - 1][0];
+  return { x0: Math.max(last.cx + last.r + 25, col0.x + 240), x1: col0.x + col0.w };
+}
+/** The top of the exam-number write-in row, which the header panel starts level with. */
+export function examNoWriteTop(grid: Circle[][]): number {
+  return grid[0][0].cy - grid[0][0].r - 15;
+}
+/** The sticker area on top of the header panel; the panel's other content (and everything below) moves down by its height. */
+function stickerBox(col0: Column, grid: Circle[][]): Box {
+  const { x0, x1 } = headerPanelX(col0, grid);
+  return { x: x0, y: examNoWriteTop(grid) - 2, w: x1 - x0, h: STICKER_AREA_H };
+}
+/** What the sticker area adds to the header's height: itself and a gap below it. */
+export const STICKER_AREA_SHIFT = STICKER_AREA_H + 8;
 
 function examNoGrid(x: number, digits: number): Circle[][] {
   const { colPitch, rowPitch, y } = EXAM_NO_GRID;
@@ -283,8 +312,11 @@ export function buildSheetLayout(input: LayoutInput): SheetLayout {
   };
   const first = newPage();
   first.examNo = examNoGrid(columns[0].x + 10, input.examNoDigits);
+  // Only sheets with the area carry the key: the layouts (and their hashes) of sheets without it stay as they were.
+  if (input.barcodeArea) first.sticker = stickerBox(columns[0], first.examNo);
   const objective = input.items.filter((i) => isObjective(i.type));
-  const y = placeObjective(first, objective, columns[0], BELOW_EXAM_NO, bottom);
+  const below = BELOW_EXAM_NO + (first.sticker ? STICKER_AREA_SHIFT : 0);
+  const y = placeObjective(first, objective, columns[0], below, bottom);
   const subjective = input.items.filter((i) => !isObjective(i.type));
   placeSubjective(subjective, columns, bottom, first, y, newPage);
 
