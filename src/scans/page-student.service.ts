@@ -1,6 +1,8 @@
 // Whose answers a read page holds: the student a person assigned, the one its QR code or exam number names, or the
 // student of the page before it. The student's row is locked: one student's pages are recorded one at a time.
 import { Inject, Injectable } from '@nestjs/common';
+import { CandidateRepository } from '../candidates/candidate.repository.js';
+import { checkDigitValid, type CheckDigitScheme } from '../candidates/domain/check-digit.js';
 import type { Tx } from '../database/unit-of-work.js';
 import type { ExamNumberReading } from './domain/omr.js';
 import { PageException } from './domain/page-verdict.js';
@@ -24,6 +26,7 @@ export class PageStudentService {
   constructor(
     @Inject(ScanIngestRepository) private readonly repo: ScanIngestRepository,
     @Inject(ScannedPageRepository) private readonly pages: ScannedPageRepository,
+    @Inject(CandidateRepository) private readonly candidates: CandidateRepository,
   ) {}
 
   /**
@@ -37,8 +40,24 @@ export class PageStudentService {
     return this.ofPreviousPage(tx, page, clues.paperId, clues.pageNo);
   }
 
+  /**
+   * The student whose exam number was read: the exam's own numbers (考务) when it has them, else the roster's
+   * student numbers (exams numbered before 考务 existed, and exams that never generated numbers).
+   */
   private async byExamNo(tx: Tx, exam: ExamRef, page: PageRow, examNo: string): Promise<StudentRow> {
-    const student = await this.repo.lockStudentByExamNo(tx, exam.allianceId, examNo);
+    const lookup = await this.candidates.studentByExamNumber(tx, exam.id, examNo);
+    if (lookup.numbered && lookup.studentId === null) {
+      const misread = !checkDigitValid(lookup.checkDigit as CheckDigitScheme, examNo);
+      throw new PageException({
+        code: 'STUDENT_UNKNOWN',
+        reason: misread
+          ? `考号 ${examNo} 校验位不符，可能填涂有误，请核对答题卡`
+          : `考号 ${examNo} 不是本次考试的考号，请核对答题卡`,
+      });
+    }
+    const student = lookup.numbered
+      ? await this.repo.lockStudentById(tx, lookup.studentId!)
+      : await this.repo.lockStudentByExamNo(tx, exam.allianceId, examNo);
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
       throw new PageException({
@@ -85,10 +104,12 @@ export class PageStudentService {
         reason: `答题卡二维码中的考生（考号 ${student.examNo}）不是本校考生，请核对答题卡或交联盟管理员处理`,
       });
     }
-    if (examNoRead !== null && examNoRead !== student.examNo) {
+    // The printed number is the exam's own (考务) when it gave the student one, else the roster's.
+    const printed = (await this.candidates.numberOf(tx, exam.id, student.id)) ?? student.examNo;
+    if (examNoRead !== null && examNoRead !== printed) {
       throw new PageException({
         code: 'EXAMNO_MISMATCH',
-        reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${student.examNo}）不一致，请核对`,
+        reason: `填涂的考号 ${examNoRead} 与答题卡上印制的考生（${student.name}，考号 ${printed}）不一致，请核对`,
       });
     }
     return student;

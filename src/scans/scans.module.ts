@@ -38,5 +38,7 @@ import { ScansService } from './scans.service.js';
     ExamAbsencesService,
     ScanExceptionViewsService,
   ],
+  // 缺考 from an examination room's list (candidates/) goes through the same service as the scanner's.
+  exports: [ExamAbsencesService],
 })
 export class ScansModule {}

@@ -15,6 +15,7 @@ import { DropTaskQcForIndex1765400000000 } from './1765400000000-drop-task-qc-fo
 import { PaperLayoutHash1765410000000 } from './1765410000000-paper-layout-hash.js';
 import { SuggestionLibrary1765470000000 } from './1765470000000-suggestion-library.js';
 import { ReportSuggestions1765480000000 } from './1765480000000-report-suggestions.js';
+import { ExamCandidates1765540000000 } from './1765540000000-exam-candidates.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -32,4 +33,5 @@ export const MIGRATIONS: Function[] = [
   PaperLayoutHash1765410000000,
   SuggestionLibrary1765470000000,
   ReportSuggestions1765480000000,
+  ExamCandidates1765540000000,
 ];
