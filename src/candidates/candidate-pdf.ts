@@ -230,18 +230,18 @@ export class CandidatePdf {
       text(doc, value, x0 + 86, y, {
         font: label.startsWith('考　　号') ? 'bold' : 'regular',
         size: label.startsWith('考　　号') ? 13 : 11,
-        maxWidth: 230,
+        maxWidth: 200,
         color: INK,
       });
       doc
         .lineWidth(0.3)
         .moveTo(x0 + 84, y + 5)
-        .lineTo(x0 + 320, y + 5)
+        .lineTo(x0 + 290, y + 5)
         .stroke(LIGHT_FRAME);
     });
-    this.qr(doc, t.examNumber, x1 - 130, top + 108, 100);
-    this.barcode(doc, t.examNumber, x1 - 190, top + 232, 160, 36);
-    text(doc, t.examNumber, x1 - 110, top + 280, { size: 9, anchor: 'middle' });
+    this.qr(doc, t.examNumber, x1 - 145, top + 108, 100);
+    this.barcode(doc, t.examNumber, x1 - 170, top + 232, 150, 36);
+    text(doc, t.examNumber, x1 - 95, top + 280, { size: 9, anchor: 'middle' });
     this.timetable(doc, t, x0 + 20, x1 - 20, top + 290);
     text(doc, '请携带本准考证按时进入考场，对号入座；答题卡上印制的考号须与本证一致。', x0 + 20, top + 378, {
       size: 8,
