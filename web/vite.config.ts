@@ -8,7 +8,19 @@ import { defineConfig } from 'vite';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 /** Page URL → HTML entry (see src/web/web-pages.ts, which maps the same URLs to the built files). */
-export const PAGES = ['index', 'login', 'mark', 'scans', 'lead', 'papers', 'exams', 'reports', 'suggestions'];
+export const PAGES = [
+  'index',
+  'login',
+  'mark',
+  'scans',
+  'lead',
+  'papers',
+  'exams',
+  'reports',
+  'suggestions',
+  'kaowu',
+  'rooms',
+];
 
 export default defineConfig({
   root: here('.'),

@@ -82,4 +82,20 @@ export class WebController {
   suggestions() {
     return this.pages.html('suggestions');
   }
+
+  @Public()
+  @Get('kaowu')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  kaowu() {
+    return this.pages.html('kaowu');
+  }
+
+  @Public()
+  @Get('rooms')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  rooms() {
+    return this.pages.html('rooms');
+  }
 }

@@ -15,6 +15,8 @@ const PAGES: [string, string][] = [
   ['/exams', '统考 · 考试管理'],
   ['/reports', '统考 · 学校诊断报告'],
   ['/suggestions', '统考 · 补短板建议库'],
+  ['/kaowu', '统考 · 考务安排'],
+  ['/rooms', '统考 · 考场名单'],
 ];
 
 describe('pages and their assets', () => {
