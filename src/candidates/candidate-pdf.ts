@@ -138,13 +138,8 @@ export class CandidatePdf {
     text(doc, room.examName, W / 2, 60, { size: 13, anchor: 'middle', maxWidth: W - 80 });
     text(doc, room.roomName, W / 2, 116, { font: 'bold', size: 40, anchor: 'middle', maxWidth: W - 60 });
     const seats = [...room.seats].sort((a, b) => a.seat - b.seat);
-    const first = seats[0]?.examNumber ?? '';
-    const last = seats[seats.length - 1]?.examNumber ?? '';
-    text(doc, `考点：${room.venue}　${seats.length} 人　考号 ${first} – ${last}`, W / 2, 146, {
-      size: 11,
-      anchor: 'middle',
-      maxWidth: W - 60,
-    });
+    // Exam numbers of a room are not a range (classes and schools interleave): the list says who sits where.
+    text(doc, `考点：${room.venue}　${seats.length} 人`, W / 2, 146, { size: 11, anchor: 'middle', maxWidth: W - 60 });
     const cols = seats.length > 30 ? 2 : 1;
     const perCol = Math.ceil(seats.length / cols);
     const rowH = Math.min(20, (H - 200 - 40) / Math.max(perCol, 1));
