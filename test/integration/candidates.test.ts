@@ -6,8 +6,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type jsQRModule from 'jsqr';
+import sharp from 'sharp';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
 import { checkDigit, checkDigitValid } from '../../src/candidates/domain/check-digit.js';
@@ -28,6 +31,35 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { seedScanExam, type ScanExam, storeBatch } from './scans-fixtures.js';
 
 const PASSWORD = 'pass-word-9';
+
+// jsqr is CommonJS with an ES-style default export (as src/scans/qr-reader.ts loads it).
+const jsQR = (createRequire(import.meta.url)('jsqr') as { default: typeof jsQRModule.default }).default;
+
+/** The QR codes' text on the first page of the PDF, rendered at 150 dpi and read by jsQR (top half: one ticket). */
+async function firstQr(data: Buffer): Promise<string | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'kaowu-qr-'));
+  writeFileSync(join(dir, 'x.pdf'), data);
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '150',
+    '-f',
+    '1',
+    '-l',
+    '1',
+    '-singlefile',
+    join(dir, 'x.pdf'),
+    join(dir, 'p'),
+  ]);
+  const img = sharp(join(dir, 'p.png'));
+  const { width, height } = await img.metadata();
+  const { data: rgba, info } = await img
+    .extract({ left: 0, top: 0, width: width!, height: Math.floor(height! / 2) })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return jsQR(new Uint8ClampedArray(rgba), info.width, info.height)?.data ?? null;
+}
 
 function pdfText(data: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'kaowu-'));
@@ -177,6 +209,9 @@ describe('考务: exam numbers, rooms, documents, room lists and ingestion', () 
     expect(text).toContain(n);
     expect(text).toContain(s.name);
     expect(text).not.toContain(await numberOf(fx.studentsB[0].id));
+    // Tickets come in exam-number order: the first page's first QR is the smallest number of school A.
+    const numbersA = await Promise.all(fx.studentsA.map((x) => numberOf(x.id)));
+    expect(await firstQr(tickets.body)).toBe([...numbersA].sort()[0]);
     const seating = pdfText((await as('admin').binary(`/api/exams/${fx.exam.id}/candidates/seating.pdf`)).body);
     expect(seating).toContain('讲');
     expect(seating).toContain(n);
