@@ -342,13 +342,11 @@ async function uploadScans(
       const files: { name: string; data: Buffer; type: string }[] = [];
       for (const [pi, paper] of papers.entries()) {
         const profile = profileFor(paper, s.demo);
-        const chunk = s.examNos
-          .slice(k0, k0 + 10)
-          .map((examNo, j) => ({
-            examNo: examNumbers.get(examNo)!,
-            ability: paper.run.ability(s.demo, k0 + j),
-            profile,
-          }));
+        const chunk = s.examNos.slice(k0, k0 + 10).map((examNo, j) => ({
+          examNo: examNumbers.get(examNo)!,
+          ability: paper.run.ability(s.demo, k0 + j),
+          profile,
+        }));
         const { files: f, truth: t } = await generateSyntheticScans(paper.layout, paper.items, chunk, {
           seed: 20261110 + pi * 100_000 + si * 1000 + k0,
           format: 'jpeg',
