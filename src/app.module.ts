@@ -18,6 +18,7 @@ import { ScansModule } from './scans/scans.module.js';
 import { SheetsModule } from './sheets/sheets.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { SuggestionsModule } from './suggestions/suggestions.module.js';
+import { CandidatesModule } from './candidates/candidates.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** Feature modules: the same set serves the API process and the worker process. */
@@ -31,6 +32,7 @@ export const FEATURE_MODULES = [
   ResultsModule,
   ReportsModule,
   SuggestionsModule,
+  CandidatesModule,
 ];
 
 /** Infrastructure shared by both process roles. */

@@ -11,6 +11,7 @@ import { REPORTS_REPOSITORIES } from './reports/repositories.js';
 import { RESULTS_REPOSITORIES } from './results/repositories.js';
 import { SCANS_REPOSITORIES } from './scans/repositories.js';
 import { SUGGESTIONS_REPOSITORIES } from './suggestions/repositories.js';
+import { CANDIDATES_REPOSITORIES } from './candidates/repositories.js';
 
 const REPOSITORIES = [
   ...COMMON_REPOSITORIES,
@@ -22,6 +23,7 @@ const REPOSITORIES = [
   ...RESULTS_REPOSITORIES,
   ...REPORTS_REPOSITORIES,
   ...SUGGESTIONS_REPOSITORIES,
+  ...CANDIDATES_REPOSITORIES,
 ];
 
 @Global()

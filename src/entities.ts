@@ -9,6 +9,7 @@ import { REPORTS_ENTITIES } from './reports/entities/index.js';
 import { RESULTS_ENTITIES } from './results/entities/index.js';
 import { SCANS_ENTITIES } from './scans/entities/index.js';
 import { SUGGESTIONS_ENTITIES } from './suggestions/entities/index.js';
+import { CANDIDATES_ENTITIES } from './candidates/entities/index.js';
 
 export const ENTITIES = [
   ...COMMON_ENTITIES,
@@ -20,4 +21,5 @@ export const ENTITIES = [
   ...RESULTS_ENTITIES,
   ...REPORTS_ENTITIES,
   ...SUGGESTIONS_ENTITIES,
+  ...CANDIDATES_ENTITIES,
 ];

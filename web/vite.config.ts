@@ -23,6 +23,8 @@ export const PAGES = [
   'schools',
   'roster',
   'users',
+  'kaowu',
+  'rooms',
 ];
 
 export default defineConfig({

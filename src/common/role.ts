@@ -5,4 +5,6 @@ export enum Role {
   Marker = 'marker',
   Scanner = 'scanner',
   Principal = 'principal',
+  /** 监考员: records 缺考 and 违纪 in the rooms of its school (candidates/). */
+  Proctor = 'proctor',
 }

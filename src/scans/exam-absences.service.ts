@@ -42,8 +42,25 @@ export class ExamAbsencesService {
   ) {}
 
   /** 缺考: the student did not sit the paper. Refused while a page of the paper is read for them. */
-  async markAbsent(actor: Actor, examId: number, body: { studentId?: unknown; paperId?: unknown } | undefined) {
-    const { exam, paper, student } = await this.target(actor, examId, body?.studentId, body?.paperId);
+  markAbsent(actor: Actor, examId: number, body: { studentId?: unknown; paperId?: unknown } | undefined) {
+    return this.mark(actor, examId, body, false);
+  }
+
+  /**
+   * 缺考 from an examination room's list (candidates/): the caller has checked that the actor invigilates the room
+   * the student sits in (a proctor of another school's room may mark them); everything else is as markAbsent.
+   */
+  markAbsentInRoom(actor: Actor, examId: number, body: { studentId: number; paperId: number }) {
+    return this.mark(actor, examId, body, true);
+  }
+
+  private async mark(
+    actor: Actor,
+    examId: number,
+    body: { studentId?: unknown; paperId?: unknown } | undefined,
+    roomChecked: boolean,
+  ) {
+    const { exam, paper, student } = await this.target(actor, examId, body?.studentId, body?.paperId, roomChecked);
     const read = await this.pages.findRead({ examId: exam.id, paperId: paper.id, studentId: student.id });
     if (read)
       throw new ConflictException(
@@ -105,13 +122,23 @@ export class ExamAbsencesService {
     };
   }
 
-  private async target(actor: Actor, examId: number, rawStudentId: unknown, rawPaperId: unknown): Promise<Target> {
+  private async target(
+    actor: Actor,
+    examId: number,
+    rawStudentId: unknown,
+    rawPaperId: unknown,
+    roomChecked = false,
+  ): Promise<Target> {
     const exam = await this.exams.forActor(actor, examId);
     const studentId = parseOptionalId(rawStudentId, '考生编号');
     if (studentId === null) throw new BadRequestException('请指定考生（studentId）');
     const student = await this.students.findById(studentId);
     if (!student || student.allianceId !== exam.allianceId) throw new NotFoundException('名单中没有该考生');
-    assertScope(actor.canActForSchool(Role.Scanner, exam.allianceId, student.schoolId), '无权为其他学校的考生登记缺考');
+    if (!roomChecked)
+      assertScope(
+        actor.canActForSchool(Role.Scanner, exam.allianceId, student.schoolId),
+        '无权为其他学校的考生登记缺考',
+      );
     if (exam.status === ExamStatus.Published) throw new BadRequestException('该考试成绩已发布，不能再修改缺考登记');
     if (exam.status === ExamStatus.Imported) throw new BadRequestException(IMPORTED_EXAM_REFUSAL);
     return { exam, student, paper: await this.access.paperOf(exam, rawPaperId) };

@@ -1,6 +1,8 @@
 // Whose answers a read page holds: the student a person assigned, the one its barcode sticker, QR code or exam number
 // names (domain/page-identity.ts decides which, and when they disagree), or the student of the page before it. The student's row is locked: one student's pages are recorded one at a time.
 import { Inject, Injectable } from '@nestjs/common';
+import { CandidateRepository } from '../candidates/candidate.repository.js';
+import { checkDigitValid, type CheckDigitScheme } from '../candidates/domain/check-digit.js';
 import type { Tx } from '../database/unit-of-work.js';
 import {
   identityConflict,
@@ -34,6 +36,7 @@ export class PageStudentService {
   constructor(
     @Inject(ScanIngestRepository) private readonly repo: ScanIngestRepository,
     @Inject(ScannedPageRepository) private readonly pages: ScannedPageRepository,
+    @Inject(CandidateRepository) private readonly candidates: CandidateRepository,
   ) {}
 
   /**
@@ -63,13 +66,32 @@ export class PageStudentService {
       source === 'qr'
         ? await this.byQr(tx, exam, page, c.qrStudentId!)
         : await this.byExamNo(tx, exam, page, source === 'sticker' ? stickerExamNo(c)! : c.bubbles!);
-    const conflict = identityConflict(c, source, student);
+    // The number printed for the student is the exam's own (考务) when it gave one, else the roster's: the bubbles
+    // are compared with it.
+    const printed = (await this.candidates.numberOf(tx, exam.id, student.id)) ?? student.examNo;
+    const conflict = identityConflict(c, source, { ...student, examNo: printed });
     if (conflict) throw new PageException(conflict);
     return student;
   }
 
+  /**
+   * The student whose exam number was read: the exam's own numbers (考务) when it has them, else the roster's
+   * student numbers (exams numbered before 考务 existed, and exams that never generated numbers).
+   */
   private async byExamNo(tx: Tx, exam: ExamRef, page: PageRow, examNo: string): Promise<StudentRow> {
-    const student = await this.repo.lockStudentByExamNo(tx, exam.allianceId, examNo);
+    const lookup = await this.candidates.studentByExamNumber(tx, exam.id, examNo);
+    if (lookup.numbered && lookup.studentId === null) {
+      const misread = !checkDigitValid(lookup.checkDigit as CheckDigitScheme, examNo);
+      throw new PageException({
+        code: 'STUDENT_UNKNOWN',
+        reason: misread
+          ? `考号 ${examNo} 校验位不符，可能填涂有误，请核对答题卡`
+          : `考号 ${examNo} 不是本次考试的考号，请核对答题卡`,
+      });
+    }
+    const student = lookup.numbered
+      ? await this.repo.lockStudentById(tx, lookup.studentId!)
+      : await this.repo.lockStudentByExamNo(tx, exam.allianceId, examNo);
     if (!student) throw new PageException({ code: 'STUDENT_UNKNOWN', reason: `考号 ${examNo} 不在名单中` });
     if (student.schoolId !== page.schoolId) {
       throw new PageException({

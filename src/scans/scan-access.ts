@@ -1,5 +1,6 @@
 // Who may see or fix which scans: every scans route asks here, on the server, before it reads or changes anything.
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CandidateRepository } from '../candidates/candidate.repository.js';
 import { assertScope, type Actor } from '../common/actor.js';
 import { parseOptionalId } from '../common/parse-id.js';
 import { Role } from '../common/role.js';
@@ -22,6 +23,7 @@ export class ScanAccess {
     @Inject(SchoolRepository) private readonly schools: SchoolRepository,
     @Inject(PaperRepository) private readonly papers: PaperRepository,
     @Inject(StudentRepository) private readonly students: StudentRepository,
+    @Inject(CandidateRepository) private readonly candidates: CandidateRepository,
   ) {}
 
   /** A page its school's scanner (or the alliance's admin) may look at, with its exam. */
@@ -78,14 +80,18 @@ export class ScanAccess {
     return paper;
   }
 
-  /** The roster student a fix names (by id or exam number), of the exam's alliance. */
+  /** The roster student a fix names (by id, or by exam number: the exam's own first, else the roster's), of the exam's alliance. */
   async studentFromBody(exam: Exam, body: { studentId?: unknown; examNo?: unknown } | undefined): Promise<Student> {
     let student: Student | null = null;
     const id = parseOptionalId(body?.studentId, '考生编号');
     if (id !== null) student = await this.students.findById(id);
-    else if (typeof body?.examNo === 'string' && body.examNo.trim())
-      student = await this.students.findByExamNo(exam.allianceId, body.examNo.trim());
-    else throw new BadRequestException('请选择考生（studentId 或考号 examNo）');
+    else if (typeof body?.examNo === 'string' && body.examNo.trim()) {
+      const byExam = await this.candidates.studentIdByExamNumber(exam.id, body.examNo.trim());
+      student =
+        byExam !== null
+          ? await this.students.findById(byExam)
+          : await this.students.findByExamNo(exam.allianceId, body.examNo.trim());
+    } else throw new BadRequestException('请选择考生（studentId 或考号 examNo）');
     if (!student || student.allianceId !== exam.allianceId) throw new NotFoundException('名单中没有该考生');
     return student;
   }

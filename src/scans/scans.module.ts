@@ -40,5 +40,7 @@ import { ScanProgressService } from './scan-progress.service.js';
     ExamAbsencesService,
     ScanExceptionViewsService,
   ],
+  // 缺考 from an examination room's list (candidates/) goes through the same service as the scanner's.
+  exports: [ExamAbsencesService],
 })
 export class ScansModule {}

@@ -1,4 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CandidateRepository } from '../candidates/candidate.repository.js';
 import { Role } from '../common/role.js';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -34,6 +35,7 @@ export class SheetsService {
     @Inject(StudentRepository) private readonly students: StudentRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(SheetPdf) private readonly pdf: SheetPdf,
+    @Inject(CandidateRepository) private readonly candidates: CandidateRepository,
   ) {}
 
   /** Lays out the paper's answer sheet from its items (in seq order) and stores the layout on the paper. */
@@ -95,7 +97,7 @@ export class SheetsService {
     if (!paper.layout) throw new NotFoundException('该试卷尚未生成答题卡');
 
     const chosen = await this.chosenClasses(school, exam, q.classId);
-    const sheets = await this.sheetStudents(school, chosen);
+    const sheets = await this.sheetStudents(school, chosen, exam);
     const data = await this.pdf.renderPersonalised(paper.layout, sheets);
     // Names and exam numbers of children left the system on paper: recorded, as every read of student data is.
     await this.audit.record({
@@ -118,8 +120,11 @@ export class SheetsService {
     return [one];
   }
 
-  /** The students of the classes, in class order, then by exam number: the pile comes out ready to hand out. */
-  private async sheetStudents(school: School, chosen: SchoolClass[]): Promise<SheetStudent[]> {
+  /**
+   * The students of the classes, in class order, then by exam number: the pile comes out ready to hand out. The number
+   * printed is the exam's own (考务) where it gave one, else the roster's student number.
+   */
+  private async sheetStudents(school: School, chosen: SchoolClass[], exam: Exam): Promise<SheetStudent[]> {
     const students = await this.students.ofClasses(
       school.id,
       chosen.map((c) => c.id),
@@ -129,8 +134,19 @@ export class SheetsService {
       throw new BadRequestException(`一次最多打印 ${MAX_PERSONALISED_SHEETS} 份，请按班级分别打印`);
     const order = new Map(chosen.map((c, n) => [c.id, n]));
     const className = new Map(chosen.map((c) => [c.id, c.name]));
-    students.sort((a, b) => order.get(a.classId)! - order.get(b.classId)! || a.examNo.localeCompare(b.examNo));
-    return students.map((s) => ({ id: s.id, name: s.name, className: className.get(s.classId)!, examNo: s.examNo }));
+    const numbers = await this.candidates.numbersOf(
+      exam.id,
+      students.map((s) => s.id),
+    );
+    const sheets = students.map((s) => ({
+      id: s.id,
+      name: s.name,
+      className: className.get(s.classId)!,
+      examNo: numbers.get(s.id) ?? s.examNo,
+      classOrder: order.get(s.classId)!,
+    }));
+    sheets.sort((a, b) => a.classOrder - b.classOrder || a.examNo.localeCompare(b.examNo));
+    return sheets.map(({ classOrder: _, ...s }) => s);
   }
 
   private async load(paperId: number): Promise<{ paper: Paper; exam: Exam }> {

@@ -139,4 +139,19 @@ export class WebController {
   users() {
     return this.pages.html('users');
   }
+
+  @Get('kaowu')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  kaowu() {
+    return this.pages.html('kaowu');
+  }
+
+  @Public()
+  @Get('rooms')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  rooms() {
+    return this.pages.html('rooms');
+  }
 }

@@ -17,6 +17,8 @@ const PAGES: [string, string][] = [
   ['/suggestions', '统考 · 补短板建议库'],
   ['/marking-setup', '统考 · 阅卷设置'],
   ['/monitor', '统考 · 进度监控'],
+  ['/kaowu', '统考 · 考务安排'],
+  ['/rooms', '统考 · 考场名单'],
 ];
 
 describe('pages and their assets', () => {

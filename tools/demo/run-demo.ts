@@ -297,13 +297,42 @@ function profileFor(paper: AuthoredPaper, school: DemoSchool): AnswerProfile {
   return { itemShift: ids(p.itemShift), lure: ids(p.lure) };
 }
 
-/** Each school's scanner uploads both sheets of ten students at a time; returns each student's true total per subject. */
+/**
+ * 考务: the admin generates the exam's numbers (default rule: school, class, sequence, Damm check digit: 8 digits, as
+ * the sheets' grid) and allocates rooms (each school its own, 30 seats, 同班不相邻), and downloads the 准考证, 座位表
+ * and 门贴. Returns each student's exam number by roster number: the sheets are filled in with these.
+ */
+async function planKaowu(admin: HttpClient, examId: number, outDir: string): Promise<Map<string, string>> {
+  const numbered = await admin.json('POST', `/api/exams/${examId}/candidates/numbers`, {});
+  const seated = await admin.json('POST', `/api/exams/${examId}/candidates/rooms`, { scope: 'school', capacity: 30 });
+  console.log(
+    `      考务：生成 ${numbered.numbered} 个 ${numbered.digits} 位考号（Damm 校验位），编排 ${seated.rooms} 个考场（同校同班不相邻）`,
+  );
+  for (const [doc, name] of [
+    ['tickets', '准考证'],
+    ['seating', '座位表'],
+    ['door', '门贴'],
+  ]) {
+    const file = join(outDir, `${name}.pdf`);
+    await writeFile(file, await admin.bytes(`/api/exams/${examId}/candidates/${doc}.pdf`));
+    console.log(`      ${name}：${file}`);
+  }
+  const { candidates } = await admin.json('GET', `/api/exams/${examId}/candidates`);
+  return new Map(candidates.map((c: { rosterNo: string; examNumber: string }) => [c.rosterNo, c.examNumber]));
+}
+
+/**
+ * Each school's scanner uploads both sheets of ten students at a time, the exam numbers (考务) filled in; returns each
+ * student's true total per subject, by roster number.
+ */
 async function uploadScans(
   baseUrl: string,
   examId: number,
   papers: AuthoredPaper[],
   schools: DemoSchoolRow[],
+  examNumbers: Map<string, string>,
 ): Promise<Map<string, number>> {
+  const rosterNo = new Map([...examNumbers].map(([r, n]) => [n, r]));
   const truth = new Map<string, number>();
   const totalStudents = schools.reduce((n, s) => n + s.examNos.length, 0);
   let uploaded = 0;
@@ -313,15 +342,17 @@ async function uploadScans(
       const files: { name: string; data: Buffer; type: string }[] = [];
       for (const [pi, paper] of papers.entries()) {
         const profile = profileFor(paper, s.demo);
-        const chunk = s.examNos
-          .slice(k0, k0 + 10)
-          .map((examNo, j) => ({ examNo, ability: paper.run.ability(s.demo, k0 + j), profile }));
+        const chunk = s.examNos.slice(k0, k0 + 10).map((examNo, j) => ({
+          examNo: examNumbers.get(examNo)!,
+          ability: paper.run.ability(s.demo, k0 + j),
+          profile,
+        }));
         const { files: f, truth: t } = await generateSyntheticScans(paper.layout, paper.items, chunk, {
           seed: 20261110 + pi * 100_000 + si * 1000 + k0,
           format: 'jpeg',
           distortion: 'slight',
         });
-        for (const [examNo, v] of t) truth.set(truthKey(paper.run.def.subject, examNo), v.total);
+        for (const [examNo, v] of t) truth.set(truthKey(paper.run.def.subject, rosterNo.get(examNo)!), v.total);
         files.push(...f.map((x) => ({ name: `${paper.run.def.subject}-${x.name}`, data: x.data, type: 'image/jpeg' })));
       }
       await scanner.upload(`/api/exams/${examId}/scans`, files, { schoolId: String(s.id) });
@@ -559,9 +590,10 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   const papers: AuthoredPaper[] = [];
   for (const run of PAPERS)
     papers.push(await authorPaper(baseUrl, exam.id, run, markerIds.get(run.def.subject)!, outDir));
+  const examNumbers = await planKaowu(admin, exam.id, outDir);
 
   step(5, '各校扫描员上传两科答题卡的扫描图像（合成的 200dpi 灰度图，带轻微旋转、平移和噪点）');
-  const truth = await uploadScans(baseUrl, exam.id, papers, schools);
+  const truth = await uploadScans(baseUrl, exam.id, papers, schools, examNumbers);
   await waitForIngest(admin, exam.id);
 
   const markers = PAPERS.flatMap((p) => p.markers);

@@ -1,7 +1,7 @@
 // Who is logged in (GET /api/auth/me), asked once per page load and shared by the layout and the page.
 import { api } from './api';
 
-export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal';
+export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor';
 
 export interface RoleGrant {
   role: Role;
@@ -23,6 +23,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   marker: '阅卷教师',
   scanner: '扫描员',
   principal: '校长',
+  proctor: '监考员',
 };
 
 let me: Promise<Me> | null = null;
@@ -51,6 +52,10 @@ export function pagesFor(m: Me): PageLink[] {
     links.push({ href: '/roster', short: '学生名单', long: '本校学生名单（导入与补录）' });
   if (hasRole(m, 'admin'))
     links.push({ href: '/exams', short: '考试管理', long: '考试管理（新建考试、纵看设置、导入历史成绩）' });
+  if (hasRole(m, 'admin'))
+    links.push({ href: '/kaowu', short: '考务', long: '考务安排（考号、考场编排、座位表与准考证）' });
+  if (hasRole(m, 'proctor', 'scanner', 'admin'))
+    links.push({ href: '/rooms', short: '考场名单', long: '考场名单（监考登记缺考、违纪）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/papers', short: '统一命题', long: '统一命题（建卷、审核、答题卡）' });
   if (hasRole(m, 'marker')) links.push({ href: '/mark', short: '网上阅卷', long: '进入网上阅卷' });

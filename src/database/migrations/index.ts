@@ -17,6 +17,7 @@ import { SuggestionLibrary1765470000000 } from './1765470000000-suggestion-libra
 import { ExamKindGrade1765520000000 } from './1765520000000-exam-kind-grade.js';
 import { ReportSuggestions1765480000000 } from './1765480000000-report-suggestions.js';
 import { ScoreVersionRelease1765530000000 } from './1765530000000-score-version-release.js';
+import { ExamCandidates1765540000000 } from './1765540000000-exam-candidates.js';
 import { MarkingBlocks1765560000000 } from './1765560000000-marking-blocks.js';
 
 export const MIGRATIONS: Function[] = [
@@ -37,5 +38,6 @@ export const MIGRATIONS: Function[] = [
   ReportSuggestions1765480000000,
   ExamKindGrade1765520000000,
   ScoreVersionRelease1765530000000,
+  ExamCandidates1765540000000,
   MarkingBlocks1765560000000,
 ];

@@ -60,10 +60,21 @@ describe('validateNewUser', () => {
         '第1个角色：扫描员必须指定所属学校',
         '第2个角色：所选学校不属于本联盟',
         '第3个角色：学科组长必须指定学科',
-        '第4个角色：未知角色“boss”，应为 admin / subject_lead / marker / scanner / principal',
+        '第4个角色：未知角色“boss”，应为 admin / subject_lead / marker / scanner / principal / proctor',
         '第5个角色：管理员不按学校分配，请不要指定学校',
         '第6个角色：扫描员不按学科分配，请不要指定学科',
       ],
+    });
+  });
+
+  it('grants a proctor (监考员) within one school only', () => {
+    expect(validateNewUser({ ...base, roles: [{ role: 'proctor', schoolId: 8 }] }, schools)).toEqual({
+      ok: true,
+      user: { ...base, roles: [{ role: 'proctor', schoolId: 8, subject: null }] },
+    });
+    expect(validateNewUser({ ...base, roles: [{ role: 'proctor' }] }, schools)).toMatchObject({
+      ok: false,
+      errors: ['第1个角色：监考员必须指定所属学校'],
     });
   });
 

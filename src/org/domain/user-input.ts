@@ -1,14 +1,15 @@
 // Validation of a new user account and its role grants. Pure: the alliance's school ids are passed in.
 
-export type RoleName = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal';
+export type RoleName = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor';
 const ROLE_LABEL: Record<RoleName, string> = {
   admin: '管理员',
   subject_lead: '学科组长',
   marker: '阅卷教师',
   scanner: '扫描员',
   principal: '校长',
+  proctor: '监考员',
 };
-const SCHOOL_ROLES: RoleName[] = ['scanner', 'principal'];
+const SCHOOL_ROLES: RoleName[] = ['scanner', 'principal', 'proctor'];
 
 export const PASSWORD_MIN = 8;
 

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import KaowuPage from '../pages/KaowuPage.vue';
+
+mountPage(KaowuPage);

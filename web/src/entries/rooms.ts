@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import RoomsPage from '../pages/RoomsPage.vue';
+
+mountPage(RoomsPage);
