@@ -4,6 +4,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import type { Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import type { Exam } from '../exams/entities/exam.entity.js';
+import { ExamSubjectRepository } from '../exams/exam-subject.repository.js';
 import { PaperRepository } from '../exams/paper.repository.js';
 import { CandidateAccess } from './candidate-access.js';
 import { CandidatePdf, type RoomView, type TicketView } from './candidate-pdf.js';
@@ -24,6 +25,7 @@ export class CandidateDocumentsService {
     @Inject(CandidateRepository) private readonly candidates: CandidateRepository,
     @Inject(ExamRoomRepository) private readonly rooms: ExamRoomRepository,
     @Inject(PaperRepository) private readonly papers: PaperRepository,
+    @Inject(ExamSubjectRepository) private readonly subjects: ExamSubjectRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(CandidatePdf) private readonly pdf: CandidatePdf,
   ) {}
@@ -105,8 +107,7 @@ export class CandidateDocumentsService {
     if (chosen.some((c) => c.examNumber === null)) throw new BadRequestException('还有考生没有考号，请先生成考号');
     if (chosen.length > MAX_TICKETS)
       throw new BadRequestException(`一次最多打印 ${MAX_TICKETS} 张准考证，请按学校或考场分别打印`);
-    const when = exam.examDate ? String(exam.examDate).slice(0, 10) : '';
-    const timetable = (await this.papers.ofExam(exam.id)).map((p) => ({ subject: p.subject, when }));
+    const timetable = await this.timetableOf(exam);
     const sorted = [...chosen].sort((a, b) => (a.examNumber! < b.examNumber! ? -1 : 1));
     const views: TicketView[] = sorted.map((c) => {
       const room = c.roomId === null ? undefined : host.get(c.roomId);
@@ -123,5 +124,17 @@ export class CandidateDocumentsService {
       };
     });
     return this.pdf.admissionTickets(views);
+  }
+
+  /** The exam's 科目安排 (date and times per subject) when the admin set one, else its papers on the exam's date. */
+  private async timetableOf(exam: Exam): Promise<{ subject: string; when: string }[]> {
+    const set = await this.subjects.ofExam(exam.id);
+    if (set.length)
+      return set.map((e) => ({
+        subject: e.subject,
+        when: [e.date ?? '', e.startTime && e.endTime ? `${e.startTime}–${e.endTime}` : ''].filter(Boolean).join(' '),
+      }));
+    const when = exam.examDate ? String(exam.examDate).slice(0, 10) : '';
+    return (await this.papers.ofExam(exam.id)).map((p) => ({ subject: p.subject, when }));
   }
 }
