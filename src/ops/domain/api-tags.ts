@@ -5,6 +5,7 @@ const TAGS: Record<string, string> = {
   schools: '学校、班级与名单',
   users: '用户与角色',
   exams: '考试与历史成绩',
+  'exam-rules': '考试类型与成绩公开规则',
   papers: '试卷、细目表与答题卡',
   'blueprint-template.xlsx': '试卷、细目表与答题卡',
   knowledge: '知识点',
