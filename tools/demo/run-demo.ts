@@ -69,6 +69,9 @@ function startWorkerProcess(config: AppConfig): ChildProcess {
       QUEUE_PREFIX: config.redis.prefix,
       DATA_DIR: config.dataDir,
       INGEST_CONCURRENCY: String(config.ingestConcurrency),
+      // Its JSON log says only what went wrong (relayed below), and it takes no operators' port unless asked.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      WORKER_OPS_PORT: process.env.WORKER_OPS_PORT ?? '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -484,6 +487,8 @@ async function main() {
     redis: { ...base.redis, prefix: process.env.QUEUE_PREFIX ? base.redis.prefix : 'tongkao-demo' },
     dataDir: resolve(process.env.DEMO_DATA_DIR ?? join(base.dataDir, 'demo')),
     port: 0,
+    // The demo's own output is its story: the API's request log only when asked (LOG_LEVEL).
+    logLevel: process.env.LOG_LEVEL ? base.logLevel : 'silent',
     // No operators' ports unless asked (OPS_PORT): a demo beside a running service must not take its ports.
     ops: {
       ...base.ops,
