@@ -140,6 +140,7 @@ export class WebController {
     return this.pages.html('users');
   }
 
+  @Public()
   @Get('kaowu')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')

@@ -135,12 +135,25 @@ describeInBrowser('an alliance exam from the CLI to 成绩发布 through the pag
       if (role === '校长' || role === '扫描员') await chooseOption(selectById(page, 'new-school-0'), scope);
       else await page.locator('#new-subject-0').fill(scope);
       await page.locator('#create-user').click();
-      await page.locator('#cmsg', { hasText: `已创建账号 ${username}` }).waitFor();
+      await page
+        .locator('#cmsg', { hasText: `已创建账号 ${username}` })
+        .waitFor()
+        .catch(async (e) => {
+          await shot(page, `03-users-failed-${username}`);
+          throw new Error(
+            `${username}: ${
+              (await page
+                .locator('#cerr')
+                .textContent()
+                .catch(() => '')) ?? ''
+            } ${e}`,
+          );
+        });
     };
     await create('mathlead', '林组长', '学科组长', '数学');
     await create('englishlead', '何组长', '学科组长', '英语');
-    for (const m of ['m1', 'm2']) await create(m, `数学${m}`, '阅卷教师', '数学');
-    for (const m of ['e1', 'e2']) await create(m, `英语${m}`, '阅卷教师', '英语');
+    for (const m of ['mathm1', 'mathm2']) await create(m, `数学阅卷${m.slice(-1)}`, '阅卷教师', '数学');
+    for (const m of ['engm1', 'engm2']) await create(m, `英语阅卷${m.slice(-1)}`, '阅卷教师', '英语');
     for (const [si, s] of SCHOOLS.entries()) await create(`scanner${si + 1}`, `扫描员${si + 1}`, '扫描员', s.name);
     await create('principal1', '陈校长', '校长', SCHOOLS[0].name);
     await shot(page, '03-users');
@@ -198,7 +211,15 @@ describeInBrowser('an alliance exam from the CLI to 成绩发布 through the pag
 
   it('generates exam numbers and rooms on the 考务 page and prints a 准考证 with the right number', async () => {
     const page = await loginAs(ADMIN.username, ADMIN.password, `/kaowu`);
-    await page.locator('#summary', { hasText: `本次考试共 ${3 * PER_SCHOOL} 名考生` }).waitFor();
+    await page
+      .locator('#summary')
+      .waitFor({ timeout: 15_000 })
+      .catch(async (e) => {
+        await shot(page, '05-kaowu-failed');
+        throw e;
+      });
+    await shot(page, '05-kaowu-empty');
+    expect(await page.locator('#summary').innerText()).toContain(`本次考试共 ${3 * PER_SCHOOL} 名考生`);
     await page.click('#gen-numbers');
     await page.locator('#msg', { hasText: `已为 ${3 * PER_SCHOOL} 名考生生成 8 位考号` }).waitFor();
     await page.click('#allocate');
@@ -221,8 +242,8 @@ describeInBrowser('an alliance exam from the CLI to 成绩发布 through the pag
 
   it('each subject lead makes a 题块 of the subjective items and assigns its two markers on the set-up page', async () => {
     for (const [lead, subject, markers] of [
-      ['mathlead', '数学', ['m1', 'm2']],
-      ['englishlead', '英语', ['e1', 'e2']],
+      ['mathlead', '数学', ['mathm1', 'mathm2']],
+      ['englishlead', '英语', ['engm1', 'engm2']],
     ] as const) {
       const page = await loginAs(lead, PW, `/marking-setup?examId=${examId}`);
       const paper = papers.find((p) => p.subject === subject)!;
@@ -303,7 +324,7 @@ describeInBrowser('an alliance exam from the CLI to 成绩发布 through the pag
         });
       }
     };
-    await Promise.all(['m1', 'm2', 'e1', 'e2'].map(markAll));
+    await Promise.all(['mathm1', 'mathm2', 'engm1', 'engm2'].map(markAll));
     const open = await count(
       'SELECT COUNT(*) AS n FROM answer_snippet s LEFT JOIN final_item_score f ON f.item_id = s.item_id AND f.student_id = s.student_id WHERE s.exam_id = ? AND f.item_id IS NULL',
       [examId],
@@ -325,14 +346,20 @@ describeInBrowser('an alliance exam from the CLI to 成绩发布 through the pag
     await page.reload();
     await row.locator('.ex-release').click();
     const dialog = page.locator('.release-dialog');
-    await dialog.waitFor();
+    await dialog.locator('text=扫描、异常处理和阅卷均已完成').waitFor(); // nothing unfinished: no reason asked
+    expect(await dialog.locator('#rd-unfinished li').count()).toBe(0);
+    await page.waitForTimeout(500); // the dialog's opening animation, for the screenshot
     await shot(page, '07-release-dialog');
-    if (await dialog.locator('#rd-reason').count()) await dialog.locator('#rd-reason').fill('全部扫描与评阅已完成');
     await dialog.locator('#rd-submit').click();
     await page.locator('#msg', { hasText: '校长现在可以查看' }).waitFor();
     await row.locator('.es-tag', { hasText: '已发布' }).waitFor();
     await shot(page, '08-released');
     await page.context().close();
+    const [rel] = await env.ds.query(
+      'SELECT r.score_version AS released, v.version AS current FROM results_release r JOIN score_version v ON v.exam_id = r.exam_id WHERE r.exam_id = ?',
+      [examId],
+    );
+    expect(Number(rel.released)).toBe(Number(rel.current));
 
     const principal = await api('principal1');
     const [{ id: schoolId }] = await env.ds.query('SELECT id FROM school WHERE code = ?', [SCHOOLS[0].code]);
