@@ -27,6 +27,16 @@ export class ExamViolationRepository {
     return Number(res.insertId);
   }
 
+  /** Those of these students who have a 违纪 record (the roster keeps them: a record is never deleted with a student). */
+  async studentsAmong(studentIds: number[]): Promise<number[]> {
+    if (!studentIds.length) return [];
+    const rows: { id: number }[] = await this.ds.query(
+      `SELECT DISTINCT student_id AS id FROM exam_violation WHERE student_id IN (${studentIds.map(() => '?').join(', ')})`,
+      studentIds,
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
   /** The records of the students seated in a room, oldest first. */
   ofRoom(examId: number, roomId: number): Promise<ViolationRow[]> {
     return this.ds.query(

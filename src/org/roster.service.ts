@@ -8,6 +8,7 @@ import { UnitOfWork } from '../database/unit-of-work.js';
 import { type SheetRow, validateRoster } from './domain/roster.js';
 import { diffRoster, planIsEmpty, planKey, type RosterPlan } from './domain/roster-diff.js';
 import { ExamAbsenceRepository } from '../scans/exam-absence.repository.js';
+import { ExamViolationRepository } from '../candidates/exam-violation.repository.js';
 import { ScannedPageRepository } from '../scans/scanned-page.repository.js';
 import { StudentResultRepository } from '../results/student-result.repository.js';
 import type { UploadedRosterFile } from './dto/org.dto.js';
@@ -35,6 +36,7 @@ export class RosterService {
     @Inject(ScannedPageRepository) private readonly pages: ScannedPageRepository,
     @Inject(ExamAbsenceRepository) private readonly absences: ExamAbsenceRepository,
     @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
+    @Inject(ExamViolationRepository) private readonly violations: ExamViolationRepository,
   ) {}
 
   async importRoster(
@@ -191,6 +193,7 @@ export class RosterService {
       ...(await this.pages.studentsAmong(ids)),
       ...(await this.absences.studentsAmong(ids)),
       ...(await this.results.studentsAmong(ids)),
+      ...(await this.violations.studentsAmong(ids)),
     ]);
     return { school, plan: diffRoster(fileStudents, existing, withData) };
   }

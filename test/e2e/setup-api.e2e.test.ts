@@ -45,32 +45,53 @@ describe('setup API and Chinese errors', () => {
   const examNos = async (ids: number[]) =>
     (await env.ds.getRepository(Student).findBy(ids.map((id) => ({ id })))).map((s) => s.examNo).sort();
 
-  it('keeps a student who has sheets, removes one who has none, and leaves classes the file does not name', async () => {
+  it('keeps a student who has sheets or a 缺考 mark, removes one who has none, and leaves classes the file does not name', async () => {
     const school = fx.schools.lead;
     const [stay, ...withPages] = await examNos(fx.studentIds.lead);
-    const [absent] = await examNos([fx.studentIds.absent]);
+    const [absent] = await examNos([fx.studentIds.absent]); // marked 缺考: kept like a student with sheets
     const stayer = await env.ds.getRepository(Student).findOneByOrFail({ examNo: stay });
+    const loner = await env.ds.getRepository(Student).save({
+      allianceId: stayer.allianceId,
+      schoolId: school,
+      classId: stayer.classId,
+      examNo: '20259991',
+      name: '无卷学生',
+    });
+    const kept = [...withPages, absent].sort();
     const file = csv(['考号,姓名,班级', `${stay},${stayer.name},七(1)班`]);
     const preview = await upload(fx.users.admin, `/api/schools/${school}/roster/preview`, file);
     expect(preview.status).toBe(200);
     expect(preview.body.added).toEqual([]);
-    expect(preview.body.removed.map((r: { examNo: string }) => r.examNo)).toEqual([absent]);
-    expect(preview.body.kept.map((r: { examNo: string }) => r.examNo)).toEqual(withPages);
+    expect(preview.body.removed.map((r: { examNo: string }) => r.examNo)).toEqual([loner.examNo]);
+    expect(preview.body.kept.map((r: { examNo: string }) => r.examNo).sort()).toEqual(kept);
     expect(preview.body.untouchedClasses).toEqual(['八(1)班']);
 
     // A confirmation that names another plan changes nothing.
     const stale = await upload(fx.users.admin, `/api/schools/${school}/roster/apply`, file, 'not-the-plan');
     expect(stale.status).toBe(409);
     expect(stale.body.message).toBe('预览之后学生名单已有变化，本次未做任何修改，请重新预览后再确认');
-    expect(await env.ds.getRepository(Student).existsBy({ id: fx.studentIds.absent })).toBe(true);
+    expect(await env.ds.getRepository(Student).existsBy({ id: loner.id })).toBe(true);
 
     const applied = await upload(fx.users.admin, `/api/schools/${school}/roster/apply`, file, preview.body.planId);
-    expect(applied.body).toEqual({ added: 0, updated: 0, removed: 1, kept: withPages.length });
-    expect(await env.ds.getRepository(Student).existsBy({ id: fx.studentIds.absent })).toBe(false);
-    for (const id of [...fx.studentIds.lead, fx.studentIds.otherGrade])
+    expect(applied.body).toEqual({ added: 0, updated: 0, removed: 1, kept: kept.length });
+    expect(await env.ds.getRepository(Student).existsBy({ id: loner.id })).toBe(false);
+    for (const id of [...fx.studentIds.lead, fx.studentIds.absent, fx.studentIds.otherGrade])
       expect(await env.ds.getRepository(Student).existsBy({ id })).toBe(true);
     const audit = await env.ds.getRepository(AuditLog).findOneByOrFail({ entity: 'roster', action: 'apply' });
-    expect(audit.detail).toMatchObject({ removed: [expect.objectContaining({ examNo: absent })], kept: withPages });
+    expect(audit.detail).toMatchObject({ removed: [expect.objectContaining({ examNo: loner.examNo })] });
+  });
+
+  it('keeps a student who has a 违纪 record (a roster change never deletes one)', async () => {
+    const [other] = await examNos([fx.studentIds.otherGrade]);
+    await env.ds.query(
+      'INSERT INTO exam_violation (exam_id, paper_id, student_id, room_id, kind, note, recorded_by) VALUES (?, ?, ?, NULL, ?, ?, ?)',
+      [fx.examId, fx.paperId, fx.studentIds.otherGrade, '使用电子设备', '考试中使用手机', 1],
+    );
+    const file = csv(['考号,姓名,班级', '29990001,新同学,八(1)班']);
+    const preview = await upload(fx.users.admin, `/api/schools/${fx.schools.lead}/roster/preview`, file);
+    expect(preview.status).toBe(200);
+    expect(preview.body.removed).toEqual([]);
+    expect(preview.body.kept.map((r: { examNo: string }) => r.examNo)).toEqual([other]);
   });
 
   it('a scanner previews their own school only', async () => {
