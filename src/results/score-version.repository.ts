@@ -1,18 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { queryOf, type Tx, writeWith } from '../database/unit-of-work.js';
+
+/**
+ * Rows per exam that a bump spreads over (migration 1765570000000): one hot row made every settling mark of an exam wait
+ * for the previous one's commit.
+ */
+export const SCORE_VERSION_SHARDS = 16;
 
 /** The statements, checked in as text (queries/score-version.repository.sql): a change shows in review. */
 export const SQL = {
   bump:
-    'INSERT INTO score_version (exam_id, version, changed_at) VALUES (?, 1, CURRENT_TIMESTAMP(6)) ' +
+    'INSERT INTO score_version (exam_id, shard, version, changed_at) VALUES (?, ?, 1, CURRENT_TIMESTAMP(6)) ' +
     'ON DUPLICATE KEY UPDATE version = version + 1, changed_at = CURRENT_TIMESTAMP(6)',
-  ensure: 'INSERT IGNORE INTO score_version (exam_id, version, changed_at) VALUES (?, 0, CURRENT_TIMESTAMP(6))',
-  current: 'SELECT version FROM score_version WHERE exam_id = ?',
+  ensure:
+    'INSERT IGNORE INTO score_version (exam_id, shard, version, changed_at) VALUES ' +
+    Array.from({ length: SCORE_VERSION_SHARDS }, (_, i) => `(?, ${i}, 0, CURRENT_TIMESTAMP(6))`).join(', '),
+  current: 'SELECT SUM(version) AS version FROM score_version WHERE exam_id = ?',
 };
 
 /**
- * The score_version table: one counter per exam. Every writer of final scores, objective scores, read pages or
+ * The score_version table: one counter per exam, kept in SCORE_VERSION_SHARDS rows whose sum is the version. Every writer of final scores, objective scores, read pages or
  * 缺考 marks calls `bump` in its own transaction, so the version and the change commit together.
  */
 @Injectable()
@@ -24,17 +33,17 @@ export class ScoreVersionRepository {
    * COMMIT), so the row lock that orders versions is held only for the commit, not across the marking transaction.
    */
   async bump(tx: Tx, examId: number): Promise<void> {
-    await writeWith(tx, SQL.bump, [examId]);
+    await writeWith(tx, SQL.bump, [examId, randomInt(SCORE_VERSION_SHARDS)]);
   }
 
-  /** The exam's row, created with the exam (so the first bump updates rather than inserts). */
+  /** The exam's rows, created with the exam (so a bump updates rather than inserts). */
   async ensure(tx: Tx, examId: number): Promise<void> {
-    await queryOf(tx).query(SQL.ensure, [examId]);
+    await queryOf(tx).query(SQL.ensure, Array(SCORE_VERSION_SHARDS).fill(examId));
   }
 
   /** The exam's current score version (0: never changed). */
   async current(examId: number, tx?: Tx): Promise<number> {
     const rows: { version: number | string }[] = await (tx ? queryOf(tx) : this.ds).query(SQL.current, [examId]);
-    return rows.length ? Number(rows[0].version) : 0;
+    return rows.length ? Number(rows[0].version ?? 0) : 0;
   }
 }

@@ -356,7 +356,7 @@ describeInBrowser('an alliance exam from the CLI to 成绩发布 through the pag
     await shot(page, '08-released');
     await page.context().close();
     const [rel] = await env.ds.query(
-      'SELECT r.score_version AS released, v.version AS current FROM results_release r JOIN score_version v ON v.exam_id = r.exam_id WHERE r.exam_id = ?',
+      'SELECT r.score_version AS released, (SELECT SUM(version) FROM score_version v WHERE v.exam_id = r.exam_id) AS current FROM results_release r WHERE r.exam_id = ?',
       [examId],
     );
     expect(Number(rel.released)).toBe(Number(rel.current));

@@ -22,7 +22,10 @@ describe('成绩发布: state, gate, score version, outdated and re-issue', () =
   const http = () => request(app.getHttpServer());
   const as = (who: keyof ResultsFixture['users']) => ({ Authorization: `Bearer ${tokens[who]}` });
   const version = async () =>
-    Number((await env.ds.query('SELECT version FROM score_version WHERE exam_id = ?', [fx.examId]))[0]?.version ?? 0);
+    Number(
+      (await env.ds.query('SELECT SUM(version) AS version FROM score_version WHERE exam_id = ?', [fx.examId]))[0]
+        ?.version ?? 0,
+    );
   const state = async (who: keyof ResultsFixture['users'] = 'admin') =>
     (await http().get(`/api/exams/${fx.examId}/state`).set(as(who)).expect(200)).body;
   /** Until the worker has computed the results at the current score version and rendered every report. */

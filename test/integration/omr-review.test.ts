@@ -206,7 +206,8 @@ describe('OMR review queue, blank pages, turned pages', () => {
 
     const version = async () =>
       Number(
-        (await env.ds.query('SELECT version FROM score_version WHERE exam_id = ?', [fx.exam.id]))[0]?.version ?? 0,
+        (await env.ds.query('SELECT SUM(version) AS version FROM score_version WHERE exam_id = ?', [fx.exam.id]))[0]
+          ?.version ?? 0,
       );
     const v0 = await version();
     const ok = await http()

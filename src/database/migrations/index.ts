@@ -19,6 +19,7 @@ import { ReportSuggestions1765480000000 } from './1765480000000-report-suggestio
 import { ScoreVersionRelease1765530000000 } from './1765530000000-score-version-release.js';
 import { ExamCandidates1765540000000 } from './1765540000000-exam-candidates.js';
 import { MarkingBlocks1765560000000 } from './1765560000000-marking-blocks.js';
+import { ScoreVersionShards1765570000000 } from './1765570000000-score-version-shards.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -40,4 +41,5 @@ export const MIGRATIONS: Function[] = [
   ScoreVersionRelease1765530000000,
   ExamCandidates1765540000000,
   MarkingBlocks1765560000000,
+  ScoreVersionShards1765570000000,
 ];
