@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ExamCandidate } from '../../src/candidates/entities/exam-candidate.entity.js';
 import { ExamRoom } from '../../src/candidates/entities/exam-room.entity.js';
 import { ExamViolation } from '../../src/candidates/entities/exam-violation.entity.js';
@@ -18,6 +18,7 @@ import {
   chooseOption,
   describeInBrowser,
   launchBrowser,
+  loggedInPage,
   selectById,
   servePages,
 } from '../support/browser.js';
@@ -50,16 +51,7 @@ describeInBrowser('考务 pages in a browser', () => {
     await env?.cleanup();
   });
 
-  async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
-    return { context, page };
-  }
+  const loggedIn = (username: string) => loggedInPage(browser, base, username, password);
   const shot = (page: Page, name: string) =>
     SHOTS ? page.screenshot({ path: join(SHOTS, name), fullPage: true }) : null;
 

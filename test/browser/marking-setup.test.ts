@@ -2,7 +2,7 @@
 // 题块, assigns two markers, sets the tolerance and the daily cap, picks a trial answer; the marker's /mark then shows
 // answers (an unassigned marker reads why it has none); once marking started the item's rules are read-only with the
 // reason; the admin's monitoring page shows the figures the database holds.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/common/role.js';
 import { User } from '../../src/auth/entities/user.entity.js';
 import { Item, MarkingMode } from '../../src/exams/entities/item.entity.js';
@@ -12,7 +12,7 @@ import { ItemQcSetting, ReferenceAnswer } from '../../src/marking/entities/qc.en
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { seedMarkingExam, type SeededExam } from '../e2e/marking-fixtures.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
-import { describeInBrowser, launchBrowser, servePages } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 const SHOTS = process.env.SCREENSHOT_DIR;
@@ -67,16 +67,7 @@ describeInBrowser('阅卷设置 and 进度监控 in a browser', () => {
     await env?.cleanup();
   });
 
-  async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
-    return { context, page };
-  }
+  const loggedIn = (username: string) => loggedInPage(browser, base, username, password);
   const shot = (page: Page, name: string, fullPage = false) =>
     SHOTS ? page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage }) : Promise.resolve();
   const row = (page: Page, itemId: number) => page.locator(`#items tr.item-${itemId}`);

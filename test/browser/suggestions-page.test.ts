@@ -3,7 +3,7 @@
 // stored), imports a good workbook after checking the planned changes, and retires a suggestion. A principal is told
 // the page is not for her. The database shows exactly that.
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/common/role.js';
 import { SuggestionVersion } from '../../src/suggestions/entities/suggestion-version.entity.js';
 import { Suggestion } from '../../src/suggestions/entities/suggestion.entity.js';
@@ -13,6 +13,7 @@ import {
   chooseOption,
   describeInBrowser,
   launchBrowser,
+  loggedInPage,
   selectById,
   servePages,
 } from '../support/browser.js';
@@ -55,16 +56,7 @@ describeInBrowser('补短板建议库 page in a browser', () => {
     await env?.cleanup();
   });
 
-  async function loggedIn(username: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    await page.goto(`${base}/login`);
-    await page.fill('input[name=username]', username);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${base}/`);
-    return { context, page };
-  }
+  const loggedIn = (username: string) => loggedInPage(browser, base, username, password);
   const texts = async () =>
     (await repo.list(allianceId)).map((s) => [s.knowledgePoint ?? s.kind, s.version, s.retired, s.text]);
 

@@ -3,7 +3,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createApiApp } from '../../src/app.factory.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
@@ -89,3 +89,24 @@ export async function answerMessageBox(page: Page, button: string, input?: strin
 /** The `.el-select` element around the control with this id (Element Plus puts the id on its inner input). */
 export const selectById = (page: Page, id: string): Locator =>
   page.locator('.el-select', { has: page.locator(`#${id}`) });
+
+/**
+ * A new 1366×768 browser context logged in as `username` through the login page, landed on `next` (default the home
+ * page): the page and its context (close the context when done).
+ */
+export async function loggedInPage(
+  browser: Browser,
+  base: string,
+  username: string,
+  password: string,
+  next = '/',
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(next === '/' ? `${base}/login` : `${base}/login?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}${next}`);
+  return { context, page };
+}
