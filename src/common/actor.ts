@@ -6,6 +6,8 @@ export interface RoleGrant {
   allianceId: number;
   schoolId: number | null;
   subject: string | null;
+  /** The class of a teacher grant (null or absent for every other role). */
+  classId?: number | null;
 }
 
 /** The authenticated person behind a request, with every role and scope they hold. */
@@ -60,6 +62,23 @@ export class Actor {
       .filter((g) => g.role === Role.Principal && g.allianceId === allianceId && g.schoolId !== null)
       .map((g) => g.schoolId as number);
     return [...new Set(ids)];
+  }
+
+  /** A bureau reader of the alliance (its county's 教研员/督导): grants are expanded to one per alliance of the county. */
+  isBureauOf(allianceId: number): boolean {
+    return this.grants.some((g) => g.role === Role.Bureau && g.allianceId === allianceId);
+  }
+
+  /** May read the alliance's overview with every school named: its admin or its county's bureau. */
+  readsAllianceOverview(allianceId: number): boolean {
+    return this.isAdminOf(allianceId) || this.isBureauOf(allianceId);
+  }
+
+  /** The teacher grants of the alliance: each a class, with a subject (任课教师) or none (班主任, every subject). */
+  teacherGrants(allianceId: number): { schoolId: number; classId: number; subject: string | null }[] {
+    return this.grants
+      .filter((g) => g.role === Role.Teacher && g.allianceId === allianceId && g.schoolId !== null && g.classId != null)
+      .map((g) => ({ schoolId: g.schoolId as number, classId: g.classId as number, subject: g.subject }));
   }
 
   /** Any role at all in the alliance. */
