@@ -1,5 +1,5 @@
 import type { ClassAnalysis, UnitAnalysis } from '../../results/domain/exam-analysis.js';
-import { borderline, classNotes, othersShare, typicalErrors } from './diagnosis-tables.js';
+import { borderline, CHOICE_ROWS, classNotes, othersShare, typicalErrors } from './diagnosis-tables.js';
 import { LOOP_WORDS, loopOutcome } from './closing-loop.js';
 
 const unit = (over: Partial<UnitAnalysis>): UnitAnalysis => ({
@@ -107,6 +107,38 @@ describe('typicalErrors', () => {
     const e = typicalErrors([item], school, alliance);
     expect(e.notes).toEqual(['第6题（单选题）（答案B）：本校24%选C，联盟其他学校11%。']);
     expect(e.choice!.rows[0]).toEqual(['第6题（单选题）', 'B', '60%', '76%', 'C（24%）', '11%']);
+  });
+
+  it('lists only the choice items the school does worse on than the others, the worst CHOICE_ROWS in paper order', () => {
+    // 20 items; the school's correct rate minus the others' is +0.1 on even k and −0.01·k on odd k (item k + 1).
+    const items = Array.from({ length: 20 }, (_, k) => ({ ...item, itemId: k + 1, seq: k + 1, label: String(k + 1) }));
+    const rateOf = (k: number) => (k % 2 === 0 ? 0.7 : 0.6 - 0.01 * k);
+    const d = (rate: (k: number) => number, n: number) => ({
+      items: items.map((_, k) => ({
+        ...detail([0.1, rate(k), 0.9 - rate(k), 0], n).items[0],
+        itemId: k + 1,
+      })),
+      groups: [],
+      totalCounts: null,
+    });
+    const school = unit({
+      n: 50,
+      items: items.map((_, k) => ({ itemId: k + 1, mean: 4 * rateOf(k), scoreRate: rateOf(k) })),
+      detail: d(rateOf, 50),
+    });
+    // The alliance (300, the school included) has 0.6 everywhere among the others.
+    const allianceRate = (k: number) => (50 * rateOf(k) + 250 * 0.6) / 300;
+    const alliance = unit({
+      n: 300,
+      items: items.map((_, k) => ({ itemId: k + 1, mean: 4 * allianceRate(k), scoreRate: allianceRate(k) })),
+      detail: d(allianceRate, 300),
+    });
+    const rows = typicalErrors(items, school, alliance).choice!.rows.map((r) => r[0]);
+    expect(CHOICE_ROWS).toBe(8);
+    // Odd k lag (items 2, 4, …, 20: ten of them); the 8 largest gaps are k = 5 … 19, i.e. items 6 … 20, in paper order.
+    expect(rows).toEqual([6, 8, 10, 12, 14, 16, 18, 20].map((n) => `第${n}题（单选题）`));
+    // None lagging: no table.
+    expect(typicalErrors(items, alliance, alliance).choice).toBeNull();
   });
 });
 

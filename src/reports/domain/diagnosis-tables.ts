@@ -88,10 +88,13 @@ export interface TypicalErrors {
 export const STRIKING_OPTION_GAP = 0.08;
 
 /** 典型错误 of one paper: option shares on choice items, zero and full-mark shares on the others. */
+/** At most this many choice items in the 典型错误 table (those the school does worst on against the others). */
+export const CHOICE_ROWS = 8;
+
 export function typicalErrors(items: readonly ItemInfo[], school: Unit, alliance: Unit): TypicalErrors {
   const none = { choice: null, subjective: null, notes: [] };
   if (!school.detail || !alliance.detail || !school.items || !alliance.items) return none;
-  const choiceRows: string[][] = [];
+  const choiceRows: { gap: number; cells: string[] }[] = [];
   const subjRows: string[][] = [];
   const notes: string[] = [];
   items.forEach((it, j) => {
@@ -109,14 +112,17 @@ export function typicalErrors(items: readonly ItemInfo[], school: Unit, alliance
       const top = wrong[0];
       const rate = school.items![j].scoreRate;
       const others = othersShare(alliance.items![j].scoreRate, alliance.n, rate, school.n);
-      choiceRows.push([
-        itemName(it),
-        it.choice.key,
-        wholePercent(rate),
-        others === null ? DASH : wholePercent(others),
-        top && top.school > 0 ? `${top.option}（${wholePercent(top.school)}）` : DASH,
-        top && top.others !== null ? wholePercent(top.others) : DASH,
-      ]);
+      choiceRows.push({
+        gap: others === null ? 0 : others - rate,
+        cells: [
+          itemName(it),
+          it.choice.key,
+          wholePercent(rate),
+          others === null ? DASH : wholePercent(others),
+          top && top.school > 0 ? `${top.option}（${wholePercent(top.school)}）` : DASH,
+          top && top.others !== null ? wholePercent(top.others) : DASH,
+        ],
+      });
       if (top && top.others !== null && top.school - top.others >= STRIKING_OPTION_GAP)
         notes.push(
           `${itemName(it)}（答案${it.choice.key}）：本校${wholePercent(top.school)}选${top.option}，联盟其他学校${wholePercent(top.others)}。`,
@@ -139,9 +145,20 @@ export function typicalErrors(items: readonly ItemInfo[], school: Unit, alliance
         );
     }
   });
+  // The choice items where the school's correct rate is below the other schools', largest gap first, at most
+  // CHOICE_ROWS of them: the table is about errors, and a paper of 16 choice items would otherwise fill a page.
+  const lagging = choiceRows
+    .map((r, i) => ({ ...r, i }))
+    .filter((r) => r.gap > 0)
+    .sort((a, b) => b.gap - a.gap || a.i - b.i)
+    .slice(0, CHOICE_ROWS)
+    .sort((a, b) => a.i - b.i);
   return {
-    choice: choiceRows.length
-      ? { header: ['题目', '答案', '本校正确率', '其他学校', '本校最多错选', '其他学校选该项'], rows: choiceRows }
+    choice: lagging.length
+      ? {
+          header: ['题目', '答案', '本校正确率', '其他学校', '本校最多错选', '其他学校选该项'],
+          rows: lagging.map((r) => r.cells),
+        }
       : null,
     subjective: subjRows.length
       ? { header: ['题目', '满分', '本校得分率', '本校零分率', '其他学校', '本校满分率', '其他学校'], rows: subjRows }

@@ -1,6 +1,6 @@
 import { analysePaper } from '../../results/domain/exam-analysis.js';
 import { L, M, S, sampleInput } from '../../results/domain/__fixtures__/sample-analysis.js';
-import { buildSchoolReport, dateText } from './school-report.js';
+import { buildSchoolReport, dateText, mergedMethodNotes, quartileRows } from './school-report.js';
 
 describe('buildSchoolReport', () => {
   const input = sampleInput();
@@ -142,5 +142,52 @@ describe('buildSchoolReport', () => {
 
   it('dates in China Standard Time', () => {
     expect(dateText(new Date('2026-01-14T17:00:00Z'))).toBe('2026年1月15日');
+  });
+});
+
+describe('mergedMethodNotes', () => {
+  it.each([
+    ['no part', [], []],
+    [
+      'one part: its lines as they are',
+      [{ name: '数学', lines: ['a', 'b'] }],
+      [{ heading: '增值评价的方法（数学）', lines: ['a', 'b'] }],
+    ],
+    [
+      'common sentences once, the others marked with their parts, in order of first appearance',
+      [
+        { name: '数学', lines: ['模型', '信度α=0.71', '结论'] },
+        { name: '英语', lines: ['模型', '信度未知', '结论'] },
+        { name: '总分', lines: ['模型', '信度未知', '结论'] },
+      ],
+      [
+        {
+          heading: '增值评价的方法（数学、英语、总分）',
+          lines: ['模型', '数学：信度α=0.71', '结论', '英语、总分：信度未知'],
+        },
+      ],
+    ],
+  ])('%s', (_name, parts, expected) => {
+    expect(mergedMethodNotes(parts)).toEqual(expected);
+  });
+});
+
+describe('quartileRows', () => {
+  const school = (mean: number | null) => ({
+    summary: mean === null ? null : { mean, scoreRate: mean / 100, excellentRate: null, passRate: mean / 200 },
+    relative: mean === null ? null : { aboveMeanRate: null, ratioToMean: null, tIndex: 50 + (mean - 60) / 2 },
+  });
+  it('gives each column its own quartiles over the schools shown, suppressed ones left out', () => {
+    const rows = quartileRows([70, 50, null, 60, 80, 40].map(school));
+    expect(rows.map(([label]) => label)).toEqual(['各校上四分位', '各校中位数', '各校下四分位']);
+    // 40 50 60 70 80: type-7 quantiles 70, 60, 50
+    expect(rows.map(([, u]) => u.summary!.mean)).toEqual([70, 60, 50]);
+    expect(rows.map(([, u]) => u.summary!.passRate)).toEqual([0.35, 0.3, 0.25]);
+    expect(rows.map(([, u]) => u.summary!.excellentRate)).toEqual([null, null, null]);
+    expect(rows.map(([, u]) => u.relative!.tIndex)).toEqual([55, 50, 45]);
+  });
+  it('interpolates between schools and is empty when every school is suppressed', () => {
+    expect(quartileRows([10, 20].map(school))[1][1].summary!.mean).toBe(15);
+    expect(quartileRows([null, null].map(school))).toEqual([]);
   });
 });

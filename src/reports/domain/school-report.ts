@@ -213,6 +213,61 @@ function knowledgeBars(table: ReportTable | null, found: Finding[]): BarsChart |
   };
 }
 
+/** Above this many other schools, the 横向比较 table gives their quartiles instead of a row each. */
+export const PEER_ROWS = 30;
+
+type PeerFigures = {
+  summary: { mean: number; scoreRate: number; excellentRate: number | null; passRate: number | null } | null;
+  relative: UnitAnalysis['relative'];
+};
+
+/** Each column's upper quartile, median and lower quartile over the schools shown (suppressed ones left out). */
+export function quartileRows(schools: readonly PeerFigures[]): [string, PeerFigures][] {
+  const shown = schools.filter((o) => o.summary);
+  if (!shown.length) return [];
+  const q = (values: (number | null | undefined)[], p: number): number | null => {
+    const v = values
+      .filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x))
+      .sort((a, b) => a - b);
+    if (!v.length) return null;
+    const h = (v.length - 1) * p;
+    return v[Math.floor(h)] + (v[Math.ceil(h)] - v[Math.floor(h)]) * (h - Math.floor(h));
+  };
+  const at = (p: number): PeerFigures => ({
+    summary: {
+      mean: q(
+        shown.map((o) => o.summary!.mean),
+        p,
+      )!,
+      scoreRate: q(
+        shown.map((o) => o.summary!.scoreRate),
+        p,
+      )!,
+      excellentRate: q(
+        shown.map((o) => o.summary!.excellentRate),
+        p,
+      ),
+      passRate: q(
+        shown.map((o) => o.summary!.passRate),
+        p,
+      ),
+    },
+    relative: {
+      aboveMeanRate: null,
+      ratioToMean: null,
+      tIndex: q(
+        shown.map((o) => o.relative?.tIndex),
+        p,
+      ),
+    },
+  });
+  return [
+    ['各校上四分位', at(0.75)],
+    ['各校中位数', at(0.5)],
+    ['各校下四分位', at(0.25)],
+  ];
+}
+
 function peerTable(
   input: SchoolReportInput,
   view: ReturnType<typeof principalView>,
@@ -243,10 +298,14 @@ function peerTable(
     peerRow(`本校（${input.schoolName}）`, school),
     peerRow('联盟', view.alliance),
     ...aggregates.filter(([, u]) => u !== null && u.n > 0).map(([label, u]) => peerRow(label, u!)),
-    ...view.otherSchools.map((o) => peerRow(o.label, o)),
+    ...(view.otherSchools.length > PEER_ROWS
+      ? quartileRows(view.otherSchools).map(([label, u]) => peerRow(label, u))
+      : view.otherSchools.map((o) => peerRow(o.label, o))),
   ];
   const notes = [
-    '其他学校以字母代称，不显示校名和人数；字母顺序与成绩无关。',
+    view.otherSchools.length > PEER_ROWS
+      ? `其他${view.otherSchools.length}所学校不逐一列出：“各校上四分位、中位数、下四分位”是它们各项指标分别排序后的位置值（每列单独计算，不是某一所学校）。`
+      : '其他学校以字母代称，不显示校名和人数；字母顺序与成绩无关。',
     ...view.hidden.map(
       (h) => `${h.unit === 'urban' ? '城区学校' : h.unit === 'rural' ? '乡村学校' : '联盟外对照校'}：${h.reason}。`,
     ),
@@ -422,6 +481,23 @@ function verdictOf(input: SchoolReportInput, built: Built[]): Verdict {
   });
 }
 
+/**
+ * The value-added method notes of every part, printed once: a sentence common to all parts as is, one that only some
+ * parts have prefixed with their names (e.g. 「数学、英语：」), in the order of first appearance. No part: nothing.
+ */
+export function mergedMethodNotes(parts: { name: string; lines: string[] }[]): { heading: string; lines: string[] }[] {
+  if (!parts.length) return [];
+  const owners = new Map<string, string[]>();
+  for (const p of parts)
+    for (const line of p.lines) {
+      const o = owners.get(line) ?? [];
+      if (!o.includes(p.name)) o.push(p.name);
+      owners.set(line, o);
+    }
+  const lines = [...owners].map(([line, o]) => (o.length === parts.length ? line : `${o.join('、')}：${line}`));
+  return [{ heading: `增值评价的方法（${parts.map((p) => p.name).join('、')}）`, lines }];
+}
+
 export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
   if (!input.analyses.length) throw new Error('no analysis to report');
   // Papers in id order, 总分 (paper id 0) last.
@@ -441,13 +517,15 @@ export function buildSchoolReport(input: SchoolReportInput): SchoolReportModel {
     dateText: dateText(input.date ?? new Date()),
     verdict,
     sections,
-    // The value-added method (model, shrinkage, variances: the words a statistician checks) goes to the appendix, one
-    // part per subject, so the sections speak plain Chinese.
+    // The value-added method (model, shrinkage, variances: the words a statistician checks) goes to the appendix, so
+    // the sections speak plain Chinese: once for all subjects, a sentence that differs marked with its subjects.
     appendix: [
       ...methodsAppendix(ordered[0].thresholds, input.borderlineMargin),
-      ...sections
-        .filter((x) => x.valueAdded?.notes.length)
-        .map((x) => ({ heading: `增值评价的方法（${x.heading}）`, lines: x.valueAdded!.notes })),
+      ...mergedMethodNotes(
+        sections
+          .filter((x) => x.valueAdded?.notes.length)
+          .map((x) => ({ name: x.heading, lines: x.valueAdded!.notes })),
+      ),
     ],
     findings,
     measures: measuresFor(verdict.leverKeys, findings, input.library ?? []),

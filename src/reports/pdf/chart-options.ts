@@ -136,9 +136,14 @@ export function histogramOption(c: HistogramChart): EChartsOption {
 }
 
 /** Estimates as points with their 95% intervals as whiskers, a line at 0; the own school in colour and bold. */
+/** Above this many schools the forest plot becomes a caterpillar: ordered by estimate, only 本校 labelled. */
+export const FOREST_LABELLED_ROWS = 30;
+
 export function forestOption(c: ForestChart): EChartsOption {
-  // Category axes run bottom-up: reverse, so the first row is drawn at the top.
-  const rows = [...c.rows].reverse();
+  // Category axes run bottom-up: reverse, so the first row is drawn at the top. Many schools: sorted by estimate
+  // (highest at the top), so the own school's place among them shows; other schools' letters would not be legible.
+  const many = c.rows.length > FOREST_LABELLED_ROWS;
+  const rows = many ? [...c.rows].sort((a, b) => a.estimate - b.estimate) : [...c.rows].reverse();
   const lo = Math.min(0, ...rows.map((r) => r.low));
   const hi = Math.max(0, ...rows.map((r) => r.high));
   const pad = Math.max(1, (hi - lo) * 0.08);
@@ -152,7 +157,9 @@ export function forestOption(c: ForestChart): EChartsOption {
         value: r.label,
         textStyle: r.own ? { fontWeight: 'bold', color: SERIES_COLORS[0] } : {},
       })),
-      axisLabel: { color: INK, fontSize: FONT },
+      axisLabel: many
+        ? { color: INK, fontSize: FONT, interval: 0, formatter: (v: string) => (v === '本校' ? v : '') }
+        : { color: INK, fontSize: FONT },
       axisTick: { show: false },
       axisLine: { show: false },
     },
@@ -175,8 +182,8 @@ export function forestOption(c: ForestChart): EChartsOption {
           const a = api.coord([api.value(1), y]);
           const b = api.coord([api.value(2), y]);
           const stroke = color(api.value(3) === 1);
-          const cap = 3;
-          const style = { stroke, lineWidth: 1.2 };
+          const cap = many ? 0 : 3;
+          const style = { stroke, lineWidth: many && api.value(3) !== 1 ? 0.5 : 1.2 };
           return {
             type: 'group',
             children: [
@@ -192,8 +199,11 @@ export function forestOption(c: ForestChart): EChartsOption {
       {
         type: 'scatter',
         name: '估计值',
-        symbolSize: 6,
-        data: rows.map((r) => ({ value: [r.estimate, r.label], itemStyle: { color: color(r.own) } })),
+        data: rows.map((r) => ({
+          value: [r.estimate, r.label],
+          symbolSize: r.own || !many ? 6 : 3,
+          itemStyle: { color: color(r.own) },
+        })),
         markLine: {
           silent: true,
           symbol: 'none',

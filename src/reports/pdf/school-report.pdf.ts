@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
 import { cjkFonts } from '../../common/cjk-fonts.js';
 import type { ReportChart } from '../domain/chart-spec.js';
+import { FOREST_LABELLED_ROWS } from './chart-options.js';
 import { drawChart } from './charts.js';
 import type { ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
 
@@ -15,7 +16,12 @@ const MUTED = '#666666';
 const RULE = '#c8ccd2';
 const HEAD_FILL = '#eef1f5';
 const VERDICT_FILL = '#fdf3e1';
-const CHART_HEIGHT = 230;
+const CHART_HEIGHT = 170;
+/** A part starts on a new page only when less than this is left of the current one. */
+const PART_NEEDS = 180;
+const TREND_HEIGHT = 140;
+/** A row per school up to FOREST_LABELLED_ROWS; a caterpillar of fixed height beyond (chart-options.ts). */
+const forestHeight = (rows: number) => (rows > FOREST_LABELLED_ROWS ? 360 : 50 + 18 * rows);
 const FLAG = '#c0392b';
 const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
 
@@ -39,8 +45,9 @@ export class SchoolReportPdf {
     doc.registerFont('bold', f.bold);
 
     this.verdictPage(doc, model);
-    let part = 0;
-    model.sections.forEach((s) => this.section(doc, s, ++part));
+    // The value-added table of every school (ΔT, VA, interval, shrunken, 提升系数) is printed once, in the last part
+    // (总分, or the only subject): each subject's forest plot already shows the other schools' estimates.
+    model.sections.forEach((s, i) => this.section(doc, s, i + 1, i === model.sections.length - 1));
     this.appendix(doc, model);
     this.footers(doc, model);
     doc.end();
@@ -68,7 +75,11 @@ export class SchoolReportPdf {
     doc.y += fs * 1.4;
   }
 
-  private paragraphs(doc: Doc, lines: string[], opts: { size?: number; bullet?: string; color?: string } = {}) {
+  private paragraphs(
+    doc: Doc,
+    lines: string[],
+    opts: { size?: number; bullet?: string; color?: string; gap?: number } = {},
+  ) {
     doc
       .font('regular')
       .fontSize(opts.size ?? 10)
@@ -78,7 +89,7 @@ export class SchoolReportPdf {
       const indent = opts.bullet ? 5 : 0;
       this.ensureSpace(doc, doc.heightOfString(text, { width: this.width - indent }) + 3);
       doc.text(text, MARGIN + indent, doc.y, { width: this.width - indent });
-      doc.moveDown(0.2);
+      doc.moveDown(opts.gap ?? 0.2);
     });
     doc.fillColor(INK);
   }
@@ -136,11 +147,12 @@ export class SchoolReportPdf {
     }
   }
 
-  private section(doc: Doc, s: ReportSection, part: number) {
+  private section(doc: Doc, s: ReportSection, part: number, last: boolean) {
     const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三'];
     let k = 0;
     const title = (t: string) => `${numerals[k++] ?? k}、${t}`;
-    doc.addPage();
+    if (doc.y + PART_NEEDS > this.bottom(doc)) doc.addPage();
+    else doc.moveDown(1.5);
     doc.fillColor(INK);
     this.fittedLine(doc, `第${numerals[part - 1] ?? part}部分　${s.heading}`, 15);
     this.paragraphs(doc, s.intro, { size: 9, color: MUTED });
@@ -149,12 +161,12 @@ export class SchoolReportPdf {
     this.paragraphs(doc, s.findings, { bullet: '1.' });
 
     this.heading(doc, title('核心指标（本校与联盟）'));
-    this.table(doc, s.mainTable, [this.width * 0.4, this.width * 0.3, this.width * 0.3], 9);
+    this.transposedTable(doc, s.mainTable, 8.5);
 
     const w = this.width;
     const bars = s.charts.filter((c) => c.kind === 'bars');
     if (bars.length || s.chartNote) {
-      this.heading(doc, title(s.isTotal ? '各科得分率' : '各题得分率'), bars.length ? 250 : 60);
+      this.heading(doc, title(s.isTotal ? '各科得分率' : '各题得分率'), bars.length ? 230 : 60);
       if (bars[0]) this.chart(doc, bars[0]);
       else this.paragraphs(doc, [s.chartNote ?? '']);
     }
@@ -163,7 +175,7 @@ export class SchoolReportPdf {
       this.table(doc, s.knowledgeTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], 8.5);
       if (bars[1]) {
         doc.moveDown(0.6);
-        this.chart(doc, bars[1]);
+        this.chart(doc, bars[1], 140);
       }
     }
     if (s.levelTable) {
@@ -191,8 +203,8 @@ export class SchoolReportPdf {
       this.heading(doc, title('临界生与分数段'));
       this.paragraphs(doc, s.borderline, { bullet: '·' });
       const hist = s.charts.find((c) => c.kind === 'histogram');
-      if (hist) this.chart(doc, hist, 200);
-      if (s.bandTable) this.table(doc, s.bandTable, [w * 0.34, w * 0.22, w * 0.22, w * 0.22], 8);
+      if (hist) this.chart(doc, hist, 150);
+      if (s.bandTable) this.foldedTable(doc, s.bandTable, [0.14, 0.09, 0.09, 0.18], 8);
     }
     if (s.classTable) {
       this.heading(doc, title('班级对比（仅本校可见）'));
@@ -220,13 +232,14 @@ export class SchoolReportPdf {
       this.heading(doc, title('进退步（增值评价）'));
       this.paragraphs(doc, va.intro, { size: 9.5 });
       if (va.warnings.length) this.paragraphs(doc, va.warnings, { size: 9.5, bullet: '·' });
-      for (const c of s.charts.filter((x) => x.kind === 'forest' || x.kind === 'trend'))
-        this.chart(doc, c, c.kind === 'forest' ? 60 + 22 * c.rows.length : 180);
+      // A trend of two exams says no more than the table's 上次T指数→本次T指数: drawn from three exams on.
+      const vaCharts = s.charts.filter((x) => x.kind === 'forest' || (x.kind === 'trend' && x.exams.length >= 3));
+      for (const c of vaCharts) this.chart(doc, c, c.kind === 'forest' ? forestHeight(c.rows.length) : TREND_HEIGHT);
       if (va.table) {
         doc.moveDown(0.4);
-        this.table(doc, va.table, [this.width * 0.6, this.width * 0.4], 9);
+        this.foldedTable(doc, va.table, [0.27, 0.23], 9);
       }
-      if (va.peerTable) {
+      if (va.peerTable && last && va.peerTable.rows.length <= FOREST_LABELLED_ROWS + 1) {
         doc.moveDown(0.6);
         this.table(doc, va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], 8.5);
       }
@@ -246,10 +259,10 @@ export class SchoolReportPdf {
     this.heading(doc, '方法说明', 140);
     for (const part of m.appendix) {
       this.ensureSpace(doc, 50);
-      doc.font('bold').fontSize(9.5).fillColor(INK).text(part.heading, MARGIN, doc.y, { width: this.width });
+      doc.font('bold').fontSize(9).fillColor(INK).text(part.heading, MARGIN, doc.y, { width: this.width });
+      doc.moveDown(0.15);
+      this.paragraphs(doc, part.lines, { size: 8, bullet: '·', gap: 0.05 });
       doc.moveDown(0.2);
-      this.paragraphs(doc, part.lines, { size: 8.5, bullet: '·' });
-      doc.moveDown(0.3);
     }
   }
 
@@ -261,14 +274,36 @@ export class SchoolReportPdf {
     doc.y += height + 8;
   }
 
-  private heading(doc: Doc, text: string, need = 70) {
+  /** `need`: the heading and the first rows of what follows, so a heading never ends a page alone. */
+  private heading(doc: Doc, text: string, need = 110) {
     doc.moveDown(0.8);
     this.ensureSpace(doc, need);
     doc.font('bold').fontSize(12).fillColor(INK).text(text, MARGIN, doc.y, { width: this.width });
     doc.moveDown(0.3);
   }
 
-  private table(doc: Doc, t: ReportTable, widths: number[], fontSize = 9.5) {
+  /**
+   * A long, narrow table folded into two halves side by side (the first half of the rows on the left, the rest on
+   * the right), so it takes half the height. `fractions`: one half's column widths as shares of the page width.
+   */
+  private foldedTable(doc: Doc, t: ReportTable, fractions: number[], fontSize = 9.5) {
+    const half = Math.ceil(t.rows.length / 2);
+    const blank = t.header.map(() => '');
+    const rows = t.rows.slice(0, half).map((r, i) => [...r, ...(t.rows[half + i] ?? blank)]);
+    const widths = [...fractions, ...fractions].map((f) => f * this.width);
+    this.table(doc, { header: [...t.header, ...t.header], rows }, widths, fontSize, [0, t.header.length]);
+  }
+
+  /** A table of a few rows and many figures turned on its side: its rows become columns (e.g. 本校 and 联盟). */
+  private transposedTable(doc: Doc, t: ReportTable, fontSize = 9.5) {
+    const header = t.rows.map((r) => r[0]);
+    const rows = t.header.slice(1).map((h, c) => [h, ...t.rows.map((r) => r[c + 1])]);
+    const first = this.width * 0.1;
+    const rest = (this.width - first) / header.length;
+    this.table(doc, { header: [t.header[0], ...header], rows }, [first, ...header.map(() => rest)], fontSize);
+  }
+
+  private table(doc: Doc, t: ReportTable, widths: number[], fontSize = 9.5, leftColumns: number[] = [0]) {
     const rowH = fontSize + 9;
     const drawRow = (cells: string[], header: boolean) => {
       if (doc.y + rowH > this.bottom(doc)) {
@@ -285,7 +320,7 @@ export class SchoolReportPdf {
       cells.forEach((c, i) => {
         doc.text(c, x + 4, y + (rowH - fontSize) / 2 - 1, {
           width: widths[i] - 8,
-          align: i === 0 ? 'left' : 'right',
+          align: leftColumns.includes(i) ? 'left' : 'right',
           lineBreak: false,
           ellipsis: true,
         });
