@@ -28,4 +28,16 @@ export class ReportsController {
   ) {
     return this.reports.download(actor, examId, schoolId);
   }
+
+  /** The school report's content as JSON for the result page: the same model as the PDF, other schools by letter. */
+  @Get('exams/:id/schools/:schoolId/report')
+  @Roles(Role.Admin, Role.Principal)
+  @Discloses(['school_stats'])
+  schoolReport(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Param('schoolId', IdParam) schoolId: number,
+  ) {
+    return this.reports.schoolReport(actor, id, schoolId);
+  }
 }
