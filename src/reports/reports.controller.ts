@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
@@ -33,6 +33,7 @@ export class ReportsController {
   @Get('exams/:id/schools/:schoolId/report')
   @Roles(Role.Admin, Role.Principal)
   @Discloses(['school_stats'])
+  @Header('Cache-Control', 'private, no-store')
   schoolReport(
     @CurrentActor() actor: Actor,
     @Param('id', IdParam) id: number,

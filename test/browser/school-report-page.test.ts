@@ -45,7 +45,7 @@ describeInBrowser('school report result page in a browser', () => {
       await page.waitForURL(new RegExp(`/school-report\\?examId=${fx.examId}&schoolId=${fx.schools.lead}$`));
       await page.locator('#headline').waitFor();
       const json = await page.evaluate(
-        async (url) => (await fetch(url)).json(),
+        async (url) => (await (await fetch(url)).json()) as { verdict: { headline: string } },
         `/api/exams/${fx.examId}/schools/${fx.schools.lead}/report`,
       );
       expect(await page.locator('#headline').innerText()).toBe(json.verdict.headline);
@@ -78,7 +78,13 @@ describeInBrowser('school report result page in a browser', () => {
       expect(hrefs).toHaveLength(3);
       for (const href of hrefs) expect(await page.evaluate(async (u) => (await fetch(u!)).status, href)).toBe(200);
       // nothing wider than the window at 1366×768
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        ),
+      ).toBeLessThanOrEqual(1366);
 
       // another school's page: the server's refusal, in Chinese
       await page.goto(`${base}/school-report?examId=${fx.examId}&schoolId=${fx.schools.member}`);

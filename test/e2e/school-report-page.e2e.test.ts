@@ -58,6 +58,7 @@ describe('school report JSON for the result page', () => {
 
   it("gives the principal the own school's report: verdict, sections, charts, the PDF and the exports allowed", async () => {
     const res = await get(fx.users.principalA).expect(200);
+    expect(res.headers['cache-control']).toBe('private, no-store');
     const r = res.body;
     expect(r).toMatchObject({
       examId: fx.examId,
