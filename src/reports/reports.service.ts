@@ -99,7 +99,7 @@ export class ReportsService {
   /**
    * GET /api/exams/:id/schools/:schoolId/report: the school report's content for the result page, built from the stored
    * analysis by the same model as the PDF (so the page and the PDF agree), with the PDF and the XLSX exports the reader
-   * may download. The alliance's admin or that school's principal; released results only (admin: any time).
+   * may download. The alliance's admin or that school's principal; released results only (admin: any time). Audited.
    */
   async schoolReport(actor: Actor, examId: number, schoolId: number): Promise<SchoolReportPage> {
     const exam = await this.exams.forActor(
@@ -122,6 +122,14 @@ export class ReportsService {
     }
     const report = await this.reports.find(examId, schoolId);
     const isAdmin = actor.isAdminOf(exam.allianceId);
+    // Read like the PDF: recorded like its download.
+    await this.audit.record({
+      userId: actor.userId,
+      action: 'report.view',
+      entity: 'report',
+      entityId: report ? String(report.id) : `${examId}/${schoolId}`,
+      detail: { examId, schoolId, asAdmin: isAdmin },
+    });
     const exports: PageLink[] = [];
     const base = `/api/exams/${examId}/exports`;
     if (disclosure.may('score_list'))

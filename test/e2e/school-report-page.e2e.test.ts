@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
+import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Role } from '../../src/common/role.js';
 import { NOT_RELEASED } from '../../src/results/release-gate.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
@@ -90,6 +91,12 @@ describe('school report JSON for the result page', () => {
       ]).toEqual([url, 200]);
     // nothing of the other school by name
     expect(JSON.stringify(r)).not.toContain(NAMES.member);
+    // read like the PDF, recorded like its download
+    const views = await env.ds.getRepository(AuditLog).find({ where: { action: 'report.view' } });
+    expect(views.at(-1)).toMatchObject({
+      entity: 'report',
+      detail: { examId: fx.examId, schoolId: fx.schools.lead, asAdmin: false },
+    });
   });
 
   it('the page says what the PDF says: the verdict sentence and the mean', async () => {
