@@ -41,6 +41,8 @@ describeInBrowser('school report result page in a browser', () => {
   it('opens from /reports, shows the verdict, charts, sortable tables and the downloads', async () => {
     const { context, page } = await loggedInPage(browser, base, fx.users.principalA, fx.password, '/reports');
     try {
+      await page.locator('a.rp-view').first().waitFor();
+      await page.screenshot({ path: join(SHOTS, 'reports-list.png') });
       await page.locator('a.rp-view').first().click();
       await page.waitForURL(new RegExp(`/school-report\\?examId=${fx.examId}&schoolId=${fx.schools.lead}$`));
       await page.locator('#headline').waitFor();
