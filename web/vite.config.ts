@@ -17,6 +17,7 @@ export const PAGES = [
   'papers',
   'exams',
   'reports',
+  'school-report',
   'suggestions',
   'marking-setup',
   'monitor',

@@ -6,7 +6,7 @@ import { SchoolRepository } from '../org/school.repository.js';
 import { TOTAL_PAPER_ID } from '../results/domain/subject-totals.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { SuggestionRepository } from '../suggestions/suggestion.repository.js';
-import { buildSchoolReport, type StoredAnalysis } from './domain/school-report.js';
+import { buildSchoolReport, type SchoolReportModel, type StoredAnalysis } from './domain/school-report.js';
 import { ReportStatus } from './entities/report.entity.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
 import { ReportRepository } from './report.repository.js';
@@ -60,6 +60,17 @@ export class ReportRenderService {
 
   /** Renders and stores the PDF; its blob key and the suggestion versions it printed. */
   private async render(examId: number, schoolId: number): Promise<{ key: string; suggestionVersions: number[] }> {
+    const model = await this.model(examId, schoolId);
+    const key = reportBlobKey(examId, schoolId);
+    await this.blobs.put(key, await this.pdf.render(model));
+    return { key, suggestionVersions: model.measures.versionIds };
+  }
+
+  /**
+   * The school report's content (stored analysis → view model): what the PDF lays out and the result page shows, so
+   * both say the same. Throws ReportInputError for a missing exam, a school outside the alliance or no analysis yet.
+   */
+  async model(examId: number, schoolId: number, date?: Date): Promise<SchoolReportModel> {
     const exam = await this.exams.findById(examId);
     if (!exam) throw new ReportInputError('考试不存在');
     const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
@@ -70,17 +81,15 @@ export class ReportRenderService {
       ? await this.reports.analysesOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID])
       : [];
     if (!analyses.length) throw new ReportInputError('该考试的成绩尚未统计，无法生成报告');
-    const model = buildSchoolReport({
+    return buildSchoolReport({
       examName: exam.name,
       schoolId,
       schoolName: school.name,
       analyses: analyses as StoredAnalysis[],
       prior: await this.priorAnalyses(exam.priorExamId),
       library: (await this.suggestions.currentFor(exam.allianceId, [...new Set(papers.map((p) => p.subject))])).entries,
+      ...(date ? { date } : {}),
     });
-    const key = reportBlobKey(examId, schoolId);
-    await this.blobs.put(key, await this.pdf.render(model));
-    return { key, suggestionVersions: model.measures.versionIds };
   }
 
   /** The linked prior exam's stored analyses, so the report can revisit the knowledge points it flagged. */

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param } from '@nestjs/common';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
@@ -27,5 +27,18 @@ export class ReportsController {
     @Param('schoolId', IdParam) schoolId: number,
   ) {
     return this.reports.download(actor, examId, schoolId);
+  }
+
+  /** The school report's content as JSON for the result page: the same model as the PDF, other schools by letter. */
+  @Get('exams/:id/schools/:schoolId/report')
+  @Roles(Role.Admin, Role.Principal)
+  @Discloses(['school_stats'])
+  @Header('Cache-Control', 'private, no-store')
+  schoolReport(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Param('schoolId', IdParam) schoolId: number,
+  ) {
+    return this.reports.schoolReport(actor, id, schoolId);
   }
 }

@@ -9,6 +9,8 @@ import { SchoolRepository } from '../org/school.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { ReportStatus } from './entities/report.entity.js';
 import { ReportRepository } from './report.repository.js';
+import { ReportInputError, ReportRenderService } from './report-render.service.js';
+import { schoolReportPage, type PageLink, type SchoolReportPage } from './domain/school-report-page.js';
 
 export const reportUrl = (examId: number, schoolId: number) => `/api/reports/${examId}/${schoolId}.pdf`;
 
@@ -35,6 +37,7 @@ export class ReportsService {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(ReleaseGate) private readonly gate: ReleaseGate,
+    @Inject(ReportRenderService) private readonly render: ReportRenderService,
   ) {}
 
   /** GET /api/exams/:id/reports: admin sees every alliance school, a principal only their own. */
@@ -90,6 +93,68 @@ export class ReportsService {
     return new StreamableFile(this.blobs.stream(report.blobKey), {
       type: 'application/pdf',
       disposition: `attachment; filename="report-${examId}-${schoolId}.pdf"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    });
+  }
+
+  /**
+   * GET /api/exams/:id/schools/:schoolId/report: the school report's content for the result page, built from the stored
+   * analysis by the same model as the PDF (so the page and the PDF agree), with the PDF and the XLSX exports the reader
+   * may download. The alliance's admin or that school's principal; released results only (admin: any time). Audited.
+   */
+  async schoolReport(actor: Actor, examId: number, schoolId: number): Promise<SchoolReportPage> {
+    const exam = await this.exams.forActor(
+      actor,
+      examId,
+      (a, e) => a.isAdminOf(e.allianceId) || a.principalSchools(e.allianceId).includes(schoolId),
+      '无权查看其他学校的报告',
+    );
+    const disclosure = disclosureFor(actor, exam);
+    disclosure.assertAny(['school_stats']);
+    await this.gate.assertVisible(actor, exam);
+    const school = await this.schools.findInAlliance(schoolId, exam.allianceId);
+    if (!school) throw new NotFoundException('学校不存在');
+    let model;
+    try {
+      model = await this.render.model(examId, schoolId);
+    } catch (err) {
+      if (err instanceof ReportInputError) throw new NotFoundException(err.message);
+      throw err;
+    }
+    const report = await this.reports.find(examId, schoolId);
+    const isAdmin = actor.isAdminOf(exam.allianceId);
+    // Read like the PDF: recorded like its download.
+    await this.audit.record({
+      userId: actor.userId,
+      action: 'report.view',
+      entity: 'report',
+      entityId: report ? String(report.id) : `${examId}/${schoolId}`,
+      detail: { examId, schoolId, asAdmin: isAdmin },
+    });
+    const exports: PageLink[] = [];
+    const base = `/api/exams/${examId}/exports`;
+    if (disclosure.may('score_list'))
+      exports.push({
+        label: isAdmin ? '学生成绩（全联盟，XLSX）' : '本校学生成绩（XLSX）',
+        url: `${base}/students.xlsx`,
+      });
+    else if (disclosure.may('grade_band'))
+      exports.push({
+        label: isAdmin ? '学生等级（全联盟，XLSX）' : '本校学生等级（XLSX）',
+        url: `${base}/students.xlsx`,
+      });
+    if (disclosure.may('school_comparison') || disclosure.may('anonymous_comparison'))
+      exports.push({
+        label: isAdmin ? '各校对比（XLSX）' : '各校对比（其他学校匿名，XLSX）',
+        url: `${base}/schools.xlsx`,
+      });
+    if (isAdmin && disclosure.may('item_analysis'))
+      exports.push({ label: '试题分析（XLSX）', url: `${base}/items.xlsx` });
+    return schoolReportPage(model, {
+      examId,
+      schoolId,
+      release: await this.gate.markOf(examId),
+      pdf: report?.status === ReportStatus.Ready && report.blobKey ? reportUrl(examId, schoolId) : null,
+      exports,
     });
   }
 }

@@ -84,6 +84,14 @@ export class WebController {
   }
 
   @Public()
+  @Get('school-report')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  schoolReport() {
+    return this.pages.html('school-report');
+  }
+
+  @Public()
   @Get('suggestions')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')

@@ -14,6 +14,7 @@ const PAGES: [string, string][] = [
   ['/papers', '统考 · 统一命题'],
   ['/exams', '统考 · 考试管理'],
   ['/reports', '统考 · 学校诊断报告'],
+  ['/school-report', '统考 · 学校诊断报告（网页版）'],
   ['/suggestions', '统考 · 补短板建议库'],
   ['/marking-setup', '统考 · 阅卷设置'],
   ['/monitor', '统考 · 进度监控'],

@@ -57,6 +57,8 @@ describe('privacy adversary: what a principal can fetch does not give head count
   let admin: any;
   let xlsx: ExcelJS.Workbook;
   let pdf: Buffer;
+  /** The result page's JSON of the own school (GET /api/exams/:id/schools/:schoolId/report). */
+  let page: any;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
@@ -184,6 +186,7 @@ describe('privacy adversary: what a principal can fetch does not give head count
     xlsx = new ExcelJS.Workbook();
     await xlsx.xlsx.load(x.body as unknown as ArrayBuffer);
     pdf = (await get(`/api/reports/${examId}/${own.id}.pdf`).buffer(true).parse(binaryBody).expect(200)).body as Buffer;
+    page = (await get(`/api/exams/${examId}/schools/${own.id}/report`).expect(200)).body;
   }, 240_000);
 
   afterAll(async () => {
@@ -272,6 +275,36 @@ describe('privacy adversary: what a principal can fetch does not give head count
       expect(Math.abs(width - Math.round(width))).toBeLessThan(0.15);
     }
     expect(tried).toBe(5);
+  });
+
+  it("the result page's JSON names no other school, gives no head count, and its rates and intervals pin none", () => {
+    const text = JSON.stringify(page);
+    for (const i of SIZES.others.keys()) expect(text).not.toContain(`他校${i}`);
+    const s = page.sections[0];
+    const col = (name: string) => s.peerTable.header.indexOf(name);
+    const lettered = s.peerTable.rows.filter((r: string[]) => /^学校[A-Z]$/.test(r[0]));
+    expect(lettered).toHaveLength(5);
+    const pct = (x: string) => (x === '—' ? null : Number(x.replace('%', '')) / 100);
+    for (const r of lettered) {
+      expect(r[col('参考人数')]).toBe('—');
+      const rates = [pct(r[col('优秀率')]), pct(r[col('及格率')])].filter((x): x is number => x !== null);
+      // served to 0.1 of a percent, the mean to 0.01
+      const pinned = denominatorAttack(rates, Number(r[col('平均分')]), 1e-3, 1e-2, allianceN()).pinned;
+      expect(SIZES.others).not.toContain(pinned);
+    }
+    // the forest plot's rows are the served whole-point intervals: their widths pin no head count
+    const forest = s.charts.find((c: { kind: string }) => c.kind === 'forest');
+    const own = principal.papers[0].longitudinal.ownSchools[0];
+    const others = forest.rows.filter((r: { own: boolean }) => !r.own);
+    expect(others).toHaveLength(5);
+    for (const r of others) {
+      expect(Number.isInteger(r.high - r.low)).toBe(true);
+      expect(widthAttack(own.ciHigh - own.ciLow, own.matched, r.high - r.low, 1, allianceN()).pinned).toBeNull();
+    }
+    // the value-added table of the others withholds the 提升系数 as the analysis JSON does
+    const va = s.valueAdded.peerTable;
+    for (const r of va.rows.filter((x: string[]) => /^学校[A-Z]$/.test(x[0])))
+      expect(r[va.header.indexOf('提升系数')]).toBe('—');
   });
 
   it('alliance bands, maximum and own totals pin no rank of an own student (they did from the exact figures)', () => {

@@ -12,43 +12,68 @@ export const GRID = '#dde1e7';
 export const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c', '#5b9b5b'];
 export const FLAG_COLOR = '#c0392b';
 
-const FONT = 8;
+/**
+ * The type and its size: the PDF's (8 pt in the embedded CJK font) by default; a page passes its own (larger, the
+ * browser's fonts). Margins and marks grow with the size, the figures do not change.
+ */
+export interface ChartStyle {
+  font: string;
+  size: number;
+}
+export const PDF_CHART_STYLE: ChartStyle = { font: CHART_FONT, size: 8 };
+
 /** Percent with at most one decimal; the axis labels of shares. */
 const percent = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
-const base = (title: string): EChartsOption => ({
+/** A length of the PDF's layout (at 8 pt) at this style's size. */
+const at = (st: ChartStyle, x: number) => Math.round(((x * st.size) / 8) * 10) / 10;
+
+const base = (title: string, st: ChartStyle): EChartsOption => ({
   animation: false,
-  textStyle: { fontFamily: CHART_FONT, fontSize: FONT, color: INK },
-  title: { text: title, left: 0, top: 0, textStyle: { fontFamily: CHART_FONT, fontSize: 10, fontWeight: 'bold' } },
+  textStyle: { fontFamily: st.font, fontSize: st.size, color: INK },
+  title: {
+    text: title,
+    left: 0,
+    top: 0,
+    textStyle: { fontFamily: st.font, fontSize: at(st, 10), fontWeight: 'bold' },
+  },
 });
 
-const axisName = (name: string) => ({
+const axisName = (name: string, st: ChartStyle) => ({
   name,
-  nameTextStyle: { color: MUTED, fontSize: FONT },
-  axisLabel: { color: MUTED, fontSize: FONT },
+  nameTextStyle: { color: MUTED, fontSize: st.size },
+  axisLabel: { color: MUTED, fontSize: st.size },
   axisLine: { lineStyle: { color: MUTED } },
   splitLine: { lineStyle: { color: GRID, width: 0.5 } },
 });
 
-const legend = { top: 0, right: 0, itemWidth: 10, itemHeight: 7, textStyle: { fontSize: FONT } };
+const legendOf = (st: ChartStyle) => ({
+  top: 0,
+  right: 0,
+  itemWidth: at(st, 10),
+  itemHeight: at(st, 7),
+  textStyle: { fontSize: st.size },
+});
 
 /** Grouped bars in percent; a flagged category gets a red label and the first series' bar outlined in red. */
-export function barsOption(c: BarsChart): EChartsOption {
+export function barsOption(c: BarsChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
+  const FONT = st.size;
+  const legend = legendOf(st);
   const flagged = (i: number) => c.flagged?.[i] === true;
-  const labelSize = c.categories.length > 30 ? 5.5 : c.categories.length > 20 ? 6.5 : FONT;
+  const labelSize = c.categories.length > 30 ? at(st, 5.5) : c.categories.length > 20 ? at(st, 6.5) : FONT;
   return {
-    ...base(c.title),
+    ...base(c.title, st),
     legend,
-    grid: { left: 34, right: 8, top: 30, bottom: 30 },
+    grid: { left: at(st, 34), right: at(st, 8), top: at(st, 30), bottom: at(st, 30) },
     xAxis: {
       type: 'category',
       data: c.categories.map((label, i) => ({
         value: label,
         textStyle: flagged(i) ? { color: FLAG_COLOR, fontWeight: 'bold' } : {},
       })),
-      ...axisName(c.xLabel ?? '题号'),
+      ...axisName(c.xLabel ?? '题号', st),
       nameLocation: 'middle',
-      nameGap: 18,
+      nameGap: at(st, 18),
       axisLabel: { color: INK, fontSize: labelSize, interval: 0 },
       axisTick: { show: false },
     },
@@ -56,9 +81,9 @@ export function barsOption(c: BarsChart): EChartsOption {
       type: 'value',
       min: 0,
       max: Math.round(c.yMax * 100),
-      ...axisName(`${c.yLabel}（%）`),
+      ...axisName(`${c.yLabel}（%）`, st),
       nameLocation: 'end',
-      nameGap: 6,
+      nameGap: at(st, 6),
       nameTextStyle: { color: MUTED, fontSize: FONT, align: 'left' },
     },
     series: c.series.map((s, j) => ({
@@ -78,22 +103,24 @@ export function barsOption(c: BarsChart): EChartsOption {
  * The school's share per band as bars, the alliance's as a step outline over the same bands, and a vertical line at
  * each threshold. The outline and the lines sit on a hidden value axis 0..bands, so band boundaries are exact.
  */
-export function histogramOption(c: HistogramChart): EChartsOption {
+export function histogramOption(c: HistogramChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
+  const FONT = st.size;
+  const legend = legendOf(st);
   const n = c.bands.length;
   const outline: [number, number][] = [];
   c.alliance.forEach((a, i) => outline.push([i, percent(a)!], [i + 1, percent(a)!]));
   const top = Math.max(...c.school.map((x) => percent(x)!), ...c.alliance.map((x) => percent(x)!), 1);
   return {
-    ...base(c.title),
+    ...base(c.title, st),
     legend: { ...legend, data: ['本校', '联盟'] },
-    grid: { left: 34, right: 8, top: 30, bottom: 30 },
+    grid: { left: at(st, 34), right: at(st, 8), top: at(st, 30), bottom: at(st, 30) },
     xAxis: [
       {
         type: 'category',
         data: c.bands,
-        ...axisName('分数段'),
+        ...axisName('分数段', st),
         nameLocation: 'middle',
-        nameGap: 18,
+        nameGap: at(st, 18),
         axisTick: { show: false },
       },
       { type: 'value', min: 0, max: n, show: false },
@@ -102,9 +129,9 @@ export function histogramOption(c: HistogramChart): EChartsOption {
       type: 'value',
       min: 0,
       max: Math.ceil(top / 10) * 10,
-      ...axisName('人数占比（%）'),
+      ...axisName('人数占比（%）', st),
       nameLocation: 'end',
-      nameGap: 6,
+      nameGap: at(st, 6),
       nameTextStyle: { color: MUTED, fontSize: FONT, align: 'left' },
     },
     series: [
@@ -139,7 +166,8 @@ export function histogramOption(c: HistogramChart): EChartsOption {
 /** Above this many schools the forest plot becomes a caterpillar: ordered by estimate, only 本校 labelled. */
 export const FOREST_LABELLED_ROWS = 30;
 
-export function forestOption(c: ForestChart): EChartsOption {
+export function forestOption(c: ForestChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
+  const FONT = st.size;
   // Category axes run bottom-up: reverse, so the first row is drawn at the top. Many schools: sorted by estimate
   // (highest at the top), so the own school's place among them shows; other schools' letters would not be legible.
   const many = c.rows.length > FOREST_LABELLED_ROWS;
@@ -149,8 +177,8 @@ export function forestOption(c: ForestChart): EChartsOption {
   const pad = Math.max(1, (hi - lo) * 0.08);
   const color = (own: boolean) => (own ? SERIES_COLORS[0] : MUTED);
   return {
-    ...base(c.title),
-    grid: { left: 70, right: 16, top: 26, bottom: 30 },
+    ...base(c.title, st),
+    grid: { left: at(st, 70), right: at(st, 16), top: at(st, 26), bottom: at(st, 30) },
     yAxis: {
       type: 'category',
       data: rows.map((r) => ({
@@ -168,9 +196,9 @@ export function forestOption(c: ForestChart): EChartsOption {
       // Bounds on the tick grid (multiples of 5), so the end labels never crowd the nearest tick's.
       min: Math.floor((lo - pad) / 5) * 5,
       max: Math.ceil((hi + pad) / 5) * 5,
-      ...axisName(c.xLabel),
+      ...axisName(c.xLabel, st),
       nameLocation: 'middle',
-      nameGap: 18,
+      nameGap: at(st, 18),
     },
     series: [
       {
@@ -218,18 +246,20 @@ export function forestOption(c: ForestChart): EChartsOption {
 }
 
 /** One line per series over the linked exams, oldest first. */
-export function trendOption(c: TrendChart): EChartsOption {
+export function trendOption(c: TrendChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
+  const FONT = st.size;
+  const legend = legendOf(st);
   return {
-    ...base(c.title),
+    ...base(c.title, st),
     legend,
-    grid: { left: 34, right: 12, top: 30, bottom: 24 },
-    xAxis: { type: 'category', data: c.exams, ...axisName(''), axisTick: { show: false }, boundaryGap: true },
+    grid: { left: at(st, 34), right: at(st, 12), top: at(st, 30), bottom: at(st, 24) },
+    xAxis: { type: 'category', data: c.exams, ...axisName('', st), axisTick: { show: false }, boundaryGap: true },
     yAxis: {
       type: 'value',
       scale: true,
-      ...axisName(c.yLabel),
+      ...axisName(c.yLabel, st),
       nameLocation: 'end',
-      nameGap: 6,
+      nameGap: at(st, 6),
       nameTextStyle: { color: MUTED, fontSize: FONT, align: 'left' },
     },
     series: c.series.map((s, j) => ({
@@ -245,7 +275,7 @@ export function trendOption(c: TrendChart): EChartsOption {
       itemStyle: { color: SERIES_COLORS[j % SERIES_COLORS.length] },
       label: {
         show: true,
-        fontSize: 7,
+        fontSize: at(st, 7),
         color: MUTED,
         position: 'top',
         formatter: (p: { value: unknown }) =>
@@ -256,15 +286,15 @@ export function trendOption(c: TrendChart): EChartsOption {
   };
 }
 
-export function chartOption(c: ReportChart): EChartsOption {
+export function chartOption(c: ReportChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
   switch (c.kind) {
     case 'bars':
-      return barsOption(c);
+      return barsOption(c, st);
     case 'histogram':
-      return histogramOption(c);
+      return histogramOption(c, st);
     case 'forest':
-      return forestOption(c);
+      return forestOption(c, st);
     case 'trend':
-      return trendOption(c);
+      return trendOption(c, st);
   }
 }

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import SchoolReportPage from '../pages/SchoolReportPage.vue';
+
+mountPage(SchoolReportPage);
