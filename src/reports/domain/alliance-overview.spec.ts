@@ -206,7 +206,7 @@ describe('alliance overview', () => {
   });
 
   it('maps schools × knowledge points, flagging only certain gaps against each school's own expectation', () => {
-    const map = s.heatmap!;
+  it('maps schools × knowledge points, flagging only certain gaps against each school’s own expectation', () => {
     expect(map.schools.map((x) => x.name)).toEqual(['城区一中', '城区二中', '乡村一中', '乡村二中']);
     expect(map.knowledgePoints).toEqual(['有理数', '整式', '函数', '方程', '几何', '统计']);
     const cell = (school: string, kp: string) =>
