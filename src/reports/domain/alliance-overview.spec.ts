@@ -205,8 +205,8 @@ describe('alliance overview', () => {
     expect(o.schools.every((r) => r.va === null && r.statement === null)).toBe(true);
   });
 
-  it('maps schools × knowledge points, flagging only certain gaps against each school's own expectation', () => {
   it('maps schools × knowledge points, flagging only certain gaps against each school’s own expectation', () => {
+    const map = s.heatmap!;
     expect(map.schools.map((x) => x.name)).toEqual(['城区一中', '城区二中', '乡村一中', '乡村二中']);
     expect(map.knowledgePoints).toEqual(['有理数', '整式', '函数', '方程', '几何', '统计']);
     const cell = (school: string, kp: string) =>
