@@ -10,7 +10,7 @@ import type { ExamAnalysisData, ItemInfo, SchoolAnalysis, UnitAnalysis } from '.
 import type { StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
 import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
 import { vaStatement, verdictOf, type VaVerdict } from '../../results/domain/va-statement.js';
-import type { ForestChart, TrendChart } from './chart-spec.js';
+import type { ForestChart, HeatmapChart, TrendChart } from './chart-spec.js';
 import { judgeGroups, type Certainty } from './expectation.js';
 import { expectationInput, itemName } from './findings.js';
 
@@ -22,7 +22,7 @@ export const LOW_DISCRIMINATION = 0.2;
 export const TREND_DEPTH = 4;
 
 export const LOCALITY_LABEL = { urban: '城区', rural: '乡村' } as const;
-export const KIND_LABEL = { lead: '牵头校', member: '成员校', comparison: '对照校' } as const;
+export const SCHOOL_KIND_LABEL = { lead: '牵头校', member: '成员校', comparison: '对照校' } as const;
 
 /** A stored analysis with what the results job stores beside it (纵看). */
 export type OverviewAnalysis = ExamAnalysisData & { longitudinal?: StoredLongitudinal | null };
@@ -129,6 +129,8 @@ export interface OverviewSubject {
   forest: ForestChart | null;
   vaNote: string | null;
   heatmap: HeatMap | null;
+  /** The heat map as a chart (PDF and page): shrunk gaps, flags where certain. */
+  heatChart: HeatmapChart | null;
   balance: { current: BalancePoint; trend: BalancePoint[]; lines: string[]; chart: TrendChart | null };
   comparisonLines: string[];
   pairings: Pairing[];
@@ -269,6 +271,19 @@ export function heatMap(
         };
       }),
     ),
+  };
+}
+
+/** The heat map as drawn: schools down, knowledge points across, the shrunk gaps, flags where certain. */
+export function heatChart(map: HeatMap | null): HeatmapChart | null {
+  if (!map) return null;
+  return {
+    kind: 'heatmap',
+    title: map.title,
+    rows: map.schools.map((s) => s.name),
+    columns: map.knowledgePoints,
+    values: map.cells.map((r) => r.map((c) => (c ? c.shrunkGap : null))),
+    flags: map.cells.map((r) => r.map((c) => c?.flag ?? null)),
   };
 }
 
@@ -538,6 +553,7 @@ function subjectOf(
     forest: overviewForest(schools, subject),
     vaNote,
     heatmap: map,
+    heatChart: heatChart(map),
     balance: balanceSection(examName, a, priors),
     comparisonLines: comparisonLines(a),
     pairings: pairs,
