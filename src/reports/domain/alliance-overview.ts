@@ -131,6 +131,8 @@ export interface OverviewSubject {
   heatmap: HeatMap | null;
   /** The heat map as a chart (PDF and page): shrunk gaps, flags where certain. */
   heatChart: HeatmapChart | null;
+  /** How to read the heat map, and what it shows in words. */
+  heatNotes: string[];
   balance: { current: BalancePoint; trend: BalancePoint[]; lines: string[]; chart: TrendChart | null };
   comparisonLines: string[];
   pairings: Pairing[];
@@ -285,6 +287,31 @@ export function heatChart(map: HeatMap | null): HeatmapChart | null {
     values: map.cells.map((r) => r.map((c) => (c ? c.shrunkGap : null))),
     flags: map.cells.map((r) => r.map((c) => c?.flag ?? null)),
   };
+}
+
+/** The heat map in words: how it is read, and the certain cells (or that there are none). */
+export function heatNotes(map: HeatMap | null): string[] {
+  if (!map) return [];
+  const lines = [
+    '每格为该校在该知识点的得分率与“按本校整体水平的预期”之差（百分点），按各校差异中超出抽样误差的部分收缩；红色低于预期，蓝色高于预期。',
+  ];
+  const cells = map.cells.flatMap((row, i) =>
+    row.flatMap((c, j) => (c?.flag ? [{ school: map.schools[i].name, kp: map.knowledgePoints[j], c }] : [])),
+  );
+  if (!cells.length) {
+    lines.push('没有“很有把握”（99%）低于或高于自身预期的格子：各校在各知识点上的表现与其整体水平相符。');
+    return lines;
+  }
+  const say = (flag: 'weak' | 'strong') =>
+    cells
+      .filter((x) => x.c.flag === flag)
+      .map((x) => `${x.school}·${x.kp}（${pct(x.c.schoolRate, 0)}，预期${pct(x.c.expectedRate, 0)}）`)
+      .join('、');
+  const weak = say('weak');
+  const strong = say('strong');
+  if (weak) lines.push(`很有把握低于自身预期：${weak}。`);
+  if (strong) lines.push(`很有把握高于自身预期：${strong}。`);
+  return lines;
 }
 
 /**
@@ -554,6 +581,7 @@ function subjectOf(
     vaNote,
     heatmap: map,
     heatChart: heatChart(map),
+    heatNotes: heatNotes(map),
     balance: balanceSection(examName, a, priors),
     comparisonLines: comparisonLines(a),
     pairings: pairs,

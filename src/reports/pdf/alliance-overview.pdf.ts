@@ -49,7 +49,7 @@ export function overviewCells(r: OverviewRow): string[] {
     formatPercent(r.excellentRate),
     formatPercent(r.passRate),
     formatPercent(r.lowRate),
-    formatPercent(r.ratioToMean),
+    formatNumber(r.ratioToMean, 1),
     r.va === null ? '—' : `${formatNumber(r.va, 1)}（${formatNumber(r.vaLow, 1)}～${formatNumber(r.vaHigh, 1)}）`,
     r.statement ?? '—',
   ];
@@ -181,8 +181,10 @@ export class AllianceOverviewPdf {
   }
 
   private subject(doc: Doc, s: OverviewSubject, part: number) {
-    doc.addPage();
-    doc.y = MARGIN;
+    if (part > 1) {
+      doc.addPage();
+      doc.y = MARGIN;
+    }
     this.heading(doc, `${part}. ${s.subject}（满分${formatNumber(s.fullMarks)}分）`, 15);
     this.heading(doc, '各校三率一分与增值', 12);
     const w = this.width(doc);
@@ -208,6 +210,7 @@ export class AllianceOverviewPdf {
       const h = Math.min(440, 90 + 20 * s.heatChart.rows.length);
       this.heading(doc, '学校 × 知识点热力图（与本校预期之差，已收缩；标“弱/强”者为很有把握的判断）', 12, h + 30);
       this.chart(doc, s.heatChart, h);
+      this.paragraphs(doc, s.heatNotes);
     }
     this.heading(doc, '校际均衡与城乡差距', 12);
     this.paragraphs(doc, s.balance.lines);
