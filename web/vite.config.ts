@@ -25,6 +25,7 @@ export const PAGES = [
   'users',
   'kaowu',
   'rooms',
+  'overview',
 ];
 
 export default defineConfig({
