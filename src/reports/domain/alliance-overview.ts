@@ -561,7 +561,7 @@ function subjectOf(
     agg(a.urban, '城区学校'),
     agg(a.rural, '乡村学校'),
     agg(a.comparison, '对照校'),
-  ];
+  ].filter((r) => r.roster > 0);
   const l = a.longitudinal;
   const vaNote = !l
     ? '本次考试未关联前次考试，没有增值评价。'
