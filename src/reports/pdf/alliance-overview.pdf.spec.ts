@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAllianceOverview } from '../domain/alliance-overview.js';
 import { stored } from '../domain/__fixtures__/overview-sample.js';
+import { chartSvg } from './charts.js';
 import { AllianceOverviewPdf, OVERVIEW_TABLE_HEADER, overviewCells } from './alliance-overview.pdf.js';
 
 describe('AllianceOverviewPdf', () => {
@@ -17,6 +18,15 @@ describe('AllianceOverviewPdf', () => {
     expect(row[9]).toMatch(/^\d+(\.\d)?$/);
     expect(row[10]).toBe('2.1（0.4～3.8）');
     expect(row[11]).toBe('明显高于联盟平均');
+  });
+
+  it('draws the heat map as vectors: every school and knowledge point, flagged cells marked 弱 or 强', () => {
+    const chart = model.subjects[0].heatChart!;
+    const svg = chartSvg(chart, 700, 260);
+    for (const label of [...chart.rows, ...chart.columns]) expect(svg).toContain(label);
+    expect(svg).toMatch(/-\d+弱/);
+    expect(svg).toMatch(/\+\d+强/);
+    expect(svg).not.toContain('<image');
   });
 
   it('renders every section with its charts, schools named, text searchable', async () => {
