@@ -26,6 +26,7 @@ export const PAGES = [
   'users',
   'kaowu',
   'rooms',
+  'overview',
 ];
 
 export default defineConfig({

@@ -4,11 +4,30 @@ import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
 import { Discloses } from '../exams/exam-disclosure.guard.js';
 import { IdParam } from '../results/dto/id-param.pipe.js';
+import { AllianceOverviewService } from './alliance-overview.service.js';
 import { ReportsService } from './reports.service.js';
 
 @Controller('api')
 export class ReportsController {
-  constructor(@Inject(ReportsService) private readonly reports: ReportsService) {}
+  constructor(
+    @Inject(ReportsService) private readonly reports: ReportsService,
+    @Inject(AllianceOverviewService) private readonly overviews: AllianceOverviewService,
+  ) {}
+
+  /** The bureau and alliance overview: every school named; the alliance's admin, or its county's bureau after release. */
+  @Get('exams/:id/overview')
+  @Roles(Role.Admin, Role.Bureau)
+  @Discloses(['school_comparison'])
+  overview(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+    return this.overviews.overview(actor, id);
+  }
+
+  @Get('exams/:id/overview.pdf')
+  @Roles(Role.Admin, Role.Bureau)
+  @Discloses(['school_comparison'])
+  overviewPdf(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+    return this.overviews.overviewPdf(actor, id);
+  }
 
   @Get('exams/:id/reports')
   @Roles(Role.Admin, Role.Principal)

@@ -92,6 +92,14 @@ export class WebController {
   }
 
   @Public()
+  @Get('overview')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  overview() {
+    return this.pages.html('overview');
+  }
+
+  @Public()
   @Get('suggestions')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')

@@ -20,6 +20,7 @@ const PAGES: [string, string][] = [
   ['/monitor', '统考 · 进度监控'],
   ['/kaowu', '统考 · 考务安排'],
   ['/rooms', '统考 · 考场名单'],
+  ['/overview', '统考 · 联盟质量分析总览'],
 ];
 
 describe('pages and their assets', () => {

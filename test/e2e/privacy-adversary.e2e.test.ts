@@ -307,6 +307,25 @@ describe('privacy adversary: what a principal can fetch does not give head count
       expect(r[va.header.indexOf('提升系数')]).toBe('—');
   });
 
+  it('the bureau and alliance overview (every school named, exact figures) is not served to a principal', async () => {
+    const get = (url: string, t: string) => http().get(url).set('Authorization', `Bearer ${t}`);
+    const full = await get(`/api/exams/${examId}/overview`, adminToken).expect(200);
+    const others = (full.body.overview.subjects[0].schools as { schoolId: number; name: string }[]).filter((s) =>
+      otherIds.includes(s.schoolId),
+    );
+    expect(others).toHaveLength(SIZES.others.length);
+    for (const url of [`/api/exams/${examId}/overview`, `/api/exams/${examId}/overview.pdf`]) {
+      const res = await get(url, token);
+      expect(res.status).toBe(403);
+      const body = JSON.stringify(res.body ?? '');
+      for (const o of others) expect(body).not.toContain(o.name);
+      expect(body).not.toMatch(/"n":|"va":|"mean":/);
+    }
+    // The page itself is a shell without data: nothing about any school is in it.
+    const shell = await http().get('/overview').expect(200);
+    for (const o of others) expect(shell.text).not.toContain(o.name);
+  });
+
   it('alliance bands, maximum and own totals pin no rank of an own student (they did from the exact figures)', () => {
     const p = principal.papers[0];
     expect(rankAttack(p.alliance.bands, p.alliance.summary.max, ownTotals)).toEqual([]);

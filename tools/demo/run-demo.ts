@@ -623,12 +623,16 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   step(9, '预设模式在统计结果中的样子（各科平均分与联盟之差、数学两班均分、扣除整体差距后的最弱知识点）');
   printPatterns(analysis, schools, rowsOf);
 
-  step(10, '下载各校诊断报告；校长按考试类型只能导出本校学生等级');
+  step(10, '下载各校诊断报告与联盟质量分析总览；校长按考试类型只能导出本校学生等级');
   for (const r of reports) {
     const file = join(outDir, `${r.schoolName}-诊断报告.pdf`);
     await writeFile(file, await admin.bytes(r.url));
     console.log(`      ${file}`);
   }
+  // The bureau and alliance overview: every school named (admin at any time, the county's bureau after release).
+  const overview = join(outDir, '联盟质量分析总览.pdf');
+  await writeFile(overview, await admin.bytes(`/api/exams/${exam.id}/overview.pdf`));
+  console.log(`      ${overview}（各校具名：增值森林图、知识点热力图、结对建议、试题质量；页面 /overview）`);
   await principalExport(baseUrl, exam.id, schools[0], outDir);
   console.log(`\n完成，用时 ${elapsed()}。`);
   console.log(

@@ -1,7 +1,7 @@
 // Who is logged in (GET /api/auth/me), asked once per page load and shared by the layout and the page.
 import { api } from './api';
 
-export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor';
+export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor' | 'bureau';
 
 export interface RoleGrant {
   role: Role;
@@ -24,6 +24,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   scanner: '扫描员',
   principal: '校长',
   proctor: '监考员',
+  bureau: '教育局教研员/督导',
 };
 
 let me: Promise<Me> | null = null;
@@ -74,5 +75,11 @@ export function pagesFor(m: Me): PageLink[] {
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/suggestions', short: '建议库', long: '补短板建议库（按学科、知识点维护教学建议）' });
   if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
+  if (hasRole(m, 'admin', 'bureau'))
+    links.push({
+      href: '/overview',
+      short: '联盟总览',
+      long: '联盟质量分析总览（各校增值、知识点热力图、结对建议、试题质量）',
+    });
   return links;
 }

@@ -47,4 +47,16 @@ export interface TrendChart {
   yLabel: string;
 }
 
-export type ReportChart = BarsChart | HistogramChart | ForestChart | TrendChart;
+/** Rows × columns of signed values (fractions, drawn in percentage points), diverging colours; flagged cells marked. */
+export interface HeatmapChart {
+  kind: 'heatmap';
+  title: string;
+  rows: string[];
+  columns: string[];
+  /** values[row][column]; null where there is no figure. */
+  values: (number | null)[][];
+  /** Per cell: 'weak' or 'strong' where a finding is certain, else null. */
+  flags: ('weak' | 'strong' | null)[][];
+}
+
+export type ReportChart = BarsChart | HistogramChart | ForestChart | TrendChart | HeatmapChart;

@@ -3,7 +3,14 @@
 // from the report model as they are; for other schools they are already the principal's rounded or banded ones, and
 // nothing here adds precision (a PDF's vector paths keep whatever the option holds).
 import type { EChartsOption } from 'echarts';
-import type { BarsChart, ForestChart, HistogramChart, ReportChart, TrendChart } from '../domain/chart-spec.js';
+import type {
+  BarsChart,
+  ForestChart,
+  HeatmapChart,
+  HistogramChart,
+  ReportChart,
+  TrendChart,
+} from '../domain/chart-spec.js';
 
 export const CHART_FONT = 'NotoSansSC';
 export const INK = '#222222';
@@ -286,6 +293,83 @@ export function trendOption(c: TrendChart, st: ChartStyle = PDF_CHART_STYLE): EC
   };
 }
 
+export const HEAT_LOW = '#c0392b';
+export const HEAT_HIGH = '#2f6db5';
+
+/**
+ * Schools down, knowledge points across; each cell coloured by its value (red below 0, blue above, white at 0) and
+ * labelled in percentage points; a flagged cell says 弱 or 强 and gets a dark border.
+ */
+export function heatmapOption(c: HeatmapChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
+  const FONT = st.size;
+  const rows = [...c.rows].reverse();
+  const at = (i: number) => c.rows.length - 1 - i;
+  const max = Math.max(0.1, ...c.values.flat().map((v) => (v === null ? 0 : Math.abs(v))));
+  const data = rows.flatMap((_, i) =>
+    c.columns.map((_, j) => {
+      const v = c.values[at(i)][j];
+      const flag = c.flags[at(i)]?.[j] ?? null;
+      return {
+        value: [j, i, v === null ? '-' : Math.round(v * 1000) / 10] as [number, number, number | string],
+        flag,
+        itemStyle: flag ? { borderColor: INK, borderWidth: 1.5 } : { borderColor: '#ffffff', borderWidth: 1 },
+      };
+    }),
+  );
+  const size = c.columns.length > 12 ? 6 : 7;
+  return {
+    ...base(c.title, st),
+    grid: { left: 70, right: 16, top: 26, bottom: 56 },
+    xAxis: {
+      type: 'category',
+      data: c.columns,
+      axisLabel: { color: INK, fontSize: size, interval: 0, rotate: c.columns.length > 6 ? 30 : 0 },
+      axisTick: { show: false },
+      axisLine: { show: false },
+      splitArea: { show: false },
+    },
+    yAxis: {
+      type: 'category',
+      data: rows,
+      axisLabel: { color: INK, fontSize: FONT },
+      axisTick: { show: false },
+      axisLine: { show: false },
+    },
+    visualMap: {
+      type: 'continuous',
+      min: -max * 100,
+      max: max * 100,
+      calculable: false,
+      orient: 'horizontal',
+      left: 'center',
+      bottom: 0,
+      itemWidth: 8,
+      itemHeight: 120,
+      text: ['高于预期', '低于预期'],
+      textStyle: { fontSize: 7, color: MUTED },
+      inRange: { color: [HEAT_LOW, '#ffffff', HEAT_HIGH] },
+    },
+    series: [
+      {
+        type: 'heatmap',
+        data,
+        label: {
+          show: true,
+          fontSize: size,
+          color: INK,
+          formatter: (p: { value: unknown; data: unknown }) => {
+            const v = (p.value as [number, number, number | string])[2];
+            const flag = (p.data as { flag: 'weak' | 'strong' | null }).flag;
+            if (typeof v !== 'number') return '';
+            const t = `${v > 0 ? '+' : ''}${Math.round(v)}`;
+            return flag ? `${t}${flag === 'weak' ? '弱' : '强'}` : t;
+          },
+        },
+      },
+    ],
+  };
+}
+
 export function chartOption(c: ReportChart, st: ChartStyle = PDF_CHART_STYLE): EChartsOption {
   switch (c.kind) {
     case 'bars':
@@ -296,5 +380,7 @@ export function chartOption(c: ReportChart, st: ChartStyle = PDF_CHART_STYLE): E
       return forestOption(c, st);
     case 'trend':
       return trendOption(c, st);
+    case 'heatmap':
+      return heatmapOption(c, st);
   }
 }

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import OverviewPage from '../pages/OverviewPage.vue';
+
+mountPage(OverviewPage);
