@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AccountsService } from './accounts.service.js';
 import { AlliancesController } from './alliances.controller.js';
+import { CountyService } from './county.service.js';
 import { OrgService } from './org.service.js';
 import { RosterService } from './roster.service.js';
 import { SchoolsController } from './schools.controller.js';
 
 @Module({
   controllers: [AlliancesController, SchoolsController],
-  providers: [OrgService, AccountsService, RosterService],
-  exports: [OrgService, AccountsService, RosterService],
+  providers: [OrgService, AccountsService, RosterService, CountyService],
+  exports: [OrgService, AccountsService, RosterService, CountyService],
 })
 export class OrgModule {}
