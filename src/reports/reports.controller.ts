@@ -11,7 +11,7 @@ export class ReportsController {
   constructor(@Inject(ReportsService) private readonly reports: ReportsService) {}
 
   @Get('exams/:id/reports')
-  @Roles(Role.Admin, Role.Principal)
+  @Roles(Role.Admin, Role.Principal, Role.Bureau)
   @Discloses(['school_stats'])
   list(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return this.reports.listReports(actor, id);
