@@ -25,6 +25,7 @@ export const PAGES = [
   'users',
   'kaowu',
   'rooms',
+  'county',
 ];
 
 export default defineConfig({

@@ -1,7 +1,7 @@
 // Who is logged in (GET /api/auth/me), asked once per page load and shared by the layout and the page.
 import { api } from './api';
 
-export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor';
+export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor' | 'bureau';
 
 export interface RoleGrant {
   role: Role;
@@ -24,6 +24,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   scanner: '扫描员',
   principal: '校长',
   proctor: '监考员',
+  bureau: '教育局（只读）',
 };
 
 let me: Promise<Me> | null = null;
@@ -73,6 +74,9 @@ export function pagesFor(m: Me): PageLink[] {
     links.push({ href: '/monitor', short: '进度监控', long: '进度监控（各科各题阅卷进度、各校扫描进度、剩余时间）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/suggestions', short: '建议库', long: '补短板建议库（按学科、知识点维护教学建议）' });
-  if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
+  if (hasRole(m, 'bureau'))
+    links.push({ href: '/county', short: '区县对比', long: '区县联盟对比（各联盟最近一次已发布考试的量化考核）' });
+  if (hasRole(m, 'principal', 'admin', 'bureau'))
+    links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
   return links;
 }
