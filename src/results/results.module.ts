@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CountiesController } from './counties.controller.js';
-import { CountyComparisonService } from './county-comparison.service.js';
 import { ExamStateController } from './exam-state.controller.js';
 import { ExamStateService } from './exam-state.service.js';
 import { ExportsService } from './exports/exports.service.js';
@@ -13,7 +11,7 @@ import { ResultsQueriesService } from './results-queries.service.js';
 import { ResultsReleaseService } from './results-release.service.js';
 
 @Module({
-  controllers: [ResultsController, ExamStateController, CountiesController],
+  controllers: [ResultsController, ExamStateController],
   providers: [
     ResultsJobService,
     PaperInputsService,
@@ -23,7 +21,6 @@ import { ResultsReleaseService } from './results-release.service.js';
     ExportsService,
     ExamStateService,
     ResultsReleaseService,
-    CountyComparisonService,
   ],
   exports: [ResultsJobService],
 })

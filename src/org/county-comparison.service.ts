@@ -1,24 +1,26 @@
 // GET /api/counties (the counties the actor reads) and GET /api/counties/:id/comparison (量化考核 of its alliances).
 // Only the county's bureau users; only released results (or imported ones, released when first given out); the rule
-// of exams/domain/exam-disclosure.ts is asked per exam (the bureau reader's school_comparison and alliance_stats).
+// of exams/domain/exam-disclosure.ts is asked per exam (the bureau reader's school_comparison and alliance_stats):
+// a county route names no single exam, so it cannot carry @Discloses(views, examParam); each exam it reads is
+// passed through disclosureFor here instead. The figures are computed by results/domain/county-comparison.ts.
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type Actor, assertScope } from '../common/actor.js';
 import { ExamStatus } from '../exams/entities/exam.entity.js';
 import { disclosureFor } from '../exams/exam-disclosure.guard.js';
 import { ExamRepository } from '../exams/exam.repository.js';
-import { AllianceRepository } from '../org/alliance.repository.js';
-import { CountyRepository } from '../org/county.repository.js';
+import { AllianceRepository } from './alliance.repository.js';
+import { CountyRepository } from './county.repository.js';
 import {
   type ComparisonAlliance,
   type ComparisonExam,
   type CountyComparison,
   countyComparison,
-} from './domain/county-comparison.js';
-import type { ExamAnalysisData } from './domain/exam-analysis.js';
-import type { StoredLongitudinal } from './domain/stored-longitudinal.js';
-import { totalLast } from './domain/subject-totals.js';
-import { ExamAnalysisRepository } from './exam-analysis.repository.js';
-import { ReleaseGate } from './release-gate.js';
+} from '../results/domain/county-comparison.js';
+import type { ExamAnalysisData } from '../results/domain/exam-analysis.js';
+import type { StoredLongitudinal } from '../results/domain/stored-longitudinal.js';
+import { totalLast } from '../results/domain/subject-totals.js';
+import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
+import { ReleaseGate } from '../results/release-gate.js';
 
 export interface CountySummary {
   id: number;

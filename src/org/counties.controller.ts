@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor } from '../common/roles.decorator.js';
-import { IdParam } from './dto/id-param.pipe.js';
+import { IdPipe } from './id-param.pipe.js';
 import { CountyComparisonService } from './county-comparison.service.js';
 
 /**
@@ -21,7 +21,7 @@ export class CountiesController {
   /** 量化考核 of the county's alliances: each alliance's latest released exam per grade and subject. */
   @Get(':id/comparison')
   @Authenticated()
-  comparison(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
+  comparison(@CurrentActor() actor: Actor, @Param('id', IdPipe) id: number) {
     return this.counties.comparison(actor, id);
   }
 }
