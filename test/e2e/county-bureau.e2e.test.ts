@@ -20,6 +20,26 @@ import { createTestEnv, type TestEnv } from '../support/test-env.js';
  */
 const BUREAU_WRITES: Record<string, string> = {};
 
+/** The GET routes that answer a bureau user (ids of its county's alliance, exam, school, paper), with the reason. */
+const BUREAU_READS: Record<string, string> = {
+  'GET /api/auth/me': 'who is logged in',
+  'GET /api/counties': 'its counties and their alliances',
+  'GET /api/counties/:id/comparison': '量化考核 of its alliances (released results only)',
+  'GET /api/exam-rules': 'the rule table in words, for everyone',
+  'GET /api/alliances/:id': "its alliances' names",
+  'GET /api/alliances/:id/exams': 'the exams list of its alliances',
+  'GET /api/alliances/:id/schools': 'the schools of its alliances (named to the bureau anyway)',
+  'GET /api/exams/:id/state': "an exam's stage and counts of work left (no scores), as for every member",
+  'GET /api/exams/:id/subjects': "an exam's subjects, as for every member",
+  'GET /api/papers/:id': "a paper's items without answer keys, as for every member of the alliance",
+  'GET /api/exams/:id': 'an exam of its alliances',
+  'GET /api/exams/:id/analysis': 'released results, every school named (the rule: school_comparison)',
+  'GET /api/exams/:id/exports/schools.xlsx': 'released school comparison, named',
+  'GET /api/exams/:id/exports/items.xlsx': 'released item analysis (test quality)',
+  'GET /api/exams/:id/reports': 'the school reports of a released exam',
+  'GET /api/reports/:examId/:schoolId.pdf': 'a school report of a released exam',
+};
+
 describe('the bureau of a county: read-only, its own county, released results only', () => {
   let env: TestEnv;
   let app: INestApplication;
@@ -168,6 +188,32 @@ describe('the bureau of a county: read-only, its own county, released results on
     expect((await get('/api/counties/999999/comparison')).status).toBe(404);
     expect((await http().get(`/api/counties/${f.countyA}/comparison`)).status).toBe(401);
   });
+
+  it('reads, of everything the API serves, only what is listed here (each with its reason)', async () => {
+    const reads = appRoutes(app).filter(
+      (r) => r.path.startsWith('/api/') && r.method === 'GET' && !Reflect.getMetadata(PUBLIC_KEY, r.handler),
+    );
+    const ids = {
+      id: f.a1.examId,
+      examId: f.a1.examId,
+      allianceId: f.a1.allianceId,
+      schoolId: f.a1.schoolIds[0],
+      paperId: f.a1.paperId,
+    };
+    const served: string[] = [];
+    for (const r of reads) {
+      const params = r.path.startsWith('/api/alliances/')
+        ? { ...ids, id: f.a1.allianceId }
+        : r.path.startsWith('/api/papers/')
+          ? { ...ids, id: f.a1.paperId }
+          : r.path.startsWith('/api/counties/')
+            ? { ...ids, id: f.countyA }
+            : ids;
+      const res = await get(fillPath(r.path, params));
+      if (res.status < 300) served.push(`${r.method} ${r.path}`);
+    }
+    expect(served.sort()).toEqual(Object.keys(BUREAU_READS).sort());
+  }, 120_000);
 
   it('is read-only: every write route of the application answers 403 to a bureau user', async () => {
     const writes = appRoutes(app).filter(
