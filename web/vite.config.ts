@@ -27,6 +27,7 @@ export const PAGES = [
   'kaowu',
   'rooms',
   'overview',
+  'county',
 ];
 
 export default defineConfig({

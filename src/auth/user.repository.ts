@@ -10,8 +10,14 @@ import { User } from './entities/user.entity.js';
 /** The statements, checked in as text (queries/user.repository.sql): a change shows in review. */
 export const SQL = {
   /** The user and every role it holds, in one round trip (read for every token at most once per ACTOR_CACHE_MS). */
+  /**
+   * Second part: a bureau user of a county (bureau_user, owned by org) holds the bureau role in every alliance of the
+   * county, read here so that an alliance joining the county reaches its bureau at the next session load.
+   */
   sessionOf:
-    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
+    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject, 0 AS part, r.id AS ord FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ' +
+    "UNION ALL SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, 'bureau', a.id, NULL, NULL, 1 AS part, a.id AS ord FROM `user` u JOIN bureau_user b ON b.user_id = u.id JOIN alliance a ON a.county_id = b.county_id WHERE u.id = ? " +
+    'ORDER BY part, ord',
   /** Only a current token may end the sessions: the epoch moves on only from the one the token carries. */
   endSessions: 'UPDATE `user` SET `session_epoch` = `session_epoch` + 1 WHERE `id` = ? AND `session_epoch` = ?',
 };
@@ -65,10 +71,9 @@ export class UserRepository {
     return this.ds.getRepository(User).existsBy({ username });
   }
 
-  /** The user's grants, in the shape an Actor holds them. */
+  /** The user's grants, in the shape an Actor holds them (a bureau user's expanded per alliance of its county). */
   async grantsOf(userId: number): Promise<RoleGrant[]> {
-    const roles = await this.ds.getRepository(UserRole).findBy({ userId });
-    return roles.map((r) => ({ role: r.role, allianceId: r.allianceId, schoolId: r.schoolId, subject: r.subject }));
+    return (await this.sessionOf(userId))?.grants ?? [];
   }
 
   /**
@@ -76,7 +81,7 @@ export class UserRepository {
    * marker's token about once per mark at city load.
    */
   async sessionOf(userId: number): Promise<UserSession | null> {
-    const rows: SessionRow[] = await this.sql.query(SQL.sessionOf, [userId]);
+    const rows: SessionRow[] = await this.sql.query(SQL.sessionOf, [userId, userId]);
     if (!rows.length) return null;
     const u = rows[0];
     return {
@@ -113,6 +118,11 @@ export class UserRepository {
     await managerOf(tx)
       .getRepository(UserRole)
       .insert(grants.map((g) => ({ userId, ...g })));
+  }
+
+  /** How many grants the user holds in alliances (user_role rows; a bureau user's expanded grants are not rows). */
+  grantsInAllianceOf(userId: number): Promise<number> {
+    return this.ds.getRepository(UserRole).countBy({ userId });
   }
 
   /** Every grant held in the alliance. */

@@ -30,7 +30,7 @@ export class ReportsController {
   }
 
   @Get('exams/:id/reports')
-  @Roles(Role.Admin, Role.Principal)
+  @Roles(Role.Admin, Role.Principal, Role.Bureau)
   @Discloses(['school_stats'])
   list(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return this.reports.listReports(actor, id);

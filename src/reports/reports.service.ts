@@ -40,10 +40,11 @@ export class ReportsService {
     @Inject(ReportRenderService) private readonly render: ReportRenderService,
   ) {}
 
-  /** GET /api/exams/:id/reports: admin sees every alliance school, a principal only their own. */
+  /** GET /api/exams/:id/reports: admin and the county's bureau see every alliance school, a principal only their own. */
   async listReports(actor: Actor, examId: number): Promise<ReportListEntry[]> {
     const exam = await this.exams.get(examId);
-    const isAdmin = actor.isAdminOf(exam.allianceId);
+    // The county's bureau reads every school's report, as the admin does (after the release only).
+    const isAdmin = actor.readsAllianceOverview(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的报告');
     disclosureFor(actor, exam).assertAny(['school_stats']);
@@ -68,12 +69,12 @@ export class ReportsService {
       });
   }
 
-  /** GET /api/reports/:examId/:schoolId.pdf: the alliance's admin or that school's principal; every download is audited. */
+  /** GET /api/reports/:examId/:schoolId.pdf: the alliance's admin, its county's bureau or that school's principal; audited. */
   async download(actor: Actor, examId: number, schoolId: number): Promise<StreamableFile> {
     const exam = await this.exams.forActor(
       actor,
       examId,
-      (a, e) => a.isAdminOf(e.allianceId) || a.principalSchools(e.allianceId).includes(schoolId),
+      (a, e) => a.readsAllianceOverview(e.allianceId) || a.principalSchools(e.allianceId).includes(schoolId),
       '无权查看其他学校的报告',
     );
     disclosureFor(actor, exam).assertAny(['school_stats']);
@@ -87,7 +88,12 @@ export class ReportsService {
       action: 'report.download',
       entity: 'report',
       entityId: String(report.id),
-      detail: { examId, schoolId, asAdmin: actor.isAdminOf(exam.allianceId) },
+      detail: {
+        examId,
+        schoolId,
+        asAdmin: actor.isAdminOf(exam.allianceId),
+        asBureau: !actor.isAdminOf(exam.allianceId) && actor.isBureauOf(exam.allianceId),
+      },
     });
     const filename = `${exam.name}-${school.name}-质量诊断报告.pdf`;
     return new StreamableFile(this.blobs.stream(report.blobKey), {

@@ -26,8 +26,11 @@ import { StudentResultRepository } from './student-result.repository.js';
 export interface AnalysisResponse {
   examId: number;
   examName: string;
-  /** 'admin': every unit with school names; 'principal': own school(s) + aggregates + others anonymised. */
-  view: 'admin' | 'principal';
+  /**
+   * 'admin': every unit with school names; 'bureau' (the county's 教研员/督导): the same, without the anonymisation
+   * key; 'principal': own school(s) + aggregates + others anonymised.
+   */
+  view: 'admin' | 'bureau' | 'principal';
   /** 成绩发布: released or not, and outdated by a later change of scores. */
   release: ReleaseMark;
   papers: ((ExamAnalysisData | PrincipalAnalysisView) & {
@@ -67,14 +70,16 @@ export class ResultsQueriesService {
     @Inject(ReleaseGate) private readonly gate: ReleaseGate,
   ) {}
 
-  /** GET /api/exams/:id/analysis. Admin: everything. Principal: own school + aggregates + others anonymised. */
+  /** GET /api/exams/:id/analysis. Admin, bureau: everything named. Principal: own school + aggregates + others anonymised. */
   async analysisFor(actor: Actor, examId: number): Promise<AnalysisResponse> {
     const exam = await this.exams.get(examId);
-    const isAdmin = actor.isAdminOf(exam.allianceId);
+    // The county's bureau reads the admin's view (every school named: the rule's school_comparison), once released.
+    const isAdmin = actor.readsAllianceOverview(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权查看该考试的成绩分析');
     const rule = disclosureFor(actor, exam);
     rule.assertAny(['school_stats']);
+    const named = isAdmin && rule.may('school_comparison');
     await this.gate.assertVisible(actor, exam);
     const rows = totalLast(await this.analyses.ofExam(examId));
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
@@ -82,14 +87,20 @@ export class ResultsQueriesService {
       examId,
       examName: exam.name,
       release: await this.gate.markOf(examId),
-      view: isAdmin ? 'admin' : 'principal',
+      view: named ? (actor.isAdminOf(exam.allianceId) ? 'admin' : 'bureau') : 'principal',
       papers: rows.map((r) => {
         const { longitudinal: l = null, ...stored } = r.data as ExamAnalysisData & {
           longitudinal?: StoredLongitudinal | null;
         };
         // 学业质量监测: no top-N counts for anyone (they are ranks in aggregate).
         const data = rule.may('top_counts') ? stored : withoutTopN(stored);
-        if (isAdmin) return { ...data, computedAt: r.computedAt, longitudinal: l };
+        if (named) {
+          // The anonymisation key orders the principals' letters: it stays with the admin.
+          const { anonymisationKey, ...shown } = data;
+          const body = actor.isAdminOf(exam.allianceId) ? data : shown;
+          void anonymisationKey;
+          return { ...body, computedAt: r.computedAt, longitudinal: l };
+        }
         return {
           ...principalView(data, own),
           computedAt: r.computedAt,

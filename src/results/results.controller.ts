@@ -47,7 +47,7 @@ export class ResultsController {
   }
 
   @Get(':id/analysis')
-  @Roles(Role.Admin, Role.Principal)
+  @Roles(Role.Admin, Role.Principal, Role.Bureau)
   @Discloses(['school_stats'])
   analysis(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
     return this.results.analysisFor(actor, id);
@@ -74,7 +74,7 @@ export class ResultsController {
   }
 
   @Get(':id/exports/items.xlsx')
-  @Roles(Role.Admin, Role.SubjectLead)
+  @Roles(Role.Admin, Role.SubjectLead, Role.Bureau)
   @Discloses(['item_analysis'])
   @Header('Cache-Control', 'private, no-store')
   async exportItems(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {
@@ -82,7 +82,7 @@ export class ResultsController {
   }
 
   @Get(':id/exports/schools.xlsx')
-  @Roles(Role.Admin, Role.Principal)
+  @Roles(Role.Admin, Role.Principal, Role.Bureau)
   @Discloses(['school_comparison', 'anonymous_comparison'])
   @Header('Cache-Control', 'private, no-store')
   async exportSchools(@CurrentActor() actor: Actor, @Param('id', IdParam) id: number) {

@@ -83,6 +83,15 @@ export class WebController {
     return this.pages.html('reports');
   }
 
+  /** 区县联盟对比: the county's bureau users (the API answers only them). */
+  @Public()
+  @Get('county')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  county() {
+    return this.pages.html('county');
+  }
+
   @Public()
   @Get('school-report')
   @Header('Content-Type', 'text/html; charset=utf-8')

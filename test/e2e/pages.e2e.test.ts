@@ -21,6 +21,7 @@ const PAGES: [string, string][] = [
   ['/kaowu', '统考 · 考务安排'],
   ['/rooms', '统考 · 考场名单'],
   ['/overview', '统考 · 联盟质量分析总览'],
+  ['/county', '统考 · 区县联盟对比'],
 ];
 
 describe('pages and their assets', () => {

@@ -10,6 +10,9 @@ import { Role } from '../../src/common/role.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
+import { Alliance } from '../../src/org/entities/alliance.entity.js';
+import { BureauUser } from '../../src/org/entities/bureau-user.entity.js';
+import { County } from '../../src/org/entities/county.entity.js';
 import { Locality, SchoolKind } from '../../src/org/entities/school.entity.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ReportRepository } from '../../src/reports/report.repository.js';
@@ -48,6 +51,7 @@ describe('privacy adversary: what a principal can fetch does not give head count
   let app: INestApplication;
   let examId: number;
   let ownId: number;
+  let allianceId: number;
   const otherIds: number[] = [];
   const trueN = new Map<number, number>();
   const ownTotals: number[] = [];
@@ -65,6 +69,7 @@ describe('privacy adversary: what a principal can fetch does not give head count
     env = await createTestEnv('privacy_adv');
     const ds = env.ds;
     const alliance = await createAlliance(ds, '隐私测试教联体', `PV${Date.now().toString(36)}`);
+    allianceId = alliance.id;
     const own = await createSchool(ds, alliance.id, '本校中学', 'P00', SchoolKind.Member, Locality.Rural);
     ownId = own.id;
     trueN.set(own.id, SIZES.own);
@@ -331,6 +336,33 @@ describe('privacy adversary: what a principal can fetch does not give head count
     expect(rankAttack(p.alliance.bands, p.alliance.summary.max, ownTotals)).toEqual([]);
     const a = admin.papers[0].alliance;
     expect(rankAttack(a.bands, a.summary.max, ownTotals)).toEqual([1, 2, 3]);
+  });
+
+  it('the county views (issue 17): nothing for the principal; the bureau’s comparison names no school and no count of one', async () => {
+    const county = await env.ds
+      .getRepository(County)
+      .save({ name: '隐私测试区', code: `PVQ${Date.now().toString(36)}` });
+    await env.ds.getRepository(Alliance).update({ id: allianceId }, { countyId: county.id });
+    const bureau = await createUser(env.ds, 'pv_bureau', 'test-pass-123', [], null);
+    await env.ds.getRepository(BureauUser).save({ userId: bureau.id, countyId: county.id });
+    const get = (url: string, t: string) => http().get(url).set('Authorization', `Bearer ${t}`);
+    expect((await get('/api/counties', token).expect(200)).body).toEqual([]);
+    expect((await get(`/api/counties/${county.id}/comparison`, token)).status).toBe(403);
+    const bureauToken = (
+      await http().post('/api/auth/login').send({ username: 'pv_bureau', password: 'test-pass-123' })
+    ).body.token;
+    const cmp = (await get(`/api/counties/${county.id}/comparison`, bureauToken).expect(200)).body;
+    const row = cmp.groups[0].alliances[0];
+    expect(row.students).toBe(allianceN());
+    const text = JSON.stringify(cmp);
+    for (const name of ['本校中学', '他校0', '他校4']) expect(text).not.toContain(name);
+    expect(text).not.toMatch(/"schoolId"|"schools"|"topN"/);
+    // The bureau's analysis names the schools (the rule's school_comparison) but never carries the anonymisation
+    // key, which would map every principal's letters back to schools.
+    const analysis = (await get(`/api/exams/${examId}/analysis`, bureauToken).expect(200)).body;
+    expect(analysis.view).toBe('bureau');
+    expect(analysis.papers[0].anonymisationKey).toBeUndefined();
+    expect(JSON.stringify(analysis)).not.toContain('adversary-test-key');
   });
 });
 

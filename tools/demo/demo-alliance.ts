@@ -34,6 +34,8 @@ import { mulberry32 } from '../../test/support/synthetic/synthetic-scan.js';
 export const DEMO_PASSWORD = 'tongkao2026';
 
 export const DEMO_ALLIANCE = { name: '曾都区城乡第一教联体', code: 'demo' };
+/** The county (区县) above the demo alliance; its bureau user is bureau1 (read-only). */
+export const DEMO_COUNTY = { name: '曾都区', code: 'demo-county' };
 
 export interface DemoSchool {
   code: string;

@@ -17,6 +17,7 @@ import { loadConfig, mysqlEndpoint, type AppConfig } from '../../src/config/conf
 import { migrate } from '../../src/database/data-source.js';
 import { ItemType, OBJECTIVE_TYPES } from '../../src/exams/entities/item.entity.js';
 import { spearman } from '../../src/results/domain/value-added.js';
+import { CountyService } from '../../src/org/county.service.js';
 import { OrgService } from '../../src/org/org.service.js';
 import { loadSeedLibrary } from '../../src/suggestions/seed-library.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
@@ -25,6 +26,7 @@ import { generateSyntheticScans } from '../../test/support/synthetic/synthetic-s
 import type { AnswerProfile, SyntheticItem } from '../../test/support/synthetic/synthetic-answers.js';
 import {
   DEMO_ALLIANCE,
+  DEMO_COUNTY,
   DEMO_CLASSES,
   DEMO_ENGLISH_PAPER,
   DEMO_EXAM,
@@ -212,6 +214,18 @@ async function createAlliance(app: INestApplication, baseUrl: string) {
     adminPassword: DEMO_PASSWORD,
     adminDisplayName: '联盟办公室',
   });
+  // The county (区县) above the alliance and its read-only bureau user, as `npm run create-county` and
+  // `npm run county-attach` make them.
+  const counties = app.get(CountyService);
+  const { county } = await counties.bootstrapCounty({
+    name: DEMO_COUNTY.name,
+    code: DEMO_COUNTY.code,
+    bureauUsername: 'bureau1',
+    bureauPassword: DEMO_PASSWORD,
+    bureauDisplayName: '区教研室',
+  });
+  await counties.attachAlliance(DEMO_COUNTY.code, DEMO_ALLIANCE.code);
+  console.log(`      区县「${county.name}」（代码 ${county.code}）：教联体已归属，教育局账号 bureau1（只读）`);
   const admin = await new HttpClient(baseUrl).login('admin', DEMO_PASSWORD);
   const schools: DemoSchoolRow[] = [];
   for (const [si, s] of DEMO_SCHOOLS.entries())
@@ -579,6 +593,20 @@ async function principalExport(baseUrl: string, examId: number, school: DemoScho
   console.log(`      ${file}（学业质量监测：校长导出的名单只有等级，没有分数和排名）`);
 }
 
+/** The county's bureau (read-only): its alliances side by side, from the released results (GET /api/counties/:id/comparison). */
+async function bureauComparison(baseUrl: string) {
+  const bureau = await new HttpClient(baseUrl).login('bureau1', DEMO_PASSWORD);
+  const [county] = await bureau.json('GET', '/api/counties');
+  const cmp = await bureau.json('GET', `/api/counties/${county.id}/comparison`);
+  const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 1000) / 10}%`);
+  for (const g of cmp.groups)
+    for (const r of g.alliances)
+      console.log(
+        `      区县对比（bureau1）${g.grade}·${g.subject}：${r.allianceName} 参考 ${r.students} 人，平均分 ${r.mean ?? '—'}，` +
+          `优秀率 ${pct(r.excellentRate)}，及格率 ${pct(r.passRate)}，低分率 ${pct(r.lowRate)}，校际差异系数 ${r.cvOfMeans ?? '—'}`,
+      );
+}
+
 async function runChain(app: INestApplication, baseUrl: string, config: AppConfig, outDir: string) {
   step(2, `创建教联体「${DEMO_ALLIANCE.name}」、${DEMO_SCHOOLS.length} 所学校、账号和学生名单`);
   const { allianceId, admin, schools, markerIds } = await createAlliance(app, baseUrl);
@@ -634,12 +662,13 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   await writeFile(overview, await admin.bytes(`/api/exams/${exam.id}/overview.pdf`));
   console.log(`      ${overview}（各校具名：增值森林图、知识点热力图、结对建议、试题质量；页面 /overview）`);
   await principalExport(baseUrl, exam.id, schools[0], outDir);
+  await bureauComparison(baseUrl);
   console.log(`\n完成，用时 ${elapsed()}。`);
   console.log(
     `浏览页面：DB_NAME=${config.db.name} QUEUE_PREFIX=${config.redis.prefix} DATA_DIR=${config.dataDir} npm start，然后打开 http://127.0.0.1:3000/login`,
   );
   console.log(
-    `账号（密码均为 ${DEMO_PASSWORD}）：admin（联盟管理员）、mathlead / englishlead（数学 / 英语学科组长）、marker1–4（数学阅卷）、marker5–6（英语阅卷）、principal1–6（各校校长）、scanner1–6（扫描员）`,
+    `账号（密码均为 ${DEMO_PASSWORD}）：admin（联盟管理员）、mathlead / englishlead（数学 / 英语学科组长）、marker1–4（数学阅卷）、marker5–6（英语阅卷）、principal1–6（各校校长）、scanner1–6（扫描员）、bureau1（区县教育局，只读：页面 /county）`,
   );
   if (mismatched) process.exitCode = 1;
 }

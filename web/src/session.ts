@@ -74,7 +74,10 @@ export function pagesFor(m: Me): PageLink[] {
     links.push({ href: '/monitor', short: '进度监控', long: '进度监控（各科各题阅卷进度、各校扫描进度、剩余时间）' });
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/suggestions', short: '建议库', long: '补短板建议库（按学科、知识点维护教学建议）' });
-  if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
+  if (hasRole(m, 'bureau'))
+    links.push({ href: '/county', short: '区县对比', long: '区县联盟对比（各联盟最近一次已发布考试的量化考核）' });
+  if (hasRole(m, 'principal', 'admin', 'bureau'))
+    links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
   if (hasRole(m, 'admin', 'bureau'))
     links.push({
       href: '/overview',

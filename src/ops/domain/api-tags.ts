@@ -16,6 +16,7 @@ const TAGS: Record<string, string> = {
   results: '成绩与统计',
   reports: '诊断报告',
   suggestions: '补短板建议库',
+  counties: '区县与教育局（只读）',
   health: '运行状态',
   ready: '运行状态',
 };

@@ -6,5 +6,7 @@ export class Alliance {
   @PrimaryGeneratedColumn() id: number;
   @Column({ length: 100 }) name: string;
   @Column({ length: 40, unique: true }) code: string;
+  /** The 区县 the alliance belongs to; null for an alliance of none. */
+  @Column({ type: 'int', nullable: true }) countyId: number | null;
   @CreateDateColumn() createdAt: Date;
 }

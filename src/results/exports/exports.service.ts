@@ -76,9 +76,12 @@ export class ExportsService {
   async items(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.exams.get(examId);
     const papers = papersOfRecord(await this.papers.ofExam(examId));
-    const mine = papers.filter((p) => actor.isSubjectLeadOf(exam.allianceId, p.subject));
-    assertScope(mine.length > 0, '只有联盟管理员或本学科组长可以导出试题分析');
+    // The county's bureau reads every subject's item analysis (test quality), once released.
+    const bureau = actor.isBureauOf(exam.allianceId);
+    const mine = papers.filter((p) => bureau || actor.isSubjectLeadOf(exam.allianceId, p.subject));
+    assertScope(mine.length > 0, '只有联盟管理员、本学科组长或教育局可以导出试题分析');
     disclosureFor(actor, exam).assertAny(['item_analysis']);
+    if (bureau && !actor.isAdminOf(exam.allianceId)) await this.gate.assertVisible(actor, exam);
     const analyses = new Map((await this.storedAnalyses(examId)).map((a) => [a.paperId, a.data]));
     const wb = new ExcelJS.Workbook();
     const used = new Set<string>();
@@ -89,12 +92,13 @@ export class ExportsService {
   /** GET /api/exams/:id/exports/schools.xlsx: 横比 and 纵看 per school. Principal: own school named, others by letter. */
   async schools(actor: Actor, examId: number): Promise<XlsxFile> {
     const exam = await this.exams.get(examId);
-    const isAdmin = actor.isAdminOf(exam.allianceId);
+    // The alliance's admin and its county's bureau read every school; a principal its own.
+    const isAdmin = actor.readsAllianceOverview(exam.allianceId);
     const own = actor.principalSchools(exam.allianceId);
     assertScope(isAdmin || own.length > 0, '无权导出该考试的学校对比');
     const rule = disclosureFor(actor, exam);
     rule.assertAny(['school_comparison', 'anonymous_comparison']);
-    // Other schools by name only where the rule allows it (the admin); everyone else reads them by letter.
+    // Other schools by name only where the rule allows it (admin, bureau); everyone else reads them by letter.
     const named = isAdmin && rule.may('school_comparison');
     await this.gate.assertVisible(actor, exam);
     const papers = new Map((await this.papers.ofExam(examId)).map((p) => [p.id, p]));

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import CountyPage from '../pages/CountyPage.vue';
+
+mountPage(CountyPage);
