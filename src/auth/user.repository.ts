@@ -11,7 +11,7 @@ import { User } from './entities/user.entity.js';
 export const SQL = {
   /** The user and every role it holds, in one round trip (read for every token at most once per ACTOR_CACHE_MS). */
   sessionOf:
-    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
+    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject, r.class_id FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.id',
   /** Only a current token may end the sessions: the epoch moves on only from the one the token carries. */
   endSessions: 'UPDATE `user` SET `session_epoch` = `session_epoch` + 1 WHERE `id` = ? AND `session_epoch` = ?',
 };
@@ -47,6 +47,7 @@ interface SessionRow {
   alliance_id: number | null;
   school_id: number | null;
   subject: string | null;
+  class_id: number | null;
 }
 
 /** The user and user_role tables' statements: accounts and the roles they hold (one aggregate, written together). */
@@ -68,7 +69,13 @@ export class UserRepository {
   /** The user's grants, in the shape an Actor holds them. */
   async grantsOf(userId: number): Promise<RoleGrant[]> {
     const roles = await this.ds.getRepository(UserRole).findBy({ userId });
-    return roles.map((r) => ({ role: r.role, allianceId: r.allianceId, schoolId: r.schoolId, subject: r.subject }));
+    return roles.map((r) => ({
+      role: r.role,
+      allianceId: r.allianceId,
+      schoolId: r.schoolId,
+      subject: r.subject,
+      classId: r.classId,
+    }));
   }
 
   /**
@@ -92,6 +99,7 @@ export class UserRepository {
           allianceId: Number(r.alliance_id),
           schoolId: r.school_id === null ? null : Number(r.school_id),
           subject: r.subject,
+          classId: r.class_id === null ? null : Number(r.class_id),
         })),
     };
   }
@@ -112,7 +120,7 @@ export class UserRepository {
     if (!grants.length) return;
     await managerOf(tx)
       .getRepository(UserRole)
-      .insert(grants.map((g) => ({ userId, ...g })));
+      .insert(grants.map((g) => ({ userId, ...g, classId: g.classId ?? null })));
   }
 
   /** Every grant held in the alliance. */
