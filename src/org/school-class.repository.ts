@@ -16,6 +16,10 @@ export interface ClassHeadCount {
 export class SchoolClassRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
+  findById(id: number): Promise<SchoolClass | null> {
+    return this.ds.getRepository(SchoolClass).findOneBy({ id });
+  }
+
   /** The school's classes, by name. */
   ofSchool(schoolId: number): Promise<SchoolClass[]> {
     return this.ds.getRepository(SchoolClass).find({ where: { schoolId }, order: { name: 'ASC' } });

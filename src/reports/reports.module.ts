@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ClassReportService } from './class-report.service.js';
+import { ClassReportPdf } from './pdf/class-report.pdf.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
 import { ReportRenderService } from './report-render.service.js';
 import { ReportsController } from './reports.controller.js';
@@ -6,7 +8,7 @@ import { ReportsService } from './reports.service.js';
 
 @Module({
   controllers: [ReportsController],
-  providers: [ReportsService, ReportRenderService, SchoolReportPdf],
+  providers: [ReportsService, ReportRenderService, SchoolReportPdf, ClassReportService, ClassReportPdf],
   exports: [ReportRenderService],
 })
 export class ReportsModule {}

@@ -232,7 +232,7 @@ function mistakesTable(
       return [
         s.name,
         m.length
-          ? m.map((x) => `${itemName(x.item)}${scores ? `失${formatNumber(x.lost, 1)}分` : ''}`).join('、')
+          ? m.map((x) => `第${x.item.label}题${scores ? `失${formatNumber(x.lost, 1)}分` : ''}`).join('、')
           : '全部得满分',
         kps.length ? kps.join('、') : DASH,
       ];
