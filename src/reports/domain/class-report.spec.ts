@@ -6,6 +6,7 @@ import {
   cellText,
   mistakesOf,
   movementOf,
+  restShown,
   type ClassReportInput,
 } from './class-report.js';
 
@@ -55,8 +56,11 @@ describe('buildClassReport', () => {
     expect(r.documentTitle).toBe('2026年秋季九年级联考 班级报告 · 城关中学 七(1)班');
     const row = (label: string) => r.sections[0].mainTable.rows.find((x) => x[0] === label)!.slice(1);
     expect(r.sections[0].mainTable.header).toEqual(['指标', '本班', '本校', '联盟']);
-    expect(row('参考人数')).toEqual(['6', '6', '15']);
-    expect(row('平均分')).toEqual(['20.50', '20.50', '16']);
+    // The class is the whole school here: the school's column would be the class again, so it is not shown.
+    expect(row('参考人数')).toEqual(['6', '—', '15']);
+    expect(row('平均分')).toEqual(['20.50', '—', '16']);
+    expect(r.sections[0].intro.join('')).toContain('不显示本校统计');
+    expect(r.sections[0].charts[0]).toMatchObject({ series: [{ name: '本班' }, { name: '联盟' }] });
   });
 
   it.each([
@@ -114,7 +118,7 @@ describe('buildClassReport', () => {
 
   it('a class of 5 or fewer students: no class figures, the students still listed', () => {
     const r = buildClassReport(base({ schoolId: M, classId: 20, schoolName: '河口中学', className: '七(2)班' }));
-    expect(r.sections[0].mainTable.rows[0].slice(1)).toEqual(['6', '6', '15']);
+    expect(r.sections[0].mainTable.rows[0].slice(1)).toEqual(['6', '—', '15']);
     const tiny = analysePaper({
       ...input,
       outcomes: input.outcomes.map((o, i) => (o.schoolId === L && i < 3 ? { ...o, classId: 11 } : o)),
@@ -127,6 +131,16 @@ describe('buildClassReport', () => {
 });
 
 describe('pieces', () => {
+  it.each([
+    [{ n: 40 }, { n: 34 }, true],
+    [{ n: 40 }, { n: 35 }, false],
+    [{ n: 6 }, null, true],
+    [{ n: 5 }, null, false],
+    [null, { n: 3 }, false],
+  ])('restShown(%j beside class %j) → %s: more than 5 other students', (unit, cls, shown) => {
+    expect(restShown(unit, cls)).toBe(shown);
+  });
+
   const items: ItemInfo[] = [
     { itemId: 1, seq: 1, label: '1', maxScore: 4, knowledgePoints: ['a'] },
     { itemId: 2, seq: 2, label: '2', maxScore: 6, knowledgePoints: ['b'] },

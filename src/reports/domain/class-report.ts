@@ -5,6 +5,7 @@
 import { gradeBand } from '../../exams/domain/exam-disclosure.js';
 import type { ClassAnalysis, ItemInfo } from '../../results/domain/exam-analysis.js';
 import { principalView, type AggregateView, type ViewedUnit } from '../../results/domain/principal-view.js';
+import { SUPPRESS_AT_OR_BELOW } from '../../results/domain/statistics.js';
 import { TOTAL_PAPER_ID } from '../../results/domain/subject-totals.js';
 import type { BarsChart, ReportChart } from './chart-spec.js';
 import {
@@ -14,7 +15,7 @@ import {
   type ReportTable,
   type TypicalErrors,
 } from './diagnosis-tables.js';
-import { expectationInput, findingLines, itemName, paperFindings } from './findings.js';
+import { expectationInput, findingLines, paperFindings } from './findings.js';
 import { DASH, formatNumber, formatPercent } from './format.js';
 import { dateText, type StoredAnalysis } from './school-report.js';
 
@@ -125,7 +126,15 @@ const asClass = (s: string) =>
 const asClassTable = (t: ReportTable | null): ReportTable | null =>
   t && { header: t.header.map(asClass), rows: t.rows.map((r) => r.map(asClass)) };
 
-function mainTable(cls: ViewedUnit | null, school: ViewedUnit, alliance: AggregateView): ReportTable {
+/**
+ * A unit beside the class is shown only when the students it holds beyond the class are more than 5: else the teacher,
+ * who knows the own class, could take it away and read the few other students' figures (another class's).
+ */
+export function restShown(unit: { n: number } | null, cls: { n: number } | null): boolean {
+  return !!unit && unit.n - (cls?.n ?? 0) > SUPPRESS_AT_OR_BELOW;
+}
+
+function mainTable(cls: ViewedUnit | null, school: ViewedUnit | null, alliance: AggregateView | null): ReportTable {
   const units: (ViewedUnit | AggregateView | null)[] = [cls, school, alliance];
   const row = (label: string, f: (u: ViewedUnit | AggregateView) => string) => [
     label,
@@ -147,7 +156,7 @@ function mainTable(cls: ViewedUnit | null, school: ViewedUnit, alliance: Aggrega
 function itemBars(
   data: StoredAnalysis,
   cls: ViewedUnit,
-  school: ViewedUnit,
+  school: ViewedUnit | null,
   alliance: AggregateView,
 ): BarsChart | null {
   if (!cls.items || !alliance.items || cls.suppressed) return null;
@@ -158,7 +167,7 @@ function itemBars(
     categories: data.items.map((i) => i.label),
     series: [
       { name: '本班', values: data.items.map((i) => rate(cls, i.itemId)) },
-      { name: '本校', values: data.items.map((i) => rate(school, i.itemId)) },
+      ...(school ? [{ name: '本校', values: data.items.map((i) => rate(school, i.itemId)) }] : []),
       { name: '联盟', values: data.items.map((i) => rate(alliance, i.itemId)) },
     ],
     yMax: 1,
@@ -297,16 +306,22 @@ function section(
   const cls: ClassAnalysis | null = own?.classes?.find((c) => c.classId === input.classId) ?? null;
   const items = new Map<number, ItemInfo>(data.items.map((i) => [i.itemId, i]));
   const unit = isTotal ? 'subject' : 'item';
+  const schoolShown = restShown(school, cls);
+  // Comparisons with the alliance need more than 5 other students in it (see restShown).
+  const allianceShown = restShown(alliance, cls);
   const found =
-    cls && !cls.suppressed
+    cls && !cls.suppressed && allianceShown
       ? paperFindings(data.paper.subject, data.paper.fullMarks, data.items, cls, alliance, unit)
       : [];
-  const exp = cls ? expectationInput(data.paper.subject, data.paper.fullMarks, data.items, cls, alliance, unit) : null;
+  const exp =
+    cls && allianceShown
+      ? expectationInput(data.paper.subject, data.paper.fullMarks, data.items, cls, alliance, unit)
+      : null;
   const paperOf = (r: ClassStudentRow) => r.papers.find((p) => p.paperId === data.paper.paperId);
   // Decisions use the stored totals; what is printed of them follows the rule (scores or 等级 only).
   const totals = rows.map((r) => ({ name: r.name, total: raw.get(`${data.paper.paperId}:${r.studentId}`) ?? null }));
   const complete = new Set(rows.filter((r) => paperOf(r)?.status === 'complete').map((r) => r.studentId));
-  const bars = cls && school ? itemBars(data, cls, school, alliance) : null;
+  const bars = cls && allianceShown ? itemBars(data, cls, schoolShown ? school : null, alliance) : null;
   const priorData = input.prior?.analyses.find((a) => a.paper.subject === data.paper.subject);
   const priorBy = new Map(
     (input.prior?.totals ?? []).filter((t) => t.subject === data.paper.subject).map((t) => [t.studentId, t.total]),
@@ -337,13 +352,17 @@ function section(
         : '本班没有计入本科统计的学生。',
       ...(cls?.suppressed ? ['本班计入统计的人数不超过5人，不公布本班统计数据。'] : []),
       ...(cls?.unreliable ? ['本班计入统计的人数少于15人（小样本），统计数据仅供参考。'] : []),
+      ...(school && !schoolShown
+        ? ['本校除本班外参考人数不超过5人，为免推算出其他班级学生的成绩，不显示本校统计。']
+        : []),
+      ...(!allianceShown ? ['联盟除本班外参考人数不超过5人，不显示联盟统计和对比。'] : []),
     ],
-    mainTable: mainTable(cls, school ?? alliance, alliance),
+    mainTable: mainTable(cls, schoolShown ? school : null, allianceShown ? alliance : null),
     findings: cls ? findingLines(cls, found, items, unit).map(asClass) : [],
     charts: bars ? [bars] : [],
     knowledgeTable: exp && !isTotal ? asClassTable(groupTable(exp, 'knowledge_point', data.items)) : null,
     errors:
-      cls && !isTotal && !cls.suppressed
+      cls && !isTotal && !cls.suppressed && allianceShown
         ? (() => {
             const e = typicalErrors(data.items, cls, alliance);
             return {
