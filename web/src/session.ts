@@ -1,13 +1,15 @@
 // Who is logged in (GET /api/auth/me), asked once per page load and shared by the layout and the page.
 import { api } from './api';
 
-export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor';
+export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor' | 'teacher';
 
 export interface RoleGrant {
   role: Role;
   allianceId: number;
   schoolId: number | null;
   subject: string | null;
+  /** The class of a teacher grant (班主任 with subject null, 任课教师 with one). */
+  classId?: number | null;
 }
 
 export interface Me {
@@ -24,6 +26,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   scanner: '扫描员',
   principal: '校长',
   proctor: '监考员',
+  teacher: '教师（班主任/任课）',
 };
 
 let me: Promise<Me> | null = null;
