@@ -15,8 +15,8 @@ export const SQL = {
    * county, read here so that an alliance joining the county reaches its bureau at the next session load.
    */
   sessionOf:
-    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject, 0 AS part, r.id AS ord FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ' +
-    "UNION ALL SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, 'bureau', a.id, NULL, NULL, 1 AS part, a.id AS ord FROM `user` u JOIN bureau_user b ON b.user_id = u.id JOIN alliance a ON a.county_id = b.county_id WHERE u.id = ? " +
+    'SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, r.role, r.alliance_id, r.school_id, r.subject, r.class_id, 0 AS part, r.id AS ord FROM `user` u LEFT JOIN user_role r ON r.user_id = u.id WHERE u.id = ? ' +
+    "UNION ALL SELECT u.id, u.username, u.display_name, u.active, u.session_epoch, 'bureau', a.id, NULL, NULL, NULL, 1 AS part, a.id AS ord FROM `user` u JOIN bureau_user b ON b.user_id = u.id JOIN alliance a ON a.county_id = b.county_id WHERE u.id = ? " +
     'ORDER BY part, ord',
   /** Only a current token may end the sessions: the epoch moves on only from the one the token carries. */
   endSessions: 'UPDATE `user` SET `session_epoch` = `session_epoch` + 1 WHERE `id` = ? AND `session_epoch` = ?',
@@ -53,6 +53,7 @@ interface SessionRow {
   alliance_id: number | null;
   school_id: number | null;
   subject: string | null;
+  class_id: number | null;
 }
 
 /** The user and user_role tables' statements: accounts and the roles they hold (one aggregate, written together). */
@@ -97,6 +98,7 @@ export class UserRepository {
           allianceId: Number(r.alliance_id),
           schoolId: r.school_id === null ? null : Number(r.school_id),
           subject: r.subject,
+          classId: r.class_id === null ? null : Number(r.class_id),
         })),
     };
   }
@@ -117,7 +119,7 @@ export class UserRepository {
     if (!grants.length) return;
     await managerOf(tx)
       .getRepository(UserRole)
-      .insert(grants.map((g) => ({ userId, ...g })));
+      .insert(grants.map((g) => ({ userId, ...g, classId: g.classId ?? null })));
   }
 
   /** How many grants the user holds in alliances (user_role rows; a bureau user's expanded grants are not rows). */

@@ -8,6 +8,8 @@ export const SQL = {
   reassign: 'UPDATE final_item_score SET student_id = ? WHERE student_id = ? AND item_id IN (?)',
   deleteObjective: 'DELETE FROM final_item_score WHERE student_id = ? AND item_id IN (?) AND source = ?',
   countFor: 'SELECT COUNT(*) AS n FROM final_item_score WHERE student_id = ? AND item_id IN (?)',
+  scoresOfStudents:
+    'SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?) AND student_id IN (?)',
   streamForItems:
     'SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?)',
   updateMarking:
@@ -42,6 +44,22 @@ export class FinalScoreRepository {
   }
 
   /** Every final score of these items of the exam, streamed row by row (results job; a TypeORM transaction). */
+  /** The final scores of these items of these students (a class report's 错题). */
+  async scoresOfStudents(
+    tx: Tx,
+    examId: number,
+    itemIds: number[],
+    studentIds: number[],
+  ): Promise<{ studentId: number; itemId: number; score: number }[]> {
+    if (!itemIds.length || !studentIds.length) return [];
+    const rows: { s: number; i: number; v: string }[] = await queryOf(tx).query(SQL.scoresOfStudents, [
+      examId,
+      itemIds,
+      studentIds,
+    ]);
+    return rows.map((r) => ({ studentId: Number(r.s), itemId: Number(r.i), score: Number(r.v) }));
+  }
+
   streamForItems(
     tx: Tx,
     examId: number,

@@ -19,6 +19,7 @@ import { accountChangeRefusal, type AccountChange } from './domain/account-rules
 import { passwordProblem, validateNewUser, validateUserUpdate } from './domain/user-input.js';
 import type { CreateUserBody, PasswordBody, UpdateUserBody } from './dto/org.dto.js';
 import { OrgAccess } from './org-access.js';
+import { SchoolClassRepository } from './school-class.repository.js';
 import { SchoolRepository } from './school.repository.js';
 
 /** The alliance's user accounts and their roles, managed by its admin. Never the password hash. */
@@ -28,6 +29,7 @@ export class AccountsService {
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(OrgAccess) private readonly access: OrgAccess,
     @Inject(SchoolRepository) private readonly schools: SchoolRepository,
+    @Inject(SchoolClassRepository) private readonly classes: SchoolClassRepository,
     @Inject(UserRepository) private readonly users: UserRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(LoginThrottle) private readonly throttle: LoginThrottle,
@@ -37,7 +39,7 @@ export class AccountsService {
   async createUser(actor: Actor, allianceId: number, body: CreateUserBody) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以添加账号');
     await this.access.alliance(allianceId);
-    const v = validateNewUser(body ?? {}, new Set(await this.schools.idsInAlliance(allianceId)));
+    const v = validateNewUser(body ?? {}, ...(await this.scopes(allianceId)));
     if (!v.ok) throw new BadRequestException({ statusCode: 400, message: v.errors.join('；'), errors: v.errors });
     const input = v.user;
     if (await this.users.usernameTaken(input.username)) throw new ConflictException('用户名已存在');
@@ -49,7 +51,7 @@ export class AccountsService {
         await this.users.grantRoles(
           tx,
           u.id,
-          input.roles.map((r) => ({ role: r.role as Role, allianceId, schoolId: r.schoolId, subject: r.subject })),
+          input.roles.map((r) => ({ ...r, role: r.role as Role, allianceId })),
         );
         const detail = { username: u.username, roles: input.roles };
         await this.audit.record(
@@ -69,6 +71,15 @@ export class AccountsService {
       if (isDuplicateKey(err)) throw new ConflictException('用户名已存在');
       throw err;
     }
+  }
+
+  /** What a grant may name: the alliance's schools and its classes (each with its school). */
+  private async scopes(allianceId: number): Promise<[Set<number>, Map<number, number>]> {
+    const [schoolIds, classSchools] = await Promise.all([
+      this.schools.idsInAlliance(allianceId),
+      this.classes.schoolOfEachClass(allianceId),
+    ]);
+    return [new Set(schoolIds), classSchools];
   }
 
   /** Clears an account's failed-login counters, so its owner logs in at once after a guessing attack. */
@@ -93,7 +104,7 @@ export class AccountsService {
       createdAt: u.createdAt,
       roles: roles
         .filter((r) => r.userId === u.id)
-        .map((r) => ({ role: r.role, schoolId: r.schoolId, subject: r.subject })),
+        .map((r) => ({ role: r.role, schoolId: r.schoolId, subject: r.subject, classId: r.classId })),
     }));
   }
 
@@ -130,7 +141,7 @@ export class AccountsService {
   async updateUser(actor: Actor, allianceId: number, userId: number, body: UpdateUserBody) {
     assertScope(actor.isAdminOf(allianceId), '只有本联盟管理员可以修改账号');
     const { user, grants } = await this.member(allianceId, userId);
-    const v = validateUserUpdate(body ?? {}, new Set(await this.schools.idsInAlliance(allianceId)));
+    const v = validateUserUpdate(body ?? {}, ...(await this.scopes(allianceId)));
     if (!v.ok) throw new BadRequestException({ statusCode: 400, message: v.errors.join('；'), errors: v.errors });
     const { displayName, roles } = v.update;
     await this.checkChange(
@@ -147,9 +158,14 @@ export class AccountsService {
         tx,
         userId,
         allianceId,
-        roles.map((r) => ({ role: r.role as Role, allianceId, schoolId: r.schoolId, subject: r.subject })),
+        roles.map((r) => ({ ...r, role: r.role as Role, allianceId })),
       );
-      const before = grants.map((g) => ({ role: g.role, schoolId: g.schoolId, subject: g.subject }));
+      const before = grants.map((g) => ({
+        role: g.role,
+        schoolId: g.schoolId,
+        subject: g.subject,
+        classId: g.classId,
+      }));
       const detail = { username: user.username, displayName, before, after: roles };
       await this.audit.record(
         { userId: actor.userId, action: 'update', entity: 'user', entityId: String(userId), detail },

@@ -16,6 +16,10 @@ export interface ClassHeadCount {
 export class SchoolClassRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
+  findById(id: number): Promise<SchoolClass | null> {
+    return this.ds.getRepository(SchoolClass).findOneBy({ id });
+  }
+
   /** The school's classes, by name. */
   ofSchool(schoolId: number): Promise<SchoolClass[]> {
     return this.ds.getRepository(SchoolClass).find({ where: { schoolId }, order: { name: 'ASC' } });
@@ -41,6 +45,19 @@ export class SchoolClassRepository {
       [schoolId],
     );
     return rows.map((r) => ({ id: Number(r.id), name: r.name, grade: r.grade, studentCount: Number(r.studentCount) }));
+  }
+
+  /** Every class of the alliance with its school (class id → school id): a teacher grant names one of them. */
+  async schoolOfEachClass(allianceId: number): Promise<Map<number, number>> {
+    const rows: { id: number; schoolId: number }[] = await this.ds
+      .getRepository(SchoolClass)
+      .createQueryBuilder('c')
+      .innerJoin(School, 's', 's.id = c.schoolId')
+      .select('c.id', 'id')
+      .addSelect('c.schoolId', 'schoolId')
+      .where('s.allianceId = :allianceId', { allianceId })
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.id), Number(r.schoolId)]));
   }
 
   /** Number of classes per school of the alliance (schools without classes are absent). */

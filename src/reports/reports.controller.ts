@@ -5,6 +5,7 @@ import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js
 import { Discloses } from '../exams/exam-disclosure.guard.js';
 import { IdParam } from '../results/dto/id-param.pipe.js';
 import { AllianceOverviewService } from './alliance-overview.service.js';
+import { ClassReportService } from './class-report.service.js';
 import { ReportsService } from './reports.service.js';
 
 @Controller('api')
@@ -12,6 +13,7 @@ export class ReportsController {
   constructor(
     @Inject(ReportsService) private readonly reports: ReportsService,
     @Inject(AllianceOverviewService) private readonly overviews: AllianceOverviewService,
+    @Inject(ClassReportService) private readonly classReports: ClassReportService,
   ) {}
 
   /** The bureau and alliance overview: every school named; the alliance's admin, or its county's bureau after release. */
@@ -59,5 +61,31 @@ export class ReportsController {
     @Param('schoolId', IdParam) schoolId: number,
   ) {
     return this.reports.schoolReport(actor, id, schoolId);
+  }
+
+  /**
+   * 班级报告: the alliance's admin, the principal of the class's school, a teacher of the class (a 任课教师: their
+   * subject only). Everyone else 403 '无权查看该班级的报告' from the service.
+   */
+  @Get('exams/:id/classes/:classId/report')
+  @Authenticated()
+  @Discloses(['school_stats'])
+  classReport(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Param('classId', IdParam) classId: number,
+  ) {
+    return this.classReports.report(actor, id, classId, 'json');
+  }
+
+  @Get('exams/:id/classes/:classId/report.pdf')
+  @Authenticated()
+  @Discloses(['school_stats'])
+  classReportPdf(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Param('classId', IdParam) classId: number,
+  ) {
+    return this.classReports.pdfFile(actor, id, classId);
   }
 }

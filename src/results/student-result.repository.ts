@@ -113,6 +113,12 @@ export class StudentResultRepository {
     return rows.map((r) => ({ studentId: Number(r.studentId), paperId: Number(r.paperId), total: Number(r.total) }));
   }
 
+  /** These students' rows of these papers (a class's results; a prior exam's for 进退步). */
+  ofStudents(paperIds: number[], studentIds: number[]): Promise<StudentResult[]> {
+    if (!paperIds.length || !studentIds.length) return Promise.resolve([]);
+    return this.ds.getRepository(StudentResult).find({ where: { paperId: In(paperIds), studentId: In(studentIds) } });
+  }
+
   /** A school's rows of these papers of the exam. */
   ofSchool(examId: number, schoolId: number, paperIds: number[]): Promise<StudentResult[]> {
     if (!paperIds.length) return Promise.resolve([]);

@@ -20,11 +20,29 @@ export const SQL = {
   unscore: 'DELETE FROM objective_response WHERE student_id = ? AND item_id IN (?)',
   deleteLeftOver: 'DELETE FROM objective_response WHERE student_id = ? AND item_id IN (?) AND page_id <> ?',
   moveToStudent: 'UPDATE objective_response SET student_id = ? WHERE page_id = ?',
+  scoresOfStudents:
+    'SELECT student_id AS s, item_id AS i, score AS v FROM objective_response WHERE exam_id = ? AND item_id IN (?) AND student_id IN (?)',
 };
 
 /** The objective_response table's statements: a student's objective items as read (or as a person resolved them). */
 @Injectable()
 export class ObjectiveResponseRepository {
+  /** The OMR scores of these items of these students (a class report's 错题). */
+  async scoresOfStudents(
+    tx: Tx,
+    examId: number,
+    itemIds: number[],
+    studentIds: number[],
+  ): Promise<{ studentId: number; itemId: number; score: number }[]> {
+    if (!itemIds.length || !studentIds.length) return [];
+    const rows: { s: number; i: number; v: string }[] = await queryOf(tx).query(SQL.scoresOfStudents, [
+      examId,
+      itemIds,
+      studentIds,
+    ]);
+    return rows.map((r) => ({ studentId: Number(r.s), itemId: Number(r.i), score: Number(r.v) }));
+  }
+
   /**
    * Scores these items, one row per student and item (a page read again overwrites its own). In a SqlPool transaction
    * it rides with the next round trip.

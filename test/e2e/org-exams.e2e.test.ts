@@ -127,6 +127,10 @@ describe('org and exams over HTTP', () => {
         password: 'pass-word-9',
         roles,
       });
+    const classes = async (schoolId: number) =>
+      (await as('cg_admin').get(`/api/schools/${schoolId}/classes`)).body as { id: number; name: string }[];
+    const classA = (await classes(ids.schoolA)).find((c) => c.name === '七(1)班')!.id;
+    const classB = (await classes(ids.schoolB)).find((c) => c.name === '七(1)班')!.id;
     const created = {
       principal_b: await mk('principal_b', [{ role: 'principal', schoolId: ids.schoolB }]),
       scanner_a: await mk('scanner_a', [{ role: 'scanner', schoolId: ids.schoolA }]),
@@ -136,6 +140,10 @@ describe('org and exams over HTTP', () => {
         { role: 'marker', subject: '数学' },
       ]),
       lead_en: await mk('lead_en', [{ role: 'subject_lead', subject: '英语' }]),
+      teacher_a: await mk('teacher_a', [
+        { role: 'teacher', schoolId: ids.schoolA, classId: classA },
+        { role: 'teacher', schoolId: ids.schoolA, classId: classA, subject: '数学' },
+      ]),
     };
     for (const [name, res] of Object.entries(created)) {
       expect(res.status).toBe(201);
@@ -143,9 +151,19 @@ describe('org and exams over HTTP', () => {
       await login(name, 'pass-word-9');
     }
     expect(created.lead_math.body.roles).toEqual([
-      { role: 'subject_lead', schoolId: null, subject: '数学' },
-      { role: 'marker', schoolId: null, subject: '数学' },
+      { role: 'subject_lead', schoolId: null, subject: '数学', classId: null },
+      { role: 'marker', schoolId: null, subject: '数学', classId: null },
     ]);
+    expect(created.teacher_a.body.roles).toEqual([
+      { role: 'teacher', schoolId: ids.schoolA, subject: null, classId: classA },
+      { role: 'teacher', schoolId: ids.schoolA, subject: '数学', classId: classA },
+    ]);
+    const me = await as('teacher_a').get('/api/auth/me');
+    expect(me.body.roles.map((r: { classId: number }) => r.classId)).toEqual([classA, classA]);
+    const wrongClass = await mk('teacher_x', [{ role: 'teacher', schoolId: ids.schoolA, classId: classB }]);
+    expect([wrongClass.status, wrongClass.body.errors]).toEqual([400, ['第1个角色：所选班级不属于所选学校']]);
+    const noClass = await mk('teacher_y', [{ role: 'teacher', schoolId: ids.schoolA }]);
+    expect(noClass.body.errors).toEqual(['第1个角色：教师必须指定任教班级']);
 
     const dup = await mk('scanner_a', [{ role: 'scanner', schoolId: ids.schoolA }]);
     expect(dup.status).toBe(409);
@@ -180,6 +198,7 @@ describe('org and exams over HTTP', () => {
       'marker_m',
       'lead_math',
       'lead_en',
+      'teacher_a',
     ]);
     expect(JSON.stringify(list.body)).not.toMatch(/passwordHash|\$2[aby]\$/);
     expect((await as('principal_b').get(`/api/alliances/${allianceId}/users`)).status).toBe(403);

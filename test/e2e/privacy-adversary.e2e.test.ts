@@ -31,6 +31,12 @@ import {
 } from '../support/privacy-attacks.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { releaseResults } from '../support/release.js';
+import { execFileSync } from 'node:child_process';
+import { ExamKind } from '../../src/exams/domain/exam-disclosure.js';
+import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
+import { Student } from '../../src/org/entities/student.entity.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { buildResultsFixture } from '../integration/results-fixture.js';
 
 const SIZES = { own: 48, others: [37, 52, 61, 83, 120] };
 const FULL = 100;
@@ -372,3 +378,93 @@ function spread(total: number): number[] {
   for (let k = 0; k < total - base * 4; k++) parts[k]++;
   return parts;
 }
+
+describe('privacy adversary: what a teacher can fetch says nothing of another class’s students', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let fx: Awaited<ReturnType<typeof buildResultsFixture>>;
+  let own: number;
+  let sibling: number;
+  let token = '';
+  let adminToken = '';
+  const http = () => request(app.getHttpServer());
+  const get = (url: string, t = token) => http().get(url).set('Authorization', `Bearer ${t}`);
+  // 甲学生5 (11 points) and 甲学生6 (6 points) sit in 七(2)班; the teacher is 班主任 of 七(1)班 (甲学生1–4, 甲缺考).
+  const SIBLING_SUM = 11 + 6;
+
+  beforeAll(async () => {
+    env = await createTestEnv('privacy_teacher');
+    fx = await buildResultsFixture(env.ds, 'pt', false);
+    // 九年级 joint exam: the teacher may read the own class's scores (the strongest position for the attack).
+    await env.ds.getRepository(Exam).update(fx.examId, { kind: ExamKind.Joint, gradeYear: 9 });
+    const classes = env.ds.getRepository(SchoolClass);
+    own = (await classes.findOneByOrFail({ schoolId: fx.schools.lead, name: '七(1)班' })).id;
+    sibling = (await classes.save({ schoolId: fx.schools.lead, name: '七(2)班', grade: '七年级' })).id;
+    await env.ds.getRepository(Student).update(fx.studentIds.lead.slice(4), { classId: sibling });
+    await createUser(env.ds, 'pt_teacher', fx.password, [
+      { role: Role.Teacher, allianceId: fx.allianceId, schoolId: fx.schools.lead, classId: own },
+    ]);
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    await app.get(ResultsJobService).computeExam(fx.examId);
+    await releaseResults(env.ds, fx.examId);
+    const login = async (u: string) =>
+      (await http().post('/api/auth/login').send({ username: u, password: fx.password })).body.token;
+    token = await login('pt_teacher');
+    adminToken = await login(fx.users.admin);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  /** The other class's sum of totals = school mean × school n − the own class's totals (the teacher knows them). */
+  const differenceAttack = (school: { n: number; mean: number | null } | null, ownTotals: number[]) =>
+    school && school.mean !== null ? Math.round(school.n * school.mean - ownTotals.reduce((a, b) => a + b, 0)) : null;
+
+  it('the class report: own class only; the school’s figures, which would give the other class away, are withheld', async () => {
+    const res = await get(`/api/exams/${fx.examId}/classes/${own}/report`).expect(200);
+    const r = res.body.report;
+    const ownTotals: number[] = r.students.flatMap((s: { papers: { score: number | null }[] }) =>
+      s.papers.map((p) => p.score).filter((x): x is number => x !== null),
+    );
+    expect(ownTotals).toEqual([20, 18, 14, 13]);
+    const col = (i: number) => r.sections[0].mainTable.rows.map((x: string[]) => x[i]);
+    const served = col(2)[1] === '—' ? null : { n: Number(col(2)[0]), mean: Number(col(2)[1]) };
+    expect(differenceAttack(served, ownTotals)).toBeNull();
+    // The attack is real: on the exact figures of the school (the admin's analysis) it gives the other class away.
+    const exact = (await get(`/api/exams/${fx.examId}/analysis`, adminToken).expect(200)).body.papers[0].schools.find(
+      (x: { schoolId: number }) => x.schoolId === fx.schools.lead,
+    );
+    expect(differenceAttack({ n: exact.n, mean: exact.summary.mean }, ownTotals)).toBe(SIBLING_SUM);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toMatch(/甲学生5|甲学生6|乙学生|丙学生|河口乡中学|县实验中学|学校[A-Z]/);
+    for (const id of [...fx.studentIds.lead.slice(4), ...fx.studentIds.member])
+      expect(text).not.toContain(`"studentId":${id},`);
+  });
+
+  it('the class report PDF names nobody of another class', async () => {
+    const pdf = (
+      await get(`/api/exams/${fx.examId}/classes/${own}/report.pdf`).buffer(true).parse(binaryBody).expect(200)
+    ).body as Buffer;
+    const text = execFileSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+    expect(text).toContain('甲学生1');
+    expect(text).not.toMatch(/甲学生5|甲学生6|乙学生|丙学生|河口乡中学|县实验中学/);
+  });
+
+  it('every other results route refuses the teacher', async () => {
+    const urls = [
+      `/api/exams/${fx.examId}/classes/${sibling}/report`,
+      `/api/exams/${fx.examId}/classes/${sibling}/report.pdf`,
+      `/api/exams/${fx.examId}/analysis`,
+      `/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`,
+      `/api/exams/${fx.examId}/exports/students.xlsx`,
+      `/api/exams/${fx.examId}/exports/items.xlsx`,
+      `/api/exams/${fx.examId}/exports/schools.xlsx`,
+      `/api/exams/${fx.examId}/reports`,
+      `/api/reports/${fx.examId}/${fx.schools.lead}.pdf`,
+    ];
+    for (const url of urls) expect({ url, status: (await get(url)).status }).toEqual({ url, status: 403 });
+  });
+});

@@ -77,4 +77,36 @@ describe('migrations on a fresh database', () => {
       3,
     );
   });
+
+  it('a teacher grant names its class: one per class (NULL-free key), gone with its class', async () => {
+    await env.ds.query("INSERT INTO alliance (name, code) VALUES ('测试联盟', 'mig-cls')");
+    const [{ id: allianceId }] = await env.ds.query('SELECT MAX(id) AS id FROM alliance');
+    await env.ds.query(
+      "INSERT INTO school (alliance_id, name, code, kind, locality) VALUES (?, '一中', 'mig-s1', 'member', 'urban')",
+      [allianceId],
+    );
+    const [{ id: schoolId }] = await env.ds.query('SELECT MAX(id) AS id FROM school');
+    await env.ds.query("INSERT INTO school_class (school_id, name) VALUES (?, '七(1)班'), (?, '七(2)班')", [
+      schoolId,
+      schoolId,
+    ]);
+    const [c1, c2]: { id: number }[] = await env.ds.query(
+      'SELECT id FROM school_class WHERE school_id = ? ORDER BY id',
+      [schoolId],
+    );
+    await env.ds.query("INSERT INTO `user` (username, display_name, password_hash) VALUES ('tch', 'tch', 'x')");
+    const [{ id: userId }] = await env.ds.query('SELECT MAX(id) AS id FROM `user`');
+    const grant =
+      "INSERT INTO user_role (user_id, role, alliance_id, school_id, subject, class_id) VALUES (?, 'teacher', ?, ?, NULL, ?)";
+    await env.ds.query(grant, [userId, allianceId, schoolId, c1.id]);
+    await env.ds.query(grant, [userId, allianceId, schoolId, c2.id]);
+    await expect(env.ds.query(grant, [userId, allianceId, schoolId, c1.id])).rejects.toMatchObject({
+      code: 'ER_DUP_ENTRY',
+    });
+    await env.ds.query('DELETE FROM school_class WHERE id = ?', [c2.id]);
+    const left: { class_id: number }[] = await env.ds.query('SELECT class_id FROM user_role WHERE user_id = ?', [
+      userId,
+    ]);
+    expect(left.map((r) => Number(r.class_id))).toEqual([c1.id]);
+  });
 });

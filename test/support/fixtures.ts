@@ -26,7 +26,13 @@ export async function createUser(
   ds: DataSource,
   username: string,
   password: string,
-  grants: { role: Role; allianceId: number; schoolId?: number | null; subject?: string | null }[],
+  grants: {
+    role: Role;
+    allianceId: number;
+    schoolId?: number | null;
+    subject?: string | null;
+    classId?: number | null;
+  }[],
   allianceId: number | null = grants[0]?.allianceId ?? null,
 ) {
   const user = await ds.getRepository(User).save({
@@ -43,6 +49,7 @@ export async function createUser(
       allianceId: g.allianceId,
       schoolId: g.schoolId ?? null,
       subject: g.subject ?? null,
+      classId: g.classId ?? null,
     });
   return user;
 }

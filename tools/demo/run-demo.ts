@@ -176,7 +176,10 @@ async function createSchool(admin: HttpClient, allianceId: number, si: number, s
     kind: s.kind,
     locality: s.locality,
   });
-  await admin.json('POST', `/api/schools/${school.id}/classes`, { names: DEMO_CLASSES, grade: '七年级' });
+  const classes: { id: number; name: string }[] = await admin.json('POST', `/api/schools/${school.id}/classes`, {
+    names: DEMO_CLASSES,
+    grade: '七年级',
+  });
   const rows = ['考号,姓名,班级'];
   const examNos: string[] = [];
   const names: string[] = [];
@@ -199,6 +202,12 @@ async function createSchool(admin: HttpClient, allianceId: number, si: number, s
   await createUser(admin, allianceId, `scanner${si + 1}`, `${s.name}扫描员`, [
     { role: 'scanner', schoolId: school.id },
   ]);
+  // teacher1: 班主任 of the first school's first class (every subject of that class, nothing of the others).
+  const firstClass = classes.find((c) => c.name === DEMO_CLASSES[0]);
+  if (si === 0 && firstClass)
+    await createUser(admin, allianceId, 'teacher1', `${s.name}${firstClass.name}班主任`, [
+      { role: 'teacher', schoolId: school.id, classId: firstClass.id },
+    ]);
   console.log(
     `      ${s.name}（${s.kind === 'lead' ? '龙头校' : '成员校'}，${s.locality === 'urban' ? '城区' : '乡村'}）：导入 ${imported.imported} 名学生；预设：${s.pattern}`,
   );
@@ -575,6 +584,21 @@ async function computeAndWaitForReports(admin: HttpClient, examId: number, schoo
   return reports;
 }
 
+/** teacher1's class report (班主任 of the first school's first class): the JSON's figures and the PDF. */
+async function teacherReport(baseUrl: string, examId: number, outDir: string) {
+  const teacher = await new HttpClient(baseUrl).login('teacher1', DEMO_PASSWORD);
+  const me: any = await teacher.json('GET', '/api/auth/me');
+  const grant = me.roles.find((r: any) => r.role === 'teacher');
+  if (!grant?.classId) return console.log('      teacher1 没有班级，跳过班级报告');
+  const url = `/api/exams/${examId}/classes/${grant.classId}/report`;
+  const { report } = await teacher.json('GET', url);
+  const file = join(outDir, `${report.schoolName}${report.className}-班级报告（班主任）.pdf`);
+  await writeFile(file, await teacher.bytes(`${url}.pdf`));
+  console.log(
+    `      teacher1 的班级报告：${report.students.length} 名学生（${report.showsScores ? '分数与等级' : '只有等级'}），${file}`,
+  );
+}
+
 /** What the rule gives a principal of a 学业质量监测: the own students' 等级, no scores (their list and their export). */
 async function principalExport(baseUrl: string, examId: number, school: DemoSchoolRow, outDir: string) {
   const principal = await new HttpClient(baseUrl).login('principal1', DEMO_PASSWORD);
@@ -663,12 +687,13 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   console.log(`      ${overview}（各校具名：增值森林图、知识点热力图、结对建议、试题质量；页面 /overview）`);
   await principalExport(baseUrl, exam.id, schools[0], outDir);
   await bureauComparison(baseUrl);
+  await teacherReport(baseUrl, exam.id, outDir);
   console.log(`\n完成，用时 ${elapsed()}。`);
   console.log(
     `浏览页面：DB_NAME=${config.db.name} QUEUE_PREFIX=${config.redis.prefix} DATA_DIR=${config.dataDir} npm start，然后打开 http://127.0.0.1:3000/login`,
   );
   console.log(
-    `账号（密码均为 ${DEMO_PASSWORD}）：admin（联盟管理员）、mathlead / englishlead（数学 / 英语学科组长）、marker1–4（数学阅卷）、marker5–6（英语阅卷）、principal1–6（各校校长）、scanner1–6（扫描员）、bureau1（区县教育局，只读：页面 /county）`,
+    `账号（密码均为 ${DEMO_PASSWORD}）：admin（联盟管理员）、mathlead / englishlead（数学 / 英语学科组长）、marker1–4（数学阅卷）、marker5–6（英语阅卷）、principal1–6（各校校长）、scanner1–6（扫描员）、teacher1（第一所学校${DEMO_CLASSES[0]}班主任）、bureau1（区县教育局，只读：页面 /county）`,
   );
   if (mismatched) process.exitCode = 1;
 }

@@ -27,3 +27,10 @@ export async function adminAlliances(): Promise<Alliance[]> {
 }
 
 export const schoolsOf = (allianceId: number) => api<School[]>(`/api/alliances/${allianceId}/schools`);
+
+export interface SchoolClassRow {
+  id: number;
+  name: string;
+  grade: string;
+}
+export const classesOf = (schoolId: number) => api<SchoolClassRow[]>(`/api/schools/${schoolId}/classes`);

@@ -1,13 +1,15 @@
 // Who is logged in (GET /api/auth/me), asked once per page load and shared by the layout and the page.
 import { api } from './api';
 
-export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor' | 'bureau';
+export type Role = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor' | 'bureau' | 'teacher';
 
 export interface RoleGrant {
   role: Role;
   allianceId: number;
   schoolId: number | null;
   subject: string | null;
+  /** The class of a teacher grant (班主任 with subject null, 任课教师 with one). */
+  classId?: number | null;
 }
 
 export interface Me {
@@ -25,6 +27,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   principal: '校长',
   proctor: '监考员',
   bureau: '教育局教研员/督导',
+  teacher: '教师（班主任/任课）',
 };
 
 let me: Promise<Me> | null = null;

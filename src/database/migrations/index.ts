@@ -20,6 +20,7 @@ import { ScoreVersionRelease1765530000000 } from './1765530000000-score-version-
 import { ExamCandidates1765540000000 } from './1765540000000-exam-candidates.js';
 import { MarkingBlocks1765560000000 } from './1765560000000-marking-blocks.js';
 import { ScoreVersionShards1765570000000 } from './1765570000000-score-version-shards.js';
+import { TeacherClassGrant1765600000000 } from './1765600000000-teacher-class-grant.js';
 import { County1765620000000 } from './1765620000000-county.js';
 
 export const MIGRATIONS: Function[] = [
@@ -43,5 +44,6 @@ export const MIGRATIONS: Function[] = [
   ExamCandidates1765540000000,
   MarkingBlocks1765560000000,
   ScoreVersionShards1765570000000,
+  TeacherClassGrant1765600000000,
   County1765620000000,
 ];

@@ -9,6 +9,9 @@ DELETE FROM final_item_score WHERE student_id = ? AND item_id IN (?) AND source 
 -- countFor
 SELECT COUNT(*) AS n FROM final_item_score WHERE student_id = ? AND item_id IN (?);
 
+-- scoresOfStudents
+SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?) AND student_id IN (?);
+
 -- streamForItems
 SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?);
 

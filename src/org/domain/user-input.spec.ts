@@ -11,7 +11,7 @@ describe('validateNewUser', () => {
         roles: [
           { role: 'principal', schoolId: 7 },
           { role: 'subject_lead', subject: ' 数学 ' },
-          { role: 'marker', subject: '数学' },
+          { role: 'marker', subject: '数学', classId: null },
           { role: 'principal', schoolId: '7' },
         ],
       },
@@ -22,9 +22,9 @@ describe('validateNewUser', () => {
       user: {
         ...base,
         roles: [
-          { role: 'principal', schoolId: 7, subject: null },
-          { role: 'subject_lead', schoolId: null, subject: '数学' },
-          { role: 'marker', schoolId: null, subject: '数学' },
+          { role: 'principal', schoolId: 7, subject: null, classId: null },
+          { role: 'subject_lead', schoolId: null, subject: '数学', classId: null },
+          { role: 'marker', schoolId: null, subject: '数学', classId: null },
         ],
       },
     });
@@ -46,7 +46,7 @@ describe('validateNewUser', () => {
           { role: 'subject_lead' },
           { role: 'boss' },
           { role: 'admin', schoolId: 7 },
-          { role: 'scanner', schoolId: 8, subject: '数学' },
+          { role: 'scanner', schoolId: 8, subject: '数学', classId: null },
         ],
       },
       schools,
@@ -60,7 +60,7 @@ describe('validateNewUser', () => {
         '第1个角色：扫描员必须指定所属学校',
         '第2个角色：所选学校不属于本联盟',
         '第3个角色：学科组长必须指定学科',
-        '第4个角色：未知角色“boss”，应为 admin / subject_lead / marker / scanner / principal / proctor',
+        '第4个角色：未知角色“boss”，应为 admin / subject_lead / marker / scanner / principal / proctor / teacher',
         '第5个角色：管理员不按学校分配，请不要指定学校',
         '第6个角色：扫描员不按学科分配，请不要指定学科',
       ],
@@ -70,7 +70,7 @@ describe('validateNewUser', () => {
   it('grants a proctor (监考员) within one school only', () => {
     expect(validateNewUser({ ...base, roles: [{ role: 'proctor', schoolId: 8 }] }, schools)).toEqual({
       ok: true,
-      user: { ...base, roles: [{ role: 'proctor', schoolId: 8, subject: null }] },
+      user: { ...base, roles: [{ role: 'proctor', schoolId: 8, subject: null, classId: null }] },
     });
     expect(validateNewUser({ ...base, roles: [{ role: 'proctor' }] }, schools)).toMatchObject({
       ok: false,
@@ -81,5 +81,42 @@ describe('validateNewUser', () => {
   it('needs at least one role', () => {
     expect(validateNewUser({ ...base, roles: [] }, schools)).toEqual({ ok: false, errors: ['至少需要分配一个角色'] });
     expect(validateNewUser({ ...base }, schools)).toEqual({ ok: false, errors: ['至少需要分配一个角色'] });
+  });
+
+  it.each([
+    ['班主任 of a class of the school', { role: 'teacher', schoolId: 7, classId: 71 }, { subject: null, classId: 71 }],
+    [
+      '任课教师 of one subject',
+      { role: 'teacher', schoolId: '8', classId: '81', subject: ' 数学 ' },
+      { subject: '数学', classId: 81 },
+    ],
+    ['no class', { role: 'teacher', schoolId: 7 }, '第1个角色：教师必须指定任教班级'],
+    ['no school', { role: 'teacher', classId: 71 }, '第1个角色：教师必须指定所属学校'],
+    ['a class of another school', { role: 'teacher', schoolId: 7, classId: 81 }, '第1个角色：所选班级不属于所选学校'],
+    [
+      'a class of another alliance',
+      { role: 'teacher', schoolId: 7, classId: 999 },
+      '第1个角色：所选班级不属于所选学校',
+    ],
+    [
+      'a class on a principal',
+      { role: 'principal', schoolId: 7, classId: 71 },
+      '第1个角色：校长不按班级分配，请不要指定班级',
+    ],
+  ])('teacher grant: %s', (_name, grant, expected) => {
+    const classSchools = new Map([
+      [71, 7],
+      [81, 8],
+    ]);
+    const r = validateNewUser({ ...base, roles: [grant] }, schools, classSchools);
+    if (typeof expected === 'string') expect(r).toEqual({ ok: false, errors: [expected] });
+    else
+      expect(r).toEqual({
+        ok: true,
+        user: {
+          ...base,
+          roles: [{ role: 'teacher', schoolId: Number((grant as { schoolId?: unknown }).schoolId), ...expected }],
+        },
+      });
   });
 });

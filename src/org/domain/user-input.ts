@@ -1,6 +1,6 @@
 // Validation of a new user account and its role grants. Pure: the alliance's school ids are passed in.
 
-export type RoleName = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor';
+export type RoleName = 'admin' | 'subject_lead' | 'marker' | 'scanner' | 'principal' | 'proctor' | 'teacher';
 const ROLE_LABEL: Record<RoleName, string> = {
   admin: '管理员',
   subject_lead: '学科组长',
@@ -8,8 +8,9 @@ const ROLE_LABEL: Record<RoleName, string> = {
   scanner: '扫描员',
   principal: '校长',
   proctor: '监考员',
+  teacher: '教师',
 };
-const SCHOOL_ROLES: RoleName[] = ['scanner', 'principal', 'proctor'];
+const SCHOOL_ROLES: RoleName[] = ['scanner', 'principal', 'proctor', 'teacher'];
 
 export const PASSWORD_MIN = 8;
 
@@ -24,7 +25,7 @@ export interface NewUser {
   username: string;
   displayName: string;
   password: string;
-  roles: { role: RoleName; schoolId: number | null; subject: string | null }[];
+  roles: { role: RoleName; schoolId: number | null; subject: string | null; classId: number | null }[];
 }
 
 export type UserInputResult = { ok: true; user: NewUser } | { ok: false; errors: string[] };
@@ -45,17 +46,22 @@ function displayNameProblem(displayName: string): string | null {
   return null;
 }
 
-/** The role grants asked for, each checked against its scope (school roles need a school, marking roles a subject). */
+/**
+ * The role grants asked for, each checked against its scope (school roles need a school, marking roles a subject,
+ * a teacher a class of its school and optionally a subject: none = 班主任 for every subject, one = 任课教师).
+ * `classSchools` maps each class of the alliance to its school.
+ */
 export function validateGrants(
   raw: unknown,
   schoolIds: ReadonlySet<number>,
+  classSchools: ReadonlyMap<number, number> = new Map(),
 ): { roles: NewUser['roles']; errors: string[] } {
   const errors: string[] = [];
   const roles: NewUser['roles'] = [];
   if (!Array.isArray(raw) || raw.length === 0) return { roles, errors: ['至少需要分配一个角色'] };
   raw.forEach((item, i) => {
     const at = `第${i + 1}个角色：`;
-    const r = (item ?? {}) as { role?: unknown; schoolId?: unknown; subject?: unknown };
+    const r = (item ?? {}) as { role?: unknown; schoolId?: unknown; subject?: unknown; classId?: unknown };
     const role = r.role as RoleName;
     if (typeof r.role !== 'string' || !Object.hasOwn(ROLE_LABEL, r.role)) {
       errors.push(`${at}未知角色“${String(r.role ?? '')}”，应为 ${Object.keys(ROLE_LABEL).join(' / ')}`);
@@ -65,24 +71,36 @@ export function validateGrants(
     const hasSchool = r.schoolId !== undefined && r.schoolId !== null && r.schoolId !== '';
     const schoolId = hasSchool ? Number(r.schoolId) : null;
     const subject = str(r.subject) || null;
+    const hasClass = r.classId !== undefined && r.classId !== null && r.classId !== '';
+    const classId = hasClass ? Number(r.classId) : null;
     if (SCHOOL_ROLES.includes(role)) {
       if (schoolId === null) return void errors.push(`${at}${label}必须指定所属学校`);
       if (!Number.isInteger(schoolId) || !schoolIds.has(schoolId)) return void errors.push(`${at}所选学校不属于本联盟`);
     } else if (hasSchool) return void errors.push(`${at}${label}不按学校分配，请不要指定学校`);
+    if (role === 'teacher') {
+      if (classId === null) return void errors.push(`${at}教师必须指定任教班级`);
+      if (!Number.isInteger(classId) || classSchools.get(classId) !== schoolId)
+        return void errors.push(`${at}所选班级不属于所选学校`);
+    } else if (hasClass) return void errors.push(`${at}${label}不按班级分配，请不要指定班级`);
     if (role === 'subject_lead' && !subject) return void errors.push(`${at}学科组长必须指定学科`);
     // Least privilege: a marker without a subject would see the answers of every subject of the alliance.
     if (role === 'marker' && !subject) return void errors.push(`${at}阅卷教师必须指定学科`);
-    if (subject && role !== 'subject_lead' && role !== 'marker')
+    if (subject && role !== 'subject_lead' && role !== 'marker' && role !== 'teacher')
       return void errors.push(`${at}${label}不按学科分配，请不要指定学科`);
     if (subject && subject.length > 40) return void errors.push(`${at}学科名称过长`);
-    const grant = { role, schoolId, subject };
-    if (!roles.some((g) => g.role === grant.role && g.schoolId === grant.schoolId && g.subject === grant.subject))
-      roles.push(grant);
+    const grant = { role, schoolId, subject, classId };
+    const same = (g: NewUser['roles'][number]) =>
+      g.role === grant.role && g.schoolId === grant.schoolId && g.subject === grant.subject && g.classId === classId;
+    if (!roles.some(same)) roles.push(grant);
   });
   return { roles, errors };
 }
 
-export function validateNewUser(input: NewUserInput, schoolIds: ReadonlySet<number>): UserInputResult {
+export function validateNewUser(
+  input: NewUserInput,
+  schoolIds: ReadonlySet<number>,
+  classSchools: ReadonlyMap<number, number> = new Map(),
+): UserInputResult {
   const errors: string[] = [];
   const username = str(input.username);
   const displayName = str(input.displayName);
@@ -93,7 +111,7 @@ export function validateNewUser(input: NewUserInput, schoolIds: ReadonlySet<numb
   if (nameProblem) errors.push(nameProblem);
   const pw = passwordProblem(password);
   if (pw) errors.push(pw);
-  const grants = validateGrants(input.roles, schoolIds);
+  const grants = validateGrants(input.roles, schoolIds, classSchools);
   errors.push(...grants.errors);
   return errors.length
     ? { ok: false, errors }
@@ -109,12 +127,13 @@ export interface UserUpdate {
 export function validateUserUpdate(
   input: { displayName?: unknown; roles?: unknown },
   schoolIds: ReadonlySet<number>,
+  classSchools: ReadonlyMap<number, number> = new Map(),
 ): { ok: true; update: UserUpdate } | { ok: false; errors: string[] } {
   const displayName = str(input.displayName);
   const errors: string[] = [];
   const nameProblem = displayNameProblem(displayName);
   if (nameProblem) errors.push(nameProblem);
-  const grants = validateGrants(input.roles, schoolIds);
+  const grants = validateGrants(input.roles, schoolIds, classSchools);
   errors.push(...grants.errors);
   return errors.length ? { ok: false, errors } : { ok: true, update: { displayName, roles: grants.roles } };
 }

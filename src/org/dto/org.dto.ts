@@ -29,12 +29,12 @@ export interface CreateUserBody {
   username?: string;
   displayName?: string;
   password?: string;
-  roles?: { role: string; schoolId?: number; subject?: string }[];
+  roles?: { role: string; schoolId?: number; subject?: string; classId?: number }[];
 }
 
 export interface UpdateUserBody {
   displayName?: string;
-  roles?: { role: string; schoolId?: number; subject?: string }[];
+  roles?: { role: string; schoolId?: number; subject?: string; classId?: number }[];
 }
 
 export interface PasswordBody {

@@ -11,3 +11,6 @@ DELETE FROM objective_response WHERE student_id = ? AND item_id IN (?) AND page_
 
 -- moveToStudent
 UPDATE objective_response SET student_id = ? WHERE page_id = ?;
+
+-- scoresOfStudents
+SELECT student_id AS s, item_id AS i, score AS v FROM objective_response WHERE exam_id = ? AND item_id IN (?) AND student_id IN (?);
