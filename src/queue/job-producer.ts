@@ -60,8 +60,8 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
       jobId: id,
       delay,
       lifo,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
+      attempts: this.config.jobs.attempts,
+      backoff: { type: 'exponential', delay: this.config.jobs.backoffMs },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
