@@ -20,7 +20,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { unavailableOf } from '../common/domain/unavailable.js';
 import { JobProducer } from './job-producer.js';
-import { JOBS } from './jobs.js';
+import { type FailedJob, JOBS, QUEUES, type QueueName } from './jobs.js';
 
 @Injectable()
 export class Pipeline {
@@ -77,6 +77,24 @@ export class Pipeline {
       queued++;
     }
     return queued;
+  }
+
+  /** Jobs that used up their attempts (the 失败任务 page), at most `perQueue` per queue. */
+  failedJobs(perQueue = 1000): Promise<FailedJob[]> {
+    return this.jobs.failedJobs(perQueue);
+  }
+
+  failedJob(queue: QueueName, id: string): Promise<FailedJob | null> {
+    return this.jobs.failedJob(queue, id);
+  }
+
+  /** An admin's retry of a failed job: it runs again with fresh attempts. False when it is no longer failed. */
+  retryFailed(queue: QueueName, id: string): Promise<boolean> {
+    return this.jobs.retryFailed(queue, id);
+  }
+
+  static isQueue(name: string): name is QueueName {
+    return (Object.values(QUEUES) as string[]).includes(name);
   }
 
   /** False when a later trigger of the same work exists: the job may skip itself, the later one will run. */

@@ -47,6 +47,8 @@ export const SQL = {
     'SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1',
   nextInBatch:
     'SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1',
+  placesOf:
+    'SELECT id, exam_id AS examId, school_id AS schoolId, original_name AS originalName FROM scanned_page WHERE id IN (?)',
   nameOf: 'SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?',
   recordReadPage:
     'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
@@ -109,6 +111,17 @@ export class ScannedPageRepository {
       id: number;
       examId: number;
       contentHash: string;
+    }[];
+  }
+
+  /** Where these pages belong (exam, school) and their file names, for the 失败任务 page. */
+  async placesOf(ids: number[]): Promise<{ id: number; examId: number; schoolId: number; originalName: string }[]> {
+    if (!ids.length) return [];
+    return (await this.sql.query(SQL.placesOf, [ids])) as {
+      id: number;
+      examId: number;
+      schoolId: number;
+      originalName: string;
     }[];
   }
 

@@ -74,5 +74,7 @@ export function pagesFor(m: Me): PageLink[] {
   if (hasRole(m, 'subject_lead', 'admin'))
     links.push({ href: '/suggestions', short: '建议库', long: '补短板建议库（按学科、知识点维护教学建议）' });
   if (hasRole(m, 'principal', 'admin')) links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
+  if (hasRole(m, 'admin'))
+    links.push({ href: '/jobs', short: '失败任务', long: '失败任务（多次重试仍失败的识别、统计与报告任务，可重试）' });
   return links;
 }

@@ -16,6 +16,7 @@ const TAGS: Record<string, string> = {
   results: '成绩与统计',
   reports: '诊断报告',
   suggestions: '补短板建议库',
+  jobs: '失败任务',
   health: '运行状态',
   ready: '运行状态',
 };
