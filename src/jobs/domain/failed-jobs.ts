@@ -17,7 +17,7 @@ const CJK = /[\u4e00-\u9fff]/;
 /** Known causes, most specific first: a system error's code or message → what it means for the admin. */
 const CAUSES: [RegExp, string][] = [
   [/ENOSPC|no space left/i, '磁盘空间不足，无法写入文件'],
-  [/EISDIR|ENOTDIR|ENOTEMPTY|EACCES|EPERM|EROFS|EEXIST/, '无法写入文件（数据目录不可写或路径被占用）'],
+  [/EISDIR|ENOTDIR|ENOTEMPTY|EACCES|EPERM|EROFS|EEXIST/, '无法写入文件（数据目录不可写）'],
   [/ENOENT/, '找不到所需的文件（可能已被删除或移动）'],
   [/stalled more than allowable limit/i, '处理该任务的后台进程多次中断'],
   [/ER_LOCK_DEADLOCK|Lock wait timeout|ER_LOCK_WAIT_TIMEOUT/i, '数据库繁忙（锁等待超时）'],
