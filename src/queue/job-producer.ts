@@ -94,6 +94,25 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
     return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized';
   }
 
+  /**
+   * Results owed for the exam: nothing when its latest trigger is still waiting or running; its latest job run again
+   * when that one failed for good (retries spent while a server was away); else a new trigger. True when queued.
+   */
+  async ensureResults(examId: number): Promise<boolean> {
+    const generation = Number(await this.counters().get(this.generationKey('results', String(examId))));
+    const job = generation
+      ? await this.queue(JOB_QUEUE[JOBS.computeResults]).getJob(jobIds.computeResults(examId, generation))
+      : undefined;
+    const state = job ? await job.getState() : null;
+    if (state && ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return false;
+    if (job && state === 'failed') {
+      await job.retry('failed');
+      return true;
+    }
+    await this.computeResults(examId, 0);
+    return true;
+  }
+
   /** A person's fix: the page is read again next, ahead of the uploads waiting (every request is a new job). */
   async rereadPage(pageId: number, userId: number | null) {
     const generation = await this.counters().incr(this.generationKey('reread', String(pageId)));

@@ -14,7 +14,8 @@
 //   results computed                    one diagnostic report per alliance school   render-report job per school
 //
 //   owed work whose job was lost        queued again by the worker's reconciliation (workers/reconcile.ts): a page
-//   (Redis restarted, retries spent)    still 'queued', a report still 'queued', a while after their last change
+//   (Redis restarted, retries spent)    still 'queued', a report still 'queued', results computed from an older
+//                                       score version than the current one, a while after their last change
 //
 // Only this file (through the JobProducer) puts jobs on queues: tools/check-architecture.mjs, rule "pipeline".
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -66,6 +67,16 @@ export class Pipeline {
   /** Pages still 'queued' long after their upload: queued again, idempotently (same page, same job id). */
   async pagesOwed(pages: { id: number; examId: number; contentHash: string }[]): Promise<void> {
     await this.pagesStored(pages);
+  }
+
+  /**
+   * Exams whose scores changed after their results were computed, with no trigger waiting (lost with Redis, or its
+   * retries spent): computed again. A pending computation is left to run. The number queued.
+   */
+  async resultsOwed(examIds: number[]): Promise<number> {
+    let queued = 0;
+    for (const examId of examIds) if (await this.jobs.ensureResults(examId)) queued++;
+    return queued;
   }
 
   /** Reports still 'queued' whose render job is gone: rendered again (a pending render is left to run). */

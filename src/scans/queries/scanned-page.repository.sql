@@ -17,6 +17,9 @@ SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? OR
 -- nextInBatch
 SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1;
 
+-- placesOf
+SELECT id, exam_id AS examId, school_id AS schoolId, original_name AS originalName FROM scanned_page WHERE id IN (?);
+
 -- nameOf
 SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?;
 
