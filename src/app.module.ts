@@ -7,6 +7,7 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ExamsModule } from './exams/exams.module.js';
 import { MarkingModule } from './marking/marking.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LoggingModule } from './ops/logging.js';
 import { OpsModule } from './ops/ops.module.js';
 import { OrgModule } from './org/org.module.js';
@@ -33,6 +34,7 @@ export const FEATURE_MODULES = [
   ReportsModule,
   SuggestionsModule,
   CandidatesModule,
+  JobsModule,
 ];
 
 /** Infrastructure shared by both process roles. */

@@ -28,6 +28,7 @@ export const PAGES = [
   'rooms',
   'overview',
   'county',
+  'jobs',
 ];
 
 export default defineConfig({

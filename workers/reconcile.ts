@@ -5,7 +5,9 @@
 // a report's render is the latest generation), so two workers looking at once do no harm.
 import type { INestApplicationContext } from '@nestjs/common';
 import { Pipeline } from '../src/queue/pipeline.js';
+import { MarkingOverviewRepository } from '../src/marking/marking-overview.repository.js';
 import { ReportRepository } from '../src/reports/report.repository.js';
+import { ScoreVersionRepository } from '../src/results/score-version.repository.js';
 import { ScannedPageRepository } from '../src/scans/scanned-page.repository.js';
 
 export const RECONCILE_EVERY_MS = 60_000;
@@ -13,10 +15,14 @@ export const RECONCILE_EVERY_MS = 60_000;
 export const RECONCILE_GRACE_SECONDS = 120;
 /** Pages queued again per pass (the next pass takes the rest). */
 const PAGES_PER_PASS = 5_000;
+/** Exams looked at for owed results per pass. */
+const EXAMS_PER_PASS = 500;
 
 export interface ReconcileOutcome {
   pages: number;
   reports: number;
+  /** Exams whose results were queued again (computed version below the current score version). */
+  results: number;
 }
 
 export async function reconcile(
@@ -27,7 +33,13 @@ export async function reconcile(
   const pages = await app.get(ScannedPageRepository).stuckQueued(graceSeconds, PAGES_PER_PASS);
   await pipeline.pagesOwed(pages);
   const reports = await pipeline.reportsOwed(await app.get(ReportRepository).stuckQueued(graceSeconds));
-  return { pages: pages.length, reports };
+  // Results owed: computed before the latest change of scores; or never computed though every answer is settled (the
+  // trigger of the last settling mark was lost). An exam still being marked is not computed ahead of its time.
+  const owed: number[] = [];
+  for (const e of await app.get(ScoreVersionRepository).owed(graceSeconds, EXAMS_PER_PASS))
+    if (e.computed !== null || (await app.get(MarkingOverviewRepository).examSettled(e.examId))) owed.push(e.examId);
+  const results = await pipeline.resultsOwed(owed);
+  return { pages: pages.length, reports, results };
 }
 
 /** Runs `reconcile` now and every `everyMs`; stop() ends it. A failed pass is logged and tried again next time. */
@@ -39,9 +51,9 @@ export function startReconciler(
   const pass = () =>
     (running ??= reconcile(app, opts.graceSeconds)
       .then((o) => {
-        if (o.pages || o.reports)
+        if (o.pages || o.reports || o.results)
           console.warn(
-            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs, ${o.reports} report(s) rendered again`,
+            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs, ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
           );
         return o;
       })

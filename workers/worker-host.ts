@@ -70,7 +70,13 @@ export async function startWorkers(
           if (!p) throw new Error(`no processor for job "${job.name}"`);
           return p.run(app, job.data);
         },
-        { connection: redisConnection(config), prefix: config.redis.prefix, concurrency: concurrency[queue] ?? 1 },
+        {
+          connection: redisConnection(config),
+          prefix: config.redis.prefix,
+          concurrency: concurrency[queue] ?? 1,
+          // A job whose worker died while running it runs again, up to this many times (BullMQ's default is once).
+          maxStalledCount: config.jobs.stalledLimit,
+        },
       ),
   );
   const log = workerLogger(opts.logger === false ? 'silent' : config.logLevel);

@@ -1,3 +1,4 @@
+import { outlivesMs } from '../queue/domain/job-retries.js';
 import { ConfigError, loadConfig, mysqlEndpoint, mysqlWhere } from './config.js';
 
 describe('loadConfig', () => {
@@ -14,6 +15,18 @@ describe('loadConfig', () => {
     expect(mysqlEndpoint(c.db)).toEqual({ socketPath: '/run/mysqld/mysqld.sock' });
     expect(mysqlWhere(c.db)).toBe('/run/mysqld/mysqld.sock');
     expect(() => loadConfig({ DB_SOCKET: 'mysqld.sock' })).toThrow(/DB_SOCKET/);
+  });
+
+  it('sizes job retries for real outages: backoff outlasting a minute-long restart, a stalled limit two crashes leave', () => {
+    const { jobs } = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+    expect(outlivesMs(jobs)).toBeGreaterThan(2 * 60_000);
+    expect(jobs.stalledLimit).toBeGreaterThan(2);
+    expect(loadConfig({ JOB_ATTEMPTS: '4', JOB_BACKOFF_MS: '500', JOB_STALLED_LIMIT: '3' }).jobs).toEqual({
+      attempts: 4,
+      backoffMs: 500,
+      stalledLimit: 3,
+    });
+    expect(() => loadConfig({ JOB_ATTEMPTS: '0' })).toThrow(/JOB_ATTEMPTS/);
   });
 
   it('names a malformed variable', () => {

@@ -1,6 +1,7 @@
 // One typed, validated configuration, read once at start-up. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import type { JobRetryPolicy } from '../queue/domain/job-retries.js';
 
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
@@ -24,6 +25,12 @@ export interface AppConfig {
    */
   publicOrigins: string[];
   ingestConcurrency: number;
+  /**
+   * Retries of every queued job (src/queue/domain/job-retries.ts): enough attempts and backoff to outlive a database or
+   * Redis restart of a few minutes, and a stalled limit that a worker killed twice on the same job does not use up.
+   * JOB_ATTEMPTS, JOB_BACKOFF_MS, JOB_STALLED_LIMIT; tests default to 3 quick attempts.
+   */
+  jobs: JobRetryPolicy;
   /**
    * The operators' port (county IT staff, every alliance): /metrics and the queue view /queues. 0 turns it off. It
    * listens on `opsHost`, loopback by default, never on the pages' port: an alliance admin never reaches it.
@@ -91,6 +98,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 8, 1, 64),
+    jobs: {
+      // 8 attempts from 2 s: waits of 2, 4, … 128 s, 4 min 14 s in all (a minute-long outage is outlived 4 times).
+      attempts: int(env, 'JOB_ATTEMPTS', nodeEnv === 'test' ? 3 : 8, 1, 50),
+      backoffMs: int(env, 'JOB_BACKOFF_MS', nodeEnv === 'test' ? 1000 : 2000, 10, 600_000),
+      stalledLimit: int(env, 'JOB_STALLED_LIMIT', 5, 1, 100),
+    },
     cookieSecure: str(env, 'COOKIE_SECURE', nodeEnv === 'production' ? 'true' : 'false', /^(true|false)$/) === 'true',
     trustProxyHops: int(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     publicOrigins: origins(env.PUBLIC_ORIGINS),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { managerOf, managerOr, type Tx } from '../database/unit-of-work.js';
 import { Exam } from './entities/exam.entity.js';
 
@@ -27,6 +27,11 @@ export type NewExam = Pick<Exam, 'allianceId' | 'name'> &
 @Injectable()
 export class ExamRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+
+  /** These exams (those that exist), in no particular order. */
+  findByIds(ids: number[]): Promise<Exam[]> {
+    return ids.length ? this.ds.getRepository(Exam).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
 
   findById(id: number, tx?: Tx): Promise<Exam | null> {
     return managerOr(tx, this.ds).getRepository(Exam).findOneBy({ id });

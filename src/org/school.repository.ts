@@ -20,6 +20,11 @@ export class SchoolRepository {
       .find({ where: ids ? { allianceId, id: In(ids) } : { allianceId }, order: { id: 'ASC' } });
   }
 
+  /** These schools (those that exist). */
+  findByIds(ids: number[]): Promise<School[]> {
+    return ids.length ? this.ds.getRepository(School).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
   findById(id: number): Promise<School | null> {
     return this.ds.getRepository(School).findOneBy({ id });
   }

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { producerConnection } from './connection.js';
-import { JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
+import { type FailedJob, JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
 /** Triggers that arrive within this window collapse into one results computation. */
 const RESULTS_DEBOUNCE_MS = 1500;
@@ -60,8 +60,8 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
       jobId: id,
       delay,
       lifo,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 1000 },
+      attempts: this.config.jobs.attempts,
+      backoff: { type: 'exponential', delay: this.config.jobs.backoffMs },
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 5000 },
     });
@@ -92,6 +92,25 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
     if (!job) return false;
     const state = await job.getState();
     return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized';
+  }
+
+  /**
+   * Results owed for the exam: nothing when its latest trigger is still waiting or running; its latest job run again
+   * when that one failed for good (retries spent while a server was away); else a new trigger. True when queued.
+   */
+  async ensureResults(examId: number): Promise<boolean> {
+    const generation = Number(await this.counters().get(this.generationKey('results', String(examId))));
+    const job = generation
+      ? await this.queue(JOB_QUEUE[JOBS.computeResults]).getJob(jobIds.computeResults(examId, generation))
+      : undefined;
+    const state = job ? await job.getState() : null;
+    if (state && ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state)) return false;
+    if (job && state === 'failed') {
+      await job.retry('failed');
+      return true;
+    }
+    await this.computeResults(examId, 0);
+    return true;
   }
 
   /** A person's fix: the page is read again next, ahead of the uploads waiting (every request is a new job). */
@@ -126,6 +145,49 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
         : this.generationKey('report', `${payload.examId}-${payload.schoolId}`);
     const current = Number(await this.counters().get(key));
     return !current || current <= payload.generation;
+  }
+
+  /** The jobs of every queue that used up their attempts, newest first, at most `perQueue` of each queue. */
+  async failedJobs(perQueue: number): Promise<FailedJob[]> {
+    const out: FailedJob[] = [];
+    for (const queue of Object.values(QUEUES)) {
+      for (const job of await this.queue(queue).getFailed(0, perQueue - 1)) {
+        if (!job?.id) continue;
+        out.push({
+          queue,
+          id: job.id,
+          name: job.name as JobName,
+          data: job.data as Record<string, unknown>,
+          failedReason: job.failedReason ?? '',
+          attemptsMade: job.attemptsMade,
+          failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** One failed job, or null when the queue holds no failed job of that id. */
+  async failedJob(queue: QueueName, id: string): Promise<FailedJob | null> {
+    const job = await this.queue(queue).getJob(id);
+    if (!job?.id || !(await job.isFailed())) return null;
+    return {
+      queue,
+      id: job.id,
+      name: job.name as JobName,
+      data: job.data as Record<string, unknown>,
+      failedReason: job.failedReason ?? '',
+      attemptsMade: job.attemptsMade,
+      failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    };
+  }
+
+  /** Runs a failed job again with its attempts anew; false when it is no longer failed. */
+  async retryFailed(queue: QueueName, id: string): Promise<boolean> {
+    const job = await this.queue(queue).getJob(id);
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry('failed');
+    return true;
   }
 
   async onApplicationShutdown() {

@@ -65,3 +65,14 @@ export const jobIds = {
   computeResults: (examId: number, generation: number) => `results-${examId}-${generation}`,
   renderReport: (examId: number, schoolId: number, generation: number) => `report-${examId}-${schoolId}-${generation}`,
 };
+
+/** A job that used up its attempts, as the 失败任务 page lists it. */
+export interface FailedJob {
+  queue: QueueName;
+  id: string;
+  name: JobName;
+  data: Record<string, unknown>;
+  failedReason: string;
+  attemptsMade: number;
+  failedAt: Date | null;
+}

@@ -14,13 +14,14 @@
 //   results computed                    one diagnostic report per alliance school   render-report job per school
 //
 //   owed work whose job was lost        queued again by the worker's reconciliation (workers/reconcile.ts): a page
-//   (Redis restarted, retries spent)    still 'queued', a report still 'queued', a while after their last change
+//   (Redis restarted, retries spent)    still 'queued', a report still 'queued', results computed from an older
+//                                       score version than the current one, a while after their last change
 //
 // Only this file (through the JobProducer) puts jobs on queues: tools/check-architecture.mjs, rule "pipeline".
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { unavailableOf } from '../common/domain/unavailable.js';
 import { JobProducer } from './job-producer.js';
-import { JOBS } from './jobs.js';
+import { type FailedJob, JOBS, QUEUES, type QueueName } from './jobs.js';
 
 @Injectable()
 export class Pipeline {
@@ -68,6 +69,16 @@ export class Pipeline {
     await this.pagesStored(pages);
   }
 
+  /**
+   * Exams whose scores changed after their results were computed, with no trigger waiting (lost with Redis, or its
+   * retries spent): computed again. A pending computation is left to run. The number queued.
+   */
+  async resultsOwed(examIds: number[]): Promise<number> {
+    let queued = 0;
+    for (const examId of examIds) if (await this.jobs.ensureResults(examId)) queued++;
+    return queued;
+  }
+
   /** Reports still 'queued' whose render job is gone: rendered again (a pending render is left to run). */
   async reportsOwed(reports: { examId: number; schoolId: number }[]): Promise<number> {
     let queued = 0;
@@ -77,6 +88,24 @@ export class Pipeline {
       queued++;
     }
     return queued;
+  }
+
+  /** Jobs that used up their attempts (the 失败任务 page), at most `perQueue` per queue. */
+  failedJobs(perQueue = 1000): Promise<FailedJob[]> {
+    return this.jobs.failedJobs(perQueue);
+  }
+
+  failedJob(queue: QueueName, id: string): Promise<FailedJob | null> {
+    return this.jobs.failedJob(queue, id);
+  }
+
+  /** An admin's retry of a failed job: it runs again with fresh attempts. False when it is no longer failed. */
+  retryFailed(queue: QueueName, id: string): Promise<boolean> {
+    return this.jobs.retryFailed(queue, id);
+  }
+
+  static isQueue(name: string): name is QueueName {
+    return (Object.values(QUEUES) as string[]).includes(name);
   }
 
   /** False when a later trigger of the same work exists: the job may skip itself, the later one will run. */

@@ -18,6 +18,13 @@ export const SQL = {
     'INSERT IGNORE INTO score_version (exam_id, shard, version, changed_at) VALUES ' +
     Array.from({ length: SCORE_VERSION_SHARDS }, (_, i) => `(?, ${i}, 0, CURRENT_TIMESTAMP(6))`).join(', '),
   current: 'SELECT SUM(version) AS version FROM score_version WHERE exam_id = ?',
+  // Exams whose scores changed after their results were computed (or never computed), quiet for a while.
+  owed:
+    'SELECT v.exam_id AS examId, a.computed AS computed FROM ' +
+    '(SELECT exam_id, SUM(version) AS version, MAX(changed_at) AS changed_at FROM score_version GROUP BY exam_id) v ' +
+    "JOIN exam e ON e.id = v.exam_id AND e.status <> 'imported' " +
+    'LEFT JOIN (SELECT exam_id, MIN(score_version) AS computed FROM exam_analysis GROUP BY exam_id) a ON a.exam_id = v.exam_id ' +
+    'WHERE v.version > COALESCE(a.computed, 0) AND v.changed_at < NOW(6) - INTERVAL ? SECOND ORDER BY v.exam_id LIMIT ?',
 };
 
 /**
@@ -39,6 +46,18 @@ export class ScoreVersionRepository {
   /** The exam's rows, created with the exam (so a bump updates rather than inserts). */
   async ensure(tx: Tx, examId: number): Promise<void> {
     await queryOf(tx).query(SQL.ensure, Array(SCORE_VERSION_SHARDS).fill(examId));
+  }
+
+  /**
+   * Exams whose current score version is newer than their stored results (`computed`: the version those were computed
+   * from, null when never), whose last change is older than `olderThanSeconds`: results owed, for the reconciliation.
+   */
+  async owed(olderThanSeconds: number, limit: number): Promise<{ examId: number; computed: number | null }[]> {
+    const rows: { examId: number; computed: number | string | null }[] = await this.ds.query(SQL.owed, [
+      olderThanSeconds,
+      limit,
+    ]);
+    return rows.map((r) => ({ examId: Number(r.examId), computed: r.computed === null ? null : Number(r.computed) }));
   }
 
   /** The exam's current score version (0: never changed). */

@@ -1,9 +1,10 @@
 // The one place scans meet sharp: decoding page images to grey pixels, encoding snippets, splitting TIFFs.
 import sharp from 'sharp';
 import type { GrayImage } from './domain/gray-image.js';
+import { MAX_PAGE_PIXELS } from './domain/image-size.js';
 
-/** Largest image we decode: A4 at 600 dpi is 35 M pixels; anything far beyond is not a page scan (or is a decompression bomb). */
-export const MAX_INPUT_PIXELS = 120_000_000;
+/** Largest image we decode (domain/image-size.ts): anything far beyond A4 at 600 dpi is not a page scan. */
+export const MAX_INPUT_PIXELS = MAX_PAGE_PIXELS;
 
 /**
  * No @Injectable(): the class takes nothing in its constructor, so Nest provides it without the decorator, and the scan
@@ -43,8 +44,21 @@ export class ScanImageCodec {
     return meta.pages ?? 1;
   }
 
+  /**
+   * Width and height as the file's header says them (no pixel is decoded), of the first page or of `page`; null when
+   * the header cannot be read.
+   */
+  async dimensions(data: Buffer | string, page?: number): Promise<{ width: number; height: number } | null> {
+    try {
+      const meta = await sharp(data, { page, limitInputPixels: false }).metadata();
+      return meta.width && meta.height ? { width: meta.width, height: meta.height } : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** One page of a multi-page TIFF as a lossless PNG. */
-  async tiffPageAsPng(path: string, page: number): Promise<Buffer> {
+  async tiffPageAsPng(path: string | Buffer, page: number): Promise<Buffer> {
     return sharp(path, { page, limitInputPixels: MAX_INPUT_PIXELS }).png({ compressionLevel: 6 }).toBuffer();
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // Ingestion of one page image: read it, then record what it says in one transaction. Idempotent.
 import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -7,6 +8,8 @@ import type { SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { identityCluesOf, identityNote, identitySource } from './domain/page-identity.js';
 import { alignmentJson, PageException, type Verdict } from './domain/page-verdict.js';
+import { oversizeReason } from './domain/image-size.js';
+import { ScanImageCodec } from './scan-image.codec.js';
 import type { PageReading } from './domain/read-page.js';
 import { PageStatus } from './entities/scanned-page.entity.js';
 import { IngestPapersCache, type ExamRef, type PaperRow } from './ingest-papers.cache.js';
@@ -51,6 +54,7 @@ export class ScanIngestService {
     @Inject(BlobStore) private readonly blobs: BlobStore,
     /** Decoding, reading and cutting, on worker threads where the module provides them; in this thread otherwise. */
     @Inject(PageScanner) private readonly scanner: PageScanner,
+    @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
   ) {}
 
   /**
@@ -80,6 +84,11 @@ export class ScanIngestService {
 
   /** Scans the page image against the exam's papers, then decides and records its outcome. */
   private async readAndRecord(page: PageRow): Promise<IngestOutcome> {
+    if (page.sourcePage !== null && page.sourcePage !== undefined) {
+      const out = await this.takeOutOfTiff(page, page.sourcePage);
+      if ('reason' in out) return this.recordException(page, out);
+      page = { ...page, blobKey: out.blobKey, sourcePage: null };
+    }
     const exam = await this.catalog.examOf(page.examId);
     const all = await this.catalog.papersOf(exam.id);
     const papers: Papers = { all, laid: all.filter((p): p is Papers['laid'][number] => !!p.layout) };
@@ -98,6 +107,10 @@ export class ScanIngestService {
     });
     if (scan.kind === 'undecodable') {
       this.logger.warn(`page ${page.id}: cannot decode (${scan.message})`);
+      // Too many pixels is said as such, with the size: the file is whole, it is just not a page scan.
+      const size = await this.codec.dimensions(path ?? (await this.blobs.get(page.blobKey)));
+      const tooBig = size && oversizeReason(size.width, size.height);
+      if (tooBig) return this.recordException(page, { code: 'IMAGE_TOO_LARGE', reason: tooBig });
       return this.recordException(page, { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' });
     }
     if (scan.kind === 'unreadable') {
@@ -248,6 +261,30 @@ export class ScanIngestService {
         ).key,
       })),
     );
+  }
+
+  /**
+   * A page uploaded inside a multi-page TIFF: taken out (one page, its pixels bounded) and stored as its own PNG, which
+   * the page then points at. A page beyond the pixel cap is refused by its size; an undecodable one as damaged.
+   * Failing storage throws (the job is retried).
+   */
+  private async takeOutOfTiff(page: PageRow, sourcePage: number): Promise<{ blobKey: string } | Verdict> {
+    const source = this.blobs.localPath(page.blobKey) ?? (await this.blobs.get(page.blobKey));
+    const size = await this.codec.dimensions(source, sourcePage);
+    const tooBig = size && oversizeReason(size.width, size.height);
+    if (tooBig) return { code: 'IMAGE_TOO_LARGE', reason: tooBig };
+    let png: Buffer;
+    try {
+      png = await this.codec.tiffPageAsPng(source, sourcePage);
+    } catch (err) {
+      this.logger.warn(`page ${page.id}: TIFF page ${sourcePage + 1} cannot be decoded (${(err as Error).message})`);
+      return { code: 'DECODE_FAILED', reason: '图片无法解码（文件可能已损坏）' };
+    }
+    const hash = createHash('sha256').update(png).digest('hex');
+    const blobKey = `scans/${hash.slice(0, 2)}/${hash}.png`;
+    if (!(await this.blobs.exists(blobKey))) await this.blobs.put(blobKey, png);
+    await this.pages.takenOut(page.id, blobKey);
+    return { blobKey };
   }
 
   private async recordException(page: PageRow, v: Verdict, seen?: PageSeen): Promise<IngestOutcome> {

@@ -12,6 +12,7 @@ import { ExamStatus, type Exam } from '../exams/entities/exam.entity.js';
 import { ExamAccess } from '../exams/exam-access.js';
 import { Pipeline } from '../queue/pipeline.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { oversizeReason } from './domain/image-size.js';
 import { IMAGE_EXT, sniffKind, zipEntrySkipReason, type UploadKind } from './domain/upload-files.js';
 import { PageStatus, type ScannedPage } from './entities/scanned-page.entity.js';
 import { unavailableOf } from '../common/domain/unavailable.js';
@@ -42,9 +43,12 @@ interface PendingImage {
   name: string;
   kind: Exclude<UploadKind, 'zip'>;
   sha256: string;
-  /** Either a finished temp file (moved into the store) or bytes (a page split out of a multi-page TIFF). */
+  /** Either a finished temp file (moved into the store) or bytes, or a page of a TIFF already stored (`blobKey`). */
   path?: string;
   data?: Buffer;
+  blobKey?: string;
+  /** The 0-based page of the multi-page TIFF `blobKey`, which the worker takes out. */
+  sourcePage?: number;
 }
 
 /** A page image checked and its blob stored, not yet a row: rows are written together at the end. */
@@ -52,6 +56,7 @@ interface StagedPage {
   contentHash: string;
   blobKey: string;
   originalName: string;
+  sourcePage: number | null;
 }
 
 interface BatchContext {
@@ -221,8 +226,20 @@ export class ScanUploadService {
     }
   }
 
-  /** A multi-page TIFF (as many scanners write a whole stack) becomes one page image per TIFF page. */
+  /**
+   * A multi-page TIFF (as many scanners write a whole stack) becomes one page per TIFF page, all pointing at the TIFF:
+   * here only its pages are counted (the header, not the pixels); the worker takes each page out when it reads it,
+   * bounded in pixels. An image whose header says it is beyond a page's pixel cap is refused here by its size.
+   */
   private async addImage(ctx: BatchContext, img: PendingImage) {
+    if (img.path) {
+      const size = await this.codec.dimensions(img.path);
+      const tooBig = size && oversizeReason(size.width, size.height);
+      if (tooBig) {
+        ctx.skipped.push({ name: img.name, reason: tooBig });
+        return;
+      }
+    }
     if (img.kind === 'tiff' && img.path) {
       let pages = 1;
       try {
@@ -238,14 +255,18 @@ export class ScanUploadService {
         return;
       }
       if (pages > 1) {
+        const blobKey = `scans/${img.sha256.slice(0, 2)}/${img.sha256}${IMAGE_EXT.tiff}`;
+        let stored = false;
         for (let p = 0; p < pages; p++) {
-          const data = await this.codec.tiffPageAsPng(img.path, p);
-          await this.addOne(ctx, {
-            name: `${img.name}#${p + 1}`,
-            kind: 'png',
-            sha256: createHash('sha256').update(data).digest('hex'),
-            data,
-          });
+          // Each page is known by the TIFF's content and its place in it: the same stack uploaded again adds nothing.
+          const hash = createHash('sha256')
+            .update(`${img.sha256}#${p + 1}`)
+            .digest('hex');
+          if (!stored && !ctx.staged.has(hash) && !(await this.pages.findByContentHash(ctx.exam.id, hash))) {
+            await this.blobs.putFile(blobKey, img.path);
+            stored = true;
+          }
+          await this.addOne(ctx, { name: `${img.name}#${p + 1}`, kind: 'tiff', sha256: hash, blobKey, sourcePage: p });
         }
         return;
       }
@@ -266,10 +287,19 @@ export class ScanUploadService {
         ctx.requeue.push(existing);
       return;
     }
+    if (img.blobKey !== undefined) {
+      ctx.staged.set(img.sha256, {
+        contentHash: img.sha256,
+        blobKey: img.blobKey,
+        originalName: clip(img.name),
+        sourcePage: img.sourcePage ?? null,
+      });
+      return;
+    }
     const blobKey = `scans/${img.sha256.slice(0, 2)}/${img.sha256}${IMAGE_EXT[img.kind]}`;
     if (img.path) await this.blobs.putFile(blobKey, img.path);
     else await this.blobs.put(blobKey, img.data!);
-    ctx.staged.set(img.sha256, { contentHash: img.sha256, blobKey, originalName: clip(img.name) });
+    ctx.staged.set(img.sha256, { contentHash: img.sha256, blobKey, originalName: clip(img.name), sourcePage: null });
   }
 }
 

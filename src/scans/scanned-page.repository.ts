@@ -6,7 +6,7 @@ import { PageStatus, ScannedPage } from './entities/scanned-page.entity.js';
 
 /** The columns of a page's row that ingestion reads, under their entity names. */
 const PAGE_COLUMNS =
-  'id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation';
+  'id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation, source_page AS sourcePage';
 
 /** A page's row as ingestion reads it. */
 export type PageRow = Pick<
@@ -23,6 +23,7 @@ export type PageRow = Pick<
   | 'pageNo'
   | 'forcedStudentId'
   | 'rotation'
+  | 'sourcePage'
 >;
 
 /** What a reading found on the page (paper, page number, exam number, alignment), kept whatever its outcome. */
@@ -47,6 +48,9 @@ export const SQL = {
     'SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1',
   nextInBatch:
     'SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1',
+  placesOf:
+    'SELECT id, exam_id AS examId, school_id AS schoolId, original_name AS originalName FROM scanned_page WHERE id IN (?)',
+  takenOut: 'UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source_page IS NOT NULL',
   nameOf: 'SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?',
   recordReadPage:
     'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
@@ -109,6 +113,22 @@ export class ScannedPageRepository {
       id: number;
       examId: number;
       contentHash: string;
+    }[];
+  }
+
+  /** The page, taken out of its multi-page TIFF, is now its own image `blobKey`. */
+  async takenOut(id: number, blobKey: string): Promise<void> {
+    await this.sql.query(SQL.takenOut, [blobKey, id]);
+  }
+
+  /** Where these pages belong (exam, school) and their file names, for the 失败任务 page. */
+  async placesOf(ids: number[]): Promise<{ id: number; examId: number; schoolId: number; originalName: string }[]> {
+    if (!ids.length) return [];
+    return (await this.sql.query(SQL.placesOf, [ids])) as {
+      id: number;
+      examId: number;
+      schoolId: number;
+      originalName: string;
     }[];
   }
 
@@ -183,13 +203,13 @@ export class ScannedPageRepository {
   async insertUploadedMany(
     tx: Tx,
     at: { examId: number; batchId: number; schoolId: number },
-    pages: { contentHash: string; blobKey: string; originalName: string }[],
+    pages: { contentHash: string; blobKey: string; originalName: string; sourcePage?: number | null }[],
   ): Promise<{ id: number; examId: number; contentHash: string }[]> {
     const m = managerOf(tx);
     for (let i = 0; i < pages.length; i += 500) {
       const part = pages.slice(i, i + 500);
       await m.query(
-        `INSERT IGNORE INTO scanned_page (exam_id, batch_id, school_id, content_hash, blob_key, original_name, status) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT IGNORE INTO scanned_page (exam_id, batch_id, school_id, content_hash, blob_key, original_name, status, source_page) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         part.flatMap((p) => [
           at.examId,
           at.batchId,
@@ -198,6 +218,7 @@ export class ScannedPageRepository {
           p.blobKey,
           p.originalName,
           PageStatus.Queued,
+          p.sourcePage ?? null,
         ]),
       );
     }

@@ -180,4 +180,12 @@ export class WebController {
   rooms() {
     return this.pages.html('rooms');
   }
+
+  @Public()
+  @Get('jobs')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  jobs() {
+    return this.pages.html('jobs');
+  }
 }

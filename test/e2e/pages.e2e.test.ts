@@ -22,6 +22,7 @@ const PAGES: [string, string][] = [
   ['/rooms', '统考 · 考场名单'],
   ['/overview', '统考 · 联盟质量分析总览'],
   ['/county', '统考 · 区县联盟对比'],
+  ['/jobs', '统考 · 失败任务'],
 ];
 
 describe('pages and their assets', () => {

@@ -10,11 +10,12 @@ import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
-import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { generateSyntheticScans, type SyntheticScanFile } from '../support/synthetic/synthetic-scans.js';
 import { createUser } from '../support/fixtures.js';
+import { hugePng, withHugePages } from '../support/huge-images.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { storedZip } from '../support/zip.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
@@ -293,6 +294,61 @@ describe('scan upload and ingestion over HTTP', () => {
       ['河口中学.tif#1', 1, fx.studentsB[0].id],
       ['河口中学.tif#2', 2, fx.studentsB[0].id],
     ]);
+    // The request only counted the pages; the worker took each out of the TIFF as its own image.
+    expect(pages.map((p) => [p.sourcePage, /\.png$/.test(p.blobKey)])).toEqual([
+      [null, true],
+      [null, true],
+    ]);
+  });
+
+  it('only counts a multi-page TIFF in the request; the worker takes each page out, refusing one beyond the pixel cap by its size', async () => {
+    // A small first page, then 99 of 12000×12000 (144 M pixels each) in a few kilobytes: splitting them in the request
+    // held it for minutes.
+    const first = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#ffffff' } })
+      .toColourspace('b-w')
+      .tiff({ compression: 'lzw' })
+      .toBuffer();
+    const bomb = withHugePages(first, 99, 12000, 12000);
+    expect(await sharp(bomb).metadata()).toMatchObject({ pages: 100 });
+    expect(bomb.length).toBeLessThan(120_000);
+    const t0 = Date.now();
+    const res = await http()
+      .post(`/api/exams/${fx.exam.id}/scans?schoolId=${fx.schoolA}`)
+      .set(as('scanA'))
+      .attach('files', bomb, '巨幅.tif');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ accepted: 100, skipped: [] });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const ofBomb = () =>
+      env.ds
+        .getRepository(ScannedPage)
+        .createQueryBuilder('p')
+        .where('p.original_name LIKE :n', { n: '巨幅.tif#%' })
+        .orderBy('p.id')
+        .getMany();
+    for (let i = 0; i < 240 && (await ofBomb()).some((p) => p.status === PageStatus.Queued); i++)
+      await new Promise((r) => setTimeout(r, 250));
+    const pages = await ofBomb();
+    expect(pages).toHaveLength(100);
+    expect(pages[0].originalName).toBe('巨幅.tif#1');
+    expect(pages[0].status).not.toBe(PageStatus.Queued);
+    expect(new Set(pages.slice(1).map((p) => `${p.status} ${p.exceptionCode} ${p.exceptionReason}`))).toEqual(
+      new Set([
+        `exception IMAGE_TOO_LARGE 图像尺寸过大（12000×12000 像素，约 1.4 亿像素；单页最多 1.2 亿像素），不像是答题卡扫描件，请以 150–300 dpi 重新扫描`,
+      ]),
+    );
+  });
+
+  it('refuses an image whose pixel size is beyond a page by that size, not as damaged, storing nothing', async () => {
+    const res = await http()
+      .post(`/api/exams/${fx.exam.id}/scans?schoolId=${fx.schoolA}`)
+      .set(as('scanA'))
+      .attach('files', hugePng(60000, 60000), '超大.png');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      '上传的文件中没有可用的扫描图像，未保存任何内容（超大.png：图像尺寸过大（60000×60000 像素，约 36 亿像素；单页最多 1.2 亿像素），不像是答题卡扫描件，请以 150–300 dpi 重新扫描）',
+    );
+    expect(await env.ds.getRepository(ScannedPage).countBy({ originalName: '超大.png' })).toBe(0);
   });
 
   it('leaves no temporary upload files behind', async () => {

@@ -17,6 +17,7 @@ const TAGS: Record<string, string> = {
   reports: '诊断报告',
   suggestions: '补短板建议库',
   counties: '区县与教育局（只读）',
+  jobs: '失败任务',
   health: '运行状态',
   ready: '运行状态',
 };

@@ -34,6 +34,7 @@ const REASONS: Record<string, ReasonInfo> = {
   PAPER_SUPERSEDED: { label: '旧版试卷答题卡', suggested: ['discard'] },
   LOW_RESOLUTION: { label: '分辨率过低', suggested: ['discard'] },
   DECODE_FAILED: { label: '图片已损坏', suggested: ['discard'] },
+  IMAGE_TOO_LARGE: { label: '图像尺寸过大', suggested: ['discard'] },
   READ_FAILED: { label: '图片无法识别', suggested: ['rotate', 'discard'] },
   NO_LAYOUT: { label: '尚未生成答题卡', suggested: ['reingest'] },
 };

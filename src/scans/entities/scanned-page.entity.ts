@@ -36,6 +36,8 @@ export class ScannedPage {
   @Column({ type: 'smallint', default: 0 }) rotation: number;
   /** Alignment found by ingestion (transform, residual), kept for diagnosis. */
   @JsonColumn({ nullable: true }) alignment: unknown;
+  /** Still inside the multi-page TIFF `blobKey` (its 0-based page): the worker takes it out when it reads it. */
+  @Column({ type: 'int', nullable: true }) sourcePage: number | null;
   @CreateDateColumn() createdAt: Date;
   @UpdateDateColumn() updatedAt: Date;
 }

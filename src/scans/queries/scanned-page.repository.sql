@@ -6,16 +6,22 @@ JOIN student st ON st.id = p.student_id
 WHERE p.exam_id = ? AND p.status = 'processed' AND p.paper_id IN (?) GROUP BY st.school_id;
 
 -- readPage
-SELECT id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation FROM scanned_page WHERE id = ?;
+SELECT id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation, source_page AS sourcePage FROM scanned_page WHERE id = ?;
 
 -- previousInBatch
-SELECT id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1;
+SELECT id, exam_id AS examId, batch_id AS batchId, school_id AS schoolId, paper_id AS paperId, blob_key AS blobKey, original_name AS originalName, status, student_id AS studentId, page_no AS pageNo, forced_student_id AS forcedStudentId, rotation, source_page AS sourcePage FROM scanned_page WHERE batch_id = ? AND id < ? AND status NOT IN (?, ?) ORDER BY id DESC LIMIT 1;
 
 -- previousStatus
 SELECT status FROM scanned_page WHERE batch_id = ? AND id < ? AND status <> ? ORDER BY id DESC LIMIT 1;
 
 -- nextInBatch
 SELECT id, status, page_no AS pageNo FROM scanned_page WHERE batch_id = ? AND id > ? AND status NOT IN (?, ?) ORDER BY id ASC LIMIT 1;
+
+-- placesOf
+SELECT id, exam_id AS examId, school_id AS schoolId, original_name AS originalName FROM scanned_page WHERE id IN (?);
+
+-- takenOut
+UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source_page IS NOT NULL;
 
 -- nameOf
 SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?;

@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import JobsPage from '../pages/JobsPage.vue';
+
+mountPage(JobsPage);
