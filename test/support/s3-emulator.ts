@@ -25,6 +25,7 @@ export async function startS3Emulator(bucket = 'tongkao'): Promise<S3Emulator> {
     configureBuckets: [{ name: bucket }],
   });
   const { port } = await server.run();
+  let closed = false;
   const endpoint = `http://127.0.0.1:${port}`;
   const config = {
     kind: 's3' as const,
@@ -47,7 +48,10 @@ export async function startS3Emulator(bucket = 'tongkao'): Promise<S3Emulator> {
       S3_SECRET_ACCESS_KEY: config.secretAccessKey,
       S3_FORCE_PATH_STYLE: 'true',
     },
+    /** Stops the server (a test may stop it early to take the store away); closing twice is no error. */
     async close() {
+      if (closed) return;
+      closed = true;
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
