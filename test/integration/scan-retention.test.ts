@@ -14,6 +14,7 @@ import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js
 import { PurgeScansModule } from '../../src/scans/cli/purge-scans.js';
 import { ScanRetentionService } from '../../src/scans/scan-retention.service.js';
 import { ScansService } from '../../src/scans/scans.service.js';
+import { ScanExceptionViewsService } from '../../src/scans/scan-exception-views.service.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { createTestEnv, TestEnv } from '../support/test-env.js';
 import { buildResultsFixture, ResultsFixture } from './results-fixture.js';
@@ -146,6 +147,7 @@ describe('retention of scans and snippets (MariaDB)', () => {
   it('an image request after the purge answers 410 in Chinese; an admin may run the purge again (idempotent)', async () => {
     const [page] = await env.ds.query('SELECT id FROM scanned_page WHERE exam_id = ? LIMIT 1', [fx.examId]);
     await expect(app.get(ScansService).pageImage(admin(), page.id)).rejects.toThrow(/已按保留期限删除/);
+    await expect(app.get(ScanExceptionViewsService).thumbnail(admin(), page.id)).rejects.toThrow(/已按保留期限删除/);
     const again = await retention.purgeFor(admin(), fx.examId);
     expect(again).toMatchObject({ blobsDeleted: pageKeys.length + snippetKeys.length - 1, blobsShared: 1 });
     expect((await retention.status(admin(), fx.examId)).purge).toMatchObject({ purgedBy: adminId });
