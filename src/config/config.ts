@@ -13,6 +13,16 @@ export interface AppConfig {
   db: { host: string; port: number; socket: string | null; user: string; password: string; name: string };
   redis: { host: string; port: number; prefix: string };
   dataDir: string;
+  /**
+   * Where blobs live (BLOB_STORE): `local`, the folder DATA_DIR (one host, or a shared network folder); `s3`, an
+   * S3-compatible object store (several hosts). DATA_DIR still holds the uploads' temporary files either way.
+   */
+  blobStore: BlobStoreConfig;
+  /**
+   * Days after an exam's results are released when its scans and snippets may be deleted (RETENTION_DAYS; 0: never,
+   * by default). An exam's own setting (exam.scan_retention_days) takes precedence. Results and reports stay.
+   */
+  retentionDays: number;
   jwtSecret: string;
   jwtTtlSeconds: number;
   /** Session cookie only over HTTPS. Default on in production; COOKIE_SECURE=false for a plain-HTTP school LAN. */
@@ -39,6 +49,19 @@ export interface AppConfig {
   /** pino level of the JSON logs (LOG_LEVEL); tests default to silent. */
   logLevel: string;
 }
+
+export type BlobStoreConfig =
+  | { kind: 'local' }
+  | {
+      kind: 's3';
+      endpoint: string | null;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+      prefix: string;
+    };
 
 export class ConfigError extends Error {}
 
@@ -95,6 +118,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       prefix: str(env, 'QUEUE_PREFIX', 'tongkao', /^[A-Za-z0-9_-]{1,64}$/),
     },
     dataDir: resolve(str(env, 'DATA_DIR', './data')),
+    blobStore: blobStore(env),
+    retentionDays: int(env, 'RETENTION_DAYS', 0, 0, 36500),
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     ingestConcurrency: int(env, 'INGEST_CONCURRENCY', 8, 1, 64),
@@ -119,6 +144,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
       nodeEnv === 'test' ? 'silent' : 'info',
       /^(fatal|error|warn|info|debug|trace|silent)$/,
     ),
+  };
+}
+
+function blobStore(env: Env): BlobStoreConfig {
+  const kind = str(env, 'BLOB_STORE', 'local', /^(local|s3)$/) as 'local' | 's3';
+  if (kind === 'local') return { kind };
+  const need = (name: string) => {
+    const v = env[name];
+    if (!v)
+      throw new ConfigError(
+        `配置错误：BLOB_STORE=s3 时必须设置 ${name} (config: ${name} is required with BLOB_STORE=s3)`,
+      );
+    return v;
+  };
+  return {
+    kind,
+    endpoint: str(env, 'S3_ENDPOINT', '', /^https?:\/\/[^\s]+$/) || null,
+    bucket: need('S3_BUCKET'),
+    region: str(env, 'S3_REGION', 'us-east-1'),
+    accessKeyId: need('S3_ACCESS_KEY_ID'),
+    secretAccessKey: need('S3_SECRET_ACCESS_KEY'),
+    forcePathStyle: str(env, 'S3_FORCE_PATH_STYLE', 'true', /^(true|false)$/) === 'true',
+    prefix: str(env, 'S3_PREFIX', '', /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/),
   };
 }
 

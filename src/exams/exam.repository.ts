@@ -69,6 +69,11 @@ export class ExamRepository {
     await this.ds.getRepository(Exam).update({ id }, { releaseAt });
   }
 
+  /** The exam's own retention period for scans and snippets (null: the installation's default). */
+  async setScanRetentionDays(id: number, days: number | null): Promise<void> {
+    await this.ds.getRepository(Exam).update({ id }, { scanRetentionDays: days });
+  }
+
   /** The alliance's exam imported from results with this fingerprint (历史成绩导入), if any. */
   findImported(allianceId: number, importHash: string): Promise<Exam | null> {
     return this.ds.getRepository(Exam).findOneBy({ allianceId, importHash });

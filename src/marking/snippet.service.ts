@@ -1,5 +1,5 @@
 // Answer snippets as markers and subject leads reach them: by their opaque token, in scope, as an image.
-import { Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import { GoneException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
 import { Actor, assertScope } from '../common/actor.js';
 import type { Exam } from '../exams/entities/exam.entity.js';
 import type { Item } from '../exams/entities/item.entity.js';
@@ -8,6 +8,7 @@ import { ExamRepository } from '../exams/exam.repository.js';
 import { PaperRepository } from '../exams/paper.repository.js';
 import type { AnswerSnippet } from '../scans/entities/answer-snippet.entity.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { PURGED, ScanPurgeRepository } from '../scans/scan-purge.repository.js';
 import { ItemFactsRepository } from './item-facts.repository.js';
 import { MarkingSnippetRepository } from './marking-snippet.repository.js';
 import { MarkingTaskRepository } from './marking-task.repository.js';
@@ -35,6 +36,7 @@ export class SnippetService {
     @Inject(ExamRepository) private readonly exams: ExamRepository,
     @Inject(MarkingTaskRepository) private readonly tasks: MarkingTaskRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(ScanPurgeRepository) private readonly purges: ScanPurgeRepository,
   ) {}
 
   async image(actor: Actor, token: string): Promise<StreamableFile> {
@@ -48,6 +50,7 @@ export class SnippetService {
     try {
       data = await this.blobs.get(ctx.snippet.blobKey);
     } catch {
+      if (await this.purges.of(ctx.exam.id)) throw new GoneException(PURGED);
       throw new NotFoundException('答卷图片缺失，请联系扫描员');
     }
     return new StreamableFile(data, { type: imageType(data), length: data.length });

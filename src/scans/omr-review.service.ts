@@ -1,7 +1,14 @@
 // The OMR review queue: objective items the scan could not decide with confidence, listed for the scanner of the
 // school (or an admin) with a crop of the bubbles and their measures; resolving one scores it. Scope checked here.
 import { ScoreVersionRepository } from '../results/score-version.repository.js';
-import { BadRequestException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import {
+  BadRequestException,
+  GoneException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  StreamableFile,
+} from '@nestjs/common';
 import { assertScope, type Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { Role } from '../common/role.js';
@@ -12,6 +19,7 @@ import { ExamAccess } from '../exams/exam-access.js';
 import { ItemRepository } from '../exams/item.repository.js';
 import { StudentRepository } from '../org/student.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { PURGED, ScanPurgeRepository } from './scan-purge.repository.js';
 import { normaliseAnswer, scoreObjective } from './domain/score-objective.js';
 import { type OmrReview, OmrReviewStatus } from './entities/omr-review.entity.js';
 import { ObjectiveResponseRepository } from './objective-response.repository.js';
@@ -57,6 +65,7 @@ export class OmrReviewService {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(ScanPurgeRepository) private readonly purges: ScanPurgeRepository,
     @Inject(ScoreVersionRepository) private readonly versions: ScoreVersionRepository,
   ) {}
 
@@ -92,6 +101,7 @@ export class OmrReviewService {
   async crop(actor: Actor, id: number): Promise<StreamableFile> {
     const review = await this.reviewInScope(actor, id);
     if (!review.cropBlobKey) throw new NotFoundException('该题没有截图');
+    if (await this.purges.of(review.examId)) throw new GoneException(PURGED);
     return new StreamableFile(this.blobs.stream(review.cropBlobKey), { type: 'image/jpeg', disposition: 'inline' });
   }
 

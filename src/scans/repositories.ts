@@ -6,6 +6,7 @@ import { OmrReviewRepository } from './omr-review.repository.js';
 import { ScanBatchRepository } from './scan-batch.repository.js';
 import { ScanIngestRepository } from './scan-ingest.repository.js';
 import { ScannedPageRepository } from './scanned-page.repository.js';
+import { ScanPurgeRepository } from './scan-purge.repository.js';
 import { ScanProgressRepository } from './scan-progress.repository.js';
 
 export const SCANS_REPOSITORIES = [
@@ -17,4 +18,5 @@ export const SCANS_REPOSITORIES = [
   ExamAbsenceRepository,
   ScanIngestRepository,
   ScanProgressRepository,
+  ScanPurgeRepository,
 ];

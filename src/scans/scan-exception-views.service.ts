@@ -1,12 +1,20 @@
 // What the scanner of a school works from: the exceptions queue by reason, the roster with each student's read
 // pages and 缺考 marks, and small images of the pages. Scoped to the school; views of children's data are audited.
-import { BadRequestException, Inject, Injectable, NotFoundException, StreamableFile } from '@nestjs/common';
+import {
+  BadRequestException,
+  GoneException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  StreamableFile,
+} from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { PaperRepository } from '../exams/paper.repository.js';
 import type { Student } from '../org/entities/student.entity.js';
 import { StudentRepository } from '../org/student.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
+import { PURGED, ScanPurgeRepository } from './scan-purge.repository.js';
 import { reasonInfo } from './domain/exception-reasons.js';
 import { rosterCounts, rosterRows } from './domain/scan-roster.js';
 import { PageStatus, type ScannedPage } from './entities/scanned-page.entity.js';
@@ -29,6 +37,7 @@ export class ScanExceptionViewsService {
     @Inject(PaperRepository) private readonly papers: PaperRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
+    @Inject(ScanPurgeRepository) private readonly purges: ScanPurgeRepository,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
   ) {}
 
@@ -42,6 +51,7 @@ export class ScanExceptionViewsService {
     try {
       jpeg = await this.codec.thumbnail(await this.blobs.get(page.blobKey), THUMB_WIDTH, page.rotation);
     } catch {
+      if (await this.purges.of(exam.id)) throw new GoneException(PURGED);
       throw new NotFoundException('该图片无法显示（文件可能已损坏）');
     }
     await this.audit.record({

@@ -16,13 +16,15 @@ import { ScanUploadService } from './scan-upload.service.js';
 import { ScansController } from './scans.controller.js';
 import { ScansService } from './scans.service.js';
 import { ScanProgressService } from './scan-progress.service.js';
+import { ScanRetentionController } from './scan-retention.controller.js';
+import { ScanRetentionService } from './scan-retention.service.js';
 
 /**
  * Scans over HTTP: uploads, progress, page images, the OMR review and the exceptions workflow. Reading pages is the
  * worker's (ScanIngestModule): a fix here queues the page to be read again.
  */
 @Module({
-  controllers: [ScansController, OmrReviewController, ScanExceptionsController],
+  controllers: [ScansController, OmrReviewController, ScanExceptionsController, ScanRetentionController],
   providers: [
     // sharp for thumbnails, TIFF pages and browser-viewable images (no scan threads, no snippet cutter)
     ScanImageCodec,
@@ -39,8 +41,9 @@ import { ScanProgressService } from './scan-progress.service.js';
     ScanFixesService,
     ExamAbsencesService,
     ScanExceptionViewsService,
+    ScanRetentionService,
   ],
   // 缺考 from an examination room's list (candidates/) goes through the same service as the scanner's.
-  exports: [ExamAbsencesService],
+  exports: [ExamAbsencesService, ScanRetentionService],
 })
 export class ScansModule {}

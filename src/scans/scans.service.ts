@@ -1,6 +1,6 @@
 // Scans as the scanner of a school (or the alliance's admin) follows them: progress by status, the exceptions and
 // the page images. Scope checked here (ScanAccess); every view of a page image is audited.
-import { Inject, Injectable, StreamableFile } from '@nestjs/common';
+import { GoneException, Inject, Injectable, StreamableFile } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { BlobStore } from '../storage/blob-store.js';
@@ -9,6 +9,7 @@ import { OmrReviewRepository } from './omr-review.repository.js';
 import { ScanAccess } from './scan-access.js';
 import { ScanImageCodec } from './scan-image.codec.js';
 import { ScannedPageRepository } from './scanned-page.repository.js';
+import { PURGED, ScanPurgeRepository } from './scan-purge.repository.js';
 
 const SCOPE = { adminMayOmit: true, message: '无权查看该学校的扫描情况' };
 
@@ -21,6 +22,7 @@ export class ScansService {
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
+    @Inject(ScanPurgeRepository) private readonly purges: ScanPurgeRepository,
   ) {}
 
   /** Pages of the exam (of one school, or all for an admin) by ingestion status. */
@@ -68,6 +70,7 @@ export class ScansService {
   /** A page image for the scanner of its school (or an admin). Every view is audited: sheets carry children's data. */
   async pageImage(actor: Actor, pageId: number): Promise<StreamableFile> {
     const { page, exam } = await this.access.pageToView(actor, pageId);
+    if (await this.purges.of(exam.id)) throw new GoneException(PURGED);
     await this.audit.record({
       userId: actor.userId,
       action: 'view_scan_image',

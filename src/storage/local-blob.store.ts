@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { BlobStore } from './blob-store.js';
+import { assertBlobKey, BlobStore, PROBE_PREFIX } from './blob-store.js';
 
 /** Blob store on a local (or shared network) folder. Writes go to a temp file then rename, so readers never see half a file. */
 export class LocalBlobStore extends BlobStore {
@@ -12,6 +12,7 @@ export class LocalBlobStore extends BlobStore {
   }
 
   private pathOf(key: string): string {
+    assertBlobKey(key);
     const p = normalize(join(this.root, key));
     if (!p.startsWith(normalize(this.root) + sep)) throw new Error(`invalid blob key: ${key}`);
     return p;
@@ -51,7 +52,7 @@ export class LocalBlobStore extends BlobStore {
     }
   }
 
-  get(key: string) {
+  async get(key: string) {
     return readFile(this.pathOf(key));
   }
 
@@ -68,13 +69,44 @@ export class LocalBlobStore extends BlobStore {
     }
   }
 
+  async delete(key: string) {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  /** Walks the folder; half-written temporary files, the probe's files and the uploads' tmp/ folder are no blobs. */
+  async *list(prefix: string): AsyncIterable<string> {
+    const walk = async function* (dir: string, rel: string): AsyncIterable<string> {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const e of entries) {
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          if (!rel && e.name === 'tmp') continue;
+          yield* walk(join(dir, e.name), key);
+        } else if (e.isFile() && !e.name.endsWith('.tmp') && !e.name.startsWith(PROBE_PREFIX)) yield key;
+      }
+    };
+    const from = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    if (from) this.pathOf(from);
+    for await (const key of walk(from ? join(this.root, from) : this.root, from)) if (key.startsWith(prefix)) yield key;
+  }
+
   localPath(key: string) {
     return this.pathOf(key);
   }
 
+  async withLocalFile<T>(key: string, use: (path: string) => Promise<T> | T): Promise<T> {
+    return use(this.pathOf(key));
+  }
+
   /** Writes, reads and removes a small file in the folder itself: a missing, read-only or full folder fails here. */
   async probe() {
-    const p = join(this.root, `.ready-${randomUUID()}`);
+    const p = join(this.root, `${PROBE_PREFIX}${randomUUID()}`);
     try {
       await writeFile(p, 'ok');
       if ((await readFile(p, 'utf8')) !== 'ok') throw new Error(`blob folder ${this.root} gave back other bytes`);

@@ -1,13 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BlobStore } from './blob-store.js';
-import { LocalBlobStore } from './local-blob.store.js';
+import { createBlobStore } from './create-blob-store.js';
 
 @Global()
 @Module({
-  providers: [
-    { provide: BlobStore, inject: [APP_CONFIG], useFactory: (c: AppConfig) => new LocalBlobStore(c.dataDir) },
-  ],
+  providers: [{ provide: BlobStore, inject: [APP_CONFIG], useFactory: (c: AppConfig) => createBlobStore(c) }],
   exports: [BlobStore],
 })
 export class StorageModule {}

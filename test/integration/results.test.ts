@@ -333,7 +333,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const blobs = app.get(BlobStore);
       const bytes = await blobs.get(out.blobKey!);
       expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-      const text = pdfText(blobs.localPath(out.blobKey!)!);
+      const text = await blobs.withLocalFile(out.blobKey!, pdfText);
       expect(text).toContain(NAMES.lead);
       expect(text).toContain('平均分');
       expect(text).toContain('2025学年第一学期期中统考 学校质量诊断报告');
@@ -344,7 +344,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(text).not.toContain(NAMES.member);
       expect(text).not.toContain(NAMES.comparison);
       // the font is embedded and subsetted
-      const fonts = execFileSync('pdffonts', [blobs.localPath(out.blobKey!)!], { encoding: 'utf8' });
+      const fonts = await blobs.withLocalFile(out.blobKey!, (p) => execFileSync('pdffonts', [p], { encoding: 'utf8' }));
       expect(fonts).toMatch(/[A-Z]{6}\+NotoSansSC-Regular\s+CID TrueType\s+Identity-H\s+yes yes/);
       expect(fonts).toMatch(/NotoSansSC-Bold/);
       expect(bytes.length).toBeLessThan(400_000);
@@ -355,7 +355,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
 
     it("judges the member school's items against its own level: six students and a 12-point gap are no finding", async () => {
       const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.member);
-      const text = pdfText(app.get(BlobStore).localPath(out.blobKey!)!).replace(/\s+/g, '');
+      const text = (await app.get(BlobStore).withLocalFile(out.blobKey!, pdfText)).replace(/\s+/g, '');
       expect(text).toContain(NAMES.member.replace(/\s+/g, ''));
       // q3: 41/84 = 48.8% vs 60.7% (11.9 points below the alliance) but 50% expected at the school's own level, n = 6
       expect(text).toContain('一元一次方程（3题）1449%50%61%−0.1相称');
@@ -368,7 +368,7 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       const [admin] = await env.ds.query('SELECT id FROM `user` WHERE username = ?', [fx.users.admin]);
       await loadSeedLibrary(app, fx.allianceId, admin.id);
       const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.lead);
-      const text = pdfText(app.get(BlobStore).localPath(out.blobKey!)!).replace(/\s+/g, '');
+      const text = (await app.get(BlobStore).withLocalFile(out.blobKey!, pdfText)).replace(/\s+/g, '');
       expect(text).toContain('五、学科组建议的做法（来自联盟补短板建议库）');
       const row = await env.ds.getRepository(Report).findOneByOrFail({ examId: fx.examId, schoolId: fx.schools.lead });
       expect(row.suggestionVersions!.length).toBeGreaterThan(0);

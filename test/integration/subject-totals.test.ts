@@ -164,9 +164,11 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
 
   it('prints a 总分 section in the school PDF with the subjects and the rule', async () => {
     const out = await app.get(ReportRenderService).renderSchoolReport(fx.examId, fx.schools.lead);
-    const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], {
-      encoding: 'utf8',
-    }).replace(/\s+/g, '');
+    const text = (
+      await app
+        .get(BlobStore)
+        .withLocalFile(out.blobKey!, (p) => execFileSync('pdftotext', ['-layout', p, '-'], { encoding: 'utf8' }))
+    ).replace(/\s+/g, '');
     expect(text).toContain('总分与学科均衡');
     expect(text).toContain('总分：数学、语文共2科，满分30分。');
     expect(text).toContain('任一科缺考的学生计为总分缺考');

@@ -208,9 +208,11 @@ describe('value-added on a generated cohort (MariaDB, API)', () => {
     const schoolId = db.schoolIds[3];
     const out = await app.get(ReportRenderService).renderSchoolReport(db.currentExamId, schoolId);
     expect(out.status).toBe('ready');
-    const text = execFileSync('pdftotext', ['-layout', app.get(BlobStore).localPath(out.blobKey!)!, '-'], {
-      encoding: 'utf8',
-    }).replace(/\s+/g, '');
+    const text = (
+      await app
+        .get(BlobStore)
+        .withLocalFile(out.blobKey!, (p) => execFileSync('pdftotext', ['-layout', p, '-'], { encoding: 'utf8' }))
+    ).replace(/\s+/g, '');
     const l = (await stored(db.currentExamId)) as Exclude<StoredLongitudinal, { unavailable: string }>;
     const own = l.schools.find((s) => s.schoolId === schoolId)!;
     const sign = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(2)}`;

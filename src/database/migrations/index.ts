@@ -23,6 +23,7 @@ import { ScoreVersionShards1765570000000 } from './1765570000000-score-version-s
 import { TeacherClassGrant1765600000000 } from './1765600000000-teacher-class-grant.js';
 import { County1765620000000 } from './1765620000000-county.js';
 import { PageSourcePage1765640000000 } from './1765640000000-page-source-page.js';
+import { ScanRetention1765660000000 } from './1765660000000-scan-retention.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -48,4 +49,5 @@ export const MIGRATIONS: Function[] = [
   TeacherClassGrant1765600000000,
   County1765620000000,
   PageSourcePage1765640000000,
+  ScanRetention1765660000000,
 ];

@@ -52,5 +52,7 @@ export class Exam {
   @Column({ type: 'varchar', length: 20, default: 'va_over_se' }) improvementFormula: string;
   /** 历史成绩导入: fingerprint of the imported results (unique per alliance with it), null for other exams. */
   @Column({ type: 'char', length: 64, nullable: true, select: false }) importHash: string | null;
+  /** Days after the results' release when the scans and snippets may be deleted (null: RETENTION_DAYS; 0: keep). */
+  @Column({ type: 'int', nullable: true }) scanRetentionDays: number | null;
   @CreateDateColumn() createdAt: Date;
 }

@@ -5,5 +5,14 @@ import { ObjectiveResponse } from './objective-response.entity.js';
 import { OmrReview } from './omr-review.entity.js';
 import { ScanBatch } from './scan-batch.entity.js';
 import { ScannedPage } from './scanned-page.entity.js';
+import { ScanPurge } from './scan-purge.entity.js';
 
-export const SCANS_ENTITIES = [ScanBatch, ScannedPage, ObjectiveResponse, AnswerSnippet, OmrReview, ExamAbsence];
+export const SCANS_ENTITIES = [
+  ScanBatch,
+  ScannedPage,
+  ObjectiveResponse,
+  AnswerSnippet,
+  OmrReview,
+  ExamAbsence,
+  ScanPurge,
+];
