@@ -20,6 +20,7 @@ import { ScoreVersionRelease1765530000000 } from './1765530000000-score-version-
 import { ExamCandidates1765540000000 } from './1765540000000-exam-candidates.js';
 import { MarkingBlocks1765560000000 } from './1765560000000-marking-blocks.js';
 import { ScoreVersionShards1765570000000 } from './1765570000000-score-version-shards.js';
+import { StudentNotices1765630000000 } from './1765630000000-student-notices.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -42,4 +43,5 @@ export const MIGRATIONS: Function[] = [
   ExamCandidates1765540000000,
   MarkingBlocks1765560000000,
   ScoreVersionShards1765570000000,
+  StudentNotices1765630000000,
 ];
