@@ -1,12 +1,27 @@
 import { Module } from '@nestjs/common';
+import { NoticePageImages } from '../scans/notice-page-images.js';
+import { NoticeCodeSeal } from './notice-code-seal.js';
+import { NoticeThrottle } from './notice-throttle.js';
+import { NoticesController, PublicNoticeController } from './notices.controller.js';
+import { NoticesService } from './notices.service.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
+import { StudentNoticePdf } from './pdf/student-notice.pdf.js';
 import { ReportRenderService } from './report-render.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  controllers: [ReportsController],
-  providers: [ReportsService, ReportRenderService, SchoolReportPdf],
+  controllers: [ReportsController, NoticesController, PublicNoticeController],
+  providers: [
+    ReportsService,
+    ReportRenderService,
+    SchoolReportPdf,
+    NoticesService,
+    StudentNoticePdf,
+    NoticeCodeSeal,
+    NoticeThrottle,
+    NoticePageImages,
+  ],
   exports: [ReportRenderService],
 })
 export class ReportsModule {}

@@ -199,3 +199,53 @@ export function knowledgeNotes(
     .map((r) => note(r, r.gap === null ? '需加强' : '低于联盟平均，需加强'));
   return { strengths: strong, weaknesses: weak };
 }
+
+// ── Where the marks go on the sheet ──
+
+/** A mark placed on a page, in the sheet's layout points (origin top left). */
+export interface PlacedMark {
+  itemId: number;
+  /** The region the item occupies: its answer box, or the span of its bubbles with their label. */
+  box: { x: number; y: number; w: number; h: number };
+  /** Where the text is written: right of a choice item's bubbles, inside the top right corner of an answer box. */
+  at: { x: number; y: number };
+  text: string;
+  verdict: ItemMark['verdict'];
+}
+
+interface PageRegions {
+  objective: readonly { itemId: number; bubbles: readonly { cx: number; cy: number; r: number }[] }[];
+  subjective: readonly { itemId: number; box: { x: number; y: number; w: number; h: number } }[];
+}
+
+/** The marks of the items printed on this page, at their regions of the sheet layout. */
+export function placeMarks(page: PageRegions, marks: readonly ItemMark[]): PlacedMark[] {
+  const byItem = new Map(marks.map((m) => [m.itemId, m]));
+  const out: PlacedMark[] = [];
+  for (const block of page.objective) {
+    const m = byItem.get(block.itemId);
+    if (!m || !block.bubbles.length) continue;
+    const xs = block.bubbles.map((b) => b.cx);
+    const r = block.bubbles[0].r;
+    const right = Math.max(...xs) + r;
+    const box = {
+      x: Math.min(...xs) - r - 22,
+      y: block.bubbles[0].cy - r - 2,
+      w: right - Math.min(...xs) + r + 24,
+      h: 2 * r + 4,
+    };
+    out.push({ itemId: m.itemId, box, at: { x: right + 6, y: box.y }, text: m.text, verdict: m.verdict });
+  }
+  for (const block of page.subjective) {
+    const m = byItem.get(block.itemId);
+    if (!m) continue;
+    out.push({
+      itemId: m.itemId,
+      box: block.box,
+      at: { x: block.box.x + block.box.w - 4, y: block.box.y + 3 },
+      text: m.text,
+      verdict: m.verdict,
+    });
+  }
+  return out;
+}
