@@ -99,7 +99,7 @@ export class StudentNoticePdf {
     doc.font('regular').fontSize(9).fillColor(MUTED);
     doc.text(`等级说明：${t.bandsText}。`, MARGIN, doc.y, { width });
     doc.moveDown(0.3).text(t.note, { width });
-    doc.moveDown(0.3).text('后附本人答题卡原卷，红色标注为各题评阅结果。', { width });
+    if (n.sheets.length) doc.moveDown(0.3).text('后附本人答题卡原卷，红色标注为各题评阅结果。', { width });
 
     // The code box at the foot of the page: cut off and handed to the family.
     const y = A4.h - MARGIN - 92;
@@ -169,7 +169,7 @@ export class StudentNoticePdf {
     for (const s of n.sheets) {
       const wide = s.width > s.height;
       if (slot === 0 || wide || slot === 2) {
-        doc.addPage({ size: 'A4', layout: 'landscape', margin: m });
+        doc.addPage({ size: 'A4', layout: 'landscape', margin: 0 }); // placed by hand: no automatic page break
         doc
           .font('regular')
           .fontSize(8.5)
