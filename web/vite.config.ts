@@ -25,6 +25,7 @@ export const PAGES = [
   'users',
   'kaowu',
   'rooms',
+  'notice',
 ];
 
 export default defineConfig({

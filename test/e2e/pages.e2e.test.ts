@@ -19,6 +19,7 @@ const PAGES: [string, string][] = [
   ['/monitor', '统考 · 进度监控'],
   ['/kaowu', '统考 · 考务安排'],
   ['/rooms', '统考 · 考场名单'],
+  ['/notice', '统考 · 成绩通知查询'],
 ];
 
 describe('pages and their assets', () => {
