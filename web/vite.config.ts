@@ -29,6 +29,7 @@ export const PAGES = [
   'overview',
   'county',
   'jobs',
+  'notice',
 ];
 
 export default defineConfig({

@@ -3,13 +3,19 @@ import { AllianceOverviewService } from './alliance-overview.service.js';
 import { AllianceOverviewPdf } from './pdf/alliance-overview.pdf.js';
 import { ClassReportService } from './class-report.service.js';
 import { ClassReportPdf } from './pdf/class-report.pdf.js';
+import { NoticePageImages } from '../scans/notice-page-images.js';
+import { NoticeCodeSeal } from './notice-code-seal.js';
+import { NoticeThrottle } from './notice-throttle.js';
+import { NoticesController, PublicNoticeController } from './notices.controller.js';
+import { NoticesService } from './notices.service.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
+import { StudentNoticePdf } from './pdf/student-notice.pdf.js';
 import { ReportRenderService } from './report-render.service.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  controllers: [ReportsController],
+  controllers: [ReportsController, NoticesController, PublicNoticeController],
   providers: [
     ReportsService,
     ReportRenderService,
@@ -18,6 +24,11 @@ import { ReportsService } from './reports.service.js';
     AllianceOverviewPdf,
     ClassReportService,
     ClassReportPdf,
+    NoticesService,
+    StudentNoticePdf,
+    NoticeCodeSeal,
+    NoticeThrottle,
+    NoticePageImages,
   ],
   exports: [ReportRenderService],
 })

@@ -22,6 +22,13 @@ const REVIEW_CROP_PX_PER_PT = 3;
  * 200 dpi one to cut, encode, store and send to markers (cutting and encoding were a third of a page's ingestion).
  */
 const SNIPPET_MAX_PX_PER_PT = 150 / 72;
+/**
+ * The reduced page kept for student notices: straightened into the sheet's frame at 1000 px across an A4 width
+ * (121 dpi; an A3 sheet is 2000 px wide), grey JPEG quality 70, about 100 KB. Marks are drawn on it at layout
+ * coordinates × this scale, and a PDF embeds it without decoding it again.
+ */
+export const REDUCED_PX_PER_PT = 1000 / 595.28;
+export const REDUCED_QUALITY = 70;
 
 export interface PageScanInput {
   /**
@@ -47,7 +54,7 @@ export type PageScan =
   | { kind: 'undecodable'; message: string }
   | { kind: 'unreadable'; message: string }
   /** Snippets (answer boxes) and crops (objective items to review) are cut only from a page read ok. */
-  | { kind: 'read'; reading: PageReading; snippets: EncodedCut[]; crops: EncodedCut[] };
+  | { kind: 'read'; reading: PageReading; snippets: EncodedCut[]; crops: EncodedCut[]; reduced?: Uint8Array };
 
 export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Promise<PageScan> {
   let image: GrayImage;
@@ -79,11 +86,25 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
   }
   if (!reading.ok) return { kind: 'read', reading, snippets: [], crops: [] };
   const cutter = await snippetCutter();
-  const [snippets, crops] = await Promise.all([
+  const size = input.papers.find((p) => p.id === reading.paperId)?.layout.page;
+  const [snippets, crops, reduced] = await Promise.all([
     cutSnippets(codec, cutter, image, reading.alignment, reading.page),
     cutReviewCrops(codec, cutter, image, reading.alignment, reading.page, reading.choices),
+    size ? reducedPage(codec, cutter, image, reading.alignment.transform, size) : undefined,
   ]);
-  return { kind: 'read', reading, snippets, crops };
+  return { kind: 'read', reading, snippets, crops, ...(reduced ? { reduced } : {}) };
+}
+
+/** The whole page cut upright into its frame at REDUCED_PX_PER_PT (see there), as a grey JPEG. */
+export function reducedPage(
+  codec: ScanImageCodec,
+  cutter: SnippetCutter,
+  image: GrayImage,
+  transform: Alignment['transform'],
+  page: { width: number; height: number },
+): Promise<Buffer> {
+  const cut = cutter.cutBox(image, transform, { x: 0, y: 0, w: page.width, h: page.height }, 0, REDUCED_PX_PER_PT);
+  return codec.encodeJpeg(cut, REDUCED_QUALITY);
 }
 
 function cutSnippets(

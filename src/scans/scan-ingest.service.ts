@@ -143,7 +143,7 @@ export class ScanIngestService {
     exam: ExamRef,
     papers: Papers,
     reading: ReadOk,
-    cuts: { snippets: EncodedCut[]; crops: EncodedCut[] },
+    cuts: { snippets: EncodedCut[]; crops: EncodedCut[]; reduced?: Uint8Array },
   ): Promise<IngestOutcome> {
     // A sheet printed from a version the subject group has since replaced is not read into the exam's scores.
     const read = papers.laid.find((p) => p.id === reading.paperId)!;
@@ -165,9 +165,18 @@ export class ScanIngestService {
     }
 
     const items = await this.catalog.itemsOf(read);
-    const [snippets, crops] = await Promise.all([
+    const [snippets, crops, reducedKey] = await Promise.all([
       this.store('snippets', cuts.snippets),
       this.store('omr-review', cuts.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey]))),
+      cuts.reduced
+        ? this.blobs
+            .putContentAddressed(
+              'pages-reduced',
+              Buffer.from(cuts.reduced.buffer, cuts.reduced.byteOffset, cuts.reduced.byteLength),
+              '.jpg',
+            )
+            .then((r) => r.key)
+        : null,
     ]);
     const seen: PageSeen = {
       paperId: reading.paperId,
@@ -188,7 +197,7 @@ export class ScanIngestService {
 
     try {
       return await this.uow.run((tx) =>
-        this.recordForStudent(tx, page, exam, reading, seen, { items, snippets, crops }),
+        this.recordForStudent(tx, page, exam, reading, seen, { items, snippets, crops }, reducedKey),
       );
     } catch (err) {
       if (err instanceof PageException) return this.recordException(page, err.verdict, seen);
@@ -204,6 +213,7 @@ export class ScanIngestService {
     reading: ReadOk,
     seen: PageSeen,
     stored: { items: Map<number, ItemRow>; snippets: StoredCut[]; crops: Map<number, string> },
+    reducedKey: string | null,
   ): Promise<IngestOutcome> {
     const student = await this.students.resolve(tx, exam, page, reading);
     if (student === 'deferred') {
@@ -241,6 +251,7 @@ export class ScanIngestService {
       page.id,
       { ...seen, examNoRead: reading.examNo?.examNo ?? student.examNo },
       student.id,
+      reducedKey,
     );
     // A page read changes who sat and their objective scores: the exam's score version moves with it.
     await this.versions.bump(tx, page.examId);

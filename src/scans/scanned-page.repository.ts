@@ -26,6 +26,19 @@ export type PageRow = Pick<
   | 'sourcePage'
 >;
 
+/** A read page of a student, for the notices: the reduced copy, or what rendering one from the original needs. */
+export interface NoticePageRow {
+  id: number;
+  studentId: number;
+  paperId: number;
+  pageNo: number;
+  blobKey: string;
+  reducedBlobKey: string | null;
+  rotation: number;
+  /** As stored by ingestion (scans/domain/page-verdict.ts alignmentJson): its transform maps layout points to pixels. */
+  alignment: { transform?: { a: number; b: number; c: number; d: number; e: number; f: number } } | null;
+}
+
 /** What a reading found on the page (paper, page number, exam number, alignment), kept whatever its outcome. */
 export interface PageSeen {
   paperId: number | null;
@@ -52,8 +65,11 @@ export const SQL = {
     'SELECT id, exam_id AS examId, school_id AS schoolId, original_name AS originalName FROM scanned_page WHERE id IN (?)',
   takenOut: 'UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source_page IS NOT NULL',
   nameOf: 'SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?',
+  noticePages:
+    'SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no',
+  setReduced: 'UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ? AND reduced_blob_key IS NULL',
   recordReadPage:
-    'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+    'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, reduced_blob_key = COALESCE(?, reduced_blob_key), updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordSeen:
     'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordUnread:
@@ -157,8 +173,16 @@ export class ScannedPageRepository {
   }
 
   /** The page read for its student (sent with the transaction's COMMIT). */
-  recordReadPage(tx: Tx, id: number, seen: PageSeen, studentId: number): void {
-    sqlOf(tx).later(SQL.recordReadPage, [...seenParams(seen), studentId, PageStatus.Processed, null, null, id]);
+  recordReadPage(tx: Tx, id: number, seen: PageSeen, studentId: number, reducedKey: string | null = null): void {
+    sqlOf(tx).later(SQL.recordReadPage, [
+      ...seenParams(seen),
+      studentId,
+      PageStatus.Processed,
+      null,
+      null,
+      reducedKey,
+      id,
+    ]);
   }
 
   /** The page waits for the page before it, which is not read yet (sent with the transaction's COMMIT). */
@@ -176,6 +200,32 @@ export class ScannedPageRepository {
   /** A blank page (the back of a duplex scan): left out, not an exception. */
   async recordSkipped(id: number, reason: string): Promise<void> {
     await this.sql.query(SQL.recordSkipped, [PageStatus.Skipped, null, reason, null, null, null, id]);
+  }
+
+  // ── Student notices ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The read pages of these students in the exam, with their reduced copies (null where the page predates them). */
+  async noticePages(examId: number, studentIds: number[]): Promise<NoticePageRow[]> {
+    if (!studentIds.length) return [];
+    const rows: (Omit<NoticePageRow, 'alignment'> & { alignment: unknown })[] = await this.sql.query(SQL.noticePages, [
+      studentIds,
+      examId,
+      PageStatus.Processed,
+    ]);
+    return rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      studentId: Number(r.studentId),
+      paperId: Number(r.paperId),
+      pageNo: Number(r.pageNo),
+      rotation: Number(r.rotation),
+      alignment: typeof r.alignment === 'string' ? JSON.parse(r.alignment) : (r.alignment ?? null),
+    }));
+  }
+
+  /** The reduced copy rendered later for a page read before copies were kept at ingest. */
+  async setReduced(id: number, key: string): Promise<void> {
+    await this.sql.query(SQL.setReduced, [key, id]);
   }
 
   // ── Uploads, views and a person's fixes ──────────────────────────────────────────────────────────────────────────

@@ -75,6 +75,15 @@ export class WebController {
     return this.pages.html('exams');
   }
 
+  /** 成绩通知查询: a student or parent opens their notice with the personal code (no account). */
+  @Public()
+  @Get('notice')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  notice() {
+    return this.pages.html('notice');
+  }
+
   @Public()
   @Get('reports')
   @Header('Content-Type', 'text/html; charset=utf-8')

@@ -23,6 +23,7 @@ const PAGES: [string, string][] = [
   ['/overview', '统考 · 联盟质量分析总览'],
   ['/county', '统考 · 区县联盟对比'],
   ['/jobs', '统考 · 失败任务'],
+  ['/notice', '统考 · 成绩通知查询'],
 ];
 
 describe('pages and their assets', () => {

@@ -36,7 +36,7 @@ import { ExamKind } from '../../src/exams/domain/exam-disclosure.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
-import { buildResultsFixture } from '../integration/results-fixture.js';
+import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
 
 const SIZES = { own: 48, others: [37, 52, 61, 83, 120] };
 const FULL = 100;
@@ -369,6 +369,127 @@ describe('privacy adversary: what a principal can fetch does not give head count
     expect(analysis.view).toBe('bureau');
     expect(analysis.papers[0].anonymisationKey).toBeUndefined();
     expect(JSON.stringify(analysis)).not.toContain('adversary-test-key');
+  });
+});
+
+// Issue 17 §6: a parent's code shows one student only. The holder of one code tries to reach another student (other
+// ids in the body, the class's routes without a session) and to read anything about other students or the alliance
+// out of what the code serves (names, exam numbers, figures, distribution-shaped keys from which a rank could follow).
+describe('privacy adversary: a notice code shows one student only', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let fx: ResultsFixture;
+  let classId: number;
+  let codes: { studentId: number; name: string; code: string }[];
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    env = await createTestEnv('privacy_notice');
+    fx = await buildResultsFixture(env.ds, 'pn');
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    await app.get(ResultsJobService).computeExam(fx.examId);
+    classId = Number(
+      (await env.ds.query('SELECT class_id AS c FROM student WHERE id = ?', [fx.studentIds.lead[0]]))[0].c,
+    );
+    const token = (await http().post('/api/auth/login').send({ username: fx.users.admin, password: fx.password })).body
+      .token;
+    codes = (
+      await http()
+        .post(`/api/exams/${fx.examId}/classes/${classId}/notice-codes`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({})
+        .expect(201)
+    ).body;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  const keysOf = (v: unknown, out = new Set<string>()): Set<string> => {
+    if (Array.isArray(v)) v.forEach((x) => keysOf(x, out));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        out.add(k);
+        keysOf(x, out);
+      }
+    return out;
+  };
+
+  it('other ids in the request change nothing: the code decides the student', async () => {
+    const mine = codes[1];
+    const others = [...fx.studentIds.lead, ...fx.studentIds.member].filter((id) => id !== mine.studentId);
+    for (const body of [
+      { code: mine.code, studentId: others[0] },
+      { code: mine.code, student_id: others[1], examId: fx.examId + 1, classId: classId + 1 },
+    ]) {
+      const res = await http().post('/api/notice').send(body).expect(200);
+      expect(res.body.notice.student.name).toBe(mine.name);
+    }
+    // the class's routes need an account: a code holder without one gets nothing
+    await http().get(`/api/exams/${fx.examId}/classes/${classId}/notices.pdf`).expect(401);
+    await http().get(`/api/exams/${fx.examId}/classes/${classId}/notice-codes`).expect(401);
+    await http().get('/api/notice').expect(404);
+  });
+
+  it('what one code serves names no other student and carries no figure of others (no rank can follow)', async () => {
+    const mine = codes[2];
+    const res = (await http().post('/api/notice').send({ code: mine.code }).expect(200)).body;
+    const names = (await env.ds.query('SELECT name, exam_no AS examNo FROM student WHERE id <> ?', [
+      mine.studentId,
+    ])) as {
+      name: string;
+      examNo: string;
+    }[];
+    const text = JSON.stringify(res);
+    for (const n of names) {
+      expect(text).not.toContain(n.name);
+      expect(text).not.toContain(n.examNo);
+    }
+    // no aggregate or distribution of any group is served: nothing a rank could be read from
+    const keys = keysOf(res);
+    for (const k of [
+      'mean',
+      'median',
+      'max',
+      'min',
+      'bands',
+      'rank',
+      'percentile',
+      'n',
+      'alliance',
+      'allianceRate',
+      'class',
+      'school',
+      'sd',
+    ])
+      expect(keys).not.toContain(k);
+    // for a 学业质量监测 the notice holds no number but those of the exam's name and the 等级 cut-offs
+    const allowed = new Set(
+      [...`${res.notice.examName} ${res.notice.bandsText}`.matchAll(/\d+(?:\.\d+)?/g)].map((m) => m[0]),
+    );
+    // (ids and printed labels of the paper's items aside: the marks say 对/错/部分得分 beside them)
+    const bare = {
+      ...res.notice,
+      subjects: res.notice.subjects.map(({ marks, paperId, ...rest }: any) => {
+        expect(marks.every((m: any) => ['对', '错', '部分得分', '待评'].includes(m.text))).toBe(true);
+        return rest;
+      }),
+    };
+    const served = [...JSON.stringify(bare).matchAll(/\d+(?:\.\d+)?/g)].map((m) => m[0]);
+    expect(
+      served.filter(
+        (x) => !allowed.has(x) && !res.notice.student.name.includes(x) && !res.notice.student.className.includes(x),
+      ),
+    ).toEqual([]);
+    // the exact figures exist (the alliance's knowledge-point rates the notice compares with), and are not served
+    const analysis = (await env.ds.query('SELECT data FROM exam_analysis WHERE exam_id = ?', [fx.examId]))[0].data;
+    const rates = (typeof analysis === 'string' ? JSON.parse(analysis) : analysis).alliance.knowledgePoints.map(
+      (k: { scoreRate: number }) => String(k.scoreRate),
+    );
+    expect(rates.length).toBeGreaterThan(0);
+    for (const r of rates) expect(served).not.toContain(r);
   });
 });
 

@@ -22,6 +22,7 @@ import { MarkingBlocks1765560000000 } from './1765560000000-marking-blocks.js';
 import { ScoreVersionShards1765570000000 } from './1765570000000-score-version-shards.js';
 import { TeacherClassGrant1765600000000 } from './1765600000000-teacher-class-grant.js';
 import { County1765620000000 } from './1765620000000-county.js';
+import { StudentNotices1765630000000 } from './1765630000000-student-notices.js';
 import { PageSourcePage1765640000000 } from './1765640000000-page-source-page.js';
 import { ScanRetention1765660000000 } from './1765660000000-scan-retention.js';
 
@@ -48,6 +49,7 @@ export const MIGRATIONS: Function[] = [
   ScoreVersionShards1765570000000,
   TeacherClassGrant1765600000000,
   County1765620000000,
+  StudentNotices1765630000000,
   PageSourcePage1765640000000,
   ScanRetention1765660000000,
 ];

@@ -15,6 +15,7 @@ const TAGS: Record<string, string> = {
   marking: '网上阅卷',
   results: '成绩与统计',
   reports: '诊断报告',
+  notice: '学生与家长成绩通知查询',
   suggestions: '补短板建议库',
   counties: '区县与教育局（只读）',
   jobs: '失败任务',

@@ -22,6 +22,11 @@ export class ScannedPage {
   @Column({ type: 'int', nullable: true }) paperId: number | null;
   @Column({ length: 64 }) contentHash: string;
   @Column({ length: 200 }) blobKey: string;
+  /**
+   * A reduced JPEG of the page straightened into its sheet's frame (layout points × a fixed scale), stored at ingest
+   * for the student notices; null for pages read before it existed (a notice renders those from blobKey).
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true }) reducedBlobKey: string | null;
   @Column({ length: 200, default: '' }) originalName: string;
   @Column({ type: 'varchar', length: 16, default: PageStatus.Queued }) status: PageStatus;
   /** Why the page could not be read, in Chinese for the scanner who fixes it. */

@@ -26,8 +26,14 @@ UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source
 -- nameOf
 SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?;
 
+-- noticePages
+SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no;
+
+-- setReduced
+UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ? AND reduced_blob_key IS NULL;
+
 -- recordReadPage
-UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
+UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, reduced_blob_key = COALESCE(?, reduced_blob_key), updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
 
 -- recordSeen
 UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;

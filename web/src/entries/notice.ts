@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import NoticePage from '../pages/NoticePage.vue';
+
+mountPage(NoticePage);
