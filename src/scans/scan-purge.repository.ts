@@ -10,6 +10,8 @@ export const IMAGE_COLUMNS = [
   { kind: 'pages', table: 'scanned_page', column: 'blob_key' },
   { kind: 'snippets', table: 'answer_snippet', column: 'blob_key' },
   { kind: 'crops', table: 'omr_review', column: 'crop_blob_key' },
+  // the reduced copy of each page that the students' notices print (scans/notice-page-images.ts)
+  { kind: 'reduced', table: 'scanned_page', column: 'reduced_blob_key' },
 ] as const;
 export type ImageKind = (typeof IMAGE_COLUMNS)[number]['kind'];
 

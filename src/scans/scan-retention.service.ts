@@ -22,6 +22,8 @@ export interface PurgeSummary {
   pages: number;
   snippets: number;
   crops: number;
+  /** Reduced page copies for the notices. */
+  reduced: number;
   blobsDeleted: number;
   blobsShared: number;
 }
@@ -105,7 +107,15 @@ export class ScanRetentionService {
   private async purge(exam: Exam, userId: number | null): Promise<PurgeSummary> {
     const v = await this.verdict(exam);
     if (!v.due) throw new ConflictException(v.reason);
-    const summary: PurgeSummary = { examId: exam.id, pages: 0, snippets: 0, crops: 0, blobsDeleted: 0, blobsShared: 0 };
+    const summary: PurgeSummary = {
+      examId: exam.id,
+      pages: 0,
+      snippets: 0,
+      crops: 0,
+      reduced: 0,
+      blobsDeleted: 0,
+      blobsShared: 0,
+    };
     const done = new Set<string>();
     // recorded before the first blob goes: an interrupted purge is on the log, and running it again finishes it
     await this.audit.record({

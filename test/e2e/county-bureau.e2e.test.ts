@@ -36,6 +36,8 @@ const BUREAU_READS: Record<string, string> = {
   'GET /api/exams/:id/analysis': 'released results, every school named (the rule: school_comparison)',
   'GET /api/exams/:id/exports/schools.xlsx': 'released school comparison, named',
   'GET /api/exams/:id/exports/items.xlsx': 'released item analysis (test quality)',
+  'GET /api/exams/:id/overview': 'the alliance overview of a released exam, every school named (issue 17 item 1)',
+  'GET /api/exams/:id/overview.pdf': 'the same overview as a PDF',
   'GET /api/exams/:id/reports': 'the school reports of a released exam',
   'GET /api/reports/:examId/:schoolId.pdf': 'a school report of a released exam',
 };

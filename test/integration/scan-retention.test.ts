@@ -27,6 +27,7 @@ describe('retention of scans and snippets (MariaDB)', () => {
   let blobs: BlobStore;
   let adminId: number;
   let pageKeys: string[];
+  let reducedKeys: string[];
   let snippetKeys: string[];
   const shared = 'snippets/sh/shared.jpg';
   const admin = () =>
@@ -49,6 +50,12 @@ describe('retention of scans and snippets (MariaDB)', () => {
     );
     pageKeys = pages.map((p) => p.blobKey);
     for (const k of pageKeys) await blobs.put(k, Buffer.from(`scan ${k}`));
+    // the reduced copies that the notices print go with the scans
+    reducedKeys = pages.map((p) => `pages-reduced/ab/r${p.id}.jpg`);
+    for (const [i, p] of pages.entries()) {
+      await blobs.put(reducedKeys[i]!, Buffer.from(`reduced ${p.id}`));
+      await env.ds.query('UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ?', [reducedKeys[i], p.id]);
+    }
     // a snippet per read page for item q3; the first one's bytes are also another exam's snippet
     const read = pages.filter((p) => p.studentId !== null);
     snippetKeys = read.map((p, i) => (i === 0 ? shared : `snippets/ab/s${p.id}.jpg`));
@@ -120,11 +127,13 @@ describe('retention of scans and snippets (MariaDB)', () => {
         pages: pageKeys.length,
         snippets: snippetKeys.length,
         crops: 0,
-        blobsDeleted: pageKeys.length + snippetKeys.length - 1,
+        reduced: reducedKeys.length,
+        blobsDeleted: pageKeys.length + snippetKeys.length - 1 + reducedKeys.length,
         blobsShared: 1,
       },
     ]);
     for (const k of pageKeys) expect(await blobs.exists(k)).toBe(false);
+    for (const k of reducedKeys) expect(await blobs.exists(k)).toBe(false);
     for (const k of snippetKeys.filter((k) => k !== shared)) expect(await blobs.exists(k)).toBe(false);
     expect(await blobs.exists(shared)).toBe(true);
     // results and reports stay

@@ -176,10 +176,14 @@ async function createSchool(admin: HttpClient, allianceId: number, si: number, s
     kind: s.kind,
     locality: s.locality,
   });
-  const classes: { id: number; name: string }[] = await admin.json('POST', `/api/schools/${school.id}/classes`, {
-    names: DEMO_CLASSES,
-    grade: '七年级',
-  });
+  const { classes }: { classes: { id: number; name: string }[] } = await admin.json(
+    'POST',
+    `/api/schools/${school.id}/classes`,
+    {
+      names: DEMO_CLASSES,
+      grade: '七年级',
+    },
+  );
   const rows = ['考号,姓名,班级'];
   const examNos: string[] = [];
   const names: string[] = [];
@@ -584,6 +588,34 @@ async function computeAndWaitForReports(admin: HttpClient, examId: number, schoo
   return reports;
 }
 
+/**
+ * Every class report of every school (as the admin), and the first school's student notices: personal codes for its
+ * classes, then the class PDFs to print; one code is printed for the public page /notice.
+ */
+async function classOutputs(admin: HttpClient, examId: number, schools: DemoSchoolRow[], outDir: string) {
+  const dir = join(outDir, '班级报告');
+  await mkdir(dir, { recursive: true });
+  let reports = 0;
+  let sample: { name: string; code: string } | null = null;
+  for (const [si, school] of schools.entries()) {
+    const classes: { id: number; name: string }[] = await admin.json('GET', `/api/schools/${school.id}/classes`);
+    for (const c of classes) {
+      const url = `/api/exams/${examId}/classes/${c.id}`;
+      await writeFile(join(dir, `${school.name}${c.name}-班级报告.pdf`), await admin.bytes(`${url}/report.pdf`));
+      reports++;
+      if (si !== 0) continue;
+      const codes: { name: string; code: string }[] = await admin.json('POST', `${url}/notice-codes`, {});
+      sample ??= codes[0] ?? null;
+      const file = join(outDir, `${school.name}${c.name}-学生成绩通知.pdf`);
+      await writeFile(file, await admin.bytes(`${url}/notices.pdf`));
+      console.log(`      ${school.name}${c.name}：${codes.length} 名学生的成绩通知（含各自的查询码）${file}`);
+    }
+  }
+  console.log(`      各校各班的班级报告 ${reports} 份：${dir}`);
+  if (sample)
+    console.log(`      学生或家长查询：打开 /notice，输入 ${sample.name} 的查询码 ${sample.code}（只显示这一名学生）`);
+}
+
 /** teacher1's class report (班主任 of the first school's first class): the JSON's figures and the PDF. */
 async function teacherReport(baseUrl: string, examId: number, outDir: string) {
   const teacher = await new HttpClient(baseUrl).login('teacher1', DEMO_PASSWORD);
@@ -688,6 +720,7 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   await principalExport(baseUrl, exam.id, schools[0], outDir);
   await bureauComparison(baseUrl);
   await teacherReport(baseUrl, exam.id, outDir);
+  await classOutputs(admin, exam.id, schools, outDir);
   console.log(`\n完成，用时 ${elapsed()}。`);
   console.log(
     `浏览页面：DB_NAME=${config.db.name} QUEUE_PREFIX=${config.redis.prefix} DATA_DIR=${config.dataDir} npm start，然后打开 http://127.0.0.1:3000/login`,
