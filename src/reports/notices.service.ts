@@ -15,6 +15,7 @@ import { ExamAccess } from '../exams/exam-access.js';
 import { levelOf, refusal } from '../exams/domain/exam-disclosure.js';
 import type { Exam } from '../exams/entities/exam.entity.js';
 import type { ExamAnalysisData } from '../results/domain/exam-analysis.js';
+import { TOTAL_PAPER_ID } from '../results/domain/subject-totals.js';
 import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 import { ReleaseGate, type ReleaseMark } from '../results/release-gate.js';
 import { NoticePageImages } from '../scans/notice-page-images.js';
@@ -24,6 +25,7 @@ import {
   noticeAllowed,
   placeMarks,
   studentNotice,
+  totalResult,
   type NoticeSubjectInput,
   type PlacedMark,
   type StudentNotice,
@@ -304,6 +306,10 @@ export class NoticesService {
         })),
         allianceRates: allianceRates.get(p.paper.paperId) ?? null,
       }));
+      // 总分 (paper id 0) has no stored result and no sheet: its result follows from the subjects', with no items.
+      const parts = subjects.filter((x) => x.paperId !== TOTAL_PAPER_ID).map((x) => x.result);
+      for (const x of subjects)
+        if (x.paperId === TOTAL_PAPER_ID) Object.assign(x, { result: totalResult(parts), items: [] });
       const notice = studentNotice({
         exam: { name: exam.name, level, cutoffs: exam.gradeBandCutoffs },
         student: { name: s.name, schoolName: s.schoolName, className: s.className },

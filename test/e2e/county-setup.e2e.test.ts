@@ -101,8 +101,8 @@ describe('county CLI and the bureau grants', () => {
     const users = app.get(UserRepository);
     const bureau1 = (await users.findByUsername('bureau1'))!;
     expect(await users.grantsOf(bureau1.id)).toEqual([
-      { role: Role.Bureau, allianceId: a1.id, schoolId: null, subject: null },
-      { role: Role.Bureau, allianceId: a2.id, schoolId: null, subject: null },
+      { role: Role.Bureau, allianceId: a1.id, schoolId: null, subject: null, classId: null },
+      { role: Role.Bureau, allianceId: a2.id, schoolId: null, subject: null, classId: null },
     ]);
     const session = await users.sessionOf(bureau1.id);
     expect(session?.grants).toEqual(await users.grantsOf(bureau1.id));
@@ -118,7 +118,7 @@ describe('county CLI and the bureau grants', () => {
     // An alliance admin's grants are unchanged by counties.
     const admin = (await users.findByUsername('cs_admin'))!;
     expect(await users.grantsOf(admin.id)).toEqual([
-      { role: Role.Admin, allianceId: a1.id, schoolId: null, subject: null },
+      { role: Role.Admin, allianceId: a1.id, schoolId: null, subject: null, classId: null },
     ]);
   });
 

@@ -108,8 +108,12 @@ describe('school report JSON for the result page', () => {
     const flat = (x: string) => x.replace(/\s+/g, '');
     expect(text).toContain(flat(r.verdict.headline));
     for (const l of [...r.verdict.standing, ...r.verdict.findings]) expect(text).toContain(flat(l));
-    const mean = r.sections[0].mainTable.rows.find((row: string[]) => row[0] === '平均分');
-    expect(text).toContain(flat(mean.join('')));
+    // the PDF prints 核心指标 on its side (a column per figure): 本校's figures in one row, the alliance's in the next
+    const main: string[][] = r.sections[0].mainTable.rows;
+    expect(main.find((row) => row[0] === '平均分')).toBeDefined();
+    expect(text).toContain(flat(main.map((row) => row[0]).join('')));
+    expect(text).toContain(flat(['本校', ...main.map((row) => row[1])].join('')));
+    expect(text).toContain(flat(['联盟', ...main.map((row) => row[2])].join('')));
     for (const row of r.sections[0].peerTable.rows.slice(1)) expect(text).toContain(flat(row.join('')));
   });
 

@@ -9,6 +9,7 @@ import {
   ownRates,
   showsOwnScore,
   studentNotice,
+  totalResult,
 } from './student-notice.js';
 
 const MONITORING_7: ExamLevel = { kind: ExamKind.QualityMonitoring, gradeYear: 7 };
@@ -155,5 +156,35 @@ describe('item marks', () => {
     [null, 4, false, '待评', 'unscored'],
   ] as const)('%s of %d (scores shown %s): %s', (score, max, shows, text, verdict) => {
     expect(itemMark(item(1, max, score, []), shows)).toMatchObject({ text, verdict });
+  });
+});
+
+describe('the 总分 row follows from the subjects (TOTAL_RULE)', () => {
+  const graded = (total: number) => ({ total, absent: false, unscanned: false });
+  it.each([
+    [
+      'every subject scored: the exact sum',
+      [graded(57.5), graded(61.25)],
+      { total: 118.75, absent: false, unscanned: false },
+    ],
+    [
+      'a subject 缺考: 缺考',
+      [graded(57.5), { total: null, absent: true, unscanned: false }],
+      { total: null, absent: true, unscanned: false },
+    ],
+    ['no result in a subject: 缺考', [graded(57.5), null], { total: null, absent: true, unscanned: false }],
+    [
+      'a subject unscanned: 未扫描',
+      [graded(57.5), { total: null, absent: false, unscanned: true }],
+      { total: null, absent: false, unscanned: true },
+    ],
+    [
+      'a subject not finally scored: pending',
+      [graded(57.5), { total: null, absent: false, unscanned: false }],
+      { total: null, absent: false, unscanned: false },
+    ],
+    ['no subject: 缺考', [], { total: null, absent: true, unscanned: false }],
+  ])('%s', (_name, parts, expected) => {
+    expect(totalResult(parts)).toEqual(expected);
   });
 });

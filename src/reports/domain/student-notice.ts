@@ -35,6 +35,19 @@ export interface NoticeInput {
 
 export type SubjectStatus = 'graded' | 'absent' | 'unscanned' | 'pending';
 
+/**
+ * The 总分 row's result from the subjects' (TOTAL_RULE, results/domain/subject-totals.ts): 缺考 when absent from (or
+ * without a result in) any subject, else 未扫描 when any is unscanned, else pending while any is not finally scored,
+ * else the sum, exact in cents. No stored row holds it: the 总分 is derived.
+ */
+export function totalResult(parts: readonly NoticeSubjectInput['result'][]): NonNullable<NoticeSubjectInput['result']> {
+  if (!parts.length || parts.some((r) => !r || r.absent)) return { total: null, absent: true, unscanned: false };
+  if (parts.some((r) => r!.unscanned)) return { total: null, absent: false, unscanned: true };
+  if (parts.some((r) => r!.total === null)) return { total: null, absent: false, unscanned: false };
+  const cents = parts.reduce((sum, r) => sum + Math.round(r!.total! * 100), 0);
+  return { total: cents / 100, absent: false, unscanned: false };
+}
+
 /** A knowledge point said about the student: own rate (only where scores may be shown) and how it compares. */
 export interface KnowledgeNote {
   knowledgePoint: string;
