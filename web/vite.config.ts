@@ -30,6 +30,7 @@ export const PAGES = [
   'county',
   'jobs',
   'notice',
+  'class-report',
 ];
 
 export default defineConfig({

@@ -75,6 +75,15 @@ export class WebController {
     return this.pages.html('exams');
   }
 
+  /** 班级报告 for teachers (the API checks each class against the teacher's grants). */
+  @Public()
+  @Get('class-report')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  classReport() {
+    return this.pages.html('class-report');
+  }
+
   /** 成绩通知查询: a student or parent opens their notice with the personal code (no account). */
   @Public()
   @Get('notice')

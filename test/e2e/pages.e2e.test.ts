@@ -24,6 +24,7 @@ const PAGES: [string, string][] = [
   ['/county', '统考 · 区县联盟对比'],
   ['/jobs', '统考 · 失败任务'],
   ['/notice', '统考 · 成绩通知查询'],
+  ['/class-report', '统考 · 班级报告'],
 ];
 
 describe('pages and their assets', () => {

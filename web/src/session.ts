@@ -87,6 +87,12 @@ export function pagesFor(m: Me): PageLink[] {
       short: '联盟总览',
       long: '联盟质量分析总览（各校增值、知识点热力图、结对建议、试题质量）',
     });
+  if (hasRole(m, 'teacher'))
+    links.push({
+      href: '/class-report',
+      short: '班级报告',
+      long: '班级报告（本班学生等级或成绩、临界生、进退步、错题）',
+    });
   if (hasRole(m, 'admin'))
     links.push({ href: '/jobs', short: '失败任务', long: '失败任务（多次重试仍失败的识别、统计与报告任务，可重试）' });
   return links;

@@ -1,0 +1,77 @@
+// 班级报告 (/class-report) in a real Chromium: a 班主任 logs in, finds the page in the header, and reads their class's
+// students by 考号 with 等级 only (a 学业质量监测 of 七年级), per subject the figures and 错题, and the PDF link; the other
+// class's students are not on it; before 成绩发布 the page says why instead. Screens at 1366×768 go to $SCREENSHOT_DIR.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { Role } from '../../src/common/role.js';
+import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
+import { Student } from '../../src/org/entities/student.entity.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
+import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
+import { createUser } from '../support/fixtures.js';
+import { releaseResults } from '../support/release.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'tongkao-class-report');
+
+describeInBrowser('class report page in a browser', () => {
+  let env: TestEnv;
+  let fx: ResultsFixture;
+  let browser: Browser;
+  let base: string;
+  let close: () => Promise<void>;
+  let app: Awaited<ReturnType<typeof servePages>>['app'];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    env = await createTestEnv('class_report_browser');
+    fx = await buildResultsFixture(env.ds, 'crb', false);
+    const classes = env.ds.getRepository(SchoolClass);
+    const own = (await classes.findOneByOrFail({ schoolId: fx.schools.lead, name: '七(1)班' })).id;
+    const sibling = (await classes.save({ schoolId: fx.schools.lead, name: '七(2)班', grade: '七年级' })).id;
+    await env.ds.getRepository(Student).update(fx.studentIds.lead.slice(4), { classId: sibling });
+    await env.ds.query('UPDATE student SET name = CONCAT(name, ?) WHERE id IN (?)', [
+      '（二班）',
+      fx.studentIds.lead.slice(4),
+    ]);
+    await createUser(env.ds, 't_head_crb', fx.password, [
+      { role: Role.Teacher, allianceId: fx.allianceId, schoolId: fx.schools.lead, classId: own },
+    ]);
+    ({ app, base, close } = await servePages(env));
+    await app.get(ResultsJobService).computeExam(fx.examId);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+    await env?.cleanup();
+  });
+
+  it('before 成绩发布 says why; after, shows the own class only, by 考号, with the PDF link', async () => {
+    const { context, page } = await loggedInPage(browser, base, 't_head_crb', fx.password);
+    await page.click('text=班级报告');
+    await page.waitForURL(`${base}/class-report`);
+    await page.waitForSelector('text=成绩尚未发布');
+    await page.screenshot({ path: join(SHOTS, 'class-report-held.png') });
+
+    await releaseResults(env.ds, fx.examId);
+    await page.reload();
+    await page.waitForSelector('text=下载班级报告 PDF');
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('学生');
+    expect(text).toContain('按考号排列，不排名次');
+    expect(text).toContain('数学');
+    expect(text).not.toContain('（二班）');
+    expect(text).not.toMatch(/名次[:：]\s*\d/);
+    const pdf = await page.locator('a', { hasText: '下载班级报告 PDF' }).getAttribute('href');
+    expect(pdf).toMatch(/^\/api\/exams\/\d+\/classes\/\d+\/report\.pdf$/);
+    const res = await page.request.get(`${base}${pdf}`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toContain('application/pdf');
+    await page.screenshot({ path: join(SHOTS, 'class-report.png') });
+    await context.close();
+  });
+});

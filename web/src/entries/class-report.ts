@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import ClassReportPage from '../pages/ClassReportPage.vue';
+
+mountPage(ClassReportPage);
