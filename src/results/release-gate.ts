@@ -7,7 +7,7 @@ import { type Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { ResultsReleaseRepository } from './results-release.repository.js';
 import { ScoreVersionRepository } from './score-version.repository.js';
 
-export const NOT_RELEASED = '成绩尚未发布：联盟管理员发布成绩后，校长才能查看成绩和报告';
+export const NOT_RELEASED = '成绩尚未发布：联盟管理员发布成绩后，学校、教师和教育局才能查看成绩和报告';
 
 /** What a page shows beside released results. */
 export interface ReleaseMark {
