@@ -106,6 +106,9 @@ describe('county CLI and the bureau grants', () => {
     ]);
     const session = await users.sessionOf(bureau1.id);
     expect(session?.grants).toEqual(await users.grantsOf(bureau1.id));
+    // A login within the same second as the earlier one would issue the same token, whose actor (no alliances yet) the
+    // API reuses for ACTOR_CACHE_MS: a session opened before the attach sees it at its next load, as the README says.
+    await new Promise((r) => setTimeout(r, 1100));
     const res = await login('bureau1', 'bureau-pass-1');
     const me = await request(app.getHttpServer()).get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`);
     expect(me.body.roles).toEqual([
