@@ -32,7 +32,7 @@ describe('failed jobs API', () => {
       tokens[who] = (await http().post('/api/auth/login').send({ username: who, password: fx.password })).body.token;
   });
   afterAll(async () => {
-    for (const q of Object.values(QUEUES)) await app.get(JobProducer).queue(q).obliterate({ force: true });
+    if (app) for (const q of Object.values(QUEUES)) await app.get(JobProducer).queue(q).obliterate({ force: true });
     await app?.close();
     await env.cleanup();
   });
