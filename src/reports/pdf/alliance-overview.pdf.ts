@@ -2,8 +2,7 @@
 // table (every school named), the value-added forest plot, the heat map, balance and its trend, the comparison group,
 // pairing suggestions and test quality. Charts are ECharts vectors as in the school report (charts.ts).
 import { Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
-import { cjkFonts } from '../../common/cjk-fonts.js';
+import { reportDocument } from './report-document.js';
 import type { AllianceOverview, OverviewRow, OverviewSubject } from '../domain/alliance-overview.js';
 import { SCHOOL_KIND_LABEL, LOCALITY_LABEL } from '../domain/alliance-overview.js';
 import type { ReportChart } from '../domain/chart-spec.js';
@@ -58,22 +57,13 @@ export function overviewCells(r: OverviewRow): string[] {
 @Injectable()
 export class AllianceOverviewPdf {
   async render(model: AllianceOverview, dateText: string): Promise<Buffer> {
-    const f = cjkFonts();
-    const doc = new PDFDocument({
+    const { doc, done } = reportDocument({
       size: 'A4',
       layout: 'landscape',
       margin: MARGIN,
       bufferPages: true,
       info: { Title: model.title, Author: 'tongkao 统考', Subject: '联盟质量分析总览' },
     });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    doc.registerFont('regular', f.regular);
-    doc.registerFont('bold', f.bold);
 
     doc.y = MARGIN;
     doc

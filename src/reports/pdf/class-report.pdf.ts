@@ -1,8 +1,7 @@
 // Lays out a ClassReportModel as an A4 PDF with pdfkit, in the look of the school report (school-report.pdf.ts: the
 // same fonts, headings, tables and ECharts vector charts).
 import { Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
-import { cjkFonts } from '../../common/cjk-fonts.js';
+import { reportDocument } from './report-document.js';
 import type { ReleaseMark } from '../../results/release-gate.js';
 import type { ReportChart } from '../domain/chart-spec.js';
 import type { ClassReportModel, ClassSection } from '../domain/class-report.js';
@@ -23,21 +22,12 @@ const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九',
 @Injectable()
 export class ClassReportPdf {
   async render(model: ClassReportModel, release: ReleaseMark): Promise<Buffer> {
-    const f = cjkFonts();
-    const doc = new PDFDocument({
+    const { doc, done } = reportDocument({
       size: 'A4',
       margin: MARGIN,
       bufferPages: true,
       info: { Title: model.documentTitle, Author: 'tongkao 统考', Subject: '班级报告' },
     });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    doc.registerFont('regular', f.regular);
-    doc.registerFont('bold', f.bold);
 
     this.firstPage(doc, model, release);
     model.sections.forEach((s, i) => this.section(doc, s, i + 1));

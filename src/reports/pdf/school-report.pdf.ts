@@ -1,8 +1,7 @@
 // Lays out a SchoolReportModel as an A4 PDF with pdfkit. Noto Sans SC is embedded and subsetted
 // (pdfkit embeds only the glyphs used), so the file stays small and opens on any machine.
 import { Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
-import { cjkFonts } from '../../common/cjk-fonts.js';
+import { reportDocument } from './report-document.js';
 import type { ReportChart } from '../domain/chart-spec.js';
 import { FOREST_LABELLED_ROWS } from './chart-options.js';
 import { drawChart } from './charts.js';
@@ -28,21 +27,12 @@ const SERIES_COLORS = ['#2f6db5', '#b0b7c3', '#e08a2c'];
 @Injectable()
 export class SchoolReportPdf {
   async render(model: SchoolReportModel): Promise<Buffer> {
-    const f = cjkFonts();
-    const doc = new PDFDocument({
+    const { doc, done } = reportDocument({
       size: 'A4',
       margin: MARGIN,
       bufferPages: true,
       info: { Title: model.documentTitle, Author: 'tongkao 统考', Subject: '学校质量诊断报告' },
     });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    doc.registerFont('regular', f.regular);
-    doc.registerFont('bold', f.bold);
 
     this.verdictPage(doc, model);
     // The value-added table of every school (ΔT, VA, interval, shrunken, 提升系数) is printed once, in the last part

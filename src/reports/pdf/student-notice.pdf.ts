@@ -3,8 +3,7 @@
 // as vector text and boxes at the item's place. The reduced page JPEGs are embedded as they are (pdfkit passes JPEG
 // data through without decoding it).
 import { Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
-import { cjkFonts } from '../../common/cjk-fonts.js';
+import { reportDocument } from './report-document.js';
 import { formatPercent } from '../domain/format.js';
 import { statusText, type KnowledgeNote, type StudentNotice } from '../domain/student-notice.js';
 
@@ -41,21 +40,12 @@ const A4 = { w: 595.28, h: 841.89 };
 @Injectable()
 export class StudentNoticePdf {
   async render(model: NoticePdfModel): Promise<Buffer> {
-    const f = cjkFonts();
-    const doc = new PDFDocument({
+    const { doc, done } = reportDocument({
       size: 'A4',
       margin: MARGIN,
       autoFirstPage: false,
       info: { Title: model.title, Author: 'tongkao 统考', Subject: '学生成绩通知单' },
     });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    const done = new Promise<Buffer>((resolve, reject) => {
-      doc.on('end', () => resolve(Buffer.concat(chunks)));
-      doc.on('error', reject);
-    });
-    doc.registerFont('regular', f.regular);
-    doc.registerFont('bold', f.bold);
     if (!model.notices.length) {
       doc.addPage();
       doc.font('regular').fontSize(12).fillColor(INK).text('该班级没有学生。');
