@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { AllianceFigures, ComparisonGroup } from '../../results/domain/county-figures.js';
 import { COUNTY_COLUMNS } from '../../results/domain/county-figures.js';
 import { COUNTY_TABLE_HEADER, CountyComparisonPdf, countyReportTitle } from './county-comparison.pdf.js';
@@ -6,7 +7,7 @@ const figures = (allianceId: number, name: string, examId: number): AllianceFigu
   allianceId,
   allianceName: name,
   examId,
-  examName: `考试${examId}`,
+  examName: `2026年冬季七年级学业质量监测（第${examId}次联考）`,
   examDate: '2026-01-10',
   outdated: false,
   fullMarks: 100,
@@ -65,6 +66,7 @@ describe('CountyComparisonPdf', () => {
     expect(flat.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pages(flat)).toBe(1);
     const withTrend = await render([group(true)]);
+    if (process.env.COUNTY_PDF_OUT) writeFileSync(process.env.COUNTY_PDF_OUT, withTrend);
     expect(pages(withTrend)).toBeGreaterThanOrEqual(2);
     expect(withTrend.length).toBeGreaterThan(flat.length);
   });

@@ -61,7 +61,7 @@ export class CountyComparisonPdf {
         undefined,
         OUTDATED,
       );
-    const fixed = [100, 140];
+    const fixed = [100, 170];
     const rest = (l.width - fixed[0] - fixed[1]) / COUNTY_COLUMNS.length;
     l.table(
       COUNTY_TABLE_HEADER,
@@ -73,7 +73,7 @@ export class CountyComparisonPdf {
         ],
       })),
       [...fixed, ...COUNTY_COLUMNS.map(() => rest)],
-      false,
+      ['left', 'left', ...COUNTY_COLUMNS.map(() => 'right' as const)],
     );
     l.doc.moveDown(0.3);
     l.paragraphs([COUNTY_NOTE], undefined, LAYOUT_MUTED);

@@ -79,8 +79,11 @@ export class ReportLayout {
     doc.y += height + 8;
   }
 
-  /** The first column left-aligned (names), the figures right-aligned; the last left too when it is words. */
-  table(header: string[], rows: TableRow[], widths: number[], lastIsText = true): void {
+  /**
+   * A ruled table. By default the first and last columns are left-aligned (names, words) and the figures between
+   * right-aligned; `align` says otherwise. A cell too wide for its column is set smaller (down to 6 pt), not wrapped.
+   */
+  table(header: string[], rows: TableRow[], widths: number[], align?: ('left' | 'right')[]): void {
     const { doc, margin } = this;
     const fontSize = 8.5;
     const rowH = fontSize + 8;
@@ -93,13 +96,16 @@ export class ReportLayout {
       if (head) doc.rect(margin, y, this.width, rowH).fill(HEAD_FILL);
       let x = margin;
       cells.forEach((c, i) => {
+        doc.font(head || bold ? 'bold' : 'regular').fontSize(fontSize);
+        const room = widths[i] - 6;
+        const natural = doc.widthOfString(c);
+        const size = natural > room ? Math.max(6, Math.floor(((fontSize * room) / natural) * 10) / 10) : fontSize;
         doc
-          .font(head || bold ? 'bold' : 'regular')
-          .fontSize(fontSize)
+          .fontSize(size)
           .fillColor(i === cells.length - 1 && !head ? color : LAYOUT_INK)
-          .text(c, x + 3, y + (rowH - fontSize) / 2 - 1, {
-            width: widths[i] - 6,
-            align: i === 0 || (lastIsText && i === cells.length - 1) ? 'left' : 'right',
+          .text(c, x + 3, y + (rowH - size) / 2 - 1, {
+            width: room,
+            align: align?.[i] ?? (i === 0 || i === cells.length - 1 ? 'left' : 'right'),
             lineBreak: false,
             ellipsis: true,
           });
