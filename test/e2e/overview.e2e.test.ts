@@ -107,7 +107,7 @@ describe('alliance overview over HTTP', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toContain("filename*=UTF-8''");
-    const file = '/tmp/ov/overview-e2e.pdf';
+    const file = `${env.config.dataDir}/overview-e2e.pdf`;
     writeFileSync(file, pdf.body as Buffer);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(text).toContain('联盟质量分析总览');
