@@ -31,6 +31,7 @@ export const PAGES = [
   'jobs',
   'notice',
   'class-report',
+  'notices',
 ];
 
 export default defineConfig({

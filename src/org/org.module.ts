@@ -11,6 +11,6 @@ import { SchoolsController } from './schools.controller.js';
 @Module({
   controllers: [AlliancesController, SchoolsController, CountiesController],
   providers: [OrgService, AccountsService, RosterService, CountyService, CountyComparisonService],
-  exports: [OrgService, AccountsService, RosterService, CountyService],
+  exports: [OrgService, AccountsService, RosterService, CountyService, CountyComparisonService],
 })
 export class OrgModule {}

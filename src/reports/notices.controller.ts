@@ -10,13 +10,16 @@ import { NoticesService } from './notices.service.js';
 const ids = (v: unknown): number[] | undefined =>
   Array.isArray(v) ? v.map(Number).filter((n) => Number.isInteger(n) && n > 0) : undefined;
 
-/** The class's notices and their codes: the alliance's admin and the class's principal (the service checks scope). */
+/**
+ * The class's notices and their codes: the alliance's admin and the class's principal; the notices' PDF also the class's
+ * 班主任 (the service checks scope).
+ */
 @Controller('api/exams/:id/classes/:classId')
 export class NoticesController {
   constructor(@Inject(NoticesService) private readonly notices: NoticesService) {}
 
   @Get('notices.pdf')
-  @Roles(Role.Admin, Role.Principal)
+  @Roles(Role.Admin, Role.Principal, Role.Teacher)
   @Discloses(['grade_band'])
   pdf(@CurrentActor() a: Actor, @Param('id', IdParam) id: number, @Param('classId', IdParam) classId: number) {
     return this.notices.classPdf(a, id, classId);

@@ -57,6 +57,7 @@ export interface BuiltNotice {
 export const WRONG_CODE = '查询码不正确，请核对通知单上的查询码后重新输入';
 export const REVOKED_CODE = '该查询码已作废，请向学校索取新的查询码';
 export const NOTICE_NOT_RELEASED = '成绩尚未发布，暂时不能查询';
+export const NO_NOTICE_SCOPE = '无权查看该班级的学生通知单';
 
 @Injectable()
 export class NoticesService {
@@ -77,7 +78,7 @@ export class NoticesService {
 
   /** GET /api/exams/:id/classes/:classId/notices.pdf */
   async classPdf(actor: Actor, examId: number, classId: number): Promise<StreamableFile> {
-    const { exam, klass } = await this.classScope(actor, examId, classId);
+    const { exam, klass } = await this.classScope(actor, examId, classId, { homeroomTeacher: true });
     const students = await this.inputs.studentsOfClass(classId);
     const live = await this.liveCodes(examId, classId);
     const built = await this.build(
@@ -176,13 +177,31 @@ export class NoticesService {
     return { revoked };
   }
 
-  private async classScope(actor: Actor, examId: number, classId: number): Promise<{ exam: Exam; klass: NoticeClass }> {
+  /**
+   * The class's admin or principal; with `homeroomTeacher` (the PDF only, never the codes) also the class's 班主任: a
+   * teacher grant of this very class without a subject. A 任课教师 (a subject) reads the class report, not the notices,
+   * which carry every subject of each student.
+   */
+  private async classScope(
+    actor: Actor,
+    examId: number,
+    classId: number,
+    opts: { homeroomTeacher?: boolean } = {},
+  ): Promise<{ exam: Exam; klass: NoticeClass }> {
     const exam = await this.exams.get(examId);
     const klass = await this.inputs.classOf(classId);
     const own = !!klass && klass.allianceId === exam.allianceId;
+    const homeroom =
+      !!opts.homeroomTeacher &&
+      own &&
+      actor
+        .teacherGrants(exam.allianceId)
+        .some((g) => g.classId === classId && g.schoolId === klass.schoolId && g.subject === null);
     assertScope(
-      actor.isAdminOf(exam.allianceId) || (own && actor.principalSchools(exam.allianceId).includes(klass.schoolId)),
-      '无权查看该班级的学生通知单',
+      actor.isAdminOf(exam.allianceId) ||
+        homeroom ||
+        (own && actor.principalSchools(exam.allianceId).includes(klass.schoolId)),
+      NO_NOTICE_SCOPE,
     );
     if (!klass || !own) throw new NotFoundException('班级不存在');
     await this.gate.assertVisible(actor, exam);

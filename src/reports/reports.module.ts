@@ -3,6 +3,10 @@ import { AllianceOverviewService } from './alliance-overview.service.js';
 import { AllianceOverviewPdf } from './pdf/alliance-overview.pdf.js';
 import { ClassReportService } from './class-report.service.js';
 import { ClassReportPdf } from './pdf/class-report.pdf.js';
+import { CountyReportController } from './county-report.controller.js';
+import { CountyReportService } from './county-report.service.js';
+import { CountyComparisonPdf } from './pdf/county-comparison.pdf.js';
+import { OrgModule } from '../org/org.module.js';
 import { NoticePageImages } from '../scans/notice-page-images.js';
 import { NoticeCodeSeal } from './notice-code-seal.js';
 import { NoticeThrottle } from './notice-throttle.js';
@@ -15,7 +19,8 @@ import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
 @Module({
-  controllers: [ReportsController, NoticesController, PublicNoticeController],
+  imports: [OrgModule],
+  controllers: [ReportsController, NoticesController, PublicNoticeController, CountyReportController],
   providers: [
     ReportsService,
     ReportRenderService,
@@ -29,6 +34,8 @@ import { ReportsService } from './reports.service.js';
     NoticeCodeSeal,
     NoticeThrottle,
     NoticePageImages,
+    CountyReportService,
+    CountyComparisonPdf,
   ],
   exports: [ReportRenderService],
 })

@@ -84,6 +84,15 @@ export class WebController {
     return this.pages.html('class-report');
   }
 
+  /** 学生成绩通知单: the admin and principals make codes and print each class's notices (the API checks scope). */
+  @Public()
+  @Get('notices')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  notices() {
+    return this.pages.html('notices');
+  }
+
   /** 成绩通知查询: a student or parent opens their notice with the personal code (no account). */
   @Public()
   @Get('notice')

@@ -71,6 +71,12 @@ describeInBrowser('class report page in a browser', () => {
     const res = await page.request.get(`${base}${pdf}`);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toContain('application/pdf');
+    // the 班主任 also prints the class's student notices
+    const notices = await page.locator('a', { hasText: '下载本班学生成绩通知单 PDF' }).getAttribute('href');
+    expect(notices).toMatch(/^\/api\/exams\/\d+\/classes\/\d+\/notices\.pdf$/);
+    const got = await page.request.get(`${base}${notices}`);
+    expect(got.status()).toBe(200);
+    expect(got.headers()['content-type']).toContain('application/pdf');
     await page.screenshot({ path: join(SHOTS, 'class-report.png') });
     await context.close();
   });

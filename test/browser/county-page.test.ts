@@ -1,12 +1,14 @@
 // The county page (区县联盟对比) in a real Chromium at 1366×768: a bureau user logs in, sees its alliances' latest
-// released exam side by side (table that sorts, ECharts bar chart), and none of another county's; a principal has no
-// county to see. Screenshot under SCREENSHOT_DIR (or the temp folder).
+// released exam side by side (table that sorts, ECharts bar chart, the PDF), each alliance's trend once it has two
+// released exams, and none of another county's; a principal has no county to see. Screenshot under SCREENSHOT_DIR (or the temp folder).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildCountyFixture, COUNTY_PASSWORD, type CountyFixture } from '../support/county-fixture.js';
+import { COUNTY_COLUMNS } from '../../src/results/domain/county-figures.js';
 import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
+import { releaseResults } from '../support/release.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'tongkao-county-shots');
@@ -51,9 +53,33 @@ describeInBrowser('county page in a browser', () => {
     expect((await names()).map((t) => t.trim())).toEqual(['城关第二教联体', '城关第一教联体']);
     await header.click();
     expect((await names()).map((t) => t.trim())).toEqual(['城关第一教联体', '城关第二教联体']);
+    // the columns are the domain's list, as the PDF prints them
+    const heads = (await page.locator('#comparison thead th').allInnerTexts()).map((t) => t.trim());
+    expect(heads).toEqual(['联盟', '考试', ...COUNTY_COLUMNS.map((c) => c.label)]);
+    // one released exam per alliance: no trend yet
+    expect(await page.locator('.ct-trend').count()).toBe(0);
+    const href = await page.locator('#county-pdf').getAttribute('href');
+    expect(href).toBe(`/api/counties/${f.countyA}/comparison.pdf`);
+    const pdf = await page.request.get(`${base}${href}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
     await page.locator('#comparison canvas').first().waitFor();
     await page.waitForTimeout(600); // the chart's entry animation
     await page.screenshot({ path: join(SHOTS, 'county-bureau.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('draws each alliance’s trend once it has a second released exam', async () => {
+    await releaseResults(env.ds, f.unreleasedExamId);
+    const { context, page } = await loggedInPage(browser, base, 'bureau1', COUNTY_PASSWORD, '/county');
+    await page.locator('.ct-trend canvas').first().waitFor();
+    expect(await page.locator('.ct-trend').count()).toBe(2);
+    const text = await page.locator('#comparison').innerText();
+    expect(text).toContain('纵看');
+    expect(text).toMatch(/城关第一教联体：2026年秋季七年级学业质量监测（2026-11-20） → /);
+    await page.locator('.ct-trends').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, 'county-trend.png') });
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 // The bureau's overview page in a real Chromium at 1366×768: a bureau reader of the alliance logs in, finds the page
-// in the navigation, sees every school by name in a table that sorts, the forest plot and the heat map, and fetches
-// the PDF with the session cookie. A principal opening the page is told in Chinese that it is not for them.
+// in the navigation, sees every school by name in a table that sorts, the forest plot, the heat map and the trend of
+// balance over the linked exams, and fetches the PDF with the session cookie. A principal opening the page is told in Chinese that it is not for them.
 import type { INestApplication } from '@nestjs/common';
 import type { Browser } from 'playwright-core';
 import { Role } from '../../src/common/role.js';
@@ -70,6 +70,12 @@ describeInBrowser('overview page in a browser', () => {
     if (SHOT) await page.screenshot({ path: `${SHOT}/overview-top.png` });
     await page.locator('.ov-charts').scrollIntoViewIfNeeded();
     if (SHOT) await page.screenshot({ path: `${SHOT}/overview-charts.png` });
+
+    // CV, ICC and the urban–rural gap over the linked prior exam and this one, as the PDF draws them.
+    const trend = page.locator('.ov-trend');
+    await trend.scrollIntoViewIfNeeded();
+    expect(await trend.locator('canvas').count()).toBeGreaterThan(0);
+    if (SHOT) await page.screenshot({ path: `${SHOT}/overview-trend.png` });
 
     const href = await page.locator('#ov-pdf').getAttribute('href');
     expect(href).toBe(`/api/exams/${db.currentExamId}/overview.pdf`);

@@ -1,6 +1,7 @@
 // The bureau (教育局教研员/督导) of a county: reads its alliances' released results with every school named, never
 // before the release, never another county's; writes nothing (every write route of the application refuses it);
 // and compares its alliances side by side (GET /api/counties/:id/comparison).
+import { writeFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
@@ -10,6 +11,7 @@ import { ReportRenderService } from '../../src/reports/report-render.service.js'
 import { ReportRepository } from '../../src/reports/report.repository.js';
 import { NOT_RELEASED } from '../../src/results/release-gate.js';
 import { binaryBody } from '../support/binary-body.js';
+import { releaseResults } from '../support/release.js';
 import { buildCountyFixture, COUNTY_PASSWORD, type CountyFixture } from '../support/county-fixture.js';
 import { appRoutes, fillPath } from '../support/routes.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -25,6 +27,7 @@ const BUREAU_READS: Record<string, string> = {
   'GET /api/auth/me': 'who is logged in',
   'GET /api/counties': 'its counties and their alliances',
   'GET /api/counties/:id/comparison': '量化考核 of its alliances (released results only)',
+  'GET /api/counties/:id/comparison.pdf': 'the same comparison as a PDF, with the trend over released exams',
   'GET /api/exam-rules': 'the rule table in words, for everyone',
   'GET /api/alliances/:id': "its alliances' names",
   'GET /api/alliances/:id/exams': 'the exams list of its alliances',
@@ -191,6 +194,24 @@ describe('the bureau of a county: read-only, its own county, released results on
     expect((await http().get(`/api/counties/${f.countyA}/comparison`)).status).toBe(401);
   });
 
+  it('downloads the comparison as a PDF (audited); nobody else does', async () => {
+    const pdf = await get(`/api/counties/${f.countyA}/comparison.pdf`).buffer(true).parse(binaryBody).expect(200);
+    expect(pdf.headers['content-type']).toContain('application/pdf');
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    for (const [who, county] of [
+      ['bureau1', f.countyB],
+      ['cg1_admin', f.countyA],
+      ['cg1_principal', f.countyA],
+    ] as const)
+      expect((await get(`/api/counties/${county}/comparison.pdf`, who)).status).toBe(403);
+    expect((await get('/api/counties/999999/comparison.pdf')).status).toBe(404);
+    expect((await http().get(`/api/counties/${f.countyA}/comparison.pdf`)).status).toBe(401);
+    const audit = await env.ds.query('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?', [
+      'county_comparison.download',
+    ]);
+    expect(Number(audit[0].n)).toBe(1);
+  });
+
   it('reads, of everything the API serves, only what is listed here (each with its reason)', async () => {
     const reads = appRoutes(app).filter(
       (r) => r.path.startsWith('/api/') && r.method === 'GET' && !Reflect.getMetadata(PUBLIC_KEY, r.handler),
@@ -251,4 +272,20 @@ describe('the bureau of a county: read-only, its own county, released results on
       .send({});
     expect(admin.status).toBe(400);
   }, 120_000);
+
+  it('shows each alliance’s trend over its released exams once a second one is released, in the JSON and the PDF', async () => {
+    let body = (await get(`/api/counties/${f.countyA}/comparison`).expect(200)).body;
+    expect(body.groups[0].trend.map((t: { points: unknown[] }) => t.points.length)).toEqual([1, 1]);
+    await releaseResults(env.ds, f.unreleasedExamId);
+    body = (await get(`/api/counties/${f.countyA}/comparison`).expect(200)).body;
+    const [a1, a2] = body.groups[0].trend;
+    expect(a1.points.map((p: { examId: number }) => p.examId)).toEqual([f.a1.examId, f.unreleasedExamId]);
+    expect(a2.points.map((p: { examId: number }) => p.examId)).toEqual([f.a2.examId]);
+    for (const p of a1.points) expect(typeof p.cvOfMeans).toBe('number');
+    // the table takes the latest released exam now
+    expect(body.groups[0].alliances[0].examId).toBe(f.unreleasedExamId);
+    const pdf = await get(`/api/counties/${f.countyA}/comparison.pdf`).buffer(true).parse(binaryBody).expect(200);
+    if (process.env.COUNTY_PDF_OUT) writeFileSync(process.env.COUNTY_PDF_OUT, pdf.body as Buffer);
+    expect((pdf.body as Buffer).length).toBeGreaterThan(10_000);
+  });
 });

@@ -7,11 +7,13 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
-import { NOTICE_NOT_RELEASED, REVOKED_CODE, WRONG_CODE } from '../../src/reports/notices.service.js';
+import { NO_NOTICE_SCOPE, NOTICE_NOT_RELEASED, REVOKED_CODE, WRONG_CODE } from '../../src/reports/notices.service.js';
 import { NOT_RELEASED } from '../../src/results/release-gate.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
+import { Role } from '../../src/common/role.js';
 import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
+import { createUser } from '../support/fixtures.js';
 import { binaryBody } from '../support/binary-body.js';
 import { layOutPaper, sheetImages } from '../support/notice-sheets.js';
 import { releaseResults } from '../support/release.js';
@@ -34,6 +36,8 @@ describe('student notices: class PDF, codes and the private page', () => {
   let classId: number;
   let otherClassId: number;
   const tokens: Record<string, string> = {};
+  const teacherTokens: Record<string, string> = {};
+  const asTeacher = (who: 'head' | 'math' | 'otherHead') => ({ Authorization: `Bearer ${teacherTokens[who]}` });
   let codes: { studentId: number; name: string; code: string }[] = [];
   let ip = 10;
   const http = () => request(app.getHttpServer());
@@ -75,6 +79,19 @@ describe('student notices: class PDF, codes and the private page', () => {
       const res = await http().post('/api/auth/login').send({ username: fx.users[who], password: fx.password });
       tokens[who] = res.body.token;
     }
+    // 班主任 of the class, 任课教师 (数学) of it, and the 班主任 of the member school's class
+    const teachers: [string, { schoolId: number; classId: number; subject?: string }][] = [
+      ['head', { schoolId: fx.schools.lead, classId }],
+      ['math', { schoolId: fx.schools.lead, classId, subject: '数学' }],
+      ['otherHead', { schoolId: fx.schools.member, classId: otherClassId }],
+    ];
+    for (const [who, g] of teachers) {
+      await createUser(env.ds, `t_${who}_nt`, fx.password, [{ role: Role.Teacher, allianceId: fx.allianceId, ...g }]);
+      const res = await http()
+        .post('/api/auth/login')
+        .send({ username: `t_${who}_nt`, password: fx.password });
+      teacherTokens[who] = res.body.token;
+    }
   });
   beforeEach(() => {
     ip++;
@@ -99,6 +116,28 @@ describe('student notices: class PDF, codes and the private page', () => {
     expect(codes.every((c) => /^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/.test(c.code))).toBe(true);
     const refused = await open(codes[0].code).expect(403);
     expect(refused.body.message).toBe(NOTICE_NOT_RELEASED);
+  });
+
+  it('the class’s 班主任 downloads its notices after release only; a 任课教师 and another class’s 班主任 may not', async () => {
+    // still before release (the test above ran first)
+    const held = await http().get(pdfUrl()).set(asTeacher('head')).expect(403);
+    expect(held.body.message).toBe(NOT_RELEASED);
+    await releaseResults(env.ds, fx.examId);
+    const pdf = await http().get(pdfUrl()).set(asTeacher('head')).buffer(true).parse(binaryBody).expect(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    // the codes stay with the admin and the principal
+    await http().get(codesUrl()).set(asTeacher('head')).expect(403);
+    await http().post(codesUrl()).set(asTeacher('head')).send({}).expect(403);
+    await http().post(`${codesUrl()}/revoke`).set(asTeacher('head')).send({}).expect(403);
+    // a subject teacher of the class, and the 班主任 of another school's class
+    const subject = await http().get(pdfUrl()).set(asTeacher('math')).expect(403);
+    expect(subject.body.message).toBe(NO_NOTICE_SCOPE);
+    await http().get(pdfUrl()).set(asTeacher('otherHead')).expect(403);
+    // the other 班主任 gets their own class, and the first one not that class
+    await http().get(pdfUrl(otherClassId)).set(asTeacher('otherHead')).expect(200);
+    await http().get(pdfUrl(otherClassId)).set(asTeacher('head')).expect(403);
+    const audited = await env.ds.getRepository(AuditLog).find({ where: { action: 'notices_downloaded' } });
+    expect(audited.some((r) => r.entityId === String(classId))).toBe(true);
   });
 
   it('after release: the class principal prints it (codes on it); other principals and roles are refused', async () => {

@@ -25,6 +25,7 @@ const PAGES: [string, string][] = [
   ['/jobs', '统考 · 失败任务'],
   ['/notice', '统考 · 成绩通知查询'],
   ['/class-report', '统考 · 班级报告'],
+  ['/notices', '统考 · 学生成绩通知单'],
 ];
 
 describe('pages and their assets', () => {

@@ -574,10 +574,21 @@ describe('privacy adversary: what a teacher can fetch says nothing of another cl
     expect(text).not.toMatch(/甲学生5|甲学生6|乙学生|丙学生|河口乡中学|县实验中学/);
   });
 
+  it('the class’s notices PDF (班主任) names nobody of another class', async () => {
+    const pdf = (
+      await get(`/api/exams/${fx.examId}/classes/${own}/notices.pdf`).buffer(true).parse(binaryBody).expect(200)
+    ).body as Buffer;
+    const text = execFileSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' });
+    expect(text).toContain('甲学生1');
+    expect(text).not.toMatch(/甲学生5|甲学生6|乙学生|丙学生|河口乡中学|县实验中学/);
+  });
+
   it('every other results route refuses the teacher', async () => {
     const urls = [
       `/api/exams/${fx.examId}/classes/${sibling}/report`,
       `/api/exams/${fx.examId}/classes/${sibling}/report.pdf`,
+      `/api/exams/${fx.examId}/classes/${sibling}/notices.pdf`,
+      `/api/exams/${fx.examId}/classes/${own}/notice-codes`,
       `/api/exams/${fx.examId}/analysis`,
       `/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`,
       `/api/exams/${fx.examId}/exports/students.xlsx`,

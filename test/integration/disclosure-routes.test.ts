@@ -38,6 +38,8 @@ const NOT_RESULT_ROUTES: Record<string, string> = {
  * guard. Keep this list short and argued.
  */
 const RULE_IN_SERVICE: Record<string, string> = {
+  'GET /api/counties/:id/comparison.pdf':
+    "the county's bureau: a county names no single exam; CountyComparisonService asks disclosureFor per exam of its alliances (school_comparison, alliance_stats) and takes released results only",
   'POST /api/notice':
     'a student or parent with a personal code: the code names the student and the exam; NoticesService.open asks the rule for the readers student and parent (noticeAllowed, showsOwnScore)',
 };

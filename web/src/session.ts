@@ -81,6 +81,12 @@ export function pagesFor(m: Me): PageLink[] {
     links.push({ href: '/county', short: '区县对比', long: '区县联盟对比（各联盟最近一次已发布考试的量化考核）' });
   if (hasRole(m, 'principal', 'admin', 'bureau'))
     links.push({ href: '/reports', short: '诊断报告', long: '学校诊断报告' });
+  if (hasRole(m, 'principal', 'admin'))
+    links.push({
+      href: '/notices',
+      short: '成绩通知单',
+      long: '学生成绩通知单（按班生成查询码、打印通知单）',
+    });
   if (hasRole(m, 'admin', 'bureau'))
     links.push({
       href: '/overview',

@@ -1,8 +1,13 @@
 import {
   allianceFigures,
+  type AllianceFigures,
+  COUNTY_COLUMNS,
   type ComparisonAlliance,
   type ComparisonExam,
+  countyCell,
   countyComparison,
+  formatFigure,
+  TREND_EXAMS,
 } from './county-comparison.js';
 import type { SchoolAnalysis, UnitAnalysis } from './exam-analysis.js';
 import type { StoredLongitudinal } from './stored-longitudinal.js';
@@ -202,7 +207,92 @@ describe('countyComparison', () => {
     expect(countyComparison([x]).groups[0].alliances[0].examId).toBe(winner);
   });
 
+  it('gives each alliance’s trend over its released exams of the grade and subject, oldest first', () => {
+    const g = countyComparison([A, B, C]).groups;
+    const trend = (grade: string, subject: string) =>
+      g
+        .find((x) => x.grade === grade && x.subject === subject)!
+        .trend.map((t) => [t.allianceName, t.points.map((p) => [p.examId, p.scoreRate])]);
+    expect(trend('七年级', '数学')).toEqual([
+      [
+        '城关教联体',
+        [
+          [1, 0.6],
+          [2, 0.66],
+        ],
+      ],
+      [
+        '东关教联体',
+        [
+          [4, 0.58],
+          [5, 0.59],
+        ],
+      ],
+    ]);
+    expect(trend('七年级', '语文')).toEqual([['城关教联体', [[1, 0.7]]]]);
+    expect(g[0].trend[0].points[1]).toMatchObject({ cvOfMeans: 0.1, urbanRuralRateGap: 0.1, suppressed: false });
+  });
+
+  it(`keeps the trend to the latest ${TREND_EXAMS} exams; a suppressed group has no score rate in it`, () => {
+    const many: ComparisonAlliance = {
+      allianceId: 7,
+      name: '多次',
+      exams: [1, 2, 3, 4, 5, 6].map((i) => exam(i, '七年级', `2026-0${i}-01`, [paper('数学', i === 6 ? 5 : 40)])),
+    };
+    const points = countyComparison([many]).groups[0].trend[0].points;
+    expect(points.map((p) => p.examId)).toEqual([3, 4, 5, 6]);
+    expect(points[3]).toMatchObject({ suppressed: true, scoreRate: null });
+  });
+
   it('gives nothing for a county without alliances', () => {
     expect(countyComparison([])).toEqual({ groups: [], withoutResults: [] });
   });
+});
+
+describe('the columns the page and the PDF print', () => {
+  const row = (over: Partial<AllianceFigures> = {}): AllianceFigures => ({
+    ...allianceFigures(
+      { allianceId: 1, name: 'A', exams: [] },
+      exam(1, '七年级', null, [paper('数学')]),
+      paper('数学'),
+    ),
+    ...over,
+  });
+  const cells = (r: AllianceFigures) => COUNTY_COLUMNS.map((c) => countyCell(r, c));
+
+  it('has one label per figure, in the page’s order', () => {
+    expect(COUNTY_COLUMNS.map((c) => c.label)).toEqual([
+      '参考人数',
+      '平均分',
+      '优秀率',
+      '及格率',
+      '低分率',
+      '城乡差距(分)',
+      '校际差异系数',
+      '增值明显高于',
+      '增值明显低于',
+    ]);
+  });
+
+  it.each([
+    ['an ordinary row', {}, ['120', '65', '20.0%', '70.0%', '10.0%', '+10', '10.0%', '—', '—']],
+    [
+      'VA shares when there are verdicts; a negative gap with a true minus',
+      { vaSchools: 4, vaAboveShare: 0.25, vaBelowShare: 0, urbanRuralGap: -3.456 },
+      ['120', '65', '20.0%', '70.0%', '10.0%', '−3.46', '10.0%', '25.0%', '0.0%'],
+    ],
+    [
+      'a suppressed group: its size only',
+      { students: 5, suppressed: true, mean: null },
+      ['5', '不足6人', '—', '—', '—', '—', '—', '—', '—'],
+    ],
+  ])('%s', (_, over, want) => expect(cells(row(over as Partial<AllianceFigures>))).toEqual(want));
+
+  it.each([
+    [null, 'score', '—'],
+    [12.345, 'score', '12.35'],
+    [0.12345, 'percent', '12.3%'],
+    [0, 'signed', '0'],
+    [1.5, 'signed', '+1.5'],
+  ] as const)('formatFigure(%p, %s) → %s', (x, f, want) => expect(formatFigure(x, f)).toBe(want));
 });

@@ -7,6 +7,16 @@ import { groupReliability } from './statistics.js';
 import type { StoredLongitudinal } from './stored-longitudinal.js';
 import { TOTAL_SUBJECT } from './subject-totals.js';
 import { verdictOf } from './va-statement.js';
+import {
+  type AllianceFigures,
+  type AllianceTrend,
+  type ComparisonGroup,
+  type CountyComparison,
+  TREND_EXAMS,
+  type TrendPoint,
+} from './county-figures.js';
+
+export * from './county-figures.js';
 
 /** One paper's stored analysis (the total as subject 总分), as the comparison reads it. */
 export interface ComparisonPaper {
@@ -32,52 +42,6 @@ export interface ComparisonAlliance {
   allianceId: number;
   name: string;
   exams: ComparisonExam[];
-}
-
-/** One alliance's figures for a grade and subject (null figures: none, suppressed or not computable). */
-export interface AllianceFigures {
-  allianceId: number;
-  allianceName: string;
-  examId: number;
-  examName: string;
-  examDate: string | null;
-  /** Scores changed since the exam's release. */
-  outdated: boolean;
-  fullMarks: number;
-  /** Students counted in the alliance figures (lead and member schools). */
-  students: number;
-  /** n ≤ 5: no figures. */
-  suppressed: boolean;
-  /** 5 < n < 15: 小样本. */
-  unreliable: boolean;
-  /** 三率一分: 优秀率, 及格率, 低分率 (fractions) and 平均分. */
-  mean: number | null;
-  scoreRate: number | null;
-  excellentRate: number | null;
-  passRate: number | null;
-  lowRate: number | null;
-  /** 城乡差距: urban minus rural mean and score rate; null unless both sides have more than 5 students. */
-  urbanRuralGap: number | null;
-  urbanRuralRateGap: number | null;
-  /** 校际均衡: coefficient of variation of the school means and the schools that enter it. */
-  cvOfMeans: number | null;
-  balanceSchools: number;
-  /** 增值评价: alliance schools with a value-added verdict, and the shares 明显高于 / 明显低于. */
-  vaSchools: number;
-  vaAboveShare: number | null;
-  vaBelowShare: number | null;
-}
-
-export interface ComparisonGroup {
-  grade: string;
-  subject: string;
-  alliances: AllianceFigures[];
-}
-
-export interface CountyComparison {
-  groups: ComparisonGroup[];
-  /** Alliances of the county with no released exam (shown as such, not left out silently). */
-  withoutResults: { allianceId: number; name: string }[];
 }
 
 const r4 = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round(x * 1e4) / 1e4);
@@ -134,9 +98,23 @@ export function allianceFigures(a: ComparisonAlliance, exam: ComparisonExam, pap
   };
 }
 
+function trendPoint(f: AllianceFigures): TrendPoint {
+  return {
+    examId: f.examId,
+    examName: f.examName,
+    examDate: f.examDate,
+    students: f.students,
+    suppressed: f.suppressed,
+    scoreRate: f.suppressed ? null : f.scoreRate,
+    cvOfMeans: f.cvOfMeans,
+    urbanRuralRateGap: f.urbanRuralRateGap,
+  };
+}
+
 /**
  * For every grade × subject that some alliance has results of, each alliance's latest released exam with that
- * subject. Groups by grade, subjects in the order first met with 总分 last; alliances in the order given.
+ * subject, and its trend over its released exams of that grade and subject (oldest first, the latest last). Groups by
+ * grade, subjects in the order first met with 总分 last; alliances in the order given.
  */
 export function countyComparison(alliances: readonly ComparisonAlliance[]): CountyComparison {
   const groups = new Map<string, ComparisonGroup>();
@@ -144,15 +122,22 @@ export function countyComparison(alliances: readonly ComparisonAlliance[]): Coun
   for (const a of alliances) {
     const exams = [...a.exams].filter((e) => e.papers.length).sort(later);
     if (!exams.length) withoutResults.push({ allianceId: a.allianceId, name: a.name });
-    const taken = new Set<string>();
+    const taken = new Map<string, AllianceTrend>();
     for (const exam of exams)
       for (const paper of exam.papers) {
         const key = `${exam.grade}\u0000${paper.subject}`;
-        if (taken.has(key)) continue;
-        taken.add(key);
+        const trend = taken.get(key);
+        if (trend) {
+          if (trend.points.length < TREND_EXAMS) trend.points.unshift(trendPoint(allianceFigures(a, exam, paper)));
+          continue;
+        }
         let g = groups.get(key);
-        if (!g) groups.set(key, (g = { grade: exam.grade, subject: paper.subject, alliances: [] }));
-        g.alliances.push(allianceFigures(a, exam, paper));
+        if (!g) groups.set(key, (g = { grade: exam.grade, subject: paper.subject, alliances: [], trend: [] }));
+        const figures = allianceFigures(a, exam, paper);
+        g.alliances.push(figures);
+        const mine: AllianceTrend = { allianceId: a.allianceId, allianceName: a.name, points: [trendPoint(figures)] };
+        g.trend.push(mine);
+        taken.set(key, mine);
       }
   }
   const order = [...groups.values()];
@@ -166,7 +151,11 @@ export function countyComparison(alliances: readonly ComparisonAlliance[]): Coun
       firstSeen(x) - firstSeen(y),
   );
   const allianceOrder = alliances.map((a) => a.allianceId);
-  for (const g of order)
-    g.alliances.sort((x, y) => allianceOrder.indexOf(x.allianceId) - allianceOrder.indexOf(y.allianceId));
+  const byAlliance = (x: { allianceId: number }, y: { allianceId: number }) =>
+    allianceOrder.indexOf(x.allianceId) - allianceOrder.indexOf(y.allianceId);
+  for (const g of order) {
+    g.alliances.sort(byAlliance);
+    g.trend.sort(byAlliance);
+  }
   return { groups: order, withoutResults };
 }

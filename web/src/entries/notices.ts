@@ -1,0 +1,4 @@
+import { mountPage } from '../mount';
+import NoticesPage from '../pages/NoticesPage.vue';
+
+mountPage(NoticesPage);
