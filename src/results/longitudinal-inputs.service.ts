@@ -55,9 +55,10 @@ export class LongitudinalInputsService {
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
     const formula = improvementFormulaOf(exam.improvementFormula);
-    const priorReliability = await this.priorReliability(tx, prior.id, priorIds, new Set(priorTotals.keys()));
+    const reliability = await this.priorReliability(tx, prior, priorIds, new Set(priorTotals.keys()));
     const l = longitudinal({
-      priorReliability,
+      priorReliability: reliability.value,
+      priorReliabilitySource: reliability.source,
       schools: alliance.map((s) => ({ schoolId: s.id })),
       current: outcomes
         .filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId))
@@ -69,22 +70,28 @@ export class LongitudinalInputsService {
   }
 
   /**
-   * Reliability of the prior exam's totals, which corrects the VA slope for the prior's measurement error: the α /
-   * KR-20 of its paper's stored item analysis (alliance students), or for 总分 the stratified α of its subjects over
-   * the students who have every subject. Null when any paper has no α (imported results have no items): plain OLS.
+   * Reliability of the prior exam's totals, reported with the value-added method (the model does not need it:
+   * multilevel.ts): the α / KR-20 of each paper's stored item analysis (alliance students), or, for imported results
+   * (no items), the reliability the admin stated at import with its source; for 总分 the stratified α of the subjects
+   * over the students who have every subject. Null when some paper has neither.
    */
   private async priorReliability(
     tx: Tx,
-    priorExamId: number,
+    prior: Exam,
     paperIds: number[],
     students: ReadonlySet<number>,
-  ): Promise<number | null> {
-    const analyses = await this.analyses.ofPapers(tx, priorExamId, paperIds);
+  ): Promise<{ value: number | null; source: string | null }> {
+    const analyses = await this.analyses.ofPapers(tx, prior.id, paperIds);
     const alphaOf = (paperId: number) =>
       (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
-    const alphas = paperIds.map(alphaOf);
-    if (alphas.some((a) => a === null)) return null;
-    if (paperIds.length === 1) return alphas[0];
+    const measured = paperIds.map(alphaOf);
+    const stated = prior.statedReliability ?? null;
+    // Only where a paper has no α of its own does the stated figure stand in (an imported exam's papers never have one).
+    const usesStated = stated !== null && measured.some((a) => a === null);
+    const alphas = measured.map((a) => a ?? stated);
+    const source = usesStated ? prior.statedReliabilitySource : null;
+    if (alphas.some((a) => a === null)) return { value: null, source: null };
+    if (paperIds.length === 1) return { value: alphas[0], source };
     const byStudent = new Map<number, number[]>();
     for (const r of await this.results.presentTotals(tx, paperIds)) {
       if (!students.has(r.studentId)) continue;
@@ -93,10 +100,11 @@ export class LongitudinalInputsService {
       row[paperIds.indexOf(r.paperId)] = r.total;
     }
     const complete = [...byStudent.values()].filter((row) => row.every(Number.isFinite));
-    return stratifiedAlpha(
+    const value = stratifiedAlpha(
       paperIds.map((_, i) => complete.map((row) => row[i])),
-      alphas,
+      alphas as number[],
     );
+    return { value, source: value === null ? null : source };
   }
 }
 

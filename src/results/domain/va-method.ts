@@ -35,7 +35,19 @@ export interface VaMethodText {
   deltas: string;
 }
 
-export function vaMethodText(contextual: boolean, priors: number, priorReliability: number | null): VaMethodText {
+/** How the prior's reliability is said: its own α, or the figure the admin stated at import with its source. */
+function reliabilityWords(priorReliability: number | null, source: string | null): string {
+  if (priorReliability === null) return '上次成绩为导入的历史成绩或信度未知';
+  const r = priorReliability.toFixed(2);
+  return source === null ? `上次考试信度 α = ${r}` : `先前考试信度 ${r}（来源：${source}，导入时填写）`;
+}
+
+export function vaMethodText(
+  contextual: boolean,
+  priors: number,
+  priorReliability: number | null,
+  priorReliabilitySource: string | null = null,
+): VaMethodText {
   const prior = priors > 1 ? `上次的${priors}项成绩` : '上次成绩';
   return {
     model: contextual
@@ -45,9 +57,7 @@ export function vaMethodText(contextual: boolean, priors: number, priorReliabili
       ? '增值回答的问题是：上次成绩相同、生源整体水平也相同的学校相比，本校学生这次多得（或少得）了多少分。生源好坏不算作学校的功劳或过失；生源带来的同伴影响也不计入本校增值'
       : '增值回答的问题是：与上次成绩相同的联盟学生相比，本校学生这次多得（或少得）了多少分。因未含生源水平项，上次成绩的测量误差可能使生源好的学校增值略偏高、生源弱的学校略偏低',
     reliability:
-      (priorReliability === null
-        ? '上次成绩为导入的历史成绩或信度未知'
-        : `上次考试信度 α = ${priorReliability.toFixed(2)}`) +
+      reliabilityWords(priorReliability, priorReliabilitySource) +
       (contextual
         ? '。上次成绩的测量误差会使单层回归偏向生源好的学校；模型含生源水平项后，无论信度高低或未知，这一偏差都不再进入增值，因此不需要、也不使用按 α 的校正，没有信度门槛'
         : '。未含生源水平项时，测量误差的偏差无法消除，请结合上次成绩水平解读'),

@@ -2,7 +2,12 @@ import { generateCohort, SyntheticCohort } from '../../../test/support/synthetic
 import { analyseItems } from './item-analysis.js';
 import { longitudinal, principalLongitudinal, spearman } from './value-added.js';
 
-function analyse(c: SyntheticCohort, formula?: 'va_over_se' | 'ratio_change', priorReliability?: number) {
+function analyse(
+  c: SyntheticCohort,
+  formula?: 'va_over_se' | 'ratio_change',
+  priorReliability?: number,
+  priorReliabilitySource?: string,
+) {
   const current = c.students
     .filter((s) => !s.absentNow)
     .map((s) => ({ studentId: s.index, schoolId: s.school, total: c.current.totals[s.index] }));
@@ -14,6 +19,7 @@ function analyse(c: SyntheticCohort, formula?: 'va_over_se' | 'ratio_change', pr
     prior,
     formula,
     priorReliability,
+    priorReliabilitySource,
   });
 }
 
@@ -161,6 +167,13 @@ describe('value-added recovers what the generator planted', () => {
       expect(known.model!.priorReliability).toBe(alpha);
     }
     expect(imported.method.reliability).toContain('信度未知');
+    // A reliability stated at import (历史成绩导入) is said with its source; the figures stay those of the method.
+    const stated = analyse(c, undefined, 0.82, '原考试系统报告 α');
+    expect(stated.method.reliability).toContain('先前考试信度 0.82（来源：原考试系统报告 α，导入时填写）');
+    expect(stated.model).toMatchObject({ priorReliability: 0.82, priorReliabilitySource: '原考试系统报告 α' });
+    expect(stated.schools.map((s) => s.va)).toEqual(imported.schools.map((s) => s.va));
+    // a source without a figure says nothing
+    expect(analyse(c, undefined, undefined, '原考试系统报告 α').model!.priorReliabilitySource).toBeNull();
   });
 
   it('shrinks small schools more than large ones, never past 0, and keeps deltas consistent', () => {

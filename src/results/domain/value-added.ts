@@ -46,6 +46,11 @@ export interface LinkInput {
    * the model does not need it (multilevel.ts), so there is no threshold below which the method changes.
    */
   priorReliability?: number | null;
+  /**
+   * Where priorReliability came from when the admin stated it at import (历史成绩导入: no items, so no α of its own);
+   * null or absent when it is the prior's own α. Printed with the method.
+   */
+  priorReliabilitySource?: string | null;
 }
 
 /** Version 1 (OLS): the line the residuals were taken from. */
@@ -80,6 +85,8 @@ export interface VaModel {
   /** Within-school residual SD σ. */
   sigma: number;
   priorReliability: number | null;
+  /** Where priorReliability came from when stated at import; null when it is the prior's own α (or unknown). */
+  priorReliabilitySource?: string | null;
 }
 
 export interface SchoolLongitudinal {
@@ -317,10 +324,11 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
   const sigma = out ? Math.sqrt(out.fit.sigma2) : null;
   for (const r of rows) r.improvement = improvementOf(r, formula, sigma);
   const priorReliability = input.priorReliability ?? null;
+  const priorReliabilitySource = priorReliability === null ? null : (input.priorReliabilitySource ?? null);
   const k = out?.fit.priors ?? l.priors;
   return {
     version: 2,
-    method: vaMethodText(out?.fit.contextual ?? false, k, priorReliability),
+    method: vaMethodText(out?.fit.contextual ?? false, k, priorReliability, priorReliabilitySource),
     improvementFormula: { name: formula, description: IMPROVEMENT_FORMULAS[formula] },
     nCurrent: l.nCurrent,
     matched: l.matched,
@@ -337,6 +345,7 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
       contextualSlopes: out.fit.beta.slice(1 + k).map((b) => r4(b)!),
       sigma: r4(sigma)!,
       priorReliability: r4(priorReliability),
+      priorReliabilitySource,
     },
     tau2: out ? r4(out.fit.tau2) : null,
     schools: rows.map(roundRow),
