@@ -1,5 +1,6 @@
 // The value-added method in plain Chinese, stored with every analysis (so an old analysis keeps the words of the
 // method that produced it) and printed in the school report's methods appendix; and the 提升系数 formulas.
+import { LINKED_PRIOR_MIN_SHARE } from './linked-priors.js';
 import { contextualMinSchools } from './multilevel.js';
 
 export type ImprovementFormulaName = 'shrunk_over_sd' | 'ratio_change' | 'va_over_se';
@@ -47,12 +48,19 @@ export function vaMethodText(
   priors: number,
   priorReliability: number | null,
   priorReliabilitySource: string | null = null,
+  priorExamNames?: readonly string[],
 ): VaMethodText {
-  const prior = priors > 1 ? `上次的${priors}项成绩` : '上次成绩';
+  const exams = priorExamNames && priorExamNames.length > 1 ? priorExamNames : null;
+  const prior = exams ? `此前${exams.length}次考试的成绩` : priors > 1 ? `上次的${priors}项成绩` : '上次成绩';
+  const several = exams
+    ? `。此前${exams.length}次考试（${exams.join('、')}）的成绩各作一个预测变量，比只用一次考试更少受偶然发挥的影响（英国 Progress 8、美国 EVAAS 亦用多次先前成绩）；只有各次都有成绩的学生计入，且这样的学生不少于有上次成绩学生的${Math.round(LINKED_PRIOR_MIN_SHARE * 100)}%时才用多次成绩`
+    : '';
   return {
-    model: contextual
-      ? `两层模型：联盟内全部匹配学生一起拟合，本次成绩对学生本人${prior}回归，同时把本校学生${prior}的平均（生源水平）作为学校层的预测变量；学校效应作随机效应，用限制性最大似然（REML）估计，结果与统计软件 R 的 lme4 一致`
-      : `两层模型：联盟内全部匹配学生一起拟合，本次成绩对学生本人${prior}回归；学校效应作随机效应，用限制性最大似然（REML）估计。有上次成绩的学校不足${contextualMinSchools(priors)}所，无法另估生源水平的影响，未含生源水平项`,
+    model:
+      (contextual
+        ? `两层模型：联盟内全部匹配学生一起拟合，本次成绩对学生本人${prior}回归，同时把本校学生${prior}的平均（生源水平）作为学校层的预测变量；学校效应作随机效应，用限制性最大似然（REML）估计，结果与统计软件 R 的 lme4 一致`
+        : `两层模型：联盟内全部匹配学生一起拟合，本次成绩对学生本人${prior}回归；学校效应作随机效应，用限制性最大似然（REML）估计。有上次成绩的学校不足${contextualMinSchools(priors)}所，无法另估生源水平的影响，未含生源水平项`) +
+      several,
     estimand: contextual
       ? '增值回答的问题是：上次成绩相同、生源整体水平也相同的学校相比，本校学生这次多得（或少得）了多少分。生源好坏不算作学校的功劳或过失；生源带来的同伴影响也不计入本校增值'
       : '增值回答的问题是：与上次成绩相同的联盟学生相比，本校学生这次多得（或少得）了多少分。因未含生源水平项，上次成绩的测量误差可能使生源好的学校增值略偏高、生源弱的学校略偏低',

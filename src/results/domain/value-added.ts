@@ -51,6 +51,11 @@ export interface LinkInput {
    * null or absent when it is the prior's own α. Printed with the method.
    */
   priorReliabilitySource?: string | null;
+  /**
+   * When the prior columns are several linked earlier exams (linked-priors.ts): their names, newest first, for the
+   * method text. Absent when the columns are one exam's total or its subjects.
+   */
+  priorExamNames?: readonly string[];
 }
 
 /** Version 1 (OLS): the line the residuals were taken from. */
@@ -328,7 +333,13 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
   const k = out?.fit.priors ?? l.priors;
   return {
     version: 2,
-    method: vaMethodText(out?.fit.contextual ?? false, k, priorReliability, priorReliabilitySource),
+    method: vaMethodText(
+      out?.fit.contextual ?? false,
+      k,
+      priorReliability,
+      priorReliabilitySource,
+      input.priorExamNames,
+    ),
     improvementFormula: { name: formula, description: IMPROVEMENT_FORMULAS[formula] },
     nCurrent: l.nCurrent,
     matched: l.matched,
