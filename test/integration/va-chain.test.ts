@@ -9,6 +9,7 @@ import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
+import type { VaTrend } from '../../src/results/domain/linked-priors.js';
 import { principalLongitudinalOf, type StoredLongitudinal } from '../../src/results/domain/stored-longitudinal.js';
 import { longitudinal, vaStatement } from '../../src/results/domain/value-added.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
@@ -124,7 +125,7 @@ describe('value-added over a chain of three linked exams (MariaDB, results job, 
         { va: now.va, ciLow: now.ciLow, ciHigh: now.ciHigh, vaShrunk: now.vaShrunk, verdict: now.verdict },
       ]);
     }
-    const share = principalLongitudinalOf(data, c, [db.schoolIds[3]]) as Va;
+    const share = principalLongitudinalOf(data, c, [db.schoolIds[3]]) as { trend?: VaTrend | null };
     expect(share.trend!.schools.map((s) => s.schoolId)).toEqual([db.schoolIds[3]]);
   });
 
