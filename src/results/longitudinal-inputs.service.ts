@@ -129,8 +129,8 @@ export class LongitudinalInputsService {
   }
 
   /**
-   * Reliability of the prior exam's totals, reported with the value-added method (the model does not need it:
-   * multilevel.ts): the α / KR-20 of each paper's stored item analysis (alliance students), or, for imported results
+   * Reliability of the prior exam's totals, reported with the value-added method and, with one prior column, centring
+   * the prior of φ (the estimates do not need it: multilevel.ts): the α / KR-20 of each paper's stored item analysis (alliance students), or, for imported results
    * (no items), the reliability the admin stated at import with its source; for 总分 the stratified α of the subjects
    * over the students who have every subject. Null when some paper has neither.
    */

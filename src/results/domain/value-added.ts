@@ -7,7 +7,8 @@
 //    there are at least max(10, K + 3) schools with matched students). School VA_j = the school's mean residual from the fixed
 //    part; the shrunken VA is the BLUP λ_j·VA_j. Both quantities are the school's effect beyond what its students'
 //    prior scores and its intake predict, relative to the alliance (the model's school effects have mean 0). No α
-//    threshold: the contextual term holds whatever the prior's reliability, known, low or unknown (imported).
+//    threshold: the contextual term holds whatever the prior's reliability, known, low or unknown (imported). A known
+//    α (the prior's own, or stated at import) only centres the prior of φ, the school-mean noise (multilevel.ts).
 //  - 95% intervals (raw and shrunk) carry the uncertainty of τ² and of the fixed effects (a normal mixture over the
 //    restricted likelihood of τ²/σ²); the simulation in va-coverage.spec.ts checks they cover 95% by school size.
 //  - Verdict: the three statements of DESIGN §5, by whether the raw 95% interval excludes 0 (va-statement.ts).
@@ -43,7 +44,8 @@ export interface LinkInput {
   formula?: ImprovementFormulaName;
   /**
    * Reliability (α / KR-20) of the prior's totals, when known (a prior exam marked here). Reported with the method;
-   * the model does not need it (multilevel.ts), so there is no threshold below which the method changes.
+   * the estimates do not need it (multilevel.ts), so there is no threshold below which the method changes; with one
+   * prior column it centres the prior of φ, which makes the intervals' width more exact.
    */
   priorReliability?: number | null;
   /**
@@ -309,7 +311,7 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     x: l.bySchool.get(r.schoolId)!.x,
     y: l.bySchool.get(r.schoolId)!.y,
   }));
-  const out = fitted.length >= 2 ? fitMultilevel(data) : null;
+  const out = fitted.length >= 2 ? fitMultilevel(data, { reliability: input.priorReliability ?? null }) : null;
   if (out)
     fitted.forEach((row, j) => {
       if (row.suppressed) return;
