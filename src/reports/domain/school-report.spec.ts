@@ -240,8 +240,6 @@ describe('value-added over several linked exams', () => {
       exams: ['七年级上期中', '七年级上期末', '七年级下期中'],
       series: [
         { name: '本校增值', values: [0.5, null, 2.1] },
-        { name: '95%区间下限', values: [-1, null, 2.1 - 1.5] },
-        { name: '95%区间上限', values: [2, null, 3.6] },
         { name: '联盟平均', values: [0, 0, 0] },
       ],
     });

@@ -351,9 +351,8 @@ function vaCharts(data: StoredAnalysis, schoolId: number, examName: string): Rep
       title: '本校历次增值（0为联盟平均）',
       exams: pl.trend.exams.map((e) => e.name),
       series: [
+        // The intervals are in the table below it: drawn as lines, with every point labelled, they hid the estimate.
         { name: '本校增值', values: vt.points.map((p) => p.va) },
-        { name: '95%区间下限', values: vt.points.map((p) => p.ciLow) },
-        { name: '95%区间上限', values: vt.points.map((p) => p.ciHigh) },
         { name: '联盟平均', values: pl.trend.exams.map(() => 0) },
       ],
       yLabel: '增值（分）',
