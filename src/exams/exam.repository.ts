@@ -20,6 +20,8 @@ export type NewExam = Pick<Exam, 'allianceId' | 'name'> &
       | 'releaseAt'
       | 'priorExamId'
       | 'importHash'
+      | 'statedReliability'
+      | 'statedReliabilitySource'
     >
   >;
 

@@ -34,7 +34,10 @@ export class ExamsController {
     return this.exams.createExam(actor, id, body);
   }
 
-  /** 历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate, fullMarks. */
+  /**
+   * 历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate,
+   * fullMarks, and optionally reliability (0–1) with reliabilitySource (where it came from).
+   */
   @Roles(Role.Admin)
   @Post('alliances/:id/exams/import-results')
   @UseInterceptors(

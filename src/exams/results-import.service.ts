@@ -15,7 +15,9 @@ import {
   type ImportedRow,
   type ImportedSubject,
   parseFullMarksField,
+  parseStatedReliability,
   resultsFingerprint,
+  type StatedReliability,
   validateResultsImport,
   type RosterEntry,
 } from './domain/results-import.js';
@@ -31,6 +33,10 @@ export interface ImportResultsBody {
   examDate?: unknown;
   /** Full marks of subjects whose header does not give them: "100" or "数学=100；语文=120". */
   fullMarks?: unknown;
+  /** The imported totals' reliability (0–1), when the source system reports one; optional. */
+  reliability?: unknown;
+  /** Where that reliability came from (free text, e.g. "原考试系统报告 α"); required with `reliability`. */
+  reliabilitySource?: unknown;
 }
 
 /** A results file read and checked against the roster: what is stored, all of it or nothing. */
@@ -39,6 +45,7 @@ interface ValidImport {
   fileName: string;
   subjects: ImportedSubject[];
   rows: ImportedRow[];
+  stated: StatedReliability | null;
 }
 
 function importFailed(errors: string[]): never {
@@ -100,6 +107,8 @@ export class ResultsImportService {
       students: input.rows.length,
       absent: saved.absent,
       papers: saved.papers.map((p) => ({ id: p.id, subject: p.subject, fullMarks: p.fullMarks })),
+      reliability: input.stated?.reliability ?? null,
+      reliabilitySource: input.stated?.source ?? null,
     };
   }
 
@@ -115,7 +124,12 @@ export class ResultsImportService {
       { requireGrade: false },
     );
     const fullMarks = parseFullMarksField(body?.fullMarks);
-    const early = [...(settings.ok ? [] : settings.errors), ...(typeof fullMarks === 'string' ? [fullMarks] : [])];
+    const stated = parseStatedReliability(body?.reliability, body?.reliabilitySource);
+    const early = [
+      ...(settings.ok ? [] : settings.errors),
+      ...(typeof fullMarks === 'string' ? [fullMarks] : []),
+      ...(Array.isArray(stated) ? stated : []),
+    ];
     if (!file?.buffer) early.push('请选择要上传的成绩文件（表单字段 file，.csv 或 .xlsx）');
     if (early.length) importFailed(early);
 
@@ -142,13 +156,26 @@ export class ResultsImportService {
     );
     const result = validateResultsImport(rows, { studentsByExamNo, fullMarks: fullMarks as Map<string, number> });
     if (!result.ok) importFailed(result.errors);
-    return { exam: settings.ok ? settings.exam : null!, fileName, subjects: result.subjects, rows: result.rows };
+    return {
+      exam: settings.ok ? settings.exam : null!,
+      fileName,
+      subjects: result.subjects,
+      rows: result.rows,
+      stated: stated as StatedReliability | null,
+    };
   }
 
   /** The imported exam, a locked paper per subject, every total (blank = 缺考), and the audit row. */
   private async store(tx: Tx, actor: Actor, allianceId: number, input: ValidImport, importHash: string) {
     const { exam, subjects, rows } = input;
-    const e = await this.exams.create(tx, { allianceId, ...exam, status: ExamStatus.Imported, importHash });
+    const e = await this.exams.create(tx, {
+      allianceId,
+      ...exam,
+      status: ExamStatus.Imported,
+      importHash,
+      statedReliability: input.stated?.reliability ?? null,
+      statedReliabilitySource: input.stated?.source ?? null,
+    });
     await this.versions.bump(tx, e.id);
     const papers: Paper[] = [];
     for (const s of subjects) {
@@ -181,7 +208,14 @@ export class ResultsImportService {
         action: 'import',
         entity: 'exam_results',
         entityId: String(e.id),
-        detail: { name: exam.name, file: input.fileName, students: rows.length, subjects, absent },
+        detail: {
+          name: exam.name,
+          file: input.fileName,
+          students: rows.length,
+          subjects,
+          absent,
+          ...(input.stated && { reliability: input.stated.reliability, reliabilitySource: input.stated.source }),
+        },
       },
       tx,
     );

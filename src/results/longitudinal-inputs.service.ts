@@ -8,6 +8,7 @@ import { PaperRepository } from '../exams/paper.repository.js';
 import { type School, SchoolKind } from '../org/entities/school.entity.js';
 import type { ExamAnalysisData } from './domain/exam-analysis.js';
 import { stratifiedAlpha } from './domain/statistics.js';
+import { linkedPriorColumns, MAX_LINKED_PRIORS, type TrendExam, vaTrend } from './domain/linked-priors.js';
 import type { StoredLongitudinal } from './domain/stored-longitudinal.js';
 import type { StudentOutcome } from './domain/student-outcomes.js';
 import { TOTAL_PAPER_ID } from './domain/subject-totals.js';
@@ -55,36 +56,101 @@ export class LongitudinalInputsService {
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
     const formula = improvementFormulaOf(exam.improvementFormula);
-    const priorReliability = await this.priorReliability(tx, prior.id, priorIds, new Set(priorTotals.keys()));
+    const reliability = await this.priorReliability(tx, prior, priorIds, new Set(priorTotals.keys()));
+    const currentRows = outcomes
+      .filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId))
+      .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number }));
+    // Several linked earlier exams: prior columns while matching holds, and the trend (domain/linked-priors.ts).
+    const chain = [
+      { exam: prior, paperIds: priorIds, totals: priorTotals },
+      ...(await this.earlierExams(tx, exam, prior, current, paperCount)),
+    ];
+    const { used, prior: priorColumns } = linkedPriorColumns(
+      currentRows.map((r) => r.studentId),
+      chain.map((c) => c.totals),
+    );
+    const columns = chain.slice(0, used);
     const l = longitudinal({
-      priorReliability,
+      priorReliability: reliability.value,
+      priorReliabilitySource: reliability.source,
       schools: alliance.map((s) => ({ schoolId: s.id })),
-      current: outcomes
-        .filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId))
-        .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number })),
-      prior: priorTotals,
+      current: currentRows,
+      prior: priorColumns,
+      priorExamNames: used > 1 ? columns.map((c) => c.exam.name) : undefined,
       formula,
     });
-    return { ...head, priorPaperId, ...l };
+    const earlier: TrendExam[] = [];
+    for (const c of [...chain].reverse())
+      earlier.push({ examId: c.exam.id, name: c.exam.name, analysis: await this.storedVa(tx, c.exam.id, c.paperIds) });
+    const trend = vaTrend(
+      earlier,
+      { examId: exam.id, name: exam.name, analysis: l },
+      alliance.map((s) => s.id),
+    );
+    return {
+      ...head,
+      priorPaperId,
+      ...l,
+      priorExams: columns.map((c) => ({ examId: c.exam.id, name: c.exam.name })),
+      trend,
+    };
   }
 
   /**
-   * Reliability of the prior exam's totals, which corrects the VA slope for the prior's measurement error: the α /
-   * KR-20 of its paper's stored item analysis (alliance students), or for 总分 the stratified α of its subjects over
-   * the students who have every subject. Null when any paper has no α (imported results have no items): plain OLS.
+   * The exams linked before the prior exam (its prior, that one's prior…), newest first, with the papers matching this
+   * exam's and their totals: up to MAX_LINKED_PRIORS exams in all, stopping at the first without every subject or
+   * without totals, at another alliance's exam or at a loop.
+   */
+  private async earlierExams(tx: Tx, exam: Exam, prior: Exam, current: Paper[], paperCount: number) {
+    const out: { exam: Exam; paperIds: number[]; totals: ReadonlyMap<number, number> }[] = [];
+    const seen = new Set([exam.id, prior.id]);
+    let at = prior;
+    while (out.length + 1 < MAX_LINKED_PRIORS && at.priorExamId && !seen.has(at.priorExamId)) {
+      const next = await this.exams.findById(at.priorExamId, tx);
+      if (!next || next.allianceId !== exam.allianceId) break;
+      const matches = priorMatches(current, papersOfRecord(await this.papers.ofExam(next.id, tx)), paperCount);
+      if (matches.some((m) => !m)) break;
+      const paperIds = matches.map((m) => m!.id);
+      const totals = await this.results.priorTotals(tx, paperIds);
+      if (!totals.size) break;
+      out.push({ exam: next, paperIds, totals });
+      seen.add(next.id);
+      at = next;
+    }
+    return out;
+  }
+
+  /** The value-added stored with an earlier exam's analysis of these papers (null: none, e.g. imported results). */
+  private async storedVa(tx: Tx, examId: number, paperIds: number[]): Promise<TrendExam['analysis']> {
+    const paperId = paperIds.length === 1 ? paperIds[0] : TOTAL_PAPER_ID;
+    const [a] = await this.analyses.ofPapers(tx, examId, [paperId]);
+    const l = (a?.data as { longitudinal?: StoredLongitudinal | null } | undefined)?.longitudinal;
+    return l && !('unavailable' in l) ? { schools: l.schools } : null;
+  }
+
+  /**
+   * Reliability of the prior exam's totals, reported with the value-added method and, with one prior column, centring
+   * the prior of φ (the estimates do not need it: multilevel.ts): the α / KR-20 of each paper's stored item analysis (alliance students), or, for imported results
+   * (no items), the reliability the admin stated at import with its source; for 总分 the stratified α of the subjects
+   * over the students who have every subject. Null when some paper has neither.
    */
   private async priorReliability(
     tx: Tx,
-    priorExamId: number,
+    prior: Exam,
     paperIds: number[],
     students: ReadonlySet<number>,
-  ): Promise<number | null> {
-    const analyses = await this.analyses.ofPapers(tx, priorExamId, paperIds);
+  ): Promise<{ value: number | null; source: string | null }> {
+    const analyses = await this.analyses.ofPapers(tx, prior.id, paperIds);
     const alphaOf = (paperId: number) =>
       (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
-    const alphas = paperIds.map(alphaOf);
-    if (alphas.some((a) => a === null)) return null;
-    if (paperIds.length === 1) return alphas[0];
+    const measured = paperIds.map(alphaOf);
+    const stated = prior.statedReliability ?? null;
+    // Only where a paper has no α of its own does the stated figure stand in (an imported exam's papers never have one).
+    const usesStated = stated !== null && measured.some((a) => a === null);
+    const alphas = measured.map((a) => a ?? stated);
+    const source = usesStated ? prior.statedReliabilitySource : null;
+    if (alphas.some((a) => a === null)) return { value: null, source: null };
+    if (paperIds.length === 1) return { value: alphas[0], source };
     const byStudent = new Map<number, number[]>();
     for (const r of await this.results.presentTotals(tx, paperIds)) {
       if (!students.has(r.studentId)) continue;
@@ -93,10 +159,11 @@ export class LongitudinalInputsService {
       row[paperIds.indexOf(r.paperId)] = r.total;
     }
     const complete = [...byStudent.values()].filter((row) => row.every(Number.isFinite));
-    return stratifiedAlpha(
+    const value = stratifiedAlpha(
       paperIds.map((_, i) => complete.map((row) => row[i])),
-      alphas,
+      alphas as number[],
     );
+    return { value, source: value === null ? null : source };
   }
 }
 

@@ -74,15 +74,33 @@ describeInBrowser('admin exams page in a browser', () => {
     ]);
     expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(1);
 
+    // The reliability the source system reported may be stated, with where it came from; a wrong figure is refused.
+    await imp.locator('input[name=reliability]').fill('82%');
+    await imp.locator('input[name=reliabilitySource]').fill('原考试系统报告 α');
+    await imp
+      .locator('input[name=file]')
+      .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await imp.locator('button[type=submit]').click();
+    await page.locator('#ierr', { hasText: '成绩导入失败，共1处错误' }).waitFor();
+    expect(await page.locator('#ierr li').allInnerTexts()).toEqual([
+      '信度“82%”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82',
+    ]);
+    expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(1);
+    await imp.locator('input[name=reliability]').fill('0.82');
+
     await imp
       .locator('input[name=file]')
       .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await imp.locator('button[type=submit]').click();
     await page.locator('#imsg', { hasText: '已导入“上学期期末”：6 名学生' }).waitFor();
+    expect(await page.locator('#imsg').innerText()).toContain('信度 0.82（来源：原考试系统报告 α）');
     await row('上学期期末').locator('text=历史成绩导入').waitFor();
     const imported = await env.ds
       .getRepository(Exam)
       .findOneByOrFail({ allianceId: fx.allianceId, status: ExamStatus.Imported });
+    expect(imported).toMatchObject({ statedReliability: 0.82, statedReliabilitySource: '原考试系统报告 α' });
+    // the form is cleared for the next import
+    expect(await imp.locator('input[name=reliability]').inputValue()).toBe('');
     expect(await env.ds.getRepository(StudentResult).countBy({ examId: imported.id })).toBe(6);
 
     // The same file again is refused, naming the first import.

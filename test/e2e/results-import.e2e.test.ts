@@ -118,6 +118,18 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     expect(noName.body.errors).toEqual(['考试名称不能为空']);
     const noFile = await http().post(url()).set(as(fx.users.admin)).field('name', '上学期期末');
     expect(noFile.body.errors).toEqual(['请选择要上传的成绩文件（表单字段 file，.csv 或 .xlsx）']);
+    // a stated reliability out of range, or without its source, is refused in Chinese with the other field errors
+    const badReliability = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '上学期期末')
+      .field('reliability', '1.5')
+      .attach('file', Buffer.from(csv), '成绩.csv');
+    expect(badReliability.status).toBe(400);
+    expect(badReliability.body.errors).toEqual([
+      '信度“1.5”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82',
+      '请填写信度的来源，如“原考试系统报告 α”',
+    ]);
     expect(await counts()).toEqual(before);
     expect(await env.ds.getRepository(AuditLog).countBy({ entity: 'exam_results' })).toBe(0);
   });
@@ -150,6 +162,8 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       .field('name', '2025年春季六年级数学期末（历史成绩导入）')
       .field('grade', '六年级')
       .field('examDate', '2025-06-26')
+      .field('reliability', '0.82')
+      .field('reliabilitySource', '原考试系统报告 α')
       .attach('file', xlsx, '六年级期末.xlsx');
     expect(res.status).toBe(201);
     importedExamId = res.body.examId;
@@ -158,6 +172,8 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       students: Object.keys(PRIOR).length,
       absent: 2,
       papers: [{ subject: '数学', fullMarks: 100 }],
+      reliability: 0.82,
+      reliabilitySource: '原考试系统报告 α',
     });
 
     // the import is a change of scores: the new exam's score version is 1
@@ -173,6 +189,8 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       kind: 'quality_monitoring', // the only kind a cross-school exam of 六年级 may be
       examDate: '2025-06-26',
       allianceId: fx.allianceId,
+      statedReliability: 0.82,
+      statedReliabilitySource: '原考试系统报告 α',
     });
     const rows = await env.ds.getRepository(StudentResult).find({ where: { examId: importedExamId } });
     expect(rows).toHaveLength(Object.keys(PRIOR).length);
@@ -188,7 +206,13 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       .findOneByOrFail({ entity: 'exam_results', entityId: String(importedExamId) });
     expect(audit).toMatchObject({
       action: 'import',
-      detail: { students: Object.keys(PRIOR).length, absent: 2, file: '六年级期末.xlsx' },
+      detail: {
+        students: Object.keys(PRIOR).length,
+        absent: 2,
+        file: '六年级期末.xlsx',
+        reliability: 0.82,
+        reliabilitySource: '原考试系统报告 α',
+      },
     });
   });
 
@@ -300,6 +324,9 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     });
     const va = (schoolId: number) => l.schools.find((s: { schoolId: number }) => s.schoolId === schoolId);
     expect(va(fx.schools.lead)).toMatchObject({ matched: 6, suppressed: false });
+    // The reliability stated at import stands in for the α an imported exam cannot have, cited with its source.
+    expect(l.model).toMatchObject({ priorReliability: 0.82, priorReliabilitySource: '原考试系统报告 α' });
+    expect(l.method.reliability).toContain('先前考试信度 0.82（来源：原考试系统报告 α，导入时填写）');
     expect(va(fx.schools.member).va).toBeGreaterThan(0);
     expect(va(fx.schools.lead).va).toBeLessThan(0);
     // Weighted by matched students, school VAs are residual means over the whole regression: they cancel.
@@ -322,6 +349,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       expect(text).toContain('上次考试：2025年春季六年级数学期末（历史成绩导入）');
       expect(text).toContain('增值95%置信区间');
       expect(text).toContain('提升系数');
+      expect(text).toContain('先前考试信度0.82（来源：原考试系统报告α，导入时填写）');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

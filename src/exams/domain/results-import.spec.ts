@@ -2,6 +2,7 @@ import type { SheetRow } from '../../org/domain/roster.js';
 import {
   parseFullMarksField,
   parseScore,
+  parseStatedReliability,
   parseSubjectHeader,
   resultsFingerprint,
   validateResultsImport,
@@ -194,5 +195,39 @@ describe('resultsFingerprint', () => {
     expect(resultsFingerprint(subjects, [{ studentId: 7, totals: [88, 0] }, rows[1]])).not.toBe(f); // 缺考 is not 0
     expect(resultsFingerprint([subjects[0], { subject: '语文', fullMarks: 150 }], rows)).not.toBe(f);
     expect(resultsFingerprint(subjects, rows.slice(1))).not.toBe(f);
+  });
+});
+
+describe('parseStatedReliability', () => {
+  const source = '原考试系统报告 α';
+  it.each([
+    ['0.82', source, { reliability: 0.82, source }],
+    [' 0.820 ', ` ${source} `, { reliability: 0.82, source }],
+    ['１', '教研室', { reliability: 1, source: '教研室' }],
+    ['.7', '教研室', { reliability: 0.7, source: '教研室' }],
+    [0.655, '教研室', { reliability: 0.655, source: '教研室' }],
+    ['', '', null],
+    [undefined, undefined, null],
+    ['  ', ' ', null],
+  ])('reads %p from %p', (r, s, expected) => {
+    expect(parseStatedReliability(r, s)).toEqual(expected);
+  });
+
+  it.each([
+    ['0', source, ['信度“0”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82']],
+    ['1.2', source, ['信度“1.2”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82']],
+    ['82%', source, ['信度“82%”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82']],
+    ['0.8234', source, ['信度“0.8234”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82']],
+    ['-0.5', source, ['信度“-0.5”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82']],
+    ['0.82', '', ['请填写信度的来源，如“原考试系统报告 α”']],
+    ['', source, ['填写了信度来源，但没有填写信度（0 到 1 之间的小数，如 0.82）']],
+    ['0.82', '来'.repeat(201), ['信度来源过长（最多200个字）']],
+    [
+      'abc',
+      '',
+      ['信度“abc”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82', '请填写信度的来源，如“原考试系统报告 α”'],
+    ],
+  ])('refuses %p with %p, in Chinese', (r, s, errors) => {
+    expect(parseStatedReliability(r, s)).toEqual(errors);
   });
 });

@@ -283,3 +283,36 @@ export function resultsFingerprint(
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
+
+/** Longest 信度来源 stored (exam.stated_reliability_source). */
+export const RELIABILITY_SOURCE_MAX = 200;
+
+export interface StatedReliability {
+  /** 0 < r ≤ 1, at most three decimals (DECIMAL(4,3)). */
+  reliability: number;
+  /** Where it came from, as the admin wrote it (e.g. "原考试系统报告 α"). */
+  source: string;
+}
+
+/**
+ * The imported totals' reliability as the admin states it at import (issue 15 item 3), and where it came from:
+ * both blank = not stated (null); a reliability needs its source (the report cites it) and a source its reliability.
+ * Returns the stated reliability, null, or the Chinese reasons.
+ */
+export function parseStatedReliability(
+  rawReliability: unknown,
+  rawSource: unknown,
+): StatedReliability | null | string[] {
+  const text = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? normalize(v) : '');
+  const r = text(rawReliability);
+  const source = text(rawSource).replace(/\s+/g, ' ');
+  if (r === '' && source === '') return null;
+  const errors: string[] = [];
+  const value = /^(0(\.\d{1,3})?|1(\.0{1,3})?|\.\d{1,3})$/.test(r) ? Number(r) : NaN;
+  if (r === '') errors.push('填写了信度来源，但没有填写信度（0 到 1 之间的小数，如 0.82）');
+  else if (!(value > 0 && value <= 1))
+    errors.push(`信度“${r}”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82`);
+  if (source === '' && r !== '') errors.push('请填写信度的来源，如“原考试系统报告 α”');
+  else if (source.length > RELIABILITY_SOURCE_MAX) errors.push(`信度来源过长（最多${RELIABILITY_SOURCE_MAX}个字）`);
+  return errors.length ? errors : { reliability: value, source };
+}

@@ -54,5 +54,12 @@ export class Exam {
   @Column({ type: 'char', length: 64, nullable: true, select: false }) importHash: string | null;
   /** Days after the results' release when the scans and snippets may be deleted (null: RETENTION_DAYS; 0: keep). */
   @Column({ type: 'int', nullable: true }) scanRetentionDays: number | null;
+  /**
+   * 历史成绩导入: the reliability of the imported totals as the admin stated it (0–1; e.g. the source system's α),
+   * with where it came from; null when not stated (always for scanned exams, whose α comes from their items).
+   */
+  @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true, transformer: decimalTransformer })
+  statedReliability: number | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) statedReliabilitySource: string | null;
   @CreateDateColumn() createdAt: Date;
 }

@@ -191,3 +191,57 @@ describe('quartileRows', () => {
     expect(quartileRows([null, null].map(school))).toEqual([]);
   });
 });
+
+describe('value-added over several linked exams', () => {
+  it('lists the own school over the linked exams and draws the trend from three exams on', async () => {
+    const { stored, U1 } = await import('./__fixtures__/overview-sample.js');
+    const data = stored();
+    const l = data.longitudinal as Exclude<NonNullable<typeof data.longitudinal>, { unavailable: string }>;
+    const p = (va: number | null) => ({
+      va,
+      ciLow: va === null ? null : va - 1.5,
+      ciHigh: va === null ? null : va + 1.5,
+      vaShrunk: va,
+      verdict: va === null ? null : va - 1.5 > 0 ? ('above' as const) : ('indistinguishable' as const),
+    });
+    l.priorExams = [
+      { examId: 8, name: '七年级上期末' },
+      { examId: 7, name: '七年级上期中' },
+    ];
+    l.trend = {
+      exams: [
+        { examId: 7, name: '七年级上期中' },
+        { examId: 8, name: '七年级上期末' },
+        { examId: 9, name: '七年级下期中' },
+      ],
+      schools: [
+        { schoolId: U1, points: [p(0.5), p(null), p(2.1)] },
+        { schoolId: U1 + 1, points: [p(-1), p(-1), p(-1)] },
+      ],
+    };
+    const model = buildSchoolReport({
+      examName: '七年级下期中',
+      schoolId: U1,
+      schoolName: '城区一中',
+      analyses: [data],
+    });
+    const section = model.sections[0];
+    expect(section.valueAdded!.intro[0]).toContain('增值同时参照此前2次考试（七年级上期末、七年级上期中）');
+    expect(section.valueAdded!.trendTable).toEqual({
+      header: ['考试', '增值（分）', '95%置信区间', '结论'],
+      rows: [
+        ['七年级上期中', '+0.50', '[-1, +2]', '与联盟平均无可分辨差别'],
+        ['七年级上期末', '—', '—', '不公布或无法计算'],
+        ['七年级下期中', '+2.10', '[+0.60, +3.60]', '明显高于联盟平均'],
+      ],
+    });
+    const chart = section.charts.find((c) => c.kind === 'trend' && c.title.startsWith('本校历次增值'));
+    expect(chart).toMatchObject({
+      exams: ['七年级上期中', '七年级上期末', '七年级下期中'],
+      series: [
+        { name: '本校增值', values: [0.5, null, 2.1] },
+        { name: '联盟平均', values: [0, 0, 0] },
+      ],
+    });
+  });
+});

@@ -343,6 +343,20 @@ function vaCharts(data: StoredAnalysis, schoolId: number, examName: string): Rep
     };
     out.push(trend);
   }
+  // Value-added over the linked exams (the PDF draws a trend from three exams on; the table lists every one).
+  const vt = pl.trend?.schools[0];
+  if (pl.trend && vt && vt.points.some((p) => p.va !== null))
+    out.push({
+      kind: 'trend',
+      title: '本校历次增值（0为联盟平均）',
+      exams: pl.trend.exams.map((e) => e.name),
+      series: [
+        // The intervals are in the table below it: drawn as lines, with every point labelled, they hid the estimate.
+        { name: '本校增值', values: vt.points.map((p) => p.va) },
+        { name: '联盟平均', values: pl.trend.exams.map(() => 0) },
+      ],
+      yLabel: '增值（分）',
+    });
   return out;
 }
 

@@ -5,6 +5,7 @@
 // principal's share, so other schools appear only by letter. Reads version 1 analyses (OLS) as they were stored.
 import type { ExamAnalysisData } from '../../results/domain/exam-analysis.js';
 import { SUPPRESS_AT_OR_BELOW, UNRELIABLE_BELOW } from '../../results/domain/statistics.js';
+import type { VaTrend } from '../../results/domain/linked-priors.js';
 import { principalLongitudinalOf, type StoredLongitudinal } from '../../results/domain/stored-longitudinal.js';
 import type { LongitudinalAnalysis, SchoolLongitudinal } from '../../results/domain/value-added.js';
 import { type VaVerdict, vaStatement, verdictOf } from '../../results/domain/va-statement.js';
@@ -22,6 +23,8 @@ export interface ValueAddedSection {
   table: ReportTable | null;
   /** Own school first, then the others by letter. */
   peerTable: ReportTable | null;
+  /** The own school's value-added over the linked exams, oldest first (null: fewer than two exams with it). */
+  trendTable?: ReportTable | null;
   /** Method and formulas, printed with the figures. */
   notes: string[];
 }
@@ -42,7 +45,10 @@ export function valueAddedSection(
 ): ValueAddedSection | null {
   const l = data.longitudinal;
   if (!l) return null;
-  const head = `上次考试：${l.priorExamName}。两次考试按学生匹配，只比较两次都计入统计的本联盟学生。`;
+  const several = 'unavailable' in l ? null : (l.priorExams ?? []).length > 1 ? l.priorExams! : null;
+  const head = several
+    ? `上次考试：${l.priorExamName}；增值同时参照此前${several.length}次考试（${several.map((e) => e.name).join('、')}），按学生匹配，只比较各次都计入统计的本联盟学生。`
+    : `上次考试：${l.priorExamName}。两次考试按学生匹配，只比较两次都计入统计的本联盟学生。`;
   if ('unavailable' in l)
     return { intro: [head], warnings: [`${l.unavailable}。`], table: null, peerTable: null, notes: [] };
   const pl = principalLongitudinalOf(data, l, [schoolId]);
@@ -133,11 +139,34 @@ export function valueAddedSection(
 
   const notes = [
     `提升系数：${pl.improvementFormula.description}。`,
+    ...(pl.trend
+      ? [
+          '历次增值：每次考试的增值都相对该次考试的“上次考试”计算，各次的联盟平均都是0；看的是本校相对联盟的位置是否稳定，不是分数的涨落。',
+        ]
+      : []),
     ...methodNotes(pl),
     `${pl.method.deltas}。T指数 = 50 + 10 × (匹配学生校均分 − 联盟均分) ÷ 联盟学生标准差。`,
     `两次都参考的学生不超过${SUPPRESS_AT_OR_BELOW}人的学校不公布；少于${UNRELIABLE_BELOW}人为小样本。“—”表示不公布或无法计算。`,
   ];
-  return { intro, warnings, table, peerTable, notes };
+  return { intro, warnings, table, peerTable, trendTable: trendTableOf(pl.trend ?? null), notes };
+}
+
+/** The own school's value-added over the linked exams, one row per exam, oldest first. */
+function trendTableOf(trend: VaTrend | null): ReportTable | null {
+  const own = trend?.schools[0];
+  if (!trend || !own || own.points.every((p) => p.va === null)) return null;
+  return {
+    header: ['考试', '增值（分）', '95%置信区间', '结论'],
+    rows: trend.exams.map((e, i) => {
+      const p = own.points[i];
+      return [
+        e.name,
+        signed(p.va),
+        interval(p.ciLow, p.ciHigh),
+        p.verdict ? vaStatement(p.verdict) : p.va === null ? '不公布或无法计算' : DASH,
+      ];
+    }),
+  };
 }
 
 /** The statement of DESIGN §5 for a school row, or a dash when it has no value-added. */

@@ -229,6 +229,11 @@ export class SchoolReportPdf {
         doc.moveDown(0.4);
         this.foldedTable(doc, va.table, [0.27, 0.23], 9);
       }
+      if (va.trendTable) {
+        doc.moveDown(0.4);
+        this.paragraphs(doc, ['本校历次增值（各次相对联盟平均，0为联盟平均）：'], { size: 9 });
+        this.table(doc, va.trendTable, [w * 0.4, w * 0.16, w * 0.22, w * 0.22], 8.5);
+      }
       if (va.peerTable && last && va.peerTable.rows.length <= FOREST_LABELLED_ROWS + 1) {
         doc.moveDown(0.6);
         this.table(doc, va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], 8.5);

@@ -1,6 +1,7 @@
 // The 纵看 section as stored beside a paper's analysis (ExamAnalysis.data.longitudinal), and a principal's share
 // of it. Pure: read by the results API, the exports and the school report.
 import type { ExamAnalysisData } from './exam-analysis.js';
+import type { VaTrend } from './linked-priors.js';
 import { otherSchoolVa } from './principal-privacy.js';
 import type { VaVerdict } from './va-statement.js';
 import { anonymousLabels } from './principal-view.js';
@@ -8,7 +9,15 @@ import { principalLongitudinal, type LongitudinalAnalysis, type PrincipalLongitu
 
 /** 纵看 section stored beside the paper analysis (ExamAnalysis.data.longitudinal); null when the exam has no prior exam. */
 export type StoredLongitudinal =
-  | (LongitudinalAnalysis & { priorExamId: number; priorExamName: string; priorPaperId: number })
+  | (LongitudinalAnalysis & {
+      priorExamId: number;
+      priorExamName: string;
+      priorPaperId: number;
+      /** The exams whose totals are the prior columns, newest first (the prior exam alone unless several are linked). */
+      priorExams?: { examId: number; name: string }[];
+      /** Each school's value-added over the linked exams (linked-priors.ts); null or absent: fewer than two. */
+      trend?: VaTrend | null;
+    })
   | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
 /** Other schools' figures rounded (principal-privacy.ts, rule 3), with the verdict taken on the exact interval. */
@@ -20,6 +29,9 @@ export type PrincipalStoredLongitudinal =
       priorExamId: number;
       priorExamName: string;
       priorPaperId: number;
+      priorExams?: { examId: number; name: string }[];
+      /** Own school(s) only. */
+      trend?: VaTrend | null;
     })
   | { priorExamId: number; priorExamName: string; priorPaperId: number | null; unavailable: string };
 
@@ -36,7 +48,7 @@ export function principalLongitudinalOf(
     own,
     data.anonymisationKey ?? '',
   );
-  const { priorExamId, priorExamName, priorPaperId, ...analysis } = l;
+  const { priorExamId, priorExamName, priorPaperId, priorExams, trend, ...analysis } = l;
   const share = principalLongitudinal(analysis, own, labels);
   // VA/SE grows with √n; the shrunken VA over σ, beside the rounded raw VA, gives the shrinkage factor and so n.
   // Only the ratio of 比均率 (means alone) carries no head count.
@@ -45,6 +57,11 @@ export function principalLongitudinalOf(
     priorExamId,
     priorExamName,
     priorPaperId,
+    ...(priorExams && { priorExams }),
+    // Other schools' earlier value-added would tie this exam's letters to figures the principal saw elsewhere.
+    ...(trend !== undefined && {
+      trend: trend && { ...trend, schools: trend.schools.filter((s) => own.includes(s.schoolId)) },
+    }),
     ...share,
     otherSchools: share.otherSchools.map((o) => otherSchoolVa(o, carriesN)),
   };

@@ -59,7 +59,14 @@ describe("the analysts' value-added table (npm run value-added)", () => {
     const t = valueAddedTable(items);
     expect(t.priorReliability!).toBeGreaterThan(0.9);
     expect(t.method).toContain(`α = ${t.priorReliability!.toFixed(2)}`);
-    // The reliability is reported, not used: the figures do not move.
-    expect(t.schools).toEqual(valueAddedTable(rows).schools);
+    // The reliability does not correct the estimates; it only centres the prior of φ (multilevel.ts), so the
+    // figures move a little (at most a few tenths of a point on this small alliance) and every verdict stays.
+    const without = valueAddedTable(rows).schools;
+    t.schools.forEach((s, j) => {
+      expect(s.school).toBe(without[j].school);
+      expect(s.statement).toBe(without[j].statement);
+      if (s.va === null) return expect(without[j].va).toBeNull();
+      expect(Math.abs(s.va - without[j].va!)).toBeLessThan(0.3);
+    });
   });
 });

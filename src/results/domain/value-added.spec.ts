@@ -2,7 +2,12 @@ import { generateCohort, SyntheticCohort } from '../../../test/support/synthetic
 import { analyseItems } from './item-analysis.js';
 import { longitudinal, principalLongitudinal, spearman } from './value-added.js';
 
-function analyse(c: SyntheticCohort, formula?: 'va_over_se' | 'ratio_change', priorReliability?: number) {
+function analyse(
+  c: SyntheticCohort,
+  formula?: 'va_over_se' | 'ratio_change',
+  priorReliability?: number,
+  priorReliabilitySource?: string,
+) {
   const current = c.students
     .filter((s) => !s.absentNow)
     .map((s) => ({ studentId: s.index, schoolId: s.school, total: c.current.totals[s.index] }));
@@ -14,6 +19,7 @@ function analyse(c: SyntheticCohort, formula?: 'va_over_se' | 'ratio_change', pr
     prior,
     formula,
     priorReliability,
+    priorReliabilitySource,
   });
 }
 
@@ -152,15 +158,35 @@ describe('value-added recovers what the generator planted', () => {
   it("gives the same value-added whether or not the prior's α is known: no threshold, no cliff", () => {
     const c = generateCohort({ seed: 5, schools: 20, schoolSize: { min: 20, max: 80 }, items: 30, urbanRuralGap: 0.5 });
     const imported = analyse(c);
+    const meanWidth = (l: ReturnType<typeof analyse>) => {
+      const rows = l.schools.filter((s) => s.va !== null);
+      return rows.reduce((a, s) => a + s.ciHigh! - s.ciLow!, 0) / rows.length;
+    };
+    const widths: number[] = [];
     for (const alpha of [0.55, 0.59, 0.61, 0.9]) {
       const known = analyse(c, undefined, alpha);
-      expect(known.schools.map((s) => [s.va, s.ciLow, s.ciHigh])).toEqual(
-        imported.schools.map((s) => [s.va, s.ciLow, s.ciHigh]),
-      );
+      // the same estimates (the fixed part moves by thousandths of a point as φ's weights do)
+      known.schools.forEach((s, j) => expect(s.va!).toBeCloseTo(imported.schools[j].va!, 1));
       expect(known.method.reliability).toContain(`α = ${alpha.toFixed(2)}`);
       expect(known.model!.priorReliability).toBe(alpha);
+      widths.push(meanWidth(known));
     }
+    // α only centres the prior of φ (the school-mean noise): the intervals widen smoothly as α falls, with no step
+    // at 0.6, and stay near those of the same data without α.
+    expect(widths[0]).toBeGreaterThan(widths[1]);
+    expect(widths[1]).toBeGreaterThan(widths[2]);
+    expect(widths[2]).toBeGreaterThan(widths[3]);
+    // no step at 0.6: α .59 → .61 moves the widths less than α .55 → .59 does
+    expect(widths[1] / widths[2] - 1).toBeLessThan(widths[0] / widths[1] - 1);
+    for (const w of widths) expect(Math.abs(w / meanWidth(imported) - 1)).toBeLessThan(0.25);
     expect(imported.method.reliability).toContain('信度未知');
+    // A reliability stated at import (历史成绩导入) is said with its source; the figures stay those of the method.
+    const stated = analyse(c, undefined, 0.82, '原考试系统报告 α');
+    expect(stated.method.reliability).toContain('先前考试信度 0.82（来源：原考试系统报告 α，导入时填写）');
+    expect(stated.model).toMatchObject({ priorReliability: 0.82, priorReliabilitySource: '原考试系统报告 α' });
+    stated.schools.forEach((s, j) => expect(s.va!).toBeCloseTo(imported.schools[j].va!, 1));
+    // a source without a figure says nothing
+    expect(analyse(c, undefined, undefined, '原考试系统报告 α').model!.priorReliabilitySource).toBeNull();
   });
 
   it('shrinks small schools more than large ones, never past 0, and keeps deltas consistent', () => {

@@ -7,7 +7,8 @@
 //    there are at least max(10, K + 3) schools with matched students). School VA_j = the school's mean residual from the fixed
 //    part; the shrunken VA is the BLUP λ_j·VA_j. Both quantities are the school's effect beyond what its students'
 //    prior scores and its intake predict, relative to the alliance (the model's school effects have mean 0). No α
-//    threshold: the contextual term holds whatever the prior's reliability, known, low or unknown (imported).
+//    threshold: the contextual term holds whatever the prior's reliability, known, low or unknown (imported). A known
+//    α (the prior's own, or stated at import) only centres the prior of φ, the school-mean noise (multilevel.ts).
 //  - 95% intervals (raw and shrunk) carry the uncertainty of τ² and of the fixed effects (a normal mixture over the
 //    restricted likelihood of τ²/σ²); the simulation in va-coverage.spec.ts checks they cover 95% by school size.
 //  - Verdict: the three statements of DESIGN §5, by whether the raw 95% interval excludes 0 (va-statement.ts).
@@ -43,9 +44,20 @@ export interface LinkInput {
   formula?: ImprovementFormulaName;
   /**
    * Reliability (α / KR-20) of the prior's totals, when known (a prior exam marked here). Reported with the method;
-   * the model does not need it (multilevel.ts), so there is no threshold below which the method changes.
+   * the estimates do not need it (multilevel.ts), so there is no threshold below which the method changes; with one
+   * prior column it centres the prior of φ, which makes the intervals' width more exact.
    */
   priorReliability?: number | null;
+  /**
+   * Where priorReliability came from when the admin stated it at import (历史成绩导入: no items, so no α of its own);
+   * null or absent when it is the prior's own α. Printed with the method.
+   */
+  priorReliabilitySource?: string | null;
+  /**
+   * When the prior columns are several linked earlier exams (linked-priors.ts): their names, newest first, for the
+   * method text. Absent when the columns are one exam's total or its subjects.
+   */
+  priorExamNames?: readonly string[];
 }
 
 /** Version 1 (OLS): the line the residuals were taken from. */
@@ -80,6 +92,8 @@ export interface VaModel {
   /** Within-school residual SD σ. */
   sigma: number;
   priorReliability: number | null;
+  /** Where priorReliability came from when stated at import; null when it is the prior's own α (or unknown). */
+  priorReliabilitySource?: string | null;
 }
 
 export interface SchoolLongitudinal {
@@ -297,7 +311,7 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
     x: l.bySchool.get(r.schoolId)!.x,
     y: l.bySchool.get(r.schoolId)!.y,
   }));
-  const out = fitted.length >= 2 ? fitMultilevel(data) : null;
+  const out = fitted.length >= 2 ? fitMultilevel(data, { reliability: input.priorReliability ?? null }) : null;
   if (out)
     fitted.forEach((row, j) => {
       if (row.suppressed) return;
@@ -317,10 +331,17 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
   const sigma = out ? Math.sqrt(out.fit.sigma2) : null;
   for (const r of rows) r.improvement = improvementOf(r, formula, sigma);
   const priorReliability = input.priorReliability ?? null;
+  const priorReliabilitySource = priorReliability === null ? null : (input.priorReliabilitySource ?? null);
   const k = out?.fit.priors ?? l.priors;
   return {
     version: 2,
-    method: vaMethodText(out?.fit.contextual ?? false, k, priorReliability),
+    method: vaMethodText(
+      out?.fit.contextual ?? false,
+      k,
+      priorReliability,
+      priorReliabilitySource,
+      input.priorExamNames,
+    ),
     improvementFormula: { name: formula, description: IMPROVEMENT_FORMULAS[formula] },
     nCurrent: l.nCurrent,
     matched: l.matched,
@@ -337,6 +358,7 @@ export function longitudinal(input: LinkInput): LongitudinalAnalysis {
       contextualSlopes: out.fit.beta.slice(1 + k).map((b) => r4(b)!),
       sigma: r4(sigma)!,
       priorReliability: r4(priorReliability),
+      priorReliabilitySource,
     },
     tau2: out ? r4(out.fit.tau2) : null,
     schools: rows.map(roundRow),

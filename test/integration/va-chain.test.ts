@@ -1,0 +1,154 @@
+// Several linked earlier exams (issue 15 item 4) through the real stack: an imported exam A ← a scanned exam B ← the
+// scanned exam C, linked by 纵看. B's value-added is against A; C's uses B and A as two prior columns (the same figures
+// as the pure engine on the generator's totals), and stores the trend of every school's value-added over B and C,
+// which the school PDF prints and the principal sees for the own school only.
+import { execFileSync } from 'node:child_process';
+import { createApiApp } from '../../src/app.factory.js';
+import type { INestApplication } from '@nestjs/common';
+import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
+import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
+import { ReportRenderService } from '../../src/reports/report-render.service.js';
+import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
+import type { VaTrend } from '../../src/results/domain/linked-priors.js';
+import { principalLongitudinalOf, type StoredLongitudinal } from '../../src/results/domain/stored-longitudinal.js';
+import { longitudinal, vaStatement } from '../../src/results/domain/value-added.js';
+import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
+import { StudentResult } from '../../src/results/entities/student-result.entity.js';
+import { ResultsJobService } from '../../src/results/results-job.service.js';
+import { BlobStore } from '../../src/storage/blob-store.js';
+import { loadCohort, type LoadedCohort } from '../support/synthetic/cohort-loader.js';
+import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
+import { releaseResults } from '../support/release.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+type Va = Exclude<StoredLongitudinal, { unavailable: string }>;
+
+describe('value-added over a chain of three linked exams (MariaDB, results job, PDF)', () => {
+  let env: TestEnv;
+  let app: INestApplication;
+  let db: LoadedCohort;
+  let examA: number;
+  const cohort = generateCohort({ seed: 7, schools: 12, schoolSize: { min: 20, max: 45 }, items: 12, zeroVaShare: 0 });
+  // Exam A, a year earlier, imported: a noisy measure of the prior ability, for everyone present at B.
+  const totalA = (i: number) =>
+    Math.max(0, Math.min(100, Math.round(50 + 15 * cohort.students[i].thetaPrior + 6 * Math.sin(i * 12.9898))));
+  const analysisOf = async (examId: number) =>
+    (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId })).data as ExamAnalysisData & {
+      longitudinal: StoredLongitudinal | null;
+    };
+
+  beforeAll(async () => {
+    env = await createTestEnv('va_chain');
+    db = await loadCohort(env.ds, cohort);
+    const a = await env.ds.getRepository(Exam).save({
+      allianceId: db.allianceId,
+      name: '去年期末（导入）',
+      grade: '六年级',
+      status: ExamStatus.Imported,
+    });
+    examA = a.id;
+    const paper = await env.ds
+      .getRepository(Paper)
+      .save({ examId: a.id, subject: '数学', title: '去年期末（数学）', fullMarks: 100, status: PaperStatus.Locked });
+    await env.ds.getRepository(StudentResult).insert(
+      cohort.students.map((s) => ({
+        examId: a.id,
+        paperId: paper.id,
+        studentId: db.studentIds[s.index],
+        schoolId: db.schoolIds[s.school],
+        total: s.absentPrior ? null : totalA(s.index),
+        absent: s.absentPrior,
+      })),
+    );
+    await env.ds.getRepository(Exam).update({ id: db.priorExamId }, { priorExamId: a.id });
+    await releaseResults(env.ds, db.currentExamId);
+    app = await createApiApp(env.config, { logger: false });
+    await app.init();
+    const results = app.get(ResultsJobService);
+    await results.computeExam(db.priorExamId);
+    await results.computeExam(db.currentExamId);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('uses both earlier exams as prior columns, as the pure engine does on the same totals', async () => {
+    const b = (await analysisOf(db.priorExamId)).longitudinal as Va;
+    expect(b.priorExamId).toBe(examA);
+    expect(b.model!.priors).toBe(1);
+    expect(b.trend ?? null).toBeNull(); // A has no value-added of its own: one exam with it is no trend
+
+    const c = (await analysisOf(db.currentExamId)).longitudinal as Va;
+    expect(c.priorExamId).toBe(db.priorExamId);
+    expect(c.priorExams).toEqual([
+      { examId: db.priorExamId, name: '上学期期末统考（模拟）' },
+      { examId: examA, name: '去年期末（导入）' },
+    ]);
+    expect(c.model).toMatchObject({ kind: 'multilevel_reml', contextual: true, priors: 2 });
+    expect(c.model!.slopes).toHaveLength(2);
+    expect(c.method.model).toContain('此前2次考试（上学期期末统考（模拟）、去年期末（导入））的成绩各作一个预测变量');
+
+    const expected = longitudinal({
+      schools: db.schoolIds.map((schoolId) => ({ schoolId })),
+      current: cohort.students
+        .filter((s) => !s.absentNow)
+        .map((s) => ({
+          studentId: db.studentIds[s.index],
+          schoolId: db.schoolIds[s.school],
+          total: cohort.current.totals[s.index],
+        })),
+      prior: new Map(
+        cohort.students
+          .filter((s) => !s.absentPrior)
+          .map((s) => [db.studentIds[s.index], [cohort.prior.totals[s.index], totalA(s.index)]]),
+      ),
+    });
+    expect(c.matched).toBe(expected.matched);
+    expect(c.schools).toEqual(expected.schools);
+  });
+
+  it("stores each school's value-added over B and C, and gives a principal the own school's only", async () => {
+    const b = (await analysisOf(db.priorExamId)).longitudinal as Va;
+    const data = await analysisOf(db.currentExamId);
+    const c = data.longitudinal as Va;
+    expect(c.trend!.exams).toEqual([
+      { examId: db.priorExamId, name: '上学期期末统考（模拟）' },
+      { examId: db.currentExamId, name: '本学期期中统考（模拟）' },
+    ]);
+    expect(c.trend!.schools).toHaveLength(db.schoolIds.length);
+    for (const t of c.trend!.schools) {
+      const then = b.schools.find((s) => s.schoolId === t.schoolId)!;
+      const now = c.schools.find((s) => s.schoolId === t.schoolId)!;
+      expect(t.points).toEqual([
+        { va: then.va, ciLow: then.ciLow, ciHigh: then.ciHigh, vaShrunk: then.vaShrunk, verdict: then.verdict },
+        { va: now.va, ciLow: now.ciLow, ciHigh: now.ciHigh, vaShrunk: now.vaShrunk, verdict: now.verdict },
+      ]);
+    }
+    const share = principalLongitudinalOf(data, c, [db.schoolIds[3]]) as { trend?: VaTrend | null };
+    expect(share.trend!.schools.map((s) => s.schoolId)).toEqual([db.schoolIds[3]]);
+  });
+
+  it("prints the school's value-added over the linked exams in its PDF", async () => {
+    const schoolId = db.schoolIds[3];
+    const out = await app.get(ReportRenderService).renderSchoolReport(db.currentExamId, schoolId);
+    expect(out.status).toBe('ready');
+    const text = (
+      await app
+        .get(BlobStore)
+        .withLocalFile(out.blobKey!, (p) => execFileSync('pdftotext', ['-layout', p, '-'], { encoding: 'utf8' }))
+    ).replace(/\s+/g, '');
+    const c = (await analysisOf(db.currentExamId)).longitudinal as Va;
+    const sign = (x: number) => `${x > 0 ? '+' : ''}${x.toFixed(2)}`;
+    const [then, now] = c.trend!.schools.find((s) => s.schoolId === schoolId)!.points;
+    expect(text).toContain('增值同时参照此前2次考试（上学期期末统考（模拟）、去年期末（导入））');
+    expect(text).toContain('本校历次增值');
+    expect(text).toContain(
+      `上学期期末统考（模拟）${sign(then.va!)}[${sign(then.ciLow!)},${sign(then.ciHigh!)}]${vaStatement(then.verdict!)}`,
+    );
+    expect(text).toContain(
+      `本学期期中统考（模拟）${sign(now.va!)}[${sign(now.ciLow!)},${sign(now.ciHigh!)}]${vaStatement(now.verdict!)}`,
+    );
+    expect(text).toContain('此前2次考试');
+  });
+});
