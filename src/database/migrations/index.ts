@@ -25,6 +25,7 @@ import { County1765620000000 } from './1765620000000-county.js';
 import { StudentNotices1765630000000 } from './1765630000000-student-notices.js';
 import { PageSourcePage1765640000000 } from './1765640000000-page-source-page.js';
 import { ScanRetention1765660000000 } from './1765660000000-scan-retention.js';
+import { ResultsRetry1766300000000 } from './1766300000000-results-retry.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -52,4 +53,5 @@ export const MIGRATIONS: Function[] = [
   StudentNotices1765630000000,
   PageSourcePage1765640000000,
   ScanRetention1765660000000,
+  ResultsRetry1766300000000,
 ];
