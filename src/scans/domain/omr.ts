@@ -6,6 +6,8 @@ import {
   type Affine,
   type GrayImage,
   histogramPercentile,
+  type Homography,
+  localAffine,
   paperSampleStep,
   pixelAt,
   regionHistogram,
@@ -236,9 +238,12 @@ export function readDigitColumn(
   return { digit: null, verdict: 'blank' };
 }
 
-export function readExamNumber(img: GrayImage, t: Affine, grid: Circle[][]): ExamNumberReading {
+/** The map to sample a bubble with: the homography's local affine where four fiducials gave one, else the affine. */
+const mapAt = (t: Affine, h: Homography | null | undefined, c: Circle) => (h ? localAffine(h, c.cx, c.cy) : t);
+
+export function readExamNumber(img: GrayImage, t: Affine, grid: Circle[][], h?: Homography | null): ExamNumberReading {
   const columns = grid.map((col) => {
-    const measures = col.map((c) => bubbleMeasure(img, t, c));
+    const measures = col.map((c) => bubbleMeasure(img, mapAt(t, h, c), c));
     const fills = measures.map((m) => m.fill);
     return { ...readDigitColumn(fills, measures), fills };
   });
@@ -311,9 +316,14 @@ export function loneFaint(fills: number[]): boolean {
 }
 
 /** Per objective item: which options are marked, the verdict and its confidence. */
-export function readChoices(img: GrayImage, t: Affine, blocks: ObjectiveBlock[]): ChoiceReading[] {
+export function readChoices(
+  img: GrayImage,
+  t: Affine,
+  blocks: ObjectiveBlock[],
+  h?: Homography | null,
+): ChoiceReading[] {
   return blocks.map((b) => {
-    const measures = b.bubbles.map((c) => bubbleMeasure(img, t, c));
+    const measures = b.bubbles.map((c) => bubbleMeasure(img, mapAt(t, h, c), c));
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
     return {
       itemId: b.itemId,
