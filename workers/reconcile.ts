@@ -7,6 +7,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Pipeline } from '../src/queue/pipeline.js';
 import { MarkingOverviewRepository } from '../src/marking/marking-overview.repository.js';
 import { ReportRepository } from '../src/reports/report.repository.js';
+import { resultsRetryDecision } from '../src/results/domain/results-retry.js';
+import { ResultsRetryRepository } from '../src/results/results-retry.repository.js';
 import { ScoreVersionRepository } from '../src/results/score-version.repository.js';
 import { ScannedPageRepository } from '../src/scans/scanned-page.repository.js';
 
@@ -23,6 +25,11 @@ export interface ReconcileOutcome {
   reports: number;
   /** Exams whose results were queued again (computed version below the current score version). */
   results: number;
+  /**
+   * Exams whose results are owed but were not queued again: this score version's passes are spent (results-retry.ts),
+   * so the failed job stays on the 失败任务 page until an admin retries it or the scores change.
+   */
+  resultsLeftFailed: number;
 }
 
 export async function reconcile(
@@ -35,11 +42,26 @@ export async function reconcile(
   const reports = await pipeline.reportsOwed(await app.get(ReportRepository).stuckQueued(graceSeconds));
   // Results owed: computed before the latest change of scores; or never computed though every answer is settled (the
   // trigger of the last settling mark was lost). An exam still being marked is not computed ahead of its time.
-  const owed: number[] = [];
+  const owed: { examId: number; version: number }[] = [];
   for (const e of await app.get(ScoreVersionRepository).owed(graceSeconds, EXAMS_PER_PASS))
-    if (e.computed !== null || (await app.get(MarkingOverviewRepository).examSettled(e.examId))) owed.push(e.examId);
-  const results = await pipeline.resultsOwed(owed);
-  return { pages: pages.length, reports, results };
+    if (e.computed !== null || (await app.get(MarkingOverviewRepository).examSettled(e.examId))) owed.push(e);
+  // A job that fails every time is not queued again by every pass forever: a few passes per score version (counted
+  // in MySQL, so no restart resets them), and only those that did queue something count.
+  const retries = app.get(ResultsRetryRepository);
+  const prior = await retries.of(owed.map((e) => e.examId));
+  let results = 0;
+  let resultsLeftFailed = 0;
+  for (const e of owed) {
+    const decision = resultsRetryDecision(prior.get(e.examId) ?? null, e.version);
+    if (!decision.queue) {
+      resultsLeftFailed++;
+      continue;
+    }
+    if (!(await pipeline.resultsOwed([e.examId]))) continue;
+    await retries.record(e.examId, decision.next);
+    results++;
+  }
+  return { pages: pages.length, reports, results, resultsLeftFailed };
 }
 
 /** Runs `reconcile` now and every `everyMs`; stop() ends it. A failed pass is logged and tried again next time. */

@@ -5,6 +5,7 @@ import { ExportRowsRepository } from './exports/export-rows.repository.js';
 import { PaperInputsRepository } from './paper-inputs.repository.js';
 import { ReleaseGate } from './release-gate.js';
 import { ResultsReleaseRepository } from './results-release.repository.js';
+import { ResultsRetryRepository } from './results-retry.repository.js';
 import { ScoreVersionRepository } from './score-version.repository.js';
 import { StudentResultRepository } from './student-result.repository.js';
 
@@ -16,5 +17,6 @@ export const RESULTS_REPOSITORIES = [
   ExportRowsRepository,
   ScoreVersionRepository,
   ResultsReleaseRepository,
+  ResultsRetryRepository,
   ReleaseGate,
 ];

@@ -20,7 +20,7 @@ export const SQL = {
   current: 'SELECT SUM(version) AS version FROM score_version WHERE exam_id = ?',
   // Exams whose scores changed after their results were computed (or never computed), quiet for a while.
   owed:
-    'SELECT v.exam_id AS examId, a.computed AS computed FROM ' +
+    'SELECT v.exam_id AS examId, v.version AS version, a.computed AS computed FROM ' +
     '(SELECT exam_id, SUM(version) AS version, MAX(changed_at) AS changed_at FROM score_version GROUP BY exam_id) v ' +
     "JOIN exam e ON e.id = v.exam_id AND e.status <> 'imported' " +
     'LEFT JOIN (SELECT exam_id, MIN(score_version) AS computed FROM exam_analysis GROUP BY exam_id) a ON a.exam_id = v.exam_id ' +
@@ -49,15 +49,22 @@ export class ScoreVersionRepository {
   }
 
   /**
-   * Exams whose current score version is newer than their stored results (`computed`: the version those were computed
+   * Exams whose current score version (`version`) is newer than their stored results (`computed`: the version those were computed
    * from, null when never), whose last change is older than `olderThanSeconds`: results owed, for the reconciliation.
    */
-  async owed(olderThanSeconds: number, limit: number): Promise<{ examId: number; computed: number | null }[]> {
-    const rows: { examId: number; computed: number | string | null }[] = await this.ds.query(SQL.owed, [
-      olderThanSeconds,
-      limit,
-    ]);
-    return rows.map((r) => ({ examId: Number(r.examId), computed: r.computed === null ? null : Number(r.computed) }));
+  async owed(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<{ examId: number; version: number; computed: number | null }[]> {
+    const rows: { examId: number; version: number | string; computed: number | string | null }[] = await this.ds.query(
+      SQL.owed,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r) => ({
+      examId: Number(r.examId),
+      version: Number(r.version),
+      computed: r.computed === null ? null : Number(r.computed),
+    }));
   }
 
   /** The exam's current score version (0: never changed). */

@@ -2,7 +2,14 @@
 // marked in pencil styles (fills, faint, erasure residue, ticks, crosses, ambiguous half fills), distorted like real
 // scanners (and with the QR code spoilt, so the bubble page code must take over), read back.
 // Full run: npm run bench:omr.
-import { formatTable, runCorpus, type ConditionTally } from '../support/omr-corpus.js';
+import {
+  conditions,
+  FAINT_MIX,
+  formatTable,
+  perspectiveConditions,
+  runCorpus,
+  type ConditionTally,
+} from '../support/omr-corpus.js';
 
 const SHEETS = Number(process.env.OMR_CORPUS_SHEETS ?? 1);
 
@@ -60,5 +67,43 @@ describe('OMR robustness corpus (sampled)', () => {
     expect(sum('examNoWrong')).toBe(0);
     expect(sum('ambiguousExamNo')).toBeGreaterThan(0);
     expect(sum('ambiguousExamNoCaught')).toBe(sum('ambiguousExamNo'));
+  });
+});
+
+describe('OMR corpus, faint variant (sampled): lone light fills and half fills, keystoned scans', () => {
+  let rows: ConditionTally[];
+
+  beforeAll(async () => {
+    // The keystones at 150 and 200 dpi, and a few standard conditions at 150; the bench runs every condition at 3 dpi.
+    const standard = ['无变形 clean', '倒置 180°', '综合 combined'];
+    rows = await runCorpus({
+      dpis: [150, 200],
+      sheets: 1,
+      seed: 8,
+      mix: FAINT_MIX,
+      sizes: ['A4'],
+      conditionsOf: (rng) => [...conditions(rng), ...perspectiveConditions(rng)],
+      only: (c, dpi) => (c.startsWith('透视 ') && c.includes('keystone')) || (dpi === 150 && standard.includes(c)),
+    });
+    console.log(`OMR faint corpus\n${formatTable(rows)}`);
+    const details = rows.flatMap((r) => r.wrongDetails.map((d) => `${r.dpi} dpi ${r.condition}: ${d}`));
+    if (details.length) console.log(details.join('\n'));
+  }, 290_000);
+
+  const sum = (k: keyof ConditionTally) => rows.reduce((s, r) => s + (r[k] as number), 0);
+
+  it('reads every keystoned page, and decides no bubble wrongly', () => {
+    expect(rows.filter((r) => r.condition.includes('keystone'))).toHaveLength(6);
+    expect(sum('pageExceptions')).toBe(0);
+    expect(sum('wrong')).toBe(0);
+    expect(sum('correct') / sum('bubbles')).toBeGreaterThanOrEqual(0.999);
+  });
+
+  it('sends every lone faint mark and every half fill to review, on keystoned scans too', () => {
+    expect(sum('loneFaintItems')).toBeGreaterThan(5);
+    expect(sum('loneFaintReviewed')).toBe(sum('loneFaintItems'));
+    const keystoned = rows.filter((r) => r.condition.includes('keystone'));
+    expect(keystoned.reduce((s, r) => s + r.ambiguousItems, 0)).toBeGreaterThan(5);
+    expect(sum('ambiguousReviewed')).toBe(sum('ambiguousItems'));
   });
 });

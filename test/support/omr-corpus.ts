@@ -10,6 +10,7 @@ import sharp, { type Sharp } from 'sharp';
 import type { GrayImage } from '../../src/scans/domain/gray-image.js';
 import { readPage, sheetFrame, type PageReading, type SheetFrame } from '../../src/scans/domain/read-page.js';
 import { readQrAt } from '../../src/scans/qr-reader.js';
+import { fitHomography } from '../../src/scans/domain/align.js';
 import {
   buildSheetLayout,
   QR_MODULE_PT,
@@ -108,8 +109,11 @@ function readPgm(buf: Buffer): GrayImage {
 
 // ───────────────────────── marks ─────────────────────────
 
-export type MarkStyle = 'fill' | 'faint' | 'tick' | 'cross' | 'erased' | 'half';
-/** Marks that count as "marked"; 'erased' counts as empty; 'half' is ambiguous by construction. */
+export type MarkStyle = 'fill' | 'faint' | 'tick' | 'cross' | 'erased' | 'half' | 'light';
+/**
+ * Marks that count as "marked"; 'erased' counts as empty; 'half' is ambiguous by construction, and so is 'light' (a
+ * light fill, fill 0.11–0.24 as grey paper or a faded scan gives it, drawn alone on its item): a person decides.
+ */
 export const MARKED_STYLES: MarkStyle[] = ['fill', 'faint', 'tick', 'cross'];
 
 export interface SheetTruth {
@@ -165,6 +169,8 @@ export function drawMark(img: GrayImage, k: number, b: Circle, style: MarkStyle,
     paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(45 + rng() * 30, 18));
   else if (style === 'faint')
     paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(112 + rng() * 10, 12));
+  else if (style === 'light')
+    paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(196 + rng() * 26, 8));
   else if (style === 'erased')
     paintShape(img, k, box, (x, y) => (x - cx - jx) ** 2 + (y - cy - jy) ** 2 <= fr * fr, pencil(212 + rng() * 14, 10));
   else if (style === 'half') {
@@ -245,6 +251,8 @@ export interface MarkMix {
   erased: number;
   /** Chance that an item (or an exam-number column, a fifth of that) is a half fill, ambiguous by construction. */
   half: number;
+  /** Chance that an item holds one light fill and nothing else (a lone faint mark, for review); none when absent. */
+  loneLight?: number;
 }
 
 export const STANDARD_MIX: MarkMix = {
@@ -289,6 +297,9 @@ export function fillSheet(
     const styles: (MarkStyle | '')[] = block.options.map(() => '');
     if (rng() < mix.half) {
       styles[Math.floor(rng() * n)] = 'half';
+    } else if (mix.loneLight && rng() < mix.loneLight) {
+      // (no random draw without loneLight, so the standard corpus keeps its sheets)
+      styles[Math.floor(rng() * n)] = 'light';
     } else {
       const u = rng();
       const count = u < 0.08 ? 0 : u < 0.85 || n === 2 ? 1 : 2 + Math.floor(rng() * (n - 2));
@@ -315,6 +326,12 @@ export interface Distortion {
   jpeg?: number;
   /** Corner displacement as a fraction of the image size (keystone). */
   perspective?: number;
+  /**
+   * A true projective keystone (a flat sheet imaged tilted, as a camera or a lifted lid does): the top corners moved in
+   * by this fraction of the width each. `perspective` above is a row-wise squeeze that no flat sheet produces (its
+   * vertical change is a quarter of a projection's); it is kept as the standard corpus has always had it.
+   */
+  keystone?: number;
   /** The QR code spoilt before scanning (see damageQr): the bubble page code must take over. */
   qrDamaged?: boolean;
 }
@@ -370,6 +387,43 @@ function perspective(img: GrayImage, f: number, paper: number): GrayImage {
     const v = j * (1 + f * 0.5 * t);
     for (let i = 0; i < w; i++) {
       const u = w / 2 + (i - w / 2) / squeeze;
+      const x = Math.floor(u);
+      const y = Math.floor(v);
+      if (x < 0 || y < 0 || x + 1 >= w || y + 1 >= h) {
+        out[j * w + i] = paper;
+        continue;
+      }
+      const fx = u - x;
+      const fy = v - y;
+      const o = y * w + x;
+      const top = img.data[o] * (1 - fx) + img.data[o + 1] * fx;
+      const bot = img.data[o + w] * (1 - fx) + img.data[o + w + 1] * fx;
+      out[j * w + i] = Math.round(top * (1 - fy) + bot * fy);
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** A projective keystone: the image's top corners moved in by `f` of the width each, bilinear, outside is paper. */
+function keystone(img: GrayImage, f: number, paper: number): GrayImage {
+  const { width: w, height: h } = img;
+  const corners = [
+    { x: 0, y: 0 },
+    { x: w, y: 0 },
+    { x: 0, y: h },
+    { x: w, y: h },
+  ];
+  const moved = [{ x: f * w, y: 0 }, { x: w - f * w, y: 0 }, corners[2], corners[3]];
+  // output position → input position
+  const m = fitHomography(moved, corners).homography;
+  const out = new Uint8Array(w * h);
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const X = i + 0.5;
+      const Y = j + 0.5;
+      const d = m[6] * X + m[7] * Y + m[8];
+      const u = (m[0] * X + m[1] * Y + m[2]) / d - 0.5;
+      const v = (m[3] * X + m[4] * Y + m[5]) / d - 0.5;
       const x = Math.floor(u);
       const y = Math.floor(v);
       if (x < 0 || y < 0 || x + 1 >= w || y + 1 >= h) {
@@ -445,6 +499,7 @@ export async function distort(img: GrayImage, d: Distortion, rng: () => number):
   }
   if (d.turn180) cur = await toGray(raw(cur).rotate(180));
   if (d.perspective) cur = perspective(cur, d.perspective, paper);
+  if (d.keystone) cur = keystone(cur, d.keystone, paper);
   if (d.blur) cur = await toGray(raw(cur).blur(d.blur));
   if (d.noise) {
     const normals = normalTable();
@@ -474,6 +529,12 @@ export interface ConditionTally {
   reviewed: number;
   ambiguousItems: number;
   ambiguousReviewed: number;
+  /**
+   * Items whose only pencil is faint and alone (a light fill, or an erasure residue with nothing beside it): no pixel
+   * tells one from the other, so they go to review; a light fill decided silently counts as wrong.
+   */
+  loneFaintItems: number;
+  loneFaintReviewed: number;
   examNoRead: number;
   examNoWrong: number;
   examNoException: number;
@@ -499,6 +560,8 @@ export function emptyTally(condition: string, dpi: number): ConditionTally {
     reviewed: 0,
     ambiguousItems: 0,
     ambiguousReviewed: 0,
+    loneFaintItems: 0,
+    loneFaintReviewed: 0,
     examNoRead: 0,
     examNoWrong: 0,
     examNoException: 0,
@@ -568,6 +631,19 @@ export function readAndScore(
         );
       continue;
     }
+    const pencil = item.styles.filter((x) => x !== '');
+    if (pencil.length && pencil.every((x) => x === 'light' || x === 'erased')) {
+      item.styles.forEach((x, o) => x && noteRange(x, r.fills[o], r.inks[o], r.cores[o]));
+      t.loneFaintItems++;
+      if (r.needsReview) t.loneFaintReviewed++;
+      else if (pencil.includes('light')) {
+        t.wrong++;
+        t.wrongDetails.push(
+          `item ${item.itemId} lone light fill decided as "${r.marked}" (fills ${r.fills.join(',')}, inks ${r.inks.join(',')})`,
+        );
+      }
+      continue;
+    }
     if (r.needsReview)
       t.reviewDetails.push(
         `item ${item.itemId} [${item.styles.map((x) => x || '-').join(',')}] fills ${r.fills.join(',')} inks ${r.inks.join(',')} cores ${r.cores.join(',')} conf ${r.confidence}`,
@@ -627,6 +703,7 @@ export function formatTable(rows: ConditionTally[]): string {
     'wrong',
     'to review',
     'ambig. items→review',
+    'lone faint→review',
     'exam no. read/wrong/exc.',
     'ambig. exam no.→exc.',
   ];
@@ -641,6 +718,7 @@ export function formatTable(rows: ConditionTally[]): string {
     String(r.wrong),
     String(r.reviewed),
     `${r.ambiguousReviewed}/${r.ambiguousItems}`,
+    `${r.loneFaintReviewed}/${r.loneFaintItems}`,
     `${r.examNoRead}/${r.examNoWrong}/${r.examNoException}`,
     `${r.ambiguousExamNoCaught}/${r.ambiguousExamNo}`,
   ]);
@@ -657,6 +735,8 @@ export function formatTable(rows: ConditionTally[]): string {
         'reviewed',
         'ambiguousItems',
         'ambiguousReviewed',
+        'loneFaintItems',
+        'loneFaintReviewed',
         'examNoRead',
         'examNoWrong',
         'examNoException',
@@ -679,6 +759,7 @@ export function formatTable(rows: ConditionTally[]): string {
     String(total.wrong),
     String(total.reviewed),
     `${total.ambiguousReviewed}/${total.ambiguousItems}`,
+    `${total.loneFaintReviewed}/${total.loneFaintItems}`,
     `${total.examNoRead}/${total.examNoWrong}/${total.examNoException}`,
     `${total.ambiguousExamNoCaught}/${total.ambiguousExamNo}`,
   ]);
@@ -686,6 +767,29 @@ export function formatTable(rows: ConditionTally[]): string {
   const fmt = (l: string[]) => l.map((v, c) => v.padEnd(widths[c])).join(' | ');
   return [fmt(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(fmt)].join('\n');
 }
+
+/**
+ * Keystones stronger than the standard corpus's (where the affine fit of the fiducials leaves pixels of error at the
+ * corners and a half fill could read as its letter), alone and with the placement and optics of a real scan.
+ */
+export function perspectiveConditions(rng: () => number): Distortion[] {
+  const sign = () => (rng() < 0.5 ? -1 : 1);
+  return [
+    { name: '透视 0.8% keystone', keystone: 0.008 },
+    { name: '透视 1.2% keystone', keystone: 0.012 },
+    {
+      name: '透视 1% + 旋转 keystone+rotate',
+      keystone: 0.01,
+      rotateDeg: sign() * (1 + rng() * 3),
+      noise: 6,
+      blur: 0.6,
+      jpeg: 60,
+    },
+  ];
+}
+
+/** Lone light fills and half fills, far more often than in STANDARD_MIX: the cases that only a person may decide. */
+export const FAINT_MIX: MarkMix = { ...STANDARD_MIX, half: 0.12, loneLight: 0.12 };
 
 /** Conditions an A3 sheet is put through too (the rest test the reader, not the paper size). */
 export const A3_CONDITIONS = ['无变形 clean', '旋转 ±3° rotate', '倒置 180°', '综合 combined', '二维码污损 QR spoilt'];
@@ -701,7 +805,10 @@ export async function runCorpus(opts: {
   mix?: MarkMix;
   sizes?: PaperSize[];
   only?: (condition: string, dpi: number) => boolean;
+  /** The conditions each sheet goes through (default: `conditions`). */
+  conditionsOf?: (rng: () => number) => Distortion[];
 }): Promise<ConditionTally[]> {
+  const conditionsOf = opts.conditionsOf ?? conditions;
   const rows: ConditionTally[] = [];
   for (const size of opts.sizes ?? ['A4', 'A3']) {
     const layout = corpusLayout(size);
@@ -712,11 +819,11 @@ export async function runCorpus(opts: {
       // A4 keeps the random stream it always had; A3 gets its own
       const rng = mulberry32(opts.seed * 1000 + dpi + (size === 'A4' ? 0 : 500));
       const clean = rasters.get(dpi)!;
-      const conds = conditions(rng).filter((c) => size === 'A4' || A3_CONDITIONS.includes(c.name));
+      const conds = conditionsOf(rng).filter((c) => size === 'A4' || A3_CONDITIONS.includes(c.name));
       const tallies = conds.map((c) => emptyTally(label(c.name), dpi));
       for (let s = 0; s < opts.sheets; s++) {
         // fresh random parameters per sheet, same condition kinds
-        const perSheet = conditions(rng).filter((c) => size === 'A4' || A3_CONDITIONS.includes(c.name));
+        const perSheet = conditionsOf(rng).filter((c) => size === 'A4' || A3_CONDITIONS.includes(c.name));
         for (let c = 0; c < perSheet.length; c++) {
           // the marks are drawn (and the random stream used) either way, so a sample reads the same sheets as the full run
           const { image, truth } = fillSheet(clean, page1, dpi, opts.mix ?? STANDARD_MIX, rng);

@@ -26,6 +26,7 @@ import { StudentNotices1765630000000 } from './1765630000000-student-notices.js'
 import { PageSourcePage1765640000000 } from './1765640000000-page-source-page.js';
 import { ScanRetention1765660000000 } from './1765660000000-scan-retention.js';
 import { ImportedPriorReliability1766100000000 } from './1766100000000-imported-prior-reliability.js';
+import { ResultsRetry1766300000000 } from './1766300000000-results-retry.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -54,4 +55,5 @@ export const MIGRATIONS: Function[] = [
   PageSourcePage1765640000000,
   ScanRetention1765660000000,
   ImportedPriorReliability1766100000000,
+  ResultsRetry1766300000000,
 ];

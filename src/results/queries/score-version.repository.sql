@@ -10,4 +10,4 @@ INSERT IGNORE INTO score_version (exam_id, shard, version, changed_at) VALUES (?
 SELECT SUM(version) AS version FROM score_version WHERE exam_id = ?;
 
 -- owed
-SELECT v.exam_id AS examId, a.computed AS computed FROM (SELECT exam_id, SUM(version) AS version, MAX(changed_at) AS changed_at FROM score_version GROUP BY exam_id) v JOIN exam e ON e.id = v.exam_id AND e.status <> 'imported' LEFT JOIN (SELECT exam_id, MIN(score_version) AS computed FROM exam_analysis GROUP BY exam_id) a ON a.exam_id = v.exam_id WHERE v.version > COALESCE(a.computed, 0) AND v.changed_at < NOW(6) - INTERVAL ? SECOND ORDER BY v.exam_id LIMIT ?;
+SELECT v.exam_id AS examId, v.version AS version, a.computed AS computed FROM (SELECT exam_id, SUM(version) AS version, MAX(changed_at) AS changed_at FROM score_version GROUP BY exam_id) v JOIN exam e ON e.id = v.exam_id AND e.status <> 'imported' LEFT JOIN (SELECT exam_id, MIN(score_version) AS computed FROM exam_analysis GROUP BY exam_id) a ON a.exam_id = v.exam_id WHERE v.version > COALESCE(a.computed, 0) AND v.changed_at < NOW(6) - INTERVAL ? SECOND ORDER BY v.exam_id LIMIT ?;

@@ -1,5 +1,19 @@
-import { describeTransform, findFiducials, fitTransform, turnedHalf } from './align.js';
-import { applyAffine, type Affine, type GrayImage } from './gray-image.js';
+import {
+  describeTransform,
+  findFiducials,
+  fitHomography,
+  fitTransform,
+  turnedHalf,
+  turnedHalfHomography,
+} from './align.js';
+import {
+  applyAffine,
+  applyHomography,
+  localAffine,
+  type Affine,
+  type GrayImage,
+  type Homography,
+} from './gray-image.js';
 
 const PAGE = { width: 595.28, height: 841.89 };
 // prettier-ignore
@@ -181,6 +195,117 @@ describe('findFiducials, four paper pixels at a time', () => {
         fill(Math.ceil(threshold));
         expect(findFiducials(img, [SPECS[0]], 2)).toEqual([null]);
       }
+    }
+  });
+});
+
+describe('fitHomography (four fiducials, a keystone followed)', () => {
+  const corners = SPECS.map((f) => ({ x: f.cx, y: f.cy }));
+  /** A keystone as a scanner lid or a phone makes it: the top edge narrower by `f` of the width on each side. */
+  const keystone = (k: number, f: number): Homography => {
+    // the corners' images, then the exact map through them (checked against applyHomography below)
+    const W = PAGE.width * k;
+    const H = PAGE.height * k;
+    const to = corners.map((p) => {
+      const t = 1 - (p.y * k) / H;
+      return { x: W / 2 + (p.x * k - W / 2) * (1 - 2 * f * t), y: p.y * k * (1 - f * 0.5 * t) };
+    });
+    return fitHomography(corners, to).homography;
+  };
+  const A = similarity(200 / 72, 2.5, 1.01, 14, -9);
+  const affineH = (t: Affine): Homography => [t.a, t.b, t.c, t.d, t.e, t.f, 0, 0, 1];
+  // prettier-ignore
+  const cases: [string, Homography][] = [
+    ['identity at 150 dpi', [150 / 72, 0, 0, 0, 150 / 72, 0, 0, 0, 1]],
+    ['an affine page (rotated, scaled, shifted): the projective part stays 0', affineH(A)],
+    ['a corpus keystone (0.4 %) at 200 dpi', keystone(200 / 72, 0.004)],
+    ['a strong keystone (1.5 %) at 300 dpi', keystone(300 / 72, 0.015)],
+    ['keystone and rotation', [2.8, -0.1, 30, 0.12, 2.75, -20, 2e-5, -1.5e-5, 1]],
+  ];
+  it.each(cases)('recovers %s from its four fiducials exactly, inside the page too', (_, h) => {
+    const fit = fitHomography(
+      corners,
+      corners.map((p) => applyHomography(h, p.x, p.y)),
+    );
+    expect(fit.maxPx).toBeLessThan(1e-6);
+    for (const [x, y] of [
+      [300, 400],
+      [60, 800],
+      [550, 50],
+    ]) {
+      const want = applyHomography(h, x, y);
+      const got = applyHomography(fit.homography, x, y);
+      expect(Math.hypot(got.x - want.x, got.y - want.y)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('agrees with the affine fit on an affine page, and beats it on a keystone where the affine misses by pixels', () => {
+    const to = corners.map((p) => applyAffine(A, p.x, p.y));
+    const h = fitHomography(corners, to).homography;
+    expect(Math.abs(h[6]) + Math.abs(h[7])).toBeLessThan(1e-9);
+    const ks = keystone(300 / 72, 0.01);
+    const warped = corners.map((p) => applyHomography(ks, p.x, p.y));
+    const affine = fitTransform(corners, warped);
+    // the affine fit leaves pixels of error at the fiducials (and more between them); the homography none
+    expect(affine.maxPx).toBeGreaterThan(3);
+    expect(fitHomography(corners, warped).maxPx).toBeLessThan(1e-6);
+    // a bubble near the top left, where the keystone moves things most
+    const bubble = { x: 60, y: 120 };
+    const truth = applyHomography(ks, bubble.x, bubble.y);
+    const byAffine = applyAffine(affine.transform, bubble.x, bubble.y);
+    expect(Math.hypot(byAffine.x - truth.x, byAffine.y - truth.y)).toBeGreaterThan(3);
+  });
+
+  it('fits five or more noisy points by least squares, refuses fewer than four or three in a line', () => {
+    const h = keystone(200 / 72, 0.006);
+    const pts = [...corners, { x: 300, y: 420 }, { x: 120, y: 600 }];
+    const noise = [0.3, -0.2, 0.1, -0.3, 0.25, -0.15];
+    const to = pts.map((p, n) => {
+      const q = applyHomography(h, p.x, p.y);
+      return { x: q.x + noise[n], y: q.y - noise[n] };
+    });
+    const fit = fitHomography(pts, to);
+    expect(fit.rmsPx).toBeGreaterThan(0.05);
+    expect(fit.maxPx).toBeLessThan(0.6);
+    expect(() => fitHomography(corners.slice(0, 3), to.slice(0, 3))).toThrow(/four or more/);
+    const line = [
+      { x: 0, y: 0 },
+      { x: 100, y: 100 },
+      { x: 200, y: 200 },
+      { x: 300, y: 0 },
+    ];
+    expect(() => fitHomography(line, line)).toThrow(/degenerate/);
+  });
+
+  it('localAffine matches the homography at its point and to a small fraction of a pixel a bubble away', () => {
+    const h = keystone(300 / 72, 0.015);
+    for (const [x, y] of [
+      [40, 60],
+      [300, 420],
+      [560, 800],
+    ]) {
+      const t = localAffine(h, x, y);
+      const at = applyAffine(t, x, y);
+      const want = applyHomography(h, x, y);
+      expect(Math.hypot(at.x - want.x, at.y - want.y)).toBeLessThan(1e-9);
+      // 6 pt away (a bubble's radius and more)
+      const off = applyAffine(t, x + 6, y - 6);
+      const offWant = applyHomography(h, x + 6, y - 6);
+      expect(Math.hypot(off.x - offWant.x, off.y - offWant.y)).toBeLessThan(0.05);
+    }
+  });
+
+  it('turnedHalfHomography reads a sheet fed upside down as turnedHalf does for an affine', () => {
+    const t = similarity(200 / 72, 1.5, 1, 5, 7);
+    const turnedA = turnedHalf(t, PAGE);
+    const turnedH = turnedHalfHomography([t.a, t.b, t.c, t.d, t.e, t.f, 0, 0, 1], PAGE);
+    for (const [x, y] of [
+      [10, 20],
+      [400, 700],
+    ]) {
+      const a = applyAffine(turnedA, x, y);
+      const b = applyHomography(turnedH, x, y);
+      expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeLessThan(1e-9);
     }
   });
 });

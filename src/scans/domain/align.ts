@@ -3,6 +3,7 @@ import {
   affineScale,
   type Affine,
   type GrayImage,
+  type Homography,
   type Point,
   histogramPercentile,
   paperSampleStep,
@@ -312,6 +313,109 @@ export function fitTransform(from: Point[], to: Point[]): Fit {
     max = Math.max(max, dist);
   }
   return { transform, rmsPx: Math.sqrt(sum / from.length), maxPx: max };
+}
+
+/**
+ * Least-squares homography taking `from` (sheet points) to `to` (image pixels); needs four or more points, no three of
+ * four collinear. Four fiducials determine its 8 parameters exactly: unlike the affine fit it follows a keystone
+ * (the page tilted under the lens), which left ~3.8 px at the corners of outside perspective scans. Direct linear
+ * transform with h33 = 1 on coordinates normalised to their centroid and a mean distance of √2 (Hartley), so the
+ * normal equations are well conditioned whatever the resolution.
+ */
+export function fitHomography(from: Point[], to: Point[]): { homography: Homography; rmsPx: number; maxPx: number } {
+  if (from.length !== to.length || from.length < 4) throw new Error('fitHomography needs four or more point pairs');
+  const nf = normaliser(from);
+  const nt = normaliser(to);
+  // Each pair gives two rows of A·h = r over h = (h0 … h7):
+  //   [x y 1 0 0 0 −x·X −y·X]·h = X   and   [0 0 0 x y 1 −x·Y −y·Y]·h = Y   (x, y sheet; X, Y image; normalised)
+  const ata = new Float64Array(64);
+  const atr = new Float64Array(8);
+  const add = (row: number[], rhs: number) => {
+    for (let i = 0; i < 8; i++) {
+      if (row[i] === 0) continue;
+      atr[i] += row[i] * rhs;
+      for (let j = 0; j < 8; j++) ata[i * 8 + j] += row[i] * row[j];
+    }
+  };
+  for (let n = 0; n < from.length; n++) {
+    const x = (from[n].x - nf.cx) * nf.s;
+    const y = (from[n].y - nf.cy) * nf.s;
+    const X = (to[n].x - nt.cx) * nt.s;
+    const Y = (to[n].y - nt.cy) * nt.s;
+    add([x, y, 1, 0, 0, 0, -x * X, -y * X], X);
+    add([0, 0, 0, x, y, 1, -x * Y, -y * Y], Y);
+  }
+  const hn = solveLinear(ata, atr, 8);
+  if (!hn) throw new Error('fitHomography: points are degenerate (three in a line)');
+  // Undo the normalisations: H = Nt⁻¹ · Hn · Nf, with Nf = [s 0 −s·cx; 0 s −s·cy; 0 0 1] (likewise Nt).
+  const Hn = [hn[0], hn[1], hn[2], hn[3], hn[4], hn[5], hn[6], hn[7], 1];
+  const Nf = [nf.s, 0, -nf.s * nf.cx, 0, nf.s, -nf.s * nf.cy, 0, 0, 1];
+  const NtInv = [1 / nt.s, 0, nt.cx, 0, 1 / nt.s, nt.cy, 0, 0, 1];
+  const m = mul3(NtInv, mul3(Hn, Nf));
+  const homography = m.map((v) => v / m[8]) as unknown as Homography;
+  let sum = 0;
+  let max = 0;
+  for (let n = 0; n < from.length; n++) {
+    const w = homography[6] * from[n].x + homography[7] * from[n].y + 1;
+    const px = (homography[0] * from[n].x + homography[1] * from[n].y + homography[2]) / w;
+    const py = (homography[3] * from[n].x + homography[4] * from[n].y + homography[5]) / w;
+    const dist = Math.hypot(px - to[n].x, py - to[n].y);
+    sum += dist * dist;
+    max = Math.max(max, dist);
+  }
+  return { homography, rmsPx: Math.sqrt(sum / from.length), maxPx: max };
+}
+
+/** A sheet fed upside down, for a homography: `h` after the sheet's 180° turn (x, y) → (W − x, H − y). */
+export function turnedHalfHomography(h: Homography, page: { width: number; height: number }): Homography {
+  const turn = [-1, 0, page.width, 0, -1, page.height, 0, 0, 1];
+  const m = mul3([...h], turn);
+  return m.map((v) => v / m[8]) as unknown as Homography;
+}
+
+/** Centroid and the scale that brings the points' mean distance from it to √2. */
+function normaliser(pts: Point[]): { cx: number; cy: number; s: number } {
+  const cx = pts.reduce((a, p) => a + p.x, 0) / pts.length;
+  const cy = pts.reduce((a, p) => a + p.y, 0) / pts.length;
+  const mean = pts.reduce((a, p) => a + Math.hypot(p.x - cx, p.y - cy), 0) / pts.length;
+  return { cx, cy, s: mean > 0 ? Math.SQRT2 / mean : 1 };
+}
+
+function mul3(p: number[], q: number[]): number[] {
+  const out = new Array<number>(9).fill(0);
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) out[r * 3 + c] += p[r * 3 + k] * q[k * 3 + c];
+  return out;
+}
+
+/** Solves the n×n system m·x = r by Gaussian elimination with partial pivoting; null when (nearly) singular. */
+function solveLinear(m: Float64Array, r: Float64Array, n: number): number[] | null {
+  const a = Float64Array.from(m);
+  const b = Float64Array.from(r);
+  let scale = 0;
+  for (const v of a) scale = Math.max(scale, Math.abs(v));
+  for (let col = 0; col < n; col++) {
+    let piv = col;
+    for (let row = col + 1; row < n; row++) if (Math.abs(a[row * n + col]) > Math.abs(a[piv * n + col])) piv = row;
+    if (Math.abs(a[piv * n + col]) <= 1e-10 * scale) return null;
+    if (piv !== col) {
+      for (let k = 0; k < n; k++) [a[col * n + k], a[piv * n + k]] = [a[piv * n + k], a[col * n + k]];
+      [b[col], b[piv]] = [b[piv], b[col]];
+    }
+    for (let row = col + 1; row < n; row++) {
+      const f = a[row * n + col] / a[col * n + col];
+      if (f === 0) continue;
+      for (let k = col; k < n; k++) a[row * n + k] -= f * a[col * n + k];
+      b[row] -= f * b[col];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let row = n - 1; row >= 0; row--) {
+    let v = b[row];
+    for (let k = row + 1; k < n; k++) v -= a[row * n + k] * x[k];
+    x[row] = v / a[row * n + row];
+  }
+  return x;
 }
 
 function solve3(m: number[], r: number[]): [number, number, number] {

@@ -73,6 +73,6 @@ export function readingForKnownStudent(
     studentId: failed.studentId ?? null,
     pageCodeSource: failed.pageCodeSource ?? 'bubbles',
     sticker: failed.sticker ?? null,
-    choices: readChoices(img, failed.alignment.transform, page.objective),
+    choices: readChoices(img, failed.alignment.transform, page.objective, failed.alignment.homography),
   };
 }

@@ -29,6 +29,32 @@ export function applyAffine(t: Affine, x: number, y: number): Point {
   return { x: t.a * x + t.b * y + t.c, y: t.d * x + t.e * y + t.f };
 }
 
+/**
+ * A projective map (homography), row-major 3×3 with h[8] = 1: x' = (h0·x + h1·y + h2) / w, y' = (h3·x + h4·y + h5) / w,
+ * w = h6·x + h7·y + 1. Sheet points → image pixels when the page was not flat under the lens (keystone).
+ */
+export type Homography = readonly [number, number, number, number, number, number, number, number, number];
+
+export function applyHomography(h: Homography, x: number, y: number): Point {
+  const w = h[6] * x + h[7] * y + h[8];
+  return { x: (h[0] * x + h[1] * y + h[2]) / w, y: (h[3] * x + h[4] * y + h[5]) / w };
+}
+
+/**
+ * The affine map that agrees with `h` at (x, y) to first order (its Jacobian there): over a bubble a few points across
+ * it differs from `h` by far less than a pixel, so the samplers written for an affine map read a projective page.
+ */
+export function localAffine(h: Homography, x: number, y: number): Affine {
+  const w = h[6] * x + h[7] * y + h[8];
+  const u = (h[0] * x + h[1] * y + h[2]) / w;
+  const v = (h[3] * x + h[4] * y + h[5]) / w;
+  const a = (h[0] - h[6] * u) / w;
+  const b = (h[1] - h[7] * u) / w;
+  const d = (h[3] - h[6] * v) / w;
+  const e = (h[4] - h[7] * v) / w;
+  return { a, b, c: u - a * x - b * y, d, e, f: v - d * x - e * y };
+}
+
 /** Pixels per point, averaged over both axes (square root of the determinant). */
 export function affineScale(t: Affine): number {
   return Math.sqrt(Math.abs(t.a * t.e - t.b * t.d));

@@ -5,6 +5,8 @@ import {
   bubbleMeasure,
   cellFill,
   classifyBubble,
+  judgeChoice,
+  loneFaint,
   MARKED,
   readChoices,
   readDigitColumn,
@@ -228,5 +230,51 @@ describe('bubble verdicts with confidence: ticks, crosses, half fills, erasure r
     const [clean] = readChoices(img, T, blocks);
     expect(clean).toMatchObject({ verdict: 'multiple', needsReview: false, marked: 'BCF' });
     expect(clean.confidence).toBeGreaterThan(0.1);
+  });
+});
+
+describe('a lone faint mark goes to review, never to blank', () => {
+  const m = (fill: number, ink = 0) => ({ fill, ink, core: 0, evenness: 1 });
+  it.each([
+    ['all empty, letters differ a little', [0.05, 0.07, 0.06, 0.08], false],
+    ['one light fill on white paper', [0.05, 0.17, 0.06, 0.07], true],
+    ['one light fill at the old blank limit', [0.04, 0.05, 0.24, 0.06], true],
+    ['an erasure residue alone', [0.06, 0.05, 0.16, 0.07], true],
+    ['true/false, both empty', [0.03, 0.05], false],
+    ['true/false, one light', [0.03, 0.13], true],
+    ['just under the margin', [0.05, 0.1, 0.06, 0.07], false],
+  ])('%s', (_, fills, faint) => {
+    expect(loneFaint(fills as number[])).toBe(faint);
+    const read = judgeChoice(
+      (fills as number[]).map((_, o) => 'ABCD'[o]),
+      (fills as number[]).map((f) => m(f)),
+    );
+    expect(read).toMatchObject({ marked: '', verdict: 'blank', needsReview: faint });
+    if (faint) expect(read.confidence).toBe(0);
+  });
+
+  it('leaves an erasure beside a clear mark decided (it is no lone mark)', () => {
+    const read = judgeChoice(['A', 'B', 'C', 'D'], [m(0.05), m(0.8), m(0.16), m(0.06)]);
+    expect(read).toMatchObject({ marked: 'B', verdict: 'single', needsReview: false });
+  });
+
+  it('reads a light fill alone on a grey sheet as a mark to review, in pixels', () => {
+    const img = sheet(90, 20, 200);
+    const blocks = [
+      {
+        itemId: 1,
+        label: '1',
+        options: ['A', 'B', 'C', 'D'],
+        bubbles: [0, 1, 2, 3].map((o) => ({ cx: 10 + o * 19, cy: 10, r: 5.5 })),
+      },
+    ];
+    blocks[0].bubbles.forEach((b) => printedBubble(img, b.cx, b.cy));
+    const [empty] = readChoices(img, T, blocks);
+    expect(empty).toMatchObject({ verdict: 'blank', needsReview: false });
+    paint(img, disc(48, 10, 5), 165, [48, 10, 6]); // fill ≈ 0.18 of the grey paper: once read as blank
+    const [faint] = readChoices(img, T, blocks);
+    expect(faint.fills[2]).toBeGreaterThan(0.11);
+    expect(faint.fills[2]).toBeLessThan(BLANK);
+    expect(faint).toMatchObject({ marked: '', verdict: 'blank', needsReview: true, confidence: 0 });
   });
 });

@@ -6,6 +6,8 @@ import {
   type Affine,
   type GrayImage,
   histogramPercentile,
+  type Homography,
+  localAffine,
   paperSampleStep,
   pixelAt,
   regionHistogram,
@@ -137,6 +139,12 @@ export const STROKE_CORE = 0.04;
 export const UNEVEN = 0.5;
 /** Verdicts of lower confidence than this go to review. */
 export const REVIEW_BELOW = 0.1;
+/**
+ * A bubble this much darker than the emptiest of its item is a mark of some kind. Empty bubbles of one item differ by
+ * their printed letters only (0.02–0.03 apart in the corpus, at every condition); an erasure residue or a light pencil
+ * fill stands 0.10 or more above them.
+ */
+export const LONE_FAINT_ABOVE = 0.06;
 
 export type BubbleState = 'marked' | 'empty' | 'unsure';
 
@@ -230,9 +238,12 @@ export function readDigitColumn(
   return { digit: null, verdict: 'blank' };
 }
 
-export function readExamNumber(img: GrayImage, t: Affine, grid: Circle[][]): ExamNumberReading {
+/** The map to sample a bubble with: the homography's local affine where four fiducials gave one, else the affine. */
+const mapAt = (t: Affine, h: Homography | null | undefined, c: Circle) => (h ? localAffine(h, c.cx, c.cy) : t);
+
+export function readExamNumber(img: GrayImage, t: Affine, grid: Circle[][], h?: Homography | null): ExamNumberReading {
   const columns = grid.map((col) => {
-    const measures = col.map((c) => bubbleMeasure(img, t, c));
+    const measures = col.map((c) => bubbleMeasure(img, mapAt(t, h, c), c));
     const fills = measures.map((m) => m.fill);
     return { ...readDigitColumn(fills, measures), fills };
   });
@@ -279,6 +290,9 @@ export function judgeChoice(
   const marked = options.filter((_, o) => states[o].state === 'marked').join('');
   const confidence = states.length ? Math.min(...states.map((s) => s.confidence)) : 1;
   const ambiguous = states.some((s) => s.state === 'unsure');
+  // A lone faint mark (no clear mark on the item, one or more bubbles clearly darker than the emptiest): a light fill
+  // on grey paper or a faded scan reads 0.11–0.24, as an erasure residue does; only a person can tell which it is.
+  const faint = !ambiguous && marked.length === 0 && loneFaint(measures.map((m) => m.fill));
   const verdict: ChoiceVerdict = ambiguous
     ? 'ambiguous'
     : marked.length === 0
@@ -289,15 +303,27 @@ export function judgeChoice(
   return {
     marked,
     verdict,
-    confidence: Math.round(confidence * 1000) / 1000,
-    needsReview: ambiguous || confidence < REVIEW_BELOW,
+    confidence: faint ? 0 : Math.round(confidence * 1000) / 1000,
+    needsReview: ambiguous || faint || confidence < REVIEW_BELOW,
   };
 }
 
+/** True when some bubble of an item stands LONE_FAINT_ABOVE or more above the item's emptiest one. */
+export function loneFaint(fills: number[]): boolean {
+  if (fills.length < 2) return false;
+  const emptiest = Math.min(...fills);
+  return fills.some((f) => f - emptiest >= LONE_FAINT_ABOVE);
+}
+
 /** Per objective item: which options are marked, the verdict and its confidence. */
-export function readChoices(img: GrayImage, t: Affine, blocks: ObjectiveBlock[]): ChoiceReading[] {
+export function readChoices(
+  img: GrayImage,
+  t: Affine,
+  blocks: ObjectiveBlock[],
+  h?: Homography | null,
+): ChoiceReading[] {
   return blocks.map((b) => {
-    const measures = b.bubbles.map((c) => bubbleMeasure(img, t, c));
+    const measures = b.bubbles.map((c) => bubbleMeasure(img, mapAt(t, h, c), c));
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
     return {
       itemId: b.itemId,

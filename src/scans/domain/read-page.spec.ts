@@ -5,8 +5,9 @@ import {
   randomDistortion,
   renderSyntheticPage,
 } from '../../../test/support/synthetic/synthetic-scan.js';
-import { findFiducials } from './align.js';
+import { findFiducials, fitHomography } from './align.js';
 import type { GrayImage } from './gray-image.js';
+import { readChoices } from './omr.js';
 import { readPage, type SheetFrame } from './read-page.js';
 
 // prettier-ignore
@@ -158,5 +159,51 @@ describe('readPage on synthetic scans', () => {
       code: 'PAGE_CODE_UNREADABLE',
       reason: '无法识别页码',
     });
+  });
+});
+
+/** A flat sheet imaged tilted: the image's top corners moved in by `f` of the width each (a homography), bilinear. */
+function keystone(img: GrayImage, f: number): GrayImage {
+  const { width: w, height: h } = img;
+  const corners = [
+    { x: 0, y: 0 },
+    { x: w, y: 0 },
+    { x: 0, y: h },
+    { x: w, y: h },
+  ];
+  const m = fitHomography([{ x: f * w, y: 0 }, { x: w - f * w, y: 0 }, corners[2], corners[3]], corners).homography;
+  const out = new Uint8Array(w * h).fill(250);
+  for (let j = 0; j < h; j++)
+    for (let i = 0; i < w; i++) {
+      const d = m[6] * (i + 0.5) + m[7] * (j + 0.5) + m[8];
+      const u = (m[0] * (i + 0.5) + m[1] * (j + 0.5) + m[2]) / d - 0.5;
+      const v = (m[3] * (i + 0.5) + m[4] * (j + 0.5) + m[5]) / d - 0.5;
+      const x = Math.floor(u);
+      const y = Math.floor(v);
+      if (x < 0 || y < 0 || x + 1 >= w || y + 1 >= h) continue;
+      const [fx, fy, o] = [u - x, v - y, y * w + x];
+      const top = img.data[o] * (1 - fx) + img.data[o + 1] * fx;
+      const bottom = img.data[o + w] * (1 - fx) + img.data[o + w + 1] * fx;
+      out[j * w + i] = Math.round(top * (1 - fy) + bottom * fy);
+    }
+  return { width: w, height: h, data: out };
+}
+
+describe('readPage on a keystoned scan (the sheet tilted under the lens)', () => {
+  it.each([0.008, 0.012])('samples the bubbles through the homography of the four fiducials (keystone %f)', (f) => {
+    const img = keystone(scan('20240123', 1, { slight: false, dpi: 200 }), f);
+    const r = readPage(img, FRAME, resolve);
+    if (!r.ok) throw new Error(`${r.code}: ${r.reason}`);
+    expect(r.alignment.fiducialsFound).toBe(4);
+    expect(r.alignment.homography).not.toBeNull();
+    // the affine misses the fiducials by pixels, and is kept only to judge them
+    expect(r.alignment.maxPx).toBeGreaterThan(3);
+    expect(r.examNo?.examNo).toBe('20240123');
+    expect(Object.fromEntries(r.choices.map((c) => [c.itemId, c.marked]))).toEqual(CHOICES);
+    expect(r.choices.every((c) => !c.needsReview)).toBe(true);
+    // Sampled through the affine alone, the same page is no longer read right: some bubble is off its place.
+    const byAffine = readChoices(img, r.alignment.transform, r.page.objective, null);
+    const fillsOf = (rs: typeof r.choices) => rs.flatMap((c) => c.fills.filter((x) => x > 0.45));
+    expect(Math.min(...fillsOf(r.choices))).toBeGreaterThan(Math.min(...fillsOf(byAffine)) + 0.1);
   });
 });

@@ -7,12 +7,21 @@ import {
   fiducialsSymmetric,
   findFiducials,
   findFiducialsWide,
+  fitHomography,
   fitTransform,
   MAX_ROTATION_DEG,
   turnedHalf,
+  turnedHalfHomography,
   type FiducialSpec,
 } from './align.js';
-import { histogramPercentile, rotateQuarter, type Affine, type GrayImage, type Point } from './gray-image.js';
+import {
+  histogramPercentile,
+  rotateQuarter,
+  type Affine,
+  type GrayImage,
+  type Homography,
+  type Point,
+} from './gray-image.js';
 import type { StickerReading } from './page-identity.js';
 import { readQrGrid } from './qr-sample.js';
 import { readStickerArea, type StickerDecoder } from './sticker-area.js';
@@ -73,7 +82,10 @@ export function turnToFrames(img: GrayImage, frames: SheetFrame[]): GrayImage {
 export type QrReader = (img: GrayImage, t: Affine, box: Box) => string | null;
 
 export interface Alignment {
+  /** The least-squares affine of the fiducials found: its residuals tell a mis-detected fiducial or a warped page. */
   transform: Affine;
+  /** With all four fiducials, the homography through them (follows a keystone); bubbles are sampled with it. */
+  homography: Homography | null;
   rmsPx: number;
   maxPx: number;
   fiducialsFound: number;
@@ -134,6 +146,11 @@ export type PageReading =
 export const MIN_DPI = 100;
 /** Fitted fiducials may miss the found ones by this much (points) before the page counts as warped or mis-detected. */
 const MAX_RESIDUAL_PT = 2.5;
+/**
+ * With all four fiducials the affine may miss them by this much: the homography through them follows a keystone (a
+ * 1.2 % one leaves ~3.5 pt), and a fiducial mis-detected that close to its place would overlap the printed square.
+ */
+const MAX_KEYSTONE_RESIDUAL_PT = 6;
 
 /**
  * Reads a page. `resolve` gives the layout of a (paper, page) of this exam, or null if the code is not one of
@@ -196,6 +213,7 @@ function readAligned(
     attempts.push({
       ...base,
       transform: turnedHalf(base.transform, frame.page),
+      homography: base.homography && turnedHalfHomography(base.homography, frame.page),
       rotationDeg: base.rotationDeg + 180,
       upsideDown: true,
     });
@@ -250,7 +268,7 @@ function alignToFiducials(
     );
     const shape = describeTransform(fit.transform);
     const good =
-      fit.maxPx <= MAX_RESIDUAL_PT * shape.scale &&
+      fit.maxPx <= (pairs.length >= 4 ? MAX_KEYSTONE_RESIDUAL_PT : MAX_RESIDUAL_PT) * shape.scale &&
       shape.anisotropy <= 0.05 &&
       shape.shear <= 0.05 &&
       Math.abs(shape.rotationDeg) <= MAX_ROTATION_DEG &&
@@ -273,6 +291,7 @@ function alignToFiducials(
     };
   const base: Alignment = {
     transform: fit.transform,
+    homography: found.good ? homographyOf(pairs) : null,
     rmsPx: fit.rmsPx,
     maxPx: fit.maxPx,
     fiducialsFound: pairs.length,
@@ -289,6 +308,22 @@ function alignToFiducials(
     };
   }
   return base;
+}
+
+/**
+ * The homography through four fiducials (null with three, or if they are degenerate). The affine fit has already
+ * judged the points (residual, shape), so this only takes the keystone the affine cannot follow.
+ */
+function homographyOf(pairs: { from: Point; to: Point }[]): Homography | null {
+  if (pairs.length < 4) return null;
+  try {
+    return fitHomography(
+      pairs.map((q) => q.from),
+      pairs.map((q) => q.to),
+    ).homography;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -324,7 +359,7 @@ function readAttempt(
   // that read must agree, checked with the roster).
   const sticker =
     page.sticker && opts.readSticker ? readStickerArea(img, alignment.transform, page.sticker, opts.readSticker) : null;
-  let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo) : null;
+  let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo, alignment.homography) : null;
   // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
   if (examNo && (studentId !== null || sticker?.state === 'read') && examNo.columns.every((c) => c.verdict === 'blank'))
     examNo = null;
@@ -359,7 +394,7 @@ function readAttempt(
     studentId,
     pageCodeSource,
     sticker,
-    choices: readChoices(img, alignment.transform, page.objective),
+    choices: readChoices(img, alignment.transform, page.objective, alignment.homography),
   };
 }
 
