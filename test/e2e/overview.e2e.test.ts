@@ -3,7 +3,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApiApp } from '../../src/app.factory.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Role } from '../../src/common/role.js';
@@ -107,7 +109,8 @@ describe('alliance overview over HTTP', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toContain("filename*=UTF-8''");
-    const file = '/tmp/ov/overview-e2e.pdf';
+    // A folder of its own: /tmp/ov does not exist on a fresh machine.
+    const file = join(mkdtempSync(join(tmpdir(), 'overview-e2e-')), 'overview.pdf');
     writeFileSync(file, pdf.body as Buffer);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(text).toContain('联盟质量分析总览');
