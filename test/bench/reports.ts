@@ -9,10 +9,11 @@
 //
 // Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
 // BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1),
+// BENCH_KEEP_PDFS=dir to copy the school PDFs there before the clean-up,
 // BENCH_CPU_PROF=dir to write each worker's V8 CPU profile there (node --cpu-prof) and print its heaviest functions.
 // The machine is shared: figures are noisy; run it twice before believing a change.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
@@ -168,6 +169,13 @@ async function main() {
       `rendered ${by.get('ready') ?? 0} ready / ${by.get('failed') ?? 0} failed in ${wall.toFixed(1)} s ` +
         `(${((wall / Math.max(1, sizes.length)) * 1000).toFixed(0)} ms a report, ${WORKERS} worker(s)); worker peak RSS (MB): ${rss.join(', ')}`,
     );
+    const keep = process.env.BENCH_KEEP_PDFS;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      for (const id of summary.reportsQueued.filter((id) => !failed.some((f) => Number(f.schoolId) === id)))
+        copyFileSync(join(env.config.dataDir, reportBlobKey(db.currentExamId, id)), join(keep, `school-${id}.pdf`));
+      log(`school PDFs copied to ${keep}`);
+    }
     const maxMb = sorted.length ? sorted[sorted.length - 1] : NaN;
     log(
       `goal: all within ${GOAL_S} s ${wall <= GOAL_S ? 'met' : 'NOT met'}; each ≤ ${GOAL_MB} MB ${maxMb <= GOAL_MB ? 'met' : 'NOT met'}`,
