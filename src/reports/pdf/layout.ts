@@ -49,6 +49,8 @@ export interface TableOptions {
   cellPad?: number;
   /** Per body row: bold, and the colour of the last column. */
   rowStyles?: ({ bold?: boolean; color?: string } | undefined)[];
+  /** Where the table starts, right of the left margin (pt): a table beside a chart. Its width is the sum of `widths`. */
+  indent?: number;
 }
 
 export class PdfLayout {
@@ -121,9 +123,33 @@ export class PdfLayout {
     doc.y += height + 8;
   }
 
+  /** The height of a table's rows (header included) at these options, when it does not break across pages. */
+  tableHeight(t: ReportTable, opts: TableOptions = {}): number {
+    return (t.rows.length + 1) * ((opts.fontSize ?? 9.5) + (opts.rowPad ?? 9));
+  }
+
+  /**
+   * A chart on the left and a table on its right, side by side, kept together on one page; the chart takes what the
+   * table leaves of the width, less a gap, and is as tall as the table (at least `minHeight`).
+   */
+  chartBesideTable(c: ReportChart, t: ReportTable, widths: number[], opts: TableOptions, minHeight: number): void {
+    const { doc } = this;
+    const tableWidth = widths.reduce((a, b) => a + b, 0);
+    const height = Math.max(minHeight, this.tableHeight(t, opts));
+    this.ensureSpace(height + 8);
+    const y0 = doc.y;
+    drawChart(doc, c, { x: this.margin, y: y0, width: this.width - tableWidth - 8, height });
+    doc.y = y0;
+    this.table(t, widths, { ...opts, indent: this.width - tableWidth });
+    doc.x = this.margin;
+    doc.y = y0 + height + 8;
+  }
+
   /** A table whose header is drawn again at the top of every page it runs onto. */
   table(t: ReportTable, widths: number[], opts: TableOptions = {}): void {
     const { doc } = this;
+    const left = this.margin + (opts.indent ?? 0);
+    const tableWidth = opts.indent === undefined ? this.width : widths.reduce((a, b) => a + b, 0);
     const fontSize = opts.fontSize ?? 9.5;
     const leftColumns = opts.leftColumns ?? [0];
     const pad = opts.cellPad ?? 4;
@@ -134,8 +160,8 @@ export class PdfLayout {
         if (!header) drawRow(t.header, true);
       }
       const y = doc.y;
-      if (header) doc.rect(this.margin, y, this.width, rowH).fill(HEAD_FILL);
-      let x = this.margin;
+      if (header) doc.rect(left, y, tableWidth, rowH).fill(HEAD_FILL);
+      let x = left;
       doc
         .font(header || style?.bold ? 'bold' : 'regular')
         .fontSize(fontSize)
@@ -151,8 +177,8 @@ export class PdfLayout {
         x += widths[i];
       });
       doc
-        .moveTo(this.margin, y + rowH)
-        .lineTo(this.margin + this.width, y + rowH)
+        .moveTo(left, y + rowH)
+        .lineTo(left + tableWidth, y + rowH)
         .lineWidth(0.5)
         .strokeColor(RULE)
         .stroke();
@@ -169,21 +195,21 @@ export class PdfLayout {
    * A long, narrow table folded into two halves side by side (the first half of the rows on the left, the rest on
    * the right), so it takes half the height. `fractions`: one half's column widths as shares of the page width.
    */
-  foldedTable(t: ReportTable, fractions: number[], fontSize = 9.5): void {
+  foldedTable(t: ReportTable, fractions: number[], opts: TableOptions = {}): void {
     const half = Math.ceil(t.rows.length / 2);
     const blank = t.header.map(() => '');
     const rows = t.rows.slice(0, half).map((r, i) => [...r, ...(t.rows[half + i] ?? blank)]);
     const widths = [...fractions, ...fractions].map((f) => f * this.width);
-    this.table({ header: [...t.header, ...t.header], rows }, widths, { fontSize, leftColumns: [0, t.header.length] });
+    this.table({ header: [...t.header, ...t.header], rows }, widths, { ...opts, leftColumns: [0, t.header.length] });
   }
 
   /** A table of a few rows and many figures turned on its side: its rows become columns (e.g. 本校 and 联盟). */
-  transposedTable(t: ReportTable, fontSize = 9.5): void {
+  transposedTable(t: ReportTable, opts: TableOptions = {}): void {
     const header = t.rows.map((r) => r[0]);
     const rows = t.header.slice(1).map((h, c) => [h, ...t.rows.map((r) => r[c + 1])]);
     const first = this.width * 0.1;
     const rest = (this.width - first) / header.length;
-    this.table({ header: [t.header[0], ...header], rows }, [first, ...header.map(() => rest)], { fontSize });
+    this.table({ header: [t.header[0], ...header], rows }, [first, ...header.map(() => rest)], opts);
   }
 
   /** The footer line of every page; `text` is given the page's number and the count of pages. */
@@ -226,15 +252,15 @@ export function portraitReport(
 }
 
 /** 典型错误 of a subject (school or class): the notes, the choice items' option shares, the subjective items. */
-export function typicalErrorTables(l: PdfLayout, e: TypicalErrors): void {
+export function typicalErrorTables(l: PdfLayout, e: TypicalErrors, opts: TableOptions = { fontSize: 8.5 }): void {
   const w = l.width;
   if (e.notes.length) l.paragraphs(e.notes, { bullet: '·' });
   if (e.choice) {
     l.doc.moveDown(0.3);
-    l.table(e.choice, [w * 0.26, w * 0.1, w * 0.15, w * 0.13, w * 0.2, w * 0.16], { fontSize: 8.5 });
+    l.table(e.choice, [w * 0.26, w * 0.1, w * 0.15, w * 0.13, w * 0.2, w * 0.16], opts);
   }
   if (e.subjective) {
     l.doc.moveDown(0.5);
-    l.table(e.subjective, [w * 0.25, w * 0.08, w * 0.14, w * 0.14, w * 0.12, w * 0.14, w * 0.13], { fontSize: 8.5 });
+    l.table(e.subjective, [w * 0.25, w * 0.08, w * 0.14, w * 0.14, w * 0.12, w * 0.14, w * 0.13], opts);
   }
 }

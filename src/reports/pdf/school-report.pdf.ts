@@ -6,7 +6,11 @@ import { INK, MUTED, PdfLayout, portraitReport, typicalErrorTables, VERDICT_FILL
 import type { ReportSection, SchoolReportModel } from '../domain/school-report.js';
 
 const MARGIN = 50;
-const CHART_HEIGHT = 170;
+const CHART_HEIGHT = 145;
+/** The report's tables: 8.5 pt in rows of 14.5 pt, so that a report stays within 12 pages. */
+const TABLE = { fontSize: 8.5, rowPad: 6 };
+/** The knowledge points' bars and the score histogram. */
+const SMALL_CHART_HEIGHT = 120;
 /** A part starts on a new page only when less than this is left of the current one. */
 const PART_NEEDS = 180;
 const TREND_HEIGHT = 140;
@@ -23,7 +27,9 @@ export class SchoolReportPdf {
     this.verdictPage(l, model);
     // The value-added table of every school (ΔT, VA, interval, shrunken, 提升系数) is printed once, in the last part
     // (总分, or the only subject): each subject's forest plot already shows the other schools' estimates.
-    model.sections.forEach((s, i) => this.section(l, s, i + 1, i === model.sections.length - 1));
+    // A value-added explanation that an earlier part printed word for word is not printed again.
+    const said = new Set<string>();
+    model.sections.forEach((s, i) => this.section(l, s, i + 1, i === model.sections.length - 1, said));
     this.appendix(l, model);
     this.footers(l, model);
     doc.end();
@@ -83,7 +89,7 @@ export class SchoolReportPdf {
     }
   }
 
-  private section(l: PdfLayout, s: ReportSection, part: number, last: boolean) {
+  private section(l: PdfLayout, s: ReportSection, part: number, last: boolean, said: Set<string>) {
     const { doc } = l;
     const numerals = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三'];
     let k = 0;
@@ -98,73 +104,91 @@ export class SchoolReportPdf {
     l.paragraphs(s.findings, { bullet: '1.' });
 
     l.heading(title('核心指标（本校与联盟）'));
-    l.transposedTable(s.mainTable, 8.5);
+    l.transposedTable(s.mainTable, TABLE);
 
     const w = l.width;
     const bars = s.charts.filter((c) => c.kind === 'bars');
     if (bars.length || s.chartNote) {
-      l.heading(title(s.isTotal ? '各科得分率' : '各题得分率'), bars.length ? 230 : 60);
+      l.heading(title(s.isTotal ? '各科得分率' : '各题得分率'), bars.length ? CHART_HEIGHT + 40 : 60);
       if (bars[0]) l.chart(bars[0], CHART_HEIGHT);
       else l.paragraphs([s.chartNote ?? '']);
     }
     if (s.knowledgeTable) {
       l.heading(title('知识点：本校、按本校水平的预期与联盟'));
-      l.table(s.knowledgeTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], {
-        fontSize: 8.5,
-      });
+      l.table(s.knowledgeTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], TABLE);
       if (bars[1]) {
         doc.moveDown(0.6);
-        l.chart(bars[1], 140);
+        l.chart(bars[1], SMALL_CHART_HEIGHT);
       }
     }
     if (s.levelTable) {
       l.heading(title('认知层次'));
-      l.table(s.levelTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], { fontSize: 8.5 });
+      l.table(s.levelTable, [w * 0.34, w * 0.08, w * 0.1, w * 0.11, w * 0.1, w * 0.11, w * 0.16], TABLE);
     }
     if (s.errors.choice || s.errors.subjective) {
       l.heading(title('典型错误'));
-      typicalErrorTables(l, s.errors);
+      typicalErrorTables(l, s.errors, TABLE);
     }
     if (s.borderline.length || s.bandTable) {
       l.heading(title('临界生与分数段'));
       l.paragraphs(s.borderline, { bullet: '·' });
       const hist = s.charts.find((c) => c.kind === 'histogram');
-      if (hist) l.chart(hist, 150);
-      if (s.bandTable) l.foldedTable(s.bandTable, [0.14, 0.09, 0.09, 0.18], 8);
+      // The histogram beside its table of bands: the same figures read two ways, in the height of one.
+      const bandWidths = [0.14, 0.09, 0.09, 0.18].map((f) => f * w);
+      if (hist && s.bandTable)
+        l.chartBesideTable(hist, s.bandTable, bandWidths, { ...TABLE, fontSize: 8 }, SMALL_CHART_HEIGHT);
+      else if (hist) l.chart(hist, SMALL_CHART_HEIGHT);
+      else if (s.bandTable) l.foldedTable(s.bandTable, [0.14, 0.09, 0.09, 0.18], { ...TABLE, fontSize: 8 });
     }
     if (s.classTable) {
       l.heading(title('班级对比（仅本校可见）'));
       l.paragraphs(s.classNotes, { bullet: '·' });
-      l.table(s.classTable, [w * 0.16, w * 0.08, w * 0.11, w * 0.12, w * 0.11, w * 0.11, w * 0.11, w * 0.2], {
-        fontSize: 8.5,
-      });
+      l.table(s.classTable, [w * 0.16, w * 0.08, w * 0.11, w * 0.12, w * 0.11, w * 0.11, w * 0.11, w * 0.2], TABLE);
       if (s.classKnowledgeTable) {
         doc.moveDown(0.5);
         const cols = s.classKnowledgeTable.header.length;
         const first = w * 0.3;
-        l.table(s.classKnowledgeTable, [first, ...Array(cols - 1).fill((w - first) / (cols - 1))], { fontSize: 8.5 });
+        l.table(s.classKnowledgeTable, [first, ...Array(cols - 1).fill((w - first) / (cols - 1))], TABLE);
       }
     }
     l.heading(title('横向比较'));
-    l.table(s.peerTable, [w * 0.25, w * 0.11, w * 0.12, w * 0.13, w * 0.13, w * 0.13, w * 0.13], { fontSize: 8.5 });
+    l.table(s.peerTable, [w * 0.25, w * 0.11, w * 0.12, w * 0.13, w * 0.13, w * 0.13, w * 0.13], TABLE);
     doc.moveDown(0.3);
     l.paragraphs(s.peerNotes, { size: 7.5, color: MUTED });
 
     const va = s.valueAdded;
     if (va) {
       l.heading(title('进退步（增值评价）'));
-      l.paragraphs(va.intro, { size: 9.5 });
-      if (va.warnings.length) l.paragraphs(va.warnings, { size: 9.5, bullet: '·' });
+      const fresh = (lines: string[]) => lines.filter((x) => !said.has(x));
+      l.paragraphs(fresh(va.intro), { size: 9.5 });
+      const warnings = fresh(va.warnings);
+      if (warnings.length) l.paragraphs(warnings, { size: 9.5, bullet: '·' });
+      for (const x of [...va.intro, ...va.warnings]) said.add(x);
       // A trend of two exams says no more than the table's 上次T指数→本次T指数: drawn from three exams on.
       const vaCharts = s.charts.filter((x) => x.kind === 'forest' || (x.kind === 'trend' && x.exams.length >= 3));
-      for (const c of vaCharts) l.chart(c, c.kind === 'forest' ? forestHeight(c.rows.length) : TREND_HEIGHT);
-      if (va.table) {
+      const forest = vaCharts.find((c) => c.kind === 'forest');
+      // A forest plot of labelled rows beside the school's value-added table (half the width each); otherwise the
+      // chart across the page and the table folded below it.
+      const forestRows = forest && forest.kind === 'forest' ? forest.rows.length : Infinity;
+      const beside = va.table && forestRows <= FOREST_LABELLED_ROWS;
+      for (const c of vaCharts) {
+        if (c === forest && beside)
+          l.chartBesideTable(
+            c,
+            va.table!,
+            [0.27, 0.23].map((f) => f * w),
+            TABLE,
+            0,
+          );
+        else l.chart(c, c.kind === 'forest' ? forestHeight(c.rows.length) : TREND_HEIGHT);
+      }
+      if (va.table && !beside) {
         doc.moveDown(0.4);
-        l.foldedTable(va.table, [0.27, 0.23], 9);
+        l.foldedTable(va.table, [0.27, 0.23], { ...TABLE, fontSize: 9 });
       }
       if (va.peerTable && last && va.peerTable.rows.length <= FOREST_LABELLED_ROWS + 1) {
         doc.moveDown(0.6);
-        l.table(va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], { fontSize: 8.5 });
+        l.table(va.peerTable, [w * 0.16, w * 0.12, w * 0.14, w * 0.26, w * 0.17, w * 0.15], TABLE);
       }
       if (va.notes.length) {
         doc.moveDown(0.3);
@@ -174,7 +198,7 @@ export class SchoolReportPdf {
     if (s.loop) {
       l.heading(title('回看上次的短板'));
       l.paragraphs(s.loop.lines);
-      if (s.loop.table) l.table(s.loop.table, [w * 0.28, w * 0.18, w * 0.18, w * 0.16, w * 0.2], { fontSize: 8.5 });
+      if (s.loop.table) l.table(s.loop.table, [w * 0.28, w * 0.18, w * 0.18, w * 0.16, w * 0.2], TABLE);
     }
   }
 
@@ -185,7 +209,7 @@ export class SchoolReportPdf {
       l.ensureSpace(50);
       doc.font('bold').fontSize(9).fillColor(INK).text(part.heading, MARGIN, doc.y, { width: l.width });
       doc.moveDown(0.15);
-      l.paragraphs(part.lines, { size: 8, bullet: '·', gap: 0.05 });
+      l.paragraphs(part.lines, { size: 7.5, bullet: '·', gap: 0 });
       doc.moveDown(0.2);
     }
   }
