@@ -14,14 +14,10 @@ import { Role } from '../../src/common/role.js';
 import { WorkerModule } from '../../src/app.module.js';
 import { NoticesService } from '../../src/reports/notices.service.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
-import { REDUCED_PX_PER_PT } from '../../src/scans/page-scan.js';
-import { BlobStore } from '../../src/storage/blob-store.js';
-import { layOutPaper } from '../support/notice-sheets.js';
 import { loadCohort } from '../support/synthetic/cohort-loader.js';
 import { addSubject, generateCohort } from '../support/synthetic/synthetic-cohort.js';
-import { NO_DISTORTION, renderSyntheticPage } from '../support/synthetic/synthetic-scan.js';
-import { encodeGray } from '../support/synthetic/synthetic-scans.js';
 import { createTestEnv } from '../support/test-env.js';
+import { classesOf, prepareNotices } from './notice-setup.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 1000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 20);
@@ -47,32 +43,8 @@ async function main() {
     const db = await loadCohort(env.ds, cohort, { prior: 'results', extraSubjects: [{ subject: '英语', ...english }] });
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
     await app.get(ResultsJobService).computeExam(db.currentExamId);
-    await env.ds.query(
-      'INSERT INTO results_release (exam_id, score_version, released_at, released_by, reason) VALUES (?, 0, NOW(6), 0, ?)',
-      [db.currentExamId, 'bench'],
-    );
-    const blobs = app.get(BlobStore);
-    for (const p of db.papers) {
-      const layout = await layOutPaper(env.ds, p.currentPaperId);
-      const img = renderSyntheticPage(
-        layout,
-        1,
-        { examNo: '00000000', choices: {}, subjective: {} },
-        {
-          dpi: REDUCED_PX_PER_PT * 72,
-          distortion: NO_DISTORTION,
-          seed: 1,
-        },
-      );
-      const { key } = await blobs.putContentAddressed('pages-reduced', await encodeGray(img, 'jpeg', 70), '.jpg');
-      await env.ds.query('UPDATE scanned_page SET reduced_blob_key = ? WHERE paper_id = ?', [key, p.currentPaperId]);
-    }
-    const classes: { id: number; n: number }[] = (
-      await env.ds.query(
-        'SELECT c.id, COUNT(*) AS n FROM school_class c JOIN student st ON st.class_id = c.id JOIN school s ON s.id = c.school_id WHERE s.alliance_id = ? GROUP BY c.id ORDER BY c.id',
-        [db.allianceId],
-      )
-    ).map((r: { id: number; n: number }) => ({ id: Number(r.id), n: Number(r.n) }));
+    await prepareNotices(env.ds, app, db);
+    const classes = await classesOf(env.ds, db.allianceId);
     log(
       `loaded ${cohort.students.length} students in ${classes.length} classes, 2 subjects × ${ITEMS} items (${secs(t).toFixed(1)} s, not timed)`,
     );

@@ -7,12 +7,21 @@
 // Timed: from resuming the reports queue to the last report marked ready, with the worker processes already
 // started. Printed: wall time, every PDF's size, the worker processes' peak RSS (VmHWM).
 //
+// Then (issue 17) the class reports of every class (BENCH_CLASSES per school, 8) and the notices of every student,
+// each as its route renders it (ClassReportService.pdfFile, NoticesService.classPdf: reads, model, PDF), one after
+// the other in this process, with the results released and a reduced page copy stored per paper (not timed).
+// BENCH_CLASS_SAMPLE=n / BENCH_NOTICE_STUDENTS=n render only n classes / the classes of about n students, spread
+// evenly over the schools, and extrapolate the time of all from them; the output then says "sampled" plainly.
+// Goals: school reports ≤ 60 s, class reports ≤ 5 min, notices ≥ 100 students/s.
+//
 // Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
 // BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1),
+// BENCH_KEEP_PDFS=dir to copy the school PDFs there before the clean-up,
 // BENCH_CPU_PROF=dir to write each worker's V8 CPU profile there (node --cpu-prof) and print its heaviest functions.
 // The machine is shared: figures are noisy; run it twice before believing a change.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
@@ -22,18 +31,30 @@ import { redisConnection } from '../../src/queue/connection.js';
 import { QUEUES } from '../../src/queue/jobs.js';
 import { reportBlobKey } from '../../src/reports/report-render.service.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
-import { loadCohort } from '../support/synthetic/cohort-loader.js';
+import { loadCohort, type LoadedCohort } from '../support/synthetic/cohort-loader.js';
 import { addSubject, generateCohort } from '../support/synthetic/synthetic-cohort.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { Actor } from '../../src/common/actor.js';
+import { Role } from '../../src/common/role.js';
+import { ClassReportService } from '../../src/reports/class-report.service.js';
+import { NoticesService } from '../../src/reports/notices.service.js';
+import type { StreamableFile } from '@nestjs/common';
+import { classesOf, prepareNotices } from './notice-setup.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 200);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const CLASSES = Number(process.env.BENCH_CLASSES ?? 8);
+/** 0: every class / every student. */
+const CLASS_SAMPLE = Number(process.env.BENCH_CLASS_SAMPLE ?? 0);
+const NOTICE_SAMPLE = Number(process.env.BENCH_NOTICE_STUDENTS ?? 0);
 /** The issue's goal: every PDF within this many seconds, each at most this many MB. */
 const GOAL_S = 60;
 const GOAL_MB = 1.5;
+const GOAL_CLASS_S = 300;
+const GOAL_NOTICES_PER_S = 100;
 
 const secs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -57,6 +78,7 @@ async function loadExam(env: TestEnv) {
   const db = await loadCohort(env.ds, cohort, {
     prior: 'results',
     batchRows: 10_000,
+    classesPerSchool: CLASSES,
     extraSubjects: [{ subject: '英语', ...english }],
   });
   log(`loaded into MariaDB in ${secs(t).toFixed(1)} s (not timed)`);
@@ -127,6 +149,78 @@ function printProfiles(dir: string): void {
   }
 }
 
+/** Every k-th of `all`, about `n` of them spread evenly (all of them when n is 0 or not less). */
+function spread<T>(all: T[], n: number): T[] {
+  if (!n || n >= all.length) return all;
+  const step = all.length / n;
+  return Array.from({ length: n }, (_, i) => all[Math.floor(i * step)]);
+}
+
+async function sizeOf(file: StreamableFile): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of file.getStream()) bytes += (chunk as Buffer).length;
+  return bytes;
+}
+
+/** Class reports and notices, timed in this process; figures of all classes / students, extrapolated if sampled. */
+async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
+  try {
+    await prepareNotices(env.ds, app, db);
+    const all = await classesOf(env.ds, db.allianceId);
+    const students = all.reduce((a, c) => a + c.n, 0);
+    const admin = new Actor(0, 'bench', 'bench', [
+      { role: Role.Admin, allianceId: db.allianceId, schoolId: null, subject: null },
+    ]);
+
+    const classReports = app.get(ClassReportService);
+    const sampleC = spread(all, CLASS_SAMPLE);
+    let t = process.hrtime.bigint();
+    let maxClassKb = 0;
+    for (const c of sampleC)
+      maxClassKb = Math.max(
+        maxClassKb,
+        (await sizeOf(await classReports.pdfFile(admin, db.currentExamId, c.id))) / 1024,
+      );
+    const classS = secs(t);
+    const classAllS = (classS / sampleC.length) * all.length;
+    log(
+      `class reports: ${sampleC.length} of ${all.length} rendered in ${classS.toFixed(1)} s ` +
+        `(${((classS / sampleC.length) * 1000).toFixed(0)} ms a class, largest ${Math.round(maxClassKb)} KB)` +
+        (sampleC.length < all.length ? `; all ${all.length} extrapolated: ${classAllS.toFixed(0)} s` : ''),
+    );
+
+    const notices = app.get(NoticesService);
+    const perClass = students / all.length;
+    const sampleN = NOTICE_SAMPLE ? spread(all, Math.max(1, Math.round(NOTICE_SAMPLE / perClass))) : all;
+    let noticed = 0;
+    let bytes = 0;
+    t = process.hrtime.bigint();
+    for (const c of sampleN) {
+      bytes += await sizeOf(await notices.classPdf(admin, db.currentExamId, c.id));
+      noticed += c.n;
+    }
+    const noticeS = secs(t);
+    const rate = noticed / noticeS;
+    log(
+      `notices: ${noticed} of ${students} students (${sampleN.length} class PDFs) in ${noticeS.toFixed(1)} s, ` +
+        `${rate.toFixed(1)} students/s, ${(bytes / noticed / 1024).toFixed(0)} KB a student` +
+        (noticed < students ? `; all ${students} extrapolated: ${(students / rate).toFixed(0)} s` : ''),
+    );
+    return {
+      classes: all.length,
+      classesRendered: sampleC.length,
+      classAllS,
+      students,
+      noticed,
+      noticeAllS: students / rate,
+      rate,
+    };
+  } finally {
+    await app.close();
+  }
+}
+
 async function main() {
   const env = await createTestEnv('bench_reports');
   const workers: ChildProcess[] = [];
@@ -168,11 +262,25 @@ async function main() {
       `rendered ${by.get('ready') ?? 0} ready / ${by.get('failed') ?? 0} failed in ${wall.toFixed(1)} s ` +
         `(${((wall / Math.max(1, sizes.length)) * 1000).toFixed(0)} ms a report, ${WORKERS} worker(s)); worker peak RSS (MB): ${rss.join(', ')}`,
     );
+    const keep = process.env.BENCH_KEEP_PDFS;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      for (const id of summary.reportsQueued.filter((id) => !failed.some((f) => Number(f.schoolId) === id)))
+        copyFileSync(join(env.config.dataDir, reportBlobKey(db.currentExamId, id)), join(keep, `school-${id}.pdf`));
+      log(`school PDFs copied to ${keep}`);
+    }
     const maxMb = sorted.length ? sorted[sorted.length - 1] : NaN;
     log(
       `goal: all within ${GOAL_S} s ${wall <= GOAL_S ? 'met' : 'NOT met'}; each ≤ ${GOAL_MB} MB ${maxMb <= GOAL_MB ? 'met' : 'NOT met'}`,
     );
     if (failed.length) process.exitCode = 1;
+    const cn = await classesAndNotices(env, db);
+    const sampled = cn.classesRendered < cn.classes || cn.noticed < cn.students;
+    log(
+      `goal: class reports within ${GOAL_CLASS_S} s ${cn.classAllS <= GOAL_CLASS_S ? 'met' : 'NOT met'}; ` +
+        `notices at ≥ ${GOAL_NOTICES_PER_S} students/s ${cn.rate >= GOAL_NOTICES_PER_S ? 'met' : 'NOT met'}` +
+        (sampled ? ' (from a sample, extrapolated)' : ''),
+    );
     log(
       JSON.stringify({
         bench: 'reports',
@@ -181,6 +289,15 @@ async function main() {
         schools: sizes.length,
         max_mb: Number(maxMb.toFixed(3)),
         peak_rss_mb: Math.max(...rss),
+        class_reports_s: Math.round(cn.classAllS),
+        classes: cn.classes,
+        classes_rendered: cn.classesRendered,
+        notices_s: Math.round(cn.noticeAllS),
+        notice_students: cn.students,
+        notice_students_rendered: cn.noticed,
+        notices_per_s: Number(cn.rate.toFixed(1)),
+        sampled,
+        load: Number(loadavg()[0].toFixed(1)),
       }),
     );
   } finally {

@@ -119,8 +119,10 @@ export function histogramOption(c: HistogramChart, st: ChartStyle = PDF_CHART_ST
   const top = Math.max(...c.school.map((x) => percent(x)!), ...c.alliance.map((x) => percent(x)!), 1);
   return {
     ...base(c.title, st),
-    legend: { ...legend, data: ['本校', '联盟'] },
-    grid: { left: at(st, 34), right: at(st, 8), top: at(st, 30), bottom: at(st, 30) },
+    // Below the title, not beside it, and above the thresholds' labels: in the school PDF the histogram has half the
+    // width (beside its band table).
+    legend: { ...legend, top: at(st, 14), data: ['本校', '联盟'] },
+    grid: { left: at(st, 34), right: at(st, 8), top: at(st, 42), bottom: at(st, 30) },
     xAxis: [
       {
         type: 'category',

@@ -1,5 +1,5 @@
 // Writes a generated cohort (domain/generator) into the database as if it had been scanned and marked:
-// alliance, schools, one class per school, students, a prior and a current exam (linked), papers (one per
+// alliance, schools, their classes (one per school unless asked), students, a prior and a current exam (linked), papers (one per
 // subject: the cohort's own and any further ones, see addSubject), items, one processed page per present
 // student and paper, and final item scores. Used by tests, the demo and
 // bench:analysis. Inserts are multi-row and batched: 3 million item scores must load in minutes, not hours.
@@ -56,6 +56,8 @@ export interface LoadOptions {
   progress?: (rows: number) => void;
   /** Further subjects of the same students: one more paper per subject in each exam. */
   extraSubjects?: ExtraSubject[];
+  /** Classes per school (1): a school's students are dealt to them in turn, by generator index. */
+  classesPerSchool?: number;
 }
 
 const COGNITIVE_LEVELS = ['了解', '理解', '掌握', '运用'];
@@ -101,9 +103,15 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
       locality: s.locality === 'urban' ? Locality.Urban : Locality.Rural,
     })),
   );
+  const perSchool = Math.max(1, opts.classesPerSchool ?? 1);
   const classes = await ds
     .getRepository(SchoolClass)
-    .save(schools.map((s) => ({ schoolId: s.id, name: '七年级(1)班', grade: '七年级' })));
+    .save(
+      schools.flatMap((s) =>
+        Array.from({ length: perSchool }, (_, k) => ({ schoolId: s.id, name: `七年级(${k + 1})班`, grade: '七年级' })),
+      ),
+    );
+  const classOf = (st: { index: number; school: number }) => classes[st.school * perSchool + (st.index % perSchool)].id;
   const uploader = await ds.getRepository(User).save({
     username: `syn_${code}`.slice(0, 60),
     displayName: '模拟扫描员',
@@ -119,7 +127,7 @@ export async function loadCohort(ds: DataSource, c: SyntheticCohort, opts: LoadO
     'INSERT INTO student (alliance_id, school_id, class_id, exam_no, name)',
     (function* () {
       for (const st of c.students)
-        yield `(${alliance.id},${schools[st.school].id},${classes[st.school].id},'${examNo(st.index)}','学生${st.index + 1}')`;
+        yield `(${alliance.id},${schools[st.school].id},${classOf(st)},'${examNo(st.index)}','学生${st.index + 1}')`;
     })(),
     batch,
   );
