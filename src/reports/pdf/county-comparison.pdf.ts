@@ -37,10 +37,14 @@ export class CountyComparisonPdf {
     });
     const l = new PdfLayout(doc, { margin: MARGIN, footerBand: 16, footerOffset: 4, headingNeed: 60, headingGap: 0.6 });
     l.fittedLine(title, 17);
-    l.paragraphs(['供教育局教研员、督导阅读：各联盟最近一次已发布考试按年级和学科并列比较，仅限工作使用。'], {
-      size: 9,
-      color: MUTED,
-    });
+    doc
+      .font('regular')
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text('供教育局教研员、督导阅读：各联盟最近一次已发布考试按年级和学科并列比较，仅限工作使用。', MARGIN, doc.y, {
+        width: l.width,
+        align: 'center',
+      });
     doc.moveDown(0.4);
     if (!model.groups.length) l.paragraphs(['各联盟尚无已发布的考试成绩。']);
     model.groups.forEach((g, i) => this.group(l, g, i + 1));
