@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
 
 const FILE = resolve('docker-compose.yml');
-const ENV = {
+const ENV: NodeJS.ProcessEnv = {
   ...process.env,
   JWT_SECRET: 'test-secret-0123456789',
   OPS_TOKEN: 'test-ops-token-0123456789',
