@@ -29,6 +29,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JOB_ATTEMPTS: '0' })).toThrow(/JOB_ATTEMPTS/);
   });
 
+  it('takes a hash-tagged queue prefix (one Redis Cluster slot for BullMQ) and refuses a half-tagged one', () => {
+    expect(loadConfig({ QUEUE_PREFIX: '{tongkao}' }).redis.prefix).toBe('{tongkao}');
+    expect(loadConfig({ QUEUE_PREFIX: 'tongkao_city' }).redis.prefix).toBe('tongkao_city');
+    expect(() => loadConfig({ QUEUE_PREFIX: '{tongkao' })).toThrow(/QUEUE_PREFIX/);
+    expect(() => loadConfig({ QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
+  });
+
   it('names a malformed variable', () => {
     expect(() => loadConfig({ DB_PORT: 'abc' })).toThrow(/DB_PORT/);
     expect(() => loadConfig({ REDIS_PORT: '70000' })).toThrow(ConfigError);

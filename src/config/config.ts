@@ -115,7 +115,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redis: {
       host: str(env, 'REDIS_HOST', '127.0.0.1'),
       port: int(env, 'REDIS_PORT', 6379, 1, 65535),
-      prefix: str(env, 'QUEUE_PREFIX', 'tongkao', /^[A-Za-z0-9_-]{1,64}$/),
+      // `{tongkao}` (a hash tag) puts every queue key in one Redis Cluster slot, as BullMQ needs there.
+      prefix: str(env, 'QUEUE_PREFIX', 'tongkao', /^([A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,62}\})$/),
     },
     dataDir: resolve(str(env, 'DATA_DIR', './data')),
     blobStore: blobStore(env),

@@ -17,9 +17,9 @@ export interface OwnMariaDb {
   stop(): Promise<void>;
 }
 
-const answers = (port: number) =>
+const answers = (port: number, host: string) =>
   new Promise<boolean>((resolve) => {
-    const c = createConnection({ port, host: '127.0.0.1' });
+    const c = createConnection({ port, host });
     c.once('connect', () => {
       c.destroy();
       resolve(true);
@@ -27,7 +27,9 @@ const answers = (port: number) =>
     c.once('error', () => resolve(false));
   });
 
-export async function startOwnMariaDb(): Promise<OwnMariaDb> {
+/** `host`: the address it listens on (default loopback; the several-hosts test gives a bridge's address). */
+export async function startOwnMariaDb(opts: { host?: string } = {}): Promise<OwnMariaDb> {
+  const host = opts.host ?? '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'tk-mariadb-'));
   const data = join(dir, 'data');
   execFileSync(
@@ -43,7 +45,7 @@ export async function startOwnMariaDb(): Promise<OwnMariaDb> {
         '--no-defaults',
         `--datadir=${data}`,
         `--port=${port}`,
-        '--bind-address=127.0.0.1',
+        `--bind-address=${host}`,
         `--socket=${join(dir, 'mysqld.sock')}`,
         `--pid-file=${join(dir, 'mysqld.pid')}`,
         '--user=root',
@@ -54,7 +56,7 @@ export async function startOwnMariaDb(): Promise<OwnMariaDb> {
     );
   const waitUp = async () => {
     for (let i = 0; i < 300; i++) {
-      if (await answers(port)) return;
+      if (await answers(port, host)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('mariadbd did not start');
@@ -80,5 +82,18 @@ export async function startOwnMariaDb(): Promise<OwnMariaDb> {
     },
   };
   await waitUp();
+  // Root may connect from the bridge's other hosts too (root@localhost alone is made by mariadb-install-db).
+  if (host !== '127.0.0.1')
+    execFileSync(
+      'mariadb',
+      [
+        '--no-defaults',
+        `--socket=${join(dir, 'mysqld.sock')}`,
+        '-uroot',
+        '-e',
+        "CREATE USER IF NOT EXISTS root@'%'; GRANT ALL ON *.* TO root@'%' WITH GRANT OPTION",
+      ],
+      { stdio: 'ignore' },
+    );
   return own;
 }

@@ -22,22 +22,41 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const listening = (port: number) =>
+const listening = (port: number, host: string) =>
   new Promise<boolean>((resolve) => {
     const c = createServer();
     c.once('error', () => resolve(true)); // the port is taken: Redis listens
-    c.listen(port, '127.0.0.1', () => c.close(() => resolve(false)));
+    c.listen(port, host, () => c.close(() => resolve(false)));
   });
 
-/** Starts redis-server with the given extra arguments (default: no persistence) in a temporary directory. */
-export async function startOwnRedis(args: string[] = ['--save', '', '--appendonly', 'no']): Promise<OwnRedis> {
+/**
+ * Starts redis-server with the given extra arguments (default: no persistence) in a temporary directory, listening
+ * on `host` (default loopback; another address, e.g. a test bridge's, also turns protected mode off).
+ */
+export async function startOwnRedis(
+  args: string[] = ['--save', '', '--appendonly', 'no'],
+  host = '127.0.0.1',
+): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tk-redis-'));
   const spawnIt = () =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args], { stdio: 'ignore' });
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        host,
+        ...(host === '127.0.0.1' ? [] : ['--protected-mode', 'no']),
+        '--dir',
+        dir,
+        ...args,
+      ],
+      { stdio: 'ignore' },
+    );
   const waitUp = async () => {
     for (let i = 0; i < 100; i++) {
-      if (await listening(port)) return;
+      if (await listening(port, host)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('redis-server did not start');

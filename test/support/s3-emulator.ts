@@ -15,10 +15,11 @@ export interface S3Emulator {
   close(): Promise<void>;
 }
 
-export async function startS3Emulator(bucket = 'tongkao'): Promise<S3Emulator> {
+/** `address`: where it listens (default loopback; the several-hosts test gives a bridge's address). */
+export async function startS3Emulator(bucket = 'tongkao', address = '127.0.0.1'): Promise<S3Emulator> {
   const directory = mkdtempSync(join(tmpdir(), 'tongkao-s3-'));
   const server = new S3rver({
-    address: '127.0.0.1',
+    address,
     port: 0,
     silent: true,
     directory,
@@ -26,7 +27,7 @@ export async function startS3Emulator(bucket = 'tongkao'): Promise<S3Emulator> {
   });
   const { port } = await server.run();
   let closed = false;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${address}:${port}`;
   const config = {
     kind: 's3' as const,
     endpoint,
