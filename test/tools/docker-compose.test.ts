@@ -6,11 +6,8 @@
 //    two workers, a health check on every long-running service, every app process on the object store.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-
-// js-yaml is in the tree (dev, through jest's istanbul); a direct devDependency is asked for in the note.
-const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string): unknown };
+import yaml from 'js-yaml';
 
 const FILE = resolve('docker-compose.yml');
 const ENV: NodeJS.ProcessEnv = {
