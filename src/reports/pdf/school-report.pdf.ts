@@ -2,7 +2,7 @@
 // (pdfkit embeds only the glyphs used), so the file stays small and opens on any machine.
 import { Injectable } from '@nestjs/common';
 import { reportDocument } from './report-document.js';
-import type { ReportChart } from '../domain/chart-spec.js';
+import { drawnVaCharts, type ReportChart } from '../domain/chart-spec.js';
 import { FOREST_LABELLED_ROWS } from './chart-options.js';
 import { drawChart } from './charts.js';
 import type { ReportSection, ReportTable, SchoolReportModel } from '../domain/school-report.js';
@@ -222,9 +222,8 @@ export class SchoolReportPdf {
       this.heading(doc, title('进退步（增值评价）'));
       this.paragraphs(doc, va.intro, { size: 9.5 });
       if (va.warnings.length) this.paragraphs(doc, va.warnings, { size: 9.5, bullet: '·' });
-      // A trend of two exams says no more than the table's 上次T指数→本次T指数: drawn from three exams on.
-      const vaCharts = s.charts.filter((x) => x.kind === 'forest' || (x.kind === 'trend' && x.exams.length >= 3));
-      for (const c of vaCharts) this.chart(doc, c, c.kind === 'forest' ? forestHeight(c.rows.length) : TREND_HEIGHT);
+      for (const c of drawnVaCharts(s.charts))
+        this.chart(doc, c, c.kind === 'forest' ? forestHeight(c.rows.length) : TREND_HEIGHT);
       if (va.table) {
         doc.moveDown(0.4);
         this.foldedTable(doc, va.table, [0.27, 0.23], 9);
