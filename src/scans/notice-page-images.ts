@@ -53,7 +53,9 @@ export class NoticePageImages {
     if (!layout || !t) return null;
     try {
       // As ingestion read it: the person's quarter turn, then the turn to the sheet's orientation (page-scan.ts).
-      let image = await this.codec.decodeGray(this.blobs.localPath(row.blobKey) ?? (await this.blobs.get(row.blobKey)));
+      // A page still inside its multi-page TIFF is that page of it, not the TIFF's first.
+      const source = this.blobs.localPath(row.blobKey) ?? (await this.blobs.get(row.blobKey));
+      let image = await this.codec.decodeGray(source, row.sourcePage ?? undefined);
       if (row.rotation) image = rotateGray(image, row.rotation as QuarterTurn);
       image = turnToFrames(image, [sheetFrame(layout)]);
       const jpeg = await reducedPage(this.codec, await snippetCutter(), image, t, layout.page);

@@ -49,7 +49,9 @@ export class ScanExceptionViewsService {
     const { page, exam } = await this.access.pageToView(actor, pageId);
     let jpeg: Buffer;
     try {
-      jpeg = await this.codec.thumbnail(await this.blobs.get(page.blobKey), THUMB_WIDTH, page.rotation);
+      // A page still inside its multi-page TIFF (not taken out yet, or refused by its size) shows its own page.
+      const source = await this.blobs.get(page.blobKey);
+      jpeg = await this.codec.thumbnail(source, THUMB_WIDTH, page.rotation, page.sourcePage ?? undefined);
     } catch {
       if (await this.purges.of(exam.id)) throw new GoneException(PURGED);
       throw new NotFoundException('该图片无法显示（文件可能已损坏）');

@@ -14,10 +14,10 @@ export const MAX_INPUT_PIXELS = MAX_PAGE_PIXELS;
 export class ScanImageCodec {
   /**
    * Grey 8-bit pixels of the image (its bytes, or the path of its file), upright by its EXIF orientation, transparency
-   * on white. Throws if it cannot be decoded.
+   * on white; of `page` of a multi-page TIFF (0-based; the first page when absent). Throws if it cannot be decoded.
    */
-  async decodeGray(data: Buffer | string): Promise<GrayImage> {
-    const { data: px, info } = await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+  async decodeGray(data: Buffer | string, page?: number): Promise<GrayImage> {
+    const { data: px, info } = await sharp(data, { page, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
       .rotate()
       .flatten({ background: '#ffffff' })
       .greyscale()
@@ -62,9 +62,12 @@ export class ScanImageCodec {
     return sharp(path, { page, limitInputPixels: MAX_INPUT_PIXELS }).png({ compressionLevel: 6 }).toBuffer();
   }
 
-  /** A small upright JPEG of a page for the exceptions list, turned clockwise as a person asked (0/90/180/270). */
-  async thumbnail(data: Buffer, width: number, rotation: number): Promise<Buffer> {
-    return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS })
+  /**
+   * A small upright JPEG of a page for the exceptions list, turned clockwise as a person asked (0/90/180/270); of `page`
+   * of a multi-page TIFF the page is still inside (0-based; the first page when absent).
+   */
+  async thumbnail(data: Buffer, width: number, rotation: number, page?: number): Promise<Buffer> {
+    return sharp(data, { page, limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .rotate(rotation)
       .resize({ width, withoutEnlargement: true })
@@ -73,8 +76,8 @@ export class ScanImageCodec {
       .toBuffer();
   }
 
-  /** Browsers do not show TIFF: such a page image is served as JPEG. */
-  async browserViewable(data: Buffer): Promise<Buffer> {
-    return sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().jpeg({ quality: 85 }).toBuffer();
+  /** Browsers do not show TIFF: such a page image is served as JPEG (of `page` of a multi-page TIFF, 0-based). */
+  async browserViewable(data: Buffer, page?: number): Promise<Buffer> {
+    return sharp(data, { page, limitInputPixels: MAX_INPUT_PIXELS }).rotate().jpeg({ quality: 85 }).toBuffer();
   }
 }

@@ -33,6 +33,8 @@ export interface NoticePageRow {
   paperId: number;
   pageNo: number;
   blobKey: string;
+  /** The page's index in a multi-page TIFF blob it is still inside; null for a page of its own. */
+  sourcePage: number | null;
   reducedBlobKey: string | null;
   rotation: number;
   /** As stored by ingestion (scans/domain/page-verdict.ts alignmentJson): its transform maps layout points to pixels. */
@@ -66,7 +68,7 @@ export const SQL = {
   takenOut: 'UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source_page IS NOT NULL',
   nameOf: 'SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?',
   noticePages:
-    'SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no',
+    'SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no',
   setReduced: 'UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ? AND reduced_blob_key IS NULL',
   recordReadPage:
     'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, reduced_blob_key = COALESCE(?, reduced_blob_key), updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
@@ -219,6 +221,7 @@ export class ScannedPageRepository {
       paperId: Number(r.paperId),
       pageNo: Number(r.pageNo),
       rotation: Number(r.rotation),
+      sourcePage: r.sourcePage === null || r.sourcePage === undefined ? null : Number(r.sourcePage),
       alignment: typeof r.alignment === 'string' ? JSON.parse(r.alignment) : (r.alignment ?? null),
     }));
   }

@@ -79,9 +79,12 @@ export class ScansService {
       detail: { examId: exam.id, schoolId: page.schoolId },
     });
     if (page.blobKey.endsWith('.tif')) {
-      return new StreamableFile(await this.codec.browserViewable(await this.blobs.get(page.blobKey)), {
-        type: 'image/jpeg',
-      });
+      return new StreamableFile(
+        await this.codec.browserViewable(await this.blobs.get(page.blobKey), page.sourcePage ?? undefined),
+        {
+          type: 'image/jpeg',
+        },
+      );
     }
     const type = page.blobKey.endsWith('.png') ? 'image/png' : 'image/jpeg';
     return new StreamableFile(this.blobs.stream(page.blobKey), { type, disposition: 'inline' });

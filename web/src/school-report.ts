@@ -32,6 +32,8 @@ export interface Section {
     warnings: string[];
     table: Table | null;
     peerTable: Table | null;
+    /** The own school's value-added over the linked exams (考试, 增值, 95%置信区间, 结论), oldest first. */
+    trendTable?: Table | null;
     notes: string[];
   } | null;
   loop: { lines: string[]; table: Table | null } | null;

@@ -60,3 +60,17 @@ export interface HeatmapChart {
 }
 
 export type ReportChart = BarsChart | HistogramChart | ForestChart | TrendChart | HeatmapChart;
+
+/** A trend is drawn from this many exams on: over two it says no more than its table (上次→本次). */
+export const TREND_MIN_EXAMS = 3;
+
+/**
+ * The value-added charts a school report draws, in the model's order: the forest, and each trend over at least
+ * TREND_MIN_EXAMS exams. One rule for the PDF and the result page, so both show the same charts.
+ */
+export function drawnVaCharts(charts: readonly ReportChart[]): (ForestChart | TrendChart)[] {
+  return charts.filter(
+    (c): c is ForestChart | TrendChart =>
+      c.kind === 'forest' || (c.kind === 'trend' && c.exams.length >= TREND_MIN_EXAMS),
+  );
+}

@@ -1,6 +1,7 @@
 // Lays out a SchoolReportModel as an A4 PDF with pdfkit. Noto Sans SC is embedded and subsetted
 // (pdfkit embeds only the glyphs used), so the file stays small and opens on any machine.
 import { Injectable } from '@nestjs/common';
+import { drawnVaCharts } from '../domain/chart-spec.js';
 import { FOREST_LABELLED_ROWS } from './chart-options.js';
 import { INK, MUTED, PdfLayout, portraitReport, typicalErrorTables, VERDICT_FILL } from './layout.js';
 import type { ReportSection, SchoolReportModel } from '../domain/school-report.js';
@@ -165,7 +166,7 @@ export class SchoolReportPdf {
       if (warnings.length) l.paragraphs(warnings, { size: 9.5, bullet: '·' });
       for (const x of [...va.intro, ...va.warnings]) said.add(x);
       // A trend of two exams says no more than the table's 上次T指数→本次T指数: drawn from three exams on.
-      const vaCharts = s.charts.filter((x) => x.kind === 'forest' || (x.kind === 'trend' && x.exams.length >= 3));
+      const vaCharts = drawnVaCharts(s.charts);
       const forest = vaCharts.find((c) => c.kind === 'forest');
       // A forest plot of labelled rows beside the school's value-added table (half the width each); otherwise the
       // chart across the page and the table folded below it.
