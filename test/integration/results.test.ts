@@ -288,8 +288,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(await repo.findOneBy({ paperId: fx2.paperId, studentId: moved })).toBeNull();
       expect(again.papers[0]).toMatchObject({ roster: 20, included: 17 });
       // lead without its 6: 20 18 14 13 11 → mean 15.2
-      const d = (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx2.examId }))
-        .data as ExamAnalysisData;
+      const [{ data: d }] = (await new ExamAnalysisRepository(env.ds).ofExam(fx2.examId)) as {
+        data: ExamAnalysisData;
+      }[];
       expect(d.schools.find((s) => s.schoolId === fx2.schools.lead)).toMatchObject({
         n: 5,
         suppressed: true,
