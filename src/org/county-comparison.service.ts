@@ -69,7 +69,7 @@ export class CountyComparisonService {
         if (!rule.may('school_comparison') || !rule.may('alliance_stats')) continue;
         const mark = await this.gate.markOf(exam.id);
         if (!mark.released && exam.status !== ExamStatus.Imported) continue;
-        const rows = totalLast(await this.analyses.ofExam(exam.id));
+        const rows = totalLast(await this.analyses.ofExam(exam.id, { classesOf: [] }));
         exams.push({
           examId: exam.id,
           name: exam.name,

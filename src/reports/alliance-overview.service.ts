@@ -17,7 +17,7 @@ import {
 } from './domain/alliance-overview.js';
 import { dateText } from './domain/school-report.js';
 import { AllianceOverviewPdf } from './pdf/alliance-overview.pdf.js';
-import { ReportRepository } from './report.repository.js';
+import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 
 export const OVERVIEW_DENIED = '无权查看联盟总览：仅联盟管理员和所属区县教育局可以查看';
 
@@ -42,7 +42,7 @@ export class AllianceOverviewService {
     @Inject(ExamAccess) private readonly access: ExamAccess,
     @Inject(ExamRepository) private readonly exams: ExamRepository,
     @Inject(PaperRepository) private readonly papers: PaperRepository,
-    @Inject(ReportRepository) private readonly reports: ReportRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(ReleaseGate) private readonly gate: ReleaseGate,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(AllianceOverviewPdf) private readonly pdf: AllianceOverviewPdf,
@@ -106,7 +106,10 @@ export class AllianceOverviewService {
   private async analysesOf(examId: number): Promise<OverviewAnalysis[]> {
     const papers = papersOfRecord(await this.papers.ofExam(examId));
     if (!papers.length) return [];
-    return (await this.reports.analysesOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID])) as OverviewAnalysis[];
+    // The overview shows schools, not classes: none are read.
+    return (await this.analyses.dataOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID], {
+      classesOf: [],
+    })) as OverviewAnalysis[];
   }
 
   /** The chain of linked prior exams of the same alliance (newest first), as far as TREND_DEPTH, with their analyses. */

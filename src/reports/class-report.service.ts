@@ -19,7 +19,7 @@ import { ObjectiveResponseRepository } from '../scans/objective-response.reposit
 import { buildClassReport, type ClassReportModel } from './domain/class-report.js';
 import type { StoredAnalysis } from './domain/school-report.js';
 import { ClassReportPdf } from './pdf/class-report.pdf.js';
-import { ReportRepository } from './report.repository.js';
+import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 
 export const NO_CLASS_SCOPE = '无权查看该班级的报告';
 
@@ -52,7 +52,7 @@ export class ClassReportService {
     @Inject(StudentResultRepository) private readonly results: StudentResultRepository,
     @Inject(ObjectiveResponseRepository) private readonly objective: ObjectiveResponseRepository,
     @Inject(FinalScoreRepository) private readonly finalScores: FinalScoreRepository,
-    @Inject(ReportRepository) private readonly reports: ReportRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
     @Inject(UnitOfWork) private readonly uow: UnitOfWork,
     @Inject(ReleaseGate) private readonly gate: ReleaseGate,
@@ -79,7 +79,8 @@ export class ClassReportService {
     const papers = all.filter((p) => scope.subjects === null || scope.subjects.has(p.subject));
     if (!papers.length) throw new ForbiddenException('本次考试没有您任教学科的试卷');
     const ids = [...papers.map((p) => p.id), ...(scope.subjects === null && all.length > 1 ? [TOTAL_PAPER_ID] : [])];
-    const analyses = (await this.reports.analysesOf(examId, ids)) as StoredAnalysis[];
+    // Only this school's classes are read: a city exam's every class would be tens of MB per paper.
+    const analyses = (await this.analyses.dataOf(examId, ids, { classesOf: [school.id] })) as StoredAnalysis[];
     if (!analyses.length) throw new NotFoundException('该考试的成绩尚未统计，无法生成班级报告');
     const students = (await this.students.ofClasses(school.id, [classId])).map((s) => ({
       studentId: s.id,
@@ -119,7 +120,7 @@ export class ClassReportService {
       itemScores,
       show,
       bandCutoffs: exam.gradeBandCutoffs,
-      prior: await this.prior(exam, studentIds, scope.subjects),
+      prior: await this.prior(exam, school.id, studentIds, scope.subjects),
       subjectScope: scope.subjects === null ? null : [...scope.subjects].join('、'),
     });
     await this.audit.record({
@@ -168,7 +169,7 @@ export class ClassReportService {
   }
 
   /** The linked prior exam's analyses and these students' totals there, per subject (for 进退步). */
-  private async prior(exam: Exam, studentIds: number[], subjects: Set<string> | null) {
+  private async prior(exam: Exam, schoolId: number, studentIds: number[], subjects: Set<string> | null) {
     if (!exam.priorExamId) return null;
     const prior = await this.examRows.findById(exam.priorExamId);
     if (!prior) return null;
@@ -177,9 +178,10 @@ export class ClassReportService {
     );
     if (!papers.length) return null;
     const subjectOf = new Map(papers.map((p) => [p.id, p.subject]));
-    const analyses = (await this.reports.analysesOf(
+    const analyses = (await this.analyses.dataOf(
       prior.id,
       papers.map((p) => p.id),
+      { classesOf: [schoolId] },
     )) as StoredAnalysis[];
     const rows = await this.results.ofStudents([...subjectOf.keys()], studentIds);
     return {

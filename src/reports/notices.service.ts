@@ -289,7 +289,7 @@ export class NoticesService {
     exam: Exam,
     students: { id: number; name: string; examNo: string; className: string; schoolName: string }[],
   ): Promise<BuiltNotice[]> {
-    const papers = (await this.analyses.ofExam(exam.id)).map((a) => a.data as ExamAnalysisData);
+    const papers = (await this.analyses.ofExam(exam.id, { classesOf: [] })).map((a) => a.data as ExamAnalysisData);
     if (!papers.length) throw new ConflictException('本次考试的成绩还没有计算，暂时不能生成通知单');
     const ids = students.map((s) => s.id);
     const itemIds = papers.flatMap((p) => p.items.map((i) => i.itemId));

@@ -10,6 +10,7 @@ import { buildSchoolReport, type SchoolReportModel, type StoredAnalysis } from '
 import { ReportStatus } from './entities/report.entity.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
 import { ReportRepository } from './report.repository.js';
+import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 
 /** A failure worth telling the admin about in Chinese; rendering again will not help until the cause is fixed. */
 export class ReportInputError extends Error {}
@@ -29,6 +30,7 @@ export class ReportRenderService {
 
   constructor(
     @Inject(ReportRepository) private readonly reports: ReportRepository,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
     @Inject(ExamRepository) private readonly exams: ExamRepository,
     @Inject(PaperRepository) private readonly papers: PaperRepository,
     @Inject(SchoolRepository) private readonly schools: SchoolRepository,
@@ -78,7 +80,7 @@ export class ReportRenderService {
     const papers = papersOfRecord(await this.papers.ofExam(examId));
     // The papers' analyses and, for a several-subject exam, the 总分 analysis (paper id 0).
     const analyses = papers.length
-      ? await this.reports.analysesOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID])
+      ? await this.analyses.dataOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID], { classesOf: [schoolId] })
       : [];
     if (!analyses.length) throw new ReportInputError('该考试的成绩尚未统计，无法生成报告');
     return buildSchoolReport({
@@ -86,7 +88,7 @@ export class ReportRenderService {
       schoolId,
       schoolName: school.name,
       analyses: analyses as StoredAnalysis[],
-      prior: await this.priorAnalyses(exam.priorExamId),
+      prior: await this.priorAnalyses(exam.priorExamId, schoolId),
       library: (await this.suggestions.currentFor(exam.allianceId, [...new Set(papers.map((p) => p.subject))])).entries,
       ...(date ? { date } : {}),
     });
@@ -95,15 +97,17 @@ export class ReportRenderService {
   /** The linked prior exam's stored analyses, so the report can revisit the knowledge points it flagged. */
   private async priorAnalyses(
     priorExamId: number | null,
+    schoolId: number,
   ): Promise<{ examName: string; analyses: StoredAnalysis[] } | null> {
     if (!priorExamId) return null;
     const prior = await this.exams.findById(priorExamId);
     if (!prior) return null;
     const papers = papersOfRecord(await this.papers.ofExam(prior.id));
     if (!papers.length) return { examName: prior.name, analyses: [] };
-    const analyses = await this.reports.analysesOf(
+    const analyses = await this.analyses.dataOf(
       prior.id,
       papers.map((p) => p.id),
+      { classesOf: [schoolId] },
     );
     return { examName: prior.name, analyses: analyses as StoredAnalysis[] };
   }

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
-import { ExamAnalysis } from '../results/entities/exam-analysis.entity.js';
+import { DataSource } from 'typeorm';
 import { Report, ReportStatus } from './entities/report.entity.js';
 
 /** Rows per multi-row statement. */
@@ -52,12 +51,5 @@ export class ReportRepository {
 
   find(examId: number, schoolId: number): Promise<Report | null> {
     return this.ds.getRepository(Report).findOneBy({ examId, schoolId });
-  }
-
-  /** The stored analyses (results/) of these papers of the exam, as the results job wrote them. */
-  async analysesOf(examId: number, paperIds: number[]): Promise<unknown[]> {
-    if (!paperIds.length) return [];
-    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In(paperIds) } });
-    return rows.map((r) => r.data);
   }
 }

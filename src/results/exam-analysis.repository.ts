@@ -1,7 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { managerOf, queryOf, type Tx } from '../database/unit-of-work.js';
+import { batchesUnder, joinAnalysis, splitAnalysis, type StoredSchoolPart } from './domain/stored-analysis.js';
 import { ExamAnalysis } from './entities/exam-analysis.entity.js';
+
+/** Bytes of school parts sent in one INSERT: a quarter of MariaDB's default max_allowed_packet (16 MB). */
+const SCHOOL_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** The statements, checked in as text (queries/exam-analysis.repository.sql): a change shows in review. */
 export const SQL = {
@@ -13,16 +17,54 @@ export const SQL = {
     "SELECT JSON_UNQUOTE(JSON_EXTRACT(data, '$.anonymisationKey')) AS k FROM exam_analysis WHERE exam_id = ? AND JSON_TYPE(JSON_EXTRACT(data, '$.anonymisationKey')) = 'STRING' ORDER BY paper_id LIMIT 1",
   deleteOthers: 'DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (?)',
   delete: 'DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id = ?',
+  // Each school's part of a paper's analysis (domain/stored-analysis.ts): rewritten whole with the paper's row.
+  schoolsDelete: 'DELETE FROM exam_school_analysis WHERE exam_id = ? AND paper_id = ?',
+  schoolsDeleteOthers: 'DELETE FROM exam_school_analysis WHERE exam_id = ? AND paper_id NOT IN (?)',
+  schoolsInsert: 'INSERT INTO exam_school_analysis (exam_id, paper_id, school_id, seq, school, classes) VALUES ?',
+  // `classesOf`: only these schools' classes are read (a school's report needs its own; the rest stay in the table).
+  schoolsOfPapers:
+    'SELECT paper_id AS paperId, school_id AS schoolId, seq, school, CASE WHEN ? OR school_id IN (?) THEN classes END AS classes ' +
+    'FROM exam_school_analysis WHERE exam_id = ? AND paper_id IN (?) ORDER BY paper_id, seq',
+  computed: 'SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1',
 };
+
+/** Whose classes a read brings back: every school's (the default), or only these schools'. */
+export interface AnalysisReadOptions {
+  classesOf?: readonly number[];
+}
+
+interface SchoolRow {
+  paperId: number;
+  schoolId: number;
+  seq: number;
+  school: string;
+  classes: string | null;
+}
 
 /** The exam_analysis table's statements: the stored analysis of each paper of an exam (and of its 总分). */
 @Injectable()
 export class ExamAnalysisRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
-  /** Stores (or replaces) the paper's analysis, computed from the exam's score version `scoreVersion`. */
+  /**
+   * Stores (or replaces) the paper's analysis, computed from the exam's score version `scoreVersion`: the paper's row
+   * and one row per school (its figures and its classes'), so no value sent nears max_allowed_packet.
+   */
   async save(tx: Tx, examId: number, paperId: number, data: unknown, scoreVersion = 0): Promise<void> {
-    await queryOf(tx).query(SQL.save, [examId, paperId, JSON.stringify(data), scoreVersion]);
+    const { paper, schools } = splitAnalysis(data);
+    const q = queryOf(tx);
+    await q.query(SQL.save, [examId, paperId, JSON.stringify(paper), scoreVersion]);
+    await q.query(SQL.schoolsDelete, [examId, paperId]);
+    const rows = schools.map((s) => [
+      examId,
+      paperId,
+      s.schoolId,
+      s.seq,
+      JSON.stringify(s.school),
+      s.classes === null ? null : JSON.stringify(s.classes),
+    ]);
+    const size = (r: (typeof rows)[number]) => (r[4] as string).length * 3 + ((r[5] as string | null)?.length ?? 0) * 3;
+    for (const batch of batchesUnder(rows, size, SCHOOL_BATCH_BYTES)) await q.query(SQL.schoolsInsert, [batch]);
   }
 
   /** The score version the exam's stored results were computed from, and when (null: never computed). */
@@ -40,28 +82,73 @@ export class ExamAnalysisRepository {
 
   /** Deletes the exam's analyses of every paper but these (a superseded version's analysis is no longer the exam's). */
   async deleteOthers(examId: number, keepPaperIds: number[]): Promise<void> {
-    await this.ds.query(SQL.deleteOthers, [examId, keepPaperIds]);
+    await this.ds.transaction(async (m) => {
+      await m.query(SQL.deleteOthers, [examId, keepPaperIds]);
+      await m.query(SQL.schoolsDeleteOthers, [examId, keepPaperIds]);
+    });
   }
 
   async delete(tx: Tx, examId: number, paperId: number): Promise<void> {
     await queryOf(tx).query(SQL.delete, [examId, paperId]);
+    await queryOf(tx).query(SQL.schoolsDelete, [examId, paperId]);
   }
 
-  /** Every stored analysis of the exam, by paper id. */
-  ofExam(examId: number): Promise<ExamAnalysis[]> {
-    return this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } });
+  /** Every stored analysis of the exam, by paper id, reassembled (`data` as the results job computed it). */
+  async ofExam(examId: number, opts: AnalysisReadOptions = {}): Promise<ExamAnalysis[]> {
+    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } });
+    return this.withSchools(this.ds, examId, rows, opts);
   }
 
-  /** The stored analyses of these papers of the exam. */
-  ofPapers(tx: Tx, examId: number, paperIds: number[]): Promise<ExamAnalysis[]> {
-    return managerOf(tx)
+  /** The stored analyses of these papers of the exam, reassembled. */
+  async ofPapers(tx: Tx, examId: number, paperIds: number[], opts: AnalysisReadOptions = {}): Promise<ExamAnalysis[]> {
+    if (!paperIds.length) return [];
+    const rows = await managerOf(tx)
       .getRepository(ExamAnalysis)
       .find({ where: { examId, paperId: In(paperIds) } });
+    return this.withSchools(queryOf(tx), examId, rows, opts);
+  }
+
+  /** The stored analyses (`data` only) of these papers of the exam, outside a transaction (reports read them so). */
+  async dataOf(examId: number, paperIds: number[], opts: AnalysisReadOptions = {}): Promise<unknown[]> {
+    if (!paperIds.length) return [];
+    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In(paperIds) } });
+    return (await this.withSchools(this.ds, examId, rows, opts)).map((r) => r.data);
   }
 
   /** Whether the exam's results have been computed (scans: a fix then asks for them again). */
   async computedFor(examId: number): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query('SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1', [examId]);
+    const rows: unknown[] = await this.ds.query(SQL.computed, [examId]);
     return rows.length > 0;
+  }
+
+  /** Puts each paper's school rows back into its `data` (rows stored before the split are left as they are). */
+  private async withSchools(
+    q: { query(sql: string, params?: unknown[]): Promise<unknown> },
+    examId: number,
+    rows: ExamAnalysis[],
+    opts: AnalysisReadOptions,
+  ): Promise<ExamAnalysis[]> {
+    if (!rows.length) return rows;
+    const all = opts.classesOf === undefined;
+    const found = (await q.query(SQL.schoolsOfPapers, [
+      all,
+      all || !opts.classesOf!.length ? [0] : opts.classesOf,
+      examId,
+      rows.map((r) => r.paperId),
+    ])) as SchoolRow[];
+    const byPaper = new Map<number, StoredSchoolPart[]>();
+    for (const r of found) {
+      const part: StoredSchoolPart = {
+        schoolId: r.schoolId,
+        seq: r.seq,
+        school: JSON.parse(r.school),
+        classes: r.classes === null ? null : JSON.parse(r.classes),
+      };
+      const list = byPaper.get(Number(r.paperId));
+      if (list) list.push(part);
+      else byPaper.set(Number(r.paperId), [part]);
+    }
+    for (const r of rows) r.data = joinAnalysis(r.data, byPaper.get(r.paperId) ?? [], opts.classesOf);
+    return rows;
   }
 }

@@ -123,7 +123,7 @@ export class LongitudinalInputsService {
   /** The value-added stored with an earlier exam's analysis of these papers (null: none, e.g. imported results). */
   private async storedVa(tx: Tx, examId: number, paperIds: number[]): Promise<TrendExam['analysis']> {
     const paperId = paperIds.length === 1 ? paperIds[0] : TOTAL_PAPER_ID;
-    const [a] = await this.analyses.ofPapers(tx, examId, [paperId]);
+    const [a] = await this.analyses.ofPapers(tx, examId, [paperId], { classesOf: [] });
     const l = (a?.data as { longitudinal?: StoredLongitudinal | null } | undefined)?.longitudinal;
     return l && !('unavailable' in l) ? { schools: l.schools } : null;
   }
@@ -140,7 +140,7 @@ export class LongitudinalInputsService {
     paperIds: number[],
     students: ReadonlySet<number>,
   ): Promise<{ value: number | null; source: string | null }> {
-    const analyses = await this.analyses.ofPapers(tx, prior.id, paperIds);
+    const analyses = await this.analyses.ofPapers(tx, prior.id, paperIds, { classesOf: [] });
     const alphaOf = (paperId: number) =>
       (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
     const measured = paperIds.map(alphaOf);

@@ -18,6 +18,8 @@ import { MarkingTask } from '../../src/marking/entities/marking-task.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { FinalItemScore } from '../../src/marking/entities/final-item-score.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
+import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
+import { ExamAnalysisRepository } from '../../src/results/exam-analysis.repository.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ExamAbsence } from '../../src/scans/entities/exam-absence.entity.js';
@@ -603,9 +605,9 @@ describe('scan exceptions workflow', () => {
     const row = summary.papers[0];
     expect(row.roster).toBe(row.absent + row.incomplete + row.included);
     // School A: 7 on the roster (6 + the late entry), all with a read sheet but A(0), marked absent: 参考率 6/7.
-    const [stored] = await env.ds.query('SELECT data FROM exam_analysis WHERE paper_id = ?', [fx.paper.id]);
-    const data = typeof stored.data === 'string' ? JSON.parse(stored.data) : stored.data;
-    const schoolA = data.schools.find((x: { schoolId: number }) => x.schoolId === fx.schoolA);
+    // Through the repository: each school's part is stored in a row of its own (exam_school_analysis).
+    const [data] = (await new ExamAnalysisRepository(env.ds).dataOf(fx.exam.id, [fx.paper.id])) as ExamAnalysisData[];
+    const schoolA = data.schools.find((x) => x.schoolId === fx.schoolA)!;
     expect([schoolA.roster, schoolA.absent, schoolA.n + schoolA.incomplete]).toEqual([7, 1, 6]);
     expect(schoolA.participationRate).toBeCloseTo(6 / 7, 4);
 

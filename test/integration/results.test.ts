@@ -15,6 +15,7 @@ import { ReportRenderService } from '../../src/reports/report-render.service.js'
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import type { PrincipalAnalysisView } from '../../src/results/domain/principal-view.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
+import { ExamAnalysisRepository } from '../../src/results/exam-analysis.repository.js';
 import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
@@ -39,9 +40,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     analyses: await env.ds.getRepository(ExamAnalysis).count({ where: { examId: fx.examId } }),
     reports: await env.ds.getRepository(Report).count({ where: { examId: fx.examId } }),
   });
+  // Through the repository: each school's part is stored in a row of its own (exam_school_analysis).
   const analysis = async () =>
-    (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: fx.paperId }))
-      .data as ExamAnalysisData;
+    (await new ExamAnalysisRepository(env.ds).dataOf(fx.examId, [fx.paperId]))[0] as ExamAnalysisData;
   const principal = (schoolId: number) =>
     new Actor(900, 'p', 'p', [{ role: Role.Principal, allianceId: fx.allianceId, schoolId, subject: null }]);
   const admin = () =>
@@ -287,8 +288,9 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
       expect(await repo.findOneBy({ paperId: fx2.paperId, studentId: moved })).toBeNull();
       expect(again.papers[0]).toMatchObject({ roster: 20, included: 17 });
       // lead without its 6: 20 18 14 13 11 → mean 15.2
-      const d = (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx2.examId }))
-        .data as ExamAnalysisData;
+      const [{ data: d }] = (await new ExamAnalysisRepository(env.ds).ofExam(fx2.examId)) as {
+        data: ExamAnalysisData;
+      }[];
       expect(d.schools.find((s) => s.schoolId === fx2.schools.lead)).toMatchObject({
         n: 5,
         suppressed: true,

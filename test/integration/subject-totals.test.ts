@@ -13,6 +13,7 @@ import { ReportRenderService } from '../../src/reports/report-render.service.js'
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import { stratifiedAlpha } from '../../src/results/domain/statistics.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
+import { ExamAnalysisRepository } from '../../src/results/exam-analysis.repository.js';
 import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { ResultsQueriesService } from '../../src/results/results-queries.service.js';
@@ -31,9 +32,12 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
   let results: ResultsQueriesService;
   let chinese: Paper;
   let summary: Awaited<ReturnType<ResultsJobService['computeExam']>>;
+  // Through the repository: each school's part is stored in a row of its own (exam_school_analysis).
   const total = async () =>
-    (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: fx.examId, paperId: 0 }))
-      .data as ExamAnalysisData & { subjectTotal: { rule: string }; itemAnalysis: unknown };
+    (await new ExamAnalysisRepository(env.ds).dataOf(fx.examId, [0]))[0] as ExamAnalysisData & {
+      subjectTotal: { rule: string };
+      itemAnalysis: unknown;
+    };
 
   beforeAll(async () => {
     env = await createTestEnv('subject_totals');

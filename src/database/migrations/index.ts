@@ -27,6 +27,7 @@ import { PageSourcePage1765640000000 } from './1765640000000-page-source-page.js
 import { ScanRetention1765660000000 } from './1765660000000-scan-retention.js';
 import { ImportedPriorReliability1766100000000 } from './1766100000000-imported-prior-reliability.js';
 import { ResultsRetry1766300000000 } from './1766300000000-results-retry.js';
+import { ExamSchoolAnalysis1766500000000 } from './1766500000000-exam-school-analysis.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -56,4 +57,5 @@ export const MIGRATIONS: Function[] = [
   ScanRetention1765660000000,
   ImportedPriorReliability1766100000000,
   ResultsRetry1766300000000,
+  ExamSchoolAnalysis1766500000000,
 ];

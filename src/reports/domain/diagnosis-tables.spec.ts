@@ -1,5 +1,5 @@
 import type { ClassAnalysis, UnitAnalysis } from '../../results/domain/exam-analysis.js';
-import { borderline, CHOICE_ROWS, classNotes, othersShare, typicalErrors } from './diagnosis-tables.js';
+import { borderline, CHOICE_ROWS, classNotes, columnChunks, othersShare, typicalErrors } from './diagnosis-tables.js';
 import { LOOP_WORDS, loopOutcome } from './closing-loop.js';
 
 const unit = (over: Partial<UnitAnalysis>): UnitAnalysis => ({
@@ -170,5 +170,31 @@ describe('loopOutcome (回看上次的短板)', () => {
   ])('gap %d → %s (flagged now: %s)', (then, now, flagged, outcome) => {
     expect(loopOutcome(then, now, flagged)).toBe(outcome);
     expect(LOOP_WORDS[loopOutcome(then, now, flagged)]).toBeTruthy();
+  });
+});
+
+describe('columnChunks: a wide table (many classes) cut into tables a page can hold', () => {
+  const table = (classes: number) => ({
+    header: ['知识点', '全校', ...Array.from({ length: classes }, (_, i) => `${i + 1}班`)],
+    rows: [['函数', '60%', ...Array.from({ length: classes }, (_, i) => `${i}%`)]],
+  });
+  it.each<[number, number[]]>([
+    [2, [2]],
+    [6, [6]],
+    [7, [4, 3]],
+    [13, [5, 4, 4]],
+    [24, [6, 6, 6, 6]],
+  ])('%d classes at most 6 a table → %j', (classes, sizes) => {
+    const t = table(classes);
+    const parts = columnChunks(t, 2, 6);
+    expect(parts.map((p) => p.header.length - 2)).toEqual(sizes);
+    for (const p of parts) {
+      expect(p.header.slice(0, 2)).toEqual(['知识点', '全校']);
+      expect(p.rows[0].slice(0, 2)).toEqual(['函数', '60%']);
+      expect(p.rows[0]).toHaveLength(p.header.length);
+    }
+    // every class once, in order, with its own figure
+    expect(parts.flatMap((p) => p.header.slice(2))).toEqual(t.header.slice(2));
+    expect(parts.flatMap((p) => p.rows[0].slice(2))).toEqual(t.rows[0].slice(2));
   });
 });

@@ -258,6 +258,25 @@ export function classKnowledgeTable(classes: readonly ClassAnalysis[], school: U
   };
 }
 
+/**
+ * A wide table cut into tables of at most `perTable` columns after the first `keep` (repeated in each), so a school
+ * of many classes prints readable columns on a page's width instead of 24 squeezed ones. Rows are kept whole.
+ */
+export function columnChunks(table: ReportTable, keep: number, perTable: number): ReportTable[] {
+  const rest = table.header.length - keep;
+  if (rest <= perTable) return [table];
+  // Even chunks (24 → 6+6+6+6, 13 → 7+6), not a full run and a stub.
+  const count = Math.ceil(rest / perTable);
+  const out: ReportTable[] = [];
+  for (let i = 0, from = keep; i < count; i++) {
+    const size = Math.ceil((table.header.length - from) / (count - i));
+    const cols = (r: string[]) => [...r.slice(0, keep), ...r.slice(from, from + size)];
+    out.push({ header: cols(table.header), rows: table.rows.map(cols) });
+    from += size;
+  }
+  return out;
+}
+
 /** Classes that differ clearly: the gap between the best and weakest class mean, when beyond noise. */
 export function classNotes(classes: readonly ClassAnalysis[], fullMarks: number): string[] {
   const shown = classes.filter((c) => c.summary && !c.suppressed);

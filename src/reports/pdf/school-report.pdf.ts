@@ -5,6 +5,7 @@ import { drawnVaCharts } from '../domain/chart-spec.js';
 import { FOREST_LABELLED_ROWS } from './chart-options.js';
 import { INK, MUTED, PdfLayout, portraitReport, typicalErrorTables, VERDICT_FILL } from './layout.js';
 import type { ReportSection, SchoolReportModel } from '../domain/school-report.js';
+import { columnChunks } from '../domain/diagnosis-tables.js';
 
 const MARGIN = 50;
 const CHART_HEIGHT = 145;
@@ -145,11 +146,13 @@ export class SchoolReportPdf {
       l.heading(title('班级对比（仅本校可见）'));
       l.paragraphs(s.classNotes, { bullet: '·' });
       l.table(s.classTable, [w * 0.16, w * 0.08, w * 0.11, w * 0.12, w * 0.11, w * 0.11, w * 0.11, w * 0.2], TABLE);
-      if (s.classKnowledgeTable) {
+      // A school of many classes: the classes in several tables of at most 5 (a name like 七年级(10)班 on one line),
+      // each with 知识点 and 全校.
+      for (const part of s.classKnowledgeTable ? columnChunks(s.classKnowledgeTable, 2, 5) : []) {
         doc.moveDown(0.5);
-        const cols = s.classKnowledgeTable.header.length;
-        const first = w * 0.3;
-        l.table(s.classKnowledgeTable, [first, ...Array(cols - 1).fill((w - first) / (cols - 1))], TABLE);
+        const cols = part.header.length;
+        const first = w * 0.2;
+        l.table(part, [first, ...Array(cols - 1).fill((w - first) / (cols - 1))], TABLE);
       }
     }
     l.heading(title('横向比较'));

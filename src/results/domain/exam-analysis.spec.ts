@@ -113,6 +113,15 @@ describe('analysePaper', () => {
     expect(data.rural.relative!.tIndex).toBe(44.9145);
   });
 
+  it('orders a school’s classes by name with the numbers in it by value (2 before 10)', () => {
+    const input = sampleInput();
+    const names = ['七年级(10)班', '七年级(2)班', '七年级(1)班', '七年级(11)班'];
+    input.outcomes = input.outcomes.map((o, i) => ({ ...o, classId: 1 + (i % names.length) }));
+    input.classes = new Map(names.map((n, i) => [i + 1, n]));
+    const classes = analysePaper(input).schools.find((s) => s.schoolId === L)!.classes!;
+    expect(classes.map((c) => c.name)).toEqual(['七年级(1)班', '七年级(2)班', '七年级(10)班', '七年级(11)班']);
+  });
+
   it('orders schools by id and carries the paper and thresholds', () => {
     expect(data.schools.map((s) => s.schoolId)).toEqual([L, M, S, C]);
     expect(data.paper).toEqual({ paperId: 70, subject: '数学', fullMarks: 30 });

@@ -353,7 +353,7 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
   };
 }
 
-/** The classes of one school's outcomes, by class name; none when the roster gives no classes. */
+/** The classes of one school's outcomes, by class name (numbers by value); none when the roster gives no classes. */
 function classUnits(
   outcomes: StudentOutcome[],
   input: PaperAnalysisInput,
@@ -367,11 +367,14 @@ function classUnits(
     if (list) list.push(o);
     else byClass.set(o.classId, [o]);
   }
-  return [...byClass.entries()]
-    .map(([classId, list]) => ({
-      classId,
-      name: input.classes!.get(classId) ?? `${classId}`,
-      ...withRelative(buildUnit(list, input, true)),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN') || a.classId - b.classId);
+  return (
+    [...byClass.entries()]
+      .map(([classId, list]) => ({
+        classId,
+        name: input.classes!.get(classId) ?? `${classId}`,
+        ...withRelative(buildUnit(list, input, true)),
+      }))
+      // Numbers in names by value (七年级(2)班 before 七年级(10)班): a city school of 10+ classes read 1, 10, 11, 2….
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN', { numeric: true }) || a.classId - b.classId)
+  );
 }

@@ -146,7 +146,7 @@ export class ExportsService {
   }
 
   private async storedAnalyses(examId: number): Promise<{ paperId: number; data: StoredAnalysis }[]> {
-    const rows = await this.analyses.ofExam(examId);
+    const rows = await this.analyses.ofExam(examId, { classesOf: [] });
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return totalLast(rows).map((r) => ({ paperId: r.paperId, data: r.data as StoredAnalysis }));
   }

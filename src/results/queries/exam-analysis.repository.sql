@@ -14,3 +14,18 @@ DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id NOT IN (?);
 
 -- delete
 DELETE FROM exam_analysis WHERE exam_id = ? AND paper_id = ?;
+
+-- schoolsDelete
+DELETE FROM exam_school_analysis WHERE exam_id = ? AND paper_id = ?;
+
+-- schoolsDeleteOthers
+DELETE FROM exam_school_analysis WHERE exam_id = ? AND paper_id NOT IN (?);
+
+-- schoolsInsert
+INSERT INTO exam_school_analysis (exam_id, paper_id, school_id, seq, school, classes) VALUES ?;
+
+-- schoolsOfPapers
+SELECT paper_id AS paperId, school_id AS schoolId, seq, school, CASE WHEN ? OR school_id IN (?) THEN classes END AS classes FROM exam_school_analysis WHERE exam_id = ? AND paper_id IN (?) ORDER BY paper_id, seq;
+
+-- computed
+SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1;
