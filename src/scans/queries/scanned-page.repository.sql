@@ -27,7 +27,7 @@ UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source
 SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?;
 
 -- noticePages
-SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no;
+SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no;
 
 -- setReduced
 UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ? AND reduced_blob_key IS NULL;
