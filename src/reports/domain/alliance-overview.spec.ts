@@ -3,6 +3,7 @@ import {
   buildAllianceOverview,
   heatMap,
   heatNotes,
+  pairingNote,
   pairings,
   testQuality,
   thinKnowledgePoints,
@@ -233,6 +234,22 @@ describe('pairings', () => {
     expect(pairings(map(cells), meta(locs)).map((p) => [p.weak.name, p.partner.name, p.reason])).toEqual(expected);
   });
   it('is empty without a heat map', () => expect(pairings(null, [])).toEqual([]));
+  it.each<[string, HeatCell[], RegExp]>([
+    [
+      'names a weak school left without a partner',
+      [cell(0.3, 'weak'), cell(0.9, null)],
+      /^校1·kp很有把握低于自身预期，但没有学校/,
+    ],
+    [
+      'says there is nothing certainly weak',
+      [cell(0.3, null), cell(0.9, 'strong')],
+      /^没有“很有把握”（99%）低于自身预期的知识点/,
+    ],
+    ['states the rule when there are pairings', [cell(0.3, 'weak'), cell(0.9, 'strong')], /^结对建议只用“很有把握”/],
+  ])('its note %s', (_name, cells, expected) => {
+    const m = map(cells);
+    expect(pairingNote(m, pairings(m, meta(['rural', 'urban'])))).toMatch(expected);
+  });
 });
 
 describe('heatMap', () => {

@@ -358,6 +358,26 @@ export function pairings(
   return out;
 }
 
+/**
+ * The words under the pairings: the rule they follow when there are some; otherwise why there are none, naming each
+ * school and knowledge point that is certainly weak but found no partner (so a bureau still sees where to act).
+ */
+export function pairingNote(map: HeatMap | null, pairs: readonly Pairing[]): string {
+  if (pairs.length)
+    return '结对建议只用“很有把握”（99%）的判断：薄弱校在该知识点明显低于自身预期，结对校明显高于自身预期且得分率更高；城区校带乡村校优先。';
+  const weak: string[] = [];
+  map?.knowledgePoints.forEach((kp, j) =>
+    map.schools.forEach((s, i) => {
+      if (map.cells[i][j]?.flag === 'weak') weak.push(`${s.name}·${kp}`);
+    }),
+  );
+  if (!weak.length) return '没有“很有把握”（99%）低于自身预期的知识点，本次不提结对建议。';
+  return (
+    `${weak.join('、')}很有把握低于自身预期，但没有学校在该知识点很有把握地高于自身预期且得分率更高，` +
+    '本次不提结对建议；可由学科组就该知识点组织集体教研。'
+  );
+}
+
 function balancePoint(examName: string, a: OverviewAnalysis): BalancePoint {
   const b = a.balance;
   return {
@@ -585,11 +605,7 @@ function subjectOf(
     balance: balanceSection(examName, a, priors),
     comparisonLines: comparisonLines(a),
     pairings: pairs,
-    pairingNote: isTotal
-      ? ''
-      : pairs.length
-        ? '结对建议只用“很有把握”（99%）的判断：薄弱校在该知识点明显低于自身预期，结对校明显高于自身预期且得分率更高；城区校带乡村校优先。'
-        : '没有“很有把握”的薄弱知识点与可结对的学校，本次不提结对建议。',
+    pairingNote: isTotal ? '' : pairingNote(map, pairs),
     quality: withQuality && !isTotal ? testQuality(a) : null,
   };
 }
