@@ -3,8 +3,14 @@
 // thread; nothing generated is stored.
 import { createRequire } from 'node:module';
 import type { Box } from '../sheets/domain/layout.js';
-import { contrastLut, cutBox, cutBoxNormalised } from './domain/cut-snippet.js';
-import type { Affine, GrayImage } from './domain/gray-image.js';
+import {
+  contrastLut,
+  cutBox,
+  cutBoxNormalised,
+  cutBoxProjective,
+  cutBoxProjectiveNormalised,
+} from './domain/cut-snippet.js';
+import type { Affine, GrayImage, Homography } from './domain/gray-image.js';
 import { SNIPPET_CUT_WAT } from './snippet-cut.wat.js';
 
 // The little of the WebAssembly API used here (the project's lib, ES2023 without DOM, does not declare it).
@@ -14,16 +20,31 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
-/** The cuts of domain/cut-snippet.ts, by signature. */
+/**
+ * The cuts of domain/cut-snippet.ts, by signature. Given a homography (four fiducials found), the box is cut through it
+ * instead of the affine `t` (cutBoxProjective, in JavaScript: a keystoned page's corners are where the affine is off).
+ */
 export interface SnippetCutter {
   /** As cutBox: the box resampled upright, before any contrast stretch (grey levels within one of the reference's). */
-  cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): GrayImage;
+  cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number, h?: Homography | null): GrayImage;
   /** As cutBoxNormalised: cutBox, then normaliseContrast of its histogram. */
-  cutBoxNormalised(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number): GrayImage;
+  cutBoxNormalised(
+    img: GrayImage,
+    t: Affine,
+    box: Box,
+    marginPt: number,
+    pxPerPt: number,
+    h?: Homography | null,
+  ): GrayImage;
 }
 
 /** The JavaScript reference. */
-export const JS_SNIPPET_CUTTER: SnippetCutter = { cutBox, cutBoxNormalised };
+export const JS_SNIPPET_CUTTER: SnippetCutter = {
+  cutBox: (img, t, box, marginPt, pxPerPt, h) =>
+    h ? cutBoxProjective(img, h, box, marginPt, pxPerPt) : cutBox(img, t, box, marginPt, pxPerPt),
+  cutBoxNormalised: (img, t, box, marginPt, pxPerPt, h) =>
+    h ? cutBoxProjectiveNormalised(img, h, box, marginPt, pxPerPt) : cutBoxNormalised(img, t, box, marginPt, pxPerPt),
+};
 
 interface CutExports {
   memory: WasmMemory;
@@ -191,12 +212,14 @@ function wasmCutter(wasm: CutExports): SnippetCutter {
   }
 
   return {
-    cutBox(img, t, box, marginPt, pxPerPt) {
+    cutBox(img, t, box, marginPt, pxPerPt, h) {
+      if (h) return cutBoxProjective(img, h, box, marginPt, pxPerPt);
       const cut = cutInMemory(img, t, box, marginPt, pxPerPt);
       if (!cut) return cutBox(img, t, box, marginPt, pxPerPt);
       return { ...cut, data: bytes.slice(SNIPPET_AT, SNIPPET_AT + cut.width * cut.height) };
     },
-    cutBoxNormalised(img, t, box, marginPt, pxPerPt) {
+    cutBoxNormalised(img, t, box, marginPt, pxPerPt, h) {
+      if (h) return cutBoxProjectiveNormalised(img, h, box, marginPt, pxPerPt);
       const cut = cutInMemory(img, t, box, marginPt, pxPerPt);
       if (!cut) return cutBoxNormalised(img, t, box, marginPt, pxPerPt);
       const n = cut.width * cut.height;
