@@ -8,7 +8,7 @@ import {
 import { findFiducials, fitHomography } from './align.js';
 import { cutBox, cutBoxProjective } from './cut-snippet.js';
 import type { GrayImage } from './gray-image.js';
-import { readChoices } from './omr.js';
+import { readChoices, readPageCode } from './omr.js';
 import { alignmentJson } from './page-verdict.js';
 import { readPage, type SheetFrame } from './read-page.js';
 
@@ -253,6 +253,22 @@ describe('snippets of a keystoned scan (the sheet tilted under the lens)', () =>
       // (seen: 0.997 and 0.981 through the homography; 0.54 and 0.15 through the affine, a few pixels off)
       expect(correlation(affine, want)).toBeLessThan(0.9);
     }
+  });
+
+  it('reads the page code through the homography too: its cells fill as on the flat page', () => {
+    const flatImg = scan('20240123', 1, { slight: false, dpi: 200 });
+    const flat = readPage(flatImg, FRAME, resolve);
+    const img = keystone(flatImg, 0.012);
+    const r = readPage(img, FRAME, resolve);
+    if (!flat.ok || !r.ok) throw new Error('not read');
+    const want = readPageCode(flatImg, flat.alignment.transform, FRAME.pageCodeCells).fills;
+    const off = (fills: number[]) => Math.max(...fills.map((f, n) => Math.abs(f - want[n])));
+    const through = readPageCode(img, r.alignment.transform, FRAME.pageCodeCells, r.alignment.homography);
+    const affine = readPageCode(img, r.alignment.transform, FRAME.pageCodeCells);
+    expect(through.value).toBe(readPageCode(flatImg, flat.alignment.transform, FRAME.pageCodeCells).value);
+    // (seen: 0 through the homography, 0.19 of a cell's fill through the affine)
+    expect(off(through.fills)).toBeLessThan(0.05);
+    expect(off(affine.fills)).toBeGreaterThan(0.1);
   });
 
   it('says "affine" for a page aligned by three fiducials', () => {
