@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SheetLayout } from '../sheets/domain/layout.js';
 import { BlobStore } from '../storage/blob-store.js';
 import { turnToFrames, sheetFrame } from './domain/read-page.js';
+import type { Homography } from './domain/gray-image.js';
 import { rotateGray, type QuarterTurn } from './domain/rotate-gray.js';
 import { REDUCED_PX_PER_PT, reducedPage } from './page-scan.js';
 import { ScanImageCodec } from './scan-image.codec.js';
@@ -58,7 +59,15 @@ export class NoticePageImages {
       let image = await this.codec.decodeGray(source, row.sourcePage ?? undefined);
       if (row.rotation) image = rotateGray(image, row.rotation as QuarterTurn);
       image = turnToFrames(image, [sheetFrame(layout)]);
-      const jpeg = await reducedPage(this.codec, await snippetCutter(), image, t, layout.page);
+      const h = row.alignment?.homography;
+      const homography = h?.length === 9 ? (h as unknown as Homography) : null;
+      const jpeg = await reducedPage(
+        this.codec,
+        await snippetCutter(),
+        image,
+        { transform: t, homography },
+        layout.page,
+      );
       const { key } = await this.blobs.putContentAddressed('pages-reduced', jpeg, '.jpg');
       await this.pages.setReduced(row.id, key);
       return jpeg;

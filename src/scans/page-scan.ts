@@ -90,7 +90,7 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
   const [snippets, crops, reduced] = await Promise.all([
     cutSnippets(codec, cutter, image, reading.alignment, reading.page),
     cutReviewCrops(codec, cutter, image, reading.alignment, reading.page, reading.choices),
-    size ? reducedPage(codec, cutter, image, reading.alignment.transform, size) : undefined,
+    size ? reducedPage(codec, cutter, image, reading.alignment, size) : undefined,
   ]);
   return { kind: 'read', reading, snippets, crops, ...(reduced ? { reduced } : {}) };
 }
@@ -100,10 +100,11 @@ export function reducedPage(
   codec: ScanImageCodec,
   cutter: SnippetCutter,
   image: GrayImage,
-  transform: Alignment['transform'],
+  alignment: Pick<Alignment, 'transform' | 'homography'>,
   page: { width: number; height: number },
 ): Promise<Buffer> {
-  const cut = cutter.cutBox(image, transform, { x: 0, y: 0, w: page.width, h: page.height }, 0, REDUCED_PX_PER_PT);
+  const whole = { x: 0, y: 0, w: page.width, h: page.height };
+  const cut = cutter.cutBox(image, alignment.transform, whole, 0, REDUCED_PX_PER_PT, alignment.homography);
   return codec.encodeJpeg(cut, REDUCED_QUALITY);
 }
 
@@ -123,7 +124,10 @@ function cutSnippets(
   return Promise.all(
     layout.subjective.map((block) =>
       codec
-        .encodeJpeg(cutter.cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k), 80)
+        .encodeJpeg(
+          cutter.cutBoxNormalised(image, alignment.transform, block.box, SNIPPET_MARGIN_PT, k, alignment.homography),
+          80,
+        )
         .then((jpeg) => ({ itemId: block.itemId, jpeg })),
     ),
   );
@@ -150,7 +154,8 @@ function cutReviewCrops(
       w: Math.max(...xs) - Math.min(...xs) + 2 * r + 28,
       h: 2 * r + 6,
     };
-    const crop = cutter.cutBox(image, alignment.transform, box, 0, Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT));
+    const k = Math.min(alignment.scale, REVIEW_CROP_PX_PER_PT);
+    const crop = cutter.cutBox(image, alignment.transform, box, 0, k, alignment.homography);
     pending.push(codec.encodeJpeg(crop, 85).then((jpeg) => ({ itemId: c.itemId, jpeg })));
   }
   return Promise.all(pending);

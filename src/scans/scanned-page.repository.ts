@@ -37,8 +37,14 @@ export interface NoticePageRow {
   sourcePage: number | null;
   reducedBlobKey: string | null;
   rotation: number;
-  /** As stored by ingestion (scans/domain/page-verdict.ts alignmentJson): its transform maps layout points to pixels. */
-  alignment: { transform?: { a: number; b: number; c: number; d: number; e: number; f: number } } | null;
+  /**
+   * As stored by ingestion (scans/domain/page-verdict.ts alignmentJson): its transform maps layout points to pixels,
+   * and its homography, where four fiducials gave one, does so on a keystoned page.
+   */
+  alignment: {
+    transform?: { a: number; b: number; c: number; d: number; e: number; f: number };
+    homography?: number[];
+  } | null;
 }
 
 /** What a reading found on the page (paper, page number, exam number, alignment), kept whatever its outcome. */

@@ -98,12 +98,12 @@ export const SNIPPET_CUT_WAT = String.raw`
       (f64.min (global.get $hi) (f64.sub (f64.floor (f64.max (local.get $a) (local.get $b))) (f64.const 1))))
     (i32.const 0))
 
-  ;; Cuts the snippet (width × height at dst) and counts its grey levels into the histogram at 0.
+  ;; Cuts the snippet (width × height at dst, its rows stride bytes apart: a tile of a larger snippet) and counts its grey levels into the histogram at 0.
   ;; The page rectangle (rw wide, its top left at page pixel rx, ry) is at src; the page is sw × sh.
   ;; x0, y0: the snippet's top left in sheet points; inv: points per snippet pixel; a..f: sheet points -> page pixels.
   (func (export "cut")
     (param $srcAt i32) (param $rxv i32) (param $ryv i32) (param $rwv i32) (param $swv i32) (param $shv i32)
-    (param $dst i32) (param $width i32) (param $height i32)
+    (param $dst i32) (param $width i32) (param $height i32) (param $stride i32)
     (param $x0 f64) (param $y0 f64) (param $inv f64)
     (param $a f64) (param $b f64) (param $c f64) (param $d f64) (param $e f64) (param $f f64)
     (local $j i32) (local $i i32) (local $row i32) (local $y f64) (local $xs f64) (local $u0 f64) (local $v0 f64)
@@ -156,7 +156,7 @@ export const SNIPPET_CUT_WAT = String.raw`
           (f64.sub
             (f64.add (f64.add (f64.mul (local.get $d) (local.get $xs)) (f64.mul (local.get $e) (local.get $y))) (local.get $f))
             (f64.const 0.5)))
-        (local.set $row (i32.add (local.get $dst) (i32.mul (local.get $j) (local.get $width))))
+        (local.set $row (i32.add (local.get $dst) (i32.mul (local.get $j) (local.get $stride))))
         ;; [iStart, iEnd): the fast columns
         (global.set $lo (f64.const 0))
         (global.set $hi (f64.convert_i32_s (local.get $width)))

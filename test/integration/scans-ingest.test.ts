@@ -85,6 +85,9 @@ describe('scan ingestion', () => {
       expect(byId.get(p.studentId!)?.examNo).toBe(file.examNo);
       expect(p.examNoRead).toBe(file.examNo);
       expect((p.alignment as { rmsPx: number }).rmsPx).toBeLessThan(1.5);
+      // four fiducials on every synthetic page: the stored alignment says the cuts went through the homography
+      expect(p.alignment).toMatchObject({ model: 'homography' });
+      expect((p.alignment as { homography: number[] }).homography).toHaveLength(9);
     });
 
     const objective = fx.items.filter((i) => i.answerKey);

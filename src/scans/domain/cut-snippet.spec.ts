@@ -1,4 +1,10 @@
-import { cutBox, cutBoxNormalised, normaliseContrast } from './cut-snippet.js';
+import {
+  cutBox,
+  cutBoxNormalised,
+  cutBoxProjective,
+  cutBoxProjectiveNormalised,
+  normaliseContrast,
+} from './cut-snippet.js';
 import { type Affine, bilinearAt, type GrayImage } from './gray-image.js';
 
 describe('cutBox', () => {
@@ -113,6 +119,32 @@ describe('cutBox fast path', () => {
         }
       expect([deg, worst]).toEqual([deg, expect.any(Number)]);
       expect(worst).toBeLessThanOrEqual(1); // rounding of the inlined path (+0.5 | 0) against Math.round
+    }
+  });
+});
+
+describe('cutBoxProjective', () => {
+  it('is cutBox when the homography is the affine (last row 0 0 1), within a grey level', () => {
+    const img: GrayImage = { width: 400, height: 300, data: new Uint8Array(400 * 300) };
+    for (let n = 0; n < img.data.length; n++) img.data[n] = (n * 7919) % 251;
+    const t: Affine = { a: 1.9, b: -0.08, c: 30, d: 0.08, e: 1.9, f: 12 };
+    const h = [t.a, t.b, t.c, t.d, t.e, t.f, 0, 0, 1] as const;
+    // partly outside the scan, so the white border is compared too
+    for (const box of [
+      { x: 10, y: 20, w: 120, h: 60 },
+      { x: 150, y: 100, w: 80, h: 90 },
+    ]) {
+      const a = cutBox(img, t, box, 3, 2);
+      const p = cutBoxProjective(img, h, box, 3, 2);
+      expect([p.width, p.height]).toEqual([a.width, a.height]);
+      let worst = 0;
+      for (let n = 0; n < a.data.length; n++) worst = Math.max(worst, Math.abs(a.data[n] - p.data[n]));
+      expect(worst).toBeLessThanOrEqual(1);
+      const an = cutBoxNormalised(img, t, box, 3, 2);
+      const pn = cutBoxProjectiveNormalised(img, h, box, 3, 2);
+      let worstN = 0;
+      for (let n = 0; n < an.data.length; n++) worstN = Math.max(worstN, Math.abs(an.data[n] - pn.data[n]));
+      expect(worstN).toBeLessThanOrEqual(3);
     }
   });
 });

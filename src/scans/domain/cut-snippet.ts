@@ -1,6 +1,6 @@
 // Cutting an answer box out of a scanned page, straightened, and normalising its contrast. Pure.
 import type { Box } from '../../sheets/domain/layout.js';
-import { type Affine, bilinearAt, type GrayImage, histogramPercentile } from './gray-image.js';
+import { type Affine, bilinearAt, type GrayImage, type Homography, histogramPercentile } from './gray-image.js';
 
 /**
  * Resamples the sheet-space box (plus `marginPt` all round) at `pxPerPt` through the transform, so the snippet
@@ -152,4 +152,94 @@ export function cutBoxNormalised(img: GrayImage, t: Affine, box: Box, marginPt: 
   const lut = contrastLut(hist, data.length);
   for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
   return cut;
+}
+
+/**
+ * cutBox through a homography (four fiducials on a keystoned page): every snippet pixel is mapped exactly, so the box's
+ * top corners land where they are printed, where the affine of the same fiducials is off by up to ~12 px on a 1.2%
+ * keystone. Bilinear as cutBox; parts outside the scan read as white. Along a row the homography's numerators and
+ * denominator move linearly, so each pixel costs one division more than the affine cut.
+ */
+export function cutBoxProjective(
+  img: GrayImage,
+  h: Homography,
+  box: Box,
+  marginPt: number,
+  pxPerPt: number,
+): GrayImage {
+  return cutProjectiveInto(img, h, box, marginPt, pxPerPt, null);
+}
+
+/** cutBoxProjective followed by normaliseContrast (as cutBoxNormalised). */
+export function cutBoxProjectiveNormalised(
+  img: GrayImage,
+  h: Homography,
+  box: Box,
+  marginPt: number,
+  pxPerPt: number,
+): GrayImage {
+  const hist = new Uint32Array(256);
+  const cut = cutProjectiveInto(img, h, box, marginPt, pxPerPt, hist);
+  const data = cut.data;
+  const lut = contrastLut(hist, data.length);
+  for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
+  return cut;
+}
+
+function cutProjectiveInto(
+  img: GrayImage,
+  h: Homography,
+  box: Box,
+  marginPt: number,
+  pxPerPt: number,
+  hist: Uint32Array | null,
+): GrayImage {
+  const x0 = box.x - marginPt;
+  const y0 = box.y - marginPt;
+  const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
+  const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+  const data = new Uint8Array(width * height);
+  const inv = 1 / pxPerPt;
+  const src = img.data;
+  const sw = img.width;
+  const sh = img.height;
+  const lastX = sw - 1;
+  const lastY = sh - 1;
+  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = h;
+  // per column step of the numerators and the denominator
+  const dU = h0 * inv;
+  const dV = h3 * inv;
+  const dW = h6 * inv;
+  for (let j = 0; j < height; j++) {
+    const y = y0 + (j + 0.5) * inv;
+    const x = x0 + 0.5 * inv;
+    let U = h0 * x + h1 * y + h2;
+    let V = h3 * x + h4 * y + h5;
+    let W = h6 * x + h7 * y + h8;
+    const row = j * width;
+    for (let i = 0; i < width; i++) {
+      // the image position, less half a pixel to address pixel centres
+      const u = U / W - 0.5;
+      const v = V / W - 0.5;
+      U += dU;
+      V += dV;
+      W += dW;
+      let g: number;
+      if (u >= 0 && v >= 0 && u < lastX && v < lastY) {
+        const xi = u | 0;
+        const yi = v | 0;
+        const fx = u - xi;
+        const fy = v - yi;
+        const o = yi * sw + xi;
+        const p00 = src[o];
+        const p01 = src[o + sw];
+        const top = p00 + (src[o + 1] - p00) * fx;
+        const bottom = p01 + (src[o + sw + 1] - p01) * fx;
+        g = (top + (bottom - top) * fy + 0.5) | 0;
+      } else g = Math.round(bilinearAt(img, u + 0.5, v + 0.5));
+      data[row + i] = g;
+      if (hist) hist[g]++;
+    }
+  }
+  return { width, height, data };
 }

@@ -191,8 +191,9 @@ export interface PageCodeReading {
 }
 
 /** Reads the page-code cells: a printed (dark) cell is a 1 bit, most significant first. */
-export function readPageCode(img: GrayImage, t: Affine, cells: Box[]): PageCodeReading {
-  const fills = cells.map((c) => cellFill(img, t, c));
+/** The page code's cells, each through the homography's local affine at the cell where four fiducials gave one. */
+export function readPageCode(img: GrayImage, t: Affine, cells: Box[], h?: Homography | null): PageCodeReading {
+  const fills = cells.map((c) => cellFill(img, h ? localAffine(h, c.x + c.w / 2, c.y + c.h / 2) : t, c));
   let value = 0;
   for (const f of fills) value = value * 2 + (f >= 0.5 ? 1 : 0);
   return { value, fills, certain: fills.every((f) => f <= 0.3 || f >= 0.6) };

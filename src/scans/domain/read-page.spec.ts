@@ -6,8 +6,10 @@ import {
   renderSyntheticPage,
 } from '../../../test/support/synthetic/synthetic-scan.js';
 import { findFiducials, fitHomography } from './align.js';
+import { cutBox, cutBoxProjective } from './cut-snippet.js';
 import type { GrayImage } from './gray-image.js';
-import { readChoices } from './omr.js';
+import { readChoices, readPageCode } from './omr.js';
+import { alignmentJson } from './page-verdict.js';
 import { readPage, type SheetFrame } from './read-page.js';
 
 // prettier-ignore
@@ -205,5 +207,82 @@ describe('readPage on a keystoned scan (the sheet tilted under the lens)', () =>
     const byAffine = readChoices(img, r.alignment.transform, r.page.objective, null);
     const fillsOf = (rs: typeof r.choices) => rs.flatMap((c) => c.fills.filter((x) => x > 0.45));
     expect(Math.min(...fillsOf(r.choices))).toBeGreaterThan(Math.min(...fillsOf(byAffine)) + 0.1);
+  });
+});
+
+describe('snippets of a keystoned scan (the sheet tilted under the lens)', () => {
+  /** Pearson correlation of two equally sized grey images. */
+  const correlation = (p: GrayImage, q: GrayImage) => {
+    const n = p.data.length;
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) [sp, sq] = [sp + p.data[i], sq + q.data[i]];
+    const [mp, mq] = [sp / n, sq / n];
+    let [cov, vp, vq] = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const [a, b] = [p.data[i] - mp, q.data[i] - mq];
+      [cov, vp, vq] = [cov + a * b, vp + a * a, vq + b * b];
+    }
+    return cov / Math.sqrt(vp * vq);
+  };
+
+  it('cuts each box through the homography so it matches the flat page, where the affine cut does not', () => {
+    const flatImg = scan('20240123', 1, { slight: false, dpi: 200 });
+    const flat = readPage(flatImg, FRAME, resolve);
+    const img = keystone(flatImg, 0.012);
+    const r = readPage(img, FRAME, resolve);
+    if (!flat.ok || !r.ok) throw new Error('not read');
+    expect(r.alignment.homography).not.toBeNull();
+    expect(alignmentJson(r.alignment)).toMatchObject({ model: 'homography', fiducialsFound: 4 });
+    expect(alignmentJson(r.alignment)?.homography).toHaveLength(9);
+    expect(alignmentJson(flat.alignment)).toMatchObject({ model: 'homography' });
+    const k = 200 / 72;
+    // the exam-number grid (top of the page, where the keystone moves the paper most) and each answer box
+    const grid = r.page.examNo!.flat();
+    const xs = grid.map((c) => c.cx);
+    const ys = grid.map((c) => c.cy);
+    const boxes = [
+      { x: Math.min(...xs) - 8, y: Math.min(...ys) - 8, w: Math.max(...xs) - Math.min(...xs) + 16, h: 60 },
+      ...r.page.subjective.map((b) => b.box),
+    ];
+    for (const box of boxes) {
+      const want = cutBox(flatImg, flat.alignment.transform, box, 4, k);
+      const projective = cutBoxProjective(img, r.alignment.homography!, box, 4, k);
+      const affine = cutBox(img, r.alignment.transform, box, 4, k);
+      expect(correlation(projective, want)).toBeGreaterThan(0.9);
+      // (seen: 0.997 and 0.981 through the homography; 0.54 and 0.15 through the affine, a few pixels off)
+      expect(correlation(affine, want)).toBeLessThan(0.9);
+    }
+  });
+
+  it('reads the page code through the homography too: its cells fill as on the flat page', () => {
+    const flatImg = scan('20240123', 1, { slight: false, dpi: 200 });
+    const flat = readPage(flatImg, FRAME, resolve);
+    const img = keystone(flatImg, 0.012);
+    const r = readPage(img, FRAME, resolve);
+    if (!flat.ok || !r.ok) throw new Error('not read');
+    const want = readPageCode(flatImg, flat.alignment.transform, FRAME.pageCodeCells).fills;
+    const off = (fills: number[]) => Math.max(...fills.map((f, n) => Math.abs(f - want[n])));
+    const through = readPageCode(img, r.alignment.transform, FRAME.pageCodeCells, r.alignment.homography);
+    const affine = readPageCode(img, r.alignment.transform, FRAME.pageCodeCells);
+    expect(through.value).toBe(readPageCode(flatImg, flat.alignment.transform, FRAME.pageCodeCells).value);
+    // (seen: 0 through the homography, 0.19 of a cell's fill through the affine)
+    expect(off(through.fills)).toBeLessThan(0.05);
+    expect(off(affine.fills)).toBeGreaterThan(0.1);
+  });
+
+  it('says "affine" for a page aligned by three fiducials', () => {
+    const img = scan('20240123', 1, { slight: false });
+    // the bottom-right fiducial painted over: three are left
+    const f = FRAME.fiducials[3];
+    const k = 150 / 72;
+    for (let j = Math.floor((f.cy - f.size) * k); j < Math.ceil((f.cy + f.size) * k); j++)
+      for (let i = Math.floor((f.cx - f.size) * k); i < Math.ceil((f.cx + f.size) * k); i++)
+        img.data[j * img.width + i] = 250;
+    const r = readPage(img, FRAME, resolve);
+    if (!r.ok) throw new Error(`${r.code}: ${r.reason}`);
+    expect(r.alignment.fiducialsFound).toBe(3);
+    expect(alignmentJson(r.alignment)).toMatchObject({ model: 'affine' });
+    expect(alignmentJson(r.alignment)).not.toHaveProperty('homography');
   });
 });

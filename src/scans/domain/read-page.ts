@@ -16,6 +16,7 @@ import {
 } from './align.js';
 import {
   histogramPercentile,
+  localAffine,
   rotateQuarter,
   type Affine,
   type GrayImage,
@@ -223,7 +224,7 @@ function readAligned(
   const gridTexts = new Map<Alignment, string | null>();
   if (qrBox) {
     for (const a of attempts) {
-      const text = readQrGrid(img, a.transform, qrBox);
+      const text = readQrGrid(img, mapOver(a, qrBox), qrBox);
       gridTexts.set(a, text);
       if (text) break;
     }
@@ -311,6 +312,14 @@ function alignToFiducials(
 }
 
 /**
+ * The map to read a small region (the QR code, the sticker) with: the homography's local affine at its centre where four
+ * fiducials gave one (over a few centimetres within a fraction of a pixel of it), else the affine.
+ */
+function mapOver(a: Alignment, box: Box): Affine {
+  return a.homography ? localAffine(a.homography, box.x + box.w / 2, box.y + box.h / 2) : a.transform;
+}
+
+/**
  * The homography through four fiducials (null with three, or if they are degenerate). The affine fit has already
  * judged the points (residual, shape), so this only takes the keystone the affine cannot follow.
  */
@@ -340,14 +349,14 @@ function readAttempt(
 ): PageReading | { foreign: string } | null {
   const qrBox = opts.readQr ? frame.qr : undefined;
   // The QR code first (error-corrected, carries the student on a personalised sheet); the bubble code as fallback.
-  const qr = qrBox && opts.readQr ? parsePageQr(gridText ?? opts.readQr(img, alignment.transform, qrBox)) : null;
+  const qr = qrBox && opts.readQr ? parsePageQr(gridText ?? opts.readQr(img, mapOver(alignment, qrBox), qrBox)) : null;
   let paperId: number;
   let pageNo: number;
   if (qr) {
     ({ paperId, pageNo } = qr);
     if (opts.examId !== undefined && qr.examId !== opts.examId) return { foreign: `${qr.examId}-${paperId}-${pageNo}` };
   } else {
-    const code = readPageCode(img, alignment.transform, frame.pageCodeCells);
+    const code = readPageCode(img, alignment.transform, frame.pageCodeCells, alignment.homography);
     if (!code.certain || code.value === 0) return null;
     ({ paperId, pageNo } = decodePageCode(code.value));
   }
@@ -358,7 +367,9 @@ function readAttempt(
   // The sticker beats the bubbles: with a readable one, blank or badly filled bubbles no longer matter (filled ones
   // that read must agree, checked with the roster).
   const sticker =
-    page.sticker && opts.readSticker ? readStickerArea(img, alignment.transform, page.sticker, opts.readSticker) : null;
+    page.sticker && opts.readSticker
+      ? readStickerArea(img, mapOver(alignment, page.sticker), page.sticker, opts.readSticker)
+      : null;
   let examNo = page.examNo ? readExamNumber(img, alignment.transform, page.examNo, alignment.homography) : null;
   // A personalised sheet names its student: exam-number bubbles left blank are fine, filled ones must agree (checked against the roster).
   if (examNo && (studentId !== null || sticker?.state === 'read') && examNo.columns.every((c) => c.verdict === 'blank'))
