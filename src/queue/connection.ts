@@ -5,7 +5,7 @@ import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../config/config.js';
 
-type Endpoint = Pick<RedisOptions, 'host' | 'port' | 'sentinels' | 'name' | 'failoverDetector'>;
+type Endpoint = Pick<RedisOptions, 'host' | 'port' | 'sentinels' | 'name' | 'reconnectOnError'>;
 
 /** Where Redis is found: host and port, or the sentinels and the primary's name (ioredis then follows a failover). */
 export function redisEndpoint(redis: AppConfig['redis']): Endpoint {
@@ -13,8 +13,11 @@ export function redisEndpoint(redis: AppConfig['redis']): Endpoint {
   return {
     sentinels: redis.sentinel.nodes.map((n) => ({ host: n.host, port: n.port })),
     name: redis.sentinel.name,
-    // A failover is noticed from the sentinels' +switch-master message, not only when the old primary's socket drops.
-    failoverDetector: true,
+    // After a failover the old primary, now a replica, refuses writes (READONLY) and unblocks waiting workers: the
+    // client then reconnects, asking a sentinel for the new primary. (ioredis's `failoverDetector` would notice it
+    // sooner but keeps its sentinel subscriptions open after `quit()`, which BullMQ closes with: a process that ends
+    // its connections would then not exit.)
+    reconnectOnError: (err: Error) => /^(READONLY|UNBLOCKED)/.test(err.message),
   };
 }
 
