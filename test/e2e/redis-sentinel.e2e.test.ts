@@ -6,6 +6,7 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
+import { checkRedis } from '../../src/common/startup-checks.js';
 import { Role } from '../../src/common/role.js';
 import type { AppConfig } from '../../src/config/config.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
@@ -126,6 +127,15 @@ const until = async (what: string, ok: () => Promise<boolean>, ms = 15_000) => {
     }
     expect(examId).toBeGreaterThan(0);
   }, 30_000);
+
+  it('checks at start-up through the sentinel, and names the sentinels when none answers', async () => {
+    // Reached: the primary keeps nothing on disk here, which the check says.
+    expect(await checkRedis(config)).toMatch(/.+/);
+    const nobody = { nodes: [{ host: '127.0.0.1', port: await freePort() }], name: 'mymaster' };
+    await expect(checkRedis({ ...config, redis: { ...config.redis, sentinel: nobody } })).rejects.toThrow(
+      /无法连接 Redis mymaster via sentinels 127\.0\.0\.1:\d+ \(REDIS_SENTINELS\/REDIS_SENTINEL_NAME\)/,
+    );
+  });
 
   it('goes on after the primary is failed over to its replica', async () => {
     expect(await primaryPort()).toBe(primary.port);
