@@ -3,8 +3,9 @@
 // and an admin can clear the counters. When Redis is away, logins go on unthrottled (a warning is logged): the
 // throttle must not turn a queue outage into a login outage.
 import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { newRedis } from '../queue/connection.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import {
   DELAY_RULES,
@@ -46,9 +47,7 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   private client(): Redis {
     if (!this.redis) {
       // No offline queue and a short timeout: with Redis away a command fails at once instead of holding the login.
-      this.redis = new Redis({
-        host: this.config.redis.host,
-        port: this.config.redis.port,
+      this.redis = newRedis(this.config, {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         commandTimeout: 1000,

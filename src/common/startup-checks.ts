@@ -1,9 +1,9 @@
 // Start-up checks: an unreachable MySQL or Redis stops the process with a message that names it. The MySQL probe is
 // the data layer's (src/database/mysql-probe.ts); Redis is checked here.
-import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { probeMysql } from '../database/mysql-probe.js';
+import { newRedis, redisWhere } from '../queue/connection.js';
 import { persistenceWarning } from './domain/redis-persistence.js';
 
 export function describeStartupError(err: unknown): string {
@@ -18,12 +18,11 @@ export function describeStartupError(err: unknown): string {
 
 /** Connects and pings; answers a warning when the server keeps nothing on disk (queued work would not survive). */
 export async function checkRedis(config: AppConfig): Promise<string | null> {
-  const r = new Redis({
-    host: config.redis.host,
-    port: config.redis.port,
+  const r = newRedis(config, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
     connectTimeout: 3000,
   });
   r.on('error', () => undefined); // the failure is reported below, once
@@ -33,7 +32,7 @@ export async function checkRedis(config: AppConfig): Promise<string | null> {
   } catch (err) {
     r.disconnect();
     throw new Error(
-      `无法连接 Redis ${config.redis.host}:${config.redis.port} (REDIS_HOST/REDIS_PORT): ${(err as Error).message}`,
+      `无法连接 Redis ${redisWhere(config.redis)} (${config.redis.sentinel ? 'REDIS_SENTINELS/REDIS_SENTINEL_NAME' : 'REDIS_HOST/REDIS_PORT'}): ${(err as Error).message}`,
     );
   }
   try {

@@ -36,6 +36,58 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
   });
 
+  it('reaches Redis through Sentinel when REDIS_SENTINELS and REDIS_SENTINEL_NAME are set', () => {
+    expect(loadConfig({}).redis.sentinel).toBeNull();
+    expect(
+      loadConfig({ REDIS_SENTINELS: 's1:26379, 10.0.0.2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'mymaster' }).redis
+        .sentinel,
+    ).toEqual({
+      nodes: [
+        { host: 's1', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+        { host: '::1', port: 26381 },
+      ],
+      name: 'mymaster',
+    });
+  });
+
+  it.each([
+    // [why,                                  env,                                                             message]
+    [
+      'a sentinel without its port',
+      { REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'm' },
+      /REDIS_SENTINELS must be host:port.*"s1"/,
+    ],
+    [
+      'a port out of range',
+      { REDIS_SENTINELS: 's1:26379,s2:70000', REDIS_SENTINEL_NAME: 'm' },
+      /REDIS_SENTINELS must be host:port.*"s2:70000"/,
+    ],
+    [
+      'a URL instead of host:port',
+      { REDIS_SENTINELS: 'redis://s1:26379', REDIS_SENTINEL_NAME: 'm' },
+      /REDIS_SENTINELS must be host:port/,
+    ],
+    [
+      "sentinels without the primary's name",
+      { REDIS_SENTINELS: 's1:26379' },
+      /REDIS_SENTINEL_NAME, the monitored primary's name, is required/,
+    ],
+    [
+      'a name without sentinels',
+      { REDIS_SENTINEL_NAME: 'mymaster' },
+      /REDIS_SENTINEL_NAME is set without REDIS_SENTINELS/,
+    ],
+    [
+      'a malformed name',
+      { REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'my master' },
+      /REDIS_SENTINEL_NAME is malformed/,
+    ],
+  ])('refuses %s', (_why, env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
   it('names a malformed variable', () => {
     expect(() => loadConfig({ DB_PORT: 'abc' })).toThrow(/DB_PORT/);
     expect(() => loadConfig({ REDIS_PORT: '70000' })).toThrow(ConfigError);

@@ -11,7 +11,11 @@ export interface AppConfig {
    * machine each statement then costs a quarter of the CPU it costs over TCP loopback (both sides, see README).
    */
   db: { host: string; port: number; socket: string | null; user: string; password: string; name: string };
-  redis: { host: string; port: number; prefix: string };
+  /**
+   * `sentinel`: Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME) names the primary, followed across a failover;
+   * REDIS_HOST/REDIS_PORT are then not used. Every connection is built from this by src/queue/connection.ts.
+   */
+  redis: { host: string; port: number; prefix: string; sentinel: RedisSentinelConfig | null };
   dataDir: string;
   /**
    * Where blobs live (BLOB_STORE): `local`, the folder DATA_DIR (one host, or a shared network folder); `s3`, an
@@ -62,6 +66,13 @@ export type BlobStoreConfig =
       forcePathStyle: boolean;
       prefix: string;
     };
+
+export interface RedisSentinelConfig {
+  /** The sentinels asked for the primary's address (at least one; several so one down does not matter). */
+  nodes: { host: string; port: number }[];
+  /** The monitored primary's name, as in the sentinels' `sentinel monitor <name> …` line. */
+  name: string;
+}
 
 export class ConfigError extends Error {}
 
@@ -117,6 +128,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       port: int(env, 'REDIS_PORT', 6379, 1, 65535),
       // `{tongkao}` (a hash tag) puts every queue key in one Redis Cluster slot, as BullMQ needs there.
       prefix: str(env, 'QUEUE_PREFIX', 'tongkao', /^([A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,62}\})$/),
+      sentinel: redisSentinel(env),
     },
     dataDir: resolve(str(env, 'DATA_DIR', './data')),
     blobStore: blobStore(env),
@@ -169,6 +181,35 @@ function blobStore(env: Env): BlobStoreConfig {
     forcePathStyle: str(env, 'S3_FORCE_PATH_STYLE', 'true', /^(true|false)$/) === 'true',
     prefix: str(env, 'S3_PREFIX', '', /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/),
   };
+}
+
+function redisSentinel(env: Env): RedisSentinelConfig | null {
+  const list = (env.REDIS_SENTINELS ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const name = str(env, 'REDIS_SENTINEL_NAME', '', /^[A-Za-z0-9._-]{1,64}$/);
+  if (!list.length) {
+    if (name)
+      throw new ConfigError(
+        '配置错误：设置了 REDIS_SENTINEL_NAME 但没有 REDIS_SENTINELS (config: REDIS_SENTINEL_NAME is set without REDIS_SENTINELS)',
+      );
+    return null;
+  }
+  const nodes = list.map((entry) => {
+    const m = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/.exec(entry);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535)
+      throw new ConfigError(
+        `配置错误：REDIS_SENTINELS 中的 ${entry} 不是 主机:端口（多个用逗号分隔） (config: REDIS_SENTINELS must be host:port, comma-separated; "${entry}" is not)`,
+      );
+    return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+  });
+  if (!name)
+    throw new ConfigError(
+      "配置错误：使用 REDIS_SENTINELS 时必须设置 REDIS_SENTINEL_NAME（哨兵监控的主库名，如 mymaster） (config: REDIS_SENTINEL_NAME, the monitored primary's name, is required with REDIS_SENTINELS)",
+    );
+  return { nodes, name };
 }
 
 function origins(text: string | undefined): string[] {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { producerConnection } from './connection.js';
+import { newRedis, producerConnection } from './connection.js';
 import { type FailedJob, JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
 /** Triggers that arrive within this window collapse into one results computation. */
@@ -40,9 +40,7 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   private counters(): Redis {
     if (!this.redis) {
       // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
-      this.redis = new Redis({
-        host: this.config.redis.host,
-        port: this.config.redis.port,
+      this.redis = newRedis(this.config, {
         maxRetriesPerRequest: 1,
         commandTimeout: 2000,
       });

@@ -2,8 +2,9 @@
 // counts failed logins (auth/login-throttle.ts); the rule is domain/notice-code.ts. When Redis is away the page goes
 // on unthrottled with a warning, as logins do.
 import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { newRedis } from '../queue/connection.js';
 import { type Counter, NOTICE_WINDOW_SECONDS, noticeWait, noticeWaitMessage } from './domain/notice-code.js';
 
 @Injectable()
@@ -15,9 +16,7 @@ export class NoticeThrottle implements OnModuleDestroy {
 
   private client(): Redis {
     if (!this.redis) {
-      this.redis = new Redis({
-        host: this.config.redis.host,
-        port: this.config.redis.port,
+      this.redis = newRedis(this.config, {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         commandTimeout: 1000,

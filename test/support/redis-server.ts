@@ -1,6 +1,6 @@
 // A redis-server of a test's own, on a free port, for tests that kill it or need other settings than the shared one.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +85,45 @@ export async function startOwnRedis(
     throw err;
   }
   return own;
+}
+
+/** A `redis-server --sentinel` on a free port watching the primary on `primaryPort` under `name` (quorum 1). */
+export async function startOwnSentinel(primaryPort: number, name = 'mymaster'): Promise<OwnRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tk-sentinel-'));
+  const conf = join(dir, 'sentinel.conf'); // a sentinel rewrites its file, so it is its own, in a folder of its own
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 10000`,
+      '',
+    ].join('\n'),
+  );
+  const own: OwnRedis = {
+    port,
+    process: spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' }),
+    stop() {
+      own.process.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      throw new Error('a sentinel is not restarted here');
+    },
+  };
+  for (let i = 0; i < 100 && !(await listening(port, '127.0.0.1')); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!(await listening(port, '127.0.0.1'))) {
+    own.stop();
+    throw new Error('redis-server --sentinel did not start');
+  }
+  return own;
+}
+
+/** Whether redis-server can be run here (tests that start their own skip without it, and fail under CI). */
+export function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
