@@ -136,11 +136,18 @@ export class SchoolReportPdf {
       l.paragraphs(s.borderline, { bullet: '·' });
       const hist = s.charts.find((c) => c.kind === 'histogram');
       // The histogram beside its table of bands: the same figures read two ways, in the height of one.
-      const bandWidths = [0.14, 0.09, 0.09, 0.18].map((f) => f * w);
+      const bandWidths = [0.2, 0.09, 0.09, 0.12].map((f) => f * w);
       if (hist && s.bandTable)
-        l.chartBesideTable(hist, s.bandTable, bandWidths, { ...TABLE, fontSize: 8 }, SMALL_CHART_HEIGHT);
+        l.chartBesideTable(
+          hist,
+          s.bandTable,
+          bandWidths,
+          { ...TABLE, fontSize: 8, shrinkToFit: true },
+          SMALL_CHART_HEIGHT,
+        );
       else if (hist) l.chart(hist, SMALL_CHART_HEIGHT);
-      else if (s.bandTable) l.foldedTable(s.bandTable, [0.14, 0.09, 0.09, 0.18], { ...TABLE, fontSize: 8 });
+      else if (s.bandTable)
+        l.foldedTable(s.bandTable, [0.2, 0.09, 0.09, 0.12], { ...TABLE, fontSize: 8, shrinkToFit: true });
     }
     if (s.classTable) {
       l.heading(title('班级对比（仅本校可见）'));
