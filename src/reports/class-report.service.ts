@@ -3,6 +3,7 @@ import { Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { levelOf, mayAny, type Reader, refusal } from '../exams/domain/exam-disclosure.js';
+import { noticeAllowed } from './domain/student-notice.js';
 import { papersOfRecord } from '../exams/domain/paper-workflow.js';
 import type { Exam } from '../exams/entities/exam.entity.js';
 import { ExamAccess } from '../exams/exam-access.js';
@@ -29,6 +30,8 @@ export interface ClassReportResponse {
   classId: number;
   release: ReleaseMark;
   report: ClassReportModel;
+  /** Whether this exam's kind gives students notices at all (the class's 班主任 may then download them). */
+  noticesAllowed: boolean;
 }
 
 /** Who reads a class's report, and what of it. */
@@ -130,7 +133,7 @@ export class ClassReportService {
       entityId: String(classId),
       detail: { examId, readers: scope.readers, shown: show.scores ? 'score_list' : 'grade_band' },
     });
-    return { examId, classId, release: await this.gate.markOf(examId), report };
+    return { examId, classId, release: await this.gate.markOf(examId), report, noticesAllowed: noticeAllowed(level) };
   }
 
   async pdfFile(actor: Actor, examId: number, classId: number): Promise<StreamableFile> {

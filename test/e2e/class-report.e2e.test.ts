@@ -120,6 +120,7 @@ describe('class reports over HTTP', () => {
     const res = await http().get(url(own)).set(as('head'));
     expect(res.status).toBe(200);
     expect(res.body.release).toMatchObject({ released: true, outdated: false });
+    expect(res.body.noticesAllowed).toBe(true); // 等级 go to students and parents under every regime of the rule
     const r = res.body.report;
     expect(r.showsScores).toBe(false);
     expect(r.students.map((s: { name: string }) => s.name)).toEqual([
