@@ -9,6 +9,7 @@ import {
   cutBoxNormalised,
   cutBoxProjective,
   cutBoxProjectiveNormalised,
+  snippetSize,
 } from './domain/cut-snippet.js';
 import { type Affine, type GrayImage, type Homography, localAffine } from './domain/gray-image.js';
 import { SNIPPET_CUT_WAT } from './snippet-cut.wat.js';
@@ -150,8 +151,7 @@ export function orJavaScript(
 function samplingGrid(img: GrayImage, t: Affine, box: Box, marginPt: number, pxPerPt: number) {
   const x0 = box.x - marginPt;
   const y0 = box.y - marginPt;
-  const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
-  const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+  const { width, height } = snippetSize(box, marginPt, pxPerPt);
   const inv = 1 / pxPerPt;
   const sw = img.width;
   const sh = img.height;
@@ -235,8 +235,7 @@ function wasmCutter(wasm: CutExports): SnippetCutter {
   ): { width: number; height: number } | null {
     const x0 = box.x - marginPt;
     const y0 = box.y - marginPt;
-    const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
-    const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+    const { width, height } = snippetSize(box, marginPt, pxPerPt);
     const inv = 1 / pxPerPt;
     const sw = img.width;
     const sh = img.height;

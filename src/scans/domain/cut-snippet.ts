@@ -10,6 +10,20 @@ export function cutBox(img: GrayImage, t: Affine, box: Box, marginPt: number, px
   return cutInto(img, t, box, marginPt, pxPerPt, null);
 }
 
+/** The pixel size of a box's snippet with its margin (at least 1 × 1), the same for the affine and projective cuts. */
+export function snippetSize(box: Box, marginPt: number, pxPerPt: number): { width: number; height: number } {
+  return {
+    width: Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt)),
+    height: Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt)),
+  };
+}
+
+/** Stretches the grey levels in place by the contrast table of their histogram (normaliseContrast's rule). */
+function applyContrast(data: Uint8Array, hist: Uint32Array): void {
+  const lut = contrastLut(hist, data.length);
+  for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
+}
+
 /** cutBox, also counting the snippet's grey levels into `hist` (when given) as it writes them: one pass fewer. */
 function cutInto(
   img: GrayImage,
@@ -21,8 +35,7 @@ function cutInto(
 ): GrayImage {
   const x0 = box.x - marginPt;
   const y0 = box.y - marginPt;
-  const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
-  const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+  const { width, height } = snippetSize(box, marginPt, pxPerPt);
   const data = new Uint8Array(width * height);
   const inv = 1 / pxPerPt;
   const src = img.data;
@@ -149,8 +162,7 @@ export function cutBoxNormalised(img: GrayImage, t: Affine, box: Box, marginPt: 
   const hist = new Uint32Array(256);
   const cut = cutInto(img, t, box, marginPt, pxPerPt, hist);
   const data = cut.data;
-  const lut = contrastLut(hist, data.length);
-  for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
+  applyContrast(data, hist);
   return cut;
 }
 
@@ -181,8 +193,7 @@ export function cutBoxProjectiveNormalised(
   const hist = new Uint32Array(256);
   const cut = cutProjectiveInto(img, h, box, marginPt, pxPerPt, hist);
   const data = cut.data;
-  const lut = contrastLut(hist, data.length);
-  for (let n = 0; n < data.length; n++) data[n] = lut[data[n]];
+  applyContrast(data, hist);
   return cut;
 }
 
@@ -196,8 +207,7 @@ function cutProjectiveInto(
 ): GrayImage {
   const x0 = box.x - marginPt;
   const y0 = box.y - marginPt;
-  const width = Math.max(1, Math.round((box.w + 2 * marginPt) * pxPerPt));
-  const height = Math.max(1, Math.round((box.h + 2 * marginPt) * pxPerPt));
+  const { width, height } = snippetSize(box, marginPt, pxPerPt);
   const data = new Uint8Array(width * height);
   const inv = 1 / pxPerPt;
   const src = img.data;
