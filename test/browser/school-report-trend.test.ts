@@ -8,19 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Role } from '../../src/common/role.js';
-import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
-import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import type { VaTrend } from '../../src/results/domain/linked-priors.js';
 import { vaStatement } from '../../src/results/domain/value-added.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
-import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
 import { createUser } from '../support/fixtures.js';
-import { releaseResults } from '../support/release.js';
-import { loadCohort, type LoadedCohort } from '../support/synthetic/cohort-loader.js';
-import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
+import type { LoadedCohort } from '../support/synthetic/cohort-loader.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { chainCohort, chainTotalA, loadVaChain } from '../support/va-chain-fixture.js';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'tongkao-school-report');
 const PASSWORD = 'Trend-pass-1';
@@ -34,35 +30,15 @@ describeInBrowser('value-added trend on the school report page in a browser', ()
   let base: string;
   let db: LoadedCohort;
   let examA: number;
-  const cohort = generateCohort({ seed: 7, schools: 12, schoolSize: { min: 20, max: 45 }, items: 12, zeroVaShare: 0 });
-  const totalA = (i: number) =>
-    Math.max(0, Math.min(100, Math.round(50 + 15 * cohort.students[i].thetaPrior + 6 * Math.sin(i * 12.9898))));
+  const cohort = chainCohort();
+  const totalA = (i: number) => chainTotalA(cohort, i);
   const schoolId = () => db.schoolIds[3];
   const stored = () => env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId: db.currentExamId });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnv('school_report_trend');
-    db = await loadCohort(env.ds, cohort);
-    const a = await env.ds
-      .getRepository(Exam)
-      .save({ allianceId: db.allianceId, name: '去年期末（导入）', grade: '六年级', status: ExamStatus.Imported });
-    examA = a.id;
-    const paper = await env.ds
-      .getRepository(Paper)
-      .save({ examId: a.id, subject: '数学', title: '去年期末（数学）', fullMarks: 100, status: PaperStatus.Locked });
-    await env.ds.getRepository(StudentResult).insert(
-      cohort.students.map((s) => ({
-        examId: a.id,
-        paperId: paper.id,
-        studentId: db.studentIds[s.index],
-        schoolId: db.schoolIds[s.school],
-        total: s.absentPrior ? null : totalA(s.index),
-        absent: s.absentPrior,
-      })),
-    );
-    await env.ds.getRepository(Exam).update({ id: db.priorExamId }, { priorExamId: a.id });
-    await releaseResults(env.ds, db.currentExamId);
+    ({ db, examA } = await loadVaChain(env.ds, cohort));
     await createUser(env.ds, 'trend_principal', PASSWORD, [
       { role: Role.Principal, allianceId: db.allianceId, schoolId: schoolId() },
     ]);

@@ -7,8 +7,6 @@ import { createApiApp } from '../../src/app.factory.js';
 import type { INestApplication } from '@nestjs/common';
 import { Actor } from '../../src/common/actor.js';
 import { Role } from '../../src/common/role.js';
-import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
-import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { drawnVaCharts } from '../../src/reports/domain/chart-spec.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ReportsService } from '../../src/reports/reports.service.js';
@@ -17,13 +15,11 @@ import type { VaTrend } from '../../src/results/domain/linked-priors.js';
 import { principalLongitudinalOf, type StoredLongitudinal } from '../../src/results/domain/stored-longitudinal.js';
 import { longitudinal, vaStatement } from '../../src/results/domain/value-added.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
-import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
-import { loadCohort, type LoadedCohort } from '../support/synthetic/cohort-loader.js';
-import { generateCohort } from '../support/synthetic/synthetic-cohort.js';
-import { releaseResults } from '../support/release.js';
+import type { LoadedCohort } from '../support/synthetic/cohort-loader.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { chainCohort, chainTotalA, loadVaChain } from '../support/va-chain-fixture.js';
 
 type Va = Exclude<StoredLongitudinal, { unavailable: string }>;
 
@@ -32,10 +28,8 @@ describe('value-added over a chain of three linked exams (MariaDB, results job, 
   let app: INestApplication;
   let db: LoadedCohort;
   let examA: number;
-  const cohort = generateCohort({ seed: 7, schools: 12, schoolSize: { min: 20, max: 45 }, items: 12, zeroVaShare: 0 });
-  // Exam A, a year earlier, imported: a noisy measure of the prior ability, for everyone present at B.
-  const totalA = (i: number) =>
-    Math.max(0, Math.min(100, Math.round(50 + 15 * cohort.students[i].thetaPrior + 6 * Math.sin(i * 12.9898))));
+  const cohort = chainCohort();
+  const totalA = (i: number) => chainTotalA(cohort, i);
   const analysisOf = async (examId: number) =>
     (await env.ds.getRepository(ExamAnalysis).findOneByOrFail({ examId })).data as ExamAnalysisData & {
       longitudinal: StoredLongitudinal | null;
@@ -43,29 +37,7 @@ describe('value-added over a chain of three linked exams (MariaDB, results job, 
 
   beforeAll(async () => {
     env = await createTestEnv('va_chain');
-    db = await loadCohort(env.ds, cohort);
-    const a = await env.ds.getRepository(Exam).save({
-      allianceId: db.allianceId,
-      name: '去年期末（导入）',
-      grade: '六年级',
-      status: ExamStatus.Imported,
-    });
-    examA = a.id;
-    const paper = await env.ds
-      .getRepository(Paper)
-      .save({ examId: a.id, subject: '数学', title: '去年期末（数学）', fullMarks: 100, status: PaperStatus.Locked });
-    await env.ds.getRepository(StudentResult).insert(
-      cohort.students.map((s) => ({
-        examId: a.id,
-        paperId: paper.id,
-        studentId: db.studentIds[s.index],
-        schoolId: db.schoolIds[s.school],
-        total: s.absentPrior ? null : totalA(s.index),
-        absent: s.absentPrior,
-      })),
-    );
-    await env.ds.getRepository(Exam).update({ id: db.priorExamId }, { priorExamId: a.id });
-    await releaseResults(env.ds, db.currentExamId);
+    ({ db, examA } = await loadVaChain(env.ds, cohort));
     app = await createApiApp(env.config, { logger: false });
     await app.init();
     const results = app.get(ResultsJobService);
