@@ -8,7 +8,8 @@ import { disclosureFor } from '../exams/exam-disclosure.guard.js';
 import { ExamRepository } from '../exams/exam.repository.js';
 import { PaperRepository } from '../exams/paper.repository.js';
 import { TOTAL_PAPER_ID } from '../results/domain/subject-totals.js';
-import { ReleaseGate, type ReleaseMark } from '../results/release-gate.js';
+import { ReleaseGate } from '../results/release-gate.js';
+import type { OverviewResponse } from './api-types.js';
 import {
   buildAllianceOverview,
   TREND_DEPTH,
@@ -20,15 +21,6 @@ import { AllianceOverviewPdf } from './pdf/alliance-overview.pdf.js';
 import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 
 export const OVERVIEW_DENIED = '无权查看联盟总览：仅联盟管理员和所属区县教育局可以查看';
-
-export interface OverviewResponse {
-  examId: number;
-  examName: string;
-  /** 成绩发布 and whether scores changed since (the figures are then not the released ones' basis). */
-  release: ReleaseMark;
-  pdfUrl: string;
-  overview: AllianceOverview;
-}
 
 export const overviewPdfUrl = (examId: number) => `/api/exams/${examId}/overview.pdf`;
 

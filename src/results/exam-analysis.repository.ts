@@ -25,6 +25,10 @@ export const SQL = {
   schoolsOfPapers:
     'SELECT paper_id AS paperId, school_id AS schoolId, seq, school, CASE WHEN ? OR school_id IN (?) THEN classes END AS classes ' +
     'FROM exam_school_analysis WHERE exam_id = ? AND paper_id IN (?) ORDER BY paper_id, seq',
+  // One school's part of each paper (GET /api/exams/:id/schools/:schoolId/analysis reads no other school's row).
+  schoolOfPapers:
+    'SELECT paper_id AS paperId, school_id AS schoolId, seq, school, classes ' +
+    'FROM exam_school_analysis WHERE exam_id = ? AND school_id = ? AND paper_id IN (?) ORDER BY paper_id',
   computed: 'SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1',
 };
 
@@ -99,6 +103,21 @@ export class ExamAnalysisRepository {
     return this.withSchools(this.ds, examId, rows, opts);
   }
 
+  /**
+   * Every stored analysis of the exam with one school's part only (its figures and its classes'): `data.schools` holds
+   * that school, or nothing when the paper has none. A paper row stored before the split keeps its inline schools.
+   */
+  async ofExamForSchool(examId: number, schoolId: number): Promise<ExamAnalysis[]> {
+    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId }, order: { paperId: 'ASC' } });
+    if (!rows.length) return rows;
+    const found = (await this.ds.query(SQL.schoolOfPapers, [
+      examId,
+      schoolId,
+      rows.map((r) => r.paperId),
+    ])) as SchoolRow[];
+    return this.joined(rows, found);
+  }
+
   /** The stored analyses of these papers of the exam, reassembled. */
   async ofPapers(tx: Tx, examId: number, paperIds: number[], opts: AnalysisReadOptions = {}): Promise<ExamAnalysis[]> {
     if (!paperIds.length) return [];
@@ -136,6 +155,10 @@ export class ExamAnalysisRepository {
       examId,
       rows.map((r) => r.paperId),
     ])) as SchoolRow[];
+    return this.joined(rows, found, opts.classesOf);
+  }
+
+  private joined(rows: ExamAnalysis[], found: SchoolRow[], classesOf?: readonly number[]): ExamAnalysis[] {
     const byPaper = new Map<number, StoredSchoolPart[]>();
     for (const r of found) {
       const part: StoredSchoolPart = {
@@ -148,7 +171,7 @@ export class ExamAnalysisRepository {
       if (list) list.push(part);
       else byPaper.set(Number(r.paperId), [part]);
     }
-    for (const r of rows) r.data = joinAnalysis(r.data, byPaper.get(r.paperId) ?? [], opts.classesOf);
+    for (const r of rows) r.data = joinAnalysis(r.data, byPaper.get(r.paperId) ?? [], classesOf);
     return rows;
   }
 }

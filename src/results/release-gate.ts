@@ -3,19 +3,15 @@
 // exports and reports services). Provided with the repositories (results/repositories.ts) so every feature can ask.
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
+import type { ReleaseMark } from './api-types.js';
 import { type Exam, ExamStatus } from '../exams/entities/exam.entity.js';
 import { ResultsReleaseRepository } from './results-release.repository.js';
 import { ScoreVersionRepository } from './score-version.repository.js';
 
 export const NOT_RELEASED = '成绩尚未发布：联盟管理员发布成绩后，学校、教师和教育局才能查看成绩和报告';
 
-/** What a page shows beside released results. */
-export interface ReleaseMark {
-  released: boolean;
-  releasedAt: Date | null;
-  /** Scores changed since the release: the figures shown are not the released ones' basis any more. */
-  outdated: boolean;
-}
+/** What a page shows beside released results (declared with the answers the pages import: api-types.ts). */
+export type { ReleaseMark };
 
 @Injectable()
 export class ReleaseGate {

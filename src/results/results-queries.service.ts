@@ -1,4 +1,5 @@
-import { ReleaseGate, type ReleaseMark } from './release-gate.js';
+import type { AnalysisResponse, SchoolAnalysisResponse, SchoolStudentRow } from './api-types.js';
+import { ReleaseGate } from './release-gate.js';
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type Actor, assertScope } from '../common/actor.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -9,52 +10,17 @@ import { ExamAccess } from '../exams/exam-access.js';
 import { disclosureFor } from '../exams/exam-disclosure.guard.js';
 import { PaperRepository } from '../exams/paper.repository.js';
 import { SchoolRepository } from '../org/school.repository.js';
+import { analysisSummary } from './domain/analysis-summary.js';
 import type { ExamAnalysisData } from './domain/exam-analysis.js';
-import { principalView, type PrincipalAnalysisView } from './domain/principal-view.js';
-import {
-  principalLongitudinalOf,
-  type PrincipalStoredLongitudinal,
-  type StoredLongitudinal,
-} from './domain/stored-longitudinal.js';
-import type { OutcomeStatus } from './domain/student-outcomes.js';
+import { principalOwnSchool, principalView } from './domain/principal-view.js';
+import { principalLongitudinalOf, type StoredLongitudinal } from './domain/stored-longitudinal.js';
 import { totalLast } from './domain/subject-totals.js';
 import type { StudentResult } from './entities/student-result.entity.js';
 import { ExamAnalysisRepository } from './exam-analysis.repository.js';
 import { ExamRosterRepository } from './exam-roster.repository.js';
 import { StudentResultRepository } from './student-result.repository.js';
 
-export interface AnalysisResponse {
-  examId: number;
-  examName: string;
-  /**
-   * 'admin': every unit with school names; 'bureau' (the county's 教研员/督导): the same, without the anonymisation
-   * key; 'principal': own school(s) + aggregates + others anonymised.
-   */
-  view: 'admin' | 'bureau' | 'principal';
-  /** 成绩发布: released or not, and outdated by a later change of scores. */
-  release: ReleaseMark;
-  papers: ((ExamAnalysisData | PrincipalAnalysisView) & {
-    computedAt: Date;
-    longitudinal: StoredLongitudinal | PrincipalStoredLongitudinal | null;
-  })[];
-}
-
-/** One row per student × paper of the school (one row per student for a one-paper exam). No ranks. */
-export interface SchoolStudentRow {
-  studentId: number;
-  examNo: string;
-  name: string;
-  className: string;
-  paperId: number;
-  subject: string;
-  /** 'not_computed' until the results job has run for the paper. */
-  status: OutcomeStatus | 'not_computed';
-  absent: boolean;
-  /** null also when the exam's kind gives this reader 等级 only (学业质量监测: no score lists). */
-  total: number | null;
-  /** 等级 by the exam's cut-offs (null without a total). */
-  band: string | null;
-}
+export type { AnalysisResponse, SchoolAnalysisResponse, SchoolStudentRow };
 
 /** The computed results as people read them: the analysis of an exam, and a school's own students. */
 @Injectable()
@@ -81,7 +47,8 @@ export class ResultsQueriesService {
     rule.assertAny(['school_stats']);
     const named = isAdmin && rule.may('school_comparison');
     await this.gate.assertVisible(actor, exam);
-    const rows = totalLast(await this.analyses.ofExam(examId));
+    // Named readers get summaries (no classes read); a principal's own school comes in full.
+    const rows = totalLast(await this.analyses.ofExam(examId, { classesOf: named ? [] : own }));
     if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
     return {
       examId,
@@ -99,7 +66,7 @@ export class ResultsQueriesService {
           const { anonymisationKey, ...shown } = data;
           const body = actor.isAdminOf(exam.allianceId) ? data : shown;
           void anonymisationKey;
-          return { ...body, computedAt: r.computedAt, longitudinal: l };
+          return { ...analysisSummary(body), computedAt: r.computedAt, longitudinal: l };
         }
         return {
           ...principalView(data, own),
@@ -107,6 +74,42 @@ export class ResultsQueriesService {
           longitudinal: principalLongitudinalOf(data, l, own),
         };
       }),
+    };
+  }
+
+  /**
+   * GET /api/exams/:id/schools/:schoolId/analysis: the school's part of each paper's analysis (its classes, per-item
+   * figures, bands, knowledge points, diagnosis detail). Admin and bureau: any school of the exam, as they read them
+   * named; a principal: the own school only, as in their own analysis.
+   */
+  async schoolAnalysis(actor: Actor, examId: number, schoolId: number): Promise<SchoolAnalysisResponse> {
+    const exam = await this.exams.get(examId);
+    const rule = disclosureFor(actor, exam);
+    const named = actor.readsAllianceOverview(exam.allianceId) && rule.may('school_comparison');
+    const own = actor.principalSchools(exam.allianceId).includes(schoolId);
+    assertScope(named || own, '无权查看其他学校的成绩分析');
+    rule.assertAny(['school_stats']);
+    await this.gate.assertVisible(actor, exam);
+    const rows = totalLast(await this.analyses.ofExamForSchool(examId, schoolId));
+    if (!rows.length) throw new NotFoundException('该考试的成绩尚未统计，请先计算成绩');
+    const papers = rows.map((r) => {
+      const data = r.data as ExamAnalysisData;
+      const found = data.schools.find((s) => s.schoolId === schoolId) ?? null;
+      const school = found && (rule.may('top_counts') ? found : { ...found, topN: null });
+      return {
+        paper: data.paper,
+        items: data.items,
+        computedAt: r.computedAt,
+        school: school && (named ? school : principalOwnSchool(school)),
+      };
+    });
+    if (papers.every((p) => p.school === null)) throw new NotFoundException('该考试没有这所学校的成绩分析');
+    return {
+      examId,
+      schoolId,
+      view: named ? (actor.isAdminOf(exam.allianceId) ? 'admin' : 'bureau') : 'principal',
+      release: await this.gate.markOf(examId),
+      papers,
     };
   }
 

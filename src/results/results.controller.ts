@@ -53,6 +53,18 @@ export class ResultsController {
     return this.results.analysisFor(actor, id);
   }
 
+  /** One school's classes, per-item figures, bands, knowledge points and detail (the analysis gives summaries). */
+  @Get(':id/schools/:schoolId/analysis')
+  @Roles(Role.Admin, Role.Principal, Role.Bureau)
+  @Discloses(['school_stats'])
+  schoolAnalysis(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdParam) id: number,
+    @Param('schoolId', IdParam) schoolId: number,
+  ) {
+    return this.results.schoolAnalysis(actor, id, schoolId);
+  }
+
   /** Scores where the exam's kind allows them to the reader, else 等级 only (total null, band set). */
   @Get(':id/schools/:schoolId/students')
   @Roles(Role.Admin, Role.Principal)

@@ -37,6 +37,7 @@ const BUREAU_READS: Record<string, string> = {
   'GET /api/papers/:id': "a paper's items without answer keys, as for every member of the alliance",
   'GET /api/exams/:id': 'an exam of its alliances',
   'GET /api/exams/:id/analysis': 'released results, every school named (the rule: school_comparison)',
+  'GET /api/exams/:id/schools/:schoolId/analysis': "one school's classes and detail of a released exam, named",
   'GET /api/exams/:id/exports/schools.xlsx': 'released school comparison, named',
   'GET /api/exams/:id/exports/items.xlsx': 'released item analysis (test quality)',
   'GET /api/exams/:id/overview': 'the alliance overview of a released exam, every school named (issue 17 item 1)',

@@ -337,6 +337,25 @@ describe('privacy adversary: what a principal can fetch does not give head count
     for (const o of others) expect(shell.text).not.toContain(o.name);
   });
 
+  it("one school's analysis (its classes, per-item figures, detail): the principal gets the own school's only", async () => {
+    const get = (url: string, t: string) => http().get(url).set('Authorization', `Bearer ${t}`);
+    const url = (id: number) => `/api/exams/${examId}/schools/${id}/analysis`;
+    for (const id of otherIds) {
+      expect((await get(url(id), adminToken)).status).toBe(200);
+      const res = await get(url(id), token);
+      expect(res.status).toBe(403);
+      expect(JSON.stringify(res.body)).not.toMatch(/"n":|"mean":|"classes":/);
+    }
+    const mine = (await get(url(ownId), token).expect(200)).body;
+    expect(mine.view).toBe('principal');
+    expect(mine.papers.map((p: { school: { schoolId: number } }) => p.school.schoolId)).toEqual(
+      mine.papers.map(() => ownId),
+    );
+    const text = JSON.stringify(mine);
+    for (const id of otherIds) expect(text).not.toMatch(new RegExp(`"schoolIds?":\\[?${id}\\b`));
+    expect(mine.papers[0].school).not.toHaveProperty('schoolIds');
+  });
+
   it('alliance bands, maximum and own totals pin no rank of an own student (they did from the exact figures)', () => {
     const p = principal.papers[0];
     expect(rankAttack(p.alliance.bands, p.alliance.summary.max, ownTotals)).toEqual([]);
@@ -590,6 +609,7 @@ describe('privacy adversary: what a teacher can fetch says nothing of another cl
       `/api/exams/${fx.examId}/classes/${sibling}/notices.pdf`,
       `/api/exams/${fx.examId}/classes/${own}/notice-codes`,
       `/api/exams/${fx.examId}/analysis`,
+      `/api/exams/${fx.examId}/schools/${fx.schools.lead}/analysis`,
       `/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`,
       `/api/exams/${fx.examId}/exports/students.xlsx`,
       `/api/exams/${fx.examId}/exports/items.xlsx`,

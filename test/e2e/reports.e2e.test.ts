@@ -125,6 +125,23 @@ describe('results and reports over HTTP with a real worker', () => {
     expect((await http().get(`/api/exams/${fx.examId}/analysis`).set(as('marker'))).status).toBe(403);
   });
 
+  it("sends each school's summary only; a school's classes come on their own route, for that school's principal", async () => {
+    const all = (await http().get(`/api/exams/${fx.examId}/analysis`).set(as('admin')).expect(200)).body;
+    expect(JSON.stringify(all)).not.toMatch(/"classes"|"classId"/);
+    const url = (school: number) => `/api/exams/${fx.examId}/schools/${school}/analysis`;
+    const lead = (await http().get(url(fx.schools.lead)).set(as('admin')).expect(200)).body;
+    expect(lead.papers[0].school.classes.map((c: { name: string }) => c.name)).toEqual(['七(1)班']);
+    expect(lead.papers[0].school.summary).toEqual(
+      all.papers[0].schools.find((s: { schoolId: number }) => s.schoolId === fx.schools.lead).summary,
+    );
+    expect((await http().get(url(fx.schools.lead)).set(as('principalA'))).status).toBe(200);
+    const refused = await http().get(url(fx.schools.lead)).set(as('principalB'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toBe('无权查看其他学校的成绩分析');
+    expect(JSON.stringify(refused.body)).not.toContain(NAMES.lead);
+    expect((await http().get(url(fx.schools.lead)).set(as('marker'))).status).toBe(403);
+  });
+
   it("gives a school's students to its principal only: 等级 for a 学业质量监测, totals for a 九年级 联考", async () => {
     const url = `/api/exams/${fx.examId}/schools/${fx.schools.lead}/students`;
     const first = (body: { studentId: number }[]) => body.find((s) => s.studentId === fx.studentIds.lead[0]);

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { Role } from '../../src/common/role.js';
 import { WorkerModule } from '../../src/app.module.js';
 import { Actor } from '../../src/common/actor.js';
+import type { AnalysisSummary } from '../../src/results/domain/analysis-summary.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
@@ -87,6 +88,6 @@ describe('item analysis in the stored exam analysis (real MariaDB, Redis)', () =
       { role: Role.Admin, allianceId: fx.allianceId, schoolId: null, subject: null },
     ]);
     const res = await results.analysisFor(admin, fx.examId);
-    expect((res.papers[0] as ExamAnalysisData).itemAnalysis).toEqual(before.itemAnalysis);
+    expect((res.papers[0] as AnalysisSummary).itemAnalysis).toEqual(before.itemAnalysis);
   });
 });

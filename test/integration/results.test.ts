@@ -12,7 +12,8 @@ import { QUEUES } from '../../src/queue/jobs.js';
 import { Report, ReportStatus } from '../../src/reports/entities/report.entity.js';
 import { loadSeedLibrary } from '../../src/suggestions/seed-library.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
-import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
+import { SCHOOL_DETAIL_PARTS, type AnalysisSummary } from '../../src/results/domain/analysis-summary.js';
+import type { ExamAnalysisData, SchoolAnalysis } from '../../src/results/domain/exam-analysis.js';
 import type { PrincipalAnalysisView } from '../../src/results/domain/principal-view.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { ExamAnalysisRepository } from '../../src/results/exam-analysis.repository.js';
@@ -205,8 +206,33 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
     it('gives the admin every school by name', async () => {
       const r = await results.analysisFor(admin(), fx.examId);
       expect(r.view).toBe('admin');
-      const d = r.papers[0] as ExamAnalysisData;
+      const d = r.papers[0] as AnalysisSummary;
       expect(d.schools.map((s) => s.name).sort()).toEqual(Object.values(NAMES).sort());
+    });
+
+    it("gives the admin each school's summary only: classes and per-item figures come per school", async () => {
+      const r = await results.analysisFor(admin(), fx.examId);
+      const d = r.papers[0] as AnalysisSummary;
+      for (const part of SCHOOL_DETAIL_PARTS) expect(d.schools.filter((s) => part in s)).toEqual([]);
+      expect(JSON.stringify(r)).not.toContain('"classId"');
+      expect(d.schools.find((s) => s.schoolId === fx.schools.lead)?.summary?.mean).toEqual(expect.any(Number));
+      const one = await results.schoolAnalysis(admin(), fx.examId, fx.schools.lead);
+      const school = one.papers[0].school as SchoolAnalysis;
+      expect(school.classes?.map((c) => c.name)).toEqual(['七(1)班']);
+      expect(school.items).toHaveLength(one.papers[0].items.length);
+      // the summary is the same school's figures
+      expect(school.summary).toEqual(d.schools.find((s) => s.schoolId === fx.schools.lead)?.summary);
+    });
+
+    it("gives a principal the own school's classes and refuses another school's", async () => {
+      const own = await results.schoolAnalysis(principal(fx.schools.member), fx.examId, fx.schools.member);
+      expect(own.view).toBe('principal');
+      expect(own.papers[0].school?.name).toBe(NAMES.member);
+      expect(own.papers[0].school).not.toHaveProperty('schoolIds');
+      expect(JSON.stringify(own)).not.toContain(NAMES.lead);
+      await expect(
+        results.schoolAnalysis(principal(fx.schools.member), fx.examId, fx.schools.lead),
+      ).rejects.toBeInstanceOf(ForbiddenException);
     });
 
     it('gives a principal the own school, the alliance, and other schools only by letter', async () => {

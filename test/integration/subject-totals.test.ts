@@ -10,6 +10,7 @@ import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper, PaperStatus } from '../../src/exams/entities/paper.entity.js';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
+import type { AnalysisSummary } from '../../src/results/domain/analysis-summary.js';
 import type { ExamAnalysisData } from '../../src/results/domain/exam-analysis.js';
 import { stratifiedAlpha } from '../../src/results/domain/statistics.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
@@ -155,7 +156,7 @@ describe('总分 of a several-subject exam (MariaDB, pdfkit)', () => {
       fx.examId,
     );
     expect(r.papers.map((p) => p.paper.subject)).toEqual(['数学', '语文', '总分']);
-    expect((r.papers[0] as ExamAnalysisData).alliance.summary!.mean).toBe(11.5); // as in results.test.ts
+    expect((r.papers[0] as AnalysisSummary).alliance.summary!.mean).toBe(11.5); // as in results.test.ts
   });
 
   it('is idempotent', async () => {

@@ -471,7 +471,12 @@ async function checkTotals(admin: HttpClient, examId: number, schools: DemoSchoo
  * What the system's own figures show of each planted pattern: the school's mean per subject against the alliance,
  * the gap between its classes (数学), and its weakest knowledge point beyond its overall level (数学).
  */
-function printPatterns(analysis: any, schools: DemoSchoolRow[], rowsOf: Map<number, any[]>): void {
+function printPatterns(
+  analysis: any,
+  schools: DemoSchoolRow[],
+  rowsOf: Map<number, any[]>,
+  detailOf: Map<number, any>,
+): void {
   const maths = analysis.papers.find((p: any) => p.paper.subject === DEMO_PAPER.subject && p.paper.paperId !== 0);
   for (const s of schools) {
     const rows = rowsOf.get(s.id) ?? [];
@@ -490,7 +495,9 @@ function printPatterns(analysis: any, schools: DemoSchoolRow[], rowsOf: Map<numb
     );
     const school = maths?.schools.find((x: any) => x.schoolId === s.id);
     const overall = (school?.summary?.scoreRate ?? NaN) - (maths?.alliance?.summary?.scoreRate ?? NaN);
-    const kps: { knowledgePoint: string; scoreRate: number }[] = school?.knowledgePoints ?? [];
+    // The analysis gives each school's summary; its knowledge points come with the school's own analysis.
+    const own = detailOf.get(s.id)?.papers.find((p: any) => p.paper.paperId === maths?.paper.paperId)?.school;
+    const kps: { knowledgePoint: string; scoreRate: number }[] = own?.knowledgePoints ?? [];
     const allianceKp = new Map<string, number>(
       (maths?.alliance?.knowledgePoints ?? []).map((k: any) => [k.knowledgePoint, k.scoreRate]),
     );
@@ -705,7 +712,10 @@ async function runChain(app: INestApplication, baseUrl: string, config: AppConfi
   }
 
   step(9, '预设模式在统计结果中的样子（各科平均分与联盟之差、数学两班均分、扣除整体差距后的最弱知识点）');
-  printPatterns(analysis, schools, rowsOf);
+  const detailOf = new Map<number, any>();
+  for (const s of schools)
+    detailOf.set(s.id, await admin.json('GET', `/api/exams/${exam.id}/schools/${s.id}/analysis`));
+  printPatterns(analysis, schools, rowsOf, detailOf);
 
   step(10, '下载各校诊断报告与联盟质量分析总览；校长按考试类型只能导出本校学生等级');
   for (const r of reports) {

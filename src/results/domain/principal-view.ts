@@ -181,6 +181,12 @@ function anonymousSchool(
   };
 }
 
+/** An own school as its principal reads it (no school id list; top-N counts of 1 to 5 withheld), without its letter. */
+export function principalOwnSchool(s: SchoolAnalysis): Omit<PrincipalOwnSchool, 'label'> {
+  const { schoolIds: _ids, ...rest } = s;
+  return { ...rest, topN: principalTopN(s.topN) };
+}
+
 export function principalView(data: ExamAnalysisData, ownSchoolIds: readonly number[]): PrincipalAnalysisView {
   const own = new Set(ownSchoolIds);
   const allianceSchools = data.schools.filter((s) => s.kind !== 'comparison');
@@ -215,10 +221,7 @@ export function principalView(data: ExamAnalysisData, ownSchoolIds: readonly num
     urban: aggregate('urban'),
     rural: aggregate('rural'),
     hidden,
-    ownSchools: ownSchools.map((s) => {
-      const { schoolIds: _ids, ...rest } = s;
-      return { ...rest, topN: principalTopN(s.topN), label: mine.get(s.schoolId) ?? '' };
-    }),
+    ownSchools: ownSchools.map((s) => ({ ...principalOwnSchool(s), label: mine.get(s.schoolId) ?? '' })),
     otherSchools,
   };
 }

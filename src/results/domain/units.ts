@@ -1,8 +1,8 @@
 // Extended per-unit and between-school figures for the stored analysis (issue 5 §2). Pure; rounded for storage.
-import { Interval, wilsonInterval } from './intervals.js';
-import { analyseItems, EbelRating, ItemAnalysis, ItemAnalysisItem } from './item-analysis.js';
+import { type Interval, wilsonInterval } from './intervals.js';
+import { analyseItems, type EbelRating, type ItemAnalysis, type ItemAnalysisItem } from './item-analysis.js';
 import {
-  BalanceFigures,
+  type BalanceFigures,
   cents,
   competitionRanks,
   groupReliability,
@@ -10,7 +10,7 @@ import {
   rateCounts,
   round,
   schoolBalance,
-  Thresholds,
+  type Thresholds,
   urbanRuralGap,
 } from './statistics.js';
 

@@ -27,5 +27,8 @@ INSERT INTO exam_school_analysis (exam_id, paper_id, school_id, seq, school, cla
 -- schoolsOfPapers
 SELECT paper_id AS paperId, school_id AS schoolId, seq, school, CASE WHEN ? OR school_id IN (?) THEN classes END AS classes FROM exam_school_analysis WHERE exam_id = ? AND paper_id IN (?) ORDER BY paper_id, seq;
 
+-- schoolOfPapers
+SELECT paper_id AS paperId, school_id AS schoolId, seq, school, classes FROM exam_school_analysis WHERE exam_id = ? AND school_id = ? AND paper_id IN (?) ORDER BY paper_id;
+
 -- computed
 SELECT 1 AS x FROM exam_analysis WHERE exam_id = ? LIMIT 1;
