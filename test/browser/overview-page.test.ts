@@ -30,6 +30,7 @@ describeInBrowser('overview page in a browser', () => {
     db = await loadCohort(
       env.ds,
       generateCohort({ seed: 11, schools: 7, schoolSize: { min: 30, max: 55 }, items: 12 }),
+      { classesPerSchool: 3 },
     );
     await createUser(env.ds, 'ovb_bureau', password, [{ role: Role.Bureau, allianceId: db.allianceId }]);
     await createUser(env.ds, 'ovb_principal', password, [
@@ -62,9 +63,22 @@ describeInBrowser('overview page in a browser', () => {
 
     // Sorting by 平均分 ascending puts the lowest school mean first.
     await page.locator('.ov-table th', { hasText: '平均分' }).first().click();
-    const means = await page.locator('.ov-table .el-table__body-wrapper tr td:nth-child(5)').allInnerTexts();
+    // (column 1 opens a school's classes, so 平均分 is the 6th cell)
+    const means = await page.locator('.ov-table .el-table__body-wrapper tr td:nth-child(6)').allInnerTexts();
     const values = means.map(Number).filter((x) => Number.isFinite(x));
+    expect(values.length).toBeGreaterThan(1);
     expect(values).toEqual([...values].sort((a, b) => a - b));
+
+    // The overview carries no classes: opening a school fetches that school's analysis and shows its classes.
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await page.locator('.ov-table .el-table__expand-icon').first().click();
+    const classes = page.locator('.ov-class-table').first();
+    await classes.waitFor();
+    const opened = asked.filter((u) => /\/api\/exams\/\d+\/schools\/\d+\/analysis$/.test(u));
+    expect(opened).toHaveLength(1);
+    expect(await classes.locator('.el-table__body-wrapper tr').count()).toBeGreaterThan(0);
+    if (SHOT) await page.screenshot({ path: `${SHOT}/overview-school-open.png` });
 
     await page.locator('h1', { hasText: '联盟质量分析总览' }).scrollIntoViewIfNeeded();
     if (SHOT) await page.screenshot({ path: `${SHOT}/overview-top.png` });
