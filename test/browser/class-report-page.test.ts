@@ -8,12 +8,12 @@ import type { Browser } from 'playwright-core';
 import { Role } from '../../src/common/role.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
-import { ResultsJobService } from '../../src/results/results-job.service.js';
-import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
-import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
+import type { ResultsFixture } from '../integration/results-fixture.js';
+import { describeInBrowser, loggedInPage } from '../support/browser.js';
 import { createUser } from '../support/fixtures.js';
 import { releaseResults } from '../support/release.js';
-import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { resultsInBrowser } from '../support/results-browser.js';
+import type { TestEnv } from '../support/test-env.js';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'tongkao-class-report');
 
@@ -22,32 +22,23 @@ describeInBrowser('class report page in a browser', () => {
   let fx: ResultsFixture;
   let browser: Browser;
   let base: string;
-  let close: () => Promise<void>;
-  let app: Awaited<ReturnType<typeof servePages>>['app'];
 
-  beforeAll(async () => {
+  const pages = resultsInBrowser('class_report_browser', 'crb', async (db, fixture) => {
     mkdirSync(SHOTS, { recursive: true });
-    env = await createTestEnv('class_report_browser');
-    fx = await buildResultsFixture(env.ds, 'crb', false);
-    const classes = env.ds.getRepository(SchoolClass);
-    const own = (await classes.findOneByOrFail({ schoolId: fx.schools.lead, name: '七(1)班' })).id;
-    const sibling = (await classes.save({ schoolId: fx.schools.lead, name: '七(2)班', grade: '七年级' })).id;
-    await env.ds.getRepository(Student).update(fx.studentIds.lead.slice(4), { classId: sibling });
-    await env.ds.query('UPDATE student SET name = CONCAT(name, ?) WHERE id IN (?)', [
+    const classes = db.ds.getRepository(SchoolClass);
+    const own = (await classes.findOneByOrFail({ schoolId: fixture.schools.lead, name: '七(1)班' })).id;
+    const sibling = (await classes.save({ schoolId: fixture.schools.lead, name: '七(2)班', grade: '七年级' })).id;
+    await db.ds.getRepository(Student).update(fixture.studentIds.lead.slice(4), { classId: sibling });
+    await db.ds.query('UPDATE student SET name = CONCAT(name, ?) WHERE id IN (?)', [
       '（二班）',
-      fx.studentIds.lead.slice(4),
+      fixture.studentIds.lead.slice(4),
     ]);
-    await createUser(env.ds, 't_head_crb', fx.password, [
-      { role: Role.Teacher, allianceId: fx.allianceId, schoolId: fx.schools.lead, classId: own },
+    await createUser(db.ds, 't_head_crb', fixture.password, [
+      { role: Role.Teacher, allianceId: fixture.allianceId, schoolId: fixture.schools.lead, classId: own },
     ]);
-    ({ app, base, close } = await servePages(env));
-    await app.get(ResultsJobService).computeExam(fx.examId);
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await close?.();
-    await env?.cleanup();
+  beforeAll(() => {
+    ({ env, fx, browser, base } = pages);
   });
 
   it('before 成绩发布 says why; after, shows the own class only, by 考号, with the PDF link', async () => {

@@ -6,20 +6,18 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ResultsJobService } from '../../src/results/results-job.service.js';
-import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
+import { NAMES, type ResultsFixture } from '../integration/results-fixture.js';
 import {
   answerMessageBox,
   chooseOption,
   describeInBrowser,
-  launchBrowser,
   loggedInPage,
   optionTexts,
   selectById,
-  servePages,
 } from '../support/browser.js';
 import { releaseResults } from '../support/release.js';
-import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { resultsInBrowser } from '../support/results-browser.js';
+import type { TestEnv } from '../support/test-env.js';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'tongkao-notices');
 const CODE = /[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
@@ -29,8 +27,13 @@ describeInBrowser('notices page in a browser', () => {
   let fx: ResultsFixture;
   let browser: Browser;
   let base: string;
-  let close: () => Promise<void>;
-  let app: Awaited<ReturnType<typeof servePages>>['app'];
+
+  const pages = resultsInBrowser('notices_browser', 'ntb', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  beforeAll(() => {
+    ({ env, fx, browser, base } = pages);
+  });
 
   /** 七(1)班's counts: [students, active, revoked, none] (the school's 八(1)班 is not of this exam's grade). */
   const counts = async (page: Page) =>
@@ -48,20 +51,6 @@ describeInBrowser('notices page in a browser', () => {
     }
     return seen;
   };
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    env = await createTestEnv('notices_browser');
-    fx = await buildResultsFixture(env.ds, 'ntb', false);
-    ({ app, base, close } = await servePages(env));
-    await app.get(ResultsJobService).computeExam(fx.examId);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await close?.();
-    await env?.cleanup();
-  });
 
   it('the admin makes a class’s codes, revokes one and downloads the PDF', async () => {
     const { context, page } = await loggedInPage(browser, base, fx.users.admin, fx.password);
