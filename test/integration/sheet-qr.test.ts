@@ -11,6 +11,7 @@ import { readPage, sheetFrame, turnToFrames, type PageReading } from '../../src/
 import { readQrAt, readQrJsqr } from '../../src/scans/qr-reader.js';
 import { buildSheetLayout, type LayoutItem, type PaperSize, type SheetLayout } from '../../src/sheets/domain/layout.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
+import { readPgm } from '../support/pgm.js';
 
 const ITEMS: LayoutItem[] = [
   ...Array.from({ length: 15 }, (_, n) => ({
@@ -31,17 +32,6 @@ const ITEMS: LayoutItem[] = [
   })),
 ];
 const EXAM_ID = 77;
-
-function readPgm(buf: Buffer): GrayImage {
-  const header = buf
-    .subarray(0, 64)
-    .toString('latin1')
-    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
-  if (!header) throw new Error('not a binary PGM');
-  const width = Number(header[1]);
-  const height = Number(header[2]);
-  return { width, height, data: new Uint8Array(buf.subarray(header[0].length, header[0].length + width * height)) };
-}
 
 function rotate180(img: GrayImage): GrayImage {
   const data = new Uint8Array(img.data.length);

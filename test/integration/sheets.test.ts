@@ -12,6 +12,7 @@ import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { Item, ItemType } from '../../src/exams/entities/item.entity.js';
 import { Paper } from '../../src/exams/entities/paper.entity.js';
 import { ScanBatch } from '../../src/scans/entities/scan-batch.entity.js';
+import type { GrayImage } from '../../src/scans/domain/gray-image.js';
 import { ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { SchoolClass } from '../../src/org/entities/school-class.entity.js';
@@ -20,26 +21,11 @@ import { Student } from '../../src/org/entities/student.entity.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
 import { SheetsService } from '../../src/sheets/sheets.service.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
+import { readPgm } from '../support/pgm.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
-interface Pgm {
-  width: number;
-  height: number;
-  data: Buffer;
-}
-function readPgm(buf: Buffer): Pgm {
-  // P5 <w> <h> <max> then one byte per pixel
-  const header = buf
-    .subarray(0, 64)
-    .toString('latin1')
-    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
-  if (!header) throw new Error('not a binary PGM');
-  const width = Number(header[1]);
-  const height = Number(header[2]);
-  return { width, height, data: buf.subarray(header[0].length, header[0].length + width * height) };
-}
 /** Grey at a layout point (PDF points) on a page rasterised at `dpi`. */
-const greyAt = (img: Pgm, dpi: number, x: number, y: number) =>
+const greyAt = (img: GrayImage, dpi: number, x: number, y: number) =>
   img.data[Math.floor((y * dpi) / 72) * img.width + Math.floor((x * dpi) / 72)];
 
 describe('answer sheets', () => {

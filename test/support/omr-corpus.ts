@@ -21,6 +21,7 @@ import {
   type PaperSize,
   type SheetLayout,
 } from '../../src/sheets/domain/layout.js';
+import { readPgm } from './pgm.js';
 import { mulberry32 } from './synthetic/synthetic-scan.js';
 import { SheetPdf } from '../../src/sheets/sheet-pdf.js';
 
@@ -94,17 +95,6 @@ function readdirPgm(dir: string, prefix: string): string {
   const hit = ['-1.pgm', '-01.pgm', '-001.pgm'].map((sfx) => join(dir, prefix + sfx)).find((f) => existsSync(f));
   if (!hit) throw new Error(`pdftoppm wrote no page for ${prefix}`);
   return hit;
-}
-
-function readPgm(buf: Buffer): GrayImage {
-  const header = buf
-    .subarray(0, 64)
-    .toString('latin1')
-    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
-  if (!header) throw new Error('not a binary PGM');
-  const width = Number(header[1]);
-  const height = Number(header[2]);
-  return { width, height, data: new Uint8Array(buf.subarray(header[0].length, header[0].length + width * height)) };
 }
 
 // ───────────────────────── marks ─────────────────────────
@@ -377,6 +367,20 @@ async function toGray(s: Sharp): Promise<GrayImage> {
   };
 }
 
+/** The grey at (u, v) of `img`, bilinear between the four pixels around it; `paper` outside the image. */
+function bilinear(img: GrayImage, u: number, v: number, paper: number): number {
+  const { width: w, height: h } = img;
+  const x = Math.floor(u);
+  const y = Math.floor(v);
+  if (x < 0 || y < 0 || x + 1 >= w || y + 1 >= h) return paper;
+  const fx = u - x;
+  const fy = v - y;
+  const o = y * w + x;
+  const top = img.data[o] * (1 - fx) + img.data[o + 1] * fx;
+  const bot = img.data[o + w] * (1 - fx) + img.data[o + w + 1] * fx;
+  return Math.round(top * (1 - fy) + bot * fy);
+}
+
 /** A keystone warp: the top edge narrower by `f` of the width on each side (bilinear; outside is paper). */
 function perspective(img: GrayImage, f: number, paper: number): GrayImage {
   const { width: w, height: h } = img;
@@ -387,18 +391,7 @@ function perspective(img: GrayImage, f: number, paper: number): GrayImage {
     const v = j * (1 + f * 0.5 * t);
     for (let i = 0; i < w; i++) {
       const u = w / 2 + (i - w / 2) / squeeze;
-      const x = Math.floor(u);
-      const y = Math.floor(v);
-      if (x < 0 || y < 0 || x + 1 >= w || y + 1 >= h) {
-        out[j * w + i] = paper;
-        continue;
-      }
-      const fx = u - x;
-      const fy = v - y;
-      const o = y * w + x;
-      const top = img.data[o] * (1 - fx) + img.data[o + 1] * fx;
-      const bot = img.data[o + w] * (1 - fx) + img.data[o + w + 1] * fx;
-      out[j * w + i] = Math.round(top * (1 - fy) + bot * fy);
+      out[j * w + i] = bilinear(img, u, v, paper);
     }
   }
   return { width: w, height: h, data: out };
@@ -424,18 +417,7 @@ function keystone(img: GrayImage, f: number, paper: number): GrayImage {
       const d = m[6] * X + m[7] * Y + m[8];
       const u = (m[0] * X + m[1] * Y + m[2]) / d - 0.5;
       const v = (m[3] * X + m[4] * Y + m[5]) / d - 0.5;
-      const x = Math.floor(u);
-      const y = Math.floor(v);
-      if (x < 0 || y < 0 || x + 1 >= w || y + 1 >= h) {
-        out[j * w + i] = paper;
-        continue;
-      }
-      const fx = u - x;
-      const fy = v - y;
-      const o = y * w + x;
-      const top = img.data[o] * (1 - fx) + img.data[o + 1] * fx;
-      const bot = img.data[o + w] * (1 - fx) + img.data[o + w + 1] * fx;
-      out[j * w + i] = Math.round(top * (1 - fy) + bot * fy);
+      out[j * w + i] = bilinear(img, u, v, paper);
     }
   }
   return { width: w, height: h, data: out };
