@@ -36,7 +36,8 @@ export class ExamsController {
 
   /**
    * 历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate,
-   * fullMarks, and optionally reliability (0–1) with reliabilitySource (where it came from).
+   * fullMarks, and optionally reliability (0–1) with reliabilitySource (where it came from), the exam's default, and
+   * subjectReliabilities (a JSON list of subject, reliability, source) for subjects with their own.
    */
   @Roles(Role.Admin)
   @Post('alliances/:id/exams/import-results')

@@ -16,8 +16,10 @@ import {
   type ImportedSubject,
   parseFullMarksField,
   parseStatedReliability,
+  parseSubjectReliabilities,
   resultsFingerprint,
   type StatedReliability,
+  type SubjectReliability,
   validateResultsImport,
   type RosterEntry,
 } from './domain/results-import.js';
@@ -37,6 +39,11 @@ export interface ImportResultsBody {
   reliability?: unknown;
   /** Where that reliability came from (free text, e.g. "原考试系统报告 α"); required with `reliability`. */
   reliabilitySource?: unknown;
+  /**
+   * Reliability per subject, a JSON list `[{"subject":"数学","reliability":0.85,"source":"…"}]`; optional. A subject
+   * without one keeps `reliability` (the exam's default).
+   */
+  subjectReliabilities?: unknown;
 }
 
 /** A results file read and checked against the roster: what is stored, all of it or nothing. */
@@ -46,6 +53,8 @@ interface ValidImport {
   subjects: ImportedSubject[];
   rows: ImportedRow[];
   stated: StatedReliability | null;
+  /** Stated per subject; subjects left out use `stated`. */
+  bySubject: SubjectReliability[];
 }
 
 function importFailed(errors: string[]): never {
@@ -106,7 +115,13 @@ export class ResultsImportService {
       status: ExamStatus.Imported,
       students: input.rows.length,
       absent: saved.absent,
-      papers: saved.papers.map((p) => ({ id: p.id, subject: p.subject, fullMarks: p.fullMarks })),
+      papers: saved.papers.map((p) => ({
+        id: p.id,
+        subject: p.subject,
+        fullMarks: p.fullMarks,
+        reliability: p.statedReliability ?? null,
+        reliabilitySource: p.statedReliabilitySource ?? null,
+      })),
       reliability: input.stated?.reliability ?? null,
       reliabilitySource: input.stated?.source ?? null,
     };
@@ -156,12 +171,18 @@ export class ResultsImportService {
     );
     const result = validateResultsImport(rows, { studentsByExamNo, fullMarks: fullMarks as Map<string, number> });
     if (!result.ok) importFailed(result.errors);
+    const bySubject = parseSubjectReliabilities(
+      body?.subjectReliabilities,
+      result.subjects.map((s) => s.subject),
+    );
+    if (bySubject.some((b) => typeof b === 'string')) importFailed(bySubject as string[]);
     return {
       exam: settings.ok ? settings.exam : null!,
       fileName,
       subjects: result.subjects,
       rows: result.rows,
       stated: stated as StatedReliability | null,
+      bySubject: bySubject as SubjectReliability[],
     };
   }
 
@@ -179,6 +200,7 @@ export class ResultsImportService {
     await this.versions.bump(tx, e.id);
     const papers: Paper[] = [];
     for (const s of subjects) {
+      const own = input.bySubject.find((b) => b.subject === s.subject);
       papers.push(
         await this.papers.create(tx, {
           examId: e.id,
@@ -187,6 +209,8 @@ export class ResultsImportService {
           fullMarks: s.fullMarks,
           status: PaperStatus.Locked,
           layout: null,
+          statedReliability: own?.reliability ?? null,
+          statedReliabilitySource: own?.source ?? null,
         }),
       );
     }
@@ -215,6 +239,7 @@ export class ResultsImportService {
           subjects,
           absent,
           ...(input.stated && { reliability: input.stated.reliability, reliabilitySource: input.stated.source }),
+          ...(input.bySubject.length && { subjectReliabilities: input.bySubject }),
         },
       },
       tx,

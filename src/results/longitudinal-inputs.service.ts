@@ -56,7 +56,12 @@ export class LongitudinalInputsService {
     const alliance = schools.filter((s) => s.kind !== SchoolKind.Comparison);
     const inAlliance = new Set(alliance.map((s) => s.id));
     const formula = improvementFormulaOf(exam.improvementFormula);
-    const reliability = await this.priorReliability(tx, prior, priorIds, new Set(priorTotals.keys()));
+    const reliability = await this.priorReliability(
+      tx,
+      prior,
+      matches.map((p) => p!),
+      new Set(priorTotals.keys()),
+    );
     const currentRows = outcomes
       .filter((o) => o.status === 'complete' && inAlliance.has(o.schoolId))
       .map((o) => ({ studentId: o.studentId, schoolId: o.schoolId, total: o.total as number }));
@@ -131,24 +136,34 @@ export class LongitudinalInputsService {
   /**
    * Reliability of the prior exam's totals, reported with the value-added method and, with one prior column, centring
    * the prior of φ (the estimates do not need it: multilevel.ts): the α / KR-20 of each paper's stored item analysis (alliance students), or, for imported results
-   * (no items), the reliability the admin stated at import with its source; for 总分 the stratified α of the subjects
-   * over the students who have every subject. Null when some paper has neither.
+   * (no items), the reliability the admin stated at import with its source: the subject's own (paper), else the
+   * exam's; for 总分 the stratified α of the subjects over the students who have every subject, its source naming
+   * each subject's figure. Null when some paper has neither.
    */
   private async priorReliability(
     tx: Tx,
     prior: Exam,
-    paperIds: number[],
+    papers: Paper[],
     students: ReadonlySet<number>,
   ): Promise<{ value: number | null; source: string | null }> {
+    const paperIds = papers.map((p) => p.id);
     const analyses = await this.analyses.ofPapers(tx, prior.id, paperIds, { classesOf: [] });
     const alphaOf = (paperId: number) =>
       (analyses.find((a) => a.paperId === paperId)?.data as ExamAnalysisData | undefined)?.itemAnalysis?.alpha ?? null;
     const measured = paperIds.map(alphaOf);
-    const stated = prior.statedReliability ?? null;
-    // Only where a paper has no α of its own does the stated figure stand in (an imported exam's papers never have one).
-    const usesStated = stated !== null && measured.some((a) => a === null);
-    const alphas = measured.map((a) => a ?? stated);
-    const source = usesStated ? prior.statedReliabilitySource : null;
+    // Only where a paper has no α of its own does a stated figure stand in (an imported exam's papers never have one):
+    // the subject's, else the exam's.
+    const stated = papers.map((p, i) =>
+      measured[i] !== null
+        ? null
+        : p.statedReliability != null
+          ? { value: p.statedReliability, source: p.statedReliabilitySource ?? '' }
+          : prior.statedReliability != null
+            ? { value: prior.statedReliability, source: prior.statedReliabilitySource ?? '' }
+            : null,
+    );
+    const alphas = measured.map((a, i) => a ?? stated[i]?.value ?? null);
+    const source = statedSource(papers, stated);
     if (alphas.some((a) => a === null)) return { value: null, source: null };
     if (paperIds.length === 1) return { value: alphas[0], source };
     const byStudent = new Map<number, number[]>();
@@ -165,6 +180,21 @@ export class LongitudinalInputsService {
     );
     return { value, source: value === null ? null : source };
   }
+}
+
+/**
+ * The source printed with the prior's reliability: null when every figure is the papers' own α; one paper's stated
+ * source; for several, each stated subject with its figure and source (the methods appendix says them per subject).
+ */
+function statedSource(papers: readonly Paper[], stated: readonly ({ value: number; source: string } | null)[]) {
+  if (stated.every((s) => s === null)) return null;
+  if (papers.length === 1) return stated[0]!.source;
+  return papers
+    .map((p, i) => {
+      const s = stated[i];
+      return s ? `${p.subject} ${s.value.toFixed(2)}，${s.source}` : `${p.subject} 本系统α`;
+    })
+    .join('；');
 }
 
 /** The prior exam's paper of each current paper: the latest of the same subject, or the only one of a one-paper pair. */

@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { AuditLog } from '../../src/common/entities/audit-log.entity.js';
 import { Exam, ExamStatus } from '../../src/exams/entities/exam.entity.js';
+import { Paper } from '../../src/exams/entities/paper.entity.js';
 import { Student } from '../../src/org/entities/student.entity.js';
 import { StudentResult } from '../../src/results/entities/student-result.entity.js';
 import { buildResultsFixture, type ResultsFixture } from '../integration/results-fixture.js';
@@ -88,17 +89,36 @@ describeInBrowser('admin exams page in a browser', () => {
     expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(1);
     await imp.locator('input[name=reliability]').fill('0.82');
 
+    // A subject may have its own reliability (the exam's stands for the others); a subject not in the file is refused.
+    await page.locator('#add-subject-rel').click();
+    await imp.locator('input[name=subject-0]').fill('物理');
+    await imp.locator('input[name=subject-reliability-0]').fill('0.85');
+    await imp.locator('input[name=subject-source-0]').fill('教研室统计');
+    await imp
+      .locator('input[name=file]')
+      .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await imp.locator('button[type=submit]').click();
+    await page.locator('#ierr li', { hasText: '各科信度中的科目“物理”不在成绩文件中（文件中的科目：数学）' }).waitFor();
+    expect(await env.ds.getRepository(Exam).countBy({ allianceId: fx.allianceId })).toBe(1);
+    await imp.locator('input[name=subject-0]').fill('数学');
+
     await imp
       .locator('input[name=file]')
       .setInputFiles({ name: '期末.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await imp.locator('button[type=submit]').click();
     await page.locator('#imsg', { hasText: '已导入“上学期期末”：6 名学生' }).waitFor();
     expect(await page.locator('#imsg').innerText()).toContain('信度 0.82（来源：原考试系统报告 α）');
+    expect(await page.locator('#imsg').innerText()).toContain('数学（满分 100，信度 0.85，来源：教研室统计）');
     await row('上学期期末').locator('text=历史成绩导入').waitFor();
     const imported = await env.ds
       .getRepository(Exam)
       .findOneByOrFail({ allianceId: fx.allianceId, status: ExamStatus.Imported });
     expect(imported).toMatchObject({ statedReliability: 0.82, statedReliabilitySource: '原考试系统报告 α' });
+    expect(await env.ds.getRepository(Paper).findOneByOrFail({ examId: imported.id })).toMatchObject({
+      statedReliability: 0.85,
+      statedReliabilitySource: '教研室统计',
+    });
+    expect(await imp.locator('input[name=subject-0]').count()).toBe(0);
     // the form is cleared for the next import
     expect(await imp.locator('input[name=reliability]').inputValue()).toBe('');
     expect(await env.ds.getRepository(StudentResult).countBy({ examId: imported.id })).toBe(6);

@@ -75,6 +75,13 @@ describeInBrowser('value-added trend on the school report page in a browser', ()
       expect(got[1][1]).toBe(`${own.points[1].va! > 0 ? '+' : ''}${own.points[1].va!.toFixed(2)}`);
       expect(await page.locator(`.tk-chart[aria-label="${TREND_TITLE}"]`).count()).toBe(0);
       await page.screenshot({ path: join(SHOTS, 'school-report-trend-2.png') });
+      // The section's opening words, for a person to read as a principal would.
+      await page.getByRole('heading', { name: '进退步（增值评价）' }).scrollIntoViewIfNeeded();
+      await page.evaluate(() =>
+        (globalThis as unknown as { scrollBy: (x: number, y: number) => void }).scrollBy(0, 200),
+      );
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(SHOTS, 'school-report-va-intro.png') });
     } finally {
       await context.close();
     }

@@ -130,6 +130,24 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       '信度“1.5”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82',
       '请填写信度的来源，如“原考试系统报告 α”',
     ]);
+    // a reliability per subject must name a subject of the file and be a figure like the exam's (issue 15)
+    const badSubject = await http()
+      .post(url())
+      .set(as(fx.users.admin))
+      .field('name', '上学期期末')
+      .field(
+        'subjectReliabilities',
+        JSON.stringify([
+          { subject: '物理', reliability: '0.8', source: '教研室' },
+          { subject: '数学', reliability: '2', source: '教研室' },
+        ]),
+      )
+      .attach('file', Buffer.from(`考号,数学(100)\n${byName('甲学生1').examNo},90\n`), '成绩.csv');
+    expect(badSubject.status).toBe(400);
+    expect(badSubject.body.errors).toEqual([
+      '各科信度中的科目“物理”不在成绩文件中（文件中的科目：数学）',
+      '数学：信度“2”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82',
+    ]);
     expect(await counts()).toEqual(before);
     expect(await env.ds.getRepository(AuditLog).countBy({ entity: 'exam_results' })).toBe(0);
   });
@@ -164,6 +182,8 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       .field('examDate', '2025-06-26')
       .field('reliability', '0.82')
       .field('reliabilitySource', '原考试系统报告 α')
+      // 数学 has its own figure: it, not the exam's default, stands for the subject (issue 15)
+      .field('subjectReliabilities', JSON.stringify([{ subject: '数学', reliability: '0.85', source: '教研室统计' }]))
       .attach('file', xlsx, '六年级期末.xlsx');
     expect(res.status).toBe(201);
     importedExamId = res.body.examId;
@@ -171,7 +191,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       status: 'imported',
       students: Object.keys(PRIOR).length,
       absent: 2,
-      papers: [{ subject: '数学', fullMarks: 100 }],
+      papers: [{ subject: '数学', fullMarks: 100, reliability: 0.85, reliabilitySource: '教研室统计' }],
       reliability: 0.82,
       reliabilitySource: '原考试系统报告 α',
     });
@@ -212,7 +232,12 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
         file: '六年级期末.xlsx',
         reliability: 0.82,
         reliabilitySource: '原考试系统报告 α',
+        subjectReliabilities: [{ subject: '数学', reliability: 0.85, source: '教研室统计' }],
       },
+    });
+    expect(await env.ds.getRepository(Paper).findOneByOrFail({ examId: importedExamId })).toMatchObject({
+      statedReliability: 0.85,
+      statedReliabilitySource: '教研室统计',
     });
   });
 
@@ -324,9 +349,10 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
     });
     const va = (schoolId: number) => l.schools.find((s: { schoolId: number }) => s.schoolId === schoolId);
     expect(va(fx.schools.lead)).toMatchObject({ matched: 6, suppressed: false });
-    // The reliability stated at import stands in for the α an imported exam cannot have, cited with its source.
-    expect(l.model).toMatchObject({ priorReliability: 0.82, priorReliabilitySource: '原考试系统报告 α' });
-    expect(l.method.reliability).toContain('先前考试信度 0.82（来源：原考试系统报告 α，导入时填写）');
+    // The reliability stated at import stands in for the α an imported exam cannot have, cited with its source: the
+    // subject's own (数学 0.85), not the exam's default.
+    expect(l.model).toMatchObject({ priorReliability: 0.85, priorReliabilitySource: '教研室统计' });
+    expect(l.method.reliability).toContain('先前考试信度 0.85（来源：教研室统计，导入时填写）');
     expect(va(fx.schools.member).va).toBeGreaterThan(0);
     expect(va(fx.schools.lead).va).toBeLessThan(0);
     // Weighted by matched students, school VAs are residual means over the whole regression: they cancel.
@@ -349,7 +375,7 @@ describe('import of an earlier exam and 纵看 against it (HTTP, worker, PDF)', 
       expect(text).toContain('上次考试：2025年春季六年级数学期末（历史成绩导入）');
       expect(text).toContain('增值95%置信区间');
       expect(text).toContain('提升系数');
-      expect(text).toContain('先前考试信度0.82（来源：原考试系统报告α，导入时填写）');
+      expect(text).toContain('先前考试信度0.85（来源：教研室统计，导入时填写）');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@ import {
   parseScore,
   parseStatedReliability,
   parseSubjectHeader,
+  parseSubjectReliabilities,
   resultsFingerprint,
   validateResultsImport,
   type ResultsImportContext,
@@ -229,5 +230,52 @@ describe('parseStatedReliability', () => {
     ],
   ])('refuses %p with %p, in Chinese', (r, s, errors) => {
     expect(parseStatedReliability(r, s)).toEqual(errors);
+  });
+});
+
+describe('parseSubjectReliabilities', () => {
+  const subjects = ['数学', '英语'];
+  it.each([
+    [undefined, []],
+    ['', []],
+    ['[]', []],
+    [
+      JSON.stringify([{ subject: ' 数学 ', reliability: '0.85', source: '教研室统计' }]),
+      [{ subject: '数学', reliability: 0.85, source: '教研室统计' }],
+    ],
+    [
+      [
+        { subject: '英语', reliability: 0.7, source: '原考试系统报告 α' },
+        { subject: '', reliability: '', source: '' },
+      ],
+      [{ subject: '英语', reliability: 0.7, source: '原考试系统报告 α' }],
+    ],
+  ])('reads %p', (raw, expected) => {
+    expect(parseSubjectReliabilities(raw, subjects)).toEqual(expected);
+  });
+
+  it('names every bad row in Chinese', () => {
+    expect(parseSubjectReliabilities('{oops', subjects)).toEqual(['各科信度的格式不对：应为科目、信度、来源的列表']);
+    expect(parseSubjectReliabilities('{"subject":"数学"}', subjects)).toEqual([
+      '各科信度的格式不对：应为科目、信度、来源的列表',
+    ]);
+    expect(
+      parseSubjectReliabilities(
+        [
+          { subject: '物理', reliability: '0.8', source: '教研室' },
+          { subject: '数学', reliability: '1.2', source: '教研室' },
+          { subject: '英语', reliability: '0.8', source: '' },
+          { subject: '', reliability: '0.8', source: '教研室' },
+          { subject: '数学', reliability: '0.8', source: '教研室' },
+        ],
+        subjects,
+      ),
+    ).toEqual([
+      '各科信度中的科目“物理”不在成绩文件中（文件中的科目：数学、英语）',
+      '数学：信度“1.2”不对：应为大于 0、不超过 1 的小数，最多三位小数，如 0.82',
+      '英语：请填写信度的来源，如“原考试系统报告 α”',
+      '各科信度中有一行没有填写科目',
+      '科目“数学”的信度填写了不止一次',
+    ]);
   });
 });

@@ -316,3 +316,51 @@ export function parseStatedReliability(
   else if (source.length > RELIABILITY_SOURCE_MAX) errors.push(`信度来源过长（最多${RELIABILITY_SOURCE_MAX}个字）`);
   return errors.length ? errors : { reliability: value, source };
 }
+
+/** One subject's stated reliability (issue 15, imported priors with several subjects). */
+export interface SubjectReliability extends StatedReliability {
+  subject: string;
+}
+
+/**
+ * Reliabilities stated per subject at import: a JSON list `[{"subject":"数学","reliability":0.85,"source":"…"}]` (the
+ * form sends it as one field), each checked as parseStatedReliability does and against the file's subjects. A row
+ * with both figures blank is left out; subjects without a row keep the exam's stated reliability (the default).
+ * Returns the list (empty when none), or the Chinese reasons.
+ */
+export function parseSubjectReliabilities(raw: unknown, subjects: readonly string[]): SubjectReliability[] | string[] {
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return [];
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      return ['各科信度的格式不对：应为科目、信度、来源的列表'];
+    }
+  }
+  if (!Array.isArray(list)) return ['各科信度的格式不对：应为科目、信度、来源的列表'];
+  const errors: string[] = [];
+  const out: SubjectReliability[] = [];
+  const seen = new Set<string>();
+  for (const entry of list) {
+    const e = (entry ?? {}) as { subject?: unknown; reliability?: unknown; source?: unknown };
+    const subject = typeof e.subject === 'string' ? normalize(e.subject) : '';
+    const stated = parseStatedReliability(e.reliability, e.source);
+    if (subject === '') {
+      if (stated !== null) errors.push('各科信度中有一行没有填写科目');
+      continue;
+    }
+    if (!subjects.includes(subject)) {
+      errors.push(`各科信度中的科目“${subject}”不在成绩文件中（文件中的科目：${subjects.join('、')}）`);
+      continue;
+    }
+    if (seen.has(subject)) {
+      errors.push(`科目“${subject}”的信度填写了不止一次`);
+      continue;
+    }
+    seen.add(subject);
+    if (Array.isArray(stated)) errors.push(...stated.map((m) => `${subject}：${m}`));
+    else if (stated) out.push({ subject, ...stated });
+  }
+  return errors.length ? errors : out;
+}

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { JsonColumn, ScoreColumn } from '../../database/columns.js';
+import { decimalTransformer, JsonColumn, ScoreColumn } from '../../database/columns.js';
 import type { SheetLayout } from '../../sheets/domain/layout.js';
 
 export enum PaperStatus {
@@ -30,4 +30,11 @@ export class Paper {
   /** Blob key of the uploaded paper PDF (confidential until the exam's releaseAt). */
   @Column({ type: 'varchar', length: 200, nullable: true }) documentKey: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) documentName: string | null;
+  /**
+   * 历史成绩导入: this subject's reliability as the admin stated it (0–1), with where it came from; null when not stated
+   * for the subject (the exam's stated reliability then stands in, if any). Always null for scanned papers.
+   */
+  @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true, transformer: decimalTransformer })
+  statedReliability: number | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) statedReliabilitySource: string | null;
 }

@@ -10,6 +10,7 @@ import {
   type HeatCell,
   type HeatMap,
 } from './alliance-overview.js';
+import { drawnVaCharts } from './chart-spec.js';
 import { input, stored } from './__fixtures__/overview-sample.js';
 
 describe('alliance overview', () => {
@@ -50,6 +51,48 @@ describe('alliance overview', () => {
     ]);
     expect(overview.summary[0]).toContain('增值明显高于联盟平均：城区一中');
     expect(overview.summary[0]).toContain('明显低于：乡村一中');
+  });
+
+  it("lists every school's value-added over the linked exams in the statements, with its line (drawn from 3 exams on)", () => {
+    expect(s.vaTrend).toBeNull(); // the sample stores no trend: one linked exam
+    const d = stored();
+    const l = d.longitudinal as { trend?: unknown; schools: { schoolId: number }[] };
+    const ids = l.schools.map((x) => x.schoolId);
+    const point = (va: number | null, verdict: 'above' | 'indistinguishable' | 'below' | null) => ({
+      va,
+      ciLow: va === null ? null : va - 1,
+      ciHigh: va === null ? null : va + 1,
+      vaShrunk: va,
+      verdict,
+    });
+    l.trend = {
+      exams: [
+        { examId: 1, name: '七年级下期末' },
+        { examId: 2, name: '八年级上期中' },
+      ],
+      schools: ids.map((schoolId, i) => ({
+        schoolId,
+        points:
+          i === 0 ? [point(null, null), point(2, 'above')] : [point(-0.5, 'indistinguishable'), point(-2, 'below')],
+      })),
+    };
+    const t = buildAllianceOverview({ examName: '八年级上期中', analyses: [d] }).subjects[0].vaTrend!;
+    expect(t.exams).toEqual(['七年级下期末', '八年级上期中']);
+    expect(t.schools.map((x) => x.name)).toEqual(['城区一中', '城区二中', '乡村一中', '乡村二中'].slice(0, ids.length));
+    expect(t.schools[0].points.map((p) => p.statement)).toEqual([null, '明显高于联盟平均']);
+    expect(t.schools[1].points.map((p) => p.statement)).toEqual(['与联盟平均无可分辨差别', '明显低于联盟平均']);
+    // one series per school and the alliance's 0; two exams: the school report's rule draws no line
+    expect(t.chart.series.map((x) => x.name)).toEqual([...t.schools.map((x) => x.name), '联盟平均']);
+    expect(drawnVaCharts([t.chart])).toHaveLength(0);
+    l.trend = {
+      exams: [{ examId: 0, name: '七年级上期末' }, ...(l.trend as { exams: unknown[] }).exams],
+      schools: (l.trend as { schools: { schoolId: number; points: unknown[] }[] }).schools.map((x) => ({
+        ...x,
+        points: [point(1, 'indistinguishable'), ...x.points],
+      })),
+    };
+    const three = buildAllianceOverview({ examName: '八年级上期中', analyses: [d] }).subjects[0].vaTrend!;
+    expect(drawnVaCharts([three.chart])).toHaveLength(1);
   });
 
   it('says there is no value-added without a linked prior exam', () => {

@@ -134,10 +134,33 @@ export interface OverviewSubject {
   /** How to read the heat map, and what it shows in words. */
   heatNotes: string[];
   balance: { current: BalancePoint; trend: BalancePoint[]; lines: string[]; chart: TrendChart | null };
+  /** Every alliance school's value-added over the linked exams (the stored 纵看 trend); null under two exams. */
+  vaTrend: OverviewVaTrend | null;
   comparisonLines: string[];
   pairings: Pairing[];
   pairingNote: string;
   quality: TestQuality | null;
+}
+
+/** One school's value-added at one exam of the trend, in the words of the school report (va-statement.ts). */
+export interface VaTrendCell {
+  va: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  verdict: VaVerdict | null;
+  /** 明显高于联盟平均 / 与联盟平均无可分辨差别 / 明显低于联盟平均, or null (suppressed or not computed). */
+  statement: string | null;
+}
+
+export interface OverviewVaTrend {
+  /** Exam names, oldest first, this exam last. */
+  exams: string[];
+  schools: { schoolId: number; name: string; points: VaTrendCell[] }[];
+  /**
+   * The line chart of every school's value-added (0 = the alliance); the page draws it by the school report's rule
+   * (drawnVaCharts: from TREND_MIN_EXAMS exams on), and lists the table always.
+   */
+  chart: TrendChart;
 }
 
 export interface AllianceOverview {
@@ -191,6 +214,43 @@ type StoredVa = {
   vaShrunk: number | null;
   verdict?: VaVerdict | null;
 };
+
+/** The stored trend with every school named (comparison schools have no value-added). */
+export function overviewVaTrend(a: OverviewAnalysis): OverviewVaTrend | null {
+  const l = a.longitudinal;
+  const t = l && !('unavailable' in l) ? l.trend : null;
+  if (!t || t.exams.length < 2) return null;
+  const names = new Map(a.schools.map((s) => [s.schoolId, s.name]));
+  const schools = t.schools
+    .filter((s) => names.has(s.schoolId))
+    .map((s) => ({
+      schoolId: s.schoolId,
+      name: names.get(s.schoolId)!,
+      points: s.points.map((p) => ({
+        va: p.va,
+        ciLow: p.ciLow,
+        ciHigh: p.ciHigh,
+        verdict: p.va === null ? null : p.verdict,
+        statement: p.va === null || !p.verdict ? null : vaStatement(p.verdict),
+      })),
+    }));
+  if (!schools.some((s) => s.points.some((p) => p.va !== null))) return null;
+  const exams = t.exams.map((e) => e.name);
+  return {
+    exams,
+    schools,
+    chart: {
+      kind: 'trend',
+      title: '各校历次增值（0为联盟平均）',
+      exams,
+      series: [
+        ...schools.map((s) => ({ name: s.name, values: s.points.map((p) => p.va) })),
+        { name: '联盟平均', values: exams.map(() => 0) },
+      ],
+      yLabel: '增值（分）',
+    },
+  };
+}
 
 function vaBySchool(a: OverviewAnalysis): Map<number, StoredVa> {
   const l = a.longitudinal;
@@ -603,6 +663,7 @@ function subjectOf(
     heatChart: heatChart(map),
     heatNotes: heatNotes(map),
     balance: balanceSection(examName, a, priors),
+    vaTrend: overviewVaTrend(a),
     comparisonLines: comparisonLines(a),
     pairings: pairs,
     pairingNote: isTotal ? '' : pairingNote(map, pairs),

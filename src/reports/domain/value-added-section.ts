@@ -46,22 +46,29 @@ export function valueAddedSection(
   const l = data.longitudinal;
   if (!l) return null;
   const several = 'unavailable' in l ? null : (l.priorExams ?? []).length > 1 ? l.priorExams! : null;
+  // Plain words a principal reads once (issue 15): what the figure means and how to read it; the model, its
+  // coefficients and σ go to the methods appendix (notes).
   const head = several
-    ? `上次考试：${l.priorExamName}；增值同时参照此前${several.length}次考试（${several.map((e) => e.name).join('、')}），按学生匹配，只比较各次都计入统计的本联盟学生。`
-    : `上次考试：${l.priorExamName}。两次考试按学生匹配，只比较两次都计入统计的本联盟学生。`;
+    ? `上次考试：${l.priorExamName}；增值同时参照此前${several.length}次考试（${several.map((e) => e.name).join('、')}），只算各次都参加了考试的学生。`
+    : `上次考试：${l.priorExamName}。只算两次都参加了考试的学生。`;
   if ('unavailable' in l)
     return { intro: [head], warnings: [`${l.unavailable}。`], table: null, peerTable: null, notes: [] };
   const pl = principalLongitudinalOf(data, l, [schoolId]);
   if (!pl || 'unavailable' in pl) return { intro: [head], warnings: [], table: null, peerTable: null, notes: [] };
   const own: SchoolLongitudinal | undefined = pl.ownSchools[0];
 
-  const intro = [head];
+  const intro = [
+    head,
+    '增值看的是：和联盟里上次成绩相近的学生相比，本校学生这次多考了还是少考了、差多少分。0就是联盟平均水平。',
+  ];
   if (own)
     intro.push(
-      `本校本次计入统计${own.nCurrent}人，其中${own.matched}人有上次成绩，匹配率${formatPercent(own.matchRate)}；联盟匹配${pl.matched}/${pl.nCurrent}人，匹配率${formatPercent(pl.matchRate)}。`,
+      `本校这次参考${own.nCurrent}人，其中${own.matched}人有上次成绩（${formatPercent(own.matchRate)}），增值按这${own.matched}人计算。`,
     );
+  intro.push(
+    '怎么看结论：增值后面的区间是它可能的范围。区间整段在0以上，才说“明显高于联盟平均”；整段在0以下，才说“明显低于联盟平均”；区间跨过0，差别可能只是偶然，说“与联盟平均无可分辨差别”。',
+  );
   const fitted = modelLine(pl);
-  if (fitted) intro.push(fitted);
 
   const warnings: string[] = [];
   if (!own || own.suppressed) {
@@ -138,6 +145,8 @@ export function valueAddedSection(
     : null;
 
   const notes = [
+    ...(fitted ? [fitted] : []),
+    `联盟匹配${pl.matched}/${pl.nCurrent}人，匹配率${formatPercent(pl.matchRate)}。`,
     `提升系数：${pl.improvementFormula.description}。`,
     ...(pl.trend
       ? [

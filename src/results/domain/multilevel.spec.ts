@@ -1,13 +1,15 @@
 // The value-added model against lme4 (test/fixtures/r/make-va-fixture.R: lmer(REML = TRUE) with the school's mean
-// prior as a contextual predictor), and its pieces by hand. CI has no R: these tests read only the committed JSON.
+// prior as a contextual predictor, as it is or shrunk by its reliability from an ANOVA done in R), and its pieces by hand. CI has no R: these tests read only the committed JSON.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contextualMinSchools, fitMultilevel, type MultilevelSchool } from './multilevel.js';
+import { contextualMinSchools, fitMultilevel, intakeAnova, type MultilevelSchool } from './multilevel.js';
 import { mixtureQuantile, normalCdf } from './normal-mixture.js';
 
 interface Fixture {
   name: string;
   contextual: boolean;
+  /** How the school's mean prior enters (make-va-fixture.R): as it is, or shrunk by its ANOVA reliability. */
+  intake: 'manifest' | 'latent';
   students: { school: number; y: number; x: number[] }[];
   expected: {
     beta: number[];
@@ -38,7 +40,7 @@ const close = (got: number, want: number, rel = 1e-6) =>
   expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(want)));
 
 describe.each(fixtures.map((f) => [f.name, f] as const))('the value-added model against lme4: %s', (_, f) => {
-  const out = fitMultilevel(schoolsOf(f), { contextual: f.contextual, phi: 1 })!;
+  const out = fitMultilevel(schoolsOf(f), { contextual: f.contextual, intake: f.intake, phi: 1 })!;
 
   it('gives the same fixed effects, σ², τ² and REML criterion', () => {
     expect(out.fit.contextual).toBe(f.contextual);
@@ -113,5 +115,19 @@ describe('value-added model pieces', () => {
     const width = (e: { rawLow: number; rawHigh: number }) => e.rawHigh - e.rawLow;
     expect(free.fit.tau2).toBeCloseTo(one.fit.tau2, 9); // the reported fit is lme4's either way
     expect(width(free.effects[0])).not.toBeCloseTo(width(one.effects[0]), 3);
+  });
+
+  it("estimates each school mean prior's reliability (ANOVA) and the school-mean noise φ it implies", () => {
+    const schools = schoolsOf(fixtures[3]);
+    const { r } = intakeAnova(schools, 1);
+    expect(r[0][0]).toBeLessThan(r[0][39]);
+    expect(r[0][39]).toBeGreaterThan(0.9);
+    // The prior's measurement error (SD 0.8 of 1 in the fixture) shows as school-mean noise: φ > 1, and the largest
+    // school's interval, where that noise is nearly all the width, is wider than with φ = 1 (lme4's model).
+    const free = fitMultilevel(schools)!;
+    const one = fitMultilevel(schools, { phi: 1 })!;
+    expect(free.fit.phi).toBeGreaterThan(1.1);
+    const width = (e: { rawLow: number; rawHigh: number }) => e.rawHigh - e.rawLow;
+    expect(width(free.effects[39])).toBeGreaterThan(width(one.effects[39]));
   });
 });

@@ -21,20 +21,30 @@
 //    an errors-in-variables correction with a known α estimates the effect given true prior ability instead (type A),
 //    which depends on α being right and still needs α's uncertainty carried. We estimate type B in every case, so that
 //    the figure means the same for every alliance and every school, and say so in the stored method text.
+//  - The intake term is the school's mean prior shrunk toward the alliance by its reliability as a measure of the
+//    school's intake, r_j = τ_x²/(τ_x² + s_w²/n_j) from a one-way ANOVA of the prior (the "latent covariate" of Croon
+//    & van Veldhoven 2007 and Lüdtke et al. 2008, who show that the school mean taken as it is biases the contextual
+//    coefficient when schools are small): y_ij = β0 + Σβ_k·x_kij + Σγ_k·r_kj·(x̄_kj − x̄_k) + u_j + e_ij. With the
+//    mean as it is, one γ had to serve a 5-student school, whose mean prior says little about its intake, and a
+//    400-student one, whose mean says it exactly: γ came out too flat for the large ones, which were then judged by
+//    their intake (shrunk VA error .83 points per intake SD at α .5–.6; shrunk coverage .927 in the 147–400 band).
+//    With r_j the model is the conditional mean of y given the school's priors under normality (y's true slope on
+//    ability splits into β = b·ρ_w within and γ = b·(1 − ρ_w) between), so one γ fits every size; the error slope
+//    fell to .25 and the band covers .95 (bench figures in the commit). It needs no α.
 //  - A random school effect (not fixed school dummies) lets the contextual coefficient be estimated at all (dummies
 //    would absorb it), and gives the shrunken estimates (BLUPs) and their errors from one model. REML, not ML, so τ²
 //    is not biased down by the fixed effects estimated; the fit equals lme4::lmer(REML = TRUE) (r-reference test).
-//  - The school mean of a prior measured with error carries noise that the within-school residuals do not show, so
-//    the school-mean noise per student is φσ² rather than σ² (φ > 1 with measurement error; unequal spreads move it
-//    either way). φ is not identifiable from one prior total (issue 15) and only weakly from the data, so it is
-//    integrated over with a log-uniform prior on [1/2, 3]; φ = 1 is lme4's model. When the prior's reliability α is
-//    known (its own items, or stated at import), α gives φ (phiFromReliability), and φ's prior is centred there
-//    (log-normal, SD 0.2 on the log scale, on the same grid): the data can still move it (unequal spreads, an α
-//    stated wrongly), but a lucky or unlucky draw of school means no longer widens or narrows every interval. On
-//    300 simulated alliances per row this took the α .5–.6 row's raw coverage in the two largest bands from
-//    .937/.927 to .952/.936 and its shrunk bands from .940/.932/.944/.923 to .942/.944/.954/.928; without intake
-//    differences raw .962–.972 came down to .956–.963. Without φ at all, a prior of reliability .5–.65 gave raw
-//    intervals that covered .89–.93.
+//  - The school mean of a prior measured with error carries noise that the within-school residuals do not show:
+//    what the intake term cannot predict of the school's intake from its own students. So the school-mean noise per
+//    student is φ_jσ² rather than σ², φ_j = 1 + (φ − 1)·share_j (φ > 1 with measurement error; unequal spreads move it
+//    either way), share_j ≈ r_j (intakeNoise: a small school's intake term is shrunk away, and its noise with it; a
+//    constant φ made small schools' intervals cover .97). φ is weakly determined by the data, so it is integrated over
+//    on a grid on [1/2, 3], φ = 1 being lme4's model, with a log-normal prior centred on the φ that the prior's
+//    reliability α implies when α is known (its own items, or stated at import; phiFromReliability, SD 0.2), or else
+//    on the one that the fitted intake coefficient implies, 1 + γᵀS_wγ/σ² (setIntakeShares, its SD widened by γ's
+//    uncertainty): the noise the intake term leaves is its coefficient times what the school mean misses of the intake.
+//    A flat prior on φ made imported priors' intervals cover .96–.976. Without φ at all, a prior of reliability
+//    .5–.65 gave raw intervals that covered .89–.93.
 //  - Intervals carry the uncertainty of τ², of φ and of the fixed effects: conditional on (θ = τ²/σ², φ), u_j and
 //    the raw school residual are normal with Henderson's prediction-error variances (fixed effects' uncertainty
 //    included); over (θ, φ) we integrate the restricted likelihood (σ² profiled: N is large; a uniform prior on τ,
@@ -110,19 +120,93 @@ interface SchoolStats {
   sy: number;
   yy: number;
   ybar: number;
+  /**
+   * Share of φ − 1 this school's mean carries (see phiOf): its intake noise over a large school's (latent intake,
+   * set once γ is fitted: setIntakeShares), 1 otherwise.
+   */
+  r: number;
 }
 
 interface Design {
   p: number;
   n: number;
   contextual: boolean;
+  /** The contextual column is the school's mean prior shrunk by its reliability (intakeAnova). */
+  latent: boolean;
+  anova: IntakeAnova | null;
   k: number;
   xCentre: Vec;
   yCentre: number;
   stats: SchoolStats[];
 }
 
-function design(schools: readonly MultilevelSchool[], contextual: boolean): Design {
+/** How the school's mean prior enters: not at all, as it is (lme4's model with ave(x)), or shrunk by its reliability. */
+type ContextualKind = false | 'manifest' | 'latent';
+
+/** The intake of the prior columns, from a one-way (M)ANOVA over schools: what the latent intake term needs. */
+export interface IntakeAnova {
+  /** r[c][j] = τ_c²/(τ_c² + s_c²/n_j): reliability of school j's mean of prior column c as a measure of its intake. */
+  r: number[][];
+  /** Pooled within-school covariance of the prior columns (S_w). */
+  within: number[][];
+  /** Between-school covariance of the intakes (T; moment estimator, diagonal clamped at 0). */
+  between: number[][];
+}
+
+/**
+ * Moment estimators of the one-way ANOVA (unequal sizes: n0 = (N − Σn_j²/N)/(J − 1); Searle, Casella & McCulloch
+ * 1992 §3.6), per pair of prior columns. Needs no α: the within-school covariance holds the measurement error and the
+ * students' own spread alike. r is 0 for a column with τ_c² ≤ 0 (no intake differences to model).
+ */
+export function intakeAnova(schools: readonly MultilevelSchool[], k: number): IntakeAnova {
+  const J = schools.length;
+  const sizes = schools.map((s) => s.x[0].length);
+  const n = sizes.reduce((a, v) => a + v, 0);
+  const means = schools.map((s) => s.x.map((col) => col.reduce((a, v) => a + v, 0) / col.length));
+  const grand = Array.from({ length: k }, (_, c) => means.reduce((a, m, j) => a + m[c] * sizes[j], 0) / n);
+  const n0 = (n - sizes.reduce((a, v) => a + v * v, 0) / n) / Math.max(1, J - 1);
+  const within = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const between = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let c = 0; c < k; c++)
+    for (let e = 0; e <= c; e++) {
+      let ssw = 0;
+      let ssb = 0;
+      schools.forEach((s, j) => {
+        for (let i = 0; i < sizes[j]; i++) ssw += (s.x[c][i] - means[j][c]) * (s.x[e][i] - means[j][e]);
+        ssb += sizes[j] * (means[j][c] - grand[c]) * (means[j][e] - grand[e]);
+      });
+      const msw = ssw / Math.max(1, n - J);
+      within[c][e] = within[e][c] = msw;
+      between[c][e] = between[e][c] = (ssb / Math.max(1, J - 1) - msw) / n0;
+    }
+  for (let c = 0; c < k; c++) between[c][c] = Math.max(0, between[c][c]);
+  const r = Array.from({ length: k }, (_, c) =>
+    sizes.map((m) => (between[c][c] > 0 ? between[c][c] / (between[c][c] + within[c][c] / m) : 0)),
+  );
+  return { r, within, between };
+}
+
+/**
+ * Per student, the noise the latent intake term leaves in school j's mean: n_j·γᵀC_jγ, C_j the covariance of the
+ * intakes' prediction errors, C_j = T − RT − TR + R(T + S_w/n_j)R with R = diag(r_j). With one column it is
+ * γ²·s²·r_j; for a large school it tends to γᵀS_wγ. Whether γ stands for the prior's measurement error (the
+ * students' true ability the prior misses, averaged over the school) or a real effect of the intake, this is what
+ * predicting the intake from the school's own students leaves over.
+ */
+function intakeNoise(a: IntakeAnova, gamma: readonly number[], j: number, nj: number): number {
+  const k = gamma.length;
+  const rg = gamma.map((g, c) => g * a.r[c][j]);
+  let v = 0;
+  for (let c = 0; c < k; c++)
+    for (let e = 0; e < k; e++)
+      v +=
+        a.between[c][e] * (gamma[c] * gamma[e] - 2 * rg[c] * gamma[e] + rg[c] * rg[e]) +
+        (rg[c] * rg[e] * a.within[c][e]) / nj;
+  return nj * v;
+}
+
+function design(schools: readonly MultilevelSchool[], contextualKind: ContextualKind): Design {
+  const contextual = contextualKind !== false;
   const k = schools[0].x.length;
   let n = 0;
   const xCentre = new Array<number>(k).fill(0);
@@ -135,9 +219,12 @@ function design(schools: readonly MultilevelSchool[], contextual: boolean): Desi
   yCentre /= n;
   for (let c = 0; c < k; c++) xCentre[c] /= n;
   const p = 1 + k + (contextual ? k : 0);
-  const stats = schools.map((s) => {
+  const anova = contextualKind === 'latent' ? intakeAnova(schools, k) : null;
+  const rel = anova?.r ?? null;
+  const stats = schools.map((s, j) => {
     const m = s.y.length;
-    const mean = s.x.map((col, c) => col.reduce((a, v) => a + v, 0) / m - xCentre[c]);
+    // Manifest: the school's mean prior; latent: that mean shrunk toward the alliance by its reliability r_j.
+    const mean = s.x.map((col, c) => (col.reduce((a, v) => a + v, 0) / m - xCentre[c]) * (rel ? rel[c][j] : 1));
     const zz = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     const zy = new Array<number>(p).fill(0);
     const z = new Array<number>(p).fill(0);
@@ -168,9 +255,10 @@ function design(schools: readonly MultilevelSchool[], contextual: boolean): Desi
       sy,
       yy,
       ybar: sy / m,
+      r: rel ? rel.reduce((a, col) => a + col[j], 0) / k : 1,
     };
   });
-  return { p, n, contextual, k, xCentre, yCentre, stats };
+  return { p, n, contextual, latent: rel !== null, anova, k, xCentre, yCentre, stats };
 }
 
 /** Everything the model gives at one θ = τ²/σ² (σ² profiled out). */
@@ -184,6 +272,16 @@ interface AtTheta {
   crit: number;
 }
 
+/**
+ * School j's φ_j from the large-school φ. With the latent intake term, the prior's measurement error left in school j's
+ * mean residual is b²σ_ε²·r_j^θ per student, r_j^θ = r_j + ρ_w(1 − r_j) the reliability of the school's mean prior
+ * for its students' mean true ability (ρ_w the within-school reliability), while the within-school residual carries
+ * b²σ_ε²·ρ_w: so φ_j − 1 = (φ − 1)·r_j, with no α needed. A small school's mean prior says little about its intake,
+ * the intake term is shrunk away for it, and so is the extra noise (a constant φ made small schools' raw intervals
+ * cover .97 instead of .95).
+ */
+const phiOf = (phi: number, st: SchoolStats) => 1 + (phi - 1) * st.r;
+
 function atTheta(d: Design, theta: number, phi = 1): AtTheta | null {
   const { p } = d;
   const s = Array.from({ length: p }, () => new Array<number>(p).fill(0));
@@ -192,14 +290,14 @@ function atTheta(d: Design, theta: number, phi = 1): AtTheta | null {
   let logDetH = 0;
   for (const st of d.stats) {
     // H_j = I + (φ_j − 1 + n·θ)·11ᵀ/n: school-mean noise φ_jσ²/n, within-school noise σ²; H_j⁻¹ = I − n·w·11ᵀ/n.
-    const w = (1 - 1 / (phi + st.n * theta)) / st.n;
+    const w = (1 - 1 / (phiOf(phi, st) + st.n * theta)) / st.n;
     const n2w = st.n * st.n * w;
     for (let i = 0; i < p; i++) {
       b[i] += st.zy[i] - n2w * st.zbar[i] * st.ybar;
       for (let j = 0; j < p; j++) s[i][j] += st.zz[i][j] - n2w * st.zbar[i] * st.zbar[j];
     }
     c += st.yy - n2w * st.ybar * st.ybar;
-    logDetH += Math.log(phi + st.n * theta);
+    logDetH += Math.log(phiOf(phi, st) + st.n * theta);
   }
   const l = cholesky(s);
   if (!l) return null;
@@ -264,7 +362,7 @@ function remlOptimum(d: Design, grid: AtTheta[]): AtTheta {
 function schoolsAt(d: Design, a: AtTheta) {
   const N = d.n;
   const rows = d.stats.map((st) => {
-    const phi = a.phi;
+    const phi = phiOf(a.phi, st);
     const lambda = (st.n * a.theta) / (phi + st.n * a.theta);
     const raw = st.ybar - dot(st.zbar, a.beta);
     return { st, phi, w: st.n / N, lambda, raw, sz: mulVec(a.sInv, st.zbar) };
@@ -312,7 +410,9 @@ function toOriginalScale(d: Design, a: AtTheta): { beta: number[]; slopeCov: num
   const beta = [...a.beta];
   // y − d = β0c + Σβ_k(x_k − c_k) + Σγ_k(x̄_k − c_k): the intercept absorbs the centring; slopes are unchanged.
   let shift = 0;
-  for (let c = 0; c < d.k; c++) shift += (a.beta[1 + c] + (d.contextual ? a.beta[1 + d.k + c] : 0)) * d.xCentre[c];
+  // Latent: γ_k·r_j·(x̄_kj − c_k) has no constant part to move into the intercept.
+  for (let c = 0; c < d.k; c++)
+    shift += (a.beta[1 + c] + (d.contextual && !d.latent ? a.beta[1 + d.k + c] : 0)) * d.xCentre[c];
   beta[0] = a.beta[0] + d.yCentre - shift;
   const slopeCov = a.sInv.slice(1).map((row) => row.slice(1).map((v) => v * a.sigma2));
   return { beta, slopeCov };
@@ -325,28 +425,39 @@ function toOriginalScale(d: Design, a: AtTheta): { beta: number[]; slopeCov: num
  */
 export function fitMultilevel(
   schools: readonly MultilevelSchool[],
-  options: { contextual?: boolean | 'auto'; phi?: number | 'free'; reliability?: number | null } = {},
+  options: {
+    contextual?: boolean | 'auto';
+    /** How the school's mean prior enters (default latent); manifest is lme4's model with ave(x) as a column. */
+    intake?: 'manifest' | 'latent';
+    phi?: number | 'free';
+    reliability?: number | null;
+  } = {},
 ): { fit: MultilevelFit; effects: MultilevelSchoolEffect[] } | null {
   const used = schools.filter((s) => s.y.length > 0);
   if (used.length < 2 || used.length !== schools.length) return null;
   const k = used[0].x.length;
   const n = used.reduce((a, s) => a + s.y.length, 0);
   const { contextual = 'auto', phi = 'free' } = options;
-  let d = design(used, contextual === 'auto' ? used.length >= contextualMinSchools(k) : contextual);
+  const withIntake = contextual === 'auto' ? used.length >= contextualMinSchools(k) : contextual;
+  let d = design(used, withIntake ? (options.intake ?? 'latent') : false);
   if (n < d.p + 2) return null;
-  let grid = gridOf(d, phi);
-  if (!grid.length && d.contextual) {
+  let lme4Grid = gridOf(d, 1);
+  if (!lme4Grid.length && d.contextual) {
     // School means collinear (e.g. every school the same intake): the contextual term cannot be estimated.
     d = design(used, false);
-    grid = gridOf(d, phi);
+    lme4Grid = gridOf(d, 1);
   }
-  if (!grid.length) return null;
-  // The reported fit (fixed effects, σ², τ², BLUPs) is the REML fit of lme4's model (φ = 1): stable, checkable.
-  const best = remlOptimum(d, phi === 'free' ? gridOf(d, 1) : grid);
-  // Posterior weights over (log θ, log φ): restricted likelihood × uniform prior on τ (∝ θ^½ on the log θ scale).
-  const centre = phi === 'free' && k === 1 ? phiFromReliability(used, best, options.reliability ?? null) : null;
+  if (!lme4Grid.length) return null;
+  // The reported fit (fixed effects, σ², τ², BLUPs) is the REML fit at φ = 1 (lme4's model): stable, checkable.
+  const best = remlOptimum(d, lme4Grid);
+  const fromIntake = d.latent ? setIntakeShares(d, best) : null;
+  const grid = phi === 1 ? lme4Grid : gridOf(d, phi);
+  // Posterior weights over (log θ, log φ): restricted likelihood × uniform prior on τ (∝ θ^½ on the log θ scale) ×
+  // φ's prior: centred on the φ a known reliability implies, else on the one the intake term implies, else flat.
+  const fromAlpha = phi === 'free' && k === 1 ? phiFromReliability(used, best, options.reliability ?? null) : null;
+  const centre = phi !== 'free' ? null : fromAlpha !== null ? { phi: fromAlpha, sd: PHI_SD } : fromIntake;
   const logW = grid.map(
-    (g) => logPosterior(g) + (centre === null ? 0 : -((Math.log(g.phi / centre) / PHI_SD) ** 2) / 2),
+    (g) => logPosterior(g) + (centre === null ? 0 : -((Math.log(g.phi / centre.phi) / centre.sd) ** 2) / 2),
   );
   const top = Math.max(...logW);
   const kept = grid.map((g, i) => ({ g, w: Math.exp(logW[i] - top) })).filter((e) => e.w > 1e-8);
@@ -445,6 +556,38 @@ function phiFromReliability(schools: readonly MultilevelSchool[], at: AtTheta, a
   const phi = (b * b * err + at.sigma2 - b * bw * err) / at.sigma2;
   return Number.isFinite(phi) && phi > 0 ? Math.min(PHI_MAX, Math.max(PHI_MIN, phi)) : null;
 }
+/**
+ * With the latent intake term: each school's share of φ − 1 (its intake noise over a large school's, intakeNoise),
+ * and the large-school φ that γ implies, 1 + γᵀS_wγ/σ², with its uncertainty from γ's (delta method) on the log scale.
+ * Null when the intake term carries no noise (no intake differences).
+ */
+function setIntakeShares(d: Design, best: AtTheta): { phi: number; sd: number } | null {
+  const a = d.anova!;
+  const gamma = best.beta.slice(1 + d.k);
+  const sg = mulVec(a.within, gamma);
+  const large = dot(gamma, sg);
+  if (!(large > 0)) return null;
+  d.stats.forEach((st, j) => (st.r = Math.min(1, Math.max(0, intakeNoise(a, gamma, j, st.n) / large))));
+  // Var(γ̂) = σ²·S⁻¹ (its γ block). γ̂ᵀS_wγ̂ overstates γᵀS_wγ by tr(S_w·Var(γ̂)) on average (noticeably with two
+  // or more prior columns, whose school means are near-collinear): subtracted. d(φ − 1)/dγ = 2S_wγ/σ².
+  const cov = best.sInv.slice(1 + d.k).map((row) => row.slice(1 + d.k).map((v) => v * best.sigma2));
+  const bias = a.within.reduce(
+    (t, row, c) =>
+      t +
+      dot(
+        row,
+        cov.map((r) => r[c]),
+      ),
+    0,
+  );
+  const phi = 1 + Math.max(0, large - bias) / best.sigma2;
+  const sdLog = Math.sqrt(dot(sg, mulVec(cov, sg))) * (2 / best.sigma2 / phi);
+  return {
+    phi: Math.min(PHI_MAX, Math.max(PHI_MIN, phi)),
+    sd: Math.sqrt(PHI_SD ** 2 + sdLog ** 2),
+  };
+}
+
 /** SD on the log scale of φ's prior around the φ a known reliability implies (unequal spreads still move it). */
 const PHI_SD = 0.2;
 const PHI_GRID = 12;

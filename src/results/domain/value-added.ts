@@ -3,8 +3,8 @@
 // Estimator (version 2 of the stored analysis; the model and why it was chosen: multilevel.ts):
 //  - Link: a student counts when they have a complete total on this exam and a prior score (same student id; one or
 //    more prior columns: subjects or earlier exams) and sit in an alliance school (comparison schools never count).
-//  - Model: two levels, a random school effect, REML, with the school's mean prior as a contextual predictor (when
-//    there are at least max(10, K + 3) schools with matched students). School VA_j = the school's mean residual from the fixed
+//  - Model: two levels, a random school effect, REML, with the school's mean prior, shrunk by its reliability, as a
+//    contextual predictor (when there are at least max(10, K + 3) schools with matched students). School VA_j = the school's mean residual from the fixed
 //    part; the shrunken VA is the BLUP λ_j·VA_j. Both quantities are the school's effect beyond what its students'
 //    prior scores and its intake predict, relative to the alliance (the model's school effects have mean 0). No α
 //    threshold: the contextual term holds whatever the prior's reliability, known, low or unknown (imported). A known
