@@ -34,9 +34,22 @@ export class Pipeline {
     for (const p of pages) await this.jobs.ingestPage(p.id, p.examId, p.contentHash);
   }
 
-  /** A person changed a page (student, rotation, restore, 缺考 withdrawn): it is read again next, in the worker. */
-  async pageFixed(pageId: number, userId: number | null): Promise<void> {
-    await this.jobs.rereadPage(pageId, userId);
+  /**
+   * A person changed pages (student, rotation, restore, 缺考 withdrawn), committed with them 'queued': each is read
+   * again next, in the worker. The fix is stored, so a queue away is logged, not thrown: the pages wait 'queued' in
+   * MySQL and the reconciliation queues them once Redis is back. False then.
+   */
+  async pagesFixed(pageIds: number[], userId: number | null): Promise<boolean> {
+    try {
+      for (const pageId of pageIds) await this.jobs.rereadPage(pageId, userId);
+      return true;
+    } catch (err) {
+      if (!unavailableOf(err)) throw err;
+      this.logger.warn(
+        `pages ${pageIds.join(', ')} not queued to be read again (queue away): ${(err as Error).message}`,
+      );
+      return false;
+    }
   }
 
   /** Scores or who sat changed: the exam's results are computed again (debounced, idempotent). */

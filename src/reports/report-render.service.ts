@@ -46,8 +46,10 @@ export class ReportRenderService {
    */
   async renderSchoolReport(examId: number, schoolId: number): Promise<RenderOutcome> {
     try {
+      // Read before the analysis: the PDF is drawn from results at least this new.
+      const scoreVersion = (await this.analyses.computedVersion(examId))?.version ?? null;
       const { key, suggestionVersions } = await this.render(examId, schoolId);
-      await this.reports.markReady(examId, schoolId, key, suggestionVersions);
+      await this.reports.markReady(examId, schoolId, key, suggestionVersions, scoreVersion);
       return { status: ReportStatus.Ready, blobKey: key, error: null };
     } catch (err) {
       const known = err instanceof ReportInputError;

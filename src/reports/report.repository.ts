@@ -10,22 +10,37 @@ const CHUNK = 500;
 export class ReportRepository {
   constructor(@Inject(DataSource) private readonly ds: DataSource) {}
 
-  /** Results computed: these schools' reports are being rendered again (errors of earlier runs cleared). */
-  async markQueued(examId: number, schoolIds: number[]): Promise<void> {
+  /**
+   * These schools' render jobs of the results of `scoreVersion` are on the queue (called after the enqueue, never
+   * before): their reports are being rendered again (errors of earlier runs cleared). A report its job already rendered
+   * from these results or newer ones (a fast worker) stays ready.
+   */
+  async markQueued(examId: number, schoolIds: number[], scoreVersion: number): Promise<void> {
     for (let i = 0; i < schoolIds.length; i += CHUNK) {
       const part = schoolIds.slice(i, i + CHUNK);
       await this.ds.query(
-        `INSERT INTO report (exam_id, school_id, status) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ON DUPLICATE KEY UPDATE status = VALUES(status), error = NULL`,
-        part.flatMap((schoolId) => [examId, schoolId, ReportStatus.Queued]),
+        `INSERT INTO report (exam_id, school_id, status) VALUES ${part.map(() => '(?, ?, ?)').join(', ')} ` +
+          'ON DUPLICATE KEY UPDATE error = IF(status = ? AND score_version >= ?, error, NULL), ' +
+          'status = IF(status = ? AND score_version >= ?, status, VALUES(status))',
+        [
+          ...part.flatMap((schoolId) => [examId, schoolId, ReportStatus.Queued]),
+          ...[ReportStatus.Ready, scoreVersion, ReportStatus.Ready, scoreVersion],
+        ],
       );
     }
   }
 
-  /** Rendered and stored under `blobKey`, printing these suggestion versions. */
-  async markReady(examId: number, schoolId: number, blobKey: string, suggestionVersions: number[] = []): Promise<void> {
+  /** Rendered from the results of `scoreVersion` and stored under `blobKey`, printing these suggestion versions. */
+  async markReady(
+    examId: number,
+    schoolId: number,
+    blobKey: string,
+    suggestionVersions: number[] = [],
+    scoreVersion: number | null = null,
+  ): Promise<void> {
     await this.ds.query(
-      'INSERT INTO report (exam_id, school_id, status, blob_key, error, suggestion_versions) VALUES (?, ?, ?, ?, NULL, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL, suggestion_versions = VALUES(suggestion_versions)',
-      [examId, schoolId, ReportStatus.Ready, blobKey, JSON.stringify(suggestionVersions)],
+      'INSERT INTO report (exam_id, school_id, status, blob_key, error, suggestion_versions, score_version) VALUES (?, ?, ?, ?, NULL, ?, ?) ON DUPLICATE KEY UPDATE status = VALUES(status), blob_key = VALUES(blob_key), error = NULL, suggestion_versions = VALUES(suggestion_versions), score_version = VALUES(score_version)',
+      [examId, schoolId, ReportStatus.Ready, blobKey, JSON.stringify(suggestionVersions), scoreVersion],
     );
   }
 
@@ -37,11 +52,17 @@ export class ReportRepository {
     );
   }
 
-  /** Reports marked queued a while ago and not rendered since: their jobs may have been lost. */
+  /**
+   * Reports owed, untouched for `olderThanSeconds`: marked queued and not rendered since (their jobs may have been
+   * lost), or ready but drawn from older results than the exam's stored ones (the results job's enqueue of their
+   * render failed, or was lost with Redis). The reconciliation renders them again.
+   */
   async stuckQueued(olderThanSeconds: number): Promise<{ examId: number; schoolId: number }[]> {
     return this.ds.query(
-      'SELECT exam_id AS examId, school_id AS schoolId FROM report WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id',
-      [ReportStatus.Queued, olderThanSeconds],
+      'SELECT r.exam_id AS examId, r.school_id AS schoolId FROM report r ' +
+        'LEFT JOIN (SELECT exam_id, MIN(score_version) AS computed FROM exam_analysis GROUP BY exam_id) a ON a.exam_id = r.exam_id ' +
+        'WHERE (r.status = ? OR (r.status = ? AND r.score_version < a.computed)) AND r.updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY r.id',
+      [ReportStatus.Queued, ReportStatus.Ready, olderThanSeconds],
     );
   }
 

@@ -11,6 +11,8 @@ import { ReportStatus } from './entities/report.entity.js';
 import { ReportRepository } from './report.repository.js';
 import { ReportInputError, ReportRenderService } from './report-render.service.js';
 import { schoolReportPage, type PageLink, type SchoolReportPage } from './domain/school-report-page.js';
+import { pdfOutdated } from './domain/report-freshness.js';
+import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
 
 export const reportUrl = (examId: number, schoolId: number) => `/api/reports/${examId}/${schoolId}.pdf`;
 
@@ -18,8 +20,15 @@ export interface ReportListEntry {
   schoolId: number;
   schoolName: string;
   status: ReportStatus | 'not_started';
-  /** Download address while a rendered PDF exists, else null. */
+  /** Download address while a rendered PDF exists, else null (an earlier version when `outdated`). */
   url: string | null;
+  /**
+   * The stored PDF is an earlier version: a render of newer results is queued (正在重新生成) or failed, or its render
+   * was lost (the reconciliation queues it again). It stays downloadable, labelled as the earlier version.
+   */
+  outdated: boolean;
+  /** The score version of the results the PDF was drawn from (null: none, or from before it was kept). */
+  scoreVersion: number | null;
   error: string | null;
   updatedAt: Date | null;
   /** 成绩发布 done; outdated: scores changed since (the report is re-issued with the results). */
@@ -38,7 +47,13 @@ export class ReportsService {
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(ReleaseGate) private readonly gate: ReleaseGate,
     @Inject(ReportRenderService) private readonly render: ReportRenderService,
+    @Inject(ExamAnalysisRepository) private readonly analyses: ExamAnalysisRepository,
   ) {}
+
+  /** The score version of the exam's stored results (null: none). */
+  private async computedVersion(examId: number): Promise<number | null> {
+    return (await this.analyses.computedVersion(examId))?.version ?? null;
+  }
 
   /** GET /api/exams/:id/reports: admin and the county's bureau see every alliance school, a principal only their own. */
   async listReports(actor: Actor, examId: number): Promise<ReportListEntry[]> {
@@ -52,6 +67,7 @@ export class ReportsService {
     const release = await this.gate.markOf(examId);
     const schools = await this.schools.ofAlliance(exam.allianceId, isAdmin ? undefined : own);
     const bySchool = new Map((await this.reports.ofExam(examId)).map((r) => [r.schoolId, r]));
+    const computed = await this.computedVersion(examId);
     return schools
       .filter((s) => s.kind !== SchoolKind.Comparison || bySchool.has(s.id))
       .map((s) => {
@@ -61,6 +77,8 @@ export class ReportsService {
           schoolName: s.name,
           status: r?.status ?? 'not_started',
           url: r?.blobKey ? reportUrl(examId, s.id) : null,
+          outdated: pdfOutdated(r ?? null, computed),
+          scoreVersion: r?.scoreVersion ?? null,
           error: r?.error ?? null,
           updatedAt: r?.updatedAt ?? null,
           released: release.released,
@@ -95,10 +113,13 @@ export class ReportsService {
         asBureau: !actor.isAdminOf(exam.allianceId) && actor.isBureauOf(exam.allianceId),
       },
     });
-    const filename = `${exam.name}-${school.name}-质量诊断报告.pdf`;
+    // An earlier version (newer results being rendered) is still served, named as such.
+    const outdated = pdfOutdated(report, await this.computedVersion(examId));
+    const filename = `${exam.name}-${school.name}-质量诊断报告${outdated ? '（旧版）' : ''}.pdf`;
+    const ascii = `report-${examId}-${schoolId}${outdated ? '-earlier' : ''}.pdf`;
     return new StreamableFile(this.blobs.stream(report.blobKey), {
       type: 'application/pdf',
-      disposition: `attachment; filename="report-${examId}-${schoolId}.pdf"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      disposition: `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
     });
   }
 
@@ -159,7 +180,12 @@ export class ReportsService {
       examId,
       schoolId,
       release: await this.gate.markOf(examId),
-      pdf: report?.status === ReportStatus.Ready && report.blobKey ? reportUrl(examId, schoolId) : null,
+      pdf:
+        report?.status === ReportStatus.Ready &&
+        report.blobKey &&
+        !pdfOutdated(report, await this.computedVersion(examId))
+          ? reportUrl(examId, schoolId)
+          : null,
       exports,
     });
   }

@@ -236,11 +236,15 @@ export class ResultsJobService {
     });
   }
 
-  /** One diagnostic report per alliance school; comparison schools are outside the alliance and get none. */
+  /**
+   * One diagnostic report per alliance school; comparison schools are outside the alliance and get none. Marked
+   * queued once their jobs are on the queue: a queue away fails the job (retried) with every report as it was, its PDF
+   * known older than these results by its score version.
+   */
   private async queueReports(run: Run): Promise<number[]> {
     const targets = run.schools.filter((x) => x.kind !== SchoolKind.Comparison).map((x) => x.id);
-    await this.reports.markQueued(run.exam.id, targets);
     await this.pipeline.resultsComputed(run.exam.id, targets);
+    await this.reports.markQueued(run.exam.id, targets, run.scoreVersion);
     return targets;
   }
 

@@ -93,7 +93,7 @@ export class ExamAbsencesService {
     });
     const refused = (await this.pages.refusedAsAbsent(exam.id, student)).map((p) => p.id);
     await this.pages.queueForReread(refused);
-    for (const pageId of refused) await this.pipeline.pageFixed(pageId, actor.userId);
+    const queued = await this.pipeline.pagesFixed(refused, actor.userId);
     if (changed) await this.results.afterFix(exam.id);
     return {
       examId: exam.id,
@@ -103,6 +103,7 @@ export class ExamAbsencesService {
       absent: false,
       changed,
       reread: refused.map((pageId) => ({ pageId, status: PageStatus.Queued })),
+      ...(queued ? {} : { queueDelayed: true as const }),
     };
   }
 

@@ -16,7 +16,16 @@ export interface FixResult {
   examNo: string | null;
   /** Later pages of the same sheet that moved with it (a re-matched sheet). */
   followers: { pageId: number; status: string; reason: string | null }[];
+  /**
+   * The fix is stored but the queue was away: the page waits 'queued' and is read once the worker's reconciliation
+   * queues it (a few minutes), not right away.
+   */
+  queueDelayed?: true;
 }
+
+/** The fix's answer, saying so when its reading could not be queued at once. */
+export const withQueueState = (result: FixResult, queued: boolean): FixResult =>
+  queued ? result : { ...result, queueDelayed: true };
 
 @Injectable()
 export class FixResults {

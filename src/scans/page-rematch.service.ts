@@ -8,7 +8,7 @@ import type { Student } from '../org/entities/student.entity.js';
 import { Pipeline } from '../queue/pipeline.js';
 import { AnswerSnippetRepository } from './answer-snippet.repository.js';
 import { PageStatus, type ScannedPage } from './entities/scanned-page.entity.js';
-import { type FixResult, FixResults } from './fix-result.js';
+import { type FixResult, FixResults, withQueueState } from './fix-result.js';
 import { ObjectiveResponseRepository } from './objective-response.repository.js';
 import { OmrReviewRepository } from './omr-review.repository.js';
 import { PageFixLog, stateOf } from './page-fix-log.js';
@@ -55,9 +55,9 @@ export class PageRematchService {
       return out;
     });
     if (!moved) return this.answers.of((await this.pages.findById(page.id))!, false);
-    await this.pipeline.pageFixed(page.id, actor.userId);
+    const ok = await this.pipeline.pagesFixed([page.id], actor.userId);
     const followers = moved.slice(1).map((p) => ({ pageId: p.id, status: p.status, reason: p.exceptionReason }));
-    return this.answers.of(moved[0], true, followers);
+    return withQueueState(await this.answers.of(moved[0], true, followers), ok);
   }
 
   /** Later pages of the same sheet in the batch that were read for the same student by following this page. */

@@ -11,7 +11,7 @@ import { Pipeline } from '../queue/pipeline.js';
 import { isQuarterTurn } from './domain/rotate-gray.js';
 import { PageStatus, type ScannedPage } from './entities/scanned-page.entity.js';
 import { ExamAbsenceRepository } from './exam-absence.repository.js';
-import { type FixResult, FixResults } from './fix-result.js';
+import { type FixResult, FixResults, withQueueState } from './fix-result.js';
 import { PageFixLog, stateOf } from './page-fix-log.js';
 import { PageRematchService } from './page-rematch.service.js';
 import { ResultsRefreshService } from './results-refresh.service.js';
@@ -143,7 +143,7 @@ export class ScanFixesService {
       const change = { before, after: stateOf(queued) };
       await this.log.record(actor.userId, action, page, change, { ...detail, outcome: PageStatus.Queued }, tx);
     });
-    await this.pipeline.pageFixed(page.id, actor.userId);
-    return this.answers.of(queued, true);
+    const ok = await this.pipeline.pagesFixed([page.id], actor.userId);
+    return withQueueState(await this.answers.of(queued, true), ok);
   }
 }

@@ -59,7 +59,7 @@ describe('the bureau of a county: read-only, its own county, released results on
     f = await buildCountyFixture(env.ds, 'e2e');
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    await app.get(ReportRepository).markQueued(f.a1.examId, [f.a1.schoolIds[0]]);
+    await app.get(ReportRepository).markQueued(f.a1.examId, [f.a1.schoolIds[0]], 0);
     expect((await app.get(ReportRenderService).renderSchoolReport(f.a1.examId, f.a1.schoolIds[0])).status).toBe(
       'ready',
     );

@@ -182,7 +182,7 @@ describe('privacy adversary: what a principal can fetch does not give head count
 
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    await app.get(ReportRepository).markQueued(examId, [own.id]);
+    await app.get(ReportRepository).markQueued(examId, [own.id], 0);
     expect((await app.get(ReportRenderService).renderSchoolReport(examId, own.id)).status).toBe('ready');
 
     const login = async (u: string) =>

@@ -5,6 +5,9 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
 import { Pipeline } from '../../src/queue/pipeline.js';
+import { JobProducer } from '../../src/queue/job-producer.js';
+import { jobIds, QUEUES } from '../../src/queue/jobs.js';
+import { reconcile } from '../../workers/reconcile.js';
 import { Role } from '../../src/common/role.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
 import { createAlliance, createUser } from '../support/fixtures.js';
@@ -22,6 +25,9 @@ describe('a server away', () => {
   let redis: OwnRedis;
   let token: string;
   let examId: number;
+  /** The scanner's login and the pages of the batch stored while Redis was away. */
+  let scanToken: string;
+  let batchPages: { id: number; examId: number; contentHash: string }[] = [];
 
   beforeAll(async () => {
     env = await createTestEnv('away');
@@ -53,7 +59,7 @@ describe('a server away', () => {
     await createUser(env.ds, 'aw_scanner', 'scan-pass', [
       { role: Role.Scanner, allianceId: fx.allianceId, schoolId: fx.schoolA },
     ]);
-    const scanToken = (
+    scanToken = (
       await request(app.getHttpServer()).post('/api/auth/login').send({ username: 'aw_scanner', password: 'scan-pass' })
     ).body.token;
     const gen = await generateSyntheticScans(fx.layout, fx.synthetic, [{ examNo: fx.studentsA[0].examNo }], {
@@ -78,6 +84,37 @@ describe('a server away', () => {
     expect(res.body).toMatchObject({ accepted: gen.files.length, queueDelayed: true });
     const rows = await env.ds.query('SELECT status FROM scanned_page WHERE batch_id = ?', [res.body.batchId]);
     expect(rows.map((r: { status: string }) => r.status)).toEqual(gen.files.map(() => 'queued'));
+    batchPages = await env.ds.query(
+      'SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE batch_id = ?',
+      [res.body.batchId],
+    );
+  });
+
+  it('answers a page fix committed while the queue is away with success, saying the reading is delayed; the reconciliation queues it once Redis is back', async () => {
+    const fix = (pageId: number, what: string) =>
+      request(app.getHttpServer())
+        .post(`/api/scans/pages/${pageId}/${what}`)
+        .set('Authorization', `Bearer ${scanToken}`);
+    const [page] = batchPages;
+    expect(page).toBeDefined();
+    expect((await fix(page.id, 'discard')).status).toBe(200);
+    const restored = await fix(page.id, 'restore');
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ pageId: page.id, changed: true, status: 'queued', queueDelayed: true });
+    const reingested = await fix(page.id, 'reingest');
+    expect(reingested.status).toBe(200);
+    expect(reingested.body).toMatchObject({ changed: true, status: 'queued', queueDelayed: true });
+    // What is owed is in MySQL: the page waits 'queued', and the reconciliation finds it once Redis answers again.
+    const [row] = await env.ds.query('SELECT status FROM scanned_page WHERE id = ?', [page.id]);
+    expect(row.status).toBe('queued');
+    await redis.restart();
+    const queue = app.get(JobProducer).queue(QUEUES.ingest);
+    // The API's connections come back by themselves, after their reconnect delay.
+    for (let i = 0; i < 100 && !(await queue.getJobCounts().catch(() => null)); i++)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(await queue.getJob(jobIds.ingestPage(page.examId, page.contentHash))).toBeUndefined();
+    expect((await reconcile(app, 0)).pages).toBeGreaterThanOrEqual(1);
+    expect(await queue.getJob(jobIds.ingestPage(page.examId, page.contentHash))).toBeDefined();
   });
 
   it('answers 503 naming the queue, with Retry-After, within seconds, once Redis is gone; MySQL-only reads go on', async () => {

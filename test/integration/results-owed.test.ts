@@ -1,7 +1,9 @@
 // Results owed are computed again by the worker's reconciliation: scores that changed after the results were computed
 // (the stored analysis's score version below the exam's current one) with no trigger waiting, as when the trigger was
 // lost with Redis or its retries were spent while MySQL was away. A trigger still waiting is left to run, not doubled.
+import { FinalItemScore, ScoreSource } from '../../src/marking/entities/final-item-score.entity.js';
 import { JOBS, QUEUES } from '../../src/queue/jobs.js';
+import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { ExamAnalysisRepository } from '../../src/results/exam-analysis.repository.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
@@ -39,6 +41,52 @@ describe('results owed after scores changed', () => {
     (await idle.app.get(JobProducer).queue(QUEUES.results).getJobs(['waiting', 'delayed', 'prioritized'])).filter(
       (j) => j.name === JOBS.computeResults && j.data.examId === fx.examId,
     ).length;
+
+  it("queues the results of an exam never computed once every answer is settled (the last mark's trigger lost), not before", async () => {
+    // Another exam of the same shape, never computed: its scores changed (marks), its results trigger was lost.
+    const other = await buildResultsFixture(env.ds, 'rn');
+    const [page] = await env.ds.query('SELECT id FROM scanned_page WHERE exam_id = ? AND student_id = ? LIMIT 1', [
+      other.examId,
+      other.studentIds.lead[0],
+    ]);
+    await env.ds.query(
+      'INSERT INTO score_version (exam_id, shard, version, changed_at) VALUES (?, 0, 1, NOW(6)) ON DUPLICATE KEY UPDATE version = version + 1, changed_at = NOW(6)',
+      [other.examId],
+    );
+    const pending = async () =>
+      (await idle.app.get(JobProducer).queue(QUEUES.results).getJobs(['waiting', 'delayed', 'prioritized'])).filter(
+        (j) => j.name === JOBS.computeResults && j.data.examId === other.examId,
+      ).length;
+    expect(await idle.app.get(ExamAnalysisRepository).computedVersion(other.examId)).toBeNull();
+
+    // An answer still to be marked: the exam is not computed ahead of its time.
+    await env.ds.getRepository(AnswerSnippet).save({
+      examId: other.examId,
+      pageId: page.id,
+      studentId: other.studentIds.lead[0],
+      itemId: other.itemIds[0],
+      blobKey: 'snippets/rn.png',
+      token: `rn-${Date.now().toString(36)}`,
+    });
+    await reconcile(idle.app, 0);
+    expect(await pending()).toBe(0);
+
+    // Its final score stored (the settling mark), its trigger lost: the reconciliation computes the results.
+    await env.ds.getRepository(FinalItemScore).save({
+      examId: other.examId,
+      paperId: other.paperId,
+      studentId: other.studentIds.lead[0],
+      itemId: other.itemIds[0],
+      score: 2,
+      source: ScoreSource.Marking,
+      ruleVersion: 'double-v1',
+    });
+    expect((await reconcile(idle.app, 0)).results).toBeGreaterThanOrEqual(1);
+    expect(await pending()).toBe(1);
+    // Not doubled by the next pass.
+    await reconcile(idle.app, 0);
+    expect(await pending()).toBe(1);
+  });
 
   it('queues results whose computed version is below the current one, once, and nothing when they are current', async () => {
     await idle.app.get(ResultsJobService).computeExam(fx.examId);

@@ -9,7 +9,10 @@ export interface OwnRedis {
   port: number;
   process: ChildProcess;
   stop(): void;
-  /** Kills it (SIGKILL: no persistence means everything it held is gone) and starts a new one on the same port. */
+  /**
+   * Kills it (SIGKILL: no persistence means everything it held is gone), if a test has not already, and starts a new one
+   * on the same port.
+   */
   restart(): Promise<void>;
 }
 
@@ -70,10 +73,11 @@ export async function startOwnRedis(
     },
     async restart() {
       const old = own.process;
-      await new Promise<void>((resolve) => {
-        old.once('exit', () => resolve());
-        old.kill('SIGKILL');
-      });
+      if (old.exitCode === null && old.signalCode === null)
+        await new Promise<void>((resolve) => {
+          old.once('exit', () => resolve());
+          old.kill('SIGKILL');
+        });
       own.process = spawnIt();
       await waitUp();
     },

@@ -29,6 +29,7 @@ import { ImportedPriorReliability1766100000000 } from './1766100000000-imported-
 import { ResultsRetry1766300000000 } from './1766300000000-results-retry.js';
 import { ExamSchoolAnalysis1766500000000 } from './1766500000000-exam-school-analysis.js';
 import { SubjectStatedReliability1767100000000 } from './1767100000000-subject-stated-reliability.js';
+import { ReportScoreVersion1767300000000 } from './1767300000000-report-score-version.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -60,4 +61,5 @@ export const MIGRATIONS: Function[] = [
   ResultsRetry1766300000000,
   ExamSchoolAnalysis1766500000000,
   SubjectStatedReliability1767100000000,
+  ReportScoreVersion1767300000000,
 ];

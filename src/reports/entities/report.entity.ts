@@ -19,5 +19,7 @@ export class Report {
   @Column({ type: 'varchar', length: 300, nullable: true }) error: string | null;
   /** suggestion_version ids the PDF printed under its levers (null before the library existed or when none fit). */
   @JsonColumn({ nullable: true }) suggestionVersions: number[] | null;
+  /** The score version of the results the stored PDF was drawn from (null: none yet, or from before it was kept). */
+  @Column({ type: 'int', nullable: true }) scoreVersion: number | null;
   @UpdateDateColumn() updatedAt: Date;
 }
