@@ -122,15 +122,15 @@ describe('scan ingestion', () => {
     }
     expect(new Set(snippets.map((s) => s.blobKey)).size).toBe(snippets.length);
 
-    // every read page keeps a reduced copy for the notices, straightened into the sheet's frame (1000 px per A4 width)
+    // every read page keeps a reduced copy for the notices, straightened into the sheet's frame (750 px per A4 width)
     const readPages = await env.ds.getRepository(ScannedPage).findBy({ status: PageStatus.Processed });
     expect(readPages.length).toBeGreaterThan(0);
     for (const p of readPages) {
       const meta = await sharp(await blobs.get(p.reducedBlobKey!)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual([
         'jpeg',
-        1000,
-        Math.round(fx.layout.page.height * (1000 / 595.28)),
+        750,
+        Math.round(fx.layout.page.height * (750 / 595.28)),
       ]);
     }
 
