@@ -64,7 +64,7 @@ const SENTINEL_PASSWORD = `sentinel-${process.pid}-Pw`;
     app = await createApiApp(rootConfig(), { logger: false });
     await app.init();
     worker = await startWorkers(userConfig(), { processors: [resultsProcessor], logger: false, reconcile: false });
-  }, 40_000);
+  }, 90_000);
 
   afterAll(async () => {
     await worker?.close();
@@ -139,12 +139,12 @@ const SENTINEL_PASSWORD = `sentinel-${process.pid}-Pw`;
         QUEUE_PREFIX: env.config.redis.prefix,
       },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 60_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/拒绝登录.*REDIS_PASSWORD.*WRONGPASS/);
     expect(`${r.stdout}${r.stderr}`).not.toContain('not-the-Password');
-  }, 40_000);
+  }, 90_000);
 
   it('reaches a password-protected primary through a sentinel that asks for a password of its own', async () => {
     const sentinel = await startOwnSentinel(redis.port, 'authmaster', {

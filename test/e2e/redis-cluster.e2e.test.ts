@@ -60,7 +60,7 @@ const PASSWORD = `cluster-${process.pid}-pw`;
     app = await createApiApp(config, { logger: false });
     await app.init();
     worker = await startWorkers(config, { processors: [resultsProcessor], logger: false, reconcile: false });
-  }, 40_000);
+  }, 90_000);
 
   afterAll(async () => {
     await worker?.close();
@@ -171,12 +171,12 @@ const PASSWORD = `cluster-${process.pid}-pw`;
         QUEUE_PREFIX: 'tongkao',
       },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 60_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/QUEUE_PREFIX 必须是哈希标签，如 \{tongkao\}.*QUEUE_PREFIX must be a hash tag/);
     expect(`${r.stdout}${r.stderr}`).not.toContain(PASSWORD);
-  }, 40_000);
+  }, 90_000);
 
   it('leaves no connection open on any node once the API and the worker are closed', async () => {
     await worker!.close();

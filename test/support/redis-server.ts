@@ -181,7 +181,7 @@ export async function startOwnCluster(size = 3, auth: { password?: string } = {}
     const cli = (args: string[]) =>
       spawnSync('redis-cli', [...(auth.password ? ['--no-auth-warning', '-a', auth.password] : []), ...args], {
         encoding: 'utf8',
-        timeout: 20_000,
+        timeout: 60_000,
       });
     const made = cli([
       '--cluster',
