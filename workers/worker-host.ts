@@ -4,7 +4,7 @@ import { Worker } from 'bullmq';
 import { WorkerModule } from '../src/app.module.js';
 import { checkServices } from '../src/common/startup-checks.js';
 import type { AppConfig } from '../src/config/config.js';
-import { redisConnection } from '../src/queue/connection.js';
+import { redisConnection, releaseConnection } from '../src/queue/connection.js';
 import { JOB_QUEUE, JOBS, JobName, QueueName } from '../src/queue/jobs.js';
 import type { Processor } from './processor.js';
 import { PROCESSORS } from './processors.js';
@@ -61,8 +61,9 @@ export async function startWorkers(
   );
   const queues = new Set<QueueName>([...table.keys()].map((job) => JOB_QUEUE[job]));
   const concurrency: Partial<Record<QueueName, number>> = { 'scan-ingest': config.ingestConcurrency };
+  const connections = [...queues].map(() => redisConnection(config));
   const workers = [...queues].map(
-    (queue) =>
+    (queue, i) =>
       new Worker(
         queue,
         async (job) => {
@@ -71,7 +72,7 @@ export async function startWorkers(
           return p.run(app, job.data);
         },
         {
-          connection: redisConnection(config),
+          connection: connections[i],
           prefix: config.redis.prefix,
           concurrency: concurrency[queue] ?? 1,
           // A job whose worker died while running it runs again, up to this many times (BullMQ's default is once).
@@ -96,6 +97,7 @@ export async function startWorkers(
       reconciler?.stop();
       ops?.server.close();
       await Promise.all(workers.map((w) => w.close()));
+      connections.forEach(releaseConnection);
       await app.close();
     },
   };

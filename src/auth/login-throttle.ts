@@ -3,9 +3,8 @@
 // and an admin can clear the counters. When Redis is away, logins go on unthrottled (a warning is logged): the
 // throttle must not turn a queue outage into a login outage.
 import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { newRedis } from '../queue/connection.js';
+import { newRedis, type RedisClient, whenReady } from '../queue/connection.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
 import {
   DELAY_RULES,
@@ -23,7 +22,7 @@ type Hash = Record<string, string>;
 @Injectable()
 export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('LoginThrottle');
-  private redis?: Redis;
+  private redis?: RedisClient;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -32,19 +31,10 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
 
   /** Connected at start (Redis answers then: start-up checks it), so the first login is throttled too. */
   async onModuleInit(): Promise<void> {
-    const r = this.client();
-    // Bounded: a Redis that went away just after the start-up check must not hold the API's start.
-    if (r.status !== 'ready')
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 3000);
-        r.once('ready', () => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+    await whenReady(this.client(), 3000);
   }
 
-  private client(): Redis {
+  private client(): RedisClient {
     if (!this.redis) {
       // No offline queue and a short timeout: with Redis away a command fails at once instead of holding the login.
       this.redis = newRedis(this.config, {

@@ -3,8 +3,9 @@
 import type { AppConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import { probeMysql } from '../database/mysql-probe.js';
-import { newRedis, redisWhere } from '../queue/connection.js';
+import { newRedis, type RedisClient, redisVariables, redisWhere } from '../queue/connection.js';
 import { persistenceWarning } from './domain/redis-persistence.js';
+import { redisUnreachableMessage } from './domain/redis-unreachable.js';
 
 export function describeStartupError(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
@@ -16,7 +17,10 @@ export function describeStartupError(err: unknown): string {
   return `启动失败 (start-up failed): ${e?.message ?? String(err)}`;
 }
 
-/** Connects and pings; answers a warning when the server keeps nothing on disk (queued work would not survive). */
+/**
+ * Connects (with the password, when one is configured) and pings, and on a cluster asks that every slot is served;
+ * answers a warning when the server keeps nothing on disk (queued work would not survive).
+ */
 export async function checkRedis(config: AppConfig): Promise<string | null> {
   const r = newRedis(config, {
     lazyConnect: true,
@@ -25,16 +29,26 @@ export async function checkRedis(config: AppConfig): Promise<string | null> {
     sentinelRetryStrategy: () => null,
     connectTimeout: 3000,
   });
-  r.on('error', () => undefined); // the failure is reported below, once
+  // The failure is reported below, once. Why a connection was closed (a refused password, …) is said only in the
+  // client's error events: a server's, or, on a cluster (which says only that no node was available), its nodes'.
+  let why: Error | null = null;
+  r.on('error', (err: Error & { lastNodeError?: Error }) => (why = err.lastNodeError ?? err));
+  r.on('node error', (err: Error) => (why = err));
   try {
     await r.connect();
     await r.ping();
+    if (config.redis.cluster) await clusterWhole(r);
   } catch (err) {
     // A refused connection has ended already: ioredis's disconnect() would then arm a 2 s timer that nothing clears
     // (AbstractConnector waits for a 'close' that was before), holding the process (and jest) open.
     if (r.status !== 'end') r.disconnect();
+    const { redis } = config;
+    const secrets = [redis.auth.password, redis.sentinel?.auth.password ?? null];
     throw new Error(
-      `无法连接 Redis ${redisWhere(config.redis)} (${config.redis.sentinel ? 'REDIS_SENTINELS/REDIS_SENTINEL_NAME' : 'REDIS_HOST/REDIS_PORT'}): ${(err as Error).message}`,
+      redisUnreachableMessage(
+        { where: redisWhere(redis), variables: redisVariables(redis), secrets },
+        because(err as Error, why),
+      ),
     );
   }
   try {
@@ -45,6 +59,17 @@ export async function checkRedis(config: AppConfig): Promise<string | null> {
   } finally {
     r.disconnect();
   }
+}
+
+function because(err: Error, why: Error | null): string {
+  return why && why.message !== err.message ? `${err.message} (${why.message})` : err.message;
+}
+
+/** A cluster some of whose slots no node serves refuses commands on those slots: say so at start. */
+async function clusterWhole(r: RedisClient): Promise<void> {
+  const info = String(await r.call('CLUSTER', 'INFO'));
+  const state = /cluster_state:(\w+)/.exec(info)?.[1];
+  if (state !== 'ok') throw new Error(`cluster_state:${state ?? 'unknown'}`);
 }
 
 /**

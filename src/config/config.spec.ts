@@ -48,6 +48,40 @@ describe('loadConfig', () => {
         { host: '::1', port: 26381 },
       ],
       name: 'mymaster',
+      auth: { username: null, password: null },
+    });
+  });
+
+  it("takes a password for every Redis connection, an ACL user with it, and the sentinels' own password", () => {
+    expect(loadConfig({}).redis.auth).toEqual({ username: null, password: null });
+    expect(loadConfig({ REDIS_PASSWORD: 'p@ss word:1' }).redis.auth).toEqual({
+      username: null,
+      password: 'p@ss word:1',
+    });
+    expect(loadConfig({ REDIS_USERNAME: 'tongkao', REDIS_PASSWORD: 'x' }).redis.auth).toEqual({
+      username: 'tongkao',
+      password: 'x',
+    });
+    const s = loadConfig({
+      REDIS_SENTINELS: 's1:26379',
+      REDIS_SENTINEL_NAME: 'mymaster',
+      REDIS_PASSWORD: 'primary-pass',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-pass',
+    }).redis;
+    expect(s.auth.password).toBe('primary-pass');
+    expect(s.sentinel?.auth).toEqual({ username: null, password: 'sentinel-pass' });
+  });
+
+  it('reaches Redis Cluster through REDIS_CLUSTER_NODES, with a hash-tagged prefix only', () => {
+    expect(loadConfig({}).redis.cluster).toBeNull();
+    expect(
+      loadConfig({ REDIS_CLUSTER_NODES: 'r1:7000,r2:7001, 10.0.0.3:7002', QUEUE_PREFIX: '{tongkao}' }).redis.cluster,
+    ).toEqual({
+      nodes: [
+        { host: 'r1', port: 7000 },
+        { host: 'r2', port: 7001 },
+        { host: '10.0.0.3', port: 7002 },
+      ],
     });
   });
 
@@ -78,6 +112,23 @@ describe('loadConfig', () => {
       { REDIS_SENTINEL_NAME: 'mymaster' },
       /REDIS_SENTINEL_NAME is set without REDIS_SENTINELS/,
     ],
+    [
+      'a cluster without a hash-tagged prefix (BullMQ needs a queue in one slot)',
+      { REDIS_CLUSTER_NODES: 'r1:7000', QUEUE_PREFIX: 'tongkao' },
+      /QUEUE_PREFIX 必须是哈希标签，如 \{tongkao\}.*QUEUE_PREFIX must be a hash tag.*"tongkao"/,
+    ],
+    ['a cluster with the default prefix', { REDIS_CLUSTER_NODES: 'r1:7000' }, /QUEUE_PREFIX must be a hash tag/],
+    [
+      'a cluster node without its port',
+      { REDIS_CLUSTER_NODES: 'r1', QUEUE_PREFIX: '{t}' },
+      /REDIS_CLUSTER_NODES must be host:port/,
+    ],
+    [
+      'a cluster and sentinels at once',
+      { REDIS_CLUSTER_NODES: 'r1:7000', QUEUE_PREFIX: '{t}', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' },
+      /REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both/,
+    ],
+    ['an ACL user without a password', { REDIS_USERNAME: 'tongkao' }, /REDIS_USERNAME needs REDIS_PASSWORD/],
     [
       'a malformed name',
       { REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'my master' },

@@ -13,9 +13,18 @@ export interface AppConfig {
   db: { host: string; port: number; socket: string | null; user: string; password: string; name: string };
   /**
    * `sentinel`: Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME) names the primary, followed across a failover;
-   * REDIS_HOST/REDIS_PORT are then not used. Every connection is built from this by src/queue/connection.ts.
+   * `cluster`: Redis Cluster (REDIS_CLUSTER_NODES, a hash-tagged QUEUE_PREFIX); with either, REDIS_HOST/REDIS_PORT are
+   * not used. `auth` (REDIS_USERNAME, REDIS_PASSWORD) goes with every connection to a Redis server. Every connection
+   * is built from this by src/queue/connection.ts.
    */
-  redis: { host: string; port: number; prefix: string; sentinel: RedisSentinelConfig | null };
+  redis: {
+    host: string;
+    port: number;
+    prefix: string;
+    sentinel: RedisSentinelConfig | null;
+    cluster: RedisClusterConfig | null;
+    auth: RedisAuth;
+  };
   dataDir: string;
   /**
    * Where blobs live (BLOB_STORE): `local`, the folder DATA_DIR (one host, or a shared network folder); `s3`, an
@@ -67,11 +76,29 @@ export type BlobStoreConfig =
       prefix: string;
     };
 
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
 export interface RedisSentinelConfig {
   /** The sentinels asked for the primary's address (at least one; several so one down does not matter). */
-  nodes: { host: string; port: number }[];
+  nodes: HostPort[];
   /** The monitored primary's name, as in the sentinels' `sentinel monitor <name> …` line. */
   name: string;
+  /** The sentinels' own password (their `requirepass`; REDIS_SENTINEL_USERNAME/REDIS_SENTINEL_PASSWORD), if any. */
+  auth: RedisAuth;
+}
+
+export interface RedisClusterConfig {
+  /** Some of the cluster's nodes (any one that answers tells the client the rest and the slots). */
+  nodes: HostPort[];
+}
+
+/** AUTH [username] password: `username` for an ACL user, none for the default user (`requirepass`). */
+export interface RedisAuth {
+  username: string | null;
+  password: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +156,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // `{tongkao}` (a hash tag) puts every queue key in one Redis Cluster slot, as BullMQ needs there.
       prefix: str(env, 'QUEUE_PREFIX', 'tongkao', /^([A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,62}\})$/),
       sentinel: redisSentinel(env),
+      cluster: redisCluster(env),
+      auth: redisAuth(env, 'REDIS_USERNAME', 'REDIS_PASSWORD'),
     },
     dataDir: resolve(str(env, 'DATA_DIR', './data')),
     blobStore: blobStore(env),
@@ -184,32 +213,67 @@ function blobStore(env: Env): BlobStoreConfig {
 }
 
 function redisSentinel(env: Env): RedisSentinelConfig | null {
-  const list = (env.REDIS_SENTINELS ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
+  const nodes = hostPorts(env, 'REDIS_SENTINELS');
   const name = str(env, 'REDIS_SENTINEL_NAME', '', /^[A-Za-z0-9._-]{1,64}$/);
-  if (!list.length) {
+  if (!nodes.length) {
     if (name)
       throw new ConfigError(
         '配置错误：设置了 REDIS_SENTINEL_NAME 但没有 REDIS_SENTINELS (config: REDIS_SENTINEL_NAME is set without REDIS_SENTINELS)',
       );
     return null;
   }
-  const nodes = list.map((entry) => {
-    const m = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/.exec(entry);
-    const port = m ? Number(m[2]) : 0;
-    if (!m || port < 1 || port > 65535)
-      throw new ConfigError(
-        `配置错误：REDIS_SENTINELS 中的 ${entry} 不是 主机:端口（多个用逗号分隔） (config: REDIS_SENTINELS must be host:port, comma-separated; "${entry}" is not)`,
-      );
-    return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
-  });
   if (!name)
     throw new ConfigError(
       "配置错误：使用 REDIS_SENTINELS 时必须设置 REDIS_SENTINEL_NAME（哨兵监控的主库名，如 mymaster） (config: REDIS_SENTINEL_NAME, the monitored primary's name, is required with REDIS_SENTINELS)",
     );
-  return { nodes, name };
+  return { nodes, name, auth: redisAuth(env, 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD') };
+}
+
+/**
+ * Redis Cluster. BullMQ's scripts touch several keys of a queue at once, which a cluster allows only inside one hash
+ * slot: the prefix must then be a hash tag (`{tongkao}`), which also puts the throttles' and counters' keys there.
+ */
+function redisCluster(env: Env): RedisClusterConfig | null {
+  const nodes = hostPorts(env, 'REDIS_CLUSTER_NODES');
+  if (!nodes.length) return null;
+  if (env.REDIS_SENTINELS?.trim())
+    throw new ConfigError(
+      '配置错误：REDIS_CLUSTER_NODES 与 REDIS_SENTINELS 只能设置一个 (config: set REDIS_CLUSTER_NODES or REDIS_SENTINELS, not both)',
+    );
+  const prefix = env.QUEUE_PREFIX || 'tongkao';
+  if (!/^\{[^{}]+\}$/.test(prefix))
+    throw new ConfigError(
+      `配置错误：使用 Redis Cluster（REDIS_CLUSTER_NODES）时 QUEUE_PREFIX 必须是哈希标签，如 {tongkao}（当前为 "${prefix}"），否则同一队列的键会落在不同槽位 (config: with REDIS_CLUSTER_NODES, QUEUE_PREFIX must be a hash tag such as {tongkao}, so that BullMQ's keys of a queue share one slot; it is "${prefix}")`,
+    );
+  return { nodes };
+}
+
+/** A password (taken as given, like DB_PASSWORD) and, for an ACL user, a name: never a name without a password. */
+function redisAuth(env: Env, userVar: string, passwordVar: string): RedisAuth {
+  const username = str(env, userVar, '', /^[A-Za-z0-9._@-]{1,128}$/) || null;
+  const password = env[passwordVar] || null;
+  if (username && !password)
+    throw new ConfigError(
+      `配置错误：设置了 ${userVar} 时必须同时设置 ${passwordVar} (config: ${userVar} needs ${passwordVar})`,
+    );
+  return { username, password };
+}
+
+/** `host:port,host:port` (IPv6 in brackets); empty when the variable is unset. */
+function hostPorts(env: Env, name: string): HostPort[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return list.map((entry) => {
+    const m = /^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\]):(\d{1,5})$/.exec(entry);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65535)
+      throw new ConfigError(
+        `配置错误：${name} 中的 ${entry} 不是 主机:端口（多个用逗号分隔） (config: ${name} must be host:port, comma-separated; "${entry}" is not)`,
+      );
+    return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+  });
 }
 
 function origins(text: string | undefined): string[] {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type ConnectionOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { newRedis, producerConnection } from './connection.js';
+import { newRedis, producerConnection, type RedisClient, releaseConnection } from './connection.js';
 import { type FailedJob, JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
 /** Triggers that arrive within this window collapse into one results computation. */
@@ -15,7 +14,9 @@ const RESULTS_DEBOUNCE_MS = 1500;
 @Injectable()
 export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
-  private redis: Redis | null = null;
+  /** The queues' connections, ended after the queues close (a cluster's client is ours to end). */
+  private readonly connections: ConnectionOptions[] = [];
+  private redis: RedisClient | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -31,13 +32,15 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: producerConnection(this.config), prefix: this.config.redis.prefix });
+      const connection = producerConnection(this.config);
+      q = new Queue(name, { connection, prefix: this.config.redis.prefix });
+      this.connections.push(connection);
       this.queues.set(name, q);
     }
     return q;
   }
 
-  private counters(): Redis {
+  private counters(): RedisClient {
     if (!this.redis) {
       // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
       this.redis = newRedis(this.config, {
@@ -190,6 +193,7 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown() {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.connections.forEach(releaseConnection);
     this.redis?.disconnect();
   }
 }

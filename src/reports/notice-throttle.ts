@@ -1,20 +1,24 @@
 // Wrong codes per address and opens per code, counted in Redis (shared by every API instance) as the login throttle
 // counts failed logins (auth/login-throttle.ts); the rule is domain/notice-code.ts. When Redis is away the page goes
 // on unthrottled with a warning, as logins do.
-import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { newRedis } from '../queue/connection.js';
+import { newRedis, type RedisClient, whenReady } from '../queue/connection.js';
 import { type Counter, NOTICE_WINDOW_SECONDS, noticeWait, noticeWaitMessage } from './domain/notice-code.js';
 
 @Injectable()
-export class NoticeThrottle implements OnModuleDestroy {
+export class NoticeThrottle implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('NoticeThrottle');
-  private redis?: Redis;
+  private redis?: RedisClient;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  private client(): Redis {
+  /** Connected at start, as the login throttle is, so the first wrong codes are counted too. */
+  async onModuleInit(): Promise<void> {
+    await whenReady(this.client(), 3000);
+  }
+
+  private client(): RedisClient {
     if (!this.redis) {
       this.redis = newRedis(this.config, {
         maxRetriesPerRequest: 1,

@@ -66,7 +66,11 @@ const until = async (what: string, ok: () => Promise<boolean>, ms = 15_000) => {
         ...env.config.redis,
         host: '127.0.0.1',
         port: await freePort(),
-        sentinel: { nodes: [{ host: '127.0.0.1', port: sentinel.port }], name: 'mymaster' },
+        sentinel: {
+          nodes: [{ host: '127.0.0.1', port: sentinel.port }],
+          name: 'mymaster',
+          auth: { username: null, password: null },
+        },
       },
     };
     allianceId = (await createAlliance(env.ds)).id;
@@ -131,7 +135,11 @@ const until = async (what: string, ok: () => Promise<boolean>, ms = 15_000) => {
   it('checks at start-up through the sentinel, and names the sentinels when none answers', async () => {
     // Reached: the primary keeps nothing on disk here, which the check says.
     expect(await checkRedis(config)).toMatch(/.+/);
-    const nobody = { nodes: [{ host: '127.0.0.1', port: await freePort() }], name: 'mymaster' };
+    const nobody = {
+      nodes: [{ host: '127.0.0.1', port: await freePort() }],
+      name: 'mymaster',
+      auth: { username: null, password: null },
+    };
     await expect(checkRedis({ ...config, redis: { ...config.redis, sentinel: nobody } })).rejects.toThrow(
       /无法连接 Redis mymaster via sentinels 127\.0\.0\.1:\d+ \(REDIS_SENTINELS\/REDIS_SENTINEL_NAME\)/,
     );

@@ -91,8 +91,15 @@ export async function startOwnRedis(
   return own;
 }
 
-/** A `redis-server --sentinel` on a free port watching the primary on `primaryPort` under `name` (quorum 1). */
-export async function startOwnSentinel(primaryPort: number, name = 'mymaster'): Promise<OwnRedis> {
+/**
+ * A `redis-server --sentinel` on a free port watching the primary on `primaryPort` under `name` (quorum 1);
+ * `auth.primary` is the primary's password (`sentinel auth-pass`), `auth.sentinel` the sentinel's own (`requirepass`).
+ */
+export async function startOwnSentinel(
+  primaryPort: number,
+  name = 'mymaster',
+  auth: { primary?: string; sentinel?: string } = {},
+): Promise<OwnRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tk-sentinel-'));
   const conf = join(dir, 'sentinel.conf'); // a sentinel rewrites its file, so it is its own, in a folder of its own
@@ -105,6 +112,8 @@ export async function startOwnSentinel(primaryPort: number, name = 'mymaster'): 
       `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 1`,
       `sentinel down-after-milliseconds ${name} 1000`,
       `sentinel failover-timeout ${name} 10000`,
+      ...(auth.primary ? [`sentinel auth-pass ${name} ${auth.primary}`] : []),
+      ...(auth.sentinel ? [`requirepass ${auth.sentinel}`] : []),
       '',
     ].join('\n'),
   );
@@ -130,4 +139,73 @@ export async function startOwnSentinel(primaryPort: number, name = 'mymaster'): 
 /** Whether redis-server can be run here (tests that start their own skip without it, and fail under CI). */
 export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export interface OwnCluster {
+  /** The nodes' ports (every node a primary: no replicas). */
+  ports: number[];
+  nodes: OwnRedis[];
+  stop(): void;
+}
+
+/**
+ * A Redis Cluster of `size` primaries on free ports (`--cluster-enabled yes`, no persistence), joined with
+ * `redis-cli --cluster create`, and whole (every slot served, `cluster_state:ok` on every node) when this returns.
+ * `auth` adds `--requirepass` (and `--masterauth`) on every node.
+ */
+export async function startOwnCluster(size = 3, auth: { password?: string } = {}): Promise<OwnCluster> {
+  const pass = auth.password ? ['--requirepass', auth.password, '--masterauth', auth.password] : [];
+  const nodes: OwnRedis[] = [];
+  const cluster: OwnCluster = {
+    ports: [],
+    nodes,
+    stop() {
+      for (const n of nodes) n.stop();
+    },
+  };
+  try {
+    for (let i = 0; i < size; i++)
+      nodes.push(
+        await startOwnRedis([
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--cluster-enabled',
+          'yes',
+          // Relative to the node's own --dir: each node keeps its nodes.conf in its own temporary folder.
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          '2000',
+          ...pass,
+        ]),
+      );
+    cluster.ports = nodes.map((n) => n.port);
+    const cli = (args: string[]) =>
+      spawnSync('redis-cli', [...(auth.password ? ['--no-auth-warning', '-a', auth.password] : []), ...args], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const made = cli([
+      '--cluster',
+      'create',
+      ...cluster.ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    if (made.status !== 0) throw new Error(`redis-cli --cluster create failed: ${made.stdout}${made.stderr}`);
+    for (let i = 0; i < 200; i++) {
+      const ok = cluster.ports.every((p) =>
+        /cluster_state:ok/.test(cli(['-p', String(p), 'cluster', 'info']).stdout ?? ''),
+      );
+      if (ok) return cluster;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the cluster did not reach cluster_state:ok');
+  } catch (err) {
+    cluster.stop();
+    throw err;
+  }
 }

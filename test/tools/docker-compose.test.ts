@@ -15,6 +15,7 @@ const ENV: NodeJS.ProcessEnv = {
   JWT_SECRET: 'test-secret-0123456789',
   OPS_TOKEN: 'test-ops-token-0123456789',
   S3_SECRET_ACCESS_KEY: 'test-object-store-secret',
+  REDIS_PASSWORD: 'test-redis-password-0123',
 };
 
 interface Service {
@@ -57,7 +58,7 @@ describe('docker-compose.yml', () => {
 
   it('refuses to start without the secrets, naming each', () => {
     if (!hasCompose) return;
-    for (const name of ['JWT_SECRET', 'OPS_TOKEN', 'S3_SECRET_ACCESS_KEY']) {
+    for (const name of ['JWT_SECRET', 'OPS_TOKEN', 'S3_SECRET_ACCESS_KEY', 'REDIS_PASSWORD']) {
       const env = { ...ENV };
       delete env[name];
       const r = spawnSync('docker-compose', ['-f', FILE, 'config', '-q'], { env, encoding: 'utf8' });
@@ -73,6 +74,23 @@ describe('docker-compose.yml', () => {
     for (const name of [...apis, ...workers]) {
       expect(resolved.services[name].environment).toMatchObject({ BLOB_STORE: 's3', JWT_SECRET: ENV.JWT_SECRET });
     }
+  });
+
+  it('puts Redis behind REDIS_PASSWORD, given to every app process and to the health check', () => {
+    if (!hasCompose) return;
+    const out = execFileSync('docker-compose', ['-f', FILE, 'config'], { env: ENV, encoding: 'utf8' });
+    const resolved = yaml.load(out) as Compose;
+    const redis = resolved.services.redis;
+    expect(redis.command?.join(' ')).toContain(`--requirepass ${ENV.REDIS_PASSWORD}`);
+    expect(redis.environment?.REDISCLI_AUTH).toBe(ENV.REDIS_PASSWORD);
+    expect(redis.healthcheck?.test.join(' ')).toMatch(/redis-cli ping \| grep -q PONG/);
+    for (const name of [...apis, ...workers, 'migrate'])
+      expect({ name, password: resolved.services[name].environment?.REDIS_PASSWORD }).toEqual({
+        name,
+        password: ENV.REDIS_PASSWORD,
+      });
+    // No password is written in the file itself: it only names the variable.
+    expect(readFileSync(FILE, 'utf8')).not.toMatch(/requirepass['",\s]+[A-Za-z0-9]/);
   });
 
   it('runs MySQL, Redis with AOF on a volume, and the object store on a volume', () => {

@@ -40,9 +40,12 @@ interface ErrorShape {
 function isRedisError(e: ErrorShape): boolean {
   return (
     e.name === 'MaxRetriesPerRequestError' ||
+    e.name === 'ClusterAllFailedError' ||
     /enableOfflineQueue options is false|Connection is closed|Reached the max retries per request limit|^Command timed out$/.test(
       e.message ?? '',
-    )
+    ) ||
+    // A Redis Cluster with no node answering, or a slot that no node serves (a shard failing over).
+    /None of startup nodes is available|Failed to refresh slots cache|^CLUSTERDOWN\b|^TRYAGAIN\b/.test(e.message ?? '')
   );
 }
 
