@@ -3,6 +3,7 @@ import type { Tx } from '../database/unit-of-work.js';
 import type { Item } from '../exams/entities/item.entity.js';
 import { ItemRepository } from '../exams/item.repository.js';
 import { FinalScoreRepository } from '../marking/final-score.repository.js';
+import { emptyColumns, putMark, putScore, type ScoreColumns } from './domain/score-columns.js';
 import { PaperInputsRepository } from './paper-inputs.repository.js';
 
 /** What the results job knows of a paper before deciding each student's outcome. */
@@ -14,10 +15,11 @@ export interface PaperInputs {
   pending: Set<number>;
   /** Students marked 缺考 for the paper. */
   markedAbsent: Set<number>;
-  /** studentId → itemId → final score. */
-  byStudent: Map<number, Map<number, number>>;
-  /** studentId → itemId → options marked ("" blank), choice items read by OMR. */
-  marked: Map<number, Record<number, string>>;
+  /**
+   * Final scores and what students marked on choice items (read by OMR), as columns: one row per roster student in
+   * roster order, one column per item in the paper's order.
+   */
+  columns: ScoreColumns;
 }
 
 /** The results job's first step on a paper: its items, pages, final scores and 缺考 marks, in one transaction. */
@@ -29,16 +31,18 @@ export class PaperInputsService {
     @Inject(FinalScoreRepository) private readonly finalScores: FinalScoreRepository,
   ) {}
 
-  async read(tx: Tx, examId: number, paperId: number): Promise<PaperInputs> {
+  /** The paper's inputs; score rows follow `roster` (students off the roster are left out). */
+  async read(tx: Tx, examId: number, paperId: number, roster: readonly { studentId: number }[]): Promise<PaperInputs> {
     const items = await this.items.ofPaper(paperId, tx);
     const { processed, pending } = await this.inputs.pageStates(tx, examId, paperId);
-    const scores = await this.scores(
+    const columns = await this.scores(
       tx,
       examId,
       items.map((i) => i.id),
+      roster,
     );
     const markedAbsent = await this.inputs.absentStudents(tx, paperId);
-    return { items, processed, pending, markedAbsent, ...scores };
+    return { items, processed, pending, markedAbsent, columns };
   }
 
   /**
@@ -47,22 +51,28 @@ export class PaperInputsService {
    * An objective item's final score is its OMR score by the key (rule key-v1), read where ingestion writes it; a
    * final_item_score row (marking, arbitration, a correction of an objective item) wins.
    */
-  private async scores(tx: Tx, examId: number, itemIds: number[]): Promise<Pick<PaperInputs, 'byStudent' | 'marked'>> {
-    const byStudent = new Map<number, Map<number, number>>();
-    const marked = new Map<number, Record<number, string>>();
-    if (!itemIds.length) return { byStudent, marked };
-    const put = (studentId: number, itemId: number, score: number) => {
-      let mine = byStudent.get(studentId);
-      if (!mine) byStudent.set(studentId, (mine = new Map()));
-      mine.set(itemId, score);
-    };
+  private async scores(
+    tx: Tx,
+    examId: number,
+    itemIds: number[],
+    roster: readonly { studentId: number }[],
+  ): Promise<ScoreColumns> {
+    const columns = emptyColumns(itemIds, roster.length);
+    if (!itemIds.length) return columns;
+    const rowOf = new Map(roster.map((r, i) => [r.studentId, i]));
+    const columnOf = new Map(itemIds.map((id, j) => [id, j]));
     await this.inputs.streamObjectiveResponses(tx, examId, itemIds, (studentId, itemId, options, score) => {
-      put(studentId, itemId, score);
-      let rec = marked.get(studentId);
-      if (!rec) marked.set(studentId, (rec = {}));
-      rec[itemId] = options;
+      const row = rowOf.get(studentId);
+      const j = columnOf.get(itemId);
+      if (row === undefined || j === undefined) return;
+      putScore(columns, j, row, score);
+      putMark(columns, j, row, options);
     });
-    await this.finalScores.streamForItems(tx, examId, itemIds, put);
-    return { byStudent, marked };
+    await this.finalScores.streamForItems(tx, examId, itemIds, (studentId, itemId, score) => {
+      const row = rowOf.get(studentId);
+      const j = columnOf.get(itemId);
+      if (row !== undefined && j !== undefined) putScore(columns, j, row, score);
+    });
+    return columns;
   }
 }

@@ -137,9 +137,9 @@ export class ResultsJobService {
     for (const paper of papers) {
       const outcomes = await this.computePaper(run, paper);
       summary.papers.push(paperSummary(paper.id, paper.subject, outcomes));
-      // 总分 needs each paper's status and total only: dropping the item scores of the papers already done keeps
-      // one paper's item scores in memory, not nine (a city 联考 of 100,000 students ran its heap full without).
-      outcomesByPaper.push(outcomes.map(withoutItemScores));
+      // 总分 needs each paper's status and total only, which is all the outcomes carry: the item scores stay in the
+      // paper's score columns, dropped with it, so one paper's item scores are in memory, not nine.
+      outcomesByPaper.push(outcomes);
     }
     // A superseded version's analysis (from before a newer version was locked) is no longer the exam's.
     await this.analyses.deleteOthers(examId, [TOTAL_PAPER_ID, ...papers.map((p) => p.id)]);
@@ -160,7 +160,7 @@ export class ResultsJobService {
   private computePaper(run: Run, paper: Paper): Promise<StudentOutcome[]> {
     const { exam, timings } = run;
     return this.uow.runOrm(async (tx) => {
-      const inputs = await this.inputs.read(tx, exam.id, paper.id);
+      const inputs = await this.inputs.read(tx, exam.id, paper.id, run.roster);
       timings.lap('read');
       const outcomes = resolveOutcomes({
         roster: run.roster,
@@ -168,7 +168,7 @@ export class ResultsJobService {
         pending: inputs.pending,
         itemIds: inputs.items.map((i) => i.id),
         markedAbsent: inputs.markedAbsent,
-        byStudent: inputs.byStudent,
+        columns: inputs.columns,
       });
       await this.writeTotals(tx, exam.id, paper.id, outcomes);
       timings.lap('write_results');
@@ -178,7 +178,7 @@ export class ResultsJobService {
         paper: { paperId: paper.id, subject: paper.subject, fullMarks: paper.fullMarks },
         items: inputs.items.map(itemInfo),
         outcomes,
-        marked: inputs.marked,
+        columns: inputs.columns,
       });
       timings.lap('analyse');
       // 纵看 sits beside the paper analysis, leaving exam-analysis.ts's fields untouched.
@@ -258,13 +258,6 @@ export class ResultsJobService {
   private async anonymisationKey(tx: Tx, examId: number): Promise<string> {
     return (await this.analyses.anonymisationKey(tx, examId)) ?? randomBytes(16).toString('hex');
   }
-}
-
-const NO_ITEM_SCORES: Readonly<Record<number, number>> = Object.freeze({});
-
-/** The outcome with its item scores left out (one shared empty record), for what needs totals only. */
-function withoutItemScores(o: StudentOutcome): StudentOutcome {
-  return { ...o, itemScores: NO_ITEM_SCORES as Record<number, number> };
 }
 
 /** The parts of an analysis input every paper of the run shares: the exam, its thresholds, the alliance's schools. */

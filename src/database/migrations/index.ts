@@ -28,6 +28,7 @@ import { ScanRetention1765660000000 } from './1765660000000-scan-retention.js';
 import { ImportedPriorReliability1766100000000 } from './1766100000000-imported-prior-reliability.js';
 import { ResultsRetry1766300000000 } from './1766300000000-results-retry.js';
 import { ExamSchoolAnalysis1766500000000 } from './1766500000000-exam-school-analysis.js';
+import { ScoreReadIndexes1766900000000 } from './1766900000000-score-read-indexes.js';
 import { SubjectStatedReliability1767100000000 } from './1767100000000-subject-stated-reliability.js';
 import { ReportScoreVersion1767300000000 } from './1767300000000-report-score-version.js';
 
@@ -60,6 +61,7 @@ export const MIGRATIONS: Function[] = [
   ImportedPriorReliability1766100000000,
   ResultsRetry1766300000000,
   ExamSchoolAnalysis1766500000000,
+  ScoreReadIndexes1766900000000,
   SubjectStatedReliability1767100000000,
   ReportScoreVersion1767300000000,
 ];

@@ -10,6 +10,8 @@ export enum ScoreSource {
 @Entity('final_item_score')
 @Index(['studentId', 'itemId'], { unique: true })
 @Index(['examId', 'itemId'])
+// The results job's read of a paper: one range scan of the index alone (migration 1766900000000).
+@Index('idx_final_item_score_results', ['examId', 'itemId', 'studentId', 'score'])
 export class FinalItemScore {
   @PrimaryGeneratedColumn() id: number;
   @Column() examId: number;

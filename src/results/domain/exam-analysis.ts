@@ -1,8 +1,9 @@
 // The analysis of one paper, as stored in ExamAnalysis.data and read by pages and reports.
 import { normaliseAnswer } from '../../scans/domain/score-objective.js';
 import type { ItemAnalysisItem } from './item-analysis.js';
+import { columnsOfRecords, gather, gatherMarks, type ScoreColumns } from './score-columns.js';
 import type { StudentOutcome } from './student-outcomes.js';
-import { unitDetail, type UnitDetail } from './unit-detail.js';
+import { unitDetailColumns, type UnitDetail } from './unit-detail.js';
 import {
   groupReliability,
   itemFigures,
@@ -22,7 +23,7 @@ import {
   STATISTICS_METHOD,
   type StoredBalance,
   type StoredItemAnalysis,
-  storedItemAnalysis,
+  storedItemAnalysisColumns,
   topNBySchool,
   type UnitExtras,
   unitExtras,
@@ -156,7 +157,12 @@ export interface PaperAnalysisInput {
   items: ItemInfo[];
   schools: { schoolId: number; name: string; kind: SchoolKindName; locality: LocalityName }[];
   outcomes: StudentOutcome[];
-  /** What each student marked on choice items: studentId → itemId → marks ("" blank). Optional. */
+  /**
+   * The outcomes' item scores and marks as columns, row i being outcomes[i] (the results job reads them so, and its
+   * outcomes carry no item scores). Without it they are taken from each outcome's itemScores and from `marked`.
+   */
+  columns?: ScoreColumns;
+  /** What each student marked on choice items: studentId → itemId → marks ("" blank). Optional; not with columns. */
   marked?: ReadonlyMap<number, Readonly<Record<number, string>>>;
   /** Class names by class id (outcomes carry the class id). */
   classes?: ReadonlyMap<number, string>;
@@ -188,25 +194,61 @@ interface RawUnit {
   sd: number | null;
 }
 
-/** `counts`: store the whole-point counts of the totals (schools and classes; not aggregates of several schools). */
-function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput, counts = false): RawUnit {
-  const complete = outcomes.filter((o) => o.status === 'complete');
+/** The paper's outcomes with their item scores and marks as columns in the order of input.items (row i: outcomes[i]). */
+interface PaperTable {
+  input: PaperAnalysisInput;
+  cols: Float64Array[];
+  /** Marks of choice items (null for other items and where none were read). */
+  marks: ((string | undefined)[] | null)[];
+}
+
+function paperTable(input: PaperAnalysisInput): PaperTable {
+  const ids = input.items.map((it) => it.itemId);
+  const c =
+    input.columns ??
+    columnsOfRecords(
+      ids,
+      input.outcomes.map((o) => o.itemScores),
+      input.marked && input.outcomes.map((o) => input.marked!.get(o.studentId)),
+    );
+  if (c.rows !== input.outcomes.length) throw new Error('one score row per outcome');
+  const at = input.items.map((it) => {
+    const j = c.itemIds.indexOf(it.itemId);
+    if (j < 0) throw new Error(`no scores of item ${it.itemId}`);
+    return j;
+  });
+  return {
+    input,
+    cols: at.map((j) => c.scores[j]),
+    marks: at.map((j, k) => (input.items[k].choice ? c.marks[j] : null)),
+  };
+}
+
+/**
+ * One unit from its members (positions in input.outcomes, in order). `counts`: store the whole-point counts of the
+ * totals (schools and classes; not aggregates of several schools).
+ */
+function buildUnit(table: PaperTable, members: readonly number[], counts = false): RawUnit {
+  const { input } = table;
+  const outcomes = input.outcomes;
+  const statusCount = (s: StudentOutcome['status']) => members.filter((i) => outcomes[i].status === s).length;
+  const complete = members.filter((i) => outcomes[i].status === 'complete');
   const n = complete.length;
   const reliability = groupReliability(n);
   const suppressed = reliability === 'suppressed';
-  const absent = outcomes.filter((o) => o.status === 'absent').length;
-  const unscanned = outcomes.filter((o) => o.status === 'unscanned').length;
+  const absent = statusCount('absent');
+  const unscanned = statusCount('unscanned');
   // Whether an unscanned student sat is not known: 参考率 is taken over the students whose attendance is known.
-  const participation = participationRate(outcomes.length - unscanned, absent);
+  const participation = participationRate(members.length - unscanned, absent);
   const unit: UnitAnalysis = {
-    roster: outcomes.length,
+    roster: members.length,
     absent,
     unscanned,
-    incomplete: outcomes.filter((o) => o.status === 'incomplete').length,
+    incomplete: statusCount('incomplete'),
     n,
     suppressed,
     unreliable: reliability === 'unreliable',
-    schoolIds: [...new Set(complete.map((o) => o.schoolId))].sort((a, b) => a - b),
+    schoolIds: [...new Set(complete.map((i) => outcomes[i].schoolId))].sort((a, b) => a - b),
     summary: null,
     relative: null,
     bands: null,
@@ -218,16 +260,14 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput, counts
     detail: null,
   };
   if (suppressed) return { unit, mean: null, sd: null };
-  const totals = complete.map((o) => o.total as number);
+  const totals = complete.map((i) => outcomes[i].total as number);
   const s = summarise(totals, input.paper.fullMarks, input.thresholds);
   unit.summary = roundSummary(s);
   unit.bands = scoreBands(totals, input.paper.fullMarks);
+  const cols = table.cols.map((col) => gather(col, complete));
   const itemMeans: number[] = [];
-  unit.items = input.items.map((it) => {
-    const f = itemFigures(
-      complete.map((o) => o.itemScores[it.itemId]),
-      it.maxScore,
-    );
+  unit.items = input.items.map((it, j) => {
+    const f = itemFigures(cols[j], it.maxScore);
     itemMeans.push(f.mean);
     return { itemId: it.itemId, mean: r4(f.mean), scoreRate: r4(f.scoreRate) };
   });
@@ -240,15 +280,11 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput, counts
   unit.rateIntervals = extras.rateIntervals;
   unit.fullMarkCount = extras.fullMarkCount;
   unit.knowledgePoints = extras.knowledgePoints;
-  const ids = input.items.map((it) => it.itemId);
-  unit.detail = unitDetail(
+  unit.detail = unitDetailColumns(
     input.items,
-    complete.map((o) => ids.map((id) => o.itemScores[id])),
-    input.marked &&
-      complete.map((o) => {
-        const m = input.marked!.get(o.studentId);
-        return input.items.map((it) => (it.choice && m ? m[it.itemId] : undefined));
-      }),
+    n,
+    cols,
+    table.marks.map((m) => gatherMarks(m, complete)),
     counts ? input.paper.fullMarks : null,
   );
   return { unit, mean: s.mean, sd: s.sd };
@@ -256,24 +292,28 @@ function buildUnit(outcomes: StudentOutcome[], input: PaperAnalysisInput, counts
 
 /** Builds the stored analysis of one paper from every roster student's outcome. */
 export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
+  const table = paperTable(input);
+  const outcomes = input.outcomes;
   const schoolOf = new Map(input.schools.map((s) => [s.schoolId, s]));
+  const positions = outcomes.map((_, i) => i);
   const inUnit = (pred: (s: PaperAnalysisInput['schools'][number]) => boolean) =>
-    input.outcomes.filter((o) => {
-      const s = schoolOf.get(o.schoolId);
+    positions.filter((i) => {
+      const s = schoolOf.get(outcomes[i].schoolId);
       return s !== undefined && pred(s);
     });
   const inAlliance = (s: { kind: SchoolKindName }) => s.kind !== 'comparison';
   // Each school's outcomes in roster order, grouped once: filtering every outcome once per school was a fifth of
   // the analysis's time at 200 schools and 100,000 students (bench:analysis, city case).
-  const bySchool = new Map<number, StudentOutcome[]>();
-  for (const o of input.outcomes) {
-    const list = bySchool.get(o.schoolId);
-    if (list) list.push(o);
-    else bySchool.set(o.schoolId, [o]);
-  }
-  const ofSchool = (schoolId: number): StudentOutcome[] => (bySchool.get(schoolId) ?? []).slice();
+  const bySchool = new Map<number, number[]>();
+  positions.forEach((i) => {
+    const list = bySchool.get(outcomes[i].schoolId);
+    if (list) list.push(i);
+    else bySchool.set(outcomes[i].schoolId, [i]);
+  });
+  const ofSchool = (schoolId: number): number[] => bySchool.get(schoolId) ?? [];
 
-  const alliance = buildUnit(inUnit(inAlliance), input);
+  const allianceMembers = inUnit(inAlliance);
+  const alliance = buildUnit(table, allianceMembers);
   const withRelative = (raw: RawUnit): UnitAnalysis => {
     if (raw.mean !== null && alliance.mean !== null && alliance.sd !== null) {
       raw.unit.relative = roundRelative(relativeFigures(raw.mean, alliance.mean, alliance.sd));
@@ -281,26 +321,24 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     return raw.unit;
   };
 
-  const allianceComplete = inUnit(inAlliance).filter((o) => o.status === 'complete');
-  const itemAnalysis = storedItemAnalysis(
+  const allianceComplete = allianceMembers.filter((i) => outcomes[i].status === 'complete');
+  const itemAnalysis = storedItemAnalysisColumns(
     input.items.map((it) => ({ itemId: it.itemId, maxScore: it.maxScore, choice: it.choice ?? null })),
-    allianceComplete.map((o) => input.items.map((it) => o.itemScores[it.itemId])),
-    input.marked &&
-      allianceComplete.map((o) => {
-        const m = input.marked!.get(o.studentId);
-        return input.items.map((it) => (it.choice && m ? m[it.itemId] : undefined));
-      }),
+    allianceComplete.length,
+    table.cols.map((col) => gather(col, allianceComplete)),
+    table.marks.map((m) => gatherMarks(m, allianceComplete)),
   );
   const urban = buildUnit(
+    table,
     inUnit((s) => inAlliance(s) && s.locality === 'urban'),
-    input,
   );
   const rural = buildUnit(
+    table,
     inUnit((s) => inAlliance(s) && s.locality === 'rural'),
-    input,
   );
   const totalsBySchool = new Map<number, number[]>();
-  for (const o of allianceComplete) {
+  for (const i of allianceComplete) {
+    const o = outcomes[i];
     const list = totalsBySchool.get(o.schoolId);
     if (list) list.push(o.total as number);
     else totalsBySchool.set(o.schoolId, [o.total as number]);
@@ -314,7 +352,9 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     input.paper.fullMarks,
     alliance.sd,
   );
-  const topN = topNBySchool(allianceComplete.map((o) => ({ schoolId: o.schoolId, total: o.total as number })));
+  const topN = topNBySchool(
+    allianceComplete.map((i) => ({ schoolId: outcomes[i].schoolId, total: outcomes[i].total as number })),
+  );
   const withTopN = (s: SchoolAnalysis): SchoolAnalysis => ({
     ...s,
     topN: s.kind === 'comparison' || s.suppressed ? null : (topN.get(s.schoolId) ?? null),
@@ -329,8 +369,8 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
     alliance: withRelative(alliance),
     comparison: withRelative(
       buildUnit(
+        table,
         inUnit((s) => s.kind === 'comparison'),
-        input,
       ),
     ),
     urban: withRelative(urban),
@@ -343,8 +383,8 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
           name: s.name,
           kind: s.kind,
           locality: s.locality,
-          ...withRelative(buildUnit(ofSchool(s.schoolId), input, true)),
-          classes: classUnits(ofSchool(s.schoolId), input, withRelative),
+          ...withRelative(buildUnit(table, ofSchool(s.schoolId), true)),
+          classes: classUnits(table, ofSchool(s.schoolId), withRelative),
         }),
       ),
     itemAnalysis,
@@ -353,26 +393,28 @@ export function analysePaper(input: PaperAnalysisInput): ExamAnalysisData {
   };
 }
 
-/** The classes of one school's outcomes, by class name (numbers by value); none when the roster gives no classes. */
+/** The classes of one school's members, by class name (numbers by value); none when the roster gives no classes. */
 function classUnits(
-  outcomes: StudentOutcome[],
-  input: PaperAnalysisInput,
+  table: PaperTable,
+  members: readonly number[],
   withRelative: (raw: RawUnit) => UnitAnalysis,
 ): ClassAnalysis[] {
+  const { input } = table;
   if (!input.classes) return [];
-  const byClass = new Map<number, StudentOutcome[]>();
-  for (const o of outcomes) {
-    if (o.classId === undefined) continue;
-    const list = byClass.get(o.classId);
-    if (list) list.push(o);
-    else byClass.set(o.classId, [o]);
+  const byClass = new Map<number, number[]>();
+  for (const i of members) {
+    const classId = input.outcomes[i].classId;
+    if (classId === undefined) continue;
+    const list = byClass.get(classId);
+    if (list) list.push(i);
+    else byClass.set(classId, [i]);
   }
   return (
     [...byClass.entries()]
       .map(([classId, list]) => ({
         classId,
         name: input.classes!.get(classId) ?? `${classId}`,
-        ...withRelative(buildUnit(list, input, true)),
+        ...withRelative(buildUnit(table, list, true)),
       }))
       // Numbers in names by value (七年级(2)班 before 七年级(10)班): a city school of 10+ classes read 1, 10, 11, 2….
       .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN', { numeric: true }) || a.classId - b.classId)

@@ -184,20 +184,33 @@ export function analyseItems(input: ItemAnalysisInput): ItemAnalysis {
   const n = scores.length;
   if (!K) throw new Error('item analysis needs at least one item');
   for (const row of scores) if (row.length !== K) throw new Error('every score row needs one score per item');
-
-  // Columns as typed arrays (100,000 students × 30 items stays well under a second). Totals exact in
-  // hundredths; moments in doubles about the mean (two passes, no cancellation).
+  // Columns as typed arrays (100,000 students × 30 items stays well under a second).
   const cols = items.map(() => new Float64Array(n));
-  const totals = new Array<number>(n);
   for (let r = 0; r < n; r++) {
     const row = scores[r];
-    let c = 0;
-    for (let j = 0; j < K; j++) {
-      cols[j][r] = row[j];
-      c += cents(row[j]);
-    }
-    totals[r] = c / 100;
+    for (let j = 0; j < K; j++) cols[j][r] = row[j];
   }
+  const marked = input.marked;
+  return analyseItemColumns({ items, cols, marks: marked ? items.map((_, j) => marked.map((row) => row[j])) : null });
+}
+
+/** The same analysis from columns: cols[j] holds item j's score of every student, marks[j] their marks (or null). */
+export function analyseItemColumns(input: {
+  items: readonly ItemAnalysisItem[];
+  cols: readonly Float64Array[];
+  marks: readonly (readonly (string | null | undefined)[] | null)[] | null;
+}): ItemAnalysis {
+  const { items, cols } = input;
+  const K = items.length;
+  if (!K) throw new Error('item analysis needs at least one item');
+  const n = cols[0].length;
+  if (cols.length !== K || cols.some((c) => c.length !== n)) throw new Error('one column of every student per item');
+
+  // Totals exact in hundredths; moments in doubles about the mean (two passes, no cancellation).
+  const totalCents = new Float64Array(n);
+  for (const col of cols) for (let r = 0; r < n; r++) totalCents[r] += cents(col[r]);
+  const totals = new Array<number>(n);
+  for (let r = 0; r < n; r++) totals[r] = totalCents[r] / 100;
   const meanOfArr = (a: ArrayLike<number>) => {
     let s = 0;
     for (let r = 0; r < n; r++) s += a[r];
@@ -256,7 +269,7 @@ export function analyseItems(input: ItemAnalysisInput): ItemAnalysis {
       bottomMean = b / k;
       d = it.maxScore > 0 ? (topMean - bottomMean) / it.maxScore : null;
     }
-    const marks = input.marked ? input.marked.map((row) => row[j]) : null;
+    const marks = input.marks ? input.marks[j] : null;
     return {
       itemId: it.itemId,
       maxScore: it.maxScore,

@@ -61,7 +61,7 @@ export function exactSum(values: readonly number[]): number {
   return c / 100;
 }
 
-export function mean(values: readonly number[]): number {
+export function mean(values: ArrayLike<number> & Iterable<number>): number {
   if (!values.length) throw new Error('mean of an empty list');
   let c = 0;
   for (const v of values) c += cents(v);
@@ -136,7 +136,10 @@ export function groupReliability(n: number): GroupReliability {
 }
 
 /** Per-item mean and score rate (difficulty P = mean / item max). */
-export function itemFigures(scores: readonly number[], maxScore: number): { mean: number; scoreRate: number } {
+export function itemFigures(
+  scores: ArrayLike<number> & Iterable<number>,
+  maxScore: number,
+): { mean: number; scoreRate: number } {
   const m = mean(scores);
   return { mean: m, scoreRate: maxScore > 0 ? m / maxScore : 0 };
 }

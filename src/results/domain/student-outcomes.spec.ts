@@ -1,3 +1,4 @@
+import { emptyColumns, putScore } from './score-columns.js';
 import { resolveOutcomes } from './student-outcomes.js';
 
 describe('resolveOutcomes', () => {
@@ -39,6 +40,27 @@ describe('resolveOutcomes', () => {
       itemScores: { 100: 2.5, 101: 0.1, 102: 0.2 },
     });
     expect(by.get(4)!.total).toBe(3);
+  });
+
+  it('gives the same statuses and totals from score columns (rows in roster order), without item scores', () => {
+    const itemIds = [100, 101, 102];
+    const columns = emptyColumns(itemIds, roster.length);
+    const row = new Map(roster.map((r, i) => [r.studentId, i]));
+    for (const s of scores) putScore(columns, itemIds.indexOf(s.itemId), row.get(s.studentId)!, s.score);
+    const fromColumns = resolveOutcomes({
+      roster,
+      processed: new Set([1, 3, 4]),
+      pending: new Set([5]),
+      itemIds,
+      columns,
+    });
+    expect(fromColumns.map((o) => ({ ...o, itemScores: {} }))).toEqual(out.map((o) => ({ ...o, itemScores: {} })));
+    expect(fromColumns.find((o) => o.studentId === 1)).toMatchObject({
+      status: 'complete',
+      total: 2.8,
+      itemScores: {},
+    });
+    expect(fromColumns.find((o) => o.studentId === 3)!.status).toBe('incomplete');
   });
 
   it('calls a student with no page and no 缺考 mark 未扫描 (unscanned), never absent', () => {

@@ -115,8 +115,23 @@ export function unitDetail(
   marked: readonly (readonly (string | null | undefined)[])[] | undefined,
   fullMarks: number | null,
 ): UnitDetail {
-  const n = scores.length;
-  const cols = items.map((_, j) => Float64Array.from(scores, (row) => row[j]));
+  return unitDetailColumns(
+    items,
+    scores.length,
+    items.map((_, j) => Float64Array.from(scores, (row) => row[j])),
+    marked ? items.map((_, j) => marked.map((row) => row[j])) : null,
+    fullMarks,
+  );
+}
+
+/** The same detail from columns: cols[j] holds item j's score of each of n students, marks[j] their marks (or null). */
+export function unitDetailColumns(
+  items: readonly DetailItem[],
+  n: number,
+  cols: readonly Float64Array[],
+  marks: readonly (readonly (string | null | undefined)[] | null)[] | null,
+  fullMarks: number | null,
+): UnitDetail {
   const detailItems = items.map((it, j): UnitItemDetail => {
     const col = cols[j];
     const { sd } = moments(col);
@@ -137,7 +152,7 @@ export function unitDetail(
       zeroShare: n ? r4(zero / n) : 0,
       fullShare: n ? r4(fullCount / n) : 0,
       distribution: dist.map((c) => (n ? r4(c / n) : 0)),
-      ...optionShares(it, marked ? marked.map((row) => row[j]) : []),
+      ...optionShares(it, marks?.[j] ?? []),
     };
   });
   const groups = itemGroups(items).map(({ kind, key, idx }): UnitGroupDetail => {
@@ -151,10 +166,9 @@ export function unitDetail(
   if (fullMarks !== null) {
     const bins = Math.floor(fullMarks) + 1;
     totalCounts = new Array<number>(bins).fill(0);
-    for (const row of scores) {
-      const c = row.reduce((a, x) => a + cents(x), 0);
-      totalCounts[Math.min(bins - 1, Math.max(0, Math.floor(c / 100)))]++;
-    }
+    const rowCents = new Float64Array(n);
+    for (const col of cols) for (let i = 0; i < n; i++) rowCents[i] += cents(col[i]);
+    for (let i = 0; i < n; i++) totalCounts[Math.min(bins - 1, Math.max(0, Math.floor(rowCents[i] / 100)))]++;
   }
   return { items: detailItems, groups, totalCounts };
 }

@@ -2,6 +2,7 @@
 import { C, L, M, S, sampleInput } from './__fixtures__/sample-analysis.js';
 import { analysePaper, choiceOf } from './exam-analysis.js';
 import { wilsonInterval } from './intervals.js';
+import { columnsOfRecords } from './score-columns.js';
 import { round } from './statistics.js';
 import { allianceBalance, STATISTICS_METHOD, storedItemAnalysis, topNBySchool } from './units.js';
 
@@ -107,6 +108,32 @@ describe('stored analysis: issue 5 figures', () => {
     expect(c.options[1].top).toBe(0);
     expect(c.blank.all).toBe(0.0667);
     expect(ia.items[1].choice).toBeNull();
+  });
+
+  it('gives the same analysis from score columns as from each student record and the marks', () => {
+    const input = sampleInput();
+    input.items = input.items.map((it) =>
+      it.itemId === 101 ? { ...it, choice: { optionCount: 4, key: 'A', multiple: false } } : it,
+    );
+    input.marked = new Map(
+      input.outcomes
+        .filter((o) => o.status === 'complete')
+        .map((o, i) => [o.studentId, { 101: i === 13 ? '' : o.itemScores[101] >= 7 ? 'A' : 'BC' }]),
+    );
+    const ids = input.items.map((it) => it.itemId);
+    const columns = columnsOfRecords(
+      ids,
+      input.outcomes.map((o) => o.itemScores),
+      input.outcomes.map((o) => input.marked!.get(o.studentId)),
+    );
+    const fromColumns = analysePaper({
+      ...input,
+      marked: undefined,
+      columns,
+      outcomes: input.outcomes.map((o) => ({ ...o, itemScores: {} })),
+    });
+    expect(fromColumns).toEqual(analysePaper(input));
+    expect(fromColumns.itemAnalysis!.items[0].choice!.n).toBe(15);
   });
 
   it('copes with a paper without items', () => {

@@ -1,6 +1,6 @@
 // Extended per-unit and between-school figures for the stored analysis (issue 5 §2). Pure; rounded for storage.
 import { type Interval, wilsonInterval } from './intervals.js';
-import { analyseItems, type EbelRating, type ItemAnalysis, type ItemAnalysisItem } from './item-analysis.js';
+import { analyseItemColumns, analyseItems, type EbelRating, type ItemAnalysis, type ItemAnalysisItem } from './item-analysis.js';
 import {
   type BalanceFigures,
   cents,
@@ -106,7 +106,21 @@ export function storedItemAnalysis(
   marked?: readonly (readonly (string | null | undefined)[])[],
 ): StoredItemAnalysis | null {
   if (!items.length || groupReliability(scores.length) === 'suppressed') return null;
-  const a = analyseItems({ items, scores, marked });
+  return storedOf(analyseItems({ items, scores, marked }));
+}
+
+/** The same from columns: cols[j] holds item j's score of each of n students, marks[j] their marks (or null). */
+export function storedItemAnalysisColumns(
+  items: readonly ItemAnalysisItem[],
+  n: number,
+  cols: readonly Float64Array[],
+  marks: readonly (readonly (string | null | undefined)[] | null)[] | null,
+): StoredItemAnalysis | null {
+  if (!items.length || groupReliability(n) === 'suppressed') return null;
+  return storedOf(analyseItemColumns({ items, cols, marks }));
+}
+
+function storedOf(a: ItemAnalysis): StoredItemAnalysis {
   return {
     n: a.n,
     groupSize: a.groupSize,

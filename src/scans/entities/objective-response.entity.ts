@@ -4,6 +4,8 @@ import { JsonColumn, ScoreColumn } from '../../database/columns.js';
 /** What a student filled for one objective item, and its score by key. */
 @Entity('objective_response')
 @Index(['studentId', 'itemId'], { unique: true })
+// The results job's read of a paper: one range scan of the index alone (migration 1766900000000).
+@Index('idx_objective_response_results', ['examId', 'itemId', 'studentId', 'score', 'marked'])
 export class ObjectiveResponse {
   @PrimaryGeneratedColumn() id: number;
   @Column() examId: number;

@@ -14,6 +14,8 @@ export enum PageStatus {
 /** One uploaded page image. The same image uploaded twice for an exam is one row (content hash). */
 @Entity('scanned_page')
 @Index(['examId', 'contentHash'], { unique: true })
+// The results job's read of who has pages of a paper: one range scan of the index alone (migration 1766900000000).
+@Index('idx_scanned_page_results', ['examId', 'paperId', 'studentId', 'status'])
 export class ScannedPage {
   @PrimaryGeneratedColumn() id: number;
   @Column() examId: number;
