@@ -6,6 +6,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY workers ./workers
 COPY test/support ./test/support
+COPY tools ./tools
 COPY web ./web
 # The API's code in dist/src and dist/workers, the pages in dist/web (Vite); then the build tools go.
 RUN npm run build && npm prune --omit=dev

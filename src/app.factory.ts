@@ -40,7 +40,7 @@ export async function createApiApp(config: AppConfig, opts: { logger?: boolean }
   app.use(expressErrorHandler());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
-  serveOpenApi(app);
+  await serveOpenApi(app);
   // Markers pause 5–15 s between answers: keep their connections (and a load balancer's, whose idle timeout is
   // typically 60 s) open longer than Node's 5 s default, so a submit does not wait for a new connection, and the
   // balancer never sends a request down a connection Node is closing (a 502).

@@ -80,7 +80,7 @@ export async function startWorkers(
         },
       ),
   );
-  const log = workerLogger(opts.logger === false ? 'silent' : config.logLevel);
+  const log = workerLogger(opts.logger === false ? 'silent' : config.logLevel, config);
   const metrics = new OpsMetrics('worker');
   for (const w of workers) observeWorker(w, log, metrics);
   const ops = config.ops.workerPort

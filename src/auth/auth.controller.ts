@@ -4,6 +4,7 @@ import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Public } from '../common/roles.decorator.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuthService, SESSION_COOKIE } from './auth.service.js';
+import { LoginBody } from './dto/auth.dto.js';
 
 @Controller('api/auth')
 export class AuthController {
@@ -15,11 +16,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  async login(
-    @Body() body: { username?: unknown; password?: unknown },
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-  ) {
+  async login(@Body() body: LoginBody, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const { token, actor } = await this.auth.login(body?.username, body?.password, req.ip ?? 'unknown');
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,

@@ -61,6 +61,8 @@ export interface AppConfig {
   ops: { port: number; workerPort: number; host: string; token: string | null };
   /** pino level of the JSON logs (LOG_LEVEL); tests default to silent. */
   logLevel: string;
+  /** LOG_FILE: the JSON logs are appended to this file instead of stdout (null: stdout, as a container expects). */
+  logFile: string | null;
 }
 
 export type BlobStoreConfig =
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       nodeEnv === 'test' ? 'silent' : 'info',
       /^(fatal|error|warn|info|debug|trace|silent)$/,
     ),
+    logFile: str(env, 'LOG_FILE', '', /^\/[^\0]{1,300}$/) || null,
   };
 }
 

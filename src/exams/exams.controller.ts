@@ -11,15 +11,16 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiConsumes } from '@nestjs/swagger';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
 import type { UploadedRosterFile } from '../org/dto/org.dto.js';
 import { IdPipe } from '../org/id-param.pipe.js';
 import { UPLOAD_MAX_BYTES, UploadErrorsInterceptor } from '../org/upload-errors.interceptor.js';
-import type { CreateExamBody, CreatePaperBody } from './dto/exams.dto.js';
+import { CreateExamBody, ImportResultsForm, type CreatePaperBody } from './dto/exams.dto.js';
 import { ExamsService } from './exams.service.js';
-import { ResultsImportService, type ImportResultsBody } from './results-import.service.js';
+import { ResultsImportService } from './results-import.service.js';
 
 @Controller('api')
 export class ExamsController {
@@ -41,6 +42,7 @@ export class ExamsController {
    */
   @Roles(Role.Admin)
   @Post('alliances/:id/exams/import-results')
+  @ApiConsumes('multipart/form-data')
   @UseInterceptors(
     UploadErrorsInterceptor,
     FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),
@@ -48,7 +50,7 @@ export class ExamsController {
   importResults(
     @CurrentActor() actor: Actor,
     @Param('id', IdPipe) id: number,
-    @Body() body: ImportResultsBody,
+    @Body() body: ImportResultsForm,
     @UploadedFile() file: UploadedRosterFile | undefined,
   ) {
     return this.imports.importResults(actor, id, body, file);

@@ -3,7 +3,14 @@ import type { Response } from 'express';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
-import { parseArbitrate, parseNextTask, parseSubmit } from './dto/marking.dto.js';
+import {
+  ArbitrateBody,
+  NextTaskBody,
+  parseArbitrate,
+  parseNextTask,
+  parseSubmit,
+  SubmitMarkBody,
+} from './dto/marking.dto.js';
 import { ArbitrationService } from './arbitration.service.js';
 import { MarkingLeaseService } from './marking-lease.service.js';
 import { MarkingProgressService } from './marking-progress.service.js';
@@ -24,7 +31,7 @@ export class MarkingController {
   @Post('next')
   @Roles(Role.Marker)
   @HttpCode(200)
-  async next(@CurrentActor() actor: Actor, @Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async next(@CurrentActor() actor: Actor, @Body() body: NextTaskBody, @Res({ passthrough: true }) res: Response) {
     const task = await this.leasing.next(actor, parseNextTask(body));
     if (!task) res.status(204);
     return task ?? undefined;
@@ -41,14 +48,14 @@ export class MarkingController {
   @Post('tasks/:taskId/submit')
   @Roles(Role.Marker)
   @HttpCode(200)
-  submit(@CurrentActor() actor: Actor, @Param('taskId') taskId: string, @Body() body: unknown) {
+  submit(@CurrentActor() actor: Actor, @Param('taskId') taskId: string, @Body() body: SubmitMarkBody) {
     return this.leasing.submit(actor, taskId, parseSubmit(body));
   }
 
   @Post('snippets/:token/arbitrate')
   @Roles(Role.SubjectLead, Role.Admin)
   @HttpCode(200)
-  arbitrate(@CurrentActor() actor: Actor, @Param('token') token: string, @Body() body: unknown) {
+  arbitrate(@CurrentActor() actor: Actor, @Param('token') token: string, @Body() body: ArbitrateBody) {
     return this.arbitration.arbitrate(actor, token, parseArbitrate(body));
   }
 

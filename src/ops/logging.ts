@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { pino, type DestinationStream } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
@@ -18,7 +19,7 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
 export const LoggingModule = LoggerModule.forRootAsync({
   inject: [APP_CONFIG],
   useFactory: (config: AppConfig) => ({
-    pinoHttp: {
+    pinoHttp: withDestination(config, {
       level: config.logLevel,
       genReqId: requestId,
       // Sessions and passwords never reach a log line.
@@ -27,6 +28,16 @@ export const LoggingModule = LoggerModule.forRootAsync({
       autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    },
+    }),
   }),
 });
+
+/** Where the JSON lines go: LOG_FILE (appended) when set, else pino's default, stdout. */
+export function logDestination(config: Pick<AppConfig, 'logFile'>) {
+  return config.logFile ? pino.destination(config.logFile) : undefined;
+}
+
+function withDestination<T extends object>(config: Pick<AppConfig, 'logFile'>, options: T): T | [T, DestinationStream] {
+  const destination = logDestination(config);
+  return destination ? [options, destination] : options;
+}

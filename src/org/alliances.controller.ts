@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@ne
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { Authenticated, CurrentActor, Roles } from '../common/roles.decorator.js';
-import type { AllianceBody, CreateSchoolBody, CreateUserBody, PasswordBody, UpdateUserBody } from './dto/org.dto.js';
+import { AllianceBody, CreateSchoolBody, CreateUserBody, PasswordBody, UpdateUserBody } from './dto/org.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { IdPipe } from './id-param.pipe.js';
 import { OrgService } from './org.service.js';

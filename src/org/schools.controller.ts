@@ -11,10 +11,11 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { Role } from '../common/role.js';
 import { Actor } from '../common/actor.js';
 import { CurrentActor, Roles } from '../common/roles.decorator.js';
-import type { CreateClassesBody, CreateSchoolBody, UploadedRosterFile } from './dto/org.dto.js';
+import { CreateClassesBody, CreateSchoolBody, RosterUploadForm, type UploadedRosterFile } from './dto/org.dto.js';
 import { IdPipe } from './id-param.pipe.js';
 import { OrgService } from './org.service.js';
 import { RosterService } from './roster.service.js';
@@ -41,6 +42,8 @@ export class SchoolsController {
 
   @Roles(Role.Admin, Role.Scanner)
   @Post(':id/roster')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: RosterUploadForm })
   @UseInterceptors(
     UploadErrorsInterceptor,
     FileInterceptor('file', { limits: { fileSize: UPLOAD_MAX_BYTES, files: 1 } }),

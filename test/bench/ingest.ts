@@ -27,6 +27,7 @@ import { seedScanExam } from '../integration/scans-fixtures.js';
 import { createUser } from '../support/fixtures.js';
 import { scanIngestion } from '../support/scan-ingestion.js';
 import { createTestEnv } from '../support/test-env.js';
+import { OBSERVABILITY, observedPageJob } from './bench-observability.js';
 
 const PAGES = Math.max(2, Number(process.env.BENCH_PAGES ?? 512));
 const STUDENTS = Math.ceil(PAGES / 2);
@@ -216,6 +217,7 @@ async function main() {
     // A worker starts its scan threads when it starts (the scan-ingest processor's prepare): so here, before timing,
     // as the decode-only runs above are timed with sharp loaded and warm.
     await scanner.warmUp();
+    console.log(OBSERVABILITY);
     if (global.gc) global.gc();
     const rss = rssSampler();
     // Garbage collection pauses the event loop, where reading and cutting run: count it.
@@ -233,7 +235,8 @@ async function main() {
     const db0 = mariadbTicks();
     const threads0 = threadTicks();
     const elu0 = performance.eventLoopUtilization();
-    await pool(pageIds, concurrency, (id) => ingest.ingestPage(id));
+    const job = observedPageJob((id: number) => ingest.ingestPage(id));
+    await pool(pageIds, concurrency, job);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);

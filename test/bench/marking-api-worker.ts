@@ -9,7 +9,9 @@ import { createApiApp } from '../../src/app.factory.js';
 import type { AppConfig } from '../../src/config/config.js';
 import { recordApiThread } from './marking-timeline.js';
 
-const app = await createApiApp(workerData.config as AppConfig, { logger: false });
+// Logging as the bench asks (bench-observability.ts: the product's JSON logs to /dev/null, unless BENCH_LOGS=off).
+const config = workerData.config as AppConfig;
+const app = await createApiApp(config, { logger: config.logLevel !== 'silent' });
 await app.init();
 await app.listen(0, '127.0.0.1');
 // Markers pause 5–15 s; keep client sockets alive past that, as a load balancer's upstream pool would.

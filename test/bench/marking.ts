@@ -36,6 +36,7 @@ import { cpus } from 'node:os';
 import jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../src/app.factory.js';
+import { OBSERVABILITY, observedApiConfig } from './bench-observability.js';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { Role } from '../../src/common/role.js';
 import { Actor } from '../../src/common/actor.js';
@@ -567,7 +568,7 @@ async function main() {
     } else {
       for (let i = 0; i < API_THREADS; i++) {
         const w = new Worker(new URL('./marking-api-worker.js', import.meta.url), {
-          workerData: { config: env.config },
+          workerData: { config: observedApiConfig(env.config) },
         });
         apiWorkers.push(w);
         const port = await new Promise<number>((resolve, reject) => {
@@ -580,6 +581,7 @@ async function main() {
         bases.push(`http://127.0.0.1:${port}`);
       }
     }
+    console.log(OBSERVABILITY);
     console.log(
       `API ${API_IN_PROCESS ? 'in the bench thread' : `in ${API_THREADS} worker thread${API_THREADS > 1 ? 's' : ''} of its own`} at ${bases.join(', ')}`,
     );

@@ -1,27 +1,43 @@
 // Request bodies of the marking API and their checks. Messages are Chinese: the marker page shows them as they are.
 import { BadRequestException } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 
 export const PROBLEM_REASONS = ['blank', 'illegible', 'wrong_place', 'copying'] as const;
 export type ProblemReason = (typeof PROBLEM_REASONS)[number];
 
-export interface NextTaskBody {
+/** The pattern of a submit's clientId (its idempotency key). */
+export const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export class NextTaskBody {
+  /** 只取这场考试的任务 */
   examId?: number;
+  /** 只取这道题的任务 */
   itemId?: number;
-  /** The task the page is showing: when prefetching, return or lease a task other than this one. */
+  /** 页面正在显示的任务：预取时返回另一份（The task the page is showing: when prefetching, lease another one.） */
   exceptTaskId?: number;
 }
 
-export interface SubmitMarkBody {
+export class SubmitMarkBody {
+  /** 分数：0 到本题满分，按本题给分步长；与 problem 二选一 */
+  @ApiProperty({ minimum: 0 })
   score?: number;
+  /** 问题卷原因：blank 空白、illegible 字迹无法辨认、wrong_place 答错位置、copying 疑似雷同；与 score 二选一 */
+  @ApiProperty({ enum: PROBLEM_REASONS })
   problem?: ProblemReason;
+  /** 本次提交的编号（8–64 位字母、数字、下划线或连字符）：重发同一编号不会重复记分 */
+  @ApiProperty({ pattern: CLIENT_ID.source })
   clientId: string;
+  /** 阅这份答卷所用秒数（不小于 0，超过一天按一天计） */
+  @ApiProperty({ minimum: 0 })
   secondsSpent?: number;
 }
 
-export interface ArbitrateBody {
+export class ArbitrateBody {
+  /** 仲裁分数 */
   score: number;
+  /** 仲裁说明（改判时必填；超过 200 字的部分不保存） */
   reason?: string;
-  /** 改判: replace a final score that the rules already produced (the reason is then mandatory). */
+  /** 改判：替换规则已给出的最终分（此时须写说明）（改判: replace a final score the rules already produced.） */
   override?: boolean;
 }
 
@@ -68,7 +84,7 @@ export function parseNextTask(body: unknown): NextTaskBody {
 export function parseSubmit(body: unknown): SubmitMarkBody {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const clientId = b.clientId;
-  if (typeof clientId !== 'string' || !/^[A-Za-z0-9_-]{8,64}$/.test(clientId))
+  if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId))
     throw new BadRequestException('提交缺少有效的 clientId（8–64 位字母、数字或连字符）');
   const hasScore = b.score !== undefined && b.score !== null && b.score !== '';
   const hasProblem = b.problem !== undefined && b.problem !== null && b.problem !== '';
