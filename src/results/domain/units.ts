@@ -1,6 +1,12 @@
 // Extended per-unit and between-school figures for the stored analysis (issue 5 §2). Pure; rounded for storage.
 import { type Interval, wilsonInterval } from './intervals.js';
-import { analyseItemColumns, analyseItems, type EbelRating, type ItemAnalysis, type ItemAnalysisItem } from './item-analysis.js';
+import {
+  analyseItemColumns,
+  analyseItems,
+  type EbelRating,
+  type ItemAnalysis,
+  type ItemAnalysisItem,
+} from './item-analysis.js';
 import {
   type BalanceFigures,
   cents,
