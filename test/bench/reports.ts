@@ -15,7 +15,8 @@
 // Goals: school reports ≤ 60 s, class reports ≤ 5 min, notices ≥ 100 students/s.
 //
 // Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
-// BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1),
+// BENCH_WORKERS (2 worker processes, as docker-compose.yml deploys: worker1 and worker2; each runs the reports queue
+// at concurrency 1),
 // BENCH_KEEP_PDFS=dir to copy the school PDFs (and the class reports rendered) there before the clean-up,
 // BENCH_CPU_PROF=dir to write each worker's V8 CPU profile there (node --cpu-prof) and print its heaviest functions.
 // The machine is shared: figures are noisy; run it twice before believing a change.
@@ -45,7 +46,7 @@ const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 200);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
-const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const CLASSES = Number(process.env.BENCH_CLASSES ?? 8);
 /** 0: every class / every student. */
 const CLASS_SAMPLE = Number(process.env.BENCH_CLASS_SAMPLE ?? 0);
@@ -306,6 +307,7 @@ async function main() {
         schools: sizes.length,
         max_mb: Number(maxMb.toFixed(3)),
         peak_rss_mb: Math.max(...rss),
+        workers: WORKERS,
         class_reports_s: Math.round(cn.classAllS),
         classes: cn.classes,
         classes_rendered: cn.classesRendered,
