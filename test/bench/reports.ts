@@ -97,6 +97,8 @@ function startWorker(env: TestEnv): Promise<ChildProcess> {
       DB_NAME: env.config.db.name,
       QUEUE_PREFIX: env.config.redis.prefix,
       DATA_DIR: env.config.dataDir,
+      // No operators' port: several workers on one machine would all want the default one (9465).
+      WORKER_OPS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
