@@ -15,12 +15,13 @@
 // Goals: school reports ≤ 60 s, class reports ≤ 5 min, notices ≥ 100 students/s.
 //
 // Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
-// BENCH_WORKERS (1 worker process, as docker-compose deploys; each runs the reports queue at concurrency 1),
-// BENCH_KEEP_PDFS=dir to copy the school PDFs there before the clean-up,
+// BENCH_WORKERS (2 worker processes, as docker-compose.yml deploys: worker1 and worker2; each runs the reports queue
+// at concurrency 1),
+// BENCH_KEEP_PDFS=dir to copy the school PDFs (and the class reports rendered) there before the clean-up,
 // BENCH_CPU_PROF=dir to write each worker's V8 CPU profile there (node --cpu-prof) and print its heaviest functions.
 // The machine is shared: figures are noisy; run it twice before believing a change.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 200);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
-const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const CLASSES = Number(process.env.BENCH_CLASSES ?? 8);
 /** 0: every class / every student. */
 const CLASS_SAMPLE = Number(process.env.BENCH_CLASS_SAMPLE ?? 0);
@@ -96,6 +97,8 @@ function startWorker(env: TestEnv): Promise<ChildProcess> {
       DB_NAME: env.config.db.name,
       QUEUE_PREFIX: env.config.redis.prefix,
       DATA_DIR: env.config.dataDir,
+      // No operators' port: several workers on one machine would all want the default one (9465).
+      WORKER_OPS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -112,6 +115,13 @@ function startWorker(env: TestEnv): Promise<ChildProcess> {
 function peakRssMb(pid: number): number {
   const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+/** CPU time (user + system) a live process has used so far, in seconds (Linux: /proc/<pid>/stat). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat, 12 and 13 after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Polls the report rows until every school's report is ready or failed. */
@@ -156,10 +166,12 @@ function spread<T>(all: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => all[Math.floor(i * step)]);
 }
 
-async function sizeOf(file: StreamableFile): Promise<number> {
-  let bytes = 0;
-  for await (const chunk of file.getStream()) bytes += (chunk as Buffer).length;
-  return bytes;
+/** The file's size in bytes; kept in `copyTo` as well when given (BENCH_KEEP_PDFS). */
+async function sizeOf(file: StreamableFile, copyTo?: string | ''): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of file.getStream()) chunks.push(chunk as Buffer);
+  if (copyTo) writeFileSync(copyTo, Buffer.concat(chunks));
+  return chunks.reduce((a, c) => a + c.length, 0);
 }
 
 /** Class reports and notices, timed in this process; figures of all classes / students, extrapolated if sampled. */
@@ -176,17 +188,21 @@ async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
     const classReports = app.get(ClassReportService);
     const sampleC = spread(all, CLASS_SAMPLE);
     let t = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     let maxClassKb = 0;
-    for (const c of sampleC)
-      maxClassKb = Math.max(
-        maxClassKb,
-        (await sizeOf(await classReports.pdfFile(admin, db.currentExamId, c.id))) / 1024,
-      );
+    const keep = process.env.BENCH_KEEP_PDFS;
+    for (const c of sampleC) {
+      const file = await classReports.pdfFile(admin, db.currentExamId, c.id);
+      maxClassKb = Math.max(maxClassKb, (await sizeOf(file, keep && join(keep, `class-${c.id}.pdf`))) / 1024);
+    }
     const classS = secs(t);
+    const classCpu = process.cpuUsage(cpu0);
+    const classCpuMs = (classCpu.user + classCpu.system) / 1000 / sampleC.length;
     const classAllS = (classS / sampleC.length) * all.length;
     log(
       `class reports: ${sampleC.length} of ${all.length} rendered in ${classS.toFixed(1)} s ` +
-        `(${((classS / sampleC.length) * 1000).toFixed(0)} ms a class, largest ${Math.round(maxClassKb)} KB)` +
+        `(${((classS / sampleC.length) * 1000).toFixed(0)} ms a class, CPU ${classCpuMs.toFixed(0)} ms a class, ` +
+        `load ${loadavg()[0].toFixed(1)}, largest ${Math.round(maxClassKb)} KB)` +
         (sampleC.length < all.length ? `; all ${all.length} extrapolated: ${classAllS.toFixed(0)} s` : ''),
     );
 
@@ -241,9 +257,11 @@ async function main() {
     log(`${WORKERS} worker process(es) started: ${workers.map((w) => w.pid).join(', ')}`);
 
     t = process.hrtime.bigint();
+    const cpu0 = workers.map((w) => cpuSeconds(w.pid!));
     await reports.resume();
     const by = await waitForReports(env, db.currentExamId, summary.reportsQueued.length);
     const wall = secs(t);
+    const workerCpu = workers.reduce((a, w, i) => a + cpuSeconds(w.pid!) - cpu0[i], 0);
     const rss = workers.map((w) => peakRssMb(w.pid!));
 
     const failed: { schoolId: number; error: string }[] = await env.ds.query(
@@ -260,7 +278,9 @@ async function main() {
     log(`PDF size (MB): min ${q(0).toFixed(3)}, median ${q(0.5).toFixed(3)}, max ${q(1 - 1e-9).toFixed(3)}`);
     log(
       `rendered ${by.get('ready') ?? 0} ready / ${by.get('failed') ?? 0} failed in ${wall.toFixed(1)} s ` +
-        `(${((wall / Math.max(1, sizes.length)) * 1000).toFixed(0)} ms a report, ${WORKERS} worker(s)); worker peak RSS (MB): ${rss.join(', ')}`,
+        `(${((wall / Math.max(1, sizes.length)) * 1000).toFixed(0)} ms a report, ${WORKERS} worker(s)); ` +
+        `worker CPU ${workerCpu.toFixed(1)} s (${((workerCpu / Math.max(1, sizes.length)) * 1000).toFixed(0)} ms a report); ` +
+        `load ${loadavg()[0].toFixed(1)}; worker peak RSS (MB): ${rss.join(', ')}`,
     );
     const keep = process.env.BENCH_KEEP_PDFS;
     if (keep) {
@@ -289,6 +309,7 @@ async function main() {
         schools: sizes.length,
         max_mb: Number(maxMb.toFixed(3)),
         peak_rss_mb: Math.max(...rss),
+        workers: WORKERS,
         class_reports_s: Math.round(cn.classAllS),
         classes: cn.classes,
         classes_rendered: cn.classesRendered,

@@ -221,10 +221,14 @@ export function forestOption(c: ForestChart, st: ChartStyle = PDF_CHART_STYLE): 
           const stroke = color(api.value(3) === 1);
           const cap = many ? 0 : 3;
           const style = { stroke, lineWidth: many && api.value(3) !== 1 ? 0.5 : 1.2 };
+          const interval = { type: 'line' as const, shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style };
+          // A caterpillar's intervals have no caps: no zero-length lines either (two thirds of its paths, drawn as
+          // nothing, yet each an element for ECharts and svg-to-pdfkit in every school's report).
+          if (!cap) return interval;
           return {
             type: 'group',
             children: [
-              { type: 'line', shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style },
+              interval,
               { type: 'line', shape: { x1: a[0], y1: a[1] - cap, x2: a[0], y2: a[1] + cap }, style },
               { type: 'line', shape: { x1: b[0], y1: b[1] - cap, x2: b[0], y2: b[1] + cap }, style },
             ],
