@@ -50,6 +50,9 @@ describe('a worker killed twice while reading pages', () => {
         REDIS_PORT: String(c.redis.port),
         QUEUE_PREFIX: c.redis.prefix,
         DATA_DIR: c.dataDir,
+        // One page at a time, so that the kills land between pages even on a quiet, fast machine (CI read all 8 at
+        // once before the first kill).
+        INGEST_CONCURRENCY: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,7 +70,7 @@ describe('a worker killed twice while reading pages', () => {
   };
 
   it('reads every page once after two kills mid-ingestion', async () => {
-    const fx = await seedScanExam(env.ds, { studentsA: 4 });
+    const fx = await seedScanExam(env.ds, { studentsA: 6 });
     const uploader = await createUser(env.ds, 'killed_scanner', 'scan-pass', []);
     const gen = await generateSyntheticScans(
       fx.layout,
@@ -97,7 +100,7 @@ describe('a worker killed twice while reading pages', () => {
       );
     const until = async (done: () => Promise<boolean>, ms: number) => {
       for (const end = Date.now() + ms; Date.now() < end && !(await done());)
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 20));
     };
     // Killed once some pages are read and others are being read, twice.
     for (const after of [1, 3]) {

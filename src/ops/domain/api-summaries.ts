@@ -130,6 +130,7 @@ export const API_SUMMARIES: Record<string, string> = {
   'POST /api/exams/{id}/results/compute': '计算成绩与统计分析（后台任务）',
   'PATCH /api/exams/{id}/longitudinal': '设置纵向比较的上一次考试与进步计算方式',
   'GET /api/exams/{id}/analysis': '成绩统计分析',
+  'GET /api/exams/{id}/schools/{schoolId}/analysis': '一所学校的成绩分析（含各班）',
   'GET /api/exams/{id}/schools/{schoolId}/students': '一所学校的学生成绩',
   'GET /api/exams/{id}/exports/students.xlsx': '导出学生成绩 Excel',
   'GET /api/exams/{id}/exports/items.xlsx': '导出小题分析 Excel',
