@@ -14,7 +14,7 @@ import { TOTAL_PAPER_ID } from '../../src/results/domain/subject-totals.js';
 import { vaStatement } from '../../src/results/domain/value-added.js';
 import { ExamAnalysis } from '../../src/results/entities/exam-analysis.entity.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
-import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, loggedInPage, servePages, documentWidth } from '../support/browser.js';
 import { createUser } from '../support/fixtures.js';
 import type { LoadedCohort } from '../support/synthetic/cohort-loader.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -128,13 +128,7 @@ describeInBrowser('value-added trend of every school on the overview page in a b
       await line.scrollIntoViewIfNeeded();
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(SHOTS, 'overview-va-trend-3.png') });
-      expect(
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-              .documentElement.scrollWidth,
-        ),
-      ).toBeLessThanOrEqual(1366);
+      expect(await documentWidth(page)).toBeLessThanOrEqual(1366);
     } finally {
       await context.close();
     }

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { ReportRenderService } from '../../src/reports/report-render.service.js';
 import { ResultsJobService } from '../../src/results/results-job.service.js';
 import { buildResultsFixture, NAMES, type ResultsFixture } from '../integration/results-fixture.js';
-import { describeInBrowser, launchBrowser, loggedInPage, servePages } from '../support/browser.js';
+import { describeInBrowser, launchBrowser, loggedInPage, servePages, documentWidth } from '../support/browser.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'tongkao-school-report');
@@ -80,13 +80,7 @@ describeInBrowser('school report result page in a browser', () => {
       expect(hrefs).toHaveLength(3);
       for (const href of hrefs) expect(await page.evaluate(async (u) => (await fetch(u!)).status, href)).toBe(200);
       // nothing wider than the window at 1366×768
-      expect(
-        await page.evaluate(
-          () =>
-            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-              .documentElement.scrollWidth,
-        ),
-      ).toBeLessThanOrEqual(1366);
+      expect(await documentWidth(page)).toBeLessThanOrEqual(1366);
 
       // another school's page: the server's refusal, in Chinese
       await page.goto(`${base}/school-report?examId=${fx.examId}&schoolId=${fx.schools.member}`);

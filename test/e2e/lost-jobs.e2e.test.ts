@@ -1,18 +1,15 @@
 // Work whose job was lost is found and done: pages queued through the real queue, then Redis (without persistence)
 // killed and started again empty, then a worker whose reconciliation queues them again; and a report left 'queued'
 // with no job is rendered again. This test starts its own Redis on another port and kills it.
-import { Pipeline } from '../../src/queue/pipeline.js';
 import { Report, ReportStatus } from '../../src/reports/entities/report.entity.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
-import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
 import { reportProcessor } from '../../workers/processors/report.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
-import { seedScanExam, storeBatch, type ScanExam } from '../integration/scans-fixtures.js';
-import { createUser } from '../support/fixtures.js';
+import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
+import { queueStoredScans } from '../support/queued-scans.js';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server.js';
-import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describe('lost jobs are found again', () => {
@@ -37,23 +34,7 @@ describe('lost jobs are found again', () => {
     (await env.ds.getRepository(ScannedPage).find({ where: { examId: fx.exam.id } })).map((p) => p.status);
 
   it('reads every page whose job went with a Redis restart, once each, and renders a report whose job was lost', async () => {
-    const uploader = await createUser(env.ds, 'lost_scanner', 'scan-pass', []);
-    const gen = await generateSyntheticScans(
-      fx.layout,
-      fx.synthetic,
-      fx.studentsA.map((s) => ({ examNo: s.examNo })),
-      { seed: 7, dpi: 150 },
-    );
-    const pages = await storeBatch(
-      env.ds,
-      new LocalBlobStore(env.config.dataDir),
-      { examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploader.id },
-      gen.files,
-    );
-    // The jobs are queued on the real queue, as an upload queues them, by a worker context that reads nothing.
-    const idle = await startWorkers(env.config, { processors: [], logger: false, reconcile: false });
-    await idle.app.get(Pipeline).pagesStored(pages);
-    await idle.close();
+    const pages = await queueStoredScans(env, fx, 'lost_scanner', 7);
     await env.ds.getRepository(Report).save({ examId: fx.exam.id, schoolId: fx.schoolA, status: ReportStatus.Queued });
 
     await redis.restart(); // no persistence: every waiting job is gone

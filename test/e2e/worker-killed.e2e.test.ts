@@ -6,14 +6,11 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { QUEUES } from '../../src/queue/jobs.js';
-import { Pipeline } from '../../src/queue/pipeline.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
-import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { startWorkers } from '../../workers/worker-host.js';
-import { seedScanExam, storeBatch } from '../integration/scans-fixtures.js';
-import { createUser } from '../support/fixtures.js';
+import { seedScanExam } from '../integration/scans-fixtures.js';
+import { queueStoredScans } from '../support/queued-scans.js';
 import { startOwnRedis, type OwnRedis } from '../support/redis-server.js';
-import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 const built = existsSync(resolve('dist/workers/main.js'));
@@ -71,23 +68,7 @@ describe('a worker killed twice while reading pages', () => {
 
   it('reads every page once after two kills mid-ingestion', async () => {
     const fx = await seedScanExam(env.ds, { studentsA: 6 });
-    const uploader = await createUser(env.ds, 'killed_scanner', 'scan-pass', []);
-    const gen = await generateSyntheticScans(
-      fx.layout,
-      fx.synthetic,
-      fx.studentsA.map((s) => ({ examNo: s.examNo })),
-      { seed: 13, dpi: 150 },
-    );
-    const pages = await storeBatch(
-      env.ds,
-      new LocalBlobStore(env.config.dataDir),
-      { examId: fx.exam.id, schoolId: fx.schoolA, uploadedBy: uploader.id },
-      gen.files,
-    );
-    // Queued on the real queue as an upload queues them, by a context that reads nothing.
-    const idle = await startWorkers(env.config, { processors: [], logger: false, reconcile: false });
-    await idle.app.get(Pipeline).pagesStored(pages);
-    await idle.close();
+    const pages = await queueStoredScans(env, fx, 'killed_scanner', 13);
 
     const processed = async () =>
       Number(

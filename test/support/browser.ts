@@ -110,3 +110,12 @@ export async function loggedInPage(
   await page.waitForURL(`${base}${next}`);
   return { context, page };
 }
+
+/** The page's full width in CSS pixels (wider than the window means a horizontal scroll bar at 1366×768). */
+export function documentWidth(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+        .scrollWidth,
+  );
+}
