@@ -2,7 +2,15 @@
 // grows with them (domain/login-delay.ts): an attacker is slowed, the account's owner is never locked out for long,
 // and an admin can clear the counters. When Redis is away, logins go on unthrottled (a warning is logged): the
 // throttle must not turn a queue outage into a login outage.
-import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { newRedis, type RedisClient, whenReady } from '../queue/connection.js';
 import { AuditLogRepository } from '../common/audit-log.repository.js';
@@ -20,7 +28,7 @@ export const LOGIN_WINDOW_SECONDS = 15 * 60;
 type Hash = Record<string, string>;
 
 @Injectable()
-export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
+export class LoginThrottle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LoginThrottle');
   private redis?: RedisClient;
 
@@ -135,7 +143,9 @@ export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // After the HTTP server has closed (Nest runs onModuleDestroy before it stops listening): a login in flight at
+  // SIGTERM is still throttled.
+  async onApplicationShutdown(): Promise<void> {
     this.redis?.disconnect();
   }
 }

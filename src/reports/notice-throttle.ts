@@ -1,13 +1,21 @@
 // Wrong codes per address and opens per code, counted in Redis (shared by every API instance) as the login throttle
 // counts failed logins (auth/login-throttle.ts); the rule is domain/notice-code.ts. When Redis is away the page goes
 // on unthrottled with a warning, as logins do.
-import { HttpException, HttpStatus, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { newRedis, type RedisClient, whenReady } from '../queue/connection.js';
 import { type Counter, NOTICE_WINDOW_SECONDS, noticeWait, noticeWaitMessage } from './domain/notice-code.js';
 
 @Injectable()
-export class NoticeThrottle implements OnModuleInit, OnModuleDestroy {
+export class NoticeThrottle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('NoticeThrottle');
   private redis?: RedisClient;
 
@@ -83,7 +91,8 @@ export class NoticeThrottle implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
+  // After the HTTP server has closed, so a code being checked at SIGTERM is still throttled.
+  onApplicationShutdown(): void {
     this.redis?.disconnect();
   }
 }

@@ -1,7 +1,7 @@
 // Scanning pages (decode, read, cut, encode: page-scan.ts) on worker threads, so that the ingesting process's main
 // thread is left with the database and the blob store. Its JS work (alignment, QR, OMR, the snippet cut) was the
 // bottleneck of ingestion: one thread at its limit while the other core waited.
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,7 @@ export function defaultScanThreads(): number {
 }
 
 /** Provided by ScanIngestModule (the worker's) through a factory (its constructor takes more than injectables). */
-export class PageScanner implements OnModuleDestroy {
+export class PageScanner implements OnApplicationShutdown {
   private readonly logger = new Logger('PageScanner');
   private readonly threads: (Thread | null)[];
   private readonly script: string | null;
@@ -169,7 +169,8 @@ export class PageScanner implements OnModuleDestroy {
     return thread;
   }
 
-  async onModuleDestroy() {
+  // After the HTTP server has closed and the workers have returned their jobs: a page being read at shutdown finishes.
+  async onApplicationShutdown() {
     await Promise.all(this.threads.map((t, n) => ((this.threads[n] = null), t?.worker.terminate())));
   }
 }

@@ -19,7 +19,7 @@ describe('PageScanner on worker threads', () => {
     if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run npm run build first`);
     scanner = new PageScanner(codec, 2, SCRIPT);
   });
-  afterAll(() => scanner.onModuleDestroy());
+  afterAll(() => scanner.onApplicationShutdown());
 
   const items = [
     ...['A', 'C', 'B', 'D'].map((answerKey, n) => ({
@@ -80,7 +80,7 @@ describe('PageScanner on worker threads', () => {
       });
       expect(r.kind).toBe('undecodable');
     } finally {
-      await fresh.onModuleDestroy();
+      await fresh.onApplicationShutdown();
     }
     // scanning in this thread (no worker script): nothing to start
     const here = new PageScanner(codec, 0);
