@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import ts from 'typescript';
 import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
 
@@ -95,7 +96,11 @@ function metadataSource() {
 
 // `--check`: exit 1, writing nothing, when the file is not what the code gives (the ops test runs this).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = metadataSource();
+  // Formatted by the project's Prettier, so the file reads (and diffs) line by line rather than as one 16 kB line.
+  const text = await prettier.format(metadataSource(), {
+    ...(await prettier.resolveConfig(METADATA_FILE)),
+    filepath: METADATA_FILE,
+  });
   if (process.argv.includes('--check')) {
     const current = existsSync(METADATA_FILE) ? readFileSync(METADATA_FILE, 'utf8') : '';
     if (current !== text) {

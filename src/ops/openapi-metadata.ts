@@ -2,8 +2,618 @@
 /* eslint-disable */
 // @ts-nocheck
 export default async () => {
-    const t = {
-        ["../exams/domain/exam-disclosure.js"]: await import("../exams/domain/exam-disclosure.js")
-    };
-    return { "@nestjs/swagger": { "models": [[import("../auth/dto/auth.dto.js"), { "LoginBody": { username: { required: true, type: () => String, description: "用户名（必填）" }, password: { required: true, type: () => String, description: "密码（必填）。连续登录失败会使下一次尝试等待更久" } } }], [import("../exams/dto/exams.dto.js"), { "CreateExamBody": { name: { required: true, type: () => String, description: "考试名称（必填，最多 100 个字）" }, grade: { required: false, type: () => String, description: "年级，如“七年级”“高一”（最多 20 个字）" }, gradeYear: { required: false, type: () => Number, description: "年级序号 1～12（1～6 小学，7～9 初中，10～12 高中）；不填时由 grade 推出" }, kind: { required: false, description: "考试类型：学业质量监测、毕业年级统一考试或校际联考；决定成绩可否公开到学生", enum: t["../exams/domain/exam-disclosure.js"].ExamKind }, gradeBandCutoffs: { required: false, type: () => [Number], description: "等级分界（得分率，从高到低），如 [0.85, 0.7, 0.6] 或 \"0.85,0.7,0.6\"" }, examDate: { required: false, type: () => String, description: "考试日期，YYYY-MM-DD" }, excellentRatio: { required: false, type: () => Number, description: "优秀线（得分率，大于 0、不超过 1，最多三位小数；须高于及格线），默认 0.85" }, passRatio: { required: false, type: () => Number, description: "及格线（得分率；须高于低分线），默认 0.6" }, lowRatio: { required: false, type: () => Number, description: "低分线（得分率），默认 0.4" }, releaseAt: { required: false, type: () => String, description: "试卷解密时间（ISO 8601）：此前试卷 PDF 保密" }, priorExamId: { required: false, type: () => Number, description: "同一批学生的上一次考试（纵向比较、增值评价），须属同一教联体" } }, "ImportResultsForm": { file: { required: true, type: () => Object, description: "成绩文件（.csv 或 .xlsx）：考号、姓名，每科一列" }, name: { required: true, type: () => String, description: "考试名称（必填，最多 100 个字）" }, grade: { required: true, type: () => String, description: "年级，如“七年级”" }, examDate: { required: false, type: () => String, description: "考试日期，YYYY-MM-DD" }, fullMarks: { required: false, type: () => String, description: "表头未给满分的科目的满分：“100”或“数学=100；语文=120”" }, reliability: { required: false, type: () => Number, description: "原考试系统报告的总分信度（0～1），可不填" }, reliabilitySource: { required: false, type: () => String, description: "信度的来源（如“原考试系统报告 α”）；填了 reliability 时必填" } } }], [import("../org/dto/org.dto.js"), { "AllianceBody": { name: { required: false, type: () => String }, code: { required: false, type: () => String } }, "CreateSchoolBody": { name: { required: false, type: () => String }, code: { required: false, type: () => String }, kind: { required: false, type: () => String }, locality: { required: false, type: () => String } }, "CreateClassesBody": { names: { required: false, type: () => [String] }, grade: { required: false, type: () => String } }, "CreateUserBody": { username: { required: false, type: () => String }, displayName: { required: false, type: () => String }, password: { required: false, type: () => String }, roles: { required: false, type: () => [({ role: { required: true, type: () => String }, schoolId: { required: false, type: () => Number }, subject: { required: false, type: () => String }, classId: { required: false, type: () => Number } })] } }, "UpdateUserBody": { displayName: { required: false, type: () => String }, roles: { required: false, type: () => [({ role: { required: true, type: () => String }, schoolId: { required: false, type: () => Number }, subject: { required: false, type: () => String }, classId: { required: false, type: () => Number } })] } }, "PasswordBody": { password: { required: true, type: () => String, description: "新密码" } }, "RosterUploadForm": { file: { required: true, type: () => Object, description: "名单文件（.csv 或 .xlsx）：学籍号、姓名、班级等列" } } }], [import("../marking/dto/marking.dto.js"), { "NextTaskBody": { examId: { required: false, type: () => Number, description: "只取这场考试的任务" }, itemId: { required: false, type: () => Number, description: "只取这道题的任务" }, exceptTaskId: { required: false, type: () => Number, description: "页面正在显示的任务：预取时返回另一份（The task the page is showing: when prefetching, lease another one.）" } }, "SubmitMarkBody": { score: { required: false, type: () => Number, description: "分数：0 到本题满分，按本题给分步长；与 problem 二选一" }, problem: { required: false, description: "问题卷原因：blank 空白、illegible 字迹无法辨认、wrong_place 答错位置、copying 疑似雷同；与 score 二选一", enum: ["blank", "illegible", "wrong_place", "copying"] }, clientId: { required: true, type: () => String, description: "本次提交的编号（8–64 位字母、数字、下划线或连字符）：重发同一编号不会重复记分" }, secondsSpent: { required: false, type: () => Number, description: "阅这份答卷所用秒数（不小于 0，超过一天按一天计）" } }, "ArbitrateBody": { score: { required: true, type: () => Number, description: "仲裁分数" }, reason: { required: false, type: () => String, description: "仲裁说明（改判时必填；超过 200 字的部分不保存）" }, override: { required: false, type: () => Boolean, description: "改判：替换规则已给出的最终分（此时须写说明）（改判: replace a final score the rules already produced.）" } } }]], "controllers": [[import("../auth/auth.controller.js"), { "AuthController": { "login": {}, "logout": {}, "me": {} } }], [import("../exams/exams.controller.js"), { "ExamsController": { "createExam": {}, "importResults": { description: "历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate,\nfullMarks, and optionally reliability (0–1) with reliabilitySource (where it came from), the exam's default, and\nsubjectReliabilities (a JSON list of subject, reliability, source) for subjects with their own." }, "deleteImportedExam": { description: "An imported exam only (历史成绩导入), while no exam names it as its prior exam." }, "examRules": { description: "Grades, the exam kinds each allows and what follows for 成绩 (the rule of domain/exam-disclosure.ts, in words)." }, "listExams": {}, "getExam": {}, "createPaper": {}, "getPaper": {}, "lockPaper": {} } }], [import("../exams/papers.controller.js"), { "PapersController": { "edit": {}, "submit": {}, "approve": {}, "reject": {}, "newVersion": {}, "importBlueprint": {}, "createFromBlueprint": { description: "A new draft paper from a 双向细目表: multipart with subject, title and file (.xlsx)." }, "blueprintTemplate": { description: "An empty 双向细目表 with one example row of each kind of item." }, "exportBlueprint": {}, "uploadDocument": {}, "document": {}, "setReleaseAt": {}, "knowledgeTree": { type: [Object] }, "addKnowledgePoints": {} } }], [import("../exams/timetable.controller.js"), { "TimetableController": { "list": {}, "replace": {} } }], [import("../marking/marking-lead.controller.js"), { "MarkingLeadController": { "console": {}, "assignments": {}, "setAssignments": {}, "qc": {}, "setQc": {}, "references": {}, "setReference": {}, "approve": {}, "suspend": {}, "restore": {}, "requeue": {} } }], [import("../marking/marking-setup.controller.js"), { "MarkingSetupController": { "setup": {}, "createBlock": {}, "changeBlock": {}, "removeBlock": {}, "setBlockMarkers": {}, "setRules": {}, "setTrial": {}, "removeReference": { description: "`?kind=trial|seed`: the answer is no longer a trial answer (or seed) of the item." }, "answers": {}, "monitor": {}, "idle": { description: "Why the marker's next call finds nothing: per assigned item, the reason in Chinese." } } }], [import("../marking/marking.controller.js"), { "MarkingController": { "next": { description: "Leases the next answer to mark; 204 when nothing is left for the caller.", type: Object }, "snippet": {}, "submit": { type: Object }, "arbitrate": {}, "arbitrationQueue": {}, "review": { description: "回评: the caller's last marks, newest first." }, "revise": { description: "回评 change: a new mark that supersedes the earlier one, while the answer has no final score.", type: Object }, "progress": {} } }], [import("../jobs/jobs.controller.js"), { "JobsController": { "list": { type: [Object] }, "retry": {} } }], [import("./health.controller.js"), { "HealthController": { "live": {}, "ready": { type: Object } } }], [import("../org/alliances.controller.js"), { "AlliancesController": { "get": {}, "createSchool": {}, "listSchools": {}, "createUser": {}, "unlockLogin": {}, "listUsers": {}, "update": {}, "setupStatus": {}, "updateUser": {}, "resetPassword": {}, "deactivate": {}, "reactivate": {} } }], [import("../org/counties.controller.js"), { "CountiesController": { "mine": { type: [Object] }, "comparison": { description: "量化考核 of the county's alliances: each alliance's latest released exam per grade and subject.", type: Object } } }], [import("../org/schools.controller.js"), { "SchoolsController": { "createClasses": {}, "listClasses": { type: [Object] }, "importRoster": {}, "listStudents": { type: [Object] }, "update": {}, "previewRoster": { description: "What the file would change (added, updated, removed students), nothing stored." }, "applyRoster": { description: "The previewed change, confirmed: the same file and the preview's planId; all or nothing, audited." } } }], [import("../reports/county-report.controller.js"), { "CountyReportController": { "comparisonPdf": {} } }], [import("../reports/notices.controller.js"), { "NoticesController": { "pdf": {}, "codes": {}, "generate": {}, "revoke": {} }, "PublicNoticeController": { "open": {} } }], [import("../reports/reports.controller.js"), { "ReportsController": { "overview": { description: "The bureau and alliance overview: every school named; the alliance's admin, or its county's bureau after release.", type: Object }, "overviewPdf": {}, "list": { type: [Object] }, "download": { description: "Any logged-in user reaches the service, which answers 403 '无权查看其他学校的报告' to everyone out of scope." }, "schoolReport": { description: "The school report's content as JSON for the result page: the same model as the PDF, other schools by letter.", type: Object }, "classReport": { description: "班级报告: the alliance's admin, the principal of the class's school, a teacher of the class (a 任课教师: their\nsubject only). Everyone else 403 '无权查看该班级的报告' from the service.", type: Object }, "classReportPdf": {} } }], [import("../results/exam-state.controller.js"), { "ExamStateController": { "state": { description: "The exam's lifecycle stage and what is left to do; any member of its alliance (the service checks)." }, "preview": {}, "release": { description: "成绩发布 (or re-issue): { reason } needed while work is unfinished." } } }], [import("../results/results.controller.js"), { "ResultsController": { "compute": {}, "updateLongitudinal": { description: "纵看 link: { priorExamId?: number | null, improvementFormula?: 'va_over_se' | 'ratio_change' }.\nOwn sub-path: PATCH /api/exams/:id itself belongs to the exam settings (releaseAt) in the exams feature." }, "analysis": { type: Object }, "schoolAnalysis": { description: "One school's classes, per-item figures, bands, knowledge points and detail (the analysis gives summaries).", type: Object }, "students": { description: "Scores where the exam's kind allows them to the reader, else 等级 only (total null, band set).", type: [Object] }, "exportStudents": {}, "exportItems": {}, "exportSchools": {} } }], [import("../scans/omr-review.controller.js"), { "OmrReviewController": { "list": { description: "Objective items waiting for a person (status=open by default; resolved or all)." }, "crop": {}, "resolve": { description: "`{ marked: 'B' }`, `'AC'` for several, `''` for blank.", type: Object } } }], [import("../scans/scan-exceptions.controller.js"), { "ScanExceptionsController": { "queue": { description: "`?schoolId=&code=&status=exception|discarded`: pages with counts per reason code." }, "roster": { description: "`?schoolId=&paperId=&q=`: the school's roster with each student's read pages and 缺考 mark." }, "thumbnail": {}, "assign": { description: "`{ studentId }` or `{ examNo }`: an unread page is queued to be read for that student; a read page is re-matched\nto them (and queued to be read again). Fixes that read a page again answer with status `queued`.", type: Object }, "rotate": { description: "`{ rotation: 0 | 90 | 180 | 270 }`, clockwise from the image as uploaded.", type: Object }, "reingest": { type: Object }, "discard": { type: Object }, "restore": { type: Object }, "markAbsent": { description: "`{ studentId, paperId? }` (paperId may be left out when the exam has one paper)." }, "unmarkAbsent": {} } }], [import("../scans/scans.controller.js"), { "ScansController": { "upload": { description: "multipart: files (one or many PNG/JPEG/TIFF images or ZIPs of them), schoolId.", type: Object }, "status": {}, "progress": { description: "The admin's monitoring: per school, students expected, pages read, exceptions open, 缺考, what is left." }, "exceptions": {}, "image": {} } }], [import("../scans/scan-retention.controller.js"), { "ScanRetentionController": { "status": {}, "setDays": { description: "{ days }: whole days after the results' release (0: keep; null: the installation's RETENTION_DAYS)." }, "purge": { description: "Deletes the exam's scans, snippets and OMR crops now, once the period has passed; results and reports stay.", type: Object } } }], [import("../sheets/sheets.controller.js"), { "SheetsController": { "generate": { type: Object }, "pdf": { description: "Without schoolId: the sheet for anyone. With schoolId (and optionally classId): one personalised sheet per student." } } }], [import("../suggestions/suggestions.controller.js"), { "SuggestionsController": { "list": {}, "add": { type: Object }, "edit": { type: Object }, "retire": { type: Object }, "restore": { type: Object }, "history": { type: [Object] }, "importFile": { description: "Multipart: file (.xlsx); confirm=true with the libraryVersion of the preview applies it.", type: Object }, "exportFile": {} } }], [import("../candidates/candidates.controller.js"), { "CandidatesController": { "overview": {}, "list": {}, "generate": {}, "allocate": {}, "document": { description: "seating (座位表), door (门贴) or tickets (准考证); optionally of one room or school." }, "roomList": {}, "room": {}, "absent": {}, "violation": {} } }], [import("../web/web.controller.js"), { "WebController": { "home": { type: String }, "login": { type: String }, "mark": { type: String }, "scans": { type: String }, "lead": { type: String }, "papers": { type: String }, "exams": { type: String }, "classReport": { description: "班级报告 for teachers (the API checks each class against the teacher's grants).", type: String }, "notices": { description: "学生成绩通知单: the admin and principals make codes and print each class's notices (the API checks scope).", type: String }, "notice": { description: "成绩通知查询: a student or parent opens their notice with the personal code (no account).", type: String }, "reports": { type: String }, "county": { description: "区县联盟对比: the county's bureau users (the API answers only them).", type: String }, "schoolReport": { type: String }, "overview": { type: String }, "suggestions": { type: String }, "markingSetup": { type: String }, "monitor": { type: String }, "favicon": { description: "Asked for by every browser (also on a PDF or a JSON answer), whatever the page's own link says.", type: String }, "schools": { type: String }, "roster": { type: String }, "users": { type: String }, "kaowu": { type: String }, "rooms": { type: String }, "jobs": { type: String } } }]] } };
+  const t = {
+    ['../exams/domain/exam-disclosure.js']: await import('../exams/domain/exam-disclosure.js'),
+  };
+  return {
+    '@nestjs/swagger': {
+      models: [
+        [
+          import('../auth/dto/auth.dto.js'),
+          {
+            LoginBody: {
+              username: { required: true, type: () => String, description: '用户名（必填）' },
+              password: {
+                required: true,
+                type: () => String,
+                description: '密码（必填）。连续登录失败会使下一次尝试等待更久',
+              },
+            },
+          },
+        ],
+        [
+          import('../exams/dto/exams.dto.js'),
+          {
+            CreateExamBody: {
+              name: { required: true, type: () => String, description: '考试名称（必填，最多 100 个字）' },
+              grade: { required: false, type: () => String, description: '年级，如“七年级”“高一”（最多 20 个字）' },
+              gradeYear: {
+                required: false,
+                type: () => Number,
+                description: '年级序号 1～12（1～6 小学，7～9 初中，10～12 高中）；不填时由 grade 推出',
+              },
+              kind: {
+                required: false,
+                description: '考试类型：学业质量监测、毕业年级统一考试或校际联考；决定成绩可否公开到学生',
+                enum: t['../exams/domain/exam-disclosure.js'].ExamKind,
+              },
+              gradeBandCutoffs: {
+                required: false,
+                type: () => [Number],
+                description: '等级分界（得分率，从高到低），如 [0.85, 0.7, 0.6] 或 "0.85,0.7,0.6"',
+              },
+              examDate: { required: false, type: () => String, description: '考试日期，YYYY-MM-DD' },
+              excellentRatio: {
+                required: false,
+                type: () => Number,
+                description: '优秀线（得分率，大于 0、不超过 1，最多三位小数；须高于及格线），默认 0.85',
+              },
+              passRatio: {
+                required: false,
+                type: () => Number,
+                description: '及格线（得分率；须高于低分线），默认 0.6',
+              },
+              lowRatio: { required: false, type: () => Number, description: '低分线（得分率），默认 0.4' },
+              releaseAt: {
+                required: false,
+                type: () => String,
+                description: '试卷解密时间（ISO 8601）：此前试卷 PDF 保密',
+              },
+              priorExamId: {
+                required: false,
+                type: () => Number,
+                description: '同一批学生的上一次考试（纵向比较、增值评价），须属同一教联体',
+              },
+            },
+            ImportResultsForm: {
+              file: {
+                required: true,
+                type: () => Object,
+                description: '成绩文件（.csv 或 .xlsx）：考号、姓名，每科一列',
+              },
+              name: { required: true, type: () => String, description: '考试名称（必填，最多 100 个字）' },
+              grade: { required: true, type: () => String, description: '年级，如“七年级”' },
+              examDate: { required: false, type: () => String, description: '考试日期，YYYY-MM-DD' },
+              fullMarks: {
+                required: false,
+                type: () => String,
+                description: '表头未给满分的科目的满分：“100”或“数学=100；语文=120”',
+              },
+              reliability: {
+                required: false,
+                type: () => Number,
+                description: '原考试系统报告的总分信度（0～1），可不填',
+              },
+              reliabilitySource: {
+                required: false,
+                type: () => String,
+                description: '信度的来源（如“原考试系统报告 α”）；填了 reliability 时必填',
+              },
+            },
+          },
+        ],
+        [
+          import('../org/dto/org.dto.js'),
+          {
+            AllianceBody: {
+              name: { required: false, type: () => String },
+              code: { required: false, type: () => String },
+            },
+            CreateSchoolBody: {
+              name: { required: false, type: () => String },
+              code: { required: false, type: () => String },
+              kind: { required: false, type: () => String },
+              locality: { required: false, type: () => String },
+            },
+            CreateClassesBody: {
+              names: { required: false, type: () => [String] },
+              grade: { required: false, type: () => String },
+            },
+            CreateUserBody: {
+              username: { required: false, type: () => String },
+              displayName: { required: false, type: () => String },
+              password: { required: false, type: () => String },
+              roles: {
+                required: false,
+                type: () => [
+                  {
+                    role: { required: true, type: () => String },
+                    schoolId: { required: false, type: () => Number },
+                    subject: { required: false, type: () => String },
+                    classId: { required: false, type: () => Number },
+                  },
+                ],
+              },
+            },
+            UpdateUserBody: {
+              displayName: { required: false, type: () => String },
+              roles: {
+                required: false,
+                type: () => [
+                  {
+                    role: { required: true, type: () => String },
+                    schoolId: { required: false, type: () => Number },
+                    subject: { required: false, type: () => String },
+                    classId: { required: false, type: () => Number },
+                  },
+                ],
+              },
+            },
+            PasswordBody: { password: { required: true, type: () => String, description: '新密码' } },
+            RosterUploadForm: {
+              file: {
+                required: true,
+                type: () => Object,
+                description: '名单文件（.csv 或 .xlsx）：学籍号、姓名、班级等列',
+              },
+            },
+          },
+        ],
+        [
+          import('../marking/dto/marking.dto.js'),
+          {
+            NextTaskBody: {
+              examId: { required: false, type: () => Number, description: '只取这场考试的任务' },
+              itemId: { required: false, type: () => Number, description: '只取这道题的任务' },
+              exceptTaskId: {
+                required: false,
+                type: () => Number,
+                description:
+                  '页面正在显示的任务：预取时返回另一份（The task the page is showing: when prefetching, lease another one.）',
+              },
+            },
+            SubmitMarkBody: {
+              score: {
+                required: false,
+                type: () => Number,
+                description: '分数：0 到本题满分，按本题给分步长；与 problem 二选一',
+              },
+              problem: {
+                required: false,
+                description:
+                  '问题卷原因：blank 空白、illegible 字迹无法辨认、wrong_place 答错位置、copying 疑似雷同；与 score 二选一',
+                enum: ['blank', 'illegible', 'wrong_place', 'copying'],
+              },
+              clientId: {
+                required: true,
+                type: () => String,
+                description: '本次提交的编号（8–64 位字母、数字、下划线或连字符）：重发同一编号不会重复记分',
+              },
+              secondsSpent: {
+                required: false,
+                type: () => Number,
+                description: '阅这份答卷所用秒数（不小于 0，超过一天按一天计）',
+              },
+            },
+            ArbitrateBody: {
+              score: { required: true, type: () => Number, description: '仲裁分数' },
+              reason: {
+                required: false,
+                type: () => String,
+                description: '仲裁说明（改判时必填；超过 200 字的部分不保存）',
+              },
+              override: {
+                required: false,
+                type: () => Boolean,
+                description:
+                  '改判：替换规则已给出的最终分（此时须写说明）（改判: replace a final score the rules already produced.）',
+              },
+            },
+          },
+        ],
+      ],
+      controllers: [
+        [import('../auth/auth.controller.js'), { AuthController: { login: {}, logout: {}, me: {} } }],
+        [
+          import('../exams/exams.controller.js'),
+          {
+            ExamsController: {
+              createExam: {},
+              importResults: {
+                description:
+                  "历史成绩导入: multipart with file (.csv/.xlsx: 考号, 姓名, one column per subject) and name, grade, examDate,\nfullMarks, and optionally reliability (0–1) with reliabilitySource (where it came from), the exam's default, and\nsubjectReliabilities (a JSON list of subject, reliability, source) for subjects with their own.",
+              },
+              deleteImportedExam: {
+                description: 'An imported exam only (历史成绩导入), while no exam names it as its prior exam.',
+              },
+              examRules: {
+                description:
+                  'Grades, the exam kinds each allows and what follows for 成绩 (the rule of domain/exam-disclosure.ts, in words).',
+              },
+              listExams: {},
+              getExam: {},
+              createPaper: {},
+              getPaper: {},
+              lockPaper: {},
+            },
+          },
+        ],
+        [
+          import('../exams/papers.controller.js'),
+          {
+            PapersController: {
+              edit: {},
+              submit: {},
+              approve: {},
+              reject: {},
+              newVersion: {},
+              importBlueprint: {},
+              createFromBlueprint: {
+                description: 'A new draft paper from a 双向细目表: multipart with subject, title and file (.xlsx).',
+              },
+              blueprintTemplate: { description: 'An empty 双向细目表 with one example row of each kind of item.' },
+              exportBlueprint: {},
+              uploadDocument: {},
+              document: {},
+              setReleaseAt: {},
+              knowledgeTree: { type: [Object] },
+              addKnowledgePoints: {},
+            },
+          },
+        ],
+        [import('../exams/timetable.controller.js'), { TimetableController: { list: {}, replace: {} } }],
+        [
+          import('../marking/marking-lead.controller.js'),
+          {
+            MarkingLeadController: {
+              console: {},
+              assignments: {},
+              setAssignments: {},
+              qc: {},
+              setQc: {},
+              references: {},
+              setReference: {},
+              approve: {},
+              suspend: {},
+              restore: {},
+              requeue: {},
+            },
+          },
+        ],
+        [
+          import('../marking/marking-setup.controller.js'),
+          {
+            MarkingSetupController: {
+              setup: {},
+              createBlock: {},
+              changeBlock: {},
+              removeBlock: {},
+              setBlockMarkers: {},
+              setRules: {},
+              setTrial: {},
+              removeReference: {
+                description: '`?kind=trial|seed`: the answer is no longer a trial answer (or seed) of the item.',
+              },
+              answers: {},
+              monitor: {},
+              idle: {
+                description: "Why the marker's next call finds nothing: per assigned item, the reason in Chinese.",
+              },
+            },
+          },
+        ],
+        [
+          import('../marking/marking.controller.js'),
+          {
+            MarkingController: {
+              next: {
+                description: 'Leases the next answer to mark; 204 when nothing is left for the caller.',
+                type: Object,
+              },
+              snippet: {},
+              submit: { type: Object },
+              arbitrate: {},
+              arbitrationQueue: {},
+              review: { description: "回评: the caller's last marks, newest first." },
+              revise: {
+                description:
+                  '回评 change: a new mark that supersedes the earlier one, while the answer has no final score.',
+                type: Object,
+              },
+              progress: {},
+            },
+          },
+        ],
+        [import('../jobs/jobs.controller.js'), { JobsController: { list: { type: [Object] }, retry: {} } }],
+        [import('./health.controller.js'), { HealthController: { live: {}, ready: { type: Object } } }],
+        [
+          import('../org/alliances.controller.js'),
+          {
+            AlliancesController: {
+              get: {},
+              createSchool: {},
+              listSchools: {},
+              createUser: {},
+              unlockLogin: {},
+              listUsers: {},
+              update: {},
+              setupStatus: {},
+              updateUser: {},
+              resetPassword: {},
+              deactivate: {},
+              reactivate: {},
+            },
+          },
+        ],
+        [
+          import('../org/counties.controller.js'),
+          {
+            CountiesController: {
+              mine: { type: [Object] },
+              comparison: {
+                description:
+                  "量化考核 of the county's alliances: each alliance's latest released exam per grade and subject.",
+                type: Object,
+              },
+            },
+          },
+        ],
+        [
+          import('../org/schools.controller.js'),
+          {
+            SchoolsController: {
+              createClasses: {},
+              listClasses: { type: [Object] },
+              importRoster: {},
+              listStudents: { type: [Object] },
+              update: {},
+              previewRoster: {
+                description: 'What the file would change (added, updated, removed students), nothing stored.',
+              },
+              applyRoster: {
+                description:
+                  "The previewed change, confirmed: the same file and the preview's planId; all or nothing, audited.",
+              },
+            },
+          },
+        ],
+        [import('../reports/county-report.controller.js'), { CountyReportController: { comparisonPdf: {} } }],
+        [
+          import('../reports/notices.controller.js'),
+          { NoticesController: { pdf: {}, codes: {}, generate: {}, revoke: {} }, PublicNoticeController: { open: {} } },
+        ],
+        [
+          import('../reports/reports.controller.js'),
+          {
+            ReportsController: {
+              overview: {
+                description:
+                  "The bureau and alliance overview: every school named; the alliance's admin, or its county's bureau after release.",
+                type: Object,
+              },
+              overviewPdf: {},
+              list: { type: [Object] },
+              download: {
+                description:
+                  "Any logged-in user reaches the service, which answers 403 '无权查看其他学校的报告' to everyone out of scope.",
+              },
+              schoolReport: {
+                description:
+                  "The school report's content as JSON for the result page: the same model as the PDF, other schools by letter.",
+                type: Object,
+              },
+              classReport: {
+                description:
+                  "班级报告: the alliance's admin, the principal of the class's school, a teacher of the class (a 任课教师: their\nsubject only). Everyone else 403 '无权查看该班级的报告' from the service.",
+                type: Object,
+              },
+              classReportPdf: {},
+            },
+          },
+        ],
+        [
+          import('../results/exam-state.controller.js'),
+          {
+            ExamStateController: {
+              state: {
+                description:
+                  "The exam's lifecycle stage and what is left to do; any member of its alliance (the service checks).",
+              },
+              preview: {},
+              release: { description: '成绩发布 (or re-issue): { reason } needed while work is unfinished.' },
+            },
+          },
+        ],
+        [
+          import('../results/results.controller.js'),
+          {
+            ResultsController: {
+              compute: {},
+              updateLongitudinal: {
+                description:
+                  "纵看 link: { priorExamId?: number | null, improvementFormula?: 'va_over_se' | 'ratio_change' }.\nOwn sub-path: PATCH /api/exams/:id itself belongs to the exam settings (releaseAt) in the exams feature.",
+              },
+              analysis: { type: Object },
+              schoolAnalysis: {
+                description:
+                  "One school's classes, per-item figures, bands, knowledge points and detail (the analysis gives summaries).",
+                type: Object,
+              },
+              students: {
+                description:
+                  "Scores where the exam's kind allows them to the reader, else 等级 only (total null, band set).",
+                type: [Object],
+              },
+              exportStudents: {},
+              exportItems: {},
+              exportSchools: {},
+            },
+          },
+        ],
+        [
+          import('../scans/omr-review.controller.js'),
+          {
+            OmrReviewController: {
+              list: { description: 'Objective items waiting for a person (status=open by default; resolved or all).' },
+              crop: {},
+              resolve: { description: "`{ marked: 'B' }`, `'AC'` for several, `''` for blank.", type: Object },
+            },
+          },
+        ],
+        [
+          import('../scans/scan-exceptions.controller.js'),
+          {
+            ScanExceptionsController: {
+              queue: {
+                description: '`?schoolId=&code=&status=exception|discarded`: pages with counts per reason code.',
+              },
+              roster: {
+                description:
+                  "`?schoolId=&paperId=&q=`: the school's roster with each student's read pages and 缺考 mark.",
+              },
+              thumbnail: {},
+              assign: {
+                description:
+                  '`{ studentId }` or `{ examNo }`: an unread page is queued to be read for that student; a read page is re-matched\nto them (and queued to be read again). Fixes that read a page again answer with status `queued`.',
+                type: Object,
+              },
+              rotate: {
+                description: '`{ rotation: 0 | 90 | 180 | 270 }`, clockwise from the image as uploaded.',
+                type: Object,
+              },
+              reingest: { type: Object },
+              discard: { type: Object },
+              restore: { type: Object },
+              markAbsent: {
+                description: '`{ studentId, paperId? }` (paperId may be left out when the exam has one paper).',
+              },
+              unmarkAbsent: {},
+            },
+          },
+        ],
+        [
+          import('../scans/scans.controller.js'),
+          {
+            ScansController: {
+              upload: {
+                description: 'multipart: files (one or many PNG/JPEG/TIFF images or ZIPs of them), schoolId.',
+                type: Object,
+              },
+              status: {},
+              progress: {
+                description:
+                  "The admin's monitoring: per school, students expected, pages read, exceptions open, 缺考, what is left.",
+              },
+              exceptions: {},
+              image: {},
+            },
+          },
+        ],
+        [
+          import('../scans/scan-retention.controller.js'),
+          {
+            ScanRetentionController: {
+              status: {},
+              setDays: {
+                description:
+                  "{ days }: whole days after the results' release (0: keep; null: the installation's RETENTION_DAYS).",
+              },
+              purge: {
+                description:
+                  "Deletes the exam's scans, snippets and OMR crops now, once the period has passed; results and reports stay.",
+                type: Object,
+              },
+            },
+          },
+        ],
+        [
+          import('../sheets/sheets.controller.js'),
+          {
+            SheetsController: {
+              generate: { type: Object },
+              pdf: {
+                description:
+                  'Without schoolId: the sheet for anyone. With schoolId (and optionally classId): one personalised sheet per student.',
+              },
+            },
+          },
+        ],
+        [
+          import('../suggestions/suggestions.controller.js'),
+          {
+            SuggestionsController: {
+              list: {},
+              add: { type: Object },
+              edit: { type: Object },
+              retire: { type: Object },
+              restore: { type: Object },
+              history: { type: [Object] },
+              importFile: {
+                description: 'Multipart: file (.xlsx); confirm=true with the libraryVersion of the preview applies it.',
+                type: Object,
+              },
+              exportFile: {},
+            },
+          },
+        ],
+        [
+          import('../candidates/candidates.controller.js'),
+          {
+            CandidatesController: {
+              overview: {},
+              list: {},
+              generate: {},
+              allocate: {},
+              document: {
+                description: 'seating (座位表), door (门贴) or tickets (准考证); optionally of one room or school.',
+              },
+              roomList: {},
+              room: {},
+              absent: {},
+              violation: {},
+            },
+          },
+        ],
+        [
+          import('../web/web.controller.js'),
+          {
+            WebController: {
+              home: { type: String },
+              login: { type: String },
+              mark: { type: String },
+              scans: { type: String },
+              lead: { type: String },
+              papers: { type: String },
+              exams: { type: String },
+              classReport: {
+                description: "班级报告 for teachers (the API checks each class against the teacher's grants).",
+                type: String,
+              },
+              notices: {
+                description:
+                  "学生成绩通知单: the admin and principals make codes and print each class's notices (the API checks scope).",
+                type: String,
+              },
+              notice: {
+                description:
+                  '成绩通知查询: a student or parent opens their notice with the personal code (no account).',
+                type: String,
+              },
+              reports: { type: String },
+              county: {
+                description: "区县联盟对比: the county's bureau users (the API answers only them).",
+                type: String,
+              },
+              schoolReport: { type: String },
+              overview: { type: String },
+              suggestions: { type: String },
+              markingSetup: { type: String },
+              monitor: { type: String },
+              favicon: {
+                description:
+                  "Asked for by every browser (also on a PDF or a JSON answer), whatever the page's own link says.",
+                type: String,
+              },
+              schools: { type: String },
+              roster: { type: String },
+              users: { type: String },
+              kaowu: { type: String },
+              rooms: { type: String },
+              jobs: { type: String },
+            },
+          },
+        ],
+      ],
+    },
+  };
 };
