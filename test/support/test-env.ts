@@ -49,7 +49,7 @@ export async function createTestEnv(label = 't'): Promise<TestEnv> {
   };
 }
 
-/** Removes every Redis key of the test's queue prefix (queues and generation counters). */
+/** Removes every Redis key of the test's queue prefix (queues, throttles). */
 async function clearRedisPrefix(config: AppConfig): Promise<void> {
   const redis = new Redis({ host: config.redis.host, port: config.redis.port, maxRetriesPerRequest: 3 });
   try {
