@@ -17,6 +17,8 @@ export const RECONCILE_EVERY_MS = 60_000;
 export const RECONCILE_GRACE_SECONDS = 120;
 /** Pages queued again per pass (the next pass takes the rest). */
 const PAGES_PER_PASS = 5_000;
+/** Reports with no row rendered per pass (the next pass takes the rest). */
+const REPORTS_PER_PASS = 2_000;
 /** Exams looked at for owed results per pass. */
 const EXAMS_PER_PASS = 500;
 
@@ -39,7 +41,12 @@ export async function reconcile(
   const pipeline = app.get(Pipeline);
   const pages = await app.get(ScannedPageRepository).stuckQueued(graceSeconds, PAGES_PER_PASS);
   await pipeline.pagesOwed(pages);
-  const reports = await pipeline.reportsOwed(await app.get(ReportRepository).stuckQueued(graceSeconds));
+  const reportRows = app.get(ReportRepository);
+  let reports = await pipeline.reportsOwed(await reportRows.stuckQueued(graceSeconds));
+  // Reports with no row (the first enqueue of their renders failed): queued, then given their 'queued' row.
+  const missing = await reportRows.missing(graceSeconds, REPORTS_PER_PASS);
+  reports += await pipeline.reportsOwed(missing);
+  for (const r of missing) await reportRows.markQueued(r.examId, [r.schoolId], 0);
   // Results owed: computed before the latest change of scores; or never computed though every answer is settled (the
   // trigger of the last settling mark was lost). An exam still being marked is not computed ahead of its time.
   const owed: { examId: number; version: number }[] = [];
