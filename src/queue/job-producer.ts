@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { type ConnectionOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { producerConnection, releaseConnection } from './connection.js';
+import { type OwedPageAction, owedPageAction } from './domain/job-retries.js';
 import { type GenerationKind, JobGenerationRepository } from './job-generation.repository.js';
 import { type FailedJob, JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
@@ -68,6 +69,32 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
     }
     if (existing && (await existing.isCompleted())) await existing.remove();
     return this.add(JOBS.ingestPage, { pageId }, id);
+  }
+
+  /**
+   * A page the reconciliation found still 'queued': its job added when lost, left when pending, run again (attempts
+   * anew, the pass counted on the job) when it failed, or given up after PAGE_RECONCILE_PASSES passes: then the reason
+   * its last attempt failed for.
+   */
+  async ingestPageOwed(
+    pageId: number,
+    examId: number,
+    contentHash: string,
+  ): Promise<{ action: OwedPageAction; failedReason?: string }> {
+    const id = jobIds.ingestPage(examId, contentHash);
+    const existing = await this.queue(QUEUES.ingest).getJob(id);
+    const state = existing ? await existing.getState() : null;
+    const passes = Number((existing?.data as { reconcilePasses?: number } | undefined)?.reconcilePasses ?? 0);
+    const action = owedPageAction(state, passes);
+    if (action === 'give-up') return { action, failedReason: existing!.failedReason ?? '' };
+    if (action === 'retry') {
+      await existing!.updateData({ ...existing!.data, reconcilePasses: passes + 1 });
+      await existing!.retry('failed', { resetAttemptsMade: true });
+    } else if (action === 'add') {
+      if (existing) await existing.remove();
+      await this.add(JOBS.ingestPage, { pageId }, id);
+    }
+    return { action };
   }
 
   /** True when the latest render of this school's report is waiting, delayed or running. */
