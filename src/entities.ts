@@ -10,6 +10,7 @@ import { RESULTS_ENTITIES } from './results/entities/index.js';
 import { SCANS_ENTITIES } from './scans/entities/index.js';
 import { SUGGESTIONS_ENTITIES } from './suggestions/entities/index.js';
 import { CANDIDATES_ENTITIES } from './candidates/entities/index.js';
+import { QUEUE_ENTITIES } from './queue/entities/index.js';
 
 export const ENTITIES = [
   ...COMMON_ENTITIES,
@@ -22,4 +23,5 @@ export const ENTITIES = [
   ...REPORTS_ENTITIES,
   ...SUGGESTIONS_ENTITIES,
   ...CANDIDATES_ENTITIES,
+  ...QUEUE_ENTITIES,
 ];

@@ -4,6 +4,7 @@
 // looks at start and then every RECONCILE_EVERY_MS; what it queues is idempotent (a page's job id is its content,
 // a report's render is the latest generation), so two workers looking at once do no harm.
 import type { INestApplicationContext } from '@nestjs/common';
+import { failureInWords } from '../src/jobs/domain/failed-jobs.js';
 import { Pipeline } from '../src/queue/pipeline.js';
 import { MarkingOverviewRepository } from '../src/marking/marking-overview.repository.js';
 import { ReportRepository } from '../src/reports/report.repository.js';
@@ -13,15 +14,26 @@ import { ScoreVersionRepository } from '../src/results/score-version.repository.
 import { ScannedPageRepository } from '../src/scans/scanned-page.repository.js';
 
 export const RECONCILE_EVERY_MS = 60_000;
+/** The exception code of a page whose reading failed through every retry. */
+export const INGEST_GIVEN_UP = 'INGEST_FAILED';
+
+/** The scanner's words for it: why, and what to do (the 重新识别 button of the exception queue). */
+function givenUpReason(failedReason: string): string {
+  return `多次自动识别均未完成（${failureInWords(failedReason)}），请排除原因后点“重新识别”`;
+}
 /** Owed this long after the row's last change: longer than a job waits in a busy queue's normal course. */
 export const RECONCILE_GRACE_SECONDS = 120;
 /** Pages queued again per pass (the next pass takes the rest). */
 const PAGES_PER_PASS = 5_000;
+/** Reports with no row rendered per pass (the next pass takes the rest). */
+const REPORTS_PER_PASS = 2_000;
 /** Exams looked at for owed results per pass. */
 const EXAMS_PER_PASS = 500;
 
 export interface ReconcileOutcome {
   pages: number;
+  /** Pages whose ingest job failed through every pass: made exceptions (INGEST_GIVEN_UP). */
+  pagesGivenUp: number;
   reports: number;
   /** Exams whose results were queued again (computed version below the current score version). */
   results: number;
@@ -37,9 +49,17 @@ export async function reconcile(
   graceSeconds = RECONCILE_GRACE_SECONDS,
 ): Promise<ReconcileOutcome> {
   const pipeline = app.get(Pipeline);
-  const pages = await app.get(ScannedPageRepository).stuckQueued(graceSeconds, PAGES_PER_PASS);
-  await pipeline.pagesOwed(pages);
-  const reports = await pipeline.reportsOwed(await app.get(ReportRepository).stuckQueued(graceSeconds));
+  const pageRows = app.get(ScannedPageRepository);
+  const pages = await pageRows.stuckQueued(graceSeconds, PAGES_PER_PASS);
+  // A page whose job failed pass after pass is not retried forever: it becomes an exception the scanner reads again.
+  const { givenUp } = await pipeline.pagesOwed(pages);
+  for (const g of givenUp) await pageRows.giveUp(g.id, INGEST_GIVEN_UP, givenUpReason(g.failedReason));
+  const reportRows = app.get(ReportRepository);
+  let reports = await pipeline.reportsOwed(await reportRows.stuckQueued(graceSeconds));
+  // Reports with no row (the first enqueue of their renders failed): queued, then given their 'queued' row.
+  const missing = await reportRows.missing(graceSeconds, REPORTS_PER_PASS);
+  reports += await pipeline.reportsOwed(missing);
+  for (const r of missing) await reportRows.markQueued(r.examId, [r.schoolId], 0);
   // Results owed: computed before the latest change of scores; or never computed though every answer is settled (the
   // trigger of the last settling mark was lost). An exam still being marked is not computed ahead of its time.
   const owed: { examId: number; version: number }[] = [];
@@ -61,7 +81,7 @@ export async function reconcile(
     await retries.record(e.examId, decision.next);
     results++;
   }
-  return { pages: pages.length, reports, results, resultsLeftFailed };
+  return { pages: pages.length, pagesGivenUp: givenUp.length, reports, results, resultsLeftFailed };
 }
 
 /** Runs `reconcile` now and every `everyMs`; stop() ends it. A failed pass is logged and tried again next time. */
@@ -75,7 +95,7 @@ export function startReconciler(
       .then((o) => {
         if (o.pages || o.reports || o.results)
           console.warn(
-            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs, ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
+            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs (${o.pagesGivenUp} given up as exceptions), ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
           );
         return o;
       })

@@ -1,7 +1,9 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { type ConnectionOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { newRedis, producerConnection, type RedisClient, releaseConnection } from './connection.js';
+import { producerConnection, releaseConnection } from './connection.js';
+import { type OwedPageAction, owedPageAction } from './domain/job-retries.js';
+import { type GenerationKind, JobGenerationRepository } from './job-generation.repository.js';
 import { type FailedJob, JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, QueueName } from './jobs.js';
 
 /** Triggers that arrive within this window collapse into one results computation. */
@@ -16,9 +18,12 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   private readonly queues = new Map<QueueName, Queue>();
   /** The queues' connections, ended after the queues close (a cluster's client is ours to end). */
   private readonly connections: ConnectionOptions[] = [];
-  private redis: RedisClient | null = null;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** The generations of debounced jobs, in MySQL: a Redis restart does not start them again. */
+    @Inject(JobGenerationRepository) private readonly generations: JobGenerationRepository,
+  ) {}
 
   /**
    * Every queue is made at start, while Redis answers (start-up checks it): a BullMQ queue without an offline queue
@@ -26,7 +31,6 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
    */
   async onModuleInit(): Promise<void> {
     await Promise.all(Object.values(QUEUES).map((name) => this.queue(name).waitUntilReady()));
-    this.counters();
   }
 
   queue(name: QueueName): Queue {
@@ -38,22 +42,6 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
       this.queues.set(name, q);
     }
     return q;
-  }
-
-  private counters(): RedisClient {
-    if (!this.redis) {
-      // A short command timeout: with Redis away the counter fails within seconds instead of holding the request.
-      this.redis = newRedis(this.config, {
-        maxRetriesPerRequest: 1,
-        commandTimeout: 2000,
-      });
-      this.redis.on('error', () => undefined); // reported where a command fails
-    }
-    return this.redis;
-  }
-
-  private generationKey(kind: 'results' | 'report' | 'reread', key: string) {
-    return `${this.config.redis.prefix}:generation:${kind}:${key}`;
   }
 
   private add<J extends JobName>(job: J, payload: JobPayloads[J], id: string, delay?: number, lifo?: boolean) {
@@ -83,9 +71,35 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
     return this.add(JOBS.ingestPage, { pageId }, id);
   }
 
+  /**
+   * A page the reconciliation found still 'queued': its job added when lost, left when pending, run again (attempts
+   * anew, the pass counted on the job) when it failed, or given up after PAGE_RECONCILE_PASSES passes: then the reason
+   * its last attempt failed for.
+   */
+  async ingestPageOwed(
+    pageId: number,
+    examId: number,
+    contentHash: string,
+  ): Promise<{ action: OwedPageAction; failedReason?: string }> {
+    const id = jobIds.ingestPage(examId, contentHash);
+    const existing = await this.queue(QUEUES.ingest).getJob(id);
+    const state = existing ? await existing.getState() : null;
+    const passes = Number((existing?.data as { reconcilePasses?: number } | undefined)?.reconcilePasses ?? 0);
+    const action = owedPageAction(state, passes);
+    if (action === 'give-up') return { action, failedReason: existing!.failedReason ?? '' };
+    if (action === 'retry') {
+      await existing!.updateData({ ...existing!.data, reconcilePasses: passes + 1 });
+      await existing!.retry('failed', { resetAttemptsMade: true });
+    } else if (action === 'add') {
+      if (existing) await existing.remove();
+      await this.add(JOBS.ingestPage, { pageId }, id);
+    }
+    return { action };
+  }
+
   /** True when the latest render of this school's report is waiting, delayed or running. */
   async reportPending(examId: number, schoolId: number): Promise<boolean> {
-    const generation = Number(await this.counters().get(this.generationKey('report', `${examId}-${schoolId}`)));
+    const generation = await this.generations.current('report', `${examId}-${schoolId}`);
     if (!generation) return false;
     const job = await this.queue(JOB_QUEUE[JOBS.renderReport]).getJob(
       jobIds.renderReport(examId, schoolId, generation),
@@ -100,7 +114,7 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
    * when that one failed for good (retries spent while a server was away); else a new trigger. True when queued.
    */
   async ensureResults(examId: number): Promise<boolean> {
-    const generation = Number(await this.counters().get(this.generationKey('results', String(examId))));
+    const generation = await this.generations.current('results', String(examId));
     const job = generation
       ? await this.queue(JOB_QUEUE[JOBS.computeResults]).getJob(jobIds.computeResults(examId, generation))
       : undefined;
@@ -116,18 +130,18 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
 
   /** A person's fix: the page is read again next, ahead of the uploads waiting (every request is a new job). */
   async rereadPage(pageId: number, userId: number | null) {
-    const generation = await this.counters().incr(this.generationKey('reread', String(pageId)));
+    const generation = await this.generations.next('reread', String(pageId));
     return this.add(JOBS.rereadPage, { pageId, userId }, jobIds.rereadPage(pageId, generation), undefined, true);
   }
 
   /** Debounced and never lost: see ComputeResultsPayload. */
   async computeResults(examId: number, delayMs = RESULTS_DEBOUNCE_MS) {
-    const generation = await this.counters().incr(this.generationKey('results', String(examId)));
+    const generation = await this.generations.next('results', String(examId));
     return this.add(JOBS.computeResults, { examId, generation }, jobIds.computeResults(examId, generation), delayMs);
   }
 
   async renderReport(examId: number, schoolId: number) {
-    const generation = await this.counters().incr(this.generationKey('report', `${examId}-${schoolId}`));
+    const generation = await this.generations.next('report', `${examId}-${schoolId}`);
     return this.add(
       JOBS.renderReport,
       { examId, schoolId, generation },
@@ -140,11 +154,11 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
     job: typeof JOBS.computeResults | typeof JOBS.renderReport,
     payload: { examId: number; schoolId?: number; generation: number },
   ): Promise<boolean> {
-    const key =
+    const [kind, subject]: [GenerationKind, string] =
       job === JOBS.computeResults
-        ? this.generationKey('results', String(payload.examId))
-        : this.generationKey('report', `${payload.examId}-${payload.schoolId}`);
-    const current = Number(await this.counters().get(key));
+        ? ['results', String(payload.examId)]
+        : ['report', `${payload.examId}-${payload.schoolId}`];
+    const current = await this.generations.current(kind, subject);
     return !current || current <= payload.generation;
   }
 
@@ -194,7 +208,6 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown() {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connections.forEach(releaseConnection);
-    this.redis?.disconnect();
   }
 }
 

@@ -77,9 +77,21 @@ export class Pipeline {
     for (const schoolId of schoolIds) await this.jobs.renderReport(examId, schoolId);
   }
 
-  /** Pages still 'queued' long after their upload: queued again, idempotently (same page, same job id). */
-  async pagesOwed(pages: { id: number; examId: number; contentHash: string }[]): Promise<void> {
-    await this.pagesStored(pages);
+  /**
+   * Pages still 'queued' long after their upload: a lost job is queued again (same page, same job id), a failed one run
+   * again a few passes; the pages whose job kept failing are returned with its last reason, to be given up.
+   */
+  async pagesOwed(
+    pages: { id: number; examId: number; contentHash: string }[],
+  ): Promise<{ queued: number; givenUp: { id: number; failedReason: string }[] }> {
+    let queued = 0;
+    const givenUp: { id: number; failedReason: string }[] = [];
+    for (const p of pages) {
+      const owed = await this.jobs.ingestPageOwed(p.id, p.examId, p.contentHash);
+      if (owed.action === 'give-up') givenUp.push({ id: p.id, failedReason: owed.failedReason ?? '' });
+      else if (owed.action !== 'leave') queued++;
+    }
+    return { queued, givenUp };
   }
 
   /**

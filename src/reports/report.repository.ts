@@ -66,6 +66,24 @@ export class ReportRepository {
     );
   }
 
+  /**
+   * Reports owed that have no row at all: the exam's results are stored (a while ago) but an alliance school has no
+   * report, because the results job's first enqueue of its renders failed (Redis away) before any row was written, and
+   * its retries were spent. Comparison schools get no report; an imported exam is not computed here.
+   */
+  async missing(olderThanSeconds: number, limit: number): Promise<{ examId: number; schoolId: number }[]> {
+    const rows: { examId: number | string; schoolId: number | string }[] = await this.ds.query(
+      'SELECT a.exam_id AS examId, s.id AS schoolId FROM ' +
+        '(SELECT exam_id, MAX(computed_at) AS computed_at FROM exam_analysis GROUP BY exam_id) a ' +
+        "JOIN exam e ON e.id = a.exam_id AND e.status <> 'imported' " +
+        "JOIN school s ON s.alliance_id = e.alliance_id AND s.kind <> 'comparison' " +
+        'LEFT JOIN report r ON r.exam_id = a.exam_id AND r.school_id = s.id ' +
+        'WHERE r.id IS NULL AND a.computed_at < NOW(6) - INTERVAL ? SECOND ORDER BY a.exam_id, s.id LIMIT ?',
+      [olderThanSeconds, limit],
+    );
+    return rows.map((r) => ({ examId: Number(r.examId), schoolId: Number(r.schoolId) }));
+  }
+
   ofExam(examId: number): Promise<Report[]> {
     return this.ds.getRepository(Report).find({ where: { examId } });
   }

@@ -84,6 +84,8 @@ export const SQL = {
     'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordSkipped:
     'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, paper_id = ?, page_no = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+  giveUp:
+    'UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND status = ?',
   stuckQueued:
     'SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?',
   itemsOnPage:
@@ -138,6 +140,14 @@ export class ScannedPageRepository {
       examId: number;
       contentHash: string;
     }[];
+  }
+
+  /**
+   * A page the reconciliation gave up on (its ingest job kept failing): an exception with `reason`, if it is still
+   * 'queued' (a retry that read it meanwhile wins).
+   */
+  async giveUp(id: number, code: string, reason: string): Promise<void> {
+    await this.sql.query(SQL.giveUp, [PageStatus.Exception, code, reason.slice(0, 300), id, PageStatus.Queued]);
   }
 
   /** The page, taken out of its multi-page TIFF, is now its own image `blobKey`. */

@@ -1,6 +1,6 @@
 // Redis Cluster, wired in: a cluster of three primaries of the test's own (with a password), the API and a worker
 // given one of its nodes and a hash-tagged prefix (REDIS_HOST/REDIS_PORT point at nothing). A job queued through the
-// API is done by the worker; the login throttle, the notice throttle, the generation counters, /ready and the queue
+// API is done by the worker; the login throttle, the notice throttle, /ready and the queue
 // view work through the cluster; every key of the installation is in the one slot of the prefix's hash tag; the
 // start-up check refuses a wrong or missing password without printing it; closing leaves no connection open.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { checkRedis } from '../../src/common/startup-checks.js';
 import { Role } from '../../src/common/role.js';
 import type { AppConfig } from '../../src/config/config.js';
 import { Exam } from '../../src/exams/entities/exam.entity.js';
+import { JobGenerationRepository } from '../../src/queue/job-generation.repository.js';
 import { QueueObserver } from '../../src/queue/queue-observer.js';
 import { NoticeThrottle } from '../../src/reports/notice-throttle.js';
 import { resultsProcessor } from '../../workers/processors/results.processor.js';
@@ -107,8 +108,8 @@ const PASSWORD = `cluster-${process.pid}-pw`;
     expect(res.status).toBe(202);
     const job = await done;
     expect(job.name).toBe('compute-results');
-    // The generation counter the API raised (INCR through the cluster) is the job's.
-    expect(Number(await onItsNode(`${config.redis.prefix}:generation:results:${examId}`))).toBe(job.data.generation);
+    // The generation the API took (in MySQL since issue 18, not a Redis counter) is the job's.
+    expect(await app!.get(JobGenerationRepository).current('results', String(examId))).toBe(job.data.generation);
     const counts = await app!.get(QueueObserver).counts();
     expect(counts.find((c) => c.queue === 'results')?.counts.completed).toBeGreaterThanOrEqual(1);
     expect((await request(app!.getHttpServer()).get('/ready')).status).toBe(200);
@@ -133,7 +134,7 @@ const PASSWORD = `cluster-${process.pid}-pw`;
     const perNode = await keysPerNode();
     const all = perNode.flat();
     const p = config.redis.prefix;
-    for (const part of [':results:', ':login-fail:', ':notice:', ':generation:'])
+    for (const part of [':results:', ':login-fail:', ':notice:'])
       expect({ part, found: all.some((k) => k.startsWith(`${p}${part}`)) }).toEqual({ part, found: true });
     expect(perNode.filter((keys) => keys.length > 0)).toHaveLength(1);
     const slot = Number(await direct[0].call('CLUSTER', 'KEYSLOT', p));

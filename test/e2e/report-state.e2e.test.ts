@@ -1,6 +1,7 @@
 // A report's state follows its job: 'queued' only once its render job is on the queue, the score version of the
 // results its PDF was drawn from kept, an earlier PDF said to be one (正在重新生成 / 旧版), and a render whose enqueue
-// failed with Redis away found again by the reconciliation. This test starts its own Redis and kills it.
+// failed with Redis away found again by the reconciliation, also when no row
+// was ever written (the results' first enqueue of renders failed). This test starts its own Redis and kills it.
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../src/app.factory.js';
@@ -120,5 +121,38 @@ describe('report state follows its job', () => {
     const lead = (await list()).find((r) => r.schoolId === fx.schools.lead)!;
     expect(lead).toMatchObject({ status: 'queued', outdated: true });
     expect(lead.url).not.toBeNull();
+  });
+
+  it('finds reports that never got a row (the first enqueue of their renders failed) and queues them once', async () => {
+    const fx2 = await buildResultsFixture(env.ds, 'rs2');
+    await env.ds.query(
+      'INSERT INTO score_version (exam_id, shard, version, changed_at) VALUES (?, 0, 1, NOW(6)) ON DUPLICATE KEY UPDATE version = version + 1',
+      [fx2.examId],
+    );
+    redis.process.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    await expect(idle.app.get(ResultsJobService).computeExam(fx2.examId)).rejects.toThrow();
+    const rows = () =>
+      env.ds.query('SELECT school_id AS schoolId, status FROM report WHERE exam_id = ? ORDER BY school_id', [
+        fx2.examId,
+      ]) as Promise<{ schoolId: number; status: string }[]>;
+    expect(await rows()).toEqual([]); // results stored, no report row: nothing said 'queued' and nothing to find it by
+
+    await redis.restart();
+    const queue = idle.app.get(JobProducer).queue(QUEUES.reports);
+    for (let i = 0; i < 100 && !(await queue.getJobCounts().catch(() => null)); i++)
+      await new Promise((r) => setTimeout(r, 200));
+    const jobsOf = async () =>
+      (await queue.getJobs(['waiting', 'delayed', 'prioritized']))
+        .filter((j) => j.name === JOBS.renderReport && j.data.examId === fx2.examId)
+        .map((j) => j.data.schoolId as number)
+        .sort((a, b) => a - b);
+    const alliance = [fx2.schools.lead, fx2.schools.member].sort((a, b) => a - b);
+    await reconcile(idle.app, 0);
+    expect(await jobsOf()).toEqual(alliance); // the comparison school gets none
+    expect(await rows()).toEqual(alliance.map((schoolId) => ({ schoolId, status: 'queued' })));
+    // A second pass queues nothing twice: the renders are pending.
+    await reconcile(idle.app, 0);
+    expect(await jobsOf()).toEqual(alliance);
   });
 });

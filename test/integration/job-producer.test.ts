@@ -1,7 +1,9 @@
 import { Worker } from 'bullmq';
 import { redisConnection } from '../../src/queue/connection.js';
+import { JobGenerationRepository } from '../../src/queue/job-generation.repository.js';
 import { JobProducer } from '../../src/queue/job-producer.js';
 import { JOBS, QUEUES } from '../../src/queue/jobs.js';
+import { startOwnRedis } from '../support/redis-server.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
 describe('JobProducer on the real Redis', () => {
@@ -9,7 +11,7 @@ describe('JobProducer on the real Redis', () => {
   let producer: JobProducer;
   beforeAll(async () => {
     env = await createTestEnv('jobs');
-    producer = new JobProducer(env.config);
+    producer = new JobProducer(env.config, new JobGenerationRepository(env.ds));
   });
   afterAll(async () => {
     for (const q of Object.values(QUEUES)) await producer.queue(q).obliterate({ force: true });
@@ -59,5 +61,38 @@ describe('JobProducer on the real Redis', () => {
     const report = await producer.renderReport(42, 5);
     expect(report.data.generation).toBe(1);
     expect(await producer.isLatest(JOBS.renderReport, report.data)).toBe(true);
+  });
+
+  it('keeps the generations in MySQL: a Redis restarted without persistence does not start them again', async () => {
+    const redis = await startOwnRedis();
+    const own = new JobProducer(
+      { ...env.config, redis: { ...env.config.redis, port: redis.port } },
+      new JobGenerationRepository(env.ds),
+    );
+    try {
+      await own.onModuleInit();
+      const before = [await own.computeResults(77), await own.computeResults(77)];
+      await own.renderReport(77, 3);
+      await redis.restart(); // every key gone
+      for (
+        let i = 0;
+        i < 100 &&
+        !(await own
+          .queue(QUEUES.results)
+          .getJobCounts()
+          .catch(() => null));
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      const after = await own.computeResults(77);
+      expect(after.data.generation).toBe(3);
+      // The job of generation 2, were it still around, would skip itself: a later trigger exists.
+      expect(await own.isLatest(JOBS.computeResults, before[1].data)).toBe(false);
+      expect((await own.renderReport(77, 3)).data.generation).toBe(2);
+      expect(await own.reportPending(77, 3)).toBe(true);
+    } finally {
+      await own.onApplicationShutdown();
+      redis.stop();
+    }
   });
 });

@@ -21,13 +21,14 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createTestEnv(label = 't'): Promise<TestEnv> {
+/** `db`: another MariaDB server than the configured one (a test's own, which it kills), e.g. `{ port, socket: null }`. */
+export async function createTestEnv(label = 't', opts: { db?: Partial<AppConfig['db']> } = {}): Promise<TestEnv> {
   const suffix = `${label}_${process.pid}_${Date.now().toString(36)}_${counter++}`.replace(/[^A-Za-z0-9_]/g, '_');
   const dataDir = mkdtempSync(join(tmpdir(), 'tongkao-test-'));
   const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const config: AppConfig = {
     ...base,
-    db: { ...base.db, name: `tk_test_${suffix}`.slice(0, 64) },
+    db: { ...base.db, ...opts.db, name: `tk_test_${suffix}`.slice(0, 64) },
     redis: { ...base.redis, prefix: `tkt_${suffix}` },
     dataDir,
   };
@@ -49,7 +50,7 @@ export async function createTestEnv(label = 't'): Promise<TestEnv> {
   };
 }
 
-/** Removes every Redis key of the test's queue prefix (queues and generation counters). */
+/** Removes every Redis key of the test's queue prefix (queues, throttles). */
 async function clearRedisPrefix(config: AppConfig): Promise<void> {
   const redis = new Redis({ host: config.redis.host, port: config.redis.port, maxRetriesPerRequest: 3 });
   try {

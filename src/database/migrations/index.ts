@@ -31,6 +31,7 @@ import { ExamSchoolAnalysis1766500000000 } from './1766500000000-exam-school-ana
 import { ScoreReadIndexes1766900000000 } from './1766900000000-score-read-indexes.js';
 import { SubjectStatedReliability1767100000000 } from './1767100000000-subject-stated-reliability.js';
 import { ReportScoreVersion1767300000000 } from './1767300000000-report-score-version.js';
+import { JobGeneration1767500000000 } from './1767500000000-job-generation.js';
 
 export const MIGRATIONS: Function[] = [
   CoreSchema1764000000000,
@@ -64,4 +65,5 @@ export const MIGRATIONS: Function[] = [
   ScoreReadIndexes1766900000000,
   SubjectStatedReliability1767100000000,
   ReportScoreVersion1767300000000,
+  JobGeneration1767500000000,
 ];

@@ -44,6 +44,9 @@ UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, st
 -- recordSkipped
 UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, student_id = ?, paper_id = ?, page_no = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
 
+-- giveUp
+UPDATE scanned_page SET status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND status = ?;
+
 -- stuckQueued
 SELECT id, exam_id AS examId, content_hash AS contentHash FROM scanned_page WHERE status = ? AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?;
 
