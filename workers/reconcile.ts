@@ -1,4 +1,5 @@
 // The worker's reconciliation: work the database says is owed but no queue may hold any more is queued again.
+// (Read pages without their reduced copy for the notices count as owed too: copy-page jobs.)
 // Jobs are lost when Redis restarts without persistence, when a job's retries are spent while MySQL is away, or when
 // a process dies between a commit and its enqueue; the rows stay 'queued' forever unless someone looks. Every worker
 // looks at start and then every RECONCILE_EVERY_MS; what it queues is idempotent (a page's job id is its content,
@@ -22,6 +23,8 @@ const EXAMS_PER_PASS = 500;
 
 export interface ReconcileOutcome {
   pages: number;
+  /** Read pages whose reduced copy (copy-page job) was made sure of. */
+  copies: number;
   reports: number;
   /** Exams whose results were queued again (computed version below the current score version). */
   results: number;
@@ -39,6 +42,8 @@ export async function reconcile(
   const pipeline = app.get(Pipeline);
   const pages = await app.get(ScannedPageRepository).stuckQueued(graceSeconds, PAGES_PER_PASS);
   await pipeline.pagesOwed(pages);
+  const copies = await app.get(ScannedPageRepository).copiesOwed(graceSeconds, PAGES_PER_PASS);
+  await pipeline.copiesOwed(copies);
   const reports = await pipeline.reportsOwed(await app.get(ReportRepository).stuckQueued(graceSeconds));
   // Results owed: computed before the latest change of scores; or never computed though every answer is settled (the
   // trigger of the last settling mark was lost). An exam still being marked is not computed ahead of its time.
@@ -61,7 +66,7 @@ export async function reconcile(
     await retries.record(e.examId, decision.next);
     results++;
   }
-  return { pages: pages.length, reports, results, resultsLeftFailed };
+  return { pages: pages.length, copies: copies.length, reports, results, resultsLeftFailed };
 }
 
 /** Runs `reconcile` now and every `everyMs`; stop() ends it. A failed pass is logged and tried again next time. */
@@ -73,9 +78,9 @@ export function startReconciler(
   const pass = () =>
     (running ??= reconcile(app, opts.graceSeconds)
       .then((o) => {
-        if (o.pages || o.reports || o.results)
+        if (o.pages || o.copies || o.reports || o.results)
           console.warn(
-            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs, ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
+            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs, ${o.copies} read page(s) of their reduced copies, ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
           );
         return o;
       })
