@@ -7,6 +7,8 @@ import { JOBS, jobIds, QUEUES } from '../../src/queue/jobs.js';
 import { ScannedPageRepository } from '../../src/scans/scanned-page.repository.js';
 import { BlobStore } from '../../src/storage/blob-store.js';
 import { renderReducedCopy } from '../../src/scans/page-copies.js';
+import { reducedPage } from '../../src/scans/page-scan.js';
+import { snippetCutter } from '../../src/scans/snippet-cutter.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import type { SheetLayout } from '../../src/sheets/domain/layout.js';
 import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
@@ -108,5 +110,49 @@ describe('reduced copies of read pages (copy-page jobs)', () => {
     // rendered from the row as it is now, it is recorded
     expect(await renderReducedCopy(deps, (await pages.copySource(pageId))!, layout)).not.toBeNull();
     expect(await reducedKey()).toMatch(/^pages-reduced\//);
+  });
+
+  it('cuts a 200 dpi JPEG page from its half-size decode, with the alignment halved: the same copy as from the whole page', async () => {
+    const pages = idle.app.get(ScannedPageRepository);
+    const codec = new ScanImageCodec();
+    const blobs = idle.app.get(BlobStore);
+    const [{ examNo }] = await env.ds.query('SELECT exam_no AS examNo FROM student WHERE id = ?', [
+      fx.studentIds.lead[0],
+    ]);
+    const img = renderSyntheticPage(
+      layout,
+      1,
+      { examNo, choices: {}, subjective: {} },
+      { dpi: 200, distortion: NO_DISTORTION, seed: 2 },
+    );
+    const jpeg = await encodeGray(img, 'jpeg');
+    const { key } = await blobs.putContentAddressed('scans', jpeg, '.jpg');
+    expect((await codec.decodeGrayHalfJpeg(jpeg))!.width).toBe(Math.floor(img.width / 2));
+    // a slight keystone, so that the homography (not only the affine map) is halved right
+    const k = 200 / 72;
+    const homography = [k, 0.002, 3, -0.001, k, 5, 1e-6, 2e-6, 1];
+    await env.ds.query('UPDATE scanned_page SET blob_key = ?, alignment = ?, reduced_blob_key = NULL WHERE id = ?', [
+      key,
+      JSON.stringify({ transform: { a: k, b: 0.002, c: 3, d: -0.001, e: k, f: 5 }, homography }),
+      pageId,
+    ]);
+    const row = (await pages.copySource(pageId))!;
+    const half = await renderReducedCopy({ codec, blobs, pages }, row, layout);
+    const whole = await reducedPage(
+      codec,
+      await snippetCutter(),
+      await codec.decodeGray(jpeg),
+      { transform: row.alignment!.transform!, homography: homography as never },
+      layout.page,
+    );
+    const [a, b] = await Promise.all([half!, whole].map((j) => codec.decodeGray(j)));
+    expect([a.width, a.height]).toEqual([b.width, b.height]);
+    let diff = 0;
+    for (let i = 0; i < a.data.length; i++) diff += Math.abs(a.data[i] - b.data[i]);
+    // the page has text and boxes: a copy shifted by even one output pixel differs by far more than this
+    expect(diff / a.data.length).toBeLessThan(3);
+    let shifted = 0;
+    for (let i = 1; i < a.data.length; i++) shifted += Math.abs(a.data[i] - b.data[i - 1]);
+    expect(shifted / a.data.length).toBeGreaterThan(diff / a.data.length);
   });
 });
