@@ -1,4 +1,5 @@
 // The worker's reconciliation: work the database says is owed but no queue may hold any more is queued again.
+// (Read pages without their reduced copy for the notices count as owed too: copy-page jobs.)
 // Jobs are lost when Redis restarts without persistence, when a job's retries are spent while MySQL is away, or when
 // a process dies between a commit and its enqueue; the rows stay 'queued' forever unless someone looks. Every worker
 // looks at start and then every RECONCILE_EVERY_MS; what it queues is idempotent (a page's job id is its content,
@@ -34,6 +35,8 @@ export interface ReconcileOutcome {
   pages: number;
   /** Pages whose ingest job failed through every pass: made exceptions (INGEST_GIVEN_UP). */
   pagesGivenUp: number;
+  /** Read pages whose reduced copy (copy-page job) was made sure of. */
+  copies: number;
   reports: number;
   /** Exams whose results were queued again (computed version below the current score version). */
   results: number;
@@ -54,6 +57,8 @@ export async function reconcile(
   // A page whose job failed pass after pass is not retried forever: it becomes an exception the scanner reads again.
   const { givenUp } = await pipeline.pagesOwed(pages);
   for (const g of givenUp) await pageRows.giveUp(g.id, INGEST_GIVEN_UP, givenUpReason(g.failedReason));
+  const copies = await pageRows.copiesOwed(graceSeconds, PAGES_PER_PASS);
+  await pipeline.copiesOwed(copies);
   const reportRows = app.get(ReportRepository);
   let reports = await pipeline.reportsOwed(await reportRows.stuckQueued(graceSeconds));
   // Reports with no row (the first enqueue of their renders failed): queued, then given their 'queued' row.
@@ -81,7 +86,14 @@ export async function reconcile(
     await retries.record(e.examId, decision.next);
     results++;
   }
-  return { pages: pages.length, pagesGivenUp: givenUp.length, reports, results, resultsLeftFailed };
+  return {
+    pages: pages.length,
+    pagesGivenUp: givenUp.length,
+    copies: copies.length,
+    reports,
+    results,
+    resultsLeftFailed,
+  };
 }
 
 /** Runs `reconcile` now and every `everyMs`; stop() ends it. A failed pass is logged and tried again next time. */
@@ -93,9 +105,9 @@ export function startReconciler(
   const pass = () =>
     (running ??= reconcile(app, opts.graceSeconds)
       .then((o) => {
-        if (o.pages || o.reports || o.results)
+        if (o.pages || o.copies || o.reports || o.results)
           console.warn(
-            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs (${o.pagesGivenUp} given up as exceptions), ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
+            `[worker] reconciliation: ${o.pages} page(s) still queued made sure of their jobs (${o.pagesGivenUp} given up as exceptions), ${o.copies} read page(s) of their reduced copies, ${o.reports} report(s) rendered again, results of ${o.results} exam(s) computed again`,
           );
         return o;
       })

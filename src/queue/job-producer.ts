@@ -8,6 +8,11 @@ import { type FailedJob, JOB_QUEUE, JOBS, jobIds, JobName, JobPayloads, QUEUES, 
 
 /** Triggers that arrive within this window collapse into one results computation. */
 const RESULTS_DEBOUNCE_MS = 1500;
+/**
+ * BullMQ takes jobs without a priority first: pages to read (and to read again) go before the reduced copies, which
+ * wait until no page does.
+ */
+const COPY_PRIORITY = 100;
 
 /**
  * Puts jobs on BullMQ's queues. Ids come from jobIds, so enqueueing the same work twice is a no-op. Only the Pipeline
@@ -44,11 +49,19 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
     return q;
   }
 
-  private add<J extends JobName>(job: J, payload: JobPayloads[J], id: string, delay?: number, lifo?: boolean) {
+  private add<J extends JobName>(
+    job: J,
+    payload: JobPayloads[J],
+    id: string,
+    delay?: number,
+    lifo?: boolean,
+    priority?: number,
+  ) {
     return this.queue(JOB_QUEUE[job]).add(job, payload, {
       jobId: id,
       delay,
       lifo,
+      priority,
       attempts: this.config.jobs.attempts,
       backoff: { type: 'exponential', delay: this.config.jobs.backoffMs },
       removeOnComplete: { count: 1000 },
@@ -95,6 +108,20 @@ export class JobProducer implements OnModuleInit, OnApplicationShutdown {
       await this.add(JOBS.ingestPage, { pageId }, id);
     }
     return { action };
+  }
+
+  /**
+   * The page's reduced copy. `again`: the page was just read (again), so a finished copy job of an earlier reading is
+   * replaced; otherwise (the reconciliation) a job of that id in any state is left as it is, so a copy that fails for
+   * good waits on the 失败任务 page instead of being queued every pass.
+   */
+  async copyPage(pageId: number, again: boolean) {
+    const id = jobIds.copyPage(pageId);
+    if (again) {
+      const existing = await this.queue(QUEUES.ingest).getJob(id);
+      if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+    }
+    return this.add(JOBS.copyPage, { pageId }, id, undefined, undefined, COPY_PRIORITY);
   }
 
   /** True when the latest render of this school's report is waiting, delayed or running. */

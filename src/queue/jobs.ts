@@ -11,6 +11,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS = {
   ingestPage: 'ingest-page',
   rereadPage: 'reread-page',
+  copyPage: 'copy-page',
   computeResults: 'compute-results',
   renderReport: 'render-report',
 } as const;
@@ -30,6 +31,13 @@ export interface RereadPagePayload {
   userId: number | null;
 }
 /**
+ * The reduced copy of a page read for a student (for the students' notices), made after the page is read: on the
+ * scan-ingest queue at a low priority, so a worker makes copies only when no page waits to be read.
+ */
+export interface CopyPagePayload {
+  pageId: number;
+}
+/**
  * One exam. Every trigger bumps the exam's generation; a job whose generation is no longer the latest
  * skips itself, so a burst of triggers computes once and a trigger during a run is never lost.
  */
@@ -47,6 +55,7 @@ export interface RenderReportPayload {
 export interface JobPayloads {
   [JOBS.ingestPage]: IngestPagePayload;
   [JOBS.rereadPage]: RereadPagePayload;
+  [JOBS.copyPage]: CopyPagePayload;
   [JOBS.computeResults]: ComputeResultsPayload;
   [JOBS.renderReport]: RenderReportPayload;
 }
@@ -54,6 +63,7 @@ export interface JobPayloads {
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.ingestPage]: QUEUES.ingest,
   [JOBS.rereadPage]: QUEUES.ingest,
+  [JOBS.copyPage]: QUEUES.ingest,
   [JOBS.computeResults]: QUEUES.results,
   [JOBS.renderReport]: QUEUES.reports,
 };
@@ -62,6 +72,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 export const jobIds = {
   ingestPage: (examId: number, contentHash: string) => `page-${examId}-${contentHash}`,
   rereadPage: (pageId: number, generation: number) => `reread-${pageId}-${generation}`,
+  copyPage: (pageId: number) => `copy-${pageId}`,
   computeResults: (examId: number, generation: number) => `results-${examId}-${generation}`,
   renderReport: (examId: number, schoolId: number, generation: number) => `report-${examId}-${schoolId}-${generation}`,
 };

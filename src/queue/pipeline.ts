@@ -7,6 +7,8 @@
 //                                                                                   (MarkingTaskRepository, called by
 //                                                                                   ingestion: a page and its tasks
 //                                                                                   commit together)
+//   page read for a student             its reduced copy for the students' notices  copy-page job (scan-ingest queue,
+//                                                                                   low priority: after waiting pages)
 //   a person fixed a page               the page is read again, in the worker       reread-page job, ahead of uploads
 //   scores changed (the exam's last     the exam's results and analysis             compute-results job, debounced:
 //   answer settled, arbitration, a                                                  a burst computes once
@@ -14,8 +16,9 @@
 //   results computed                    one diagnostic report per alliance school   render-report job per school
 //
 //   owed work whose job was lost        queued again by the worker's reconciliation (workers/reconcile.ts): a page
-//   (Redis restarted, retries spent)    still 'queued', a report still 'queued', results computed from an older
-//                                       score version than the current one, a while after their last change
+//   (Redis restarted, retries spent)    still 'queued', a read page without its reduced copy, a report still
+//                                       'queued', results computed from an older score version than the current
+//                                       one, a while after their last change
 //
 // Only this file (through the JobProducer) puts jobs on queues: tools/check-architecture.mjs, rule "pipeline".
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -32,6 +35,24 @@ export class Pipeline {
   /** Uploaded pages (new, or retried after a failure) are read by the worker. */
   async pagesStored(pages: { id: number; examId: number; contentHash: string }[]): Promise<void> {
     for (const p of pages) await this.jobs.ingestPage(p.id, p.examId, p.contentHash);
+  }
+
+  /**
+   * A page was read for a student: its reduced copy is made next, when no page waits. The page is recorded, so a
+   * queue away is logged, not thrown (the reconciliation queues the copy later; a notice makes one if it is first).
+   */
+  async pageRead(pageId: number): Promise<void> {
+    try {
+      await this.jobs.copyPage(pageId, true);
+    } catch (err) {
+      if (!unavailableOf(err)) throw err;
+      this.logger.warn(`page ${pageId}: reduced copy not queued (queue away): ${(err as Error).message}`);
+    }
+  }
+
+  /** Read pages still without their reduced copy a while after their reading: queued again (idempotent). */
+  async copiesOwed(pageIds: number[]): Promise<void> {
+    for (const id of pageIds) await this.jobs.copyPage(id, false);
   }
 
   /**

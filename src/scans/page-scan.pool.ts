@@ -199,6 +199,5 @@ function asBuffers(r: PageScan): PageScan {
     itemId: c.itemId,
     jpeg: Buffer.from(c.jpeg.buffer, c.jpeg.byteOffset, c.jpeg.byteLength),
   });
-  const reduced = r.reduced && Buffer.from(r.reduced.buffer, r.reduced.byteOffset, r.reduced.byteLength);
-  return { ...r, snippets: r.snippets.map(buf), crops: r.crops.map(buf), ...(reduced ? { reduced } : {}) };
+  return { ...r, snippets: r.snippets.map(buf), crops: r.crops.map(buf) };
 }

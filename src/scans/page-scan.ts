@@ -57,7 +57,7 @@ export type PageScan =
   | { kind: 'undecodable'; message: string }
   | { kind: 'unreadable'; message: string }
   /** Snippets (answer boxes) and crops (objective items to review) are cut only from a page read ok. */
-  | { kind: 'read'; reading: PageReading; snippets: EncodedCut[]; crops: EncodedCut[]; reduced?: Uint8Array };
+  | { kind: 'read'; reading: PageReading; snippets: EncodedCut[]; crops: EncodedCut[] };
 
 export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Promise<PageScan> {
   let image: GrayImage;
@@ -89,13 +89,12 @@ export async function scanPage(codec: ScanImageCodec, input: PageScanInput): Pro
   }
   if (!reading.ok) return { kind: 'read', reading, snippets: [], crops: [] };
   const cutter = await snippetCutter();
-  const size = input.papers.find((p) => p.id === reading.paperId)?.layout.page;
-  const [snippets, crops, reduced] = await Promise.all([
+  // (the reduced copy for the notices is not made here: a copy-page job makes it after the page is recorded)
+  const [snippets, crops] = await Promise.all([
     cutSnippets(codec, cutter, image, reading.alignment, reading.page),
     cutReviewCrops(codec, cutter, image, reading.alignment, reading.page, reading.choices),
-    size ? reducedPage(codec, cutter, image, reading.alignment, size) : undefined,
   ]);
-  return { kind: 'read', reading, snippets, crops, ...(reduced ? { reduced } : {}) };
+  return { kind: 'read', reading, snippets, crops };
 }
 
 /** The whole page cut upright into its frame at REDUCED_PX_PER_PT (see there), as a grey JPEG. */

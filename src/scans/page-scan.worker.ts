@@ -33,12 +33,11 @@ port.on('message', (msg: ScanMessage) => {
   );
 });
 
-/** The snippets' and the reduced page's JPEG bytes move to the main thread instead of being copied (when they own their memory). */
+/** The snippets' and crops' JPEG bytes move to the main thread instead of being copied (when they own their memory). */
 function transferables(result: PageScan): ArrayBuffer[] {
   if (result.kind !== 'read') return [];
   const out: ArrayBuffer[] = [];
   const jpegs = [...result.snippets, ...result.crops].map((c) => c.jpeg);
-  if (result.reduced) jpegs.push(result.reduced);
   for (const jpeg of jpegs) {
     const buf = jpeg.buffer;
     if (buf instanceof ArrayBuffer && jpeg.byteOffset === 0 && jpeg.byteLength === buf.byteLength && !out.includes(buf))

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IngestPapersCache } from './ingest-papers.cache.js';
 import { PageAnswersService } from './page-answers.service.js';
+import { PageCopyService } from './page-copies.js';
 import { PageFixLog } from './page-fix-log.js';
 import { PageRereadService } from './page-reread.service.js';
 import { PageScanner } from './page-scan.pool.js';
@@ -10,7 +11,8 @@ import { ScanImageCodec } from './scan-image.codec.js';
 import { ScanIngestService } from './scan-ingest.service.js';
 
 /**
- * Reading pages: uploaded ones (ingest-page jobs) and ones a person fixed (reread-page jobs). Only the worker process
+ * Reading pages: uploaded ones (ingest-page jobs) and ones a person fixed (reread-page jobs), and the reduced copies
+ * of read pages (copy-page jobs). Only the worker process
  * imports this module; the API reads no page, so it starts no scan thread and assembles no snippet cutter.
  */
 @Module({
@@ -25,7 +27,8 @@ import { ScanIngestService } from './scan-ingest.service.js';
     PageFixLog,
     ResultsRefreshService,
     PageRereadService,
+    PageCopyService,
   ],
-  exports: [ScanIngestService, PageRereadService, PageScanner],
+  exports: [ScanIngestService, PageRereadService, PageScanner, PageCopyService],
 })
 export class ScanIngestModule {}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 // Ingestion of one page image: read it, then record what it says in one transaction. Idempotent.
+import { Pipeline } from '../queue/pipeline.js';
 import { ScoreVersionRepository } from '../results/score-version.repository.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Tx, UnitOfWork } from '../database/unit-of-work.js';
@@ -55,6 +56,7 @@ export class ScanIngestService {
     /** Decoding, reading and cutting, on worker threads where the module provides them; in this thread otherwise. */
     @Inject(PageScanner) private readonly scanner: PageScanner,
     @Inject(ScanImageCodec) private readonly codec: ScanImageCodec,
+    @Inject(Pipeline) private readonly pipeline: Pipeline,
   ) {}
 
   /**
@@ -143,7 +145,7 @@ export class ScanIngestService {
     exam: ExamRef,
     papers: Papers,
     reading: ReadOk,
-    cuts: { snippets: EncodedCut[]; crops: EncodedCut[]; reduced?: Uint8Array },
+    cuts: { snippets: EncodedCut[]; crops: EncodedCut[] },
   ): Promise<IngestOutcome> {
     // A sheet printed from a version the subject group has since replaced is not read into the exam's scores.
     const read = papers.laid.find((p) => p.id === reading.paperId)!;
@@ -165,18 +167,9 @@ export class ScanIngestService {
     }
 
     const items = await this.catalog.itemsOf(read);
-    const [snippets, crops, reducedKey] = await Promise.all([
+    const [snippets, crops] = await Promise.all([
       this.store('snippets', cuts.snippets),
       this.store('omr-review', cuts.crops).then((c) => new Map(c.map((x) => [x.itemId, x.blobKey]))),
-      cuts.reduced
-        ? this.blobs
-            .putContentAddressed(
-              'pages-reduced',
-              Buffer.from(cuts.reduced.buffer, cuts.reduced.byteOffset, cuts.reduced.byteLength),
-              '.jpg',
-            )
-            .then((r) => r.key)
-        : null,
     ]);
     const seen: PageSeen = {
       paperId: reading.paperId,
@@ -196,9 +189,11 @@ export class ScanIngestService {
     if (fromPreviousPage) await this.earlierPagesRecorded(page);
 
     try {
-      return await this.uow.run((tx) =>
-        this.recordForStudent(tx, page, exam, reading, seen, { items, snippets, crops }, reducedKey),
+      const outcome = await this.uow.run((tx) =>
+        this.recordForStudent(tx, page, exam, reading, seen, { items, snippets, crops }),
       );
+      if (outcome.status === PageStatus.Processed) await this.pipeline.pageRead(page.id);
+      return outcome;
     } catch (err) {
       if (err instanceof PageException) return this.recordException(page, err.verdict, seen);
       throw err;
@@ -213,7 +208,6 @@ export class ScanIngestService {
     reading: ReadOk,
     seen: PageSeen,
     stored: { items: Map<number, ItemRow>; snippets: StoredCut[]; crops: Map<number, string> },
-    reducedKey: string | null,
   ): Promise<IngestOutcome> {
     const student = await this.students.resolve(tx, exam, page, reading);
     if (student === 'deferred') {
@@ -251,7 +245,6 @@ export class ScanIngestService {
       page.id,
       { ...seen, examNoRead: reading.examNo?.examNo ?? student.examNo },
       student.id,
-      reducedKey,
     );
     // A page read changes who sat and their objective scores: the exam's score version moves with it.
     await this.versions.bump(tx, page.examId);

@@ -26,6 +26,10 @@ export type PageRow = Pick<
   | 'sourcePage'
 >;
 
+/** What a notice or the copy-page job reads of a read page (its row's version: see NoticePageRow). */
+const NOTICE_COLUMNS =
+  "id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS version";
+
 /** A read page of a student, for the notices: the reduced copy, or what rendering one from the original needs. */
 export interface NoticePageRow {
   id: number;
@@ -37,6 +41,8 @@ export interface NoticePageRow {
   sourcePage: number | null;
   reducedBlobKey: string | null;
   rotation: number;
+  /** The row's last change (updated_at to the microsecond, as text): a copy is recorded only if it has not moved. */
+  version: string;
   /**
    * As stored by ingestion (scans/domain/page-verdict.ts alignmentJson): its transform maps layout points to pixels,
    * and its homography, where four fiducials gave one, does so on a keystoned page.
@@ -73,11 +79,15 @@ export const SQL = {
     'SELECT id, exam_id AS examId, school_id AS schoolId, original_name AS originalName FROM scanned_page WHERE id IN (?)',
   takenOut: 'UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source_page IS NOT NULL',
   nameOf: 'SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?',
-  noticePages:
-    'SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no',
-  setReduced: 'UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ? AND reduced_blob_key IS NULL',
+  noticePages: `SELECT ${NOTICE_COLUMNS} FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no`,
+  copySource: `SELECT ${NOTICE_COLUMNS}, exam_id AS examId FROM scanned_page WHERE id = ? AND status = ? AND student_id IS NOT NULL`,
+  setReduced:
+    "UPDATE scanned_page SET reduced_blob_key = ?, updated_at = updated_at WHERE id = ? AND reduced_blob_key IS NULL AND DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') = ?",
+  copiesOwed:
+    'SELECT id FROM scanned_page WHERE status = ? AND student_id IS NOT NULL AND reduced_blob_key IS NULL AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?',
   recordReadPage:
-    'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, reduced_blob_key = COALESCE(?, reduced_blob_key), updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
+    // (assignments run left to right: the copy is compared with the alignment before it is overwritten)
+    'UPDATE scanned_page SET reduced_blob_key = IF(alignment <=> ?, reduced_blob_key, NULL), paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordSeen:
     'UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?',
   recordUnread:
@@ -190,17 +200,14 @@ export class ScannedPageRepository {
     return page;
   }
 
-  /** The page read for its student (sent with the transaction's COMMIT). */
-  recordReadPage(tx: Tx, id: number, seen: PageSeen, studentId: number, reducedKey: string | null = null): void {
-    sqlOf(tx).later(SQL.recordReadPage, [
-      ...seenParams(seen),
-      studentId,
-      PageStatus.Processed,
-      null,
-      null,
-      reducedKey,
-      id,
-    ]);
+  /**
+   * The page read for its student (sent with the transaction's COMMIT). A reduced copy of an earlier reading is kept
+   * if this reading aligned the page the same (reading a page twice changes nothing), else dropped: the copy-page
+   * job that follows makes the one of this reading.
+   */
+  recordReadPage(tx: Tx, id: number, seen: PageSeen, studentId: number): void {
+    const params = seenParams(seen);
+    sqlOf(tx).later(SQL.recordReadPage, [params[3], ...params, studentId, PageStatus.Processed, null, null, id]);
   }
 
   /** The page waits for the page before it, which is not read yet (sent with the transaction's COMMIT). */
@@ -225,26 +232,36 @@ export class ScannedPageRepository {
   /** The read pages of these students in the exam, with their reduced copies (null where the page predates them). */
   async noticePages(examId: number, studentIds: number[]): Promise<NoticePageRow[]> {
     if (!studentIds.length) return [];
-    const rows: (Omit<NoticePageRow, 'alignment'> & { alignment: unknown })[] = await this.sql.query(SQL.noticePages, [
+    const rows: Record<string, unknown>[] = await this.sql.query(SQL.noticePages, [
       studentIds,
       examId,
       PageStatus.Processed,
     ]);
-    return rows.map((r) => ({
-      ...r,
-      id: Number(r.id),
-      studentId: Number(r.studentId),
-      paperId: Number(r.paperId),
-      pageNo: Number(r.pageNo),
-      rotation: Number(r.rotation),
-      sourcePage: r.sourcePage === null || r.sourcePage === undefined ? null : Number(r.sourcePage),
-      alignment: typeof r.alignment === 'string' ? JSON.parse(r.alignment) : (r.alignment ?? null),
-    }));
+    return rows.map(noticeRow);
   }
 
-  /** The reduced copy rendered later for a page read before copies were kept at ingest. */
-  async setReduced(id: number, key: string): Promise<void> {
-    await this.sql.query(SQL.setReduced, [key, id]);
+  /** A page read for a student, as the copy-page job renders its reduced copy from it; null if it is not (any more). */
+  async copySource(id: number): Promise<(NoticePageRow & { examId: number }) | null> {
+    const [row] = await this.sql.query(SQL.copySource, [id, PageStatus.Processed]);
+    return row ? { ...noticeRow(row), examId: Number(row.examId) } : null;
+  }
+
+  /** Read pages of students without a reduced copy since a while (the copy-page job was lost): the oldest first. */
+  async copiesOwed(olderThanSeconds: number, limit: number): Promise<number[]> {
+    const rows: { id: number }[] = await this.sql.query(SQL.copiesOwed, [
+      PageStatus.Processed,
+      olderThanSeconds,
+      limit,
+    ]);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /**
+   * The page's reduced copy, recorded unless the page was read again since `version` (that reading's own copy
+   * follows); the row's updated_at is left as it was.
+   */
+  async setReduced(id: number, key: string, version: string): Promise<void> {
+    await this.sql.query(SQL.setReduced, [key, id, version]);
   }
 
   // ── Uploads, views and a person's fixes ──────────────────────────────────────────────────────────────────────────
@@ -430,4 +447,19 @@ export class ScannedPageRepository {
       .getRawMany<{ studentId: number }>();
     return rows.map((r) => Number(r.studentId));
   }
+}
+
+/** A notice row as the pool returns it, typed. */
+function noticeRow(r: Record<string, unknown>): NoticePageRow {
+  return {
+    ...(r as unknown as NoticePageRow),
+    id: Number(r.id),
+    studentId: Number(r.studentId),
+    paperId: Number(r.paperId),
+    pageNo: Number(r.pageNo),
+    rotation: Number(r.rotation),
+    sourcePage: r.sourcePage === null || r.sourcePage === undefined ? null : Number(r.sourcePage),
+    alignment:
+      typeof r.alignment === 'string' ? JSON.parse(r.alignment) : ((r.alignment as NoticePageRow['alignment']) ?? null),
+  };
 }

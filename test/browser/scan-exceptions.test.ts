@@ -19,6 +19,7 @@ import { mulberry32, NO_DISTORTION, renderSyntheticPage } from '../support/synth
 import { encodeGray } from '../support/synthetic/synthetic-scans.js';
 import { rereadProcessor } from '../../workers/processors/reread.processor.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
 import { describeInBrowser, launchBrowser, openSelect, selectById } from '../support/browser.js';
@@ -46,7 +47,10 @@ describeInBrowser('scan exceptions in a browser', () => {
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    worker = await startWorkers(env.config, { processors: [scanIngestProcessor, rereadProcessor], logger: false });
+    worker = await startWorkers(env.config, {
+      processors: [scanIngestProcessor, pageCopyProcessor, rereadProcessor],
+      logger: false,
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {

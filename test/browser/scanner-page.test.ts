@@ -10,6 +10,7 @@ import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
 import { createUser } from '../support/fixtures.js';
@@ -33,7 +34,7 @@ describeInBrowser('scanner page in a browser', () => {
     app = await createApiApp(env.config, { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    worker = await startWorkers(env.config, { processors: [scanIngestProcessor], logger: false });
+    worker = await startWorkers(env.config, { processors: [scanIngestProcessor, pageCopyProcessor], logger: false });
     browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { Report, ReportStatus } from '../../src/reports/entities/report.entity.j
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
 import { reportProcessor } from '../../workers/processors/report.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam } from '../integration/scans-fixtures.js';
@@ -41,7 +42,7 @@ describe('lost jobs are found again', () => {
     expect(await statuses()).toEqual(pages.map(() => PageStatus.Queued));
 
     worker = await startWorkers(env.config, {
-      processors: [scanIngestProcessor, reportProcessor],
+      processors: [scanIngestProcessor, pageCopyProcessor, reportProcessor],
       logger: false,
       reconcile: { graceSeconds: 0, everyMs: 500 },
     });

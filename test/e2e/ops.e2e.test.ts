@@ -21,6 +21,7 @@ import { BlobStore } from '../../src/storage/blob-store.js';
 import { LocalBlobStore } from '../../src/storage/local-blob.store.js';
 import { reportProcessor } from '../../workers/processors/report.processor.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
 import { seedScanExam, storeBatch } from '../integration/scans-fixtures.js';
 import { createAlliance, createSchool, createUser } from '../support/fixtures.js';
 import { generateSyntheticScans } from '../support/synthetic/synthetic-scans.js';
@@ -192,7 +193,7 @@ describe('operations: health, readiness, metrics, queue view, API docs', () => {
     const workerConfig = { ...env.config, ops: { ...env.config.ops, workerPort: port, token: OPS_TOKEN } };
     const worker = await startWorkers(workerConfig, {
       logger: false,
-      processors: [scanIngestProcessor, reportProcessor],
+      processors: [scanIngestProcessor, pageCopyProcessor, reportProcessor],
       reconcile: false,
     });
     const scrape = async () =>

@@ -35,6 +35,7 @@ import { drawMark } from '../support/omr-corpus.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { rereadProcessor } from '../../workers/processors/reread.processor.js';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { seedScanExam, type ScanExam, storeBatch } from '../integration/scans-fixtures.js';
 
@@ -83,7 +84,10 @@ describe('scan exceptions workflow', () => {
     await app.init();
     blobs = app.get(BlobStore);
     // The worker reads the pages a fix queues; the test reads its uploads with the worker's ingestion, in order.
-    worker = await startWorkers(env.config, { processors: [scanIngestProcessor, rereadProcessor], logger: false });
+    worker = await startWorkers(env.config, {
+      processors: [scanIngestProcessor, pageCopyProcessor, rereadProcessor],
+      logger: false,
+    });
     ingest = worker.app.get(ScanIngestService);
     for (const u of ['scanA', 'scanB', 'admin', 'marker'])
       tokens[u] = (await http().post('/api/auth/login').send({ username: u, password: pw })).body.token;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import request from 'supertest';
 import { scanIngestProcessor } from '../../workers/processors/scan-ingest.processor.js';
+import { pageCopyProcessor } from '../../workers/processors/page-copy.processor.js';
 import { startWorkers, type WorkerHost } from '../../workers/worker-host.js';
 import { createApiApp } from '../../src/app.factory.js';
 import { Role } from '../../src/common/role.js';
@@ -63,7 +64,7 @@ describe('scan upload and ingestion over HTTP', () => {
     ).files;
     app = await createApiApp(env.config, { logger: false });
     await app.init();
-    worker = await startWorkers(env.config, { processors: [scanIngestProcessor], logger: false });
+    worker = await startWorkers(env.config, { processors: [scanIngestProcessor, pageCopyProcessor], logger: false });
     for (const [who, pw] of [
       ['scanA', 'pass-scan-a'],
       ['scanB', 'pass-scan-b'],

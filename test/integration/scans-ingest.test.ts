@@ -6,6 +6,8 @@ import { MarkingTask } from '../../src/marking/entities/marking-task.entity.js';
 import { AnswerSnippet } from '../../src/scans/entities/answer-snippet.entity.js';
 import { ObjectiveResponse } from '../../src/scans/entities/objective-response.entity.js';
 import { PageStatus, ScannedPage } from '../../src/scans/entities/scanned-page.entity.js';
+import { JOBS, jobIds, QUEUES } from '../../src/queue/jobs.js';
+import type { Ingestion } from '../support/scan-ingestion.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
 import type { ScanIngestService } from '../../src/scans/scan-ingest.service.js';
 import { readTallyScore } from '../support/synthetic/synthetic-tally.js';
@@ -20,6 +22,7 @@ describe('scan ingestion', () => {
   let env: TestEnv;
   let blobs: LocalBlobStore;
   let ingest: ScanIngestService;
+  let ingestion: Ingestion;
   let fx: ScanExam;
   let uploaderId: number;
 
@@ -46,7 +49,8 @@ describe('scan ingestion', () => {
   beforeAll(async () => {
     env = await createTestEnv('scans_ingest');
     blobs = new LocalBlobStore(env.config.dataDir);
-    ingest = (await scanIngestion(env, { blobs })).ingest;
+    ingestion = await scanIngestion(env, { blobs });
+    ingest = ingestion.ingest;
     fx = await seedScanExam(env.ds);
     uploaderId = (await createUser(env.ds, 'scan-a', 'pw-12345678', [])).id;
   });
@@ -122,9 +126,19 @@ describe('scan ingestion', () => {
     }
     expect(new Set(snippets.map((s) => s.blobKey)).size).toBe(snippets.length);
 
-    // every read page keeps a reduced copy for the notices, straightened into the sheet's frame (750 px per A4 width)
-    const readPages = await env.ds.getRepository(ScannedPage).findBy({ status: PageStatus.Processed });
-    expect(readPages.length).toBeGreaterThan(0);
+    // every read page gets a reduced copy for the notices, straightened into the sheet's frame (750 px per A4 width),
+    // from a copy-page job queued after the page is read, behind the pages waiting to be read (a lower priority)
+    let readPages = await env.ds.getRepository(ScannedPage).findBy({ status: PageStatus.Processed });
+    expect(readPages.length).toBe(12);
+    const queue = ingestion.jobs.queue(QUEUES.ingest);
+    for (const p of readPages) {
+      expect(p.reducedBlobKey).toBeNull();
+      const job = await queue.getJob(jobIds.copyPage(p.id));
+      expect([job?.name, job?.data, job?.opts.priority]).toEqual([JOBS.copyPage, { pageId: p.id }, 100]);
+      expect(await ingestion.copies.copyPage(p.id)).toBe('copied');
+      expect(await ingestion.copies.copyPage(p.id)).toBe('not-needed');
+    }
+    readPages = await env.ds.getRepository(ScannedPage).findBy({ status: PageStatus.Processed });
     for (const p of readPages) {
       const meta = await sharp(await blobs.get(p.reducedBlobKey!)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual([

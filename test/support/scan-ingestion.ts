@@ -8,7 +8,9 @@ import { ConfigModule } from '../../src/config/config.module.js';
 import { DataModule } from '../../src/data.module.js';
 import { SqlPool } from '../../src/database/sql-pool.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';
+import { JobProducer } from '../../src/queue/job-producer.js';
 import { QueueModule } from '../../src/queue/queue.module.js';
+import { PageCopyService } from '../../src/scans/page-copies.js';
 import { PageRereadService } from '../../src/scans/page-reread.service.js';
 import { PageScanner } from '../../src/scans/page-scan.pool.js';
 import { ScanImageCodec } from '../../src/scans/scan-image.codec.js';
@@ -21,6 +23,10 @@ import type { TestEnv } from './test-env.js';
 export interface Ingestion {
   ingest: ScanIngestService;
   reread: PageRereadService;
+  /** The copy-page job's service (reduced copies of read pages). */
+  copies: PageCopyService;
+  /** The queues that ingestion puts its follow-up jobs on (copy-page). */
+  jobs: JobProducer;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,8 @@ export async function scanIngestion(
   return {
     ingest: moduleRef.get(ScanIngestService),
     reread: moduleRef.get(PageRereadService),
+    copies: moduleRef.get(PageCopyService),
+    jobs: moduleRef.get(JobProducer),
     close: () => moduleRef.close(),
   };
 }

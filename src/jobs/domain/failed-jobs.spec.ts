@@ -1,3 +1,4 @@
+import { JOBS } from '../../queue/jobs.js';
 import { failureInWords, jobKindName } from './failed-jobs.js';
 
 describe('failed jobs in words', () => {
@@ -23,5 +24,12 @@ describe('failed jobs in words', () => {
     expect(jobKindName('ingest-page')).toBe('识别扫描页');
     expect(jobKindName('compute-results')).toBe('统计成绩');
     expect(jobKindName('other')).toBe('后台任务');
+  });
+});
+
+describe('job kinds in words', () => {
+  it('names every job the worker runs in Chinese', () => {
+    for (const job of Object.values(JOBS)) expect(jobKindName(job)).not.toBe('后台任务');
+    expect(jobKindName('copy-page')).toBe('生成成绩通知书用的原卷缩小图');
   });
 });

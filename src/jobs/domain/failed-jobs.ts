@@ -4,6 +4,7 @@
 export const JOB_KIND_NAMES: Record<string, string> = {
   'ingest-page': '识别扫描页',
   'reread-page': '重新识别扫描页',
+  'copy-page': '生成成绩通知书用的原卷缩小图',
   'compute-results': '统计成绩',
   'render-report': '生成学校诊断报告',
 };

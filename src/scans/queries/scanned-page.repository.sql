@@ -27,13 +27,19 @@ UPDATE scanned_page SET blob_key = ?, source_page = NULL WHERE id = ? AND source
 SELECT id, original_name AS originalName FROM scanned_page WHERE id = ?;
 
 -- noticePages
-SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no;
+SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS version FROM scanned_page WHERE student_id IN (?) AND exam_id = ? AND status = ? ORDER BY student_id, paper_id, page_no;
+
+-- copySource
+SELECT id, student_id AS studentId, paper_id AS paperId, page_no AS pageNo, blob_key AS blobKey, source_page AS sourcePage, reduced_blob_key AS reducedBlobKey, rotation, alignment, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS version, exam_id AS examId FROM scanned_page WHERE id = ? AND status = ? AND student_id IS NOT NULL;
 
 -- setReduced
-UPDATE scanned_page SET reduced_blob_key = ? WHERE id = ? AND reduced_blob_key IS NULL;
+UPDATE scanned_page SET reduced_blob_key = ?, updated_at = updated_at WHERE id = ? AND reduced_blob_key IS NULL AND DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') = ?;
+
+-- copiesOwed
+SELECT id FROM scanned_page WHERE status = ? AND student_id IS NOT NULL AND reduced_blob_key IS NULL AND updated_at < NOW(6) - INTERVAL ? SECOND ORDER BY id LIMIT ?;
 
 -- recordReadPage
-UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, reduced_blob_key = COALESCE(?, reduced_blob_key), updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
+UPDATE scanned_page SET reduced_blob_key = IF(alignment <=> ?, reduced_blob_key, NULL), paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, student_id = ?, status = ?, exception_code = ?, exception_reason = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
 
 -- recordSeen
 UPDATE scanned_page SET paper_id = ?, page_no = ?, exam_no_read = ?, alignment = ?, status = ?, exception_code = ?, exception_reason = ?, student_id = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?;
