@@ -11,6 +11,7 @@ import { ReportStatus } from './entities/report.entity.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
 import { ReportRepository } from './report.repository.js';
 import { ExamAnalysisRepository } from '../results/exam-analysis.repository.js';
+import { SchoolReportAnalyses } from './school-report-analyses.js';
 
 /** A failure worth telling the admin about in Chinese; rendering again will not help until the cause is fixed. */
 export class ReportInputError extends Error {}
@@ -37,6 +38,7 @@ export class ReportRenderService {
     @Inject(BlobStore) private readonly blobs: BlobStore,
     @Inject(SchoolReportPdf) private readonly pdf: SchoolReportPdf,
     @Inject(SuggestionRepository) private readonly suggestions: SuggestionRepository,
+    @Inject(SchoolReportAnalyses) private readonly stored: SchoolReportAnalyses,
   ) {}
 
   /**
@@ -82,7 +84,7 @@ export class ReportRenderService {
     const papers = papersOfRecord(await this.papers.ofExam(examId));
     // The papers' analyses and, for a several-subject exam, the 总分 analysis (paper id 0).
     const analyses = papers.length
-      ? await this.analyses.dataOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID], { classesOf: [schoolId] })
+      ? await this.stored.dataOf(examId, [...papers.map((p) => p.id), TOTAL_PAPER_ID], schoolId)
       : [];
     if (!analyses.length) throw new ReportInputError('该考试的成绩尚未统计，无法生成报告');
     return buildSchoolReport({
@@ -106,10 +108,10 @@ export class ReportRenderService {
     if (!prior) return null;
     const papers = papersOfRecord(await this.papers.ofExam(prior.id));
     if (!papers.length) return { examName: prior.name, analyses: [] };
-    const analyses = await this.analyses.dataOf(
+    const analyses = await this.stored.dataOf(
       prior.id,
       papers.map((p) => p.id),
-      { classesOf: [schoolId] },
+      schoolId,
     );
     return { examName: prior.name, analyses: analyses as StoredAnalysis[] };
   }

@@ -15,6 +15,7 @@ import { NoticesService } from './notices.service.js';
 import { SchoolReportPdf } from './pdf/school-report.pdf.js';
 import { StudentNoticePdf } from './pdf/student-notice.pdf.js';
 import { ReportRenderService } from './report-render.service.js';
+import { SchoolReportAnalyses } from './school-report-analyses.js';
 import { ReportsController } from './reports.controller.js';
 import { ReportsService } from './reports.service.js';
 
@@ -24,6 +25,7 @@ import { ReportsService } from './reports.service.js';
   providers: [
     ReportsService,
     ReportRenderService,
+    SchoolReportAnalyses,
     SchoolReportPdf,
     AllianceOverviewService,
     AllianceOverviewPdf,

@@ -45,6 +45,13 @@ interface SchoolRow {
   classes: string | null;
 }
 
+const partOf = (r: SchoolRow): StoredSchoolPart => ({
+  schoolId: r.schoolId,
+  seq: r.seq,
+  school: JSON.parse(r.school),
+  classes: r.classes === null ? null : JSON.parse(r.classes),
+});
+
 /** The exam_analysis table's statements: the stored analysis of each paper of an exam (and of its 总分). */
 @Injectable()
 export class ExamAnalysisRepository {
@@ -118,6 +125,13 @@ export class ExamAnalysisRepository {
     return this.joined(rows, found);
   }
 
+  /** One school's stored parts of these papers (none for a paper stored before the split or without the school). */
+  async schoolParts(examId: number, schoolId: number, paperIds: number[]): Promise<Map<number, StoredSchoolPart>> {
+    if (!paperIds.length) return new Map();
+    const found = (await this.ds.query(SQL.schoolOfPapers, [examId, schoolId, paperIds])) as SchoolRow[];
+    return new Map(found.map((r) => [Number(r.paperId), partOf(r)]));
+  }
+
   /** The stored analyses of these papers of the exam, reassembled. */
   async ofPapers(tx: Tx, examId: number, paperIds: number[], opts: AnalysisReadOptions = {}): Promise<ExamAnalysis[]> {
     if (!paperIds.length) return [];
@@ -129,9 +143,14 @@ export class ExamAnalysisRepository {
 
   /** The stored analyses (`data` only) of these papers of the exam, outside a transaction (reports read them so). */
   async dataOf(examId: number, paperIds: number[], opts: AnalysisReadOptions = {}): Promise<unknown[]> {
+    return (await this.rowsOf(examId, paperIds, opts)).map((r) => r.data);
+  }
+
+  /** As dataOf, each with its paper id. */
+  async rowsOf(examId: number, paperIds: number[], opts: AnalysisReadOptions = {}): Promise<ExamAnalysis[]> {
     if (!paperIds.length) return [];
     const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In(paperIds) } });
-    return (await this.withSchools(this.ds, examId, rows, opts)).map((r) => r.data);
+    return this.withSchools(this.ds, examId, rows, opts);
   }
 
   /** Whether the exam's results have been computed (scans: a fix then asks for them again). */
@@ -161,12 +180,7 @@ export class ExamAnalysisRepository {
   private joined(rows: ExamAnalysis[], found: SchoolRow[], classesOf?: readonly number[]): ExamAnalysis[] {
     const byPaper = new Map<number, StoredSchoolPart[]>();
     for (const r of found) {
-      const part: StoredSchoolPart = {
-        schoolId: r.schoolId,
-        seq: r.seq,
-        school: JSON.parse(r.school),
-        classes: r.classes === null ? null : JSON.parse(r.classes),
-      };
+      const part = partOf(r);
       const list = byPaper.get(Number(r.paperId));
       if (list) list.push(part);
       else byPaper.set(Number(r.paperId), [part]);

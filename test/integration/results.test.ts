@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { In } from 'typeorm';
 import { execFileSync } from 'node:child_process';
 import { Role } from '../../src/common/role.js';
 import { WorkerModule } from '../../src/app.module.js';
@@ -405,6 +406,37 @@ describe('results job and school reports (real MariaDB, Redis, pdfkit)', () => {
         row.suggestionVersions!,
       );
       for (const p of printed) expect(text).toContain(p.text.replace(/\s+/g, '').slice(0, 30));
+    });
+
+    it("draws each school's report from a worker's one read of the analyses, and from the new one after a recompute", async () => {
+      const render = app.get(ReportRenderService);
+      const date = new Date('2026-01-05T00:00:00Z');
+      // A worker with no earlier read: what every report must equal.
+      const fresh = async (schoolId: number) => {
+        const other = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
+        try {
+          return await other.get(ReportRenderService).model(fx.examId, schoolId, date);
+        } finally {
+          await other.close();
+        }
+      };
+      const lead = await render.model(fx.examId, fx.schools.lead, date);
+      const member = await render.model(fx.examId, fx.schools.member, date); // the lead's read, the member's classes
+      expect(member).toEqual(await fresh(fx.schools.member));
+      // A marking correction of a lead student, and the results job again.
+      const scores = env.ds.getRepository(FinalItemScore);
+      const mark = await scores.findOneOrFail({ where: { studentId: In(fx.studentIds.lead), itemId: fx.itemIds[2] } });
+      const was = mark.score;
+      await scores.update({ id: mark.id }, { score: was > 0 ? 0 : 1 });
+      try {
+        await job.computeExam(fx.examId);
+        const after = await render.model(fx.examId, fx.schools.lead, date);
+        expect(after.sections[0].mainTable).not.toEqual(lead.sections[0].mainTable);
+        expect(after).toEqual(await fresh(fx.schools.lead));
+      } finally {
+        await scores.update({ id: mark.id }, { score: was });
+        await job.computeExam(fx.examId);
+      }
     });
 
     it('marks the report failed with a Chinese reason when the exam has no analysis yet', async () => {

@@ -184,7 +184,6 @@ export function forestOption(c: ForestChart, st: ChartStyle = PDF_CHART_STYLE): 
   const lo = Math.min(0, ...rows.map((r) => r.low));
   const hi = Math.max(0, ...rows.map((r) => r.high));
   const pad = Math.max(1, (hi - lo) * 0.08);
-  const color = (own: boolean) => (own ? SERIES_COLORS[0] : MUTED);
   return {
     ...base(c.title, st),
     grid: { left: at(st, 70), right: at(st, 16), top: at(st, 26), bottom: at(st, 30) },
@@ -195,7 +194,7 @@ export function forestOption(c: ForestChart, st: ChartStyle = PDF_CHART_STYLE): 
         textStyle: r.own ? { fontWeight: 'bold', color: SERIES_COLORS[0] } : {},
       })),
       axisLabel: many
-        ? { color: INK, fontSize: FONT, interval: 0, formatter: (v: string) => (v === '本校' ? v : '') }
+        ? { color: INK, fontSize: FONT, interval: (i: number) => rows[i].own }
         : { color: INK, fontSize: FONT },
       axisTick: { show: false },
       axisLine: { show: false },
@@ -209,53 +208,118 @@ export function forestOption(c: ForestChart, st: ChartStyle = PDF_CHART_STYLE): 
       nameLocation: 'middle',
       nameGap: at(st, 18),
     },
-    series: [
-      {
-        type: 'custom',
-        name: '95%区间',
-        data: rows.map((r, i) => [i, r.low, r.high, r.own ? 1 : 0]),
-        renderItem: (_params, api) => {
-          const y = api.value(0) as number;
-          const a = api.coord([api.value(1), y]);
-          const b = api.coord([api.value(2), y]);
-          const stroke = color(api.value(3) === 1);
-          const cap = many ? 0 : 3;
-          const style = { stroke, lineWidth: many && api.value(3) !== 1 ? 0.5 : 1.2 };
-          const interval = { type: 'line' as const, shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style };
-          // A caterpillar's intervals have no caps: no zero-length lines either (two thirds of its paths, drawn as
-          // nothing, yet each an element for ECharts and svg-to-pdfkit in every school's report).
-          if (!cap) return interval;
-          return {
-            type: 'group',
-            children: [
-              interval,
-              { type: 'line', shape: { x1: a[0], y1: a[1] - cap, x2: a[0], y2: a[1] + cap }, style },
-              { type: 'line', shape: { x1: b[0], y1: b[1] - cap, x2: b[0], y2: b[1] + cap }, style },
-            ],
-          };
-        },
-        encode: { x: [1, 2], y: 0 },
-        z: 2,
-      },
-      {
-        type: 'scatter',
-        name: '估计值',
-        data: rows.map((r) => ({
-          value: [r.estimate, r.label],
-          symbolSize: r.own || !many ? 6 : 3,
-          itemStyle: { color: color(r.own) },
-        })),
-        markLine: {
-          silent: true,
-          symbol: 'none',
-          label: { show: false },
-          lineStyle: { color: INK, type: 'solid', width: 0.8 },
-          data: [{ xAxis: 0 }],
-        },
-        z: 3,
-      },
-    ],
+    series: many ? caterpillarSeries(rows) : labelledForestSeries(rows),
   };
+}
+
+type ForestRow = ForestChart['rows'][number];
+const forestColor = (own: boolean) => (own ? SERIES_COLORS[0] : MUTED);
+const zeroLine = {
+  silent: true,
+  symbol: 'none',
+  label: { show: false },
+  lineStyle: { color: INK, type: 'solid' as const, width: 0.8 },
+  data: [{ xAxis: 0 }],
+};
+
+/** A labelled forest: each row's interval with caps, its estimate as a dot. */
+function labelledForestSeries(rows: ForestRow[]): EChartsOption['series'] {
+  return [
+    {
+      type: 'custom',
+      name: '95%区间',
+      data: rows.map((r, i) => [i, r.low, r.high, r.own ? 1 : 0]),
+      renderItem: (_params, api) => {
+        const y = api.value(0) as number;
+        const a = api.coord([api.value(1), y]);
+        const b = api.coord([api.value(2), y]);
+        const style = { stroke: forestColor(api.value(3) === 1), lineWidth: 1.2 };
+        const cap = 3;
+        return {
+          type: 'group',
+          children: [
+            { type: 'line', shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style },
+            { type: 'line', shape: { x1: a[0], y1: a[1] - cap, x2: a[0], y2: a[1] + cap }, style },
+            { type: 'line', shape: { x1: b[0], y1: b[1] - cap, x2: b[0], y2: b[1] + cap }, style },
+          ],
+        };
+      },
+      encode: { x: [1, 2], y: 0 },
+      z: 2,
+    },
+    {
+      type: 'scatter',
+      name: '估计值',
+      data: rows.map((r) => ({
+        value: [r.estimate, r.label],
+        symbolSize: 6,
+        itemStyle: { color: forestColor(r.own) },
+      })),
+      markLine: zeroLine,
+      z: 3,
+    },
+  ];
+}
+
+/**
+ * A caterpillar of every school: the other schools' intervals and dots each drawn by ECharts' large mode as one path
+ * (one element, not one per school, for ECharts and svg-to-pdfkit in every school's report: a 200-school forest was
+ * 400 elements, three times a report); the own school's row on top of them in colour, as before. The intervals have
+ * no caps. Same figures, same look.
+ */
+function caterpillarSeries(rows: ForestRow[]): EChartsOption['series'] {
+  const others = rows.flatMap((r, i) => (r.own ? [] : [{ r, i }]));
+  const own = rows.flatMap((r, i) => (r.own ? [{ r, i }] : []));
+  const large = { large: true, largeThreshold: 1 };
+  return [
+    {
+      type: 'lines',
+      name: '95%区间',
+      coordinateSystem: 'cartesian2d',
+      ...large,
+      lineStyle: { color: MUTED, width: 0.5, opacity: 1 },
+      data: others.map(({ r, i }) => ({
+        coords: [
+          [r.low, i],
+          [r.high, i],
+        ],
+      })),
+      z: 2,
+    },
+    {
+      type: 'custom',
+      name: '本校95%区间',
+      data: own.map(({ r, i }) => [i, r.low, r.high]),
+      renderItem: (_params, api) => {
+        const a = api.coord([api.value(1), api.value(0)]);
+        const b = api.coord([api.value(2), api.value(0)]);
+        const style = { stroke: forestColor(true), lineWidth: 1.2 };
+        return { type: 'line', shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style };
+      },
+      encode: { x: [1, 2], y: 0 },
+      z: 2,
+    },
+    {
+      type: 'scatter',
+      name: '估计值',
+      ...large,
+      symbolSize: 3,
+      // Opaque: drawn one by one at ECharts' default 0.8, the overlapping dots of neighbouring rows added up to a dark
+      // spine; as one path they would be composited once, lighter.
+      itemStyle: { color: MUTED, opacity: 1 },
+      data: others.map(({ r, i }) => [r.estimate, i]),
+      markLine: zeroLine,
+      z: 3,
+    },
+    {
+      type: 'scatter',
+      name: '本校估计值',
+      symbolSize: 6,
+      itemStyle: { color: forestColor(true) },
+      data: own.map(({ r, i }) => [r.estimate, i]),
+      z: 3,
+    },
+  ];
 }
 
 /** One line per series over the linked exams, oldest first. */

@@ -1,6 +1,13 @@
 import { cityAnalysis } from '../../../test/support/synthetic/city-analysis.js';
 import type { ClassAnalysis, ExamAnalysisData, SchoolAnalysis } from './exam-analysis.js';
-import { batchesUnder, joinAnalysis, SCHOOLS_APART, splitAnalysis, storedSizes } from './stored-analysis.js';
+import {
+  batchesUnder,
+  joinAnalysis,
+  SCHOOLS_APART,
+  splitAnalysis,
+  storedSizes,
+  withSchoolClasses,
+} from './stored-analysis.js';
 
 const MB = 1024 * 1024;
 
@@ -53,6 +60,19 @@ describe('splitAnalysis / joinAnalysis: schools stored apart, the same analysis 
     const back = joinAnalysis(paper, schools, classesOf) as ExamAnalysisData;
     expect(back.schools.map((s) => s.schoolId)).toEqual([9, 3, 5]);
     expect(back.schools.map((s) => s.classes?.length ?? null)).toEqual(counts);
+  });
+
+  it.each<[string, number]>([
+    ['a school with classes', 9],
+    ['a school with none (an empty list)', 3],
+    ['a school without the field', 5],
+    ['a school not in the analysis', 42],
+  ])('gives %s its classes on a read without classes, as a read of its classes does', (_, id) => {
+    const { paper, schools } = splitAnalysis(data);
+    const shared = Object.freeze(joinAnalysis(paper, schools, []));
+    const own = schools.find((s) => s.schoolId === id)?.classes ?? null;
+    expect(withSchoolClasses(shared, id, own)).toEqual(joinAnalysis(paper, schools, [id]));
+    expect((shared as ExamAnalysisData).schools.every((s) => !('classes' in s))).toBe(true);
   });
 
   it('reads an analysis stored before the split (schools and classes inline) as it is', () => {

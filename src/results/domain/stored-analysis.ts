@@ -58,6 +58,16 @@ export function joinAnalysis(paper: unknown, schools: StoredSchoolPart[], classe
   };
 }
 
+/**
+ * A reassembled analysis read without classes (joinAnalysis with `classesOf` []) given one school's classes: the same as
+ * joinAnalysis with `classesOf` [schoolId]. A new object; `data` is left as it is (a worker shares it between reports).
+ */
+export function withSchoolClasses(data: unknown, schoolId: number, classes: ClassAnalysis[] | null): unknown {
+  const d = data as WithSchools;
+  if (classes === null || !d || typeof d !== 'object' || !Array.isArray(d.schools)) return data;
+  return { ...d, schools: d.schools.map((s) => (s.schoolId === schoolId ? { ...s, classes } : s)) };
+}
+
 function withoutClasses(s: SchoolAnalysis): SchoolAnalysis {
   const { classes: _c, ...rest } = s;
   return rest;
