@@ -153,6 +153,23 @@ export class ExamAnalysisRepository {
     return this.withSchools(this.ds, examId, rows, opts);
   }
 
+  /**
+   * The stored analyses (`data` only) of these papers with one school's part only (its figures and its classes'):
+   * `data.schools` holds that school, or nothing. A class report needs no other school: reading and parsing all of
+   * them (200 per paper in a city exam) was most of a class report's CPU.
+   */
+  async dataOfSchool(examId: number, paperIds: number[], schoolId: number): Promise<unknown[]> {
+    if (!paperIds.length) return [];
+    const rows = await this.ds.getRepository(ExamAnalysis).find({ where: { examId, paperId: In(paperIds) } });
+    if (!rows.length) return [];
+    const found = (await this.ds.query(SQL.schoolOfPapers, [
+      examId,
+      schoolId,
+      rows.map((r) => r.paperId),
+    ])) as SchoolRow[];
+    return this.joined(rows, found, [schoolId]).map((r) => r.data);
+  }
+
   /** Whether the exam's results have been computed (scans: a fix then asks for them again). */
   async computedFor(examId: number): Promise<boolean> {
     const rows: unknown[] = await this.ds.query(SQL.computed, [examId]);

@@ -14,6 +14,7 @@
 // evenly over the schools, and extrapolate the time of all from them; the output then says "sampled" plainly.
 // Goals: school reports ≤ 60 s, class reports ≤ 5 min, notices ≥ 100 students/s.
 //
+// BENCH_SCHOOL_REPORTS=0 skips the school reports (no workers started), for timing the class reports and notices alone.
 // Env: BENCH_STUDENTS (100000), BENCH_SCHOOLS (200), BENCH_ITEMS (30 per subject), BENCH_SEED (1),
 // BENCH_WORKERS (2 worker processes, as docker-compose.yml deploys: worker1 and worker2; each runs the reports queue
 // at concurrency 1),
@@ -50,6 +51,8 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const CLASSES = Number(process.env.BENCH_CLASSES ?? 8);
 /** 0: every class / every student. */
 const CLASS_SAMPLE = Number(process.env.BENCH_CLASS_SAMPLE ?? 0);
+/** 0: skip the school reports (no worker processes): the class reports and notices only. */
+const SCHOOL_REPORTS = process.env.BENCH_SCHOOL_REPORTS !== '0';
 const NOTICE_SAMPLE = Number(process.env.BENCH_NOTICE_STUDENTS ?? 0);
 /** The issue's goal: every PDF within this many seconds, each at most this many MB. */
 const GOAL_S = 60;
@@ -227,6 +230,7 @@ async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
       classes: all.length,
       classesRendered: sampleC.length,
       classAllS,
+      classCpuMs,
       students,
       noticed,
       noticeAllS: students / rate,
@@ -235,6 +239,33 @@ async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
   } finally {
     await app.close();
   }
+}
+
+type ClassFigures = Awaited<ReturnType<typeof classesAndNotices>>;
+const sampledOf = (cn: ClassFigures) => cn.classesRendered < cn.classes || cn.noticed < cn.students;
+
+function classGoals(cn: ClassFigures): string {
+  return (
+    `goal: class reports within ${GOAL_CLASS_S} s ${cn.classAllS <= GOAL_CLASS_S ? 'met' : 'NOT met'}; ` +
+    `notices at ≥ ${GOAL_NOTICES_PER_S} students/s ${cn.rate >= GOAL_NOTICES_PER_S ? 'met' : 'NOT met'}` +
+    (sampledOf(cn) ? ' (from a sample, extrapolated)' : '')
+  );
+}
+
+/** The JSON line's class-report and notice fields. */
+function classJson(cn: ClassFigures) {
+  return {
+    class_reports_s: Math.round(cn.classAllS),
+    class_cpu_ms: Math.round(cn.classCpuMs),
+    classes: cn.classes,
+    classes_rendered: cn.classesRendered,
+    notices_s: Math.round(cn.noticeAllS),
+    notice_students: cn.students,
+    notice_students_rendered: cn.noticed,
+    notices_per_s: Number(cn.rate.toFixed(1)),
+    sampled: sampledOf(cn),
+    load: Number(loadavg()[0].toFixed(1)),
+  };
 }
 
 async function main() {
@@ -253,6 +284,13 @@ async function main() {
     const summary = await app.get(ResultsJobService).computeExam(db.currentExamId);
     await app.close();
     log(`results job: ${secs(t).toFixed(1)} s, ${summary.reportsQueued.length} report jobs queued (not timed)`);
+    if (!SCHOOL_REPORTS) {
+      // BENCH_SCHOOL_REPORTS=0: the class reports and notices only (the school reports' jobs stay paused).
+      const cn = await classesAndNotices(env, db);
+      log(classGoals(cn));
+      log(JSON.stringify({ bench: 'reports', value: null, unit: 's', schools: 0, ...classJson(cn) }));
+      return;
+    }
     for (let i = 0; i < WORKERS; i++) workers.push(await startWorker(env));
     log(`${WORKERS} worker process(es) started: ${workers.map((w) => w.pid).join(', ')}`);
 
@@ -295,12 +333,7 @@ async function main() {
     );
     if (failed.length) process.exitCode = 1;
     const cn = await classesAndNotices(env, db);
-    const sampled = cn.classesRendered < cn.classes || cn.noticed < cn.students;
-    log(
-      `goal: class reports within ${GOAL_CLASS_S} s ${cn.classAllS <= GOAL_CLASS_S ? 'met' : 'NOT met'}; ` +
-        `notices at ≥ ${GOAL_NOTICES_PER_S} students/s ${cn.rate >= GOAL_NOTICES_PER_S ? 'met' : 'NOT met'}` +
-        (sampled ? ' (from a sample, extrapolated)' : ''),
-    );
+    log(classGoals(cn));
     log(
       JSON.stringify({
         bench: 'reports',
@@ -310,15 +343,7 @@ async function main() {
         max_mb: Number(maxMb.toFixed(3)),
         peak_rss_mb: Math.max(...rss),
         workers: WORKERS,
-        class_reports_s: Math.round(cn.classAllS),
-        classes: cn.classes,
-        classes_rendered: cn.classesRendered,
-        notices_s: Math.round(cn.noticeAllS),
-        notice_students: cn.students,
-        notice_students_rendered: cn.noticed,
-        notices_per_s: Number(cn.rate.toFixed(1)),
-        sampled,
-        load: Number(loadavg()[0].toFixed(1)),
+        ...classJson(cn),
       }),
     );
   } finally {

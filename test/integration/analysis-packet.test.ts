@@ -80,6 +80,10 @@ describe('a city-sized analysis is stored under max_allowed_packet (MariaDB)', (
     const oneData = one.data as ExamAnalysisData;
     expect(oneData.schools.filter((s) => s.classes).map((s) => s.schoolId)).toEqual([own]);
     expect(oneData.schools.find((s) => s.schoolId === own)).toEqual(data.schools.find((s) => s.schoolId === own));
+    // A class report's reading: the paper's figures and that one school only, classes and all.
+    const [onlyOwn] = (await analyses.dataOfSchool(db.currentExamId, [stored.paperId], own)) as ExamAnalysisData[];
+    expect(onlyOwn.schools).toEqual([data.schools.find((s) => s.schoolId === own)]);
+    expect({ ...onlyOwn, schools: [] }).toEqual({ ...data, schools: [] });
 
     // …and the school's report renders from it, its classes in it (PACKET_PDF=path keeps the PDF to look at).
     const out = await app.get(ReportRenderService).renderSchoolReport(db.currentExamId, own);
@@ -112,5 +116,7 @@ describe('a city-sized analysis is stored under max_allowed_packet (MariaDB)', (
     const [own] = await analyses.ofExam(db.priorExamId, { classesOf: [2] });
     expect((own.data as typeof old).schools.map((s) => s.classes?.length ?? null)).toEqual([null, 1]);
     expect(await analyses.dataOf(db.priorExamId, [db.priorPaperId])).toEqual([old]);
+    const [one] = (await analyses.dataOfSchool(db.priorExamId, [db.priorPaperId], 2)) as (typeof old)[];
+    expect(one.schools.map((s) => s.classes?.length ?? null)).toEqual([null, 1]);
   });
 });

@@ -63,6 +63,20 @@ describe('buildClassReport', () => {
     expect(r.sections[0].charts[0]).toMatchObject({ series: [{ name: '本班' }, { name: '联盟' }] });
   });
 
+  it("needs no other school: the model is the same when the analysis holds only the class's own school", () => {
+    // The service reads only the own school's part of the stored analysis (dataOfSchool), for the current exam and
+    // the prior one: a city exam's other 199 schools were most of a class report's CPU.
+    const onlyOwn = { ...data, schools: data.schools.filter((s) => s.schoolId === L) };
+    expect(data.schools.length).toBeGreaterThan(onlyOwn.schools.length);
+    const totals = own
+      .filter((o) => o.total !== null)
+      .map((o, i) => ({ studentId: o.studentId, subject: '数学', total: i === 0 ? 15 : o.total! }));
+    const prior = { examName: '期中', analyses: [data], totals };
+    const priorOwn = { ...prior, analyses: [onlyOwn] };
+    expect(buildClassReport(base({ analyses: [onlyOwn], prior: priorOwn }))).toEqual(buildClassReport(base({ prior })));
+    expect(buildClassReport(base({ prior })).sections[0].movement!.lines[1]).toContain('张一');
+  });
+
   it.each([
     ['score list (compulsory / senior)', { scores: true, bands: true }, ['30（A）', '24（B）', '缺考'], true],
     ['等级 only (学业质量监测)', { scores: false, bands: true }, ['A', 'B', '缺考'], false],
