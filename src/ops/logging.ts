@@ -19,20 +19,23 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
 
 export const LoggingModule = LoggerModule.forRootAsync({
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => ({
-    pinoHttp: withDestination(config, {
-      level: config.logLevel,
-      genReqId: requestId,
-      // A few fields of the request and its answer, written out: sessions and passwords never reach a log line
-      // (log-fields.ts names a session header, never its value), and no redaction has to clone every header.
-      serializers: { req: requestLogFields, res: responseLogFields },
-      // Pages' static files are many and say little; their failures are still logged.
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  }),
+  useFactory: (config: AppConfig) => ({ pinoHttp: withDestination(config, requestLogging(config)) }),
 });
+
+/** pino-http's options of the API (exported for bench:request-logging, which measures what they cost). */
+export function requestLogging(config: Pick<AppConfig, 'logLevel'>) {
+  return {
+    level: config.logLevel,
+    genReqId: requestId,
+    // A few fields of the request and its answer, written out: sessions and passwords never reach a log line
+    // (log-fields.ts names a session header, never its value), and no redaction has to clone every header.
+    serializers: { req: requestLogFields, res: responseLogFields },
+    // Pages' static files are many and say little; their failures are still logged.
+    autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+  };
+}
 
 /**
  * Lines are gathered up to this many bytes (or LOG_FLUSH_MS) before one write: at city load the API logs ~1,000
