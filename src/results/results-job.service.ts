@@ -306,7 +306,9 @@ function itemInfo(i: Item): ItemInfo {
 }
 
 function paperSummary(paperId: number, subject: string, outcomes: StudentOutcome[]): PaperSummary {
-  const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+  const counts: Partial<Record<OutcomeStatus, number>> = {};
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  const count = (s: OutcomeStatus) => counts[s] ?? 0;
   return {
     paperId,
     subject,
