@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { eachRow } from '../database/stream-rows.js';
+import { readPacked } from '../database/packed-scores.js';
 import { managerOf, queryOf, type Tx, writeWith } from '../database/unit-of-work.js';
 import { ScoreSource } from './entities/final-item-score.entity.js';
 
@@ -10,8 +10,9 @@ export const SQL = {
   countFor: 'SELECT COUNT(*) AS n FROM final_item_score WHERE student_id = ? AND item_id IN (?)',
   scoresOfStudents:
     'SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?) AND student_id IN (?)',
-  streamForItems:
-    'SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?)',
+  // One row per item, its scores packed as "student score" records (database/packed-scores.ts), in index order.
+  packedForItems:
+    "SELECT item_id AS i, COUNT(*) AS n, GROUP_CONCAT(student_id, ' ', score SEPARATOR '\\n') AS r FROM final_item_score WHERE exam_id = ? AND item_id IN (?) GROUP BY item_id",
   updateMarking:
     'UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?',
   insertMarking:
@@ -43,7 +44,6 @@ export class FinalScoreRepository {
     return Number(row.n);
   }
 
-  /** Every final score of these items of the exam, streamed row by row (results job; a TypeORM transaction). */
   /** The final scores of these items of these students (a class report's 错题). */
   async scoresOfStudents(
     tx: Tx,
@@ -60,14 +60,15 @@ export class FinalScoreRepository {
     return rows.map((r) => ({ studentId: Number(r.s), itemId: Number(r.i), score: Number(r.v) }));
   }
 
-  streamForItems(
+  /** Final scores of these items of the exam, one packed row per item (the results job reads a paper so). */
+  forItems(
     tx: Tx,
     examId: number,
     itemIds: number[],
     onRow: (studentId: number, itemId: number, score: number) => void,
   ): Promise<void> {
-    return eachRow<{ s: number; i: number; v: string }>(managerOf(tx), SQL.streamForItems, [examId, itemIds], (r) =>
-      onRow(Number(r.s), Number(r.i), Number(r.v)),
+    return readPacked(tx, SQL.packedForItems, [examId, itemIds], false, (itemId, studentId, score) =>
+      onRow(studentId, itemId, score),
     );
   }
 

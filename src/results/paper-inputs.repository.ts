@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { eachRow } from '../database/stream-rows.js';
-import { managerOf, queryOf, type Tx } from '../database/unit-of-work.js';
+import { readPacked } from '../database/packed-scores.js';
+import { queryOf, type Tx } from '../database/unit-of-work.js';
 import { PageStatus } from '../scans/entities/scanned-page.entity.js';
 
 /**
@@ -10,8 +10,10 @@ import { PageStatus } from '../scans/entities/scanned-page.entity.js';
 export const SQL = {
   pageStates:
     'SELECT student_id AS studentId, MAX(status = ?) AS processed FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND student_id IS NOT NULL GROUP BY student_id',
+  // One row per item, its readings packed as "student score marked" records (database/packed-scores.ts), in the
+  // covering index's order: no temporary table, 25 rows a paper instead of 1.5 million.
   objectiveResponses:
-    'SELECT student_id AS s, item_id AS i, marked AS k, score AS v FROM objective_response WHERE exam_id = ? AND item_id IN (?)',
+    "SELECT item_id AS i, COUNT(*) AS n, GROUP_CONCAT(student_id, ' ', score, ' ', marked SEPARATOR '\\n') AS r FROM objective_response WHERE exam_id = ? AND item_id IN (?) GROUP BY item_id",
   absences: 'SELECT student_id AS studentId FROM exam_absence WHERE paper_id = ?',
 };
 
@@ -37,20 +39,17 @@ export class PaperInputsRepository {
   }
 
   /**
-   * Every OMR reading of these items of the exam, streamed row by row: the score by the key and the options marked
-   * ("" blank). A TypeORM transaction (UnitOfWork.runOrm).
+   * Every OMR reading of these items of the exam, one packed row per item: the score by the key and the options marked
+   * ("" blank).
    */
-  streamObjectiveResponses(
+  objectiveResponses(
     tx: Tx,
     examId: number,
     itemIds: number[],
     onRow: (studentId: number, itemId: number, marked: string, score: number) => void,
   ): Promise<void> {
-    return eachRow<{ s: number; i: number; k: string; v: string }>(
-      managerOf(tx),
-      SQL.objectiveResponses,
-      [examId, itemIds],
-      (r) => onRow(Number(r.s), Number(r.i), r.k, Number(r.v)),
+    return readPacked(tx, SQL.objectiveResponses, [examId, itemIds], true, (itemId, studentId, score, marked) =>
+      onRow(studentId, itemId, marked, score),
     );
   }
 

@@ -54,18 +54,30 @@ export interface ComputeSummary {
   reportsQueued: number[];
   /** Milliseconds per phase, summed over papers. */
   timingsMs?: Record<string, number>;
+  /** Milliseconds of this process's CPU per phase, summed over papers. */
+  cpuMs?: Record<string, number>;
+  /** Each lap's phase and end (Date.now()), in order. */
+  laps?: [string, number][];
 }
 
-/** Where the time goes, summed over papers (bench:analysis prints it). */
+/** Where the time goes, summed over papers (bench:analysis prints it): wall time and this process's CPU time. */
 class PhaseTimings {
   readonly ms: Record<string, number> = {};
+  readonly cpuMs: Record<string, number> = {};
+  /** Each lap's phase and its end (Date.now()), in order: a bench attributes the database's CPU to phases by them. */
+  readonly laps: [string, number][] = [];
   private t0 = Date.now();
+  private cpu0 = process.cpuUsage();
 
   /** The time since the last lap, added to `phase`. */
   lap(phase: string): void {
     const now = Date.now();
+    const cpu = process.cpuUsage();
     this.ms[phase] = (this.ms[phase] ?? 0) + now - this.t0;
+    this.cpuMs[phase] = (this.cpuMs[phase] ?? 0) + (cpu.user + cpu.system - this.cpu0.user - this.cpu0.system) / 1000;
+    this.laps.push([phase, now]);
     this.t0 = now;
+    this.cpu0 = cpu;
   }
 }
 
@@ -152,6 +164,8 @@ export class ResultsJobService {
       timings.lap('queue_reports');
     }
     summary.timingsMs = timings.ms;
+    summary.cpuMs = Object.fromEntries(Object.entries(timings.cpuMs).map(([k, v]) => [k, Math.round(v)]));
+    summary.laps = timings.laps;
     this.logger.log(`results of exam ${examId}: ${JSON.stringify(summary.papers)} in ${JSON.stringify(timings.ms)} ms`);
     return summary;
   }
@@ -292,7 +306,9 @@ function itemInfo(i: Item): ItemInfo {
 }
 
 function paperSummary(paperId: number, subject: string, outcomes: StudentOutcome[]): PaperSummary {
-  const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+  const counts: Partial<Record<OutcomeStatus, number>> = {};
+  for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+  const count = (s: OutcomeStatus) => counts[s] ?? 0;
   return {
     paperId,
     subject,

@@ -10,11 +10,15 @@
 //          (goal ≤ 60 s end to end for computeExam: nine papers, 总分, value-added, reports queued).
 // Env: BENCH_CASE (both | today | city; default both), BENCH_STUDENTS (default 100000), BENCH_SCHOOLS (200),
 // BENCH_ITEMS (30 today, 25 city), BENCH_SUBJECTS (9, city only), BENCH_SEED (1), BENCH_RECOMPUTE=1 to time a
-// second computeExam as well.
+// second computeExam as well, BENCH_KEEP_DB=<database> to load once and reuse (see withLoadedCase).
 // The machine is shared: figures are noisy; run it twice before believing a change, and print `uptime` beside them.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadavg } from 'node:os';
+import { type Connection, createConnection } from 'mysql2/promise';
 import { NestFactory } from '@nestjs/core';
+import type { DataSource } from 'typeorm';
 import { WorkerModule } from '../../src/app.module.js';
 import { analysePaper } from '../../src/results/domain/exam-analysis.js';
 import { addSubject, generateCohort, type SyntheticCohort } from '../support/synthetic/synthetic-cohort.js';
@@ -33,6 +37,8 @@ const SEED = Number(process.env.BENCH_SEED ?? 1);
 /** The city case's subjects (the cohort's own first); more than nine repeat with a number. */
 const CITY_SUBJECTS = ['语文', '数学', '英语', '物理', '化学', '生物', '历史', '地理', '道德与法治'];
 const CITY_GOAL_S = 60;
+/** Clock ticks a second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 let peak = process.memoryUsage.rss();
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
@@ -59,11 +65,16 @@ function cohortOfCase(): SyntheticCohort {
 interface LoadedCase {
   db: LoadedCohort;
   results: ResultsJobService;
+  /** The database's name (MariaDB's CPU on its connections is measured). */
+  database: string;
 }
 
 /**
  * Loads the cohort into a database of its own (not timed; `progress` prints the loader's row counts), starts the
- * worker's module on it, runs `body`, and drops the database whatever happens.
+ * worker's module on it, runs `body`, and drops the database whatever happens. With BENCH_KEEP_DB=<name> the
+ * database is that one and kept: the first run loads it and notes what it loaded (table bench_loaded), later runs
+ * reuse it (the cohort must be the same: same BENCH_* settings) after deleting the current exam's totals, so that
+ * computeExam writes them again as on a first run (its analyses stay: the anonymisation key, hence the letters, too).
  */
 async function withLoadedCase(
   envLabel: string,
@@ -72,14 +83,13 @@ async function withLoadedCase(
   loaded: (db: LoadedCohort, seconds: number) => string,
   body: (c: LoadedCase) => Promise<void>,
 ): Promise<void> {
-  const env = await createTestEnv(envLabel);
+  const keep = process.env.BENCH_KEEP_DB ? `${process.env.BENCH_KEEP_DB}_${CASE}` : undefined;
+  const env = await createTestEnv(envLabel, { keep });
   try {
-    const t = process.hrtime.bigint();
-    const db = await loadCohort(env.ds, cohort, { prior: 'results', batchRows: 10_000, ...options });
-    log(loaded(db, secs(t)));
+    const db = (keep && (await keptCohort(env.ds))) || (await loadTimed(env.ds, cohort, options, loaded, !!keep));
     const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
     try {
-      await body({ db, results: app.get(ResultsJobService) });
+      await body({ db, results: app.get(ResultsJobService), database: env.config.db.name });
     } finally {
       await app.close();
     }
@@ -88,25 +98,182 @@ async function withLoadedCase(
   }
 }
 
-/** One computeExam timed: wall seconds, this process's CPU seconds (MariaDB's not included) and its summary. */
-async function timedCompute(results: ResultsJobService, examId: number) {
+async function loadTimed(
+  ds: DataSource,
+  cohort: SyntheticCohort,
+  options: LoadOptions,
+  loaded: (db: LoadedCohort, seconds: number) => string,
+  keep: boolean,
+): Promise<LoadedCohort> {
+  const t = process.hrtime.bigint();
+  const db = await loadCohort(ds, cohort, { prior: 'results', batchRows: 10_000, ...options });
+  log(loaded(db, secs(t)));
+  if (keep) {
+    await ds.query('CREATE TABLE bench_loaded (id INT PRIMARY KEY, data LONGTEXT NOT NULL)');
+    await ds.query('INSERT INTO bench_loaded (id, data) VALUES (1, ?)', [JSON.stringify(db)]);
+  }
+  return db;
+}
+
+/** The cohort a kept database holds (null: none yet), its current exam's totals deleted. */
+async function keptCohort(ds: DataSource): Promise<LoadedCohort | null> {
+  const [table] = await ds.query(
+    "SELECT 1 AS x FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'bench_loaded'",
+  );
+  if (!table) return null;
+  const [row]: { data: string }[] = await ds.query('SELECT data FROM bench_loaded WHERE id = 1');
+  const db = JSON.parse(row.data) as LoadedCohort;
+  await ds.query('DELETE FROM student_result WHERE exam_id = ?', [db.currentExamId]);
+  log(
+    `reusing the cohort kept in ${ds.options.database} (current exam's totals deleted: written again as on a first run)`,
+  );
+  return db;
+}
+
+/**
+ * MariaDB's CPU time spent on one database's connections, sampled every 100 ms: the server's threads serving them
+ * (information_schema.PROCESSLIST's TID, one thread a connection) read from /proc/<mysqld>/task/<tid>/stat, and the
+ * whole server's (other helpers' work included). Each sample's growth is put on the phase the job was in then.
+ */
+class MariaDbCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private readonly samples: { at: number; ms: number }[] = [];
+  private timer?: NodeJS.Timeout;
+  private server0 = 0;
+  private busy = false;
+
+  private constructor(
+    private readonly conn: Connection,
+    private readonly pid: string,
+    private readonly database: string,
+  ) {}
+
+  static async start(database: string): Promise<MariaDbCpu | null> {
+    const pid = readdirSync('/proc').find((d) => /^\d+$/.test(d) && /^(mariadbd|mysqld)$/.test(commOf(d)));
+    if (!pid) return null;
+    const conn = await createConnection({ socketPath: '/run/mysqld/mysqld.sock', user: 'root' });
+    const probe = new MariaDbCpu(conn, pid, database);
+    probe.server0 = cpuMsOf(`/proc/${pid}/stat`);
+    await probe.sample();
+    probe.timer = setInterval(() => void probe.sample(), 100);
+    return probe;
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const [rows] = await this.conn.query('SELECT TID AS tid FROM information_schema.PROCESSLIST WHERE DB = ?', [
+        this.database,
+      ]);
+      for (const { tid } of rows as { tid: number }[]) {
+        const ms = cpuMsOf(`/proc/${this.pid}/task/${tid}/stat`);
+        if (!this.first.has(tid)) this.first.set(tid, ms);
+        this.last.set(tid, ms);
+      }
+      let total = 0;
+      for (const [tid, ms] of this.last) total += ms - this.first.get(tid)!;
+      this.samples.push({ at: Date.now(), ms: total });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stops sampling: this database's connections' CPU ms, per phase of `laps`, and the whole server's. */
+  async stop(
+    laps: [string, number][],
+  ): Promise<{ totalMs: number; serverMs: number; byPhase: Record<string, number> }> {
+    clearInterval(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 10));
+    await this.sample();
+    await this.conn.end();
+    const byPhase: Record<string, number> = {};
+    for (let k = 1; k < this.samples.length; k++) {
+      const { at, ms } = this.samples[k];
+      const phase = laps.find(([, end]) => end >= at)?.[0] ?? 'after';
+      byPhase[phase] = (byPhase[phase] ?? 0) + ms - this.samples[k - 1].ms;
+    }
+    const totalMs = this.samples.at(-1)?.ms ?? 0;
+    return { totalMs, serverMs: cpuMsOf(`/proc/${this.pid}/stat`) - this.server0, byPhase };
+  }
+}
+
+function commOf(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** utime + stime of a /proc stat file, in ms (0 when the thread is gone). */
+function cpuMsOf(path: string): number {
+  try {
+    const f = readFileSync(path, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+  } catch {
+    return 0;
+  }
+}
+
+/** One computeExam timed: wall seconds, this process's CPU seconds, MariaDB's CPU on its connections, its summary. */
+async function timedCompute(results: ResultsJobService, examId: number, database: string) {
+  const profile = await startProfile();
+  const db = await MariaDbCpu.start(database);
   const t = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const summary = await results.computeExam(examId);
   const wall = secs(t);
   const cpu = process.cpuUsage(cpu0);
-  return { wall, cpuS: (cpu.user + cpu.system) / 1e6, summary };
+  const mariadb = db ? await db.stop(summary.laps ?? []) : null;
+  await profile?.();
+  return { wall, cpuS: (cpu.user + cpu.system) / 1e6, summary, mariadb };
+}
+
+/**
+ * With BENCH_CPU_PROF=<file>, a CPU profile of computeExam alone (Chrome's .cpuprofile format) written there; returns
+ * what stops it.
+ */
+async function startProfile(): Promise<(() => Promise<void>) | null> {
+  const file = process.env.BENCH_CPU_PROF;
+  if (!file) return null;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((ok, fail) => session.post(method, (err, res) => (err ? fail(err) : ok(res))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    log(`CPU profile of computeExam written to ${file}`);
+  };
+}
+
+/** The phases' wall ms, Node CPU ms and MariaDB CPU ms, one line. */
+function phaseLine(r: Awaited<ReturnType<typeof timedCompute>>): string {
+  const db = r.mariadb;
+  return (
+    `wall ${JSON.stringify(r.summary.timingsMs)}; Node CPU ${JSON.stringify(r.summary.cpuMs)}` +
+    (db
+      ? `; MariaDB CPU on this database's connections ${Math.round(db.totalMs)} ms ${JSON.stringify(
+          Object.fromEntries(Object.entries(db.byPhase).map(([k, v]) => [k, Math.round(v)])),
+        )}, whole server ${Math.round(db.serverMs)} ms (other helpers' included)`
+      : '')
+  );
 }
 
 /** With BENCH_RECOMPUTE=1, a second computeExam (as after an appeal), printed by `line`. */
 async function recomputeIfAsked(
-  results: ResultsJobService,
-  examId: number,
-  line: (seconds: number, timingsMs: string) => string,
+  c: LoadedCase,
+  line: (seconds: number, cpuS: number, phases: string) => string,
 ): Promise<void> {
   if (process.env.BENCH_RECOMPUTE !== '1') return;
-  const again = await timedCompute(results, examId);
-  log(line(again.wall, JSON.stringify(again.summary.timingsMs)));
+  const again = await timedCompute(c.results, c.db.currentExamId, c.database);
+  log(line(again.wall, again.cpuS, phaseLine(again)));
 }
 
 /** The peak RSS sampled so far, in MB; stops the sampler. */
@@ -146,20 +313,21 @@ async function city() {
   };
   const loaded = (db: LoadedCohort, s: number) =>
     `[city] loaded ${db.papers.length} papers into MariaDB in ${s.toFixed(1)} s (not part of the figure)`;
-  await withLoadedCase('bench_analysis_city', cohort, options, loaded, async ({ db, results }) => {
+  await withLoadedCase('bench_analysis_city', cohort, options, loaded, async (c) => {
     peak = process.memoryUsage.rss();
     const startMb = Math.round(peak / 1048576);
-    const { wall: endToEnd, cpuS, summary } = await timedCompute(results, db.currentExamId);
-    // This process's CPU (MariaDB's not included): on a shared machine, wall time follows the other load.
+    const first = await timedCompute(c.results, c.db.currentExamId, c.database);
+    const { wall: endToEnd, cpuS, summary, mariadb } = first;
+    const dbS = (mariadb?.totalMs ?? 0) / 1000;
+    // On a shared machine wall time follows the other load; Node's CPU + MariaDB's bound a quiet run's wall time.
     log(
-      `[city] computeExam (first run): ${endToEnd.toFixed(2)} s wall, ${cpuS.toFixed(2)} s CPU of this process; load ${load()}`,
+      `[city] computeExam (first run): ${endToEnd.toFixed(2)} s wall, ${cpuS.toFixed(2)} s CPU of this process + ${dbS.toFixed(2)} s of MariaDB's on its connections; load ${load()}`,
     );
-    log(`[city] phases (ms, summed over the papers): ${JSON.stringify(summary.timingsMs)}`);
+    log(`[city] phases (ms, summed over the papers): ${phaseLine(first)}`);
     log(`[city] papers: ${summary.papers.map((p) => JSON.stringify(p)).join(' ')}`);
     await recomputeIfAsked(
-      results,
-      db.currentExamId,
-      (s, phases) => `[city] computeExam (recompute): ${s.toFixed(2)} s; phases (ms): ${phases}`,
+      c,
+      (s, cpu, phases) => `[city] computeExam (recompute): ${s.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU; ${phases}`,
     );
     const peakRss = peakMb();
     log(
@@ -176,6 +344,7 @@ async function city() {
         subjects: SUBJECTS,
         items: ITEMS,
         cpu_s: Number(cpuS.toFixed(2)),
+        mariadb_cpu_s: Number(dbS.toFixed(2)),
         peak_rss_mb: peakRss,
         start_rss_mb: startMb,
         load: load(),
@@ -209,15 +378,17 @@ async function today() {
   };
   const loaded = (_db: LoadedCohort, s: number) =>
     `[today] loaded into MariaDB in ${s.toFixed(1)} s (not part of the figure)`;
-  await withLoadedCase('bench_analysis', cohort, options, loaded, async ({ db, results }) => {
-    const { wall: endToEnd, summary } = await timedCompute(results, db.currentExamId);
+  await withLoadedCase('bench_analysis', cohort, options, loaded, async (c) => {
+    const { db } = c;
+    const first = await timedCompute(c.results, db.currentExamId, c.database);
+    const { wall: endToEnd, cpuS, summary } = first;
     log(
-      `[today] computeExam (first run): ${endToEnd.toFixed(2)} s; load ${load()}; ${JSON.stringify(summary.papers)}; phases (ms): ${JSON.stringify(summary.timingsMs)}`,
+      `[today] computeExam (first run): ${endToEnd.toFixed(2)} s wall, ${cpuS.toFixed(2)} s CPU of this process; load ${load()}; ${JSON.stringify(summary.papers)}; phases (ms): ${phaseLine(first)}`,
     );
     await recomputeIfAsked(
-      results,
-      db.currentExamId,
-      (s, phases) => `computeExam (recompute, e.g. after an appeal): ${s.toFixed(2)} s; phases (ms): ${phases}`,
+      c,
+      (s, cpu, phases) =>
+        `computeExam (recompute, e.g. after an appeal): ${s.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU; ${phases}`,
     );
     const computeOnly = pureCompute(cohort, db);
     const peakRss = peakMb();

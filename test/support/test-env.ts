@@ -21,14 +21,21 @@ export interface TestEnv {
   cleanup(): Promise<void>;
 }
 
-/** `db`: another MariaDB server than the configured one (a test's own, which it kills), e.g. `{ port, socket: null }`. */
-export async function createTestEnv(label = 't', opts: { db?: Partial<AppConfig['db']> } = {}): Promise<TestEnv> {
+/**
+ * `db`: another MariaDB server than the configured one (a test's own, which it kills), e.g. `{ port, socket: null }`.
+ * `keep`: the database's name, kept by cleanup (and reused when it exists): a bench loads a big cohort once and
+ * re-runs against it. Without it the database is the test's own and dropped.
+ */
+export async function createTestEnv(
+  label = 't',
+  opts: { db?: Partial<AppConfig['db']>; keep?: string } = {},
+): Promise<TestEnv> {
   const suffix = `${label}_${process.pid}_${Date.now().toString(36)}_${counter++}`.replace(/[^A-Za-z0-9_]/g, '_');
   const dataDir = mkdtempSync(join(tmpdir(), 'tongkao-test-'));
   const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const config: AppConfig = {
     ...base,
-    db: { ...base.db, ...opts.db, name: `tk_test_${suffix}`.slice(0, 64) },
+    db: { ...base.db, ...opts.db, name: opts.keep ?? `tk_test_${suffix}`.slice(0, 64) },
     redis: { ...base.redis, prefix: `tkt_${suffix}` },
     dataDir,
   };
@@ -42,7 +49,7 @@ export async function createTestEnv(label = 't', opts: { db?: Partial<AppConfig[
     sql,
     async cleanup() {
       await sql.end();
-      await ds.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
+      if (!opts.keep) await ds.query(`DROP DATABASE IF EXISTS \`${config.db.name}\``);
       await ds.destroy();
       await clearRedisPrefix(config);
       rmSync(dataDir, { recursive: true, force: true });

@@ -12,8 +12,8 @@ SELECT COUNT(*) AS n FROM final_item_score WHERE student_id = ? AND item_id IN (
 -- scoresOfStudents
 SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?) AND student_id IN (?);
 
--- streamForItems
-SELECT student_id AS s, item_id AS i, score AS v FROM final_item_score WHERE exam_id = ? AND item_id IN (?);
+-- packedForItems
+SELECT item_id AS i, COUNT(*) AS n, GROUP_CONCAT(student_id, ' ', score SEPARATOR '\n') AS r FROM final_item_score WHERE exam_id = ? AND item_id IN (?) GROUP BY item_id;
 
 -- updateMarking
 UPDATE final_item_score SET score = ?, source = ?, rule_version = ? WHERE student_id = ? AND item_id = ?;

@@ -231,8 +231,15 @@ function paperTable(input: PaperAnalysisInput): PaperTable {
 function buildUnit(table: PaperTable, members: readonly number[], counts = false): RawUnit {
   const { input } = table;
   const outcomes = input.outcomes;
-  const statusCount = (s: StudentOutcome['status']) => members.filter((i) => outcomes[i].status === s).length;
-  const complete = members.filter((i) => outcomes[i].status === 'complete');
+  // One pass over the members: their statuses counted, the complete ones listed (in order).
+  const byStatus: Partial<Record<StudentOutcome['status'], number>> = {};
+  const complete: number[] = [];
+  for (const i of members) {
+    const status = outcomes[i].status;
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
+    if (status === 'complete') complete.push(i);
+  }
+  const statusCount = (s: StudentOutcome['status']) => byStatus[s] ?? 0;
   const n = complete.length;
   const reliability = groupReliability(n);
   const suppressed = reliability === 'suppressed';

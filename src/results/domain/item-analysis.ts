@@ -152,16 +152,23 @@ function choiceAnalysis(
     inTop[slot] += top[i];
     inBottom[slot] += bottom[i];
   };
+  // The slots a mark adds to, read once per distinct mark ("A", "", "AC"…) and then looked up.
+  const seen = new Map<string, number[]>();
+  const slotsOf = (raw: string): number[] => {
+    const m = raw.toUpperCase();
+    const slots = !m.length ? [L] : m.length > 1 ? [L + 1] : [];
+    for (let o = 0; o < L; o++) if (m.includes(letters[o])) slots.push(o);
+    return slots;
+  };
   for (let i = 0; i < marks.length; i++) {
     const raw = marks[i];
     if (typeof raw !== 'string') continue;
     known++;
     wTop += top[i];
     wBottom += bottom[i];
-    const m = raw.toUpperCase();
-    if (!m.length) add(L, i);
-    else if (m.length > 1) add(L + 1, i);
-    for (let o = 0; o < L; o++) if (m.includes(letters[o])) add(o, i);
+    let slots = seen.get(raw);
+    if (!slots) seen.set(raw, (slots = slotsOf(raw)));
+    for (const slot of slots) add(slot, i);
   }
   if (!known) return null;
   const share = (slot: number) => ({

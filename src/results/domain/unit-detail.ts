@@ -77,6 +77,16 @@ export function itemGroups(
   return [...list('knowledge_point', kp), ...list('cognitive_level', level)];
 }
 
+/** The options a mark names, by index, and -1 when it is blank. */
+function markedOptions(raw: string, letters: readonly string[]): number[] {
+  const m = raw.toUpperCase();
+  const hits = m.length ? [] : [-1];
+  letters.forEach((l, o) => {
+    if (m.includes(l)) hits.push(o);
+  });
+  return hits;
+}
+
 function optionShares(
   it: DetailItem,
   marks: readonly (string | null | undefined)[],
@@ -87,14 +97,16 @@ function optionShares(
   const counts = new Array<number>(letters.length).fill(0);
   let known = 0;
   let blank = 0;
+  // A unit's marks are a handful of distinct strings ("A", "B", "", "AC"…): each is read once, then looked up.
+  const seen = new Map<string, number[]>();
   for (const raw of marks) {
     if (typeof raw !== 'string') continue;
     known++;
-    const m = raw.toUpperCase();
-    if (!m.length) blank++;
-    letters.forEach((l, o) => {
-      if (m.includes(l)) counts[o]++;
-    });
+    let hits = seen.get(raw);
+    if (!hits) seen.set(raw, (hits = markedOptions(raw, letters)));
+    for (const o of hits)
+      if (o < 0) blank++;
+      else counts[o]++;
   }
   if (!known) return { options: null, blankShare: null, markedN: null };
   const key = it.choice.key.toUpperCase();

@@ -4,7 +4,7 @@
 SELECT student_id AS studentId, MAX(status = ?) AS processed FROM scanned_page WHERE exam_id = ? AND paper_id = ? AND student_id IS NOT NULL GROUP BY student_id;
 
 -- objectiveResponses
-SELECT student_id AS s, item_id AS i, marked AS k, score AS v FROM objective_response WHERE exam_id = ? AND item_id IN (?);
+SELECT item_id AS i, COUNT(*) AS n, GROUP_CONCAT(student_id, ' ', score, ' ', marked SEPARATOR '\n') AS r FROM objective_response WHERE exam_id = ? AND item_id IN (?) GROUP BY item_id;
 
 -- absences
 SELECT student_id AS studentId FROM exam_absence WHERE paper_id = ?;
