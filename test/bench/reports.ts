@@ -7,9 +7,13 @@
 // Timed: from resuming the reports queue to the last report marked ready, with the worker processes already
 // started. Printed: wall time, every PDF's size, the worker processes' peak RSS (VmHWM).
 //
-// Then (issue 17) the class reports of every class (BENCH_CLASSES per school, 8) and the notices of every student,
-// each as its route renders it (ClassReportService.pdfFile, NoticesService.classPdf: reads, model, PDF), one after
-// the other in this process, with the results released and a reduced page copy stored per paper (not timed).
+// Then (issue 17) the class reports of every class (BENCH_CLASSES per school, 8), asked for over HTTP
+// (GET /api/exams/:id/classes/:classId/report.pdf, an admin's session) from API processes as `npm start` runs them,
+// BENCH_CLASS_APIS of them (2, as docker-compose.yml deploys api1 and api2 behind the proxy), one request in flight
+// each: the route's whole path (session, release gate, audit, reads, model, PDF) with the product's logging on;
+// BENCH_CLASS_APIS=0 renders them in this process instead, one after the other (ClassReportService.pdfFile). Then
+// the notices of every student as their route renders them (NoticesService.classPdf), one after the other in this
+// process. The results are released and a reduced page copy stored per paper first (not timed).
 // BENCH_CLASS_SAMPLE=n / BENCH_NOTICE_STUDENTS=n render only n classes / the classes of about n students, spread
 // evenly over the schools, and extrapolate the time of all from them; the output then says "sampled" plainly.
 // Goals: school reports ≤ 60 s, class reports ≤ 5 min, notices ≥ 100 students/s.
@@ -42,6 +46,8 @@ import { ClassReportService } from '../../src/reports/class-report.service.js';
 import { NoticesService } from '../../src/reports/notices.service.js';
 import type { StreamableFile } from '@nestjs/common';
 import { classesOf, prepareNotices } from './notice-setup.js';
+import { createUser } from '../support/fixtures.js';
+import { freePort } from '../support/redis-server.js';
 
 const STUDENTS = Number(process.env.BENCH_STUDENTS ?? 100_000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 200);
@@ -49,6 +55,8 @@ const ITEMS = Number(process.env.BENCH_ITEMS ?? 30);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const CLASSES = Number(process.env.BENCH_CLASSES ?? 8);
+/** API processes the class reports are asked of (0: rendered in this process). */
+const CLASS_APIS = Number(process.env.BENCH_CLASS_APIS ?? 2);
 /** 0: every class / every student. */
 const CLASS_SAMPLE = Number(process.env.BENCH_CLASS_SAMPLE ?? 0);
 /** 0: skip the school reports (no worker processes): the class reports and notices only. */
@@ -177,6 +185,89 @@ async function sizeOf(file: StreamableFile, copyTo?: string | ''): Promise<numbe
   return chunks.reduce((a, c) => a + c.length, 0);
 }
 
+type ClassRow = Awaited<ReturnType<typeof classesOf>>[number];
+
+/** The class reports rendered in this process, one after the other, as the route's service renders them. */
+async function classReportsHere(service: ClassReportService, admin: Actor, db: LoadedCohort, classes: ClassRow[]) {
+  const cpu0 = process.cpuUsage();
+  let maxKb = 0;
+  const keep = process.env.BENCH_KEEP_PDFS;
+  for (const c of classes) {
+    const file = await service.pdfFile(admin, db.currentExamId, c.id);
+    maxKb = Math.max(maxKb, (await sizeOf(file, keep && join(keep, `class-${c.id}.pdf`))) / 1024);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { by: 'this process', cpuMs: (cpu.user + cpu.system) / 1000, maxKb };
+}
+
+/** An API process as `npm start` runs it (this build's src/main.js) on the bench's database, logging as in production. */
+async function startApi(env: TestEnv): Promise<{ child: ChildProcess; base: string }> {
+  const entry = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../src/main.js');
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      COOKIE_SECURE: 'false',
+      JWT_SECRET: process.env.JWT_SECRET ?? 'bench-reports-jwt-secret-0123456789',
+      DB_NAME: env.config.db.name,
+      QUEUE_PREFIX: env.config.redis.prefix,
+      DATA_DIR: env.config.dataDir,
+      PORT: String(port),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (b: Buffer) => process.stderr.write(`[api ${child.pid}] ${b}`));
+  await new Promise<void>((ok, fail) => {
+    // its request log lines are read and dropped, as a log collector would take them
+    child.stdout!.on('data', (b: Buffer) => b.toString().includes('listening') && ok());
+    child.once('exit', (code) => fail(new Error(`API exited with ${code} before listening`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * The class reports asked for over HTTP by an admin from CLASS_APIS API processes, one request in flight each (as
+ * two API instances behind the proxy answer teachers' downloads); CPU is the API processes' own.
+ */
+async function classReportsOverHttp(env: TestEnv, db: LoadedCohort, classes: ClassRow[]) {
+  await createUser(env.ds, 'bench_class_admin', 'bench-class-pass', [{ role: Role.Admin, allianceId: db.allianceId }]);
+  const apis: { child: ChildProcess; base: string }[] = [];
+  try {
+    for (let i = 0; i < CLASS_APIS; i++) apis.push(await startApi(env));
+    const login = await fetch(`${apis[0].base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench_class_admin', password: 'bench-class-pass' }),
+    });
+    if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+    const { token } = (await login.json()) as { token: string };
+    const keep = process.env.BENCH_KEEP_PDFS;
+    const cpu0 = apis.map((a) => cpuSeconds(a.child.pid!));
+    let next = 0;
+    let maxKb = 0;
+    await Promise.all(
+      apis.map(async ({ base }) => {
+        while (next < classes.length) {
+          const c = classes[next++];
+          const res = await fetch(`${base}/api/exams/${db.currentExamId}/classes/${c.id}/report.pdf`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const body = Buffer.from(await res.arrayBuffer());
+          if (res.status !== 200 || body.subarray(0, 5).toString() !== '%PDF-')
+            throw new Error(`class ${c.id}: ${res.status} ${body.subarray(0, 200).toString()}`);
+          if (keep) writeFileSync(join(keep, `class-${c.id}.pdf`), body);
+          maxKb = Math.max(maxKb, body.length / 1024);
+        }
+      }),
+    );
+    const cpuMs = apis.reduce((a, api, i) => a + cpuSeconds(api.child.pid!) - cpu0[i], 0) * 1000;
+    return { by: `${CLASS_APIS} API process(es) over HTTP`, cpuMs, maxKb };
+  } finally {
+    for (const a of apis) a.child.kill('SIGTERM');
+  }
+}
+
 /** Class reports and notices, timed in this process; figures of all classes / students, extrapolated if sampled. */
 async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env.config), { logger: false });
@@ -188,24 +279,18 @@ async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
       { role: Role.Admin, allianceId: db.allianceId, schoolId: null, subject: null },
     ]);
 
-    const classReports = app.get(ClassReportService);
     const sampleC = spread(all, CLASS_SAMPLE);
-    let t = process.hrtime.bigint();
-    const cpu0 = process.cpuUsage();
-    let maxClassKb = 0;
-    const keep = process.env.BENCH_KEEP_PDFS;
-    for (const c of sampleC) {
-      const file = await classReports.pdfFile(admin, db.currentExamId, c.id);
-      maxClassKb = Math.max(maxClassKb, (await sizeOf(file, keep && join(keep, `class-${c.id}.pdf`))) / 1024);
-    }
-    const classS = secs(t);
-    const classCpu = process.cpuUsage(cpu0);
-    const classCpuMs = (classCpu.user + classCpu.system) / 1000 / sampleC.length;
+    const t0 = process.hrtime.bigint();
+    const timed = CLASS_APIS
+      ? await classReportsOverHttp(env, db, sampleC)
+      : await classReportsHere(app.get(ClassReportService), admin, db, sampleC);
+    const classS = secs(t0);
+    const classCpuMs = timed.cpuMs / sampleC.length;
     const classAllS = (classS / sampleC.length) * all.length;
     log(
-      `class reports: ${sampleC.length} of ${all.length} rendered in ${classS.toFixed(1)} s ` +
+      `class reports: ${sampleC.length} of ${all.length} rendered in ${classS.toFixed(1)} s by ${timed.by} ` +
         `(${((classS / sampleC.length) * 1000).toFixed(0)} ms a class, CPU ${classCpuMs.toFixed(0)} ms a class, ` +
-        `load ${loadavg()[0].toFixed(1)}, largest ${Math.round(maxClassKb)} KB)` +
+        `load ${loadavg()[0].toFixed(1)}, largest ${Math.round(timed.maxKb)} KB)` +
         (sampleC.length < all.length ? `; all ${all.length} extrapolated: ${classAllS.toFixed(0)} s` : ''),
     );
 
@@ -214,7 +299,7 @@ async function classesAndNotices(env: TestEnv, db: LoadedCohort) {
     const sampleN = NOTICE_SAMPLE ? spread(all, Math.max(1, Math.round(NOTICE_SAMPLE / perClass))) : all;
     let noticed = 0;
     let bytes = 0;
-    t = process.hrtime.bigint();
+    const t = process.hrtime.bigint();
     for (const c of sampleN) {
       bytes += await sizeOf(await notices.classPdf(admin, db.currentExamId, c.id));
       noticed += c.n;
