@@ -214,6 +214,8 @@ async function startApi(env: TestEnv): Promise<{ child: ChildProcess; base: stri
       QUEUE_PREFIX: env.config.redis.prefix,
       DATA_DIR: env.config.dataDir,
       PORT: String(port),
+      // No operators' port: two APIs on one machine would both want the default one (9464).
+      OPS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
