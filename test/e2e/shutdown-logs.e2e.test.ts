@@ -207,7 +207,8 @@ const accepts = (port: number) =>
     try {
       const first = new Proc('dist/workers/main.js', procEnv);
       procs.push(first);
-      const done = (p: Proc) => p.lines.filter((l) => l.msg === 'job done');
+      // Pages' reading jobs (each read page then queues a low-priority copy-page job on the same queue: not counted).
+      const done = (p: Proc) => p.lines.filter((l) => l.msg === 'job done' && l.job !== 'copy-page');
       await first.until('the first page read', () => done(first).length > 0);
       let active: string[] = [];
       for (let i = 0; i < 100 && !active.length; i++) {
